@@ -1,0 +1,102 @@
+"""The one error shape, {"error": {"code", "message", "detail"}}, for every error the API returns."""
+
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from timecredits import errors
+
+STATUS_BY_FAMILY = [
+    (errors.NotAuthenticated, 401),
+    (errors.PermissionDenied, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.Invalid, 422),
+    (errors.RateLimited, 429),
+]
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+def error_body(code: str, message: str, detail=None) -> dict:
+    return {"error": {"code": code, "message": message, "detail": detail}}
+
+
+def status_for(exc: errors.DomainError) -> int:
+    for family, status in STATUS_BY_FAMILY:
+        if isinstance(exc, family):
+            return status
+    return 400
+
+
+def _validation_detail(errors_list) -> list[dict]:
+    return [
+        {
+            "field": ".".join(str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path")),
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
+        for e in errors_list
+    ]
+
+
+def install(api) -> None:
+    def domain_error(request, exc: errors.DomainError):
+        return api.create_response(
+            request, error_body(exc.code, exc.message, exc.detail), status=status_for(exc)
+        )
+
+    def validation_error(request, exc: ValidationError):
+        return api.create_response(
+            request,
+            error_body("invalid", "Some fields are missing or not valid.", _validation_detail(exc.errors)),
+            status=422,
+        )
+
+    def authentication_error(request, exc: AuthenticationError):
+        return api.create_response(
+            request,
+            error_body("not_authenticated", "Sign in or send a valid bearer token."),
+            status=401,
+        )
+
+    def throttled(request, exc: Throttled):
+        response = api.create_response(
+            request,
+            error_body("rate_limited", errors.RateLimited.message, {"retry_after": exc.wait}),
+            status=429,
+        )
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+
+    def http_error(request, exc: HttpError):
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # django-ninja raises HttpError(400) from the parser's error for a body it cannot read.
+            return api.create_response(
+                request,
+                error_body("malformed_body", "The request body is not valid JSON."),
+                status=422,
+            )
+        code = HTTP_CODES.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+    def not_found(request, exc):
+        return api.create_response(
+            request, error_body("not_found", errors.NotFound.message), status=404
+        )
+
+    api.add_exception_handler(errors.DomainError, domain_error)
+    api.add_exception_handler(ValidationError, validation_error)
+    api.add_exception_handler(AuthenticationError, authentication_error)
+    api.add_exception_handler(Throttled, throttled)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Http404, not_found)

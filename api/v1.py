@@ -1,0 +1,20 @@
+"""The versioned API: one NinjaAPI, its error handlers and its routers."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import ANYONE_SIGNED_IN
+from .routers import auth, me
+
+api = NinjaAPI(
+    title="Time credits API",
+    version="1",
+    description="Earn time credits for time given, spend them at partner venues. "
+    "Every error has the shape {\"error\": {\"code\", \"message\", \"detail\"}}.",
+    auth=ANYONE_SIGNED_IN,
+    urls_namespace="api-v1",
+)
+errors.install(api)
+
+api.add_router("/auth", auth.router)
+api.add_router("/me", me.router)

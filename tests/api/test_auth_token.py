@@ -1,0 +1,113 @@
+"""POST /api/v1/auth/token and bearer authentication."""
+
+import pytest
+
+from api.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/auth/token"
+
+
+def test_correct_credentials_get_a_token_that_is_stored_only_as_a_digest(api_client, user, password):
+    response = api_client.post(
+        URL, {"username": user.username, "password": password, "name": "my phone"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    raw = response.json()["token"]
+    assert raw.startswith("tc_")
+    token = ApiToken.objects.get()
+    assert token.user == user
+    assert token.name == "my phone"
+    assert raw not in token.digest
+    assert response.json()["prefix"] == raw[:10] == token.prefix
+
+
+def test_the_token_authenticates_me(api_client, user, bearer_for):
+    headers = bearer_for(user)
+
+    response = api_client.get("/api/v1/me", headers=headers)
+
+    assert response.status_code == 200
+    assert response.json()["username"] == user.username
+
+
+def test_wrong_password_is_401_in_the_error_shape_and_issues_nothing(api_client, user):
+    response = api_client.post(
+        URL, {"username": user.username, "password": "nope"}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": {"code": "invalid_credentials", "message": "Wrong username or password.", "detail": None}
+    }
+    assert ApiToken.objects.count() == 0
+
+
+def test_unknown_user_is_the_same_401(api_client, db):
+    response = api_client.post(
+        URL, {"username": "nobody", "password": "nope"}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_credentials"
+
+
+def test_missing_field_is_422_naming_the_field(api_client, user):
+    response = api_client.post(URL, {"username": user.username}, content_type="application/json")
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert [d["field"] for d in error["detail"]] == ["payload.password"]
+    assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ['{"username": "a", "password":', "not json", "[1, 2"])
+def test_malformed_json_is_422(api_client, db, body):
+    response = api_client.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "malformed_body"
+    assert ApiToken.objects.count() == 0
+
+
+def test_wrong_types_are_422(api_client, db):
+    response = api_client.post(URL, {"username": ["a"], "password": 5}, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_revoked_token_no_longer_works(api_client, user, bearer_for):
+    headers = bearer_for(user)
+
+    revoke = api_client.delete(URL, headers=headers)
+    after = api_client.get("/api/v1/me", headers=headers)
+
+    assert revoke.status_code == 204
+    assert after.status_code == 401
+    assert after.json()["error"]["code"] == "not_authenticated"
+    assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_inactive_users_token_stops_working(api_client, user, bearer_for):
+    headers = bearer_for(user)
+    user.is_active = False
+    user.save()
+
+    assert api_client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_too_many_attempts_are_429_with_retry_after(api_client, user):
+    statuses = [
+        api_client.post(URL, {"username": user.username, "password": "x"}, content_type="application/json")
+        for _ in range(11)
+    ]
+
+    assert [r.status_code for r in statuses[:10]] == [401] * 10
+    assert statuses[10].status_code == 429
+    assert statuses[10].json()["error"]["code"] == "rate_limited"
+    assert int(statuses[10]["Retry-After"]) > 0

@@ -1,0 +1,46 @@
+"""Typed domain errors. Each carries a stable code, a message a person can act on and detail.
+
+Services raise these; `api/errors.py` maps each family to one HTTP status and the one error
+shape, and web views show the message. Nothing else builds error responses.
+"""
+
+
+class DomainError(Exception):
+    code = "error"
+    message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, detail=None):
+        self.message = message or self.message
+        self.code = code or self.code
+        self.detail = detail
+        super().__init__(self.message)
+
+
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+    message = "Sign in to continue."
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+    message = "You are not allowed to do that."
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    message = "That was not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    message = "That clashes with the current state."
+
+
+class Invalid(DomainError):
+    code = "invalid"
+    message = "That request is not valid."
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    message = "Too many attempts. Please wait a moment and try again."

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import Programme, ProgrammeRole
+
+
+class ProgrammeRoleInline(admin.TabularInline):
+    model = ProgrammeRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "starts_on", "ends_on"]
+    search_fields = ["name", "area"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProgrammeRoleInline]

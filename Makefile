@@ -22,6 +22,7 @@ run: export DEBUG ?= true
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Time credits is running at http://$(HOST):$(PORT)/  (API docs: /api/v1/docs)"

@@ -1,4 +1,4 @@
-"""The one error shape, {"error": {"code", "message", "detail"}}, for every error the API returns."""
+"""The one error shape, {"error": {"code", "message", "detail"}}, for every API error."""
 
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -40,7 +40,9 @@ def status_for(exc: errors.DomainError) -> int:
 def _validation_detail(errors_list) -> list[dict]:
     return [
         {
-            "field": ".".join(str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path")),
+            "field": ".".join(
+                str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path")
+            ),
             "message": e.get("msg", ""),
             "type": e.get("type", ""),
         }
@@ -57,7 +59,9 @@ def install(api) -> None:
     def validation_error(request, exc: ValidationError):
         return api.create_response(
             request,
-            error_body("invalid", "Some fields are missing or not valid.", _validation_detail(exc.errors)),
+            error_body(
+                "invalid", "Some fields are missing or not valid.", _validation_detail(exc.errors)
+            ),
             status=422,
         )
 

@@ -15,7 +15,7 @@ from timecredits.errors import NotAuthenticated
 
 from .models import ApiToken
 
-TOKEN_PREFIX = "tc_"
+TOKEN_PREFIX = "tc_"  # noqa: S105 - a public marker, not a secret
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 

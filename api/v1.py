@@ -10,7 +10,7 @@ api = NinjaAPI(
     title="Time credits API",
     version="1",
     description="Earn time credits for time given, spend them at partner venues. "
-    "Every error has the shape {\"error\": {\"code\", \"message\", \"detail\"}}.",
+    'Every error has the shape {"error": {"code", "message", "detail"}}.',
     auth=ANYONE_SIGNED_IN,
     urls_namespace="api-v1",
 )

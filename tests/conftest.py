@@ -10,6 +10,11 @@ from tests.factories import PASSWORD, MemberFactory, UserFactory
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+
+
 def pytest_collection_modifyitems(config, items):
     if ON_POSTGRES:
         return

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
 from api.v1 import api
-from timecredits import health, views
+from timecredits import views
+from timecredits.ops import health
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,5 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", views.api_not_found),
 ]
-
-handler404 = "timecredits.views.not_found"

@@ -1,8 +1,7 @@
-"""Site-wide pages: the home page and the JSON 404 for API paths."""
+"""Site-wide pages: the home page, and the JSON 404 for paths under /api/."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.defaults import page_not_found
 
 from timecredits.members.selectors import member_for_user, user_roles
 
@@ -17,10 +16,15 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def not_found(request, exception=None):
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": "That was not found.", "detail": None}},
-            status=404,
-        )
-    return page_not_found(request, exception)
+def api_not_found(request, rest=""):
+    """Any path under /api/ that matches no endpoint still answers in the one error shape."""
+    return JsonResponse(
+        {
+            "error": {
+                "code": "not_found",
+                "message": "There is no such API endpoint.",
+                "detail": None,
+            }
+        },
+        status=404,
+    )

@@ -9,6 +9,7 @@ router = Router(tags=["me"])
 
 class RoleOut(Schema):
     role: str
+    label: str
     scope: str
     scope_id: int | None
     scope_name: str
@@ -33,5 +34,14 @@ def me(request):
         name=user.get_full_name(),
         email=user.email,
         member_id=member.pk if member else None,
-        roles=[RoleOut(**vars(grant)) for grant in user_roles(user=user)],
+        roles=[
+            RoleOut(
+                role=g.role,
+                label=g.label,
+                scope=g.scope,
+                scope_id=g.scope_id,
+                scope_name=g.scope_name,
+            )
+            for g in user_roles(user=user)
+        ],
     )

@@ -9,9 +9,12 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/auth/token"
 
 
-def test_correct_credentials_get_a_token_that_is_stored_only_as_a_digest(api_client, user, password):
+def test_correct_credentials_get_a_token_that_is_stored_only_as_a_digest(
+    api_client, user, password
+):
     response = api_client.post(
-        URL, {"username": user.username, "password": password, "name": "my phone"},
+        URL,
+        {"username": user.username, "password": password, "name": "my phone"},
         content_type="application/json",
     )
 
@@ -41,7 +44,11 @@ def test_wrong_password_is_401_in_the_error_shape_and_issues_nothing(api_client,
 
     assert response.status_code == 401
     assert response.json() == {
-        "error": {"code": "invalid_credentials", "message": "Wrong username or password.", "detail": None}
+        "error": {
+            "code": "invalid_credentials",
+            "message": "Wrong username or password.",
+            "detail": None,
+        }
     }
     assert ApiToken.objects.count() == 0
 
@@ -75,7 +82,9 @@ def test_malformed_json_is_422(api_client, db, body):
 
 
 def test_wrong_types_are_422(api_client, db):
-    response = api_client.post(URL, {"username": ["a"], "password": 5}, content_type="application/json")
+    response = api_client.post(
+        URL, {"username": ["a"], "password": 5}, content_type="application/json"
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
@@ -103,7 +112,9 @@ def test_inactive_users_token_stops_working(api_client, user, bearer_for):
 
 def test_too_many_attempts_are_429_with_retry_after(api_client, user):
     statuses = [
-        api_client.post(URL, {"username": user.username, "password": "x"}, content_type="application/json")
+        api_client.post(
+            URL, {"username": user.username, "password": "x"}, content_type="application/json"
+        )
         for _ in range(11)
     ]
 

@@ -2,10 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from partners.models import StaffMembership
 from timecredits.programmes.models import ProgrammeRole
 
 from .models import Member
+
+ROLE_LABELS = {
+    "platform_staff": _("Platform staff"),
+    "member": _("Member"),
+    **dict(ProgrammeRole.Role.choices),
+    **dict(StaffMembership.Role.choices),
+}
 
 
 @dataclass(frozen=True)
@@ -14,6 +23,10 @@ class RoleGrant:
     scope: str  # "programme", "organisation" or "platform"
     scope_id: int | None
     scope_name: str
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self.role])
 
 
 def member_for_user(*, user) -> Member | None:

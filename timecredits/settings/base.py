@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_q",
-    "timecredits.demo",
+    "timecredits.ops",
     "timecredits.programmes",
     "timecredits.members",
     "timecredits.activities",
@@ -95,17 +95,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 # The cache is shared between the web server and the worker: django-q2 keeps its
 # cluster heartbeat there, which is how /healthz knows a worker is alive.
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default=REDIS_URL or f"filecache://{VAR_DIR / 'cache'}")
+}
 
 Q_CLUSTER = {
     "name": "timecredits",
@@ -136,7 +128,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
+LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "timecredits" / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True

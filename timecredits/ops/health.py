@@ -17,7 +17,7 @@ def _database_ok() -> bool:
 
 
 def _workers_alive() -> int:
-    """Clusters whose heartbeat is in the shared cache (django-q2 refreshes it every few seconds)."""
+    """Clusters with a heartbeat in the shared cache (django-q2 refreshes it every few seconds)."""
     try:
         return len(Stat.get_all())
     except Exception:

@@ -1,0 +1,68 @@
+"""Signing in and out on the web, without JavaScript."""
+
+import pytest
+
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_page_is_labelled_and_mobile_ready(client):
+    response = client.get("/sign-in/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en-gb">' in html
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    assert '<label for="id_username">' in html
+    assert '<label for="id_password">' in html
+    assert 'autocomplete="current-password"' in html
+    assert '<a class="skip-link" href="#main">' in html
+
+
+def test_a_member_signs_in_and_sees_their_home(client, password):
+    member = MemberFactory(user__first_name="Ben")
+
+    response = client.post(
+        "/sign-in/", {"username": member.user.username, "password": password}, follow=True
+    )
+
+    assert response.redirect_chain == [("/", 302)]
+    assert "Hello, Ben" in response.content.decode()
+    assert response.context["user"] == member.user
+
+
+def test_wrong_password_explains_and_stays_signed_out(client):
+    member = MemberFactory()
+
+    response = client.post("/sign-in/", {"username": member.user.username, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_returns_to_where_the_member_was_going(client, password):
+    member = MemberFactory()
+
+    response = client.post(
+        "/sign-in/",
+        {"username": member.user.username, "password": password, "next": "/api/v1/me"},
+    )
+
+    assert response["Location"] == "/api/v1/me"
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client, password):
+    member = MemberFactory()
+    client.login(username=member.user.username, password=password)
+
+    assert client.get("/sign-out/").status_code == 405
+    response = client.post("/sign-out/")
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_welsh_is_offered_for_translation(settings):
+    assert ("cy", "Welsh") in [(code, str(name)) for code, name in settings.LANGUAGES]

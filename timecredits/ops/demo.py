@@ -1,0 +1,173 @@
+"""Demo data: one programme, its groups and venues, a person for each role, a few weeks of activity.
+
+Everything is found or created by a natural key, and activity is generated only for an activity
+that has no sessions yet, so seeding twice leaves the database as seeding once did.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import Organisation, StaffMembership
+from timecredits.activities.models import Activity, Contribution, Session
+from timecredits.members.models import Member
+from timecredits.programmes.models import Programme, ProgrammeRole
+
+DEMO_PASSWORD = "demo-time-credits"  # noqa: S105 - published demo logins, for `make run` only
+WEEKS_OF_ACTIVITY = 4
+
+ORGANISATIONS = [
+    ("riverside-lunch-club", "Riverside Lunch Club", Organisation.Kind.GROUP),
+    ("northfield-food-bank", "Northfield Food Bank", Organisation.Kind.GROUP),
+    ("canal-friends", "Friends of the Canal", Organisation.Kind.BOTH),
+    ("riverside-leisure-centre", "Riverside Leisure Centre", Organisation.Kind.VENUE),
+    ("eastgate-cinema", "Eastgate Community Cinema", Organisation.Kind.VENUE),
+]
+
+ACTIVITIES = [
+    # organisation, title, type, category, weekday, start hour, hours
+    ("riverside-lunch-club", "Lunch club kitchen", "formal_volunteering", "food", 1, 11, 3),
+    ("riverside-lunch-club", "Telephone befriending", "befriending", "loneliness", 3, 14, 1),
+    ("northfield-food-bank", "Food bank shift", "formal_volunteering", "food", 5, 9, 4),
+    ("canal-friends", "Towpath litter pick", "community_organising", "environment", 6, 10, 2),
+    ("canal-friends", "Walking group peer support", "peer_support", "health", 2, 18, 2),
+]
+
+MEMBERS = [
+    ("amira", "Amira", "Hassan"),
+    ("ben", "Ben", "Okafor"),
+    ("carys", "Carys", "Jones"),
+    ("dev", "Dev", "Patel"),
+    ("ela", "Ela", "Nowak"),
+    ("femi", "Femi", "Adeyemi"),
+    ("gwen", "Gwen", "Roberts"),
+    ("hamid", "Hamid", "Karimi"),
+    ("iris", "Iris", "Walsh"),
+    ("jon", "Jon", "Evans"),
+    ("kay", "Kay", "Brennan"),
+    ("lin", "Lin", "Zhou"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+
+
+def _user(username, first, last, **flags):
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.org",
+            **flags,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
+    now = now or timezone.now()
+    programme, _ = Programme.objects.get_or_create(
+        slug="riverside",
+        defaults={
+            "name": "Riverside Time Credits",
+            "area": "Riverside",
+            "starts_on": (now - datetime.timedelta(weeks=WEEKS_OF_ACTIVITY + 4)).date(),
+        },
+    )
+    organisations = {}
+    for slug, name, kind in ORGANISATIONS:
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
+        )
+        organisation.programmes.add(programme)
+        organisations[slug] = organisation
+
+    _user("admin", "Platform", "Admin", is_staff=True, is_superuser=True)
+    ProgrammeRole.objects.get_or_create(
+        programme=programme,
+        user=_user("programme", "Priya", "Shah"),
+        role=ProgrammeRole.Role.ADMIN,
+    )
+    ProgrammeRole.objects.get_or_create(
+        programme=programme,
+        user=_user("commissioner", "Colin", "Matthews"),
+        role=ProgrammeRole.Role.COMMISSIONER,
+    )
+    StaffMembership.objects.get_or_create(
+        organisation=organisations["riverside-lunch-club"],
+        user=_user("coordinator", "Rosa", "Lewis"),
+        role=StaffMembership.Role.COORDINATOR,
+    )
+    StaffMembership.objects.get_or_create(
+        organisation=organisations["riverside-leisure-centre"],
+        user=_user("venue", "Tom", "Baker"),
+        role=StaffMembership.Role.VENUE_STAFF,
+    )
+
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    members = []
+    for index, (username, first, last) in enumerate(MEMBERS):
+        member, _ = Member.objects.get_or_create(
+            user=_user(username, first, last),
+            defaults={"programme": programme, "new_to_volunteering": index % 3 == 0},
+        )
+        members.append(member)
+
+    for slug, title, type_, category, weekday, hour, hours in ACTIVITIES:
+        activity, _ = Activity.objects.get_or_create(
+            organisation=organisations[slug],
+            title=title,
+            defaults={"programme": programme, "type": type_, "category": category},
+        )
+        if not activity.sessions.exists():
+            _seed_sessions(
+                activity, members, now=now, weekday=weekday, hour=hour, hours=hours, rng=rng
+            )
+
+    return [
+        DemoLogin("platform staff (Django admin)", "admin", DEMO_PASSWORD),
+        DemoLogin("programme admin", "programme", DEMO_PASSWORD),
+        DemoLogin("commissioner", "commissioner", DEMO_PASSWORD),
+        DemoLogin("coordinator (Riverside Lunch Club)", "coordinator", DEMO_PASSWORD),
+        DemoLogin("venue staff (Riverside Leisure Centre)", "venue", DEMO_PASSWORD),
+        DemoLogin("member", "amira", DEMO_PASSWORD),
+    ]
+
+
+def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):
+    """One session a week for the last few weeks, each with a handful of approved contributions."""
+    today = timezone.localtime(now).date()
+    last = today - datetime.timedelta(days=(today.weekday() - weekday) % 7 or 7)
+    for week in range(WEEKS_OF_ACTIVITY):
+        day = last - datetime.timedelta(weeks=week)
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+        session = Session.objects.create(
+            activity=activity,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours),
+            location=activity.organisation.name,
+            capacity=12,
+        )
+        for member in rng.sample(members, k=rng.randint(3, 6)):
+            minutes = rng.choice([hours * 60, hours * 60, hours * 60 - 30]) or 30
+            Contribution.objects.create(
+                member=member,
+                session=session,
+                minutes=minutes,
+                status=Contribution.Status.APPROVED,
+                checked_in_at=starts_at,
+                checked_out_at=starts_at + datetime.timedelta(minutes=minutes),
+            )

@@ -12,7 +12,8 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.pos
 
 def pytest_report_header(config):
     database = settings.DATABASES["default"]
-    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine} ({database.get('HOST') or database['NAME']})"
 
 
 def pytest_collection_modifyitems(config, items):

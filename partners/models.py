@@ -14,9 +14,18 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
     area = models.CharField(_("area"), max_length=200, blank=True)
     programmes = models.ManyToManyField(
-        "programmes.Programme", related_name="organisations", blank=True
+        "programmes.Programme",
+        through="Participation",
+        related_name="organisations",
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -25,6 +34,39 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def gives_credits(self) -> bool:
+        return self.kind in (self.Kind.GROUP, self.Kind.BOTH)
+
+    @property
+    def accepts_credits(self) -> bool:
+        return self.kind in (self.Kind.VENUE, self.Kind.BOTH)
+
+
+class Participation(models.Model):
+    """An organisation's place in a programme, which the programme's admins approve."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation"], name="participation_once_per_programme"
+            )
+        ]
 
 
 class StaffMembership(models.Model):
@@ -38,6 +80,7 @@ class StaffMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -48,3 +91,24 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An email invitation to join an organisation's staff; accepted once through a signed link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=StaffMembership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from partners.models import Organisation, StaffMembership
 from timecredits.members.models import Member
@@ -68,3 +69,6 @@ class MemberFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     new_to_volunteering = False
+    terms_accepted_at = factory.LazyFunction(timezone.now)
+    reports_consent = True
+    surveys_consent = True

@@ -1,12 +1,63 @@
-from django.contrib import admin
+"""Admin for people. Personal data (names, contact details, demographics) is shown only to
+platform staff (superusers); other staff with admin access see pseudonymous codes."""
 
-from .models import Member
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import ConsentRecord, Member, User
+
+USER_PERSONAL = ["first_name", "last_name", "email", "phone"]
+MEMBER_PERSONAL = ["age_band", "gender", "ethnicity", "disability", "employment_status", "postcode"]
+
+
+def is_platform_staff(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal data", {"fields": USER_PERSONAL}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    search_fields = ["username", "email", "phone", "first_name", "last_name"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_platform_staff(request):
+            return fieldsets
+        return [fs for fs in fieldsets if fs[0] != "Personal data"]
+
+    def get_list_display(self, request):
+        if is_platform_staff(request):
+            return ["username", "first_name", "last_name", "email", "phone", "is_staff"]
+        return ["username", "is_staff", "is_active"]
+
+    def get_search_fields(self, request):
+        return self.search_fields if is_platform_staff(request) else ["username"]
+
+
+class ConsentRecordInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    readonly_fields = ["purpose", "granted", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "programme", "joined_at"]
-    list_filter = ["programme"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user", "programme"]
-    raw_id_fields = ["user"]
+    list_display = ["code", "programme", "area", "joined_at", "closed_at"]
+    list_filter = ["programme", "reports_consent", "surveys_consent"]
+    list_select_related = ["programme"]
+    search_fields = ["code"]
+    raw_id_fields = ["user", "registered_by_organisation"]
+    readonly_fields = ["code", "joined_at", "closed_at", "terms_accepted_at"]
+    inlines = [ConsentRecordInline]
+
+    def get_exclude(self, request, obj=None):
+        return [] if is_platform_staff(request) else MEMBER_PERSONAL + ["user"]

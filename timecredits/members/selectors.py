@@ -36,7 +36,7 @@ def member_for_user(*, user) -> Member | None:
 def user_roles(*, user) -> list[RoleGrant]:
     """Every role the user holds, platform staff first, then programmes, then organisations."""
     grants = []
-    if user.is_staff:
+    if user.is_superuser:
         grants.append(RoleGrant("platform_staff", "platform", None, ""))
     grants += [
         RoleGrant(r.role, "programme", r.programme_id, r.programme.name)

@@ -122,7 +122,13 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
     for index, (username, first, last) in enumerate(MEMBERS):
         member, _ = Member.objects.get_or_create(
             user=_user(username, first, last),
-            defaults={"programme": programme, "new_to_volunteering": index % 3 == 0},
+            defaults={
+                "programme": programme,
+                "new_to_volunteering": index % 3 == 0,
+                "terms_accepted_at": now,
+                "reports_consent": index % 5 != 4,
+                "surveys_consent": index % 4 != 3,
+            },
         )
         members.append(member)
 

@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = ["timecredits.members.backends.UsernameEmailOrPhoneBackend"]
+
 ROOT_URLCONF = "timecredits.urls"
 WSGI_APPLICATION = "timecredits.wsgi.application"
 

@@ -68,6 +68,9 @@ class Participation(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.organisation} in {self.programme}: {self.get_status_display()}"
+
 
 class StaffMembership(models.Model):
     class Role(models.TextChoices):
@@ -112,3 +115,6 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()} of {self.organisation}"

@@ -60,4 +60,4 @@ class MemberAdmin(admin.ModelAdmin):
     inlines = [ConsentRecordInline]
 
     def get_exclude(self, request, obj=None):
-        return [] if is_platform_staff(request) else MEMBER_PERSONAL + ["user"]
+        return [] if is_platform_staff(request) else [*MEMBER_PERSONAL, "user"]

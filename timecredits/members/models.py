@@ -19,24 +19,28 @@ def new_member_code() -> str:
 class User(AbstractUser):
     """Django's user, with an optional unique email and phone so people can sign in with either."""
 
-    email = models.EmailField(_("email"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta(AbstractUser.Meta):
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
-            models.UniqueConstraint(fields=["phone"], name="user_phone_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique_ci"
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="user_phone_unique"
+            ),
         ]
 
 
 class Member(models.Model):
     class AgeBand(models.TextChoices):
         UNDER_18 = "under_18", _("Under 18")
-        AGE_18_24 = "18_24", "18–24"
-        AGE_25_34 = "25_34", "25–34"
-        AGE_35_49 = "35_49", "35–49"
-        AGE_50_64 = "50_64", "50–64"
-        AGE_65_74 = "65_74", "65–74"
+        AGE_18_24 = "18_24", _("18 to 24")
+        AGE_25_34 = "25_34", _("25 to 34")
+        AGE_35_49 = "35_49", _("35 to 49")
+        AGE_50_64 = "50_64", _("50 to 64")
+        AGE_65_74 = "65_74", _("65 to 74")
         AGE_75_PLUS = "75_plus", _("75 or over")
         PREFER_NOT = "prefer_not_to_say", _("Prefer not to say")
 
@@ -136,3 +140,6 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {'given' if self.granted else 'withdrawn'}"

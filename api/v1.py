@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .routers import auth, me
+from .routers import auth, me, members, organisations, programmes
 
 api = NinjaAPI(
     title="Time credits API",
@@ -18,3 +18,7 @@ errors.install(api)
 
 api.add_router("/auth", auth.router)
 api.add_router("/me", me.router)
+api.add_router("/members", members.router)
+api.add_router("/organisations", organisations.router)
+api.add_router("/invitations", organisations.invitations)
+api.add_router("/programmes", programmes.router)

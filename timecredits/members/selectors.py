@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import StaffMembership
@@ -49,3 +50,65 @@ def user_roles(*, user) -> list[RoleGrant]:
     if Member.objects.filter(user=user).exists():
         grants.append(RoleGrant("member", "platform", None, ""))
     return grants
+
+
+def member_data_export(*, member: Member) -> dict:
+    """Everything held about a member, as they would want to download it."""
+    user = member.user
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "member": {
+            "code": member.code,
+            "programme": member.programme.name,
+            "joined_at": member.joined_at.isoformat(),
+            "new_to_volunteering": member.new_to_volunteering,
+            "registered_by_organisation": (
+                member.registered_by_organisation.name
+                if member.registered_by_organisation
+                else None
+            ),
+        },
+        "profile": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "phone": user.phone,
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "demographics": {
+            field: getattr(member, field)
+            for field in [
+                "age_band",
+                "gender",
+                "ethnicity",
+                "disability",
+                "employment_status",
+                "postcode",
+                "area",
+            ]
+        },
+        "consents": {
+            "terms_accepted_at": member.terms_accepted_at.isoformat(),
+            "reports": member.reports_consent,
+            "surveys": member.surveys_consent,
+            "history": [
+                {
+                    "purpose": r.purpose,
+                    "granted": r.granted,
+                    "recorded_at": r.recorded_at.isoformat(),
+                }
+                for r in member.consent_records.all()
+            ],
+        },
+        "contributions": [
+            {
+                "activity": c.session.activity.title,
+                "organisation": c.session.activity.organisation.name,
+                "session_starts_at": c.session.starts_at.isoformat(),
+                "minutes": c.minutes,
+                "status": c.status,
+            }
+            for c in member.contributions.select_related("session__activity__organisation")
+        ],
+    }

@@ -11,6 +11,30 @@ class Programme(models.Model):
     area = models.CharField(_("area"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    # Credit policy. The ledger counts minutes; these say how time given becomes minutes earned.
+    minutes_per_credit = models.PositiveSmallIntegerField(
+        _("minutes of time per credit"), default=60
+    )
+    rounding_minutes = models.PositiveSmallIntegerField(
+        _("round time given to"),
+        choices=[
+            (1, _("the minute")),
+            (15, _("15 minutes")),
+            (30, _("30 minutes")),
+            (60, _("the hour")),
+        ],
+        default=15,
+    )
+    daily_cap_minutes = models.PositiveIntegerField(
+        _("most minutes a member can earn in a day"), null=True, blank=True, default=8 * 60
+    )
+    expiry_months = models.PositiveSmallIntegerField(
+        _("credits expire after this many months without activity"), null=True, blank=True
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown in reports"), default=5
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -20,7 +44,19 @@ class Programme(models.Model):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes_per_credit__gt=0),
+                name="programme_minutes_per_credit_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rounding_minutes__in=[1, 15, 30, 60]),
+                name="programme_rounding_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(report_threshold__gte=2),
+                name="programme_report_threshold_at_least_2",
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,147 @@
+"""Members: joining, and the member's own profile, consents, demographics and data export."""
+
+from datetime import datetime
+
+from ninja import Router, Schema, Status
+from ninja.throttling import AnonRateThrottle
+from pydantic import Field
+
+from timecredits.errors import NotFound
+from timecredits.members import services
+from timecredits.members.models import Member
+from timecredits.members.selectors import member_data_export
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
+
+router = Router(tags=["members"])
+
+
+class DemographicsIn(Schema):
+    age_band: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+    disability: str = ""
+    employment_status: str = ""
+    postcode: str = ""
+
+
+class SignUpIn(Schema):
+    programme: str = Field(description="The programme's slug.")
+    first_name: str = Field(max_length=150)
+    last_name: str = Field(default="", max_length=150)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=30)
+    password: str = Field(max_length=4096)
+    accept_terms: bool
+    reports_consent: bool = False
+    surveys_consent: bool = False
+    new_to_volunteering: bool | None = None
+    demographics: DemographicsIn | None = None
+
+
+class ProfileIn(Schema):
+    first_name: str = Field(max_length=150)
+    last_name: str = Field(default="", max_length=150)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=30)
+
+
+class ConsentsIn(Schema):
+    reports: bool
+    surveys: bool
+
+
+class MemberOut(Schema):
+    id: int
+    code: str
+    programme_id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    joined_at: datetime
+    new_to_volunteering: bool | None
+    reports_consent: bool
+    surveys_consent: bool
+    demographics: DemographicsIn
+
+    @staticmethod
+    def of(member: Member) -> "MemberOut":
+        user = member.user
+        return MemberOut(
+            id=member.pk,
+            code=member.code,
+            programme_id=member.programme_id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            phone=user.phone,
+            joined_at=member.joined_at,
+            new_to_volunteering=member.new_to_volunteering,
+            reports_consent=member.reports_consent,
+            surveys_consent=member.surveys_consent,
+            demographics=DemographicsIn(
+                **{f: getattr(member, f) for f in DemographicsIn.model_fields}
+            ),
+        )
+
+
+def _own_member(request) -> Member:
+    require(request.auth, Action.OWN_PROFILE)
+    member = getattr(request.auth, "member", None)
+    if member is None or member.closed_at is not None:
+        raise NotFound("You do not have a member profile.")
+    return member
+
+
+@router.post(
+    "",
+    auth=None,
+    response={201: MemberOut},
+    throttle=[AnonRateThrottle("20/h")],
+    summary="Join a programme",
+)
+def sign_up(request, payload: SignUpIn):
+    programme = Programme.objects.filter(slug=payload.programme).first()
+    if programme is None:
+        raise NotFound("There is no such programme.", code="programme_not_found")
+    member = services.member_sign_up(
+        programme=programme,
+        **payload.dict(exclude={"programme", "demographics"}),
+        demographics=payload.demographics.dict() if payload.demographics else None,
+    )
+    return Status(201, MemberOut.of(member))
+
+
+@router.get("/me", response=MemberOut, summary="My profile")
+def my_profile(request):
+    return MemberOut.of(_own_member(request))
+
+
+@router.put("/me", response=MemberOut, summary="Change my name or contact details")
+def update_my_profile(request, payload: ProfileIn):
+    member = services.member_update_profile(member=_own_member(request), **payload.dict())
+    return MemberOut.of(member)
+
+
+@router.put("/me/consents", response=MemberOut, summary="Give or withdraw my consents")
+def update_my_consents(request, payload: ConsentsIn):
+    member = services.member_set_consents(member=_own_member(request), **payload.dict())
+    return MemberOut.of(member)
+
+
+@router.put(
+    "/me/demographics", response=MemberOut, summary="Answer (or clear) the optional questions"
+)
+def update_my_demographics(request, payload: DemographicsIn):
+    member = services.member_set_demographics(
+        member=_own_member(request), demographics=payload.dict()
+    )
+    return MemberOut.of(member)
+
+
+@router.get("/me/export", response=dict, summary="Download everything held about me")
+def export_my_data(request):
+    member = _own_member(request)
+    require(request.auth, Action.OWN_DATA_EXPORT)
+    return member_data_export(member=member)

@@ -1,0 +1,222 @@
+"""Organisations: details, staff and invitations, and members registered by a coordinator."""
+
+from datetime import datetime
+
+from django.db.models import Q
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from partners import services
+from partners.models import Organisation, Participation, StaffMembership
+from timecredits.errors import NotFound
+from timecredits.members.services import member_register_assisted
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme, ProgrammeRole
+
+router = Router(tags=["organisations"])
+invitations = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    description: str
+    contact_email: str
+    contact_phone: str
+    website: str
+    address: str
+    postcode: str
+    area: str
+    programme_ids: list[int]
+
+    @staticmethod
+    def of(organisation: Organisation) -> "OrganisationOut":
+        return OrganisationOut(
+            **{
+                f: getattr(organisation, f)
+                for f in OrganisationOut.model_fields
+                if f != "programme_ids"
+            },
+            programme_ids=[
+                p.programme_id
+                for p in organisation.participation_set.all()
+                if p.status == Participation.Status.APPROVED
+            ],
+        )
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=20)
+    website: str | None = Field(default=None, max_length=200)
+    address: str | None = None
+    postcode: str | None = Field(default=None, max_length=8)
+    area: str | None = Field(default=None, max_length=200)
+
+
+class StaffOut(Schema):
+    user_id: int
+    name: str
+    email: str
+    role: str
+    since: datetime
+
+
+class InvitationIn(Schema):
+    email: str = Field(max_length=254)
+    role: str
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    created_at: datetime
+
+
+class AcceptIn(Schema):
+    token: str = Field(max_length=500)
+
+
+class MembershipOut(Schema):
+    organisation_id: int
+    role: str
+
+
+class AssistedRegistrationIn(Schema):
+    programme_id: int
+    first_name: str = Field(max_length=150)
+    last_name: str = Field(default="", max_length=150)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=30)
+    reports_consent: bool = False
+    surveys_consent: bool = False
+    new_to_volunteering: bool | None = None
+
+
+class RegisteredMemberOut(Schema):
+    id: int
+    code: str
+    first_name: str
+    last_name: str
+
+
+def visible_organisations(user):
+    """Approved organisations, plus pending ones to their own staff and the programme's admins."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    admin_of = ProgrammeRole.objects.filter(user=user, role=ProgrammeRole.Role.ADMIN).values(
+        "programme"
+    )
+    return Organisation.objects.filter(
+        Q(participation__status=Participation.Status.APPROVED)
+        | Q(staff__user=user)
+        | Q(participation__programme__in=admin_of)
+    ).distinct()
+
+
+def _organisation(request, organisation_id: int) -> Organisation:
+    organisation = (
+        visible_organisations(request.auth)
+        .prefetch_related("participation_set")
+        .filter(pk=organisation_id)
+        .first()
+    )
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    return organisation
+
+
+@router.get("", response=list[OrganisationOut], summary="Organisations")
+def list_organisations(request):
+    return [
+        OrganisationOut.of(o)
+        for o in visible_organisations(request.auth).prefetch_related("participation_set")
+    ]
+
+
+@router.get("/{organisation_id}", response=OrganisationOut, summary="One organisation")
+def get_organisation(request, organisation_id: int):
+    return OrganisationOut.of(_organisation(request, organisation_id))
+
+
+@router.patch("/{organisation_id}", response=OrganisationOut, summary="Change details (org admins)")
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    organisation = services.organisation_update(
+        actor=request.auth,
+        organisation=_organisation(request, organisation_id),
+        **payload.dict(exclude_unset=True),
+    )
+    return OrganisationOut.of(organisation)
+
+
+@router.get("/{organisation_id}/staff", response=list[StaffOut], summary="Staff (org admins)")
+def list_staff(request, organisation_id: int):
+    organisation = _organisation(request, organisation_id)
+    require(request.auth, Action.ORGANISATION_STAFF_VIEW, organisation=organisation)
+    return [
+        StaffOut(
+            user_id=s.user_id,
+            name=s.user.get_full_name(),
+            email=s.user.email,
+            role=s.role,
+            since=s.created_at,
+        )
+        for s in StaffMembership.objects.filter(organisation=organisation).select_related("user")
+    ]
+
+
+@router.post(
+    "/{organisation_id}/invitations",
+    response={201: InvitationOut},
+    summary="Invite someone to the staff by email (org admins)",
+)
+def invite(request, organisation_id: int, payload: InvitationIn):
+    invitation, _token = services.invitation_create(
+        actor=request.auth, organisation=_organisation(request, organisation_id), **payload.dict()
+    )
+    return Status(
+        201,
+        InvitationOut(
+            id=invitation.pk,
+            email=invitation.email,
+            role=invitation.role,
+            created_at=invitation.created_at,
+        ),
+    )
+
+
+@router.post(
+    "/{organisation_id}/members",
+    response={201: RegisteredMemberOut},
+    summary="Register a member who has no smartphone or email (coordinators)",
+)
+def register_member(request, organisation_id: int, payload: AssistedRegistrationIn):
+    organisation = _organisation(request, organisation_id)
+    programme = Programme.objects.filter(pk=payload.programme_id).first()
+    if programme is None:
+        raise NotFound("There is no such programme.")
+    member = member_register_assisted(
+        actor=request.auth,
+        organisation=organisation,
+        programme=programme,
+        **payload.dict(exclude={"programme_id"}),
+    )
+    return Status(
+        201,
+        RegisteredMemberOut(
+            id=member.pk,
+            code=member.code,
+            first_name=member.user.first_name,
+            last_name=member.user.last_name,
+        ),
+    )
+
+
+@invitations.post("/accept", response=MembershipOut, summary="Accept a staff invitation")
+def accept_invitation(request, payload: AcceptIn):
+    membership = services.invitation_accept(actor=request.auth, token=payload.token)
+    return MembershipOut(organisation_id=membership.organisation_id, role=membership.role)

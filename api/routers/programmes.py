@@ -1,0 +1,150 @@
+"""Programmes: their credit policy, and organisations applying and being approved."""
+
+from datetime import date
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from partners.models import Organisation, Participation
+from partners.services import organisation_apply, participation_decide
+from timecredits.errors import NotFound
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
+from timecredits.programmes.services import programme_update_policy
+
+from .organisations import OrganisationOut
+
+router = Router(tags=["programmes"])
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    slug: str
+    area: str
+    starts_on: date
+    ends_on: date | None
+    minutes_per_credit: int
+    rounding_minutes: int
+    daily_cap_minutes: int | None
+    expiry_months: int | None
+    report_threshold: int
+
+
+class PolicyPatch(Schema):
+    minutes_per_credit: int | None = None
+    rounding_minutes: int | None = None
+    daily_cap_minutes: int | None = None
+    expiry_months: int | None = None
+    report_threshold: int | None = None
+
+
+class ApplicationIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str
+    description: str = ""
+    contact_email: str = Field(default="", max_length=254)
+    contact_phone: str = Field(default="", max_length=20)
+    website: str = Field(default="", max_length=200)
+    address: str = ""
+    postcode: str = Field(default="", max_length=8)
+    area: str = Field(default="", max_length=200)
+
+
+class ParticipationOut(Schema):
+    organisation_id: int
+    programme_id: int
+    status: str
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound("There is no such programme.")
+    return programme
+
+
+def _out(programme: Programme) -> ProgrammeOut:
+    return ProgrammeOut(**{f: getattr(programme, f) for f in ProgrammeOut.model_fields})
+
+
+@router.get("", response=list[ProgrammeOut], summary="Programmes")
+def list_programmes(request):
+    return [_out(p) for p in Programme.objects.all()]
+
+
+@router.get("/{programme_id}", response=ProgrammeOut, summary="One programme and its policy")
+def get_programme(request, programme_id: int):
+    return _out(_programme(programme_id))
+
+
+@router.patch(
+    "/{programme_id}", response=ProgrammeOut, summary="Change the credit policy (programme admins)"
+)
+def update_policy(request, programme_id: int, payload: PolicyPatch):
+    programme = programme_update_policy(
+        actor=request.auth, programme=_programme(programme_id), **payload.dict(exclude_unset=True)
+    )
+    return _out(programme)
+
+
+@router.post(
+    "/{programme_id}/organisations",
+    response={201: OrganisationOut},
+    summary="Register an organisation and apply to join the programme",
+)
+def apply(request, programme_id: int, payload: ApplicationIn):
+    organisation = organisation_apply(
+        actor=request.auth, programme=_programme(programme_id), **payload.dict()
+    )
+    return Status(201, OrganisationOut.of(organisation))
+
+
+@router.get(
+    "/{programme_id}/organisations",
+    response=list[ParticipationOut],
+    summary="Organisations in the programme, with their approval (programme admins)",
+)
+def list_participations(request, programme_id: int, status: str | None = None):
+    programme = _programme(programme_id)
+    require(request.auth, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    rows = Participation.objects.filter(programme=programme)
+    if status:
+        rows = rows.filter(status=status)
+    return [
+        ParticipationOut(
+            organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status
+        )
+        for p in rows
+    ]
+
+
+def _decide(request, programme_id: int, organisation_id: int, approve: bool):
+    programme = _programme(programme_id)
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    p = participation_decide(
+        actor=request.auth, programme=programme, organisation=organisation, approve=approve
+    )
+    return ParticipationOut(
+        organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status
+    )
+
+
+@router.post(
+    "/{programme_id}/organisations/{organisation_id}/approve",
+    response=ParticipationOut,
+    summary="Approve an organisation (programme admins)",
+)
+def approve(request, programme_id: int, organisation_id: int):
+    return _decide(request, programme_id, organisation_id, approve=True)
+
+
+@router.post(
+    "/{programme_id}/organisations/{organisation_id}/decline",
+    response=ParticipationOut,
+    summary="Decline an organisation (programme admins)",
+)
+def decline(request, programme_id: int, organisation_id: int):
+    return _decide(request, programme_id, organisation_id, approve=False)

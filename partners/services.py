@@ -1,0 +1,153 @@
+"""Writes about organisations: applying to a programme, approval, details, staff invitations."""
+
+from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.permissions import Action, require
+
+from .models import Invitation, Organisation, Participation, StaffMembership
+
+INVITATION_SALT = "partners.invitation"
+INVITATION_MAX_AGE = 14 * 24 * 3600
+EDITABLE_FIELDS = [
+    "name",
+    "description",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "address",
+    "postcode",
+    "area",
+]
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
+    """Someone registers their group or venue; it waits for the programme's approval and they
+    become its admin."""
+    name = (name or "").strip()
+    problems = []
+    if not name:
+        problems.append({"field": "name", "message": "Enter the organisation's name."})
+    if kind not in Organisation.Kind.values:
+        problems.append({"field": "kind", "message": "Choose group, venue or both."})
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    problems += [{"field": f, "message": "This is not a detail we keep."} for f in sorted(unknown)]
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    organisation = Organisation.objects.create(
+        name=name, slug=_unique_slug(name), kind=kind, **details
+    )
+    Participation.objects.create(programme=programme, organisation=organisation)
+    StaffMembership.objects.create(
+        organisation=organisation, user=actor, role=StaffMembership.Role.ORG_ADMIN
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, **changes) -> Organisation:
+    require(actor, Action.ORGANISATION_EDIT, organisation=organisation)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(
+            "Some details need another look.",
+            detail=[
+                {"field": f, "message": "This cannot be changed here."} for f in sorted(unknown)
+            ],
+        )
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise Invalid(detail=[{"field": "name", "message": "Enter the organisation's name."}])
+    for field, value in changes.items():
+        setattr(organisation, field, value)
+    organisation.save(update_fields=list(changes) or None)
+    return organisation
+
+
+@transaction.atomic
+def participation_decide(*, actor, programme, organisation, approve: bool) -> Participation:
+    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    participation = (
+        Participation.objects.select_for_update()
+        .filter(programme=programme, organisation=organisation)
+        .first()
+    )
+    if participation is None:
+        raise NotFound("This organisation has not applied to this programme.")
+    participation.status = (
+        Participation.Status.APPROVED if approve else Participation.Status.DECLINED
+    )
+    participation.decided_at = timezone.now()
+    participation.decided_by = actor
+    participation.save(update_fields=["status", "decided_at", "decided_by"])
+    return participation
+
+
+@transaction.atomic
+def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[Invitation, str]:
+    """Invite someone by email; returns the invitation and the signed token for its link."""
+    require(actor, Action.ORGANISATION_STAFF_INVITE, organisation=organisation)
+    problems = []
+    try:
+        validate_email(email or "")
+    except DjangoValidationError:
+        problems.append(
+            {"field": "email", "message": "Enter an email address like name@example.org."}
+        )
+    if role not in StaffMembership.Role.values:
+        problems.append(
+            {"field": "role", "message": "Choose org admin, coordinator or venue staff."}
+        )
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email.strip(), role=role, invited_by=actor
+    )
+    token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
+    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token))
+    return invitation, token
+
+
+def _enqueue_invitation_email(invitation_id: int, token: str) -> None:
+    from django_q.tasks import async_task
+
+    async_task("partners.tasks.send_invitation_email", invitation_id, token)
+
+
+@transaction.atomic
+def invitation_accept(*, actor, token: str) -> StaffMembership:
+    """The person who followed the link joins the staff; each link works once."""
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as expired:
+        raise Invalid(
+            "This invitation has expired. Ask for a new one.", code="invitation_expired"
+        ) from expired
+    except signing.BadSignature as forged:
+        raise Invalid("This invitation link is not valid.", code="invitation_invalid") from forged
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Invalid("This invitation link is not valid.", code="invitation_invalid")
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has already been used.", code="invitation_used")
+    membership, _ = StaffMembership.objects.get_or_create(
+        organisation=invitation.organisation, user=actor, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership

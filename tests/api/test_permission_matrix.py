@@ -1,0 +1,134 @@
+"""Every role against every API action, in its own scope and in someone else's.
+
+The table is written out by hand, not derived from timecredits.permissions.MATRIX, so that a
+change to the matrix that opens or closes a door shows up here as a failing cell.
+"""
+
+import pytest
+
+from partners.models import Participation, StaffMembership
+from tests.factories import (
+    MemberFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    ProgrammeRoleFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
+from timecredits.programmes.models import ProgrammeRole
+
+ACTIONS = {
+    "own_profile": ("get", "/api/v1/members/me", None),
+    "own_consents": ("put", "/api/v1/members/me/consents", {"reports": False, "surveys": True}),
+    "own_export": ("get", "/api/v1/members/me/export", None),
+    "org_edit": ("patch", "/api/v1/organisations/{org}", {"description": "We cook."}),
+    "org_staff": ("get", "/api/v1/organisations/{org}/staff", None),
+    "org_invite": (
+        "post",
+        "/api/v1/organisations/{org}/invitations",
+        {"email": "new@example.org", "role": "coordinator"},
+    ),
+    "org_register": (
+        "post",
+        "/api/v1/organisations/{org}/members",
+        {"programme_id": "{programme}", "first_name": "Nell"},
+    ),
+    "programme_policy": ("patch", "/api/v1/programmes/{programme}", {"rounding_minutes": 30}),
+    "programme_review": ("get", "/api/v1/programmes/{programme}/organisations", None),
+    "programme_approve": (
+        "post",
+        "/api/v1/programmes/{programme}/organisations/{pending}/approve",
+        None,
+    ),
+}
+
+# Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
+TABLE = """
+                         own_profile own_consents own_export org_edit org_staff org_invite org_register programme_policy programme_review programme_approve
+member                   200         200          200        403      403       403        403          403              403              403
+coordinator              403         403          403        403      403       403        201          403              403              403
+venue_staff              403         403          403        403      403       403        403          403              403              403
+org_admin                403         403          403        200      200       201        201          403              403              403
+other_org_admin          403         403          403        403      403       403        403          403              403              403
+programme_admin          403         403          403        403      403       403        403          200              200              200
+other_programme_admin    403         403          403        403      403       403        403          403              403              403
+commissioner             403         403          403        403      403       403        403          403              403              403
+platform_staff           404         404          404        200      200       201        201          200              200              200
+anonymous                401         401          401        401      401       401        401          401              401              401
+"""
+
+
+def _cells():
+    header, *rows = [line.split() for line in TABLE.strip().splitlines()]
+    assert header == list(ACTIONS)
+    for row in rows:
+        role, statuses = row[0], row[1:]
+        for action, status in zip(header, statuses, strict=True):
+            yield pytest.param(role, action, int(status), id=f"{role}-{action}")
+
+
+@pytest.fixture
+def world(db):
+    programme, other_programme = ProgrammeFactory(), ProgrammeFactory()
+    organisation, other_organisation, pending = (
+        OrganisationFactory(),
+        OrganisationFactory(),
+        OrganisationFactory(),
+    )
+    Participation.objects.create(programme=programme, organisation=organisation, status="approved")
+    Participation.objects.create(
+        programme=programme, organisation=other_organisation, status="approved"
+    )
+    Participation.objects.create(programme=programme, organisation=pending)
+    Participation.objects.create(programme=other_programme, organisation=pending)
+
+    def staff(org, role):
+        return StaffMembershipFactory(organisation=org, role=role).user
+
+    def programme_role(prog, role):
+        return ProgrammeRoleFactory(programme=prog, role=role).user
+
+    users = {
+        "member": MemberFactory(programme=programme).user,
+        "coordinator": staff(organisation, StaffMembership.Role.COORDINATOR),
+        "venue_staff": staff(organisation, StaffMembership.Role.VENUE_STAFF),
+        "org_admin": staff(organisation, StaffMembership.Role.ORG_ADMIN),
+        "other_org_admin": staff(other_organisation, StaffMembership.Role.ORG_ADMIN),
+        "programme_admin": programme_role(programme, ProgrammeRole.Role.ADMIN),
+        "other_programme_admin": programme_role(other_programme, ProgrammeRole.Role.ADMIN),
+        "commissioner": programme_role(programme, ProgrammeRole.Role.COMMISSIONER),
+        "platform_staff": UserFactory(is_staff=True, is_superuser=True),
+        "anonymous": None,
+    }
+    ids = {"org": organisation.pk, "programme": programme.pk, "pending": pending.pk}
+    return users, ids
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        filled = value.format(**ids)
+        return int(filled) if value.startswith("{") and filled.isdigit() else filled
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("role", "action", "expected"), list(_cells()))
+def test_role_against_action(client, world, role, action, expected):
+    users, ids = world
+    if users[role] is not None:
+        client.force_login(users[role])
+    method, path, body = ACTIONS[action]
+
+    response = getattr(client, method)(
+        _fill(path, ids), _fill(body, ids) if body else None, content_type="application/json"
+    )
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        error = response.json()["error"]
+        assert set(error) == {"code", "message", "detail"}
+        assert (
+            error["code"]
+            == {401: "not_authenticated", 403: "forbidden", 404: "not_found"}[expected]
+        )

@@ -1,0 +1,294 @@
+"""Writes about people: joining, assisted registration, profile, consents, demographics, closure.
+
+Every function validates all of its input first and raises one `Invalid` whose detail lists
+each problem as {"field", "message"}, so a page and the API show the same messages, and nothing
+is written unless everything is valid.
+"""
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from timecredits.errors import Invalid
+from timecredits.permissions import Action, require
+
+from .models import ConsentRecord, Member, User
+from .normalise import normalise_phone, normalise_postcode, postcode_district
+
+DEMOGRAPHIC_FIELDS = {
+    "age_band": Member.AgeBand,
+    "gender": Member.Gender,
+    "ethnicity": Member.Ethnicity,
+    "disability": Member.YesNo,
+    "employment_status": Member.Employment,
+}
+
+
+class _Problems:
+    """Collects field errors so a form can show them all at once."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise Invalid("Some details need another look.", detail=self.items)
+
+
+def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
+    email = (email or "").strip()
+    phone_raw = (phone or "").strip()
+    phone = ""
+    others = User.objects.exclude(pk=user.pk) if user else User.objects.all()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            problems.add("email", "Enter an email address like name@example.org.")
+        else:
+            if others.filter(email__iexact=email).exists():
+                problems.add("email", "This email address is already registered. Try signing in.")
+    if phone_raw:
+        phone = normalise_phone(phone_raw)
+        if phone is None:
+            problems.add("phone", "Enter a UK phone number, like 07700 900123.")
+            phone = ""
+        elif others.filter(phone=phone).exists():
+            problems.add("phone", "This phone number is already registered. Try signing in.")
+    return email, phone
+
+
+def _clean_names(problems, *, first_name, last_name) -> tuple[str, str]:
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name:
+        problems.add("first_name", "Enter your first name.")
+    if len(first_name) > 150:
+        problems.add("first_name", "Use at most 150 characters.")
+    if len(last_name) > 150:
+        problems.add("last_name", "Use at most 150 characters.")
+    return first_name, last_name
+
+
+def _clean_demographics(problems, demographics: dict) -> dict:
+    cleaned = {}
+    for field, value in demographics.items():
+        if field == "postcode":
+            continue
+        if field not in DEMOGRAPHIC_FIELDS:
+            problems.add(field, "This is not a question we ask.")
+        elif value and value not in DEMOGRAPHIC_FIELDS[field].values:
+            problems.add(field, "Choose one of the answers offered.")
+        else:
+            cleaned[field] = value or ""
+    if "postcode" in demographics:
+        raw = (demographics["postcode"] or "").strip()
+        postcode = normalise_postcode(raw) if raw else ""
+        if postcode is None:
+            problems.add("postcode", "Enter a UK postcode, like CF10 1AA, or leave it blank.")
+        else:
+            cleaned["postcode"] = postcode
+            cleaned["area"] = postcode_district(postcode) if postcode else ""
+    return cleaned
+
+
+def _record_consents(member, **granted: bool) -> None:
+    ConsentRecord.objects.bulk_create(
+        ConsentRecord(member=member, purpose=purpose, granted=value)
+        for purpose, value in granted.items()
+    )
+
+
+def _create_member(*, user_fields: dict, password: str | None, member_fields: dict) -> Member:
+    code = None
+    for _attempt in range(5):
+        candidate = Member._meta.get_field("code").default()
+        if not Member.objects.filter(code=candidate).exists():
+            code = candidate
+            break
+    user = User(username=f"member-{code.lower()}", **user_fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+            return Member.objects.create(user=user, code=code, **member_fields)
+    except IntegrityError as clash:
+        # Two people joining with the same email or phone at the same moment.
+        raise Invalid(
+            "Some details need another look.",
+            detail=[{"field": "email", "message": "This email or phone is already registered."}],
+        ) from clash
+
+
+@transaction.atomic
+def member_sign_up(
+    *,
+    programme,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    password: str,
+    accept_terms: bool,
+    reports_consent: bool = False,
+    surveys_consent: bool = False,
+    new_to_volunteering: bool | None = None,
+    demographics: dict | None = None,
+) -> Member:
+    """A person joins a programme from their own phone."""
+    problems = _Problems()
+    first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
+    email, phone = _clean_contact(problems, email=email, phone=phone)
+    if not email and not phone:
+        problems.add("email", "Enter an email address or a phone number, so you can sign in.")
+    if not accept_terms:
+        problems.add("accept_terms", "You need to agree to the terms of use to join.")
+    try:
+        validate_password(
+            password or "", User(first_name=first_name, last_name=last_name, email=email)
+        )
+    except DjangoValidationError as weak:
+        for message in weak.messages:
+            problems.add("password", message)
+    cleaned = _clean_demographics(problems, demographics or {})
+    problems.raise_if_any()
+
+    member = _create_member(
+        user_fields={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+        },
+        password=password,
+        member_fields={
+            "programme": programme,
+            "terms_accepted_at": timezone.now(),
+            "reports_consent": reports_consent,
+            "surveys_consent": surveys_consent,
+            "new_to_volunteering": new_to_volunteering,
+            **cleaned,
+        },
+    )
+    _record_consents(member, terms=True, reports=reports_consent, surveys=surveys_consent)
+    return member
+
+
+@transaction.atomic
+def member_register_assisted(
+    *,
+    actor,
+    organisation,
+    programme,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    reports_consent: bool = False,
+    surveys_consent: bool = False,
+    new_to_volunteering: bool | None = None,
+) -> Member:
+    """A coordinator registers someone without a smartphone or email; they get a printed card."""
+    require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
+    problems = _Problems()
+    if not organisation.participation_set.filter(programme=programme, status="approved").exists():
+        problems.add("programme", "Your organisation is not approved in this programme.")
+    first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
+    email, phone = _clean_contact(problems, email=email, phone=phone)
+    problems.raise_if_any()
+
+    member = _create_member(
+        user_fields={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+        },
+        password=None,
+        member_fields={
+            "programme": programme,
+            "registered_by_organisation": organisation,
+            "terms_accepted_at": timezone.now(),
+            "reports_consent": reports_consent,
+            "surveys_consent": surveys_consent,
+            "new_to_volunteering": new_to_volunteering,
+        },
+    )
+    _record_consents(member, terms=True, reports=reports_consent, surveys=surveys_consent)
+    return member
+
+
+@transaction.atomic
+def member_update_profile(
+    *, member: Member, first_name: str, last_name: str, email: str, phone: str
+) -> Member:
+    problems = _Problems()
+    user = member.user
+    first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
+    email, phone = _clean_contact(problems, email=email, phone=phone, user=user)
+    if not email and not phone and user.has_usable_password():
+        problems.add("email", "Keep an email address or a phone number, so you can sign in.")
+    problems.raise_if_any()
+    user.first_name, user.last_name, user.email, user.phone = first_name, last_name, email, phone
+    user.save(update_fields=["first_name", "last_name", "email", "phone"])
+    return member
+
+
+@transaction.atomic
+def member_set_consents(*, member: Member, reports: bool, surveys: bool) -> Member:
+    """Give or withdraw consent; each change is recorded, and reports read the current state."""
+    changed = {}
+    if member.reports_consent != reports:
+        changed["reports"] = reports
+    if member.surveys_consent != surveys:
+        changed["surveys"] = surveys
+    if changed:
+        Member.objects.filter(pk=member.pk).update(reports_consent=reports, surveys_consent=surveys)
+        member.reports_consent, member.surveys_consent = reports, surveys
+        _record_consents(member, **changed)
+    return member
+
+
+@transaction.atomic
+def member_set_demographics(*, member: Member, demographics: dict) -> Member:
+    problems = _Problems()
+    cleaned = _clean_demographics(problems, demographics)
+    problems.raise_if_any()
+    for field, value in cleaned.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(cleaned) or None)
+    return member
+
+
+@transaction.atomic
+def member_close(*, member: Member) -> Member:
+    """Erase a member's personal data; what they did stays, against their pseudonymous code.
+
+    The caller moves any remaining balance first (see the ledger); here the person is forgotten:
+    names, email, phone and demographics are erased, the sign-in is disabled and every token
+    and session ends (a session is tied to the password hash, which is replaced here).
+    """
+    user = member.user
+    user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
+    user.first_name = user.last_name = user.email = user.phone = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.api_tokens.all().delete()
+    for field in [*DEMOGRAPHIC_FIELDS, "postcode", "area"]:
+        setattr(member, field, "")
+    member.new_to_volunteering = None
+    member.reports_consent = member.surveys_consent = False
+    member.closed_at = timezone.now()
+    member.save()
+    _record_consents(member, reports=False, surveys=False)
+    return member

@@ -1,0 +1,101 @@
+"""Who may do what: one matrix of role x action, checked by services (never by views).
+
+A role counts only in its own scope: a coordinator of one organisation is nobody in another, a
+programme admin of one programme is nobody in the next. Platform staff may do everything.
+Self-service actions need no scope: a member only ever acts on themself.
+"""
+
+from enum import StrEnum
+
+from partners.models import StaffMembership
+from timecredits.errors import PermissionDenied
+from timecredits.programmes.models import ProgrammeRole
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    COORDINATOR = StaffMembership.Role.COORDINATOR.value
+    VENUE_STAFF = StaffMembership.Role.VENUE_STAFF.value
+    ORG_ADMIN = StaffMembership.Role.ORG_ADMIN.value
+    PROGRAMME_ADMIN = ProgrammeRole.Role.ADMIN.value
+    COMMISSIONER = ProgrammeRole.Role.COMMISSIONER.value
+    PLATFORM_STAFF = "platform_staff"
+
+
+class Action(StrEnum):
+    # A member's own account.
+    OWN_PROFILE = "member.profile"
+    OWN_DATA_EXPORT = "member.export"
+    OWN_ACCOUNT_CLOSE = "member.close"
+    # Within an organisation.
+    ORGANISATION_EDIT = "organisation.edit"
+    ORGANISATION_STAFF_VIEW = "organisation.staff.view"
+    ORGANISATION_STAFF_INVITE = "organisation.staff.invite"
+    ORGANISATION_MEMBER_REGISTER = "organisation.member.register"
+    ORGANISATION_MEMBER_CARD = "organisation.member.card"
+    # Within a programme.
+    PROGRAMME_EDIT = "programme.edit"
+    PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
+    PROGRAMME_CREDITS_ALLOCATE = "programme.credits.allocate"
+    PROGRAMME_REPORTS_VIEW = "programme.reports.view"
+
+
+ORGANISATION_ACTIONS = {a for a in Action if a.value.startswith("organisation.")}
+PROGRAMME_ACTIONS = {a for a in Action if a.value.startswith("programme.")}
+
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.OWN_PROFILE: frozenset({Role.MEMBER}),
+    Action.OWN_DATA_EXPORT: frozenset({Role.MEMBER}),
+    Action.OWN_ACCOUNT_CLOSE: frozenset({Role.MEMBER}),
+    Action.ORGANISATION_EDIT: frozenset({Role.ORG_ADMIN}),
+    Action.ORGANISATION_STAFF_VIEW: frozenset({Role.ORG_ADMIN}),
+    Action.ORGANISATION_STAFF_INVITE: frozenset({Role.ORG_ADMIN}),
+    Action.ORGANISATION_MEMBER_REGISTER: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.ORGANISATION_MEMBER_CARD: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.PROGRAMME_EDIT: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_REPORTS_VIEW: frozenset({Role.PROGRAMME_ADMIN, Role.COMMISSIONER}),
+}
+
+
+def roles_in_scope(user, *, organisation=None, programme=None) -> set[Role]:
+    """The roles a user holds where it matters for this action."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    roles = set()
+    if user.is_superuser:
+        roles.add(Role.PLATFORM_STAFF)
+    if hasattr(user, "member") and user.member.closed_at is None:
+        roles.add(Role.MEMBER)
+    if organisation is not None:
+        roles |= {
+            Role(r)
+            for r in StaffMembership.objects.filter(
+                user=user, organisation=organisation
+            ).values_list("role", flat=True)
+        }
+    if programme is not None:
+        roles |= {
+            Role(r)
+            for r in ProgrammeRole.objects.filter(user=user, programme=programme).values_list(
+                "role", flat=True
+            )
+        }
+    return roles
+
+
+def has_permission(user, action: Action, *, organisation=None, programme=None) -> bool:
+    if action in ORGANISATION_ACTIONS and organisation is None:
+        raise ValueError(f"{action} needs the organisation it acts in")
+    if action in PROGRAMME_ACTIONS and programme is None:
+        raise ValueError(f"{action} needs the programme it acts in")
+    roles = roles_in_scope(user, organisation=organisation, programme=programme)
+    return Role.PLATFORM_STAFF in roles or bool(roles & MATRIX[action])
+
+
+def require(user, action: Action, *, organisation=None, programme=None) -> None:
+    if not has_permission(user, action, organisation=organisation, programme=programme):
+        raise PermissionDenied(
+            "You do not have a role that allows this here.", detail={"action": action.value}
+        )

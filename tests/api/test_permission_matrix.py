@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the permission table is wider than a line, on purpose
 """Every role against every API action, in its own scope and in someone else's.
 
 The table is written out by hand, not derived from timecredits.permissions.MATRIX, so that a

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from api.v1 import api
 from timecredits import views
@@ -11,6 +11,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("timecredits.members.urls")),
+    path("", include("partners.urls")),
+    path("", include("timecredits.programmes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/", views.api_not_found),

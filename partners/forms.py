@@ -1,0 +1,45 @@
+"""Forms for organisation pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from timecredits.forms import Form
+
+from .models import StaffMembership
+
+
+class OrganisationForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("What you do"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact_email = forms.CharField(
+        label=_("Contact email"), max_length=254, required=False, widget=forms.EmailInput()
+    )
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Address"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    postcode = forms.CharField(label=_("Postcode"), max_length=8, required=False)
+    area = forms.CharField(label=_("Area"), max_length=200, required=False)
+
+
+class InvitationForm(Form):
+    email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
+    role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices)
+
+
+class AssistedRegistrationForm(Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone (landline is fine)"), max_length=30, required=False)
+    email = forms.CharField(
+        label=_("Email"), max_length=254, required=False, widget=forms.EmailInput()
+    )
+    reports_consent = forms.BooleanField(
+        label=_("They agree to be counted, anonymously, in reports"), required=False
+    )
+    surveys_consent = forms.BooleanField(
+        label=_("They agree to be asked to take surveys"), required=False
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "organisations/<int:organisation_id>/",
+        views.organisation_detail,
+        name="organisation-detail",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:member_id>/card/",
+        views.member_card,
+        name="organisation-member-card",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation-accept"),
+    path("invitations/<str:token>/accept", views.invitation_accept, name="invitation-accept-post"),
+]

@@ -1,0 +1,109 @@
+"""Organisation pages: details, staff, invitations, and members registered by coordinators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from timecredits.errors import DomainError, Invalid, PermissionDenied
+from timecredits.members.models import Member
+from timecredits.members.passes import pass_url
+from timecredits.members.services import member_register_assisted
+from timecredits.permissions import Action, has_permission, require
+from timecredits.qr import qr_svg
+
+from . import services
+from .forms import AssistedRegistrationForm, InvitationForm, OrganisationForm
+from .models import Organisation, Participation
+
+
+def _can(request, action, organisation):
+    return has_permission(request.user, action, organisation=organisation)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_detail(request, organisation_id):
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    can_edit = _can(request, Action.ORGANISATION_EDIT, organisation)
+    can_invite = _can(request, Action.ORGANISATION_STAFF_INVITE, organisation)
+    can_register = _can(request, Action.ORGANISATION_MEMBER_REGISTER, organisation)
+    if not (
+        can_edit or can_register or _can(request, Action.ORGANISATION_STAFF_VIEW, organisation)
+    ):
+        raise PermissionDenied()
+    form_name = request.POST.get("form")
+    details = OrganisationForm(
+        request.POST if form_name == "details" else None,
+        initial={f: getattr(organisation, f) for f in OrganisationForm.base_fields},
+    )
+    invite = InvitationForm(request.POST if form_name == "invite" else None)
+    register = AssistedRegistrationForm(request.POST if form_name == "register" else None)
+    approved = organisation.participation_set.filter(status=Participation.Status.APPROVED)
+    bound = {"details": details, "invite": invite, "register": register}.get(form_name)
+    if bound is not None and bound.is_valid():
+        try:
+            if form_name == "details":
+                services.organisation_update(
+                    actor=request.user, organisation=organisation, **bound.cleaned_data
+                )
+                messages.success(request, _("Details saved."))
+            elif form_name == "invite":
+                invitation, _token = services.invitation_create(
+                    actor=request.user, organisation=organisation, **bound.cleaned_data
+                )
+                messages.success(request, _("Invitation sent to %s.") % invitation.email)
+            else:
+                participation = approved.select_related("programme").first()
+                if participation is None:
+                    raise Invalid(_("Your organisation is not approved in a programme yet."))
+                member = member_register_assisted(
+                    actor=request.user,
+                    organisation=organisation,
+                    programme=participation.programme,
+                    **bound.cleaned_data,
+                )
+                return redirect("organisation-member-card", organisation.pk, member.pk)
+        except Invalid as invalid:
+            bound.add_service_errors(invalid)
+        else:
+            return redirect("organisation-detail", organisation.pk)
+    context = {
+        "organisation": organisation,
+        "details": details if can_edit else None,
+        "invite": invite if can_invite else None,
+        "register": register if can_register else None,
+        "staff": organisation.staff.select_related("user") if can_edit else None,
+        "registered": organisation.registered_members.select_related("user")
+        if can_register
+        else None,
+    }
+    return render(request, "partners/organisation.html", context)
+
+
+@login_required
+def member_card(request, organisation_id, member_id):
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    require(request.user, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = get_object_or_404(
+        Member, pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    )
+    return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})
+
+
+@login_required
+def invitation(request, token):
+    return render(request, "partners/invitation.html", {"token": token})
+
+
+@login_required
+@require_POST
+def invitation_accept(request, token):
+    try:
+        membership = services.invitation_accept(actor=request.user, token=token)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+        return redirect("home")
+    messages.success(request, _("You have joined %s.") % membership.organisation.name)
+    return redirect("organisation-detail", membership.organisation_id)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("join/", views.join, name="join"),
+    path("me/", views.profile, name="member-profile"),
+    path("me/details/", views.edit_profile, name="member-edit-profile"),
+    path("me/choices/", views.edit_consents, name="member-edit-consents"),
+    path("me/about-you/", views.edit_demographics, name="member-edit-demographics"),
+    path("me/data.json", views.download_data, name="member-download-data"),
+    path("me/card/", views.card, name="member-card"),
+]

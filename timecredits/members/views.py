@@ -1,0 +1,124 @@
+"""Members' own pages: join, profile, consents, about you, data download, printable card."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from timecredits.errors import Invalid
+from timecredits.programmes.models import Programme
+from timecredits.qr import qr_svg
+
+from . import services
+from .forms import ConsentsForm, DemographicsForm, ProfileForm, SignUpForm
+from .passes import pass_url
+from .selectors import member_data_export
+
+
+def _member(request):
+    member = getattr(request.user, "member", None)
+    if member is None or member.closed_at is not None:
+        raise Http404(_("You do not have a member profile."))
+    return member
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    programme = Programme.objects.order_by("-starts_on").first()
+    if programme is None:
+        raise Http404(_("There is no programme to join yet."))
+    form = SignUpForm(request.POST or None)
+    demographics = DemographicsForm(request.POST or None, prefix="about")
+    if request.method == "POST" and form.is_valid() and demographics.is_valid():
+        try:
+            member = services.member_sign_up(
+                programme=programme, **form.cleaned_data, demographics=demographics.cleaned_data
+            )
+        except Invalid as invalid:
+            form.add_service_errors(invalid)
+            demographics.add_service_errors(
+                Invalid(detail=[p for p in invalid.detail if p["field"] in demographics.fields])
+            )
+        else:
+            login(request, member.user)
+            messages.success(request, _("Welcome! You are now a member of %s.") % programme.name)
+            return redirect(request.GET.get("next") or "member-profile")
+    return render(
+        request,
+        "members/join.html",
+        {"form": form, "demographics": demographics, "programme": programme},
+    )
+
+
+@login_required
+def profile(request):
+    return render(request, "members/profile.html", {"member": _member(request)})
+
+
+def _edit(request, form_class, initial, save, template_title):
+    member = _member(request)
+    form = form_class(request.POST or None, initial=initial(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(member, form.cleaned_data)
+        except Invalid as invalid:
+            form.add_service_errors(invalid)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("member-profile")
+    return render(request, "members/edit.html", {"form": form, "title": template_title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request):
+    return _edit(
+        request,
+        ProfileForm,
+        lambda m: {f: getattr(m.user, f) for f in ProfileForm.base_fields},
+        lambda m, data: services.member_update_profile(member=m, **data),
+        _("Your details"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_consents(request):
+    return _edit(
+        request,
+        ConsentsForm,
+        lambda m: {"reports": m.reports_consent, "surveys": m.surveys_consent},
+        lambda m, data: services.member_set_consents(member=m, **data),
+        _("Your choices"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_demographics(request):
+    return _edit(
+        request,
+        DemographicsForm,
+        lambda m: {f: getattr(m, f) for f in DemographicsForm.base_fields},
+        lambda m, data: services.member_set_demographics(member=m, demographics=data),
+        _("About you"),
+    )
+
+
+@login_required
+def download_data(request):
+    data = member_data_export(member=_member(request))
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-time-credits-data.json"'
+    return response
+
+
+@login_required
+def card(request):
+    member = _member(request)
+    return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})

@@ -1,0 +1,104 @@
+"""Members' own pages work without JavaScript and show the service's messages."""
+
+import pytest
+
+from tests.factories import MemberFactory, ProgrammeFactory
+from timecredits.members.models import Member, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _join_form(**overrides):
+    form = {
+        "first_name": "Carys",
+        "last_name": "Jones",
+        "email": "carys@example.org",
+        "phone": "",
+        "password": "a long and unusual passphrase",
+        "new_to_volunteering": "yes",
+        "accept_terms": "on",
+        "reports_consent": "on",
+        "about-postcode": "LL55 4UR",
+        "about-age_band": "prefer_not_to_say",
+    }
+    form.update(overrides)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_joining_on_the_web_signs_the_member_in(client):
+    ProgrammeFactory(name="Riverside Time Credits")
+
+    response = client.post("/join/", _join_form(), follow=True)
+
+    member = Member.objects.get()
+    assert response.redirect_chain[-1] == ("/me/", 302)
+    assert response.context["user"] == member.user
+    assert (member.area, member.age_band, member.new_to_volunteering) == (
+        "LL55",
+        "prefer_not_to_say",
+        True,
+    )
+    assert (member.reports_consent, member.surveys_consent) == (True, False)
+    assert "Welcome! You are now a member of Riverside Time Credits." in response.content.decode()
+
+
+def test_joining_without_consent_or_with_a_bad_postcode_explains_and_creates_nothing(client):
+    ProgrammeFactory()
+
+    response = client.post("/join/", _join_form(accept_terms=None, **{"about-postcode": "XX"}))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You need to agree to the terms of use to join." in html
+    assert "Enter a UK postcode, like CF10 1AA, or leave it blank." in html
+    assert 'aria-invalid="true"' in html
+    assert User.objects.count() == 0
+
+
+def test_profile_shows_only_my_details(client):
+    member = MemberFactory(user__first_name="Zebedee")
+    other = MemberFactory(user__first_name="Ottoline")
+    client.force_login(member.user)
+
+    html = client.get("/me/").content.decode()
+
+    assert "Zebedee" in html and member.code in html
+    assert "Ottoline" not in html and other.code not in html
+
+
+def test_withdrawing_consent_on_the_web(client):
+    member = MemberFactory(reports_consent=True, surveys_consent=True)
+    client.force_login(member.user)
+
+    response = client.post("/me/choices/", {"surveys": "on"})
+
+    member.refresh_from_db()
+    assert response.status_code == 302
+    assert (member.reports_consent, member.surveys_consent) == (False, True)
+
+
+def test_data_download_is_a_json_attachment(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    response = client.get("/me/data.json")
+
+    assert response["Content-Disposition"] == 'attachment; filename="my-time-credits-data.json"'
+    assert response.json()["member"]["code"] == member.code
+
+
+def test_member_card_carries_a_qr_code_and_the_code(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    html = client.get("/me/card/").content.decode()
+
+    assert "<svg" in html and "<path" in html
+    assert member.code in html
+
+
+def test_member_pages_need_sign_in(client):
+    response = client.get("/me/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/me/"

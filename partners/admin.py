@@ -1,18 +1,42 @@
 from django.contrib import admin
 
-from .models import Organisation, StaffMembership
+from .models import Invitation, Organisation, Participation, StaffMembership
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    readonly_fields = ["requested_at", "decided_at", "decided_by"]
 
 
 class StaffMembershipInline(admin.TabularInline):
     model = StaffMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area"]
-    list_filter = ["kind", "programmes"]
+    list_filter = ["kind", "participation__status"]
     search_fields = ["name", "area"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StaffMembershipInline]
+    inlines = [ParticipationInline, StaffMembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
+    list_select_related = ["organisation"]
+    readonly_fields = [
+        "organisation",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -110,6 +110,7 @@ def stack(tmp_path_factory):
 
 def test_seed_prints_a_login_for_each_role(stack):
     for role in [
+        "organisation admin",
         "platform staff",
         "programme admin",
         "commissioner",

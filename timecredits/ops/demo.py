@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import Organisation, StaffMembership
+from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
@@ -27,6 +27,7 @@ ORGANISATIONS = [
     ("riverside-leisure-centre", "Riverside Leisure Centre", Organisation.Kind.VENUE),
     ("eastgate-cinema", "Eastgate Community Cinema", Organisation.Kind.VENUE),
 ]
+PENDING_ORGANISATION = ("riverside-repair-cafe", "Riverside Repair Café", Organisation.Kind.GROUP)
 
 ACTIVITIES = [
     # organisation, title, type, category, weekday, start hour, hours
@@ -92,8 +93,17 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         organisation, _ = Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
         )
-        organisation.programmes.add(programme)
+        Participation.objects.get_or_create(
+            programme=programme,
+            organisation=organisation,
+            defaults={"status": Participation.Status.APPROVED, "decided_at": now},
+        )
         organisations[slug] = organisation
+    slug, name, kind = PENDING_ORGANISATION
+    pending, _ = Organisation.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
+    )
+    Participation.objects.get_or_create(programme=programme, organisation=pending)
 
     _user("admin", "Platform", "Admin", is_staff=True, is_superuser=True)
     ProgrammeRole.objects.get_or_create(
@@ -110,6 +120,11 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         organisation=organisations["riverside-lunch-club"],
         user=_user("coordinator", "Rosa", "Lewis"),
         role=StaffMembership.Role.COORDINATOR,
+    )
+    StaffMembership.objects.get_or_create(
+        organisation=organisations["riverside-lunch-club"],
+        user=_user("groupadmin", "Gareth", "Owen"),
+        role=StaffMembership.Role.ORG_ADMIN,
     )
     StaffMembership.objects.get_or_create(
         organisation=organisations["riverside-leisure-centre"],
@@ -147,6 +162,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         DemoLogin("platform staff (Django admin)", "admin", DEMO_PASSWORD),
         DemoLogin("programme admin", "programme", DEMO_PASSWORD),
         DemoLogin("commissioner", "commissioner", DEMO_PASSWORD),
+        DemoLogin("organisation admin (Riverside Lunch Club)", "groupadmin", DEMO_PASSWORD),
         DemoLogin("coordinator (Riverside Lunch Club)", "coordinator", DEMO_PASSWORD),
         DemoLogin("venue staff (Riverside Leisure Centre)", "venue", DEMO_PASSWORD),
         DemoLogin("member", "amira", DEMO_PASSWORD),

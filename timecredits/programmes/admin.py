@@ -6,7 +6,7 @@ from .models import Programme, ProgrammeRole
 class ProgrammeRoleInline(admin.TabularInline):
     model = ProgrammeRole
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Programme)

@@ -51,6 +51,15 @@ class ConsentsIn(Schema):
     surveys: bool
 
 
+class CloseIn(Schema):
+    confirm: bool = Field(description="Must be true: closing cannot be undone.")
+
+
+class ClosedOut(Schema):
+    code: str
+    closed_at: datetime
+
+
 class MemberOut(Schema):
     id: int
     code: str
@@ -145,3 +154,11 @@ def export_my_data(request):
     member = _own_member(request)
     require(request.auth, Action.OWN_DATA_EXPORT)
     return member_data_export(member=member)
+
+
+@router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")
+def close_my_account(request, payload: CloseIn):
+    member = _own_member(request)
+    require(request.auth, Action.OWN_ACCOUNT_CLOSE)
+    member = services.member_close(member=member, confirm=payload.confirm)
+    return ClosedOut(code=member.code, closed_at=member.closed_at)

@@ -76,6 +76,12 @@ class ConsentsForm(Form):
     surveys = forms.BooleanField(label=_("Invite me to short wellbeing surveys"), required=False)
 
 
+class CloseForm(Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that closing my account cannot be undone"), required=False
+    )
+
+
 class SignUpForm(ProfileForm):
     password = forms.CharField(
         label=_("Choose a password"),

@@ -270,13 +270,22 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
 
 
 @transaction.atomic
-def member_close(*, member: Member) -> Member:
+def member_close(*, member: Member, confirm: bool) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
     The caller moves any remaining balance first (see the ledger); here the person is forgotten:
     names, email, phone and demographics are erased, the sign-in is disabled and every token
     and session ends (a session is tied to the password hash, which is replaced here).
     """
+    if not confirm:
+        raise Invalid(
+            "Tick the box to confirm that you want to close your account.",
+            detail=[
+                {"field": "confirm", "message": "Confirm that you want to close your account."}
+            ],
+        )
+    if member.closed_at is not None:
+        return member
     user = member.user
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
     user.first_name = user.last_name = user.email = user.phone = ""

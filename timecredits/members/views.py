@@ -3,7 +3,7 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from timecredits.programmes.models import Programme
 from timecredits.qr import qr_svg
 
 from . import services
-from .forms import ConsentsForm, DemographicsForm, ProfileForm, SignUpForm
+from .forms import CloseForm, ConsentsForm, DemographicsForm, ProfileForm, SignUpForm
 from .passes import pass_url
 from .selectors import member_data_export
 
@@ -122,3 +122,19 @@ def download_data(request):
 def card(request):
     member = _member(request)
     return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request):
+    member = _member(request)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_close(member=member, **form.cleaned_data)
+        except Invalid as invalid:
+            form.add_service_errors(invalid)
+        else:
+            logout(request)
+            return render(request, "members/closed.html")
+    return render(request, "members/close.html", {"form": form, "member": member})

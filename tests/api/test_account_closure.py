@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Cast
 
 from tests.factories import MemberFactory
 from timecredits.members.models import ConsentRecord
@@ -20,16 +21,9 @@ def rows_containing(text: str) -> list[str]:
             if isinstance(f, (models.CharField, models.TextField, models.JSONField))
         ]
         for field in text_fields:
-            lookup = (
-                "icontains"
-                if not isinstance(model._meta.get_field(field), models.JSONField)
-                else "contains"
-            )
-            try:
-                if model.objects.filter(**{f"{field}__{lookup}": text}).exists():
-                    found.append(f"{model._meta.label}.{field}")
-            except (TypeError, ValueError, NotImplementedError):
-                continue
+            as_text = model.objects.annotate(_as_text=Cast(field, models.TextField()))
+            if as_text.filter(_as_text__icontains=text).exists():
+                found.append(f"{model._meta.label}.{field}")
     return found
 
 

@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from ledger.models import Account
 from partners.models import Organisation, StaffMembership
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
@@ -72,3 +73,14 @@ class MemberFactory(factory.django.DjangoModelFactory):
     terms_accepted_at = factory.LazyFunction(timezone.now)
     reports_consent = True
     surveys_consent = True
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    """A floored account with no owner, for ledger tests that need many cheap accounts."""
+
+    class Meta:
+        model = Account
+
+    kind = Account.Kind.SYSTEM
+    name = factory.Sequence(lambda n: f"test account {n}")
+    has_floor = True

@@ -168,3 +168,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Every earning draws on its programme's issuance; spreading it over shards keeps that one
+# account from queueing every posting behind a single row lock (see `make bench-ledger`).
+LEDGER_ISSUANCE_SHARDS = env.int("LEDGER_ISSUANCE_SHARDS", default=8)

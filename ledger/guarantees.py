@@ -1,0 +1,217 @@
+"""The ledger's rules as database triggers, so they hold even when the ORM is bypassed.
+
+- Transfers are append-only: UPDATE and DELETE (and TRUNCATE on PostgreSQL) are refused.
+- Inserting a transfer is the only way account totals move: the trigger applies it to both
+  accounts (where the floor CHECK bites), refuses closed accounts, checks that a hold is resolved
+  by a matching transfer and a reversal mirrors its original, and checks the balances after the
+  transfer that the row records.
+- On PostgreSQL, a guard refuses any other change to an account's totals, kind, floor or owner.
+
+The migration installs these; `install` and `remove` are also how a test run empties the tables.
+"""
+
+POSTGRES_INSTALL = """
+CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ledger transfers are append-only: % refused', TG_OP
+        USING ERRCODE = 'restrict_violation';
+END $$;
+
+CREATE TRIGGER ledger_transfer_append_only BEFORE UPDATE OR DELETE ON ledger_transfer
+    FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+CREATE TRIGGER ledger_transfer_no_truncate BEFORE TRUNCATE ON ledger_transfer
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+
+CREATE FUNCTION ledger_transfer_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    held ledger_transfer%ROWTYPE;
+    original ledger_transfer%ROWTYPE;
+    posted bigint := 0;
+    pending bigint := 0;
+    debit_after bigint;
+    credit_after bigint;
+BEGIN
+    IF NEW.phase = 'single' THEN
+        posted := NEW.amount;
+    ELSIF NEW.phase = 'pending' THEN
+        pending := NEW.amount;
+    ELSE
+        SELECT * INTO held FROM ledger_transfer WHERE id = NEW.pending_id;
+        IF held.phase IS DISTINCT FROM 'pending'
+           OR held.debit_account_id <> NEW.debit_account_id
+           OR held.credit_account_id <> NEW.credit_account_id
+           OR (NEW.phase = 'post' AND NEW.amount > held.amount)
+           OR (NEW.phase <> 'post' AND NEW.amount <> held.amount) THEN
+            RAISE EXCEPTION 'ledger: transfer does not match the hold it resolves'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        pending := -held.amount;
+        IF NEW.phase = 'post' THEN
+            posted := NEW.amount;
+        END IF;
+    END IF;
+
+    IF NEW.reverses_id IS NOT NULL THEN
+        SELECT * INTO original FROM ledger_transfer WHERE id = NEW.reverses_id;
+        IF original.phase NOT IN ('single', 'post') OR original.kind = 'reverse'
+           OR original.debit_account_id <> NEW.credit_account_id
+           OR original.credit_account_id <> NEW.debit_account_id
+           OR original.amount <> NEW.amount THEN
+            RAISE EXCEPTION 'ledger: a reversal must mirror a posted transfer'
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+
+    -- Lower id first, as the service locks them, so raw inserts cannot deadlock either.
+    IF NEW.debit_account_id < NEW.credit_account_id THEN
+        UPDATE ledger_account
+           SET debits_posted = debits_posted + posted, debits_pending = debits_pending + pending
+         WHERE id = NEW.debit_account_id AND closed_at IS NULL
+        RETURNING credits_posted - debits_posted INTO debit_after;
+        UPDATE ledger_account
+           SET credits_posted = credits_posted + posted, credits_pending = credits_pending + pending
+         WHERE id = NEW.credit_account_id AND closed_at IS NULL
+        RETURNING credits_posted - debits_posted INTO credit_after;
+    ELSE
+        UPDATE ledger_account
+           SET credits_posted = credits_posted + posted, credits_pending = credits_pending + pending
+         WHERE id = NEW.credit_account_id AND closed_at IS NULL
+        RETURNING credits_posted - debits_posted INTO credit_after;
+        UPDATE ledger_account
+           SET debits_posted = debits_posted + posted, debits_pending = debits_pending + pending
+         WHERE id = NEW.debit_account_id AND closed_at IS NULL
+        RETURNING credits_posted - debits_posted INTO debit_after;
+    END IF;
+    IF debit_after IS NULL OR credit_after IS NULL THEN
+        RAISE EXCEPTION 'ledger: account closed or missing' USING ERRCODE = 'check_violation';
+    END IF;
+    IF debit_after <> NEW.debit_balance_after OR credit_after <> NEW.credit_balance_after THEN
+        RAISE EXCEPTION 'ledger: recorded balances after % do not match', NEW.idempotency_key
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER ledger_transfer_apply BEFORE INSERT ON ledger_transfer
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_apply();
+
+CREATE FUNCTION ledger_account_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.debits_pending <> 0 OR NEW.debits_posted <> 0
+           OR NEW.credits_pending <> 0 OR NEW.credits_posted <> 0 THEN
+            RAISE EXCEPTION 'ledger: an account opens with zero totals'
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF (NEW.kind, NEW.has_floor, NEW.shard, NEW.member_id, NEW.organisation_id, NEW.programme_id)
+       IS DISTINCT FROM
+       (OLD.kind, OLD.has_floor, OLD.shard, OLD.member_id, OLD.organisation_id, OLD.programme_id)
+    THEN
+        RAISE EXCEPTION 'ledger: an account keeps its kind, floor and owner'
+            USING ERRCODE = 'restrict_violation';
+    END IF;
+    -- Depth 1 is a statement sent by a client; postings change totals from the transfer trigger.
+    IF pg_trigger_depth() < 2 AND
+       (NEW.debits_pending, NEW.debits_posted, NEW.credits_pending, NEW.credits_posted)
+       IS DISTINCT FROM
+       (OLD.debits_pending, OLD.debits_posted, OLD.credits_pending, OLD.credits_posted) THEN
+        RAISE EXCEPTION 'ledger: account totals change only by posting a transfer'
+            USING ERRCODE = 'restrict_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER ledger_account_guard BEFORE INSERT OR UPDATE ON ledger_account
+    FOR EACH ROW EXECUTE FUNCTION ledger_account_guard();
+"""
+
+POSTGRES_REMOVE = """
+DROP TRIGGER IF EXISTS ledger_account_guard ON ledger_account;
+DROP FUNCTION IF EXISTS ledger_account_guard();
+DROP TRIGGER IF EXISTS ledger_transfer_apply ON ledger_transfer;
+DROP FUNCTION IF EXISTS ledger_transfer_apply();
+DROP TRIGGER IF EXISTS ledger_transfer_no_truncate ON ledger_transfer;
+DROP TRIGGER IF EXISTS ledger_transfer_append_only ON ledger_transfer;
+DROP FUNCTION IF EXISTS ledger_refuse_change();
+"""
+
+# SQLite runs one statement at a time; each entry is one. Row triggers fire as each row is
+# inserted, so a batch applies in order, as on PostgreSQL.
+_SQLITE_POSTED = "CASE WHEN NEW.phase IN ('single', 'post') THEN NEW.amount ELSE 0 END"
+_SQLITE_PENDING = (
+    "CASE NEW.phase WHEN 'single' THEN 0 WHEN 'pending' THEN NEW.amount "
+    "ELSE -(SELECT amount FROM ledger_transfer WHERE id = NEW.pending_id) END"
+)
+SQLITE_INSTALL = [
+    """CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE ON ledger_transfer
+    BEGIN SELECT RAISE(ABORT, 'ledger transfers are append-only: UPDATE refused'); END""",
+    """CREATE TRIGGER ledger_transfer_no_delete BEFORE DELETE ON ledger_transfer
+    BEGIN SELECT RAISE(ABORT, 'ledger transfers are append-only: DELETE refused'); END""",
+    # Built from the two constants above, never from input.
+    f"""CREATE TRIGGER ledger_transfer_apply AFTER INSERT ON ledger_transfer
+    BEGIN
+        SELECT RAISE(ABORT, 'ledger: transfer does not match the hold it resolves')
+         WHERE NEW.pending_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM ledger_transfer held
+             WHERE held.id = NEW.pending_id AND held.phase = 'pending'
+               AND held.debit_account_id = NEW.debit_account_id
+               AND held.credit_account_id = NEW.credit_account_id
+               AND ((NEW.phase = 'post' AND NEW.amount <= held.amount)
+                    OR (NEW.phase <> 'post' AND NEW.amount = held.amount)));
+        SELECT RAISE(ABORT, 'ledger: a reversal must mirror a posted transfer')
+         WHERE NEW.reverses_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM ledger_transfer original
+             WHERE original.id = NEW.reverses_id AND original.phase IN ('single', 'post')
+               AND original.kind <> 'reverse'
+               AND original.debit_account_id = NEW.credit_account_id
+               AND original.credit_account_id = NEW.debit_account_id
+               AND original.amount = NEW.amount);
+        SELECT RAISE(ABORT, 'ledger: account closed or missing')
+         WHERE (SELECT COUNT(*) FROM ledger_account
+                 WHERE id IN (NEW.debit_account_id, NEW.credit_account_id)
+                   AND closed_at IS NULL) <> 2;
+        UPDATE ledger_account
+           SET debits_posted = debits_posted + {_SQLITE_POSTED},
+               debits_pending = debits_pending + {_SQLITE_PENDING}
+         WHERE id = NEW.debit_account_id;
+        UPDATE ledger_account
+           SET credits_posted = credits_posted + {_SQLITE_POSTED},
+               credits_pending = credits_pending + {_SQLITE_PENDING}
+         WHERE id = NEW.credit_account_id;
+        SELECT RAISE(ABORT, 'ledger: recorded balances after the transfer do not match')
+         WHERE (SELECT credits_posted - debits_posted FROM ledger_account
+                 WHERE id = NEW.debit_account_id) <> NEW.debit_balance_after
+            OR (SELECT credits_posted - debits_posted FROM ledger_account
+                 WHERE id = NEW.credit_account_id) <> NEW.credit_balance_after;
+    END""",  # noqa: S608
+]
+
+SQLITE_REMOVE = [
+    "DROP TRIGGER IF EXISTS ledger_transfer_apply",
+    "DROP TRIGGER IF EXISTS ledger_transfer_no_delete",
+    "DROP TRIGGER IF EXISTS ledger_transfer_no_update",
+]
+
+
+def _statements(vendor: str, *, install: bool) -> list[str]:
+    if vendor == "postgresql":
+        return [POSTGRES_INSTALL if install else POSTGRES_REMOVE]
+    if vendor == "sqlite":
+        return SQLITE_INSTALL if install else SQLITE_REMOVE
+    raise NotImplementedError(
+        f"The ledger's guarantees are written for PostgreSQL and SQLite, not {vendor}."
+    )
+
+
+def install(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in _statements(connection.vendor, install=True):
+            cursor.execute(statement)
+
+
+def remove(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in _statements(connection.vendor, install=False):
+            cursor.execute(statement)

@@ -1,0 +1,424 @@
+"""Writes to the ledger: open and close accounts, post transfers, reverse them, and holds.
+
+Every posting takes the same path, in one database transaction:
+
+1. lock every account it touches, in id order, so concurrent postings queue instead of
+   deadlocking;
+2. look up the idempotency keys: a key already posted with the same request returns the original
+   transfer (a replay), with a different request it is an `IdempotencyConflict`;
+3. work out each account's totals after each new transfer, refusing (with a typed error) what
+   would break a floor or touch a closed account;
+4. insert the transfers with the balances after them. The database's own triggers then apply them
+   to the account totals and check every figure again, so the floor, the append-only history and
+   the running balances hold even if this module had a bug.
+
+Amounts are whole minutes (60 = one credit).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from .errors import (
+    AccountClosed,
+    AccountNotEmpty,
+    AlreadyReversed,
+    HoldExpired,
+    HoldResolved,
+    IdempotencyConflict,
+    InsufficientCredit,
+    InvalidTransfer,
+    NotReversible,
+)
+from .models import Account, Transfer
+
+# The fields that make two requests "the same" for idempotency; the memo and who posted may differ.
+_REQUEST_FIELDS = (
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "kind",
+    "phase",
+    "pending_id",
+    "reverses_id",
+    "cause_type",
+    "cause_id",
+)
+_DEADLOCK_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    """One transfer of a `transfer_post_many` call."""
+
+    debit: Account
+    credit: Account
+    amount: int
+    kind: str
+    idempotency_key: str
+    cause_type: str = ""
+    cause_id: int | None = None
+    memo: str = ""
+
+
+# Accounts
+
+
+def account_open(
+    *, kind: str, member=None, organisation=None, programme=None, shard: int = 0, name: str = ""
+) -> Account:
+    """Open an account; issuance and system accounts have no floor, every other kind has one."""
+    has_floor = kind not in (Account.Kind.ISSUANCE, Account.Kind.SYSTEM)
+    return Account.objects.create(
+        kind=kind,
+        member=member,
+        organisation=organisation,
+        programme=programme,
+        shard=shard,
+        name=name,
+        has_floor=has_floor,
+    )
+
+
+def programme_accounts_open(*, programme) -> list[Account]:
+    """A programme's issuance shards, pool, retirement and expiry accounts; safe to run twice."""
+    wanted = [(Account.Kind.ISSUANCE, shard) for shard in range(settings.LEDGER_ISSUANCE_SHARDS)]
+    wanted += [
+        (kind, 0) for kind in (Account.Kind.POOL, Account.Kind.RETIREMENT, Account.Kind.EXPIRY)
+    ]
+    existing = set(Account.objects.filter(programme=programme).values_list("kind", "shard"))
+    with transaction.atomic():
+        for kind, shard in wanted:
+            if (kind, shard) not in existing:
+                account_open(kind=kind, programme=programme, shard=shard)
+    return list(Account.objects.filter(programme=programme))
+
+
+def account_close(*, account: Account) -> Account:
+    """Close an empty account: nothing more can be posted to or from it."""
+    with transaction.atomic():
+        (locked,) = _lock([account.pk]).values()
+        if locked.closed_at is not None:
+            return locked
+        if locked.balance or locked.debits_pending or locked.credits_pending:
+            raise AccountNotEmpty(detail={"account": locked.pk, "balance": locked.balance})
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+    return locked
+
+
+# Transfers
+
+
+def transfer_post(
+    *,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    kind: str,
+    idempotency_key: str,
+    cause_type: str = "",
+    cause_id: int | None = None,
+    memo: str = "",
+    posted_by=None,
+) -> Transfer:
+    spec = TransferSpec(debit, credit, amount, kind, idempotency_key, cause_type, cause_id, memo)
+    (posted,) = transfer_post_many(specs=[spec], posted_by=posted_by)
+    return posted
+
+
+def transfer_post_many(*, specs: Iterable[TransferSpec], posted_by=None) -> list[Transfer]:
+    """Post transfers that belong together: all of them, in order, or none.
+
+    Each key stands for one transfer: replaying a whole batch returns the originals, and a batch
+    that repeats some keys returns those originals and posts the rest.
+    """
+    rows = [
+        Transfer(
+            idempotency_key=spec.idempotency_key,
+            debit_account_id=spec.debit.pk,
+            credit_account_id=spec.credit.pk,
+            amount=spec.amount,
+            kind=spec.kind,
+            phase=Transfer.Phase.SINGLE,
+            cause_type=spec.cause_type,
+            cause_id=spec.cause_id,
+            memo=spec.memo,
+            posted_by=posted_by,
+        )
+        for spec in specs
+    ]
+    for row in rows:
+        if row.kind == Transfer.Kind.REVERSE:
+            raise InvalidTransfer("Use transfer_reverse to reverse a transfer.")
+    return _post(rows)
+
+
+def transfer_reverse(
+    *, transfer: Transfer, idempotency_key: str, memo: str = "", posted_by=None
+) -> Transfer:
+    """Post the mirror image of a posted transfer, at most once."""
+    if transfer.phase not in (Transfer.Phase.SINGLE, Transfer.Phase.POST) or (
+        transfer.kind == Transfer.Kind.REVERSE
+    ):
+        raise NotReversible(detail={"transfer": transfer.pk})
+    row = Transfer(
+        idempotency_key=idempotency_key,
+        debit_account_id=transfer.credit_account_id,
+        credit_account_id=transfer.debit_account_id,
+        amount=transfer.amount,
+        kind=Transfer.Kind.REVERSE,
+        reverses=transfer,
+        cause_type=transfer.cause_type,
+        cause_id=transfer.cause_id,
+        memo=memo,
+        posted_by=posted_by,
+    )
+    (posted,) = _post([row])
+    return posted
+
+
+# Holds
+
+
+def hold_create(
+    *,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    kind: str,
+    idempotency_key: str,
+    timeout: datetime.timedelta,
+    cause_type: str = "",
+    cause_id: int | None = None,
+    memo: str = "",
+    posted_by=None,
+) -> Transfer:
+    """Reserve credits: they count against the debit account's floor until the hold resolves."""
+    if timeout <= datetime.timedelta(0):
+        raise InvalidTransfer("A hold needs a timeout in the future.")
+    row = Transfer(
+        idempotency_key=idempotency_key,
+        debit_account_id=debit.pk,
+        credit_account_id=credit.pk,
+        amount=amount,
+        kind=kind,
+        phase=Transfer.Phase.PENDING,
+        expires_at=timezone.now() + timeout,
+        cause_type=cause_type,
+        cause_id=cause_id,
+        memo=memo,
+        posted_by=posted_by,
+    )
+    (held,) = _post([row])
+    return held
+
+
+def hold_post(
+    *,
+    hold: Transfer,
+    idempotency_key: str,
+    amount: int | None = None,
+    memo: str = "",
+    posted_by=None,
+) -> Transfer:
+    """Post a hold, in full or for less; what is not posted goes back to the debit account."""
+    if amount is not None and (not _is_whole(amount) or not 0 < amount <= hold.amount):
+        raise InvalidTransfer(
+            "A hold can be posted for at most the amount it holds.",
+            detail={"held": hold.amount, "amount": amount},
+        )
+    return _resolve(
+        hold, Transfer.Phase.POST, idempotency_key, amount or hold.amount, memo, posted_by
+    )
+
+
+def hold_void(*, hold: Transfer, idempotency_key: str, memo: str = "", posted_by=None) -> Transfer:
+    """Release a hold: nothing moves and the reserved credits are free again."""
+    return _resolve(hold, Transfer.Phase.VOID, idempotency_key, hold.amount, memo, posted_by)
+
+
+def holds_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Time out holds past their expiry; each in its own transaction, safe to run twice."""
+    from .selectors import holds_overdue
+
+    expired = 0
+    for hold in holds_overdue(now=now or timezone.now(), limit=limit):
+        try:
+            _resolve(hold, Transfer.Phase.TIMEOUT, f"hold-timeout:{hold.pk}", hold.amount, "", None)
+        except HoldResolved:
+            continue  # posted or voided between the query and now
+        expired += 1
+    return expired
+
+
+def _resolve(hold, phase, idempotency_key, amount, memo, posted_by) -> Transfer:
+    if hold.phase != Transfer.Phase.PENDING:
+        raise InvalidTransfer("That transfer is not a hold.", detail={"transfer": hold.pk})
+    row = Transfer(
+        idempotency_key=idempotency_key,
+        debit_account_id=hold.debit_account_id,
+        credit_account_id=hold.credit_account_id,
+        amount=amount,
+        kind=hold.kind,
+        phase=phase,
+        pending=hold,
+        cause_type=hold.cause_type,
+        cause_id=hold.cause_id,
+        memo=memo,
+        posted_by=posted_by,
+    )
+    (resolved,) = _post([row])
+    return resolved
+
+
+# The one posting path
+
+
+def _is_whole(amount) -> bool:
+    return isinstance(amount, int) and not isinstance(amount, bool)
+
+
+def _check_shape(rows: list[Transfer]) -> None:
+    if not rows:
+        raise InvalidTransfer("Nothing to post.")
+    keys = [row.idempotency_key for row in rows]
+    if len(set(keys)) != len(keys):
+        raise InvalidTransfer("Each transfer in a batch needs its own idempotency key.")
+    for index, row in enumerate(rows):
+        problem = None
+        if not _is_whole(row.amount) or row.amount <= 0:
+            problem = "The amount must be a whole number of minutes above zero."
+        elif row.debit_account_id is None or row.credit_account_id is None:
+            problem = "A transfer needs a debit and a credit account."
+        elif row.debit_account_id == row.credit_account_id:
+            problem = "A transfer moves credits between two different accounts."
+        elif row.kind not in Transfer.Kind.values:
+            problem = f"Unknown kind {row.kind!r}."
+        elif not row.idempotency_key or len(row.idempotency_key) > 200:
+            problem = "Every posting needs an idempotency key of 1 to 200 characters."
+        if problem:
+            raise InvalidTransfer(problem, detail={"index": index})
+
+
+def _post(rows: list[Transfer]) -> list[Transfer]:
+    _check_shape(rows)
+    for attempt in range(_DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return _post_locked(rows)
+        except IntegrityError as refused:
+            return _after_refusal(rows, refused)
+        except OperationalError as error:
+            # Locks are taken in order, so only conflicting duplicate keys racing in other
+            # accounts can deadlock; PostgreSQL breaks the cycle and the retry sees the winner.
+            if connection.in_atomic_block or attempt == _DEADLOCK_RETRIES - 1:
+                raise
+            if getattr(error.__cause__, "sqlstate", None) not in ("40P01", "40001"):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _post_locked(rows: list[Transfer]) -> list[Transfer]:
+    account_ids = {row.debit_account_id for row in rows} | {row.credit_account_id for row in rows}
+    accounts = _lock(account_ids)
+    if len(accounts) != len(account_ids):
+        raise InvalidTransfer("An account in that request does not exist.")
+
+    originals = _originals(rows)
+    new_rows = [row for row in rows if row.idempotency_key not in originals]
+    for row in new_rows:
+        _check_history(row)
+        _apply(row, accounts[row.debit_account_id], accounts[row.credit_account_id])
+    Transfer.objects.bulk_create(new_rows)
+    posted = {row.idempotency_key: row for row in new_rows} | originals
+    return [posted[row.idempotency_key] for row in rows]
+
+
+def _lock(account_ids) -> dict[int, Account]:
+    locked = Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+    return {account.pk: account for account in locked}
+
+
+def _originals(rows: list[Transfer]) -> dict[str, Transfer]:
+    """The transfers already posted under these keys; a key with another request is a conflict."""
+    requested = {row.idempotency_key: row for row in rows}
+    found = {t.idempotency_key: t for t in Transfer.objects.filter(idempotency_key__in=requested)}
+    for key, original in found.items():
+        asked = requested[key]
+        differences = [
+            field for field in _REQUEST_FIELDS if getattr(original, field) != getattr(asked, field)
+        ]
+        if differences:
+            raise IdempotencyConflict(detail={"idempotency_key": key, "differs_in": differences})
+    return found
+
+
+def _check_history(row: Transfer) -> None:
+    """What the row's place in history allows: a hold resolves once, in time; a reversal once."""
+    if row.pending_id is not None:
+        if Transfer.objects.filter(pending_id=row.pending_id).exists():
+            raise HoldResolved(detail={"hold": row.pending_id})
+        expired = row.pending.expires_at <= timezone.now()
+        if row.phase == Transfer.Phase.POST and expired:
+            raise HoldExpired(detail={"hold": row.pending_id})
+        if row.phase == Transfer.Phase.TIMEOUT and not expired:
+            raise InvalidTransfer(
+                "That hold has not timed out yet.", detail={"hold": row.pending_id}
+            )
+    if (
+        row.reverses_id is not None
+        and Transfer.objects.filter(reverses_id=row.reverses_id).exists()
+    ):
+        raise AlreadyReversed(detail={"transfer": row.reverses_id})
+
+
+def _apply(row: Transfer, debit: Account, credit: Account) -> None:
+    """Move the locked accounts' totals as the database trigger will, refusing a broken floor."""
+    for account in (debit, credit):
+        if account.closed_at is not None:
+            raise AccountClosed(detail={"account": account.pk})
+    posted, pending = row.amount, 0
+    if row.phase == Transfer.Phase.PENDING:
+        posted, pending = 0, row.amount
+    elif row.phase in Transfer.RESOLVING_PHASES:
+        pending = -row.pending.amount
+        posted = row.amount if row.phase == Transfer.Phase.POST else 0
+    debit.debits_posted += posted
+    debit.debits_pending += pending
+    credit.credits_posted += posted
+    credit.credits_pending += pending
+    if debit.has_floor and debit.available < 0:
+        # The accounts were locked for this posting alone; its rollback discards these figures.
+        raise InsufficientCredit(
+            detail={
+                "account": debit.pk,
+                "available": debit.available + posted + pending,
+                "requested": row.amount,
+            }
+        )
+    row.debit_balance_after = debit.balance
+    row.credit_balance_after = credit.balance
+
+
+def _after_refusal(rows: list[Transfer], refused: IntegrityError) -> list[Transfer]:
+    """The database refused the insert: name the rule it enforced, or find the winning replay."""
+    message = str(refused)
+    if "idempotency_key" in message:
+        # Another request with one of these keys committed while we waited for it.
+        with transaction.atomic():
+            originals = _originals(rows)
+        if len(originals) == len(rows):
+            return [originals[row.idempotency_key] for row in rows]
+        raise IdempotencyConflict(detail={"keys": sorted(originals)}) from refused
+    if "ledger_hold_resolved_once" in message or "ledger_transfer.pending_id" in message:
+        raise HoldResolved() from refused
+    if "ledger_reversed_once" in message or "ledger_transfer.reverses_id" in message:
+        raise AlreadyReversed() from refused
+    if "ledger_account_floor" in message:
+        raise InsufficientCredit() from refused
+    raise refused

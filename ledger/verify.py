@@ -129,7 +129,7 @@ def _check_running_balances(result: Verification) -> None:
                     "account": account_id,
                     "transfer": transfer_id,
                     "recorded": recorded,
-                    "from_history": running,
+                    "from_history": int(running),  # PostgreSQL sums bigint as numeric
                 }
             )
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ledger.models import Account
+from ledger.services import account_open
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, require
 
@@ -52,6 +54,7 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     organisation = Organisation.objects.create(
         name=name, slug=_unique_slug(name), kind=kind, **details
     )
+    account_open(kind=Account.Kind.ORGANISATION, organisation=organisation)
     Participation.objects.create(programme=programme, organisation=organisation)
     StaffMembership.objects.create(
         organisation=organisation, user=actor, role=StaffMembership.Role.ORG_ADMIN

@@ -1,7 +1,12 @@
-"""GET /me: who the caller is and which roles they hold."""
+"""GET /me: who the caller is and which roles they hold; GET /me/transfers: their credits."""
 
-from ninja import Router, Schema
+from datetime import datetime
 
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from ledger.selectors import account_balance, member_account, transfer_history
+from timecredits.errors import NotFound
 from timecredits.members.selectors import member_for_user, user_roles
 
 router = Router(tags=["me"])
@@ -24,6 +29,33 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
+class BalanceOut(Schema):
+    posted: int = Field(description="Minutes held (60 minutes = 1 credit).")
+    on_hold: int = Field(description="Minutes reserved by holds, such as a booking.")
+    available: int = Field(description="Minutes that can be spent now.")
+
+
+class StatementLineOut(Schema):
+    id: int
+    posted_at: datetime
+    kind: str
+    phase: str
+    amount: int = Field(description="Signed minutes: positive when credits came in.")
+    balance_after: int
+    memo: str
+
+
+class StatementOut(Schema):
+    balance: BalanceOut
+    items: list[StatementLineOut]
+    next_before: int | None = Field(description="Pass as `before` for the next, older page.")
+
+
+class StatementQuery(Schema):
+    before: int | None = Field(default=None, description="Only transfers older than this id.")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 @router.get("", response=MeOut, summary="The signed-in person and their roles")
 def me(request):
     user = request.auth
@@ -44,4 +76,32 @@ def me(request):
             )
             for g in user_roles(user=user)
         ],
+    )
+
+
+@router.get("/transfers", response=StatementOut, summary="My balance and credit history")
+def my_transfers(request, query: Query[StatementQuery]):
+    member = member_for_user(user=request.auth)
+    if member is None or member.closed_at is not None:
+        raise NotFound("You do not have a member profile.")
+    account = member_account(member=member)
+    lines = transfer_history(account=account, before=query.before, limit=query.limit)
+    balance = account_balance(account=account)
+    return StatementOut(
+        balance=BalanceOut(
+            posted=balance.posted, on_hold=balance.on_hold, available=balance.available
+        ),
+        items=[
+            StatementLineOut(
+                id=line.transfer.pk,
+                posted_at=line.transfer.posted_at,
+                kind=line.transfer.kind,
+                phase=line.transfer.phase,
+                amount=line.amount,
+                balance_after=line.balance_after,
+                memo=line.transfer.memo,
+            )
+            for line in lines
+        ],
+        next_before=lines[-1].transfer.pk if len(lines) == query.limit else None,
     )

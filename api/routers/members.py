@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
-from timecredits.errors import NotFound
+from timecredits.errors import Invalid, NotFound
 from timecredits.members import services
 from timecredits.members.models import Member
 from timecredits.members.selectors import member_data_export
@@ -53,6 +53,11 @@ class ConsentsIn(Schema):
 
 class CloseIn(Schema):
     confirm: bool = Field(description="Must be true: closing cannot be undone.")
+    donate_to_organisation_id: int | None = Field(
+        default=None,
+        description="A group in the member's programme to receive their remaining credits; "
+        "by default they go to the programme's pool.",
+    )
 
 
 class ClosedOut(Schema):
@@ -160,5 +165,14 @@ def export_my_data(request):
 def close_my_account(request, payload: CloseIn):
     member = _own_member(request)
     require(request.auth, Action.OWN_ACCOUNT_CLOSE)
-    member = services.member_close(member=member, confirm=payload.confirm)
+    donate_to = None
+    if payload.donate_to_organisation_id is not None:
+        pools = {pool.pk: pool for pool in services.closure_pools(member=member)}
+        donate_to = pools.get(payload.donate_to_organisation_id)
+        if donate_to is None:
+            raise Invalid(
+                "Choose a group in your programme, or leave your credits to the programme.",
+                detail=[{"field": "donate_to_organisation_id", "message": "Not a group here."}],
+            )
+    member = services.member_close(member=member, confirm=payload.confirm, donate_to=donate_to)
     return ClosedOut(code=member.code, closed_at=member.closed_at)

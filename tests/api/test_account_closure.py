@@ -1,11 +1,23 @@
 """Closing an account forgets the person and keeps what they did, pseudonymously."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-from tests.factories import MemberFactory
+from ledger.models import Transfer
+from ledger.selectors import (
+    issuance_account,
+    member_account,
+    organisation_account,
+    programme_account,
+)
+from ledger.services import hold_create, transfer_post
+from ledger.verify import ledger_verify
+from partners.models import Participation
+from tests.factories import MemberFactory, OrganisationFactory
 from timecredits.members.models import ConsentRecord
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +105,105 @@ def test_closing_on_the_web_signs_out(client):
     assert response.context["user"].is_anonymous
     member.refresh_from_db()
     assert member.closed_at is not None
+
+
+def earn(member, minutes):
+    programme = member.programme
+    return transfer_post(
+        debit=issuance_account(programme=programme, spread_by=member.pk),
+        credit=member_account(member=member),
+        amount=minutes,
+        kind="earn",
+        idempotency_key=f"test-earn:{member.pk}:{minutes}",
+    )
+
+
+def test_closing_donates_the_balance_to_the_chosen_group_and_keeps_the_ledger_clean(
+    client, bearer_for
+):
+    member = MemberFactory()
+    group = OrganisationFactory()
+    Participation.objects.create(
+        programme=member.programme, organisation=group, status=Participation.Status.APPROVED
+    )
+    earn(member, 150)
+
+    response = client.post(
+        "/api/v1/members/me/close",
+        {"confirm": True, "donate_to_organisation_id": group.pk},
+        content_type="application/json",
+        headers=bearer_for(member.user),
+    )
+
+    assert response.status_code == 200, response.content
+    account = member_account(member=member)
+    assert (account.balance, account.closed_at is not None) == (0, True)
+    assert organisation_account(organisation=group).balance == 150
+    donation = Transfer.objects.get(kind="donate")
+    assert (donation.debit_account_id, donation.amount) == (account.pk, 150)
+    assert ledger_verify().problems == []
+
+
+def test_without_a_choice_the_balance_goes_to_the_programme_pool(client, bearer_for):
+    member = MemberFactory()
+    earn(member, 60)
+
+    response = client.post(
+        "/api/v1/members/me/close",
+        {"confirm": True},
+        content_type="application/json",
+        headers=bearer_for(member.user),
+    )
+
+    assert response.status_code == 200, response.content
+    pool = programme_account(programme=member.programme, kind="pool")
+    assert pool.balance == 60
+    assert ledger_verify().problems == []
+
+
+def test_a_group_outside_the_programme_is_refused_and_nothing_changes(client, bearer_for):
+    member = MemberFactory(user__last_name="Stays")
+    elsewhere = OrganisationFactory()
+    earn(member, 60)
+
+    response = client.post(
+        "/api/v1/members/me/close",
+        {"confirm": True, "donate_to_organisation_id": elsewhere.pk},
+        content_type="application/json",
+        headers=bearer_for(member.user),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["detail"][0]["field"] == "donate_to_organisation_id"
+    member.refresh_from_db()
+    assert (member.closed_at, member.user.last_name) == (None, "Stays")
+    assert member_account(member=member).balance == 60
+
+
+def test_credits_on_hold_stop_a_closure_and_nothing_changes(client, bearer_for):
+    member = MemberFactory(user__last_name="Stays")
+    earn(member, 120)
+    venue = OrganisationFactory(kind="venue")
+    hold_create(
+        debit=member_account(member=member),
+        credit=organisation_account(organisation=venue),
+        amount=60,
+        kind="spend",
+        idempotency_key="booking",
+        timeout=datetime.timedelta(minutes=30),
+    )
+
+    response = client.post(
+        "/api/v1/members/me/close",
+        {"confirm": True},
+        content_type="application/json",
+        headers=bearer_for(member.user),
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "credits_on_hold"
+    member.refresh_from_db()
+    assert (member.closed_at, member.user.last_name) == (None, "Stays")
+    account = member_account(member=member)
+    assert (account.balance, account.debits_pending, account.closed_at) == (120, 60, None)
+    assert not Transfer.objects.filter(kind="donate").exists()

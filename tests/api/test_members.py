@@ -2,6 +2,7 @@
 
 import pytest
 
+from ledger.models import Account
 from tests.factories import MemberFactory, ProgrammeFactory, UserFactory
 from timecredits.members.models import ConsentRecord, Member, User
 
@@ -47,6 +48,8 @@ def test_joining_creates_member_user_and_consent_records(client):
         ("surveys", False),
     ]
     assert member.user.check_password(STRONG)
+    account = Account.objects.get(member=member)
+    assert (account.kind, account.has_floor, account.balance) == ("member", True, 0)
 
 
 def test_a_new_member_signs_in_with_email_or_phone(client):
@@ -108,6 +111,7 @@ def test_invalid_sign_up_is_422_with_the_field_and_creates_nothing(
     assert User.objects.count() == users_before
     assert Member.objects.count() == 0
     assert ConsentRecord.objects.count() == 0
+    assert not Account.objects.filter(kind="member").exists()
 
 
 def test_missing_consent_field_entirely_is_422(client):

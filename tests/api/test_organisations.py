@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail, signing
 
+from ledger.models import Account
 from partners.models import Invitation, Organisation, Participation, StaffMembership
 from tests.factories import (
     MemberFactory,
@@ -46,6 +47,7 @@ def test_applying_creates_a_pending_organisation_run_by_the_applicant(client):
     assert Participation.objects.get().status == "pending"
     assert StaffMembership.objects.get().user == applicant
     assert response.json()["programme_ids"] == []
+    assert Account.objects.get(organisation=organisation).kind == "organisation"
 
 
 def test_a_programme_admin_approves_and_it_becomes_visible_to_members(client):

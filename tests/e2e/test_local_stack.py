@@ -188,6 +188,7 @@ def test_seeding_twice_changes_nothing(stack):
     _manage(stack["env"], "seed_demo")
 
     assert _manage(stack["env"], "shell", "-c", count).stdout == before
+    assert "the ledger is clean" in _manage(stack["env"], "ledger_verify").stdout
 
 
 def test_healthz_notices_when_the_worker_stops(stack):

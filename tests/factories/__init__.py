@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ledger.models import Account
+from ledger.services import account_open, programme_accounts_open
 from partners.models import Organisation, StaffMembership
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
@@ -29,11 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Programme {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
     area = "Riverside"
     starts_on = datetime.date(2026, 1, 1)
+    accounts = factory.PostGeneration(
+        lambda programme, create, _, **__: create and programme_accounts_open(programme=programme)
+    )
 
 
 class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
@@ -48,10 +53,16 @@ class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"organisation-{n}")
     kind = Organisation.Kind.GROUP
+    account = factory.PostGeneration(
+        lambda organisation, create, _, **__: (
+            create and account_open(kind=Account.Kind.ORGANISATION, organisation=organisation)
+        )
+    )
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
@@ -66,6 +77,7 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
@@ -73,6 +85,11 @@ class MemberFactory(factory.django.DjangoModelFactory):
     terms_accepted_at = factory.LazyFunction(timezone.now)
     reports_consent = True
     surveys_consent = True
+    account = factory.PostGeneration(
+        lambda member, create, _, **__: (
+            create and account_open(kind=Account.Kind.MEMBER, member=member)
+        )
+    )
 
 
 class AccountFactory(factory.django.DjangoModelFactory):

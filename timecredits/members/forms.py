@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Organisation
 from timecredits.forms import Form
 
 from .models import Member
@@ -77,9 +78,21 @@ class ConsentsForm(Form):
 
 
 class CloseForm(Form):
+    donate_to = forms.ModelChoiceField(
+        label=_("Where should your remaining credits go?"),
+        queryset=None,
+        required=False,
+        empty_label=_("The programme's shared pool"),
+    )
     confirm = forms.BooleanField(
         label=_("I understand that closing my account cannot be undone"), required=False
     )
+
+    def __init__(self, *args, pools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donate_to"].queryset = Organisation.objects.filter(
+            pk__in=[pool.pk for pool in pools]
+        )
 
 
 class SignUpForm(ProfileForm):

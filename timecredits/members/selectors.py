@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ledger.models import Transfer
+from ledger.selectors import member_account
 from partners.models import StaffMembership
 from timecredits.programmes.models import ProgrammeRole
 
@@ -110,5 +113,34 @@ def member_data_export(*, member: Member) -> dict:
                 "status": c.status,
             }
             for c in member.contributions.select_related("session__activity__organisation")
+        ],
+        "credits": _credits_export(member),
+    }
+
+
+def _credits_export(member: Member) -> dict:
+    account = member_account(member=member)
+    transfers = Transfer.objects.filter(
+        Q(debit_account=account) | Q(credit_account=account)
+    ).order_by("pk")
+    return {
+        "unit": "minutes (60 minutes = 1 credit)",
+        "balance": account.balance,
+        "on_hold": account.debits_pending,
+        "transfers": [
+            {
+                "id": t.pk,
+                "posted_at": t.posted_at.isoformat(),
+                "kind": t.kind,
+                "phase": t.phase,
+                "amount": t.amount if t.credit_account_id == account.pk else -t.amount,
+                "balance_after": (
+                    t.credit_balance_after
+                    if t.credit_account_id == account.pk
+                    else t.debit_balance_after
+                ),
+                "memo": t.memo,
+            }
+            for t in transfers
         ],
     }

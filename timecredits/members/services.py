@@ -13,7 +13,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from timecredits.errors import Invalid
+from ledger.models import Account, Transfer
+from ledger.selectors import member_account, organisation_account, programme_account
+from ledger.services import account_close, account_open, transfer_post
+from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
 from .models import ConsentRecord, Member, User
@@ -120,7 +123,9 @@ def _create_member(*, user_fields: dict, password: str | None, member_fields: di
     try:
         with transaction.atomic():
             user.save()
-            return Member.objects.create(user=user, code=code, **member_fields)
+            member = Member.objects.create(user=user, code=code, **member_fields)
+            account_open(kind=Account.Kind.MEMBER, member=member)
+            return member
     except IntegrityError as clash:
         # Two people joining with the same email or phone at the same moment.
         raise Invalid(
@@ -269,13 +274,62 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
     return member
 
 
+def closure_pools(*, member: Member) -> list:
+    """Where a leaving member can donate what they hold: a group in their programme."""
+    from partners.models import Organisation, Participation
+
+    return list(
+        Organisation.objects.filter(
+            participation__programme=member.programme_id,
+            participation__status=Participation.Status.APPROVED,
+            kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
+        ).order_by("name")
+    )
+
+
+def _donate_remaining_balance(member: Member, donate_to) -> None:
+    """Move what the member holds to the group they chose, or the programme's pool, and close
+    their account, so the ledger keeps its history against a pseudonymous account."""
+    if donate_to is not None and donate_to not in closure_pools(member=member):
+        raise Invalid(
+            "Choose a group in your programme, or leave your credits to the programme.",
+            detail=[{"field": "donate_to", "message": "Choose a group from the list."}],
+        )
+    account = member_account(member=member)
+    if account.debits_pending:
+        raise Conflict(
+            "Some of your credits are on hold for a booking. Use or cancel it, then close your "
+            "account.",
+            code="credits_on_hold",
+        )
+    if account.balance > 0:
+        pool = (
+            organisation_account(organisation=donate_to)
+            if donate_to is not None
+            else programme_account(programme=member.programme, kind=Account.Kind.POOL)
+        )
+        transfer_post(
+            debit=account,
+            credit=pool,
+            amount=account.balance,
+            kind=Transfer.Kind.DONATE,
+            idempotency_key=f"member-close:{member.pk}",
+            cause_type="member_closure",
+            cause_id=member.pk,
+            memo="Balance donated when the member closed their account",
+            posted_by=member.user,
+        )
+    account_close(account=account)
+
+
 @transaction.atomic
-def member_close(*, member: Member, confirm: bool) -> Member:
+def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
-    The caller moves any remaining balance first (see the ledger); here the person is forgotten:
-    names, email, phone and demographics are erased, the sign-in is disabled and every token
-    and session ends (a session is tied to the password hash, which is replaced here).
+    What they hold is donated first (to `donate_to`, a group in their programme, or else the
+    programme's pool) and their ledger account closed. Then the person is forgotten: names,
+    email, phone and demographics are erased, the sign-in is disabled and every token and
+    session ends (a session is tied to the password hash, which is replaced here).
     """
     if not confirm:
         raise Invalid(
@@ -286,6 +340,7 @@ def member_close(*, member: Member, confirm: bool) -> Member:
         )
     if member.closed_at is not None:
         return member
+    _donate_remaining_balance(member, donate_to)
     user = member.user
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
     user.first_name = user.last_name = user.email = user.phone = ""

@@ -1,4 +1,4 @@
-"""Members' own pages: join, profile, consents, about you, data download, printable card."""
+"""Members' own pages: join, profile, credits, consents, about you, data, card, closing."""
 
 import json
 
@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from timecredits.errors import Invalid
+from ledger.selectors import account_balance, member_account, transfer_history
+from timecredits.errors import Conflict, Invalid
 from timecredits.programmes.models import Programme
 from timecredits.qr import qr_svg
 
@@ -57,7 +58,9 @@ def join(request):
 
 @login_required
 def profile(request):
-    return render(request, "members/profile.html", {"member": _member(request)})
+    member = _member(request)
+    balance = account_balance(account=member_account(member=member))
+    return render(request, "members/profile.html", {"member": member, "balance": balance})
 
 
 def _edit(request, form_class, initial, save, template_title):
@@ -128,13 +131,36 @@ def card(request):
 @require_http_methods(["GET", "POST"])
 def close(request):
     member = _member(request)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, pools=services.closure_pools(member=member))
     if request.method == "POST" and form.is_valid():
         try:
             services.member_close(member=member, **form.cleaned_data)
-        except Invalid as invalid:
-            form.add_service_errors(invalid)
+        except (Invalid, Conflict) as refused:
+            form.add_service_errors(refused)
         else:
             logout(request)
             return render(request, "members/closed.html")
-    return render(request, "members/close.html", {"form": form, "member": member})
+    balance = account_balance(account=member_account(member=member))
+    return render(
+        request, "members/close.html", {"form": form, "member": member, "balance": balance}
+    )
+
+
+@login_required
+def history(request):
+    """The member's credits: balance, then their transfers newest first, a page at a time."""
+    member = _member(request)
+    account = member_account(member=member)
+    before = request.GET.get("before")
+    lines = transfer_history(
+        account=account, before=int(before) if before and before.isdigit() else None, limit=25
+    )
+    return render(
+        request,
+        "members/history.html",
+        {
+            "balance": account_balance(account=account),
+            "lines": lines,
+            "older": lines[-1].transfer.pk if len(lines) == 25 else None,
+        },
+    )

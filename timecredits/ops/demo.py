@@ -12,6 +12,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from ledger.models import Account, Transfer
+from ledger.selectors import organisation_account, programme_account
+from ledger.services import (
+    TransferSpec,
+    account_open,
+    programme_accounts_open,
+    transfer_post_many,
+)
 from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
@@ -19,6 +27,7 @@ from timecredits.programmes.models import Programme, ProgrammeRole
 
 DEMO_PASSWORD = "demo-time-credits"  # noqa: S105 - published demo logins, for `make run` only
 WEEKS_OF_ACTIVITY = 4
+DEMO_BUDGET_MINUTES = 200 * 60  # each group's opening budget: 200 credits
 
 ORGANISATIONS = [
     ("riverside-lunch-club", "Riverside Lunch Club", Organisation.Kind.GROUP),
@@ -88,6 +97,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
             "starts_on": (now - datetime.timedelta(weeks=WEEKS_OF_ACTIVITY + 4)).date(),
         },
     )
+    programme_accounts_open(programme=programme)
     organisations = {}
     for slug, name, kind in ORGANISATIONS:
         organisation, _ = Organisation.objects.get_or_create(
@@ -103,6 +113,8 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
     pending, _ = Organisation.objects.get_or_create(
         slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
     )
+    for organisation in [*organisations.values(), pending]:
+        _account(Account.Kind.ORGANISATION, organisation=organisation)
     Participation.objects.get_or_create(programme=programme, organisation=pending)
 
     _user("admin", "Platform", "Admin", is_staff=True, is_superuser=True)
@@ -145,6 +157,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
                 "surveys_consent": index % 4 != 3,
             },
         )
+        _account(Account.Kind.MEMBER, member=member)
         members.append(member)
 
     for slug, title, type_, category, weekday, hour, hours in ACTIVITIES:
@@ -158,6 +171,8 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
                 activity, members, now=now, weekday=weekday, hour=hour, hours=hours, rng=rng
             )
 
+    _post_credits(programme, organisations)
+
     return [
         DemoLogin("platform staff (Django admin)", "admin", DEMO_PASSWORD),
         DemoLogin("programme admin", "programme", DEMO_PASSWORD),
@@ -167,6 +182,52 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         DemoLogin("venue staff (Riverside Leisure Centre)", "venue", DEMO_PASSWORD),
         DemoLogin("member", "amira", DEMO_PASSWORD),
     ]
+
+
+def _account(kind, **owner) -> Account:
+    return Account.objects.filter(kind=kind, **owner).first() or account_open(kind=kind, **owner)
+
+
+def _post_credits(programme, organisations) -> None:
+    """Each group gets a budget from the programme; each approved contribution earns from it.
+    The keys make a second run find every transfer already posted."""
+    issuance = programme_account(programme=programme, kind=Account.Kind.ISSUANCE)
+    groups = [o for o in organisations.values() if o.gives_credits]
+    transfer_post_many(
+        specs=[
+            TransferSpec(
+                debit=issuance,
+                credit=organisation_account(organisation=group),
+                amount=DEMO_BUDGET_MINUTES,
+                kind=Transfer.Kind.ALLOCATE,
+                idempotency_key=f"demo-allocation:{group.slug}",
+                memo="Opening budget",
+            )
+            for group in groups
+        ]
+    )
+    approved = Contribution.objects.filter(
+        status=Contribution.Status.APPROVED, session__activity__programme=programme
+    ).select_related("session__activity__organisation", "member")
+    accounts = {
+        a.member_id: a
+        for a in Account.objects.filter(kind=Account.Kind.MEMBER, member__programme=programme)
+    }
+    earnings = [
+        TransferSpec(
+            debit=organisation_account(organisation=c.session.activity.organisation),
+            credit=accounts[c.member_id],
+            amount=c.minutes,
+            kind=Transfer.Kind.EARN,
+            idempotency_key=f"earn:contribution:{c.pk}",
+            cause_type="contribution",
+            cause_id=c.pk,
+            memo=c.session.activity.title,
+        )
+        for c in approved
+    ]
+    if earnings:
+        transfer_post_many(specs=earnings)
 
 
 def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):

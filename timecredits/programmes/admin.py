@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ledger.services import programme_accounts_open
+
 from .models import Programme, ProgrammeRole
 
 
@@ -15,3 +17,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name", "area"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProgrammeRoleInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        programme_accounts_open(programme=obj)

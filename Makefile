@@ -28,10 +28,7 @@ run: $(STAMP)
 	@echo "  Time credits is running at http://$(HOST):$(PORT)/  (API docs: /api/v1/docs)"
 	@echo "  Press Ctrl-C to stop the web server and the worker."
 	@echo ""
-	@trap 'kill 0' INT TERM; \
-	$(BIN)/python manage.py qcluster & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	@$(BIN)/python manage.py run_local $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -81,6 +81,37 @@ def test_malformed_json_is_422(api_client, db, body):
     assert ApiToken.objects.count() == 0
 
 
+def test_empty_body_is_422_naming_the_body(api_client, db):
+    response = api_client.post(URL, "", content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": {
+            "code": "invalid",
+            "message": "Some fields are missing or not valid.",
+            "detail": [{"field": "payload", "message": "Field required", "type": "missing"}],
+        }
+    }
+    assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz"]
+)
+def test_a_form_instead_of_json_is_422(api_client, user, password, content_type):
+    body = f"username={user.username}&password={password}"
+
+    response = api_client.post(URL, body, content_type=content_type)
+
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "malformed_body",
+        "message": "The request body is not valid JSON.",
+        "detail": None,
+    }
+    assert ApiToken.objects.count() == 0
+
+
 def test_wrong_types_are_422(api_client, db):
     response = api_client.post(
         URL, {"username": ["a"], "password": 5}, content_type="application/json"

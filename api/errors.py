@@ -1,5 +1,9 @@
 """The one error shape, {"error": {"code", "message", "detail"}}, for every API error."""
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -98,9 +102,27 @@ def install(api) -> None:
             request, error_body("not_found", errors.NotFound.message), status=404
         )
 
+    def suspicious(request, exc: SuspiciousOperation):
+        # Logged as Django logs it when it turns one into a 400 page itself.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+        if isinstance(exc, RequestDataTooBig):
+            return api.create_response(
+                request,
+                error_body(
+                    "too_large",
+                    "The request body is too large.",
+                    {"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                ),
+                status=413,
+            )
+        return api.create_response(
+            request, error_body("bad_request", "The request could not be read."), status=400
+        )
+
     api.add_exception_handler(errors.DomainError, domain_error)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(AuthenticationError, authentication_error)
     api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(SuspiciousOperation, suspicious)

@@ -112,6 +112,22 @@ def test_a_form_instead_of_json_is_422(api_client, user, password, content_type)
     assert ApiToken.objects.count() == 0
 
 
+def test_a_body_over_the_upload_limit_is_413_in_the_error_shape(api_client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = api_client.post(
+        URL, '{"username": "' + "a" * 2000 + '"}', content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "too_large",
+        "message": "The request body is too large.",
+        "detail": {"max_bytes": 1000},
+    }
+    assert ApiToken.objects.count() == 0
+
+
 def test_wrong_types_are_422(api_client, db):
     response = api_client.post(
         URL, {"username": ["a"], "password": 5}, content_type="application/json"

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from timecredits import errors
@@ -32,6 +32,20 @@ HTTP_CODES = {
 
 def error_body(code: str, message: str, detail=None) -> dict:
     return {"error": {"code": code, "message": message, "detail": detail}}
+
+
+def method_not_allowed(method: str, allowed: list[str]) -> JsonResponse:
+    """For the 405 django-ninja answers in plain text; see api.middleware."""
+    response = JsonResponse(
+        error_body(
+            "method_not_allowed",
+            f"This endpoint does not accept {method}.",
+            {"allowed": sorted(allowed)},
+        ),
+        status=405,
+    )
+    response["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 def status_for(exc: errors.DomainError) -> int:

@@ -76,3 +76,17 @@ def test_unknown_api_path_is_404_in_the_error_shape(api_client):
     assert response.json() == {
         "error": {"code": "not_found", "message": "There is no such API endpoint.", "detail": None}
     }
+
+
+def test_a_method_the_endpoint_lacks_is_405_in_the_error_shape(api_client):
+    response = api_client.delete("/api/v1/me")
+
+    assert response.status_code == 405
+    assert response.json() == {
+        "error": {
+            "code": "method_not_allowed",
+            "message": "This endpoint does not accept DELETE.",
+            "detail": {"allowed": ["GET"]},
+        }
+    }
+    assert response["Allow"] == "GET"

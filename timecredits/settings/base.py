@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timecredits.middleware.DomainErrorMiddleware",
+    "api.middleware.MethodNotAllowedMiddleware",
 ]
 
 AUTH_USER_MODEL = "members.User"

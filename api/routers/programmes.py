@@ -1,8 +1,9 @@
-"""Programmes: their credit policy, and organisations applying and being approved."""
+"""Programmes: their credit policy, organisations applying and being approved, allocations."""
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from partners.models import Organisation, Participation
@@ -10,7 +11,7 @@ from partners.services import organisation_apply, participation_decide
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
-from timecredits.programmes.services import programme_update_policy
+from timecredits.programmes.services import credits_allocate, programme_update_policy
 
 from .organisations import OrganisationOut
 
@@ -148,3 +149,59 @@ def approve(request, programme_id: int, organisation_id: int):
 )
 def decline(request, programme_id: int, organisation_id: int):
     return _decide(request, programme_id, organisation_id, approve=False)
+
+
+class AllocationIn(Schema):
+    organisation_id: int
+    credits: int = Field(ge=1, description="Whole credits (one credit is 60 minutes).")
+    reason: str = Field(max_length=500)
+
+
+class AllocationOut(Schema):
+    transfer_id: int
+    organisation_id: int
+    minutes: int
+    reason: str
+    posted_at: datetime
+    organisation_balance: int = Field(description="The group's balance after it, in minutes.")
+
+
+@router.post(
+    "/{programme_id}/allocations",
+    response={201: AllocationOut},
+    summary="Allocate credits from the programme to a group (programme admins)",
+)
+def allocate(
+    request,
+    programme_id: int,
+    payload: AllocationIn,
+    idempotency_key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        description="Send the same key again to retry safely: the group is funded once.",
+    ),
+):
+    programme = _programme(programme_id)
+    require(request.auth, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    transfer = credits_allocate(
+        actor=request.auth,
+        programme=programme,
+        organisation=organisation,
+        credits=payload.credits,
+        reason=payload.reason,
+        idempotency_key=idempotency_key or uuid.uuid4().hex,
+    )
+    return Status(
+        201,
+        AllocationOut(
+            transfer_id=transfer.pk,
+            organisation_id=organisation.pk,
+            minutes=transfer.amount,
+            reason=transfer.memo,
+            posted_at=transfer.posted_at,
+            organisation_balance=transfer.credit_balance_after,
+        ),
+    )

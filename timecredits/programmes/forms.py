@@ -29,3 +29,15 @@ class PolicyForm(Form):
         label=_("Smallest count shown in reports"),
         help_text=_("Counts below this are hidden so nobody can be identified."),
     )
+
+
+class AllocationForm(Form):
+    organisation = forms.ModelChoiceField(label=_("Group"), queryset=None)
+    credits = forms.IntegerField(label=_("Credits"), min_value=1)
+    reason = forms.CharField(label=_("What they are for"), max_length=500)
+    # Generated when the form is shown, so submitting it twice allocates once.
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = groups

@@ -1,7 +1,10 @@
-"""Writes about programmes: the credit policy and reporting threshold its admins set."""
+"""Writes about programmes: the credit policy its admins set, and the credits they allocate."""
 
 from django.db import transaction
 
+from ledger.models import Transfer
+from ledger.selectors import issuance_account, organisation_account
+from ledger.services import transfer_post
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 
@@ -40,3 +43,50 @@ def programme_update_policy(*, actor, programme: Programme, **changes) -> Progra
         setattr(programme, field, value)
     programme.save(update_fields=list(changes) or None)
     return programme
+
+
+MAX_ALLOCATION_CREDITS = 100_000
+
+
+def credits_allocate(
+    *, actor, programme: Programme, organisation, credits: int, reason: str, idempotency_key: str
+) -> Transfer:
+    """Fund a group's budget from the programme's issuance: an `allocate` transfer.
+
+    The key comes from the caller (an API client's Idempotency-Key, a form's hidden token), so
+    sending the same allocation twice funds the group once.
+    """
+    from partners.models import Participation
+
+    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    problems = []
+    taking_part = Participation.objects.filter(
+        programme=programme, organisation=organisation, status=Participation.Status.APPROVED
+    ).exists()
+    if not taking_part or not organisation.gives_credits:
+        problems.append(
+            {"field": "organisation", "message": "Choose an approved group in this programme."}
+        )
+    if not isinstance(credits, int) or not 1 <= credits <= MAX_ALLOCATION_CREDITS:
+        problems.append(
+            {
+                "field": "credits",
+                "message": f"Allocate from 1 to {MAX_ALLOCATION_CREDITS:,} credits.",
+            }
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        problems.append({"field": "reason", "message": "Say what the credits are for."})
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    return transfer_post(
+        debit=issuance_account(programme=programme, spread_by=organisation.pk),
+        credit=organisation_account(organisation=organisation),
+        amount=credits * 60,
+        kind=Transfer.Kind.ALLOCATE,
+        idempotency_key=f"allocation:{programme.pk}:{idempotency_key}",
+        cause_type="programme",
+        cause_id=programme.pk,
+        memo=reason[:500],
+        posted_by=actor,
+    )

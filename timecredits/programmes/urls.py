@@ -9,4 +9,9 @@ urlpatterns = [
         views.decide,
         name="programme-decide",
     ),
+    path(
+        "programmes/<int:programme_id>/admin/allocations/",
+        views.allocate,
+        name="programme-allocate",
+    ),
 ]

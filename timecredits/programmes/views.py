@@ -1,4 +1,6 @@
-"""Programme admin pages: the credit policy, and organisations waiting for approval."""
+"""Programme admin pages: the credit policy, organisations waiting for approval, allocations."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.models import Organisation, Participation
 from partners.services import participation_decide
-from timecredits.errors import Invalid
+from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
-from .forms import PolicyForm
+from .forms import AllocationForm, PolicyForm
 from .models import Programme
-from .services import programme_update_policy
+from .selectors import programme_allocations
+from .services import credits_allocate, programme_update_policy
 
 
 @login_required
@@ -33,6 +36,22 @@ def programme_admin(request, programme_id):
         else:
             messages.success(request, _("The credit policy is saved."))
             return redirect("programme-admin", programme.pk)
+    return _admin_page(request, programme, form, _allocation_form(programme))
+
+
+def _groups(programme):
+    return Organisation.objects.filter(
+        participation__programme=programme,
+        participation__status=Participation.Status.APPROVED,
+        kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
+    ).order_by("name")
+
+
+def _allocation_form(programme, data=None):
+    return AllocationForm(data, groups=_groups(programme), initial={"token": uuid.uuid4().hex})
+
+
+def _admin_page(request, programme, form, allocation_form):
     participations = (
         Participation.objects.filter(programme=programme)
         .select_related("organisation")
@@ -41,8 +60,44 @@ def programme_admin(request, programme_id):
     return render(
         request,
         "programmes/admin.html",
-        {"programme": programme, "form": form, "participations": participations},
+        {
+            "programme": programme,
+            "form": form,
+            "participations": participations,
+            "allocation_form": allocation_form,
+            "allocations": programme_allocations(programme=programme, limit=10),
+        },
     )
+
+
+@login_required
+@require_POST
+def allocate(request, programme_id):
+    programme = get_object_or_404(Programme, pk=programme_id)
+    require(request.user, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    form = _allocation_form(programme, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            credits_allocate(
+                actor=request.user,
+                programme=programme,
+                organisation=data["organisation"],
+                credits=data["credits"],
+                reason=data["reason"],
+                idempotency_key=f"form:{data['token']}",
+            )
+        except (Invalid, Conflict) as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(
+                request,
+                _("%(credits)s credits allocated to %(group)s.")
+                % {"credits": data["credits"], "group": data["organisation"].name},
+            )
+            return redirect("programme-admin", programme.pk)
+    policy = PolicyForm(initial={f: getattr(programme, f) for f in PolicyForm.base_fields})
+    return _admin_page(request, programme, policy, form)
 
 
 @login_required

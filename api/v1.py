@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .routers import auth, me, members, organisations, programmes
+from .routers import auth, checkins, me, members, organisations, programmes, sessions
 
 api = NinjaAPI(
     title="Time credits API",
@@ -22,3 +22,5 @@ api.add_router("/members", members.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/invitations", organisations.invitations)
 api.add_router("/programmes", programmes.router)
+api.add_router("", checkins.router)
+api.add_router("", sessions.router)

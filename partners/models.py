@@ -21,6 +21,9 @@ class Organisation(models.Model):
     address = models.TextField(_("address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=8, blank=True)
     area = models.CharField(_("area"), max_length=200, blank=True)
+    auto_approve_checkins = models.BooleanField(
+        _("approve QR check-ins inside the session window automatically"), default=False
+    )
     programmes = models.ManyToManyField(
         "programmes.Programme",
         through="Participation",

@@ -33,6 +33,9 @@ class Action(StrEnum):
     ORGANISATION_STAFF_INVITE = "organisation.staff.invite"
     ORGANISATION_MEMBER_REGISTER = "organisation.member.register"
     ORGANISATION_MEMBER_CARD = "organisation.member.card"
+    ORGANISATION_ACTIVITIES_MANAGE = "organisation.activities.manage"
+    ORGANISATION_ATTENDANCE = "organisation.attendance"
+    ORGANISATION_CONTRIBUTIONS_VERIFY = "organisation.contributions.verify"
     # Within a programme.
     PROGRAMME_EDIT = "programme.edit"
     PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
@@ -52,6 +55,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.ORGANISATION_STAFF_INVITE: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_MEMBER_REGISTER: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_MEMBER_CARD: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.ORGANISATION_ACTIVITIES_MANAGE: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.ORGANISATION_ATTENDANCE: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.ORGANISATION_CONTRIBUTIONS_VERIFY: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.PROGRAMME_EDIT: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),

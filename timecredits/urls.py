@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("timecredits.members.urls")),
+    path("", include("timecredits.activities.urls")),
     path("", include("partners.urls")),
     path("", include("timecredits.programmes.urls")),
     path("admin/", admin.site.urls),

@@ -100,7 +100,7 @@ class MemberOut(Schema):
         )
 
 
-def _own_member(request) -> Member:
+def own_member(request) -> Member:
     require(request.auth, Action.OWN_PROFILE)
     member = getattr(request.auth, "member", None)
     if member is None or member.closed_at is not None:
@@ -129,18 +129,18 @@ def sign_up(request, payload: SignUpIn):
 
 @router.get("/me", response=MemberOut, summary="My profile")
 def my_profile(request):
-    return MemberOut.of(_own_member(request))
+    return MemberOut.of(own_member(request))
 
 
 @router.put("/me", response=MemberOut, summary="Change my name or contact details")
 def update_my_profile(request, payload: ProfileIn):
-    member = services.member_update_profile(member=_own_member(request), **payload.dict())
+    member = services.member_update_profile(member=own_member(request), **payload.dict())
     return MemberOut.of(member)
 
 
 @router.put("/me/consents", response=MemberOut, summary="Give or withdraw my consents")
 def update_my_consents(request, payload: ConsentsIn):
-    member = services.member_set_consents(member=_own_member(request), **payload.dict())
+    member = services.member_set_consents(member=own_member(request), **payload.dict())
     return MemberOut.of(member)
 
 
@@ -149,21 +149,21 @@ def update_my_consents(request, payload: ConsentsIn):
 )
 def update_my_demographics(request, payload: DemographicsIn):
     member = services.member_set_demographics(
-        member=_own_member(request), demographics=payload.dict()
+        member=own_member(request), demographics=payload.dict()
     )
     return MemberOut.of(member)
 
 
 @router.get("/me/export", response=dict, summary="Download everything held about me")
 def export_my_data(request):
-    member = _own_member(request)
+    member = own_member(request)
     require(request.auth, Action.OWN_DATA_EXPORT)
     return member_data_export(member=member)
 
 
 @router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")
 def close_my_account(request, payload: CloseIn):
-    member = _own_member(request)
+    member = own_member(request)
     require(request.auth, Action.OWN_ACCOUNT_CLOSE)
     donate_to = None
     if payload.donate_to_organisation_id is not None:

@@ -101,3 +101,50 @@ class AccountFactory(factory.django.DjangoModelFactory):
     kind = Account.Kind.SYSTEM
     name = factory.Sequence(lambda n: f"test account {n}")
     has_floor = True
+
+
+def approved_organisation(programme=None, **kwargs):
+    """An organisation approved in a programme (a new one unless given)."""
+    from partners.models import Participation
+
+    organisation = OrganisationFactory(**kwargs)
+    programme = programme or ProgrammeFactory()
+    Participation.objects.create(programme=programme, organisation=organisation, status="approved")
+    fund(organisation, programme)
+    return organisation
+
+
+def fund(organisation, programme, *, minutes=100 * 60):
+    """Give a group a budget from its programme, as a programme admin's allocation would."""
+    from ledger.selectors import issuance_account, organisation_account
+    from ledger.services import transfer_post
+
+    return transfer_post(
+        debit=issuance_account(programme=programme, spread_by=organisation.pk),
+        credit=organisation_account(organisation=organisation),
+        amount=minutes,
+        kind="allocate",
+        idempotency_key=f"test-budget:{organisation.pk}:{programme.pk}:{minutes}",
+    )
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.Activity"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    organisation = factory.LazyAttribute(lambda a: approved_organisation(a.programme))
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    type = "formal_volunteering"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A two-hour session that started half an hour ago, unless told otherwise."""
+
+    class Meta:
+        model = "activities.Session"
+
+    activity = factory.SubFactory(ActivityFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=30))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=2))
+    location = "Community hall"

@@ -1,18 +1,15 @@
-"""A member's pass: a signed token naming the member and their pass version.
-
-A printed card carries it as a QR code; raising `Member.pass_version` revokes every card
-printed before, without a lookup table of revoked codes.
-"""
+"""The URLs a member's pass QR code carries; the token itself is in activities/tokens.py."""
 
 from django.conf import settings
-from django.core import signing
+from django.utils import timezone
 
-PASS_SALT = "members.pass"  # noqa: S105 - a signing namespace, not a secret
-
-
-def pass_token(member) -> str:
-    return signing.dumps({"m": member.pk, "v": member.pass_version}, salt=PASS_SALT, compress=True)
+from timecredits.activities.tokens import pass_token
 
 
-def pass_url(member) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/p/{pass_token(member)}"
+def pass_url(member, *, rotating: bool = False) -> str:
+    token = pass_token(
+        member_id=member.pk,
+        pass_version=member.pass_version,
+        now=timezone.now() if rotating else None,
+    )
+    return f"{settings.SITE_URL.rstrip('/')}/p/{token}"

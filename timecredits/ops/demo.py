@@ -251,6 +251,7 @@ def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):
                 session=session,
                 minutes=minutes,
                 status=Contribution.Status.APPROVED,
+                method=Contribution.Method.POSTER,
                 checked_in_at=starts_at,
                 checked_out_at=starts_at + datetime.timedelta(minutes=minutes),
             )

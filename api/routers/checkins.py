@@ -1,0 +1,164 @@
+"""Check-ins: a member's scan and check-out, a coordinator's pass scan and attendance, claims."""
+
+from datetime import datetime
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from timecredits.activities.models import Contribution, Session
+from timecredits.activities.selectors import member_contributions
+from timecredits.activities.services import checkins
+from timecredits.errors import NotFound
+from timecredits.members.models import Member
+
+from .members import own_member
+
+router = Router(tags=["check-ins"])
+
+
+class CheckinIn(Schema):
+    token: str = Field(max_length=500, description="The token from the scanned /c/<token> URL.")
+    session_id: int | None = Field(default=None, description="If given, must match the token.")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class PassCheckinIn(Schema):
+    pass_token: str = Field(
+        max_length=500, description="The token from the scanned /p/<token> URL."
+    )
+
+
+class AttendanceIn(Schema):
+    member_codes: list[str] = Field(min_length=1, max_length=500)
+
+
+class ClaimIn(Schema):
+    session_id: int
+    start: datetime
+    end: datetime
+    reason: str = Field(default="", max_length=500)
+
+
+class ContributionOut(Schema):
+    id: int
+    session_id: int
+    activity: str
+    organisation: str
+    session_starts_at: datetime
+    session_ends_at: datetime
+    status: str
+    method: str
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+    minutes: int
+    auto_checked_out: bool
+    outside_geofence: bool
+    capped: bool
+    note: str
+
+    @staticmethod
+    def of(c: Contribution) -> "ContributionOut":
+        return ContributionOut(
+            id=c.pk,
+            session_id=c.session_id,
+            activity=c.session.activity.title,
+            organisation=c.session.activity.organisation.name,
+            session_starts_at=c.session.starts_at,
+            session_ends_at=c.session.ends_at,
+            status=c.status,
+            method=c.method,
+            checked_in_at=c.checked_in_at,
+            checked_out_at=c.checked_out_at,
+            minutes=c.minutes,
+            auto_checked_out=c.auto_checked_out,
+            outside_geofence=c.outside_geofence,
+            capped=c.capped,
+            note=c.note,
+        )
+
+
+def _session(session_id: int) -> Session:
+    session = (
+        Session.objects.select_related("activity__organisation", "activity__programme")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound("There is no such session.", code="session_not_found")
+    return session
+
+
+@router.post(
+    "/checkins",
+    response={200: ContributionOut, 201: ContributionOut},
+    summary="Check in with a scanned code (200 if already checked in there)",
+)
+def check_in(request, payload: CheckinIn):
+    contribution, created = checkins.checkin_by_token(
+        member=own_member(request),
+        token=payload.token,
+        session_id=payload.session_id,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    return Status(201 if created else 200, ContributionOut.of(contribution))
+
+
+@router.post("/checkouts", response=ContributionOut, summary="Check out of my open check-in")
+def check_out(request):
+    return ContributionOut.of(checkins.checkout(member=own_member(request)))
+
+
+@router.get("/me/contributions", response=list[ContributionOut], summary="My contributions")
+def my_contributions(request):
+    return [ContributionOut.of(c) for c in member_contributions(member=own_member(request))]
+
+
+@router.post(
+    "/contributions/claims",
+    response={201: ContributionOut},
+    summary="Claim time at a past session I attended",
+)
+def claim(request, payload: ClaimIn):
+    member = own_member(request)
+    contribution = checkins.claim(
+        member=member,
+        session=_session(payload.session_id),
+        start=payload.start,
+        end=payload.end,
+        reason=payload.reason,
+    )
+    return Status(201, ContributionOut.of(contribution))
+
+
+@router.post(
+    "/sessions/{session_id}/pass-checkins",
+    response={200: ContributionOut, 201: ContributionOut},
+    summary="Check a member in by scanning their card or phone (coordinators)",
+)
+def pass_check_in(request, session_id: int, payload: PassCheckinIn):
+    contribution, created = checkins.checkin_by_pass(
+        actor=request.auth, session=_session(session_id), pass_token=payload.pass_token
+    )
+    return Status(201 if created else 200, ContributionOut.of(contribution))
+
+
+@router.post(
+    "/sessions/{session_id}/attendance",
+    response={201: list[ContributionOut]},
+    summary="Record attendance by hand (coordinators)",
+)
+def add_attendance(request, session_id: int, payload: AttendanceIn):
+    session = _session(session_id)
+    codes = {code.strip().upper() for code in payload.member_codes}
+    members = list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
+    missing = sorted(codes - {m.code for m in members})
+    if missing:
+        raise NotFound(
+            "Some member codes were not found.",
+            code="member_not_found",
+            detail={"member_codes": missing},
+        )
+    added = checkins.attendance_add(actor=request.auth, session=session, members=members)
+    return Status(201, [ContributionOut.of(c) for c in added])

@@ -1,0 +1,247 @@
+"""Activities and sessions for coordinators, their check-in codes, and verifying contributions."""
+
+from datetime import datetime
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from partners.models import Organisation
+from timecredits.activities.models import Activity, Contribution, Session
+from timecredits.activities.selectors import session_kiosk_url, session_poster_url
+from timecredits.activities.services import sessions as session_services
+from timecredits.activities.services import verification
+from timecredits.errors import Invalid, NotFound
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
+
+from .checkins import ContributionOut
+
+router = Router(tags=["sessions"])
+
+
+class ActivityIn(Schema):
+    programme_id: int
+    title: str = Field(max_length=200)
+    type: str
+    category: str = Field(default="", max_length=100)
+    description: str = ""
+
+
+class ActivityOut(Schema):
+    id: int
+    organisation_id: int
+    programme_id: int
+    title: str
+    type: str
+    category: str
+    description: str
+
+
+class SessionIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    location: str = Field(default="", max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    radius_m: int | None = Field(default=None, ge=10, le=100_000)
+    capacity: int | None = Field(default=None, ge=1)
+    credit_rule: str = "per_hour"
+    fixed_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    repeat_every_weeks: int | None = Field(default=None, description="1 weekly, 2 fortnightly")
+    repeat_count: int = Field(default=1, ge=1)
+
+
+class SessionOut(Schema):
+    id: int
+    activity_id: int
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    capacity: int | None
+    credit_rule: str
+    fixed_minutes: int | None
+
+
+class CheckinCodeOut(Schema):
+    mode: str
+    url: str
+
+
+class ContributionsFilter(Schema):
+    status: str | None = None
+
+
+class DecisionIn(Schema):
+    minutes: int | None = Field(
+        default=None, ge=0, description="Adjust the minutes (needs a reason)."
+    )
+    reason: str = Field(default="", max_length=500)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=500)
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    return organisation
+
+
+def _activity(activity_id: int) -> Activity:
+    activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
+    if activity is None:
+        raise NotFound("There is no such activity.")
+    return activity
+
+
+def _session(request, session_id: int) -> Session:
+    session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("There is no such session.", code="session_not_found")
+    require(
+        request.auth, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation
+    )
+    return session
+
+
+def _contribution(contribution_id: int) -> Contribution:
+    contribution = (
+        Contribution.objects.select_related("session__activity__organisation", "member")
+        .filter(pk=contribution_id)
+        .first()
+    )
+    if contribution is None:
+        raise NotFound("There is no such contribution.")
+    return contribution
+
+
+def _activity_out(a: Activity) -> ActivityOut:
+    return ActivityOut(**{f: getattr(a, f) for f in ActivityOut.model_fields})
+
+
+def _session_out(s: Session) -> SessionOut:
+    return SessionOut(**{f: getattr(s, f) for f in SessionOut.model_fields})
+
+
+@router.get(
+    "/organisations/{organisation_id}/activities",
+    response=list[ActivityOut],
+    summary="An organisation's activities",
+)
+def list_activities(request, organisation_id: int):
+    return [_activity_out(a) for a in _organisation(organisation_id).activities.all()]
+
+
+@router.post(
+    "/organisations/{organisation_id}/activities",
+    response={201: ActivityOut},
+    summary="Create an activity (coordinators)",
+)
+def create_activity(request, organisation_id: int, payload: ActivityIn):
+    programme = Programme.objects.filter(pk=payload.programme_id).first()
+    if programme is None:
+        raise NotFound("There is no such programme.")
+    activity = session_services.activity_create(
+        actor=request.auth,
+        organisation=_organisation(organisation_id),
+        programme=programme,
+        **payload.dict(exclude={"programme_id"}),
+    )
+    return Status(201, _activity_out(activity))
+
+
+@router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
+def list_sessions(request, activity_id: int):
+    return [_session_out(s) for s in _activity(activity_id).sessions.all()]
+
+
+@router.post(
+    "/activities/{activity_id}/sessions",
+    response={201: list[SessionOut]},
+    summary="Create a session, or a weekly or fortnightly series (coordinators)",
+)
+def create_sessions(request, activity_id: int, payload: SessionIn):
+    created = session_services.sessions_create(
+        actor=request.auth, activity=_activity(activity_id), **payload.dict()
+    )
+    return Status(201, [_session_out(s) for s in created])
+
+
+@router.get(
+    "/sessions/{session_id}/checkin-code",
+    response=CheckinCodeOut,
+    summary="The URL to show as a QR code: a poster's, or the kiosk's current one",
+)
+def checkin_code(request, session_id: int, mode: str = "poster"):
+    session = _session(request, session_id)
+    if mode not in ("poster", "kiosk"):
+        raise Invalid(detail=[{"field": "mode", "message": "Use poster or kiosk."}])
+    url = session_poster_url(session) if mode == "poster" else session_kiosk_url(session)
+    return CheckinCodeOut(mode=mode, url=url)
+
+
+@router.get(
+    "/organisations/{organisation_id}/contributions",
+    response=list[ContributionOut],
+    summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
+)
+def list_contributions(request, organisation_id: int, filters: Query[ContributionsFilter]):
+    organisation = _organisation(organisation_id)
+    require(request.auth, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation)
+    rows = Contribution.objects.filter(session__activity__organisation=organisation).select_related(
+        "session__activity__organisation"
+    )
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return [ContributionOut.of(c) for c in rows.order_by("session__starts_at", "pk")[:500]]
+
+
+@router.post(
+    "/contributions/{contribution_id}/approve",
+    response=ContributionOut,
+    summary="Approve, optionally adjusting the minutes with a reason",
+)
+def approve(request, contribution_id: int, payload: DecisionIn):
+    contribution = verification.contribution_approve(
+        actor=request.auth, contribution=_contribution(contribution_id), **payload.dict()
+    )
+    return ContributionOut.of(_contribution(contribution.pk))
+
+
+@router.post(
+    "/contributions/{contribution_id}/reject",
+    response=ContributionOut,
+    summary="Reject with a reason",
+)
+def reject(request, contribution_id: int, payload: ReasonIn):
+    contribution = verification.contribution_reject(
+        actor=request.auth, contribution=_contribution(contribution_id), reason=payload.reason
+    )
+    return ContributionOut.of(_contribution(contribution.pk))
+
+
+@router.post(
+    "/contributions/{contribution_id}/unapprove",
+    response=ContributionOut,
+    summary="Undo an approval; the credits are reversed",
+)
+def unapprove(request, contribution_id: int, payload: ReasonIn):
+    contribution = verification.contribution_unapprove(
+        actor=request.auth, contribution=_contribution(contribution_id), reason=payload.reason
+    )
+    return ContributionOut.of(_contribution(contribution.pk))
+
+
+@router.post(
+    "/sessions/{session_id}/approve-all",
+    response=list[ContributionOut],
+    summary="Approve every pending contribution of a session",
+)
+def approve_all(request, session_id: int):
+    session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound("There is no such session.", code="session_not_found")
+    approved = verification.session_approve_all(actor=request.auth, session=session)
+    return [ContributionOut.of(c) for c in approved]

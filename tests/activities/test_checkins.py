@@ -1,0 +1,285 @@
+"""Check-in, check-out, passes, attendance and claims: the rules, and nothing written on refusal."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from partners.models import StaffMembership
+from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
+from timecredits.activities import tokens
+from timecredits.activities.errors import (
+    AlreadyCheckedInElsewhere,
+    NotCheckedIn,
+    Overlapping,
+    PassRevoked,
+    TokenInvalid,
+    WrongProgramme,
+    WrongSession,
+)
+from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.services import checkins
+from timecredits.errors import PermissionDenied, RateLimited
+
+pytestmark = pytest.mark.django_db
+
+
+def poster(session):
+    return tokens.poster_token(
+        session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+
+
+def member_of(session, **kwargs):
+    return MemberFactory(programme=session.activity.programme, **kwargs)
+
+
+def coordinator_of(session):
+    return StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+@pytest.mark.parametrize(
+    ("granularity", "raw", "rounded"),
+    [(15, 7, 0), (15, 8, 15), (15, 52, 45), (15, 53, 60), (30, 44, 30), (30, 45, 60), (1, 37, 37)],
+)
+def test_rounding_is_to_the_nearest_step(granularity, raw, rounded):
+    assert checkins.round_minutes(raw, granularity) == rounded
+
+
+def test_scanning_a_poster_checks_in_once():
+    session = SessionFactory()
+    member = member_of(session)
+
+    first, created = checkins.checkin_by_token(member=member, token=poster(session))
+    again, created_again = checkins.checkin_by_token(member=member, token=poster(session))
+
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert (first.status, first.method) == ("checked_in", "poster")
+    assert list(ContributionEvent.objects.values_list("action", flat=True)) == ["checked_in_poster"]
+
+
+def test_forged_token_creates_nothing():
+    session = SessionFactory()
+
+    with pytest.raises(TokenInvalid):
+        checkins.checkin_by_token(member=member_of(session), token=poster(session) + "x")
+
+    assert Contribution.objects.count() == 0
+
+
+def test_token_for_another_session_than_asked_is_refused():
+    session, other = SessionFactory(), SessionFactory()
+
+    with pytest.raises(WrongSession):
+        checkins.checkin_by_token(
+            member=member_of(session), token=poster(session), session_id=other.pk
+        )
+
+    assert Contribution.objects.count() == 0
+
+
+def test_a_session_of_another_programme_is_refused():
+    session = SessionFactory()
+
+    with pytest.raises(WrongProgramme):
+        checkins.checkin_by_token(member=MemberFactory(), token=poster(session))
+
+    assert Contribution.objects.count() == 0
+
+
+def test_one_open_checkin_per_member():
+    session = SessionFactory()
+    other = SessionFactory(activity__programme=session.activity.programme)
+    member = member_of(session)
+    checkins.checkin_by_token(member=member, token=poster(session))
+
+    with pytest.raises(AlreadyCheckedInElsewhere):
+        checkins.checkin_by_token(member=member, token=poster(other))
+
+    assert Contribution.objects.count() == 1
+
+
+def test_checkout_caps_at_the_session_length():
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    member = member_of(session)
+    Contribution.objects.create(
+        member=member,
+        session=session,
+        method="poster",
+        checked_in_at=session.starts_at - datetime.timedelta(minutes=20),
+    )
+
+    contribution = checkins.checkout(member=member)
+
+    assert (contribution.status, contribution.minutes) == ("pending", 120)
+    assert contribution.checked_out_at > session.ends_at
+
+
+def test_checkout_rounds_by_programme_policy():
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        ends_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    session.activity.programme.rounding_minutes = 30
+    session.activity.programme.save()
+    member = member_of(session)
+    Contribution.objects.create(
+        member=member,
+        session=session,
+        method="poster",
+        checked_in_at=timezone.now() - datetime.timedelta(minutes=50),
+    )
+
+    contribution = checkins.checkout(member=member)
+
+    assert contribution.minutes == 60
+
+
+def test_checkout_without_checkin_is_refused():
+    with pytest.raises(NotCheckedIn):
+        checkins.checkout(member=MemberFactory())
+
+
+def test_the_daily_cap_reduces_and_flags():
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        ends_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    programme = session.activity.programme
+    programme.daily_cap_minutes = 90
+    programme.rounding_minutes = 1
+    programme.save()
+    member = member_of(session)
+    Contribution.objects.create(
+        member=member,
+        session=session,
+        method="poster",
+        checked_in_at=timezone.now() - datetime.timedelta(minutes=120),
+    )
+
+    contribution = checkins.checkout(member=member)
+
+    assert (contribution.minutes, contribution.capped) == (90, True)
+
+
+def test_ended_sessions_are_checked_out_automatically_and_flagged():
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    member = member_of(session)
+    Contribution.objects.create(
+        member=member, session=session, method="kiosk", checked_in_at=session.starts_at
+    )
+
+    assert checkins.checkouts_due() == 1
+    assert checkins.checkouts_due() == 0
+
+    contribution = Contribution.objects.get()
+    assert (contribution.status, contribution.auto_checked_out) == ("pending", True)
+    assert contribution.checked_out_at == session.ends_at
+    assert contribution.minutes == 120
+
+
+def test_geofence_flags_but_does_not_refuse():
+    session = SessionFactory(latitude="51.481600", longitude="-3.179100", radius_m=200)
+    member = member_of(session)
+
+    contribution, _ = checkins.checkin_by_token(
+        member=member, token=poster(session), latitude=51.5074, longitude=-0.1278
+    )
+
+    assert contribution.outside_geofence is True
+
+
+def test_checkins_are_rate_limited():
+    session = SessionFactory()
+    member = member_of(session)
+    for _ in range(checkins.CHECKINS_PER_MINUTE):
+        checkins.checkin_by_token(member=member, token=poster(session))
+
+    with pytest.raises(RateLimited):
+        checkins.checkin_by_token(member=member, token=poster(session))
+
+
+def test_a_coordinator_scans_a_printed_card():
+    session = SessionFactory()
+    member = member_of(session)
+    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+
+    contribution, created = checkins.checkin_by_pass(
+        actor=coordinator_of(session), session=session, pass_token=card
+    )
+
+    assert created and contribution.method == "pass"
+
+
+def test_a_revoked_card_is_refused():
+    session = SessionFactory()
+    member = member_of(session)
+    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    member.pass_version += 1
+    member.save()
+
+    with pytest.raises(PassRevoked):
+        checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
+
+    assert Contribution.objects.count() == 0
+
+
+def test_only_the_sessions_own_staff_can_scan_passes():
+    session = SessionFactory()
+    member = member_of(session)
+    outsider = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
+
+    with pytest.raises(PermissionDenied):
+        checkins.checkin_by_pass(
+            actor=outsider,
+            session=session,
+            pass_token=tokens.pass_token(member_id=member.pk, pass_version=1),
+        )
+
+
+def test_attendance_by_hand_lands_as_pending_for_the_whole_session():
+    session = SessionFactory()
+    members = [member_of(session) for _ in range(3)]
+
+    added = checkins.attendance_add(actor=coordinator_of(session), session=session, members=members)
+
+    assert [(c.status, c.method, c.minutes) for c in added] == [("pending", "manual", 120)] * 3
+
+
+def test_claims_cannot_overlap_recorded_time():
+    first = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=1, hours=3),
+        ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    second = SessionFactory(
+        activity__programme=first.activity.programme,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+    )
+    member = member_of(first)
+    checkins.claim(
+        member=member,
+        session=first,
+        start=first.starts_at,
+        end=first.starts_at + datetime.timedelta(hours=2),
+    )
+
+    with pytest.raises(Overlapping):
+        checkins.claim(
+            member=member,
+            session=second,
+            start=first.starts_at + datetime.timedelta(hours=1),
+            end=first.ends_at,
+        )
+
+    assert Contribution.objects.count() == 1
+    assert Contribution.objects.get().status == "pending"

@@ -1,0 +1,124 @@
+"""Creating activities and sessions, including weekly and fortnightly series."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from partners.models import StaffMembership
+from tests.factories import ActivityFactory, OrganisationFactory, StaffMembershipFactory
+from timecredits.activities.models import Activity, Session
+from timecredits.activities.services import sessions
+from timecredits.errors import Invalid, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def coordinator_of(organisation):
+    return StaffMembershipFactory(
+        organisation=organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+def test_a_fortnightly_series_keeps_its_local_time_across_the_clock_change():
+    activity = ActivityFactory()
+    start = datetime.datetime(2026, 10, 13, 10, 0, tzinfo=LONDON)  # BST; clocks go back 25 Oct
+
+    created = sessions.sessions_create(
+        actor=coordinator_of(activity.organisation),
+        activity=activity,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        repeat_every_weeks=2,
+        repeat_count=3,
+    )
+
+    local = [timezone.localtime(s.starts_at, LONDON) for s in created]
+    assert [(d.date().isoformat(), d.hour) for d in local] == [
+        ("2026-10-13", 10),
+        ("2026-10-27", 10),
+        ("2026-11-10", 10),
+    ]
+    assert all(s.length_minutes == 120 for s in created)
+    assert len({s.series for s in created}) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ends_at_offset": -1}, "ends_at"),
+        ({"credit_rule": "fixed"}, "fixed_minutes"),
+        ({"repeat_every_weeks": 3, "repeat_count": 2}, "repeat_every_weeks"),
+        ({"repeat_count": 53}, "repeat_count"),
+        ({"latitude": 51.5}, "latitude"),
+    ],
+)
+def test_invalid_sessions_create_nothing(change, field):
+    activity = ActivityFactory()
+    start = timezone.now()
+    offset = change.pop("ends_at_offset", 2)
+
+    with pytest.raises(Invalid) as refused:
+        sessions.sessions_create(
+            actor=coordinator_of(activity.organisation),
+            activity=activity,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=offset),
+            **change,
+        )
+
+    assert field in [p["field"] for p in refused.value.detail]
+    assert Session.objects.count() == 0
+
+
+def test_another_organisation_cannot_add_sessions():
+    activity = ActivityFactory()
+
+    with pytest.raises(PermissionDenied):
+        sessions.sessions_create(
+            actor=coordinator_of(OrganisationFactory()),
+            activity=activity,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+
+
+def test_an_activity_needs_an_approved_programme():
+    activity = ActivityFactory()
+    outsider_org = OrganisationFactory()
+
+    with pytest.raises(Invalid):
+        sessions.activity_create(
+            actor=coordinator_of(outsider_org),
+            organisation=outsider_org,
+            programme=activity.programme,
+            title="Litter pick",
+            type="formal_volunteering",
+        )
+
+    assert Activity.objects.count() == 1
+
+
+def test_coordinator_adds_a_weekly_series_on_the_web(client):
+    activity = ActivityFactory()
+    client.force_login(coordinator_of(activity.organisation))
+
+    response = client.post(
+        f"/organisations/{activity.organisation.pk}/sessions/",
+        {
+            "form": "session",
+            "session-activity": activity.pk,
+            "session-starts_at": "2026-12-01T10:00",
+            "session-ends_at": "2026-12-01T12:00",
+            "session-credit_rule": "per_hour",
+            "session-repeat_every_weeks": "1",
+            "session-repeat_count": "4",
+            "session-location": "Hall",
+        },
+        follow=True,
+    )
+
+    assert "4 sessions added." in response.content.decode()
+    assert Session.objects.count() == 4

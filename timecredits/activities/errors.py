@@ -1,0 +1,73 @@
+"""Why a check-in or a decision on a contribution was refused, in words a volunteer understands."""
+
+from timecredits.errors import Conflict, Invalid
+
+
+class TokenInvalid(Invalid):
+    code = "token_invalid"
+    message = "This code is not one of ours. Scan the code at your session again."
+
+
+class TokenExpired(Invalid):
+    code = "token_expired"
+    message = "This code has changed since it was scanned. Scan the code on the screen again."
+
+
+class SessionNotOpen(Invalid):
+    code = "session_not_open"
+    message = "Check-in for this session has not opened yet."
+
+
+class SessionOver(Invalid):
+    code = "session_over"
+    message = (
+        "This session has finished, so check-in is closed. Ask the coordinator to add your time."
+    )
+
+
+class WrongSession(Invalid):
+    code = "wrong_session"
+    message = "This code belongs to a different session."
+
+
+class WrongProgramme(Invalid):
+    code = "wrong_programme"
+    message = "This session is part of a programme you have not joined."
+
+
+class PassRevoked(Invalid):
+    code = "pass_revoked"
+    message = "This member card has been replaced. Ask the member for their new card."
+
+
+class AlreadyCheckedInElsewhere(Conflict):
+    code = "checked_in_elsewhere"
+    message = "You are still checked in at another session. Check out there first."
+
+
+class Overlapping(Conflict):
+    code = "overlapping_contribution"
+    message = "You already have time recorded that overlaps this."
+
+
+class NotCheckedIn(Conflict):
+    code = "not_checked_in"
+    message = "You are not checked in at the moment."
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+    message = "This contribution has already been decided."
+
+
+class NotDecidable(Conflict):
+    code = "not_pending"
+    message = "Only contributions waiting for verification can be decided."
+
+
+class GroupBudgetExhausted(Conflict):
+    code = "group_budget_exhausted"
+    message = (
+        "Your group has no credits left to give for this. Ask your programme to allocate more, "
+        "then approve again."
+    )

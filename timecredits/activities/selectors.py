@@ -1,0 +1,65 @@
+"""Reads about activities, sessions and contributions."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Contribution, Session
+from .tokens import kiosk_token, poster_token
+
+
+def checkin_url(token: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/c/{token}"
+
+
+def session_poster_url(session: Session) -> str:
+    return checkin_url(
+        poster_token(session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at)
+    )
+
+
+def session_kiosk_url(session: Session, *, now: datetime | None = None) -> str:
+    return checkin_url(
+        kiosk_token(
+            session_id=session.pk,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            now=now or timezone.now(),
+        )
+    )
+
+
+def sessions_for_organisation(*, organisation, upcoming_only: bool = False):
+    sessions = Session.objects.filter(activity__organisation=organisation).select_related(
+        "activity"
+    )
+    if upcoming_only:
+        sessions = sessions.filter(ends_at__gte=timezone.now())
+    return sessions
+
+
+def open_checkin(*, member) -> Contribution | None:
+    return (
+        Contribution.objects.select_related("session__activity")
+        .filter(member=member, status=Contribution.Status.CHECKED_IN)
+        .first()
+    )
+
+
+def member_contributions(*, member, limit: int = 50):
+    return (
+        Contribution.objects.filter(member=member)
+        .select_related("session__activity__organisation")
+        .order_by("-checked_in_at")[:limit]
+    )
+
+
+def verification_queue(*, organisation):
+    return (
+        Contribution.objects.filter(
+            session__activity__organisation=organisation, status=Contribution.Status.PENDING
+        )
+        .select_related("member__user", "session__activity")
+        .order_by("session__starts_at", "checked_in_at")
+    )

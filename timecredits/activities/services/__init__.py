@@ -1,0 +1,1 @@
+"""Writes about activities, sessions and contributions, one module per concern."""

@@ -1,0 +1,338 @@
+"""From a scan at the door to a contribution: check-in, check-out, passes, attendance, claims.
+
+The rules: one open check-in per member (a partial unique index), one contribution per member
+and session (unique), no overlapping time (checked under a lock on the member's row), minutes
+capped at the session's length and the programme's daily cap and rounded by its policy.
+"""
+
+import math
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from timecredits.errors import Invalid, NotFound
+from timecredits.members.models import Member
+from timecredits.permissions import Action, require
+from timecredits.ratelimit import rate_limit
+
+from ..errors import (
+    AlreadyCheckedInElsewhere,
+    NotCheckedIn,
+    Overlapping,
+    SessionNotOpen,
+    SessionOver,
+    WrongProgramme,
+    WrongSession,
+)
+from ..models import Contribution, ContributionEvent, Session
+from ..tokens import POSTER_GRACE, check_pass_version, read_checkin_token, read_pass_token
+
+CHECKINS_PER_MINUTE = 10
+
+
+def round_minutes(minutes: int, granularity: int) -> int:
+    """Round to the nearest multiple of the programme's granularity, halves up."""
+    return ((minutes + granularity // 2) // granularity) * granularity
+
+
+def _distance_m(lat1, lon1, lat2, lon2) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, map(float, (lat1, lon1, lat2, lon2)))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6_371_000 * 2 * math.asin(math.sqrt(a))
+
+
+def _outside_geofence(session: Session, latitude, longitude) -> bool:
+    if None in (session.latitude, session.longitude, session.radius_m, latitude, longitude):
+        return False
+    return _distance_m(session.latitude, session.longitude, latitude, longitude) > session.radius_m
+
+
+def _record(contribution, *, actor, action, from_status="", minutes_before=None, reason=""):
+    ContributionEvent.objects.create(
+        contribution=contribution,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=contribution.status,
+        minutes_before=minutes_before,
+        minutes_after=contribution.minutes,
+        reason=reason,
+    )
+
+
+def _lock_member(member: Member) -> Member:
+    """Serialise one member's contribution writes, so overlap checks cannot race."""
+    return Member.objects.select_for_update().get(pk=member.pk)
+
+
+def _overlaps(member, start: datetime, end: datetime) -> bool:
+    """Does [start, end) meet any of the member's recorded time? An open check-in runs on."""
+    return (
+        Contribution.objects.filter(member=member, checked_in_at__lt=end)
+        .exclude(status=Contribution.Status.REJECTED)
+        .filter(Q(checked_out_at__isnull=True) | Q(checked_out_at__gt=start))
+        .exists()
+    )
+
+
+def earned_minutes(
+    *, session: Session, member: Member, start: datetime, end: datetime, exclude_id=None
+) -> tuple[int, bool]:
+    """Minutes a stay from start to end earns, and whether the daily cap reduced them."""
+    programme = session.activity.programme
+    if session.credit_rule == Session.CreditRule.FIXED:
+        minutes = session.fixed_minutes
+    else:
+        stayed = min(end, session.ends_at) - max(start, session.starts_at)
+        raw = max(0, int(stayed.total_seconds() // 60))
+        minutes = min(round_minutes(raw, programme.rounding_minutes), session.length_minutes)
+    cap = programme.daily_cap_minutes
+    if cap is None:
+        return minutes, False
+    day = timezone.localtime(start).date()
+    used = (
+        Contribution.objects.filter(
+            member=member,
+            checked_in_at__date=day,
+            status__in=[Contribution.Status.PENDING, Contribution.Status.APPROVED],
+        )
+        .exclude(pk=exclude_id)
+        .aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    allowed = max(0, cap - used)
+    return min(minutes, allowed), minutes > allowed
+
+
+def _session_for_member(session_id: int, member: Member) -> Session:
+    session = (
+        Session.objects.select_related("activity__programme", "activity__organisation")
+        .filter(pk=session_id, cancelled_at__isnull=True)
+        .first()
+    )
+    if session is None:
+        raise NotFound("This session no longer exists.", code="session_not_found")
+    if session.activity.programme_id != member.programme_id:
+        raise WrongProgramme()
+    return session
+
+
+def _open_contribution(*, actor, member, session, method, now, latitude=None, longitude=None):
+    member = _lock_member(member)
+    existing = Contribution.objects.filter(member=member, session=session).first()
+    if existing is not None:
+        return existing, False
+    if Contribution.objects.filter(member=member, status=Contribution.Status.CHECKED_IN).exists():
+        raise AlreadyCheckedInElsewhere()
+    if _overlaps(member, now, now + timedelta(seconds=1)):
+        raise Overlapping()
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                member=member,
+                session=session,
+                method=method,
+                checked_in_at=now,
+                outside_geofence=_outside_geofence(session, latitude, longitude),
+            )
+    except IntegrityError as raced:  # the same scan arriving twice at once
+        existing = Contribution.objects.filter(member=member, session=session).first()
+        if existing is None:
+            raise AlreadyCheckedInElsewhere() from raced
+        return existing, False
+    _record(contribution, actor=actor, action=f"checked_in_{method}")
+    return contribution, True
+
+
+@transaction.atomic
+def checkin_by_token(
+    *, member: Member, token: str, session_id: int | None = None, latitude=None, longitude=None
+) -> tuple[Contribution, bool]:
+    """A member scanned a poster or kiosk code. Returns the contribution and whether it is new;
+    scanning again at the same session returns the same contribution."""
+    rate_limit(f"checkin:{member.pk}", limit=CHECKINS_PER_MINUTE, period=60)
+    now = timezone.now()
+    ticket = read_checkin_token(token, now=now)  # rejects forgeries before any query
+    if session_id is not None and session_id != ticket.session_id:
+        raise WrongSession()
+    session = _session_for_member(ticket.session_id, member)
+    return _open_contribution(
+        actor=member.user,
+        member=member,
+        session=session,
+        method=ticket.mode,
+        now=now,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+@transaction.atomic
+def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contribution, bool]:
+    """A coordinator scanned a member's card or phone at their session."""
+    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    rate_limit(f"pass-scan:{actor.pk}", limit=120, period=60)
+    now = timezone.now()
+    ticket = read_pass_token(pass_token, now=now)
+    member = Member.objects.filter(pk=ticket.member_id, closed_at__isnull=True).first()
+    if member is None:
+        raise NotFound("This member's account is closed.", code="member_not_found")
+    check_pass_version(ticket, member.pass_version)
+    if session.activity.programme_id != member.programme_id:
+        raise WrongProgramme("This member belongs to another programme.")
+    if now < session.starts_at - POSTER_GRACE:
+        raise SessionNotOpen()
+    if now > session.ends_at + POSTER_GRACE:
+        raise SessionOver()
+    return _open_contribution(actor=actor, member=member, session=session, method="pass", now=now)
+
+
+def _close(
+    contribution: Contribution, *, actor, at: datetime, action: str, auto: bool
+) -> Contribution:
+    session = contribution.session
+    minutes, capped = earned_minutes(
+        session=session,
+        member=contribution.member,
+        start=contribution.checked_in_at,
+        end=at,
+        exclude_id=contribution.pk,
+    )
+    contribution.checked_out_at = max(at, contribution.checked_in_at)
+    contribution.minutes = minutes
+    contribution.capped = capped
+    contribution.auto_checked_out = auto
+    contribution.status = Contribution.Status.PENDING
+    contribution.save(
+        update_fields=["checked_out_at", "minutes", "capped", "auto_checked_out", "status"]
+    )
+    _record(contribution, actor=actor, action=action, from_status=Contribution.Status.CHECKED_IN)
+    from .verification import auto_approve_if_allowed
+
+    auto_approve_if_allowed(contribution)
+    return contribution
+
+
+@transaction.atomic
+def checkout(*, member: Member) -> Contribution:
+    """The member leaves: their open check-in becomes time waiting for verification."""
+    _lock_member(member)
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("session__activity__programme", "session__activity__organisation", "member")
+        .filter(member=member, status=Contribution.Status.CHECKED_IN)
+        .first()
+    )
+    if contribution is None:
+        raise NotCheckedIn()
+    return _close(
+        contribution, actor=member.user, at=timezone.now(), action="checked_out", auto=False
+    )
+
+
+def checkouts_due(*, now: datetime | None = None) -> int:
+    """Check out everyone still checked in at a session that has ended, flagged for review."""
+    now = now or timezone.now()
+    due = Contribution.objects.filter(
+        status=Contribution.Status.CHECKED_IN, session__ends_at__lte=now
+    ).values_list("pk", flat=True)
+    closed = 0
+    for contribution_id in due:
+        with transaction.atomic():
+            contribution = (
+                Contribution.objects.select_for_update(of=("self",))
+                .select_related(
+                    "session__activity__programme", "session__activity__organisation", "member"
+                )
+                .filter(pk=contribution_id, status=Contribution.Status.CHECKED_IN)
+                .first()
+            )
+            if contribution is None:  # checked out meanwhile
+                continue
+            _close(
+                contribution,
+                actor=None,
+                at=contribution.session.ends_at,
+                action="auto_checked_out",
+                auto=True,
+            )
+            closed += 1
+    return closed
+
+
+def _add_pending(*, actor, member, session, method, start, end, reason="") -> Contribution:
+    member = _lock_member(member)
+    if Contribution.objects.filter(member=member, session=session).exists():
+        raise Overlapping(
+            "This member already has time recorded at this session.", code="already_recorded"
+        )
+    if _overlaps(member, start, end):
+        raise Overlapping()
+    minutes, capped = earned_minutes(session=session, member=member, start=start, end=end)
+    contribution = Contribution.objects.create(
+        member=member,
+        session=session,
+        method=method,
+        checked_in_at=start,
+        checked_out_at=end,
+        minutes=minutes,
+        capped=capped,
+        status=Contribution.Status.PENDING,
+        note=reason,
+    )
+    _record(contribution, actor=actor, action=method, reason=reason)
+    return contribution
+
+
+@transaction.atomic
+def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Contribution]:
+    """A coordinator records who came, by hand; each lands as pending for the whole session."""
+    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
+    if outsiders:
+        raise WrongProgramme(
+            "Some members belong to another programme.", detail={"members": outsiders}
+        )
+    return [
+        _add_pending(
+            actor=actor,
+            member=m,
+            session=session,
+            method="manual",
+            start=session.starts_at,
+            end=session.ends_at,
+        )
+        for m in sorted(members, key=lambda m: m.pk)
+    ]
+
+
+@transaction.atomic
+def claim(
+    *, member: Member, session: Session, start: datetime, end: datetime, reason: str = ""
+) -> Contribution:
+    """A member claims time at a past session they attended; a coordinator verifies it."""
+    if session.activity.programme_id != member.programme_id:
+        raise WrongProgramme()
+    if session.starts_at > timezone.now():
+        raise SessionNotOpen("You can claim time only for a session that has started.")
+    problems = []
+    if end <= start:
+        problems.append({"field": "end", "message": "The end must be after the start."})
+    if start < session.starts_at or end > session.ends_at:
+        problems.append({"field": "start", "message": "Claim time within the session's hours."})
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    return _add_pending(
+        actor=member.user,
+        member=member,
+        session=session,
+        method="claim",
+        start=start,
+        end=end,
+        reason=reason,
+    )

@@ -1,0 +1,113 @@
+"""Creating activities and sessions, including a run of weekly or fortnightly ones."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from timecredits.errors import Invalid
+from timecredits.permissions import Action, require
+
+from ..models import Activity, Session
+
+MAX_REPEATS = 52
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor,
+    organisation,
+    programme,
+    title: str,
+    type: str,
+    category: str = "",
+    description: str = "",
+) -> Activity:
+    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation)
+    problems = []
+    if not (title or "").strip():
+        problems.append({"field": "title", "message": "Give the activity a title."})
+    if type not in Activity.Type.values:
+        problems.append({"field": "type", "message": "Choose a type of activity."})
+    if not organisation.participation_set.filter(programme=programme, status="approved").exists():
+        problems.append(
+            {
+                "field": "programme",
+                "message": "Your organisation is not approved in this programme.",
+            }
+        )
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    return Activity.objects.create(
+        organisation=organisation,
+        programme=programme,
+        title=title.strip(),
+        type=type,
+        category=category,
+        description=description,
+    )
+
+
+@transaction.atomic
+def sessions_create(
+    *,
+    actor,
+    activity: Activity,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str = "",
+    latitude=None,
+    longitude=None,
+    radius_m: int | None = None,
+    capacity: int | None = None,
+    credit_rule: str = Session.CreditRule.PER_HOUR,
+    fixed_minutes: int | None = None,
+    repeat_every_weeks: int | None = None,
+    repeat_count: int = 1,
+) -> list[Session]:
+    """One session, or a series repeating every one or two weeks at the same local time."""
+    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=activity.organisation)
+    problems = []
+    if ends_at <= starts_at:
+        problems.append({"field": "ends_at", "message": "The session must end after it starts."})
+    if credit_rule not in Session.CreditRule.values:
+        problems.append({"field": "credit_rule", "message": "Choose how credits are earned."})
+    if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):
+        problems.append(
+            {"field": "fixed_minutes", "message": "Say how many minutes each person earns."}
+        )
+    if repeat_every_weeks not in (None, 1, 2):
+        problems.append({"field": "repeat_every_weeks", "message": "Repeat weekly or fortnightly."})
+    if not 1 <= repeat_count <= MAX_REPEATS:
+        problems.append(
+            {"field": "repeat_count", "message": f"Create between 1 and {MAX_REPEATS} sessions."}
+        )
+    if (latitude is None) != (longitude is None):
+        problems.append(
+            {"field": "latitude", "message": "Give both latitude and longitude, or neither."}
+        )
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    series = uuid.uuid4() if repeat_count > 1 else None
+    step = timedelta(weeks=repeat_every_weeks or 1)
+    length = ends_at - starts_at
+    # Repeat at the same wall-clock time, so a 10:00 session stays at 10:00 across a clock change.
+    local_start = timezone.localtime(starts_at).replace(tzinfo=None)
+    return Session.objects.bulk_create(
+        Session(
+            activity=activity,
+            starts_at=timezone.make_aware(local_start + n * step),
+            ends_at=timezone.make_aware(local_start + n * step) + length,
+            location=location,
+            latitude=latitude,
+            longitude=longitude,
+            radius_m=radius_m,
+            capacity=capacity,
+            credit_rule=credit_rule,
+            fixed_minutes=fixed_minutes if credit_rule == Session.CreditRule.FIXED else None,
+            series=series,
+        )
+        for n in range(repeat_count)
+    )

@@ -1,0 +1,184 @@
+"""Verifying contributions: approve, adjust, reject, approve a whole session, undo an approval.
+
+Approval and the `earn` transfer it posts happen in one database transaction, and the transfer's
+idempotency key is derived from the contribution, so approving twice, or at the same moment from
+two phones, posts once. Undoing an approval posts the ledger's reversal of that transfer.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from timecredits.errors import Invalid
+from timecredits.permissions import Action, require
+
+from ..errors import NotDecidable
+from ..models import Contribution, ContributionEvent, Session
+from ..tokens import POSTER_GRACE
+from .earning import earn_post_many, earn_reverse
+
+QR_METHODS = {Contribution.Method.POSTER, Contribution.Method.KIOSK}
+
+
+def _record(contribution, *, actor, action, from_status, minutes_before=None, reason=""):
+    ContributionEvent.objects.create(
+        contribution=contribution,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=contribution.status,
+        minutes_before=minutes_before,
+        minutes_after=contribution.minutes,
+        reason=reason,
+    )
+
+
+def _locked(contribution_ids) -> list[Contribution]:
+    return list(
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("session__activity__organisation", "session__activity__programme", "member")
+        .filter(pk__in=contribution_ids)
+        .order_by("pk")
+    )
+
+
+def _approve_locked(contributions, *, actor, action="approved", reasons=None) -> list[Contribution]:
+    now = timezone.now()
+    to_approve = [c for c in contributions if c.status == Contribution.Status.PENDING]
+    for c in to_approve:
+        c.status = Contribution.Status.APPROVED
+        c.decided_by, c.decided_at = actor, now
+    Contribution.objects.bulk_update(to_approve, ["status", "decided_by", "decided_at"])
+    for c in to_approve:
+        _record(
+            c,
+            actor=actor,
+            action=action,
+            from_status=Contribution.Status.PENDING,
+            reason=(reasons or {}).get(c.pk, ""),
+        )
+    earn_post_many(contributions=[c for c in to_approve if c.minutes > 0], actor=actor)
+    return to_approve
+
+
+@transaction.atomic
+def contribution_approve(
+    *, actor, contribution: Contribution, minutes: int | None = None, reason: str = ""
+) -> Contribution:
+    """Approve, optionally adjusting the minutes (which needs a reason). Approving an already
+    approved contribution changes nothing and posts nothing."""
+    require(
+        actor,
+        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+        organisation=contribution.session.activity.organisation,
+    )
+    (locked,) = _locked([contribution.pk])
+    if locked.status == Contribution.Status.APPROVED and minutes is None:
+        return locked
+    if locked.status != Contribution.Status.PENDING:
+        raise NotDecidable()
+    if minutes is not None and minutes != locked.minutes:
+        if not reason.strip():
+            raise Invalid(detail=[{"field": "reason", "message": "Say why the time is changed."}])
+        if not 0 <= minutes <= locked.session.length_minutes:
+            raise Invalid(
+                detail=[
+                    {
+                        "field": "minutes",
+                        "message": f"Use from 0 to {locked.session.length_minutes} minutes, "
+                        "the session's length.",
+                    }
+                ]
+            )
+        before = locked.minutes
+        locked.minutes = minutes
+        locked.save(update_fields=["minutes"])
+        _record(
+            locked,
+            actor=actor,
+            action="adjusted",
+            from_status=locked.status,
+            minutes_before=before,
+            reason=reason,
+        )
+    _approve_locked([locked], actor=actor)
+    return locked
+
+
+@transaction.atomic
+def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Contribution:
+    require(
+        actor,
+        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+        organisation=contribution.session.activity.organisation,
+    )
+    if not (reason or "").strip():
+        raise Invalid(detail=[{"field": "reason", "message": "Say why this time is not approved."}])
+    (locked,) = _locked([contribution.pk])
+    if locked.status != Contribution.Status.PENDING:
+        raise NotDecidable()
+    locked.status = Contribution.Status.REJECTED
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _record(
+        locked,
+        actor=actor,
+        action="rejected",
+        from_status=Contribution.Status.PENDING,
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def contribution_unapprove(*, actor, contribution: Contribution, reason: str) -> Contribution:
+    """Undo an approval: the earn transfer is reversed and the contribution waits again."""
+    require(
+        actor,
+        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+        organisation=contribution.session.activity.organisation,
+    )
+    if not (reason or "").strip():
+        raise Invalid(detail=[{"field": "reason", "message": "Say why the approval is undone."}])
+    (locked,) = _locked([contribution.pk])
+    if locked.status != Contribution.Status.APPROVED:
+        raise NotDecidable("Only an approved contribution can be undone.", code="not_approved")
+    if locked.minutes > 0:
+        earn_reverse(contribution=locked, actor=actor, reason=reason)
+    locked.status = Contribution.Status.PENDING
+    locked.decided_by, locked.decided_at = None, None
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _record(
+        locked,
+        actor=actor,
+        action="unapproved",
+        from_status=Contribution.Status.APPROVED,
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def session_approve_all(*, actor, session: Session) -> list[Contribution]:
+    """Approve every pending contribution of a session, posting their earnings in one batch."""
+    require(
+        actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=session.activity.organisation
+    )
+    ids = session.contributions.filter(status=Contribution.Status.PENDING).values_list(
+        "pk", flat=True
+    )
+    return _approve_locked(_locked(list(ids)), actor=actor, action="approved_all")
+
+
+def auto_approve_if_allowed(contribution: Contribution) -> None:
+    """Organisations may approve QR check-ins automatically when they stayed inside the window
+    and nothing about them needs a person's eye."""
+    organisation = contribution.session.activity.organisation
+    if (
+        organisation.auto_approve_checkins
+        and contribution.method in QR_METHODS
+        and not (
+            contribution.auto_checked_out or contribution.outside_geofence or contribution.capped
+        )
+        and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
+    ):
+        _approve_locked([contribution], actor=None, action="auto_approved")

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("c/<str:token>", views.scan, name="checkin-scan"),
+    path("checkin/", views.status, name="checkin-status"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("me/contributions/", views.my_contributions, name="my-contributions"),
+    path("me/pass/", views.my_pass, name="member-pass"),
+    path("p/<str:token>", views.pass_scanned, name="pass-scanned"),
+    path(
+        "organisations/<int:organisation_id>/sessions/",
+        views.organisation_sessions,
+        name="organisation-sessions",
+    ),
+    path("organisations/<int:organisation_id>/verify/", views.verify, name="organisation-verify"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
+    path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
+    path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),
+    path("sessions/<int:session_id>/kiosk.png", views.kiosk_png, name="session-kiosk-png"),
+]

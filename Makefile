@@ -37,6 +37,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The ledger's posting rate against pgbench on PostgreSQL; see "Benchmarks" in README.md. It
+# recreates (and afterwards drops) the database DATABASE_URL names, which must start with
+# timecredits_bench. BENCH_ARGS=--quick for a 3-second smoke run.
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/timecredits_bench
+PGBENCH ?= $(firstword $(shell command -v pgbench 2>/dev/null) \
+	$(wildcard $(shell pg_config --bindir 2>/dev/null)/pgbench) \
+	$(wildcard /usr/lib/postgresql/*/bin/pgbench))
+
+bench-ledger: $(STAMP)
+	@test -n "$(PGBENCH)" || { echo "pgbench not found: apt-get install postgresql-contrib," \
+		"or PGBENCH=/path/to/pgbench make bench-ledger" >&2; exit 1; }
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
+	DJANGO_SETTINGS_MODULE=timecredits.settings.test DEBUG=false \
+	$(BIN)/python manage.py ledger_bench --pgbench "$(PGBENCH)" $(BENCH_ARGS)
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -85,7 +85,11 @@ BEGIN
     IF debit_after IS NULL OR credit_after IS NULL THEN
         RAISE EXCEPTION 'ledger: account closed or missing' USING ERRCODE = 'check_violation';
     END IF;
-    IF debit_after <> NEW.debit_balance_after OR credit_after <> NEW.credit_balance_after THEN
+    -- ledger_post leaves the balances for this trigger to fill; other inserts must match them.
+    IF NEW.debit_balance_after IS NULL AND NEW.credit_balance_after IS NULL THEN
+        NEW.debit_balance_after := debit_after;
+        NEW.credit_balance_after := credit_after;
+    ELSIF debit_after <> NEW.debit_balance_after OR credit_after <> NEW.credit_balance_after THEN
         RAISE EXCEPTION 'ledger: recorded balances after % do not match', NEW.idempotency_key
             USING ERRCODE = 'check_violation';
     END IF;
@@ -94,6 +98,33 @@ END $$;
 
 CREATE TRIGGER ledger_transfer_apply BEFORE INSERT ON ledger_transfer
     FOR EACH ROW EXECUTE FUNCTION ledger_transfer_apply();
+
+-- Single-phase transfers in one round trip, in the order given; the trigger above applies each
+-- row and fills in its balances. Returns no rows, having written nothing, when any key is
+-- already taken: the service then looks closer.
+CREATE FUNCTION ledger_post(
+    p_keys text[], p_debits bigint[], p_credits bigint[], p_amounts bigint[], p_kinds text[],
+    p_reverses bigint[], p_cause_types text[], p_cause_ids bigint[], p_memos text[],
+    p_posted_by bigint
+) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
+BEGIN
+    -- One transfer's trigger locks its two accounts lower id first; a batch locks them all first.
+    IF cardinality(p_keys) > 1 THEN
+        PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits) ORDER BY id FOR UPDATE;
+    END IF;
+    IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = ANY(p_keys)) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    INSERT INTO ledger_transfer (
+        idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, reverses_id,
+        cause_type, cause_id, memo, posted_by_id, posted_at)
+    SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.rv, r.ct, r.ci, r.m, p_posted_by, now()
+      FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_reverses, p_cause_types,
+                  p_cause_ids, p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, rv, ct, ci, m, n)
+     ORDER BY r.n
+    RETURNING *;
+END $$;
 
 CREATE FUNCTION ledger_account_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -128,6 +159,8 @@ CREATE TRIGGER ledger_account_guard BEFORE INSERT OR UPDATE ON ledger_account
 """
 
 POSTGRES_REMOVE = """
+DROP FUNCTION IF EXISTS ledger_post(
+    text[], bigint[], bigint[], bigint[], text[], bigint[], text[], bigint[], text[], bigint);
 DROP TRIGGER IF EXISTS ledger_account_guard ON ledger_account;
 DROP FUNCTION IF EXISTS ledger_account_guard();
 DROP TRIGGER IF EXISTS ledger_transfer_apply ON ledger_transfer;

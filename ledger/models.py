@@ -163,8 +163,14 @@ class Transfer(models.Model):
     RESOLVING_PHASES = (Phase.POST, Phase.VOID, Phase.TIMEOUT)
 
     idempotency_key = models.CharField(max_length=200, unique=True)
-    debit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # Every index costs each posting an insert, so each one here earns its place: the (account,
+    # id) pairs in Meta serve statements, and the partial uniques serve holds and reversals.
+    debit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    credit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     amount = models.BigIntegerField(help_text=_("Minutes: 60 is one credit."))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     phase = models.CharField(max_length=8, choices=Phase.choices, default=Phase.SINGLE)
@@ -174,17 +180,23 @@ class Transfer(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text=_("The hold this transfer posts, voids or times out."),
     )
     expires_at = models.DateTimeField(null=True, blank=True, help_text=_("When a hold times out."))
     reverses = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     cause_type = models.CharField(max_length=32, blank=True)
     cause_id = models.BigIntegerField(null=True, blank=True)
     memo = models.CharField(max_length=500, blank=True)
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     posted_at = models.DateTimeField(auto_now_add=True)
     # Each account's balance (credits_posted - debits_posted) once this transfer is in.
@@ -227,8 +239,16 @@ class Transfer(models.Model):
                 name="ledger_transfer_reversal_names_original",
             ),
             # A hold resolves once and a transfer is reversed at most once.
-            models.UniqueConstraint(fields=["pending"], name="ledger_hold_resolved_once"),
-            models.UniqueConstraint(fields=["reverses"], name="ledger_reversed_once"),
+            models.UniqueConstraint(
+                fields=["pending"],
+                condition=Q(pending__isnull=False),
+                name="ledger_hold_resolved_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_reversed_once",
+            ),
         ]
 
     def __str__(self):

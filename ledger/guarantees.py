@@ -108,10 +108,9 @@ CREATE FUNCTION ledger_post(
     p_posted_by bigint
 ) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
 BEGIN
-    -- One transfer's trigger locks its two accounts lower id first; a batch locks them all first.
-    IF cardinality(p_keys) > 1 THEN
-        PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits) ORDER BY id FOR UPDATE;
-    END IF;
+    -- Lock first, even for one transfer: ids are drawn at insert, so drawing them only once the
+    -- accounts are ours keeps each account's history in id order, which ledger_verify checks.
+    PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits) ORDER BY id FOR UPDATE;
     IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = ANY(p_keys)) THEN
         RETURN;
     END IF;

@@ -330,7 +330,7 @@ def _client(phase: str, index: int, seconds: float, ready, reports) -> None:
     from ledger.errors import InsufficientCredit
 
     try:
-        post = _WORKLOADS[phase](random.Random(f"{phase}-{index}"))  # noqa: S311
+        post = _WORKLOADS[phase](random.Random(f"{phase}-{index}"), index)  # noqa: S311
     except BaseException:
         ready.abort()
         raise
@@ -408,7 +408,7 @@ def _issuance_shards() -> list:
     ]
 
 
-def _random_pairs(rng: random.Random):
+def _random_pairs(rng: random.Random, index: int):
     from ledger.models import Transfer
     from ledger.services import transfer_post
 
@@ -428,7 +428,7 @@ def _random_pairs(rng: random.Random):
     return post
 
 
-def _hot_issuance(rng: random.Random):
+def _hot_issuance(rng: random.Random, index: int):
     from ledger.models import Transfer
     from ledger.services import transfer_post
 
@@ -450,16 +450,18 @@ def _hot_issuance(rng: random.Random):
     return post
 
 
-def _batch(rng: random.Random):
+def _batch(rng: random.Random, index: int):
     from ledger.models import Transfer
     from ledger.services import TransferSpec, transfer_post_many
 
-    members, shards = _members(), _issuance_shards()
+    # Approving a session's contributions draws on one account, and another client's batch on
+    # another, as sessions of different groups would.
+    members, shard = _members(), _issuance_shards()[index % settings.LEDGER_ISSUANCE_SHARDS]
 
     def post() -> int:
         specs = [
             TransferSpec(
-                debit=shards[member.pk % len(shards)],
+                debit=shard,
                 credit=member,
                 amount=rng.choice((60, 90, 120, 180, 240)),
                 kind=Transfer.Kind.EARN,

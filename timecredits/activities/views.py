@@ -285,7 +285,8 @@ def verify(request, organisation_id):
                     session__activity__organisation=organisation,
                 )
                 form = DecisionForm(request.POST)
-                form.is_valid()
+                if not form.is_valid():
+                    raise Invalid(" ".join(m for errors in form.errors.values() for m in errors))
                 data = form.cleaned_data
                 if request.POST.get("decision") == "reject":
                     verification.contribution_reject(

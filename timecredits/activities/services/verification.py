@@ -11,7 +11,7 @@ from django.utils import timezone
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 
-from ..errors import NotDecidable
+from ..errors import GroupBudgetExhausted, NotDecidable
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
 from .earning import earn_post_many, earn_reverse
@@ -72,23 +72,21 @@ def contribution_approve(
         organisation=contribution.session.activity.organisation,
     )
     (locked,) = _locked([contribution.pk])
-    if locked.status == Contribution.Status.APPROVED and minutes is None:
+    if locked.status == Contribution.Status.APPROVED and minutes in (None, locked.minutes):
         return locked
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
     if minutes is not None and minutes != locked.minutes:
         if not reason.strip():
-            raise Invalid(detail=[{"field": "reason", "message": "Say why the time is changed."}])
-        if not 0 <= minutes <= locked.session.length_minutes:
             raise Invalid(
-                detail=[
-                    {
-                        "field": "minutes",
-                        "message": f"Use from 0 to {locked.session.length_minutes} minutes, "
-                        "the session's length.",
-                    }
-                ]
+                "Say why the time is changed.",
+                detail=[{"field": "reason", "message": "Say why the time is changed."}],
             )
+        if not 0 <= minutes <= locked.session.length_minutes:
+            problem = (
+                f"Use from 0 to {locked.session.length_minutes} minutes, the session's length."
+            )
+            raise Invalid(problem, detail=[{"field": "minutes", "message": problem}])
         before = locked.minutes
         locked.minutes = minutes
         locked.save(update_fields=["minutes"])
@@ -112,7 +110,10 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
         organisation=contribution.session.activity.organisation,
     )
     if not (reason or "").strip():
-        raise Invalid(detail=[{"field": "reason", "message": "Say why this time is not approved."}])
+        raise Invalid(
+            "Say why this time is not approved.",
+            detail=[{"field": "reason", "message": "Say why this time is not approved."}],
+        )
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
@@ -138,7 +139,10 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
         organisation=contribution.session.activity.organisation,
     )
     if not (reason or "").strip():
-        raise Invalid(detail=[{"field": "reason", "message": "Say why the approval is undone."}])
+        raise Invalid(
+            "Say why the approval is undone.",
+            detail=[{"field": "reason", "message": "Say why the approval is undone."}],
+        )
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.APPROVED:
         raise NotDecidable("Only an approved contribution can be undone.", code="not_approved")
@@ -181,4 +185,9 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
         )
         and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
     ):
-        _approve_locked([contribution], actor=None, action="auto_approved")
+        try:
+            with transaction.atomic():
+                _approve_locked([contribution], actor=None, action="auto_approved")
+        except GroupBudgetExhausted:
+            # The check-out stands and the time waits for a coordinator, who will see why.
+            contribution.refresh_from_db(fields=["status", "decided_by", "decided_at"])

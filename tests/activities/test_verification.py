@@ -1,0 +1,884 @@
+"""Verifying contributions: approve, adjust, reject, undo, approve a whole session, auto-approval.
+
+Approval and its `earn` transfer go together or not at all; every step is in the audit trail.
+"""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ledger.models import Transfer
+from ledger.selectors import account_balance, member_account, organisation_account
+from ledger.verify import ledger_verify
+from partners.models import Participation, StaffMembership
+from tests.factories import (
+    ActivityFactory,
+    MemberFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    StaffMembershipFactory,
+    fund,
+)
+from timecredits.activities import tokens
+from timecredits.activities.errors import GroupBudgetExhausted, NotDecidable
+from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.services import checkins, earning, verification
+from timecredits.errors import Invalid, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 100 * 60  # what approved_organisation gives a group
+
+
+def coordinator_of(session):
+    return StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+def pending(session, *, minutes=90, member=None, method="manual", **flags):
+    """Time waiting for verification, as a check-out or the attendance list leaves it."""
+    return Contribution.objects.create(
+        member=member or MemberFactory(programme=session.activity.programme),
+        session=session,
+        method=method,
+        status=Contribution.Status.PENDING,
+        checked_in_at=session.starts_at,
+        checked_out_at=session.starts_at + datetime.timedelta(minutes=minutes),
+        minutes=minutes,
+        **flags,
+    )
+
+
+def balance_of_member(member) -> int:
+    return account_balance(account=member_account(member=member)).posted
+
+
+def balance_of_group(session) -> int:
+    account = organisation_account(organisation=session.activity.organisation)
+    return account_balance(account=account).posted
+
+
+def earnings(contribution):
+    return list(
+        Transfer.objects.filter(
+            kind="earn", cause_type="contribution", cause_id=contribution.pk
+        ).order_by("pk")
+    )
+
+
+def session_with_budget(minutes, **session_fields):
+    """A session of a group whose programme gave it `minutes` to spend on earnings."""
+    programme = ProgrammeFactory()
+    organisation = OrganisationFactory()
+    Participation.objects.create(programme=programme, organisation=organisation, status="approved")
+    fund(organisation, programme, minutes=minutes)
+    return SessionFactory(
+        activity=ActivityFactory(programme=programme, organisation=organisation), **session_fields
+    )
+
+
+def events(contribution):
+    return list(
+        ContributionEvent.objects.filter(contribution=contribution).values_list(
+            "actor",
+            "action",
+            "from_status",
+            "to_status",
+            "minutes_before",
+            "minutes_after",
+            "reason",
+        )
+    )
+
+
+# Approve
+
+
+def test_approving_posts_one_earn_transfer_from_the_group_to_the_member():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+
+    approved = verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+    (earned,) = Transfer.objects.filter(kind="earn")
+    assert earned.debit_account == organisation_account(organisation=session.activity.organisation)
+    assert earned.credit_account == member_account(member=contribution.member)
+    assert (earned.amount, earned.cause_type, earned.cause_id) == (90, "contribution", approved.pk)
+    assert earned.posted_by == coordinator
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by) == ("approved", coordinator)
+    assert contribution.decided_at is not None
+    assert balance_of_member(contribution.member) == 90
+    assert balance_of_group(session) == BUDGET - 90
+    assert ledger_verify().problems == []
+
+
+def test_approving_again_posts_nothing_more():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+    again = verification.contribution_approve(actor=coordinator, contribution=contribution)
+    # The page's form always sends the minutes it shows: the same minutes are no adjustment.
+    same = verification.contribution_approve(
+        actor=coordinator, contribution=contribution, minutes=90
+    )
+
+    assert (again.status, same.status) == ("approved", "approved")
+    assert len(earnings(contribution)) == 1
+    assert Transfer.objects.filter(kind="earn").count() == 1
+    assert [e[1] for e in events(contribution)] == ["approved"]
+    assert balance_of_member(contribution.member) == 90
+    assert balance_of_group(session) == BUDGET - 90
+
+
+def test_credits_follow_the_programmes_minutes_per_credit():
+    session = SessionFactory()
+    programme = session.activity.programme
+    programme.minutes_per_credit = 30  # half an hour of help earns a credit (60 ledger minutes)
+    programme.save()
+    contribution = pending(session, minutes=90)
+
+    verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+
+    assert [t.amount for t in earnings(contribution)] == [180]
+    assert balance_of_member(contribution.member) == 180
+
+
+def test_the_status_change_and_the_transfer_happen_together(monkeypatch):
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+
+    def ledger_down(**_):
+        raise RuntimeError("the ledger is down")
+
+    monkeypatch.setattr(earning, "transfer_post_many", ledger_down)
+
+    with pytest.raises(RuntimeError):
+        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by, contribution.decided_at) == (
+        "pending",
+        None,
+        None,
+    )
+    assert events(contribution) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_zero_minutes_are_approved_without_a_transfer():
+    session = SessionFactory()
+    contribution = pending(session, minutes=0)
+
+    approved = verification.contribution_approve(
+        actor=coordinator_of(session), contribution=contribution
+    )
+
+    assert approved.status == "approved"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+# Adjust
+
+
+def test_adjusting_needs_a_reason_and_changes_nothing_without_one():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+
+    with pytest.raises(Invalid) as refused:
+        verification.contribution_approve(
+            actor=coordinator_of(session), contribution=contribution, minutes=60, reason="  "
+        )
+
+    assert refused.value.detail == [{"field": "reason", "message": "Say why the time is changed."}]
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes) == ("pending", 90)
+    assert events(contribution) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_adjusting_records_the_minutes_before_and_after_and_earns_the_new_minutes():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+
+    approved = verification.contribution_approve(
+        actor=coordinator, contribution=contribution, minutes=60, reason="Left early"
+    )
+
+    assert (approved.status, approved.minutes) == ("approved", 60)
+    assert events(contribution) == [
+        (coordinator.pk, "adjusted", "pending", "pending", 90, 60, "Left early"),
+        (coordinator.pk, "approved", "pending", "approved", None, 60, ""),
+    ]
+    assert [t.amount for t in earnings(contribution)] == [60]
+    assert balance_of_member(contribution.member) == 60
+    assert balance_of_group(session) == BUDGET - 60
+
+
+@pytest.mark.parametrize("minutes", [-1, 121, 24 * 60])
+def test_minutes_outside_the_session_are_refused(minutes):
+    session = SessionFactory()  # two hours long
+    contribution = pending(session, minutes=90)
+
+    with pytest.raises(Invalid) as refused:
+        verification.contribution_approve(
+            actor=coordinator_of(session), contribution=contribution, minutes=minutes, reason="x"
+        )
+
+    assert refused.value.detail[0]["field"] == "minutes"
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes) == ("pending", 90)
+    assert events(contribution) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+@pytest.mark.parametrize(("minutes", "earned"), [(0, []), (120, [120])])
+def test_minutes_at_the_edges_of_the_session_are_accepted(minutes, earned):
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+
+    approved = verification.contribution_approve(
+        actor=coordinator_of(session), contribution=contribution, minutes=minutes, reason="Edge"
+    )
+
+    assert (approved.status, approved.minutes) == ("approved", minutes)
+    assert [t.amount for t in earnings(contribution)] == earned
+
+
+# Reject
+
+
+def test_rejecting_needs_a_reason():
+    session = SessionFactory()
+    contribution = pending(session)
+
+    with pytest.raises(Invalid):
+        verification.contribution_reject(
+            actor=coordinator_of(session), contribution=contribution, reason=" "
+        )
+
+    contribution.refresh_from_db()
+    assert contribution.status == "pending"
+    assert events(contribution) == []
+
+
+def test_a_rejected_contribution_posts_nothing():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+
+    rejected = verification.contribution_reject(
+        actor=coordinator, contribution=contribution, reason="Not at this session"
+    )
+
+    assert (rejected.status, rejected.decided_by) == ("rejected", coordinator)
+    assert events(contribution) == [
+        (coordinator.pk, "rejected", "pending", "rejected", None, 90, "Not at this session")
+    ]
+    assert Transfer.objects.filter(kind="earn").count() == 0
+    assert balance_of_member(contribution.member) == 0
+    assert balance_of_group(session) == BUDGET
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("approve", "reject"),
+        ("approve", "adjust"),
+        ("reject", "approve"),
+        ("reject", "reject"),
+        ("reject", "adjust"),
+    ],
+)
+def test_deciding_a_decided_contribution_is_refused_and_changes_nothing(first, then):
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    decide = {
+        "approve": lambda: verification.contribution_approve(
+            actor=coordinator, contribution=contribution
+        ),
+        "adjust": lambda: verification.contribution_approve(
+            actor=coordinator, contribution=contribution, minutes=30, reason="Shorter"
+        ),
+        "reject": lambda: verification.contribution_reject(
+            actor=coordinator, contribution=contribution, reason="No"
+        ),
+    }
+    decide[first]()
+    contribution.refresh_from_db()
+    before = (contribution.status, contribution.minutes, contribution.decided_at)
+    transfers_before = list(Transfer.objects.values_list("pk", flat=True))
+    events_before = events(contribution)
+
+    with pytest.raises(NotDecidable) as refused:
+        decide[then]()
+
+    assert refused.value.code == "not_pending"
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes, contribution.decided_at) == before
+    assert list(Transfer.objects.values_list("pk", flat=True)) == transfers_before
+    assert events(contribution) == events_before
+
+
+def test_an_open_checkin_cannot_be_decided():
+    session = SessionFactory()
+    contribution = Contribution.objects.create(
+        member=MemberFactory(programme=session.activity.programme),
+        session=session,
+        method="poster",
+        checked_in_at=session.starts_at,
+    )
+
+    with pytest.raises(NotDecidable):
+        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+
+    contribution.refresh_from_db()
+    assert contribution.status == "checked_in"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+# Undo
+
+
+def test_undoing_an_approval_reverses_the_earning_and_the_time_waits_again():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    (earned,) = earnings(contribution)
+
+    undone = verification.contribution_unapprove(
+        actor=coordinator, contribution=contribution, reason="Approved the wrong person"
+    )
+
+    assert (undone.status, undone.decided_by, undone.decided_at) == ("pending", None, None)
+    (reversal,) = Transfer.objects.filter(kind="reverse")
+    assert reversal.reverses == earned
+    assert (reversal.debit_account_id, reversal.credit_account_id, reversal.amount) == (
+        earned.credit_account_id,
+        earned.debit_account_id,
+        90,
+    )
+    assert (reversal.cause_type, reversal.cause_id) == ("contribution", contribution.pk)
+    assert balance_of_member(contribution.member) == 0
+    assert balance_of_group(session) == BUDGET
+    assert events(contribution)[-1] == (
+        coordinator.pk,
+        "unapproved",
+        "approved",
+        "pending",
+        None,
+        90,
+        "Approved the wrong person",
+    )
+    assert ledger_verify().problems == []
+
+
+def test_approving_after_an_undo_posts_a_new_earning_so_the_member_is_credited_once():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    verification.contribution_unapprove(actor=coordinator, contribution=contribution, reason="Oops")
+
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+    first, second = earnings(contribution)
+    assert first.pk != second.pk
+    assert first.idempotency_key != second.idempotency_key
+    assert second.amount == 90
+    assert Transfer.objects.filter(kind="reverse", reverses=first).count() == 1
+    assert Transfer.objects.filter(kind="reverse", reverses=second).count() == 0
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert balance_of_member(contribution.member) == 90
+    assert balance_of_group(session) == BUDGET - 90
+    assert ledger_verify().problems == []
+
+
+def test_undo_twice_and_approve_twice_leaves_one_standing_earning():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    for _ in range(2):
+        verification.contribution_approve(actor=coordinator, contribution=contribution)
+        verification.contribution_unapprove(
+            actor=coordinator, contribution=contribution, reason="x"
+        )
+
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+    assert len(earnings(contribution)) == 3
+    assert Transfer.objects.filter(kind="reverse").count() == 2
+    assert balance_of_member(contribution.member) == 90
+    assert ledger_verify().problems == []
+
+
+def test_undoing_needs_a_reason_and_an_approval():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+
+    with pytest.raises(NotDecidable) as not_approved:
+        verification.contribution_unapprove(
+            actor=coordinator, contribution=contribution, reason="x"
+        )
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    with pytest.raises(Invalid):
+        verification.contribution_unapprove(actor=coordinator, contribution=contribution, reason="")
+
+    assert not_approved.value.code == "not_approved"
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+    assert balance_of_member(contribution.member) == 90
+
+
+# The group's budget
+
+
+def test_an_exhausted_budget_refuses_the_approval_and_changes_nothing():
+    session = session_with_budget(60)
+    contribution = pending(session, minutes=90)
+
+    with pytest.raises(GroupBudgetExhausted) as refused:
+        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+
+    assert refused.value.code == "group_budget_exhausted"
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by) == ("pending", None)
+    assert events(contribution) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+    assert balance_of_member(contribution.member) == 0
+    assert balance_of_group(session) == 60
+
+
+def test_an_exhausted_budget_refuses_an_adjustment_too_and_keeps_the_minutes():
+    session = session_with_budget(60)
+    contribution = pending(session, minutes=30)
+
+    with pytest.raises(GroupBudgetExhausted):
+        verification.contribution_approve(
+            actor=coordinator_of(session), contribution=contribution, minutes=90, reason="Stayed"
+        )
+
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes) == ("pending", 30)
+    assert events(contribution) == []
+    assert balance_of_group(session) == 60
+
+
+# Approve a whole session
+
+
+def test_approve_all_approves_every_pending_contribution_of_the_session_at_once():
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    waiting = [pending(session, minutes=m) for m in (30, 60, 90)]
+    still_in = Contribution.objects.create(
+        member=MemberFactory(programme=session.activity.programme),
+        session=session,
+        method="poster",
+        checked_in_at=session.starts_at,
+    )
+    rejected = pending(session, minutes=45)
+    verification.contribution_reject(actor=coordinator, contribution=rejected, reason="No")
+    elsewhere = pending(SessionFactory(activity=session.activity), minutes=60)
+
+    approved = verification.session_approve_all(actor=coordinator, session=session)
+
+    assert sorted(c.pk for c in approved) == [c.pk for c in waiting]
+    assert sorted(Transfer.objects.filter(kind="earn").values_list("cause_id", "amount")) == [
+        (c.pk, c.minutes) for c in waiting
+    ]
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        **{c.pk: "approved" for c in waiting},
+        still_in.pk: "checked_in",
+        rejected.pk: "rejected",
+        elsewhere.pk: "pending",
+    }
+    assert {events(c)[-1][:4] for c in waiting} == {
+        (coordinator.pk, "approved_all", "pending", "approved")
+    }
+    assert balance_of_group(session) == BUDGET - 180
+    assert ledger_verify().problems == []
+
+
+def test_approve_all_again_posts_nothing_more():
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    for minutes in (30, 60):
+        pending(session, minutes=minutes)
+    verification.session_approve_all(actor=coordinator, session=session)
+
+    again = verification.session_approve_all(actor=coordinator, session=session)
+
+    assert again == []
+    assert Transfer.objects.filter(kind="earn").count() == 2
+
+
+def test_approve_all_beyond_the_budget_approves_none_of_them():
+    session = session_with_budget(100)
+    waiting = [pending(session, minutes=60) for _ in range(2)]
+
+    with pytest.raises(GroupBudgetExhausted):
+        verification.session_approve_all(actor=coordinator_of(session), session=session)
+
+    assert [c.status for c in Contribution.objects.filter(pk__in=[c.pk for c in waiting])] == [
+        "pending",
+        "pending",
+    ]
+    assert ContributionEvent.objects.count() == 0
+    assert Transfer.objects.filter(kind="earn").count() == 0
+    assert balance_of_group(session) == 100
+
+
+def test_approve_all_of_a_500_member_session_posts_500_earnings_in_one_call():
+    members = 500
+    session = SessionFactory()
+    programme, organisation = session.activity.programme, session.activity.organisation
+    fund(organisation, programme, minutes=members * 120)
+    waiting = [pending(session, minutes=90 + (n % 4) * 10) for n in range(members)]
+    expected = sum(c.minutes for c in waiting)
+
+    approved = verification.session_approve_all(actor=coordinator_of(session), session=session)
+
+    assert len(approved) == members
+    assert Contribution.objects.filter(session=session, status="approved").count() == members
+    earned = Transfer.objects.filter(kind="earn", cause_type="contribution")
+    assert earned.count() == members
+    assert set(earned.values_list("cause_id", flat=True)) == {c.pk for c in waiting}
+    assert sum(earned.values_list("amount", flat=True)) == expected
+    assert balance_of_group(session) == BUDGET + members * 120 - expected
+    assert ContributionEvent.objects.filter(action="approved_all").count() == members
+    assert ledger_verify().problems == []
+
+
+# The audit trail
+
+
+def test_every_step_is_in_the_audit_trail():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator, organiser = coordinator_of(session), coordinator_of(session)
+    started = timezone.now()
+
+    verification.contribution_approve(
+        actor=coordinator, contribution=contribution, minutes=75, reason="Late start"
+    )
+    verification.contribution_unapprove(
+        actor=organiser, contribution=contribution, reason="Wrong session"
+    )
+    verification.contribution_reject(actor=organiser, contribution=contribution, reason="Not here")
+
+    assert events(contribution) == [
+        (coordinator.pk, "adjusted", "pending", "pending", 90, 75, "Late start"),
+        (coordinator.pk, "approved", "pending", "approved", None, 75, ""),
+        (organiser.pk, "unapproved", "approved", "pending", None, 75, "Wrong session"),
+        (organiser.pk, "rejected", "pending", "rejected", None, 75, "Not here"),
+    ]
+    moments = list(ContributionEvent.objects.values_list("at", flat=True))
+    assert moments == sorted(moments)
+    assert all(started <= at <= timezone.now() for at in moments)
+
+
+# Who may decide
+
+
+@pytest.mark.parametrize("who", ["other_coordinator", "member", "venue_staff"])
+@pytest.mark.parametrize("step", ["approve", "adjust", "reject", "unapprove", "approve_all"])
+def test_only_the_sessions_own_coordinators_decide(who, step):
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    approved = pending(session, minutes=60)
+    verification.contribution_approve(actor=coordinator_of(session), contribution=approved)
+    actor = {
+        "other_coordinator": lambda: (
+            StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
+        ),
+        "member": lambda: contribution.member.user,
+        "venue_staff": lambda: (
+            StaffMembershipFactory(
+                organisation=session.activity.organisation, role=StaffMembership.Role.VENUE_STAFF
+            ).user
+        ),
+    }[who]()
+    steps = {
+        "approve": lambda: verification.contribution_approve(
+            actor=actor, contribution=contribution
+        ),
+        "adjust": lambda: verification.contribution_approve(
+            actor=actor, contribution=contribution, minutes=120, reason="More"
+        ),
+        "reject": lambda: verification.contribution_reject(
+            actor=actor, contribution=contribution, reason="No"
+        ),
+        "unapprove": lambda: verification.contribution_unapprove(
+            actor=actor, contribution=approved, reason="No"
+        ),
+        "approve_all": lambda: verification.session_approve_all(actor=actor, session=session),
+    }
+    transfers_before = list(Transfer.objects.values_list("pk", flat=True))
+    events_before = list(ContributionEvent.objects.values_list("pk", flat=True))
+
+    with pytest.raises(PermissionDenied):
+        steps[step]()
+
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        contribution.pk: "pending",
+        approved.pk: "approved",
+    }
+    assert Contribution.objects.get(pk=contribution.pk).minutes == 90
+    assert list(Transfer.objects.values_list("pk", flat=True)) == transfers_before
+    assert list(ContributionEvent.objects.values_list("pk", flat=True)) == events_before
+
+
+# Auto-approval
+
+
+def auto_approving_session(**session_fields):
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(minutes=90),
+        ends_at=timezone.now() + datetime.timedelta(minutes=30),
+        **session_fields,
+    )
+    organisation = session.activity.organisation
+    organisation.auto_approve_checkins = True
+    organisation.save()
+    return session
+
+
+def checked_in(session, *, method="poster", at=None, **fields):
+    return Contribution.objects.create(
+        member=MemberFactory(programme=session.activity.programme),
+        session=session,
+        method=method,
+        checked_in_at=at or session.starts_at,
+        **fields,
+    )
+
+
+def test_a_clean_qr_checkin_is_approved_at_checkout_when_the_organisation_allows():
+    session = auto_approving_session()
+    contribution = checked_in(session, method="kiosk")
+
+    checked_out = checkins.checkout(member=contribution.member)
+
+    assert (checked_out.status, checked_out.minutes, checked_out.decided_by) == (
+        "approved",
+        90,
+        None,
+    )
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    (earned,) = earnings(contribution)
+    assert (earned.amount, earned.posted_by) == (90, None)
+    assert [e[:4] for e in events(contribution)] == [
+        (contribution.member.user.pk, "checked_out", "checked_in", "pending"),
+        (None, "auto_approved", "pending", "approved"),
+    ]
+    assert balance_of_member(contribution.member) == 90
+    assert ledger_verify().problems == []
+
+
+def test_a_scan_followed_by_checkout_is_auto_approved_end_to_end():
+    session = auto_approving_session()
+    member = MemberFactory(programme=session.activity.programme)
+    token = tokens.poster_token(
+        session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+    contribution, _ = checkins.checkin_by_token(member=member, token=token)
+    Contribution.objects.filter(pk=contribution.pk).update(
+        checked_in_at=timezone.now() - datetime.timedelta(minutes=60)
+    )
+
+    checkins.checkout(member=member)
+
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes) == ("approved", 60)
+    assert [e[1] for e in events(contribution)] == [
+        "checked_in_poster",
+        "checked_out",
+        "auto_approved",
+    ]
+    assert [t.amount for t in earnings(contribution)] == [60]
+
+
+def test_without_the_organisations_choice_a_clean_checkin_waits():
+    session = auto_approving_session()
+    organisation = session.activity.organisation
+    organisation.auto_approve_checkins = False
+    organisation.save()
+    contribution = checked_in(session)
+
+    assert checkins.checkout(member=contribution.member).status == "pending"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_an_automatic_checkout_stays_pending():
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    organisation = session.activity.organisation
+    organisation.auto_approve_checkins = True
+    organisation.save()
+    contribution = checked_in(session, method="kiosk")
+
+    assert checkins.checkouts_due() == 1
+
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.auto_checked_out) == ("pending", True)
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_a_checkin_outside_the_geofence_stays_pending():
+    session = auto_approving_session()
+    contribution = checked_in(session, outside_geofence=True)
+
+    assert checkins.checkout(member=contribution.member).status == "pending"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_a_capped_checkin_stays_pending():
+    session = auto_approving_session()
+    programme = session.activity.programme
+    programme.daily_cap_minutes = 60
+    programme.save()
+    contribution = checked_in(session)
+
+    checked_out = checkins.checkout(member=contribution.member)
+
+    assert (checked_out.status, checked_out.minutes, checked_out.capped) == ("pending", 60, True)
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_a_pass_checkin_is_not_auto_approved():
+    session = auto_approving_session()
+    contribution = checked_in(session, method="pass")
+
+    assert checkins.checkout(member=contribution.member).status == "pending"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_an_exhausted_budget_leaves_an_auto_approval_pending_and_the_checkout_stands():
+    session = session_with_budget(
+        30,
+        starts_at=timezone.now() - datetime.timedelta(minutes=90),
+        ends_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+    organisation = session.activity.organisation
+    organisation.auto_approve_checkins = True
+    organisation.save()
+    contribution = checked_in(session, method="kiosk")
+
+    checked_out = checkins.checkout(member=contribution.member)
+
+    assert (checked_out.status, checked_out.minutes, checked_out.decided_by) == (
+        "pending",
+        90,
+        None,
+    )
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.minutes) == ("pending", 90)
+    assert contribution.checked_out_at is not None
+    assert [e[1] for e in events(contribution)] == ["checked_out"]
+    assert earnings(contribution) == []
+    assert balance_of_group(session) == 30
+
+
+# Concurrency (PostgreSQL)
+
+THREADS = 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_of_one_contribution_post_one_earning():
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinators = [coordinator_of(session) for _ in range(THREADS)]
+    results, failures = [], []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+
+    def approve(n):
+        try:
+            start.wait()
+            # Half send the minutes the page shows, as the web form does; half send none.
+            approved = verification.contribution_approve(
+                actor=coordinators[n],
+                contribution=contribution,
+                minutes=90 if n % 2 else None,
+            )
+            with lock:
+                results.append(approved.status)
+        except Exception as error:
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert results == ["approved"] * THREADS
+    (earned,) = earnings(contribution)
+    assert earned.amount == 90
+    assert ContributionEvent.objects.filter(contribution=contribution).count() == 1
+    assert balance_of_member(contribution.member) == 90
+    assert balance_of_group(session) == BUDGET - 90
+    assert ledger_verify().problems == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approve_all_and_single_approvals_post_each_earning_once():
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    waiting = [pending(session, minutes=30) for _ in range(20)]
+    failures = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+
+    def decide(n):
+        try:
+            start.wait()
+            if n % 2:
+                verification.session_approve_all(actor=coordinator, session=session)
+            else:
+                for contribution in waiting[n::2]:
+                    verification.contribution_approve(actor=coordinator, contribution=contribution)
+        except Exception as error:
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert Contribution.objects.filter(status="approved").count() == 20
+    earned = Transfer.objects.filter(kind="earn")
+    assert sorted(earned.values_list("cause_id", flat=True)) == sorted(c.pk for c in waiting)
+    assert ContributionEvent.objects.count() == 20
+    assert balance_of_group(session) == BUDGET - 20 * 30
+    assert ledger_verify().problems == []

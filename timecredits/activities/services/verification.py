@@ -19,8 +19,14 @@ from .earning import earn_post_many, earn_reverse
 QR_METHODS = {Contribution.Method.POSTER, Contribution.Method.KIOSK}
 
 
-def _record(contribution, *, actor, action, from_status, minutes_before=None, reason=""):
-    ContributionEvent.objects.create(
+def _record(contribution, **step) -> None:
+    _event(contribution, **step).save()
+
+
+def _event(
+    contribution, *, actor, action, from_status, minutes_before=None, reason=""
+) -> ContributionEvent:
+    return ContributionEvent(
         contribution=contribution,
         actor=actor,
         action=action,
@@ -48,14 +54,16 @@ def _approve_locked(contributions, *, actor, action="approved", reasons=None) ->
         c.status = Contribution.Status.APPROVED
         c.decided_by, c.decided_at = actor, now
     Contribution.objects.bulk_update(to_approve, ["status", "decided_by", "decided_at"])
-    for c in to_approve:
-        _record(
+    ContributionEvent.objects.bulk_create(
+        _event(
             c,
             actor=actor,
             action=action,
             from_status=Contribution.Status.PENDING,
             reason=(reasons or {}).get(c.pk, ""),
         )
+        for c in to_approve
+    )
     earn_post_many(contributions=[c for c in to_approve if c.minutes > 0], actor=actor)
     return to_approve
 

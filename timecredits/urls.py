@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("timecredits.members.urls")),
     path("", include("timecredits.activities.urls")),
+    path("", include("timecredits.notifications.urls")),
     path("", include("partners.urls")),
     path("", include("timecredits.programmes.urls")),
     path("admin/", admin.site.urls),

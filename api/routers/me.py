@@ -1,4 +1,4 @@
-"""GET /me: who the caller is and which roles they hold; GET /me/transfers: their credits."""
+"""/me: who the caller is, their roles, their credits and their notifications."""
 
 from datetime import datetime
 
@@ -8,6 +8,8 @@ from pydantic import Field
 from ledger.selectors import account_balance, member_account, transfer_history
 from timecredits.errors import NotFound
 from timecredits.members.selectors import member_for_user, user_roles
+from timecredits.notifications.selectors import emailed_kinds, member_notifications, unread_count
+from timecredits.notifications.services import email_preferences_set, notifications_mark_read
 
 router = Router(tags=["me"])
 
@@ -81,9 +83,7 @@ def me(request):
 
 @router.get("/transfers", response=StatementOut, summary="My balance and credit history")
 def my_transfers(request, query: Query[StatementQuery]):
-    member = member_for_user(user=request.auth)
-    if member is None or member.closed_at is not None:
-        raise NotFound("You do not have a member profile.")
+    member = _own_member(request)
     account = member_account(member=member)
     lines = transfer_history(account=account, before=query.before, limit=query.limit)
     balance = account_balance(account=account)
@@ -105,3 +105,67 @@ def my_transfers(request, query: Query[StatementQuery]):
         ],
         next_before=lines[-1].transfer.pk if len(lines) == query.limit else None,
     )
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+class NotificationsOut(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class EmailPreferencesIO(Schema):
+    kinds: list[str] = Field(description="The kinds of notification also sent by email.")
+
+
+def _own_member(request):
+    member = member_for_user(user=request.auth)
+    if member is None or member.closed_at is not None:
+        raise NotFound("You do not have a member profile.")
+    return member
+
+
+@router.get("/notifications", response=NotificationsOut, summary="My latest notifications")
+def my_notifications(request):
+    member = _own_member(request)
+    return NotificationsOut(
+        unread=unread_count(member=member),
+        items=[
+            NotificationOut(
+                id=n.pk,
+                kind=n.kind,
+                title=n.title,
+                body=n.body,
+                url=n.url,
+                created_at=n.created_at,
+                read=n.read_at is not None,
+            )
+            for n in member_notifications(member=member)
+        ],
+    )
+
+
+@router.post("/notifications/read", response=NotificationsOut, summary="Mark them all as read")
+def read_my_notifications(request):
+    notifications_mark_read(member=_own_member(request))
+    return my_notifications(request)
+
+
+@router.get("/email-preferences", response=EmailPreferencesIO, summary="Which emails I get")
+def my_email_preferences(request):
+    return EmailPreferencesIO(kinds=sorted(emailed_kinds(member=_own_member(request))))
+
+
+@router.put("/email-preferences", response=EmailPreferencesIO, summary="Choose which emails I get")
+def set_my_email_preferences(request, payload: EmailPreferencesIO):
+    member = _own_member(request)
+    email_preferences_set(member=member, kinds=set(payload.kinds))
+    return EmailPreferencesIO(kinds=sorted(emailed_kinds(member=member)))

@@ -23,6 +23,7 @@ ACTIONS = {
     "own_consents": ("put", "/api/v1/members/me/consents", {"reports": False, "surveys": True}),
     "own_export": ("get", "/api/v1/members/me/export", None),
     "own_credits": ("get", "/api/v1/me/transfers", None),
+    "own_notes": ("get", "/api/v1/me/notifications", None),
     "org_edit": ("patch", "/api/v1/organisations/{org}", {"description": "We cook."}),
     "org_staff": ("get", "/api/v1/organisations/{org}/staff", None),
     "org_invite": (
@@ -51,17 +52,17 @@ ACTIONS = {
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate
-member                   200         200          200        200         403      403       403        403          403              403              403               403
-coordinator              403         403          403        404         403      403       403        201          403              403              403               403
-venue_staff              403         403          403        404         403      403       403        403          403              403              403               403
-org_admin                403         403          403        404         200      200       201        201          403              403              403               403
-other_org_admin          403         403          403        404         403      403       403        403          403              403              403               403
-programme_admin          403         403          403        404         403      403       403        403          200              200              200               201
-other_programme_admin    403         403          403        404         403      403       403        403          403              403              403               403
-commissioner             403         403          403        404         403      403       403        403          403              403              403               403
-platform_staff           404         404          404        404         200      200       201        201          200              200              200               201
-anonymous                401         401          401        401         401      401       401        401          401              401              401               401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401
 """
 
 

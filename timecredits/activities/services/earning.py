@@ -7,10 +7,16 @@ Callers hold the contribution's row lock, which keeps that count still.
 """
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from ledger.errors import InsufficientCredit
 from ledger.models import Account, Transfer
 from ledger.services import TransferSpec, transfer_post_many, transfer_reverse
+from timecredits.notifications.models import Notification
+from timecredits.notifications.services import Message, notify_many
+from timecredits.templatetags.credits import credits
 
 from ..errors import GroupBudgetExhausted
 from ..models import Contribution
@@ -61,9 +67,26 @@ def earn_post_many(*, contributions: list[Contribution], actor) -> list[Transfer
         for c in contributions
     ]
     try:
-        return transfer_post_many(specs=specs, posted_by=actor)
+        posted = transfer_post_many(specs=specs, posted_by=actor)
     except InsufficientCredit as short:
         raise GroupBudgetExhausted(detail=short.detail) from short
+    notify_many(
+        messages=[
+            Message(
+                member=c.member,
+                kind=Notification.Kind.CREDITS_EARNED,
+                title=_("You earned %(credits)s credits") % {"credits": credits(t.amount)},
+                body=_("For %(activity)s on %(day)s. Thank you for your time!")
+                % {
+                    "activity": c.session.activity.title,
+                    "day": formats.date_format(timezone.localtime(c.session.starts_at)),
+                },
+                url=reverse("member-history"),
+            )
+            for c, t in zip(contributions, posted, strict=True)
+        ]
+    )
+    return posted
 
 
 def earn_reverse(*, contribution: Contribution, actor, reason: str) -> Transfer | None:

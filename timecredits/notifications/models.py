@@ -1,0 +1,47 @@
+"""What a member is told (in the app, and by email unless they opted out of that kind)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        CREDITS_EARNED = "credits_earned", _("Credits earned")
+        REDEMPTION_CONFIRMED = "redemption_confirmed", _("Bookings confirmed")
+        GIFT_RECEIVED = "gift_received", _("Gifts received")
+        CREDITS_EXPIRING = "credits_expiring", _("Credits about to expire")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member", "read_at"], name="notification_member_unread")]
+
+    def __str__(self):
+        return self.title
+
+
+class EmailOptOut(models.Model):
+    """A kind of email the member chose not to get; every kind is on until they say so."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=32, choices=Notification.Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="email_opt_out_once_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.member}: no {self.kind} emails"

@@ -1,0 +1,76 @@
+"""Telling members things: a notification in the app at once, and an email after commit.
+
+Callers notify inside their own transaction; the emails are queued with django-q2 only once it
+commits, so a rolled-back approval never sends "you earned credits".
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from timecredits.errors import Invalid
+from timecredits.members.models import Member
+
+from .models import EmailOptOut, Notification
+
+
+@dataclass(frozen=True)
+class Message:
+    member: object
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify(*, member, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    (notification,) = notify_many(messages=[Message(member, kind, title, body, url)])
+    return notification
+
+
+def notify_many(*, messages: list[Message]) -> list[Notification]:
+    notifications = Notification.objects.bulk_create(
+        Notification(member=m.member, kind=m.kind, title=m.title[:200], body=m.body, url=m.url)
+        for m in messages
+    )
+    member_ids = {m.member.pk for m in messages}
+    opted_out = set(
+        EmailOptOut.objects.filter(member__in=member_ids).values_list("member_id", "kind")
+    )
+    with_email = set(
+        Member.objects.filter(pk__in=member_ids)
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
+    )
+    to_email = [
+        n.pk
+        for n in notifications
+        if n.member_id in with_email and (n.member_id, n.kind) not in opted_out
+    ]
+    if to_email:
+        transaction.on_commit(
+            lambda: async_task("timecredits.notifications.tasks.send_emails", to_email)
+        )
+    return notifications
+
+
+def email_preferences_set(*, member, kinds: set[str]) -> None:
+    """Email the member about exactly these kinds; the others still show in the app."""
+    unknown = kinds - set(Notification.Kind.values)
+    if unknown:
+        raise Invalid(detail=[{"field": "kinds", "message": f"Unknown: {', '.join(unknown)}"}])
+    with transaction.atomic():
+        EmailOptOut.objects.filter(member=member).delete()
+        EmailOptOut.objects.bulk_create(
+            EmailOptOut(member=member, kind=kind)
+            for kind in Notification.Kind.values
+            if kind not in kinds
+        )
+
+
+def notifications_mark_read(*, member) -> int:
+    return Notification.objects.filter(member=member, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .routers import auth, checkins, me, members, organisations, programmes, sessions
+from .routers import auth, checkins, credits, me, members, organisations, programmes, sessions
 
 api = NinjaAPI(
     title="Time credits API",
@@ -24,3 +24,4 @@ api.add_router("/invitations", organisations.invitations)
 api.add_router("/programmes", programmes.router)
 api.add_router("", checkins.router)
 api.add_router("", sessions.router)
+api.add_router("", credits.router)

@@ -27,6 +27,7 @@ class Action(StrEnum):
     OWN_PROFILE = "member.profile"
     OWN_DATA_EXPORT = "member.export"
     OWN_ACCOUNT_CLOSE = "member.close"
+    OWN_CREDITS_GIVE = "member.credits.give"
     # Within an organisation.
     ORGANISATION_EDIT = "organisation.edit"
     ORGANISATION_STAFF_VIEW = "organisation.staff.view"
@@ -36,11 +37,14 @@ class Action(StrEnum):
     ORGANISATION_ACTIVITIES_MANAGE = "organisation.activities.manage"
     ORGANISATION_ATTENDANCE = "organisation.attendance"
     ORGANISATION_CONTRIBUTIONS_VERIFY = "organisation.contributions.verify"
+    ORGANISATION_CREDITS_GIVE = "organisation.credits.give"
+    ORGANISATION_STATEMENT_VIEW = "organisation.statement.view"
     # Within a programme.
     PROGRAMME_EDIT = "programme.edit"
     PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
     PROGRAMME_CREDITS_ALLOCATE = "programme.credits.allocate"
     PROGRAMME_REPORTS_VIEW = "programme.reports.view"
+    PROGRAMME_EXPIRY_REVERSE = "programme.expiry.reverse"
 
 
 ORGANISATION_ACTIONS = {a for a in Action if a.value.startswith("organisation.")}
@@ -50,6 +54,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.OWN_PROFILE: frozenset({Role.MEMBER}),
     Action.OWN_DATA_EXPORT: frozenset({Role.MEMBER}),
     Action.OWN_ACCOUNT_CLOSE: frozenset({Role.MEMBER}),
+    Action.OWN_CREDITS_GIVE: frozenset({Role.MEMBER}),
     Action.ORGANISATION_EDIT: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_VIEW: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_INVITE: frozenset({Role.ORG_ADMIN}),
@@ -58,10 +63,13 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.ORGANISATION_ACTIVITIES_MANAGE: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_ATTENDANCE: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_CONTRIBUTIONS_VERIFY: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
+    Action.ORGANISATION_CREDITS_GIVE: frozenset({Role.ORG_ADMIN}),
+    Action.ORGANISATION_STATEMENT_VIEW: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
     Action.PROGRAMME_EDIT: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_REPORTS_VIEW: frozenset({Role.PROGRAMME_ADMIN, Role.COMMISSIONER}),
+    Action.PROGRAMME_EXPIRY_REVERSE: frozenset({Role.PROGRAMME_ADMIN}),
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "timecredits.programmes",
     "timecredits.members",
     "timecredits.activities",
+    "timecredits.credits",
     "timecredits.notifications",
     "ledger",
     "partners",
@@ -176,3 +177,8 @@ LOGGING = {
 # Every earning draws on its programme's issuance; spreading it over shards keeps that one
 # account from queueing every posting behind a single row lock (see `make bench-ledger`).
 LEDGER_ISSUANCE_SHARDS = env.int("LEDGER_ISSUANCE_SHARDS", default=8)
+
+# Gifts between members: the most minutes one member can give others in a day (60 = 1 credit).
+CREDITS_DAILY_GIFT_LIMIT_MINUTES = env.int("CREDITS_DAILY_GIFT_LIMIT_MINUTES", default=10 * 60)
+# How long before credits expire a member is warned (see timecredits/credits/services/expiry.py).
+CREDITS_EXPIRY_WARNING_DAYS = env.int("CREDITS_EXPIRY_WARNING_DAYS", default=30)

@@ -1,0 +1,1 @@
+"""Writes about credits once earned: gifts and donations, retirement, expiry."""

@@ -1,0 +1,279 @@
+"""Gifts and donations: credits a member gives another member, a group or their programme's pool,
+and credits one organisation gives another.
+
+Every rule is checked before anything is posted, and the ledger's floor has the last word, so a
+refusal leaves every balance as it was. Each request carries the caller's idempotency key, scoped
+to the giver, so a retried request gives once.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ledger.errors import InsufficientCredit
+from ledger.models import Account, Transfer
+from ledger.selectors import member_account, organisation_account, programme_account
+from ledger.services import transfer_post
+from partners.models import Organisation, Participation
+from timecredits.activities.tokens import check_pass_version, read_pass_token
+from timecredits.errors import NotFound
+from timecredits.members.models import Member
+from timecredits.permissions import Action, require
+from timecredits.templatetags.credits import credits as as_credits
+
+from ..errors import (
+    AmountInvalid,
+    DailyGiftLimit,
+    GiftToSelf,
+    NotEnoughCredits,
+    OrganisationNotEligible,
+    ReasonMissing,
+    RecipientClosed,
+    RecipientInOtherProgramme,
+    RecipientNotFound,
+)
+
+MESSAGE_LENGTH = 500
+# Letters a code cannot contain but a person may read off a card: Crockford's decoding.
+_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def normalise_member_code(raw: str) -> str:
+    """ "ab12-cd3o" -> "AB12CD30": what a person types from a card, as the code is stored."""
+    return re.sub(r"[\s-]", "", (raw or "").upper()).translate(_LOOKALIKES)
+
+
+def recipient_by_code(*, code: str) -> Member:
+    member = Member.objects.filter(code=normalise_member_code(code)).first()
+    if member is None:
+        raise RecipientNotFound(
+            detail=[{"field": "member_code", "message": RecipientNotFound.message}]
+        )
+    return member
+
+
+def recipient_by_pass(*, pass_token: str, now: datetime.datetime | None = None) -> Member:
+    """The member whose card or phone pass was scanned; a replaced card is refused."""
+    ticket = read_pass_token(pass_token, now=now or timezone.now())
+    member = Member.objects.filter(pk=ticket.member_id).first()
+    if member is None:
+        raise RecipientNotFound()
+    check_pass_version(ticket, member.pass_version)
+    return member
+
+
+def gift_to_member(
+    *,
+    actor,
+    recipient: Member,
+    minutes: int,
+    message: str = "",
+    idempotency_key: str,
+    now: datetime.datetime | None = None,
+) -> Transfer:
+    """A member gives credits to another member of their programme: a `gift` transfer.
+
+    At most `CREDITS_DAILY_GIFT_LIMIT_MINUTES` a day leave one member as gifts; the giver's row is
+    locked while the day's gifts are counted, so two gifts at once cannot both slip under it.
+    """
+    giver = _giver(actor)
+    _check_amount(minutes)
+    if recipient.pk == giver.pk:
+        raise GiftToSelf(detail=[{"field": "member_code", "message": GiftToSelf.message}])
+    if recipient.programme_id != giver.programme_id:
+        raise RecipientInOtherProgramme(
+            detail=[{"field": "member_code", "message": RecipientInOtherProgramme.message}]
+        )
+    if recipient.closed_at is not None:
+        raise RecipientClosed(detail=[{"field": "member_code", "message": RecipientClosed.message}])
+    key = f"gift:{giver.pk}:{idempotency_key}"
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=giver.pk).first()
+        account = member_account(member=giver)
+        if not Transfer.objects.filter(idempotency_key=key).exists():  # a replay skips the limit
+            _check_daily_limit(account, minutes, now or timezone.now())
+        return _post(
+            debit=account,
+            credit=member_account(member=recipient),
+            minutes=minutes,
+            kind=Transfer.Kind.GIFT,
+            key=key,
+            cause_type="gift",
+            cause_id=giver.pk,
+            memo=_message(message),
+            actor=actor,
+        )
+
+
+def donate(
+    *,
+    actor,
+    organisation: Organisation | None,
+    minutes: int,
+    message: str = "",
+    idempotency_key: str,
+) -> Transfer:
+    """A member donates credits to a group in their programme, or (no group) to its pool."""
+    giver = _giver(actor)
+    _check_amount(minutes)
+    if organisation is None:
+        credit = programme_account(programme=giver.programme, kind=Account.Kind.POOL)
+    else:
+        if organisation not in donation_groups(member=giver):
+            raise OrganisationNotEligible(
+                detail=[{"field": "organisation", "message": OrganisationNotEligible.message}]
+            )
+        credit = organisation_account(organisation=organisation)
+    return _post(
+        debit=member_account(member=giver),
+        credit=credit,
+        minutes=minutes,
+        kind=Transfer.Kind.DONATE,
+        key=f"donate:{giver.pk}:{idempotency_key}",
+        cause_type="donation",
+        cause_id=giver.pk,
+        memo=_message(message),
+        actor=actor,
+    )
+
+
+def organisation_gift(
+    *,
+    actor,
+    giver: Organisation,
+    recipient: Organisation,
+    minutes: int,
+    reason: str,
+    idempotency_key: str,
+) -> Transfer:
+    """An organisation's admin gives some of its credits to another organisation that takes
+    part in one of the same programmes: a `gift` transfer between their accounts."""
+    require(actor, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
+    _check_amount(minutes)
+    if recipient.pk == giver.pk:
+        raise GiftToSelf(
+            "An organisation cannot give credits to itself.",
+            detail=[{"field": "organisation", "message": "Choose another organisation."}],
+        )
+    if recipient not in organisation_gift_recipients(organisation=giver):
+        raise OrganisationNotEligible(
+            "Choose an approved organisation in one of your programmes.",
+            detail=[{"field": "organisation", "message": "Choose an organisation from the list."}],
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonMissing(detail=[{"field": "reason", "message": ReasonMissing.message}])
+    return _post(
+        debit=organisation_account(organisation=giver),
+        credit=organisation_account(organisation=recipient),
+        minutes=minutes,
+        kind=Transfer.Kind.GIFT,
+        key=f"org-gift:{giver.pk}:{idempotency_key}",
+        cause_type="organisation_gift",
+        cause_id=giver.pk,
+        memo=reason[:MESSAGE_LENGTH],
+        actor=actor,
+    )
+
+
+def donation_groups(*, member: Member) -> list[Organisation]:
+    """The groups a member can donate to: approved groups in their programme."""
+    return list(
+        Organisation.objects.filter(
+            participation__programme=member.programme_id,
+            participation__status=Participation.Status.APPROVED,
+            kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
+        ).order_by("name")
+    )
+
+
+def organisation_gift_recipients(*, organisation: Organisation) -> list[Organisation]:
+    """Approved organisations sharing an approved programme with this one, itself excluded."""
+    programmes = Participation.objects.filter(
+        organisation=organisation, status=Participation.Status.APPROVED
+    ).values("programme")
+    return list(
+        Organisation.objects.filter(
+            participation__programme__in=programmes,
+            participation__status=Participation.Status.APPROVED,
+        )
+        .exclude(pk=organisation.pk)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def gifts_left_today(*, member: Member, now: datetime.datetime | None = None) -> int:
+    """Minutes the member can still give other members today."""
+    given = _given_today(member_account(member=member), now or timezone.now())
+    return max(settings.CREDITS_DAILY_GIFT_LIMIT_MINUTES - given, 0)
+
+
+def _giver(actor) -> Member:
+    require(actor, Action.OWN_CREDITS_GIVE)
+    member = Member.objects.select_related("programme").filter(user=actor).first()
+    if member is None:
+        raise NotFound("You do not have a member profile.")
+    return member
+
+
+def _check_amount(minutes) -> None:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+        raise AmountInvalid(detail=[{"field": "amount", "message": AmountInvalid.message}])
+
+
+def _message(message: str) -> str:
+    return (message or "").strip()[:MESSAGE_LENGTH]
+
+
+def _given_today(account: Account, now: datetime.datetime) -> int:
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Transfer.objects.filter(
+            debit_account=account,
+            kind=Transfer.Kind.GIFT,
+            phase=Transfer.Phase.SINGLE,
+            posted_at__gte=midnight,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def _check_daily_limit(account: Account, minutes: int, now: datetime.datetime) -> None:
+    limit = settings.CREDITS_DAILY_GIFT_LIMIT_MINUTES
+    left = max(limit - _given_today(account, now), 0)
+    if minutes > left:
+        message = (
+            f"You can give up to {as_credits(limit)} credits a day, and you have "
+            f"{as_credits(left)} left to give today."
+        )
+        raise DailyGiftLimit(
+            message,
+            detail=[{"field": "amount", "message": message}],
+        )
+
+
+def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, actor) -> Transfer:
+    try:
+        return transfer_post(
+            debit=debit,
+            credit=credit,
+            amount=minutes,
+            kind=kind,
+            idempotency_key=key,
+            cause_type=cause_type,
+            cause_id=cause_id,
+            memo=memo,
+            posted_by=actor,
+        )
+    except InsufficientCredit as refused:
+        available = Account.objects.get(pk=debit.pk).available
+        message = f"There are only {as_credits(available)} credits to give."
+        raise NotEnoughCredits(
+            message,
+            detail=[{"field": "amount", "message": message, "available": available}],
+        ) from refused

@@ -1,0 +1,174 @@
+"""Expiry: a warning once per period of inactivity, then the whole balance expires; admins can
+give it back. Time is controlled by passing `now=` to the services."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ledger.models import Account, Transfer
+from ledger.selectors import programme_account
+from ledger.verify import ledger_verify
+from tests.factories import MemberFactory, ProgrammeFactory, ProgrammeRoleFactory
+from timecredits.credits.errors import NotAnExpiry
+from timecredits.credits.models import ExpiryWarning
+from timecredits.credits.services.expiry import add_months, credits_expire_due, expiry_reverse
+from timecredits.errors import PermissionDenied
+
+from .conftest import balance, earn
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.timedelta(minutes=1)
+DAYS_30 = datetime.timedelta(days=30)
+
+
+@pytest.fixture
+def idle():
+    """A member of a six-month expiry programme who earned 5 credits just now."""
+    member = MemberFactory(programme=ProgrammeFactory(expiry_months=6))
+    transfer = earn(member, 300)
+    return member, timezone.localtime(transfer.posted_at)
+
+
+def _expiry_account(member):
+    return programme_account(programme=member.programme, kind=Account.Kind.EXPIRY)
+
+
+def test_add_months_keeps_the_day_or_takes_the_month_s_last():
+    moment = datetime.datetime(2026, 8, 31, 14, 30, tzinfo=datetime.UTC)
+
+    assert add_months(moment, 6) == datetime.datetime(2027, 2, 28, 14, 30, tzinfo=datetime.UTC)
+    assert add_months(moment, 1) == datetime.datetime(2026, 9, 30, 14, 30, tzinfo=datetime.UTC)
+    assert add_months(moment, 16) == datetime.datetime(2027, 12, 31, 14, 30, tzinfo=datetime.UTC)
+
+
+def test_nothing_happens_before_the_warning_period(idle):
+    _member, last = idle
+
+    run = credits_expire_due(now=add_months(last, 6) - DAYS_30 - MINUTE)
+
+    assert (run.warned, run.expired) == ([], [])
+    assert ExpiryWarning.objects.count() == 0
+
+
+def test_a_member_is_warned_once_then_their_credits_expire_when_due(idle):
+    member, last = idle
+    expires_at = add_months(last, 6)
+
+    first = credits_expire_due(now=expires_at - DAYS_30)
+    second = credits_expire_due(now=expires_at - DAYS_30 + datetime.timedelta(days=1))
+    not_yet = credits_expire_due(now=expires_at - MINUTE)
+    due = credits_expire_due(now=expires_at)
+    after = credits_expire_due(now=expires_at + datetime.timedelta(days=1))
+
+    (warning,) = first.warned
+    assert (warning.member, warning.minutes, warning.expires_at) == (member, 300, expires_at)
+    assert (second.warned, second.expired, not_yet.expired) == ([], [], [])
+    (expiry,) = due.expired
+    assert (expiry.kind, expiry.amount, expiry.memo) == ("expire", 300, "Unused for 6 months")
+    assert expiry.idempotency_key == f"expire:{member.pk}:{last.date().isoformat()}"
+    assert (after.warned, after.expired) == ([], [])
+    assert (balance(member), balance(_expiry_account(member))) == (0, 300)
+    assert ExpiryWarning.objects.count() == 1
+    assert ledger_verify().problems == []
+
+
+def test_credits_never_expire_without_a_full_warning_period_first(idle):
+    _member, last = idle
+    late = add_months(last, 12)  # the job was not running, or the policy arrived late
+
+    warned = credits_expire_due(now=late)
+    early = credits_expire_due(now=late + DAYS_30 - MINUTE)
+    due = credits_expire_due(now=late + DAYS_30)
+
+    assert (len(warned.warned), warned.expired, early.expired) == (1, [], [])
+    assert warned.warned[0].expires_at == late + DAYS_30
+    assert [t.amount for t in due.expired] == [300]
+
+
+def test_a_programme_without_expiry_never_expires_credits():
+    member = MemberFactory(programme=ProgrammeFactory(expiry_months=None))
+    earn(member, 300)
+
+    run = credits_expire_due(now=timezone.now() + datetime.timedelta(days=3650))
+
+    assert (run.warned, run.expired, balance(member)) == ([], [], 300)
+
+
+def test_only_the_available_balance_expires_so_a_hold_is_kept(idle):
+    from ledger.selectors import member_account
+    from ledger.services import hold_create
+
+    member, _last = idle
+    hold_create(
+        debit=member_account(member=member),
+        credit=_expiry_account(member),
+        amount=60,
+        kind="spend",
+        idempotency_key="booking",
+        timeout=datetime.timedelta(days=3650),
+    )
+    hold_at = timezone.localtime(Transfer.objects.get(idempotency_key="booking").posted_at)
+
+    credits_expire_due(now=add_months(hold_at, 6) - DAYS_30)
+    (expiry,) = credits_expire_due(now=add_months(hold_at, 6)).expired
+
+    assert expiry.amount == 240
+    assert expiry.idempotency_key == f"expire:{member.pk}:{hold_at.date().isoformat()}"
+
+
+def _expired(member, last):
+    credits_expire_due(now=add_months(last, 6) - DAYS_30)
+    (expiry,) = credits_expire_due(now=add_months(last, 6)).expired
+    return expiry
+
+
+def test_a_programme_admin_reverses_an_expiry_once(idle):
+    member, last = idle
+    expiry = _expired(member, last)
+    admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
+
+    reversal = expiry_reverse(
+        actor=admin, programme=member.programme, transfer_id=expiry.pk, reason="Was in hospital"
+    )
+    again = expiry_reverse(actor=admin, programme=member.programme, transfer_id=expiry.pk)
+
+    assert (reversal.kind, reversal.amount, reversal.reverses_id) == ("reverse", 300, expiry.pk)
+    assert reversal.memo == "Was in hospital"
+    assert again.pk == reversal.pk
+    assert (balance(member), balance(_expiry_account(member))) == (300, 0)
+    assert ledger_verify().problems == []
+
+
+@pytest.mark.parametrize("role", ["commissioner", "other_programme_admin", "member"])
+def test_only_the_programme_s_admin_can_reverse_an_expiry(idle, role):
+    member, last = idle
+    expiry = _expired(member, last)
+    if role == "member":
+        actor = member.user
+    elif role == "commissioner":
+        actor = ProgrammeRoleFactory(programme=member.programme, role="commissioner").user
+    else:
+        actor = ProgrammeRoleFactory(role="programme_admin").user
+
+    with pytest.raises(PermissionDenied):
+        expiry_reverse(actor=actor, programme=member.programme, transfer_id=expiry.pk)
+
+    assert (balance(member), balance(_expiry_account(member))) == (0, 300)
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+
+
+def test_reversing_something_that_is_not_this_programme_s_expiry_is_not_found(idle):
+    member, last = idle
+    expiry = _expired(member, last)
+    earned = Transfer.objects.get(kind="earn")
+    other = ProgrammeFactory()
+    admin = ProgrammeRoleFactory(programme=other, role="programme_admin").user
+
+    with pytest.raises(NotAnExpiry):
+        expiry_reverse(actor=admin, programme=other, transfer_id=expiry.pk)
+    with pytest.raises(NotAnExpiry):
+        expiry_reverse(actor=admin, programme=other, transfer_id=earned.pk)
+
+    assert Transfer.objects.filter(kind="reverse").count() == 0

@@ -1,0 +1,165 @@
+"""Expiry by programme policy: credits unused for `expiry_months` of inactivity expire.
+
+Inactivity means no transfer on the member's account, in or out, of any kind (a hold counts:
+booking an offer is activity). A daily job warns each member `CREDITS_EXPIRY_WARNING_DAYS` before
+their credits expire, once per period of inactivity, and posts the `expire` transfer (the whole
+available balance, to the programme's expiry account) when it is due. A member is always warned
+first: credits expire no sooner than the warning period after the warning, even if the policy
+was switched on, or the job was down, after the period had begun.
+
+A programme admin can reverse an expiry; the reversal is itself activity, so a new period starts.
+"""
+
+import calendar
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from ledger.errors import LedgerConflict
+from ledger.models import Account, Transfer
+from ledger.selectors import programme_account
+from ledger.services import transfer_post, transfer_reverse
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
+
+from ..errors import NotAnExpiry
+from ..models import ExpiryWarning
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExpiryRun:
+    warned: list[ExpiryWarning] = field(default_factory=list)
+    expired: list[Transfer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inactive:
+    account: Account
+    last_activity_at: datetime.datetime
+    expires_at: datetime.datetime
+
+
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` later, or the month's last day if it is shorter."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def warning_period() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.CREDITS_EXPIRY_WARNING_DAYS)
+
+
+def inactive_accounts(*, programme: Programme, now: datetime.datetime) -> list[Inactive]:
+    """Members of the programme holding credits whose warning is due by `now`, oldest first."""
+    if not programme.expiry_months:
+        return []
+    # Each side is read newest-first from its own (account, id) index: two short scans.
+    last_out = Transfer.objects.filter(debit_account=OuterRef("pk")).order_by("-pk")
+    last_in = Transfer.objects.filter(credit_account=OuterRef("pk")).order_by("-pk")
+    accounts = (
+        Account.objects.filter(
+            kind=Account.Kind.MEMBER,
+            member__programme=programme,
+            member__closed_at__isnull=True,
+            closed_at__isnull=True,
+            credits_posted__gt=F("debits_posted") + F("debits_pending"),
+        )
+        .annotate(
+            last_out=Subquery(last_out.values("posted_at")[:1]),
+            last_in=Subquery(last_in.values("posted_at")[:1]),
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+    found = []
+    for account in accounts:
+        last = max(moment for moment in (account.last_in, account.last_out) if moment)
+        expires_at = add_months(timezone.localtime(last), programme.expiry_months)
+        if now >= expires_at - warning_period():
+            found.append(Inactive(account, last, expires_at))
+    return found
+
+
+def credits_expire_due(*, now: datetime.datetime | None = None) -> ExpiryRun:
+    """The daily job: warn whoever's credits expire within the warning period, and expire what
+    is due. Safe to run twice: a warning is kept once per period and an expiry's key names it."""
+    now = now or timezone.now()
+    run = ExpiryRun()
+    for programme in Programme.objects.filter(expiry_months__isnull=False):
+        for inactive in inactive_accounts(programme=programme, now=now):
+            warning = _warn(inactive, now)
+            if warning is not None:
+                run.warned.append(warning)
+                continue
+            transfer = _expire_if_due(programme, inactive, now)
+            if transfer is not None:
+                run.expired.append(transfer)
+    return run
+
+
+def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
+    """A new warning, or None if this period's warning was already sent."""
+    try:
+        with transaction.atomic():
+            return ExpiryWarning.objects.create(
+                member=inactive.account.member,
+                last_activity_at=inactive.last_activity_at,
+                expires_at=max(inactive.expires_at, now + warning_period()),
+                minutes=inactive.account.available,
+                warned_at=now,
+            )
+    except IntegrityError:
+        return None  # warned already (perhaps by a run at the same moment)
+
+
+def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Transfer | None:
+    warning = ExpiryWarning.objects.get(
+        member=inactive.account.member, last_activity_at=inactive.last_activity_at
+    )
+    if now < warning.expires_at:
+        return None
+    last_day = timezone.localtime(inactive.last_activity_at).date().isoformat()
+    try:
+        return transfer_post(
+            debit=inactive.account,
+            credit=programme_account(programme=programme, kind=Account.Kind.EXPIRY),
+            amount=inactive.account.available,
+            kind=Transfer.Kind.EXPIRE,
+            idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
+            cause_type="expiry_warning",
+            cause_id=warning.pk,
+            memo=f"Unused for {programme.expiry_months} months",
+        )
+    except LedgerConflict as refused:
+        # The member spent or booked since the query: that is activity, so nothing expires.
+        log.info("expiry of member %s skipped: %s", inactive.account.member_id, refused.code)
+        return None
+
+
+def expiry_reverse(*, actor, programme: Programme, transfer_id: int, reason: str = "") -> Transfer:
+    """A programme admin gives a member back credits that expired; once per expiry."""
+    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    transfer = Transfer.objects.filter(
+        pk=transfer_id,
+        kind=Transfer.Kind.EXPIRE,
+        credit_account__programme=programme,
+        credit_account__kind=Account.Kind.EXPIRY,
+    ).first()
+    if transfer is None:
+        raise NotAnExpiry()
+    return transfer_reverse(
+        transfer=transfer,
+        idempotency_key=f"expire-reverse:{transfer.pk}",
+        memo=(reason or "").strip()[:500] or "Expired credits given back by the programme",
+        posted_by=actor,
+    )

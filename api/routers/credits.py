@@ -3,11 +3,14 @@
 import uuid
 from datetime import datetime
 
-from ninja import Header, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
 from ledger.models import Transfer
 from partners.models import Organisation
+from timecredits.credits.selectors import parse_month, programme_expiries
+from timecredits.credits.services.expiry import expiry_reverse
 from timecredits.credits.services.gifts import (
     donate,
     gift_to_member,
@@ -15,8 +18,10 @@ from timecredits.credits.services.gifts import (
     recipient_by_code,
     recipient_by_pass,
 )
+from timecredits.credits.services.statements import statement_csv, statement_for
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
 
 router = Router(tags=["credits"])
 
@@ -142,3 +147,149 @@ def organisation_give(
         idempotency_key=idempotency_key or uuid.uuid4().hex,
     )
     return Status(201, TransferOut.of(transfer))
+
+
+class StatementLineOut(Schema):
+    transfer_id: int
+    posted_at: datetime
+    kind: str
+    cause: str
+    description: str
+    minutes: int = Field(description="Signed: a refunded spend counts against the month.")
+
+
+class StatementOut(Schema):
+    organisation_id: int
+    month: str
+    lines: list[StatementLineOut]
+    accepted: int
+    refunded: int
+    net: int
+    retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
+
+
+class StatementQuery(Schema):
+    month: str | None = Field(default=None, description="YYYY-MM; this month if left out.")
+
+
+def _statement(request, organisation_id: int, month: str | None):
+    return statement_for(
+        actor=request.auth,
+        organisation=_organisation(organisation_id),
+        month=parse_month(month),
+    )
+
+
+@router.get(
+    "/organisations/{organisation_id}/statement",
+    response=StatementOut,
+    summary="What a venue accepted in a month (venue staff, org admins)",
+)
+def statement(request, organisation_id: int, query: Query[StatementQuery]):
+    s = _statement(request, organisation_id, query.month)
+    return StatementOut(
+        organisation_id=s.organisation.pk,
+        month=f"{s.month:%Y-%m}",
+        lines=[
+            StatementLineOut(
+                transfer_id=line.transfer.pk,
+                posted_at=line.transfer.posted_at,
+                kind=line.transfer.kind,
+                cause=line.transfer.cause,
+                description=line.transfer.memo,
+                minutes=line.minutes,
+            )
+            for line in s.lines
+        ],
+        accepted=s.accepted,
+        refunded=s.refunded,
+        net=s.net,
+        retired=s.retired.amount if s.retired else None,
+    )
+
+
+@router.get(
+    "/organisations/{organisation_id}/statement.csv",
+    summary="The same statement as CSV (venue staff, org admins)",
+    response={200: None},
+)
+def statement_download(request, organisation_id: int, query: Query[StatementQuery]):
+    s = _statement(request, organisation_id, query.month)
+    response = HttpResponse(statement_csv(s), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{s.organisation.slug}-{s.month:%Y-%m}.csv"'
+    )
+    return response
+
+
+class ExpiryOut(Schema):
+    transfer_id: int
+    member_code: str
+    minutes: int
+    posted_at: datetime
+    reversed: bool
+
+
+class ReverseIn(Schema):
+    reason: str = Field(default="", max_length=500)
+
+
+class ReversalOut(Schema):
+    transfer_id: int
+    reverses: int
+    minutes: int
+    reason: str
+    posted_at: datetime
+    member_balance: int = Field(description="The member's balance after it, in minutes.")
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound("There is no such programme.")
+    return programme
+
+
+@router.get(
+    "/programmes/{programme_id}/expiries",
+    response=list[ExpiryOut],
+    summary="The programme's latest expiries (programme admins)",
+)
+def expiries(request, programme_id: int):
+    programme = _programme(programme_id)
+    require(request.auth, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    return [
+        ExpiryOut(
+            transfer_id=t.pk,
+            member_code=t.debit_account.member.code,
+            minutes=t.amount,
+            posted_at=t.posted_at,
+            reversed=t.reversed,
+        )
+        for t in programme_expiries(programme=programme)
+    ]
+
+
+@router.post(
+    "/programmes/{programme_id}/expiries/{transfer_id}/reverse",
+    response={201: ReversalOut},
+    summary="Give a member back credits that expired (programme admins); once per expiry",
+)
+def reverse_expiry(request, programme_id: int, transfer_id: int, payload: ReverseIn | None = None):
+    reversal = expiry_reverse(
+        actor=request.auth,
+        programme=_programme(programme_id),
+        transfer_id=transfer_id,
+        reason=payload.reason if payload else "",
+    )
+    return Status(
+        201,
+        ReversalOut(
+            transfer_id=reversal.pk,
+            reverses=reversal.reverses_id,
+            minutes=reversal.amount,
+            reason=reversal.memo,
+            posted_at=reversal.posted_at,
+            member_balance=reversal.credit_balance_after,
+        ),
+    )

@@ -7,7 +7,10 @@ change to the matrix that opens or closes a door shows up here as a failing cell
 
 import pytest
 
+from ledger.selectors import member_account, programme_account
+from ledger.services import transfer_post
 from partners.models import Participation, StaffMembership
+from tests.credits.conftest import earn
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
@@ -15,6 +18,7 @@ from tests.factories import (
     ProgrammeRoleFactory,
     StaffMembershipFactory,
     UserFactory,
+    fund,
 )
 from timecredits.programmes.models import ProgrammeRole
 
@@ -48,21 +52,31 @@ ACTIONS = {
         "/api/v1/programmes/{programme}/allocations",
         {"organisation_id": "{org}", "credits": 5, "reason": "Budget"},
     ),
+    "gift": ("post", "/api/v1/gifts", {"member_code": "{recipient_code}", "minutes": 60}),
+    "donate": ("post", "/api/v1/donations", {"minutes": 60}),
+    "org_gift": (
+        "post",
+        "/api/v1/organisations/{org}/gifts",
+        {"organisation_id": "{other_org}", "minutes": 60, "reason": "Shared budget"},
+    ),
+    "statement": ("get", "/api/v1/organisations/{org}/statement", None),
+    "statement_csv": ("get", "/api/v1/organisations/{org}/statement.csv", None),
+    "expiry_reverse": ("post", "/api/v1/programmes/{programme}/expiries/{expiry}/reverse", None),
 }
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate
-member                   200         200          200        200         200       403      403       403        403          403              403              403               403
-coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403
-venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403
-org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403
-other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403
-programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201
-other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403
-commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403
-platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201
-anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403   201  201    403      403       403           403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403   403  403    403      403       403           403
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      200       200           403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403   403  403    201      200       200           403
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201   403  403    403      403       403           201
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201   404  404    201      200       200           201
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401   401  401    401      401       401           401
 """
 
 
@@ -79,7 +93,7 @@ def _cells():
 def world(db):
     programme, other_programme = ProgrammeFactory(), ProgrammeFactory()
     organisation, other_organisation, pending = (
-        OrganisationFactory(),
+        OrganisationFactory(kind="both"),
         OrganisationFactory(),
         OrganisationFactory(),
     )
@@ -108,7 +122,26 @@ def world(db):
         "platform_staff": UserFactory(is_staff=True, is_superuser=True),
         "anonymous": None,
     }
-    ids = {"org": organisation.pk, "programme": programme.pk, "pending": pending.pk}
+    # Credits to give: the member and the organisation hold some, and one member's expired.
+    recipient = MemberFactory(programme=programme, code="GFTMEM01")  # never all digits
+    earn(users["member"].member, 300)
+    earn(recipient, 60)
+    fund(organisation, programme)
+    expiry = transfer_post(
+        debit=member_account(member=recipient),
+        credit=programme_account(programme=programme, kind="expiry"),
+        amount=60,
+        kind="expire",
+        idempotency_key="expired",
+    )
+    ids = {
+        "org": organisation.pk,
+        "other_org": other_organisation.pk,
+        "programme": programme.pk,
+        "pending": pending.pk,
+        "recipient_code": recipient.code,
+        "expiry": expiry.pk,
+    }
     return users, ids
 
 

@@ -1,0 +1,97 @@
+"""GET /organisations/{id}/statement (JSON and CSV) and reversing an expiry through the API."""
+
+import pytest
+from django.utils import timezone
+
+from ledger.models import Transfer
+from ledger.selectors import member_account, programme_account
+from ledger.services import transfer_post
+from tests.credits.conftest import balance, earn
+from tests.credits.test_statements import _spend, _venue
+from tests.factories import (
+    MemberFactory,
+    ProgrammeFactory,
+    ProgrammeRoleFactory,
+    StaffMembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def venue_staff():
+    programme = ProgrammeFactory()
+    venue = _venue(programme)
+    member = MemberFactory(programme=programme)
+    earn(member, 300)
+    _spend(member, venue, 90, "s1")
+    return venue, StaffMembershipFactory(organisation=venue, role="venue_staff").user
+
+
+def test_the_statement_as_json(client, venue_staff):
+    venue, staff = venue_staff
+    client.force_login(staff)
+    month = timezone.localdate().strftime("%Y-%m")
+
+    body = client.get(f"/api/v1/organisations/{venue.pk}/statement?month={month}").json()
+
+    assert (body["month"], body["accepted"], body["refunded"], body["net"]) == (month, 90, 0, 90)
+    assert [(line["kind"], line["cause"], line["minutes"]) for line in body["lines"]] == [
+        ("spend", "redemption:7", 90)
+    ]
+    assert body["retired"] is None
+
+
+def test_the_statement_as_csv(client, venue_staff):
+    venue, staff = venue_staff
+    client.force_login(staff)
+
+    response = client.get(f"/api/v1/organisations/{venue.pk}/statement.csv")
+
+    month = timezone.localdate().strftime("%Y-%m")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="statement-{venue.slug}-{month}.csv"'
+    )
+    rows = response.content.decode().splitlines()
+    assert rows[0] == "date,transfer,kind,cause,description,minutes,credits"
+    assert rows[-1] == ",,total,net,,90,1.5"
+
+
+def test_a_month_that_is_not_yyyy_mm_is_422(client, venue_staff):
+    venue, staff = venue_staff
+    client.force_login(staff)
+
+    response = client.get(f"/api/v1/organisations/{venue.pk}/statement?month=03-2026")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_month"
+
+
+def test_a_programme_admin_reverses_an_expiry_once_through_the_api(client):
+    member = MemberFactory()
+    earn(member, 120)
+    expiry = transfer_post(
+        debit=member_account(member=member),
+        credit=programme_account(programme=member.programme, kind="expiry"),
+        amount=120,
+        kind="expire",
+        idempotency_key="expired",
+    )
+    admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
+    client.force_login(admin)
+    path = f"/api/v1/programmes/{member.programme.pk}/expiries/{expiry.pk}/reverse"
+
+    listed = client.get(f"/api/v1/programmes/{member.programme.pk}/expiries").json()
+    first = client.post(path, {"reason": "Away caring"}, content_type="application/json")
+    again = client.post(path, content_type="application/json")
+    after = client.get(f"/api/v1/programmes/{member.programme.pk}/expiries").json()
+
+    assert [(e["transfer_id"], e["reversed"]) for e in listed] == [(expiry.pk, False)]
+    assert first.status_code == 201, first.content
+    assert first.json()["reverses"] == expiry.pk
+    assert (first.json()["member_balance"], first.json()["reason"]) == (120, "Away caring")
+    assert again.json()["transfer_id"] == first.json()["transfer_id"]
+    assert [e["reversed"] for e in after] == [True]
+    assert balance(member) == 120
+    assert Transfer.objects.filter(kind="reverse").count() == 1

@@ -1,0 +1,172 @@
+"""Give, donate, statement and expiry pages: no JavaScript, the services' messages, one move per
+form token."""
+
+import pytest
+from django.utils import timezone
+
+from ledger.models import Transfer
+from ledger.selectors import member_account, organisation_account, programme_account
+from ledger.services import transfer_post
+from tests.credits.conftest import balance, earn
+from tests.credits.test_statements import _spend, _venue
+from tests.factories import (
+    MemberFactory,
+    ProgrammeFactory,
+    ProgrammeRoleFactory,
+    StaffMembershipFactory,
+    approved_organisation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair():
+    programme = ProgrammeFactory()
+    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
+    earn(giver, 300)
+    return giver, recipient
+
+
+def test_giving_by_member_code_on_the_page_gives_once_per_form(client, pair):
+    giver, recipient = pair
+    client.force_login(giver.user)
+    form = client.get("/me/give/")
+    token = form.context["form"]["token"].value()
+    data = {"member_code": recipient.code, "amount": "1.5", "message": "Ta", "token": token}
+
+    first = client.post("/me/give/", data, follow=True)
+    client.post("/me/give/", data)
+
+    assert f"You gave 1.5 credits to member {recipient.code}. Thank you!" in first.content.decode()
+    assert (balance(giver), balance(recipient)) == (210, 90)
+    assert Transfer.objects.filter(kind="gift").count() == 1
+
+
+def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
+    giver, recipient = pair
+    client.force_login(giver.user)
+
+    response = client.post(
+        "/me/give/", {"member_code": recipient.code, "amount": "6", "token": "t"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There are only 5 credits to give." in html
+    assert 'aria-invalid="true"' in html
+    assert (balance(giver), balance(recipient)) == (300, 0)
+
+
+def test_giving_to_yourself_on_the_page_is_refused(client, pair):
+    giver, _ = pair
+    client.force_login(giver.user)
+
+    response = client.post("/me/give/", {"member_code": giver.code, "amount": "1", "token": "t"})
+
+    assert "You cannot give credits to yourself." in response.content.decode()
+    assert balance(giver) == 300
+
+
+def test_donating_on_the_page(client, pair):
+    giver, _ = pair
+    group = approved_organisation(giver.programme, name="Lunch Club")
+    client.force_login(giver.user)
+
+    page = client.get("/me/donate/")
+    response = client.post(
+        "/me/donate/", {"organisation": group.pk, "amount": "2", "token": "t"}, follow=True
+    )
+
+    assert "Lunch Club" in page.content.decode()
+    assert "You donated 2 credits to Lunch Club. Thank you!" in response.content.decode()
+    assert balance(organisation_account(organisation=group)) == 6120
+
+
+def test_the_home_and_credits_pages_link_to_giving(client, pair):
+    giver, _ = pair
+    client.force_login(giver.user)
+
+    home = client.get("/").content.decode()
+    history = client.get("/me/credits/").content.decode()
+
+    for html in (home, history):
+        assert 'href="/me/give/"' in html
+        assert 'href="/me/donate/"' in html
+
+
+def test_venue_staff_see_the_statement_and_download_it(client):
+    programme = ProgrammeFactory()
+    venue = _venue(programme)
+    member = MemberFactory(programme=programme)
+    earn(member, 300)
+    _spend(member, venue, 90, "s1", offer="Swim for two")
+    staff = StaffMembershipFactory(organisation=venue, role="venue_staff").user
+    client.force_login(staff)
+    month = timezone.localdate().strftime("%Y-%m")
+
+    home = client.get("/").content.decode()
+    page = client.get(f"/organisations/{venue.pk}/statement/").content.decode()
+    download = client.get(f"/organisations/{venue.pk}/statement.csv?month={month}")
+
+    assert f'href="/organisations/{venue.pk}/statement/"' in home
+    assert "Swim for two" in page
+    assert f'href="/organisations/{venue.pk}/statement.csv?month={month}"' in page
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert download.content.decode().splitlines()[-1] == ",,total,net,,90,1.5"
+
+
+def test_a_coordinator_cannot_see_the_statement(client):
+    venue = _venue(ProgrammeFactory())
+    client.force_login(StaffMembershipFactory(organisation=venue, role="coordinator").user)
+
+    response = client.get(f"/organisations/{venue.pk}/statement/")
+
+    assert response.status_code == 403
+
+
+def _expiry(member, minutes=120):
+    earn(member, minutes)
+    return transfer_post(
+        debit=member_account(member=member),
+        credit=programme_account(programme=member.programme, kind="expiry"),
+        amount=minutes,
+        kind="expire",
+        idempotency_key=f"expired:{member.pk}",
+    )
+
+
+def test_a_programme_admin_gives_expired_credits_back_from_the_page(client):
+    member = MemberFactory(programme=ProgrammeFactory(expiry_months=6), code="EXP1RED0")
+    expiry = _expiry(member)
+    admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
+    client.force_login(admin)
+    programme_id = member.programme.pk
+
+    page = client.get(f"/programmes/{programme_id}/admin/expiries/").content.decode()
+    done = client.post(
+        f"/programmes/{programme_id}/admin/expiries/{expiry.pk}/reverse",
+        {"reason": "Was unwell"},
+        follow=True,
+    )
+
+    assert "EXP1RED0" in page
+    assert "Credits expire after 6 months without activity." in page
+    html = done.content.decode()
+    assert "2 credits are back with the member." in html
+    assert "Given back" in html
+    assert balance(member) == 120
+    assert Transfer.objects.get(kind="reverse").memo == "Was unwell"
+
+
+def test_a_commissioner_cannot_reverse_an_expiry_from_the_page(client):
+    member = MemberFactory()
+    expiry = _expiry(member)
+    commissioner = ProgrammeRoleFactory(programme=member.programme, role="commissioner").user
+    client.force_login(commissioner)
+
+    response = client.post(f"/programmes/{member.programme.pk}/admin/expiries/{expiry.pk}/reverse")
+
+    assert response.status_code == 403
+    assert balance(member) == 0
+    assert Transfer.objects.filter(kind="reverse").count() == 0

@@ -1,0 +1,54 @@
+"""Forms for giving, donating and reversing: they render and parse; the services decide."""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from timecredits.forms import Form
+
+
+def credits_to_minutes(credits: Decimal) -> int:
+    """People give in credits (1.5); the ledger counts minutes (90)."""
+    return int((credits * 60).to_integral_value())
+
+
+class _Giving(Form):
+    amount = forms.DecimalField(
+        label=_("Credits"),
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("For example 1 or 1.5. One credit is one hour."),
+    )
+    message = forms.CharField(label=_("Message"), max_length=500, required=False)
+    # Generated when the form is shown, so submitting it twice moves the credits once.
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    @classmethod
+    def fresh(cls, **kwargs):
+        return cls(initial={"token": uuid.uuid4().hex}, **kwargs)
+
+
+class GiftForm(_Giving):
+    member_code = forms.CharField(
+        label=_("Their member code"),
+        max_length=20,
+        help_text=_("The 8 letters and numbers on their member card."),
+    )
+    field_order = ["member_code", "amount", "message"]
+
+
+class DonationForm(_Giving):
+    organisation = forms.ModelChoiceField(
+        label=_("Donate to"),
+        queryset=None,
+        required=False,
+        empty_label=_("The programme's shared pool"),
+    )
+    field_order = ["organisation", "amount", "message"]
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = groups

@@ -4,7 +4,7 @@ give it back. Time is controlled by passing `now=` to the services."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ledger.models import Account, Transfer
 from ledger.selectors import programme_account
@@ -14,6 +14,7 @@ from timecredits.credits.errors import NotAnExpiry
 from timecredits.credits.models import ExpiryWarning
 from timecredits.credits.services.expiry import add_months, credits_expire_due, expiry_reverse
 from timecredits.errors import PermissionDenied
+from timecredits.notifications.models import Notification
 
 from .conftest import balance, earn
 
@@ -64,6 +65,7 @@ def test_a_member_is_warned_once_then_their_credits_expire_when_due(idle):
 
     (warning,) = first.warned
     assert (warning.member, warning.minutes, warning.expires_at) == (member, 300, expires_at)
+    day = formats.date_format(timezone.localtime(expires_at))
     assert (second.warned, second.expired, not_yet.expired) == ([], [], [])
     (expiry,) = due.expired
     assert (expiry.kind, expiry.amount, expiry.memo) == ("expire", 300, "Unused for 6 months")
@@ -71,6 +73,8 @@ def test_a_member_is_warned_once_then_their_credits_expire_when_due(idle):
     assert (after.warned, after.expired) == ([], [])
     assert (balance(member), balance(_expiry_account(member))) == (0, 300)
     assert ExpiryWarning.objects.count() == 1
+    (told,) = Notification.objects.filter(member=member)
+    assert (told.kind, told.title) == ("credits_expiring", f"Your 5 credits expire on {day}")
     assert ledger_verify().problems == []
 
 

@@ -34,6 +34,7 @@ from timecredits.credits.services.gifts import (
     recipient_by_pass,
 )
 from timecredits.errors import PermissionDenied
+from timecredits.notifications.models import Notification
 
 from .conftest import balance
 
@@ -284,3 +285,15 @@ def test_an_organisation_gift_needs_a_shared_programme_and_a_reason():
 
     assert balance(organisation_account(organisation=giver)) == 6000
     assert Transfer.objects.filter(kind="gift").count() == 0
+
+
+def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(funded):
+    giver, recipient = funded
+
+    _gift(giver, recipient, 90, key="same", message="For the plants")
+    _gift(giver, recipient, 90, key="same", message="For the plants")
+
+    (told,) = Notification.objects.filter(member=recipient)
+    assert (told.kind, told.body) == ("gift_received", "For the plants")
+    assert told.title == f"Member {giver.code} gave you 1.5 credits"
+    assert not Notification.objects.filter(member=giver).exists()

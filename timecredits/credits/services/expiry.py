@@ -18,14 +18,19 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from ledger.errors import LedgerConflict
 from ledger.models import Account, Transfer
 from ledger.selectors import programme_account
 from ledger.services import transfer_post, transfer_reverse
+from timecredits.notifications.models import Notification
+from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
+from timecredits.templatetags.credits import credits as as_credits
 
 from ..errors import NotAnExpiry
 from ..models import ExpiryWarning
@@ -111,13 +116,25 @@ def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
     """A new warning, or None if this period's warning was already sent."""
     try:
         with transaction.atomic():
-            return ExpiryWarning.objects.create(
+            warning = ExpiryWarning.objects.create(
                 member=inactive.account.member,
                 last_activity_at=inactive.last_activity_at,
                 expires_at=max(inactive.expires_at, now + warning_period()),
                 minutes=inactive.account.available,
                 warned_at=now,
             )
+            notify(
+                member=warning.member,
+                kind=Notification.Kind.CREDITS_EXPIRING,
+                title=_("Your %(credits)s credits expire on %(day)s")
+                % {
+                    "credits": as_credits(warning.minutes),
+                    "day": formats.date_format(timezone.localtime(warning.expires_at)),
+                },
+                body=_("Use, give or donate them before then, and they stay yours."),
+                url=reverse("member-history"),
+            )
+            return warning
     except IntegrityError:
         return None  # warned already (perhaps by a run at the same moment)
 

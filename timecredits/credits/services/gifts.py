@@ -12,7 +12,9 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ledger.errors import InsufficientCredit
 from ledger.models import Account, Transfer
@@ -22,6 +24,8 @@ from partners.models import Organisation, Participation
 from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
+from timecredits.notifications.models import Notification
+from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require
 from timecredits.templatetags.credits import credits as as_credits
 
@@ -94,9 +98,10 @@ def gift_to_member(
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=giver.pk).first()
         account = member_account(member=giver)
-        if not Transfer.objects.filter(idempotency_key=key).exists():  # a replay skips the limit
+        replay = Transfer.objects.filter(idempotency_key=key).exists()
+        if not replay:  # a replay neither counts against the limit nor notifies again
             _check_daily_limit(account, minutes, now or timezone.now())
-        return _post(
+        gift = _post(
             debit=account,
             credit=member_account(member=recipient),
             minutes=minutes,
@@ -107,6 +112,16 @@ def gift_to_member(
             memo=_message(message),
             actor=actor,
         )
+        if not replay:
+            notify(
+                member=recipient,
+                kind=Notification.Kind.GIFT_RECEIVED,
+                title=_("Member %(code)s gave you %(credits)s credits")
+                % {"code": giver.code, "credits": as_credits(minutes)},
+                body=gift.memo,
+                url=reverse("member-history"),
+            )
+        return gift
 
 
 def donate(

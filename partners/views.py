@@ -13,9 +13,9 @@ from timecredits.members.services import member_register_assisted
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_svg
 
-from . import services
 from .forms import AssistedRegistrationForm, InvitationForm, OrganisationForm
 from .models import Organisation, Participation
+from .services import organisations as services
 
 
 def _can(request, action, organisation):

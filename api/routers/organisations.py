@@ -6,8 +6,8 @@ from django.db.models import Q
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from partners import services
 from partners.models import Organisation, Participation, StaffMembership
+from partners.services import organisations as services
 from timecredits.errors import NotFound
 from timecredits.members.services import member_register_assisted
 from timecredits.permissions import Action, require

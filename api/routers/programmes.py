@@ -7,7 +7,7 @@ from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from partners.models import Organisation, Participation
-from partners.services import organisation_apply, participation_decide
+from partners.services.organisations import organisation_apply, participation_decide
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme

@@ -109,7 +109,7 @@ def test_forged_and_expired_invitations_are_refused(client, settings):
     bad = client.post(
         "/api/v1/invitations/accept", {"token": forged}, content_type="application/json"
     )
-    from partners import services
+    from partners.services import organisations as services
 
     services.INVITATION_MAX_AGE, saved = -1, services.INVITATION_MAX_AGE
     try:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.models import Organisation, Participation
-from partners.services import participation_decide
+from partners.services.organisations import participation_decide
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 

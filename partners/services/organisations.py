@@ -12,7 +12,7 @@ from ledger.services import account_open
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, require
 
-from .models import Invitation, Organisation, Participation, StaffMembership
+from ..models import Invitation, Organisation, Participation, StaffMembership
 
 INVITATION_SALT = "partners.invitation"
 INVITATION_MAX_AGE = 14 * 24 * 3600

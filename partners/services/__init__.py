@@ -1,0 +1,1 @@
+"""Writes about organisations, their offers and the redemptions of those offers."""

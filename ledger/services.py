@@ -243,6 +243,12 @@ def hold_void(*, hold: Transfer, idempotency_key: str, memo: str = "", posted_by
     return _resolve(hold, Transfer.Phase.VOID, idempotency_key, hold.amount, memo, posted_by)
 
 
+def hold_expire(*, hold: Transfer) -> Transfer:
+    """Time out one overdue hold now, exactly as `holds_expire` would (same key, so the two
+    never time a hold out twice); for a caller that must know it is released before it says so."""
+    return _resolve(hold, Transfer.Phase.TIMEOUT, f"hold-timeout:{hold.pk}", hold.amount, "", None)
+
+
 def holds_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
     """Time out holds past their expiry; each in its own transaction, safe to run twice."""
     from .selectors import holds_overdue

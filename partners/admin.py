@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Invitation, Organisation, Participation, StaffMembership
+from .models import Invitation, Offer, Organisation, Participation, Redemption, StaffMembership
 
 
 class ParticipationInline(admin.TabularInline):
@@ -39,4 +39,31 @@ class InvitationAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "category", "cost_minutes", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["title", "organisation__name"]
+    filter_horizontal = ["programmes"]
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(admin.ModelAdmin):
+    """Read-only: a redemption changes only through its services, with the ledger."""
+
+    list_display = ["code", "offer", "member", "status", "created_at", "completed_at"]
+    list_filter = ["status", "method"]
+    search_fields = ["code", "member__code", "offer__title"]
+    raw_id_fields = ["offer", "organisation", "member", "hold", "completed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

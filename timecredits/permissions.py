@@ -39,6 +39,8 @@ class Action(StrEnum):
     ORGANISATION_CONTRIBUTIONS_VERIFY = "organisation.contributions.verify"
     ORGANISATION_CREDITS_GIVE = "organisation.credits.give"
     ORGANISATION_STATEMENT_VIEW = "organisation.statement.view"
+    ORGANISATION_OFFERS_MANAGE = "organisation.offers.manage"
+    ORGANISATION_REDEEM = "organisation.redeem"
     # Within a programme.
     PROGRAMME_EDIT = "programme.edit"
     PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
@@ -65,6 +67,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.ORGANISATION_CONTRIBUTIONS_VERIFY: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_CREDITS_GIVE: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STATEMENT_VIEW: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
+    Action.ORGANISATION_OFFERS_MANAGE: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
+    Action.ORGANISATION_REDEEM: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
     Action.PROGRAMME_EDIT: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),

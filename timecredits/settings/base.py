@@ -182,3 +182,5 @@ LEDGER_ISSUANCE_SHARDS = env.int("LEDGER_ISSUANCE_SHARDS", default=8)
 CREDITS_DAILY_GIFT_LIMIT_MINUTES = env.int("CREDITS_DAILY_GIFT_LIMIT_MINUTES", default=10 * 60)
 # How long before credits expire a member is warned (see timecredits/credits/services/expiry.py).
 CREDITS_EXPIRY_WARNING_DAYS = env.int("CREDITS_EXPIRY_WARNING_DAYS", default=30)
+# How long a member's redemption code holds their credits before it expires and releases them.
+REDEMPTION_HOLD_MINUTES = env.float("REDEMPTION_HOLD_MINUTES", default=30)

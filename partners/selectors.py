@@ -1,0 +1,72 @@
+"""Reads about offers and redemptions: browsing, a member's codes, a venue's day."""
+
+import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from .models import Offer, Organisation, Redemption
+
+
+def offers_browse(
+    *,
+    member=None,
+    category: str | None = None,
+    organisation_id: int | None = None,
+    available_today: bool = False,
+    affordable_minutes: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Offer]:
+    """Published offers at venues, those a member may use when given, with the phone's filters."""
+    venues = [Organisation.Kind.VENUE, Organisation.Kind.BOTH]
+    offers = Offer.objects.filter(active=True, organisation__kind__in=venues).select_related(
+        "organisation"
+    )
+    if member is not None:
+        offers = offers.filter(programmes=member.programme_id)
+    if category:
+        offers = offers.filter(category=category)
+    if organisation_id:
+        offers = offers.filter(organisation_id=organisation_id)
+    if available_today:
+        today = timezone.localtime(now or timezone.now()).date()
+        offers = (
+            offers.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .annotate(today_bit=F("days_of_week").bitand(1 << today.weekday()))
+            .filter(today_bit__gt=0)
+        )
+    if affordable_minutes is not None:
+        offers = offers.filter(cost_minutes__lte=affordable_minutes)
+    return offers.order_by("title", "pk")
+
+
+def offers_for_venue(*, venue) -> QuerySet[Offer]:
+    return Offer.objects.filter(organisation=venue).prefetch_related("programmes")
+
+
+def member_redemptions(*, member, limit: int = 100) -> list[Redemption]:
+    return list(
+        Redemption.objects.filter(member=member).select_related("offer__organisation")[:limit]
+    )
+
+
+def venue_redemptions(*, venue, day: datetime.date) -> list[Redemption]:
+    """What a venue's staff see for a day: every code made or used that day, newest first."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return list(
+        Redemption.objects.filter(organisation=venue)
+        .filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(completed_at__gte=start, completed_at__lt=end)
+        )
+        .select_related("offer", "member__user")
+    )
+
+
+def is_live(redemption: Redemption, *, now: datetime.datetime | None = None) -> bool:
+    """Held and still inside its time: the one state in which a venue can complete it."""
+    return redemption.status == Redemption.Status.HELD and redemption.expires_at > (
+        now or timezone.now()
+    )

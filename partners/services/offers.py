@@ -1,0 +1,140 @@
+"""Writes about offers: a venue publishes what it gives for credits, and changes it."""
+
+from django.db import transaction
+
+from timecredits.permissions import Action, require
+
+from ..errors import NotAVenue, OfferInvalid
+from ..models import Offer, Participation
+
+FIELDS = [
+    "title",
+    "description",
+    "cost_minutes",
+    "category",
+    "days_of_week",
+    "opens_at",
+    "closes_at",
+    "valid_from",
+    "valid_until",
+    "capacity",
+    "capacity_period",
+    "member_limit",
+    "member_limit_period",
+    "accessibility",
+    "photo",
+    "active",
+]
+DEFAULTS = {
+    "description": "",
+    "days_of_week": Offer.EVERY_DAY,
+    "opens_at": None,
+    "closes_at": None,
+    "valid_from": None,
+    "valid_until": None,
+    "capacity": None,
+    "capacity_period": "",
+    "member_limit": None,
+    "member_limit_period": "",
+    "accessibility": "",
+    "photo": None,
+    "active": True,
+}
+
+
+def _problems(values: dict) -> list[dict]:
+    """The same rules as the table's constraints, said field by field for a form."""
+    problems = []
+
+    def add(field, message):
+        problems.append({"field": field, "message": message})
+
+    if not (values.get("title") or "").strip():
+        add("title", "Give the offer a title.")
+    cost = values.get("cost_minutes")
+    if not isinstance(cost, int) or isinstance(cost, bool) or cost <= 0:
+        add("cost_minutes", "The cost must be a whole number of minutes above zero.")
+    if values.get("category") not in Offer.Category.values:
+        add("category", "Choose a category.")
+    days = values.get("days_of_week")
+    if not isinstance(days, int) or not 1 <= days <= Offer.EVERY_DAY:
+        add("days_of_week", "Choose at least one day of the week.")
+    opens, closes = values.get("opens_at"), values.get("closes_at")
+    if (opens is None) != (closes is None):
+        add("closes_at", "Give both a start and an end time, or neither.")
+    elif opens is not None and opens >= closes:
+        add("closes_at", "The end time must be after the start time.")
+    start, end = values.get("valid_from"), values.get("valid_until")
+    if start and end and start > end:
+        add("valid_until", "The last day must not be before the first day.")
+    capacity, period = values.get("capacity"), values.get("capacity_period") or ""
+    if capacity is None and period:
+        add("capacity", "Say how many places there are, or choose no limit.")
+    elif capacity is not None and (capacity <= 0 or period not in ("day", "week")):
+        add("capacity_period", "Give a number of places above zero, per day or per week.")
+    limit, limit_period = values.get("member_limit"), values.get("member_limit_period") or ""
+    if limit is None and limit_period:
+        add("member_limit", "Say how many times a member may use it, or choose no limit.")
+    elif limit is not None and (limit <= 0 or limit_period not in Offer.Period.values):
+        add("member_limit_period", "Give a limit above zero, per day, week or month.")
+    return problems
+
+
+def _programmes(venue, programmes):
+    approved = venue.programmes.filter(participation__status=Participation.Status.APPROVED)
+    if programmes is None:
+        return list(approved)
+    allowed = set(approved.values_list("pk", flat=True))
+    outside = sorted(p.pk for p in programmes if p.pk not in allowed)
+    if outside:
+        raise OfferInvalid(
+            "Members can only come from programmes your venue is approved in.",
+            detail=[{"field": "programmes", "message": f"Not approved in {outside}."}],
+        )
+    return list(programmes)
+
+
+@transaction.atomic
+def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
+    """Publish an offer; its members come from the venue's approved programmes unless given."""
+    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue)
+    if not venue.accepts_credits:
+        raise NotAVenue()
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise OfferInvalid(
+            detail=[{"field": f, "message": "This is not a detail of an offer."} for f in unknown]
+        )
+    values = DEFAULTS | values
+    values["title"] = (values.get("title") or "").strip()
+    problems = _problems(values)
+    if problems:
+        raise OfferInvalid(detail=problems)
+    if values["photo"] is None:
+        values.pop("photo")
+    offer = Offer.objects.create(organisation=venue, **values)
+    offer.programmes.set(_programmes(venue, programmes))
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
+    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise OfferInvalid(
+            detail=[{"field": f, "message": "This cannot be changed here."} for f in unknown]
+        )
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+    values = {f: getattr(offer, f) for f in FIELDS} | changes
+    problems = _problems(values)
+    if problems:
+        raise OfferInvalid(detail=problems)
+    for field, value in changes.items():
+        setattr(offer, field, value)
+    offer.save()
+    if programmes is not None:
+        offer.programmes.set(_programmes(offer.organisation, programmes))
+    return offer

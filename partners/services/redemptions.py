@@ -1,0 +1,380 @@
+"""Spending credits at a venue: a member's redemption, its completion or release, and a venue
+charging a member's pass.
+
+The rules, and where they hold:
+
+- capacity per period and each member's limit are counted with the offer's row locked
+  (`select_for_update`), so redemptions of one offer queue and none can overbook;
+- the credits are reserved by a ledger hold from the member to the venue, so the member's floor
+  (a database CHECK) makes a double spend impossible across offers too;
+- a live code is unique (a partial unique index); completing posts the hold once, as a `spend`;
+- every refusal is raised inside the transaction, so nothing it started is kept.
+
+A redemption counts against capacity while it is held and unexpired, and once completed.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ledger import errors as ledger_errors
+from ledger.models import Transfer
+from ledger.selectors import member_account, organisation_account
+from ledger.services import hold_create, hold_expire, hold_post, hold_void
+from timecredits.activities.tokens import check_pass_version, read_pass_token
+from timecredits.errors import NotFound
+from timecredits.members.models import Member
+from timecredits.permissions import Action, require
+from timecredits.ratelimit import rate_limit
+
+from ..errors import (
+    AccountClosed,
+    InsufficientCredit,
+    MemberLimitReached,
+    NotAvailableToday,
+    NotEligible,
+    OfferFull,
+    OfferUnavailable,
+    OutsideOpeningTimes,
+    OutsideValidDates,
+    RedemptionCancelled,
+    RedemptionCompleted,
+    RedemptionExpired,
+    RedemptionNotFound,
+    WrongVenue,
+)
+from ..models import Offer, Redemption
+from ..tokens import new_redemption_code, normalise_code
+
+REDEMPTIONS_PER_MINUTE = 30
+CAUSE = "redemption"
+
+
+def hold_timeout() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.REDEMPTION_HOLD_MINUTES)
+
+
+def period_start(moment: datetime.datetime, period: str) -> datetime.datetime:
+    """The local midnight a day, a week (from Monday) or a month began."""
+    day = timezone.localtime(moment).date()
+    if period == Offer.Period.WEEK:
+        day -= datetime.timedelta(days=day.weekday())
+    elif period == Offer.Period.MONTH:
+        day = day.replace(day=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def counted(*, offer: Offer, now: datetime.datetime):
+    """The offer's redemptions that take a place: completed, or held and not yet expired."""
+    return Redemption.objects.filter(offer=offer).filter(
+        Q(status=Redemption.Status.COMPLETED) | Q(status=Redemption.Status.HELD, expires_at__gt=now)
+    )
+
+
+def check_available(offer: Offer, now: datetime.datetime) -> None:
+    if not offer.active or not offer.organisation.accepts_credits:
+        raise OfferUnavailable()
+    local = timezone.localtime(now)
+    if (offer.valid_from and local.date() < offer.valid_from) or (
+        offer.valid_until and local.date() > offer.valid_until
+    ):
+        raise OutsideValidDates(
+            detail={"valid_from": offer.valid_from, "valid_until": offer.valid_until}
+        )
+    if not offer.open_on(local.weekday()):
+        raise NotAvailableToday(detail={"days": offer.weekdays})
+    if offer.opens_at is not None and not offer.opens_at <= local.time() < offer.closes_at:
+        raise OutsideOpeningTimes(
+            f"This offer is available between {offer.opens_at:%H:%M} and {offer.closes_at:%H:%M}.",
+            detail={"opens_at": offer.opens_at, "closes_at": offer.closes_at},
+        )
+
+
+def _check_eligible(offer: Offer, member: Member) -> None:
+    if member.closed_at is not None:
+        raise AccountClosed("This member's account is closed.")
+    if not offer.programmes.filter(pk=member.programme_id).exists():
+        raise NotEligible()
+
+
+def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
+    """Call with the offer's row locked: the counts cannot change until this one commits."""
+    taking = counted(offer=offer, now=now)
+    if offer.capacity is not None:
+        used = taking.filter(created_at__gte=period_start(now, offer.capacity_period)).count()
+        if used >= offer.capacity:
+            raise OfferFull(detail={"capacity": offer.capacity, "per": offer.capacity_period})
+    if offer.member_limit is not None:
+        used = taking.filter(
+            member=member, created_at__gte=period_start(now, offer.member_limit_period)
+        ).count()
+        if used >= offer.member_limit:
+            raise MemberLimitReached(
+                f"You can use this offer {offer.member_limit} time(s) "
+                f"{offer.get_member_limit_period_display()}, and you have already.",
+                detail={"limit": offer.member_limit, "per": offer.member_limit_period},
+            )
+
+
+def _replayed(key: str, *, offer: Offer, member: Member) -> Redemption | None:
+    existing = Redemption.objects.filter(idempotency_key=key).first()
+    if existing is not None and (existing.offer_id, existing.member_id) != (offer.pk, member.pk):
+        raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": key})
+    return existing
+
+
+def _insert(**fields) -> Redemption:
+    """Insert with a fresh code; a clash with a live code (one in a billion) draws again."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Redemption.objects.create(code=new_redemption_code(), **fields)
+        except IntegrityError as clash:
+            if "idempotency_key" in str(clash):
+                raise
+    raise AssertionError("could not draw a free redemption code")
+
+
+def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Transfer:
+    """The ledger hold from the member to the venue, with the refusals said for a volunteer."""
+    debit = member_account(member=member)
+    credit = organisation_account(organisation=offer.organisation)
+    if debit.closed_at is not None:
+        raise AccountClosed("This member's account is closed, so it cannot spend credits.")
+    if credit.closed_at is not None:
+        raise AccountClosed("This venue is not accepting credits at the moment.")
+    try:
+        return hold_create(
+            debit=debit,
+            credit=credit,
+            amount=redemption.cost_minutes,
+            kind=Transfer.Kind.SPEND,
+            idempotency_key=f"redemption:{redemption.pk}:hold",
+            timeout=hold_timeout(),
+            cause_type=CAUSE,
+            cause_id=redemption.pk,
+            memo=offer.title[:500],
+            posted_by=posted_by,
+        )
+    except ledger_errors.InsufficientCredit as short:
+        raise InsufficientCredit(
+            detail={"cost": redemption.cost_minutes, "available": debit.available}
+        ) from short
+    except ledger_errors.AccountClosed as closed:
+        raise AccountClosed() from closed
+
+
+def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
+    """The shared path: checks under the offer's lock, then the hold. Returns (redemption, new)."""
+    existing = _replayed(key, offer=offer, member=member)
+    if existing is not None:
+        return existing, False
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    existing = _replayed(key, offer=offer, member=member)  # it may have committed as we waited
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    _check_eligible(offer, member)
+    check_available(offer, now)
+    _check_counts(offer, member, now)
+    redemption = _insert(
+        offer=offer,
+        organisation_id=offer.organisation_id,
+        member=member,
+        method=method,
+        cost_minutes=offer.cost_minutes,
+        idempotency_key=key,
+        created_at=now,
+        expires_at=now + hold_timeout(),
+    )
+    redemption.hold = _hold(redemption, member, offer, actor)
+    redemption.expires_at = redemption.hold.expires_at
+    redemption.save(update_fields=["hold", "expires_at"])
+    return redemption, True
+
+
+@transaction.atomic
+def redemption_create(
+    *, member: Member, offer: Offer, idempotency_key: str
+) -> tuple[Redemption, bool]:
+    """A member picks an offer: their credits are held and they get a code to show the venue.
+    Replaying the same key returns the same redemption (and False)."""
+    rate_limit(f"redeem:{member.pk}", limit=REDEMPTIONS_PER_MINUTE, period=60)
+    return _redeem(
+        member=member,
+        offer=offer,
+        key=f"member:{member.pk}:{idempotency_key}",
+        method=Redemption.Method.CODE,
+        actor=member.user,
+    )
+
+
+def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
+    try:
+        hold_post(
+            hold=redemption.hold,
+            idempotency_key=f"redemption:{redemption.pk}:complete",
+            posted_by=actor,
+        )
+    except ledger_errors.HoldExpired as expired:
+        raise RedemptionExpired() from expired
+    except ledger_errors.AccountClosed as closed:
+        raise AccountClosed() from closed
+    redemption.status = Redemption.Status.COMPLETED
+    redemption.completed_at = timezone.now()
+    redemption.completed_by = actor
+    redemption.completion_key = key
+    redemption.save(update_fields=["status", "completed_at", "completed_by", "completion_key"])
+    return redemption
+
+
+def _find_for_venue(venue, code: str) -> Redemption:
+    """The redemption a code names, locked: a live one first, then the newest."""
+    code = normalise_code(code)
+    found = list(
+        Redemption.objects.select_for_update(of=("self",))
+        .filter(code=code)
+        .order_by("-created_at", "-pk")[:20]
+    )
+    if not found:
+        raise RedemptionNotFound(detail={"code": code})
+    live = [r for r in found if r.status == Redemption.Status.HELD]
+    here = [r for r in found if r.organisation_id == venue.pk]
+    redemption = next((r for r in live if r.organisation_id == venue.pk), None)
+    redemption = redemption or (live[0] if live else None) or (here[0] if here else found[0])
+    if redemption.organisation_id != venue.pk:
+        raise WrongVenue(
+            f"This code is for {redemption.organisation.name}, so it cannot be used here.",
+            detail={"code": code, "venue": redemption.organisation.name},
+        )
+    return redemption
+
+
+def _expire_now(redemption: Redemption) -> None:
+    """The code is past its time: release its hold and mark it expired, committed even though
+    the request that found it is refused."""
+    _expire_one(redemption.pk, now=timezone.now())
+
+
+@transaction.atomic
+def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .filter(pk=redemption_id, status=Redemption.Status.HELD, expires_at__lte=now)
+        .select_related("hold")
+        .first()
+    )
+    if redemption is None:  # completed, cancelled or expired meanwhile
+        return False
+    hold_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
+    redemption.status = Redemption.Status.EXPIRED
+    redemption.save(update_fields=["status"])
+    return True
+
+
+def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Redemption:
+    """Venue staff typed or scanned a code: the hold posts as a spend. Completing a completed
+    code returns it unchanged; an expired, cancelled or other venue's code is refused."""
+    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
+    rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
+    redemption = None
+    try:
+        with transaction.atomic():
+            redemption = _find_for_venue(venue, code)
+            if redemption.status == Redemption.Status.COMPLETED:
+                return redemption
+            if redemption.status == Redemption.Status.CANCELLED:
+                raise RedemptionCancelled()
+            if redemption.status == Redemption.Status.EXPIRED:
+                raise RedemptionExpired()
+            if redemption.expires_at <= timezone.now():
+                raise RedemptionExpired()
+            return _complete(redemption, actor=actor, key=idempotency_key)
+    except RedemptionExpired:
+        if redemption is not None:
+            _expire_now(redemption)
+        raise
+
+
+def redemption_cancel(*, member: Member, code: str) -> Redemption:
+    """The member changes their mind: the hold is voided and the credits are free again.
+    Cancelling a cancelled code returns it unchanged."""
+    code = normalise_code(code)
+    redemption = None
+    try:
+        with transaction.atomic():
+            redemption = (
+                Redemption.objects.select_for_update()
+                .filter(member=member, code=code)
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+            if redemption is None:
+                raise RedemptionNotFound(detail={"code": code})
+            if redemption.status == Redemption.Status.CANCELLED:
+                return redemption
+            if redemption.status == Redemption.Status.COMPLETED:
+                raise RedemptionCompleted(
+                    "This code has already been used, so it cannot be cancelled."
+                )
+            if redemption.status == Redemption.Status.EXPIRED:
+                raise RedemptionExpired("This code has already expired and its credits are back.")
+            try:
+                hold_void(
+                    hold=redemption.hold,
+                    idempotency_key=f"redemption:{redemption.pk}:cancel",
+                    posted_by=member.user,
+                )
+            except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
+                raise RedemptionExpired(
+                    "This code has already expired and its credits are back."
+                ) from resolved
+            redemption.status = Redemption.Status.CANCELLED
+            redemption.cancelled_at = timezone.now()
+            redemption.save(update_fields=["status", "cancelled_at"])
+            return redemption
+    except RedemptionExpired:
+        if redemption is not None:
+            _expire_now(redemption)
+        raise
+
+
+@transaction.atomic
+def redemption_charge_pass(
+    *, actor, venue, offer: Offer, pass_token: str, idempotency_key: str
+) -> tuple[Redemption, bool]:
+    """Venue staff scanned a member's card or phone and charge an offer at once: the same
+    checks as a member's redemption, then the hold is posted in the same transaction."""
+    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
+    rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
+    if offer.organisation_id != venue.pk:
+        raise WrongVenue("This offer belongs to another venue.")
+    ticket = read_pass_token(pass_token, now=timezone.now())
+    member = Member.objects.filter(pk=ticket.member_id).first()
+    if member is None:
+        raise NotFound("This member was not found.", code="member_not_found")
+    if member.closed_at is not None:
+        raise AccountClosed("This member's account is closed.")
+    check_pass_version(ticket, member.pass_version)
+    redemption, created = _redeem(
+        member=member,
+        offer=offer,
+        key=f"venue:{venue.pk}:{idempotency_key}",
+        method=Redemption.Method.PASS,
+        actor=actor,
+    )
+    if created:
+        _complete(redemption, actor=actor, key=idempotency_key)
+    return redemption, created
+
+
+def redemptions_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """The scheduled job: release the hold of every code past its time and mark it expired,
+    each in its own transaction; safe to run twice and alongside the ledger's own job."""
+    now = now or timezone.now()
+    due = Redemption.objects.filter(status=Redemption.Status.HELD, expires_at__lte=now)
+    ids = list(due.order_by("expires_at").values_list("pk", flat=True)[:limit])
+    return sum(_expire_one(pk, now=now) for pk in ids)

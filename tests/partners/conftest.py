@@ -1,0 +1,67 @@
+"""A programme with a venue, its staff, an offer and members who hold credits."""
+
+import pytest
+
+from ledger.selectors import issuance_account, member_account
+from ledger.services import transfer_post
+from partners.models import Organisation, StaffMembership
+from partners.services.offers import offer_create
+from tests.factories import (
+    MemberFactory,
+    ProgrammeFactory,
+    StaffMembershipFactory,
+    approved_organisation,
+)
+
+
+def earn(member, minutes, *, key=None):
+    """Credits a member earned, straight from the programme's issuance."""
+    return transfer_post(
+        debit=issuance_account(programme=member.programme, spread_by=member.pk),
+        credit=member_account(member=member),
+        amount=minutes,
+        kind="earn",
+        idempotency_key=key or f"test-earn:{member.pk}:{minutes}",
+    )
+
+
+def funded_member(programme, minutes=300):
+    member = MemberFactory(programme=programme)
+    if minutes:
+        earn(member, minutes)
+    return member
+
+
+def venue_staff(venue, role=StaffMembership.Role.VENUE_STAFF):
+    return StaffMembershipFactory(organisation=venue, role=role).user
+
+
+def make_offer(venue, **values):
+    admin = venue_staff(venue, StaffMembership.Role.ORG_ADMIN)
+    values = {"title": "Swim", "cost_minutes": 60, "category": "leisure"} | values
+    return offer_create(actor=admin, venue=venue, **values)
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def venue(programme):
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
+
+
+@pytest.fixture
+def staff(venue):
+    return venue_staff(venue)
+
+
+@pytest.fixture
+def offer(venue):
+    return make_offer(venue)
+
+
+@pytest.fixture
+def member(programme):
+    return funded_member(programme)

@@ -4,7 +4,17 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .routers import auth, checkins, credits, me, members, organisations, programmes, sessions
+from .routers import (
+    auth,
+    checkins,
+    credits,
+    me,
+    members,
+    offers,
+    organisations,
+    programmes,
+    sessions,
+)
 
 api = NinjaAPI(
     title="Time credits API",
@@ -25,3 +35,4 @@ api.add_router("/programmes", programmes.router)
 api.add_router("", checkins.router)
 api.add_router("", sessions.router)
 api.add_router("", credits.router)
+api.add_router("", offers.router)

@@ -47,7 +47,9 @@ def offers_for_venue(*, venue) -> QuerySet[Offer]:
 
 def member_redemptions(*, member, limit: int = 100) -> list[Redemption]:
     return list(
-        Redemption.objects.filter(member=member).select_related("offer__organisation")[:limit]
+        Redemption.objects.filter(member=member).select_related("offer__organisation", "member")[
+            :limit
+        ]
     )
 
 

@@ -1,0 +1,323 @@
+"""Offers and redemptions: members browse and redeem; venue staff publish offers, complete codes,
+charge a pass and see their day."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import Field
+
+from ledger.selectors import account_balance, member_account
+from partners.errors import OfferNotFound
+from partners.models import Offer, Organisation, Redemption
+from partners.selectors import is_live, member_redemptions, offers_browse, venue_redemptions
+from partners.services import offers as offer_services
+from partners.services import redemptions as redemption_services
+from partners.tokens import redemption_url
+from timecredits.errors import Invalid, NotFound
+from timecredits.members.selectors import member_for_user
+from timecredits.permissions import Action, require
+from timecredits.programmes.models import Programme
+
+from .members import own_member
+
+router = Router(tags=["offers"])
+
+IDEMPOTENCY_KEY = Header(
+    alias="Idempotency-Key",
+    min_length=1,
+    max_length=200,
+    description="Send the same key again to retry safely: the credits move once.",
+)
+
+
+def days_to_bits(days: list[int]) -> int:
+    return sum(1 << day for day in set(days))
+
+
+class OfferOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    title: str
+    description: str
+    cost_minutes: int = Field(description="60 minutes is one credit.")
+    category: str
+    days_of_week: list[int] = Field(description="0 is Monday, 6 is Sunday.")
+    opens_at: datetime.time | None
+    closes_at: datetime.time | None
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+    capacity: int | None
+    capacity_period: str
+    member_limit: int | None
+    member_limit_period: str
+    accessibility: str
+    photo_url: str
+    active: bool
+
+    @staticmethod
+    def of(offer: Offer) -> "OfferOut":
+        plain = {
+            f: getattr(offer, f)
+            for f in OfferOut.model_fields
+            if f not in ("organisation", "days_of_week", "photo_url")
+        }
+        return OfferOut(
+            **plain,
+            organisation=offer.organisation.name,
+            days_of_week=offer.weekdays,
+            photo_url=offer.photo.url if offer.photo else "",
+        )
+
+
+class OfferPage(Schema):
+    items: list[OfferOut]
+    count: int
+    next_offset: int | None
+
+
+class OffersQuery(Schema):
+    category: str | None = None
+    organisation_id: int | None = None
+    available_today: bool = False
+    affordable: bool = Field(default=False, description="Only offers my balance covers now.")
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+
+
+class OfferFields(Schema):
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+    cost_minutes: int | None = Field(default=None, ge=1)
+    category: str | None = None
+    days_of_week: list[int] | None = Field(default=None, description="0 is Monday, 6 is Sunday.")
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    capacity: int | None = None
+    capacity_period: str | None = None
+    member_limit: int | None = None
+    member_limit_period: str | None = None
+    accessibility: str | None = None
+    active: bool | None = None
+    programme_ids: list[int] | None = None
+
+
+class OfferIn(OfferFields):
+    organisation_id: int
+    title: str = Field(max_length=200)
+    cost_minutes: int = Field(ge=1)
+    category: str
+
+
+class RedemptionIn(Schema):
+    offer_id: int
+
+
+class ChargeIn(Schema):
+    offer_id: int
+    pass_token: str = Field(max_length=500, description="From the scanned /p/<token> URL.")
+
+
+class RedemptionOut(Schema):
+    id: int
+    code: str
+    url: str = Field(description="The signed URL the code's QR carries.")
+    status: str
+    live: bool = Field(description="Held and inside its time: the venue can complete it.")
+    method: str
+    offer_id: int
+    offer: str
+    organisation_id: int
+    member_code: str
+    cost_minutes: int
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    completed_at: datetime.datetime | None
+
+    @staticmethod
+    def of(r: Redemption) -> "RedemptionOut":
+        return RedemptionOut(
+            id=r.pk,
+            code=r.code,
+            url=redemption_url(redemption_id=r.pk, code=r.code),
+            status=r.status,
+            live=is_live(r),
+            method=r.method,
+            offer_id=r.offer_id,
+            offer=r.offer.title,
+            organisation_id=r.organisation_id,
+            member_code=r.member.code,
+            cost_minutes=r.cost_minutes,
+            created_at=r.created_at,
+            expires_at=r.expires_at,
+            completed_at=r.completed_at,
+        )
+
+
+class DayQuery(Schema):
+    date: str = Field(default="today", description="today, or a date like 2026-05-01")
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    return organisation
+
+
+def _offer(offer_id: int) -> Offer:
+    offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
+    if offer is None:
+        raise OfferNotFound()
+    return offer
+
+
+def _offer_values(payload: OfferFields, *, partial: bool) -> tuple[dict, list | None]:
+    values = payload.dict(exclude_unset=partial, exclude={"organisation_id", "programme_ids"})
+    values = {k: v for k, v in values.items() if partial or v is not None}
+    for text in ("description", "accessibility", "capacity_period", "member_limit_period"):
+        if text in values and values[text] is None:
+            values[text] = ""
+    if "days_of_week" in values:
+        days = values["days_of_week"] or []
+        if any(not 0 <= day <= 6 for day in days):
+            raise Invalid(detail=[{"field": "days_of_week", "message": "Use 0 (Mon) to 6 (Sun)."}])
+        values["days_of_week"] = days_to_bits(days)
+    programmes = None
+    if payload.programme_ids is not None:
+        programmes = list(Programme.objects.filter(pk__in=payload.programme_ids))
+        if len(programmes) != len(set(payload.programme_ids)):
+            raise NotFound("Some programmes were not found.")
+    return values, programmes
+
+
+@router.get("/offers", response=OfferPage, summary="Offers I can use, with filters; paginated")
+def list_offers(request, query: Query[OffersQuery]):
+    member = member_for_user(user=request.auth)
+    if member is not None and member.closed_at is not None:
+        member = None
+    affordable = None
+    if query.affordable:
+        if member is None:
+            raise Invalid("Only a member has a balance to compare with.", code="not_a_member")
+        affordable = account_balance(account=member_account(member=member)).available
+    offers = offers_browse(
+        member=member,
+        category=query.category,
+        organisation_id=query.organisation_id,
+        available_today=query.available_today,
+        affordable_minutes=affordable,
+    )
+    count = offers.count()
+    page = list(offers[query.offset : query.offset + query.limit])
+    following = query.offset + len(page)
+    return OfferPage(
+        items=[OfferOut.of(o) for o in page],
+        count=count,
+        next_offset=following if following < count else None,
+    )
+
+
+@router.post("/offers", response={201: OfferOut}, summary="Publish an offer (venue staff)")
+def create_offer(request, payload: OfferIn):
+    values, programmes = _offer_values(payload, partial=False)
+    offer = offer_services.offer_create(
+        actor=request.auth,
+        venue=_organisation(payload.organisation_id),
+        programmes=programmes,
+        **values,
+    )
+    return Status(201, OfferOut.of(offer))
+
+
+@router.patch("/offers/{offer_id}", response=OfferOut, summary="Change an offer (venue staff)")
+def update_offer(request, offer_id: int, payload: OfferFields):
+    offer = _offer(offer_id)
+    values, programmes = _offer_values(payload, partial=True)
+    offer = offer_services.offer_update(
+        actor=request.auth, offer=offer, programmes=programmes, **values
+    )
+    return OfferOut.of(offer)
+
+
+@router.post(
+    "/redemptions",
+    response={200: RedemptionOut, 201: RedemptionOut},
+    summary="Redeem an offer: my credits are held and I get a code (200 for a replay)",
+)
+def redeem(request, payload: RedemptionIn, idempotency_key: str = IDEMPOTENCY_KEY):
+    redemption, created = redemption_services.redemption_create(
+        member=own_member(request), offer=_offer(payload.offer_id), idempotency_key=idempotency_key
+    )
+    return Status(201 if created else 200, RedemptionOut.of(redemption))
+
+
+@router.get("/me/redemptions", response=list[RedemptionOut], summary="My codes, newest first")
+def my_redemptions(request):
+    return [RedemptionOut.of(r) for r in member_redemptions(member=own_member(request))]
+
+
+@router.post(
+    "/redemptions/{code}/cancel",
+    response=RedemptionOut,
+    summary="Cancel my code: the credits are released",
+)
+def cancel(request, code: str):
+    redemption = redemption_services.redemption_cancel(member=own_member(request), code=code)
+    return RedemptionOut.of(redemption)
+
+
+@router.post(
+    "/organisations/{organisation_id}/redemptions/{code}/complete",
+    response=RedemptionOut,
+    summary="Complete a member's code at the venue (venue staff); completing twice is safe",
+)
+def complete(request, organisation_id: int, code: str, idempotency_key: str = IDEMPOTENCY_KEY):
+    redemption = redemption_services.redemption_complete(
+        actor=request.auth,
+        venue=_organisation(organisation_id),
+        code=code,
+        idempotency_key=idempotency_key,
+    )
+    return RedemptionOut.of(redemption)
+
+
+@router.post(
+    "/organisations/{organisation_id}/charges",
+    response={200: RedemptionOut, 201: RedemptionOut},
+    summary="Charge an offer to a scanned member pass (venue staff; 200 for a replay)",
+)
+def charge(
+    request, organisation_id: int, payload: ChargeIn, idempotency_key: str = IDEMPOTENCY_KEY
+):
+    redemption, created = redemption_services.redemption_charge_pass(
+        actor=request.auth,
+        venue=_organisation(organisation_id),
+        offer=_offer(payload.offer_id),
+        pass_token=payload.pass_token,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201 if created else 200, RedemptionOut.of(redemption))
+
+
+@router.get(
+    "/organisations/{organisation_id}/redemptions",
+    response=list[RedemptionOut],
+    summary="A venue's codes for a day, ?date=today (venue staff)",
+)
+def venue_day(request, organisation_id: int, query: Query[DayQuery]):
+    venue = _organisation(organisation_id)
+    require(request.auth, Action.ORGANISATION_REDEEM, organisation=venue)
+    if query.date == "today":
+        day = timezone.localdate()
+    else:
+        try:
+            day = datetime.date.fromisoformat(query.date)
+        except ValueError as bad:
+            raise Invalid(
+                detail=[{"field": "date", "message": "Use today or YYYY-MM-DD."}]
+            ) from bad
+    return [RedemptionOut.of(r) for r in venue_redemptions(venue=venue, day=day)]

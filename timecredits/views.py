@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from partners.models import Organisation
 from timecredits.members.selectors import member_for_user, user_roles
 
 
@@ -12,6 +13,12 @@ def home(request):
     context = {
         "member": member_for_user(user=request.user),
         "roles": user_roles(user=request.user),
+        "venue_ids": set(
+            Organisation.objects.filter(
+                staff__user=request.user,
+                kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH],
+            ).values_list("pk", flat=True)
+        ),
     }
     return render(request, "home.html", context)
 

@@ -1,0 +1,221 @@
+"""Spending pages: members browse, redeem and show their codes; venue staff complete codes,
+charge a pass and see their day; venue admins manage offers. No JavaScript needed."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ledger.selectors import account_balance, member_account
+from timecredits.errors import DomainError, Invalid
+from timecredits.permissions import Action, has_permission, require
+from timecredits.qr import qr_svg
+
+from .forms import ChargeForm, CodeForm, OfferFilterForm, OfferForm
+from .models import Offer, Organisation, Redemption
+from .selectors import (
+    is_live,
+    member_redemptions,
+    offers_browse,
+    offers_for_venue,
+    venue_redemptions,
+)
+from .services import offers as offer_services
+from .services import redemptions as redemption_services
+from .tokens import read_redemption_token, redemption_url
+
+
+def _member(request):
+    member = getattr(request.user, "member", None)
+    if member is None or member.closed_at is not None:
+        raise Http404(_("You do not have a member profile."))
+    return member
+
+
+def _refused(request, error: DomainError, status: int = 409):
+    return render(request, "partners/refused.html", {"error": error}, status=status)
+
+
+@login_required
+def offer_list(request):
+    member = _member(request)
+    available = account_balance(account=member_account(member=member)).available
+    venues = Organisation.objects.filter(
+        kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH], offers__active=True
+    ).distinct()
+    filters = OfferFilterForm(request.GET or None, venues=venues)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    offers = offers_browse(
+        member=member,
+        category=criteria.get("category") or None,
+        organisation_id=criteria.get("organisation"),
+        available_today=bool(criteria.get("today")),
+        affordable_minutes=available if criteria.get("affordable") else None,
+    )
+    context = {"offers": offers[:100], "filters": filters, "available": available}
+    return render(request, "partners/offers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_detail(request, offer_id):
+    member = _member(request)
+    offer = get_object_or_404(offers_browse(member=member), pk=offer_id)
+    if request.method == "POST":
+        try:
+            redemption, _created = redemption_services.redemption_create(
+                member=member, offer=offer, idempotency_key=request.POST.get("key", "")[:200]
+            )
+        except DomainError as refused:
+            return _refused(request, refused)
+        return redirect("my-redemption", redemption.pk)
+    available = account_balance(account=member_account(member=member)).available
+    context = {"offer": offer, "available": available, "key": uuid.uuid4().hex}
+    return render(request, "partners/offer.html", context)
+
+
+@login_required
+def my_redemptions(request):
+    member = _member(request)
+    return render(
+        request,
+        "partners/my_redemptions.html",
+        {"redemptions": member_redemptions(member=member), "now": timezone.now()},
+    )
+
+
+@login_required
+def my_redemption(request, redemption_id):
+    member = _member(request)
+    redemption = get_object_or_404(
+        Redemption.objects.select_related("offer__organisation"), pk=redemption_id, member=member
+    )
+    url = redemption_url(redemption_id=redemption.pk, code=redemption.code)
+    live = is_live(redemption)
+    context = {"redemption": redemption, "live": live, "qr": qr_svg(url) if live else ""}
+    return render(request, "partners/redemption.html", context)
+
+
+@login_required
+@require_POST
+def my_redemption_cancel(request, redemption_id):
+    member = _member(request)
+    redemption = get_object_or_404(Redemption, pk=redemption_id, member=member)
+    try:
+        redemption_services.redemption_cancel(member=member, code=redemption.code)
+    except DomainError as refused:
+        return _refused(request, refused)
+    messages.success(request, _("Cancelled. Your credits are back."))
+    return redirect("my-redemptions")
+
+
+@login_required
+def redemption_scanned(request, token):
+    """Where a phone's camera lands after scanning a member's redemption QR code."""
+    try:
+        code = read_redemption_token(token)
+    except DomainError as refused:
+        return _refused(request, refused, status=400)
+    venues = [
+        venue
+        for venue in Organisation.objects.filter(redemptions__code=code).distinct()
+        if has_permission(request.user, Action.ORGANISATION_REDEEM, organisation=venue)
+    ]
+    if not venues:
+        return render(request, "partners/show_to_staff.html", {"code": code})
+    return redirect(f"{reverse('venue-redeem', args=[venues[0].pk])}?code={code}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_redeem(request, organisation_id):
+    """The till page: enter or scan a code, charge a pass, and today's redemptions."""
+    venue = get_object_or_404(Organisation, pk=organisation_id)
+    require(request.user, Action.ORGANISATION_REDEEM, organisation=venue)
+    offers = [o for o in offers_for_venue(venue=venue) if o.active]
+    form_name = request.POST.get("form")
+    code_form = CodeForm(
+        request.POST if form_name == "code" else None,
+        initial={"code": request.GET.get("code", "")},
+    )
+    charge_form = ChargeForm(request.POST if form_name == "charge" else None, offers=offers)
+    key = request.POST.get("key", "")[:200] or uuid.uuid4().hex
+    try:
+        if form_name == "code" and code_form.is_valid():
+            redemption = redemption_services.redemption_complete(
+                actor=request.user,
+                venue=venue,
+                code=code_form.cleaned_data["code"],
+                idempotency_key=key,
+            )
+            messages.success(
+                request,
+                _("Done: %(offer)s for member %(member)s.")
+                % {"offer": redemption.offer.title, "member": redemption.member.code},
+            )
+            return redirect("venue-redeem", venue.pk)
+        if form_name == "charge" and charge_form.is_valid():
+            offer = get_object_or_404(Offer, pk=charge_form.cleaned_data["offer"])
+            redemption, _created = redemption_services.redemption_charge_pass(
+                actor=request.user,
+                venue=venue,
+                offer=offer,
+                pass_token=charge_form.token(),
+                idempotency_key=key,
+            )
+            messages.success(
+                request,
+                _("Charged: %(offer)s to member %(member)s.")
+                % {"offer": offer.title, "member": redemption.member.code},
+            )
+            return redirect("venue-redeem", venue.pk)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    context = {
+        "venue": venue,
+        "code_form": code_form,
+        "charge_form": charge_form if offers else None,
+        "key": uuid.uuid4().hex,
+        "today": venue_redemptions(venue=venue, day=timezone.localdate()),
+        "can_manage": has_permission(
+            request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue
+        ),
+    }
+    return render(request, "partners/venue_redeem.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_offers(request, organisation_id, offer_id=None):
+    """Manage a venue's offers: the list, and a form to add one or change one."""
+    venue = get_object_or_404(Organisation, pk=organisation_id)
+    require(request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue)
+    offer = get_object_or_404(Offer, pk=offer_id, organisation=venue) if offer_id else None
+    initial = OfferForm.initial_for(offer) if offer else None
+    form = OfferForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if offer is None:
+                offer_services.offer_create(actor=request.user, venue=venue, **form.offer_values())
+            else:
+                offer_services.offer_update(actor=request.user, offer=offer, **form.offer_values())
+        except Invalid as invalid:
+            form.add_service_errors(invalid)
+        except DomainError as refused:
+            return _refused(request, refused, status=422)
+        else:
+            messages.success(request, _("Offer saved."))
+            return redirect("venue-offers", venue.pk)
+    context = {
+        "venue": venue,
+        "offers": offers_for_venue(venue=venue),
+        "form": form,
+        "editing": offer,
+    }
+    return render(request, "partners/venue_offers.html", context)

@@ -1,0 +1,140 @@
+import re
+
+import pytest
+
+from ledger.selectors import account_balance, member_account
+from partners.models import Offer, Organisation, Redemption, StaffMembership
+from partners.tokens import redemption_token
+from tests.factories import ProgrammeFactory, approved_organisation
+from tests.partners.conftest import funded_member, make_offer, venue_staff
+from timecredits.activities.tokens import pass_token
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def venue(programme):
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
+
+
+def test_a_member_browses_redeems_and_sees_a_big_code_with_its_qr(client, venue, programme):
+    member = funded_member(programme)
+    offer = make_offer(venue, title="Swim")
+    client.force_login(member.user)
+
+    listing = client.get("/offers/?today=on").content.decode()
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+    key = re.search(r'name="key" value="(\w+)"', page).group(1)
+    redeemed = client.post(f"/offers/{offer.pk}/", {"key": key}, follow=True)
+    client.post(f"/offers/{offer.pk}/", {"key": key})  # a double tap
+
+    redemption = Redemption.objects.get()
+    body = redeemed.content.decode()
+    assert "Swim" in listing and "5 credits" in listing
+    assert redemption.code in body and "<svg" in body
+    assert account_balance(account=member_account(member=member)).available == 240
+    assert redemption.code in client.get("/me/redemptions/").content.decode()
+
+
+def test_a_refusal_shows_a_message_a_volunteer_understands(client, venue, programme):
+    member = funded_member(programme, minutes=30)
+    offer = make_offer(venue)
+    client.force_login(member.user)
+
+    response = client.post(f"/offers/{offer.pk}/", {"key": "k"})
+
+    assert response.status_code == 409
+    assert "You do not have enough credits for this offer." in response.content.decode()
+    assert Redemption.objects.count() == 0
+
+
+def test_a_member_cancels_from_the_code_page(client, venue, programme):
+    member = funded_member(programme)
+    offer = make_offer(venue)
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "k"})
+    redemption = Redemption.objects.get()
+
+    client.post(f"/me/redemptions/{redemption.pk}/cancel")
+
+    assert Redemption.objects.get().status == "cancelled"
+    assert account_balance(account=member_account(member=member)).available == 300
+
+
+def test_venue_staff_complete_a_scanned_code_and_charge_a_pass(client, venue, programme):
+    member = funded_member(programme)
+    offer = make_offer(venue, title="Swim")
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "k"})
+    redemption = Redemption.objects.get()
+    client.force_login(venue_staff(venue))
+
+    scanned = client.get(
+        f"/r/{redemption_token(redemption_id=redemption.pk, code=redemption.code)}"
+    )
+    done = client.post(
+        f"/organisations/{venue.pk}/redeem/", {"form": "code", "code": redemption.code}, follow=True
+    )
+    token = pass_token(member_id=member.pk, pass_version=member.pass_version)
+    charged = client.post(
+        f"/organisations/{venue.pk}/redeem/",
+        {"form": "charge", "pass_token": f"http://x/p/{token}", "offer": offer.pk, "key": "t1"},
+        follow=True,
+    )
+
+    assert scanned.status_code == 302 and f"code={redemption.code}" in scanned["Location"]
+    assert "Done: Swim" in done.content.decode()
+    assert "Charged: Swim" in charged.content.decode()
+    assert sorted(Redemption.objects.values_list("status", flat=True)) == ["completed"] * 2
+    assert account_balance(account=member_account(member=member)).available == 180
+
+
+def test_a_code_for_another_venue_is_refused_on_the_till_page(client, venue, programme):
+    member = funded_member(programme)
+    offer = make_offer(venue)
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "k"})
+    other = approved_organisation(programme, kind=Organisation.Kind.VENUE)
+    client.force_login(venue_staff(other))
+
+    page = client.post(
+        f"/organisations/{other.pk}/redeem/",
+        {"form": "code", "code": Redemption.objects.get().code},
+        follow=True,
+    ).content.decode()
+
+    assert "This code is for Leisure Centre, so it cannot be used here." in page
+    assert Redemption.objects.get().status == "held"
+
+
+def test_a_venue_admin_adds_an_offer_and_home_links_the_venue_pages(client, venue):
+    admin = venue_staff(venue, StaffMembership.Role.ORG_ADMIN)
+    client.force_login(admin)
+
+    client.post(
+        f"/organisations/{venue.pk}/offers/",
+        {
+            "title": "Yoga",
+            "credits": "1.5",
+            "category": "health",
+            "days": ["0", "2"],
+            "active": "on",
+        },
+    )
+    home = client.get("/").content.decode()
+
+    offer = Offer.objects.get()
+    assert (offer.title, offer.cost_minutes, offer.weekdays) == ("Yoga", 90, [0, 2])
+    assert (
+        f"/organisations/{venue.pk}/redeem/" in home
+        and f"/organisations/{venue.pk}/offers/" in home
+    )
+
+
+def test_members_cannot_reach_the_till_page(client, venue, programme):
+    client.force_login(funded_member(programme).user)
+
+    assert client.get(f"/organisations/{venue.pk}/redeem/").status_code == 403

@@ -20,7 +20,7 @@ from ledger.services import (
     programme_accounts_open,
     transfer_post_many,
 )
-from partners.models import Organisation, Participation, StaffMembership
+from partners.models import Offer, Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
@@ -45,6 +45,38 @@ ACTIVITIES = [
     ("northfield-food-bank", "Food bank shift", "formal_volunteering", "food", 5, 9, 4),
     ("canal-friends", "Towpath litter pick", "community_organising", "environment", 6, 10, 2),
     ("canal-friends", "Walking group peer support", "peer_support", "health", 2, 18, 2),
+]
+
+OFFERS = [
+    # venue, title, cost in minutes, category, other details
+    (
+        "riverside-leisure-centre",
+        "Swim session",
+        60,
+        "leisure",
+        {
+            "capacity": 20,
+            "capacity_period": "day",
+            "member_limit": 2,
+            "member_limit_period": "week",
+            "accessibility": "Step-free access, pool hoist, accessible changing room.",
+        },
+    ),
+    (
+        "riverside-leisure-centre",
+        "Gym induction",
+        120,
+        "health",
+        {"days_of_week": 0b0011111, "member_limit": 1, "member_limit_period": "month"},
+    ),
+    (
+        "eastgate-cinema",
+        "Cinema ticket",
+        120,
+        "culture",
+        {"capacity": 10, "capacity_period": "day", "description": "Any film, any screening."},
+    ),
+    ("canal-friends", "Guided canal walk", 60, "learning", {"days_of_week": 0b1100000}),
 ]
 
 MEMBERS = [
@@ -172,6 +204,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
             )
 
     _post_credits(programme, organisations)
+    _seed_offers(organisations)
 
     return [
         DemoLogin("platform staff (Django admin)", "admin", DEMO_PASSWORD),
@@ -182,6 +215,19 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         DemoLogin("venue staff (Riverside Leisure Centre)", "venue", DEMO_PASSWORD),
         DemoLogin("member", "amira", DEMO_PASSWORD),
     ]
+
+
+def _seed_offers(organisations) -> None:
+    """A few offers at the demo venues, found by venue and title so a second run adds none."""
+    for slug, title, minutes, category, details in OFFERS:
+        venue = organisations[slug]
+        offer, created = Offer.objects.get_or_create(
+            organisation=venue,
+            title=title,
+            defaults={"cost_minutes": minutes, "category": category, **details},
+        )
+        if created:
+            offer.programmes.set(venue.programmes.all())
 
 
 def _account(kind, **owner) -> Account:

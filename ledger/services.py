@@ -256,7 +256,7 @@ def holds_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
     expired = 0
     for hold in holds_overdue(now=now or timezone.now(), limit=limit):
         try:
-            _resolve(hold, Transfer.Phase.TIMEOUT, f"hold-timeout:{hold.pk}", hold.amount, "", None)
+            hold_expire(hold=hold)
         except HoldResolved:
             continue  # posted or voided between the query and now
         expired += 1

@@ -18,7 +18,9 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ledger import errors as ledger_errors
 from ledger.models import Transfer
@@ -27,8 +29,11 @@ from ledger.services import hold_create, hold_expire, hold_post, hold_void
 from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
+from timecredits.notifications.models import Notification
+from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require
 from timecredits.ratelimit import rate_limit
+from timecredits.templatetags.credits import credits as as_credits
 
 from ..errors import (
     AccountClosed,
@@ -228,6 +233,17 @@ def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     redemption.completed_by = actor
     redemption.completion_key = key
     redemption.save(update_fields=["status", "completed_at", "completed_by", "completion_key"])
+    notify(
+        member=redemption.member,
+        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
+        % {
+            "offer": redemption.offer.title,
+            "venue": redemption.organisation.name,
+            "credits": as_credits(redemption.cost_minutes),
+        },
+        url=reverse("my-redemption", args=[redemption.pk]),
+    )
     return redemption
 
 
@@ -272,6 +288,13 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
     hold_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
     redemption.status = Redemption.Status.EXPIRED
     redemption.save(update_fields=["status"])
+    notify(
+        member=redemption.member,
+        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        title=_("Your code for %(offer)s ran out; your credits are free again")
+        % {"offer": redemption.offer.title},
+        url=reverse("my-redemption", args=[redemption.pk]),
+    )
     return True
 
 

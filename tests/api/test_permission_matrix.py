@@ -9,7 +9,7 @@ import pytest
 
 from ledger.selectors import member_account, programme_account
 from ledger.services import transfer_post
-from partners.models import Organisation, Participation, StaffMembership
+from partners.models import Participation, StaffMembership
 from tests.credits.conftest import earn
 from tests.factories import (
     MemberFactory,

@@ -32,6 +32,7 @@ from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
 from timecredits.errors import DomainError, PermissionDenied
+from timecredits.notifications.models import Notification
 
 
 def available(member):
@@ -103,6 +104,9 @@ def test_completing_twice_completes_once(member, offer, venue, staff):
 
     assert (again.pk, again.status) == (redemption.pk, "completed")
     assert snapshot() == before
+    (told,) = Notification.objects.filter(member=member)  # told once, not twice
+    assert told.kind == "redemption_confirmed"
+    assert told.title == f"{offer.title} at {venue.name}: {offer.cost_minutes / 60:g} credits spent"
 
 
 def test_a_code_from_another_venue_is_refused_with_its_name(member, offer, programme):
@@ -183,6 +187,7 @@ def test_the_job_expires_an_overdue_code_releases_it_and_it_cannot_be_completed(
     assert Transfer.objects.get(pending=redemption.hold).phase == "timeout"
     assert account_balance(account=member_account(member=member)) == Balance(300, 0, 300)
     assert snapshot() == before
+    assert Notification.objects.get(member=member).title.endswith("your credits are free again")
     assert ledger_verify().problems == []
 
 

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench-ledger clean
+.PHONY: install run test lint format bench-ledger bench-checkin clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ bench-ledger: $(STAMP)
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" \
 	DJANGO_SETTINGS_MODULE=timecredits.settings.test DEBUG=false \
 	$(BIN)/python manage.py ledger_bench --pgbench "$(PGBENCH)" $(BENCH_ARGS)
+
+# A burst of 2,000 QR check-ins through the HTTP API on a real server (gunicorn, PostgreSQL,
+# Redis), against GET /api/v1/me on the same server; see "Benchmarks" in README.md. Like
+# bench-ledger it recreates and drops its own database, whose name must start with
+# timecredits_bench. BENCH_ARGS=--quick for a 300-member smoke run.
+BENCH_CHECKIN_DATABASE_URL := postgres://postgres@127.0.0.1:5432/timecredits_bench_checkin
+
+bench-checkin: $(STAMP)
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_CHECKIN_DATABASE_URL)}" \
+	DJANGO_SETTINGS_MODULE=timecredits.settings.test DEBUG=false \
+	$(BIN)/python manage.py checkin_bench $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

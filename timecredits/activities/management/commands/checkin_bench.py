@@ -141,6 +141,8 @@ class Command(BaseCommand):
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "CACHE_URL": cache_url,
                 "LOG_LEVEL": "WARNING",
+                # Longer than the run, so each worker keeps the backend whose CPU is counted.
+                "CONN_MAX_AGE": "3600",
             },
             log=Path(options["output"]).with_name("checkin-server.log"),
         )
@@ -560,7 +562,8 @@ def _burst(server: _Server, jobs: list[tuple], *, clients: int, processes: int) 
             child.kill()
         raise CommandError(f"A client failed before reporting ({error!r}).") from error
     machine = _machine_busy_seconds() - machine_before
-    web_after, database_after = _cpu_seconds(server.pids()), _cpu_seconds(backends)
+    web_after = _cpu_seconds(server.pids())
+    database_after = _cpu_seconds(sorted({*backends, *_database_backends()}))
     for child in children:
         child.join()
     return _Result(

@@ -50,6 +50,8 @@ _REQUEST_FIELDS = (
     "cause_id",
 )
 _DEADLOCK_RETRIES = 3
+# A million credits in one transfer is already absurd; the bound keeps every total in a bigint.
+MAX_AMOUNT = 60 * 1_000_000
 
 
 @dataclass(frozen=True)
@@ -298,8 +300,8 @@ def _check_shape(rows: list[Transfer]) -> None:
         raise InvalidTransfer("Each transfer in a batch needs its own idempotency key.")
     for index, row in enumerate(rows):
         problem = None
-        if not _is_whole(row.amount) or row.amount <= 0:
-            problem = "The amount must be a whole number of minutes above zero."
+        if not _is_whole(row.amount) or not 0 < row.amount <= MAX_AMOUNT:
+            problem = f"The amount must be a whole number of minutes from 1 to {MAX_AMOUNT:,}."
         elif row.debit_account_id is None or row.credit_account_id is None:
             problem = "A transfer needs a debit and a credit account."
         elif row.debit_account_id == row.credit_account_id:

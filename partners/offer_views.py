@@ -70,7 +70,10 @@ def offer_detail(request, offer_id):
     if request.method == "POST":
         try:
             redemption, _created = redemption_services.redemption_create(
-                member=member, offer=offer, idempotency_key=request.POST.get("key", "")[:200]
+                member=member,
+                offer=offer,
+                # The form's token makes a double submit one redemption; without one, a new key.
+                idempotency_key=request.POST.get("key", "")[:200] or uuid.uuid4().hex,
             )
         except DomainError as refused:
             return _refused(request, refused)

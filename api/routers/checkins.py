@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from timecredits.activities.models import Contribution, Session
 from timecredits.activities.selectors import member_contributions
@@ -35,8 +35,8 @@ class AttendanceIn(Schema):
 
 class ClaimIn(Schema):
     session_id: int
-    start: datetime
-    end: datetime
+    start: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
+    end: AwareDatetime
     reason: str = Field(default="", max_length=500)
 
 

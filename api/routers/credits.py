@@ -8,6 +8,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
 from ledger.models import Transfer
+from ledger.services import MAX_AMOUNT
 from partners.models import Organisation
 from timecredits.credits.selectors import parse_month, programme_expiries
 from timecredits.credits.services.expiry import expiry_reverse
@@ -39,7 +40,7 @@ class GiftIn(Schema):
     pass_token: str | None = Field(
         default=None, max_length=500, description="Or the token of their scanned pass."
     )
-    minutes: int = Field(description="Minutes to give (60 minutes = 1 credit).")
+    minutes: int = Field(le=MAX_AMOUNT, description="Minutes to give (60 minutes = 1 credit).")
     message: str = Field(default="", max_length=500)
 
     @model_validator(mode="after")
@@ -53,13 +54,13 @@ class DonationIn(Schema):
     organisation_id: int | None = Field(
         default=None, description="A group in your programme; leave out for the programme pool."
     )
-    minutes: int = Field(description="Minutes to donate (60 minutes = 1 credit).")
+    minutes: int = Field(le=MAX_AMOUNT, description="Minutes to donate (60 minutes = 1 credit).")
     message: str = Field(default="", max_length=500)
 
 
 class OrganisationGiftIn(Schema):
     organisation_id: int = Field(description="The organisation receiving the credits.")
-    minutes: int = Field(description="Minutes to give (60 minutes = 1 credit).")
+    minutes: int = Field(le=MAX_AMOUNT, description="Minutes to give (60 minutes = 1 credit).")
     reason: str = Field(max_length=500)
 
 

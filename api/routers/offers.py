@@ -8,6 +8,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from ledger.selectors import account_balance, member_account
+from ledger.services import MAX_AMOUNT
 from partners.errors import OfferNotFound
 from partners.models import Offer, Organisation, Redemption
 from partners.selectors import is_live, member_redemptions, offers_browse, venue_redemptions
@@ -89,16 +90,16 @@ class OffersQuery(Schema):
 class OfferFields(Schema):
     title: str | None = Field(default=None, max_length=200)
     description: str | None = None
-    cost_minutes: int | None = Field(default=None, ge=1)
+    cost_minutes: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
     category: str | None = None
     days_of_week: list[int] | None = Field(default=None, description="0 is Monday, 6 is Sunday.")
     opens_at: datetime.time | None = None
     closes_at: datetime.time | None = None
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
-    capacity: int | None = None
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     capacity_period: str | None = None
-    member_limit: int | None = None
+    member_limit: int | None = Field(default=None, ge=1, le=1_000_000)
     member_limit_period: str | None = None
     accessibility: str | None = None
     active: bool | None = None
@@ -108,7 +109,7 @@ class OfferFields(Schema):
 class OfferIn(OfferFields):
     organisation_id: int
     title: str = Field(max_length=200)
-    cost_minutes: int = Field(ge=1)
+    cost_minutes: int = Field(ge=1, le=MAX_AMOUNT)
     category: str
 
 

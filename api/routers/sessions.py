@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from partners.models import Organisation
 from timecredits.activities.models import Activity, Contribution, Session
@@ -38,8 +38,8 @@ class ActivityOut(Schema):
 
 
 class SessionIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
+    ends_at: AwareDatetime
     location: str = Field(default="", max_length=200)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)

@@ -56,6 +56,8 @@ def _problems(values: dict) -> list[dict]:
         add("cost_minutes", "The cost must be a whole number of minutes above zero.")
     if values.get("category") not in Offer.Category.values:
         add("category", "Choose a category.")
+    if not isinstance(values.get("active"), bool):
+        add("active", "Say whether the offer is on or off.")
     days = values.get("days_of_week")
     if not isinstance(days, int) or not 1 <= days <= Offer.EVERY_DAY:
         add("days_of_week", "Choose at least one day of the week.")

@@ -385,7 +385,7 @@ def redemption_charge_pass(
     redemption, created = _redeem(
         member=member,
         offer=offer,
-        key=f"venue:{venue.pk}:{idempotency_key}",
+        key=f"venue:{venue.pk}:{actor.pk}:{idempotency_key}",
         method=Redemption.Method.PASS,
         actor=actor,
     )

@@ -198,6 +198,26 @@ def test_geofence_flags_but_does_not_refuse():
     assert contribution.outside_geofence is True
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "flagged"),
+    [
+        (51.4817, -3.1792, False),  # at the door
+        (None, None, True),  # no position given
+        ("abc", "-3.1", True),
+        ("nan", "nan", True),
+        (123.0, 0.0, True),
+    ],
+)
+def test_a_fenced_session_flags_a_checkin_without_a_usable_position(latitude, longitude, flagged):
+    session = SessionFactory(latitude="51.481600", longitude="-3.179100", radius_m=200)
+
+    contribution, _ = checkins.checkin_by_token(
+        member=member_of(session), token=poster(session), latitude=latitude, longitude=longitude
+    )
+
+    assert contribution.outside_geofence is flagged
+
+
 def test_checkins_are_rate_limited():
     session = SessionFactory()
     member = member_of(session)

@@ -241,3 +241,22 @@ def test_attendance_by_member_codes(client, bearer_for):
     )
     assert response.status_code == 201
     assert [c["status"] for c in response.json()] == ["pending", "pending"]
+
+
+def test_a_claim_without_a_utc_offset_is_422_and_creates_nothing(client, bearer_for):
+    session = SessionFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        ends_at=timezone.now() - datetime.timedelta(days=1) + datetime.timedelta(hours=2),
+    )
+    member = MemberFactory(programme=session.activity.programme)
+
+    response = client.post(
+        "/api/v1/contributions/claims",
+        {"session_id": session.pk, "start": "2026-05-01T10:00", "end": "2026-05-01T11:00"},
+        content_type="application/json",
+        headers=bearer_for(member.user),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+    assert not Contribution.objects.filter(member=member).exists()

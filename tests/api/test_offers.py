@@ -211,3 +211,19 @@ def test_a_member_cannot_complete_or_charge(client, venue, programme):
 
     assert (complete.status_code, charge.status_code) == (403, 403)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"active": None}, {"cost_minutes": 3_000_000_000}, {"capacity": 3_000_000_000}],
+)
+def test_out_of_range_offer_changes_are_422_and_change_nothing(client, venue, change):
+    offer = make_offer(venue)
+    client.force_login(venue_staff(venue))
+
+    response = client.patch(f"/api/v1/offers/{offer.pk}", change, content_type="application/json")
+
+    assert response.status_code == 422, response.content
+    assert set(response.json()["error"]) == {"code", "message", "detail"}
+    offer.refresh_from_db()
+    assert (offer.active, offer.cost_minutes, offer.capacity) == (True, 60, None)

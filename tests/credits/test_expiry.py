@@ -12,7 +12,13 @@ from ledger.verify import ledger_verify
 from tests.factories import MemberFactory, ProgrammeFactory, ProgrammeRoleFactory
 from timecredits.credits.errors import NotAnExpiry
 from timecredits.credits.models import ExpiryWarning
-from timecredits.credits.services.expiry import add_months, credits_expire_due, expiry_reverse
+from timecredits.credits.services.expiry import (
+    _expire_if_due,
+    add_months,
+    credits_expire_due,
+    expiry_reverse,
+    inactive_accounts,
+)
 from timecredits.errors import PermissionDenied
 from timecredits.notifications.models import Notification
 
@@ -176,3 +182,17 @@ def test_reversing_something_that_is_not_this_programme_s_expiry_is_not_found(id
         expiry_reverse(actor=admin, programme=other, transfer_id=earned.pk)
 
     assert Transfer.objects.filter(kind="reverse").count() == 0
+
+
+def test_credits_that_arrive_after_the_scan_stop_the_expiry(idle):
+    member, last = idle
+    expires_at = add_months(last, 6)
+    credits_expire_due(now=expires_at - DAYS_30)  # the warning
+    (stale,) = inactive_accounts(programme=member.programme, now=expires_at)
+
+    earn(member, 60)  # new activity between the scan and the posting
+    expired = _expire_if_due(member.programme, stale, expires_at)
+
+    assert expired is None
+    assert balance(member) == 360
+    assert not Transfer.objects.filter(kind="expire").exists()

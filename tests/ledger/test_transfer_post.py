@@ -101,6 +101,7 @@ def test_a_batch_applies_in_order_with_running_balances(issuance, alice, bob):
         (0, False, "earn", "k"),
         (-5, False, "earn", "k"),
         (1.5, False, "earn", "k"),
+        (60 * 1_000_000 + 1, False, "earn", "k"),  # past any bigint total's comfort
         (60, True, "earn", "k"),
         (60, False, "bribe", "k"),
         (60, False, "earn", ""),

@@ -263,6 +263,13 @@ def organisation_sessions(request, organisation_id):
     )
 
 
+def _posted_id(request, name: str) -> int:
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request, organisation_id):
@@ -274,14 +281,16 @@ def verify(request, organisation_id):
         try:
             if "session" in request.POST:
                 session = get_object_or_404(
-                    Session, pk=request.POST["session"], activity__organisation=organisation
+                    Session,
+                    pk=_posted_id(request, "session"),
+                    activity__organisation=organisation,
                 )
                 approved = verification.session_approve_all(actor=request.user, session=session)
                 messages.success(request, _("%d approved.") % len(approved))
             else:
                 contribution = get_object_or_404(
                     Contribution.objects.select_related("session__activity__organisation"),
-                    pk=request.POST.get("contribution"),
+                    pk=_posted_id(request, "contribution"),
                     session__activity__organisation=organisation,
                 )
                 form = DecisionForm(request.POST)

@@ -47,7 +47,9 @@ def parse_month(value: str | None, *, today: datetime.date | None = None) -> dat
     try:
         month = datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
-        raise MonthInvalid(detail=[{"field": "month", "message": MonthInvalid.message}]) from None
+        month = None
+    if month is None or not 2000 <= month.year <= 9000:  # the months either side must exist too
+        raise MonthInvalid(detail=[{"field": "month", "message": MonthInvalid.message}])
     return month
 
 

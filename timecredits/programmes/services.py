@@ -84,7 +84,7 @@ def credits_allocate(
         credit=organisation_account(organisation=organisation),
         amount=credits * 60,
         kind=Transfer.Kind.ALLOCATE,
-        idempotency_key=f"allocation:{programme.pk}:{idempotency_key}",
+        idempotency_key=f"allocation:{programme.pk}:{actor.pk}:{idempotency_key}",
         cause_type="programme",
         cause_id=programme.pk,
         memo=reason[:500],

@@ -47,9 +47,17 @@ def _distance_m(lat1, lon1, lat2, lon2) -> float:
 
 
 def _outside_geofence(session: Session, latitude, longitude) -> bool:
-    if None in (session.latitude, session.longitude, session.radius_m, latitude, longitude):
+    """Flag (never refuse) a check-in far from a fenced session, or one that gives no usable
+    position there: otherwise leaving the position out would pass for being at the door."""
+    if None in (session.latitude, session.longitude, session.radius_m):
         return False
-    return _distance_m(session.latitude, session.longitude, latitude, longitude) > session.radius_m
+    try:
+        position = (float(latitude), float(longitude))
+    except (TypeError, ValueError):
+        return True
+    if not all(math.isfinite(p) for p in position) or abs(position[0]) > 90:
+        return True
+    return _distance_m(session.latitude, session.longitude, *position) > session.radius_m
 
 
 def _record(contribution, *, actor, action, from_status="", minutes_before=None, reason=""):

@@ -147,16 +147,29 @@ def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Tra
         return None
     last_day = timezone.localtime(inactive.last_activity_at).date().isoformat()
     try:
-        return transfer_post(
-            debit=inactive.account,
-            credit=programme_account(programme=programme, kind=Account.Kind.EXPIRY),
-            amount=inactive.account.available,
-            kind=Transfer.Kind.EXPIRE,
-            idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
-            cause_type="expiry_warning",
-            cause_id=warning.pk,
-            memo=f"Unused for {programme.expiry_months} months",
-        )
+        with transaction.atomic():
+            # The scan ran a while ago: lock the account and look again, so a gift or an
+            # earning that arrived meanwhile (new activity) stops the expiry.
+            account = Account.objects.select_for_update().get(pk=inactive.account.pk)
+            latest = max(
+                moment
+                for side in ("debit_account", "credit_account")
+                for moment in Transfer.objects.filter(**{side: account})
+                .order_by("-pk")
+                .values_list("posted_at", flat=True)[:1]
+            )
+            if latest != inactive.last_activity_at or account.available <= 0:
+                return None
+            return transfer_post(
+                debit=account,
+                credit=programme_account(programme=programme, kind=Account.Kind.EXPIRY),
+                amount=account.available,
+                kind=Transfer.Kind.EXPIRE,
+                idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
+                cause_type="expiry_warning",
+                cause_id=warning.pk,
+                memo=f"Unused for {programme.expiry_months} months",
+            )
     except LedgerConflict as refused:
         # The member spent or booked since the query: that is activity, so nothing expires.
         log.info("expiry of member %s skipped: %s", inactive.account.member_id, refused.code)

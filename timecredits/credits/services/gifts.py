@@ -187,7 +187,7 @@ def organisation_gift(
         credit=organisation_account(organisation=recipient),
         minutes=minutes,
         kind=Transfer.Kind.GIFT,
-        key=f"org-gift:{giver.pk}:{idempotency_key}",
+        key=f"org-gift:{giver.pk}:{actor.pk}:{idempotency_key}",
         cause_type="organisation_gift",
         cause_id=giver.pk,
         memo=reason[:MESSAGE_LENGTH],

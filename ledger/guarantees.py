@@ -118,7 +118,8 @@ BEGIN
     INSERT INTO ledger_transfer (
         idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, reverses_id,
         cause_type, cause_id, memo, posted_by_id, posted_at)
-    SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.rv, r.ct, r.ci, r.m, p_posted_by, now()
+    SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.rv, r.ct, r.ci, r.m, p_posted_by,
+           clock_timestamp()  -- the moment of posting, as the ORM path records it
       FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_reverses, p_cause_types,
                   p_cause_ids, p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, rv, ct, ci, m, n)
      ORDER BY r.n

@@ -13,6 +13,7 @@ from .routers import (
     offers,
     organisations,
     programmes,
+    reports,
     sessions,
 )
 
@@ -36,3 +37,4 @@ api.add_router("", checkins.router)
 api.add_router("", sessions.router)
 api.add_router("", credits.router)
 api.add_router("", offers.router)
+api.add_router("", reports.router)

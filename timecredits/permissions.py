@@ -41,6 +41,7 @@ class Action(StrEnum):
     ORGANISATION_STATEMENT_VIEW = "organisation.statement.view"
     ORGANISATION_OFFERS_MANAGE = "organisation.offers.manage"
     ORGANISATION_REDEEM = "organisation.redeem"
+    ORGANISATION_REPORTS_VIEW = "organisation.reports.view"
     # Within a programme.
     PROGRAMME_EDIT = "programme.edit"
     PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
@@ -69,6 +70,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.ORGANISATION_STATEMENT_VIEW: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
     Action.ORGANISATION_OFFERS_MANAGE: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
     Action.ORGANISATION_REDEEM: frozenset({Role.ORG_ADMIN, Role.VENUE_STAFF}),
+    Action.ORGANISATION_REPORTS_VIEW: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.PROGRAMME_EDIT: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),

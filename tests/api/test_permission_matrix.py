@@ -69,21 +69,31 @@ ACTIONS = {
     ),
     "org_redemptions": ("get", "/api/v1/organisations/{org}/redemptions?date=today", None),
     "own_redemptions": ("get", "/api/v1/me/redemptions", None),
+    "programme_reports": (
+        "get",
+        "/api/v1/programmes/{programme}/reports/outputs?from=2026-01-01&to=2026-12-31",
+        None,
+    ),
+    "org_reports": (
+        "get",
+        "/api/v1/organisations/{org}/reports/outputs?from=2026-01-01&to=2026-12-31",
+        None,
+    ),
 }
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions
-member                   200         200          200        200         200       403      403       403        403          403              403              403               403   201  201    403      403       403           403 403          403             200
-coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403   403  403    403      403       403           403 403          403             403
-venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      200       200           403 201          200             403
-org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403   403  403    201      200       200           403 201          200             403
-other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403
-programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201   403  403    403      403       403           201 403          403             403
-other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403
-commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403
-platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201   404  404    201      200       200           201 201          200             404
-anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401   401  401    401      401       401           401 401          401             401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403   201  201    403      403       403           403 403          403             200 403               403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403   403  403    403      403       403           403 403          403             403 403               200
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      200       200           403 201          200             403 403               403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403   403  403    201      200       200           403 201          200             403 403               200
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201   403  403    403      403       403           201 403          403             403 200               403
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 200               403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201   404  404    201      200       200           201 201          200             404 200               200
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401   401  401    401      401       401           401 401          401             401 401               401
 """
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "timecredits.activities",
     "timecredits.credits",
     "timecredits.notifications",
+    "timecredits.reports",
     "ledger",
     "partners",
     "api",

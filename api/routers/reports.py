@@ -1,0 +1,134 @@
+"""Output reports: a programme's, with disclosure control, and an organisation's own."""
+
+import datetime
+
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from partners.models import Organisation
+from timecredits.errors import NotFound
+from timecredits.programmes.models import Programme
+from timecredits.reports.services import organisation_report, programme_report, report_csv
+
+router = Router(tags=["reports"])
+
+
+class OutputsQuery(Schema):
+    period_start: datetime.date = Field(alias="from")
+    period_end: datetime.date = Field(alias="to")
+    activity_type: str = Field(default="", max_length=32)
+    area: str = Field(default="", max_length=8)
+
+
+class ProgrammeOutputsQuery(OutputsQuery):
+    organisation: int | None = None
+    format: str = "json"
+
+
+class OrganisationOutputsQuery(OutputsQuery):
+    programme: int | None = None
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: float | int | None
+    suppressed: str
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+
+
+class RowOut(Schema):
+    key: str
+    label: str
+    values: dict[str, float | int | None]
+
+
+class SuppressedOut(Schema):
+    row: str
+    column: str
+    reason: str
+    why: str
+
+
+class TableOut(Schema):
+    name: str
+    title: str
+    note: str
+    columns: list[ColumnOut]
+    rows: list[RowOut]
+    total: dict[str, float | int | None]
+    suppressed: list[SuppressedOut]
+
+
+class OutputsOut(Schema):
+    programme_id: int
+    organisation_id: int | None
+    period_start: datetime.date
+    period_end: datetime.date
+    activity_type: str
+    area: str
+    threshold: int
+    suppressed: bool
+    figures: list[FigureOut]
+    tables: list[TableOut]
+
+
+def _get(model, pk, what):
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"There is no such {what}.")
+    return found
+
+
+@router.get(
+    "/programmes/{programme_id}/reports/outputs",
+    response=OutputsOut,
+    summary="A programme's outputs, with small numbers suppressed",
+)
+def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
+    programme = _get(Programme, programme_id, "programme")
+    organisation = (
+        _get(Organisation, query.organisation, "organisation")
+        if query.organisation is not None
+        else None
+    )
+    report = programme_report(
+        actor=request.user,
+        programme=programme,
+        period_start=query.period_start,
+        period_end=query.period_end,
+        organisation=organisation,
+        activity_type=query.activity_type,
+        area=query.area,
+    )
+    if query.format == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="outputs-{programme.pk}.csv"'
+        return response
+    return report
+
+
+@router.get(
+    "/organisations/{organisation_id}/reports/outputs",
+    response=OutputsOut,
+    summary="An organisation's own outputs, for its coordinators and admins",
+)
+def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
+    organisation = _get(Organisation, organisation_id, "organisation")
+    programme = (
+        _get(Programme, query.programme, "programme") if query.programme is not None else None
+    )
+    return organisation_report(
+        actor=request.user,
+        organisation=organisation,
+        programme=programme,
+        period_start=query.period_start,
+        period_end=query.period_end,
+        activity_type=query.activity_type,
+        area=query.area,
+    )

@@ -1,0 +1,157 @@
+"""Small-number suppression for every figure a commissioner sees: pure functions, no ORM.
+
+Policy (issue 7, DESIGN.md "Disclosure control"):
+
+- **Primary suppression.** A count of people from 1 to threshold - 1 is hidden. **Zero is shown
+  as 0**: a true zero points at nobody, and hiding zeros would blank most small-area tables for
+  no protection. So a hidden cell is known to hold 1..threshold - 1 people ("small") or is a
+  cell hidden to protect one ("secondary", which is never 0 and never small, so at least the
+  threshold).
+- **Secondary suppression.** In a table whose total is shown, the total minus the shown cells is
+  the sum of the hidden ones. While that sum, with what the reasons tell a reader about each
+  hidden cell, pins any small cell to one value (one hidden cell alone, two 1s, or a 1 beside a
+  secondary cell exactly at the threshold), the next smallest shown non-zero cell is hidden too.
+  If the total itself is small it is hidden, and so is every non-zero cell under it; if no shown
+  cell is left to hide and a small cell is still pinned, the total is hidden instead (and any
+  headline figure equal to it).
+- **Sums follow their people.** Hours or credits in a row whose people count is hidden are
+  hidden with it, for the same reason.
+- A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
+  or more (the default is 5).
+
+Known limits: a reader who asks for two overlapping filters (two periods, an area and no area)
+can difference the answers; each answer on its own is protected.
+"""
+
+from dataclasses import dataclass, field
+
+SMALL = "small"
+SECONDARY = "secondary"
+
+REASONS = {
+    SMALL: "fewer people than the programme's threshold",
+    SECONDARY: "hidden so that the total cannot reveal another hidden cell",
+}
+
+
+@dataclass
+class Table:
+    """A one-way table: rows, each with a people count and any sums, and their total.
+
+    `values` and `total` map a column to its value; `count` names the people column that
+    decides suppression. After `suppress`, hidden values are None and `suppressed` maps
+    (row key or "total", column) to its reason.
+    """
+
+    name: str
+    title: str
+    count: str
+    columns: list[tuple[str, str]]
+    rows: list[dict]
+    total: dict
+    note: str = ""
+    suppressed: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "columns": [{"key": k, "label": label} for k, label in self.columns],
+            "rows": [
+                {"key": r["key"], "label": r["label"], "values": dict(r["values"])}
+                for r in self.rows
+            ],
+            "total": dict(self.total),
+            "suppressed": [
+                {"row": row, "column": column, "reason": reason, "why": REASONS[reason]}
+                for (row, column), reason in sorted(self.suppressed.items())
+            ],
+        }
+
+
+def is_small(count: int, threshold: int) -> bool:
+    return 0 < count < threshold
+
+
+def bounds(reason: str, threshold: int) -> tuple[int, float]:
+    """What a reader knows about a hidden cell from its reason alone."""
+    return (1, threshold - 1) if reason == SMALL else (threshold, float("inf"))
+
+
+def feasible(hidden: dict, remainder: int, threshold: int) -> dict:
+    """Each hidden cell's range, given the hidden cells sum to `remainder`."""
+    ranges = {}
+    for key, reason in hidden.items():
+        lo, hi = bounds(reason, threshold)
+        others = [bounds(r, threshold) for k, r in hidden.items() if k != key]
+        ranges[key] = (
+            max(lo, remainder - sum(o[1] for o in others)),
+            min(hi, remainder - sum(o[0] for o in others)),
+        )
+    return ranges
+
+
+def _pinned(hidden: dict, remainder: int, threshold: int) -> bool:
+    return any(
+        lo >= hi
+        for key, (lo, hi) in feasible(hidden, remainder, threshold).items()
+        if hidden[key] == SMALL and threshold > 2
+    )
+
+
+def cells_to_suppress(counts: dict, total: int, threshold: int) -> tuple[dict, bool]:
+    """Which cells of one row/total group to hide, and why; and whether the total is hidden.
+
+    `counts` maps a cell's key to its count of people, and `total` is their sum.
+    """
+    if is_small(total, threshold):
+        return {k: SMALL for k, v in counts.items() if v > 0}, True
+    hidden = {k: SMALL for k, v in counts.items() if is_small(v, threshold)}
+    if not hidden:
+        return hidden, False
+    candidates = sorted(
+        ((v, str(k), k) for k, v in counts.items() if v > 0 and k not in hidden),
+    )
+    while candidates:
+        remainder = sum(counts[k] for k in hidden)
+        if len(hidden) > 1 and not _pinned(hidden, remainder, threshold):
+            break
+        _, _, key = candidates.pop(0)
+        hidden[key] = SECONDARY
+    remainder = sum(counts[k] for k in hidden)
+    if len(hidden) == 1 or _pinned(hidden, remainder, threshold):
+        return hidden, True  # nothing left to hide beside them: the total goes instead
+    return hidden, False
+
+
+def suppress(table: Table, threshold: int) -> Table:
+    """Hide the table's small counts, their protectors, and the sums that go with them."""
+    counts = {r["key"]: r["values"][table.count] for r in table.rows}
+    hidden, total_hidden = cells_to_suppress(counts, table.total[table.count], threshold)
+    for row in table.rows:
+        reason = hidden.get(row["key"])
+        if reason:
+            for column, _ in table.columns:
+                row["values"][column] = None
+                table.suppressed[(str(row["key"]), column)] = reason
+    if total_hidden:
+        reason = SMALL if is_small(table.total[table.count], threshold) else SECONDARY
+        for column, _ in table.columns:
+            table.total[column] = None
+            table.suppressed[("total", column)] = reason
+    return table
+
+
+def suppress_figures(figures: dict, people: dict, threshold: int) -> tuple[dict, dict]:
+    """Headline figures: each is hidden when the number of people behind it is small.
+
+    `people` maps a figure to the count of people it describes (itself, for a count of people);
+    figures not in `people` (sessions held, organisations) describe no one and are shown.
+    """
+    shown, suppressed = dict(figures), {}
+    for name, count in people.items():
+        if is_small(count, threshold):
+            shown[name] = None
+            suppressed[name] = SMALL
+    return shown, suppressed

@@ -1,0 +1,61 @@
+"""The report page's period picker and filters."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, Participation
+from timecredits.activities.models import Activity
+
+from .periods import month_bounds, quarter_bounds
+
+
+class OutputsForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[("month", _("Month")), ("quarter", _("Quarter")), ("custom", _("Custom dates"))],
+        initial="month",
+    )
+    month = forms.RegexField(
+        label=_("Month"), regex=r"^\d{4}-\d{2}$", required=False, help_text="2026-03"
+    )
+    quarter = forms.RegexField(
+        label=_("Quarter"), regex=r"^\d{4}-Q[1-4]$", required=False, help_text="2026-Q1"
+    )
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    activity_type = forms.ChoiceField(
+        label=_("Activity type"),
+        choices=[("", _("All")), *Activity.Type.choices],
+        required=False,
+    )
+    area = forms.CharField(label=_("Area (postcode district)"), max_length=8, required=False)
+
+    def __init__(self, data, *, programme):
+        super().__init__(data)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            participation__programme=programme,
+            participation__status=Participation.Status.APPROVED,
+        ).order_by("name")
+        self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
+
+    def clean(self):
+        data = super().clean()
+        period = data.get("period") or "month"
+        try:
+            if period == "month":
+                data["bounds"] = month_bounds(
+                    data.get("month") or timezone.localdate().strftime("%Y-%m")
+                )
+            elif period == "quarter":
+                data["bounds"] = quarter_bounds(data.get("quarter") or "")
+            elif data.get("start") and data.get("end"):
+                data["bounds"] = (data["start"], data["end"])
+            else:
+                raise ValueError(period)
+        except ValueError:
+            raise forms.ValidationError(_("Choose a month, a quarter, or both dates.")) from None
+        return data

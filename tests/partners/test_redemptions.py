@@ -221,37 +221,57 @@ def test_an_expired_code_no_longer_takes_a_place(member, venue, programme):
     assert created and redemption.status == "held"
 
 
-def _refusal_cases():
-    today = timezone.localdate()
-    now = timezone.localtime()
-    yesterday = today - datetime.timedelta(days=1)
-    return [
-        ("insufficient_credit", {"cost_minutes": 600}, None),
-        ("offer_unavailable", {"active": False}, None),
-        ("outside_valid_dates", {"valid_until": yesterday}, None),
-        ("outside_valid_dates", {"valid_from": today + datetime.timedelta(days=1)}, None),
-        ("not_available_today", {"days_of_week": 127 & ~(1 << today.weekday())}, None),
-        (
-            "outside_opening_times",
-            {
-                "opens_at": datetime.time(0, 0) if now.hour >= 1 else datetime.time(2, 0),
-                "closes_at": datetime.time(0, 30) if now.hour >= 1 else datetime.time(3, 0),
-            },
-            None,
-        ),
-        ("offer_full", {"capacity": 1, "capacity_period": "week"}, "someone_else_first"),
-        ("member_limit_reached", {"member_limit": 1, "member_limit_period": "month"}, "self_first"),
-        ("not_eligible", {}, "other_programme"),
-        ("account_closed", {}, "closed_member"),
-        ("account_closed", {}, "closed_venue"),
-    ]
+# Each case's offer values are worked out when the test runs, not when it is collected, so a run
+# that crosses midnight still asks for yesterday, tomorrow and an opening time that is not now.
+REFUSAL_CASES = [
+    ("insufficient_credit", lambda today, now: {"cost_minutes": 600}, None),
+    ("offer_unavailable", lambda today, now: {"active": False}, None),
+    (
+        "outside_valid_dates",
+        lambda today, now: {"valid_until": today - datetime.timedelta(days=1)},
+        None,
+    ),
+    (
+        "outside_valid_dates",
+        lambda today, now: {"valid_from": today + datetime.timedelta(days=1)},
+        None,
+    ),
+    (
+        "not_available_today",
+        lambda today, now: {"days_of_week": 127 & ~(1 << today.weekday())},
+        None,
+    ),
+    (
+        "outside_opening_times",
+        lambda today, now: {
+            "opens_at": datetime.time(0, 0) if now.hour >= 1 else datetime.time(2, 0),
+            "closes_at": datetime.time(0, 30) if now.hour >= 1 else datetime.time(3, 0),
+        },
+        None,
+    ),
+    (
+        "offer_full",
+        lambda today, now: {"capacity": 1, "capacity_period": "week"},
+        "someone_else_first",
+    ),
+    (
+        "member_limit_reached",
+        lambda today, now: {"member_limit": 1, "member_limit_period": "month"},
+        "self_first",
+    ),
+    ("not_eligible", lambda today, now: {}, "other_programme"),
+    ("account_closed", lambda today, now: {}, "closed_member"),
+    ("account_closed", lambda today, now: {}, "closed_venue"),
+]
 
 
-@pytest.mark.parametrize(("code", "values", "setup"), _refusal_cases())
+@pytest.mark.parametrize(
+    ("code", "values", "setup"), REFUSAL_CASES, ids=[case[0] for case in REFUSAL_CASES]
+)
 def test_every_refusal_has_a_stable_code_a_message_and_changes_nothing(
     programme, venue, code, values, setup
 ):
-    offer = make_offer(venue, **values)
+    offer = make_offer(venue, **values(timezone.localdate(), timezone.localtime()))
     member = funded_member(programme)
     if setup == "someone_else_first":
         redemption_create(member=funded_member(programme), offer=offer, idempotency_key="x")

@@ -15,6 +15,7 @@ from .routers import (
     programmes,
     reports,
     sessions,
+    surveys,
 )
 
 api = NinjaAPI(
@@ -29,10 +30,12 @@ errors.install(api)
 
 api.add_router("/auth", auth.router)
 api.add_router("/me", me.router)
+api.add_router("/me/surveys", surveys.me_router)
 api.add_router("/members", members.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/invitations", organisations.invitations)
 api.add_router("/programmes", programmes.router)
+api.add_router("/programmes", surveys.router)
 api.add_router("", checkins.router)
 api.add_router("", sessions.router)
 api.add_router("", credits.router)

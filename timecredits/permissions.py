@@ -28,6 +28,7 @@ class Action(StrEnum):
     OWN_DATA_EXPORT = "member.export"
     OWN_ACCOUNT_CLOSE = "member.close"
     OWN_CREDITS_GIVE = "member.credits.give"
+    OWN_SURVEYS = "member.surveys"
     # Within an organisation.
     ORGANISATION_EDIT = "organisation.edit"
     ORGANISATION_STAFF_VIEW = "organisation.staff.view"
@@ -48,6 +49,7 @@ class Action(StrEnum):
     PROGRAMME_CREDITS_ALLOCATE = "programme.credits.allocate"
     PROGRAMME_REPORTS_VIEW = "programme.reports.view"
     PROGRAMME_EXPIRY_REVERSE = "programme.expiry.reverse"
+    PROGRAMME_SURVEYS_MANAGE = "programme.surveys.manage"
 
 
 ORGANISATION_ACTIONS = {a for a in Action if a.value.startswith("organisation.")}
@@ -58,6 +60,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.OWN_DATA_EXPORT: frozenset({Role.MEMBER}),
     Action.OWN_ACCOUNT_CLOSE: frozenset({Role.MEMBER}),
     Action.OWN_CREDITS_GIVE: frozenset({Role.MEMBER}),
+    Action.OWN_SURVEYS: frozenset({Role.MEMBER}),
     Action.ORGANISATION_EDIT: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_VIEW: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_INVITE: frozenset({Role.ORG_ADMIN}),
@@ -76,6 +79,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_REPORTS_VIEW: frozenset({Role.PROGRAMME_ADMIN, Role.COMMISSIONER}),
     Action.PROGRAMME_EXPIRY_REVERSE: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_SURVEYS_MANAGE: frozenset({Role.PROGRAMME_ADMIN}),
 }
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("timecredits.programmes.urls")),
     path("", include("timecredits.credits.urls")),
     path("", include("timecredits.reports.urls")),
+    path("", include("timecredits.surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/", views.api_not_found),

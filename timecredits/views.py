@@ -2,16 +2,20 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from partners.models import Organisation
 from timecredits.members.selectors import member_for_user, user_roles
+from timecredits.surveys.selectors import surveys_due
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
+    member = member_for_user(user=request.user)
     context = {
-        "member": member_for_user(user=request.user),
+        "member": member,
+        "survey_due": bool(member and surveys_due(member, timezone.now())),
         "roles": user_roles(user=request.user),
         "venue_ids": set(
             Organisation.objects.filter(

@@ -79,21 +79,33 @@ ACTIONS = {
         "/api/v1/organisations/{org}/reports/outputs?from=2026-01-01&to=2026-12-31",
         None,
     ),
+    "own_surveys": ("get", "/api/v1/me/surveys/due", None),
+    "own_survey_answer": ("post", "/api/v1/me/surveys/baseline/responses", {"answers": {}}),
+    "programme_surveys": (
+        "put",
+        "/api/v1/programmes/{programme}/surveys",
+        {"instrument_ids": [], "follow_up_months": [3]},
+    ),
+    "programme_outcome": (
+        "post",
+        "/api/v1/programmes/{programme}/outcomes",
+        {"name": "Less lonely"},
+    ),
 }
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports
-member                   200         200          200        200         200       403      403       403        403          403              403              403               403   201  201    403      403       403           403 403          403             200 403               403
-coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403   403  403    403      403       403           403 403          403             403 403               200
-venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      200       200           403 201          200             403 403               403
-org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403   403  403    201      200       200           403 201          200             403 403               200
-other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403
-programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201   403  403    403      403       403           201 403          403             403 200               403
-other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403
-commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 200               403
-platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201   404  404    201      200       200           201 201          200             404 200               200
-anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401   401  401    401      401       401           401 401          401             401 401               401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports own_surveys own_survey_answer programme_surveys programme_outcome
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403   201  201    403      403       403           403 403          403             200 403               403 200         409               403               403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403   403  403    403      403       403           403 403          403             403 403               200 403         403               403               403
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      200       200           403 201          200             403 403               403 403         403               403               403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403   403  403    201      200       200           403 201          200             403 403               200 403         403               403               403
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403 403         403               403               403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201   403  403    403      403       403           201 403          403             403 200               403 403         403               200               201
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 403               403 403         403               403               403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403   403  403    403      403       403           403 403          403             403 200               403 403         403               403               403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201   404  404    201      200       200           201 201          200             404 200               200 404         404               200               201
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401   401  401    401      401       401           401 401          401             401 401               401 401         401               401               401
 """
 
 
@@ -188,5 +200,7 @@ def test_role_against_action(client, world, role, action, expected):
         assert set(error) == {"code", "message", "detail"}
         assert (
             error["code"]
-            == {401: "not_authenticated", 403: "forbidden", 404: "not_found"}[expected]
+            == {401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}[
+                expected
+            ]
         )

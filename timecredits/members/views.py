@@ -7,6 +7,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +15,7 @@ from ledger.selectors import account_balance, member_account, transfer_history
 from timecredits.errors import Conflict, Invalid
 from timecredits.programmes.models import Programme
 from timecredits.qr import qr_svg
+from timecredits.surveys.selectors import surveys_due
 
 from . import services
 from .forms import CloseForm, ConsentsForm, DemographicsForm, ProfileForm, SignUpForm
@@ -60,7 +62,12 @@ def join(request):
 def profile(request):
     member = _member(request)
     balance = account_balance(account=member_account(member=member))
-    return render(request, "members/profile.html", {"member": member, "balance": balance})
+    context = {
+        "member": member,
+        "balance": balance,
+        "survey_due": bool(surveys_due(member, timezone.now())),
+    }
+    return render(request, "members/profile.html", context)
 
 
 def _edit(request, form_class, initial, save, template_title):

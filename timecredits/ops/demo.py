@@ -24,6 +24,7 @@ from partners.models import Offer, Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
+from timecredits.surveys.instruments import load_built_in_instruments
 
 DEMO_PASSWORD = "demo-time-credits"  # noqa: S105 - published demo logins, for `make run` only
 WEEKS_OF_ACTIVITY = 4
@@ -130,6 +131,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         },
     )
     programme_accounts_open(programme=programme)
+    load_built_in_instruments()
     organisations = {}
     for slug, name, kind in ORGANISATIONS:
         organisation, _ = Organisation.objects.get_or_create(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "timecredits.credits",
     "timecredits.notifications",
     "timecredits.reports",
+    "timecredits.surveys",
     "ledger",
     "partners",
     "api",

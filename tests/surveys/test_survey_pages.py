@@ -1,0 +1,131 @@
+import datetime
+
+from tests.surveys.conftest import full_answers, join
+from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
+from timecredits.surveys.models import Instrument, Question, Response, SurveySchedule
+
+
+def _now_joined(programme, **kwargs):
+    return join(programme, joined_at=datetime.datetime.now(datetime.UTC), **kwargs)
+
+
+def _form(answers):
+    return {f"q{k}": v for k, v in answers.items()}
+
+
+def test_the_home_and_profile_pages_link_to_a_due_survey(client, programme):
+    member = _now_joined(programme)
+    client.force_login(member.user)
+
+    assert b'href="/me/survey/"' in client.get("/").content
+    assert b'href="/me/survey/"' in client.get("/me/").content
+
+
+def test_no_link_without_consent(client, programme):
+    member = _now_joined(programme, consent=False)
+    client.force_login(member.user)
+
+    assert b'href="/me/survey/"' not in client.get("/").content
+    assert b"No survey to answer" in client.get("/me/survey/").content
+
+
+def test_the_survey_page_is_a_plain_form_of_radio_buttons(client, programme):
+    member = _now_joined(programme)
+    client.force_login(member.user)
+
+    page = client.get("/me/survey/").content.decode()
+
+    assert page.count("<fieldset") == 5
+    assert page.count('type="radio"') == 4 * 11 + 5
+    assert "<script" not in page
+    assert "Overall, how satisfied are you with your life nowadays?" in page
+
+
+def test_answering_on_the_page_saves_and_thanks(client, programme):
+    member = _now_joined(programme)
+    client.force_login(member.user)
+
+    response = client.post("/me/survey/", _form(full_answers(programme)))
+
+    assert response.status_code == 302
+    assert Response.objects.filter(member=member, wave=0).count() == 5
+
+
+def test_an_invalid_answer_on_the_page_is_422_and_saves_nothing(client, programme):
+    member = _now_joined(programme)
+    client.force_login(member.user)
+    answers = full_answers(programme)
+    del answers[str(Question.objects.get(key="happiness").pk)]
+
+    response = client.post("/me/survey/", _form(answers))
+
+    assert response.status_code == 422
+    assert b"Please answer this question." in response.content
+    assert b'value="7" checked' in response.content  # answers given so far are kept
+    assert Response.objects.count() == 0
+
+
+def test_swemwbs_questions_show_their_copyright_line(client, programme):
+    schedule = SurveySchedule.objects.get(programme=programme)
+    schedule.swemwbs_registered = True
+    schedule.swemwbs_registered_on = datetime.date(2026, 1, 1)
+    schedule.swemwbs_confirmed_by = join(programme).user
+    schedule.swemwbs_confirmed_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    schedule.save()
+    schedule.instruments.add(Instrument.objects.get(key="swemwbs"))
+    member = _now_joined(programme)
+    client.force_login(member.user)
+
+    page = client.get("/me/survey/").content.decode()
+
+    assert "I&#x27;ve been feeling useful" in page
+    assert SWEMWBS_COPYRIGHT in page
+
+
+def test_the_admin_page_shows_the_swemwbs_copyright_and_refuses_it_unregistered(
+    client, programme, admin
+):
+    client.force_login(admin)
+    swemwbs = Instrument.objects.get(key="swemwbs")
+
+    page = client.get(f"/programmes/{programme.pk}/admin/surveys/")
+    refused = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "schedule", "instruments": [swemwbs.pk], "follow_up_months": "3 6"},
+    )
+
+    assert SWEMWBS_COPYRIGHT in page.content.decode()
+    assert refused.status_code == 422
+    assert b"Confirm that the programme has registered to use SWEMWBS first." in refused.content
+    assert SurveySchedule.objects.get(programme=programme).follow_up_months == [3, 6, 12]
+
+
+def test_the_admin_confirms_registration_then_switches_swemwbs_on(client, programme, admin):
+    client.force_login(admin)
+    swemwbs = Instrument.objects.get(key="swemwbs")
+
+    unticked = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "swemwbs", "registered_on": "2026-01-10"},
+    )
+    confirmed = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "swemwbs", "registered_on": "2026-01-10", "confirm": "yes"},
+    )
+    saved = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "schedule", "instruments": [swemwbs.pk], "follow_up_months": "6, 12"},
+    )
+
+    assert (unticked.status_code, confirmed.status_code, saved.status_code) == (422, 302, 302)
+    schedule = SurveySchedule.objects.get(programme=programme)
+    assert schedule.swemwbs_confirmed_by == admin
+    assert list(schedule.instruments.values_list("key", flat=True)) == ["swemwbs"]
+    assert schedule.follow_up_months == [6, 12]
+
+
+def test_a_member_cannot_open_the_admin_page(client, programme):
+    member = _now_joined(programme)
+    client.force_login(member.user)
+
+    assert client.get(f"/programmes/{programme.pk}/admin/surveys/").status_code == 403

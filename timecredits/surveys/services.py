@@ -1,0 +1,203 @@
+"""Writes: a member's answers for a wave, and a programme admin's survey settings and outcomes."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.members.selectors import member_for_user
+from timecredits.permissions import Action, require
+
+from .instruments import SWEMWBS
+from .models import Indicator, Instrument, Outcome, Question, Response, SurveySchedule
+from .selectors import programme_questions, surveys_due
+
+MAX_FOLLOW_UP_MONTHS = 120
+YES_NO = {"yes": Decimal(1), "no": Decimal(0)}
+
+
+def answer_clean(question: Question, raw) -> tuple[str, Decimal | None]:
+    """The stored text and number for one answer, or ValueError with a message for the member."""
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        raise ValueError("Please answer this question.")
+    if question.kind == Question.Kind.YES_NO:
+        if text.lower() not in YES_NO:
+            raise ValueError("Answer yes or no.")
+        return text.lower(), YES_NO[text.lower()]
+    if question.kind == Question.Kind.CHOICE:
+        values = [value for value, _ in question.choices]
+        if text not in values:
+            raise ValueError("Choose one of the answers given.")
+        return text, Decimal(text) if text.isdigit() else None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("Answer with a number.") from None
+    if not number.is_finite():
+        raise ValueError("Answer with a number.")
+    if question.kind == Question.Kind.SCALE and number != number.to_integral_value():
+        raise ValueError("Answer with a whole number.")
+    low, high = question.min_value, question.max_value
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValueError(f"Answer with a number from {low} to {high}.")
+    if question.kind == Question.Kind.SCALE:
+        number = number.to_integral_value()
+    number = number.quantize(Decimal("0.01"))
+    text = f"{number:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text), number
+
+
+def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -> list[Response]:
+    """Save the signed-in member's answers for one due wave: every question answered and valid,
+    or nothing saved at all."""
+    require(actor, Action.OWN_SURVEYS)
+    member = member_for_user(user=actor)
+    if member is None:
+        raise NotFound("You do not have a member profile.")
+    if wave not in {w.wave for w in surveys_due(member, now)}:
+        raise Conflict("This survey is not waiting for your answers.", detail={"wave": wave})
+    questions = programme_questions(programme=member.programme_id)
+    asked = {str(q.pk) for q in questions}
+    problems = [
+        {"field": str(key), "message": "This question is not in your survey."}
+        for key in answers
+        if str(key) not in asked
+    ]
+    cleaned = []
+    for question in questions:
+        try:
+            value, number = answer_clean(question, answers.get(str(question.pk)))
+        except ValueError as refused:
+            problems.append({"field": str(question.pk), "message": str(refused)})
+        else:
+            cleaned.append(
+                Response(
+                    member=member,
+                    question=question,
+                    wave=wave,
+                    value=value,
+                    number=number,
+                    answered_at=now,
+                )
+            )
+    if problems:
+        raise Invalid("Some answers need another look.", detail=problems)
+    try:
+        with transaction.atomic():
+            return Response.objects.bulk_create(cleaned)
+    except IntegrityError:
+        raise Conflict("You have already answered this survey.", detail={"wave": wave}) from None
+
+
+def _schedule(programme) -> SurveySchedule:
+    schedule, _ = SurveySchedule.objects.get_or_create(programme=programme)
+    return schedule
+
+
+def _available_instruments(programme):
+    return Instrument.objects.filter(Q(built_in=True) | Q(programme=programme))
+
+
+@transaction.atomic
+def survey_schedule_update(
+    *, actor, programme, instrument_ids: list[int], follow_up_months: list[int]
+) -> SurveySchedule:
+    """Choose the instruments asked and the follow-up months. SWEMWBS only once registered."""
+    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
+    schedule = SurveySchedule.objects.select_for_update().filter(programme=programme).first()
+    schedule = schedule or _schedule(programme)
+    problems = []
+    months = sorted(set(follow_up_months))
+    if any(
+        isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= MAX_FOLLOW_UP_MONTHS
+        for m in months
+    ):
+        problems.append(
+            {
+                "field": "follow_up_months",
+                "message": f"Use whole months from 1 to {MAX_FOLLOW_UP_MONTHS}.",
+            }
+        )
+    instruments = list(_available_instruments(programme).filter(pk__in=set(instrument_ids)))
+    if len(instruments) != len(set(instrument_ids)):
+        problems.append({"field": "instrument_ids", "message": "Choose from the instruments."})
+    if any(i.requires_registration for i in instruments) and not schedule.swemwbs_registered:
+        problems.append(
+            {
+                "field": "instrument_ids",
+                "message": "Confirm that the programme has registered to use SWEMWBS first.",
+            }
+        )
+    if problems:
+        raise Invalid("Some survey settings need another look.", detail=problems)
+    schedule.follow_up_months = months
+    schedule.save(update_fields=["follow_up_months"])
+    schedule.instruments.set(instruments)
+    return schedule
+
+
+@transaction.atomic
+def swemwbs_registration_confirm(
+    *, actor, programme, registered_on: datetime.date, now: datetime.datetime
+) -> SurveySchedule:
+    """Record that the programme has registered to use SWEMWBS: when, and who confirmed it."""
+    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
+    if registered_on > now.date():
+        raise Invalid(
+            "The registration date cannot be in the future.",
+            detail=[{"field": "registered_on", "message": "Use today or an earlier date."}],
+        )
+    schedule = _schedule(programme)
+    schedule.swemwbs_registered = True
+    schedule.swemwbs_registered_on = registered_on
+    schedule.swemwbs_confirmed_by = actor
+    schedule.swemwbs_confirmed_at = now
+    schedule.save()
+    return schedule
+
+
+def swemwbs_instrument() -> Instrument | None:
+    return Instrument.objects.filter(built_in=True, key=SWEMWBS).first()
+
+
+def outcome_create(*, actor, programme, name: str, description: str = "") -> Outcome:
+    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
+    name = name.strip()
+    if not name:
+        raise Invalid(detail=[{"field": "name", "message": "Give the outcome a name."}])
+    try:
+        with transaction.atomic():
+            return Outcome.objects.create(
+                programme=programme, name=name, description=description.strip()
+            )
+    except IntegrityError:
+        raise Conflict("The programme already has an outcome with this name.") from None
+
+
+def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
+    """An indicator of an outcome, measured by questions the programme can ask."""
+    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=outcome.programme)
+    problems = []
+    name = name.strip()
+    if not name:
+        problems.append({"field": "name", "message": "Give the indicator a name."})
+    questions = list(
+        Question.objects.filter(
+            pk__in=set(question_ids),
+            instrument__in=_available_instruments(outcome.programme),
+        )
+    )
+    if not question_ids or len(questions) != len(set(question_ids)):
+        problems.append({"field": "question_ids", "message": "Choose questions from the surveys."})
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    try:
+        with transaction.atomic():
+            indicator = Indicator.objects.create(outcome=outcome, name=name)
+            indicator.questions.set(questions)
+    except IntegrityError:
+        raise Conflict("The outcome already has an indicator with this name.") from None
+    return indicator

@@ -13,6 +13,7 @@ from timecredits.programmes.models import Programme
 from timecredits.surveys.models import BASELINE, Outcome
 from timecredits.surveys.selectors import programme_questions, survey_schedule, surveys_due
 from timecredits.surveys.services import (
+    custom_question_add,
     indicator_create,
     outcome_create,
     responses_save,
@@ -253,3 +254,25 @@ def add_indicator(request, programme_id: int, outcome_id: int, body: IndicatorIn
             question_ids=sorted(q.pk for q in indicator.questions.all()),
         ),
     )
+
+
+class CustomQuestionIn(Schema):
+    key: str = Field(max_length=40)
+    text: str
+    kind: str = Field(description="scale, yes_no, number or choice")
+    min_value: int | None = None
+    max_value: int | None = None
+    min_label: str = Field(default="", max_length=100)
+    max_label: str = Field(default="", max_length=100)
+    choices: list[list[str]] = Field(default=[], description="[value, label] pairs for choice.")
+
+
+@router.post(
+    "/{programme_id}/surveys/questions",
+    response={201: QuestionOut},
+    summary="Add a question of the programme's own",
+)
+def add_question(request, programme_id: int, body: CustomQuestionIn):
+    programme = _programme(request.auth, programme_id)
+    question = custom_question_add(actor=request.auth, programme=programme, **body.dict())
+    return Status(201, _question_out(question))

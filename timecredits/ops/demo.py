@@ -24,7 +24,13 @@ from partners.models import Offer, Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
-from timecredits.surveys.instruments import load_built_in_instruments
+from timecredits.surveys.instruments import (
+    LONELINESS_DIRECT,
+    ONS4,
+    UCLA3,
+    load_built_in_instruments,
+)
+from timecredits.surveys.models import Instrument, SurveySchedule
 
 DEMO_PASSWORD = "demo-time-credits"  # noqa: S105 - published demo logins, for `make run` only
 WEEKS_OF_ACTIVITY = 4
@@ -131,7 +137,7 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         },
     )
     programme_accounts_open(programme=programme)
-    load_built_in_instruments()
+    _seed_surveys(programme)
     organisations = {}
     for slug, name, kind in ORGANISATIONS:
         organisation, _ = Organisation.objects.get_or_create(
@@ -217,6 +223,17 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
         DemoLogin("venue staff (Riverside Leisure Centre)", "venue", DEMO_PASSWORD),
         DemoLogin("member", "amira", DEMO_PASSWORD),
     ]
+
+
+def _seed_surveys(programme) -> None:
+    """The built-in instruments, and a first schedule the demo admin can change (seeded once)."""
+    load_built_in_instruments()
+    schedule, created = SurveySchedule.objects.get_or_create(
+        programme=programme, defaults={"follow_up_months": [3, 6, 12]}
+    )
+    if created:
+        keys = [ONS4, UCLA3, LONELINESS_DIRECT]
+        schedule.instruments.set(Instrument.objects.filter(built_in=True, key__in=keys))
 
 
 def _seed_offers(organisations) -> None:

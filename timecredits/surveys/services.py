@@ -201,3 +201,60 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
     except IntegrityError:
         raise Conflict("The outcome already has an indicator with this name.") from None
     return indicator
+
+
+def custom_question_add(
+    *,
+    actor,
+    programme,
+    key: str,
+    text: str,
+    kind: str,
+    min_value: int | None = None,
+    max_value: int | None = None,
+    min_label: str = "",
+    max_label: str = "",
+    choices: list[list[str]] | None = None,
+) -> Question:
+    """Add a question of the programme's own to its custom instrument (created on first use)."""
+    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
+    problems = []
+    if not key or not key.replace("_", "").isalnum() or len(key) > 40:
+        problems.append({"field": "key", "message": "Use letters, digits and underscores."})
+    if not text.strip():
+        problems.append({"field": "text", "message": "Write the question."})
+    if kind not in Question.Kind.values:
+        problems.append({"field": "kind", "message": "Choose scale, yes_no, number or choice."})
+    if kind == Question.Kind.SCALE and (
+        min_value is None or max_value is None or not min_value < max_value <= min_value + 20
+    ):
+        problems.append({"field": "max_value", "message": "A scale runs from its min to its max."})
+    if kind == Question.Kind.CHOICE:
+        values = [c[0] for c in choices or [] if len(c) == 2 and c[0] and c[1]]
+        if len(values) < 2 or len(values) != len(set(values)) or len(values) != len(choices):
+            problems.append(
+                {"field": "choices", "message": "Give at least two [value, label] answers."}
+            )
+    if problems:
+        raise Invalid("Some details need another look.", detail=problems)
+    instrument, _ = Instrument.objects.get_or_create(
+        programme=programme,
+        built_in=False,
+        defaults={"name": f"{programme.name}: our own questions"},
+    )
+    try:
+        with transaction.atomic():
+            return Question.objects.create(
+                instrument=instrument,
+                key=key,
+                position=instrument.questions.count() + 1,
+                text=text.strip(),
+                kind=kind,
+                min_value=min_value if kind in ("scale", "number") else None,
+                max_value=max_value if kind in ("scale", "number") else None,
+                min_label=min_label if kind == "scale" else "",
+                max_label=max_label if kind == "scale" else "",
+                choices=choices if kind == "choice" else [],
+            )
+    except IntegrityError:
+        raise Conflict("The programme already has a question with this key.") from None

@@ -1,0 +1,79 @@
+import pytest
+
+from tests.surveys.conftest import JOINED, full_answers
+from timecredits.errors import Invalid
+from timecredits.surveys.models import Question, Response, SurveySchedule
+from timecredits.surveys.services import (
+    custom_question_add,
+    responses_save,
+    survey_schedule_update,
+)
+
+
+def test_custom_questions_are_asked_once_their_instrument_is_chosen(programme, admin, surveyed):
+    hours = custom_question_add(
+        actor=admin,
+        programme=programme,
+        key="hours_out",
+        text="Hours out last week?",
+        kind="number",
+        min_value=0,
+        max_value=168,
+    )
+    club = custom_question_add(
+        actor=admin,
+        programme=programme,
+        key="club",
+        text="Do you belong to a club?",
+        kind="yes_no",
+    )
+    schedule = SurveySchedule.objects.get(programme=programme)
+    survey_schedule_update(
+        actor=admin,
+        programme=programme,
+        instrument_ids=[*schedule.instruments.values_list("pk", flat=True), hours.instrument_id],
+        follow_up_months=[3],
+    )
+
+    answers = full_answers(programme) | {str(hours.pk): "12.5", str(club.pk): "yes"}
+    responses_save(actor=surveyed.user, wave=0, answers=answers, now=JOINED)
+
+    assert hours.instrument == club.instrument and hours.instrument.programme == programme
+    assert Response.objects.get(question=hours).value == "12.5"
+    assert Response.objects.get(question=club).value == "yes"
+
+
+def test_a_choice_question_needs_two_answers(programme, admin):
+    with pytest.raises(Invalid):
+        custom_question_add(
+            actor=admin,
+            programme=programme,
+            key="mood",
+            text="Mood?",
+            kind="choice",
+            choices=[["1", "Good"]],
+        )
+
+    assert not Question.objects.filter(key="mood").exists()
+
+
+def test_a_custom_question_over_the_api(client, programme, admin):
+    client.force_login(admin)
+
+    response = client.post(
+        f"/api/v1/programmes/{programme.pk}/surveys/questions",
+        {
+            "key": "confidence",
+            "text": "How confident do you feel?",
+            "kind": "scale",
+            "min_value": 1,
+            "max_value": 5,
+            "min_label": "Not at all",
+            "max_label": "Very",
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == "scale"
+    assert Question.objects.get(key="confidence").instrument.programme == programme

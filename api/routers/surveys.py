@@ -11,7 +11,12 @@ from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 from timecredits.surveys.models import BASELINE, Outcome
-from timecredits.surveys.selectors import programme_questions, survey_schedule, surveys_due
+from timecredits.surveys.selectors import (
+    member_responses,
+    programme_questions,
+    survey_schedule,
+    surveys_due,
+)
 from timecredits.surveys.services import (
     custom_question_add,
     indicator_create,
@@ -123,6 +128,32 @@ def answer(request, wave: str, body: ResponsesIn):
         actor=request.auth, wave=parse_wave(wave), answers=body.answers, now=timezone.now()
     )
     return Status(201, ResponsesOut(wave=wave, saved=len(saved)))
+
+
+class AnswerOut(Schema):
+    question_id: int
+    question_key: str
+    wave: str
+    value: str
+    answered_at: datetime
+
+
+@me_router.get("/responses", response=list[AnswerOut], summary="My own answers")
+def my_answers(request):
+    require(request.auth, Action.OWN_SURVEYS)
+    member = member_for_user(user=request.auth)
+    if member is None:
+        raise NotFound("You do not have a member profile.")
+    return [
+        AnswerOut(
+            question_id=r.question_id,
+            question_key=r.question.key,
+            wave="baseline" if r.wave == BASELINE else str(r.wave),
+            value=r.value,
+            answered_at=r.answered_at,
+        )
+        for r in member_responses(member=member)
+    ]
 
 
 class ScheduleOut(Schema):

@@ -147,3 +147,22 @@ def test_an_admin_defines_an_outcome_and_indicator(client, programme, admin):
     assert outcome.status_code == 201
     assert indicator.status_code == 201
     assert indicator.json()["question_ids"] == [question.pk]
+
+
+def test_a_member_sees_only_their_own_answers(client, programme):
+    me, other = _now_joined(programme), _now_joined(programme)
+    for member, happiness in ((me, "9"), (other, "2")):
+        client.force_login(member.user)
+        client.post(
+            "/api/v1/me/surveys/baseline/responses",
+            {"answers": full_answers(programme, happiness=happiness)},
+            content_type="application/json",
+        )
+    client.force_login(me.user)
+
+    answers = client.get("/api/v1/me/surveys/responses").json()
+
+    assert len(answers) == 5
+    assert {a["wave"] for a in answers} == {"baseline"}
+    assert next(a["value"] for a in answers if a["question_key"] == "happiness") == "9"
+    assert Response.objects.filter(member=other).count() == 5

@@ -95,7 +95,8 @@ def test_redeem_complete_and_replay_through_the_api(client, venue, programme):
     assert first.json()["url"].startswith("http") and "/r/" in first.json()["url"]
     assert [r["code"] for r in mine] == [code] and mine[0]["live"] is True
     assert done.status_code == 200 and done.json()["status"] == "completed"
-    assert again.json() == done.json()
+    # The same redemption again; only its freshly signed link may differ.
+    assert {**again.json(), "url": ""} == {**done.json(), "url": ""}
     assert [r["code"] for r in today] == [code]
     assert account_balance(account=member_account(member=member)).available == 240
 

@@ -1,11 +1,12 @@
-"""Reads about offers and redemptions: browsing, a member's codes, a venue's day."""
+"""Reads about organisations and offers: a programme's groups, browsing offers, a member's codes,
+a venue's day."""
 
 import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .models import Offer, Organisation, Redemption
+from .models import Offer, Organisation, Participation, Redemption
 
 
 def offers_browse(
@@ -72,3 +73,13 @@ def is_live(redemption: Redemption, *, now: datetime.datetime | None = None) -> 
     return redemption.status == Redemption.Status.HELD and redemption.expires_at > (
         now or timezone.now()
     )
+
+
+def programme_groups(*, programme) -> QuerySet[Organisation]:
+    """Approved groups of a programme (a programme or its id): those that give credits, and so
+    can be funded, receive donations, and take a leaving member's balance."""
+    return Organisation.objects.filter(
+        participation__programme=programme,
+        participation__status=Participation.Status.APPROVED,
+        kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
+    ).order_by("name")

@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
+from partners.selectors import programme_groups
 from timecredits.errors import Invalid, NotFound
 from timecredits.members import services
 from timecredits.members.models import Member
@@ -167,7 +168,7 @@ def close_my_account(request, payload: CloseIn):
     require(request.auth, Action.OWN_ACCOUNT_CLOSE)
     donate_to = None
     if payload.donate_to_organisation_id is not None:
-        pools = {pool.pk: pool for pool in services.closure_pools(member=member)}
+        pools = {pool.pk: pool for pool in programme_groups(programme=member.programme_id)}
         donate_to = pools.get(payload.donate_to_organisation_id)
         if donate_to is None:
             raise Invalid(

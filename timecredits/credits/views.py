@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation
+from partners.selectors import programme_groups
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, require
@@ -23,7 +24,6 @@ from .selectors import next_month, parse_month, previous_month, programme_expiri
 from .services.expiry import expiry_reverse
 from .services.gifts import (
     donate,
-    donation_groups,
     gift_to_member,
     gifts_left_today,
     recipient_by_code,
@@ -88,9 +88,7 @@ def give(request):
 @require_http_methods(["GET", "POST"])
 def donate_page(request):
     member = _member(request)
-    groups = Organisation.objects.filter(
-        pk__in=[g.pk for g in donation_groups(member=member)]
-    ).order_by("name")
+    groups = programme_groups(programme=member.programme_id)
     if request.method == "POST":
         form = DonationForm(request.POST, groups=groups)
     else:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import account_close, account_open, transfer_post
+from partners.selectors import programme_groups
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
@@ -274,23 +275,10 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
     return member
 
 
-def closure_pools(*, member: Member) -> list:
-    """Where a leaving member can donate what they hold: a group in their programme."""
-    from partners.models import Organisation, Participation
-
-    return list(
-        Organisation.objects.filter(
-            participation__programme=member.programme_id,
-            participation__status=Participation.Status.APPROVED,
-            kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
-        ).order_by("name")
-    )
-
-
 def _donate_remaining_balance(member: Member, donate_to) -> None:
     """Move what the member holds to the group they chose, or the programme's pool, and close
     their account, so the ledger keeps its history against a pseudonymous account."""
-    if donate_to is not None and donate_to not in closure_pools(member=member):
+    if donate_to is not None and donate_to not in programme_groups(programme=member.programme_id):
         raise Invalid(
             "Choose a group in your programme, or leave your credits to the programme.",
             detail=[{"field": "donate_to", "message": "Choose a group from the list."}],

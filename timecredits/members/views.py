@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ledger.selectors import account_balance, member_account, transfer_history
+from partners.selectors import programme_groups
 from timecredits.errors import Conflict, Invalid
 from timecredits.programmes.models import Programme
 from timecredits.qr import qr_svg
@@ -138,7 +139,7 @@ def card(request):
 @require_http_methods(["GET", "POST"])
 def close(request):
     member = _member(request)
-    form = CloseForm(request.POST or None, pools=services.closure_pools(member=member))
+    form = CloseForm(request.POST or None, pools=programme_groups(programme=member.programme_id))
     if request.method == "POST" and form.is_valid():
         try:
             services.member_close(member=member, **form.cleaned_data)

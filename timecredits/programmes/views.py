@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.models import Organisation, Participation
+from partners.selectors import programme_groups
 from partners.services.organisations import participation_decide
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
@@ -39,16 +40,10 @@ def programme_admin(request, programme_id):
     return _admin_page(request, programme, form, _allocation_form(programme))
 
 
-def _groups(programme):
-    return Organisation.objects.filter(
-        participation__programme=programme,
-        participation__status=Participation.Status.APPROVED,
-        kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
-    ).order_by("name")
-
-
 def _allocation_form(programme, data=None):
-    return AllocationForm(data, groups=_groups(programme), initial={"token": uuid.uuid4().hex})
+    return AllocationForm(
+        data, groups=programme_groups(programme=programme), initial={"token": uuid.uuid4().hex}
+    )
 
 
 def _admin_page(request, programme, form, allocation_form):

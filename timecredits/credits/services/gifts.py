@@ -21,6 +21,7 @@ from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import transfer_post
 from partners.models import Organisation, Participation
+from partners.selectors import programme_groups
 from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
@@ -138,7 +139,7 @@ def donate(
     if organisation is None:
         credit = programme_account(programme=giver.programme, kind=Account.Kind.POOL)
     else:
-        if organisation not in donation_groups(member=giver):
+        if organisation not in programme_groups(programme=giver.programme_id):
             raise OrganisationNotEligible(
                 detail=[{"field": "organisation", "message": OrganisationNotEligible.message}]
             )
@@ -192,17 +193,6 @@ def organisation_gift(
         cause_id=giver.pk,
         memo=reason[:MESSAGE_LENGTH],
         actor=actor,
-    )
-
-
-def donation_groups(*, member: Member) -> list[Organisation]:
-    """The groups a member can donate to: approved groups in their programme."""
-    return list(
-        Organisation.objects.filter(
-            participation__programme=member.programme_id,
-            participation__status=Participation.Status.APPROVED,
-            kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
-        ).order_by("name")
     )
 
 

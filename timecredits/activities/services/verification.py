@@ -38,6 +38,12 @@ def _event(
     )
 
 
+def _require_reason(reason: str, message: str) -> None:
+    """Adjusting, rejecting and undoing each need a reason, shown against the reason field."""
+    if not (reason or "").strip():
+        raise Invalid(message, detail=[{"field": "reason", "message": message}])
+
+
 def _locked(contribution_ids) -> list[Contribution]:
     return list(
         Contribution.objects.select_for_update(of=("self",))
@@ -85,11 +91,7 @@ def contribution_approve(
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
     if minutes is not None and minutes != locked.minutes:
-        if not reason.strip():
-            raise Invalid(
-                "Say why the time is changed.",
-                detail=[{"field": "reason", "message": "Say why the time is changed."}],
-            )
+        _require_reason(reason, "Say why the time is changed.")
         if not 0 <= minutes <= locked.session.length_minutes:
             problem = (
                 f"Use from 0 to {locked.session.length_minutes} minutes, the session's length."
@@ -117,11 +119,7 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
         Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
         organisation=contribution.session.activity.organisation,
     )
-    if not (reason or "").strip():
-        raise Invalid(
-            "Say why this time is not approved.",
-            detail=[{"field": "reason", "message": "Say why this time is not approved."}],
-        )
+    _require_reason(reason, "Say why this time is not approved.")
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
@@ -146,11 +144,7 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
         Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
         organisation=contribution.session.activity.organisation,
     )
-    if not (reason or "").strip():
-        raise Invalid(
-            "Say why the approval is undone.",
-            detail=[{"field": "reason", "message": "Say why the approval is undone."}],
-        )
+    _require_reason(reason, "Say why the approval is undone.")
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.APPROVED:
         raise NotDecidable("Only an approved contribution can be undone.", code="not_approved")

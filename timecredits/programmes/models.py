@@ -83,3 +83,31 @@ class ProgrammeRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.programme}"
+
+
+class PopulationFigure(models.Model):
+    """How many people live in one area (and age band), imported by the programme from a CSV,
+    so reports can show reach: members against the population they come from."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="population")
+    area = models.CharField(_("area (postcode district)"), max_length=8)
+    age_band = models.CharField(
+        _("age band"), max_length=20, blank=True, help_text=_("Blank: all ages.")
+    )
+    population = models.PositiveIntegerField(_("population"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["area", "age_band"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "area", "age_band"], name="population_once_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(population__gt=0), name="population_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.age_band or 'all ages'}: {self.population}"

@@ -1,0 +1,108 @@
+"""What reports keep: monthly snapshots built in the background, and a programme's own proxy
+values for its optional valuation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    """A report as it was generated, with its parameters and generation time. Once ready it never
+    changes; a newer report is a new snapshot."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Building")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="report_snapshots"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    parameters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="snapshot_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ready")
+                | models.Q(generated_at__isnull=False, report__isnull=False),
+                name="snapshot_ready_has_report",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.period_start}..{self.period_end} ({self.status})"
+
+
+class ProxyValue(models.Model):
+    """A programme's own estimate of what one unit of output or outcome is worth, with where the
+    figure comes from and how much of it the programme may claim. None are built in."""
+
+    class Basis(models.TextChoices):
+        HOUR = "hour", _("per hour given")
+        OUTCOME = "outcome", _("per member who improved on an outcome")
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="proxy_values"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.CharField(_("applies"), max_length=10, choices=Basis.choices)
+    outcome = models.ForeignKey(
+        "surveys.Outcome", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value = models.DecimalField(_("value per unit (£)"), max_digits=10, decimal_places=2)
+    source = models.TextField(_("source of the figure"))
+    deadweight_percent = models.DecimalField(
+        _("deadweight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_("The share that would have happened anyway."),
+    )
+    attribution_percent = models.DecimalField(
+        _("attribution to others (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_("The share owed to other people or services."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="proxy_name_once"),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="proxy_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(deadweight_percent__gte=0, deadweight_percent__lte=100)
+                & models.Q(attribution_percent__gte=0, attribution_percent__lte=100),
+                name="proxy_percents_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis="hour", outcome__isnull=True)
+                | models.Q(basis="outcome", outcome__isnull=False),
+                name="proxy_outcome_iff_per_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

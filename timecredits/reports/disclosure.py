@@ -16,6 +16,13 @@ Policy (issue 7, DESIGN.md "Disclosure control"):
   headline figure equal to it).
 - **Sums follow their people.** Hours or credits in a row whose people count is hidden are
   hidden with it, for the same reason.
+- **Nested rows** (retention: each row a subset of the one before, all within the total) are not
+  a partition, so the rule differs: any two shown counts, with 0, differ by a count of people
+  (the cohort less those retained is "lost"). A row is shown only if its difference from 0, from
+  the total and from every row already shown is 0 or at least the threshold; otherwise it is
+  hidden as small or, if it is not small itself, as a small "difference".
+- **Mirrored tables** (reach) repeat another table's counts beside other columns, so they hide
+  exactly what that table hides, and show no total.
 - A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
   or more (the default is 5).
 
@@ -27,10 +34,14 @@ from dataclasses import dataclass, field
 
 SMALL = "small"
 SECONDARY = "secondary"
+DIFFERENCE = "difference"
+NOT_YET_KNOWN = "not_yet_known"
 
 REASONS = {
     SMALL: "fewer people than the programme's threshold",
     SECONDARY: "hidden so that the total cannot reveal another hidden cell",
+    DIFFERENCE: "hidden because its difference from another figure shown would be a small count",
+    NOT_YET_KNOWN: "not yet known: the time it measures has not passed for everyone",
 }
 
 
@@ -40,7 +51,9 @@ class Table:
 
     `values` and `total` map a column to its value; `count` names the people column that
     decides suppression. After `suppress`, hidden values are None and `suppressed` maps
-    (row key or "total", column) to its reason.
+    (row key or "total", column) to its reason; a selector may already have marked values it
+    cannot know (None, NOT_YET_KNOWN). `nested` and `mirrors` (another table's name) change the
+    rule, as the module says; an empty `total` means the table has none.
     """
 
     name: str
@@ -51,6 +64,9 @@ class Table:
     total: dict
     note: str = ""
     suppressed: dict = field(default_factory=dict)
+    total_label: str = "Total"
+    nested: bool = False
+    mirrors: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -63,6 +79,7 @@ class Table:
                 for r in self.rows
             ],
             "total": dict(self.total),
+            "total_label": self.total_label,
             "suppressed": [
                 {"row": row, "column": column, "reason": reason, "why": REASONS[reason]}
                 for (row, column), reason in sorted(self.suppressed.items())
@@ -125,10 +142,38 @@ def cells_to_suppress(counts: dict, total: int, threshold: int) -> tuple[dict, b
     return hidden, False
 
 
+def nested_to_suppress(counts: dict, total: int, threshold: int) -> tuple[dict, bool]:
+    """Which of nested counts to hide, in order, so no two shown ones differ by a small count."""
+    total_hidden = is_small(total, threshold)
+    shown = [0] if total_hidden else [0, total]
+    hidden = {}
+    for key, n in counts.items():
+        if any(is_small(abs(n - other), threshold) for other in shown):
+            hidden[key] = SMALL if is_small(n, threshold) else DIFFERENCE
+        else:
+            shown.append(n)
+    return hidden, total_hidden
+
+
+def suppress_like(table: Table, source: Table) -> Table:
+    """Hide in `table` every row `source` hides, for the same reason."""
+    for row in table.rows:
+        reason = source.suppressed.get((str(row["key"]), source.count))
+        if reason:
+            for column, _ in table.columns:
+                row["values"][column] = None
+                table.suppressed[(str(row["key"]), column)] = reason
+    return table
+
+
 def suppress(table: Table, threshold: int) -> Table:
     """Hide the table's small counts, their protectors, and the sums that go with them."""
     counts = {r["key"]: r["values"][table.count] for r in table.rows}
-    hidden, total_hidden = cells_to_suppress(counts, table.total[table.count], threshold)
+    if table.nested:
+        counts = {k: n for k, n in counts.items() if n is not None}
+        hidden, total_hidden = nested_to_suppress(counts, table.total[table.count], threshold)
+    else:
+        hidden, total_hidden = cells_to_suppress(counts, table.total[table.count], threshold)
     for row in table.rows:
         reason = hidden.get(row["key"])
         if reason:

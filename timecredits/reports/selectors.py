@@ -16,10 +16,34 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
 - **Credits spent, donated, expired** are the ledger's `spend` (posted), `donate` and `expire`
   transfers (less expiries reversed) from members of the programme (in the area), posted in the
   period; with an organisation filter, spending is at that venue. Activity type does not apply.
-- **Consent.** Headline figures and the activity, organisation, area and spending tables count
-  every member: they are records of the service that must reconcile with the ledger. The age
-  band and gender tables count only members who consent to anonymous reports
-  (`Member.reports_consent` as it is now); their totals say so.
+- **Credits unspent**: the posted balances of the programme's members (in the area; with an
+  organisation or activity type filter, those active in it) at the end of the period: today's
+  balance less what reached the account after the period, plus what left it. Its people count is
+  the members holding credits then.
+- **Retention** counts in calendar months. The **cohort** is the members whose first approved
+  contribution under the filter (at any time, not only in the period) falls in the period. One
+  of them is **still active after N months** (N = 3, 6, 12) if they have an approved contribution
+  under the filter in the Nth calendar month after the month of their first, or later: someone
+  who started in March counts at 3 months if active in June or after. The figure is **not yet
+  known** until that month has ended for the whole cohort, i.e. until the Nth month after the
+  period's last month is over. The rows are nested (12 within 6 within 3 within the cohort).
+- **Regularity** sorts the active members by the share of the period in which they gave time:
+  **weekly** if active in at least half of the calendar weeks (Monday to Sunday) the period
+  touches, else **monthly** if active in at least half of the calendar months it touches, else
+  **occasional**. A month touches one month, so over a month nobody is occasional; over a
+  quarter "monthly" means two of its three months, over a year six of twelve.
+- **Reach**: the by-area and by-age-band rows for which the programme has imported a population
+  (reports.PopulationFigure), with the population and members per 1,000 residents. An area's
+  population is its all-ages figure (or, under an age band filter, that band's); an age band's
+  is the sum of its figures over the areas imported, so it is right when the import covers the
+  programme's whole area. Their counts are those of the by-area and by-age-band tables.
+- **Demographic filters** (age band, gender, ethnicity, disability, employment status) narrow
+  every figure to the members who match them and consent to reports.
+- **Consent.** Without a demographic filter, headline figures and the activity, organisation,
+  area, regularity, retention and spending tables count every member: they are records of the
+  service that must reconcile with the ledger. The age band and gender tables count only
+  members who consent to anonymous reports (`Member.reports_consent` as it is now); their
+  totals say so.
 
 Unsuppressed: `reports.services` applies disclosure control for whoever is asking.
 """
@@ -27,15 +51,23 @@ Unsuppressed: `reports.services` applies disclosure control for whoever is askin
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import (
+    Coalesce,
+    ExtractIsoYear,
+    ExtractMonth,
+    ExtractWeek,
+    ExtractYear,
+)
 from django.utils import timezone
 
 from ledger.models import Account, Transfer
 from partners.models import Offer, Organisation, Redemption
 from timecredits.activities.models import Activity, Contribution
 from timecredits.members.models import Member
+from timecredits.programmes.models import PopulationFigure
 
-from .disclosure import Table
+from .disclosure import NOT_YET_KNOWN, Table
 
 CHECK_IN_METHODS = [
     Contribution.Method.POSTER,
@@ -43,6 +75,18 @@ CHECK_IN_METHODS = [
     Contribution.Method.PASS,
 ]
 POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
+# The demographic filters, each with the answers it takes.
+DEMOGRAPHICS = {
+    "age_band": Member.AgeBand,
+    "gender": Member.Gender,
+    "ethnicity": Member.Ethnicity,
+    "disability": Member.YesNo,
+    "employment_status": Member.Employment,
+}
+RETENTION_MONTHS = (3, 6, 12)
+CONSENT_NOTE = (
+    "Filtered by a demographic answer: only members who consent to anonymous reports are counted."
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +97,16 @@ class Filter:
     organisation: object = None
     activity_type: str = ""
     area: str = ""
+    demographics: tuple = ()  # (field, answer) pairs, fields from DEMOGRAPHICS
+    today: datetime.date = None
+
+    def members(self, path: str = "") -> Q:
+        """The members the filter counts, as a condition on the member at `path`."""
+        q = Q(**{f"{path}area": self.area}) if self.area else Q()
+        if self.demographics:
+            q &= Q(**{f"{path}reports_consent": True})
+            q &= Q(**{f"{path}{field}": answer for field, answer in self.demographics})
+        return q
 
     @property
     def since(self) -> datetime.datetime:
@@ -67,18 +121,14 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def _contributions(f: Filter):
-    qs = Contribution.objects.filter(
-        session__activity__programme=f.programme,
-        session__starts_at__gte=f.since,
-        session__starts_at__lt=f.until,
-    )
+def _contributions(f: Filter, *, in_period: bool = True):
+    qs = Contribution.objects.filter(f.members("member__"), session__activity__programme=f.programme)
+    if in_period:
+        qs = qs.filter(session__starts_at__gte=f.since, session__starts_at__lt=f.until)
     if f.organisation is not None:
         qs = qs.filter(session__activity__organisation=f.organisation)
     if f.activity_type:
         qs = qs.filter(session__activity__type=f.activity_type)
-    if f.area:
-        qs = qs.filter(member__area=f.area)
     return qs
 
 
@@ -88,16 +138,23 @@ def _approved(f: Filter):
 
 def _member_transfers(f: Filter, kind: str, *, side: str = "debit"):
     account = f"{side}_account"
-    qs = Transfer.objects.filter(
+    return Transfer.objects.filter(
+        f.members(f"{account}__member__"),
         kind=kind,
         phase__in=POSTED,
         posted_at__gte=f.since,
         posted_at__lt=f.until,
         **{f"{account}__kind": Account.Kind.MEMBER, f"{account}__member__programme": f.programme},
     )
-    if f.area:
-        qs = qs.filter(**{f"{account}__member__area": f.area})
-    return qs
+
+
+def _month(field: str):
+    """A calendar month as one number (year * 12 + month), in local time."""
+    return ExtractYear(field) * 12 + ExtractMonth(field)
+
+
+def _month_number(day: datetime.date) -> int:
+    return day.year * 12 + day.month
 
 
 def credits_earned(f: Filter) -> int:
@@ -124,6 +181,27 @@ def _spending(f: Filter):
     return qs
 
 
+def _unspent(f: Filter) -> dict:
+    """Members' posted balances at the end of the period, from each account's totals."""
+    later = Transfer.objects.filter(phase__in=POSTED, posted_at__gte=f.until).order_by()
+    came_in = later.filter(credit_account=OuterRef("pk")).values("credit_account")
+    went_out = later.filter(debit_account=OuterRef("pk")).values("debit_account")
+    accounts = Account.objects.filter(
+        f.members("member__"), kind=Account.Kind.MEMBER, member__programme=f.programme
+    )
+    if f.organisation is not None or f.activity_type:
+        accounts = accounts.filter(member__in=_approved(f).values("member"))
+    at_end = (
+        F("credits_posted")
+        - F("debits_posted")
+        - Coalesce(Subquery(came_in.annotate(s=Sum("amount")).values("s")), 0)
+        + Coalesce(Subquery(went_out.annotate(s=Sum("amount")).values("s")), 0)
+    )
+    return accounts.annotate(at_end=at_end).aggregate(
+        minutes=Sum("at_end", default=0), people=Count("pk", filter=Q(at_end__gt=0))
+    )
+
+
 def _figures(f: Filter) -> tuple[dict, dict, Table]:
     approved = _approved(f).aggregate(
         active_members=Count("member", distinct=True),
@@ -137,10 +215,8 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         .aggregate(n=Count("pk"), people=Count("member", distinct=True))
     )
     joined = Member.objects.filter(
-        programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
+        f.members(), programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
     )
-    if f.area:
-        joined = joined.filter(area=f.area)
     if f.organisation is not None or f.activity_type:
         joined = joined.filter(pk__in=_approved(f).values("member"))
     new = joined.aggregate(
@@ -162,6 +238,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         .filter(reverses__kind=Transfer.Kind.EXPIRE)
         .aggregate(minutes=Sum("amount", default=0))
     )
+    unspent = _unspent(f)
     figures = {
         "active_members": approved["active_members"],
         "new_members": new["n"],
@@ -173,6 +250,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         "credits_spent_minutes": spent["minutes"],
         "credits_donated_minutes": donated["minutes"],
         "credits_expired_minutes": expired["minutes"] - restored["minutes"],
+        "credits_unspent_minutes": unspent["minutes"],
         "active_organisations": approved["active_organisations"],
     }
     people = {
@@ -185,6 +263,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         "credits_spent_minutes": spent["people"],
         "credits_donated_minutes": donated["people"],
         "credits_expired_minutes": expired["people"],
+        "credits_unspent_minutes": unspent["people"],
     }
     new_table = Table(
         name="new_members",
@@ -263,6 +342,146 @@ def _spend_table(f, *, name, title, key, labels) -> Table:
     )
 
 
+def _retention(f: Filter) -> Table:
+    month = _month("session__starts_at")
+    started = (
+        _contributions(f, in_period=False)
+        .filter(status=Contribution.Status.APPROVED)
+        .values("member")
+        .annotate(first_at=Min("session__starts_at"), first=Min(month), last=Max(month))
+        .filter(first_at__gte=f.since, first_at__lt=f.until)
+        .order_by()
+    )
+    counts = started.aggregate(
+        cohort=Count("member"),
+        **{
+            str(n): Count("member", filter=Q(last__gte=F("first") + n))
+            for n in RETENTION_MONTHS
+        },
+    )
+    columns = [("members", "Still active"), ("percent", "Share of those who started (%)")]
+    rows, unknown = [], {}
+    for n in RETENTION_MONTHS:
+        key = str(n)
+        if _month_number(f.today) > _month_number(f.period_end) + n:
+            share = round(100 * counts[key] / counts["cohort"], 1) if counts["cohort"] else 0.0
+            rows.append(_row(key, f"After {n} months", members=counts[key], percent=share))
+        else:
+            rows.append(_row(key, f"After {n} months", members=None, percent=None))
+            unknown |= {(key, c): NOT_YET_KNOWN for c, _ in columns}
+    return Table(
+        name="retention",
+        title="Still active after 3, 6 and 12 months",
+        count="members",
+        columns=columns,
+        rows=rows,
+        total={"members": counts["cohort"], "percent": 100.0 if counts["cohort"] else 0.0},
+        note=(
+            "Members whose first approved contribution was in this period, and how many of them "
+            "gave time again in the 3rd, 6th or 12th calendar month after it, or later."
+        ),
+        suppressed=unknown,
+        total_label="Started in the period",
+        nested=True,
+    )
+
+
+def _regularity(f: Filter) -> Table:
+    """Active members as weekly, monthly or occasional; see the module's definition."""
+    start, end = f.period_start, f.period_end
+    weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
+    months = _month_number(end) - _month_number(start) + 1
+    week = ExtractIsoYear("session__starts_at") * 100 + ExtractWeek("session__starts_at")
+    per_member = (
+        _approved(f)
+        .values("member")
+        .annotate(
+            weeks=Count(week, distinct=True),
+            months=Count(_month("session__starts_at"), distinct=True),
+            minutes=Sum("minutes"),
+        )
+        .order_by()
+    )
+    weekly = Q(weeks__gte=(weeks + 1) // 2)
+    monthly = ~weekly & Q(months__gte=(months + 1) // 2)
+    kinds = {
+        "weekly": ("Weekly", weekly),
+        "monthly": ("Monthly", monthly),
+        "occasional": ("Occasional", ~weekly & ~monthly),
+    }
+    found = per_member.aggregate(
+        **{f"{k}_members": Count("member", filter=q) for k, (_, q) in kinds.items()},
+        **{f"{k}_minutes": Sum("minutes", filter=q, default=0) for k, (_, q) in kinds.items()},
+    )
+    columns = [("members", "Members"), ("hours", "Hours given")]
+    rows = [
+        _row(
+            k,
+            label,
+            members=found[f"{k}_members"],
+            hours=round(found[f"{k}_minutes"] / 60, 2),
+        )
+        for k, (label, _) in kinds.items()
+    ]
+    return Table(
+        name="regularity",
+        title="Active members, by how regularly they gave time",
+        count="members",
+        columns=columns,
+        rows=rows,
+        total=_total(rows, columns),
+        note=(
+            f"Weekly: active in at least half of the period's {weeks} calendar weeks. Monthly: "
+            f"otherwise, in at least half of its {months} calendar months. Occasional: the rest."
+        ),
+    )
+
+
+def _reach(source: Table, *, name: str, title: str, populations: dict) -> Table:
+    """`source`'s rows that have a population, with it and members per 1,000 residents."""
+    rows = [
+        _row(
+            row["key"],
+            row["label"],
+            members=row["values"]["members"],
+            population=populations[row["key"]],
+            per_1000=round(1000 * row["values"]["members"] / populations[row["key"]], 2),
+        )
+        for row in source.rows
+        if row["key"] in populations
+    ]
+    return Table(
+        name=name,
+        title=title,
+        count="members",
+        columns=[
+            ("members", "Members"),
+            ("population", "Population"),
+            ("per_1000", "Members per 1,000 residents"),
+        ],
+        rows=rows,
+        total={},
+        note=f"Members counted as in the table \"{source.title}\"; rows without an "
+        "imported population are left out.",
+        mirrors=source.name,
+    )
+
+
+def _populations(f: Filter) -> tuple[dict, dict]:
+    """Imported populations: by area (all ages, or the age band filtered on) and by age band."""
+    figures = PopulationFigure.objects.filter(programme=f.programme)
+    band = dict(f.demographics).get("age_band", "")
+    by_area = dict(figures.filter(age_band=band).values_list("area", "population"))
+    by_band = dict(
+        figures.exclude(age_band="")
+        .values("age_band")
+        .annotate(n=Sum("population"))
+        .values_list("age_band", "n")
+        .order_by()
+    )
+    return by_area, by_band
+
+
 def programme_outputs(
     programme,
     period_start: datetime.date,
@@ -270,14 +489,40 @@ def programme_outputs(
     organisation=None,
     activity_type: str = "",
     area: str = "",
+    demographics: dict | None = None,
+    today: datetime.date | None = None,
 ) -> dict:
-    """Every output figure and breakdown for the filter, unsuppressed."""
-    f = Filter(programme, period_start, period_end, organisation, activity_type or "", area or "")
+    """Every output figure and breakdown for the filter, unsuppressed.
+
+    `demographics` maps fields of DEMOGRAPHICS to the answer to keep; `today` (by default the
+    local date) decides which retention figures are known yet.
+    """
+    demographics = {k: v for k, v in (demographics or {}).items() if v}
+    f = Filter(
+        programme,
+        period_start,
+        period_end,
+        organisation,
+        activity_type or "",
+        area or "",
+        tuple(sorted(demographics.items())),
+        today or timezone.localdate(),
+    )
     figures, people, new_table = _figures(f)
     venue_ids = _spending(f).values_list("credit_account__organisation", flat=True).distinct()
     venues = dict(Organisation.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
     category = Redemption.objects.filter(pk=OuterRef("cause_id")).values("offer__category")[:1]
     several = "A member active in several rows is counted in each; the total adds the rows."
+    by_area = _breakdown(f, name="area", title="By area", field="member__area", labels={})
+    by_age_band = _breakdown(
+        f,
+        name="age_band",
+        title="By age band (members who consent to reports)",
+        field="member__age_band",
+        labels=dict(Member.AgeBand.choices),
+        consenting=True,
+    )
+    area_populations, band_populations = _populations(f)
     tables = [
         new_table,
         _breakdown(
@@ -288,15 +533,8 @@ def programme_outputs(
             labels=dict(Activity.Type.choices),
             note=several,
         ),
-        _breakdown(f, name="area", title="By area", field="member__area", labels={}),
-        _breakdown(
-            f,
-            name="age_band",
-            title="By age band (members who consent to reports)",
-            field="member__age_band",
-            labels=dict(Member.AgeBand.choices),
-            consenting=True,
-        ),
+        by_area,
+        by_age_band,
         _breakdown(
             f,
             name="gender",
@@ -305,6 +543,8 @@ def programme_outputs(
             labels=dict(Member.Gender.choices),
             consenting=True,
         ),
+        _regularity(f),
+        _retention(f),
         _spend_table(
             f,
             name="spend_by_venue",
@@ -320,6 +560,24 @@ def programme_outputs(
             labels=dict(Offer.Category.choices),
         ),
     ]
+    if area_populations:
+        tables.append(
+            _reach(
+                by_area,
+                name="reach_by_area",
+                title="Reach by area: members against the population",
+                populations=area_populations,
+            )
+        )
+    if band_populations:
+        tables.append(
+            _reach(
+                by_age_band,
+                name="reach_by_age_band",
+                title="Reach by age band: members who consent to reports against the population",
+                populations=band_populations,
+            )
+        )
     return {
         "programme_id": programme.pk,
         "period_start": period_start,
@@ -327,6 +585,8 @@ def programme_outputs(
         "organisation_id": organisation.pk if organisation is not None else None,
         "activity_type": f.activity_type,
         "area": f.area,
+        "demographics": demographics,
+        "notes": [CONSENT_NOTE] if demographics else [],
         "threshold": programme.report_threshold,
         "figures": figures,
         "people": people,

@@ -11,7 +11,7 @@ from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 
 from . import disclosure
-from .selectors import programme_outputs
+from .selectors import DEMOGRAPHICS, programme_outputs
 
 FIGURE_LABELS = {
     "active_members": "Active members",
@@ -24,10 +24,15 @@ FIGURE_LABELS = {
     "credits_spent_minutes": "Credits spent (minutes)",
     "credits_donated_minutes": "Credits donated (minutes)",
     "credits_expired_minutes": "Credits expired (minutes)",
+    "credits_unspent_minutes": "Credits unspent at the end of the period (minutes)",
     "active_organisations": "Active organisations",
 }
-# Headline figures that equal a table's total, so hiding one hides the other.
-TOTALS = {"new_members": "new_members", "area": "active_members"}
+# Headline figures that equal a table's total, by column: hiding one hides the others.
+TOTALS = {
+    "new_members": {"members": "new_members"},
+    "area": {"members": "active_members", "hours": "hours_given"},
+    "regularity": {"members": "active_members", "hours": "hours_given"},
+}
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
 
 
@@ -38,6 +43,17 @@ def _check_period(period_start: datetime.date, period_end: datetime.date) -> Non
         raise Invalid("Ask for at most five years at a time.", detail={"field": "to"})
 
 
+def _check_demographics(demographics: dict | None) -> None:
+    for field, answer in (demographics or {}).items():
+        if field not in DEMOGRAPHICS:
+            raise Invalid("There is no such demographic filter.", detail={"field": field})
+        if answer and answer not in DEMOGRAPHICS[field].values:
+            raise Invalid(
+                f"Choose one of: {', '.join(DEMOGRAPHICS[field].values)}.",
+                detail={"field": field},
+            )
+
+
 def _present(outputs: dict, *, threshold: int | None) -> dict:
     """The report as a reader gets it: figures, tables, and what was hidden and why."""
     people = outputs.pop("people")
@@ -45,19 +61,17 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
         figures, hidden = outputs["figures"], {}
     else:
         figures, hidden = disclosure.suppress_figures(outputs["figures"], people, threshold)
-    tables = []
-    for table in outputs["tables"]:
-        if threshold is not None:
-            disclosure.suppress(table, threshold)
-            figure = TOTALS.get(table.name)
-            if figure and table.total[table.count] is None and figures[figure] is not None:
-                figures[figure] = None
-                hidden[figure] = disclosure.SECONDARY
+        tables = {table.name: table for table in outputs["tables"]}
+        for table in tables.values():
+            if table.mirrors:
+                disclosure.suppress_like(table, tables[table.mirrors])
+            else:
+                disclosure.suppress(table, threshold)
             for (name, row), figure in CELLS.items():
                 if name == table.name and (row, table.count) in table.suppressed:
                     figures[figure] = None
                     hidden[figure] = table.suppressed[(row, table.count)]
-        tables.append(table.as_dict())
+        _hide_shared_totals(tables, figures, hidden)
     outputs["figures"] = [
         {
             "key": key,
@@ -67,29 +81,63 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
         }
         for key in FIGURE_LABELS
     ]
-    outputs["tables"] = tables
+    outputs["tables"] = [table.as_dict() for table in outputs["tables"]]
     outputs["suppressed"] = threshold is not None
     return outputs
 
 
+def _hide_shared_totals(tables: dict, figures: dict, hidden: dict) -> None:
+    """A total hidden in one table is hidden wherever else it appears, headline or table."""
+    for name, shared in TOTALS.items():
+        table = tables[name]
+        if table.total[table.count] is not None:
+            continue
+        for column, figure in shared.items():
+            if figures[figure] is not None:
+                figures[figure] = None
+                hidden[figure] = disclosure.SECONDARY
+            for other, columns in TOTALS.items():
+                if columns.get(column) == figure and tables[other].total[column] is not None:
+                    tables[other].total[column] = None
+                    tables[other].suppressed[("total", column)] = disclosure.SECONDARY
+
+
 def programme_report(
-    *, actor, programme, period_start, period_end, organisation=None, activity_type="", area=""
+    *,
+    actor,
+    programme,
+    period_start,
+    period_end,
+    organisation=None,
+    activity_type="",
+    area="",
+    demographics=None,
 ) -> dict:
     """A programme's outputs for its commissioners and admins, always with disclosure control."""
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
     _check_period(period_start, period_end)
+    _check_demographics(demographics)
     outputs = programme_outputs(
-        programme, period_start, period_end, organisation, activity_type, area
+        programme, period_start, period_end, organisation, activity_type, area, demographics
     )
     return _present(outputs, threshold=programme.report_threshold)
 
 
 def organisation_report(
-    *, actor, organisation, programme, period_start, period_end, activity_type="", area=""
+    *,
+    actor,
+    organisation,
+    programme,
+    period_start,
+    period_end,
+    activity_type="",
+    area="",
+    demographics=None,
 ) -> dict:
     """One organisation's own outputs in a programme, unsuppressed, for its own staff."""
     require(actor, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
     _check_period(period_start, period_end)
+    _check_demographics(demographics)
     programmes = Programme.objects.filter(
         participation__organisation=organisation,
         participation__status=Participation.Status.APPROVED,
@@ -104,7 +152,7 @@ def organisation_report(
             detail={"field": "programme"},
         )
     outputs = programme_outputs(
-        programme, period_start, period_end, organisation, activity_type, area
+        programme, period_start, period_end, organisation, activity_type, area, demographics
     )
     return _present(outputs, threshold=None)
 
@@ -114,12 +162,15 @@ def report_csv(report: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "row", "column", "value", "suppressed"])
+    for note in report["notes"]:
+        writer.writerow(["notes", note, "", "", ""])
     for figure in report["figures"]:
         value = "" if figure["value"] is None else figure["value"]
         writer.writerow(["figures", figure["label"], "", value, figure["suppressed"]])
     for table in report["tables"]:
         reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
-        for row in [*table["rows"], {"key": "total", "label": "Total", "values": table["total"]}]:
+        total = {"key": "total", "label": table["total_label"], "values": table["total"]}
+        for row in [*table["rows"], *([total] if table["total"] else [])]:
             for column in table["columns"]:
                 value = row["values"][column["key"]]
                 writer.writerow(

@@ -1,9 +1,10 @@
-"""Programmes: their credit policy, organisations applying and being approved, allocations."""
+"""Programmes: their credit policy, organisations applying and being approved, allocations, and
+the population figures reports measure reach against."""
 
 import uuid
 from datetime import date, datetime
 
-from ninja import Header, Router, Schema, Status
+from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from partners.models import Organisation, Participation
@@ -11,7 +12,12 @@ from partners.services.organisations import organisation_apply, participation_de
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
-from timecredits.programmes.services import credits_allocate, programme_update_policy
+from timecredits.programmes.services import (
+    MAX_POPULATION_BYTES,
+    credits_allocate,
+    population_import,
+    programme_update_policy,
+)
 
 from .organisations import OrganisationOut
 
@@ -204,4 +210,29 @@ def allocate(
             posted_at=transfer.posted_at,
             organisation_balance=transfer.credit_balance_after,
         ),
+    )
+
+
+class PopulationFigureOut(Schema):
+    area: str
+    age_band: str
+    population: int
+    source: str
+
+
+@router.post(
+    "/{programme_id}/population",
+    response=list[PopulationFigureOut],
+    summary="Replace the population figures from a CSV upload (programme admins)",
+    description=(
+        "A multipart upload with one file, `file`: a CSV whose first line names the columns "
+        "area, age_band (optional; blank is all ages), population and source (optional). "
+        "All or nothing: a bad line is refused by its number and nothing changes."
+    ),
+)
+def import_population(request, programme_id: int, file: File[UploadedFile]):
+    return population_import(
+        actor=request.auth,
+        programme=_programme(programme_id),
+        data=file.read(MAX_POPULATION_BYTES + 1),
     )

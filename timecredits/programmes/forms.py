@@ -41,3 +41,13 @@ class AllocationForm(Form):
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = groups
+
+
+class PopulationForm(Form):
+    file = forms.FileField(
+        label=_("Population figures (CSV)"),
+        help_text=_(
+            "First line: area,age_band,population,source. Leave age_band blank for all ages; "
+            "source is optional. The new file replaces every figure imported before."
+        ),
+    )

@@ -1,4 +1,9 @@
-"""Writes about programmes: the credit policy its admins set, and the credits they allocate."""
+"""Writes about programmes: the credit policy its admins set, the credits they allocate, and the
+population figures they import for reach (a CSV with the columns area, age_band (optional,
+blank for all ages), population and source (optional); each import replaces the last, whole)."""
+
+import csv
+import io
 
 from django.db import transaction
 
@@ -6,9 +11,10 @@ from ledger.models import Transfer
 from ledger.selectors import issuance_account, organisation_account
 from ledger.services import transfer_post
 from timecredits.errors import Invalid
+from timecredits.members.models import Member
 from timecredits.permissions import Action, require
 
-from .models import Programme
+from .models import PopulationFigure, Programme
 
 POLICY_FIELDS = {
     "minutes_per_credit": (1, 24 * 60),
@@ -90,3 +96,78 @@ def credits_allocate(
         memo=reason[:500],
         posted_by=actor,
     )
+
+
+POPULATION_COLUMNS = ("area", "age_band", "population", "source")
+MAX_POPULATION_LINES = 10_000
+MAX_POPULATION_BYTES = 1_000_000  # callers read at most one byte more, so a big file is refused
+
+
+def _population_line(line: int, row: dict, seen: set) -> dict:
+    """One CSV line as a figure's fields, or Invalid naming the line and what is wrong."""
+
+    def refuse(field, message):
+        raise Invalid(
+            f"Line {line}: {message}", detail={"line": line, "field": field, "message": message}
+        )
+
+    if None in row:
+        refuse("", "it has more values than the header has columns.")
+    area = (row.get("area") or "").strip().upper()
+    band = (row.get("age_band") or "").strip()
+    population = (row.get("population") or "").strip().replace(",", "")
+    source = (row.get("source") or "").strip()
+    if not area or len(area) > 8:
+        refuse("area", "give the area as a postcode district (up to 8 characters), e.g. RV1.")
+    if band and band not in Member.AgeBand.values:
+        refuse("age_band", f"the age band must be blank or one of {', '.join(Member.AgeBand)}.")
+    if not population.isdigit() or int(population) == 0 or int(population) > 2**31 - 1:
+        refuse("population", "the population must be a whole number above 0.")
+    if len(source) > 200:
+        refuse("source", "the source must be at most 200 characters.")
+    if (area, band) in seen:
+        refuse("area", f"{area} {band or 'all ages'} appears on an earlier line too.")
+    seen.add((area, band))
+    return {"area": area, "age_band": band, "population": int(population), "source": source}
+
+
+def population_import(*, actor, programme: Programme, data: bytes) -> list[PopulationFigure]:
+    """Replace the programme's population figures with the CSV's, all or nothing."""
+    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    if len(data) > MAX_POPULATION_BYTES:
+        raise Invalid(f"Upload at most {MAX_POPULATION_BYTES:,} bytes at a time.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("Save the file as CSV in UTF-8 and upload it again.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    missing = {"area", "population"} - set(header)
+    unknown = set(header) - set(POPULATION_COLUMNS)
+    if missing or unknown or len(set(header)) != len(header):
+        raise Invalid(
+            "Line 1 must name the columns: area, age_band (optional), population, "
+            "source (optional).",
+            detail={"line": 1, "missing": sorted(missing), "unknown": sorted(unknown)},
+        )
+    reader.fieldnames = header
+    seen, figures = set(), []
+    try:
+        for row in reader:
+            if not any(isinstance(v, str) and v.strip() for v in row.values()):
+                continue
+            if len(figures) == MAX_POPULATION_LINES:
+                raise Invalid(f"Import at most {MAX_POPULATION_LINES:,} lines at a time.")
+            figures.append(_population_line(reader.line_num, row, seen))
+    except csv.Error as error:
+        raise Invalid(
+            f"Line {reader.line_num}: this is not readable as CSV ({error}).",
+            detail={"line": reader.line_num},
+        ) from None
+    if not figures:
+        raise Invalid("The file has no figures below its header.", detail={"line": 2})
+    with transaction.atomic():
+        PopulationFigure.objects.filter(programme=programme).delete()
+        return PopulationFigure.objects.bulk_create(
+            PopulationFigure(programme=programme, **figure) for figure in figures
+        )

@@ -10,6 +10,11 @@ urlpatterns = [
         name="programme-decide",
     ),
     path(
+        "programmes/<int:programme_id>/admin/population/",
+        views.population,
+        name="programme-population",
+    ),
+    path(
         "programmes/<int:programme_id>/admin/allocations/",
         views.allocate,
         name="programme-allocate",

@@ -1,4 +1,5 @@
-"""Programme admin pages: the credit policy, organisations waiting for approval, allocations."""
+"""Programme admin pages: the credit policy, organisations waiting for approval, allocations,
+and the population figures reports measure reach against."""
 
 import uuid
 
@@ -14,10 +15,15 @@ from partners.services.organisations import participation_decide
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
-from .forms import AllocationForm, PolicyForm
-from .models import Programme
+from .forms import AllocationForm, PolicyForm, PopulationForm
+from .models import PopulationFigure, Programme
 from .selectors import programme_allocations
-from .services import credits_allocate, programme_update_policy
+from .services import (
+    MAX_POPULATION_BYTES,
+    credits_allocate,
+    population_import,
+    programme_update_policy,
+)
 
 
 @login_required
@@ -109,3 +115,32 @@ def decide(request, programme_id, organisation_id):
         (_("%s is approved.") if approve else _("%s is declined.")) % organisation.name,
     )
     return redirect("programme-admin", programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population(request, programme_id):
+    programme = get_object_or_404(Programme, pk=programme_id)
+    require(request.user, Action.PROGRAMME_EDIT, programme=programme)
+    form = PopulationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figures = population_import(
+                actor=request.user,
+                programme=programme,
+                data=form.cleaned_data["file"].read(MAX_POPULATION_BYTES + 1),
+            )
+        except Invalid as invalid:
+            form.add_error("file", invalid.message)
+        else:
+            messages.success(request, _("%s population figures imported.") % len(figures))
+            return redirect("programme-population", programme.pk)
+    return render(
+        request,
+        "programmes/population.html",
+        {
+            "programme": programme,
+            "form": form,
+            "figures": PopulationFigure.objects.filter(programme=programme),
+        },
+    )

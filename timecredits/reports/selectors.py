@@ -122,7 +122,9 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _contributions(f: Filter, *, in_period: bool = True):
-    qs = Contribution.objects.filter(f.members("member__"), session__activity__programme=f.programme)
+    qs = Contribution.objects.filter(
+        f.members("member__"), session__activity__programme=f.programme
+    )
     if in_period:
         qs = qs.filter(session__starts_at__gte=f.since, session__starts_at__lt=f.until)
     if f.organisation is not None:
@@ -354,10 +356,7 @@ def _retention(f: Filter) -> Table:
     )
     counts = started.aggregate(
         cohort=Count("member"),
-        **{
-            str(n): Count("member", filter=Q(last__gte=F("first") + n))
-            for n in RETENTION_MONTHS
-        },
+        **{str(n): Count("member", filter=Q(last__gte=F("first") + n)) for n in RETENTION_MONTHS},
     )
     columns = [("members", "Still active"), ("percent", "Share of those who started (%)")]
     rows, unknown = [], {}
@@ -461,7 +460,7 @@ def _reach(source: Table, *, name: str, title: str, populations: dict) -> Table:
         ],
         rows=rows,
         total={},
-        note=f"Members counted as in the table \"{source.title}\"; rows without an "
+        note=f'Members counted as in the table "{source.title}"; rows without an '
         "imported population are left out.",
         mirrors=source.name,
     )

@@ -9,6 +9,7 @@ from pydantic import Field
 from partners.models import Organisation
 from timecredits.errors import NotFound
 from timecredits.programmes.models import Programme
+from timecredits.reports.selectors import DEMOGRAPHICS
 from timecredits.reports.services import organisation_report, programme_report, report_csv
 
 router = Router(tags=["reports"])
@@ -19,6 +20,14 @@ class OutputsQuery(Schema):
     period_end: datetime.date = Field(alias="to")
     activity_type: str = Field(default="", max_length=32)
     area: str = Field(default="", max_length=8)
+    age_band: str = Field(default="", max_length=20)
+    gender: str = Field(default="", max_length=20)
+    ethnicity: str = Field(default="", max_length=20)
+    disability: str = Field(default="", max_length=20)
+    employment_status: str = Field(default="", max_length=20)
+
+    def demographics(self) -> dict:
+        return {name: getattr(self, name) for name in DEMOGRAPHICS}
 
 
 class ProgrammeOutputsQuery(OutputsQuery):
@@ -62,6 +71,7 @@ class TableOut(Schema):
     columns: list[ColumnOut]
     rows: list[RowOut]
     total: dict[str, float | int | None]
+    total_label: str
     suppressed: list[SuppressedOut]
 
 
@@ -72,6 +82,8 @@ class OutputsOut(Schema):
     period_end: datetime.date
     activity_type: str
     area: str
+    demographics: dict[str, str]
+    notes: list[str]
     threshold: int
     suppressed: bool
     figures: list[FigureOut]
@@ -105,6 +117,7 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
         organisation=organisation,
         activity_type=query.activity_type,
         area=query.area,
+        demographics=query.demographics(),
     )
     if query.format == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
@@ -131,4 +144,5 @@ def organisation_outputs(request, organisation_id: int, query: Query[Organisatio
         period_end=query.period_end,
         activity_type=query.activity_type,
         area=query.area,
+        demographics=query.demographics(),
     )

@@ -8,6 +8,15 @@ from partners.models import Organisation, Participation
 from timecredits.activities.models import Activity
 
 from .periods import month_bounds, quarter_bounds
+from .selectors import DEMOGRAPHICS
+
+DEMOGRAPHIC_LABELS = {
+    "age_band": _("Age band"),
+    "gender": _("Gender"),
+    "ethnicity": _("Ethnicity"),
+    "disability": _("Disability or long-term condition"),
+    "employment_status": _("Employment status"),
+}
 
 
 class OutputsForm(forms.Form):
@@ -41,6 +50,13 @@ class OutputsForm(forms.Form):
             participation__status=Participation.Status.APPROVED,
         ).order_by("name")
         self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
+        for name, answers in DEMOGRAPHICS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=DEMOGRAPHIC_LABELS[name],
+                choices=[("", _("All")), *answers.choices],
+                required=False,
+                help_text=_("Counts only members who consent to reports."),
+            )
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 
 from .forms import OutputsForm
+from .selectors import DEMOGRAPHICS
 from .services import programme_report, report_csv
 
 
@@ -28,6 +29,7 @@ def programme_outputs(request, programme_id):
             organisation=form.cleaned_data["organisation"],
             activity_type=form.cleaned_data["activity_type"],
             area=form.cleaned_data["area"],
+            demographics={name: form.cleaned_data[name] for name in DEMOGRAPHICS},
         )
         if request.GET.get("format") == "csv":
             response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
@@ -49,15 +51,20 @@ def programme_outputs(request, programme_id):
 
 
 def _add_bars(table: dict) -> None:
-    """Bar widths as a share of the largest shown count, for CSS; hidden cells get no bar."""
+    """Bar widths as a share of the largest shown count, for CSS; hidden cells get no bar, and
+    say why they are empty."""
     counts = [r["values"]["members"] for r in table["rows"] if r["values"]["members"] is not None]
     largest = max(counts, default=0) or 1
-    hidden = {s["row"] for s in table["suppressed"]}
+    reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
     for row in table["rows"]:
         value = row["values"]["members"]
         row["bar"] = None if value is None else round(100 * value / largest)
         row["cells"] = [
-            {"value": row["values"][c["key"]], "hidden": row["key"] in hidden}
+            {"value": row["values"][c["key"]], "reason": reasons.get((row["key"], c["key"]))}
             for c in table["columns"]
         ]
-    table["total_cells"] = [table["total"][c["key"]] for c in table["columns"]]
+    table["total_cells"] = [
+        {"value": table["total"][c["key"]], "reason": reasons.get(("total", c["key"]))}
+        for c in table["columns"]
+        if table["total"]
+    ]

@@ -436,18 +436,19 @@ def _regularity(f: Filter) -> Table:
     )
 
 
-def _reach(source: Table, *, name: str, title: str, populations: dict) -> Table:
-    """`source`'s rows that have a population, with it and members per 1,000 residents."""
+def _reach(source: Table, *, name: str, title: str, populations: dict, labels: dict) -> Table:
+    """Every row with a population (none active there is 0), with members per 1,000 residents;
+    the members are `source`'s."""
+    members = {row["key"]: row["values"]["members"] for row in source.rows}
     rows = [
         _row(
-            row["key"],
-            row["label"],
-            members=row["values"]["members"],
-            population=populations[row["key"]],
-            per_1000=round(1000 * row["values"]["members"] / populations[row["key"]], 2),
+            key,
+            labels.get(key, key),
+            members=members.get(key, 0),
+            population=population,
+            per_1000=round(1000 * members.get(key, 0) / population, 2),
         )
-        for row in source.rows
-        if row["key"] in populations
+        for key, population in sorted(populations.items())
     ]
     return Table(
         name=name,
@@ -566,6 +567,7 @@ def programme_outputs(
                 name="reach_by_area",
                 title="Reach by area: members against the population",
                 populations=area_populations,
+                labels={},
             )
         )
     if band_populations:
@@ -575,6 +577,7 @@ def programme_outputs(
                 name="reach_by_age_band",
                 title="Reach by age band: members who consent to reports against the population",
                 populations=band_populations,
+                labels=dict(Member.AgeBand.choices),
             )
         )
     return {

@@ -4,12 +4,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timecredits.reports.disclosure import (
+    DIFFERENCE,
+    NOT_YET_KNOWN,
     SECONDARY,
     SMALL,
     Table,
     cells_to_suppress,
+    nested_to_suppress,
     suppress,
     suppress_figures,
+    suppress_like,
 )
 
 
@@ -117,3 +121,100 @@ def test_no_hidden_small_count_can_be_derived(counts, threshold):
             assert cells[key] in possible
             if reason == SMALL:
                 assert len(possible) >= 2, (cells, hidden, key, possible)
+
+
+def test_nested_counts_hide_a_small_count_and_a_small_difference():
+    # 20 started; 18 still active at 3 months would reveal 2 lost; 9 at 6 and 8 at 12 differ by 1.
+    hidden, total_hidden = nested_to_suppress({"3": 18, "6": 9, "12": 8}, 20, 5)
+
+    assert hidden == {"3": DIFFERENCE, "12": DIFFERENCE}
+    assert total_hidden is False
+
+
+def test_nested_counts_under_a_small_total_show_only_zeros():
+    assert nested_to_suppress({"3": 2, "6": 0}, 3, 5) == ({"3": SMALL}, True)
+
+
+def _retention(cohort, retained):
+    rows = [
+        {"key": k, "label": k, "values": {"members": n, "percent": None if n is None else 1.0}}
+        for k, n in retained.items()
+    ]
+    unknown = {(k, c): NOT_YET_KNOWN for k, n in retained.items() if n is None for c in "mp"}
+    return Table(
+        name="retention",
+        title="R",
+        count="members",
+        columns=[("members", "M"), ("percent", "P")],
+        rows=rows,
+        total={"members": cohort, "percent": 100.0},
+        suppressed=unknown,
+        nested=True,
+    )
+
+
+def test_a_nested_table_keeps_values_not_yet_known_and_hides_the_rest_by_rule():
+    table = suppress(_retention(30, {"3": 12, "6": 3, "12": None}), 5).as_dict()
+
+    assert [r["values"]["members"] for r in table["rows"]] == [12, None, None]
+    reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
+    assert reasons[("6", "members")] == SMALL
+    assert reasons[("6", "percent")] == SMALL
+    assert reasons[("12", "m")] == NOT_YET_KNOWN
+    assert table["total"] == {"members": 30, "percent": 100.0}
+
+
+@given(
+    cohort=st.integers(min_value=0, max_value=40),
+    cuts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=3),
+    threshold=st.integers(min_value=3, max_value=8),
+)
+def test_no_two_shown_nested_counts_differ_by_a_small_count(cohort, cuts, threshold):
+    retained = sorted((min(c, cohort) for c in cuts), reverse=True)
+    counts = {str(i): n for i, n in enumerate(retained)}
+
+    hidden, total_hidden = nested_to_suppress(counts, cohort, threshold)
+
+    shown = [0, *([] if total_hidden else [cohort])]
+    shown += [n for k, n in counts.items() if k not in hidden]
+    for a in shown:
+        for b in shown:
+            assert not 0 < abs(a - b) < threshold, (counts, cohort, hidden)
+    assert total_hidden == (0 < cohort < threshold)
+    for key, reason in hidden.items():
+        assert (reason == SMALL) == (0 < counts[key] < threshold)
+
+
+def test_a_mirrored_table_hides_what_its_source_hides():
+    source = Table(
+        name="area",
+        title="A",
+        count="members",
+        columns=[("members", "M")],
+        rows=[{"key": k, "label": k, "values": {"members": n}} for k, n in [("a", 2), ("b", 9)]],
+        total={"members": 40},
+        suppressed={("a", "members"): SMALL, ("b", "members"): SECONDARY},
+    )
+    reach = Table(
+        name="reach",
+        title="R",
+        count="members",
+        columns=[("members", "M"), ("per_1000", "Per 1,000")],
+        rows=[
+            {"key": k, "label": k, "values": {"members": n, "per_1000": n / 1000}}
+            for k, n in [("a", 2), ("c", 0)]
+        ],
+        total={},
+        mirrors="area",
+    )
+
+    out = suppress_like(reach, source).as_dict()
+
+    assert [r["values"] for r in out["rows"]] == [
+        {"members": None, "per_1000": None},
+        {"members": 0, "per_1000": 0.0},
+    ]
+    assert {(s["row"], s["column"]) for s in out["suppressed"]} == {
+        ("a", "members"),
+        ("a", "per_1000"),
+    }

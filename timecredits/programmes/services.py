@@ -165,7 +165,7 @@ def population_import(*, actor, programme: Programme, data: bytes) -> list[Popul
             detail={"line": reader.line_num},
         ) from None
     if not figures:
-        raise Invalid("The file has no figures below its header.", detail={"line": 2})
+        raise Invalid("Line 2: the file has no figures below its header.", detail={"line": 2})
     with transaction.atomic():
         PopulationFigure.objects.filter(programme=programme).delete()
         return PopulationFigure.objects.bulk_create(

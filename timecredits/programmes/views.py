@@ -133,7 +133,7 @@ def population(request, programme_id):
         except Invalid as invalid:
             form.add_error("file", invalid.message)
         else:
-            messages.success(request, _("%s population figures imported.") % len(figures))
+            messages.success(request, _("Population figures imported: %s.") % len(figures))
             return redirect("programme-population", programme.pk)
     return render(
         request,

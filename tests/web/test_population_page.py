@@ -1,0 +1,52 @@
+"""The programme's population page: upload a CSV, see the figures, or see which line is wrong."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
+from timecredits.programmes.models import PopulationFigure, ProgrammeRole
+
+
+def _admin(client, programme, role=ProgrammeRole.Role.ADMIN):
+    client.force_login(ProgrammeRoleFactory(programme=programme, role=role).user)
+
+
+def _post(client, programme, text):
+    return client.post(
+        f"/programmes/{programme.pk}/admin/population/",
+        {"file": SimpleUploadedFile("p.csv", text.encode(), content_type="text/csv")},
+        follow=True,
+    )
+
+
+def test_an_admin_uploads_figures_and_sees_them(client, db):
+    programme = ProgrammeFactory()
+    _admin(client, programme)
+
+    response = _post(client, programme, "area,population,source\nRV1,12000,Census 2021\n")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Population figures imported: 1." in text
+    assert "Census 2021" in text and "12000" in text
+    assert PopulationFigure.objects.filter(programme=programme).count() == 1
+
+
+def test_a_bad_line_is_shown_by_number_and_nothing_changes(client, db):
+    programme = ProgrammeFactory()
+    PopulationFigure.objects.create(programme=programme, area="RV9", population=50)
+    _admin(client, programme)
+
+    response = _post(client, programme, "area,population\nRV1,12000\nRV2,-3\n")
+
+    assert response.status_code == 200
+    assert "Line 3: the population must be a whole number above 0." in response.content.decode()
+    assert list(PopulationFigure.objects.values_list("area", "population")) == [("RV9", 50)]
+
+
+def test_a_commissioner_cannot_open_the_page(client, db):
+    programme = ProgrammeFactory()
+    _admin(client, programme, ProgrammeRole.Role.COMMISSIONER)
+
+    assert client.get(f"/programmes/{programme.pk}/admin/population/").status_code == 403
+    assert _post(client, programme, "area,population\nRV1,1\n").status_code == 403
+    assert not PopulationFigure.objects.exists()

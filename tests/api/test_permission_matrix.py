@@ -6,6 +6,7 @@ change to the matrix that opens or closes a door shows up here as a failing cell
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ledger.selectors import member_account, programme_account
 from ledger.services import transfer_post
@@ -92,21 +93,27 @@ ACTIONS = {
         "/api/v1/programmes/{programme}/outcomes",
         {"name": "Less lonely"},
     ),
+    # "upload": a multipart form whose values are files.
+    "programme_population": (
+        "upload",
+        "/api/v1/programmes/{programme}/population",
+        {"file": "area,population\nRV1,1000\n"},
+    ),
 }
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports own_surveys own_survey_answers own_survey_answer programme_surveys programme_outcome
-member                   200         200          200        200         200       403      403       403        403          403              403              403               403                201  201    403      403       403           403            403          403             200             403               403         200         200                409               403               403
-coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403                403  403    403      403       403           403            403          403             403             403               200         403         403                403               403               403
-venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      200       200           403            201          200             403             403               403         403         403                403               403               403
-org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403                403  403    201      200       200           403            201          200             403             403               200         403         403                403               403               403
-other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403
-programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201                403  403    403      403       403           201            403          403             403             200               403         403         403                403               200               201
-other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403
-commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             200               403         403         403                403               403               403
-platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201                404  404    201      200       200           201            201          200             404             200               200         404         404                404               200               201
-anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401                401  401    401      401       401           401            401          401             401             401               401         401         401                401               401               401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports own_surveys own_survey_answers own_survey_answer programme_surveys programme_outcome programme_population
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403                201  201    403      403       403           403            403          403             200             403               403         200         200                409               403               403                 403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403                403  403    403      403       403           403            403          403             403             403               200         403         403                403               403               403                 403
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      200       200           403            201          200             403             403               403         403         403                403               403               403                 403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403                403  403    201      200       200           403            201          200             403             403               200         403         403                403               403               403                 403
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403                 403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201                403  403    403      403       403           201            403          403             403             200               403         403         403                403               200               201                 200
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403                 403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             200               403         403         403                403               403               403                 403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201                404  404    201      200       200           201            201          200             404             200               200         404         404                404               200               201                 200
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401                401  401    401      401       401           401            401          401             401             401               401         401         401                401               401               401                 401
 """
 
 
@@ -191,9 +198,13 @@ def test_role_against_action(client, world, role, action, expected):
         client.force_login(users[role])
     method, path, body = ACTIONS[action]
 
-    response = getattr(client, method)(
-        _fill(path, ids), _fill(body, ids) if body else None, content_type="application/json"
-    )
+    if method == "upload":
+        files = {k: SimpleUploadedFile(k, v.encode()) for k, v in body.items()}
+        response = client.post(_fill(path, ids), files)
+    else:
+        response = getattr(client, method)(
+            _fill(path, ids), _fill(body, ids) if body else None, content_type="application/json"
+        )
 
     assert response.status_code == expected, response.content
     if expected >= 400:

@@ -95,6 +95,8 @@ def test_credits_earned_equal_the_ledger_net_of_reversals(world):
         {"organisation": group_a},
         {"activity_type": "befriending"},
         {"area": "RV2"},
+        {"demographics": {"gender": "woman"}},
+        {"demographics": {"age_band": "25_34"}, "area": "RV1"},
     ]:
         outputs = programme_outputs(world["programme"], *MARCH, **kwargs)
         march = Contribution.objects.filter(
@@ -105,7 +107,12 @@ def test_credits_earned_equal_the_ledger_net_of_reversals(world):
         if "activity_type" in kwargs:
             march = march.filter(session__activity__type="befriending")
         if "area" in kwargs:
-            march = march.filter(member__area="RV2")
+            march = march.filter(member__area=kwargs["area"])
+        if "demographics" in kwargs:
+            march = march.filter(
+                member__reports_consent=True,
+                **{f"member__{field}": answer for field, answer in kwargs["demographics"].items()},
+            )
         assert outputs["figures"]["credits_earned_minutes"] == _ledger_earned(march), kwargs
         approved_minutes = march.filter(status="approved").aggregate(m=Sum("minutes"))["m"] or 0
         assert outputs["figures"]["hours_given"] == round(approved_minutes / 60, 2), kwargs

@@ -161,6 +161,16 @@ def test_reach_against_the_imported_population(world):
         "RV1": {"members": 1, "population": 400, "per_1000": 2.5},
         "RV2": {"members": 0, "population": 100, "per_1000": 0.0},  # m3 does not consent
     }
+    assert _table(by_band, "reach_by_age_band")[0] == {
+        "25_34": {"members": 1, "population": 500, "per_1000": 2.0}
+    }
+    in_rv2 = programme_outputs(programme, *MARCH, area="RV2")
+    assert _table(in_rv2, "reach_by_area")[0] == {
+        "RV2": {"members": 1, "population": 500, "per_1000": 2.0}
+    }
+    assert _table(in_rv2, "reach_by_age_band")[0] == {
+        "25_34": {"members": 0, "population": 100, "per_1000": 0.0}
+    }
 
 
 def test_no_reach_tables_without_population_figures(world):

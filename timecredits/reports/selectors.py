@@ -36,7 +36,8 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
   (reports.PopulationFigure), with the population and members per 1,000 residents. An area's
   population is its all-ages figure (or, under an age band filter, that band's); an age band's
   is the sum of its figures over the areas imported, so it is right when the import covers the
-  programme's whole area. Their counts are those of the by-area and by-age-band tables.
+  programme's whole area. Their counts are those of the by-area and by-age-band tables. Under
+  other demographic filters the population is still everyone's.
 - **Demographic filters** (age band, gender, ethnicity, disability, employment status) narrow
   every figure to the members who match them and consent to reports.
 - **Consent.** Without a demographic filter, headline figures and the activity, organisation,
@@ -468,12 +469,15 @@ def _reach(source: Table, *, name: str, title: str, populations: dict, labels: d
 
 
 def _populations(f: Filter) -> tuple[dict, dict]:
-    """Imported populations: by area (all ages, or the age band filtered on) and by age band."""
+    """Imported populations, within the area and age band filtered on: by area (all ages, or
+    that band) and by age band (summed over areas)."""
     figures = PopulationFigure.objects.filter(programme=f.programme)
+    if f.area:
+        figures = figures.filter(area=f.area)
     band = dict(f.demographics).get("age_band", "")
     by_area = dict(figures.filter(age_band=band).values_list("area", "population"))
     by_band = dict(
-        figures.exclude(age_band="")
+        (figures.filter(age_band=band) if band else figures.exclude(age_band=""))
         .values("age_band")
         .annotate(n=Sum("population"))
         .values_list("age_band", "n")

@@ -16,6 +16,7 @@ from .routers import (
     reports,
     sessions,
     surveys,
+    valuation,
 )
 
 api = NinjaAPI(
@@ -41,3 +42,4 @@ api.add_router("", sessions.router)
 api.add_router("", credits.router)
 api.add_router("", offers.router)
 api.add_router("", reports.router)
+api.add_router("", valuation.router)

@@ -50,6 +50,7 @@ class Action(StrEnum):
     PROGRAMME_REPORTS_VIEW = "programme.reports.view"
     PROGRAMME_EXPIRY_REVERSE = "programme.expiry.reverse"
     PROGRAMME_SURVEYS_MANAGE = "programme.surveys.manage"
+    PROGRAMME_PROXY_VALUES_MANAGE = "programme.proxy_values.manage"
 
 
 ORGANISATION_ACTIONS = {a for a in Action if a.value.startswith("organisation.")}
@@ -80,6 +81,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.PROGRAMME_REPORTS_VIEW: frozenset({Role.PROGRAMME_ADMIN, Role.COMMISSIONER}),
     Action.PROGRAMME_EXPIRY_REVERSE: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_SURVEYS_MANAGE: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_PROXY_VALUES_MANAGE: frozenset({Role.PROGRAMME_ADMIN}),
 }
 
 

@@ -8,4 +8,14 @@ urlpatterns = [
         views.programme_outputs,
         name="programme-reports",
     ),
+    path(
+        "programmes/<int:programme_id>/reports/valuation/",
+        views.programme_valuation,
+        name="programme-valuation",
+    ),
+    path(
+        "programmes/<int:programme_id>/admin/reports/proxy-values/",
+        views.proxy_values_manage,
+        name="programme-proxy-values",
+    ),
 ]

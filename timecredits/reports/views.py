@@ -1,15 +1,22 @@
-"""The programme's output report page and its CSV: thin over reports.services."""
+"""The programme's output report page and its CSV, its valuation page and the page where its
+admins keep their proxy values: thin over reports.services, valuation and proxies."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from timecredits.permissions import Action, require
+from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.models import Programme
 
-from .forms import OutputsForm
+from .forms import OutputsForm, ValuationForm
+from .models import ProxyValue
+from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .services import programme_report, report_csv
+from .valuation import programme_valuation as valuation_report
 
 
 @login_required
@@ -61,3 +68,86 @@ def _add_bars(table: dict) -> None:
             for c in table["columns"]
         ]
     table["total_cells"] = [table["total"][c["key"]] for c in table["columns"]]
+
+
+@login_required
+@require_GET
+def programme_valuation(request, programme_id):
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = ValuationForm(request.GET or {"period": "month"}, programme=programme)
+    valuation = None
+    if form.is_valid():
+        start, end = form.cleaned_data["bounds"]
+        valuation = valuation_report(
+            actor=request.user,
+            programme=programme,
+            period_start=start,
+            period_end=end,
+            organisation=form.cleaned_data["organisation"],
+            area=form.cleaned_data["area"],
+        )
+    else:
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    return render(
+        request,
+        "reports/valuation.html",
+        {
+            "programme": programme,
+            "form": form,
+            "valuation": valuation,
+            "manages": has_permission(
+                request.user, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proxy_values_manage(request, programme_id):
+    """A programme admin's proxy values: the list, a form to add one, a button to remove each."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    problems, status = {}, 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                proxy_value_remove(
+                    actor=request.user,
+                    programme=programme,
+                    proxy_id=_number(request.POST.get("proxy")),
+                )
+            else:
+                proxy_value_create(
+                    actor=request.user,
+                    programme=programme,
+                    name=request.POST.get("name", ""),
+                    basis=request.POST.get("basis", ""),
+                    outcome_id=request.POST.get("outcome") or None,
+                    value=request.POST.get("value", ""),
+                    source=request.POST.get("source", ""),
+                    deadweight_percent=request.POST.get("deadweight_percent") or 0,
+                    attribution_percent=request.POST.get("attribution_percent") or 0,
+                )
+        except (Invalid, Conflict) as refused:
+            status = 422 if isinstance(refused, Invalid) else 409
+            problems = {p["field"]: p["message"] for p in refused.detail or []}
+            problems.setdefault("", refused.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programme-proxy-values", programme.pk)
+    context = {
+        "programme": programme,
+        "proxies": proxy_values(actor=request.user, programme=programme),
+        "outcomes": programme.outcomes.all(),
+        "bases": ProxyValue.Basis.choices,
+        "problems": problems,
+        "posted": request.POST if problems else {},
+    }
+    return render(request, "reports/proxy_values.html", context, status=status)
+
+
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(_("The programme has no such proxy value.")) from None

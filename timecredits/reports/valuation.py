@@ -109,9 +109,8 @@ def improved_by_outcome(
         (baseline if wave == BASELINE else latest)[(member_id, question_id)] = number
     counts = {}
     for outcome_id, question_ids in questions_of.items():
-        moves = defaultdict(
-            list
-        )  # member -> for each paired question, whether it went the good way
+        # Per member: for each of the outcome's questions they paired on, did it go the good way?
+        moves = defaultdict(list)
         for (member_id, question_id), after in latest.items():
             before = baseline.get((member_id, question_id))
             if question_id in question_ids and before is not None:
@@ -173,14 +172,14 @@ def programme_valuation(
     lines = []
     for proxy in proxies:
         if proxy.basis == ProxyValue.Basis.HOUR:
-            quantity = None if hours is None else Decimal(str(hours))
-            lines.append(_line(proxy, quantity, "" if hours is not None else HOURS_HIDDEN))
-            continue
-        count = improved.get(proxy.outcome_id, {}).get("improved", 0)
-        small = is_small(count, programme.report_threshold)
-        lines.append(
-            _line(proxy, None if small else Decimal(count), IMPROVED_SMALL if small else "")
-        )
+            quantity, withheld = (
+                (None, HOURS_HIDDEN) if hours is None else (Decimal(str(hours)), "")
+            )
+        else:
+            count = improved.get(proxy.outcome_id, {}).get("improved", 0)
+            small = is_small(count, programme.report_threshold)
+            quantity, withheld = (None, IMPROVED_SMALL) if small else (Decimal(count), "")
+        lines.append(_line(proxy, quantity, withheld))
     return {
         "title": TITLE,
         "note": NOTE,

@@ -18,4 +18,9 @@ urlpatterns = [
         views.proxy_values_manage,
         name="programme-proxy-values",
     ),
+    path(
+        "programmes/<int:programme_id>/reports/print",
+        views.programme_report_print,
+        name="programme-report-print",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,10 +13,14 @@ from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.models import Programme
 
+from .charts import bar_chart, trend_chart
+from .disclosure import REASONS
+from .exports import XLSX, report_about, report_xlsx, table_lines
 from .forms import OutputsForm, ValuationForm
 from .models import ProxyValue
 from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .services import programme_report, report_csv
+from .trend import programme_trend
 from .valuation import programme_valuation as valuation_report
 
 
@@ -42,27 +47,107 @@ def programme_outputs(request, programme_id):
                 f'attachment; filename="outputs-{programme.pk}-{start}-{end}.csv"'
             )
             return response
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                report,
+                about=_about(report, programme, form.cleaned_data["organisation"]),
+                filename=f"outputs-{programme.pk}-{start}-{end}.xlsx",
+            )
     else:
         require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
     for table in (report or {}).get("tables", []):
         _add_bars(table)
     query = request.GET.copy()
     query["format"] = "csv"
+    csv_query = query.urlencode()
+    query["format"] = "xlsx"
+    xlsx_query = query.urlencode()
+    query.pop("format")
     return render(
         request,
         "reports/outputs.html",
-        {"programme": programme, "form": form, "report": report, "csv_query": query.urlencode()},
+        {
+            "programme": programme,
+            "form": form,
+            "report": report,
+            "csv_query": csv_query,
+            "xlsx_query": xlsx_query,
+            "print_query": query.urlencode(),
+            "trend": _trend(request.user, programme, form) if report else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_report_print(request, programme_id):
+    """The same report on A4: every figure and table, what was hidden, and when it was made."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = OutputsForm(request.GET or {"period": "month"}, programme=programme)
+    if not form.is_valid():
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+        raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
+    start, end = form.cleaned_data["bounds"]
+    report = programme_report(
+        actor=request.user,
+        programme=programme,
+        period_start=start,
+        period_end=end,
+        organisation=form.cleaned_data["organisation"],
+        activity_type=form.cleaned_data["activity_type"],
+        area=form.cleaned_data["area"],
+    )
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "programme": programme,
+            **printable(report, _about(report, programme, form.cleaned_data["organisation"])),
+        },
+    )
+
+
+def printable(report: dict, about: list) -> dict:
+    """What `reports/_report_body.html` needs to show a presented report in full."""
+    for table in report["tables"]:
+        table["lines"] = table_lines(table)
+    return {"report": report, "about": about, "reasons": REASONS.items()}
+
+
+def xlsx_response(report: dict, *, about, filename: str) -> HttpResponse:
+    response = HttpResponse(report_xlsx(report, about=about), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _about(report, programme, organisation) -> list:
+    return report_about(
+        report,
+        programme_name=programme.name,
+        organisation_name=organisation.name if organisation is not None else "",
+        generated_at=timezone.localtime(),
+    )
+
+
+def _trend(user, programme, form) -> dict:
+    _, end = form.cleaned_data["bounds"]
+    return trend_chart(
+        programme_trend(
+            actor=user,
+            programme=programme,
+            last_month=end,
+            organisation=form.cleaned_data["organisation"],
+            activity_type=form.cleaned_data["activity_type"],
+            area=form.cleaned_data["area"],
+        )
     )
 
 
 def _add_bars(table: dict) -> None:
-    """Bar widths as a share of the largest shown count, for CSS; hidden cells get no bar."""
-    counts = [r["values"]["members"] for r in table["rows"] if r["values"]["members"] is not None]
-    largest = max(counts, default=0) or 1
+    """The table's bar chart, and its cells marked hidden or not for the template."""
+    table["chart"] = bar_chart(table)
     hidden = {s["row"] for s in table["suppressed"]}
     for row in table["rows"]:
-        value = row["values"]["members"]
-        row["bar"] = None if value is None else round(100 * value / largest)
         row["cells"] = [
             {"value": row["values"][c["key"]], "hidden": row["key"] in hidden}
             for c in table["columns"]

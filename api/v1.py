@@ -15,6 +15,7 @@ from .routers import (
     programmes,
     reports,
     sessions,
+    snapshots,
     surveys,
     valuation,
 )
@@ -43,3 +44,4 @@ api.add_router("", credits.router)
 api.add_router("", offers.router)
 api.add_router("", reports.router)
 api.add_router("", valuation.router)
+api.add_router("", snapshots.router)

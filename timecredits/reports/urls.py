@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import snapshot_views, views
 
 urlpatterns = [
     path(
@@ -22,5 +22,15 @@ urlpatterns = [
         "programmes/<int:programme_id>/reports/print",
         views.programme_report_print,
         name="programme-report-print",
+    ),
+    path(
+        "programmes/<int:programme_id>/reports/snapshots/",
+        snapshot_views.snapshot_list,
+        name="programme-snapshots",
+    ),
+    path(
+        "programmes/<int:programme_id>/reports/snapshots/<int:snapshot_id>/",
+        snapshot_views.snapshot_detail,
+        name="programme-snapshot",
     ),
 ]

@@ -31,6 +31,7 @@ def trend_chart(trend: list[dict]) -> dict:
                 {
                     "label": f"{day:%b %Y}",
                     "short": f"{day:%b}"[0] if len(trend) > 6 else f"{day:%b}",
+                    "year": f"{day:%Y}" if i == 0 or day.month == 1 else "",
                     "value": value,
                     "text": _compact(value),
                     "suppressed": value is None,

@@ -2,6 +2,7 @@
 gets is the suppressed report, cell for cell, with the reasons beside what was hidden."""
 
 import io
+import re
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -157,6 +158,21 @@ def test_the_printable_report_shows_every_figure_and_table_and_what_was_hidden(
     for member in world["members"]:
         assert member.user.last_name not in text
         assert member.code not in text
+
+
+def test_no_people_count_on_the_printable_report_is_small(client, world, commissioner):
+    client.force_login(commissioner)
+
+    text = client.get(f"/programmes/{world['programme'].pk}/reports/print?{MONTH}").content.decode()
+
+    sections = re.findall(r'<section class="report-table".*?</section>', text, re.S)
+    assert len(sections) == 7
+    for section in sections:
+        # The first value column of every table counts members.
+        firsts = re.findall(r'<th scope="row">[^<]*</th>\s*<td class="number">(.*?)</td>', section)
+        assert firsts, section
+        for value in firsts:
+            assert "suppressed" in value or int(value) == 0 or int(value) >= 5, value
 
 
 def test_the_printable_report_refuses_who_may_not_read_it(client, world):

@@ -37,9 +37,7 @@ def programme_outputs(request, programme_id):
             programme=programme,
             period_start=start,
             period_end=end,
-            organisation=form.cleaned_data["organisation"],
-            activity_type=form.cleaned_data["activity_type"],
-            area=form.cleaned_data["area"],
+            **_filters(form),
         )
         if request.GET.get("format") == "csv":
             response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
@@ -58,11 +56,12 @@ def programme_outputs(request, programme_id):
     for table in (report or {}).get("tables", []):
         _add_bars(table)
     query = request.GET.copy()
+    query.pop("format", None)
+    print_query = query.urlencode()
     query["format"] = "csv"
     csv_query = query.urlencode()
     query["format"] = "xlsx"
     xlsx_query = query.urlencode()
-    query.pop("format")
     return render(
         request,
         "reports/outputs.html",
@@ -72,7 +71,7 @@ def programme_outputs(request, programme_id):
             "report": report,
             "csv_query": csv_query,
             "xlsx_query": xlsx_query,
-            "print_query": query.urlencode(),
+            "print_query": print_query,
             "trend": _trend(request.user, programme, form) if report else None,
         },
     )
@@ -93,9 +92,7 @@ def programme_report_print(request, programme_id):
         programme=programme,
         period_start=start,
         period_end=end,
-        organisation=form.cleaned_data["organisation"],
-        activity_type=form.cleaned_data["activity_type"],
-        area=form.cleaned_data["area"],
+        **_filters(form),
     )
     return render(
         request,
@@ -129,17 +126,15 @@ def _about(report, programme, organisation) -> list:
     )
 
 
+def _filters(form) -> dict:
+    """The report's filters as the page's form gives them; the period is apart."""
+    return {key: form.cleaned_data[key] for key in ("organisation", "activity_type", "area")}
+
+
 def _trend(user, programme, form) -> dict:
     _, end = form.cleaned_data["bounds"]
     return trend_chart(
-        programme_trend(
-            actor=user,
-            programme=programme,
-            last_month=end,
-            organisation=form.cleaned_data["organisation"],
-            activity_type=form.cleaned_data["activity_type"],
-            area=form.cleaned_data["area"],
-        )
+        programme_trend(actor=user, programme=programme, last_month=end, **_filters(form))
     )
 
 

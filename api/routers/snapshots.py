@@ -52,6 +52,7 @@ class SnapshotOut(Schema):
     progress: int = Field(description="Percent of the build done")
     step: str
     requested_at: datetime.datetime
+    started_at: datetime.datetime | None
     generated_at: datetime.datetime | None
     parameters: dict
     error: str = Field(description="Why a failed build failed; shown to programme admins")

@@ -203,3 +203,22 @@ def test_the_dashboard_links_to_the_exports_and_the_printable_report(client, wor
     assert f"/programmes/{world['programme'].pk}/reports/print?" in text
     assert "format=xlsx" in text
     assert "format=csv" in text
+
+
+def test_each_table_gets_a_sheet_excel_accepts_even_with_a_long_or_odd_title():
+    table = {
+        "title": "Spending by venue: [all] / every * partner? in the whole programme",
+        "note": "",
+        "columns": [{"key": "members", "label": "Members"}],
+        "rows": [],
+        "total": {"members": 0},
+        "suppressed": [],
+    }
+    report = {"figures": [], "tables": [table, dict(table)]}
+
+    book = load_workbook(io.BytesIO(report_xlsx(report, about=[])))
+
+    first, second = book.sheetnames[2:]
+    assert first == "Spending by venue- -all- - ever"
+    assert second == "Spending by venue- -all- - (2)"
+    assert all(len(name) <= 31 for name in book.sheetnames)

@@ -2,11 +2,13 @@
 ready, and read only by the programme's admins and commissioners, suppressed."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django_q.models import Schedule, Task
 from django_q.tasks import async_task
 from openpyxl import load_workbook
@@ -66,7 +68,10 @@ def test_asking_queues_a_build_that_django_q_runs_to_a_ready_snapshot(
     assert Task.objects.filter(func="timecredits.reports.tasks.build_snapshot").count() == 1
     snapshot = client.get(_api(world, f"/{response.json()['id']}")).json()
     assert (snapshot["status"], snapshot["progress"], snapshot["step"]) == ("ready", 100, "Ready")
-    assert snapshot["generated_at"] is not None
+    started, generated = (
+        datetime.datetime.fromisoformat(snapshot[t]) for t in ("started_at", "generated_at")
+    )
+    assert started <= generated
     assert (snapshot["period_start"], snapshot["period_end"]) == ("2026-03-01", "2026-03-31")
     assert snapshot["parameters"]["threshold"] == 5
     assert snapshot["parameters"]["month"] == "2026-03"
@@ -133,6 +138,47 @@ def test_a_failed_build_is_marked_failed_with_its_error_and_can_be_asked_for_aga
     assert (snapshot.status, snapshot.error) == ("ready", "")
 
 
+def test_a_build_the_worker_stopped_is_marked_failed_and_built_again_when_asked(
+    client, world, admin, django_capture_on_commit_callbacks
+):
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    kw = {"programme": world["programme"], "status": "building", "started_at": an_hour_ago}
+    march = Snapshot.objects.create(period_start="2026-03-01", period_end="2026-03-31", **kw)
+    february = Snapshot.objects.create(period_start="2026-02-01", period_end="2026-02-28", **kw)
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ask(client, world)
+
+    assert (response.status_code, response.json()["id"]) == (202, march.pk)
+    assert Snapshot.objects.get(pk=march.pk).status == "ready"
+    assert Snapshot.objects.get(pk=february.pk).status == "building"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        async_task("timecredits.reports.tasks.request_last_months_snapshots")
+
+    february.refresh_from_db()
+    assert february.status == "failed"
+    assert february.error == snapshots.STALLED
+
+
+def test_a_build_within_the_workers_timeout_is_left_alone(client, world, admin):
+    building = Snapshot.objects.create(
+        programme=world["programme"],
+        period_start="2026-03-01",
+        period_end="2026-03-31",
+        status="building",
+        started_at=timezone.now(),
+    )
+    client.force_login(admin)
+
+    response = _ask(client, world)
+
+    assert (response.status_code, response.json()["status"]) == (200, "building")
+    building.refresh_from_db()
+    assert building.status == "building"
+
+
 def test_asking_again_for_a_month_returns_the_snapshot_there_is(client, world, admin, ready):
     client.force_login(admin)
 
@@ -169,8 +215,6 @@ def test_a_bad_or_unfinished_month_is_refused_and_nothing_is_made(
 
 
 def test_the_current_month_cannot_be_kept_yet(client, world, admin):
-    from django.utils import timezone
-
     client.force_login(admin)
 
     response = _ask(client, world, f"{timezone.localdate():%Y-%m}")

@@ -140,6 +140,6 @@ def _sheet_name(title: str, taken: set) -> str:
     name, n = base, 2
     while name.lower() in {t.lower() for t in taken}:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = base[: 31 - len(suffix)].rstrip() + suffix, n + 1
     taken.add(name)
     return name

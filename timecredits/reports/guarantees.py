@@ -50,6 +50,7 @@ COLUMNS = [
     "progress",
     "step",
     "requested_at",
+    "started_at",
     "generated_at",
     "report",
     "error",

@@ -9,7 +9,10 @@ kept exactly as it was generated.
   can be kept, so that a snapshot never freezes a month still being counted.
 - **Building** (`snapshot_build`, run by django-q2) goes queued -> building -> ready, or failed
   with its error. `progress` is the percent of sections done and `step` names the one being
-  built. A build claims its row with a conditional UPDATE, so a task run twice builds once.
+  built. A build claims its row with a conditional UPDATE, so a task run twice builds once. A
+  build still running after the worker's timeout was stopped (the worker kills it without
+  letting it record anything): it is marked failed when its month is next asked for, and by
+  the daily job.
 - **Ready is final**: database triggers refuse any change to a ready row (`guarantees`).
 - **Who**: programme admins ask for one; programme admins and commissioners read them.
 """
@@ -19,6 +22,7 @@ import json
 import logging
 import re
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -35,6 +39,7 @@ from .services import build_programme_report
 from .trend import build_programme_trend
 
 logger = logging.getLogger(__name__)
+STALLED = "The build stopped before it finished (it ran past the worker's timeout)."
 
 
 def _outputs(snapshot: Snapshot) -> dict:
@@ -74,6 +79,7 @@ def snapshots_request_last_month(*, today: datetime.date | None = None) -> list[
     running = Programme.objects.filter(starts_on__lte=end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start)
     )
+    snapshots_fail_stalled()
     queued = []
     for programme in running.order_by("pk"):
         snapshot, built_now = _request(programme, month, today=today)
@@ -93,6 +99,7 @@ def _request(programme, month: str, *, requested_by=None, today=None) -> tuple[S
         raise Invalid(
             "A snapshot is of a month that has ended.", detail={"field": "month", "month": month}
         )
+    snapshots_fail_stalled(Snapshot.objects.filter(programme=programme, period_start=start))
     with transaction.atomic():
         snapshot, created = Snapshot.objects.get_or_create(
             programme=programme,
@@ -114,10 +121,20 @@ def _request(programme, month: str, *, requested_by=None, today=None) -> tuple[S
     return snapshot, queued
 
 
+def snapshots_fail_stalled(snapshots=None) -> int:
+    """Mark failed the builds that have outlived the worker's timeout; how many there were."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
+    return (
+        (Snapshot.objects.all() if snapshots is None else snapshots)
+        .filter(status=Snapshot.Status.BUILDING, started_at__lt=since)
+        .update(status=Snapshot.Status.FAILED, error=STALLED)
+    )
+
+
 def snapshot_build(*, snapshot_id: int) -> Snapshot:
     """Build a queued snapshot, section by section; a failure is recorded with its error."""
     claimed = Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.QUEUED).update(
-        status=Snapshot.Status.BUILDING, progress=0, step=SECTIONS[0][0]
+        status=Snapshot.Status.BUILDING, progress=0, step=SECTIONS[0][0], started_at=timezone.now()
     )
     snapshot = Snapshot.objects.select_related("programme").get(pk=snapshot_id)
     if not claimed:

@@ -1,6 +1,6 @@
-"""One snapshot per programme and period, and a ready snapshot never changes: the triggers are in
-timecredits/reports/guarantees.py (RunPython because the SQL differs between PostgreSQL and
-SQLite)."""
+"""When a snapshot's build started; one snapshot per programme and period; and a ready snapshot
+never changes: the triggers are in timecredits/reports/guarantees.py (RunPython because the SQL
+differs between PostgreSQL and SQLite)."""
 
 from django.db import migrations, models
 
@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='snapshot',
+            name='started_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
         migrations.AddConstraint(
             model_name='snapshot',
             constraint=models.UniqueConstraint(fields=('programme', 'period_start', 'period_end'), name='snapshot_once_a_period'),

@@ -31,7 +31,10 @@ def report_about(
     """Label and value for each thing a reader must know to read the report."""
     threshold = report.get("threshold")
     if report.get("suppressed"):
-        disclosure = f"Counts of 1 to {threshold - 1} people are suppressed."
+        disclosure = (
+            f"Counts of fewer than {threshold} people are suppressed (left blank), and other "
+            "values where needed so that totals cannot reveal them."
+        )
     else:
         disclosure = "Not applied: the organisation's own figures, for its own staff."
     activity_type = report.get("activity_type") or ""
@@ -49,7 +52,7 @@ def report_about(
 
 def _when(moment) -> str:
     if isinstance(moment, datetime.datetime):
-        return moment.isoformat(timespec="seconds")
+        return f"{moment:%Y-%m-%d %H:%M:%S %Z}".strip()
     return str(moment)
 
 

@@ -15,7 +15,9 @@ from .routers import (
     programmes,
     reports,
     sessions,
+    snapshots,
     surveys,
+    valuation,
 )
 
 api = NinjaAPI(
@@ -41,3 +43,5 @@ api.add_router("", sessions.router)
 api.add_router("", credits.router)
 api.add_router("", offers.router)
 api.add_router("", reports.router)
+api.add_router("", valuation.router)
+api.add_router("", snapshots.router)

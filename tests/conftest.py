@@ -8,6 +8,7 @@ from django.test import Client, TransactionTestCase
 
 from ledger import guarantees
 from tests.factories import PASSWORD, MemberFactory, UserFactory
+from timecredits.reports import guarantees as report_guarantees
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -32,20 +33,22 @@ def pytest_collection_modifyitems(config, items):
 _flush = TransactionTestCase._fixture_teardown
 
 
-def _flush_past_the_ledger_guarantees(self):
-    """Emptying the tables after a transactional test is exactly what the ledger's triggers
-    refuse, so they step aside for the flush and come straight back."""
+def _flush_past_the_guarantees(self):
+    """Emptying the tables after a transactional test is exactly what the ledger's and the
+    snapshots' triggers refuse, so they step aside for the flush and come straight back."""
     names = self._databases_names(include_mirrors=False)
     for name in names:
-        guarantees.remove(connections[name])
+        for module in (guarantees, report_guarantees):
+            module.remove(connections[name])
     try:
         _flush(self)
     finally:
         for name in names:
-            guarantees.install(connections[name])
+            for module in (guarantees, report_guarantees):
+                module.install(connections[name])
 
 
-TransactionTestCase._fixture_teardown = _flush_past_the_ledger_guarantees
+TransactionTestCase._fixture_teardown = _flush_past_the_guarantees
 
 
 @pytest.fixture(autouse=True)

@@ -48,8 +48,10 @@ class Action(StrEnum):
     PROGRAMME_ORGANISATIONS_REVIEW = "programme.organisations.review"
     PROGRAMME_CREDITS_ALLOCATE = "programme.credits.allocate"
     PROGRAMME_REPORTS_VIEW = "programme.reports.view"
+    PROGRAMME_REPORTS_SNAPSHOT = "programme.reports.snapshot"
     PROGRAMME_EXPIRY_REVERSE = "programme.expiry.reverse"
     PROGRAMME_SURVEYS_MANAGE = "programme.surveys.manage"
+    PROGRAMME_PROXY_VALUES_MANAGE = "programme.proxy_values.manage"
 
 
 ORGANISATION_ACTIONS = {a for a in Action if a.value.startswith("organisation.")}
@@ -78,8 +80,10 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.PROGRAMME_ORGANISATIONS_REVIEW: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_CREDITS_ALLOCATE: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_REPORTS_VIEW: frozenset({Role.PROGRAMME_ADMIN, Role.COMMISSIONER}),
+    Action.PROGRAMME_REPORTS_SNAPSHOT: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_EXPIRY_REVERSE: frozenset({Role.PROGRAMME_ADMIN}),
     Action.PROGRAMME_SURVEYS_MANAGE: frozenset({Role.PROGRAMME_ADMIN}),
+    Action.PROGRAMME_PROXY_VALUES_MANAGE: frozenset({Role.PROGRAMME_ADMIN}),
 }
 
 

@@ -1,14 +1,17 @@
 """Output reports: a programme's, with disclosure control, and an organisation's own."""
 
 import datetime
+from typing import Literal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from partners.models import Organisation
 from timecredits.errors import NotFound
 from timecredits.programmes.models import Programme
+from timecredits.reports.exports import XLSX, report_about, report_xlsx
 from timecredits.reports.selectors import DEMOGRAPHICS
 from timecredits.reports.services import organisation_report, programme_report, report_csv
 
@@ -32,7 +35,7 @@ class OutputsQuery(Schema):
 
 class ProgrammeOutputsQuery(OutputsQuery):
     organisation: int | None = None
-    format: str = "json"
+    format: Literal["json", "csv", "xlsx"] = "json"
 
 
 class OrganisationOutputsQuery(OutputsQuery):
@@ -122,6 +125,16 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
     if query.format == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="outputs-{programme.pk}.csv"'
+        return response
+    if query.format == "xlsx":
+        about = report_about(
+            report,
+            programme_name=programme.name,
+            organisation_name=organisation.name if organisation is not None else "",
+            generated_at=timezone.localtime(),
+        )
+        response = HttpResponse(report_xlsx(report, about=about), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="outputs-{programme.pk}.xlsx"'
         return response
     return report
 

@@ -22,6 +22,7 @@ from tests.factories import (
     fund,
 )
 from timecredits.programmes.models import ProgrammeRole
+from timecredits.reports.models import ProxyValue
 
 ACTIONS = {
     "own_profile": ("get", "/api/v1/members/me", None),
@@ -93,6 +94,28 @@ ACTIONS = {
         "/api/v1/programmes/{programme}/outcomes",
         {"name": "Less lonely"},
     ),
+    "programme_valuation": (
+        "get",
+        "/api/v1/programmes/{programme}/reports/valuation?from=2026-01-01&to=2026-12-31",
+        None,
+    ),
+    "programme_proxies": ("get", "/api/v1/programmes/{programme}/proxy-values", None),
+    "programme_proxy_add": (
+        "post",
+        "/api/v1/programmes/{programme}/proxy-values",
+        {"name": "An hour (demo)", "basis": "hour", "value": "1.00", "source": "Invented."},
+    ),
+    "programme_proxy_remove": (
+        "delete",
+        "/api/v1/programmes/{programme}/proxy-values/{proxy}",
+        None,
+    ),
+    "snapshots": ("get", "/api/v1/programmes/{programme}/reports/snapshots", None),
+    "snapshot_ask": (
+        "post",
+        "/api/v1/programmes/{programme}/reports/snapshots",
+        {"month": "2026-01"},
+    ),
     # "upload": a multipart form whose values are files.
     "programme_population": (
         "upload",
@@ -103,17 +126,17 @@ ACTIONS = {
 
 # Columns follow ACTIONS. "other_*" rows hold the same role in another organisation or programme.
 TABLE = """
-                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports own_surveys own_survey_answers own_survey_answer programme_surveys programme_outcome programme_population
-member                   200         200          200        200         200       403      403       403        403          403              403              403               403                201  201    403      403       403           403            403          403             200             403               403         200         200                409               403               403                 403
-coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403                403  403    403      403       403           403            403          403             403             403               200         403         403                403               403               403                 403
-venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      200       200           403            201          200             403             403               403         403         403                403               403               403                 403
-org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403                403  403    201      200       200           403            201          200             403             403               200         403         403                403               403               403                 403
-other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403                 403
-programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201                403  403    403      403       403           201            403          403             403             200               403         403         403                403               200               201                 200
-other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403                 403
-commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             200               403         403         403                403               403               403                 403
-platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201                404  404    201      200       200           201            201          200             404             200               200         404         404                404               200               201                 200
-anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401                401  401    401      401       401           401            401          401             401             401               401         401         401                401               401               401                 401
+                         own_profile own_consents own_export own_credits own_notes org_edit org_staff org_invite org_register programme_policy programme_review programme_approve programme_allocate gift donate org_gift statement statement_csv expiry_reverse offer_create org_redemptions own_redemptions programme_reports org_reports own_surveys own_survey_answers own_survey_answer programme_surveys programme_outcome programme_valuation programme_proxies programme_proxy_add programme_proxy_remove snapshots snapshot_ask programme_population
+member                   200         200          200        200         200       403      403       403        403          403              403              403               403                201  201    403      403       403           403            403          403             200             403               403         200         200                409               403               403               403                 403               403                 403                    403       403    403
+coordinator              403         403          403        404         404       403      403       403        201          403              403              403               403                403  403    403      403       403           403            403          403             403             403               200         403         403                403               403               403               403                 403               403                 403                    403       403    403
+venue_staff              403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      200       200           403            201          200             403             403               403         403         403                403               403               403               403                 403               403                 403                    403       403    403
+org_admin                403         403          403        404         404       200      200       201        201          403              403              403               403                403  403    201      200       200           403            201          200             403             403               200         403         403                403               403               403               403                 403               403                 403                    403       403    403
+other_org_admin          403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403               403                 403               403                 403                    403       403    403
+programme_admin          403         403          403        404         404       403      403       403        403          200              200              200               201                403  403    403      403       403           201            403          403             403             200               403         403         403                403               200               201               200                 200               201                 204                    200       202    200
+other_programme_admin    403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             403               403         403         403                403               403               403               403                 403               403                 403                    403       403    403
+commissioner             403         403          403        404         404       403      403       403        403          403              403              403               403                403  403    403      403       403           403            403          403             403             200               403         403         403                403               403               403               200                 403               403                 403                    200       403    403
+platform_staff           404         404          404        404         404       200      200       201        201          200              200              200               201                404  404    201      200       200           201            201          200             404             200               200         404         404                404               200               201               200                 200               201                 204                    200       202    200
+anonymous                401         401          401        401         401       401      401       401        401          401              401              401               401                401  401    401      401       401           401            401          401             401             401               401         401         401                401               401               401               401                 401               401                 401                    401       401    401
 """
 
 
@@ -178,6 +201,14 @@ def world(db):
         "pending": pending.pk,
         "recipient_code": recipient.code,
         "expiry": expiry.pk,
+        "proxy": ProxyValue.objects.create(
+            programme=programme,
+            name="To remove (demo)",
+            basis="hour",
+            value=10,
+            source="Invented for this test.",
+            created_by=users["platform_staff"],
+        ).pk,
     }
     return users, ids
 

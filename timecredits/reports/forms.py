@@ -75,3 +75,9 @@ class OutputsForm(forms.Form):
         except ValueError:
             raise forms.ValidationError(_("Choose a month, a quarter, or both dates.")) from None
         return data
+
+
+class ValuationForm(OutputsForm):
+    """The same period and filters, less activity type: outcomes are not measured per activity."""
+
+    activity_type = None

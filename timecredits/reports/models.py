@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Snapshot(models.Model):
-    """A report as it was generated, with its parameters and generation time. Once ready it never
-    changes; a newer report is a new snapshot."""
+    """A programme's report for one month as it was generated, with its parameters and generation
+    time; one per programme and period. Once ready it never changes (see `guarantees`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -29,6 +29,7 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -43,6 +44,9 @@ class Snapshot(models.Model):
                 condition=~models.Q(status="ready")
                 | models.Q(generated_at__isnull=False, report__isnull=False),
                 name="snapshot_ready_has_report",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "period_start", "period_end"], name="snapshot_once_a_period"
             ),
         ]
 

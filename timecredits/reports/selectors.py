@@ -359,7 +359,7 @@ def _retention(f: Filter) -> Table:
         cohort=Count("member"),
         **{str(n): Count("member", filter=Q(last__gte=F("first") + n)) for n in RETENTION_MONTHS},
     )
-    columns = [("members", "Still active"), ("percent", "Share of those who started (%)")]
+    columns = [("members", "Members"), ("percent", "Share of those who started (%)")]
     rows, unknown = [], {}
     for n in RETENTION_MONTHS:
         key = str(n)

@@ -115,6 +115,29 @@ def programme_report(
 ) -> dict:
     """A programme's outputs for its commissioners and admins, always with disclosure control."""
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    return build_programme_report(
+        programme=programme,
+        period_start=period_start,
+        period_end=period_end,
+        organisation=organisation,
+        activity_type=activity_type,
+        area=area,
+        demographics=demographics,
+    )
+
+
+def build_programme_report(
+    *,
+    programme,
+    period_start,
+    period_end,
+    organisation=None,
+    activity_type="",
+    area="",
+    demographics=None,
+) -> dict:
+    """The programme's report as its commissioners get it, for a caller that has already checked
+    who is asking (`programme_report`, or a snapshot whose requester was checked)."""
     _check_period(period_start, period_end)
     _check_demographics(demographics)
     outputs = programme_outputs(

@@ -1,16 +1,28 @@
-"""The programme's output report page and its CSV: thin over reports.services."""
+"""The programme's output report page and its CSV, its valuation page and the page where its
+admins keep their proxy values: thin over reports.services, valuation and proxies."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from timecredits.permissions import Action, require
+from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.models import Programme
 
-from .forms import OutputsForm
+from .charts import bar_chart, trend_chart
+from .disclosure import REASONS
+from .exports import XLSX, report_about, report_xlsx, table_lines
+from .forms import OutputsForm, ValuationForm
+from .models import ProxyValue
+from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .selectors import DEMOGRAPHICS
 from .services import programme_report, report_csv
+from .trend import programme_trend
+from .valuation import programme_valuation as valuation_report
 
 
 @login_required
@@ -26,10 +38,7 @@ def programme_outputs(request, programme_id):
             programme=programme,
             period_start=start,
             period_end=end,
-            organisation=form.cleaned_data["organisation"],
-            activity_type=form.cleaned_data["activity_type"],
-            area=form.cleaned_data["area"],
-            demographics={name: form.cleaned_data[name] for name in DEMOGRAPHICS},
+            **_filters(form),
         )
         if request.GET.get("format") == "csv":
             response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
@@ -37,28 +46,107 @@ def programme_outputs(request, programme_id):
                 f'attachment; filename="outputs-{programme.pk}-{start}-{end}.csv"'
             )
             return response
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response(
+                report,
+                about=_about(report, programme, form.cleaned_data["organisation"]),
+                filename=f"outputs-{programme.pk}-{start}-{end}.xlsx",
+            )
     else:
         require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
     for table in (report or {}).get("tables", []):
         _add_bars(table)
     query = request.GET.copy()
+    query.pop("format", None)
+    print_query = query.urlencode()
     query["format"] = "csv"
+    csv_query = query.urlencode()
+    query["format"] = "xlsx"
+    xlsx_query = query.urlencode()
     return render(
         request,
         "reports/outputs.html",
-        {"programme": programme, "form": form, "report": report, "csv_query": query.urlencode()},
+        {
+            "programme": programme,
+            "form": form,
+            "report": report,
+            "csv_query": csv_query,
+            "xlsx_query": xlsx_query,
+            "print_query": print_query,
+            "trend": _trend(request.user, programme, form) if report else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_report_print(request, programme_id):
+    """The same report on A4: every figure and table, what was hidden, and when it was made."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = OutputsForm(request.GET or {"period": "month"}, programme=programme)
+    if not form.is_valid():
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+        raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
+    start, end = form.cleaned_data["bounds"]
+    report = programme_report(
+        actor=request.user,
+        programme=programme,
+        period_start=start,
+        period_end=end,
+        **_filters(form),
+    )
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "programme": programme,
+            **printable(report, _about(report, programme, form.cleaned_data["organisation"])),
+        },
+    )
+
+
+def printable(report: dict, about: list) -> dict:
+    """What `reports/_report_body.html` needs to show a presented report in full."""
+    for table in report["tables"]:
+        table["lines"] = table_lines(table)
+    return {"report": report, "about": about, "reasons": REASONS.items()}
+
+
+def xlsx_response(report: dict, *, about, filename: str) -> HttpResponse:
+    response = HttpResponse(report_xlsx(report, about=about), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _about(report, programme, organisation) -> list:
+    return report_about(
+        report,
+        programme_name=programme.name,
+        organisation_name=organisation.name if organisation is not None else "",
+        generated_at=timezone.localtime(),
+    )
+
+
+def _filters(form) -> dict:
+    """The report's filters as the page's form gives them; the period is apart."""
+    return {
+        **{key: form.cleaned_data[key] for key in ("organisation", "activity_type", "area")},
+        "demographics": {name: form.cleaned_data[name] for name in DEMOGRAPHICS},
+    }
+
+
+def _trend(user, programme, form) -> dict:
+    _, end = form.cleaned_data["bounds"]
+    return trend_chart(
+        programme_trend(actor=user, programme=programme, last_month=end, **_filters(form))
     )
 
 
 def _add_bars(table: dict) -> None:
-    """Bar widths as a share of the largest shown count, for CSS; hidden cells get no bar, and
-    say why they are empty."""
-    counts = [r["values"]["members"] for r in table["rows"] if r["values"]["members"] is not None]
-    largest = max(counts, default=0) or 1
+    """The table's bar chart, and its cells with why any is empty, for the template."""
+    table["chart"] = bar_chart(table)
     reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
     for row in table["rows"]:
-        value = row["values"]["members"]
-        row["bar"] = None if value is None else round(100 * value / largest)
         row["cells"] = [
             {"value": row["values"][c["key"]], "reason": reasons.get((row["key"], c["key"]))}
             for c in table["columns"]
@@ -68,3 +156,86 @@ def _add_bars(table: dict) -> None:
         for c in table["columns"]
         if table["total"]
     ]
+
+
+@login_required
+@require_GET
+def programme_valuation(request, programme_id):
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = ValuationForm(request.GET or {"period": "month"}, programme=programme)
+    valuation = None
+    if form.is_valid():
+        start, end = form.cleaned_data["bounds"]
+        valuation = valuation_report(
+            actor=request.user,
+            programme=programme,
+            period_start=start,
+            period_end=end,
+            organisation=form.cleaned_data["organisation"],
+            area=form.cleaned_data["area"],
+        )
+    else:
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    return render(
+        request,
+        "reports/valuation.html",
+        {
+            "programme": programme,
+            "form": form,
+            "valuation": valuation,
+            "manages": has_permission(
+                request.user, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proxy_values_manage(request, programme_id):
+    """A programme admin's proxy values: the list, a form to add one, a button to remove each."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    problems, status = {}, 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                proxy_value_remove(
+                    actor=request.user,
+                    programme=programme,
+                    proxy_id=_number(request.POST.get("proxy")),
+                )
+            else:
+                proxy_value_create(
+                    actor=request.user,
+                    programme=programme,
+                    name=request.POST.get("name", ""),
+                    basis=request.POST.get("basis", ""),
+                    outcome_id=request.POST.get("outcome") or None,
+                    value=request.POST.get("value", ""),
+                    source=request.POST.get("source", ""),
+                    deadweight_percent=request.POST.get("deadweight_percent") or 0,
+                    attribution_percent=request.POST.get("attribution_percent") or 0,
+                )
+        except (Invalid, Conflict) as refused:
+            status = 422 if isinstance(refused, Invalid) else 409
+            problems = {p["field"]: p["message"] for p in refused.detail or []}
+            problems.setdefault("", refused.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("programme-proxy-values", programme.pk)
+    context = {
+        "programme": programme,
+        "proxies": proxy_values(actor=request.user, programme=programme),
+        "outcomes": programme.outcomes.all(),
+        "bases": ProxyValue.Basis.choices,
+        "problems": problems,
+        "posted": request.POST if problems else {},
+    }
+    return render(request, "reports/proxy_values.html", context, status=status)
+
+
+def _number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(_("The programme has no such proxy value.")) from None

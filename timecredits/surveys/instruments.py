@@ -15,10 +15,12 @@ UCLA3 = "ucla3"
 LONELINESS_DIRECT = "loneliness_direct"
 SWEMWBS = "swemwbs"
 
-# Shown wherever SWEMWBS questions appear. Wording as printed on the scale by its licensors; check
-# it against the licence text the programme receives on registration.
+# Shown wherever SWEMWBS questions appear, character for character as the terms of use require
+# (checked in November 2026 against the "Terms of use" on CORC's SWEMWBS page,
+# corc.uk.net/outcome-experience-measures/short-warwick-edinburgh-mental-wellbeing-scale-swemwbs,
+# which prints it without a hyphen between Warwick and Edinburgh).
 SWEMWBS_COPYRIGHT = (
-    "Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
+    "Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
     "University of Warwick and University of Edinburgh, 2008, all rights reserved."
 )
 
@@ -125,8 +127,11 @@ LONELINESS_DIRECT_DEF = InstrumentDef(
 _SWEMWBS_POINTS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
 
 # SWEMWBS: seven statements, each 1-5, raw total 7-35 converted to a metric score (scoring.py).
-# The item wordings and the instruction are the published ones as we know them; the registered
-# programme's licence pack is the authority if they differ.
+# The seven statements were checked in November 2026 against the list the Scottish Government
+# prints in "Scottish Surveys Core Questions 2022", section 1.8 (gov.scot), and the five answers
+# against CORC's SWEMWBS page ("none of the time" to "all of the time"). The instruction is the
+# paper form's with "tick the box" put as choosing an answer, since members answer on a phone;
+# the registered programme's licence pack is the authority if anything differs.
 SWEMWBS_DEF = InstrumentDef(
     key=SWEMWBS,
     name="Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)",

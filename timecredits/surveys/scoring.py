@@ -7,9 +7,12 @@ from decimal import Decimal
 ONS4_POSITIVE_BANDS = ((0, 4, "low"), (5, 6, "medium"), (7, 8, "high"), (9, 10, "very_high"))
 ONS4_ANXIETY_BANDS = ((0, 1, "very_low"), (2, 3, "low"), (4, 5, "medium"), (6, 10, "high"))
 
-# SWEMWBS raw total (7-35) to metric score, from the conversion table published by Warwick Medical
-# School (Stewart-Brown et al. 2009, Rasch analysis). Transcribed from memory of the published
-# table: check it against the copy supplied on registration before relying on it in a report.
+# SWEMWBS raw total (7-35) to metric score: the conversion table Warwick Medical School publishes
+# (from the Rasch analysis of Stewart-Brown et al. 2009, Health Qual Life Outcomes 7:15). Checked
+# in November 2026, value by value, against public copies of that table: the lookup CSV in
+# github.com/danlewer/aow_adolescent_mh (swemwbs_metric_lookup.csv) and four independent
+# implementations found by searching public code for "swemwbs" and "metric"; all agree with every
+# value here. (One further copy gives 25.99 for a raw 29; it is alone, so 26.02 stands.)
 SWEMWBS_METRIC = {
     7: Decimal("7.00"),
     8: Decimal("9.51"),

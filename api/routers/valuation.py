@@ -1,0 +1,133 @@
+"""Optional valuation: a programme's own proxy values, and the estimates made from them."""
+
+import datetime
+from decimal import Decimal
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from partners.models import Organisation
+from timecredits.errors import NotFound
+from timecredits.programmes.models import Programme
+from timecredits.reports.proxies import proxy_value_create, proxy_value_remove, proxy_values
+from timecredits.reports.valuation import programme_valuation
+
+router = Router(tags=["valuation"])
+
+
+class ValuationQuery(Schema):
+    period_start: datetime.date = Field(alias="from")
+    period_end: datetime.date = Field(alias="to")
+    organisation: int | None = None
+    area: str = Field(default="", max_length=8)
+
+
+class LineOut(Schema):
+    proxy_id: int
+    name: str
+    basis: str
+    unit: str
+    outcome_id: int | None
+    outcome_name: str
+    quantity: Decimal | None
+    value_per_unit: Decimal
+    deadweight_percent: Decimal
+    attribution_percent: Decimal
+    gross: Decimal | None
+    net: Decimal | None = Field(description="The estimate: gross less deadweight and attribution.")
+    source: str
+    withheld: str = Field(description="Why the line is not valued, if it is not.")
+
+
+class ValuationOut(Schema):
+    title: str
+    note: str
+    programme_id: int
+    organisation_id: int | None
+    period_start: datetime.date
+    period_end: datetime.date
+    area: str
+    threshold: int
+    lines: list[LineOut]
+
+
+class ProxyValueIn(Schema):
+    name: str = Field(max_length=200)
+    basis: str = Field(description="hour: per hour given; outcome: per member who improved.")
+    outcome_id: int | None = None
+    value: Decimal = Field(description="Pounds per unit.")
+    source: str = Field(description="Where the figure comes from.")
+    deadweight_percent: Decimal = Decimal(0)
+    attribution_percent: Decimal = Decimal(0)
+
+
+class ProxyValueOut(Schema):
+    id: int
+    name: str
+    basis: str
+    outcome_id: int | None
+    value: Decimal
+    source: str
+    deadweight_percent: Decimal
+    attribution_percent: Decimal
+
+
+def _get(model, pk, what):
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"There is no such {what}.")
+    return found
+
+
+@router.get(
+    "/programmes/{programme_id}/reports/valuation",
+    response=ValuationOut,
+    summary="Estimates of value from the programme's own proxies, with small numbers withheld",
+)
+def valuation(request, programme_id: int, query: Query[ValuationQuery]):
+    programme = _get(Programme, programme_id, "programme")
+    organisation = (
+        _get(Organisation, query.organisation, "organisation")
+        if query.organisation is not None
+        else None
+    )
+    return programme_valuation(
+        actor=request.user,
+        programme=programme,
+        period_start=query.period_start,
+        period_end=query.period_end,
+        organisation=organisation,
+        area=query.area,
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/proxy-values",
+    response=list[ProxyValueOut],
+    summary="The programme's proxy values",
+)
+def list_proxy_values(request, programme_id: int):
+    return list(
+        proxy_values(actor=request.user, programme=_get(Programme, programme_id, "programme"))
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/proxy-values",
+    response={201: ProxyValueOut},
+    summary="Add a proxy value, with its source",
+)
+def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
+    programme = _get(Programme, programme_id, "programme")
+    return Status(201, proxy_value_create(actor=request.user, programme=programme, **body.dict()))
+
+
+@router.delete(
+    "/programmes/{programme_id}/proxy-values/{proxy_id}",
+    response={204: None},
+    summary="Remove a proxy value",
+)
+def remove_proxy_value(request, programme_id: int, proxy_id: int):
+    programme = _get(Programme, programme_id, "programme")
+    proxy_value_remove(actor=request.user, programme=programme, proxy_id=proxy_id)
+    return Status(204, None)

@@ -1,0 +1,93 @@
+"""What the dashboard draws, worked out on the server so pages need no JavaScript: pure functions
+from presented figures to shapes, no ORM.
+
+- `trend_chart`: one column chart per series of `trend.programme_trend`, in SVG coordinates. A
+  suppressed month is a hatched gap labelled "suppressed", never a bar of 0.
+- `bar_chart`: a table's first column as horizontal bars, each with its label and value as
+  text; a suppressed row has no bar and says "suppressed".
+"""
+
+import datetime
+
+WIDTH, HEIGHT = 360, 180
+TOP, BOTTOM, SIDE = 18, 30, 4  # room for values above the bars and months below
+SERIES = [("active_members", "Active members"), ("hours_given", "Hours given")]
+
+
+def trend_chart(trend: list[dict]) -> dict:
+    slot = (WIDTH - 2 * SIDE) / max(len(trend), 1)
+    plot = HEIGHT - TOP - BOTTOM
+    charts = []
+    for key, title in SERIES:
+        shown = [m[key] for m in trend if m[key] is not None]
+        largest = max(shown, default=0) or 1
+        columns = []
+        for i, month in enumerate(trend):
+            day = datetime.date.fromisoformat(month["month"])
+            value = month[key]
+            height = 0 if value is None else round(plot * value / largest, 1)
+            x = SIDE + i * slot
+            columns.append(
+                {
+                    "label": f"{day:%b %Y}",
+                    "short": f"{day:%b}"[0] if len(trend) > 6 else f"{day:%b}",
+                    "year": f"{day:%Y}" if i == 0 or day.month == 1 else "",
+                    "value": value,
+                    "text": _compact(value),
+                    "suppressed": value is None,
+                    "x": round(x + slot * 0.15, 1),
+                    "width": round(slot * 0.7, 1),
+                    "middle": round(x + slot / 2, 1),
+                    "y": round(TOP + plot - height, 1),
+                    "height": height,
+                    "text_y": round(TOP + plot - height - 4, 1),
+                }
+            )
+        charts.append({"key": key, "title": title, "columns": columns})
+    first, last = (trend[0]["month"], trend[-1]["month"]) if trend else ("", "")
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "top": TOP,
+        "plot": plot,
+        "gap_y": HEIGHT - BOTTOM - 6,
+        "baseline": HEIGHT - BOTTOM,
+        "month_y": HEIGHT - BOTTOM + 14,
+        "year_y": HEIGHT - 3,
+        "first": _month_name(first),
+        "last": _month_name(last),
+        "series": charts,
+        "months": trend,
+    }
+
+
+def bar_chart(table: dict) -> dict:
+    column = table["columns"][0]
+    values = [r["values"][column["key"]] for r in table["rows"]]
+    largest = max((v for v in values if v is not None), default=0) or 1
+    return {
+        "title": f"{table['title']}: {column['label'].lower()}",
+        "bars": [
+            {
+                "label": row["label"],
+                "value": value,
+                "width": None if value is None else round(100 * value / largest, 1),
+            }
+            for row, value in zip(table["rows"], values, strict=True)
+        ],
+    }
+
+
+def _compact(value) -> str:
+    """A value short enough to sit above a column; the table below the chart has it exactly."""
+    if value is None:
+        return ""
+    if value >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if value >= 1000:
+        return f"{value / 1000:.1f}k"
+    return f"{value:g}" if value < 100 else f"{value:.0f}"
+
+
+def _month_name(month: str) -> str:
+    return f"{datetime.date.fromisoformat(month):%B %Y}" if month else ""

@@ -1,0 +1,16 @@
+"""Scheduled jobs of this app; `manage.py setup_schedules` writes them to django-q2.
+
+Last month's snapshots are asked for daily although there is one per month: each programme and
+month has one snapshot, so the other days cost one look-up per programme, a month is never
+missed because the worker was down on the 1st, and a failed build is tried again the next day.
+"""
+
+from django_q.models import Schedule
+
+SCHEDULES = [
+    {
+        "name": "reports: build last month's snapshot for every programme",
+        "func": "timecredits.reports.tasks.request_last_months_snapshots",
+        "schedule_type": Schedule.DAILY,
+    },
+]

@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from partners.models import StaffMembership
 from tests.factories import MemberFactory, ProgrammeRoleFactory, StaffMembershipFactory
@@ -156,3 +157,18 @@ def test_a_coordinator_sees_its_own_new_tables_unsuppressed(client, crowd):
     assert reach == {"RV1": 1, "RV2": 0, "RV4": 0}  # m1 alone: a consenting woman at group A
     assert report["suppressed"] is False
     assert report["notes"] == [CONSENT_NOTE]
+
+
+def test_the_xlsx_names_the_demographic_filter_and_the_consent_note(client, crowd, commissioner):
+    client.force_login(commissioner)
+    url = f"/api/v1/programmes/{crowd['programme'].pk}/reports/outputs?{QUERY}"
+
+    response = client.get(f"{url}&gender=woman&format=xlsx")
+
+    book = load_workbook(io.BytesIO(response.content))
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
+    assert (about["Gender"], about["Note"]) == ("woman", CONSENT_NOTE)
+    sheet = next(name for name in book.sheetnames if name.startswith("Reach by area"))
+    labels = [row[0] for row in book[sheet].iter_rows(values_only=True)]
+    assert "RV1" in labels
+    assert "Total" not in labels

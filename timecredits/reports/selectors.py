@@ -4,7 +4,7 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
 
 - The **filter's contributions** are those at sessions of the programme's activities that start in
   the period, narrowed by organisation (the group that ran the activity), activity type, and the
-  member's area.
+  member's area and demographic answers.
 - **Active members**: distinct members with an approved contribution among them. **Hours given**:
   their approved minutes / 60. **Sessions held**: distinct sessions with such a contribution.
   **Check-ins**: the filter's contributions made by QR poster, door kiosk or pass, whatever their
@@ -33,7 +33,7 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
   **occasional**. A month touches one month, so over a month nobody is occasional; over a
   quarter "monthly" means two of its three months, over a year six of twelve.
 - **Reach**: the by-area and by-age-band rows for which the programme has imported a population
-  (reports.PopulationFigure), with the population and members per 1,000 residents. An area's
+  (programmes.PopulationFigure), with the population and members per 1,000 residents. An area's
   population is its all-ages figure (or, under an age band filter, that band's); an age band's
   is the sum of its figures over the areas imported, so it is right when the import covers the
   programme's whole area. Their counts are those of the by-area and by-age-band tables. Under

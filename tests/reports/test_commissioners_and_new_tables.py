@@ -172,3 +172,25 @@ def test_the_xlsx_names_the_demographic_filter_and_the_consent_note(client, crow
     labels = [row[0] for row in book[sheet].iter_rows(values_only=True)]
     assert "RV1" in labels
     assert "Total" not in labels
+
+
+def test_the_cohort_is_hidden_when_it_falls_a_few_short_of_the_active_members(
+    client, crowd, commissioner
+):
+    gardening = crowd["sessions"][0].activity
+    february, march = session(gardening, 9, month=2), session(gardening, 16)
+    for _ in range(2):  # two who started in February and came back in March
+        member = MemberFactory(programme=crowd["programme"], area="RV1")
+        give(member, february, 60)
+        give(member, march, 60)
+    client.force_login(commissioner)
+
+    report = client.get(f"/api/v1/programmes/{crowd['programme'].pk}/reports/outputs?{QUERY}")
+
+    figures = {f["key"]: f["value"] for f in report.json()["figures"]}
+    retention = _tables(report.json())["retention"]
+    assert figures["active_members"] == 18
+    assert retention["total"] == {"members": None, "percent": None}
+    assert {"row": "total", "column": "members", "reason": "difference"} in [
+        {k: s[k] for k in ("row", "column", "reason")} for s in retention["suppressed"]
+    ]

@@ -131,6 +131,14 @@ def test_nested_counts_hide_a_small_count_and_a_small_difference():
     assert total_hidden is False
 
 
+def test_a_nested_total_close_to_a_count_shown_elsewhere_is_hidden():
+    # 20 active members shown in the headline, 18 of them new: 2 returning members.
+    hidden, total_hidden = nested_to_suppress({"3": 9}, 18, 5, known=(20,))
+
+    assert total_hidden is True
+    assert hidden == {}
+
+
 def test_nested_counts_under_a_small_total_show_only_zeros():
     assert nested_to_suppress({"3": 2, "6": 0}, 3, 5) == ({"3": SMALL}, True)
 
@@ -166,21 +174,24 @@ def test_a_nested_table_keeps_values_not_yet_known_and_hides_the_rest_by_rule():
 
 @given(
     cohort=st.integers(min_value=0, max_value=40),
+    returning=st.integers(min_value=0, max_value=10),
     cuts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=3),
     threshold=st.integers(min_value=3, max_value=8),
 )
-def test_no_two_shown_nested_counts_differ_by_a_small_count(cohort, cuts, threshold):
+def test_no_two_shown_nested_counts_differ_by_a_small_count(cohort, returning, cuts, threshold):
     retained = sorted((min(c, cohort) for c in cuts), reverse=True)
     counts = {str(i): n for i, n in enumerate(retained)}
+    active = cohort + returning  # containing the cohort, shown elsewhere unless it is small
+    known = () if 0 < active < threshold else (active,)
 
-    hidden, total_hidden = nested_to_suppress(counts, cohort, threshold)
+    hidden, total_hidden = nested_to_suppress(counts, cohort, threshold, known=known)
 
-    shown = [0, *([] if total_hidden else [cohort])]
+    shown = [0, *known, *([] if total_hidden else [cohort])]
     shown += [n for k, n in counts.items() if k not in hidden]
     for a in shown:
         for b in shown:
             assert not 0 < abs(a - b) < threshold, (counts, cohort, hidden)
-    assert total_hidden == (0 < cohort < threshold)
+    assert total_hidden == (0 < cohort < threshold or (bool(known) and 0 < returning < threshold))
     for key, reason in hidden.items():
         assert (reason == SMALL) == (0 < counts[key] < threshold)
 

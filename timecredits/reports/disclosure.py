@@ -20,7 +20,9 @@ Policy (issue 7, DESIGN.md "Disclosure control"):
   a partition, so the rule differs: any two shown counts, with 0, differ by a count of people
   (the cohort less those retained is "lost"). A row is shown only if its difference from 0, from
   the total and from every row already shown is 0 or at least the threshold; otherwise it is
-  hidden as small or, if it is not small itself, as a small "difference".
+  hidden as small or, if it is not small itself, as a small "difference". Counts shown outside
+  the table that contain its total (the active members, who include the cohort) take part too:
+  a total that differs from one by a small count is hidden.
 - **Mirrored tables** (reach) repeat another table's counts beside other columns, so they hide
   exactly what that table hides, and show no total.
 - A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
@@ -142,10 +144,15 @@ def cells_to_suppress(counts: dict, total: int, threshold: int) -> tuple[dict, b
     return hidden, False
 
 
-def nested_to_suppress(counts: dict, total: int, threshold: int) -> tuple[dict, bool]:
-    """Which of nested counts to hide, in order, so no two shown ones differ by a small count."""
-    total_hidden = is_small(total, threshold)
-    shown = [0] if total_hidden else [0, total]
+def nested_to_suppress(
+    counts: dict, total: int, threshold: int, *, known: tuple = ()
+) -> tuple[dict, bool]:
+    """Which of nested counts to hide, in order, so no two shown ones, nor one and a count
+    `known` from elsewhere, differ by a small count; and whether the total is hidden."""
+    shown = [0, *known]
+    total_hidden = any(is_small(abs(total - other), threshold) for other in shown)
+    if not total_hidden:
+        shown.append(total)
     hidden = {}
     for key, n in counts.items():
         if any(is_small(abs(n - other), threshold) for other in shown):
@@ -166,12 +173,15 @@ def suppress_like(table: Table, source: Table) -> Table:
     return table
 
 
-def suppress(table: Table, threshold: int) -> Table:
-    """Hide the table's small counts, their protectors, and the sums that go with them."""
+def suppress(table: Table, threshold: int, *, known: tuple = ()) -> Table:
+    """Hide the table's small counts, their protectors, and the sums that go with them; a
+    nested table also keeps clear of the counts `known` from elsewhere."""
     counts = {r["key"]: r["values"][table.count] for r in table.rows}
     if table.nested:
         counts = {k: n for k, n in counts.items() if n is not None}
-        hidden, total_hidden = nested_to_suppress(counts, table.total[table.count], threshold)
+        hidden, total_hidden = nested_to_suppress(
+            counts, table.total[table.count], threshold, known=known
+        )
     else:
         hidden, total_hidden = cells_to_suppress(counts, table.total[table.count], threshold)
     for row in table.rows:
@@ -182,6 +192,7 @@ def suppress(table: Table, threshold: int) -> Table:
                 table.suppressed[(str(row["key"]), column)] = reason
     if total_hidden:
         reason = SMALL if is_small(table.total[table.count], threshold) else SECONDARY
+        reason = DIFFERENCE if table.nested and reason == SECONDARY else reason
         for column, _ in table.columns:
             table.total[column] = None
             table.suppressed[("total", column)] = reason

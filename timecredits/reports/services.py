@@ -34,6 +34,8 @@ TOTALS = {
     "regularity": {"members": "active_members", "hours": "hours_given"},
 }
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
+# Headline figures that count a superset of a nested table's total (the cohort is active).
+CONTAINING = {"retention": "active_members"}
 
 
 def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
@@ -66,7 +68,9 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
             if table.mirrors:
                 disclosure.suppress_like(table, tables[table.mirrors])
             else:
-                disclosure.suppress(table, threshold)
+                outside = figures.get(CONTAINING.get(table.name))
+                known = () if outside is None else (outside,)
+                disclosure.suppress(table, threshold, known=known)
             for (name, row), figure in CELLS.items():
                 if name == table.name and (row, table.count) in table.suppressed:
                     figures[figure] = None

@@ -99,12 +99,8 @@ def build_programme_report(
     return _present(outputs, threshold=programme.report_threshold)
 
 
-def organisation_report(
-    *, actor, organisation, programme, period_start, period_end, activity_type="", area=""
-) -> dict:
-    """One organisation's own outputs in a programme, unsuppressed, for its own staff."""
-    require(actor, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
-    _check_period(period_start, period_end)
+def organisation_programme(*, organisation, programme):
+    """The programme an organisation's own report is about: the one asked for, or its only one."""
     programmes = Programme.objects.filter(
         participation__organisation=organisation,
         participation__status=Participation.Status.APPROVED,
@@ -118,6 +114,16 @@ def organisation_report(
             "Say which programme: one this organisation takes part in.",
             detail={"field": "programme"},
         )
+    return programme
+
+
+def organisation_report(
+    *, actor, organisation, programme, period_start, period_end, activity_type="", area=""
+) -> dict:
+    """One organisation's own outputs in a programme, unsuppressed, for its own staff."""
+    require(actor, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
+    _check_period(period_start, period_end)
+    programme = organisation_programme(organisation=organisation, programme=programme)
     outputs = programme_outputs(
         programme, period_start, period_end, organisation, activity_type, area
     )

@@ -228,19 +228,21 @@ def _members(f: Filter):
 
 
 def _answers(f: Filter):
-    """(member, wave) -> {question id: (number, value)} and when the wave was answered."""
+    """(member, wave) -> {question id: (number, value)}, for the waves answered in the period
+    and the baselines of members with a follow-up among them; and which were in the period."""
     in_period = Q(answered_at__gte=f.since, answered_at__lt=f.until)
     followed_up = Response.objects.filter(in_period, wave__gt=BASELINE).values("member")
     rows = Response.objects.filter(member__in=_members(f)).filter(
         in_period | Q(wave=BASELINE, member__in=followed_up)
     )
-    answers, answered = defaultdict(dict), {}
+    answers, current = defaultdict(dict), set()
     for member, wave, question, number, value, at in rows.values_list(
         "member_id", "wave", "question_id", "number", "value", "answered_at"
     ):
         answers[member, wave][question] = (number, value)
-        answered[member, wave] = max(at, answered.get((member, wave), at))
-    return answers, answered
+        if f.since <= at < f.until:
+            current.add((member, wave))
+    return answers, current
 
 
 def _scores(measure: Measure, answers: dict) -> dict:
@@ -256,11 +258,11 @@ def _wave_name(wave: int) -> str:
     return "Baseline" if wave == BASELINE else f"{wave} months"
 
 
-def _measure_figures(measure: Measure, scores: dict, in_period) -> dict:
+def _measure_figures(measure: Measure, scores: dict, current: set) -> dict:
     ordered = measure.better != UNORDERED
     waves = []
-    for wave in sorted({w for (m, w) in scores if in_period(m, w)}):
-        values = [s for (m, w), s in scores.items() if w == wave and in_period(m, w)]
+    for wave in sorted({w for _, w in current & scores.keys()}):
+        values = [s for (m, w), s in scores.items() if w == wave and (m, w) in current]
         counts = defaultdict(int)
         for value in values:
             counts[measure.band_of(value) if measure.band_of else None] += 1
@@ -270,13 +272,13 @@ def _measure_figures(measure: Measure, scores: dict, in_period) -> dict:
         mean = _mean(values) if ordered else None
         waves.append({"wave": wave, "name": _wave_name(wave), "table": table, "mean": mean})
     changes = []
-    for wave in sorted({w for (m, w) in scores if w != BASELINE and in_period(m, w)}):
+    for wave in sorted({w for (m, w) in scores if w != BASELINE}):
         if not ordered:
             break
         deltas = [
             s - scores[m, BASELINE]
             for (m, w), s in scores.items()
-            if w == wave and in_period(m, w) and (m, BASELINE) in scores
+            if w == wave and (m, BASELINE) in scores
         ]
         counts = defaultdict(int)
         for delta in deltas:
@@ -303,13 +305,13 @@ def _measure_figures(measure: Measure, scores: dict, in_period) -> dict:
     }
 
 
-def _group_changes(measures: list[Measure], scores: dict, in_period) -> dict:
+def _group_changes(measures: list[Measure], scores: dict) -> dict:
     """member -> improved / same / worse on a group of measures, by the majority rule."""
     latest = {}
     for measure in measures:
         for (m, w), s in scores[measure.key].items():
             base = scores[measure.key].get((m, BASELINE))
-            if w != BASELINE and base is not None and in_period(m, w):
+            if w != BASELINE and base is not None:
                 latest.setdefault(m, {}).setdefault(w, []).append(direction(measure, s - base))
     verdicts = {}
     for member, waves in latest.items():
@@ -354,7 +356,7 @@ def _outcome_groups(programme, by_question: dict[int, Measure]) -> list[dict]:
 
 def _prepare(programme, period_start, period_end, organisation, area):
     f = Filter(programme, period_start, period_end, organisation, "", area or "")
-    answers, answered = _answers(f)
+    answers, current = _answers(f)
     asked = {q for given in answers.values() for q in given}
     linked = Question.objects.filter(indicators__outcome__programme=programme).values("pk")
     questions = list(
@@ -370,11 +372,7 @@ def _prepare(programme, period_start, period_end, organisation, area):
     )
     measures = list({by_question[q.pk].key: by_question[q.pk] for q in questions}.values())
     scores = {m.key: _scores(m, answers) for m in measures}
-
-    def in_period(member, wave):
-        return f.since <= answered[member, wave] < f.until
-
-    return f, by_question, measures, scores, in_period
+    return f, by_question, measures, scores, current
 
 
 def outcome_figures(
@@ -385,13 +383,13 @@ def outcome_figures(
     area: str = "",
 ) -> dict:
     """Every measure's figures per wave and per paired change, and each outcome's, unsuppressed."""
-    f, by_question, measures, scores, in_period = _prepare(
+    f, by_question, measures, scores, current = _prepare(
         programme, period_start, period_end, organisation, area
     )
     measure_figures = [
-        _measure_figures(m, scores[m.key], in_period)
+        _measure_figures(m, scores[m.key], current)
         for m in measures
-        if any(in_period(*key) for key in scores[m.key])
+        if current & scores[m.key].keys()
     ]
     note = "Each member once, at their latest follow-up in the period, against their baseline."
     outcomes = []
@@ -404,13 +402,13 @@ def outcome_figures(
                 "table": _group_table(
                     f"indicator.{i['id']}",
                     f"{group['name']}: {i['name']}",
-                    _group_changes(list(i["measures"].values()), scores, in_period),
+                    _group_changes(list(i["measures"].values()), scores),
                     note,
                 ),
             }
             for i in group["indicators"]
         ]
-        verdicts = _group_changes(list(group["measures"].values()), scores, in_period)
+        verdicts = _group_changes(list(group["measures"].values()), scores)
         outcomes.append(
             {
                 "id": group["id"],
@@ -441,12 +439,10 @@ def improved_by_outcome(
 ) -> dict[int, dict]:
     """Per outcome of the programme: members paired on it in the period, and how many improved
     (the majority rule above). Unsuppressed; whoever shows it applies disclosure control."""
-    _, by_question, _, scores, in_period = _prepare(
-        programme, period_start, period_end, organisation, area
-    )
+    _, by_question, _, scores, _ = _prepare(programme, period_start, period_end, organisation, area)
     result = {}
     for group in _outcome_groups(programme, by_question):
-        verdicts = _group_changes(list(group["measures"].values()), scores, in_period)
+        verdicts = _group_changes(list(group["measures"].values()), scores)
         improved = sum(1 for v in verdicts.values() if v == IMPROVED)
         result[group["id"]] = {"paired": len(verdicts), "improved": improved}
     return result

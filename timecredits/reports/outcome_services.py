@@ -43,8 +43,7 @@ def _people(table, threshold) -> str:
     """Why a mean or a share over this table's people is hidden, if it is."""
     if threshold is None:
         return ""
-    total = table.total["members"]
-    if total is None or disclosure.is_small(total, threshold):
+    if table.suppressed.get(("total", "members")) == disclosure.SMALL:
         return disclosure.SMALL
     return DERIVED if table.suppressed else ""
 

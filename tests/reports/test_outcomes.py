@@ -222,3 +222,30 @@ def test_an_organisation_counts_members_with_an_approved_contribution_there(surv
 
     (follow_up,) = _measure(report, "ons4.life_satisfaction")["waves"]
     assert (follow_up["table"].total["members"], follow_up["mean"]) == (1, Decimal("6.00"))
+
+
+def test_an_answer_no_longer_among_the_choices_is_still_counted(world):
+    programme = world["programme"]
+    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    mood = custom_question_add(
+        actor=admin,
+        programme=programme,
+        key="mood",
+        text="Mood?",
+        kind="choice",
+        choices=[["sun", "Sunny"], ["rain", "Rainy"]],
+    )
+    answer(MemberFactory(programme=programme), mood, 0, "sun", when(2))
+    answer(MemberFactory(programme=programme), mood, 0, "rain", when(2))
+    mood.choices = [["rain", "Rainy"], ["fog", "Foggy"]]
+    mood.save()
+
+    report = outcome_figures(programme, *MARCH)
+
+    (wave,) = _measure(report, f"q{mood.pk}")["waves"]
+    assert [(r["label"], r["values"]["members"]) for r in wave["table"].rows] == [
+        ("Rainy", 1),
+        ("Foggy", 0),
+        ("Other: sun", 1),
+    ]
+    assert wave["table"].total == {"members": 2}

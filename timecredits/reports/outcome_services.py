@@ -175,6 +175,8 @@ def _rows(section, block, name) -> list[list]:
         for f in block["figures"]
     ]
     table = block["table"]
+    if not table["rows"]:  # a mean alone: its total is the respondents above
+        return lines
     reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
     for row in [*table["rows"], {"key": "total", "label": "Total", "values": table["total"]}]:
         value = row["values"]["members"]

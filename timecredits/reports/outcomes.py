@@ -90,7 +90,7 @@ def _bands(pairs):
     return tuple((str(value), str(label)) for value, label in pairs)
 
 
-def _measure(question: Question, siblings: list[Question]) -> Measure | None:
+def _measure(question: Question, siblings: list[Question]) -> Measure:
     """The measure a question belongs to: its own, or its instrument's total."""
     instrument = question.instrument
     common = {"instrument": instrument.name, "copyright": instrument.copyright}
@@ -266,15 +266,15 @@ def _measure_figures(measure: Measure, scores: dict, current: set) -> dict:
         counts = defaultdict(int)
         for value in values:
             counts[measure.band_of(value) if measure.band_of else None] += 1
-        rows = [_row(key, label, counts[key]) for key, label in measure.bands]
+        rows = [_row(key, label, counts.pop(key, 0)) for key, label in measure.bands]
+        if measure.bands:  # answers no longer among the choices, so the rows add up to n
+            rows += [_row(key, f"Other: {key}", n) for key, n in sorted(counts.items())]
         table = _table(f"{measure.key}.{wave}", f"{measure.label}: {_wave_name(wave)}", rows)
         table.total["members"] = len(values)
         mean = _mean(values) if ordered else None
         waves.append({"wave": wave, "name": _wave_name(wave), "table": table, "mean": mean})
     changes = []
-    for wave in sorted({w for (m, w) in scores if w != BASELINE}):
-        if not ordered:
-            break
+    for wave in sorted({w for (m, w) in scores if w != BASELINE and ordered}):
         deltas = [
             s - scores[m, BASELINE]
             for (m, w), s in scores.items()

@@ -26,7 +26,11 @@ BETTER = {"life_satisfaction": 1, "anxiety": -1}
 score = st.integers(-2, 10).map(lambda v: None if v < 0 else v)  # None: not answered
 wave = st.tuples(st.sampled_from([BEFORE, DURING, DURING, AFTER]), score, score)  # when, scores
 member = st.fixed_dictionaries(
-    {"consent": st.booleans(), "waves": st.dictionaries(st.sampled_from([0, 3, 6]), wave)}
+    {
+        "consent": st.booleans(),
+        "area": st.sampled_from(["RV1", "RV2"]),
+        "waves": st.dictionaries(st.sampled_from([0, 3, 6]), wave),
+    }
 )
 
 
@@ -45,8 +49,8 @@ def _mean(values):
     return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01")) if values else None
 
 
-def _expected(people):
-    counted = [p for p in people if p["consent"]]
+def _expected(people, area):
+    counted = [p for p in people if p["consent"] and area in ("", p["area"])]
     measures = {}
     for key in BANDS:
         index = 1 if key == "life_satisfaction" else 2
@@ -129,8 +133,8 @@ def _actual(report):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(people=st.lists(member, max_size=5))
-def test_outcome_figures_match_a_brute_force_count(world, people):
+@given(people=st.lists(member, max_size=5), area=st.sampled_from(["", "RV1"]))
+def test_outcome_figures_match_a_brute_force_count(world, people, area):
     programme = world["programme"]
     life, anxiety = built_in("ons4", "life_satisfaction"), built_in("ons4", "anxiety")
     admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
@@ -140,17 +144,19 @@ def test_outcome_figures_match_a_brute_force_count(world, people):
             actor=admin, outcome=outcome, name="Both", question_ids=[life.pk, anxiety.pk]
         )
         for person in people:
-            m = MemberFactory(programme=programme, reports_consent=person["consent"])
+            m = MemberFactory(
+                programme=programme, reports_consent=person["consent"], area=person["area"]
+            )
             for w, (at, life_score, anxiety_score) in person["waves"].items():
                 for question, value in ((life, life_score), (anxiety, anxiety_score)):
                     if value is not None:
                         answer(m, question, w, value, at)
 
-        actual = _actual(outcome_figures(programme, *MARCH))
-        valued = improved_by_outcome(programme, *MARCH)
+        actual = _actual(outcome_figures(programme, *MARCH, area=area))
+        valued = improved_by_outcome(programme, *MARCH, area=area)
         transaction.set_rollback(True)
 
-    expected, paired, improved = _expected(people)
+    expected, paired, improved = _expected(people, area)
     for key, (waves, changes) in expected.items():
         assert actual.get(key, ({}, {})) == (waves, changes)
     assert valued == {outcome.pk: {"paired": paired, "improved": improved}}

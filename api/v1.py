@@ -12,6 +12,7 @@ from .routers import (
     members,
     offers,
     organisations,
+    outcomes,
     programmes,
     reports,
     sessions,
@@ -43,5 +44,6 @@ api.add_router("", sessions.router)
 api.add_router("", credits.router)
 api.add_router("", offers.router)
 api.add_router("", reports.router)
+api.add_router("", outcomes.router)
 api.add_router("", valuation.router)
 api.add_router("", snapshots.router)

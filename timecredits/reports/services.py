@@ -150,6 +150,24 @@ def build_programme_report(
     return _present(outputs, threshold=programme.report_threshold)
 
 
+def organisation_programme(*, organisation, programme):
+    """The programme an organisation's own report is about: the one asked for, or its only one."""
+    programmes = Programme.objects.filter(
+        participation__organisation=organisation,
+        participation__status=Participation.Status.APPROVED,
+    )
+    if programme is None:
+        programme = programmes.first() if programmes.count() == 1 else None
+    elif not programmes.filter(pk=programme.pk).exists():
+        programme = None
+    if programme is None:
+        raise Invalid(
+            "Say which programme: one this organisation takes part in.",
+            detail={"field": "programme"},
+        )
+    return programme
+
+
 def organisation_report(
     *,
     actor,
@@ -165,19 +183,7 @@ def organisation_report(
     require(actor, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
     _check_period(period_start, period_end)
     _check_demographics(demographics)
-    programmes = Programme.objects.filter(
-        participation__organisation=organisation,
-        participation__status=Participation.Status.APPROVED,
-    )
-    if programme is None:
-        programme = programmes.first() if programmes.count() == 1 else None
-    elif not programmes.filter(pk=programme.pk).exists():
-        programme = None
-    if programme is None:
-        raise Invalid(
-            "Say which programme: one this organisation takes part in.",
-            detail={"field": "programme"},
-        )
+    programme = organisation_programme(organisation=organisation, programme=programme)
     outputs = programme_outputs(
         programme, period_start, period_end, organisation, activity_type, area, demographics
     )

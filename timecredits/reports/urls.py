@@ -9,6 +9,11 @@ urlpatterns = [
         name="programme-reports",
     ),
     path(
+        "programmes/<int:programme_id>/reports/outcomes/",
+        views.programme_outcomes,
+        name="programme-outcomes",
+    ),
+    path(
         "programmes/<int:programme_id>/reports/valuation/",
         views.programme_valuation,
         name="programme-valuation",

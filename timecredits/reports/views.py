@@ -1,5 +1,5 @@
-"""The programme's output report page and its CSV, its valuation page and the page where its
-admins keep their proxy values: thin over reports.services, valuation and proxies."""
+"""The programme's output report page and its CSV, its outcome report page and CSV, its valuation
+page and the page where its admins keep their proxy values: thin over the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from .disclosure import REASONS
 from .exports import XLSX, report_about, report_xlsx, table_lines
 from .forms import OutputsForm, ValuationForm
 from .models import ProxyValue
+from .outcome_services import outcomes_csv, programme_outcomes_report
 from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .selectors import DEMOGRAPHICS
 from .services import programme_report, report_csv
@@ -239,3 +240,37 @@ def _number(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise NotFound(_("The programme has no such proxy value.")) from None
+
+
+@login_required
+@require_GET
+def programme_outcomes(request, programme_id):
+    programme = get_object_or_404(Programme, pk=programme_id)
+    # The valuation's form is the outcomes' filter: the period, organisation and area.
+    form = ValuationForm(request.GET or {"period": "month"}, programme=programme)
+    report = None
+    if form.is_valid():
+        start, end = form.cleaned_data["bounds"]
+        report = programme_outcomes_report(
+            actor=request.user,
+            programme=programme,
+            period_start=start,
+            period_end=end,
+            organisation=form.cleaned_data["organisation"],
+            area=form.cleaned_data["area"],
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(outcomes_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="outcomes-{programme.pk}-{start}-{end}.csv"'
+            )
+            return response
+    else:
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "reports/outcomes.html",
+        {"programme": programme, "form": form, "report": report, "csv_query": query.urlencode()},
+    )

@@ -218,6 +218,7 @@ _LEDGER = [
                   FROM bench_move GROUP BY 1, 2) AS q
           JOIN ledger_account i ON i.programme_id = %(programme)s AND i.kind = 'issuance'
                                AND i.shard = q.account %% %(shards)s;
+        ANALYZE bench_move;
         """,
     ),
     (
@@ -245,6 +246,7 @@ _LEDGER = [
                floor(random() * 1000000000)::bigint AS pick
           FROM bench_move e CROSS JOIN generate_series(1, 2)
          WHERE e.kind = 'earn' AND e.amount >= 2;
+        ANALYZE bench_slot;
         INSERT INTO bench_move (n, kind, phase, debit, credit, amount, posted_at, expires_at,
             cause_type, cause_id, pending_n, member_id, offer_id)
         SELECT %(base)s + 2 * s.r - 1 + p.posting, 'spend',
@@ -297,6 +299,7 @@ _LEDGER = [
         CREATE UNLOGGED TABLE bench_ordered AS
         SELECT row_number() OVER (ORDER BY posted_at, n) AS id, * FROM bench_move;
         DROP TABLE bench_move;
+        ANALYZE bench_ordered;
         CREATE UNLOGGED TABLE bench_balance AS
         SELECT id, side, (sum(delta) OVER (PARTITION BY account ORDER BY id
                                            ROWS UNBOUNDED PRECEDING))::bigint AS after
@@ -307,6 +310,7 @@ _LEDGER = [
                 SELECT id, 'c', credit,
                        CASE WHEN phase IN ('single', 'post') THEN amount ELSE 0 END
                   FROM bench_ordered) AS moves;
+        ANALYZE bench_balance;
         """,
     ),
     (
@@ -406,20 +410,54 @@ def generate(scale: Scale, *, anchor, log) -> dict:
         cursor.execute("SET work_mem = '256MB'")
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute("SELECT setseed(0.2026)")
+        rebuild = [statement for table in _BULK for statement in _drop_indexes(cursor, table)]
         for label, sql in _PEOPLE:
             _step(cursor, label, sql, params, log)
+        cursor.execute("ANALYZE")
         params.update(_ledger_counts(cursor, scale, programme))
         for label, sql in _LEDGER:
             _step(cursor, label, sql, params, log)
+        _step(cursor, "indexes rebuilt", ";".join(rebuild), None, log)
         started = time.perf_counter()
-        for table in _TABLES:
-            cursor.execute(f"VACUUM ANALYZE {table}")
+        # As autovacuum would have by the time anyone asks for a report.
+        cursor.execute("VACUUM ANALYZE")
         log(f"  vacuum and analyze: {time.perf_counter() - started:.1f} s")
         rows = {
             table.split("_", 1)[1]: _scalar(cursor, f"SELECT count(*) FROM {table}")  # noqa: S608
             for table in _TABLES
         }
     return {"programme": programme, "commissioner": commissioner, "rows": rows}
+
+
+# Inserting millions of rows updates each index of the table row by row, in random order;
+# building the indexes afterwards, from sorted rows, is several times faster.
+_BULK = ["activities_contribution", "ledger_transfer"]
+
+
+def _drop_indexes(cursor, table: str) -> list[str]:
+    """Drop a table's indexes and unique constraints but its primary key; returns the
+    statements that build them again, from the database's own definitions."""
+    cursor.execute(
+        """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = %s::regclass AND contype = 'u'""",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i
+            WHERE indrelid = %s::regclass AND NOT indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    return [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for name, definition in constraints
+    ] + [definition for _name, definition in indexes]
 
 
 _TABLES = [
@@ -474,7 +512,7 @@ def _ledger_counts(cursor, scale: Scale, programme) -> dict:
     }
 
 
-def _step(cursor, label: str, sql: str, params: dict, log) -> None:
+def _step(cursor, label: str, sql: str, params: dict | None, log) -> None:
     started = time.perf_counter()
     cursor.execute(sql, params)
     log(f"  {label}: {time.perf_counter() - started:.1f} s")

@@ -1,0 +1,86 @@
+"""`reports_bench --quick` end to end: its own database, generated data, figures in a JSON file.
+
+It runs as a separate process because it recreates and drops the database it is pointed at,
+which here is one next to the test database, never the test database itself.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.postgres
+
+
+def _server() -> dict:
+    database = settings.DATABASES["default"]
+    return {
+        "host": database.get("HOST") or "127.0.0.1",
+        "port": database.get("PORT") or 5432,
+        "user": database.get("USER") or "postgres",
+        "password": database.get("PASSWORD") or "",
+    }
+
+
+def _databases() -> set[str]:
+    with psycopg.connect(dbname="postgres", autocommit=True, **_server()) as admin:
+        return {row[0] for row in admin.execute("SELECT datname FROM pg_database")}
+
+
+def test_quick_run_writes_its_figures_and_drops_its_database(tmp_path):
+    server = _server()
+    name = f"timecredits_bench_reports_test_{os.getpid()}"
+    login = f"{server['user']}:{server['password']}" if server["password"] else server["user"]
+    url = f"postgres://{login}@{server['host']}:{server['port']}/{name}"
+    output = tmp_path / "reports.json"
+
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "reports_bench",
+            "--quick",
+            "--runs",
+            "2",
+            "--output",
+            str(output),
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "timecredits.settings.test",
+            "DEBUG": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "Ledger clean" in run.stdout
+    figures = json.loads(output.read_text())
+    assert figures["rows"]["member"] == 2_000
+    assert figures["rows"]["organisation"] == 40
+    assert figures["rows"]["contribution"] == 40_000
+    assert figures["rows"]["transfer"] == 100_000
+    assert figures["ledger_verify"] == "clean"
+    assert len(figures["dashboard_runs"]) == len(figures["baseline_runs"]) == 2
+    assert figures["dashboard_seconds"] > 0 and figures["baseline_seconds"] > 0
+    assert figures["ratio"] == pytest.approx(
+        figures["dashboard_seconds"] / figures["baseline_seconds"], rel=0.01
+    )
+    start = datetime.date.fromisoformat(figures["period"]["start"])
+    end = datetime.date.fromisoformat(figures["period"]["end"])
+    assert start.day == 1
+    assert end + datetime.timedelta(days=1) == start.replace(year=start.year + 1)
+    # Roughly half the two years' contributions fall in the dashboard's year.
+    assert 0.4 * 40_000 < figures["approved_contributions_in_period"] < 0.75 * 40_000
+    assert figures["hours_given"] > 0
+    assert name not in _databases()

@@ -26,11 +26,13 @@ transfer's balances after, by a running sum per account in id order, and each ac
 key triggers, also off, would have checked.
 """
 
+import datetime
 import time
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from ledger.models import Account, Transfer
 from ledger.services import programme_accounts_open
@@ -375,10 +377,6 @@ SELECT count(*) FROM ledger_transfer t
 
 def generate(scale: Scale, *, anchor, log) -> dict:
     """Generate the programme's two years before `anchor` (a date); returns what the run needs."""
-    import datetime
-
-    from django.utils import timezone
-
     end = timezone.make_aware(datetime.datetime.combine(anchor, datetime.time()))
     start_day = datetime.date(anchor.year - 2, anchor.month, 1)
     start = timezone.make_aware(datetime.datetime.combine(start_day, datetime.time()))
@@ -414,7 +412,7 @@ def generate(scale: Scale, *, anchor, log) -> dict:
         for label, sql in _PEOPLE:
             _step(cursor, label, sql, params, log)
         cursor.execute("ANALYZE")
-        params.update(_ledger_counts(cursor, scale, programme))
+        params.update(_ledger_counts(cursor, scale))
         for label, sql in _LEDGER:
             _step(cursor, label, sql, params, log)
         _step(cursor, "indexes rebuilt", ";".join(rebuild), None, log)
@@ -470,7 +468,7 @@ _TABLES = [
 ]
 
 
-def _ledger_counts(cursor, scale: Scale, programme) -> dict:
+def _ledger_counts(cursor, scale: Scale) -> dict:
     """How many of each transfer make exactly `scale.transfers` in all."""
     earnings = _scalar(
         cursor, "SELECT count(*) FROM activities_contribution WHERE status = 'approved'"

@@ -1,0 +1,219 @@
+"""Every way a commissioner can read a programme's figures (pages, print, CSV, XLSX, the JSON API,
+outcomes, valuation, snapshots) for a month in which only three people gave time: none of them
+gives away who they are, or the small group's totals.
+
+The three give 413, 389 and 371 minutes (1,173 in all: 19.55 hours), numbers chosen so that no
+other part of a page would show their totals by chance. Any channel that printed one of those
+totals, a person's hours, a value per hour applied to them, or anyone's name, email, phone number
+or member code, would fail here.
+"""
+
+import datetime
+import io
+import re
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    ActivityFactory,
+    MemberFactory,
+    ProgrammeFactory,
+    ProgrammeRoleFactory,
+    SessionFactory,
+    approved_organisation,
+)
+from tests.reports.conftest import give
+from tests.reports.surveyed import JANUARY, answer, built_in, when
+from timecredits.programmes.models import ProgrammeRole
+from timecredits.reports.models import ProxyValue
+from timecredits.reports.snapshots import snapshot_request
+
+MINUTES = (413, 389, 371)
+# Totals and per-person figures of the small group, as any channel would print them.
+SECRETS = ["1173", "1,173", "19.55", "195.5", "6.88", "6.48", "6.18"]
+PERIOD = "from=2026-03-01&to=2026-03-31"
+MONTH = "period=month&month=2026-03"
+
+
+@pytest.fixture
+def small(db, django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory(report_threshold=5)
+    group = approved_organisation(programme, name="Canal Clean-up")
+    activity = ActivityFactory(programme=programme, organisation=group)
+    members = [
+        MemberFactory(
+            programme=programme,
+            reports_consent=True,
+            area="RV9",
+            user__first_name=f"Philomena{i}",
+            user__last_name=f"Higginbottom{i}",
+            user__phone=f"+4477009001{i:02d}",
+        )
+        for i in range(3)
+    ]
+    start = timezone.make_aware(datetime.datetime(2026, 3, 7, 9, 0))
+    day = SessionFactory(
+        activity=activity, starts_at=start, ends_at=start + datetime.timedelta(hours=8)
+    )
+    for member, minutes in zip(members, MINUTES, strict=True):
+        give(member, day, minutes)
+    life = built_in("ons4", "life_satisfaction")
+    for member in members:
+        answer(member, life, 0, 4, when(JANUARY, 1))
+        answer(member, life, 3, 9, when(15))
+    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    ProxyValue.objects.create(
+        programme=programme,
+        name="An hour of time (invented for this test)",
+        basis=ProxyValue.Basis.HOUR,
+        value="10.00",
+        source="Invented for the test.",
+        created_by=admin,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot, _ = snapshot_request(actor=admin, programme=programme, month="2026-03")
+    snapshot.refresh_from_db()
+    assert snapshot.status == "ready", snapshot.error
+    commissioner = ProgrammeRoleFactory(
+        programme=programme, role=ProgrammeRole.Role.COMMISSIONER
+    ).user
+    return {
+        "programme": programme,
+        "members": members,
+        "snapshot": snapshot,
+        "commissioner": commissioner,
+    }
+
+
+def _channels(programme, snapshot) -> dict:
+    p, s = programme.pk, snapshot.pk
+    return {
+        "outputs page": f"/programmes/{p}/reports/?{MONTH}",
+        "outputs page csv": f"/programmes/{p}/reports/?{MONTH}&format=csv",
+        "outputs page xlsx": f"/programmes/{p}/reports/?{MONTH}&format=xlsx",
+        "printable report": f"/programmes/{p}/reports/print?{MONTH}",
+        "outcomes page": f"/programmes/{p}/reports/outcomes/?{MONTH}",
+        "outcomes page csv": f"/programmes/{p}/reports/outcomes/?{MONTH}&format=csv",
+        "valuation page": f"/programmes/{p}/reports/valuation/?{MONTH}",
+        "snapshots page": f"/programmes/{p}/reports/snapshots/",
+        "snapshot page": f"/programmes/{p}/reports/snapshots/{s}/",
+        "snapshot page csv": f"/programmes/{p}/reports/snapshots/{s}/?format=csv",
+        "snapshot page xlsx": f"/programmes/{p}/reports/snapshots/{s}/?format=xlsx",
+        "outputs api": f"/api/v1/programmes/{p}/reports/outputs?{PERIOD}",
+        "outputs api csv": f"/api/v1/programmes/{p}/reports/outputs?{PERIOD}&format=csv",
+        "outputs api xlsx": f"/api/v1/programmes/{p}/reports/outputs?{PERIOD}&format=xlsx",
+        "outcomes api": f"/api/v1/programmes/{p}/reports/outcomes?{PERIOD}",
+        "outcomes api csv": f"/api/v1/programmes/{p}/reports/outcomes?{PERIOD}&format=csv",
+        "valuation api": f"/api/v1/programmes/{p}/reports/valuation?{PERIOD}",
+        "snapshots api": f"/api/v1/programmes/{p}/reports/snapshots",
+        "snapshot api": f"/api/v1/programmes/{p}/reports/snapshots/{s}",
+        "snapshot api csv": f"/api/v1/programmes/{p}/reports/snapshots/{s}?format=csv",
+        "snapshot api xlsx": f"/api/v1/programmes/{p}/reports/snapshots/{s}?format=xlsx",
+    }
+
+
+def _text(response) -> str:
+    """What the reader receives, as text (a workbook's every cell, anything else decoded), less
+    clock times, whose fractions of a second could hold any digits."""
+    return re.sub(r"\d\d:\d\d(:\d\d(\.\d+)?)?", "", _received(response))
+
+
+def _received(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            " | ".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return response.content.decode()
+
+
+CHANNELS = [
+    "outputs page",
+    "outputs page csv",
+    "outputs page xlsx",
+    "printable report",
+    "outcomes page",
+    "outcomes page csv",
+    "valuation page",
+    "snapshots page",
+    "snapshot page",
+    "snapshot page csv",
+    "snapshot page xlsx",
+    "outputs api",
+    "outputs api csv",
+    "outputs api xlsx",
+    "outcomes api",
+    "outcomes api csv",
+    "valuation api",
+    "snapshots api",
+    "snapshot api",
+    "snapshot api csv",
+    "snapshot api xlsx",
+]
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_channel_gives_a_commissioner_an_identity_or_a_small_groups_figures(
+    client, small, channel
+):
+    client.force_login(small["commissioner"])
+
+    response = client.get(_channels(small["programme"], small["snapshot"])[channel])
+
+    assert response.status_code == 200, response.content[:500]
+    text = _text(response)
+    for member in small["members"]:
+        user = member.user
+        for identity in (member.code, user.email, user.phone, user.first_name, user.last_name):
+            assert identity not in text, (channel, identity)
+    for secret in SECRETS:
+        assert secret not in text, (channel, secret)
+
+
+def test_the_channels_cover_every_report_address_a_commissioner_can_read(small):
+    """A new report page or API path must join the list above, or this fails."""
+    from api.v1 import api
+    from timecredits.reports import urls
+
+    covered = {
+        re.sub(r"/\d+", "/N", url.split("?")[0])
+        for url in _channels(small["programme"], small["snapshot"]).values()
+    }
+    pages = {
+        "/" + re.sub(r"<int:\w+>", "N", str(p.pattern))
+        for p in urls.urlpatterns
+        if "/admin/" not in str(p.pattern)
+    }
+    schema = api.get_openapi_schema()
+    reads = {
+        re.sub(r"\{\w+\}", "N", path)
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/programmes/")
+        if "get" in operations and "/reports" in path
+    }
+    assert pages <= covered, pages - covered
+    assert reads <= covered, reads - covered
+    assert set(CHANNELS) == set(_channels(small["programme"], small["snapshot"]))
+
+
+def test_the_same_month_unsuppressed_shows_the_groups_total_to_its_own_organisation(client, small):
+    """The check above could pass by showing nothing at all: the organisation's own staff, who
+    may see their figures as they are, get the very totals the commissioner never does."""
+    from partners.models import StaffMembership
+    from tests.factories import StaffMembershipFactory
+
+    group = small["members"][0].contributions.first().session.activity.organisation
+    coordinator = StaffMembershipFactory(
+        organisation=group, role=StaffMembership.Role.COORDINATOR
+    ).user
+    client.force_login(coordinator)
+
+    response = client.get(f"/api/v1/organisations/{group.pk}/reports/outputs?{PERIOD}")
+
+    figures = {f["key"]: f["value"] for f in response.json()["figures"]}
+    assert figures["hours_given"] == 19.55
+    assert figures["active_members"] == 3

@@ -91,6 +91,14 @@ class OutputsOut(Schema):
     suppressed: bool
     figures: list[FigureOut]
     tables: list[TableOut]
+    as_of: datetime.datetime | None = Field(
+        None, description="When the figures were computed (a programme's dashboard only)."
+    )
+    from_worker: bool = Field(
+        False,
+        description="Whether they are the background worker's kept figures, refreshed every few "
+        "minutes, rather than computed for this request.",
+    )
 
 
 def _get(model, pk, what):

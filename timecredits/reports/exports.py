@@ -50,7 +50,18 @@ def report_about(
         ("Smallest count shown", str(threshold)),
         ("Disclosure control", disclosure),
         ("Generated", _when(generated_at)),
+        *([("Figures as of", figures_as_of(report))] if report.get("as_of") else []),
     ]
+
+
+def figures_as_of(report: dict) -> str:
+    """When a dashboard's figures were computed, and whether the background worker kept them."""
+    source = (
+        "kept by the background worker, refreshed every few minutes"
+        if report.get("from_worker")
+        else "computed for this request"
+    )
+    return f"{_when(report['as_of'])} ({source})"
 
 
 def _when(moment) -> str:

@@ -110,3 +110,28 @@ class ProxyValue(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OutputsRollup(models.Model):
+    """A programme's whole-programme output figures for one period as the background worker last
+    computed them, unsuppressed (disclosure control is applied when they are read); one per
+    programme and period. `reports.rollups` refreshes them and serves them while fresh."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="outputs_rollups"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    computed_at = models.DateTimeField(help_text=_("When the computation started."))
+    outputs = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "period_start", "period_end"],
+                name="outputs_rollup_once_a_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.period_start}..{self.period_end} at {self.computed_at}"

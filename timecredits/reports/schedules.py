@@ -13,4 +13,11 @@ SCHEDULES = [
         "func": "timecredits.reports.tasks.request_last_months_snapshots",
         "schedule_type": Schedule.DAILY,
     },
+    {
+        # The dashboard serves these figures while younger than REPORTS_ROLLUP_MAX_AGE.
+        "name": "reports: refresh the dashboard's figures for every running programme",
+        "func": "timecredits.reports.tasks.refresh_outputs_rollups",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+    },
 ]

@@ -5,12 +5,16 @@ import csv
 import datetime
 import io
 
+from django.utils import timezone
+
 from partners.models import Participation
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 
 from . import disclosure
+from .exports import figures_as_of
+from .rollups import outputs_from_json, rollup_fresh
 from .selectors import DEMOGRAPHICS, programme_outputs
 
 FIGURE_LABELS = {
@@ -117,9 +121,28 @@ def programme_report(
     area="",
     demographics=None,
 ) -> dict:
-    """A programme's outputs for its commissioners and admins, always with disclosure control."""
+    """A programme's outputs for its commissioners and admins, always with disclosure control.
+
+    The whole programme's figures for a period the worker keeps come from `reports.rollups`
+    while fresh; anything else is computed now. `as_of` says when the figures were computed and
+    `from_worker` whether they are the worker's."""
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
-    return build_programme_report(
+    whole = (
+        organisation is None
+        and not activity_type
+        and not area
+        and not any((demographics or {}).values())
+    )
+    if whole:
+        _check_period(period_start, period_end)
+        rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
+        if rollup is not None:
+            report = _present(
+                outputs_from_json(rollup.outputs), threshold=programme.report_threshold
+            )
+            return {**report, "as_of": rollup.computed_at, "from_worker": True}
+    as_of = timezone.now()
+    report = build_programme_report(
         programme=programme,
         period_start=period_start,
         period_end=period_end,
@@ -128,6 +151,7 @@ def programme_report(
         area=area,
         demographics=demographics,
     )
+    return {**report, "as_of": as_of, "from_worker": False}
 
 
 def build_programme_report(
@@ -195,6 +219,8 @@ def report_csv(report: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "row", "column", "value", "suppressed"])
+    if report.get("as_of"):
+        writer.writerow(["about", "Figures as of", "", figures_as_of(report), ""])
     for note in report["notes"]:
         writer.writerow(["notes", note, "", "", ""])
     for figure in report["figures"]:

@@ -1,5 +1,13 @@
 """Background jobs for reports, run by django-q2; each is safe to run twice."""
 
+import datetime
+
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from timecredits.programmes.models import Programme
+
+from .rollups import rollup_refresh, running_programmes, standard_periods
 from .snapshots import snapshot_build, snapshots_request_last_month
 
 
@@ -10,3 +18,32 @@ def build_snapshot(snapshot_id: int) -> str:
 def request_last_months_snapshots() -> list[int]:
     """Queue last month's snapshot for every programme that has none yet (or a failed one)."""
     return [snapshot.pk for snapshot in snapshots_request_last_month()]
+
+
+def refresh_outputs_rollups() -> int:
+    """Queue a refresh of every running programme's standard periods; returns how many."""
+    today = timezone.localdate()
+    queued = 0
+    for programme_id in running_programmes(today).values_list("pk", flat=True):
+        for start, end in standard_periods(today):
+            async_task(
+                "timecredits.reports.tasks.refresh_outputs_rollup",
+                programme_id,
+                start.isoformat(),
+                end.isoformat(),
+            )
+            queued += 1
+    return queued
+
+
+def refresh_outputs_rollup(programme_id: int, period_start: str, period_end: str) -> str:
+    """Recompute one programme's whole-programme figures for one period."""
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return "no such programme"
+    rollup = rollup_refresh(
+        programme=programme,
+        period_start=datetime.date.fromisoformat(period_start),
+        period_end=datetime.date.fromisoformat(period_end),
+    )
+    return rollup.computed_at.isoformat()

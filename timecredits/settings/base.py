@@ -1,5 +1,6 @@
 """Every setting, read from the environment; test.py and production.py only override a few."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -126,6 +127,11 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+
+# The dashboard serves the figures the worker keeps (reports.rollups) while younger than this.
+REPORTS_ROLLUP_MAX_AGE = datetime.timedelta(
+    minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=15)
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -71,11 +71,16 @@ def test_quick_run_writes_its_figures_and_drops_its_database(tmp_path):
     assert figures["rows"]["contribution"] == 40_000
     assert figures["rows"]["transfer"] == 100_000
     assert figures["ledger_verify"] == "clean"
-    assert len(figures["dashboard_runs"]) == len(figures["baseline_runs"]) == 2
-    assert figures["dashboard_seconds"] > 0 and figures["baseline_seconds"] > 0
-    assert figures["ratio"] == pytest.approx(
-        figures["dashboard_seconds"] / figures["baseline_seconds"], rel=0.01
-    )
+    for timed in ("live", "refresh", "served", "baseline"):
+        assert len(figures[f"{timed}_runs"]) == 2
+        assert figures[f"{timed}_seconds"] > 0
+    for timed in ("live", "refresh", "served"):
+        assert figures[f"{timed}_ratio"] == pytest.approx(
+            figures[f"{timed}_seconds"] / figures["baseline_seconds"], rel=0.01
+        )
+    assert figures["dashboard_seconds"] == figures["served_seconds"]
+    assert figures["ratio"] == figures["served_ratio"]
+    assert figures["live_queries"] > figures["served_queries"]
     start = datetime.date.fromisoformat(figures["period"]["start"])
     end = datetime.date.fromisoformat(figures["period"]["end"])
     assert start.day == 1

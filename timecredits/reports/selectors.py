@@ -397,7 +397,8 @@ def _spend_by_category(f: Filter) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            {"key": key, "members": members, "minutes": minutes}
+            # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
+            {"key": key, "members": members, "minutes": int(minutes)}
             for key, members, minutes in cursor.fetchall()
         ]
 

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from partners.models import Organisation
 from partners.services.redemptions import redemption_complete, redemption_create
-from tests.factories import ProgrammeFactory, approved_organisation
+from tests.factories import ActivityFactory, ProgrammeFactory, approved_organisation
 from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.reports.conftest import give, session
 from timecredits.credits.services.gifts import donate
 from timecredits.reports.periods import month_bounds
 from timecredits.reports.selectors import programme_outputs
@@ -48,3 +49,24 @@ def test_spend_by_venue_and_category_and_donations(db):
     )
     last_year = programme_outputs(programme, datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
     assert last_year["figures"]["credits_spent_minutes"] == 0
+
+
+def test_an_organisations_report_counts_only_its_own_members_donations(db):
+    """Donations belong to no organisation: its own (unsuppressed) report must not show the
+    programme's, only those of the members who gave time with it."""
+    programme = ProgrammeFactory()
+    group = approved_organisation(programme)
+    other = approved_organisation(programme)
+    ours, theirs = funded_member(programme), funded_member(programme)
+    activity = ActivityFactory(programme=programme, organisation=group)
+    today = timezone.localtime()
+    give(ours, session(activity, today.day, today.month), 60)
+    donate(actor=ours.user, organisation=other, minutes=20, idempotency_key="ours")
+    donate(actor=theirs.user, organisation=other, minutes=45, idempotency_key="theirs")
+    month = month_bounds(today.strftime("%Y-%m"))
+
+    whole = programme_outputs(programme, *month)["figures"]["credits_donated_minutes"]
+    own = programme_outputs(programme, *month, organisation=group)["figures"]
+
+    assert whole == 65
+    assert own["credits_donated_minutes"] == 20

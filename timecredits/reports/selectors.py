@@ -15,7 +15,8 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
   contributions, less their reversals, in ledger minutes (60 = one credit).
 - **Credits spent, donated, expired** are the ledger's `spend` (posted), `donate` and `expire`
   transfers (less expiries reversed) from members of the programme (in the area), posted in the
-  period; with an organisation filter, spending is at that venue. Activity type does not apply.
+  period; with an organisation filter, spending is at that venue. With an organisation or
+  activity type filter, donations and expiries are those of the members active in it.
 - **Credits unspent**: the posted balances of the programme's members (in the area; with an
   organisation or activity type filter, those active in it) at the end of the period: today's
   balance less what reached the account after the period, plus what left it. Its people count is
@@ -259,10 +260,15 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
     spend = Q(kind=Transfer.Kind.SPEND)
     if f.organisation is not None:
         spend &= Q(credit_account__organisation=f.organisation)
+    # Donations and expiries belong to no organisation or activity: under those filters, the
+    # ones of the members active in them (an organisation's own report shows no one else's).
+    active = Q()
+    if f.organisation is not None or f.activity_type:
+        active = Q(debit_account__member__in=_approved(f).values("member"))
     kinds = {
         "spent": spend,
-        "donated": Q(kind=Transfer.Kind.DONATE),
-        "expired": Q(kind=Transfer.Kind.EXPIRE),
+        "donated": Q(kind=Transfer.Kind.DONATE) & active,
+        "expired": Q(kind=Transfer.Kind.EXPIRE) & active,
     }
     moved = (
         Transfer.objects.filter(
@@ -289,6 +295,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
     restored = (
         _member_transfers(f, Transfer.Kind.REVERSE, side="credit")
         .filter(reverses__kind=Transfer.Kind.EXPIRE)
+        .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
         .aggregate(minutes=Sum("amount", default=0))
     )
     unspent = _unspent(f)

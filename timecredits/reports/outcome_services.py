@@ -14,10 +14,10 @@ Known limit: tables for the same people (a measure's change and an outcome measu
 are protected each on its own, as are answers to overlapping filters (see `disclosure`).
 """
 
-import csv
 import io
 
 from timecredits.permissions import Action, require
+from timecredits.spreadsheets import SafeWriter
 
 from . import disclosure
 from .outcomes import IMPROVED, SAME, WORSE, outcome_figures
@@ -190,7 +190,7 @@ def _rows(section, block, name) -> list[list]:
 def outcomes_csv(report: dict) -> str:
     """Copyright lines first, then one line per figure and per cell."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     for line in report["copyright"]:
         writer.writerow(["copyright", line])
     writer.writerow(["section", "wave", "row", "column", "value", "suppressed"])

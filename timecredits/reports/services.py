@@ -1,7 +1,6 @@
 """Who sees which figures: commissioners and programme admins only suppressed ones, an
 organisation's coordinators and admins their own organisation's figures as they are."""
 
-import csv
 import datetime
 import io
 
@@ -11,6 +10,7 @@ from partners.models import Participation
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
+from timecredits.spreadsheets import SafeWriter
 
 from . import disclosure
 from .exports import figures_as_of
@@ -217,7 +217,7 @@ def organisation_report(
 def report_csv(report: dict) -> str:
     """One line per figure and per cell; a hidden value is blank, with its reason beside it."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(["section", "row", "column", "value", "suppressed"])
     if report.get("as_of"):
         writer.writerow(["about", "Figures as of", "", figures_as_of(report), ""])

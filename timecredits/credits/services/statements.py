@@ -6,7 +6,6 @@ not money. A venue in several programmes retires into the one it joined first (i
 approved participation); that stays put as it joins more, so every month goes to the same place.
 """
 
-import csv
 import datetime
 import io
 
@@ -18,6 +17,7 @@ from ledger.selectors import organisation_account, programme_account
 from ledger.services import transfer_post
 from partners.models import Organisation, Participation
 from timecredits.permissions import Action, require
+from timecredits.spreadsheets import SafeWriter
 from timecredits.templatetags.credits import credits as as_credits
 
 from ..errors import NotAVenue
@@ -37,7 +37,7 @@ CSV_HEADER = ["date", "transfer", "kind", "cause", "description", "minutes", "cr
 def statement_csv(statement: Statement) -> str:
     """One row per transfer, then the totals: accepted, refunded, net, and retired."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_HEADER)
     for line in statement.lines:
         t = line.transfer

@@ -55,12 +55,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import (
-    ExtractIsoYear,
-    ExtractMonth,
-    ExtractWeek,
-    ExtractYear,
-)
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from ledger.models import Account, Transfer
@@ -433,13 +428,15 @@ def _spend_table(grouped: list[dict], *, name, title, labels) -> Table:
 
 
 def _retention(f: Filter) -> Table:
-    month = _month("session__starts_at")
+    # A member's first and last months are those of their first and last contributions, so
+    # the months are worked out once per member rather than for every contribution.
     started = (
         _contributions(f, in_period=False)
         .filter(status=Contribution.Status.APPROVED)
         .values("member")
-        .annotate(first_at=Min("session__starts_at"), first=Min(month), last=Max(month))
+        .annotate(first_at=Min("session__starts_at"), last_at=Max("session__starts_at"))
         .filter(first_at__gte=f.since, first_at__lt=f.until)
+        .annotate(first=_month("first_at"), last=_month("last_at"))
         .order_by()
     )
     counts = started.aggregate(
@@ -478,13 +475,14 @@ def _regularity(f: Filter) -> Table:
     start, end = f.period_start, f.period_end
     weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
     months = _month_number(end) - _month_number(start) + 1
-    week = ExtractIsoYear("session__starts_at") * 100 + ExtractWeek("session__starts_at")
+    # A calendar week is known by its Monday and a month by its first day (cheaper to work out
+    # per contribution than the ISO year and week number, and one to one with them).
     per_member = (
         _approved(f)
         .values("member")
         .annotate(
-            weeks=Count(week, distinct=True),
-            months=Count(_month("session__starts_at"), distinct=True),
+            weeks=Count(TruncWeek("session__starts_at"), distinct=True),
+            months=Count(TruncMonth("session__starts_at"), distinct=True),
             minutes=Sum("minutes"),
         )
         .order_by()

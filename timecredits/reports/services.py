@@ -135,6 +135,7 @@ def programme_report(
     )
     if whole:
         _check_period(period_start, period_end)
+        _check_demographics(demographics)
         rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
         if rollup is not None:
             report = _present(

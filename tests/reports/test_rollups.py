@@ -182,3 +182,22 @@ def test_the_page_and_exports_say_as_of_when_and_from_where(client, world, commi
         assert "kept by the background worker" in text.splitlines()[1]
     OutputsRollup.objects.all().delete()
     assert "computed for this request" in client.get(f"{page}&format=csv").content.decode()
+
+
+def test_a_period_whose_refresh_is_still_queued_is_not_queued_again(world):
+    from django.core.cache import cache
+
+    from timecredits.reports.tasks import refresh_outputs_rollups
+
+    today = timezone.localdate()
+    start, end = standard_periods(today)[0]
+    waiting = f"reports:rollup-queued:{world['programme'].pk}:{start}:{end}"
+    cache.set(waiting, 1)  # as if a worker had not reached it yet
+
+    assert refresh_outputs_rollups() == 4
+    assert not OutputsRollup.objects.filter(period_start=start, period_end=end).exists()
+    assert cache.get(waiting) == 1
+
+    cache.delete(waiting)
+    assert refresh_outputs_rollups() == 5  # each refresh, done, cleared its own mark
+    assert OutputsRollup.objects.filter(period_start=start, period_end=end).exists()

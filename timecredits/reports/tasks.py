@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -20,30 +22,40 @@ def request_last_months_snapshots() -> list[int]:
     return [snapshot.pk for snapshot in snapshots_request_last_month()]
 
 
+def _rollup_queued_key(programme_id: int, period_start: str, period_end: str) -> str:
+    return f"reports:rollup-queued:{programme_id}:{period_start}:{period_end}"
+
+
 def refresh_outputs_rollups() -> int:
-    """Queue a refresh of every running programme's standard periods; returns how many."""
+    """Queue a refresh of every running programme's standard periods; returns how many.
+
+    A period whose refresh is still queued or running is not queued again, so a slow worker does
+    not pile refreshes up; the mark lapses after twice the task timeout if a worker dies."""
     today = timezone.localdate()
     queued = 0
     for programme_id in running_programmes(today).values_list("pk", flat=True):
         for start, end in standard_periods(today):
-            async_task(
-                "timecredits.reports.tasks.refresh_outputs_rollup",
-                programme_id,
-                start.isoformat(),
-                end.isoformat(),
-            )
+            args = (programme_id, start.isoformat(), end.isoformat())
+            if not cache.add(
+                _rollup_queued_key(*args), 1, timeout=2 * settings.Q_CLUSTER["timeout"]
+            ):
+                continue
+            async_task("timecredits.reports.tasks.refresh_outputs_rollup", *args)
             queued += 1
     return queued
 
 
 def refresh_outputs_rollup(programme_id: int, period_start: str, period_end: str) -> str:
     """Recompute one programme's whole-programme figures for one period."""
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        return "no such programme"
-    rollup = rollup_refresh(
-        programme=programme,
-        period_start=datetime.date.fromisoformat(period_start),
-        period_end=datetime.date.fromisoformat(period_end),
-    )
-    return rollup.computed_at.isoformat()
+    try:
+        programme = Programme.objects.filter(pk=programme_id).first()
+        if programme is None:
+            return "no such programme"
+        rollup = rollup_refresh(
+            programme=programme,
+            period_start=datetime.date.fromisoformat(period_start),
+            period_end=datetime.date.fromisoformat(period_end),
+        )
+        return rollup.computed_at.isoformat()
+    finally:
+        cache.delete(_rollup_queued_key(programme_id, period_start, period_end))

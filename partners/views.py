@@ -71,6 +71,7 @@ def organisation_detail(request, organisation_id):
             return redirect("organisation-detail", organisation.pk)
     context = {
         "organisation": organisation,
+        "can_read_reports": _can(request, Action.ORGANISATION_REPORTS_VIEW, organisation),
         "details": details if can_edit else None,
         "invite": invite if can_invite else None,
         "register": register if can_register else None,

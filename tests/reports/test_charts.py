@@ -118,15 +118,19 @@ def test_a_tables_bar_chart_gives_each_row_its_value_and_no_bar_when_hidden():
             {"key": "RV2", "label": "RV2", "values": {"members": None, "hours": None}},
             {"key": "RV3", "label": "RV3", "values": {"members": 6, "hours": 1}},
         ],
+        "suppressed": [
+            {"row": "RV2", "column": "members", "reason": "small"},
+            {"row": "RV2", "column": "hours", "reason": "small"},
+        ],
     }
 
     chart = bar_chart(table)
 
     assert chart["title"] == "By area: members"
     assert chart["bars"] == [
-        {"label": "RV1", "value": 8, "width": 100.0},
-        {"label": "RV2", "value": None, "width": None},
-        {"label": "RV3", "value": 6, "width": 75.0},
+        {"label": "RV1", "value": 8, "width": 100.0, "reason": None},
+        {"label": "RV2", "value": None, "width": None, "reason": "small"},
+        {"label": "RV3", "value": 6, "width": 75.0, "reason": None},
     ]
 
 

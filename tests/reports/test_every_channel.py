@@ -186,7 +186,7 @@ def test_the_channels_cover_every_report_address_a_commissioner_can_read(small):
     pages = {
         "/" + re.sub(r"<int:\w+>", "N", str(p.pattern))
         for p in urls.urlpatterns
-        if "/admin/" not in str(p.pattern)
+        if str(p.pattern).startswith("programmes/") and "/admin/" not in str(p.pattern)
     }
     schema = api.get_openapi_schema()
     reads = {

@@ -65,6 +65,7 @@ def bar_chart(table: dict) -> dict:
     column = table["columns"][0]
     values = [r["values"][column["key"]] for r in table["rows"]]
     largest = max((v for v in values if v is not None), default=0) or 1
+    reasons = {s["row"]: s["reason"] for s in table["suppressed"] if s["column"] == column["key"]}
     return {
         "title": f"{table['title']}: {column['label'].lower()}",
         "bars": [
@@ -72,6 +73,7 @@ def bar_chart(table: dict) -> dict:
                 "label": row["label"],
                 "value": value,
                 "width": None if value is None else round(100 * value / largest, 1),
+                "reason": reasons.get(row["key"]),
             }
             for row, value in zip(table["rows"], values, strict=True)
         ],

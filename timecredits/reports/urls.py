@@ -4,6 +4,11 @@ from . import snapshot_views, views
 
 urlpatterns = [
     path(
+        "organisations/<int:organisation_id>/reports/",
+        views.organisation_outputs,
+        name="organisation-reports",
+    ),
+    path(
         "programmes/<int:programme_id>/reports/",
         views.programme_outputs,
         name="programme-reports",

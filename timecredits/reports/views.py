@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partners.models import Organisation
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.models import Programme
@@ -21,7 +22,7 @@ from .models import ProxyValue
 from .outcome_services import outcomes_csv, programme_outcomes_report
 from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .selectors import DEMOGRAPHICS
-from .services import programme_report, report_csv
+from .services import organisation_programme, organisation_report, programme_report, report_csv
 from .trend import programme_trend
 from .valuation import programme_valuation as valuation_report
 
@@ -81,6 +82,54 @@ def programme_outputs(request, programme_id):
 
 @login_required
 @require_GET
+def organisation_outputs(request, organisation_id):
+    """An organisation's own figures for its coordinators and admins, as they are (no
+    suppression: they are the organisation's own records), with their CSV."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    require(request.user, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
+    raw = request.GET.get("programme", "")
+    asked = Programme.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    programme = organisation_programme(organisation=organisation, programme=asked)
+    form = OutputsForm(request.GET or {"period": "month"}, programme=programme)
+    del form.fields["organisation"]
+    report = None
+    if form.is_valid():
+        start, end = form.cleaned_data["bounds"]
+        filters = _filters(form)
+        filters.pop("organisation")
+        report = organisation_report(
+            actor=request.user,
+            organisation=organisation,
+            programme=programme,
+            period_start=start,
+            period_end=end,
+            **filters,
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="our-figures-{organisation.pk}-{start}-{end}.csv"'
+            )
+            return response
+        for table in report["tables"]:
+            _add_bars(table)
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "reports/outputs.html",
+        {
+            "programme": programme,
+            "organisation": organisation,
+            "form": form,
+            "report": report,
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
 def programme_report_print(request, programme_id):
     """The same report on A4: every figure and table, what was hidden, and when it was made."""
     programme = get_object_or_404(Programme, pk=programme_id)
@@ -131,7 +180,7 @@ def _about(report, programme, organisation) -> list:
 def _filters(form) -> dict:
     """The report's filters as the page's form gives them; the period is apart."""
     return {
-        **{key: form.cleaned_data[key] for key in ("organisation", "activity_type", "area")},
+        **{key: form.cleaned_data.get(key) for key in ("organisation", "activity_type", "area")},
         "demographics": {name: form.cleaned_data[name] for name in DEMOGRAPHICS},
     }
 

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
+from api.lookups import organisation_or_404, programme_or_404
 from ledger.models import Transfer
 from ledger.services import MAX_AMOUNT
-from partners.models import Organisation
 from timecredits.credits.selectors import parse_month, programme_expiries
 from timecredits.credits.services.expiry import expiry_reverse
 from timecredits.credits.services.gifts import (
@@ -20,9 +20,7 @@ from timecredits.credits.services.gifts import (
     recipient_by_pass,
 )
 from timecredits.credits.services.statements import statement_csv, statement_for
-from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
 
 router = Router(tags=["credits"])
 
@@ -84,13 +82,6 @@ class TransferOut(Schema):
         )
 
 
-def _organisation(organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound("There is no such organisation.")
-    return organisation
-
-
 @router.post("/gifts", response={201: TransferOut}, summary="Give credits to another member")
 def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     if payload.member_code:
@@ -115,7 +106,7 @@ def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 def donation(request, payload: DonationIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     organisation = None
     if payload.organisation_id is not None:
-        organisation = _organisation(payload.organisation_id)
+        organisation = organisation_or_404(payload.organisation_id)
     transfer = donate(
         actor=request.auth,
         organisation=organisation,
@@ -137,12 +128,12 @@ def organisation_give(
     payload: OrganisationGiftIn,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
-    giver = _organisation(organisation_id)
+    giver = organisation_or_404(organisation_id)
     require(request.auth, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
     transfer = organisation_gift(
         actor=request.auth,
         giver=giver,
-        recipient=_organisation(payload.organisation_id),
+        recipient=organisation_or_404(payload.organisation_id),
         minutes=payload.minutes,
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
@@ -176,7 +167,7 @@ class StatementQuery(Schema):
 def _statement(request, organisation_id: int, month: str | None):
     return statement_for(
         actor=request.auth,
-        organisation=_organisation(organisation_id),
+        organisation=organisation_or_404(organisation_id),
         month=parse_month(month),
     )
 
@@ -244,20 +235,13 @@ class ReversalOut(Schema):
     member_balance: int = Field(description="The member's balance after it, in minutes.")
 
 
-def _programme(programme_id: int) -> Programme:
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound("There is no such programme.")
-    return programme
-
-
 @router.get(
     "/programmes/{programme_id}/expiries",
     response=list[ExpiryOut],
     summary="The programme's latest expiries (programme admins)",
 )
 def expiries(request, programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     require(request.auth, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
     return [
         ExpiryOut(
@@ -279,7 +263,7 @@ def expiries(request, programme_id: int):
 def reverse_expiry(request, programme_id: int, transfer_id: int, payload: ReverseIn | None = None):
     reversal = expiry_reverse(
         actor=request.auth,
-        programme=_programme(programme_id),
+        programme=programme_or_404(programme_id),
         transfer_id=transfer_id,
         reason=payload.reason if payload else "",
     )

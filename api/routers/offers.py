@@ -7,10 +7,11 @@ from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
+from api.lookups import organisation_or_404
 from ledger.selectors import account_balance, member_account
 from ledger.services import MAX_AMOUNT
 from partners.errors import OfferNotFound
-from partners.models import Offer, Organisation, Redemption
+from partners.models import Offer, Redemption
 from partners.selectors import is_live, member_redemptions, offers_browse, venue_redemptions
 from partners.services import offers as offer_services
 from partners.services import redemptions as redemption_services
@@ -162,13 +163,6 @@ class DayQuery(Schema):
     date: str = Field(default="today", description="today, or a date like 2026-05-01")
 
 
-def _organisation(organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound("There is no such organisation.")
-    return organisation
-
-
 def _offer(offer_id: int) -> Offer:
     offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
     if offer is None:
@@ -227,7 +221,7 @@ def create_offer(request, payload: OfferIn):
     values, programmes = _offer_values(payload, partial=False)
     offer = offer_services.offer_create(
         actor=request.auth,
-        venue=_organisation(payload.organisation_id),
+        venue=organisation_or_404(payload.organisation_id),
         programmes=programmes,
         **values,
     )
@@ -279,7 +273,7 @@ def cancel(request, code: str):
 def complete(request, organisation_id: int, code: str, idempotency_key: str = IDEMPOTENCY_KEY):
     redemption = redemption_services.redemption_complete(
         actor=request.auth,
-        venue=_organisation(organisation_id),
+        venue=organisation_or_404(organisation_id),
         code=code,
         idempotency_key=idempotency_key,
     )
@@ -296,7 +290,7 @@ def charge(
 ):
     redemption, created = redemption_services.redemption_charge_pass(
         actor=request.auth,
-        venue=_organisation(organisation_id),
+        venue=organisation_or_404(organisation_id),
         offer=_offer(payload.offer_id),
         pass_token=payload.pass_token,
         idempotency_key=idempotency_key,
@@ -310,7 +304,7 @@ def charge(
     summary="A venue's codes for a day, ?date=today (venue staff)",
 )
 def venue_day(request, organisation_id: int, query: Query[DayQuery]):
-    venue = _organisation(organisation_id)
+    venue = organisation_or_404(organisation_id)
     require(request.auth, Action.ORGANISATION_REDEEM, organisation=venue)
     if query.date == "today":
         day = timezone.localdate()

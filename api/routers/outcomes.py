@@ -6,15 +6,14 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from partners.models import Organisation
-from timecredits.programmes.models import Programme
+from api.lookups import organisation_or_404, programme_or_404
 from timecredits.reports.outcome_services import (
     organisation_outcomes_report,
     outcomes_csv,
     programme_outcomes_report,
 )
 
-from .reports import FigureOut, TableOut, _get
+from .reports import FigureOut, TableOut
 
 router = Router(tags=["reports"])
 
@@ -95,11 +94,9 @@ def _respond(report, query, name):
     summary="A programme's outcomes, with small numbers suppressed",
 )
 def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    programme = _get(Programme, programme_id, "programme")
+    programme = programme_or_404(programme_id)
     organisation = (
-        _get(Organisation, query.organisation, "organisation")
-        if query.organisation is not None
-        else None
+        organisation_or_404(query.organisation) if query.organisation is not None else None
     )
     report = programme_outcomes_report(
         actor=request.user,
@@ -118,10 +115,8 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
     summary="An organisation's own outcomes, for its coordinators and admins",
 )
 def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    organisation = _get(Organisation, organisation_id, "organisation")
-    programme = (
-        _get(Programme, query.programme, "programme") if query.programme is not None else None
-    )
+    organisation = organisation_or_404(organisation_id)
+    programme = programme_or_404(query.programme) if query.programme is not None else None
     report = organisation_outcomes_report(
         actor=request.user,
         organisation=organisation,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from api.lookups import programme_or_404
 from partners.models import Organisation, Participation
 from partners.services.organisations import organisation_apply, participation_decide
 from timecredits.errors import NotFound
@@ -64,13 +65,6 @@ class ParticipationOut(Schema):
     status: str
 
 
-def _programme(programme_id: int) -> Programme:
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound("There is no such programme.")
-    return programme
-
-
 def _out(programme: Programme) -> ProgrammeOut:
     return ProgrammeOut(**{f: getattr(programme, f) for f in ProgrammeOut.model_fields})
 
@@ -82,7 +76,7 @@ def list_programmes(request):
 
 @router.get("/{programme_id}", response=ProgrammeOut, summary="One programme and its policy")
 def get_programme(request, programme_id: int):
-    return _out(_programme(programme_id))
+    return _out(programme_or_404(programme_id))
 
 
 @router.patch(
@@ -90,7 +84,9 @@ def get_programme(request, programme_id: int):
 )
 def update_policy(request, programme_id: int, payload: PolicyPatch):
     programme = programme_update_policy(
-        actor=request.auth, programme=_programme(programme_id), **payload.dict(exclude_unset=True)
+        actor=request.auth,
+        programme=programme_or_404(programme_id),
+        **payload.dict(exclude_unset=True),
     )
     return _out(programme)
 
@@ -102,7 +98,7 @@ def update_policy(request, programme_id: int, payload: PolicyPatch):
 )
 def apply(request, programme_id: int, payload: ApplicationIn):
     organisation = organisation_apply(
-        actor=request.auth, programme=_programme(programme_id), **payload.dict()
+        actor=request.auth, programme=programme_or_404(programme_id), **payload.dict()
     )
     return Status(201, OrganisationOut.of(organisation))
 
@@ -113,7 +109,7 @@ def apply(request, programme_id: int, payload: ApplicationIn):
     summary="Organisations in the programme, with their approval (programme admins)",
 )
 def list_participations(request, programme_id: int, status: str | None = None):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     require(request.auth, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
     rows = Participation.objects.filter(programme=programme)
     if status:
@@ -127,7 +123,7 @@ def list_participations(request, programme_id: int, status: str | None = None):
 
 
 def _decide(request, programme_id: int, organisation_id: int, approve: bool):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         raise NotFound("There is no such organisation.")
@@ -187,7 +183,7 @@ def allocate(
         description="Send the same key again to retry safely: the group is funded once.",
     ),
 ):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     require(request.auth, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
@@ -233,6 +229,6 @@ class PopulationFigureOut(Schema):
 def import_population(request, programme_id: int, file: File[UploadedFile]):
     return population_import(
         actor=request.auth,
-        programme=_programme(programme_id),
+        programme=programme_or_404(programme_id),
         data=file.read(MAX_POPULATION_BYTES + 1),
     )

@@ -8,9 +8,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from partners.models import Organisation
-from timecredits.errors import NotFound
-from timecredits.programmes.models import Programme
+from api.lookups import organisation_or_404, programme_or_404
 from timecredits.reports.exports import XLSX, report_about, report_xlsx
 from timecredits.reports.selectors import DEMOGRAPHICS
 from timecredits.reports.services import organisation_report, programme_report, report_csv
@@ -101,24 +99,15 @@ class OutputsOut(Schema):
     )
 
 
-def _get(model, pk, what):
-    found = model.objects.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"There is no such {what}.")
-    return found
-
-
 @router.get(
     "/programmes/{programme_id}/reports/outputs",
     response=OutputsOut,
     summary="A programme's outputs, with small numbers suppressed",
 )
 def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
-    programme = _get(Programme, programme_id, "programme")
+    programme = programme_or_404(programme_id)
     organisation = (
-        _get(Organisation, query.organisation, "organisation")
-        if query.organisation is not None
-        else None
+        organisation_or_404(query.organisation) if query.organisation is not None else None
     )
     report = programme_report(
         actor=request.user,
@@ -153,10 +142,8 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
     summary="An organisation's own outputs, for its coordinators and admins",
 )
 def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
-    organisation = _get(Organisation, organisation_id, "organisation")
-    programme = (
-        _get(Programme, query.programme, "programme") if query.programme is not None else None
-    )
+    organisation = organisation_or_404(organisation_id)
+    programme = programme_or_404(query.programme) if query.programme is not None else None
     return organisation_report(
         actor=request.user,
         organisation=organisation,

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
-from partners.models import Organisation
+from api.lookups import organisation_or_404
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.activities.selectors import session_kiosk_url, session_poster_url
 from timecredits.activities.services import sessions as session_services
@@ -82,13 +82,6 @@ class ReasonIn(Schema):
     reason: str = Field(max_length=500)
 
 
-def _organisation(organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound("There is no such organisation.")
-    return organisation
-
-
 def _activity(activity_id: int) -> Activity:
     activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
     if activity is None:
@@ -131,7 +124,7 @@ def _session_out(s: Session) -> SessionOut:
     summary="An organisation's activities",
 )
 def list_activities(request, organisation_id: int):
-    return [_activity_out(a) for a in _organisation(organisation_id).activities.all()]
+    return [_activity_out(a) for a in organisation_or_404(organisation_id).activities.all()]
 
 
 @router.post(
@@ -145,7 +138,7 @@ def create_activity(request, organisation_id: int, payload: ActivityIn):
         raise NotFound("There is no such programme.")
     activity = session_services.activity_create(
         actor=request.auth,
-        organisation=_organisation(organisation_id),
+        organisation=organisation_or_404(organisation_id),
         programme=programme,
         **payload.dict(exclude={"programme_id"}),
     )
@@ -188,7 +181,7 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
     summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
 )
 def list_contributions(request, organisation_id: int, filters: Query[ContributionsFilter]):
-    organisation = _organisation(organisation_id)
+    organisation = organisation_or_404(organisation_id)
     require(request.auth, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation)
     rows = Contribution.objects.filter(session__activity__organisation=organisation).select_related(
         "session__activity__organisation"

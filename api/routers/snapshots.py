@@ -8,10 +8,10 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from api.lookups import programme_or_404
 from api.routers.reports import OutputsOut
-from timecredits.errors import Conflict, NotFound
+from timecredits.errors import Conflict
 from timecredits.permissions import Action, has_permission
-from timecredits.programmes.models import Programme
 from timecredits.reports.exports import XLSX, report_about, report_xlsx
 from timecredits.reports.models import Snapshot
 from timecredits.reports.services import report_csv
@@ -62,13 +62,6 @@ class SnapshotDetailOut(SnapshotOut):
     report: SnapshotReportOut | None = Field(description="The suppressed report, once ready")
 
 
-def _programme(programme_id: int) -> Programme:
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound("There is no such programme.")
-    return programme
-
-
 def _may_request(request, programme) -> bool:
     return has_permission(request.auth, Action.PROGRAMME_REPORTS_SNAPSHOT, programme=programme)
 
@@ -88,7 +81,7 @@ def _out(snapshot: Snapshot, *, may_request: bool, report: bool = False) -> dict
     summary="Ask for a month's snapshot (202 when a build was queued, 200 when it exists)",
 )
 def request_snapshot(request, programme_id: int, payload: SnapshotIn):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     snapshot, queued = snapshot_request(
         actor=request.auth, programme=programme, month=payload.month
     )
@@ -101,7 +94,7 @@ def request_snapshot(request, programme_id: int, payload: SnapshotIn):
     summary="A programme's snapshots, newest month first",
 )
 def list_snapshots(request, programme_id: int):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     snapshots = programme_snapshots(actor=request.auth, programme=programme)
     may_request = _may_request(request, programme)
     return [_out(snapshot, may_request=may_request) for snapshot in snapshots]
@@ -113,7 +106,7 @@ def list_snapshots(request, programme_id: int):
     summary="One snapshot: its progress, and its report once ready (also as CSV or XLSX)",
 )
 def get_snapshot(request, programme_id: int, snapshot_id: int, query: Query[SnapshotQuery]):
-    programme = _programme(programme_id)
+    programme = programme_or_404(programme_id)
     snapshot = programme_snapshot(actor=request.auth, programme=programme, snapshot_id=snapshot_id)
     if query.format == "json":
         return _out(snapshot, may_request=_may_request(request, programme), report=True)

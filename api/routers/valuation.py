@@ -6,9 +6,7 @@ from decimal import Decimal
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from partners.models import Organisation
-from timecredits.errors import NotFound
-from timecredits.programmes.models import Programme
+from api.lookups import organisation_or_404, programme_or_404
 from timecredits.reports.proxies import proxy_value_create, proxy_value_remove, proxy_values
 from timecredits.reports.valuation import programme_valuation
 
@@ -72,24 +70,15 @@ class ProxyValueOut(Schema):
     attribution_percent: Decimal
 
 
-def _get(model, pk, what):
-    found = model.objects.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"There is no such {what}.")
-    return found
-
-
 @router.get(
     "/programmes/{programme_id}/reports/valuation",
     response=ValuationOut,
     summary="Estimates of value from the programme's own proxies, with small numbers withheld",
 )
 def valuation(request, programme_id: int, query: Query[ValuationQuery]):
-    programme = _get(Programme, programme_id, "programme")
+    programme = programme_or_404(programme_id)
     organisation = (
-        _get(Organisation, query.organisation, "organisation")
-        if query.organisation is not None
-        else None
+        organisation_or_404(query.organisation) if query.organisation is not None else None
     )
     return programme_valuation(
         actor=request.user,
@@ -107,9 +96,7 @@ def valuation(request, programme_id: int, query: Query[ValuationQuery]):
     summary="The programme's proxy values",
 )
 def list_proxy_values(request, programme_id: int):
-    return list(
-        proxy_values(actor=request.user, programme=_get(Programme, programme_id, "programme"))
-    )
+    return list(proxy_values(actor=request.user, programme=programme_or_404(programme_id)))
 
 
 @router.post(
@@ -118,7 +105,7 @@ def list_proxy_values(request, programme_id: int):
     summary="Add a proxy value, with its source",
 )
 def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
-    programme = _get(Programme, programme_id, "programme")
+    programme = programme_or_404(programme_id)
     return Status(201, proxy_value_create(actor=request.user, programme=programme, **body.dict()))
 
 
@@ -128,6 +115,6 @@ def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
     summary="Remove a proxy value",
 )
 def remove_proxy_value(request, programme_id: int, proxy_id: int):
-    programme = _get(Programme, programme_id, "programme")
+    programme = programme_or_404(programme_id)
     proxy_value_remove(actor=request.user, programme=programme, proxy_id=proxy_id)
     return Status(204, None)

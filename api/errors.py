@@ -101,6 +101,8 @@ def install(api) -> None:
         return response
 
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, errors.DomainError):  # raised by api.parser on a body
+            return domain_error(request, exc.__cause__)
         if exc.status_code == 400 and exc.__cause__ is not None:
             # django-ninja raises HttpError(400) from the parser's error for a body it cannot read.
             return api.create_response(

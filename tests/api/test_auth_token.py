@@ -169,3 +169,30 @@ def test_too_many_attempts_are_429_with_retry_after(api_client, user):
     assert statuses[10].status_code == 429
     assert statuses[10].json()["error"]["code"] == "rate_limited"
     assert int(statuses[10]["Retry-After"]) > 0
+
+
+def test_a_nul_character_is_422_naming_the_field_not_a_database_error(api_client, db):
+    response = api_client.post(
+        URL, {"username": "a\x00b", "password": "x"}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"] == {
+        "code": "nul_character",
+        "message": "Text cannot contain NUL characters.",
+        "detail": [
+            {
+                "field": "username",
+                "message": "Text cannot contain NUL characters.",
+                "type": "nul_character",
+            }
+        ],
+    }
+    assert ApiToken.objects.count() == 0
+
+
+def test_a_nul_character_in_a_query_string_is_422(api_client, user, bearer_for):
+    response = api_client.get("/api/v1/offers?category=%00", headers=bearer_for(user))
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "nul_character"

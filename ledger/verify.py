@@ -3,9 +3,10 @@
 Each check is one aggregate query, so verifying costs a few scans however many accounts there are.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -47,14 +48,30 @@ class Verification:
 
 
 def ledger_verify() -> Verification:
-    result = Verification(accounts=Account.objects.count(), transfers=Transfer.objects.count())
-    _check_totals(result)
-    _check_zero_sum(result)
-    _check_running_balances(result)
-    _check_floors(result)
-    _check_reversals(result)
-    _check_resolutions(result)
+    """All checks read one snapshot of the ledger, so postings committed while it runs (the daily
+    job runs on a live system) cannot show up as drift between two of its queries."""
+    with _snapshot():
+        result = Verification(accounts=Account.objects.count(), transfers=Transfer.objects.count())
+        _check_totals(result)
+        _check_zero_sum(result)
+        _check_running_balances(result)
+        _check_floors(result)
+        _check_reversals(result)
+        _check_resolutions(result)
     return result
+
+
+@contextmanager
+def _snapshot():
+    if connection.in_atomic_block:  # the caller's transaction decides what it sees
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # SQLite's transactions are serializable: one read transaction is one snapshot.
+        yield
 
 
 def ledger_verify_and_record() -> VerificationRun:

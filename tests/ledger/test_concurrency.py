@@ -93,3 +93,38 @@ def test_racing_spenders_never_break_a_floor_or_deadlock():
         assert account.available >= 0
     assert sum(model.values()) == 4 * OPENING
     assert ledger_verify().problems == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ledger_verify_reads_one_snapshot_while_others_post():
+    issuance = account_open(kind="system", name="issuance")
+    member = AccountFactory()
+    posted = []
+
+    def post_elsewhere():
+        try:
+            transfer_post(
+                debit=issuance,
+                credit=member,
+                amount=60,
+                kind="earn",
+                idempotency_key=f"meanwhile-{len(posted)}",
+            )
+            posted.append(True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def a_posting_commits_before_each_query(execute, sql, params, many, context):
+        thread = threading.Thread(target=post_elsewhere)
+        thread.start()
+        thread.join()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(a_posting_commits_before_each_query):
+        during = ledger_verify()
+
+    assert len(posted) > 5
+    assert during.problems == []
+    after = ledger_verify()
+    assert (after.problems, after.transfers) == ([], len(posted))

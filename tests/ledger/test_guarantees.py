@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from ledger import guarantees
 from ledger.models import Account, Transfer
-from ledger.services import transfer_post
+from ledger.services import transfer_post, transfer_reverse
 from ledger.verify import ledger_verify
 
 
@@ -107,3 +107,46 @@ def test_ledger_verify_finds_drift_and_exits_non_zero(earned, alice, capsys):
     assert found == {"account totals", "running balance"}
     with pytest.raises(CommandError, match="problem"):
         call_command("ledger_verify")
+
+
+def _tampered(sql, params=()):
+    """What only someone who can drop the triggers could do, and what the check must notice."""
+    guarantees.remove(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    guarantees.install(connection)
+    return {problem["check"] for problem in ledger_verify().problems}
+
+
+def test_ledger_verify_finds_credits_from_nowhere(earned, alice):
+    found = _tampered(
+        "UPDATE ledger_account SET credits_posted = credits_posted + 30 WHERE id = %s", [alice.pk]
+    )
+
+    assert found == {"account totals", "zero sum"}
+
+
+def test_ledger_verify_finds_a_reversal_that_does_not_mirror_its_original(issuance, alice, bob):
+    first = transfer_post(debit=issuance, credit=alice, amount=60, kind="earn", idempotency_key="a")
+    other = transfer_post(debit=issuance, credit=bob, amount=60, kind="earn", idempotency_key="b")
+    reversal = transfer_reverse(transfer=first, idempotency_key="undo-a")
+
+    found = _tampered(
+        "UPDATE ledger_transfer SET reverses_id = %s WHERE id = %s", [other.pk, reversal.pk]
+    )
+
+    assert found == {"reversal mirrors original"}
+
+
+@pytest.mark.postgres
+def test_ledger_verify_finds_a_broken_floor(earned, alice):
+    with connection.cursor() as cursor:  # rolled back with the test, as PostgreSQL's DDL is
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE ledger_account DROP CONSTRAINT ledger_account_floor")
+
+    found = _tampered(
+        "UPDATE ledger_account SET debits_posted = 90, credits_posted = 30 WHERE id = %s",
+        [alice.pk],
+    )
+
+    assert found == {"account totals", "zero sum", "floor"}

@@ -46,6 +46,7 @@ class TransferAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "phase"]
     search_fields = [
         "=idempotency_key",
+        "=kind",
         "cause_type",
         "=cause_id",
         "memo",
@@ -53,6 +54,8 @@ class TransferAdmin(ReadOnlyAdmin):
         "=credit_account__member__code",
         "debit_account__organisation__name",
         "credit_account__organisation__name",
+        "debit_account__programme__name",
+        "credit_account__programme__name",
     ]
     list_select_related = [
         "debit_account__member",

@@ -2,9 +2,9 @@
 
 from django_q.tasks import async_task
 
-from ledger.models import Transfer, VerificationRun
+from ledger.models import Account, Transfer, VerificationRun
 from ledger.services import transfer_post
-from tests.factories import UserFactory
+from tests.factories import ProgrammeFactory, UserFactory
 
 
 def test_staff_can_search_transfers_but_not_add_change_or_delete_them(client, issuance, alice):
@@ -28,7 +28,32 @@ def test_staff_can_search_transfers_but_not_add_change_or_delete_them(client, is
     assert client.get("/admin/ledger/transfer/add/").status_code == 403
     assert change.status_code == 403 and delete.status_code == 403
     assert Transfer.objects.get(pk=transfer.pk).amount == 60
-    assert client.get("/admin/ledger/account/", {"q": "test account"}).status_code == 200
+
+
+def test_staff_find_transfers_by_owner_kind_and_cause_and_accounts_by_owner(client, alice, bob):
+    programme = ProgrammeFactory(name="Riverside Time")
+    issuance = Account.objects.filter(programme=programme, kind="issuance").first()
+    earned = transfer_post(
+        debit=issuance,
+        credit=alice,
+        amount=60,
+        kind="earn",
+        idempotency_key="e",
+        cause_type="contribution",
+        cause_id=42,
+    )
+    gift = transfer_post(debit=alice, credit=bob, amount=30, kind="gift", idempotency_key="g")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    def found(path, q):
+        return list(client.get(path, {"q": q}).context["cl"].result_list)
+
+    assert found("/admin/ledger/transfer/", "gift") == [gift]
+    assert found("/admin/ledger/transfer/", "earn") == [earned]
+    assert found("/admin/ledger/transfer/", "42") == [earned]
+    assert found("/admin/ledger/transfer/", "Riverside Time") == [earned]
+    assert issuance in found("/admin/ledger/account/", "Riverside Time")
+    assert found("/admin/ledger/account/", "nobody by this name") == []
 
 
 def test_the_daily_check_runs_through_django_q_and_its_result_shows_in_the_admin(

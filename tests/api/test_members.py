@@ -1,10 +1,19 @@
 """Joining, profile, consents, demographics and data export through the API."""
 
+import json
+
 import pytest
+from django.utils import timezone
 
 from ledger.models import Account
-from tests.factories import MemberFactory, ProgrammeFactory, UserFactory
+from partners.models import Organisation
+from partners.services.redemptions import redemption_create
+from tests.factories import MemberFactory, ProgrammeFactory, UserFactory, approved_organisation
+from tests.partners.conftest import funded_member, make_offer
+from tests.reports.surveyed import answer, built_in
 from timecredits.members.models import ConsentRecord, Member, User
+from timecredits.notifications.models import EmailOptOut
+from timecredits.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +228,29 @@ def test_export_holds_my_data_and_nobody_elses(client):
     assert data["demographics"]["postcode"] == "CF10 1AA"
     assert other.code not in response.content.decode()
     assert "Ottoline" not in response.content.decode()
+
+
+def test_export_holds_everything_held_about_me(client):
+    programme = ProgrammeFactory()
+    venue = approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Lido")
+    member = funded_member(programme, minutes=120)
+    other = funded_member(programme, minutes=120)
+    offer = make_offer(venue, title="Early swim")
+    redemption_create(member=member, offer=offer, idempotency_key="swim")
+    redemption_create(member=other, offer=offer, idempotency_key="swim")
+    answer(member, built_in("ons4", "life_satisfaction"), 0, 7, timezone.now())
+    notify(member=member, kind="gift_received", title="Someone gave you credits")
+    EmailOptOut.objects.create(member=member, kind="gift_received")
+    client.force_login(member.user)
+
+    data = client.get(f"{URL}/me/export").json()
+
+    assert [(r["offer"], r["venue"], r["cost_minutes"]) for r in data["redemptions"]] == [
+        ("Early swim", "Lido", 60)
+    ]
+    assert data["credits"]["on_hold"] == 60
+    assert [(a["wave"], a["value"]) for a in data["survey_answers"]] == [(0, "7")]
+    assert [n["title"] for n in data["notifications"]] == ["Someone gave you credits"]
+    assert data["emails_turned_off"] == ["gift_received"]
+    assert data["expiry_warnings"] == []
+    assert other.code not in json.dumps(data)

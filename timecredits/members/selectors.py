@@ -104,18 +104,102 @@ def member_data_export(*, member: Member) -> dict:
                 for r in member.consent_records.all()
             ],
         },
-        "contributions": [
-            {
-                "activity": c.session.activity.title,
-                "organisation": c.session.activity.organisation.name,
-                "session_starts_at": c.session.starts_at.isoformat(),
-                "minutes": c.minutes,
-                "status": c.status,
-            }
-            for c in member.contributions.select_related("session__activity__organisation")
-        ],
+        "roles": {
+            "organisations": [
+                {"organisation": s.organisation.name, "role": s.role}
+                for s in StaffMembership.objects.filter(user=user).select_related("organisation")
+            ],
+            "programmes": [
+                {"programme": r.programme.name, "role": r.role}
+                for r in ProgrammeRole.objects.filter(user=user).select_related("programme")
+            ],
+        },
+        "contributions": _contributions_export(member),
         "credits": _credits_export(member),
+        "redemptions": [
+            {
+                "offer": r.offer.title,
+                "venue": r.organisation.name,
+                "status": r.status,
+                "method": r.method,
+                "cost_minutes": r.cost_minutes,
+                "created_at": _iso(r.created_at),
+                "expires_at": _iso(r.expires_at),
+                "completed_at": _iso(r.completed_at),
+                "cancelled_at": _iso(r.cancelled_at),
+            }
+            for r in member.redemptions.select_related("offer", "organisation").order_by("pk")
+        ],
+        "survey_answers": [
+            {
+                "question": r.question.text,
+                "wave": r.wave,
+                "value": r.value,
+                "number": r.number,
+                "answered_at": _iso(r.answered_at),
+            }
+            for r in member.survey_responses.select_related("question").order_by("pk")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "title": n.title,
+                "body": n.body,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+                "emailed_at": _iso(n.emailed_at),
+            }
+            for n in member.notifications.order_by("pk")
+        ],
+        "emails_turned_off": sorted(member.email_opt_outs.values_list("kind", flat=True)),
+        "expiry_warnings": [
+            {
+                "minutes": w.minutes,
+                "last_activity_at": _iso(w.last_activity_at),
+                "expires_at": _iso(w.expires_at),
+                "warned_at": _iso(w.warned_at),
+            }
+            for w in member.expiry_warnings.order_by("pk")
+        ],
     }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def _contributions_export(member: Member) -> list[dict]:
+    """Each contribution with its history; who decided is another person's data, so it is left
+    out, as the member sees it on their own pages."""
+    contributions = member.contributions.select_related(
+        "session__activity__organisation"
+    ).prefetch_related("events")
+    return [
+        {
+            "activity": c.session.activity.title,
+            "organisation": c.session.activity.organisation.name,
+            "session_starts_at": c.session.starts_at.isoformat(),
+            "method": c.method,
+            "checked_in_at": _iso(c.checked_in_at),
+            "checked_out_at": _iso(c.checked_out_at),
+            "minutes": c.minutes,
+            "status": c.status,
+            "note": c.note,
+            "history": [
+                {
+                    "action": e.action,
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "minutes_before": e.minutes_before,
+                    "minutes_after": e.minutes_after,
+                    "reason": e.reason,
+                    "at": _iso(e.at),
+                }
+                for e in c.events.all()
+            ],
+        }
+        for c in contributions.order_by("pk")
+    ]
 
 
 def _credits_export(member: Member) -> dict:

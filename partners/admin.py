@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from timecredits.members.admin import is_platform_staff
+
 from .models import Invitation, Offer, Organisation, Participation, Redemption, StaffMembership
 
 
@@ -40,6 +42,20 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # An invitation's address is a person's contact detail: platform staff only.
+    def get_list_display(self, request):
+        if is_platform_staff(request):
+            return self.list_display
+        return [f for f in self.list_display if f != "email"]
+
+    def get_exclude(self, request, obj=None):
+        return [] if is_platform_staff(request) else ["email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_platform_staff(request):
+            return self.readonly_fields
+        return [f for f in self.readonly_fields if f != "email"]
 
 
 @admin.register(Offer)

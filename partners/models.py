@@ -122,7 +122,8 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.email} as {self.get_role_display()} of {self.organisation}"
+        # Not the address: it is a person's contact detail, and this shows in the admin.
+        return f"Invitation to be {self.get_role_display()} of {self.organisation}"
 
 
 class Offer(models.Model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Contribution, Session
+from .models import Activity, Contribution, ContributionEvent, Session
 
 
 @admin.register(Activity)
@@ -17,9 +17,41 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
 
 
+class ContributionEventInline(admin.TabularInline):
+    model = ContributionEvent
+    extra = 0
+    can_delete = False
+    fields = [
+        "at",
+        "action",
+        "from_status",
+        "to_status",
+        "minutes_before",
+        "minutes_after",
+        "reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
+    """Read-only: a contribution's status and minutes change only through verification, which
+    posts or reverses the credits and records who did it; an edit here would bypass both."""
+
     list_display = ["member", "session", "minutes", "status"]
     list_filter = ["status"]
     list_select_related = ["member__user", "session__activity"]
     raw_id_fields = ["member", "session"]
+    inlines = [ContributionEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

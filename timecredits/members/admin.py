@@ -7,7 +7,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from .models import ConsentRecord, Member, User
 
 USER_PERSONAL = ["first_name", "last_name", "email", "phone"]
-MEMBER_PERSONAL = ["age_band", "gender", "ethnicity", "disability", "employment_status", "postcode"]
+MEMBER_PERSONAL = [
+    "age_band",
+    "gender",
+    "ethnicity",
+    "disability",
+    "employment_status",
+    "postcode",
+    "area",
+    "new_to_volunteering",
+]
 
 
 def is_platform_staff(request) -> bool:
@@ -51,13 +60,19 @@ class ConsentRecordInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["code", "programme", "area", "joined_at", "closed_at"]
+    list_display = ["code", "programme", "joined_at", "closed_at"]
     list_filter = ["programme", "reports_consent", "surveys_consent"]
     list_select_related = ["programme"]
     search_fields = ["code"]
     raw_id_fields = ["user", "registered_by_organisation"]
-    readonly_fields = ["code", "joined_at", "closed_at", "terms_accepted_at"]
+    # A card is revoked by its service, which says why; closing goes through its own too.
+    readonly_fields = ["code", "joined_at", "closed_at", "terms_accepted_at", "pass_version"]
     inlines = [ConsentRecordInline]
 
     def get_exclude(self, request, obj=None):
         return [] if is_platform_staff(request) else [*MEMBER_PERSONAL, "user"]
+
+    def get_list_display(self, request):
+        if is_platform_staff(request):
+            return [*self.list_display, "area"]
+        return self.list_display

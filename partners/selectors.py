@@ -6,7 +6,9 @@ import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .models import Offer, Organisation, Participation, Redemption
+from timecredits.permissions import Action, require
+
+from .models import Offer, Organisation, Participation, Redemption, StaffMembership
 
 
 def offers_browse(
@@ -83,3 +85,9 @@ def programme_groups(*, programme) -> QuerySet[Organisation]:
         participation__status=Participation.Status.APPROVED,
         kind__in=[Organisation.Kind.GROUP, Organisation.Kind.BOTH],
     ).order_by("name")
+
+
+def organisation_staff(*, actor, organisation: Organisation) -> QuerySet[StaffMembership]:
+    """An organisation's staff and their roles, for its admins."""
+    require(actor, Action.ORGANISATION_STAFF_VIEW, organisation=organisation)
+    return StaffMembership.objects.filter(organisation=organisation).select_related("user")

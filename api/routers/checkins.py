@@ -9,7 +9,6 @@ from timecredits.activities.models import Contribution, Session
 from timecredits.activities.selectors import member_contributions
 from timecredits.activities.services import checkins
 from timecredits.errors import NotFound
-from timecredits.members.models import Member
 
 from .members import own_member
 
@@ -150,15 +149,7 @@ def pass_check_in(request, session_id: int, payload: PassCheckinIn):
     summary="Record attendance by hand (coordinators)",
 )
 def add_attendance(request, session_id: int, payload: AttendanceIn):
-    session = _session(session_id)
-    codes = {code.strip().upper() for code in payload.member_codes}
-    members = list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
-    missing = sorted(codes - {m.code for m in members})
-    if missing:
-        raise NotFound(
-            "Some member codes were not found.",
-            code="member_not_found",
-            detail={"member_codes": missing},
-        )
-    added = checkins.attendance_add(actor=request.auth, session=session, members=members)
+    added = checkins.attendance_add_by_codes(
+        actor=request.auth, session=_session(session_id), member_codes=payload.member_codes
+    )
     return Status(201, [ContributionOut.of(c) for c in added])

@@ -6,11 +6,11 @@ from django.db.models import Q
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from partners.models import Organisation, Participation, StaffMembership
+from partners.models import Organisation, Participation
+from partners.selectors import organisation_staff
 from partners.services import organisations as services
 from timecredits.errors import NotFound
 from timecredits.members.services import member_register_assisted
-from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme, ProgrammeRole
 
 router = Router(tags=["organisations"])
@@ -155,8 +155,9 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 
 @router.get("/{organisation_id}/staff", response=list[StaffOut], summary="Staff (org admins)")
 def list_staff(request, organisation_id: int):
-    organisation = _organisation(request, organisation_id)
-    require(request.auth, Action.ORGANISATION_STAFF_VIEW, organisation=organisation)
+    staff = organisation_staff(
+        actor=request.auth, organisation=_organisation(request, organisation_id)
+    )
     return [
         StaffOut(
             user_id=s.user_id,
@@ -165,7 +166,7 @@ def list_staff(request, organisation_id: int):
             role=s.role,
             since=s.created_at,
         )
-        for s in StaffMembership.objects.filter(organisation=organisation).select_related("user")
+        for s in staff
     ]
 
 

@@ -8,11 +8,12 @@ from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from api.lookups import programme_or_404
-from partners.models import Organisation, Participation
+from partners.models import Organisation
 from partners.services.organisations import organisation_apply, participation_decide
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
+from timecredits.programmes.selectors import programme_participations
 from timecredits.programmes.services import (
     MAX_POPULATION_BYTES,
     credits_allocate,
@@ -109,11 +110,9 @@ def apply(request, programme_id: int, payload: ApplicationIn):
     summary="Organisations in the programme, with their approval (programme admins)",
 )
 def list_participations(request, programme_id: int, status: str | None = None):
-    programme = programme_or_404(programme_id)
-    require(request.auth, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
-    rows = Participation.objects.filter(programme=programme)
-    if status:
-        rows = rows.filter(status=status)
+    rows = programme_participations(
+        actor=request.auth, programme=programme_or_404(programme_id), status=status
+    )
     return [
         ParticipationOut(
             organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status

@@ -7,7 +7,13 @@ from pydantic import AwareDatetime, Field
 
 from api.lookups import organisation_or_404
 from timecredits.activities.models import Activity, Contribution, Session
-from timecredits.activities.selectors import session_kiosk_url, session_poster_url
+from timecredits.activities.selectors import (
+    activity_sessions,
+    organisation_activities,
+    organisation_contributions,
+    session_kiosk_url,
+    session_poster_url,
+)
 from timecredits.activities.services import sessions as session_services
 from timecredits.activities.services import verification
 from timecredits.errors import Invalid, NotFound
@@ -124,7 +130,10 @@ def _session_out(s: Session) -> SessionOut:
     summary="An organisation's activities",
 )
 def list_activities(request, organisation_id: int):
-    return [_activity_out(a) for a in organisation_or_404(organisation_id).activities.all()]
+    activities = organisation_activities(
+        actor=request.auth, organisation=organisation_or_404(organisation_id)
+    )
+    return [_activity_out(a) for a in activities]
 
 
 @router.post(
@@ -147,7 +156,8 @@ def create_activity(request, organisation_id: int, payload: ActivityIn):
 
 @router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
 def list_sessions(request, activity_id: int):
-    return [_session_out(s) for s in _activity(activity_id).sessions.all()]
+    sessions = activity_sessions(actor=request.auth, activity=_activity(activity_id))
+    return [_session_out(s) for s in sessions]
 
 
 @router.post(
@@ -181,14 +191,12 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
     summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
 )
 def list_contributions(request, organisation_id: int, filters: Query[ContributionsFilter]):
-    organisation = organisation_or_404(organisation_id)
-    require(request.auth, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation)
-    rows = Contribution.objects.filter(session__activity__organisation=organisation).select_related(
-        "session__activity__organisation"
+    rows = organisation_contributions(
+        actor=request.auth,
+        organisation=organisation_or_404(organisation_id),
+        status=filters.status,
     )
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    return [ContributionOut.of(c) for c in rows.order_by("session__starts_at", "pk")[:500]]
+    return [ContributionOut.of(c) for c in rows]
 
 
 @router.post(

@@ -5,7 +5,9 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Contribution, Session
+from timecredits.permissions import Action, require
+
+from .models import Activity, Contribution, Session
 from .tokens import kiosk_token, poster_token
 
 
@@ -62,4 +64,29 @@ def verification_queue(*, organisation):
         )
         .select_related("member__user", "session__activity")
         .order_by("session__starts_at", "checked_in_at")
+    )
+
+
+def organisation_activities(*, actor, organisation):
+    """An organisation's activities, for those who run them."""
+    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation)
+    return Activity.objects.filter(organisation=organisation)
+
+
+def activity_sessions(*, actor, activity: Activity):
+    """An activity's sessions, for those who run them."""
+    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=activity.organisation)
+    return activity.sessions.all()
+
+
+def organisation_contributions(*, actor, organisation, status: str | None = None, limit: int = 500):
+    """Contributions at an organisation's sessions, for those who verify them."""
+    require(actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation)
+    rows = Contribution.objects.filter(session__activity__organisation=organisation)
+    if status:
+        rows = rows.filter(status=status)
+    return list(
+        rows.select_related("session__activity__organisation").order_by("session__starts_at", "pk")[
+            :limit
+        ]
     )

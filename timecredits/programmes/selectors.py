@@ -1,6 +1,9 @@
-"""Reads about programmes: the credits their admins have allocated to groups."""
+"""Reads about programmes: the organisations taking part, and the credits their admins have
+allocated to groups."""
 
 from ledger.models import Account, Transfer
+from partners.models import Participation
+from timecredits.permissions import Action, require
 
 from .models import Programme
 
@@ -16,3 +19,10 @@ def programme_allocations(*, programme: Programme, limit: int = 50) -> list[Tran
         .select_related("credit_account__organisation")
         .order_by("-pk")[:limit]
     )
+
+
+def programme_participations(*, actor, programme: Programme, status: str | None = None):
+    """The organisations in a programme with their approval, for those who review them."""
+    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    rows = Participation.objects.filter(programme=programme)
+    return rows.filter(status=status) if status else rows

@@ -319,6 +319,24 @@ def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Co
     ]
 
 
+def attendance_add_by_codes(
+    *, actor, session: Session, member_codes: list[str]
+) -> list[Contribution]:
+    """Attendance from the member codes a coordinator typed. The permission comes first, so
+    someone who may not record attendance here cannot learn which codes belong to members."""
+    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    codes = {code.strip().upper() for code in member_codes}
+    members = list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
+    missing = sorted(codes - {m.code for m in members})
+    if missing:
+        raise NotFound(
+            "Some member codes were not found.",
+            code="member_not_found",
+            detail={"member_codes": missing},
+        )
+    return attendance_add(actor=actor, session=session, members=members)
+
+
 @transaction.atomic
 def claim(
     *, member: Member, session: Session, start: datetime, end: datetime, reason: str = ""

@@ -1,16 +1,19 @@
 """Spending pages: members browse, redeem and show their codes; venue staff complete codes,
 charge a pass and see their day; venue admins manage offers. No JavaScript needed."""
 
+import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ledger.selectors import account_balance, member_account
 from timecredits.errors import DomainError, Invalid
@@ -24,6 +27,8 @@ from .selectors import (
     member_redemptions,
     offers_browse,
     offers_for_venue,
+    photo_url,
+    photo_version,
     venue_redemptions,
 )
 from .services import offers as offer_services
@@ -79,8 +84,53 @@ def offer_detail(request, offer_id):
             return _refused(request, refused)
         return redirect("my-redemption", redemption.pk)
     available = account_balance(account=member_account(member=member)).available
-    context = {"offer": offer, "available": available, "key": uuid.uuid4().hex}
+    context = {
+        "offer": offer,
+        "photo_url": photo_url(offer),
+        "available": available,
+        "key": uuid.uuid4().hex,
+    }
     return render(request, "partners/offer.html", context)
+
+
+PHOTO_MAX_AGE = 24 * 60 * 60
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+@require_GET
+def offer_photo(request, offer_id):
+    """An offer's photo, streamed from the default storage, so it is served wherever the app
+    runs without a separate media server. A published offer's photo is public (a phone app
+    shows it in an <img> without a session); an unpublished one only to its venue's staff."""
+    offer = get_object_or_404(Offer.objects.select_related("organisation"), pk=offer_id)
+    public = offer.active and offer.organisation.accepts_credits
+    if not offer.photo or not (
+        public
+        or has_permission(
+            request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation
+        )
+    ):
+        raise Http404(_("This offer has no photo."))
+    etag = f'"{photo_version(offer)}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        try:
+            photo = default_storage.open(offer.photo.name, "rb")
+        except FileNotFoundError as missing:
+            raise Http404(_("This offer has no photo.")) from missing
+        extension = offer.photo.name.rsplit(".", 1)[-1].lower()
+        content_type = PHOTO_TYPES.get(extension) or (
+            mimetypes.guess_type(offer.photo.name)[0] or "application/octet-stream"
+        )
+        response = FileResponse(photo, content_type=content_type)
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    if public:
+        patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @login_required

@@ -2,8 +2,10 @@
 a venue's day."""
 
 import datetime
+import hashlib
 
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Offer, Organisation, Participation, Redemption
@@ -20,8 +22,10 @@ def offers_browse(
 ) -> QuerySet[Offer]:
     """Published offers at venues, those a member may use when given, with the phone's filters."""
     venues = [Organisation.Kind.VENUE, Organisation.Kind.BOTH]
-    offers = Offer.objects.filter(active=True, organisation__kind__in=venues).select_related(
-        "organisation"
+    offers = (
+        Offer.objects.filter(active=True, organisation__kind__in=venues)
+        .select_related("organisation")
+        .prefetch_related("programmes")
     )
     if member is not None:
         offers = offers.filter(programmes=member.programme_id)
@@ -40,6 +44,19 @@ def offers_browse(
     if affordable_minutes is not None:
         offers = offers.filter(cost_minutes__lte=affordable_minutes)
     return offers.order_by("title", "pk")
+
+
+def photo_version(offer: Offer) -> str:
+    """Changes whenever the photo does (each upload gets a fresh file name): the ETag, and the
+    query string that lets a browser keep a photo for a long time."""
+    return hashlib.sha256(offer.photo.name.encode()).hexdigest()[:16]
+
+
+def photo_url(offer: Offer) -> str:
+    """The path that serves an offer's photo, or "" when it has none."""
+    if not offer.photo:
+        return ""
+    return f"{reverse('offer-photo', args=[offer.pk])}?v={photo_version(offer)}"
 
 
 def offers_for_venue(*, venue) -> QuerySet[Offer]:

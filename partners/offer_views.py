@@ -251,7 +251,7 @@ def venue_offers(request, organisation_id, offer_id=None):
     require(request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue)
     offer = get_object_or_404(Offer, pk=offer_id, organisation=venue) if offer_id else None
     initial = OfferForm.initial_for(offer) if offer else None
-    form = OfferForm(request.POST or None, request.FILES or None, initial=initial)
+    form = OfferForm(request.POST or None, request.FILES or None, initial=initial, venue=venue)
     if request.method == "POST" and form.is_valid():
         try:
             if offer is None:

@@ -36,8 +36,9 @@ def venue(programme):
     return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
-def offer_form(**values):
+def offer_form(programme, **values):
     return {
+        "programmes": [str(programme.pk)],
         "title": "Swim",
         "credits": "1",
         "category": "leisure",
@@ -53,7 +54,9 @@ def test_a_photo_uploaded_on_the_venue_form_is_served_with_its_type_and_caching(
     image = png()
 
     saved = client.post(
-        f"/organisations/{venue.pk}/offers/", offer_form(photo=upload(image)), follow=True
+        f"/organisations/{venue.pk}/offers/",
+        offer_form(programme, photo=upload(image)),
+        follow=True,
     )
     offer = Offer.objects.get()
     member = funded_member(programme)
@@ -109,7 +112,7 @@ def test_a_file_that_is_not_an_image_is_refused_on_the_form_and_nothing_is_saved
 
     response = client.post(
         f"/organisations/{venue.pk}/offers/{offer.pk}/",
-        offer_form(title="Changed", photo=upload(b"<svg onload=alert(1)>", name="x.png")),
+        offer_form(venue.programmes.get(), title="Changed", photo=upload(b"<svg>", name="x.png")),
     )
 
     offer.refresh_from_db()
@@ -125,7 +128,8 @@ def test_a_photo_over_the_size_limit_is_refused_on_the_form_and_nothing_is_saved
     client.force_login(venue_staff(venue))
 
     response = client.post(
-        f"/organisations/{venue.pk}/offers/", offer_form(photo=upload(noisy.getvalue()))
+        f"/organisations/{venue.pk}/offers/",
+        offer_form(venue.programmes.get(), photo=upload(noisy.getvalue())),
     )
 
     assert len(noisy.getvalue()) > 1000

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from timecredits.errors import DomainError, Invalid
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_svg
 
+from .errors import RedemptionNotFound, WrongVenue
 from .forms import ChargeForm, CodeForm, OfferFilterForm, OfferForm
 from .models import Offer, Organisation, Redemption
 from .selectors import (
@@ -29,6 +31,7 @@ from .selectors import (
     offers_for_venue,
     photo_url,
     photo_version,
+    redeeming_venues,
     venue_redemptions,
 )
 from .services import offers as offer_services
@@ -170,19 +173,32 @@ def my_redemption_cancel(request, redemption_id):
 
 @login_required
 def redemption_scanned(request, token):
-    """Where a phone's camera lands after scanning a member's redemption QR code."""
+    """Where a phone's camera lands after scanning a member's redemption QR code: venue staff
+    go on to complete it at their venue, or are told it is another venue's; anyone else is
+    asked to show it to the venue's staff."""
     try:
         code = read_redemption_token(token)
     except DomainError as refused:
         return _refused(request, refused, status=400)
-    venues = [
-        venue
-        for venue in Organisation.objects.filter(redemptions__code=code).distinct()
-        if has_permission(request.user, Action.ORGANISATION_REDEEM, organisation=venue)
-    ]
-    if not venues:
-        return render(request, "partners/show_to_staff.html", {"code": code})
-    return redirect(f"{reverse('venue-redeem', args=[venues[0].pk])}?code={code}")
+    venues = redeeming_venues(user=request.user)
+    redemption = (
+        Redemption.objects.filter(code=code)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if redemption is None:
+        return _refused(request, RedemptionNotFound(detail={"code": code}), status=404)
+    here = next((v for v in venues if v.pk == redemption.organisation_id), None)
+    if here is not None:
+        return redirect(f"{reverse('venue-redeem', args=[here.pk])}?{urlencode({'code': code})}")
+    if venues:
+        refused = WrongVenue(
+            _("This code is for %(venue)s, so it cannot be used here.")
+            % {"venue": redemption.organisation.name}
+        )
+        return _refused(request, refused)
+    return render(request, "partners/show_to_staff.html", {"code": code})
 
 
 @login_required
@@ -197,7 +213,12 @@ def venue_redeem(request, organisation_id):
         request.POST if form_name == "code" else None,
         initial={"code": request.GET.get("code", "")},
     )
-    charge_form = ChargeForm(request.POST if form_name == "charge" else None, offers=offers)
+    charge_form = ChargeForm(
+        request.POST if form_name == "charge" else None,
+        offers=offers,
+        # Arriving from a scanned member pass (/p/<token>): the pass is filled in.
+        initial={"pass_token": request.GET.get("pass", "")},
+    )
     key = request.POST.get("key", "")[:200] or uuid.uuid4().hex
     try:
         if form_name == "code" and code_form.is_valid():

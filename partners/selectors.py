@@ -8,7 +8,9 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Offer, Organisation, Participation, Redemption
+from timecredits.permissions import MATRIX, Action
+
+from .models import Offer, Organisation, Participation, Redemption, StaffMembership
 
 
 def offers_browse(
@@ -57,6 +59,26 @@ def photo_url(offer: Offer) -> str:
     if not offer.photo:
         return ""
     return f"{reverse('offer-photo', args=[offer.pk])}?v={photo_version(offer)}"
+
+
+def redeeming_venues(*, user) -> list[Organisation]:
+    """The venues where the user is staff who may complete codes and charge passes."""
+    if not user.is_authenticated:
+        return []
+    roles = [
+        r.value
+        for r in MATRIX[Action.ORGANISATION_REDEEM]
+        if r.value in StaffMembership.Role.values
+    ]
+    return list(
+        Organisation.objects.filter(
+            staff__user=user,
+            staff__role__in=roles,
+            kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH],
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def offers_for_venue(*, venue) -> QuerySet[Offer]:

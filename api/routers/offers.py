@@ -285,8 +285,19 @@ def my_redemptions(request):
     response=RedemptionOut,
     summary="Cancel my code: the credits are released",
 )
-def cancel(request, code: str):
-    redemption = redemption_services.redemption_cancel(member=own_member(request), code=code)
+def cancel(
+    request,
+    code: str,
+    idempotency_key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Send the same key again to retry safely: the credits are released once.",
+    ),
+):
+    redemption = redemption_services.redemption_cancel(
+        member=own_member(request), code=code, idempotency_key=idempotency_key
+    )
     return RedemptionOut.of(redemption)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from timecredits.forms import Form
 
-from .models import Offer, StaffMembership
+from .models import Offer, Participation, StaffMembership
 
 
 class OrganisationForm(Form):
@@ -91,11 +91,28 @@ class OfferForm(Form):
     accessibility = forms.CharField(
         label=_("Accessibility"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Members of which programmes may use it"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one programme whose members may use it.")},
+    )
     photo = forms.ImageField(label=_("Photo"), required=False)
     active = forms.BooleanField(label=_("Published"), required=False, initial=True)
 
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        approved = venue.programmes.filter(
+            participation__status=Participation.Status.APPROVED
+        ).order_by("name")
+        self.fields["programmes"].queryset = approved
+        if not self.initial.get("programmes"):
+            self.initial["programmes"] = list(approved)
+
     def offer_values(self) -> dict:
+        """The service's keyword arguments: the offer's values and its `programmes`."""
         data = dict(self.cleaned_data)
+        data["programmes"] = list(data["programmes"])
         data["cost_minutes"] = int(data.pop("credits") * 60)
         data["days_of_week"] = sum(1 << day for day in data.pop("days"))
         if not data["photo"]:
@@ -104,10 +121,12 @@ class OfferForm(Form):
 
     @staticmethod
     def initial_for(offer: Offer) -> dict:
-        fields = [f for f in OfferForm.base_fields if f not in ("credits", "days", "photo")]
+        skip = ("credits", "days", "photo", "programmes")
+        fields = [f for f in OfferForm.base_fields if f not in skip]
         return {f: getattr(offer, f) for f in fields} | {
             "credits": offer.cost_minutes / 60,
             "days": offer.weekdays,
+            "programmes": list(offer.programmes.all()),
         }
 
 

@@ -1,22 +1,27 @@
 """Spending pages: members browse, redeem and show their codes; venue staff complete codes,
 charge a pass and see their day; venue admins manage offers. No JavaScript needed."""
 
+import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ledger.selectors import account_balance, member_account
 from timecredits.errors import DomainError, Invalid
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_svg
 
+from .errors import RedemptionNotFound, WrongVenue
 from .forms import ChargeForm, CodeForm, OfferFilterForm, OfferForm
 from .models import Offer, Organisation, Redemption
 from .selectors import (
@@ -24,6 +29,9 @@ from .selectors import (
     member_redemptions,
     offers_browse,
     offers_for_venue,
+    photo_url,
+    photo_version,
+    redeeming_venues,
     venue_redemptions,
 )
 from .services import offers as offer_services
@@ -79,8 +87,53 @@ def offer_detail(request, offer_id):
             return _refused(request, refused)
         return redirect("my-redemption", redemption.pk)
     available = account_balance(account=member_account(member=member)).available
-    context = {"offer": offer, "available": available, "key": uuid.uuid4().hex}
+    context = {
+        "offer": offer,
+        "photo_url": photo_url(offer),
+        "available": available,
+        "key": uuid.uuid4().hex,
+    }
     return render(request, "partners/offer.html", context)
+
+
+PHOTO_MAX_AGE = 24 * 60 * 60
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+@require_GET
+def offer_photo(request, offer_id):
+    """An offer's photo, streamed from the default storage, so it is served wherever the app
+    runs without a separate media server. A published offer's photo is public (a phone app
+    shows it in an <img> without a session); an unpublished one only to its venue's staff."""
+    offer = get_object_or_404(Offer.objects.select_related("organisation"), pk=offer_id)
+    public = offer.active and offer.organisation.accepts_credits
+    if not offer.photo or not (
+        public
+        or has_permission(
+            request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation
+        )
+    ):
+        raise Http404(_("This offer has no photo."))
+    etag = f'"{photo_version(offer)}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        try:
+            photo = default_storage.open(offer.photo.name, "rb")
+        except FileNotFoundError as missing:
+            raise Http404(_("This offer has no photo.")) from missing
+        extension = offer.photo.name.rsplit(".", 1)[-1].lower()
+        content_type = PHOTO_TYPES.get(extension) or (
+            mimetypes.guess_type(offer.photo.name)[0] or "application/octet-stream"
+        )
+        response = FileResponse(photo, content_type=content_type)
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    if public:
+        patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @login_required
@@ -120,19 +173,32 @@ def my_redemption_cancel(request, redemption_id):
 
 @login_required
 def redemption_scanned(request, token):
-    """Where a phone's camera lands after scanning a member's redemption QR code."""
+    """Where a phone's camera lands after scanning a member's redemption QR code: venue staff
+    go on to complete it at their venue, or are told it is another venue's; anyone else is
+    asked to show it to the venue's staff."""
     try:
         code = read_redemption_token(token)
     except DomainError as refused:
         return _refused(request, refused, status=400)
-    venues = [
-        venue
-        for venue in Organisation.objects.filter(redemptions__code=code).distinct()
-        if has_permission(request.user, Action.ORGANISATION_REDEEM, organisation=venue)
-    ]
-    if not venues:
-        return render(request, "partners/show_to_staff.html", {"code": code})
-    return redirect(f"{reverse('venue-redeem', args=[venues[0].pk])}?code={code}")
+    venues = redeeming_venues(user=request.user)
+    redemption = (
+        Redemption.objects.filter(code=code)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if redemption is None:
+        return _refused(request, RedemptionNotFound(detail={"code": code}), status=404)
+    here = next((v for v in venues if v.pk == redemption.organisation_id), None)
+    if here is not None:
+        return redirect(f"{reverse('venue-redeem', args=[here.pk])}?{urlencode({'code': code})}")
+    if venues:
+        refused = WrongVenue(
+            _("This code is for %(venue)s, so it cannot be used here.")
+            % {"venue": redemption.organisation.name}
+        )
+        return _refused(request, refused)
+    return render(request, "partners/show_to_staff.html", {"code": code})
 
 
 @login_required
@@ -147,7 +213,12 @@ def venue_redeem(request, organisation_id):
         request.POST if form_name == "code" else None,
         initial={"code": request.GET.get("code", "")},
     )
-    charge_form = ChargeForm(request.POST if form_name == "charge" else None, offers=offers)
+    charge_form = ChargeForm(
+        request.POST if form_name == "charge" else None,
+        offers=offers,
+        # Arriving from a scanned member pass (/p/<token>): the pass is filled in.
+        initial={"pass_token": request.GET.get("pass", "")},
+    )
     key = request.POST.get("key", "")[:200] or uuid.uuid4().hex
     try:
         if form_name == "code" and code_form.is_valid():
@@ -201,7 +272,7 @@ def venue_offers(request, organisation_id, offer_id=None):
     require(request.user, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue)
     offer = get_object_or_404(Offer, pk=offer_id, organisation=venue) if offer_id else None
     initial = OfferForm.initial_for(offer) if offer else None
-    form = OfferForm(request.POST or None, request.FILES or None, initial=initial)
+    form = OfferForm(request.POST or None, request.FILES or None, initial=initial, venue=venue)
     if request.method == "POST" and form.is_valid():
         try:
             if offer is None:

@@ -2,11 +2,14 @@
 a venue's day."""
 
 import datetime
+import hashlib
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
-from timecredits.permissions import Action, require
+from timecredits.permissions import MATRIX, Action, require
 
 from .models import Offer, Organisation, Participation, Redemption, StaffMembership
 
@@ -22,8 +25,10 @@ def offers_browse(
 ) -> QuerySet[Offer]:
     """Published offers at venues, those a member may use when given, with the phone's filters."""
     venues = [Organisation.Kind.VENUE, Organisation.Kind.BOTH]
-    offers = Offer.objects.filter(active=True, organisation__kind__in=venues).select_related(
-        "organisation"
+    offers = (
+        Offer.objects.filter(active=True, organisation__kind__in=venues)
+        .select_related("organisation")
+        .prefetch_related("programmes")
     )
     if member is not None:
         offers = offers.filter(programmes=member.programme_id)
@@ -32,16 +37,85 @@ def offers_browse(
     if organisation_id:
         offers = offers.filter(organisation_id=organisation_id)
     if available_today:
-        today = timezone.localtime(now or timezone.now()).date()
-        offers = (
-            offers.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-            .annotate(today_bit=F("days_of_week").bitand(1 << today.weekday()))
-            .filter(today_bit__gt=0)
-        )
+        offers = _available_today(offers, now or timezone.now())
     if affordable_minutes is not None:
         offers = offers.filter(cost_minutes__lte=affordable_minutes)
     return offers.order_by("title", "pk")
+
+
+def _places_taken(now: datetime.datetime, since: datetime.datetime):
+    """How many places of the outer offer are taken since a moment, as redeeming counts them:
+    completed, or held and not yet expired."""
+    taken = (
+        Redemption.objects.filter(offer=OuterRef("pk"), created_at__gte=since)
+        .filter(
+            Q(status=Redemption.Status.COMPLETED)
+            | Q(status=Redemption.Status.HELD, expires_at__gt=now)
+        )
+        .order_by()
+        .values("offer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken), 0)
+
+
+def _available_today(offers: QuerySet[Offer], now: datetime.datetime) -> QuerySet[Offer]:
+    """Offers a member could still redeem later today: running today, on this weekday, not yet
+    closed for the day, and with a place left in this day's or week's capacity."""
+    local = timezone.localtime(now)
+    today = local.date()
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    week_start = day_start - datetime.timedelta(days=today.weekday())
+    return (
+        offers.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .annotate(today_bit=F("days_of_week").bitand(1 << today.weekday()))
+        .filter(today_bit__gt=0)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=local.time()))
+        .annotate(
+            taken_today=_places_taken(now, day_start),
+            taken_this_week=_places_taken(now, week_start),
+        )
+        .filter(
+            Q(capacity__isnull=True)
+            | Q(capacity_period=Offer.Period.DAY, taken_today__lt=F("capacity"))
+            | Q(capacity_period=Offer.Period.WEEK, taken_this_week__lt=F("capacity"))
+        )
+    )
+
+
+def photo_version(offer: Offer) -> str:
+    """Changes whenever the photo does (each upload gets a fresh file name): the ETag, and the
+    query string that lets a browser keep a photo for a long time."""
+    return hashlib.sha256(offer.photo.name.encode()).hexdigest()[:16]
+
+
+def photo_url(offer: Offer) -> str:
+    """The path that serves an offer's photo, or "" when it has none."""
+    if not offer.photo:
+        return ""
+    return f"{reverse('offer-photo', args=[offer.pk])}?v={photo_version(offer)}"
+
+
+def redeeming_venues(*, user) -> list[Organisation]:
+    """The venues where the user is staff who may complete codes and charge passes."""
+    if not user.is_authenticated:
+        return []
+    roles = [
+        r.value
+        for r in MATRIX[Action.ORGANISATION_REDEEM]
+        if r.value in StaffMembership.Role.values
+    ]
+    return list(
+        Organisation.objects.filter(
+            staff__user=user,
+            staff__role__in=roles,
+            kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH],
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def offers_for_venue(*, venue) -> QuerySet[Offer]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("invitations/<str:token>/accept", views.invitation_accept, name="invitation-accept-post"),
     path("offers/", offer_views.offer_list, name="offers"),
     path("offers/<int:offer_id>/", offer_views.offer_detail, name="offer-detail"),
+    path("offers/<int:offer_id>/photo", offer_views.offer_photo, name="offer-photo"),
     path("me/redemptions/", offer_views.my_redemptions, name="my-redemptions"),
     path("me/redemptions/<int:redemption_id>/", offer_views.my_redemption, name="my-redemption"),
     path(

@@ -260,12 +260,19 @@ def expiries(request, programme_id: int):
     response={201: ReversalOut},
     summary="Give a member back credits that expired (programme admins); once per expiry",
 )
-def reverse_expiry(request, programme_id: int, transfer_id: int, payload: ReverseIn | None = None):
+def reverse_expiry(
+    request,
+    programme_id: int,
+    transfer_id: int,
+    payload: ReverseIn | None = None,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     reversal = expiry_reverse(
         actor=request.auth,
         programme=programme_or_404(programme_id),
         transfer_id=transfer_id,
         reason=payload.reason if payload else "",
+        idempotency_key=idempotency_key,
     )
     return Status(
         201,

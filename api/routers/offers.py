@@ -3,8 +3,10 @@ charge a pass and see their day."""
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from api.lookups import organisation_or_404
@@ -12,7 +14,13 @@ from ledger.selectors import account_balance, member_account
 from ledger.services import MAX_AMOUNT
 from partners.errors import OfferNotFound
 from partners.models import Offer, Redemption
-from partners.selectors import is_live, member_redemptions, offers_browse, venue_redemptions
+from partners.selectors import (
+    is_live,
+    member_redemptions,
+    offers_browse,
+    photo_url,
+    venue_redemptions,
+)
 from partners.services import offers as offer_services
 from partners.services import redemptions as redemption_services
 from partners.tokens import redemption_url
@@ -55,7 +63,8 @@ class OfferOut(Schema):
     member_limit: int | None
     member_limit_period: str
     accessibility: str
-    photo_url: str
+    photo_url: str = Field(description="Where the offer's photo is served; empty if it has none.")
+    programme_ids: list[int] = Field(description="Members of these programmes may use it.")
     active: bool
 
     @staticmethod
@@ -63,13 +72,15 @@ class OfferOut(Schema):
         plain = {
             f: getattr(offer, f)
             for f in OfferOut.model_fields
-            if f not in ("organisation", "days_of_week", "photo_url")
+            if f not in ("organisation", "days_of_week", "photo_url", "programme_ids")
         }
+        path = photo_url(offer)
         return OfferOut(
             **plain,
             organisation=offer.organisation.name,
             days_of_week=offer.weekdays,
-            photo_url=offer.photo.url if offer.photo else "",
+            photo_url=f"{settings.SITE_URL.rstrip('/')}{path}" if path else "",
+            programme_ids=sorted(p.pk for p in offer.programmes.all()),
         )
 
 
@@ -239,6 +250,20 @@ def update_offer(request, offer_id: int, payload: OfferFields):
 
 
 @router.post(
+    "/offers/{offer_id}/photo",
+    response=OfferOut,
+    summary="Give an offer a photo, or replace it (venue staff; multipart, field `photo`)",
+    description=(
+        "A multipart upload with one file, `photo`: a JPEG, PNG, GIF or WebP image within the "
+        "size limit. Anything else is refused with 422 `offer_invalid` and nothing changes."
+    ),
+)
+def upload_offer_photo(request, offer_id: int, photo: File[UploadedFile]):
+    offer = offer_services.offer_photo_set(actor=request.auth, offer=_offer(offer_id), photo=photo)
+    return OfferOut.of(offer)
+
+
+@router.post(
     "/redemptions",
     response={200: RedemptionOut, 201: RedemptionOut},
     summary="Redeem an offer: my credits are held and I get a code (200 for a replay)",
@@ -260,8 +285,19 @@ def my_redemptions(request):
     response=RedemptionOut,
     summary="Cancel my code: the credits are released",
 )
-def cancel(request, code: str):
-    redemption = redemption_services.redemption_cancel(member=own_member(request), code=code)
+def cancel(
+    request,
+    code: str,
+    idempotency_key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Send the same key again to retry safely: the credits are released once.",
+    ),
+):
+    redemption = redemption_services.redemption_cancel(
+        member=own_member(request), code=code, idempotency_key=idempotency_key
+    )
     return RedemptionOut.of(redemption)
 
 

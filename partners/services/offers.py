@@ -1,6 +1,14 @@
-"""Writes about offers: a venue publishes what it gives for credits, and changes it."""
+"""Writes about offers: a venue publishes what it gives for credits, changes it, and its photo."""
 
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from timecredits.permissions import Action, require
 
@@ -82,6 +90,58 @@ def _problems(values: dict) -> list[dict]:
     return problems
 
 
+# What Pillow calls each format we accept, and the file name ending it is stored under.
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+
+def _photo_refused(message: str) -> OfferInvalid:
+    return OfferInvalid(message, detail=[{"field": "photo", "message": message}])
+
+
+def photo_checked(upload) -> ContentFile:
+    """An uploaded photo, refused unless it is a JPEG, PNG, GIF or WebP image within the size
+    limits; stored under a fresh random name (which also tells caches it is new)."""
+    limit = settings.OFFER_PHOTO_MAX_BYTES
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise _photo_refused(
+            _("The photo is too large: the most is %(size)s.") % {"size": filesizeformat(limit)}
+        )
+    try:
+        with Image.open(ContentFile(data)) as image:
+            image.verify()
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        kind, width, height = None, 0, 0
+    if kind not in PHOTO_FORMATS:
+        raise _photo_refused(_("The photo must be a JPEG, PNG, GIF or WebP image."))
+    if max(width, height) > settings.OFFER_PHOTO_MAX_SIDE:
+        raise _photo_refused(
+            _("The photo is too big: at most %(px)s pixels on its longer side.")
+            % {"px": settings.OFFER_PHOTO_MAX_SIDE}
+        )
+    return ContentFile(data, name=f"{secrets.token_hex(8)}.{PHOTO_FORMATS[kind]}")
+
+
+def _forget_photo_after_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def offer_photo_set(*, actor, offer: Offer, photo) -> Offer:
+    """Give an offer a photo, or replace the one it has (whose file is then deleted)."""
+    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+    checked = photo_checked(photo)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    old = offer.photo.name
+    offer.photo = checked
+    offer.save(update_fields=["photo", "updated_at"])
+    _forget_photo_after_commit(old)
+    return offer
+
+
 def _programmes(venue, programmes):
     approved = venue.programmes.filter(participation__status=Participation.Status.APPROVED)
     if programmes is None:
@@ -114,6 +174,8 @@ def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
         raise OfferInvalid(detail=problems)
     if values["photo"] is None:
         values.pop("photo")
+    else:
+        values["photo"] = photo_checked(values["photo"])
     offer = Offer.objects.create(organisation=venue, **values)
     offer.programmes.set(_programmes(venue, programmes))
     return offer
@@ -134,6 +196,9 @@ def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
     problems = _problems(values)
     if problems:
         raise OfferInvalid(detail=problems)
+    if changes.get("photo"):
+        changes["photo"] = photo_checked(changes["photo"])
+        _forget_photo_after_commit(offer.photo.name)
     for field, value in changes.items():
         setattr(offer, field, value)
     offer.save()

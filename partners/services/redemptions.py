@@ -322,9 +322,12 @@ def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Red
         raise
 
 
-def redemption_cancel(*, member: Member, code: str) -> Redemption:
+def redemption_cancel(
+    *, member: Member, code: str, idempotency_key: str | None = None
+) -> Redemption:
     """The member changes their mind: the hold is voided and the credits are free again.
-    Cancelling a cancelled code returns it unchanged."""
+    Cancelling a cancelled code returns it unchanged. The caller's key, when given, names the
+    release in the ledger, so using it again for another code is an idempotency conflict."""
     code = normalise_code(code)
     redemption = None
     try:
@@ -337,6 +340,14 @@ def redemption_cancel(*, member: Member, code: str) -> Redemption:
             )
             if redemption is None:
                 raise RedemptionNotFound(detail={"code": code})
+            key = f"redemption:{redemption.pk}:cancel"
+            if idempotency_key:
+                key = f"redemption-cancel:{member.pk}:{idempotency_key}"
+                used = Transfer.objects.filter(idempotency_key=key).first()
+                if used is not None and used.pending_id != redemption.hold_id:
+                    raise ledger_errors.IdempotencyConflict(
+                        detail={"idempotency_key": idempotency_key}
+                    )
             if redemption.status == Redemption.Status.CANCELLED:
                 return redemption
             if redemption.status == Redemption.Status.COMPLETED:
@@ -348,7 +359,7 @@ def redemption_cancel(*, member: Member, code: str) -> Redemption:
             try:
                 hold_void(
                     hold=redemption.hold,
-                    idempotency_key=f"redemption:{redemption.pk}:cancel",
+                    idempotency_key=key,
                     posted_by=member.user,
                 )
             except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago

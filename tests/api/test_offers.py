@@ -69,6 +69,7 @@ def test_venue_staff_publish_and_change_an_offer(client, venue):
 
     assert created.status_code == 201, created.content
     assert created.json()["days_of_week"] == [5, 6]
+    assert created.json()["programme_ids"] == [venue.programmes.get().pk]
     assert changed.status_code == 200 and changed.json()["cost_minutes"] == 90
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "offer_invalid"

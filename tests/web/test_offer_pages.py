@@ -3,7 +3,7 @@ import re
 import pytest
 
 from ledger.selectors import account_balance, member_account
-from partners.models import Offer, Organisation, Redemption, StaffMembership
+from partners.models import Offer, Organisation, Participation, Redemption, StaffMembership
 from partners.tokens import redemption_token
 from tests.factories import ProgrammeFactory, approved_organisation
 from tests.partners.conftest import funded_member, make_offer, venue_staff
@@ -110,7 +110,7 @@ def test_a_code_for_another_venue_is_refused_on_the_till_page(client, venue, pro
     assert Redemption.objects.get().status == "held"
 
 
-def test_a_venue_admin_adds_an_offer_and_home_links_the_venue_pages(client, venue):
+def test_a_venue_admin_adds_an_offer_and_home_links_the_venue_pages(client, venue, programme):
     admin = venue_staff(venue, StaffMembership.Role.ORG_ADMIN)
     client.force_login(admin)
 
@@ -121,6 +121,7 @@ def test_a_venue_admin_adds_an_offer_and_home_links_the_venue_pages(client, venu
             "credits": "1.5",
             "category": "health",
             "days": ["0", "2"],
+            "programmes": [str(programme.pk)],
             "active": "on",
         },
     )
@@ -138,3 +139,69 @@ def test_members_cannot_reach_the_till_page(client, venue, programme):
     client.force_login(funded_member(programme).user)
 
     assert client.get(f"/organisations/{venue.pk}/redeem/").status_code == 403
+
+
+def offer_form(programmes, **values):
+    return {
+        "title": "Swim",
+        "credits": "1",
+        "category": "leisure",
+        "days": [str(d) for d in range(7)],
+        "programmes": [str(p.pk) for p in programmes],
+        "active": "on",
+    } | values
+
+
+def test_the_offer_form_offers_only_the_venue_s_approved_programmes(client, venue, programme):
+    second = ProgrammeFactory(name="Second")
+    Participation.objects.create(programme=second, organisation=venue, status="approved")
+    pending = ProgrammeFactory(name="Pending")
+    Participation.objects.create(programme=pending, organisation=venue, status="pending")
+    client.force_login(venue_staff(venue))
+
+    form = client.get(f"/organisations/{venue.pk}/offers/").context["form"]
+
+    choices = [label for _value, label in form.fields["programmes"].choices]
+    assert choices == sorted([programme.name, "Second"])
+    assert form.initial["programmes"] == list(form.fields["programmes"].queryset)
+
+
+def test_a_venue_admin_opens_an_offer_to_one_of_its_programmes(client, venue, programme):
+    second = ProgrammeFactory()
+    Participation.objects.create(programme=second, organisation=venue, status="approved")
+    client.force_login(venue_staff(venue))
+
+    client.post(f"/organisations/{venue.pk}/offers/", offer_form([second]))
+    offer = Offer.objects.get()
+    created_for = list(offer.programmes.all())
+    edit = client.get(f"/organisations/{venue.pk}/offers/{offer.pk}/").context["form"]
+    client.post(f"/organisations/{venue.pk}/offers/{offer.pk}/", offer_form([programme, second]))
+
+    assert created_for == [second]
+    assert edit.initial["programmes"] == [second]
+    assert list(offer.programmes.order_by("pk")) == sorted([programme, second], key=lambda p: p.pk)
+
+
+def test_a_programme_the_venue_is_not_approved_in_is_refused_and_nothing_is_saved(
+    client, venue, programme
+):
+    pending = ProgrammeFactory()
+    Participation.objects.create(programme=pending, organisation=venue, status="pending")
+    client.force_login(venue_staff(venue))
+
+    response = client.post(f"/organisations/{venue.pk}/offers/", offer_form([pending]))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["programmes"] == [
+        f"Select a valid choice. {pending.pk} is not one of the available choices."
+    ]
+    assert Offer.objects.count() == 0
+
+
+def test_an_offer_with_no_programme_is_refused(client, venue):
+    client.force_login(venue_staff(venue))
+
+    response = client.post(f"/organisations/{venue.pk}/offers/", offer_form([]))
+
+    assert "Choose at least one programme whose members may use it." in response.content.decode()
+    assert Offer.objects.count() == 0

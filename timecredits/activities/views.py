@@ -6,11 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partners.selectors import redeeming_venues
 from timecredits.activities.errors import AlreadyCheckedInElsewhere
+from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError, Invalid
 from timecredits.members.passes import pass_url
 from timecredits.permissions import Action, has_permission, require
@@ -115,7 +119,9 @@ def my_pass(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pass_scanned(request, token):
-    """Where a coordinator's camera lands after scanning a member's pass: pick the session."""
+    """Where a phone's camera lands after scanning a member's pass. A coordinator picks one of
+    their sessions happening now to check the member in; venue staff go on to charge the member
+    an offer; another member goes on to give them credits."""
     try:
         read_pass_token(token, now=timezone.now())
     except DomainError as refused:
@@ -144,7 +150,35 @@ def pass_scanned(request, token):
             return _refused(request, refused)
         messages.success(request, _("Checked in: member %s.") % contribution.member.code)
         return redirect("session-detail", session.pk)
-    return render(request, "activities/pass_scanned.html", {"sessions": sessions, "token": token})
+    venues = redeeming_venues(user=request.user)
+    charge = {"pass": token}
+    if len(venues) == 1 and not sessions:
+        return redirect(f"{reverse('venue-redeem', args=[venues[0].pk])}?{urlencode(charge)}")
+    if not sessions and not venues and getattr(request.user, "member", None) is not None:
+        return _give_to_scanned(request, token)
+    charges = [
+        (venue, f"{reverse('venue-redeem', args=[venue.pk])}?{urlencode(charge)}")
+        for venue in venues
+    ]
+    return render(
+        request,
+        "activities/pass_scanned.html",
+        {"sessions": sessions, "token": token, "charges": charges},
+    )
+
+
+def _give_to_scanned(request, token):
+    """A member scanned another member's pass: on to the gift form with their code filled in."""
+    try:
+        recipient = recipient_by_pass(pass_token=token)
+    except DomainError as refused:
+        return _refused(request, refused)
+    if recipient.pk == request.user.member.pk:
+        return _refused(
+            request,
+            DomainError(_("This is your own pass. Show it to a coordinator or venue staff.")),
+        )
+    return redirect(f"{reverse('credits-give')}?{urlencode({'code': recipient.code})}")
 
 
 def _coordinated_session(request, session_id) -> Session:

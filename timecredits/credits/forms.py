@@ -27,8 +27,8 @@ class _Giving(Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
     @classmethod
-    def fresh(cls, **kwargs):
-        return cls(initial={"token": uuid.uuid4().hex}, **kwargs)
+    def fresh(cls, *, initial=None, **kwargs):
+        return cls(initial={**(initial or {}), "token": uuid.uuid4().hex}, **kwargs)
 
 
 class GiftForm(_Giving):

@@ -54,7 +54,11 @@ def _giving_page(request, template, form, member, **extra):
 @require_http_methods(["GET", "POST"])
 def give(request):
     member = _member(request)
-    form = GiftForm(request.POST) if request.method == "POST" else GiftForm.fresh()
+    if request.method == "POST":
+        form = GiftForm(request.POST)
+    else:
+        # Arriving from a scanned member pass (/p/<token>): their code is filled in.
+        form = GiftForm.fresh(initial={"member_code": request.GET.get("code", "")[:20]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

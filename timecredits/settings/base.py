@@ -192,3 +192,6 @@ CREDITS_DAILY_GIFT_LIMIT_MINUTES = env.int("CREDITS_DAILY_GIFT_LIMIT_MINUTES", d
 CREDITS_EXPIRY_WARNING_DAYS = env.int("CREDITS_EXPIRY_WARNING_DAYS", default=30)
 # How long a member's redemption code holds their credits before it expires and releases them.
 REDEMPTION_HOLD_MINUTES = env.float("REDEMPTION_HOLD_MINUTES", default=30)
+# An offer's photo: at most this many bytes, and this many pixels on its longer side.
+OFFER_PHOTO_MAX_BYTES = env.int("OFFER_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
+OFFER_PHOTO_MAX_SIDE = env.int("OFFER_PHOTO_MAX_SIDE", default=6000)

@@ -176,8 +176,17 @@ def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Tra
         return None
 
 
-def expiry_reverse(*, actor, programme: Programme, transfer_id: int, reason: str = "") -> Transfer:
-    """A programme admin gives a member back credits that expired; once per expiry."""
+def expiry_reverse(
+    *,
+    actor,
+    programme: Programme,
+    transfer_id: int,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """A programme admin gives a member back credits that expired; once per expiry. The
+    caller's key, when given, names the reversal: sending it again returns the same reversal,
+    and using it for another expiry is an idempotency conflict."""
     require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
     transfer = Transfer.objects.filter(
         pk=transfer_id,
@@ -189,7 +198,11 @@ def expiry_reverse(*, actor, programme: Programme, transfer_id: int, reason: str
         raise NotAnExpiry()
     return transfer_reverse(
         transfer=transfer,
-        idempotency_key=f"expire-reverse:{transfer.pk}",
+        idempotency_key=(
+            f"expire-reverse:{programme.pk}:{actor.pk}:{idempotency_key}"
+            if idempotency_key
+            else f"expire-reverse:{transfer.pk}"
+        ),
         memo=(reason or "").strip()[:500] or "Expired credits given back by the programme",
         posted_by=actor,
     )

@@ -19,11 +19,13 @@ admin and commissioner; a leading "o" is the same role in another organisation o
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from PIL import Image
 
 from api.v1 import api
 from ledger.selectors import member_account, programme_account
@@ -56,8 +58,17 @@ from timecredits.surveys.services import custom_question_add
 
 PERIOD = "from=2026-01-01&to=2026-12-31"
 
+
+def _png() -> bytes:
+    image = io.BytesIO()
+    Image.new("RGB", (4, 3), "teal").save(image, format="PNG")
+    return image.getvalue()
+
+
+PNG = _png()
+
 # name: (method, path under /api/v1, JSON body). Braces name the world's objects (see `world`).
-# "upload" is a multipart POST whose values are files. One line a route, as in the table below.
+# "upload" is a multipart POST whose values are files (text, or an image's bytes). One line a route, as in the table below.
 # fmt: off
 REQUESTS = {
     # Signing in and out.
@@ -141,6 +152,7 @@ REQUESTS = {
     "offers": ("get", "/offers", None),
     "offer_add": ("post", "/offers", {"organisation_id": "{org}", "title": "Swim", "cost_minutes": 60, "category": "leisure"}),
     "offer_edit": ("patch", "/offers/{offer}", {"title": "Swim, and a sauna"}),
+    "offer_photo": ("upload", "/offers/{offer}/photo", {"photo": PNG}),
     "redeem": ("post", "/redemptions", {"offer_id": "{offer}"}),
     "my_redemptions": ("get", "/me/redemptions", None),
     "redemption_cancel": ("post", "/redemptions/{redemption_code}/cancel", None),
@@ -232,6 +244,7 @@ expiry_reverse        403  403  403   403    403   403    403   403    201  403 
 offers                200  200  200   200    200   200    200   200    200  200   200  200   200   401
 offer_add             403  403  403   403    201   403    201   403    403  403   403  403   201   401
 offer_edit            403  403  403   403    200   403    200   403    403  403   403  403   200   401
+offer_photo           403  403  403   403    200   403    200   403    403  403   403  403   200   401
 redeem                201  201  403   403    403   403    403   403    403  403   403  403   404   401
 my_redemptions        200  200  403   403    403   403    403   403    403  403   403  403   404   401
 redemption_cancel     200  404  403   403    403   403    403   403    403  403   403  403   404   401
@@ -466,7 +479,10 @@ def test_role_against_action(client, db, world, action, role, expected):
     before = _changes()
 
     if method == "upload":
-        files = {k: SimpleUploadedFile(k, v.encode()) for k, v in body.items()}
+        files = {
+            k: SimpleUploadedFile(k, v if isinstance(v, bytes) else v.encode())
+            for k, v in body.items()
+        }
         response = client.post(url, files, headers=headers)
     else:
         data = _fill(body, ids) if body is not None else None

@@ -65,6 +65,11 @@ class NotDecidable(Conflict):
     message = "Only contributions waiting for verification can be decided."
 
 
+class MemberClosed(Conflict):
+    code = "member_closed"
+    message = "This member has closed their account, so their time can no longer earn credits."
+
+
 class GroupBudgetExhausted(Conflict):
     code = "group_budget_exhausted"
     message = (

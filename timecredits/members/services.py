@@ -17,6 +17,7 @@ from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
+from timecredits.activities.services.verification import member_contributions_withdraw
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
@@ -314,10 +315,11 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
 def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
-    What they hold is donated first (to `donate_to`, a group in their programme, or else the
-    programme's pool) and their ledger account closed. Then the person is forgotten: names,
-    email, phone and demographics are erased, the sign-in is disabled and every token and
-    session ends (a session is tied to the password hash, which is replaced here).
+    Their open check-in and the time still waiting for verification are withdrawn, since it
+    could never be credited. What they hold is donated (to `donate_to`, a group in their
+    programme, or else the programme's pool) and their ledger account closed. Then the person
+    is forgotten: names, email, phone and demographics are erased, the sign-in is disabled and
+    every token and session ends (a session is tied to the password hash, which is replaced).
     """
     if not confirm:
         raise Invalid(
@@ -328,6 +330,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
         )
     if member.closed_at is not None:
         return member
+    member_contributions_withdraw(member=member, actor=member.user)
     _donate_remaining_balance(member, donate_to)
     user = member.user
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ledger.models import Account, Transfer
@@ -18,7 +19,7 @@ from ledger.selectors import member_account, organisation_account, programme_acc
 from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
 from timecredits.activities.services.verification import member_contributions_withdraw
-from timecredits.errors import Conflict, Invalid
+from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, require
 
 from .models import ConsentRecord, Member, User
@@ -273,6 +274,30 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
     for field, value in cleaned.items():
         setattr(member, field, value)
     member.save(update_fields=list(cleaned) or None)
+    return member
+
+
+@transaction.atomic
+def member_card_replace(*, actor, member: Member) -> Member:
+    """Replace a member's card: the pass version goes up, so every card printed before (and the
+    phone pass on screen now) is refused from then on, and the card shown next works. The member
+    may replace their own; so may a coordinator or org admin of the group that registered them.
+    """
+    if member.closed_at is not None:
+        raise NotFound("This member's account is closed.", code="member_not_found")
+    if actor.pk == member.user_id:
+        require(actor, Action.OWN_PROFILE)
+    elif member.registered_by_organisation_id is None:
+        raise PermissionDenied(
+            "Only the member can replace this card.",
+            detail={"action": Action.ORGANISATION_MEMBER_CARD.value},
+        )
+    else:
+        require(
+            actor, Action.ORGANISATION_MEMBER_CARD, organisation=member.registered_by_organisation
+        )
+    Member.objects.filter(pk=member.pk).update(pass_version=F("pass_version") + 1)
+    member.refresh_from_db(fields=["pass_version"])
     return member
 
 

@@ -7,9 +7,10 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ledger.selectors import account_balance, member_account, transfer_history
 from partners.selectors import programme_groups
@@ -132,7 +133,23 @@ def download_data(request):
 @login_required
 def card(request):
     member = _member(request)
-    return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})
+    return render(
+        request,
+        "members/card.html",
+        {
+            "member": member,
+            "qr": qr_svg(pass_url(member)),
+            "replace_url": reverse("member-card-replace"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def card_replace(request):
+    services.member_card_replace(actor=request.user, member=_member(request))
+    messages.success(request, _("Here is your new card. Your old card no longer works."))
+    return redirect("member-card")
 
 
 @login_required

@@ -13,6 +13,7 @@ from timecredits.activities.errors import (
     NotCheckedIn,
     Overlapping,
     PassRevoked,
+    SessionCancelled,
     TokenInvalid,
     WrongProgramme,
     WrongSession,
@@ -303,3 +304,53 @@ def test_claims_cannot_overlap_recorded_time():
 
     assert Contribution.objects.count() == 1
     assert Contribution.objects.get().status == "pending"
+
+
+# A cancelled session records no time, however it arrives
+
+
+def cancelled_session(**fields):
+    return SessionFactory(cancelled_at=timezone.now(), **fields)
+
+
+def test_a_card_scanned_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session()
+    member = member_of(session)
+    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+
+    with pytest.raises(SessionCancelled) as refused:
+        checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
+
+    assert refused.value.message == "This session was cancelled, so no time can be recorded at it."
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_attendance_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session()
+    members = [member_of(session) for _ in range(2)]
+
+    with pytest.raises(SessionCancelled):
+        checkins.attendance_add(actor=coordinator_of(session), session=session, members=members)
+
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_a_claim_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session(
+        starts_at=timezone.now() - datetime.timedelta(days=1, hours=3),
+        ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    member = member_of(session)
+
+    with pytest.raises(SessionCancelled):
+        checkins.claim(
+            member=member,
+            session=session,
+            start=session.starts_at,
+            end=session.starts_at + datetime.timedelta(hours=2),
+        )
+
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0

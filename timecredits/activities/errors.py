@@ -18,6 +18,11 @@ class SessionNotOpen(Invalid):
     message = "Check-in for this session has not opened yet."
 
 
+class SessionCancelled(Conflict):
+    code = "session_cancelled"
+    message = "This session was cancelled, so no time can be recorded at it."
+
+
 class SessionOver(Invalid):
     code = "session_over"
     message = (

@@ -21,6 +21,7 @@ from ..errors import (
     AlreadyCheckedInElsewhere,
     NotCheckedIn,
     Overlapping,
+    SessionCancelled,
     SessionNotOpen,
     SessionOver,
     WrongProgramme,
@@ -117,6 +118,12 @@ def earned_minutes(
     return min(minutes, allowed), minutes > allowed
 
 
+def _refuse_cancelled(session: Session) -> None:
+    """No time is recorded at a cancelled session, however it arrives."""
+    if session.cancelled_at is not None:
+        raise SessionCancelled()
+
+
 def _session_for_member(session_id: int, member: Member) -> Session:
     session = (
         Session.objects.select_related("activity__programme", "activity__organisation")
@@ -185,6 +192,7 @@ def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contri
     """A coordinator scanned a member's card or phone at their session."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     rate_limit(f"pass-scan:{actor.pk}", limit=120, period=60)
+    _refuse_cancelled(session)
     now = timezone.now()
     ticket = read_pass_token(pass_token, now=now)
     member = Member.objects.filter(pk=ticket.member_id, closed_at__isnull=True).first()
@@ -301,6 +309,7 @@ def _add_pending(*, actor, member, session, method, start, end, reason="") -> Co
 def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Contribution]:
     """A coordinator records who came, by hand; each lands as pending for the whole session."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    _refuse_cancelled(session)
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
     if outsiders:
         raise WrongProgramme(
@@ -326,6 +335,7 @@ def claim(
     """A member claims time at a past session they attended; a coordinator verifies it."""
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme()
+    _refuse_cancelled(session)
     if session.starts_at > timezone.now():
         raise SessionNotOpen("You can claim time only for a session that has started.")
     problems = []

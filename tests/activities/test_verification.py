@@ -753,6 +753,14 @@ def test_a_checkin_outside_the_geofence_stays_pending():
     assert Transfer.objects.filter(kind="earn").count() == 0
 
 
+def test_a_checkin_over_the_sessions_capacity_stays_pending():
+    session = auto_approving_session()
+    contribution = checked_in(session, over_capacity=True)
+
+    assert checkins.checkout(member=contribution.member).status == "pending"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
 def test_a_capped_checkin_stays_pending():
     session = auto_approving_session()
     programme = session.activity.programme

@@ -2,7 +2,9 @@
 
 The rules: one open check-in per member (a partial unique index), one contribution per member
 and session (unique), no overlapping time (checked under a lock on the member's row), minutes
-capped at the session's length and the programme's daily cap and rounded by its policy.
+capped at the session's length and the programme's daily cap and rounded by its policy. Soft
+rules flag for review rather than refuse: far from a fenced session, over the daily cap, or
+checking in to a session already at its capacity.
 """
 
 import math
@@ -59,6 +61,21 @@ def _outside_geofence(session: Session, latitude, longitude) -> bool:
     if not all(math.isfinite(p) for p in position) or abs(position[0]) > 90:
         return True
     return _distance_m(session.latitude, session.longitude, *position) > session.radius_m
+
+
+def _over_capacity(session: Session) -> bool:
+    """Flag (never refuse) a check-in once the session is full: the door is no place to turn a
+    volunteer away, and the coordinator sees why when verifying. The session's row lock makes
+    the count exact when many arrive at once; sessions without a capacity take no lock."""
+    if session.capacity is None:
+        return False
+    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    taken = (
+        Contribution.objects.filter(session=session)
+        .exclude(status=Contribution.Status.REJECTED)
+        .count()
+    )
+    return taken >= session.capacity
 
 
 def _record(contribution, *, actor, action, from_status="", minutes_before=None, reason=""):
@@ -154,6 +171,7 @@ def _open_contribution(*, actor, member, session, method, now, latitude=None, lo
                 method=method,
                 checked_in_at=now,
                 outside_geofence=_outside_geofence(session, latitude, longitude),
+                over_capacity=_over_capacity(session),
             )
     except IntegrityError as raced:  # the same scan arriving twice at once
         existing = Contribution.objects.filter(member=member, session=session).first()

@@ -191,7 +191,10 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
         organisation.auto_approve_checkins
         and contribution.method in QR_METHODS
         and not (
-            contribution.auto_checked_out or contribution.outside_geofence or contribution.capped
+            contribution.auto_checked_out
+            or contribution.outside_geofence
+            or contribution.capped
+            or contribution.over_capacity
         )
         and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
     ):

@@ -94,6 +94,10 @@ class AssistedRegistrationIn(Schema):
     last_name: str = Field(default="", max_length=150)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=30)
+    terms_agreed: bool = Field(
+        description="The coordinator went through the terms of use with the person, in "
+        "person, and they agreed. Must be true; recorded as given through the coordinator."
+    )
     reports_consent: bool = False
     surveys_consent: bool = False
     new_to_volunteering: bool | None = None

@@ -40,7 +40,7 @@ ACTIONS = {
     "org_register": (
         "post",
         "/api/v1/organisations/{org}/members",
-        {"programme_id": "{programme}", "first_name": "Nell"},
+        {"programme_id": "{programme}", "first_name": "Nell", "terms_agreed": True},
     ),
     "programme_policy": ("patch", "/api/v1/programmes/{programme}", {"rounding_minutes": 30}),
     "programme_review": ("get", "/api/v1/programmes/{programme}/organisations", None),

@@ -104,9 +104,9 @@ def _clean_demographics(problems, demographics: dict) -> dict:
     return cleaned
 
 
-def _record_consents(member, **granted: bool) -> None:
+def _record_consents(member, *, recorded_by=None, **granted: bool) -> None:
     ConsentRecord.objects.bulk_create(
-        ConsentRecord(member=member, purpose=purpose, granted=value)
+        ConsentRecord(member=member, purpose=purpose, granted=value, recorded_by=recorded_by)
         for purpose, value in granted.items()
     )
 
@@ -198,6 +198,7 @@ def member_register_assisted(
     organisation,
     programme,
     first_name: str,
+    terms_agreed: bool,
     last_name: str = "",
     email: str = "",
     phone: str = "",
@@ -205,13 +206,22 @@ def member_register_assisted(
     surveys_consent: bool = False,
     new_to_volunteering: bool | None = None,
 ) -> Member:
-    """A coordinator registers someone without a smartphone or email; they get a printed card."""
+    """A coordinator registers someone without a smartphone or email; they get a printed card.
+
+    The person cannot tick the terms themself, so the coordinator confirms that they went
+    through the terms with them and that they agreed; every consent is recorded as given in
+    person and recorded by that coordinator, never as if the member had clicked it."""
     require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
     problems = _Problems()
     if not organisation.participation_set.filter(programme=programme, status="approved").exists():
         problems.add("programme", "Your organisation is not approved in this programme.")
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
+    if not terms_agreed:
+        problems.add(
+            "terms_agreed",
+            "Go through the terms of use with them, and confirm here that they agreed.",
+        )
     problems.raise_if_any()
 
     member = _create_member(
@@ -231,7 +241,9 @@ def member_register_assisted(
             "new_to_volunteering": new_to_volunteering,
         },
     )
-    _record_consents(member, terms=True, reports=reports_consent, surveys=surveys_consent)
+    _record_consents(
+        member, recorded_by=actor, terms=True, reports=reports_consent, surveys=surveys_consent
+    )
     return member
 
 

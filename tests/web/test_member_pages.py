@@ -1,5 +1,7 @@
 """Members' own pages work without JavaScript and show the service's messages."""
 
+from urllib.parse import quote
+
 import pytest
 
 from tests.factories import (
@@ -148,3 +150,29 @@ def test_a_coordinator_reissues_a_registered_members_card_from_its_page(client):
     assert "Here is the new card. The old card no longer works." in response.content.decode()
     member.refresh_from_db()
     assert member.pass_version == 2
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "https:/\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_joining_ignores_a_next_page_on_another_site(client, elsewhere):
+    ProgrammeFactory()
+
+    response = client.post(f"/join/?next={quote(elsewhere)}", _join_form())
+
+    assert (response.status_code, response["Location"]) == (302, "/me/")
+    assert Member.objects.count() == 1
+
+
+def test_joining_follows_a_next_page_on_this_site(client):
+    ProgrammeFactory()
+
+    response = client.post(f"/join/?next={quote('/me/credits/')}", _join_form())
+
+    assert (response.status_code, response["Location"]) == (302, "/me/credits/")

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +33,16 @@ def _member(request):
     return member
 
 
+def _safe_next(request) -> str | None:
+    """Where to go after joining, if it is a page of this site (never somewhere else)."""
+    target = request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def join(request):
     programme = Programme.objects.order_by("-starts_on").first()
@@ -52,7 +63,7 @@ def join(request):
         else:
             login(request, member.user)
             messages.success(request, _("Welcome! You are now a member of %s.") % programme.name)
-            return redirect(request.GET.get("next") or "member-profile")
+            return redirect(_safe_next(request) or "member-profile")
     return render(
         request,
         "members/join.html",

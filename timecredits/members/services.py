@@ -18,6 +18,7 @@ from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
+from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, require
@@ -355,8 +356,9 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     Their open check-in and the time still waiting for verification are withdrawn, since it
     could never be credited. What they hold is donated (to `donate_to`, a group in their
     programme, or else the programme's pool) and their ledger account closed. Then the person
-    is forgotten: names, email, phone and demographics are erased, the sign-in is disabled and
-    every token and session ends (a session is tied to the password hash, which is replaced).
+    is forgotten: names, email, phone and demographics are erased (and the email from any staff
+    invitation addressed to them), the sign-in is disabled and every token and session ends (a
+    session is tied to the password hash, which is replaced).
     """
     if not confirm:
         raise Invalid(
@@ -370,6 +372,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     member_contributions_withdraw(member=member, actor=member.user)
     _donate_remaining_balance(member, donate_to)
     user = member.user
+    invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
     user.first_name = user.last_name = user.email = user.phone = ""
     user.is_active = False

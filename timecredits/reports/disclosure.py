@@ -250,20 +250,22 @@ def protect_linked(parts: list, covers: list, threshold: int, *, total=None) -> 
             for t, _ in tables
             if t is not pinned and (ranges[t.name][0] == least or ranges[t.name][1] == most)
         ]
-        for table in binding:
-            candidates = sorted(
-                (r["values"][table.count], str(r["key"]), r)
-                for r in table.rows
-                if r["values"][table.count]
-            )
-            if candidates:
-                row = candidates[0][2]
-                for column, _ in table.columns:
-                    row["values"][column] = None
-                    table.suppressed[(str(row["key"]), column)] = SECONDARY
-                break
-        else:
+        if not any(hide_smallest(table) for table in binding):
             return
+
+
+def hide_smallest(table: Table) -> bool:
+    """Hide the table's smallest shown non-zero row to protect another; False if it has none."""
+    candidates = sorted(
+        (r["values"][table.count], str(r["key"]), r) for r in table.rows if r["values"][table.count]
+    )
+    if not candidates:
+        return False
+    row = candidates[0][2]
+    for column, _ in table.columns:
+        row["values"][column] = None
+        table.suppressed[(str(row["key"]), column)] = SECONDARY
+    return True
 
 
 def suppress(table: Table, threshold: int, *, known: tuple = ()) -> Table:

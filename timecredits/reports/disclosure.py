@@ -254,6 +254,23 @@ def protect_linked(parts: list, covers: list, threshold: int, *, total=None) -> 
             return
 
 
+def protect_sums(tables: list, column: str, *, total=None) -> None:
+    """Hide rows until no table's one hidden `column` cell (hours, credits) is a sum known
+    elsewhere (`total`, a total shown, or a table showing every row) less its shown cells."""
+    while True:
+        hidden = {t.name: sum(r["values"][column] is None for r in t.rows) for t in tables}
+        known = total is not None or any(
+            t.total.get(column) is not None or not hidden[t.name] for t in tables
+        )
+        lone = [t for t in tables if hidden[t.name] == 1]
+        if not known or not lone:
+            return
+        if not any(hide_smallest(t) for t in lone) and not any(
+            hide_smallest(t) for t in tables if not hidden[t.name]
+        ):
+            return
+
+
 def hide_smallest(table: Table) -> bool:
     """Hide the table's smallest shown non-zero row to protect another; False if it has none."""
     candidates = sorted(

@@ -94,7 +94,9 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
                 total=figures.get(figure),
             )
         for figure, column, names in SUMS:
-            _hide_shared_total([tables[name] for name in names], column, figure, figures, hidden)
+            linked = [tables[name] for name in names]
+            _hide_shared_total(linked, column, figure, figures, hidden)
+            disclosure.protect_sums(linked, column, total=figures.get(figure))
         for table in tables.values():
             if table.mirrors:
                 disclosure.suppress_like(table, tables[table.mirrors])

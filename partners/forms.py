@@ -37,6 +37,10 @@ class AssistedRegistrationForm(Form):
     email = forms.CharField(
         label=_("Email"), max_length=254, required=False, widget=forms.EmailInput()
     )
+    terms_agreed = forms.BooleanField(
+        label=_("I have gone through the terms of use with them, and they agreed to them"),
+        required=False,
+    )
     reports_consent = forms.BooleanField(
         label=_("They agree to be counted, anonymously, in reports"), required=False
     )

@@ -13,6 +13,11 @@ urlpatterns = [
         views.member_card,
         name="organisation-member-card",
     ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:member_id>/card/replace/",
+        views.member_card_reissue,
+        name="organisation-member-card-replace",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation-accept"),
     path("invitations/<str:token>/accept", views.invitation_accept, name="invitation-accept-post"),
     path("offers/", offer_views.offer_list, name="offers"),

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid, PermissionDenied
 from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
-from timecredits.members.services import member_register_assisted
+from timecredits.members.services import member_card_replace, member_register_assisted
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_svg
 
@@ -90,7 +91,27 @@ def member_card(request, organisation_id, member_id):
     member = get_object_or_404(
         Member, pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
     )
-    return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})
+    replace_url = reverse("organisation-member-card-replace", args=[organisation.pk, member.pk])
+    return render(
+        request,
+        "members/card.html",
+        {"member": member, "qr": qr_svg(pass_url(member)), "replace_url": replace_url},
+    )
+
+
+@login_required
+@require_POST
+def member_card_reissue(request, organisation_id, member_id):
+    """A coordinator prints a new card for a member who lost theirs; the old one stops working.
+    Permission first, as on the card page, so a stranger learns nothing about who is registered."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    require(request.user, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = get_object_or_404(
+        Member, pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    )
+    member_card_replace(actor=request.user, member=member)
+    messages.success(request, _("Here is the new card. The old card no longer works."))
+    return redirect("organisation-member-card", organisation.pk, member.pk)
 
 
 @login_required

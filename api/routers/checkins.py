@@ -53,6 +53,7 @@ class ContributionOut(Schema):
     minutes: int
     auto_checked_out: bool
     outside_geofence: bool
+    over_capacity: bool
     capped: bool
     note: str
 
@@ -72,6 +73,7 @@ class ContributionOut(Schema):
             minutes=c.minutes,
             auto_checked_out=c.auto_checked_out,
             outside_geofence=c.outside_geofence,
+            over_capacity=c.over_capacity,
             capped=c.capped,
             note=c.note,
         )

@@ -10,6 +10,7 @@ from partners.selectors import programme_groups
 from timecredits.errors import Invalid, NotFound
 from timecredits.members import services
 from timecredits.members.models import Member
+from timecredits.members.passes import pass_url
 from timecredits.members.selectors import member_data_export
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
@@ -64,6 +65,15 @@ class CloseIn(Schema):
 class ClosedOut(Schema):
     code: str
     closed_at: datetime
+
+
+class CardOut(Schema):
+    code: str
+    pass_url: str = Field(description="What the new printed card's QR code carries.")
+
+    @staticmethod
+    def of(member: Member) -> "CardOut":
+        return CardOut(code=member.code, pass_url=pass_url(member))
 
 
 class MemberOut(Schema):
@@ -160,6 +170,16 @@ def export_my_data(request):
     member = own_member(request)
     require(request.auth, Action.OWN_DATA_EXPORT)
     return member_data_export(member=member)
+
+
+@router.post(
+    "/me/card/replace",
+    response=CardOut,
+    summary="Replace my member card: every card printed before stops working",
+)
+def replace_my_card(request):
+    member = services.member_card_replace(actor=request.auth, member=own_member(request))
+    return CardOut.of(member)
 
 
 @router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")

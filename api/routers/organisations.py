@@ -10,7 +10,10 @@ from partners.models import Organisation, Participation
 from partners.selectors import organisation_staff
 from partners.services import organisations as services
 from timecredits.errors import NotFound
-from timecredits.members.services import member_register_assisted
+from timecredits.members.models import Member
+from timecredits.members.passes import pass_url
+from timecredits.members.services import member_card_replace, member_register_assisted
+from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme, ProgrammeRole
 
 router = Router(tags=["organisations"])
@@ -92,6 +95,10 @@ class AssistedRegistrationIn(Schema):
     last_name: str = Field(default="", max_length=150)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=30)
+    terms_agreed: bool = Field(
+        description="The coordinator went through the terms of use with the person, in "
+        "person, and they agreed. Must be true; recorded as given through the coordinator."
+    )
     reports_consent: bool = False
     surveys_consent: bool = False
     new_to_volunteering: bool | None = None
@@ -215,6 +222,28 @@ def register_member(request, organisation_id: int, payload: AssistedRegistration
             last_name=member.user.last_name,
         ),
     )
+
+
+class ReissuedCardOut(Schema):
+    code: str
+    pass_url: str = Field(description="What the new printed card's QR code carries.")
+
+
+@router.post(
+    "/{organisation_id}/members/{member_id}/card/replace",
+    response=ReissuedCardOut,
+    summary="Reissue the card of a member the group registered; the old card stops working",
+)
+def reissue_member_card(request, organisation_id: int, member_id: int):
+    organisation = _organisation(request, organisation_id)
+    require(request.auth, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = Member.objects.filter(
+        pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    ).first()
+    if member is None:
+        raise NotFound("This group registered no such member.", code="member_not_found")
+    member = member_card_replace(actor=request.auth, member=member)
+    return ReissuedCardOut(code=member.code, pass_url=pass_url(member))
 
 
 @invitations.post("/accept", response=MembershipOut, summary="Accept a staff invitation")

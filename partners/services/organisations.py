@@ -154,3 +154,14 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+def invitations_forget_email(*, email: str) -> None:
+    """A person closing their account is forgotten by the invitations addressed to them too: one
+    still open is withdrawn, so its link stops working; an accepted one keeps who accepted it
+    (their pseudonymous account) and loses the address."""
+    if not email:
+        return
+    addressed = Invitation.objects.filter(email__iexact=email)
+    addressed.filter(accepted_at__isnull=True).delete()
+    addressed.update(email="")

@@ -13,6 +13,7 @@ from timecredits.activities.errors import (
     NotCheckedIn,
     Overlapping,
     PassRevoked,
+    SessionCancelled,
     TokenInvalid,
     WrongProgramme,
     WrongSession,
@@ -303,3 +304,107 @@ def test_claims_cannot_overlap_recorded_time():
 
     assert Contribution.objects.count() == 1
     assert Contribution.objects.get().status == "pending"
+
+
+# A cancelled session records no time, however it arrives
+
+
+def cancelled_session(**fields):
+    return SessionFactory(cancelled_at=timezone.now(), **fields)
+
+
+def test_a_card_scanned_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session()
+    member = member_of(session)
+    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+
+    with pytest.raises(SessionCancelled) as refused:
+        checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
+
+    assert refused.value.message == "This session was cancelled, so no time can be recorded at it."
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_attendance_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session()
+    members = [member_of(session) for _ in range(2)]
+
+    with pytest.raises(SessionCancelled):
+        checkins.attendance_add(actor=coordinator_of(session), session=session, members=members)
+
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_a_claim_at_a_cancelled_session_is_refused_and_nothing_is_written():
+    session = cancelled_session(
+        starts_at=timezone.now() - datetime.timedelta(days=1, hours=3),
+        ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    member = member_of(session)
+
+    with pytest.raises(SessionCancelled):
+        checkins.claim(
+            member=member,
+            session=session,
+            start=session.starts_at,
+            end=session.starts_at + datetime.timedelta(hours=2),
+        )
+
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+# Capacity: a soft rule, flagged for the coordinator like the geofence and the daily cap
+
+
+def test_checking_in_to_a_full_session_is_flagged_for_review_not_refused():
+    session = SessionFactory(capacity=2)
+    members = [member_of(session) for _ in range(3)]
+
+    arrivals = [checkins.checkin_by_token(member=m, token=poster(session)) for m in members]
+
+    assert [(created, c.status, c.over_capacity) for c, created in arrivals] == [
+        (True, "checked_in", False),
+        (True, "checked_in", False),
+        (True, "checked_in", True),
+    ]
+
+
+def test_a_card_scanned_at_a_full_session_is_flagged_too():
+    session = SessionFactory(capacity=1)
+    checkins.checkin_by_token(member=member_of(session), token=poster(session))
+    member = member_of(session)
+    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+
+    contribution, created = checkins.checkin_by_pass(
+        actor=coordinator_of(session), session=session, pass_token=card
+    )
+
+    assert (created, contribution.method, contribution.over_capacity) == (True, "pass", True)
+
+
+def test_rejected_time_frees_its_place_and_a_session_without_capacity_is_never_full():
+    session = SessionFactory(capacity=1)
+    turned_down = member_of(session)
+    Contribution.objects.create(
+        member=turned_down,
+        session=session,
+        method="claim",
+        status=Contribution.Status.REJECTED,
+        checked_in_at=session.starts_at,
+        checked_out_at=session.starts_at,
+    )
+    open_ended = SessionFactory(activity=session.activity, starts_at=session.starts_at)
+    for _ in range(3):
+        checkins.checkin_by_token(member=member_of(open_ended), token=poster(open_ended))
+
+    contribution, _created = checkins.checkin_by_token(
+        member=member_of(session), token=poster(session)
+    )
+
+    assert contribution.over_capacity is False
+    assert list(
+        Contribution.objects.filter(session=open_ended).values_list("over_capacity", flat=True)
+    ) == [False, False, False]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ledger.models import Transfer
 from ledger.selectors import account_balance, member_account, organisation_account
+from ledger.services import account_close
 from ledger.verify import ledger_verify
 from partners.models import Participation, StaffMembership
 from tests.factories import (
@@ -24,10 +25,12 @@ from tests.factories import (
     fund,
 )
 from timecredits.activities import tokens
-from timecredits.activities.errors import GroupBudgetExhausted, NotDecidable
+from timecredits.activities.errors import GroupBudgetExhausted, MemberClosed, NotDecidable
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins, earning, verification
 from timecredits.errors import Invalid, PermissionDenied
+from timecredits.members.models import Member
+from timecredits.members.services import member_close
 
 pytestmark = pytest.mark.django_db
 
@@ -750,6 +753,14 @@ def test_a_checkin_outside_the_geofence_stays_pending():
     assert Transfer.objects.filter(kind="earn").count() == 0
 
 
+def test_a_checkin_over_the_sessions_capacity_stays_pending():
+    session = auto_approving_session()
+    contribution = checked_in(session, over_capacity=True)
+
+    assert checkins.checkout(member=contribution.member).status == "pending"
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
 def test_a_capped_checkin_stays_pending():
     session = auto_approving_session()
     programme = session.activity.programme
@@ -882,3 +893,102 @@ def test_concurrent_approve_all_and_single_approvals_post_each_earning_once():
     assert ContributionEvent.objects.count() == 20
     assert balance_of_group(session) == BUDGET - 20 * 30
     assert ledger_verify().problems == []
+
+
+# A member who closed their account
+
+
+def closed_before_withdrawal(member):
+    """A member closed the way accounts were closed before their time was withdrawn: the
+    ledger account is shut but their time still waits."""
+    account_close(account=member_account(member=member))
+    Member.objects.filter(pk=member.pk).update(closed_at=timezone.now())
+
+
+def test_closing_an_account_withdraws_the_members_open_and_waiting_time_with_the_reason():
+    session = SessionFactory()
+    programme = session.activity.programme
+    member = MemberFactory(programme=programme)
+    waiting = pending(session, minutes=60, member=member)
+    earlier = SessionFactory(
+        activity=session.activity,
+        starts_at=session.starts_at - datetime.timedelta(days=2),
+        ends_at=session.starts_at - datetime.timedelta(days=2, hours=-2),
+    )
+    approved = pending(earlier, minutes=30, member=member)
+    verification.contribution_approve(actor=coordinator_of(session), contribution=approved)
+    later = SessionFactory(
+        activity=session.activity,
+        starts_at=session.starts_at + datetime.timedelta(hours=3),
+        ends_at=session.starts_at + datetime.timedelta(hours=5),
+    )
+    still_in = Contribution.objects.create(
+        member=member, session=later, method="poster", checked_in_at=later.starts_at
+    )
+    someone_else = pending(session, minutes=60)
+
+    member_close(member=member, confirm=True)
+
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        waiting.pk: "rejected",
+        approved.pk: "approved",
+        still_in.pk: "rejected",
+        someone_else.pk: "pending",
+    }
+    reason = "The member closed their account."
+    assert events(waiting)[-1] == (
+        member.user.pk,
+        "withdrawn_account_closed",
+        "pending",
+        "rejected",
+        None,
+        60,
+        reason,
+    )
+    assert events(still_in)[-1] == (
+        member.user.pk,
+        "withdrawn_account_closed",
+        "checked_in",
+        "rejected",
+        None,
+        0,
+        reason,
+    )
+    assert Transfer.objects.filter(kind="earn").count() == 1
+    assert ledger_verify().problems == []
+
+
+def test_approve_all_leaves_out_a_closed_members_time_and_approves_everyone_else():
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    others = [pending(session, minutes=m) for m in (30, 60)]
+    gone = MemberFactory(programme=session.activity.programme)
+    left_behind = pending(session, minutes=90, member=gone)
+    closed_before_withdrawal(gone)
+
+    approved = verification.session_approve_all(actor=coordinator, session=session)
+
+    assert sorted(c.pk for c in approved) == [c.pk for c in others]
+    assert sorted(Transfer.objects.filter(kind="earn").values_list("cause_id", "amount")) == [
+        (c.pk, c.minutes) for c in others
+    ]
+    left_behind.refresh_from_db()
+    assert left_behind.status == "pending"
+    assert balance_of_group(session) == BUDGET - 90
+    assert ledger_verify().problems == []
+
+
+def test_approving_a_closed_members_time_is_refused_and_changes_nothing():
+    session = SessionFactory()
+    gone = MemberFactory(programme=session.activity.programme)
+    left_behind = pending(session, minutes=90, member=gone)
+    closed_before_withdrawal(gone)
+
+    with pytest.raises(MemberClosed):
+        verification.contribution_approve(actor=coordinator_of(session), contribution=left_behind)
+
+    left_behind.refresh_from_db()
+    assert (left_behind.status, left_behind.decided_by) == ("pending", None)
+    assert events(left_behind) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+    assert balance_of_group(session) == BUDGET

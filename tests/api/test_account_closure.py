@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from ledger.models import Transfer
 from ledger.selectors import (
@@ -16,9 +17,13 @@ from ledger.selectors import (
 )
 from ledger.services import hold_create, transfer_post
 from ledger.verify import ledger_verify
-from partners.models import Participation
-from tests.factories import MemberFactory, OrganisationFactory
+from partners.models import Invitation, Participation
+from tests.factories import MemberFactory, OrganisationFactory, SessionFactory
+from timecredits.activities.models import Contribution
+from timecredits.credits.services.gifts import gift_to_member
 from timecredits.members.models import ConsentRecord
+from timecredits.surveys.instruments import load_built_in_instruments
+from timecredits.surveys.models import Question, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,52 @@ def rows_containing(text: str) -> list[str]:
     return found
 
 
+def lived_in(member):
+    """What a member leaves behind in other tables: staff invitations to their address (one
+    open, one accepted), time at a session, a gift with a message, a survey answer."""
+    organisation = OrganisationFactory()
+    Invitation.objects.create(
+        organisation=organisation, email=member.user.email.upper(), role="coordinator"
+    )
+    accepted = Invitation.objects.create(
+        organisation=organisation,
+        email=member.user.email,
+        role="venue_staff",
+        accepted_at=timezone.now(),
+        accepted_by=member.user,
+    )
+    session = SessionFactory(activity__programme=member.programme)
+    contribution = Contribution.objects.create(
+        member=member,
+        session=session,
+        method="claim",
+        status=Contribution.Status.PENDING,
+        checked_in_at=session.starts_at,
+        checked_out_at=session.ends_at,
+        minutes=120,
+        note="Set up the tables",
+    )
+    earn(member, 150)
+    friend = MemberFactory(programme=member.programme)
+    gift_to_member(
+        actor=member.user,
+        recipient=friend,
+        minutes=60,
+        message="Thanks for the lift",
+        idempotency_key="thanks",
+    )
+    load_built_in_instruments()
+    Response.objects.create(
+        member=member,
+        question=Question.objects.get(key="life_satisfaction"),
+        wave=0,
+        value="8",
+        number=8,
+        answered_at=timezone.now(),
+    )
+    return accepted, contribution
+
+
 def test_closing_erases_name_email_and_phone_everywhere(client, bearer_for):
     member = MemberFactory(
         user__first_name="Zephyrine",
@@ -49,8 +100,13 @@ def test_closing_erases_name_email_and_phone_everywhere(client, bearer_for):
         area="CF10",
         age_band="25_34",
     )
+    accepted, contribution = lived_in(member)
     headers = bearer_for(member.user)
     assert rows_containing("Quillfeather") == ["members.User.last_name"]
+    assert rows_containing("zephyrine.q@example.org") == [
+        "members.User.email",
+        "partners.Invitation.email",
+    ]
 
     response = client.post(
         "/api/v1/members/me/close",
@@ -79,6 +135,14 @@ def test_closing_erases_name_email_and_phone_everywhere(client, bearer_for):
         ("surveys", False),
     ]
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert list(Invitation.objects.values_list("pk", "email", "accepted_by")) == [
+        (accepted.pk, "", member.user.pk)
+    ]
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.note) == ("rejected", "Set up the tables")
+    assert Response.objects.filter(member=member).count() == 1
+    assert Transfer.objects.get(kind="gift").memo == "Thanks for the lift"
+    assert ledger_verify().problems == []
 
 
 def test_closing_needs_confirmation_and_changes_nothing_without_it(client):

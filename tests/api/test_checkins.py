@@ -263,3 +263,19 @@ def test_a_claim_without_a_utc_offset_is_422_and_creates_nothing(client, bearer_
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
     assert not Contribution.objects.filter(member=member).exists()
+
+
+def test_attendance_at_a_cancelled_session_is_a_409_in_the_api(client, bearer_for):
+    session = SessionFactory(cancelled_at=timezone.now())
+    member = MemberFactory(programme=session.activity.programme)
+
+    response = client.post(
+        f"/api/v1/sessions/{session.pk}/attendance",
+        {"member_codes": [member.code]},
+        content_type="application/json",
+        headers=bearer_for(coordinator_of(session)),
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "session_cancelled"
+    assert Contribution.objects.count() == 0

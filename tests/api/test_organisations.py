@@ -15,7 +15,7 @@ from tests.factories import (
     StaffMembershipFactory,
     UserFactory,
 )
-from timecredits.members.models import Member
+from timecredits.members.models import Member, User
 from timecredits.programmes.models import ProgrammeRole
 
 pytestmark = pytest.mark.django_db(transaction=True)  # invitations are emailed on commit
@@ -134,7 +134,13 @@ def test_a_coordinator_registers_a_member_without_phone_or_email(client):
 
     response = client.post(
         f"/api/v1/organisations/{coordinator.organisation.pk}/members",
-        {"programme_id": programme.pk, "first_name": "Nell", "last_name": "Price"},
+        {
+            "programme_id": programme.pk,
+            "first_name": "Nell",
+            "last_name": "Price",
+            "terms_agreed": True,
+            "reports_consent": True,
+        },
         content_type="application/json",
     )
 
@@ -144,6 +150,45 @@ def test_a_coordinator_registers_a_member_without_phone_or_email(client):
     assert member.registered_by_organisation == coordinator.organisation
     assert not member.user.has_usable_password()
     assert member.user.email == ""
+    assert list(member.consent_records.values_list("purpose", "granted", "recorded_by")) == [
+        ("terms", True, coordinator.user.pk),
+        ("reports", True, coordinator.user.pk),
+        ("surveys", False, coordinator.user.pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("terms", "field", "message"),
+    [
+        (
+            {"terms_agreed": False},
+            "terms_agreed",
+            "Go through the terms of use with them, and confirm here that they agreed.",
+        ),
+        ({}, "payload.terms_agreed", "Field required"),
+    ],
+)
+def test_registering_a_member_needs_the_coordinator_to_confirm_they_agreed_to_the_terms(
+    client, terms, field, message
+):
+    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    programme = ProgrammeFactory()
+    Participation.objects.create(
+        programme=programme, organisation=coordinator.organisation, status="approved"
+    )
+    client.force_login(coordinator.user)
+
+    response = client.post(
+        f"/api/v1/organisations/{coordinator.organisation.pk}/members",
+        {"programme_id": programme.pk, "first_name": "Nell", **terms},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    problem = response.json()["error"]["detail"][0]
+    assert (problem["field"], problem["message"]) == (field, message)
+    assert Member.objects.count() == 0
+    assert User.objects.filter(first_name="Nell").count() == 0
 
 
 def test_a_coordinator_cannot_register_into_a_programme_their_organisation_is_not_in(client):
@@ -152,7 +197,7 @@ def test_a_coordinator_cannot_register_into_a_programme_their_organisation_is_no
 
     response = client.post(
         f"/api/v1/organisations/{coordinator.organisation.pk}/members",
-        {"programme_id": ProgrammeFactory().pk, "first_name": "Nell"},
+        {"programme_id": ProgrammeFactory().pk, "first_name": "Nell", "terms_agreed": True},
         content_type="application/json",
     )
 

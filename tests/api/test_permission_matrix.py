@@ -94,6 +94,7 @@ REQUESTS = {
     "consents_set": ("put", "/members/me/consents", {"reports": False, "surveys": True}),
     "demographics_set": ("put", "/members/me/demographics", {"age_band": "prefer_not_to_say"}),
     "export": ("get", "/members/me/export", None),
+    "card_replace": ("post", "/members/me/card/replace", None),
     "close": ("post", "/members/me/close", {"confirm": True}),
     # Organisations.
     "orgs": ("get", "/organisations", None),
@@ -102,7 +103,8 @@ REQUESTS = {
     "org_edit": ("patch", "/organisations/{org}", {"description": "We cook."}),
     "org_staff": ("get", "/organisations/{org}/staff", None),
     "org_invite": ("post", "/organisations/{org}/invitations", {"email": "new@example.org", "role": "coordinator"}),
-    "org_register": ("post", "/organisations/{org}/members", {"programme_id": "{programme}", "first_name": "Nell"}),
+    "org_register": ("post", "/organisations/{org}/members", {"programme_id": "{programme}", "first_name": "Nell", "terms_agreed": True}),
+    "org_card_replace": ("post", "/organisations/{org}/members/{attendee}/card/replace", None),
     "invitation_accept": ("post", "/invitations/accept", {"token": "{invitation}"}),
     # Programmes.
     "programmes": ("get", "/programmes", None),
@@ -193,6 +195,7 @@ profile_set           200  200  403   403    403   403    403   403    403  403 
 consents_set          200  200  403   403    403   403    403   403    403  403   403  403   404   401
 demographics_set      200  200  403   403    403   403    403   403    403  403   403  403   404   401
 export                200  200  403   403    403   403    403   403    403  403   403  403   404   401
+card_replace          200  200  403   403    403   403    403   403    403  403   403  403   404   401
 close                 409  200  403   403    403   403    403   403    403  403   403  403   404   401
 orgs                  200  200  200   200    200   200    200   200    200  200   200  200   200   401
 org                   200  200  200   200    200   200    200   200    200  200   200  200   200   401
@@ -201,6 +204,7 @@ org_edit              403  403  403   403    403   403    200   403    403  403 
 org_staff             403  403  403   403    403   403    200   403    403  403   403  403   200   401
 org_invite            403  403  403   403    403   403    201   403    403  403   403  403   201   401
 org_register          403  403  201   403    403   403    201   403    403  403   403  403   201   401
+org_card_replace      403  403  200   403    403   403    200   403    403  403   403  403   200   401
 invitation_accept     200  200  200   200    200   200    200   200    200  200   200  200   200   401
 programmes            200  200  200   200    200   200    200   200    200  200   200  200   200   401
 programme             200  200  200   200    200   200    200   200    200  200   200  200   200   401
@@ -333,7 +337,9 @@ def _build_world():
         return ProgrammeRoleFactory(programme=prog, role=role).user
 
     member, other_member = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    attendee = MemberFactory(programme=programme, code="ATTEND01")  # never all digits
+    attendee = MemberFactory(  # registered at the door; a code never all digits
+        programme=programme, code="ATTEND01", registered_by_organisation=organisation
+    )
     users = {
         "mem": member.user,
         "omem": other_member.user,
@@ -420,6 +426,7 @@ def _build_world():
         "future_start": (now + datetime.timedelta(days=3)).isoformat(),
         "future_end": (now + datetime.timedelta(days=3, hours=2)).isoformat(),
         "poster_token": poster,
+        "attendee": attendee.pk,
         "attendee_code": attendee.code,
         "attendee_pass": tokens.pass_token(
             member_id=attendee.pk, pass_version=attendee.pass_version

@@ -3,8 +3,10 @@ with hidden months drawn as gaps, and the tables as bar charts with their values
 
 import datetime
 
+from tests.factories import MemberFactory
 from timecredits.reports.charts import bar_chart, trend_chart
 from timecredits.reports.selectors import programme_outputs
+from timecredits.reports.services import build_programme_report
 from timecredits.reports.trend import build_programme_trend, months_ending
 
 from .conftest import give, session
@@ -153,3 +155,39 @@ def test_the_dashboard_draws_the_trend_and_the_bar_charts(client, world):
     assert "<figcaption>By area: members</figcaption>" in text
     for member in world["members"]:
         assert member.user.last_name not in text
+
+
+def test_a_month_hidden_in_a_quarter_cannot_be_had_from_the_quarters_hours(world):
+    # Given a quarter to March with 8 members in January and 3 in March: the report shows its
+    # 11 active members and their hours.
+    programme = world["programme"]
+    january = session(world["sessions"][0].activity, 12, month=1)
+    for _ in range(8):
+        give(MemberFactory(programme=programme), january, 60)
+    report = build_programme_report(
+        programme=programme, period_start=datetime.date(2026, 1, 1), period_end=MARCH
+    )
+    figures = {f["key"]: f["value"] for f in report["figures"]}
+    assert (figures["active_members"], figures["hours_given"]) == (11, 13.0)
+
+    # When the trend is drawn beside it
+    trend = build_programme_trend(
+        programme=programme,
+        last_month=MARCH,
+        period_start=datetime.date(2026, 1, 1),
+        headline=figures,
+    )
+
+    # Then March is hidden, and January with it: 13 less January's 8 hours would be March's.
+    assert [(m["month"], m["hours_given"], m["suppressed"]) for m in trend[-3:]] == [
+        ("2026-01-01", None, "secondary"),
+        ("2026-02-01", 0, ""),
+        ("2026-03-01", None, "small"),
+    ]
+    # and months before the quarter are as they were.
+    assert trend[-4] == {
+        "month": "2025-12-01",
+        "active_members": 0,
+        "hours_given": 0,
+        "suppressed": "",
+    }

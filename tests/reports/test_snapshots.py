@@ -95,7 +95,7 @@ def test_each_section_moves_the_progress_as_it_builds(
 ):
     seen = []
 
-    def watch(snapshot):
+    def watch(snapshot, report):
         row = Snapshot.objects.get(pk=snapshot.pk)
         seen.append((row.status, row.progress, row.step))
         return {}
@@ -113,7 +113,7 @@ def test_each_section_moves_the_progress_as_it_builds(
 def test_a_failed_build_is_marked_failed_with_its_error_and_can_be_asked_for_again(
     client, world, admin, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(snapshot):
+    def broken(snapshot, report):
         raise RuntimeError("the area table is missing")
 
     client.force_login(admin)

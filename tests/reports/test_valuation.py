@@ -18,12 +18,8 @@ from tests.factories import (
 )
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.valuation import (
-    HOURS_HIDDEN,
-    IMPROVED_SMALL,
-    estimate,
-    improved_by_outcome,
-)
+from timecredits.reports.outcomes import improved_by_outcome
+from timecredits.reports.valuation import HOURS_HIDDEN, IMPROVED_HIDDEN, estimate
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,
     ONS4,
@@ -231,7 +227,7 @@ def test_a_commissioner_gets_no_value_that_would_reveal_a_small_count(
     assert hour["withheld"] == HOURS_HIDDEN
     for line in (wellbeing, lonely):
         assert (line["quantity"], line["gross"], line["net"]) == (None, None, None)
-        assert line["withheld"] == IMPROVED_SMALL
+        assert line["withheld"] == IMPROVED_HIDDEN
     assert [line["source"] for line in report["lines"]] == [p.source for p in proxies]
 
 
@@ -245,13 +241,12 @@ def test_lines_over_the_threshold_are_valued(client, world, improvers, proxies, 
 
     assert (hour["quantity"], hour["gross"], hour["net"]) == ("5.0", "50.00", "37.50")
     assert hour["withheld"] == ""
-    assert (wellbeing["quantity"], wellbeing["gross"], wellbeing["net"]) == (
-        "2",
-        "200.00",
-        "200.00",
-    )
+    # Two improved on wellbeing beside one with no clear change: the outcomes report hides the
+    # 1 and so the 2 beside it, and a value of the 2 would give the 1 back.
+    assert (wellbeing["quantity"], wellbeing["net"]) == (None, None)
+    assert wellbeing["withheld"] == IMPROVED_HIDDEN
     # One member is under the threshold of two, so still withheld.
-    assert lonely["net"] is None and lonely["withheld"] == IMPROVED_SMALL
+    assert lonely["net"] is None and lonely["withheld"] == IMPROVED_HIDDEN
 
 
 def test_a_programme_without_proxy_values_has_no_estimates(client, world, commissioner):
@@ -312,3 +307,46 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, world, commissio
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_a_count_the_outcomes_report_hides_beside_a_small_one_is_not_valued(
+    client, world, outcomes, proxies, commissioner
+):
+    # Given six members better on wellbeing and two no different: the outcomes report hides
+    # the 2 as small and the 6 beside it, so that its total of 8 does not give the 2 away.
+    wellbeing, _ = outcomes
+    satisfied = _question(ONS4, "life_satisfaction")
+    anxious = _question(ONS4, "anxiety")
+    for after in [(7, 4)] * 6 + [(5, 6)] * 2:
+        _surveyed(
+            world, {satisfied: (5, [(3, after[0], 10, 3)]), anxious: (6, [(3, after[1], 10, 3)])}
+        )
+    client.force_login(commissioner)
+    shown = client.get(
+        f"/api/v1/programmes/{world['programme'].pk}/reports/outcomes?{QUERY}"
+    ).json()
+    (table,) = [o["table"] for o in shown["outcomes"] if o["id"] == wellbeing.pk]
+    assert [r["values"]["members"] for r in table["rows"]] == [None, None, 0]
+
+    # When the commissioner asks for the valuation
+    _, line, _ = _lines(client, world)["lines"]
+
+    # Then the wellbeing line does not value the 6, which would give it back.
+    assert (line["quantity"], line["gross"], line["net"]) == (None, None, None)
+    assert line["withheld"] == IMPROVED_HIDDEN
+
+
+def test_an_improved_count_the_outcomes_report_shows_is_valued(
+    client, world, outcomes, proxies, commissioner
+):
+    # Given six members better on wellbeing and no one else paired on it
+    satisfied = _question(ONS4, "life_satisfaction")
+    anxious = _question(ONS4, "anxiety")
+    for _ in range(6):
+        _surveyed(world, {satisfied: (5, [(3, 7, 10, 3)]), anxious: (6, [(3, 4, 10, 3)])})
+    client.force_login(commissioner)
+
+    _, line, _ = _lines(client, world)["lines"]
+
+    assert (line["quantity"], line["gross"], line["net"]) == ("6", "600.00", "600.00")
+    assert line["withheld"] == ""

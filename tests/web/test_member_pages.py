@@ -1,8 +1,15 @@
 """Members' own pages work without JavaScript and show the service's messages."""
 
+from urllib.parse import quote
+
 import pytest
 
-from tests.factories import MemberFactory, ProgrammeFactory
+from tests.factories import (
+    MemberFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    StaffMembershipFactory,
+)
 from timecredits.members.models import Member, User
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +109,70 @@ def test_member_pages_need_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/sign-in/?next=/me/"
+
+
+def test_a_member_replaces_their_card_from_their_profile(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+    profile = client.get("/me/").content.decode()
+    assert 'action="/me/card/replace/"' in profile
+
+    response = client.post("/me/card/replace/", follow=True)
+
+    assert response.redirect_chain == [("/me/card/", 302)]
+    assert "Here is your new card. Your old card no longer works." in response.content.decode()
+    member.refresh_from_db()
+    assert member.pass_version == 2
+
+
+def test_replacing_a_card_needs_a_post_and_a_get_changes_nothing(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    response = client.get("/me/card/replace/")
+
+    assert response.status_code == 405
+    member.refresh_from_db()
+    assert member.pass_version == 1
+
+
+def test_a_coordinator_reissues_a_registered_members_card_from_its_page(client):
+    group = OrganisationFactory()
+    member = MemberFactory(registered_by_organisation=group)
+    coordinator = StaffMembershipFactory(organisation=group, role="coordinator").user
+    client.force_login(coordinator)
+    card_url = f"/organisations/{group.pk}/members/{member.pk}/card/"
+    assert f'action="{card_url}replace/"' in client.get(card_url).content.decode()
+
+    response = client.post(f"{card_url}replace/", follow=True)
+
+    assert response.redirect_chain == [(card_url, 302)]
+    assert "Here is the new card. The old card no longer works." in response.content.decode()
+    member.refresh_from_db()
+    assert member.pass_version == 2
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "https:/\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_joining_ignores_a_next_page_on_another_site(client, elsewhere):
+    ProgrammeFactory()
+
+    response = client.post(f"/join/?next={quote(elsewhere)}", _join_form())
+
+    assert (response.status_code, response["Location"]) == (302, "/me/")
+    assert Member.objects.count() == 1
+
+
+def test_joining_follows_a_next_page_on_this_site(client):
+    ProgrammeFactory()
+
+    response = client.post(f"/join/?next={quote('/me/credits/')}", _join_form())
+
+    assert (response.status_code, response["Location"]) == (302, "/me/credits/")

@@ -25,7 +25,7 @@ def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(clie
 
     response = client.post(
         f"/organisations/{coordinator.organisation.pk}/",
-        {"form": "register", "first_name": "Nell", "last_name": "Price"},
+        {"form": "register", "first_name": "Nell", "last_name": "Price", "terms_agreed": "on"},
         follow=True,
     )
 
@@ -35,6 +35,26 @@ def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(clie
     )
     assert "Nell Price" in response.content.decode()
     assert "<svg" in response.content.decode()
+
+
+def test_registering_without_confirming_the_terms_shows_why_and_creates_nothing(client):
+    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    Participation.objects.create(
+        programme=ProgrammeFactory(), organisation=coordinator.organisation, status="approved"
+    )
+    client.force_login(coordinator.user)
+
+    response = client.post(
+        f"/organisations/{coordinator.organisation.pk}/",
+        {"form": "register", "first_name": "Nell", "last_name": "Price"},
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Go through the terms of use with them, and confirm here that they agreed."
+        in response.content.decode()
+    )
+    assert Member.objects.count() == 0
 
 
 def test_another_organisations_coordinator_cannot_print_the_card(client):

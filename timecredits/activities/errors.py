@@ -18,6 +18,11 @@ class SessionNotOpen(Invalid):
     message = "Check-in for this session has not opened yet."
 
 
+class SessionCancelled(Conflict):
+    code = "session_cancelled"
+    message = "This session was cancelled, so no time can be recorded at it."
+
+
 class SessionOver(Invalid):
     code = "session_over"
     message = (
@@ -63,6 +68,11 @@ class AlreadyDecided(Conflict):
 class NotDecidable(Conflict):
     code = "not_pending"
     message = "Only contributions waiting for verification can be decided."
+
+
+class MemberClosed(Conflict):
+    code = "member_closed"
+    message = "This member has closed their account, so their time can no longer earn credits."
 
 
 class GroupBudgetExhausted(Conflict):

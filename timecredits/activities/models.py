@@ -114,6 +114,9 @@ class Contribution(models.Model):
     minutes = models.PositiveIntegerField(_("minutes"), default=0)
     auto_checked_out = models.BooleanField(default=False)
     outside_geofence = models.BooleanField(default=False)
+    over_capacity = models.BooleanField(
+        default=False, help_text=_("Checked in when the session was already full.")
+    )
     capped = models.BooleanField(default=False, help_text=_("Reduced by the daily cap."))
     note = models.CharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(

@@ -52,7 +52,7 @@ class ConsentRecordInline(admin.TabularInline):
     model = ConsentRecord
     extra = 0
     can_delete = False
-    readonly_fields = ["purpose", "granted", "recorded_at"]
+    readonly_fields = ["purpose", "granted", "recorded_by", "recorded_at"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -136,6 +136,17 @@ class ConsentRecord(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consent_records")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     granted = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The coordinator who recorded it in person on the member's behalf; empty when the "
+            "member gave it themself."
+        ),
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

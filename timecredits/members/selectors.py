@@ -100,6 +100,7 @@ def member_data_export(*, member: Member) -> dict:
                     "purpose": r.purpose,
                     "granted": r.granted,
                     "recorded_at": r.recorded_at.isoformat(),
+                    "recorded_by_coordinator": r.recorded_by_id is not None,
                 }
                 for r in member.consent_records.all()
             ],

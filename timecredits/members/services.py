@@ -11,13 +11,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
-from timecredits.errors import Conflict, Invalid
+from partners.services.organisations import invitations_forget_email
+from timecredits.activities.services.verification import member_contributions_withdraw
+from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, require
 
 from .models import ConsentRecord, Member, User
@@ -102,9 +105,9 @@ def _clean_demographics(problems, demographics: dict) -> dict:
     return cleaned
 
 
-def _record_consents(member, **granted: bool) -> None:
+def _record_consents(member, *, recorded_by=None, **granted: bool) -> None:
     ConsentRecord.objects.bulk_create(
-        ConsentRecord(member=member, purpose=purpose, granted=value)
+        ConsentRecord(member=member, purpose=purpose, granted=value, recorded_by=recorded_by)
         for purpose, value in granted.items()
     )
 
@@ -196,6 +199,7 @@ def member_register_assisted(
     organisation,
     programme,
     first_name: str,
+    terms_agreed: bool,
     last_name: str = "",
     email: str = "",
     phone: str = "",
@@ -203,13 +207,22 @@ def member_register_assisted(
     surveys_consent: bool = False,
     new_to_volunteering: bool | None = None,
 ) -> Member:
-    """A coordinator registers someone without a smartphone or email; they get a printed card."""
+    """A coordinator registers someone without a smartphone or email; they get a printed card.
+
+    The person cannot tick the terms themself, so the coordinator confirms that they went
+    through the terms with them and that they agreed; every consent is recorded as given in
+    person and recorded by that coordinator, never as if the member had clicked it."""
     require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
     problems = _Problems()
     if not organisation.participation_set.filter(programme=programme, status="approved").exists():
         problems.add("programme", "Your organisation is not approved in this programme.")
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
+    if not terms_agreed:
+        problems.add(
+            "terms_agreed",
+            "Go through the terms of use with them, and confirm here that they agreed.",
+        )
     problems.raise_if_any()
 
     member = _create_member(
@@ -229,7 +242,9 @@ def member_register_assisted(
             "new_to_volunteering": new_to_volunteering,
         },
     )
-    _record_consents(member, terms=True, reports=reports_consent, surveys=surveys_consent)
+    _record_consents(
+        member, recorded_by=actor, terms=True, reports=reports_consent, surveys=surveys_consent
+    )
     return member
 
 
@@ -275,6 +290,30 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
     return member
 
 
+@transaction.atomic
+def member_card_replace(*, actor, member: Member) -> Member:
+    """Replace a member's card: the pass version goes up, so every card printed before (and the
+    phone pass on screen now) is refused from then on, and the card shown next works. The member
+    may replace their own; so may a coordinator or org admin of the group that registered them.
+    """
+    if member.closed_at is not None:
+        raise NotFound("This member's account is closed.", code="member_not_found")
+    if actor.pk == member.user_id:
+        require(actor, Action.OWN_PROFILE)
+    elif member.registered_by_organisation_id is None:
+        raise PermissionDenied(
+            "Only the member can replace this card.",
+            detail={"action": Action.ORGANISATION_MEMBER_CARD.value},
+        )
+    else:
+        require(
+            actor, Action.ORGANISATION_MEMBER_CARD, organisation=member.registered_by_organisation
+        )
+    Member.objects.filter(pk=member.pk).update(pass_version=F("pass_version") + 1)
+    member.refresh_from_db(fields=["pass_version"])
+    return member
+
+
 def _donate_remaining_balance(member: Member, donate_to) -> None:
     """Move what the member holds to the group they chose, or the programme's pool, and close
     their account, so the ledger keeps its history against a pseudonymous account."""
@@ -314,10 +353,12 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
 def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
-    What they hold is donated first (to `donate_to`, a group in their programme, or else the
-    programme's pool) and their ledger account closed. Then the person is forgotten: names,
-    email, phone and demographics are erased, the sign-in is disabled and every token and
-    session ends (a session is tied to the password hash, which is replaced here).
+    Their open check-in and the time still waiting for verification are withdrawn, since it
+    could never be credited. What they hold is donated (to `donate_to`, a group in their
+    programme, or else the programme's pool) and their ledger account closed. Then the person
+    is forgotten: names, email, phone and demographics are erased (and the email from any staff
+    invitation addressed to them), the sign-in is disabled and every token and session ends (a
+    session is tied to the password hash, which is replaced).
     """
     if not confirm:
         raise Invalid(
@@ -328,8 +369,10 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
         )
     if member.closed_at is not None:
         return member
+    member_contributions_withdraw(member=member, actor=member.user)
     _donate_remaining_balance(member, donate_to)
     user = member.user
+    invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
     user.first_name = user.last_name = user.email = user.phone = ""
     user.is_active = False

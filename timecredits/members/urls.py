@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/about-you/", views.edit_demographics, name="member-edit-demographics"),
     path("me/data.json", views.download_data, name="member-download-data"),
     path("me/card/", views.card, name="member-card"),
+    path("me/card/replace/", views.card_replace, name="member-card-replace"),
     path("me/credits/", views.history, name="member-history"),
     path("me/close/", views.close, name="member-close"),
 ]

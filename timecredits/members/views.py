@@ -7,9 +7,11 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ledger.selectors import account_balance, member_account, transfer_history
 from partners.selectors import programme_groups
@@ -29,6 +31,16 @@ def _member(request):
     if member is None or member.closed_at is not None:
         raise Http404(_("You do not have a member profile."))
     return member
+
+
+def _safe_next(request) -> str | None:
+    """Where to go after joining, if it is a page of this site (never somewhere else)."""
+    target = request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +63,7 @@ def join(request):
         else:
             login(request, member.user)
             messages.success(request, _("Welcome! You are now a member of %s.") % programme.name)
-            return redirect(request.GET.get("next") or "member-profile")
+            return redirect(_safe_next(request) or "member-profile")
     return render(
         request,
         "members/join.html",
@@ -132,7 +144,23 @@ def download_data(request):
 @login_required
 def card(request):
     member = _member(request)
-    return render(request, "members/card.html", {"member": member, "qr": qr_svg(pass_url(member))})
+    return render(
+        request,
+        "members/card.html",
+        {
+            "member": member,
+            "qr": qr_svg(pass_url(member)),
+            "replace_url": reverse("member-card-replace"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def card_replace(request):
+    services.member_card_replace(actor=request.user, member=_member(request))
+    messages.success(request, _("Here is your new card. Your old card no longer works."))
+    return redirect("member-card")
 
 
 @login_required

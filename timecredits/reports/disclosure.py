@@ -23,13 +23,21 @@ Policy (issue 7, DESIGN.md "Disclosure control"):
   hidden as small or, if it is not small itself, as a small "difference". Counts shown outside
   the table that contain its total (the active members, who include the cohort) take part too:
   a total that differs from one by a small count is hidden.
+- **Linked tables.** Tables that count the same people (by area, regularity and activity type
+  the active members; by age band and gender those who consent), with the headline figure that
+  counts them, are read together: a total hidden in one is hidden in all and as the headline,
+  and more cells are hidden until what they show together pins no small cell
+  (`protect_linked`). A member can be in several activity types (venues, offer categories),
+  so those rows add up to at least the people, and none is more than them.
 - **Mirrored tables** (reach) repeat another table's counts beside other columns, so they hide
   exactly what that table hides, and show no total.
 - A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
   or more (the default is 5).
 
 Known limits: a reader who asks for two overlapping filters (two periods, an area and no area)
-can difference the answers; each answer on its own is protected.
+can difference the answers; each answer on its own is protected. When every non-zero cell of
+linked tables is already hidden, the reasons alone (a small cell holds at least 1) can still
+narrow a cell down in rare tables, most often under a threshold of 3.
 """
 
 from dataclasses import dataclass, field
@@ -98,20 +106,22 @@ def bounds(reason: str, threshold: int) -> tuple[int, float]:
     return (1, threshold - 1) if reason == SMALL else (threshold, float("inf"))
 
 
-def feasible(hidden: dict, remainder: int, threshold: int) -> dict:
-    """Each hidden cell's range, given the hidden cells sum to `remainder`."""
+def feasible(hidden: dict, remainder, threshold: int) -> dict:
+    """Each hidden cell's range, given the hidden cells sum to `remainder` (or lie in a
+    (lowest, highest) range of sums)."""
+    least, most = remainder if isinstance(remainder, tuple) else (remainder, remainder)
     ranges = {}
     for key, reason in hidden.items():
         lo, hi = bounds(reason, threshold)
         others = [bounds(r, threshold) for k, r in hidden.items() if k != key]
         ranges[key] = (
-            max(lo, remainder - sum(o[1] for o in others)),
-            min(hi, remainder - sum(o[0] for o in others)),
+            max(lo, least - sum(o[1] for o in others)),
+            min(hi, most - sum(o[0] for o in others)),
         )
     return ranges
 
 
-def _pinned(hidden: dict, remainder: int, threshold: int) -> bool:
+def _pinned(hidden: dict, remainder, threshold: int) -> bool:
     return any(
         lo >= hi
         for key, (lo, hi) in feasible(hidden, remainder, threshold).items()
@@ -171,6 +181,108 @@ def suppress_like(table: Table, source: Table) -> Table:
                 row["values"][column] = None
                 table.suppressed[(str(row["key"]), column)] = reason
     return table
+
+
+def hide_total(table: Table, columns=None) -> None:
+    """Hide the table's total (in `columns`, by default all) where it is still shown."""
+    for column in columns or [c for c, _ in table.columns]:
+        if table.total.get(column) is not None:
+            table.total[column] = None
+            table.suppressed[("total", column)] = SECONDARY
+
+
+def _hidden(table: Table) -> dict:
+    return {
+        key: reason
+        for (key, column), reason in table.suppressed.items()
+        if column == table.count and key != "total" and reason in (SMALL, SECONDARY)
+    }
+
+
+def _shown_cells(table: Table) -> list:
+    values = (r["values"][table.count] for r in table.rows)
+    return [n for n in values if n is not None]
+
+
+def _people_range(table: Table, threshold: int, *, cover: bool) -> tuple:
+    """What the table alone tells a reader of how many people it counts: a partition's rows add
+    up to them; a cover's rows add up to at least them and none is more."""
+    shown = _shown_cells(table)
+    hidden = [bounds(reason, threshold) for reason in _hidden(table).values()]
+    least = sum(shown) + sum(lo for lo, _ in hidden)
+    most = sum(shown) + sum(hi for _, hi in hidden)
+    if table.total[table.count] is not None:
+        least = most = table.total[table.count]
+    if cover:
+        return max([*shown, *(lo for lo, _ in hidden)], default=0), most
+    return least, most
+
+
+def protect_linked(parts: list, covers: list, threshold: int, *, total=None) -> None:
+    """Hide more cells of tables that count the same people until no small cell in any of them
+    can be pinned by reading them all together.
+
+    The rows of each of `parts` add up to the people, `total` if it is shown elsewhere; a
+    member may be in several rows of one of `covers`. Call it after each table's own
+    suppression, with every total hidden if any one is (each hides what its own shown total
+    would reveal; together they tell a reader a range for the people). A pinned table hides its
+    smallest shown non-zero cell; one with none left makes a table that binds the range hide
+    one of its own. Known limit: when every non-zero cell is hidden, the reasons alone can
+    still pin a cell in rare tables; then nothing more is hidden.
+    """
+    tables = [(t, False) for t in parts] + [(t, True) for t in covers]
+    while True:
+        ranges = {t.name: _people_range(t, threshold, cover=c) for t, c in tables}
+        least = max([r[0] for r in ranges.values()] + ([] if total is None else [total]))
+        most = min([r[1] for r in ranges.values()] + ([] if total is None else [total]))
+        pinned = None
+        for table, cover in tables:
+            shown = sum(_shown_cells(table))
+            added = table.total[table.count]
+            top = (added if added is not None else float("inf")) if cover else most
+            if _pinned(_hidden(table), (least - shown, top - shown), threshold):
+                pinned = table
+                break
+        if pinned is None:
+            return
+        binding = [pinned] + [
+            t
+            for t, _ in tables
+            if t is not pinned and (ranges[t.name][0] == least or ranges[t.name][1] == most)
+        ]
+        if not any(hide_smallest(table) for table in binding):
+            return
+
+
+def protect_sums(tables: list, column: str, *, total=None) -> None:
+    """Hide rows until no table's one hidden `column` cell (hours, credits) is a sum known
+    elsewhere (`total`, a total shown, or a table showing every row) less its shown cells."""
+    while True:
+        hidden = {t.name: sum(r["values"][column] is None for r in t.rows) for t in tables}
+        known = total is not None or any(
+            t.total.get(column) is not None or not hidden[t.name] for t in tables
+        )
+        lone = [t for t in tables if hidden[t.name] == 1]
+        if not known or not lone:
+            return
+        if not any(hide_smallest(t) for t in lone) and not any(
+            hide_smallest(t) for t in tables if not hidden[t.name]
+        ):
+            return
+
+
+def hide_smallest(table: Table) -> bool:
+    """Hide the table's smallest shown non-zero row to protect another; False if it has none."""
+    candidates = sorted(
+        (r["values"][table.count], str(r["key"]), r) for r in table.rows if r["values"][table.count]
+    )
+    if not candidates:
+        return False
+    row = candidates[0][2]
+    for column, _ in table.columns:
+        row["values"][column] = None
+        table.suppressed[(str(row["key"]), column)] = SECONDARY
+    return True
 
 
 def suppress(table: Table, threshold: int, *, known: tuple = ()) -> Table:

@@ -31,12 +31,23 @@ FIGURE_LABELS = {
     "credits_unspent_minutes": "Credits unspent at the end of the period (minutes)",
     "active_organisations": "Active organisations",
 }
-# Headline figures that equal a table's total, by column: hiding one hides the others.
-TOTALS = {
-    "new_members": {"members": "new_members"},
-    "area": {"members": "active_members", "hours": "hours_given"},
-    "regularity": {"members": "active_members", "hours": "hours_given"},
-}
+# Tables that count the same people, with the headline figure (if any) that is how many they
+# are: the rows of `parts` add up to them, while a member may be in several rows of `covers`
+# (several activity types, venues or offer categories), so those rows add up to at least them.
+# A total hidden in one is hidden in all (and the figure), and cells are hidden until no small
+# one can be pinned by reading them together (`disclosure.protect_linked`).
+PEOPLE = [
+    ("active_members", ("area", "regularity"), ("activity_type",)),
+    ("new_members", ("new_members",), ()),
+    (None, ("age_band", "gender"), ()),
+    (None, (), ("spend_by_venue", "spend_by_category")),
+]
+# Sums split by rows of tables (each hour or credit is in one row), with their headline figure.
+SUMS = [
+    ("hours_given", "hours", ("area", "regularity", "activity_type")),
+    (None, "hours", ("age_band", "gender")),
+    ("credits_spent_minutes", "credits_minutes", ("spend_by_venue", "spend_by_category")),
+]
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
 # Headline figures that count a superset of a nested table's total (the cohort is active).
 CONTAINING = {"retention": "active_members"}
@@ -69,17 +80,31 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
         figures, hidden = disclosure.suppress_figures(outputs["figures"], people, threshold)
         tables = {table.name: table for table in outputs["tables"]}
         for table in tables.values():
-            if table.mirrors:
-                disclosure.suppress_like(table, tables[table.mirrors])
-            else:
+            if not table.mirrors:
                 outside = figures.get(CONTAINING.get(table.name))
                 known = () if outside is None else (outside,)
                 disclosure.suppress(table, threshold, known=known)
-            for (name, row), figure in CELLS.items():
-                if name == table.name and (row, table.count) in table.suppressed:
-                    figures[figure] = None
-                    hidden[figure] = table.suppressed[(row, table.count)]
-        _hide_shared_totals(tables, figures, hidden)
+        for figure, parts, covers in PEOPLE:
+            linked = [tables[name] for name in (*parts, *covers)]
+            _hide_shared_total(linked, None, figure, figures, hidden)
+            disclosure.protect_linked(
+                [tables[name] for name in parts],
+                [tables[name] for name in covers],
+                threshold,
+                total=figures.get(figure),
+            )
+        for figure, column, names in SUMS:
+            linked = [tables[name] for name in names]
+            _hide_shared_total(linked, column, figure, figures, hidden)
+            disclosure.protect_sums(linked, column, total=figures.get(figure))
+        for table in tables.values():
+            if table.mirrors:
+                disclosure.suppress_like(table, tables[table.mirrors])
+        for (name, row), figure in CELLS.items():
+            reason = tables[name].suppressed.get((row, tables[name].count))
+            if reason:
+                figures[figure] = None
+                hidden[figure] = reason
     outputs["figures"] = [
         {
             "key": key,
@@ -94,20 +119,17 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
     return outputs
 
 
-def _hide_shared_totals(tables: dict, figures: dict, hidden: dict) -> None:
-    """A total hidden in one table is hidden wherever else it appears, headline or table."""
-    for name, shared in TOTALS.items():
-        table = tables[name]
-        if table.total[table.count] is not None:
-            continue
-        for column, figure in shared.items():
-            if figures[figure] is not None:
-                figures[figure] = None
-                hidden[figure] = disclosure.SECONDARY
-            for other, columns in TOTALS.items():
-                if columns.get(column) == figure and tables[other].total[column] is not None:
-                    tables[other].total[column] = None
-                    tables[other].suppressed[("total", column)] = disclosure.SECONDARY
+def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict) -> None:
+    """A total hidden in one of `tables` (in `column`, or the people's) or as the headline
+    `figure` is hidden in all of them and as the headline."""
+    shown = [t.total[column or t.count] is not None for t in tables]
+    if all(shown) and (figure is None or figures[figure] is not None):
+        return
+    for table in tables:
+        disclosure.hide_total(table, None if column is None else [column])
+    if figure is not None and figures[figure] is not None:
+        figures[figure] = None
+        hidden[figure] = disclosure.SECONDARY
 
 
 def programme_report(

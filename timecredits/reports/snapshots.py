@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 STALLED = "The build stopped before it finished (it ran past the worker's timeout)."
 
 
-def _outputs(snapshot: Snapshot) -> dict:
+def _outputs(snapshot: Snapshot, report: dict) -> dict:
     return build_programme_report(
         programme=snapshot.programme,
         period_start=snapshot.period_start,
@@ -50,15 +50,19 @@ def _outputs(snapshot: Snapshot) -> dict:
     )
 
 
-def _trend(snapshot: Snapshot) -> dict:
+def _trend(snapshot: Snapshot, report: dict) -> dict:
     return {
         "trend": build_programme_trend(
-            programme=snapshot.programme, last_month=snapshot.period_start
+            programme=snapshot.programme,
+            last_month=snapshot.period_start,
+            period_start=snapshot.period_start,
+            headline={f["key"]: f["value"] for f in report["figures"]},
         )
     }
 
 
-# Each section adds its keys to the kept report, in order; progress moves after each one.
+# Each section adds its keys to the kept report, in order, reading what is there so far;
+# progress moves after each one.
 SECTIONS = [
     ("Counting the month's outputs", _outputs),
     ("Counting the twelve months to it", _trend),
@@ -145,7 +149,7 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
         for done, (step, section) in enumerate(SECTIONS):
             building.update(step=step, progress=100 * done // len(SECTIONS))
             with transaction.atomic():  # a savepoint, so a failed query cannot poison the rest
-                report.update(section(snapshot))
+                report.update(section(snapshot, report))
         building.update(
             status=Snapshot.Status.READY,
             progress=100,

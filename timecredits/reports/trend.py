@@ -3,8 +3,13 @@ with the report's last month, with the report's own definitions and filter (see 
 
 One grouped query counts all twelve months. Each month then passes the same suppression as the
 report's headline figures: a month with 1 to threshold - 1 active members shows neither its
-members nor its hours (hours go with their people). Zero is shown as 0. The months are not a
-table with a total, so no secondary suppression is needed among them.
+members nor its hours (hours go with their people). Zero is shown as 0.
+
+The months of the report's own period are read beside its headline figures: their hours add
+up to its hours given, and a member active in several months is one of its active members.
+So they are suppressed with the headline (`disclosure.protect_linked`, the months being a
+cover of the active members): all hidden if it hides its active members, and otherwise more
+months hidden until neither the members nor the hours pin a hidden one.
 """
 
 import datetime
@@ -49,13 +54,18 @@ def programme_trend(
     activity_type="",
     area="",
     demographics=None,
+    period_start=None,
+    headline=None,
 ) -> list[dict]:
     """Each month's active members and hours given, suppressed for whoever reads the programme's
-    report; a hidden month says why and holds None, never 0."""
+    report (starting on `period_start`, with its shown `headline` figures); a hidden month says
+    why and holds None, never 0."""
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
     return build_programme_trend(
         programme=programme,
         last_month=last_month,
+        period_start=period_start,
+        headline=headline,
         organisation=organisation,
         activity_type=activity_type,
         area=area,
@@ -71,6 +81,8 @@ def build_programme_trend(
     activity_type="",
     area="",
     demographics=None,
+    period_start=None,
+    headline=None,
 ) -> list[dict]:
     """`programme_trend` for a caller that has already checked who is asking."""
     months = months_ending(last_month)
@@ -78,20 +90,54 @@ def build_programme_trend(
     answers = tuple(sorted((k, v) for k, v in (demographics or {}).items() if v))
     f = Filter(programme, months[0], end, organisation, activity_type or "", area or "", answers)
     activity = monthly_activity(f)
-    trend = []
+    threshold = programme.report_threshold
+    rows = []
     for month in months:
         members, minutes = activity.get(month, (0, 0))
-        shown, hidden = disclosure.suppress_figures(
-            {"active_members": members, "hours_given": round(minutes / 60, 2)},
-            {"active_members": members, "hours_given": members},
-            programme.report_threshold,
-        )
-        trend.append(
+        rows.append(
             {
-                "month": month.isoformat(),
-                "active_members": shown["active_members"],
-                "hours_given": shown["hours_given"],
-                "suppressed": hidden.get("active_members", ""),
+                "key": month.isoformat(),
+                "label": "",
+                "values": {"members": members, "hours": round(minutes / 60, 2)},
             }
         )
-    return trend
+    months_table = disclosure.Table(
+        "trend", "", "members", [("members", ""), ("hours", "")], rows, {"members": None}
+    )
+    for row in rows:
+        if disclosure.is_small(row["values"]["members"], threshold):
+            for column in ("members", "hours"):
+                row["values"][column] = None
+                months_table.suppressed[(row["key"], column)] = disclosure.SMALL
+    if period_start is not None and headline is not None:
+        _protect_period(months_table, period_start.replace(day=1), headline, threshold)
+    return [
+        {
+            "month": row["key"],
+            "active_members": row["values"]["members"],
+            "hours_given": row["values"]["hours"],
+            "suppressed": months_table.suppressed.get((row["key"], "members"), ""),
+        }
+        for row in rows
+    ]
+
+
+def _protect_period(months: disclosure.Table, first: datetime.date, headline: dict, threshold):
+    """Suppress the months from `first` with the report's shown `headline` figures."""
+    period = disclosure.Table(
+        months.name,
+        "",
+        months.count,
+        months.columns,
+        [row for row in months.rows if row["key"] >= first.isoformat()],
+        {"members": None},
+        suppressed=months.suppressed,
+    )
+    if headline.get("active_members") is None:
+        while disclosure.hide_smallest(period):
+            pass
+        return
+    disclosure.protect_linked([], [period], threshold, total=headline["active_members"])
+    hidden = [row for row in period.rows if row["values"]["hours"] is None]
+    if len(hidden) == 1 and headline.get("hours_given") is not None:
+        disclosure.hide_smallest(period)

@@ -6,13 +6,15 @@ kept apart from the outputs and outcomes reports.
   optionally an organisation and an area (postcode district).
 - **Quantity.** For a value per hour given: the hours given in the outputs report for the same
   filter, as a reader of that report sees them. For a value per member who improved on an
-  outcome: how many members improved on it (`outcomes.improved_by_outcome`, which defines it).
+  outcome: how many members improved on it, as a reader of the outcomes report sees it (its
+  outcome table's "improved" row; `outcomes` defines it).
 - **Gross value** = quantity x value per unit. **Net value** (the estimate) = gross x (1 -
   deadweight) x (1 - attribution), deadweight being the share that would have happened anyway
   and attribution the share owed to others. Both are rounded to the penny.
-- **Disclosure.** A line is not valued when its quantity would reveal a small count: hours the
-  outputs report hides, or an improved count from 1 to threshold - 1 (a value divided by its
-  value per unit gives the count back). Its quantity and values are withheld and it says why.
+- **Disclosure.** A line is not valued when its quantity is hidden in the report it comes from
+  (a value divided by its value per unit gives the count back): hours the outputs report hides,
+  or an improved count the outcomes report hides, as small or to protect another. Its quantity
+  and values are withheld and it says why.
 - Lines are not added up: a value per hour and a value per outcome can count one change twice.
 """
 
@@ -20,9 +22,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from timecredits.permissions import Action, require
 
-from .disclosure import is_small
 from .models import ProxyValue
-from .outcomes import improved_by_outcome
+from .outcome_services import programme_outcomes_report
+from .outcomes import IMPROVED
 from .services import programme_report
 
 PENNY = Decimal("0.01")
@@ -33,9 +35,9 @@ NOTE = (
     "value per hour and a value per outcome can count the same change twice."
 )
 HOURS_HIDDEN = "Not valued: the hours given are suppressed for this filter."
-IMPROVED_SMALL = (
-    "Not valued: fewer members improved than the programme's threshold, and the value would "
-    "reveal how many."
+IMPROVED_HIDDEN = (
+    "Not valued: the outcomes report hides how many members improved, and the value would "
+    "reveal it."
 )
 
 
@@ -85,7 +87,20 @@ def programme_valuation(
     proxies = list(programme.proxy_values.select_related("outcome"))
     improved = {}
     if any(p.basis == ProxyValue.Basis.OUTCOME for p in proxies):
-        improved = improved_by_outcome(programme, period_start, period_end, organisation, area)
+        report = programme_outcomes_report(
+            actor=actor,
+            programme=programme,
+            period_start=period_start,
+            period_end=period_end,
+            organisation=organisation,
+            area=area,
+        )
+        improved = {
+            o["id"]: next(r for r in o["table"]["rows"] if r["key"] == IMPROVED)["values"][
+                "members"
+            ]
+            for o in report["outcomes"]
+        }
     lines = []
     for proxy in proxies:
         if proxy.basis == ProxyValue.Basis.HOUR:
@@ -93,9 +108,8 @@ def programme_valuation(
                 (None, HOURS_HIDDEN) if hours is None else (Decimal(str(hours)), "")
             )
         else:
-            count = improved.get(proxy.outcome_id, {}).get("improved", 0)
-            small = is_small(count, programme.report_threshold)
-            quantity, withheld = (None, IMPROVED_SMALL) if small else (Decimal(count), "")
+            count = improved.get(proxy.outcome_id, 0)
+            quantity, withheld = (None, IMPROVED_HIDDEN) if count is None else (Decimal(count), "")
         lines.append(_line(proxy, quantity, withheld))
     return {
         "title": TITLE,

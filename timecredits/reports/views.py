@@ -75,7 +75,7 @@ def programme_outputs(request, programme_id):
             "csv_query": csv_query,
             "xlsx_query": xlsx_query,
             "print_query": print_query,
-            "trend": _trend(request.user, programme, form) if report else None,
+            "trend": _trend(request.user, programme, form, report) if report else None,
         },
     )
 
@@ -185,10 +185,18 @@ def _filters(form) -> dict:
     }
 
 
-def _trend(user, programme, form) -> dict:
-    _, end = form.cleaned_data["bounds"]
+def _trend(user, programme, form, report) -> dict:
+    start, end = form.cleaned_data["bounds"]
+    headline = {f["key"]: f["value"] for f in report["figures"]}
     return trend_chart(
-        programme_trend(actor=user, programme=programme, last_month=end, **_filters(form))
+        programme_trend(
+            actor=user,
+            programme=programme,
+            last_month=end,
+            period_start=start,
+            headline=headline,
+            **_filters(form),
+        )
     )
 
 

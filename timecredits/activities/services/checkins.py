@@ -2,7 +2,9 @@
 
 The rules: one open check-in per member (a partial unique index), one contribution per member
 and session (unique), no overlapping time (checked under a lock on the member's row), minutes
-capped at the session's length and the programme's daily cap and rounded by its policy.
+capped at the session's length and the programme's daily cap and rounded by its policy. Soft
+rules flag for review rather than refuse: far from a fenced session, over the daily cap, or
+checking in to a session already at its capacity.
 """
 
 import math
@@ -21,6 +23,7 @@ from ..errors import (
     AlreadyCheckedInElsewhere,
     NotCheckedIn,
     Overlapping,
+    SessionCancelled,
     SessionNotOpen,
     SessionOver,
     WrongProgramme,
@@ -58,6 +61,21 @@ def _outside_geofence(session: Session, latitude, longitude) -> bool:
     if not all(math.isfinite(p) for p in position) or abs(position[0]) > 90:
         return True
     return _distance_m(session.latitude, session.longitude, *position) > session.radius_m
+
+
+def _over_capacity(session: Session) -> bool:
+    """Flag (never refuse) a check-in once the session is full: the door is no place to turn a
+    volunteer away, and the coordinator sees why when verifying. The session's row lock makes
+    the count exact when many arrive at once; sessions without a capacity take no lock."""
+    if session.capacity is None:
+        return False
+    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    taken = (
+        Contribution.objects.filter(session=session)
+        .exclude(status=Contribution.Status.REJECTED)
+        .count()
+    )
+    return taken >= session.capacity
 
 
 def _record(contribution, *, actor, action, from_status="", minutes_before=None, reason=""):
@@ -117,6 +135,12 @@ def earned_minutes(
     return min(minutes, allowed), minutes > allowed
 
 
+def _refuse_cancelled(session: Session) -> None:
+    """No time is recorded at a cancelled session, however it arrives."""
+    if session.cancelled_at is not None:
+        raise SessionCancelled()
+
+
 def _session_for_member(session_id: int, member: Member) -> Session:
     session = (
         Session.objects.select_related("activity__programme", "activity__organisation")
@@ -147,6 +171,7 @@ def _open_contribution(*, actor, member, session, method, now, latitude=None, lo
                 method=method,
                 checked_in_at=now,
                 outside_geofence=_outside_geofence(session, latitude, longitude),
+                over_capacity=_over_capacity(session),
             )
     except IntegrityError as raced:  # the same scan arriving twice at once
         existing = Contribution.objects.filter(member=member, session=session).first()
@@ -185,6 +210,7 @@ def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contri
     """A coordinator scanned a member's card or phone at their session."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     rate_limit(f"pass-scan:{actor.pk}", limit=120, period=60)
+    _refuse_cancelled(session)
     now = timezone.now()
     ticket = read_pass_token(pass_token, now=now)
     member = Member.objects.filter(pk=ticket.member_id, closed_at__isnull=True).first()
@@ -301,6 +327,7 @@ def _add_pending(*, actor, member, session, method, start, end, reason="") -> Co
 def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Contribution]:
     """A coordinator records who came, by hand; each lands as pending for the whole session."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    _refuse_cancelled(session)
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
     if outsiders:
         raise WrongProgramme(
@@ -344,6 +371,7 @@ def claim(
     """A member claims time at a past session they attended; a coordinator verifies it."""
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme()
+    _refuse_cancelled(session)
     if session.starts_at > timezone.now():
         raise SessionNotOpen("You can claim time only for a session that has started.")
     problems = []

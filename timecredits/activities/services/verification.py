@@ -1,4 +1,5 @@
-"""Verifying contributions: approve, adjust, reject, approve a whole session, undo an approval.
+"""Verifying contributions: approve, adjust, reject, approve a whole session, undo an approval,
+and withdrawing the time of a member who closed their account.
 
 Approval and the `earn` transfer it posts happen in one database transaction, and the transfer's
 idempotency key is derived from the contribution, so approving twice, or at the same moment from
@@ -11,12 +12,15 @@ from django.utils import timezone
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 
-from ..errors import GroupBudgetExhausted, NotDecidable
+from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
 from .earning import earn_post_many, earn_reverse
 
 QR_METHODS = {Contribution.Method.POSTER, Contribution.Method.KIOSK}
+UNDECIDED = [Contribution.Status.CHECKED_IN, Contribution.Status.PENDING]
+# Stored in the audit trail as written, like the reasons coordinators type.
+ACCOUNT_CLOSED_REASON = "The member closed their account."
 
 
 def _record(contribution, **step) -> None:
@@ -90,6 +94,8 @@ def contribution_approve(
         return locked
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
+    if locked.member.closed_at is not None:
+        raise MemberClosed()
     if minutes is not None and minutes != locked.minutes:
         _require_reason(reason, "Say why the time is changed.")
         if not 0 <= minutes <= locked.session.length_minutes:
@@ -165,13 +171,15 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
 
 @transaction.atomic
 def session_approve_all(*, actor, session: Session) -> list[Contribution]:
-    """Approve every pending contribution of a session, posting their earnings in one batch."""
+    """Approve every pending contribution of a session, posting their earnings in one batch.
+    Time of a member who has closed their account is left out: it can earn nothing, and it must
+    not stop everyone else's time from being approved."""
     require(
         actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=session.activity.organisation
     )
-    ids = session.contributions.filter(status=Contribution.Status.PENDING).values_list(
-        "pk", flat=True
-    )
+    ids = session.contributions.filter(
+        status=Contribution.Status.PENDING, member__closed_at__isnull=True
+    ).values_list("pk", flat=True)
     return _approve_locked(_locked(list(ids)), actor=actor, action="approved_all")
 
 
@@ -183,7 +191,10 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
         organisation.auto_approve_checkins
         and contribution.method in QR_METHODS
         and not (
-            contribution.auto_checked_out or contribution.outside_geofence or contribution.capped
+            contribution.auto_checked_out
+            or contribution.outside_geofence
+            or contribution.capped
+            or contribution.over_capacity
         )
         and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
     ):
@@ -193,3 +204,30 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
         except GroupBudgetExhausted:
             # The check-out stands and the time waits for a coordinator, who will see why.
             contribution.refresh_from_db(fields=["status", "decided_by", "decided_at"])
+
+
+def member_contributions_withdraw(*, member, actor) -> list[Contribution]:
+    """The member is closing their account: their open check-in and the time still waiting for
+    verification are withdrawn (rejected, with the reason in the audit trail), since no credits
+    can reach a closed account. The caller's transaction holds the closure and this together."""
+    ids = Contribution.objects.filter(member=member, status__in=UNDECIDED).values_list(
+        "pk", flat=True
+    )
+    withdrawn = _locked(list(ids))
+    now = timezone.now()
+    before = {c.pk: c.status for c in withdrawn}
+    for c in withdrawn:
+        c.status = Contribution.Status.REJECTED
+        c.decided_by, c.decided_at = actor, now
+    Contribution.objects.bulk_update(withdrawn, ["status", "decided_by", "decided_at"])
+    ContributionEvent.objects.bulk_create(
+        _event(
+            c,
+            actor=actor,
+            action="withdrawn_account_closed",
+            from_status=before[c.pk],
+            reason=ACCOUNT_CLOSED_REASON,
+        )
+        for c in withdrawn
+    )
+    return withdrawn

@@ -66,6 +66,7 @@ REQUESTS = {
     "about_you_set": ("post", "/me/about-you/", {"age_band": "prefer_not_to_say", "gender": "prefer_not_to_say", "ethnicity": "prefer_not_to_say", "disability": "prefer_not_to_say", "employment_status": "prefer_not_to_say"}),
     "data": ("get", "/me/data.json", None),
     "card": ("get", "/me/card/", None),
+    "card_replace": ("post", "/me/card/replace/", {}),
     "history": ("get", "/me/credits/", None),
     "close": ("get", "/me/close/", None),
     "close_post": ("post", "/me/close/", {"confirm": "on"}),
@@ -103,8 +104,9 @@ REQUESTS = {
     "org": ("get", "/organisations/{org}/", None),
     "org_edit": ("post", "/organisations/{org}/", {"form": "details", "name": "Renamed"}),
     "org_invite": ("post", "/organisations/{org}/", {"form": "invite", "email": "new@example.org", "role": "coordinator"}),
-    "org_register": ("post", "/organisations/{org}/", {"form": "register", "first_name": "Nell"}),
+    "org_register": ("post", "/organisations/{org}/", {"form": "register", "first_name": "Nell", "terms_agreed": "on"}),
     "member_card": ("get", "/organisations/{org}/members/{registered}/card/", None),
+    "member_card_replace": ("post", "/organisations/{org}/members/{registered}/card/replace/", {}),
     # A member the organisation did not register has no card there.
     "member_card_unregistered": ("get", "/organisations/{org}/members/{member}/card/", None),
     "invitation": ("get", "/invitations/{invitation}/", None),
@@ -179,6 +181,7 @@ about_you             200   200   404   404    404   404    404   404    404   4
 about_you_set         302   302   404   404    404   404    404   404    404   404   404   404   404   login
 data                  200   200   404   404    404   404    404   404    404   404   404   404   404   login
 card                  200   200   404   404    404   404    404   404    404   404   404   404   404   login
+card_replace          302   302   404   404    404   404    404   404    404   404   404   404   404   login
 history               200   200   404   404    404   404    404   404    404   404   404   404   404   login
 close                 200   200   404   404    404   404    404   404    404   404   404   404   404   login
 close_post            200   200   404   404    404   404    404   404    404   404   404   404   404   login
@@ -215,6 +218,7 @@ org_edit              403   403   403   403    403   403    302   403    403   4
 org_invite            403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_register          403   403   302   403    403   403    302   403    403   403   403   403   302   login
 member_card           403   403   200   403    403   403    200   403    403   403   403   403   200   login
+member_card_replace   403   403   302   403    403   403    302   403    403   403   403   403   302   login
 member_card_unregistered 403 403 404  403    403   403    404   403    403   403   403   403   404   login
 invitation            200   200   200   200    200   200    200   200    200   200   200   200   200   login
 invitation_accept     302   302   302   302    302   302    302   302    302   302   302   302   302   login

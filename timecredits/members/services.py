@@ -369,8 +369,8 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
         )
     if member.closed_at is not None:
         return member
+    _donate_remaining_balance(member, donate_to)  # refuses before anything is written
     member_contributions_withdraw(member=member, actor=member.user)
-    _donate_remaining_balance(member, donate_to)
     user = member.user
     invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"

@@ -419,3 +419,89 @@ def test_an_organisations_coordinator_gets_its_own_outcomes_as_xlsx_unsuppressed
     figures = {row[0]: row[1:] for row in _rows(book["Figures"])[1:] if row[0]}
     assert figures[f"{LIFE}: 3 months: Respondents"] == (2, None)
     assert figures[f"{LIFE}: 3 months: Mean"] == (4.5, None)
+
+
+@pytest.fixture
+def kept(surveyed, django_capture_on_commit_callbacks):
+    """March's snapshot, built by the worker as the monthly job would."""
+    from timecredits.reports.snapshots import snapshot_request
+
+    admin = ProgrammeRoleFactory(
+        programme=surveyed["programme"], role=ProgrammeRole.Role.ADMIN
+    ).user
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshot, _ = snapshot_request(
+            actor=admin, programme=surveyed["programme"], month="2026-03"
+        )
+    snapshot.refresh_from_db()
+    assert snapshot.status == "ready", snapshot.error
+    return snapshot
+
+
+def test_a_snapshot_keeps_the_months_outcomes_as_the_api_gives_them(
+    client, surveyed, commissioner, kept
+):
+    client.force_login(commissioner)
+    programme = surveyed["programme"]
+
+    live = client.get(_channels(programme)["api"]).json()
+    read = client.get(f"/api/v1/programmes/{programme.pk}/reports/snapshots/{kept.pk}").json()
+
+    kept_outcomes = read["report"]["outcomes"]
+    assert kept_outcomes["measures"] == live["measures"]
+    assert kept_outcomes["outcomes"] == live["outcomes"]
+    assert (kept_outcomes["suppressed"], kept_outcomes["threshold"]) == (True, 5)
+    assert kept_outcomes["copyright"] == [SWEMWBS_COPYRIGHT]
+    assert "Counting the month's outcomes" in kept.parameters["sections"]
+
+
+def test_the_snapshot_page_shows_its_outcomes_suppressed_with_the_copyright_line(
+    client, surveyed, commissioner, kept
+):
+    client.force_login(commissioner)
+    programme = surveyed["programme"]
+
+    response = client.get(f"/programmes/{programme.pk}/reports/snapshots/{kept.pk}/")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    outcomes = text[text.index('<h2 id="snapshot-outcomes">') :]
+    assert SWEMWBS_COPYRIGHT in outcomes
+    assert DERIVED in outcomes
+    figures = dict(
+        re.findall(r'<th scope="row">([^<]*)</th><td class="number">(.*?)</td>', outcomes)
+    )
+    assert figures[f"{LIFE}: 3 months: Respondents"] == (
+        '<span class="suppressed">suppressed (secondary)</span>'
+    )
+    assert figures[f"{WELLBEING}: 3 months: Mean"] == "25.03"
+    for section in re.findall(r'<section class="report-table".*?</section>', outcomes, re.S):
+        cells = re.findall(r'<th scope="row">[^<]*</th>\s*<td class="number">(.*?)</td>', section)
+        for value in cells:
+            assert "suppressed" in value or int(value) == 0 or int(value) >= 5, value
+    for member in surveyed["members"]:
+        assert member.code not in text
+        assert member.user.last_name not in text
+
+
+def test_a_snapshot_kept_before_outcomes_says_it_has_none(client, surveyed, commissioner, kept):
+    from timecredits.reports.models import Snapshot
+
+    client.force_login(commissioner)
+    programme = surveyed["programme"]
+    older = Snapshot.objects.create(
+        programme=programme,
+        period_start="2026-02-01",
+        period_end="2026-02-28",
+        status=Snapshot.Status.READY,
+        progress=100,
+        step="Ready",
+        report={k: v for k, v in kept.report.items() if k != "outcomes"},
+        parameters={"month": "2026-02"},
+        generated_at=kept.generated_at,
+    )
+
+    response = client.get(f"/programmes/{programme.pk}/reports/snapshots/{older.pk}/")
+
+    assert response.status_code == 200
+    assert "This snapshot was made before snapshots kept outcomes" in response.content.decode()

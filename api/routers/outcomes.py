@@ -3,13 +3,17 @@
 import datetime
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.lookups import organisation_or_404, programme_or_404
+from timecredits.reports.exports import XLSX
 from timecredits.reports.outcome_services import (
     organisation_outcomes_report,
+    outcomes_about,
     outcomes_csv,
+    outcomes_xlsx,
     programme_outcomes_report,
 )
 
@@ -22,7 +26,7 @@ class OutcomesQuery(Schema):
     period_start: datetime.date = Field(alias="from")
     period_end: datetime.date = Field(alias="to")
     area: str = Field(default="", max_length=8)
-    format: str = Field(default="json", pattern="^(json|csv)$")
+    format: str = Field(default="json", pattern="^(json|csv|xlsx)$")
 
 
 class ProgrammeOutcomesQuery(OutcomesQuery):
@@ -80,10 +84,20 @@ class OutcomesOut(Schema):
     outcomes: list[OutcomeOut]
 
 
-def _respond(report, query, name):
+def _respond(report, query, name, *, organisation=None):
     if query.format == "csv":
         response = HttpResponse(outcomes_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.csv"'
+        return response
+    if query.format == "xlsx":
+        about = outcomes_about(
+            report,
+            programme_name=programme_or_404(report["programme_id"]).name,
+            organisation_name=organisation.name if organisation is not None else "",
+            generated_at=timezone.localtime(),
+        )
+        response = HttpResponse(outcomes_xlsx(report, about=about), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.xlsx"'
         return response
     return report
 
@@ -106,7 +120,7 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
         organisation=organisation,
         area=query.area,
     )
-    return _respond(report, query, programme.pk)
+    return _respond(report, query, programme.pk, organisation=organisation)
 
 
 @router.get(
@@ -125,4 +139,4 @@ def organisation_outcomes(request, organisation_id: int, query: Query[Organisati
         period_end=query.period_end,
         area=query.area,
     )
-    return _respond(report, query, f"organisation-{organisation.pk}")
+    return _respond(report, query, f"organisation-{organisation.pk}", organisation=organisation)

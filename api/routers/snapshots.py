@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from api.lookups import programme_or_404
+from api.routers.outcomes import OutcomesOut
 from api.routers.reports import OutputsOut
 from timecredits.errors import Conflict
 from timecredits.permissions import Action, has_permission
@@ -41,6 +42,9 @@ class TrendMonthOut(Schema):
 
 class SnapshotReportOut(OutputsOut):
     trend: list[TrendMonthOut]
+    outcomes: OutcomesOut | None = Field(
+        default=None, description="The month's suppressed outcomes; none in older snapshots"
+    )
 
 
 class SnapshotOut(Schema):

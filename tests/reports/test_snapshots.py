@@ -106,7 +106,7 @@ def test_each_section_moves_the_progress_as_it_builds(
     with django_capture_on_commit_callbacks(execute=True):
         response = _ask(client, world)
 
-    assert seen == [("building", 66, "Watching")]
+    assert seen == [("building", 75, "Watching")]  # after three of four sections
     assert Snapshot.objects.get(pk=response.json()["id"]).status == "ready"
 
 

@@ -3,9 +3,10 @@ what a report is about. Pure: no ORM, no permission checks; callers pass only wh
 may see.
 
 A presented report is a dict with `figures` (each `key`, `label`, `value`, `suppressed`) and
-`tables` (each `title`, `note`, `columns`, `rows`, `total` and `suppressed` cells). Any figure or
-table added there appears here without change. A hidden value is None: its cell is left blank,
-never 0, and the reason is written beside it.
+`tables` (each `title`, `note`, `columns`, `rows`, `total` and `suppressed` cells, and optionally
+the `sheet` to name after it), and optionally `copyright` lines. Any figure or table added there
+appears here without change. A hidden value is None: its cell is left blank, never 0, and the
+reason is written beside it.
 """
 
 import datetime
@@ -70,8 +71,9 @@ def _when(moment) -> str:
     return str(moment)
 
 
-def report_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
-    """An "About" sheet, a "Figures" sheet and one sheet per table."""
+def report_xlsx(report: dict, *, about: list[tuple[str, str]], reasons: dict = REASONS) -> bytes:
+    """An "About" sheet, a "Figures" sheet and one sheet per table; `reasons` says what each
+    reason for hiding a value means."""
     book = Workbook()
     sheet = book.active
     sheet.title = "About"
@@ -79,7 +81,7 @@ def report_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
     for label, value in about:
         _append(sheet, [label, value])
     _append(sheet, [])
-    for reason, why in REASONS.items():
+    for reason, why in reasons.items():
         _append(sheet, [f"Suppressed ({reason})", why])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
@@ -88,13 +90,17 @@ def report_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
     _header(sheet, ["Figure", "Value", "Suppressed"])
     for figure in report["figures"]:
         reason = figure["suppressed"]
-        _append(sheet, [figure["label"], figure["value"], REASONS.get(reason, reason)])
+        _append(sheet, [figure["label"], figure["value"], reasons.get(reason, reason)])
+    if report.get("copyright"):
+        _append(sheet, [])
+    for line in report.get("copyright", []):
+        _append(sheet, ["Copyright", line])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["C"].width = 50
 
     names = {"About", "Figures"}
     for table in report["tables"]:
-        sheet = book.create_sheet(_sheet_name(table["title"], names))
+        sheet = book.create_sheet(_sheet_name(table.get("sheet") or table["title"], names))
         _table(sheet, table)
 
     out = io.BytesIO()

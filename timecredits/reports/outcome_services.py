@@ -20,6 +20,7 @@ from timecredits.permissions import Action, require
 from timecredits.spreadsheets import SafeWriter
 
 from . import disclosure
+from .exports import report_about, report_xlsx
 from .outcomes import IMPROVED, SAME, WORSE, outcome_figures
 from .services import _check_period, organisation_programme
 
@@ -152,6 +153,20 @@ def programme_outcomes_report(
 ) -> dict:
     """A programme's outcomes for its commissioners and admins, always with disclosure control."""
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    return build_programme_outcomes_report(
+        programme=programme,
+        period_start=period_start,
+        period_end=period_end,
+        organisation=organisation,
+        area=area,
+    )
+
+
+def build_programme_outcomes_report(
+    *, programme, period_start, period_end, organisation=None, area=""
+) -> dict:
+    """The suppressed outcomes with no permission check, for callers that have made their own
+    (the monthly snapshot, built by the worker for the programme's readers)."""
     _check_period(period_start, period_end)
     figures = outcome_figures(programme, period_start, period_end, organisation, area)
     return _present(figures, threshold=programme.report_threshold)
@@ -205,3 +220,57 @@ def outcomes_csv(report: dict) -> str:
             section = f"Outcome: {outcome['name']}: {indicator['name']}"
             writer.writerows(_rows(section, indicator, "Latest follow-up"))
     return out.getvalue()
+
+
+def outcome_blocks(report: dict):
+    """Every block of figures with its table, in the page's order, and the copyright line of
+    the instrument it measures, if any."""
+    for outcome in report["outcomes"]:
+        yield outcome, ""
+        for indicator in outcome["indicators"]:
+            yield indicator, ""
+    for measure in report["measures"]:
+        for block in [*measure["waves"], *measure["changes"]]:
+            yield block, measure["copyright"]
+
+
+def outcomes_tabulated(report: dict) -> dict:
+    """The presented outcomes in the shape `exports.report_xlsx` and the printable page read:
+    each block's figures named by its table's title, and each table that has rows (a mean alone
+    has none: its respondents are among the figures). The same suppressed values, never
+    recomputed; a table of an instrument with a copyright line carries it in its note."""
+    figures, tables = [], []
+    for block, copyright in outcome_blocks(report):
+        table = block["table"]
+        figures += [
+            {**f, "key": f"{table['name']}.{f['key']}", "label": f"{table['title']}: {f['label']}"}
+            for f in block["figures"]
+        ]
+        if table["rows"]:
+            note = " ".join(part for part in (table["note"], copyright) if part)
+            tables.append({**table, "note": note, "sheet": f"{len(tables) + 1} {table['title']}"})
+    return {**report, "figures": figures, "tables": tables}
+
+
+def outcomes_about(
+    report: dict, *, programme_name: str, organisation_name: str = "", generated_at
+) -> list[tuple[str, str]]:
+    """`exports.report_about` for outcomes: with when a mean is hidden, and the copyright line
+    of every instrument whose figures are in the report."""
+    notes = []
+    if report["suppressed"]:
+        notes.append(
+            f"A mean or a share is shown only over {report['threshold']} or more people and "
+            "when nothing in its table is hidden."
+        )
+    about = report_about(
+        {**report, "notes": notes},
+        programme_name=programme_name,
+        organisation_name=organisation_name,
+        generated_at=generated_at,
+    )
+    return [*about, *(("Copyright", line) for line in report["copyright"])]
+
+
+def outcomes_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
+    return report_xlsx(outcomes_tabulated(report), about=about, reasons=WHY)

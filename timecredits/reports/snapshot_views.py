@@ -1,5 +1,6 @@
 """The programme's monthly snapshots as pages: the list, asking for one, and one snapshot with its
-progress while it builds and its report and downloads once ready. Thin over `snapshots`."""
+progress while it builds and, once ready, its report, its outcomes and its downloads (of the
+outputs). Thin over `snapshots`."""
 
 import datetime
 
@@ -15,6 +16,8 @@ from timecredits.programmes.models import Programme
 from .charts import trend_chart
 from .exports import report_about
 from .models import Snapshot
+from .outcome_services import WHY as OUTCOME_REASONS
+from .outcome_services import outcomes_about, outcomes_tabulated
 from .services import report_csv
 from .snapshots import programme_snapshot, programme_snapshots, snapshot_request
 from .views import printable, xlsx_response
@@ -75,6 +78,17 @@ def snapshot_detail(request, programme_id, snapshot_id):
     if ready:
         context.update(printable(snapshot.report, about))
         context["trend"] = trend_chart(snapshot.report["trend"])
+        if "outcomes" in snapshot.report:  # kept by snapshots made since outcomes were added
+            outcomes = snapshot.report["outcomes"]
+            context["outcomes"] = printable(
+                outcomes_tabulated(outcomes),
+                outcomes_about(
+                    outcomes,
+                    programme_name=programme.name,
+                    generated_at=timezone.localtime(snapshot.generated_at),
+                ),
+                reasons=OUTCOME_REASONS,
+            )
     return render(request, "reports/snapshot.html", context)
 
 

@@ -2,8 +2,10 @@
 kept exactly as it was generated.
 
 - **What is kept.** The whole programme, unfiltered, as its commissioners see it: the presented,
-  suppressed report (`services.build_programme_report`) and the twelve-month trend ending with
-  that month (`trend`), with the parameters it was built with and when.
+  suppressed report (`services.build_programme_report`), the twelve-month trend ending with
+  that month (`trend`) and the month's suppressed outcomes under `outcomes`
+  (`outcome_services.build_programme_outcomes_report`), with the parameters it was built with
+  and when. Snapshots kept before outcomes were added have no `outcomes`.
 - **One per programme and month**, enforced by a unique constraint. Asking again for a month
   returns the snapshot there is; only a failed one is queued again. Only months that have ended
   can be kept, so that a snapshot never freezes a month still being counted.
@@ -21,6 +23,7 @@ import datetime
 import json
 import logging
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -34,6 +37,7 @@ from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 
 from .models import Snapshot
+from .outcome_services import build_programme_outcomes_report
 from .periods import month_bounds
 from .services import build_programme_report
 from .trend import build_programme_trend
@@ -61,11 +65,28 @@ def _trend(snapshot: Snapshot, report: dict) -> dict:
     }
 
 
+def _outcomes(snapshot: Snapshot, report: dict) -> dict:
+    outcomes = build_programme_outcomes_report(
+        programme=snapshot.programme,
+        period_start=snapshot.period_start,
+        period_end=snapshot.period_end,
+    )
+    # Kept as JSON: means and shares as numbers, not as the strings Decimals would become.
+    return {"outcomes": json.loads(json.dumps(outcomes, default=_number))}
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return DjangoJSONEncoder().default(value)
+
+
 # Each section adds its keys to the kept report, in order, reading what is there so far;
 # progress moves after each one.
 SECTIONS = [
     ("Counting the month's outputs", _outputs),
     ("Counting the twelve months to it", _trend),
+    ("Counting the month's outcomes", _outcomes),
 ]
 
 

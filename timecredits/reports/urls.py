@@ -19,6 +19,11 @@ urlpatterns = [
         name="programme-outcomes",
     ),
     path(
+        "programmes/<int:programme_id>/reports/outcomes/print",
+        views.programme_outcomes_print,
+        name="programme-outcomes-print",
+    ),
+    path(
         "programmes/<int:programme_id>/reports/valuation/",
         views.programme_valuation,
         name="programme-valuation",

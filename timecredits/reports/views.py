@@ -1,10 +1,12 @@
-"""The programme's output report page and its CSV, its outcome report page and CSV, its valuation
-page and the page where its admins keep their proxy values: thin over the services."""
+"""The programme's output report page and its CSV, its outcome report page with its CSV, XLSX and
+printable page, its valuation page and the page where its admins keep their proxy values: thin
+over the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,7 +21,15 @@ from .disclosure import REASONS
 from .exports import XLSX, report_about, report_xlsx, table_lines
 from .forms import OutputsForm, ValuationForm
 from .models import ProxyValue
-from .outcome_services import outcomes_csv, programme_outcomes_report
+from .outcome_services import WHY as OUTCOME_REASONS
+from .outcome_services import (
+    outcome_blocks,
+    outcomes_about,
+    outcomes_csv,
+    outcomes_tabulated,
+    outcomes_xlsx,
+    programme_outcomes_report,
+)
 from .proxies import proxy_value_create, proxy_value_remove, proxy_values
 from .selectors import DEMOGRAPHICS
 from .services import organisation_programme, organisation_report, programme_report, report_csv
@@ -155,11 +165,11 @@ def programme_report_print(request, programme_id):
     )
 
 
-def printable(report: dict, about: list) -> dict:
+def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:
     """What `reports/_report_body.html` needs to show a presented report in full."""
     for table in report["tables"]:
         table["lines"] = table_lines(table)
-    return {"report": report, "about": about, "reasons": REASONS.items()}
+    return {"report": report, "about": about, "reasons": reasons.items()}
 
 
 def xlsx_response(report: dict, *, about, filename: str) -> HttpResponse:
@@ -303,31 +313,97 @@ def _number(value) -> int:
 @require_GET
 def programme_outcomes(request, programme_id):
     programme = get_object_or_404(Programme, pk=programme_id)
-    # The valuation's form is the outcomes' filter: the period, organisation and area.
-    form = ValuationForm(request.GET or {"period": "month"}, programme=programme)
-    report = None
-    if form.is_valid():
-        start, end = form.cleaned_data["bounds"]
-        report = programme_outcomes_report(
-            actor=request.user,
-            programme=programme,
-            period_start=start,
-            period_end=end,
-            organisation=form.cleaned_data["organisation"],
-            area=form.cleaned_data["area"],
-        )
+    form, report = _outcomes_report(request, programme)
+    if report is not None:
+        start, end = report["period_start"], report["period_end"]
         if request.GET.get("format") == "csv":
             response = HttpResponse(outcomes_csv(report), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
                 f'attachment; filename="outcomes-{programme.pk}-{start}-{end}.csv"'
             )
             return response
-    else:
-        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                outcomes_xlsx(report, about=_outcomes_about(report, programme, form)),
+                content_type=XLSX,
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="outcomes-{programme.pk}-{start}-{end}.xlsx"'
+            )
+            return response
+        for block, _copyright in outcome_blocks(report):
+            if block["table"]["rows"]:
+                block["chart"] = bar_chart(block["table"])
     query = request.GET.copy()
+    query.pop("format", None)
+    print_query = query.urlencode()
     query["format"] = "csv"
+    csv_query = query.urlencode()
+    query["format"] = "xlsx"
     return render(
         request,
         "reports/outcomes.html",
-        {"programme": programme, "form": form, "report": report, "csv_query": query.urlencode()},
+        {
+            "programme": programme,
+            "form": form,
+            "report": report,
+            "csv_query": csv_query,
+            "xlsx_query": query.urlencode(),
+            "print_query": print_query,
+        },
+    )
+
+
+@login_required
+@require_GET
+def programme_outcomes_print(request, programme_id):
+    """The outcomes on A4, laid out as the outputs' printable report: every figure and table,
+    what was hidden and why, the instruments' copyright lines, and when it was made."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form, report = _outcomes_report(request, programme)
+    if report is None:
+        raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
+    return render(
+        request,
+        "reports/print.html",
+        {
+            "programme": programme,
+            "heading": _("Outcomes: %(name)s") % {"name": programme.name},
+            "back": reverse("programme-outcomes", args=[programme.pk]),
+            **printable(
+                outcomes_tabulated(report),
+                _outcomes_about(report, programme, form),
+                reasons=OUTCOME_REASONS,
+            ),
+        },
+    )
+
+
+def _outcomes_report(request, programme):
+    """The page's filter and the suppressed outcomes it asks for (None while it is not valid,
+    once the reader is known to be allowed the programme's reports)."""
+    # The valuation's form is the outcomes' filter: the period, organisation and area.
+    form = ValuationForm(request.GET or {"period": "month"}, programme=programme)
+    if not form.is_valid():
+        require(request.user, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+        return form, None
+    start, end = form.cleaned_data["bounds"]
+    report = programme_outcomes_report(
+        actor=request.user,
+        programme=programme,
+        period_start=start,
+        period_end=end,
+        organisation=form.cleaned_data["organisation"],
+        area=form.cleaned_data["area"],
+    )
+    return form, report
+
+
+def _outcomes_about(report, programme, form) -> list:
+    organisation = form.cleaned_data["organisation"]
+    return outcomes_about(
+        report,
+        programme_name=programme.name,
+        organisation_name=organisation.name if organisation is not None else "",
+        generated_at=timezone.localtime(),
     )

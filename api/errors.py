@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from timecredits import errors
@@ -31,7 +32,8 @@ HTTP_CODES = {
 
 
 def error_body(code: str, message: str, detail=None) -> dict:
-    return {"error": {"code": code, "message": message, "detail": detail}}
+    # A domain error's default message is a lazy translation; the body carries plain text.
+    return {"error": {"code": code, "message": str(message), "detail": detail}}
 
 
 def method_not_allowed(method: str, allowed: list[str]) -> JsonResponse:
@@ -39,7 +41,7 @@ def method_not_allowed(method: str, allowed: list[str]) -> JsonResponse:
     response = JsonResponse(
         error_body(
             "method_not_allowed",
-            f"This endpoint does not accept {method}.",
+            _("This endpoint does not accept %(method)s.") % {"method": method},
             {"allowed": sorted(allowed)},
         ),
         status=405,
@@ -78,7 +80,9 @@ def install(api) -> None:
         return api.create_response(
             request,
             error_body(
-                "invalid", "Some fields are missing or not valid.", _validation_detail(exc.errors)
+                "invalid",
+                _("Some fields are missing or not valid."),
+                _validation_detail(exc.errors),
             ),
             status=422,
         )
@@ -86,7 +90,7 @@ def install(api) -> None:
     def authentication_error(request, exc: AuthenticationError):
         return api.create_response(
             request,
-            error_body("not_authenticated", "Sign in or send a valid bearer token."),
+            error_body("not_authenticated", _("Sign in or send a valid bearer token.")),
             status=401,
         )
 
@@ -107,7 +111,7 @@ def install(api) -> None:
             # django-ninja raises HttpError(400) from the parser's error for a body it cannot read.
             return api.create_response(
                 request,
-                error_body("malformed_body", "The request body is not valid JSON."),
+                error_body("malformed_body", _("The request body is not valid JSON.")),
                 status=422,
             )
         code = HTTP_CODES.get(exc.status_code, "error")
@@ -126,13 +130,13 @@ def install(api) -> None:
                 request,
                 error_body(
                     "too_large",
-                    "The request body is too large.",
+                    _("The request body is too large."),
                     {"max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
                 ),
                 status=413,
             )
         return api.create_response(
-            request, error_body("bad_request", "The request could not be read."), status=400
+            request, error_body("bad_request", _("The request could not be read.")), status=400
         )
 
     api.add_exception_handler(errors.DomainError, domain_error)

@@ -1,6 +1,7 @@
 """JSON bodies and query strings, refusing text with a NUL character, which PostgreSQL cannot
 store: without this a NUL in any field reaches the database and fails there as a 500."""
 
+from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 from timecredits.errors import Invalid
@@ -22,7 +23,7 @@ def _nul_fields(data, path=()):
 def _refuse_nul(data):
     fields = list(_nul_fields(data))
     if fields:
-        message = "Text cannot contain NUL characters."
+        message = _("Text cannot contain NUL characters.")
         raise Invalid(
             message,
             code="nul_character",

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timecredits.errors import NotAuthenticated
 
@@ -27,7 +28,7 @@ def token_issue(*, request, username: str, password: str, name: str = "") -> tup
     """Trade a username and password for a new token; returns the row and the raw token."""
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+        raise NotAuthenticated(_("Wrong username or password."), code="invalid_credentials")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=_digest(raw))
     return token, raw

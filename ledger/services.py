@@ -23,6 +23,7 @@ import psycopg
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .errors import (
     AccountClosed,
@@ -157,7 +158,7 @@ def transfer_post_many(*, specs: Iterable[TransferSpec], posted_by=None) -> list
     ]
     for row in rows:
         if row.kind == Transfer.Kind.REVERSE:
-            raise InvalidTransfer("Use transfer_reverse to reverse a transfer.")
+            raise InvalidTransfer(_("Use transfer_reverse to reverse a transfer."))
     return _post(rows)
 
 
@@ -203,7 +204,7 @@ def hold_create(
 ) -> Transfer:
     """Reserve credits: they count against the debit account's floor until the hold resolves."""
     if timeout <= datetime.timedelta(0):
-        raise InvalidTransfer("A hold needs a timeout in the future.")
+        raise InvalidTransfer(_("A hold needs a timeout in the future."))
     row = Transfer(
         idempotency_key=idempotency_key,
         debit_account_id=debit.pk,
@@ -232,7 +233,7 @@ def hold_post(
     """Post a hold, in full or for less; what is not posted goes back to the debit account."""
     if amount is not None and (not _is_whole(amount) or not 0 < amount <= hold.amount):
         raise InvalidTransfer(
-            "A hold can be posted for at most the amount it holds.",
+            _("A hold can be posted for at most the amount it holds."),
             detail={"held": hold.amount, "amount": amount},
         )
     return _resolve(
@@ -267,7 +268,7 @@ def holds_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
 
 def _resolve(hold, phase, idempotency_key, amount, memo, posted_by) -> Transfer:
     if hold.phase != Transfer.Phase.PENDING:
-        raise InvalidTransfer("That transfer is not a hold.", detail={"transfer": hold.pk})
+        raise InvalidTransfer(_("That transfer is not a hold."), detail={"transfer": hold.pk})
     row = Transfer(
         idempotency_key=idempotency_key,
         debit_account_id=hold.debit_account_id,
@@ -294,22 +295,24 @@ def _is_whole(amount) -> bool:
 
 def _check_shape(rows: list[Transfer]) -> None:
     if not rows:
-        raise InvalidTransfer("Nothing to post.")
+        raise InvalidTransfer(_("Nothing to post."))
     keys = [row.idempotency_key for row in rows]
     if len(set(keys)) != len(keys):
-        raise InvalidTransfer("Each transfer in a batch needs its own idempotency key.")
+        raise InvalidTransfer(_("Each transfer in a batch needs its own idempotency key."))
     for index, row in enumerate(rows):
         problem = None
         if not _is_whole(row.amount) or not 0 < row.amount <= MAX_AMOUNT:
-            problem = f"The amount must be a whole number of minutes from 1 to {MAX_AMOUNT:,}."
+            problem = _("The amount must be a whole number of minutes from 1 to %(max)s.") % {
+                "max": f"{MAX_AMOUNT:,}"
+            }
         elif row.debit_account_id is None or row.credit_account_id is None:
-            problem = "A transfer needs a debit and a credit account."
+            problem = _("A transfer needs a debit and a credit account.")
         elif row.debit_account_id == row.credit_account_id:
-            problem = "A transfer moves credits between two different accounts."
+            problem = _("A transfer moves credits between two different accounts.")
         elif row.kind not in Transfer.Kind.values:
-            problem = f"Unknown kind {row.kind!r}."
+            problem = _("Unknown kind %(kind)r.") % {"kind": row.kind}
         elif not row.idempotency_key or len(row.idempotency_key) > 200:
-            problem = "Every posting needs an idempotency key of 1 to 200 characters."
+            problem = _("Every posting needs an idempotency key of 1 to 200 characters.")
         if problem:
             raise InvalidTransfer(problem, detail={"index": index})
 
@@ -391,7 +394,7 @@ def _post_locked(rows: list[Transfer]) -> list[Transfer]:
     account_ids = {row.debit_account_id for row in rows} | {row.credit_account_id for row in rows}
     accounts = _lock(account_ids)
     if len(accounts) != len(account_ids):
-        raise InvalidTransfer("An account in that request does not exist.")
+        raise InvalidTransfer(_("An account in that request does not exist."))
 
     originals = _originals(rows)
     new_rows = [row for row in rows if row.idempotency_key not in originals]
@@ -432,7 +435,7 @@ def _check_history(row: Transfer) -> None:
             raise HoldExpired(detail={"hold": row.pending_id})
         if row.phase == Transfer.Phase.TIMEOUT and not expired:
             raise InvalidTransfer(
-                "That hold has not timed out yet.", detail={"hold": row.pending_id}
+                _("That hold has not timed out yet."), detail={"hold": row.pending_id}
             )
     if (
         row.reverses_id is not None

@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext
 
 from timecredits.members.models import MEMBER_CODE_ALPHABET
 
@@ -42,4 +43,4 @@ def read_redemption_token(token: str) -> str:
         payload = signing.loads(token, salt=REDEMPTION_SALT)
         return str(payload["c"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
-        raise RedemptionNotFound("This is not a redemption code we issued.") from forged
+        raise RedemptionNotFound(gettext("This is not a redemption code we issued.")) from forged

@@ -4,10 +4,12 @@ Services raise these; `api/errors.py` maps each family to one HTTP status and th
 shape, and web views show the message. Nothing else builds error responses.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     code = "error"
-    message = "Something went wrong."
+    message = _("Something went wrong.")
 
     def __init__(self, message: str | None = None, *, code: str | None = None, detail=None):
         self.message = message or self.message
@@ -18,29 +20,29 @@ class DomainError(Exception):
 
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
-    message = "Sign in to continue."
+    message = _("Sign in to continue.")
 
 
 class PermissionDenied(DomainError):
     code = "forbidden"
-    message = "You are not allowed to do that."
+    message = _("You are not allowed to do that.")
 
 
 class NotFound(DomainError):
     code = "not_found"
-    message = "That was not found."
+    message = _("That was not found.")
 
 
 class Conflict(DomainError):
     code = "conflict"
-    message = "That clashes with the current state."
+    message = _("That clashes with the current state.")
 
 
 class Invalid(DomainError):
     code = "invalid"
-    message = "That request is not valid."
+    message = _("That request is not valid.")
 
 
 class RateLimited(DomainError):
     code = "rate_limited"
-    message = "Too many attempts. Please wait a moment and try again."
+    message = _("Too many attempts. Please wait a moment and try again.")

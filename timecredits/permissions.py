@@ -7,6 +7,8 @@ Self-service actions need no scope: a member only ever acts on themself.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from partners.models import StaffMembership
 from timecredits.errors import PermissionDenied
 from timecredits.programmes.models import ProgrammeRole
@@ -125,5 +127,5 @@ def has_permission(user, action: Action, *, organisation=None, programme=None) -
 def require(user, action: Action, *, organisation=None, programme=None) -> None:
     if not has_permission(user, action, organisation=organisation, programme=programme):
         raise PermissionDenied(
-            "You do not have a role that allows this here.", detail={"action": action.value}
+            _("You do not have a role that allows this here."), detail={"action": action.value}
         )

@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Organisation
 from timecredits.members.selectors import member_for_user, user_roles
@@ -33,7 +34,7 @@ def api_not_found(request, rest=""):
         {
             "error": {
                 "code": "not_found",
-                "message": "There is no such API endpoint.",
+                "message": _("There is no such API endpoint."),
                 "detail": None,
             }
         },

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
@@ -43,6 +44,6 @@ def create_token(request, payload: TokenIn):
 @router.delete("/token", auth=bearer, response={204: None}, summary="Revoke the token in use")
 def delete_token(request):
     if getattr(request, "api_token", None) is None:
-        raise Invalid("Only a bearer token can revoke itself.")
+        raise Invalid(_("Only a bearer token can revoke itself."))
     token_revoke(token=request.api_token)
     return Status(204, None)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
@@ -86,7 +87,7 @@ def _session(session_id: int) -> Session:
         .first()
     )
     if session is None:
-        raise NotFound("There is no such session.", code="session_not_found")
+        raise NotFound(_("There is no such session."), code="session_not_found")
     return session
 
 

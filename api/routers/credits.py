@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
@@ -44,7 +45,7 @@ class GiftIn(Schema):
     @model_validator(mode="after")
     def one_recipient(self):
         if bool(self.member_code) == bool(self.pass_token):
-            raise ValueError("Give either member_code or pass_token.")
+            raise ValueError(_("Give either member_code or pass_token."))
         return self
 
 

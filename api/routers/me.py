@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -129,7 +130,7 @@ class EmailPreferencesIO(Schema):
 def _own_member(request):
     member = member_for_user(user=request.auth)
     if member is None or member.closed_at is not None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(_("You do not have a member profile."))
     return member
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
@@ -115,7 +116,7 @@ def own_member(request) -> Member:
     require(request.auth, Action.OWN_PROFILE)
     member = getattr(request.auth, "member", None)
     if member is None or member.closed_at is not None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(_("You do not have a member profile."))
     return member
 
 
@@ -129,7 +130,7 @@ def own_member(request) -> Member:
 def sign_up(request, payload: SignUpIn):
     programme = Programme.objects.filter(slug=payload.programme).first()
     if programme is None:
-        raise NotFound("There is no such programme.", code="programme_not_found")
+        raise NotFound(_("There is no such programme."), code="programme_not_found")
     member = services.member_sign_up(
         programme=programme,
         **payload.dict(exclude={"programme", "demographics"}),
@@ -192,8 +193,8 @@ def close_my_account(request, payload: CloseIn):
         donate_to = pools.get(payload.donate_to_organisation_id)
         if donate_to is None:
             raise Invalid(
-                "Choose a group in your programme, or leave your credits to the programme.",
-                detail=[{"field": "donate_to_organisation_id", "message": "Not a group here."}],
+                _("Choose a group in your programme, or leave your credits to the programme."),
+                detail=[{"field": "donate_to_organisation_id", "message": _("Not a group here.")}],
             )
     member = services.member_close(member=member, confirm=payload.confirm, donate_to=donate_to)
     return ClosedOut(code=member.code, closed_at=member.closed_at)

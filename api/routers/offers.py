@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -190,13 +191,15 @@ def _offer_values(payload: OfferFields, *, partial: bool) -> tuple[dict, list | 
     if "days_of_week" in values:
         days = values["days_of_week"] or []
         if any(not 0 <= day <= 6 for day in days):
-            raise Invalid(detail=[{"field": "days_of_week", "message": "Use 0 (Mon) to 6 (Sun)."}])
+            raise Invalid(
+                detail=[{"field": "days_of_week", "message": _("Use 0 (Mon) to 6 (Sun).")}]
+            )
         values["days_of_week"] = days_to_bits(days)
     programmes = None
     if payload.programme_ids is not None:
         programmes = list(Programme.objects.filter(pk__in=payload.programme_ids))
         if len(programmes) != len(set(payload.programme_ids)):
-            raise NotFound("Some programmes were not found.")
+            raise NotFound(_("Some programmes were not found."))
     return values, programmes
 
 
@@ -208,7 +211,7 @@ def list_offers(request, query: Query[OffersQuery]):
     affordable = None
     if query.affordable:
         if member is None:
-            raise Invalid("Only a member has a balance to compare with.", code="not_a_member")
+            raise Invalid(_("Only a member has a balance to compare with."), code="not_a_member")
         affordable = account_balance(account=member_account(member=member)).available
     offers = offers_browse(
         member=member,
@@ -349,6 +352,6 @@ def venue_day(request, organisation_id: int, query: Query[DayQuery]):
             day = datetime.date.fromisoformat(query.date)
         except ValueError as bad:
             raise Invalid(
-                detail=[{"field": "date", "message": "Use today or YYYY-MM-DD."}]
+                detail=[{"field": "date", "message": _("Use today or YYYY-MM-DD.")}]
             ) from bad
     return [RedemptionOut.of(r) for r in venue_redemptions(venue=venue, day=day)]

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -133,7 +134,7 @@ def _organisation(request, organisation_id: int) -> Organisation:
         .first()
     )
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     return organisation
 
 
@@ -206,7 +207,7 @@ def register_member(request, organisation_id: int, payload: AssistedRegistration
     organisation = _organisation(request, organisation_id)
     programme = Programme.objects.filter(pk=payload.programme_id).first()
     if programme is None:
-        raise NotFound("There is no such programme.")
+        raise NotFound(_("There is no such programme."))
     member = member_register_assisted(
         actor=request.auth,
         organisation=organisation,
@@ -241,7 +242,7 @@ def reissue_member_card(request, organisation_id: int, member_id: int):
         pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
     ).first()
     if member is None:
-        raise NotFound("This group registered no such member.", code="member_not_found")
+        raise NotFound(_("This group registered no such member."), code="member_not_found")
     member = member_card_replace(actor=request.auth, member=member)
     return ReissuedCardOut(code=member.code, pass_url=pass_url(member))
 

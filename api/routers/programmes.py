@@ -4,6 +4,7 @@ the population figures reports measure reach against."""
 import uuid
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -125,7 +126,7 @@ def _decide(request, programme_id: int, organisation_id: int, approve: bool):
     programme = programme_or_404(programme_id)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     p = participation_decide(
         actor=request.auth, programme=programme, organisation=organisation, approve=approve
     )
@@ -186,7 +187,7 @@ def allocate(
     require(request.auth, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        raise NotFound("There is no such organisation.")
+        raise NotFound(_("There is no such organisation."))
     transfer = credits_allocate(
         actor=request.auth,
         programme=programme,

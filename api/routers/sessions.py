@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
@@ -91,14 +92,14 @@ class ReasonIn(Schema):
 def _activity(activity_id: int) -> Activity:
     activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
     if activity is None:
-        raise NotFound("There is no such activity.")
+        raise NotFound(_("There is no such activity."))
     return activity
 
 
 def _session(request, session_id: int) -> Session:
     session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
     if session is None:
-        raise NotFound("There is no such session.", code="session_not_found")
+        raise NotFound(_("There is no such session."), code="session_not_found")
     require(
         request.auth, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation
     )
@@ -112,7 +113,7 @@ def _contribution(contribution_id: int) -> Contribution:
         .first()
     )
     if contribution is None:
-        raise NotFound("There is no such contribution.")
+        raise NotFound(_("There is no such contribution."))
     return contribution
 
 
@@ -144,7 +145,7 @@ def list_activities(request, organisation_id: int):
 def create_activity(request, organisation_id: int, payload: ActivityIn):
     programme = Programme.objects.filter(pk=payload.programme_id).first()
     if programme is None:
-        raise NotFound("There is no such programme.")
+        raise NotFound(_("There is no such programme."))
     activity = session_services.activity_create(
         actor=request.auth,
         organisation=organisation_or_404(organisation_id),
@@ -180,7 +181,7 @@ def create_sessions(request, activity_id: int, payload: SessionIn):
 def checkin_code(request, session_id: int, mode: str = "poster"):
     session = _session(request, session_id)
     if mode not in ("poster", "kiosk"):
-        raise Invalid(detail=[{"field": "mode", "message": "Use poster or kiosk."}])
+        raise Invalid(detail=[{"field": "mode", "message": _("Use poster or kiosk.")}])
     url = session_poster_url(session) if mode == "poster" else session_kiosk_url(session)
     return CheckinCodeOut(mode=mode, url=url)
 
@@ -243,6 +244,6 @@ def unapprove(request, contribution_id: int, payload: ReasonIn):
 def approve_all(request, session_id: int):
     session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
     if session is None:
-        raise NotFound("There is no such session.", code="session_not_found")
+        raise NotFound(_("There is no such session."), code="session_not_found")
     approved = verification.session_approve_all(actor=request.auth, session=session)
     return [ContributionOut.of(c) for c in approved]

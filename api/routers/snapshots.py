@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -116,7 +117,7 @@ def get_snapshot(request, programme_id: int, snapshot_id: int, query: Query[Snap
         return _out(snapshot, may_request=_may_request(request, programme), report=True)
     if snapshot.status != Snapshot.Status.READY:
         raise Conflict(
-            "The snapshot is not ready yet.",
+            _("The snapshot is not ready yet."),
             code="snapshot_not_ready",
             detail={"status": snapshot.status, "progress": snapshot.progress},
         )

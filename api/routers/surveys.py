@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -90,7 +91,7 @@ def parse_wave(wave: str) -> int:
         return BASELINE
     if wave.isdigit() and int(wave) > 0:
         return int(wave)
-    raise NotFound('A wave is "baseline" or a number of months.')
+    raise NotFound(_('A wave is "baseline" or a number of months.'))
 
 
 @me_router.get("/due", response=list[DueSurveyOut], summary="Surveys waiting for my answers")
@@ -98,7 +99,7 @@ def due(request):
     require(request.auth, Action.OWN_SURVEYS)
     member = member_for_user(user=request.auth)
     if member is None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(_("You do not have a member profile."))
     waves = surveys_due(member, timezone.now())
     if not waves:
         return []
@@ -143,7 +144,7 @@ def my_answers(request):
     require(request.auth, Action.OWN_SURVEYS)
     member = member_for_user(user=request.auth)
     if member is None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(_("You do not have a member profile."))
     return [
         AnswerOut(
             question_id=r.question_id,
@@ -200,7 +201,7 @@ class IndicatorOut(Schema):
 def _programme(actor, programme_id: int) -> Programme:
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
-        raise NotFound("There is no such programme.")
+        raise NotFound(_("There is no such programme."))
     require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     return programme
 
@@ -242,7 +243,7 @@ def put_schedule(request, programme_id: int, body: ScheduleIn):
 def confirm_registration(request, programme_id: int, body: RegistrationIn):
     programme = _programme(request.auth, programme_id)
     if not body.confirm:
-        raise Invalid(detail=[{"field": "confirm", "message": "Confirm the registration."}])
+        raise Invalid(detail=[{"field": "confirm", "message": _("Confirm the registration.")}])
     swemwbs_registration_confirm(
         actor=request.auth,
         programme=programme,
@@ -272,7 +273,7 @@ def add_indicator(request, programme_id: int, outcome_id: int, body: IndicatorIn
     programme = _programme(request.auth, programme_id)
     outcome = Outcome.objects.filter(pk=outcome_id, programme=programme).first()
     if outcome is None:
-        raise NotFound("There is no such outcome in this programme.")
+        raise NotFound(_("There is no such outcome in this programme."))
     indicator = indicator_create(
         actor=request.auth, outcome=outcome, name=body.name, question_ids=body.question_ids
     )

@@ -58,35 +58,35 @@ def _problems(values: dict) -> list[dict]:
         problems.append({"field": field, "message": message})
 
     if not (values.get("title") or "").strip():
-        add("title", "Give the offer a title.")
+        add("title", _("Give the offer a title."))
     cost = values.get("cost_minutes")
     if not isinstance(cost, int) or isinstance(cost, bool) or cost <= 0:
-        add("cost_minutes", "The cost must be a whole number of minutes above zero.")
+        add("cost_minutes", _("The cost must be a whole number of minutes above zero."))
     if values.get("category") not in Offer.Category.values:
-        add("category", "Choose a category.")
+        add("category", _("Choose a category."))
     if not isinstance(values.get("active"), bool):
-        add("active", "Say whether the offer is on or off.")
+        add("active", _("Say whether the offer is on or off."))
     days = values.get("days_of_week")
     if not isinstance(days, int) or not 1 <= days <= Offer.EVERY_DAY:
-        add("days_of_week", "Choose at least one day of the week.")
+        add("days_of_week", _("Choose at least one day of the week."))
     opens, closes = values.get("opens_at"), values.get("closes_at")
     if (opens is None) != (closes is None):
-        add("closes_at", "Give both a start and an end time, or neither.")
+        add("closes_at", _("Give both a start and an end time, or neither."))
     elif opens is not None and opens >= closes:
-        add("closes_at", "The end time must be after the start time.")
+        add("closes_at", _("The end time must be after the start time."))
     start, end = values.get("valid_from"), values.get("valid_until")
     if start and end and start > end:
-        add("valid_until", "The last day must not be before the first day.")
+        add("valid_until", _("The last day must not be before the first day."))
     capacity, period = values.get("capacity"), values.get("capacity_period") or ""
     if capacity is None and period:
-        add("capacity", "Say how many places there are, or choose no limit.")
+        add("capacity", _("Say how many places there are, or choose no limit."))
     elif capacity is not None and (capacity <= 0 or period not in ("day", "week")):
-        add("capacity_period", "Give a number of places above zero, per day or per week.")
+        add("capacity_period", _("Give a number of places above zero, per day or per week."))
     limit, limit_period = values.get("member_limit"), values.get("member_limit_period") or ""
     if limit is None and limit_period:
-        add("member_limit", "Say how many times a member may use it, or choose no limit.")
+        add("member_limit", _("Say how many times a member may use it, or choose no limit."))
     elif limit is not None and (limit <= 0 or limit_period not in Offer.Period.values):
-        add("member_limit_period", "Give a limit above zero, per day, week or month.")
+        add("member_limit_period", _("Give a limit above zero, per day, week or month."))
     return problems
 
 
@@ -150,8 +150,13 @@ def _programmes(venue, programmes):
     outside = sorted(p.pk for p in programmes if p.pk not in allowed)
     if outside:
         raise OfferInvalid(
-            "Members can only come from programmes your venue is approved in.",
-            detail=[{"field": "programmes", "message": f"Not approved in {outside}."}],
+            _("Members can only come from programmes your venue is approved in."),
+            detail=[
+                {
+                    "field": "programmes",
+                    "message": _("Not approved in %(outside)s.") % {"outside": outside},
+                }
+            ],
         )
     return list(programmes)
 
@@ -165,7 +170,9 @@ def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise OfferInvalid(
-            detail=[{"field": f, "message": "This is not a detail of an offer."} for f in unknown]
+            detail=[
+                {"field": f, "message": _("This is not a detail of an offer.")} for f in unknown
+            ]
         )
     values = DEFAULTS | values
     values["title"] = (values.get("title") or "").strip()
@@ -187,7 +194,7 @@ def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise OfferInvalid(
-            detail=[{"field": f, "message": "This cannot be changed here."} for f in unknown]
+            detail=[{"field": f, "message": _("This cannot be changed here.")} for f in unknown]
         )
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if "title" in changes:

@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from ledger.models import Account
 from ledger.services import account_open
@@ -44,13 +45,15 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     name = (name or "").strip()
     problems = []
     if not name:
-        problems.append({"field": "name", "message": "Enter the organisation's name."})
+        problems.append({"field": "name", "message": gettext("Enter the organisation's name.")})
     if kind not in Organisation.Kind.values:
-        problems.append({"field": "kind", "message": "Choose group, venue or both."})
+        problems.append({"field": "kind", "message": gettext("Choose group, venue or both.")})
     unknown = set(details) - set(EDITABLE_FIELDS)
-    problems += [{"field": f, "message": "This is not a detail we keep."} for f in sorted(unknown)]
+    problems += [
+        {"field": f, "message": gettext("This is not a detail we keep.")} for f in sorted(unknown)
+    ]
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(gettext("Some details need another look."), detail=problems)
     organisation = Organisation.objects.create(
         name=name, slug=_unique_slug(name), kind=kind, **details
     )
@@ -68,13 +71,16 @@ def organisation_update(*, actor, organisation: Organisation, **changes) -> Orga
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Invalid(
-            "Some details need another look.",
+            gettext("Some details need another look."),
             detail=[
-                {"field": f, "message": "This cannot be changed here."} for f in sorted(unknown)
+                {"field": f, "message": gettext("This cannot be changed here.")}
+                for f in sorted(unknown)
             ],
         )
     if "name" in changes and not (changes["name"] or "").strip():
-        raise Invalid(detail=[{"field": "name", "message": "Enter the organisation's name."}])
+        raise Invalid(
+            detail=[{"field": "name", "message": gettext("Enter the organisation's name.")}]
+        )
     for field, value in changes.items():
         setattr(organisation, field, value)
     organisation.save(update_fields=list(changes) or None)
@@ -90,7 +96,7 @@ def participation_decide(*, actor, programme, organisation, approve: bool) -> Pa
         .first()
     )
     if participation is None:
-        raise NotFound("This organisation has not applied to this programme.")
+        raise NotFound(gettext("This organisation has not applied to this programme."))
     participation.status = (
         Participation.Status.APPROVED if approve else Participation.Status.DECLINED
     )
@@ -109,14 +115,14 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
         validate_email(email or "")
     except DjangoValidationError:
         problems.append(
-            {"field": "email", "message": "Enter an email address like name@example.org."}
+            {"field": "email", "message": gettext("Enter an email address like name@example.org.")}
         )
     if role not in StaffMembership.Role.values:
         problems.append(
-            {"field": "role", "message": "Choose org admin, coordinator or venue staff."}
+            {"field": "role", "message": gettext("Choose org admin, coordinator or venue staff.")}
         )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(gettext("Some details need another look."), detail=problems)
     invitation = Invitation.objects.create(
         organisation=organisation, email=email.strip(), role=role, invited_by=actor
     )
@@ -138,15 +144,17 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
         invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
     except signing.SignatureExpired as expired:
         raise Invalid(
-            "This invitation has expired. Ask for a new one.", code="invitation_expired"
+            gettext("This invitation has expired. Ask for a new one."), code="invitation_expired"
         ) from expired
     except signing.BadSignature as forged:
-        raise Invalid("This invitation link is not valid.", code="invitation_invalid") from forged
+        raise Invalid(
+            gettext("This invitation link is not valid."), code="invitation_invalid"
+        ) from forged
     invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
     if invitation is None:
-        raise Invalid("This invitation link is not valid.", code="invitation_invalid")
+        raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:
-        raise Conflict("This invitation has already been used.", code="invitation_used")
+        raise Conflict(gettext("This invitation has already been used."), code="invitation_used")
     membership, _ = StaffMembership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, role=invitation.role
     )

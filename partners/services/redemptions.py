@@ -93,14 +93,15 @@ def check_available(offer: Offer, now: datetime.datetime) -> None:
         raise NotAvailableToday(detail={"days": offer.weekdays})
     if offer.opens_at is not None and not offer.opens_at <= local.time() < offer.closes_at:
         raise OutsideOpeningTimes(
-            f"This offer is available between {offer.opens_at:%H:%M} and {offer.closes_at:%H:%M}.",
+            _("This offer is available between %(opens_at)s and %(closes_at)s.")
+            % {"opens_at": f"{offer.opens_at:%H:%M}", "closes_at": f"{offer.closes_at:%H:%M}"},
             detail={"opens_at": offer.opens_at, "closes_at": offer.closes_at},
         )
 
 
 def _check_eligible(offer: Offer, member: Member) -> None:
     if member.closed_at is not None:
-        raise AccountClosed("This member's account is closed.")
+        raise AccountClosed(_("This member's account is closed."))
     if not offer.programmes.filter(pk=member.programme_id).exists():
         raise NotEligible()
 
@@ -118,8 +119,8 @@ def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
         ).count()
         if used >= offer.member_limit:
             raise MemberLimitReached(
-                f"You can use this offer {offer.member_limit} time(s) "
-                f"{offer.get_member_limit_period_display()}, and you have already.",
+                _("You can use this offer %(limit)s time(s) %(period)s, and you have already.")
+                % {"limit": offer.member_limit, "period": offer.get_member_limit_period_display()},
                 detail={"limit": offer.member_limit, "per": offer.member_limit_period},
             )
 
@@ -148,9 +149,9 @@ def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Tr
     debit = member_account(member=member)
     credit = organisation_account(organisation=offer.organisation)
     if debit.closed_at is not None:
-        raise AccountClosed("This member's account is closed, so it cannot spend credits.")
+        raise AccountClosed(_("This member's account is closed, so it cannot spend credits."))
     if credit.closed_at is not None:
-        raise AccountClosed("This venue is not accepting credits at the moment.")
+        raise AccountClosed(_("This venue is not accepting credits at the moment."))
     try:
         return hold_create(
             debit=debit,
@@ -263,7 +264,8 @@ def _find_for_venue(venue, code: str) -> Redemption:
     redemption = redemption or (live[0] if live else None) or (here[0] if here else found[0])
     if redemption.organisation_id != venue.pk:
         raise WrongVenue(
-            f"This code is for {redemption.organisation.name}, so it cannot be used here.",
+            _("This code is for %(venue)s, so it cannot be used here.")
+            % {"venue": redemption.organisation.name},
             detail={"code": code, "venue": redemption.organisation.name},
         )
     return redemption
@@ -352,10 +354,12 @@ def redemption_cancel(
                 return redemption
             if redemption.status == Redemption.Status.COMPLETED:
                 raise RedemptionCompleted(
-                    "This code has already been used, so it cannot be cancelled."
+                    _("This code has already been used, so it cannot be cancelled.")
                 )
             if redemption.status == Redemption.Status.EXPIRED:
-                raise RedemptionExpired("This code has already expired and its credits are back.")
+                raise RedemptionExpired(
+                    _("This code has already expired and its credits are back.")
+                )
             try:
                 hold_void(
                     hold=redemption.hold,
@@ -364,7 +368,7 @@ def redemption_cancel(
                 )
             except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
                 raise RedemptionExpired(
-                    "This code has already expired and its credits are back."
+                    _("This code has already expired and its credits are back.")
                 ) from resolved
             redemption.status = Redemption.Status.CANCELLED
             redemption.cancelled_at = timezone.now()
@@ -385,13 +389,13 @@ def redemption_charge_pass(
     require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     if offer.organisation_id != venue.pk:
-        raise WrongVenue("This offer belongs to another venue.")
+        raise WrongVenue(_("This offer belongs to another venue."))
     ticket = read_pass_token(pass_token, now=timezone.now())
     member = Member.objects.filter(pk=ticket.member_id).first()
     if member is None:
-        raise NotFound("This member was not found.", code="member_not_found")
+        raise NotFound(_("This member was not found."), code="member_not_found")
     if member.closed_at is not None:
-        raise AccountClosed("This member's account is closed.")
+        raise AccountClosed(_("This member's account is closed."))
     check_pass_version(ticket, member.pass_version)
     redemption, created = _redeem(
         member=member,

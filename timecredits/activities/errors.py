@@ -1,83 +1,85 @@
 """Why a check-in or a decision on a contribution was refused, in words a volunteer understands."""
 
+from django.utils.translation import gettext_lazy as _
+
 from timecredits.errors import Conflict, Invalid
 
 
 class TokenInvalid(Invalid):
     code = "token_invalid"
-    message = "This code is not one of ours. Scan the code at your session again."
+    message = _("This code is not one of ours. Scan the code at your session again.")
 
 
 class TokenExpired(Invalid):
     code = "token_expired"
-    message = "This code has changed since it was scanned. Scan the code on the screen again."
+    message = _("This code has changed since it was scanned. Scan the code on the screen again.")
 
 
 class SessionNotOpen(Invalid):
     code = "session_not_open"
-    message = "Check-in for this session has not opened yet."
+    message = _("Check-in for this session has not opened yet.")
 
 
 class SessionCancelled(Conflict):
     code = "session_cancelled"
-    message = "This session was cancelled, so no time can be recorded at it."
+    message = _("This session was cancelled, so no time can be recorded at it.")
 
 
 class SessionOver(Invalid):
     code = "session_over"
-    message = (
+    message = _(
         "This session has finished, so check-in is closed. Ask the coordinator to add your time."
     )
 
 
 class WrongSession(Invalid):
     code = "wrong_session"
-    message = "This code belongs to a different session."
+    message = _("This code belongs to a different session.")
 
 
 class WrongProgramme(Invalid):
     code = "wrong_programme"
-    message = "This session is part of a programme you have not joined."
+    message = _("This session is part of a programme you have not joined.")
 
 
 class PassRevoked(Invalid):
     code = "pass_revoked"
-    message = "This member card has been replaced. Ask the member for their new card."
+    message = _("This member card has been replaced. Ask the member for their new card.")
 
 
 class AlreadyCheckedInElsewhere(Conflict):
     code = "checked_in_elsewhere"
-    message = "You are still checked in at another session. Check out there first."
+    message = _("You are still checked in at another session. Check out there first.")
 
 
 class Overlapping(Conflict):
     code = "overlapping_contribution"
-    message = "You already have time recorded that overlaps this."
+    message = _("You already have time recorded that overlaps this.")
 
 
 class NotCheckedIn(Conflict):
     code = "not_checked_in"
-    message = "You are not checked in at the moment."
+    message = _("You are not checked in at the moment.")
 
 
 class AlreadyDecided(Conflict):
     code = "already_decided"
-    message = "This contribution has already been decided."
+    message = _("This contribution has already been decided.")
 
 
 class NotDecidable(Conflict):
     code = "not_pending"
-    message = "Only contributions waiting for verification can be decided."
+    message = _("Only contributions waiting for verification can be decided.")
 
 
 class MemberClosed(Conflict):
     code = "member_closed"
-    message = "This member has closed their account, so their time can no longer earn credits."
+    message = _("This member has closed their account, so their time can no longer earn credits.")
 
 
 class GroupBudgetExhausted(Conflict):
     code = "group_budget_exhausted"
-    message = (
+    message = _(
         "Your group has no credits left to give for this. Ask your programme to allocate more, "
         "then approve again."
     )

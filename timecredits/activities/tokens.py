@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from .errors import PassRevoked, SessionNotOpen, SessionOver, TokenExpired, TokenInvalid
 
@@ -95,10 +96,10 @@ def read_pass_token(token: str, *, now: datetime) -> PassTicket:
         payload = signing.loads(token, salt=PASS_SALT)
         member_id, version = payload["m"], payload["v"]
     except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
-        raise TokenInvalid("This is not a member card we issued.") from forged
+        raise TokenInvalid(_("This is not a member card we issued.")) from forged
     rotating = "t" in payload
     if rotating and not 0 <= kiosk_step(now) - payload["t"] < KIOSK_STEPS_ACCEPTED:
-        raise TokenExpired("This pass has changed since it was scanned. Scan the phone again.")
+        raise TokenExpired(_("This pass has changed since it was scanned. Scan the phone again."))
     return PassTicket(member_id=member_id, pass_version=version, rotating=rotating)
 
 

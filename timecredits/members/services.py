@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ledger.models import Account, Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
@@ -46,7 +47,7 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise Invalid("Some details need another look.", detail=self.items)
+            raise Invalid(_("Some details need another look."), detail=self.items)
 
 
 def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
@@ -58,28 +59,30 @@ def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
         try:
             validate_email(email)
         except DjangoValidationError:
-            problems.add("email", "Enter an email address like name@example.org.")
+            problems.add("email", _("Enter an email address like name@example.org."))
         else:
             if others.filter(email__iexact=email).exists():
-                problems.add("email", "This email address is already registered. Try signing in.")
+                problems.add(
+                    "email", _("This email address is already registered. Try signing in.")
+                )
     if phone_raw:
         phone = normalise_phone(phone_raw)
         if phone is None:
-            problems.add("phone", "Enter a UK phone number, like 07700 900123.")
+            problems.add("phone", _("Enter a UK phone number, like 07700 900123."))
             phone = ""
         elif others.filter(phone=phone).exists():
-            problems.add("phone", "This phone number is already registered. Try signing in.")
+            problems.add("phone", _("This phone number is already registered. Try signing in."))
     return email, phone
 
 
 def _clean_names(problems, *, first_name, last_name) -> tuple[str, str]:
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name:
-        problems.add("first_name", "Enter your first name.")
+        problems.add("first_name", _("Enter your first name."))
     if len(first_name) > 150:
-        problems.add("first_name", "Use at most 150 characters.")
+        problems.add("first_name", _("Use at most 150 characters."))
     if len(last_name) > 150:
-        problems.add("last_name", "Use at most 150 characters.")
+        problems.add("last_name", _("Use at most 150 characters."))
     return first_name, last_name
 
 
@@ -89,16 +92,16 @@ def _clean_demographics(problems, demographics: dict) -> dict:
         if field == "postcode":
             continue
         if field not in DEMOGRAPHIC_FIELDS:
-            problems.add(field, "This is not a question we ask.")
+            problems.add(field, _("This is not a question we ask."))
         elif value and value not in DEMOGRAPHIC_FIELDS[field].values:
-            problems.add(field, "Choose one of the answers offered.")
+            problems.add(field, _("Choose one of the answers offered."))
         else:
             cleaned[field] = value or ""
     if "postcode" in demographics:
         raw = (demographics["postcode"] or "").strip()
         postcode = normalise_postcode(raw) if raw else ""
         if postcode is None:
-            problems.add("postcode", "Enter a UK postcode, like CF10 1AA, or leave it blank.")
+            problems.add("postcode", _("Enter a UK postcode, like CF10 1AA, or leave it blank."))
         else:
             cleaned["postcode"] = postcode
             cleaned["area"] = postcode_district(postcode) if postcode else ""
@@ -133,8 +136,8 @@ def _create_member(*, user_fields: dict, password: str | None, member_fields: di
     except IntegrityError as clash:
         # Two people joining with the same email or phone at the same moment.
         raise Invalid(
-            "Some details need another look.",
-            detail=[{"field": "email", "message": "This email or phone is already registered."}],
+            _("Some details need another look."),
+            detail=[{"field": "email", "message": _("This email or phone is already registered.")}],
         ) from clash
 
 
@@ -158,9 +161,9 @@ def member_sign_up(
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
     if not email and not phone:
-        problems.add("email", "Enter an email address or a phone number, so you can sign in.")
+        problems.add("email", _("Enter an email address or a phone number, so you can sign in."))
     if not accept_terms:
-        problems.add("accept_terms", "You need to agree to the terms of use to join.")
+        problems.add("accept_terms", _("You need to agree to the terms of use to join."))
     try:
         validate_password(
             password or "", User(first_name=first_name, last_name=last_name, email=email)
@@ -215,13 +218,13 @@ def member_register_assisted(
     require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
     problems = _Problems()
     if not organisation.participation_set.filter(programme=programme, status="approved").exists():
-        problems.add("programme", "Your organisation is not approved in this programme.")
+        problems.add("programme", _("Your organisation is not approved in this programme."))
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
     if not terms_agreed:
         problems.add(
             "terms_agreed",
-            "Go through the terms of use with them, and confirm here that they agreed.",
+            _("Go through the terms of use with them, and confirm here that they agreed."),
         )
     problems.raise_if_any()
 
@@ -257,7 +260,7 @@ def member_update_profile(
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone, user=user)
     if not email and not phone and user.has_usable_password():
-        problems.add("email", "Keep an email address or a phone number, so you can sign in.")
+        problems.add("email", _("Keep an email address or a phone number, so you can sign in."))
     problems.raise_if_any()
     user.first_name, user.last_name, user.email, user.phone = first_name, last_name, email, phone
     user.save(update_fields=["first_name", "last_name", "email", "phone"])
@@ -297,12 +300,12 @@ def member_card_replace(*, actor, member: Member) -> Member:
     may replace their own; so may a coordinator or org admin of the group that registered them.
     """
     if member.closed_at is not None:
-        raise NotFound("This member's account is closed.", code="member_not_found")
+        raise NotFound(_("This member's account is closed."), code="member_not_found")
     if actor.pk == member.user_id:
         require(actor, Action.OWN_PROFILE)
     elif member.registered_by_organisation_id is None:
         raise PermissionDenied(
-            "Only the member can replace this card.",
+            _("Only the member can replace this card."),
             detail={"action": Action.ORGANISATION_MEMBER_CARD.value},
         )
     else:
@@ -319,14 +322,16 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
     their account, so the ledger keeps its history against a pseudonymous account."""
     if donate_to is not None and donate_to not in programme_groups(programme=member.programme_id):
         raise Invalid(
-            "Choose a group in your programme, or leave your credits to the programme.",
-            detail=[{"field": "donate_to", "message": "Choose a group from the list."}],
+            _("Choose a group in your programme, or leave your credits to the programme."),
+            detail=[{"field": "donate_to", "message": _("Choose a group from the list.")}],
         )
     account = member_account(member=member)
     if account.debits_pending:
         raise Conflict(
-            "Some of your credits are on hold for a booking. Use or cancel it, then close your "
-            "account.",
+            _(
+                "Some of your credits are on hold for a booking. Use or cancel it, then close your "
+                "account."
+            ),
             code="credits_on_hold",
         )
     if account.balance > 0:
@@ -362,9 +367,9 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """
     if not confirm:
         raise Invalid(
-            "Tick the box to confirm that you want to close your account.",
+            _("Tick the box to confirm that you want to close your account."),
             detail=[
-                {"field": "confirm", "message": "Confirm that you want to close your account."}
+                {"field": "confirm", "message": _("Confirm that you want to close your account.")}
             ],
         )
     if member.closed_at is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from timecredits.errors import Invalid
@@ -60,7 +61,14 @@ def email_preferences_set(*, member, kinds: set[str]) -> None:
     """Email the member about exactly these kinds; the others still show in the app."""
     unknown = kinds - set(Notification.Kind.values)
     if unknown:
-        raise Invalid(detail=[{"field": "kinds", "message": f"Unknown: {', '.join(unknown)}"}])
+        raise Invalid(
+            detail=[
+                {
+                    "field": "kinds",
+                    "message": _("Unknown: %(kinds)s") % {"kinds": ", ".join(unknown)},
+                }
+            ]
+        )
     with transaction.atomic():
         EmailOptOut.objects.filter(member=member).delete()
         EmailOptOut.objects.bulk_create(

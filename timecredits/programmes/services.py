@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ledger.models import Transfer
 from ledger.selectors import issuance_account, organisation_account
@@ -32,19 +33,27 @@ def programme_update_policy(*, actor, programme: Programme, **changes) -> Progra
     problems = []
     for field, value in changes.items():
         if field not in POLICY_FIELDS:
-            problems.append({"field": field, "message": "This is not part of the credit policy."})
+            problems.append(
+                {"field": field, "message": _("This is not part of the credit policy.")}
+            )
         elif value is None:
             if field not in NULLABLE:
-                problems.append({"field": field, "message": "This needs a value."})
+                problems.append({"field": field, "message": _("This needs a value.")})
         elif field == "rounding_minutes":
             if value not in (1, 15, 30, 60):
-                problems.append({"field": field, "message": "Round to 1, 15, 30 or 60 minutes."})
+                problems.append({"field": field, "message": _("Round to 1, 15, 30 or 60 minutes.")})
         else:
             low, high = POLICY_FIELDS[field]
             if not low <= value <= high:
-                problems.append({"field": field, "message": f"Use a number from {low} to {high}."})
+                problems.append(
+                    {
+                        "field": field,
+                        "message": _("Use a number from %(low)s to %(high)s.")
+                        % {"low": low, "high": high},
+                    }
+                )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(_("Some details need another look."), detail=problems)
     for field, value in changes.items():
         setattr(programme, field, value)
     programme.save(update_fields=list(changes) or None)
@@ -71,20 +80,21 @@ def credits_allocate(
     ).exists()
     if not taking_part or not organisation.gives_credits:
         problems.append(
-            {"field": "organisation", "message": "Choose an approved group in this programme."}
+            {"field": "organisation", "message": _("Choose an approved group in this programme.")}
         )
     if not isinstance(credits, int) or not 1 <= credits <= MAX_ALLOCATION_CREDITS:
         problems.append(
             {
                 "field": "credits",
-                "message": f"Allocate from 1 to {MAX_ALLOCATION_CREDITS:,} credits.",
+                "message": _("Allocate from 1 to %(max)s credits.")
+                % {"max": f"{MAX_ALLOCATION_CREDITS:,}"},
             }
         )
     reason = (reason or "").strip()
     if not reason:
-        problems.append({"field": "reason", "message": "Say what the credits are for."})
+        problems.append({"field": "reason", "message": _("Say what the credits are for.")})
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(_("Some details need another look."), detail=problems)
     return transfer_post(
         debit=issuance_account(programme=programme, spread_by=organisation.pk),
         credit=organisation_account(organisation=organisation),
@@ -108,25 +118,34 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
 
     def refuse(field, message):
         raise Invalid(
-            f"Line {line}: {message}", detail={"line": line, "field": field, "message": message}
+            _("Line %(line)s: %(message)s") % {"line": line, "message": message},
+            detail={"line": line, "field": field, "message": message},
         )
 
     if None in row:
-        refuse("", "it has more values than the header has columns.")
+        refuse("", _("it has more values than the header has columns."))
     area = (row.get("area") or "").strip().upper()
     band = (row.get("age_band") or "").strip()
     population = (row.get("population") or "").strip().replace(",", "")
     source = (row.get("source") or "").strip()
     if not area or len(area) > 8:
-        refuse("area", "give the area as a postcode district (up to 8 characters), e.g. RV1.")
+        refuse("area", _("give the area as a postcode district (up to 8 characters), e.g. RV1."))
     if band and band not in Member.AgeBand.values:
-        refuse("age_band", f"the age band must be blank or one of {', '.join(Member.AgeBand)}.")
+        refuse(
+            "age_band",
+            _("the age band must be blank or one of %(bands)s.")
+            % {"bands": ", ".join(Member.AgeBand)},
+        )
     if not population.isdigit() or int(population) == 0 or int(population) > 2**31 - 1:
-        refuse("population", "the population must be a whole number above 0.")
+        refuse("population", _("the population must be a whole number above 0."))
     if len(source) > 200:
-        refuse("source", "the source must be at most 200 characters.")
+        refuse("source", _("the source must be at most 200 characters."))
     if (area, band) in seen:
-        refuse("area", f"{area} {band or 'all ages'} appears on an earlier line too.")
+        refuse(
+            "area",
+            _("%(area)s %(band)s appears on an earlier line too.")
+            % {"area": area, "band": band or _("all ages")},
+        )
     seen.add((area, band))
     return {"area": area, "age_band": band, "population": int(population), "source": source}
 
@@ -135,19 +154,23 @@ def population_import(*, actor, programme: Programme, data: bytes) -> list[Popul
     """Replace the programme's population figures with the CSV's, all or nothing."""
     require(actor, Action.PROGRAMME_EDIT, programme=programme)
     if len(data) > MAX_POPULATION_BYTES:
-        raise Invalid(f"Upload at most {MAX_POPULATION_BYTES:,} bytes at a time.")
+        raise Invalid(
+            _("Upload at most %(max)s bytes at a time.") % {"max": f"{MAX_POPULATION_BYTES:,}"}
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("Save the file as CSV in UTF-8 and upload it again.") from None
+        raise Invalid(_("Save the file as CSV in UTF-8 and upload it again.")) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = {"area", "population"} - set(header)
     unknown = set(header) - set(POPULATION_COLUMNS)
     if missing or unknown or len(set(header)) != len(header):
         raise Invalid(
-            "Line 1 must name the columns: area, age_band (optional), population, "
-            "source (optional).",
+            _(
+                "Line 1 must name the columns: area, age_band (optional), population, "
+                "source (optional)."
+            ),
             detail={"line": 1, "missing": sorted(missing), "unknown": sorted(unknown)},
         )
     reader.fieldnames = header
@@ -157,15 +180,19 @@ def population_import(*, actor, programme: Programme, data: bytes) -> list[Popul
             if not any(isinstance(v, str) and v.strip() for v in row.values()):
                 continue
             if len(figures) == MAX_POPULATION_LINES:
-                raise Invalid(f"Import at most {MAX_POPULATION_LINES:,} lines at a time.")
+                raise Invalid(
+                    _("Import at most %(max)s lines at a time.")
+                    % {"max": f"{MAX_POPULATION_LINES:,}"}
+                )
             figures.append(_population_line(reader.line_num, row, seen))
     except csv.Error as error:
         raise Invalid(
-            f"Line {reader.line_num}: this is not readable as CSV ({error}).",
+            _("Line %(line)s: this is not readable as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": error},
             detail={"line": reader.line_num},
         ) from None
     if not figures:
-        raise Invalid("Line 2: the file has no figures below its header.", detail={"line": 2})
+        raise Invalid(_("Line 2: the file has no figures below its header."), detail={"line": 2})
     with transaction.atomic():
         PopulationFigure.objects.filter(programme=programme).delete()
         return PopulationFigure.objects.bulk_create(

@@ -9,6 +9,7 @@ built in; only the programme's admins manage them, and a figure without a source
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, require
@@ -31,12 +32,15 @@ def _amount(raw, field: str, *, low: Decimal, high: Decimal, above_low: bool = F
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        return None, {"field": field, "message": "Give a number."}
+        return None, {"field": field, "message": gettext("Give a number.")}
     if number.as_tuple().exponent < -2:
-        return None, {"field": field, "message": "Use at most two decimal places."}
+        return None, {"field": field, "message": gettext("Use at most two decimal places.")}
     if number < low or number > high or (above_low and number == low):
-        bound = "more than" if above_low else "from"
-        return None, {"field": field, "message": f"Use a number {bound} {low} up to {high}."}
+        if above_low:
+            message = gettext("Use a number more than %(low)s up to %(high)s.")
+        else:
+            message = gettext("Use a number from %(low)s up to %(high)s.")
+        return None, {"field": field, "message": message % {"low": low, "high": high}}
     return number, None
 
 
@@ -57,27 +61,33 @@ def proxy_value_create(
     problems = []
     name, source = (name or "").strip(), (source or "").strip()
     if not name:
-        problems.append({"field": "name", "message": "Give the value a name."})
+        problems.append({"field": "name", "message": gettext("Give the value a name.")})
     elif len(name) > 200:
-        problems.append({"field": "name", "message": "Use at most 200 characters."})
+        problems.append({"field": "name", "message": gettext("Use at most 200 characters.")})
     if not source:
         problems.append(
-            {"field": "source", "message": "Say where the figure comes from: a proxy needs one."}
+            {
+                "field": "source",
+                "message": gettext("Say where the figure comes from: a proxy needs one."),
+            }
         )
     outcome = None
     if basis not in ProxyValue.Basis.values:
-        problems.append({"field": "basis", "message": "Choose hour or outcome."})
+        problems.append({"field": "basis", "message": gettext("Choose hour or outcome.")})
     elif basis == ProxyValue.Basis.OUTCOME:
         outcome = Outcome.objects.filter(
             pk=int(outcome_id) if str(outcome_id).isdigit() else None, programme=programme
         ).first()
         if outcome is None:
             problems.append(
-                {"field": "outcome_id", "message": "Choose one of this programme's outcomes."}
+                {
+                    "field": "outcome_id",
+                    "message": gettext("Choose one of this programme's outcomes."),
+                }
             )
     elif outcome_id is not None:
         problems.append(
-            {"field": "outcome_id", "message": "A value per hour given has no outcome."}
+            {"field": "outcome_id", "message": gettext("A value per hour given has no outcome.")}
         )
     amounts = {}
     for field, raw, high, above_low in (
@@ -91,7 +101,9 @@ def proxy_value_create(
         if problem:
             problems.append(problem)
     if problems:
-        raise Invalid("Some details of the proxy value need another look.", detail=problems)
+        raise Invalid(
+            gettext("Some details of the proxy value need another look."), detail=problems
+        )
     try:
         with transaction.atomic():
             return ProxyValue.objects.create(
@@ -104,11 +116,11 @@ def proxy_value_create(
                 **amounts,
             )
     except IntegrityError:
-        raise Conflict("The programme already has a proxy value with this name.") from None
+        raise Conflict(gettext("The programme already has a proxy value with this name.")) from None
 
 
 def proxy_value_remove(*, actor, programme, proxy_id: int) -> None:
     require(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme)
     deleted, _ = ProxyValue.objects.filter(pk=proxy_id, programme=programme).delete()
     if not deleted:
-        raise NotFound("The programme has no such proxy value.")
+        raise NotFound(gettext("The programme has no such proxy value."))

@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Participation
 from timecredits.errors import Invalid
@@ -55,18 +56,19 @@ CONTAINING = {"retention": "active_members"}
 
 def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
     if period_end < period_start:
-        raise Invalid("The period ends before it starts.", detail={"field": "to"})
+        raise Invalid(_("The period ends before it starts."), detail={"field": "to"})
     if (period_end - period_start).days > 366 * 5:
-        raise Invalid("Ask for at most five years at a time.", detail={"field": "to"})
+        raise Invalid(_("Ask for at most five years at a time."), detail={"field": "to"})
 
 
 def _check_demographics(demographics: dict | None) -> None:
     for field, answer in (demographics or {}).items():
         if field not in DEMOGRAPHICS:
-            raise Invalid("There is no such demographic filter.", detail={"field": field})
+            raise Invalid(_("There is no such demographic filter."), detail={"field": field})
         if answer and answer not in DEMOGRAPHICS[field].values:
             raise Invalid(
-                f"Choose one of: {', '.join(DEMOGRAPHICS[field].values)}.",
+                _("Choose one of: %(answers)s.")
+                % {"answers": ", ".join(DEMOGRAPHICS[field].values)},
                 detail={"field": field},
             )
 
@@ -209,7 +211,7 @@ def organisation_programme(*, organisation, programme):
         programme = None
     if programme is None:
         raise Invalid(
-            "Say which programme: one this organisation takes part in.",
+            _("Say which programme: one this organisation takes part in."),
             detail={"field": "programme"},
         )
     return programme

@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_q.tasks import async_task
 
 from timecredits.errors import Invalid, NotFound
@@ -119,10 +120,11 @@ def _request(programme, month: str, *, requested_by=None, today=None) -> tuple[S
             raise ValueError(month)
         start, end = month_bounds(month)
     except ValueError:
-        raise Invalid("Give the month as YYYY-MM.", detail={"field": "month"}) from None
+        raise Invalid(gettext("Give the month as YYYY-MM."), detail={"field": "month"}) from None
     if end >= (today or timezone.localdate()):
         raise Invalid(
-            "A snapshot is of a month that has ended.", detail={"field": "month", "month": month}
+            gettext("A snapshot is of a month that has ended."),
+            detail={"field": "month", "month": month},
         )
     snapshots_fail_stalled(Snapshot.objects.filter(programme=programme, period_start=start))
     with transaction.atomic():
@@ -204,5 +206,5 @@ def programme_snapshots(*, actor, programme: Programme):
 def programme_snapshot(*, actor, programme: Programme, snapshot_id: int) -> Snapshot:
     snapshot = programme_snapshots(actor=actor, programme=programme).filter(pk=snapshot_id).first()
     if snapshot is None:
-        raise NotFound("There is no such snapshot in this programme.")
+        raise NotFound(gettext("There is no such snapshot in this programme."))
     return snapshot

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
@@ -22,27 +23,29 @@ def answer_clean(question: Question, raw) -> tuple[str, Decimal | None]:
     """The stored text and number for one answer, or ValueError with a message for the member."""
     text = "" if raw is None else str(raw).strip()
     if text == "":
-        raise ValueError("Please answer this question.")
+        raise ValueError(gettext("Please answer this question."))
     if question.kind == Question.Kind.YES_NO:
         if text.lower() not in YES_NO:
-            raise ValueError("Answer yes or no.")
+            raise ValueError(gettext("Answer yes or no."))
         return text.lower(), YES_NO[text.lower()]
     if question.kind == Question.Kind.CHOICE:
         values = [value for value, _ in question.choices]
         if text not in values:
-            raise ValueError("Choose one of the answers given.")
+            raise ValueError(gettext("Choose one of the answers given."))
         return text, Decimal(text) if text.isdigit() else None
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError("Answer with a number.") from None
+        raise ValueError(gettext("Answer with a number.")) from None
     if not number.is_finite():
-        raise ValueError("Answer with a number.")
+        raise ValueError(gettext("Answer with a number."))
     if question.kind == Question.Kind.SCALE and number != number.to_integral_value():
-        raise ValueError("Answer with a whole number.")
+        raise ValueError(gettext("Answer with a whole number."))
     low, high = question.min_value, question.max_value
     if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"Answer with a number from {low} to {high}.")
+        raise ValueError(
+            gettext("Answer with a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+        )
     if question.kind == Question.Kind.SCALE:
         number = number.to_integral_value()
     number = number.quantize(Decimal("0.01"))
@@ -56,13 +59,15 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
     require(actor, Action.OWN_SURVEYS)
     member = member_for_user(user=actor)
     if member is None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(gettext("You do not have a member profile."))
     if wave not in {w.wave for w in surveys_due(member, now)}:
-        raise Conflict("This survey is not waiting for your answers.", detail={"wave": wave})
+        raise Conflict(
+            gettext("This survey is not waiting for your answers."), detail={"wave": wave}
+        )
     questions = programme_questions(programme=member.programme_id)
     asked = {str(q.pk) for q in questions}
     problems = [
-        {"field": str(key), "message": "This question is not in your survey."}
+        {"field": str(key), "message": gettext("This question is not in your survey.")}
         for key in answers
         if str(key) not in asked
     ]
@@ -84,12 +89,14 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
                 )
             )
     if problems:
-        raise Invalid("Some answers need another look.", detail=problems)
+        raise Invalid(gettext("Some answers need another look."), detail=problems)
     try:
         with transaction.atomic():
             return Response.objects.bulk_create(cleaned)
     except IntegrityError:
-        raise Conflict("You have already answered this survey.", detail={"wave": wave}) from None
+        raise Conflict(
+            gettext("You have already answered this survey."), detail={"wave": wave}
+        ) from None
 
 
 def _schedule(programme) -> SurveySchedule:
@@ -118,21 +125,26 @@ def survey_schedule_update(
         problems.append(
             {
                 "field": "follow_up_months",
-                "message": f"Use whole months from 1 to {MAX_FOLLOW_UP_MONTHS}.",
+                "message": gettext("Use whole months from 1 to %(max)s.")
+                % {"max": MAX_FOLLOW_UP_MONTHS},
             }
         )
     instruments = list(_available_instruments(programme).filter(pk__in=set(instrument_ids)))
     if len(instruments) != len(set(instrument_ids)):
-        problems.append({"field": "instrument_ids", "message": "Choose from the instruments."})
+        problems.append(
+            {"field": "instrument_ids", "message": gettext("Choose from the instruments.")}
+        )
     if any(i.requires_registration for i in instruments) and not schedule.swemwbs_registered:
         problems.append(
             {
                 "field": "instrument_ids",
-                "message": "Confirm that the programme has registered to use SWEMWBS first.",
+                "message": gettext(
+                    "Confirm that the programme has registered to use SWEMWBS first."
+                ),
             }
         )
     if problems:
-        raise Invalid("Some survey settings need another look.", detail=problems)
+        raise Invalid(gettext("Some survey settings need another look."), detail=problems)
     schedule.follow_up_months = months
     schedule.save(update_fields=["follow_up_months"])
     schedule.instruments.set(instruments)
@@ -147,8 +159,10 @@ def swemwbs_registration_confirm(
     require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     if registered_on > now.date():
         raise Invalid(
-            "The registration date cannot be in the future.",
-            detail=[{"field": "registered_on", "message": "Use today or an earlier date."}],
+            gettext("The registration date cannot be in the future."),
+            detail=[
+                {"field": "registered_on", "message": gettext("Use today or an earlier date.")}
+            ],
         )
     schedule = _schedule(programme)
     schedule.swemwbs_registered = True
@@ -167,14 +181,14 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
     require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     name = name.strip()
     if not name:
-        raise Invalid(detail=[{"field": "name", "message": "Give the outcome a name."}])
+        raise Invalid(detail=[{"field": "name", "message": gettext("Give the outcome a name.")}])
     try:
         with transaction.atomic():
             return Outcome.objects.create(
                 programme=programme, name=name, description=description.strip()
             )
     except IntegrityError:
-        raise Conflict("The programme already has an outcome with this name.") from None
+        raise Conflict(gettext("The programme already has an outcome with this name.")) from None
 
 
 def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
@@ -183,7 +197,7 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
     problems = []
     name = name.strip()
     if not name:
-        problems.append({"field": "name", "message": "Give the indicator a name."})
+        problems.append({"field": "name", "message": gettext("Give the indicator a name.")})
     questions = list(
         Question.objects.filter(
             pk__in=set(question_ids),
@@ -191,15 +205,17 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
         )
     )
     if not question_ids or len(questions) != len(set(question_ids)):
-        problems.append({"field": "question_ids", "message": "Choose questions from the surveys."})
+        problems.append(
+            {"field": "question_ids", "message": gettext("Choose questions from the surveys.")}
+        )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(gettext("Some details need another look."), detail=problems)
     try:
         with transaction.atomic():
             indicator = Indicator.objects.create(outcome=outcome, name=name)
             indicator.questions.set(questions)
     except IntegrityError:
-        raise Conflict("The outcome already has an indicator with this name.") from None
+        raise Conflict(gettext("The outcome already has an indicator with this name.")) from None
     return indicator
 
 
@@ -220,23 +236,32 @@ def custom_question_add(
     require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     problems = []
     if not key or not key.replace("_", "").isalnum() or len(key) > 40:
-        problems.append({"field": "key", "message": "Use letters, digits and underscores."})
+        problems.append(
+            {"field": "key", "message": gettext("Use letters, digits and underscores.")}
+        )
     if not text.strip():
-        problems.append({"field": "text", "message": "Write the question."})
+        problems.append({"field": "text", "message": gettext("Write the question.")})
     if kind not in Question.Kind.values:
-        problems.append({"field": "kind", "message": "Choose scale, yes_no, number or choice."})
+        problems.append(
+            {"field": "kind", "message": gettext("Choose scale, yes_no, number or choice.")}
+        )
     if kind == Question.Kind.SCALE and (
         min_value is None or max_value is None or not min_value < max_value <= min_value + 20
     ):
-        problems.append({"field": "max_value", "message": "A scale runs from its min to its max."})
+        problems.append(
+            {"field": "max_value", "message": gettext("A scale runs from its min to its max.")}
+        )
     if kind == Question.Kind.CHOICE:
         values = [c[0] for c in choices or [] if len(c) == 2 and c[0] and c[1]]
         if len(values) < 2 or len(values) != len(set(values)) or len(values) != len(choices):
             problems.append(
-                {"field": "choices", "message": "Give at least two [value, label] answers."}
+                {
+                    "field": "choices",
+                    "message": gettext("Give at least two [value, label] answers."),
+                }
             )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(gettext("Some details need another look."), detail=problems)
     instrument, _ = Instrument.objects.get_or_create(
         programme=programme,
         built_in=False,
@@ -257,4 +282,4 @@ def custom_question_add(
                 choices=choices if kind == "choice" else [],
             )
     except IntegrityError:
-        raise Conflict("The programme already has a question with this key.") from None
+        raise Conflict(gettext("The programme already has a question with this key.")) from None

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.models import Member
@@ -148,7 +149,7 @@ def _session_for_member(session_id: int, member: Member) -> Session:
         .first()
     )
     if session is None:
-        raise NotFound("This session no longer exists.", code="session_not_found")
+        raise NotFound(_("This session no longer exists."), code="session_not_found")
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme()
     return session
@@ -215,10 +216,10 @@ def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contri
     ticket = read_pass_token(pass_token, now=now)
     member = Member.objects.filter(pk=ticket.member_id, closed_at__isnull=True).first()
     if member is None:
-        raise NotFound("This member's account is closed.", code="member_not_found")
+        raise NotFound(_("This member's account is closed."), code="member_not_found")
     check_pass_version(ticket, member.pass_version)
     if session.activity.programme_id != member.programme_id:
-        raise WrongProgramme("This member belongs to another programme.")
+        raise WrongProgramme(_("This member belongs to another programme."))
     if now < session.starts_at - POSTER_GRACE:
         raise SessionNotOpen()
     if now > session.ends_at + POSTER_GRACE:
@@ -303,7 +304,7 @@ def _add_pending(*, actor, member, session, method, start, end, reason="") -> Co
     member = _lock_member(member)
     if Contribution.objects.filter(member=member, session=session).exists():
         raise Overlapping(
-            "This member already has time recorded at this session.", code="already_recorded"
+            _("This member already has time recorded at this session."), code="already_recorded"
         )
     if _overlaps(member, start, end):
         raise Overlapping()
@@ -331,7 +332,7 @@ def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Co
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
     if outsiders:
         raise WrongProgramme(
-            "Some members belong to another programme.", detail={"members": outsiders}
+            _("Some members belong to another programme."), detail={"members": outsiders}
         )
     return [
         _add_pending(
@@ -357,7 +358,7 @@ def attendance_add_by_codes(
     missing = sorted(codes - {m.code for m in members})
     if missing:
         raise NotFound(
-            "Some member codes were not found.",
+            _("Some member codes were not found."),
             code="member_not_found",
             detail={"member_codes": missing},
         )
@@ -373,14 +374,14 @@ def claim(
         raise WrongProgramme()
     _refuse_cancelled(session)
     if session.starts_at > timezone.now():
-        raise SessionNotOpen("You can claim time only for a session that has started.")
+        raise SessionNotOpen(_("You can claim time only for a session that has started."))
     problems = []
     if end <= start:
-        problems.append({"field": "end", "message": "The end must be after the start."})
+        problems.append({"field": "end", "message": _("The end must be after the start.")})
     if start < session.starts_at or end > session.ends_at:
-        problems.append({"field": "start", "message": "Claim time within the session's hours."})
+        problems.append({"field": "start", "message": _("Claim time within the session's hours.")})
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(_("Some details need another look."), detail=problems)
     return _add_pending(
         actor=member.user,
         member=member,

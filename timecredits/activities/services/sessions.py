@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
@@ -28,18 +29,18 @@ def activity_create(
     require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation)
     problems = []
     if not (title or "").strip():
-        problems.append({"field": "title", "message": "Give the activity a title."})
+        problems.append({"field": "title", "message": _("Give the activity a title.")})
     if type not in Activity.Type.values:
-        problems.append({"field": "type", "message": "Choose a type of activity."})
+        problems.append({"field": "type", "message": _("Choose a type of activity.")})
     if not organisation.participation_set.filter(programme=programme, status="approved").exists():
         problems.append(
             {
                 "field": "programme",
-                "message": "Your organisation is not approved in this programme.",
+                "message": _("Your organisation is not approved in this programme."),
             }
         )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(_("Some details need another look."), detail=problems)
     return Activity.objects.create(
         organisation=organisation,
         programme=programme,
@@ -71,25 +72,30 @@ def sessions_create(
     require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=activity.organisation)
     problems = []
     if ends_at <= starts_at:
-        problems.append({"field": "ends_at", "message": "The session must end after it starts."})
+        problems.append({"field": "ends_at", "message": _("The session must end after it starts.")})
     if credit_rule not in Session.CreditRule.values:
-        problems.append({"field": "credit_rule", "message": "Choose how credits are earned."})
+        problems.append({"field": "credit_rule", "message": _("Choose how credits are earned.")})
     if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):
         problems.append(
-            {"field": "fixed_minutes", "message": "Say how many minutes each person earns."}
+            {"field": "fixed_minutes", "message": _("Say how many minutes each person earns.")}
         )
     if repeat_every_weeks not in (None, 1, 2):
-        problems.append({"field": "repeat_every_weeks", "message": "Repeat weekly or fortnightly."})
+        problems.append(
+            {"field": "repeat_every_weeks", "message": _("Repeat weekly or fortnightly.")}
+        )
     if not 1 <= repeat_count <= MAX_REPEATS:
         problems.append(
-            {"field": "repeat_count", "message": f"Create between 1 and {MAX_REPEATS} sessions."}
+            {
+                "field": "repeat_count",
+                "message": _("Create between 1 and %(max)s sessions.") % {"max": MAX_REPEATS},
+            }
         )
     if (latitude is None) != (longitude is None):
         problems.append(
-            {"field": "latitude", "message": "Give both latitude and longitude, or neither."}
+            {"field": "latitude", "message": _("Give both latitude and longitude, or neither.")}
         )
     if problems:
-        raise Invalid("Some details need another look.", detail=problems)
+        raise Invalid(_("Some details need another look."), detail=problems)
     series = uuid.uuid4() if repeat_count > 1 else None
     step = timedelta(weeks=repeat_every_weeks or 1)
     length = ends_at - starts_at

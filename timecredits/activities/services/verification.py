@@ -8,6 +8,7 @@ two phones, posts once. Undoing an approval posts the ledger's reversal of that 
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
@@ -97,11 +98,11 @@ def contribution_approve(
     if locked.member.closed_at is not None:
         raise MemberClosed()
     if minutes is not None and minutes != locked.minutes:
-        _require_reason(reason, "Say why the time is changed.")
+        _require_reason(reason, _("Say why the time is changed."))
         if not 0 <= minutes <= locked.session.length_minutes:
-            problem = (
-                f"Use from 0 to {locked.session.length_minutes} minutes, the session's length."
-            )
+            problem = _("Use from 0 to %(max)s minutes, the session's length.") % {
+                "max": locked.session.length_minutes
+            }
             raise Invalid(problem, detail=[{"field": "minutes", "message": problem}])
         before = locked.minutes
         locked.minutes = minutes
@@ -125,7 +126,7 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
         Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
         organisation=contribution.session.activity.organisation,
     )
-    _require_reason(reason, "Say why this time is not approved.")
+    _require_reason(reason, _("Say why this time is not approved."))
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.PENDING:
         raise NotDecidable()
@@ -150,10 +151,10 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
         Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
         organisation=contribution.session.activity.organisation,
     )
-    _require_reason(reason, "Say why the approval is undone.")
+    _require_reason(reason, _("Say why the approval is undone."))
     (locked,) = _locked([contribution.pk])
     if locked.status != Contribution.Status.APPROVED:
-        raise NotDecidable("Only an approved contribution can be undone.", code="not_approved")
+        raise NotDecidable(_("Only an approved contribution can be undone."), code="not_approved")
     if locked.minutes > 0:
         earn_reverse(contribution=locked, actor=actor, reason=reason)
     locked.status = Contribution.Status.PENDING

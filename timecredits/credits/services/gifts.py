@@ -172,13 +172,15 @@ def organisation_gift(
     _check_amount(minutes)
     if recipient.pk == giver.pk:
         raise GiftToSelf(
-            "An organisation cannot give credits to itself.",
-            detail=[{"field": "organisation", "message": "Choose another organisation."}],
+            _("An organisation cannot give credits to itself."),
+            detail=[{"field": "organisation", "message": _("Choose another organisation.")}],
         )
     if recipient not in organisation_gift_recipients(organisation=giver):
         raise OrganisationNotEligible(
-            "Choose an approved organisation in one of your programmes.",
-            detail=[{"field": "organisation", "message": "Choose an organisation from the list."}],
+            _("Choose an approved organisation in one of your programmes."),
+            detail=[
+                {"field": "organisation", "message": _("Choose an organisation from the list.")}
+            ],
         )
     reason = (reason or "").strip()
     if not reason:
@@ -222,7 +224,7 @@ def _giver(actor) -> Member:
     require(actor, Action.OWN_CREDITS_GIVE)
     member = Member.objects.select_related("programme").filter(user=actor).first()
     if member is None:
-        raise NotFound("You do not have a member profile.")
+        raise NotFound(_("You do not have a member profile."))
     return member
 
 
@@ -252,10 +254,9 @@ def _check_daily_limit(account: Account, minutes: int, now: datetime.datetime) -
     limit = settings.CREDITS_DAILY_GIFT_LIMIT_MINUTES
     left = max(limit - _given_today(account, now), 0)
     if minutes > left:
-        message = (
-            f"You can give up to {as_credits(limit)} credits a day, and you have "
-            f"{as_credits(left)} left to give today."
-        )
+        message = _(
+            "You can give up to %(limit)s credits a day, and you have %(left)s left to give today."
+        ) % {"limit": as_credits(limit), "left": as_credits(left)}
         raise DailyGiftLimit(
             message,
             detail=[{"field": "amount", "message": message}],
@@ -277,7 +278,9 @@ def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, acto
         )
     except InsufficientCredit as refused:
         available = Account.objects.get(pk=debit.pk).available
-        message = f"There are only {as_credits(available)} credits to give."
+        message = _("There are only %(available)s credits to give.") % {
+            "available": as_credits(available)
+        }
         raise NotEnoughCredits(
             message,
             detail=[{"field": "amount", "message": message, "available": available}],

@@ -96,6 +96,7 @@ REQUESTS = {
     "approve": ("post", "/organisations/{org}/verify/", {"contribution": "{pending_contribution}", "decision": "approve"}),
     "approve_all": ("post", "/organisations/{org}/verify/", {"session": "{past_session}"}),
     "session": ("get", "/sessions/{session}/", None),
+    "attendance_add": ("post", "/sessions/{session}/attendance/", {"attendance-member_codes": "{attendee_code}"}),
     "poster": ("get", "/sessions/{session}/poster/", None),
     "poster_png": ("get", "/sessions/{session}/poster.png", None),
     "kiosk": ("get", "/sessions/{session}/kiosk/", None),
@@ -209,6 +210,7 @@ verify                403   403   200   403    403   403    200   403    403   4
 approve               403   403   302   403    403   403    302   403    403   403   403   403   302   login
 approve_all           403   403   302   403    403   403    302   403    403   403   403   403   302   login
 session               403   403   200   403    403   403    200   403    403   403   403   403   200   login
+attendance_add        403   403   302   403    403   403    302   403    403   403   403   403   302   login
 poster                403   403   200   403    403   403    200   403    403   403   403   403   200   login
 poster_png            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk                 403   403   200   403    403   403    200   403    403   403   403   403   200   login

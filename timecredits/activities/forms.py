@@ -1,4 +1,6 @@
-"""Forms for coordinators' pages."""
+"""Forms for coordinators' pages, and a member's claim for time at a past session."""
+
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +57,26 @@ class SessionForm(Form):
 class DecisionForm(Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class AttendanceForm(Form):
+    member_codes = forms.CharField(
+        label=_("Member codes"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocapitalize": "characters"}),
+        help_text=_("As printed on member cards: one a line, or separated by commas."),
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes each"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty for the whole session."),
+    )
+
+    def clean_member_codes(self) -> list[str]:
+        codes = [code for code in re.split(r"[\s,;]+", self.cleaned_data["member_codes"]) if code]
+        if not codes:
+            raise forms.ValidationError(_("Enter at least one member code."))
+        if len(codes) > 500:
+            raise forms.ValidationError(_("Enter at most 500 member codes at a time."))
+        return codes

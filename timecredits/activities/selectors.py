@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 
 from .models import Activity, Contribution, Session
@@ -30,6 +31,23 @@ def session_kiosk_url(session: Session, *, now: datetime | None = None) -> str:
             now=now or timezone.now(),
         )
     )
+
+
+def session_for_coordinator(*, actor, session_id: int) -> Session:
+    """A session, for those who record attendance at it (they also see who came)."""
+    session = (
+        Session.objects.select_related("activity__organisation", "activity__programme")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound(code="session_not_found")
+    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    return session
+
+
+def session_contributions(*, session: Session):
+    return session.contributions.select_related("member__user").order_by("checked_in_at")
 
 
 def sessions_for_organisation(*, organisation, upcoming_only: bool = False):

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("organisations/<int:organisation_id>/verify/", views.verify, name="organisation-verify"),
     path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
+    path(
+        "sessions/<int:session_id>/attendance/",
+        views.session_attendance,
+        name="session-attendance",
+    ),
     path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
     path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
     path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),

@@ -10,21 +10,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.selectors import redeeming_venues
 from timecredits.activities.errors import AlreadyCheckedInElsewhere
 from timecredits.credits.services.gifts import recipient_by_pass
-from timecredits.errors import DomainError, Invalid
+from timecredits.errors import DomainError, Invalid, PermissionDenied
 from timecredits.members.passes import pass_url
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_png, qr_svg
 
-from .forms import ActivityForm, DecisionForm, SessionForm
+from .forms import ActivityForm, AttendanceForm, DecisionForm, SessionForm
 from .models import Contribution, Session
 from .selectors import (
     member_contributions,
     open_checkin,
+    session_contributions,
+    session_for_coordinator,
     session_kiosk_url,
     session_poster_url,
     sessions_for_organisation,
@@ -182,23 +185,85 @@ def _give_to_scanned(request, token):
 
 
 def _coordinated_session(request, session_id) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("activity__organisation", "activity__programme"),
-        pk=session_id,
+    return session_for_coordinator(actor=request.user, session_id=session_id)
+
+
+def _session_page(request, session, *, attendance=None, status=200):
+    return render(
+        request,
+        "activities/session.html",
+        {
+            "session": session,
+            "contributions": session_contributions(session=session),
+            "attendance": attendance
+            or AttendanceForm(prefix="attendance", initial={"minutes": session.length_minutes}),
+            "can_verify": has_permission(
+                request.user,
+                Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+                organisation=session.activity.organisation,
+            ),
+        },
+        status=status,
     )
-    require(
-        request.user, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation
-    )
-    return session
 
 
 @login_required
 def session_detail(request, session_id):
+    return _session_page(request, _coordinated_session(request, session_id))
+
+
+def _who(contribution) -> str:
+    member = contribution.member
+    name = member.user.get_full_name()
+    return f"{name} ({member.code})" if name else member.code
+
+
+def _attendance_refused(form: AttendanceForm, refused: DomainError) -> None:
+    """Show why the list was refused, naming the codes it was refused for."""
+    if isinstance(refused, Invalid) and isinstance(refused.detail, list):
+        form.add_service_errors(refused)
+        return
+    detail = refused.detail if isinstance(refused.detail, dict) else {}
+    codes = detail.get("member_codes") or detail.get("members") or []
+    message = _("%(problem)s Nothing was recorded.") % {"problem": refused.message}
+    if codes:
+        message = _("%(problem)s (%(codes)s) Nothing was recorded.") % {
+            "problem": refused.message,
+            "codes": ", ".join(codes),
+        }
+    form.add_error("member_codes", message)
+
+
+@login_required
+@require_POST
+def session_attendance(request, session_id):
+    """A coordinator types the codes of who came; all of them are added, or none."""
     session = _coordinated_session(request, session_id)
-    contributions = session.contributions.select_related("member__user").order_by("checked_in_at")
-    return render(
-        request, "activities/session.html", {"session": session, "contributions": contributions}
-    )
+    form = AttendanceForm(request.POST, prefix="attendance")
+    if form.is_valid():
+        try:
+            added = checkins.attendance_add_by_codes(
+                actor=request.user,
+                session=session,
+                member_codes=form.cleaned_data["member_codes"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as refused:
+            _attendance_refused(form, refused)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Added %(count)d person, waiting for verification: %(who)s.",
+                    "Added %(count)d people, waiting for verification: %(who)s.",
+                    len(added),
+                )
+                % {"count": len(added), "who": ", ".join(_who(c) for c in added)},
+            )
+            return redirect("session-detail", session.pk)
+    return _session_page(request, session, attendance=form)
 
 
 @login_required

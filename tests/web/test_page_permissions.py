@@ -97,6 +97,7 @@ REQUESTS = {
     "approve_all": ("post", "/organisations/{org}/verify/", {"session": "{past_session}"}),
     "session": ("get", "/sessions/{session}/", None),
     "attendance_add": ("post", "/sessions/{session}/attendance/", {"attendance-member_codes": "{attendee_code}"}),
+    "unapprove": ("post", "/sessions/{old_session}/unapprove/", {"contribution": "{approved_contribution}", "reason": "Approved the wrong person"}),
     "poster": ("get", "/sessions/{session}/poster/", None),
     "poster_png": ("get", "/sessions/{session}/poster.png", None),
     "kiosk": ("get", "/sessions/{session}/kiosk/", None),
@@ -211,6 +212,7 @@ approve               403   403   302   403    403   403    302   403    403   4
 approve_all           403   403   302   403    403   403    302   403    403   403   403   403   302   login
 session               403   403   200   403    403   403    200   403    403   403   403   403   200   login
 attendance_add        403   403   302   403    403   403    302   403    403   403   403   403   302   login
+unapprove             403   403   302   403    403   403    302   403    403   403   403   403   302   login
 poster                403   403   200   403    403   403    200   403    403   403   403   403   200   login
 poster_png            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk                 403   403   200   403    403   403    200   403    403   403   403   403   200   login
@@ -335,6 +337,7 @@ def world(django_db_setup, django_db_blocker):
 
 def _page_objects(users, ids):
     from partners.models import Offer, Organisation, Redemption
+    from timecredits.activities.models import Contribution
     from timecredits.members.models import Member
     from timecredits.programmes.models import Programme
 
@@ -366,6 +369,7 @@ def _page_objects(users, ids):
         "redemption": redemption.pk,
         "redemption_token": redemption_token(redemption_id=redemption.pk, code=redemption.code),
         "other_snapshot": other_snapshot.pk,
+        "old_session": Contribution.objects.get(pk=ids["approved_contribution"]).session_id,
     }
 
 

@@ -5,9 +5,12 @@ import datetime
 import pytest
 from django.contrib.messages import get_messages
 
+from ledger.models import Transfer
+from ledger.selectors import account_balance, member_account, organisation_account
 from partners.models import StaffMembership
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory, UserFactory
 from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.services import checkins, verification
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +213,149 @@ def test_another_organisations_coordinator_cannot_add_attendance(client):
 
     assert response.status_code == 403
     assert Contribution.objects.count() == 0
+
+
+def balance_of(member) -> int:
+    return account_balance(account=member_account(member=member)).posted
+
+
+def balance_of_group(session) -> int:
+    account = organisation_account(organisation=session.activity.organisation)
+    return account_balance(account=account).posted
+
+
+def approved_at(session, coordinator, member):
+    (contribution,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member], minutes=90
+    )
+    return verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+
+def test_the_session_page_offers_undo_only_for_approved_time(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    approved = approved_at(session, coordinator, member_of(session, "Ada", "Lovelace"))
+    (waiting,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member_of(session, "Bob", "Marley")]
+    )
+    client.force_login(coordinator)
+
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+
+    assert f'name="contribution" value="{approved.pk}"' in page
+    assert f'name="contribution" value="{waiting.pk}"' not in page
+    assert page.count("<summary>Undo approval</summary>") == 1
+
+
+def test_a_coordinator_undoes_an_approval_and_the_credits_are_reversed(client):
+    # given Ada's 90 minutes were approved and earned
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator, ada)
+    group_before = balance_of_group(session)
+    assert balance_of(ada) == 90
+    client.force_login(coordinator)
+
+    # when
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/",
+        {"contribution": contribution.pk, "reason": "Approved the wrong person"},
+    )
+
+    # then the earning is reversed and the time waits again
+    assert response.status_code == 302
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by, contribution.minutes) == (
+        "pending",
+        None,
+        90,
+    )
+    (earned,) = Transfer.objects.filter(kind="earn")
+    (reversal,) = Transfer.objects.filter(kind="reverse")
+    assert (reversal.reverses, reversal.amount) == (earned, 90)
+    assert balance_of(ada) == 0
+    assert balance_of_group(session) == group_before + 90
+    last = ContributionEvent.objects.filter(contribution=contribution).latest("pk")
+    assert (last.actor, last.action, last.reason) == (
+        coordinator,
+        "unapproved",
+        "Approved the wrong person",
+    )
+    assert flashed(response) == [
+        f"Approval undone for Ada Lovelace ({ada.code}): the credits were taken back, and "
+        "the time waits for a decision again."
+    ]
+
+
+def test_undoing_without_a_reason_changes_nothing(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator, ada)
+    transfers, events = Transfer.objects.count(), ContributionEvent.objects.count()
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "  "}
+    )
+
+    assert response.status_code == 302
+    assert flashed(response) == ["Say why the approval is undone."]
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert balance_of(ada) == 90
+    assert (Transfer.objects.count(), ContributionEvent.objects.count()) == (transfers, events)
+
+
+def test_time_that_is_not_approved_cannot_be_undone(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    (waiting,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member_of(session, "Ada", "Lovelace")]
+    )
+    events = ContributionEvent.objects.count()
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": waiting.pk, "reason": "Oops"}
+    )
+
+    assert flashed(response) == ["Only an approved contribution can be undone."]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+    assert ContributionEvent.objects.count() == events
+
+
+def test_another_organisations_coordinator_cannot_undo_an_approval(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator_of(session), ada)
+    client.force_login(coordinator_of(SessionFactory()))
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "Mine"}
+    )
+
+    assert response.status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert balance_of(ada) == 90
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+
+
+def test_a_contribution_of_another_session_is_not_found_here(client):
+    session, elsewhere = SessionFactory(), SessionFactory()
+    coordinator = coordinator_of(session)
+    contribution = approved_at(elsewhere, coordinator_of(elsewhere), member_of(elsewhere, "A", "B"))
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "Mine"}
+    )
+
+    assert response.status_code == 404
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"

@@ -80,3 +80,7 @@ class AttendanceForm(Form):
         if len(codes) > 500:
             raise forms.ValidationError(_("Enter at most 500 member codes at a time."))
         return codes
+
+
+class UnapproveForm(Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

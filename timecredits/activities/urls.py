@@ -21,6 +21,7 @@ urlpatterns = [
         views.session_attendance,
         name="session-attendance",
     ),
+    path("sessions/<int:session_id>/unapprove/", views.session_unapprove, name="session-unapprove"),
     path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
     path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
     path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),

@@ -21,7 +21,7 @@ from timecredits.members.passes import pass_url
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_png, qr_svg
 
-from .forms import ActivityForm, AttendanceForm, DecisionForm, SessionForm
+from .forms import ActivityForm, AttendanceForm, DecisionForm, SessionForm, UnapproveForm
 from .models import Contribution, Session
 from .selectors import (
     member_contributions,
@@ -264,6 +264,39 @@ def session_attendance(request, session_id):
             )
             return redirect("session-detail", session.pk)
     return _session_page(request, session, attendance=form)
+
+
+@login_required
+@require_POST
+def session_unapprove(request, session_id):
+    """Undo an approval: the earned credits are reversed and the time waits for a decision."""
+    session = _coordinated_session(request, session_id)
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("session__activity__organisation", "member__user"),
+        pk=_posted_id(request, "contribution"),
+        session=session,
+    )
+    form = UnapproveForm(request.POST)
+    # An empty reason goes on to the service, which says why it is needed.
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        verification.contribution_unapprove(
+            actor=request.user, contribution=contribution, reason=reason
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Approval undone for %(who)s: the credits were taken back, and the time "
+                "waits for a decision again."
+            )
+            % {"who": _who(contribution)},
+        )
+    return redirect("session-detail", session.pk)
 
 
 @login_required

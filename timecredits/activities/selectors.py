@@ -1,6 +1,6 @@
 """Reads about activities, sessions and contributions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -64,6 +64,23 @@ def open_checkin(*, member) -> Contribution | None:
         Contribution.objects.select_related("session__activity")
         .filter(member=member, status=Contribution.Status.CHECKED_IN)
         .first()
+    )
+
+
+def claimable_sessions(*, member, now: datetime | None = None, days: int = 30, limit: int = 50):
+    """Recent sessions of the member's programme that have started, are not cancelled and where
+    they have no time yet: the ones a member is likely to claim time at."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(
+            activity__programme_id=member.programme_id,
+            starts_at__lte=now,
+            starts_at__gte=now - timedelta(days=days),
+            cancelled_at__isnull=True,
+        )
+        .exclude(contributions__member=member)
+        .select_related("activity__organisation")
+        .order_by("-starts_at", "pk")[:limit]
     )
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("checkin/", views.status, name="checkin-status"),
     path("checkout/", views.checkout, name="checkout"),
     path("me/contributions/", views.my_contributions, name="my-contributions"),
+    path("me/contributions/claim/", views.claim, name="contribution-claim"),
     path("me/pass/", views.my_pass, name="member-pass"),
     path("p/<str:token>", views.pass_scanned, name="pass-scanned"),
     path(

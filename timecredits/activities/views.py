@@ -21,9 +21,10 @@ from timecredits.members.passes import pass_url
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_png, qr_svg
 
-from .forms import ActivityForm, AttendanceForm, DecisionForm, SessionForm, UnapproveForm
+from .forms import ActivityForm, AttendanceForm, ClaimForm, DecisionForm, SessionForm, UnapproveForm
 from .models import Contribution, Session
 from .selectors import (
+    claimable_sessions,
     member_contributions,
     open_checkin,
     session_contributions,
@@ -104,8 +105,55 @@ def my_contributions(request):
     return render(
         request,
         "activities/my_contributions.html",
-        {"contributions": member_contributions(member=member)},
+        {
+            "contributions": member_contributions(member=member),
+            "claimable": claimable_sessions(member=member, limit=5),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request):
+    """A member claims time at a past session they came to but did not check in at."""
+    member = _member(request)
+    offered = claimable_sessions(member=member)
+    chosen = request.GET.get("session", "")
+    initial = {}
+    if chosen.isdigit():
+        session = Session.objects.select_related("activity__organisation").filter(pk=chosen).first()
+        if session is not None:
+            if session not in offered:
+                offered.insert(0, session)
+            initial = {
+                "session": session.pk,
+                "start": timezone.localtime(session.starts_at).time(),
+                "end": timezone.localtime(session.ends_at).time(),
+            }
+    form = ClaimForm(request.POST or None, sessions=offered, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checkins.claim(
+                member=member,
+                session=data["session"],
+                start=data["starts_at"],
+                end=data["ends_at"],
+                reason=data["note"],
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as refused:
+            if isinstance(refused, Invalid) and isinstance(refused.detail, list):
+                form.add_service_errors(refused)
+            else:
+                form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("Thank you. Your time waits for the coordinator to verify it.")
+            )
+            return redirect("my-contributions")
+    return render(request, "activities/claim.html", {"form": form})
 
 
 @login_required

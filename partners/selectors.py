@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from timecredits.permissions import MATRIX, Action, require
+from timecredits.errors import PermissionDenied
+from timecredits.permissions import MATRIX, Action, has_permission, require
 
 from .models import Offer, Organisation, Participation, Redemption, StaffMembership
 
@@ -165,3 +166,47 @@ def organisation_staff(*, actor, organisation: Organisation) -> QuerySet[StaffMe
     """An organisation's staff and their roles, for its admins."""
     require(actor, Action.ORGANISATION_STAFF_VIEW, organisation=organisation)
     return StaffMembership.objects.filter(organisation=organisation).select_related("user")
+
+
+# What an organisation's page shows, each part to those whose role allows it.
+ORGANISATION_PAGE_PARTS = {
+    "edit": Action.ORGANISATION_EDIT,
+    "staff": Action.ORGANISATION_STAFF_VIEW,
+    "invite": Action.ORGANISATION_STAFF_INVITE,
+    "register": Action.ORGANISATION_MEMBER_REGISTER,
+    "sessions": Action.ORGANISATION_ACTIVITIES_MANAGE,
+    "verify": Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+    "reports": Action.ORGANISATION_REPORTS_VIEW,
+    "redeem": Action.ORGANISATION_REDEEM,
+    "offers": Action.ORGANISATION_OFFERS_MANAGE,
+    "statement": Action.ORGANISATION_STATEMENT_VIEW,
+}
+VENUE_PARTS = {"redeem", "offers", "statement"}
+
+
+def organisation_page_parts(*, actor, organisation: Organisation) -> dict[str, bool]:
+    """Which parts of an organisation's page the actor may see: any of its staff sees the page
+    (venue staff its name and their tools), nobody else does."""
+    parts = {
+        part: has_permission(actor, action, organisation=organisation)
+        for part, action in ORGANISATION_PAGE_PARTS.items()
+    }
+    if organisation.kind not in (Organisation.Kind.VENUE, Organisation.Kind.BOTH):
+        parts.update(dict.fromkeys(VENUE_PARTS, False))
+    if (
+        not any(parts.values())
+        and not StaffMembership.objects.filter(user=actor, organisation=organisation).exists()
+    ):
+        raise PermissionDenied()
+    return parts
+
+
+def staff_landing_url(*, membership: StaffMembership) -> str:
+    """Where someone who just joined an organisation's staff starts: the page of their work."""
+    organisation = membership.organisation
+    is_venue = organisation.kind in (Organisation.Kind.VENUE, Organisation.Kind.BOTH)
+    if membership.role == StaffMembership.Role.VENUE_STAFF and is_venue:
+        return reverse("venue-redeem", args=[organisation.pk])
+    if membership.role == StaffMembership.Role.COORDINATOR:
+        return reverse("organisation-sessions", args=[organisation.pk])
+    return reverse("organisation-detail", args=[organisation.pk])

@@ -7,33 +7,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from timecredits.errors import DomainError, Invalid, PermissionDenied
+from timecredits.errors import DomainError, Invalid
 from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
 from timecredits.members.services import member_card_replace, member_register_assisted
-from timecredits.permissions import Action, has_permission, require
+from timecredits.permissions import Action, require
 from timecredits.qr import qr_svg
 
 from .forms import AssistedRegistrationForm, InvitationForm, OrganisationForm
 from .models import Organisation, Participation
+from .selectors import organisation_page_parts, staff_landing_url
 from .services import organisations as services
-
-
-def _can(request, action, organisation):
-    return has_permission(request.user, action, organisation=organisation)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_detail(request, organisation_id):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    can_edit = _can(request, Action.ORGANISATION_EDIT, organisation)
-    can_invite = _can(request, Action.ORGANISATION_STAFF_INVITE, organisation)
-    can_register = _can(request, Action.ORGANISATION_MEMBER_REGISTER, organisation)
-    if not (
-        can_edit or can_register or _can(request, Action.ORGANISATION_STAFF_VIEW, organisation)
-    ):
-        raise PermissionDenied()
+    parts = organisation_page_parts(actor=request.user, organisation=organisation)
+    can_edit, can_invite, can_register = parts["edit"], parts["invite"], parts["register"]
     form_name = request.POST.get("form")
     details = OrganisationForm(
         request.POST if form_name == "details" else None,
@@ -72,7 +64,8 @@ def organisation_detail(request, organisation_id):
             return redirect("organisation-detail", organisation.pk)
     context = {
         "organisation": organisation,
-        "can_read_reports": _can(request, Action.ORGANISATION_REPORTS_VIEW, organisation),
+        "can": parts,
+        "can_read_reports": parts["reports"],
         "details": details if can_edit else None,
         "invite": invite if can_invite else None,
         "register": register if can_register else None,
@@ -128,4 +121,4 @@ def invitation_accept(request, token):
         messages.error(request, refused.message)
         return redirect("home")
     messages.success(request, _("You have joined %s.") % membership.organisation.name)
-    return redirect("organisation-detail", membership.organisation_id)
+    return redirect(staff_landing_url(membership=membership))

@@ -105,3 +105,102 @@ def test_commissioner_cannot_change_the_policy_on_the_web(client):
     assert response.status_code == 403
     role.programme.refresh_from_db()
     assert role.programme.minutes_per_credit == 60
+
+
+def venue_staff(kind="venue"):
+    return StaffMembershipFactory(
+        organisation=OrganisationFactory(kind=kind, name="Riverside Pool"),
+        role=StaffMembership.Role.VENUE_STAFF,
+    )
+
+
+def test_venue_staff_see_their_venues_page_with_their_tools_only(client):
+    staff = venue_staff()
+    client.force_login(staff.user)
+    venue = staff.organisation
+
+    response = client.get(f"/organisations/{venue.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Riverside Pool</h1>" in page
+    assert f'href="/organisations/{venue.pk}/redeem/"' in page
+    assert f'href="/organisations/{venue.pk}/offers/"' in page
+    assert f'href="/organisations/{venue.pk}/statement/"' in page
+    assert f'href="/organisations/{venue.pk}/sessions/"' not in page
+    assert 'name="form" value="details"' not in page
+    assert 'name="form" value="invite"' not in page
+    assert 'name="form" value="register"' not in page
+    assert 'id="staff-heading"' not in page
+
+
+def test_venue_staff_cannot_change_their_venues_details(client):
+    staff = venue_staff()
+    client.force_login(staff.user)
+
+    response = client.post(
+        f"/organisations/{staff.organisation.pk}/", {"form": "details", "name": "Renamed"}
+    )
+
+    assert response.status_code == 403
+    staff.organisation.refresh_from_db()
+    assert staff.organisation.name == "Riverside Pool"
+
+
+def test_another_venues_staff_cannot_open_the_page(client):
+    client.force_login(venue_staff().user)
+
+    response = client.get(f"/organisations/{OrganisationFactory(kind='venue').pk}/")
+
+    assert response.status_code == 403
+
+
+def test_a_coordinator_sees_links_to_sessions_and_verification(client):
+    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    organisation = coordinator.organisation
+    client.force_login(coordinator.user)
+
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+
+    assert f'href="/organisations/{organisation.pk}/sessions/"' in page
+    assert f'href="/organisations/{organisation.pk}/verify/"' in page
+    assert f'href="/organisations/{organisation.pk}/redeem/"' not in page
+
+
+def invited(organisation, role):
+    from partners.services.organisations import invitation_create
+
+    admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    _invitation, token = invitation_create(
+        actor=admin.user, organisation=organisation, email=f"{role}@example.org", role=role
+    )
+    return token
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "landing"),
+    [
+        ("venue", "venue_staff", "/organisations/{pk}/redeem/"),
+        ("both", "venue_staff", "/organisations/{pk}/redeem/"),
+        ("group", "venue_staff", "/organisations/{pk}/"),
+        ("group", "coordinator", "/organisations/{pk}/sessions/"),
+        ("both", "org_admin", "/organisations/{pk}/"),
+    ],
+)
+def test_accepting_an_invitation_lands_on_a_page_the_role_may_see(client, kind, role, landing):
+    # given an invitation to an organisation in a role
+    organisation = OrganisationFactory(kind=kind)
+    token = invited(organisation, role)
+    newcomer = MemberFactory().user
+    client.force_login(newcomer)
+
+    # when it is accepted
+    response = client.post(f"/invitations/{token}/accept")
+
+    # then the new staff member lands on their work, and may open it
+    assert response.status_code == 302
+    assert response["Location"] == landing.format(pk=organisation.pk)
+    assert client.get(response["Location"]).status_code == 200
+    assert list(
+        StaffMembership.objects.filter(user=newcomer).values_list("organisation", "role")
+    ) == [(organisation.pk, role)]

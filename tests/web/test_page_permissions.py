@@ -19,6 +19,7 @@ staff, platform staff; anon, nobody signed in.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -86,6 +87,8 @@ REQUESTS = {
     "checkin_status": ("get", "/checkin/", None),
     "checkout": ("post", "/checkout/", {}),
     "my_contributions": ("get", "/me/contributions/", None),
+    "claim": ("get", "/me/contributions/claim/?session={past_session}", None),
+    "claim_post": ("post", "/me/contributions/claim/", {"session": "{past_session}", "start": "{past_start_time}", "end": "{past_end_time}"}),
     "my_pass": ("get", "/me/pass/", None),
     "pass_scanned": ("get", "/p/{attendee_pass}", None),
     "pass_checkin": ("post", "/p/{attendee_pass}", {"session": "{session}"}),
@@ -96,6 +99,8 @@ REQUESTS = {
     "approve": ("post", "/organisations/{org}/verify/", {"contribution": "{pending_contribution}", "decision": "approve"}),
     "approve_all": ("post", "/organisations/{org}/verify/", {"session": "{past_session}"}),
     "session": ("get", "/sessions/{session}/", None),
+    "attendance_add": ("post", "/sessions/{session}/attendance/", {"attendance-member_codes": "{attendee_code}"}),
+    "unapprove": ("post", "/sessions/{old_session}/unapprove/", {"contribution": "{approved_contribution}", "reason": "Approved the wrong person"}),
     "poster": ("get", "/sessions/{session}/poster/", None),
     "poster_png": ("get", "/sessions/{session}/poster.png", None),
     "kiosk": ("get", "/sessions/{session}/kiosk/", None),
@@ -200,6 +205,8 @@ scan_forged           400   400   400   400    400   400    400   400    400   4
 checkin_status        200   200   404   404    404   404    404   404    404   404   404   404   404   login
 checkout              302   409   404   404    404   404    404   404    404   404   404   404   404   login
 my_contributions      200   200   404   404    404   404    404   404    404   404   404   404   404   login
+claim                 200   200   404   404    404   404    404   404    404   404   404   404   404   login
+claim_post            302   302   404   404    404   404    404   404    404   404   404   404   404   login
 my_pass               200   200   404   404    404   404    404   404    404   404   404   404   404   login
 pass_scanned          302   302   200   200    302   302    200   302    200   200   200   200   200   login
 pass_checkin          400   400   302   400    400   400    302   400    400   400   400   400   302   login
@@ -209,11 +216,13 @@ verify                403   403   200   403    403   403    200   403    403   4
 approve               403   403   302   403    403   403    302   403    403   403   403   403   302   login
 approve_all           403   403   302   403    403   403    302   403    403   403   403   403   302   login
 session               403   403   200   403    403   403    200   403    403   403   403   403   200   login
+attendance_add        403   403   302   403    403   403    302   403    403   403   403   403   302   login
+unapprove             403   403   302   403    403   403    302   403    403   403   403   403   302   login
 poster                403   403   200   403    403   403    200   403    403   403   403   403   200   login
 poster_png            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk                 403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk_png             403   403   200   403    403   403    200   403    403   403   403   403   200   login
-org                   403   403   200   403    403   403    200   403    403   403   403   403   200   login
+org                   403   403   200   403    200   403    200   403    403   403   403   403   200   login
 org_edit              403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_invite            403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_register          403   403   302   403    403   403    302   403    403   403   403   403   302   login
@@ -332,7 +341,10 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _page_objects(users, ids):
+    from django.utils import timezone
+
     from partners.models import Offer, Organisation, Redemption
+    from timecredits.activities.models import Contribution, Session
     from timecredits.members.models import Member
     from timecredits.programmes.models import Programme
 
@@ -356,7 +368,14 @@ def _page_objects(users, ids):
     other_snapshot, _ = snapshot_request(
         actor=users["opadm"], programme=other_programme, month="2025-12"
     )
+    past = Session.objects.get(pk=ids["past_session"])
+
+    def local_time(minutes_in):
+        return timezone.localtime(past.starts_at + timedelta(minutes=minutes_in)).strftime("%H:%M")
+
     return {
+        "past_start_time": local_time(15),
+        "past_end_time": local_time(75),
         "member": Member.objects.get(user=users["mem"]).pk,
         "other_programme": other_programme.pk,
         "registered": registered.pk,
@@ -364,6 +383,7 @@ def _page_objects(users, ids):
         "redemption": redemption.pk,
         "redemption_token": redemption_token(redemption_id=redemption.pk, code=redemption.code),
         "other_snapshot": other_snapshot.pk,
+        "old_session": Contribution.objects.get(pk=ids["approved_contribution"]).session_id,
     }
 
 

@@ -1,6 +1,11 @@
-"""Forms for coordinators' pages."""
+"""Forms for coordinators' pages, and a member's claim for time at a past session."""
+
+import re
+from datetime import datetime, time, timedelta
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.forms import Form
@@ -55,3 +60,81 @@ class SessionForm(Form):
 class DecisionForm(Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class AttendanceForm(Form):
+    member_codes = forms.CharField(
+        label=_("Member codes"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocapitalize": "characters"}),
+        help_text=_("As printed on member cards: one a line, or separated by commas."),
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes each"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Leave empty for the whole session."),
+    )
+
+    def clean_member_codes(self) -> list[str]:
+        codes = [code for code in re.split(r"[\s,;]+", self.cleaned_data["member_codes"]) if code]
+        if not codes:
+            raise forms.ValidationError(_("Enter at least one member code."))
+        if len(codes) > 500:
+            raise forms.ValidationError(_("Enter at most 500 member codes at a time."))
+        return codes
+
+
+class UnapproveForm(Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+def session_label(session: Session) -> str:
+    when = date_format(timezone.localtime(session.starts_at), "D j M, H:i")
+    return f"{session.activity.title} · {session.activity.organisation.name} · {when}"
+
+
+def _moment(session: Session, at: time) -> datetime:
+    """A time of day at a session, on its day (or the next, for a session past midnight)."""
+    starts = timezone.localtime(session.starts_at)
+    moment = datetime.combine(starts.date(), at, tzinfo=starts.tzinfo)
+    if moment < session.starts_at and timezone.localtime(session.ends_at).date() > starts.date():
+        moment = datetime.combine(starts.date() + timedelta(days=1), at, tzinfo=starts.tzinfo)
+    return moment
+
+
+class ClaimForm(Form):
+    """A member's claim: which session, from when to when. The service decides whether the
+    session can take a claim, so any session may be posted; the list offers recent ones."""
+
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.select_related("activity__organisation"),
+        empty_label=_("Choose the session"),
+    )
+    start = forms.TimeField(
+        label=_("You started at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label=_("You finished at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    note = forms.CharField(
+        label=_("Note for the coordinator"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example what you helped with, or why you could not check in."),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].widget.choices = [("", _("Choose the session"))] + [
+            (s.pk, session_label(s)) for s in sessions
+        ]
+
+    def clean(self):
+        data = super().clean()
+        session, start, end = data.get("session"), data.get("start"), data.get("end")
+        if session is not None and start is not None and end is not None:
+            data["starts_at"], data["ends_at"] = _moment(session, start), _moment(session, end)
+        return data

@@ -1,10 +1,11 @@
 """Reads about activities, sessions and contributions."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 
 from .models import Activity, Contribution, Session
@@ -32,6 +33,23 @@ def session_kiosk_url(session: Session, *, now: datetime | None = None) -> str:
     )
 
 
+def session_for_coordinator(*, actor, session_id: int) -> Session:
+    """A session, for those who record attendance at it (they also see who came)."""
+    session = (
+        Session.objects.select_related("activity__organisation", "activity__programme")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound(code="session_not_found")
+    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+    return session
+
+
+def session_contributions(*, session: Session):
+    return session.contributions.select_related("member__user").order_by("checked_in_at")
+
+
 def sessions_for_organisation(*, organisation, upcoming_only: bool = False):
     sessions = Session.objects.filter(activity__organisation=organisation).select_related(
         "activity"
@@ -46,6 +64,23 @@ def open_checkin(*, member) -> Contribution | None:
         Contribution.objects.select_related("session__activity")
         .filter(member=member, status=Contribution.Status.CHECKED_IN)
         .first()
+    )
+
+
+def claimable_sessions(*, member, now: datetime | None = None, days: int = 30, limit: int = 50):
+    """Recent sessions of the member's programme that have started, are not cancelled and where
+    they have no time yet: the ones a member is likely to claim time at."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(
+            activity__programme_id=member.programme_id,
+            starts_at__lte=now,
+            starts_at__gte=now - timedelta(days=days),
+            cancelled_at__isnull=True,
+        )
+        .exclude(contributions__member=member)
+        .select_related("activity__organisation")
+        .order_by("-starts_at", "pk")[:limit]
     )
 
 

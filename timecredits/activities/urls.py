@@ -7,6 +7,7 @@ urlpatterns = [
     path("checkin/", views.status, name="checkin-status"),
     path("checkout/", views.checkout, name="checkout"),
     path("me/contributions/", views.my_contributions, name="my-contributions"),
+    path("me/contributions/claim/", views.claim, name="contribution-claim"),
     path("me/pass/", views.my_pass, name="member-pass"),
     path("p/<str:token>", views.pass_scanned, name="pass-scanned"),
     path(
@@ -16,6 +17,12 @@ urlpatterns = [
     ),
     path("organisations/<int:organisation_id>/verify/", views.verify, name="organisation-verify"),
     path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
+    path(
+        "sessions/<int:session_id>/attendance/",
+        views.session_attendance,
+        name="session-attendance",
+    ),
+    path("sessions/<int:session_id>/unapprove/", views.session_unapprove, name="session-unapprove"),
     path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
     path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
     path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),

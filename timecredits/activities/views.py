@@ -10,21 +10,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partners.selectors import redeeming_venues
 from timecredits.activities.errors import AlreadyCheckedInElsewhere
 from timecredits.credits.services.gifts import recipient_by_pass
-from timecredits.errors import DomainError, Invalid
+from timecredits.errors import DomainError, Invalid, PermissionDenied
 from timecredits.members.passes import pass_url
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_png, qr_svg
 
-from .forms import ActivityForm, DecisionForm, SessionForm
+from .forms import ActivityForm, AttendanceForm, ClaimForm, DecisionForm, SessionForm, UnapproveForm
 from .models import Contribution, Session
 from .selectors import (
+    claimable_sessions,
     member_contributions,
     open_checkin,
+    session_contributions,
+    session_for_coordinator,
     session_kiosk_url,
     session_poster_url,
     sessions_for_organisation,
@@ -101,8 +105,55 @@ def my_contributions(request):
     return render(
         request,
         "activities/my_contributions.html",
-        {"contributions": member_contributions(member=member)},
+        {
+            "contributions": member_contributions(member=member),
+            "claimable": claimable_sessions(member=member, limit=5),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request):
+    """A member claims time at a past session they came to but did not check in at."""
+    member = _member(request)
+    offered = claimable_sessions(member=member)
+    chosen = request.GET.get("session", "")
+    initial = {}
+    if chosen.isdigit():
+        session = Session.objects.select_related("activity__organisation").filter(pk=chosen).first()
+        if session is not None:
+            if session not in offered:
+                offered.insert(0, session)
+            initial = {
+                "session": session.pk,
+                "start": timezone.localtime(session.starts_at).time(),
+                "end": timezone.localtime(session.ends_at).time(),
+            }
+    form = ClaimForm(request.POST or None, sessions=offered, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checkins.claim(
+                member=member,
+                session=data["session"],
+                start=data["starts_at"],
+                end=data["ends_at"],
+                reason=data["note"],
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as refused:
+            if isinstance(refused, Invalid) and isinstance(refused.detail, list):
+                form.add_service_errors(refused)
+            else:
+                form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("Thank you. Your time waits for the coordinator to verify it.")
+            )
+            return redirect("my-contributions")
+    return render(request, "activities/claim.html", {"form": form})
 
 
 @login_required
@@ -182,23 +233,118 @@ def _give_to_scanned(request, token):
 
 
 def _coordinated_session(request, session_id) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("activity__organisation", "activity__programme"),
-        pk=session_id,
+    return session_for_coordinator(actor=request.user, session_id=session_id)
+
+
+def _session_page(request, session, *, attendance=None, status=200):
+    return render(
+        request,
+        "activities/session.html",
+        {
+            "session": session,
+            "contributions": session_contributions(session=session),
+            "attendance": attendance
+            or AttendanceForm(prefix="attendance", initial={"minutes": session.length_minutes}),
+            "can_verify": has_permission(
+                request.user,
+                Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+                organisation=session.activity.organisation,
+            ),
+        },
+        status=status,
     )
-    require(
-        request.user, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation
-    )
-    return session
 
 
 @login_required
 def session_detail(request, session_id):
+    return _session_page(request, _coordinated_session(request, session_id))
+
+
+def _who(contribution) -> str:
+    member = contribution.member
+    name = member.user.get_full_name()
+    return f"{name} ({member.code})" if name else member.code
+
+
+def _attendance_refused(form: AttendanceForm, refused: DomainError) -> None:
+    """Show why the list was refused, naming the codes it was refused for."""
+    if isinstance(refused, Invalid) and isinstance(refused.detail, list):
+        form.add_service_errors(refused)
+        return
+    detail = refused.detail if isinstance(refused.detail, dict) else {}
+    codes = detail.get("member_codes") or detail.get("members") or []
+    message = _("%(problem)s Nothing was recorded.") % {"problem": refused.message}
+    if codes:
+        message = _("%(problem)s (%(codes)s) Nothing was recorded.") % {
+            "problem": refused.message,
+            "codes": ", ".join(codes),
+        }
+    form.add_error("member_codes", message)
+
+
+@login_required
+@require_POST
+def session_attendance(request, session_id):
+    """A coordinator types the codes of who came; all of them are added, or none."""
     session = _coordinated_session(request, session_id)
-    contributions = session.contributions.select_related("member__user").order_by("checked_in_at")
-    return render(
-        request, "activities/session.html", {"session": session, "contributions": contributions}
+    form = AttendanceForm(request.POST, prefix="attendance")
+    if form.is_valid():
+        try:
+            added = checkins.attendance_add_by_codes(
+                actor=request.user,
+                session=session,
+                member_codes=form.cleaned_data["member_codes"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as refused:
+            _attendance_refused(form, refused)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Added %(count)d person, waiting for verification: %(who)s.",
+                    "Added %(count)d people, waiting for verification: %(who)s.",
+                    len(added),
+                )
+                % {"count": len(added), "who": ", ".join(_who(c) for c in added)},
+            )
+            return redirect("session-detail", session.pk)
+    return _session_page(request, session, attendance=form)
+
+
+@login_required
+@require_POST
+def session_unapprove(request, session_id):
+    """Undo an approval: the earned credits are reversed and the time waits for a decision."""
+    session = _coordinated_session(request, session_id)
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("session__activity__organisation", "member__user"),
+        pk=_posted_id(request, "contribution"),
+        session=session,
     )
+    form = UnapproveForm(request.POST)
+    # An empty reason goes on to the service, which says why it is needed.
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        verification.contribution_unapprove(
+            actor=request.user, contribution=contribution, reason=reason
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Approval undone for %(who)s: the credits were taken back, and the time "
+                "waits for a decision again."
+            )
+            % {"who": _who(contribution)},
+        )
+    return redirect("session-detail", session.pk)
 
 
 @login_required

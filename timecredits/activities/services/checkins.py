@@ -324,31 +324,54 @@ def _add_pending(*, actor, member, session, method, start, end, reason="") -> Co
     return contribution
 
 
+def _attendance_minutes(session: Session, minutes: int | None) -> int:
+    """Hand-recorded time runs from the session's start: its whole length unless told less."""
+    if minutes is None:
+        return session.length_minutes
+    if not 1 <= minutes <= session.length_minutes:
+        problem = _("Use from 1 to %(length)d minutes, the session's length.") % {
+            "length": session.length_minutes
+        }
+        raise Invalid(problem, detail=[{"field": "minutes", "message": problem}])
+    return minutes
+
+
 @transaction.atomic
-def attendance_add(*, actor, session: Session, members: list[Member]) -> list[Contribution]:
-    """A coordinator records who came, by hand; each lands as pending for the whole session."""
+def attendance_add(
+    *, actor, session: Session, members: list[Member], minutes: int | None = None
+) -> list[Contribution]:
+    """A coordinator records who came, by hand; each lands as pending, for the whole session
+    unless `minutes` says less. One refusal refuses the whole list, so nothing is half-added."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     _refuse_cancelled(session)
+    end = session.starts_at + timedelta(minutes=_attendance_minutes(session, minutes))
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
     if outsiders:
         raise WrongProgramme(
             _("Some members belong to another programme."), detail={"members": outsiders}
         )
-    return [
-        _add_pending(
-            actor=actor,
-            member=m,
-            session=session,
-            method="manual",
-            start=session.starts_at,
-            end=session.ends_at,
-        )
-        for m in sorted(members, key=lambda m: m.pk)
-    ]
+    added = []
+    for m in sorted(members, key=lambda m: m.pk):
+        try:
+            added.append(
+                _add_pending(
+                    actor=actor,
+                    member=m,
+                    session=session,
+                    method="manual",
+                    start=session.starts_at,
+                    end=end,
+                )
+            )
+        except Overlapping as refused:
+            # Say whose time clashes, so the coordinator can take them off the list.
+            refused.detail = {"members": [m.code]}
+            raise
+    return added
 
 
 def attendance_add_by_codes(
-    *, actor, session: Session, member_codes: list[str]
+    *, actor, session: Session, member_codes: list[str], minutes: int | None = None
 ) -> list[Contribution]:
     """Attendance from the member codes a coordinator typed. The permission comes first, so
     someone who may not record attendance here cannot learn which codes belong to members."""
@@ -362,7 +385,7 @@ def attendance_add_by_codes(
             code="member_not_found",
             detail={"member_codes": missing},
         )
-    return attendance_add(actor=actor, session=session, members=members)
+    return attendance_add(actor=actor, session=session, members=members, minutes=minutes)
 
 
 @transaction.atomic

@@ -1,0 +1,361 @@
+"""A coordinator's session page: adding attendance by hand, and undoing an approval."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import get_messages
+
+from ledger.models import Transfer
+from ledger.selectors import account_balance, member_account, organisation_account
+from partners.models import StaffMembership
+from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory, UserFactory
+from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.services import checkins, verification
+
+pytestmark = pytest.mark.django_db
+
+
+def coordinator_of(session):
+    return StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+def member_of(session, first_name, last_name):
+    return MemberFactory(
+        programme=session.activity.programme,
+        user=UserFactory(first_name=first_name, last_name=last_name),
+    )
+
+
+def flashed(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_session_page_offers_the_attendance_form_with_the_session_length(client):
+    session = SessionFactory()
+    client.force_login(coordinator_of(session))
+
+    response = client.get(f"/sessions/{session.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="/sessions/{session.pk}/attendance/"' in page
+    assert 'name="attendance-member_codes"' in page
+    assert 'name="attendance-minutes" value="120"' in page
+
+
+def test_a_coordinator_adds_attendance_by_member_codes(client):
+    # given two members, their codes typed one a line and with a comma, in lower case
+    session = SessionFactory()
+    ada, bob = member_of(session, "Ada", "Lovelace"), member_of(session, "Bob", "Marley")
+    client.force_login(coordinator_of(session))
+
+    # when
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {
+            "attendance-member_codes": f"{ada.code.lower()}\n, {bob.code}\n",
+            "attendance-minutes": "",
+        },
+    )
+
+    # then both wait for verification for the whole session
+    assert response.status_code == 302
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    added = Contribution.objects.filter(session=session).order_by("member__pk")
+    assert [(c.member, c.method, c.status, c.minutes) for c in added] == [
+        (ada, "manual", "pending", 120),
+        (bob, "manual", "pending", 120),
+    ]
+    assert added[0].checked_in_at == session.starts_at
+    assert added[0].checked_out_at == session.ends_at
+    assert flashed(response) == [
+        f"Added 2 people, waiting for verification: Ada Lovelace ({ada.code}), "
+        f"Bob Marley ({bob.code})."
+    ]
+
+
+def test_attendance_for_less_than_the_whole_session(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": ada.code, "attendance-minutes": "60"},
+    )
+
+    assert response.status_code == 302
+    contribution = Contribution.objects.get(session=session)
+    assert contribution.minutes == 60
+    assert contribution.checked_out_at == session.starts_at + datetime.timedelta(minutes=60)
+    assert flashed(response) == [
+        f"Added 1 person, waiting for verification: Ada Lovelace ({ada.code})."
+    ]
+
+
+def test_an_unknown_code_refuses_the_whole_list_and_names_the_code(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": f"{ada.code}, NOSUCH99", "attendance-minutes": ""},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Some member codes were not found. (NOSUCH99) Nothing was recorded." in page
+    assert f"{ada.code}, NOSUCH99</textarea>" in page  # the list is kept, to correct it
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_a_member_of_another_programme_is_refused_by_code(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    outsider = MemberFactory()
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": f"{ada.code}\n{outsider.code}", "attendance-minutes": ""},
+    )
+
+    assert response.status_code == 200
+    assert (
+        f"Some members belong to another programme. ({outsider.code}) Nothing was recorded."
+        in response.content.decode()
+    )
+    assert Contribution.objects.count() == 0
+
+
+def test_a_member_already_recorded_refuses_the_list_and_adds_nobody_else(client):
+    # given Bob already has time at this session
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    ada, bob = member_of(session, "Ada", "Lovelace"), member_of(session, "Bob", "Marley")
+    client.force_login(coordinator)
+    client.post(f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": bob.code})
+
+    # when both are added
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": f"{ada.code} {bob.code}"},
+    )
+
+    # then nobody is added, and Bob's code is named
+    assert response.status_code == 200
+    assert (
+        f"This member already has time recorded at this session. ({bob.code}) Nothing was "
+        "recorded." in response.content.decode()
+    )
+    assert list(Contribution.objects.values_list("member", flat=True)) == [bob.pk]
+
+
+def test_more_minutes_than_the_session_are_refused(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": ada.code, "attendance-minutes": "121"},
+    )
+
+    assert response.status_code == 200
+    assert "Use from 1 to 120 minutes, the session&#x27;s length." in response.content.decode()
+    assert Contribution.objects.count() == 0
+
+
+def test_no_codes_at_all_is_refused(client):
+    session = SessionFactory()
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": " ,\n "}
+    )
+
+    assert response.status_code == 200
+    assert "Enter at least one member code." in response.content.decode()
+    assert Contribution.objects.count() == 0
+
+
+def test_a_cancelled_session_takes_no_attendance(client):
+    from django.utils import timezone
+
+    session = SessionFactory(cancelled_at=timezone.now())
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": ada.code}
+    )
+
+    assert response.status_code == 200
+    assert (
+        "This session was cancelled, so no time can be recorded at it. Nothing was recorded."
+        in response.content.decode()
+    )
+    assert Contribution.objects.count() == 0
+
+
+def test_another_organisations_coordinator_cannot_add_attendance(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(SessionFactory()))
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": ada.code}
+    )
+
+    assert response.status_code == 403
+    assert Contribution.objects.count() == 0
+
+
+def balance_of(member) -> int:
+    return account_balance(account=member_account(member=member)).posted
+
+
+def balance_of_group(session) -> int:
+    account = organisation_account(organisation=session.activity.organisation)
+    return account_balance(account=account).posted
+
+
+def approved_at(session, coordinator, member):
+    (contribution,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member], minutes=90
+    )
+    return verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+
+def test_the_session_page_offers_undo_only_for_approved_time(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    approved = approved_at(session, coordinator, member_of(session, "Ada", "Lovelace"))
+    (waiting,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member_of(session, "Bob", "Marley")]
+    )
+    client.force_login(coordinator)
+
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+
+    assert f'name="contribution" value="{approved.pk}"' in page
+    assert f'name="contribution" value="{waiting.pk}"' not in page
+    assert page.count("<summary>Undo approval</summary>") == 1
+
+
+def test_a_coordinator_undoes_an_approval_and_the_credits_are_reversed(client):
+    # given Ada's 90 minutes were approved and earned
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator, ada)
+    group_before = balance_of_group(session)
+    assert balance_of(ada) == 90
+    client.force_login(coordinator)
+
+    # when
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/",
+        {"contribution": contribution.pk, "reason": "Approved the wrong person"},
+    )
+
+    # then the earning is reversed and the time waits again
+    assert response.status_code == 302
+    assert response["Location"] == f"/sessions/{session.pk}/"
+    contribution.refresh_from_db()
+    assert (contribution.status, contribution.decided_by, contribution.minutes) == (
+        "pending",
+        None,
+        90,
+    )
+    (earned,) = Transfer.objects.filter(kind="earn")
+    (reversal,) = Transfer.objects.filter(kind="reverse")
+    assert (reversal.reverses, reversal.amount) == (earned, 90)
+    assert balance_of(ada) == 0
+    assert balance_of_group(session) == group_before + 90
+    last = ContributionEvent.objects.filter(contribution=contribution).latest("pk")
+    assert (last.actor, last.action, last.reason) == (
+        coordinator,
+        "unapproved",
+        "Approved the wrong person",
+    )
+    assert flashed(response) == [
+        f"Approval undone for Ada Lovelace ({ada.code}): the credits were taken back, and "
+        "the time waits for a decision again."
+    ]
+
+
+def test_undoing_without_a_reason_changes_nothing(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator, ada)
+    transfers, events = Transfer.objects.count(), ContributionEvent.objects.count()
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "  "}
+    )
+
+    assert response.status_code == 302
+    assert flashed(response) == ["Say why the approval is undone."]
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert balance_of(ada) == 90
+    assert (Transfer.objects.count(), ContributionEvent.objects.count()) == (transfers, events)
+
+
+def test_time_that_is_not_approved_cannot_be_undone(client):
+    session = SessionFactory()
+    coordinator = coordinator_of(session)
+    (waiting,) = checkins.attendance_add(
+        actor=coordinator, session=session, members=[member_of(session, "Ada", "Lovelace")]
+    )
+    events = ContributionEvent.objects.count()
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": waiting.pk, "reason": "Oops"}
+    )
+
+    assert flashed(response) == ["Only an approved contribution can be undone."]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+    assert ContributionEvent.objects.count() == events
+
+
+def test_another_organisations_coordinator_cannot_undo_an_approval(client):
+    session = SessionFactory()
+    ada = member_of(session, "Ada", "Lovelace")
+    contribution = approved_at(session, coordinator_of(session), ada)
+    client.force_login(coordinator_of(SessionFactory()))
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "Mine"}
+    )
+
+    assert response.status_code == 403
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"
+    assert balance_of(ada) == 90
+    assert Transfer.objects.filter(kind="reverse").count() == 0
+
+
+def test_a_contribution_of_another_session_is_not_found_here(client):
+    session, elsewhere = SessionFactory(), SessionFactory()
+    coordinator = coordinator_of(session)
+    contribution = approved_at(elsewhere, coordinator_of(elsewhere), member_of(elsewhere, "A", "B"))
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "Mine"}
+    )
+
+    assert response.status_code == 404
+    contribution.refresh_from_db()
+    assert contribution.status == "approved"

@@ -157,6 +157,7 @@ REQUESTS = {
     "programme_reports": ("get", "/programmes/{programme}/reports/", None),
     "programme_reports_csv": ("get", "/programmes/{programme}/reports/?period=month&format=csv", None),
     "outcomes": ("get", "/programmes/{programme}/reports/outcomes/", None),
+    "outcomes_print": ("get", "/programmes/{programme}/reports/outcomes/print", None),
     "valuation": ("get", "/programmes/{programme}/reports/valuation/", None),
     "report_print": ("get", "/programmes/{programme}/reports/print", None),
     "proxies": ("get", "/programmes/{programme}/admin/reports/proxy-values/", None),
@@ -266,6 +267,7 @@ org_reports_elsewhere 403   403   400   403    403   403    400   403    403   4
 programme_reports     403   403   403   403    403   403    403   403    200   403   200   403   200   login
 programme_reports_csv 403   403   403   403    403   403    403   403    200   403   200   403   200   login
 outcomes              403   403   403   403    403   403    403   403    200   403   200   403   200   login
+outcomes_print        403   403   403   403    403   403    403   403    200   403   200   403   200   login
 valuation             403   403   403   403    403   403    403   403    200   403   200   403   200   login
 report_print          403   403   403   403    403   403    403   403    200   403   200   403   200   login
 proxies               403   403   403   403    403   403    403   403    200   403   403   403   200   login

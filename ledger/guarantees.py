@@ -126,6 +126,25 @@ BEGIN
     RETURNING *;
 END $$;
 
+-- One single-phase transfer, as ledger_post does it: the common case, without the arrays.
+CREATE FUNCTION ledger_post_one(
+    p_key text, p_debit bigint, p_credit bigint, p_amount bigint, p_kind text,
+    p_cause_type text, p_cause_id bigint, p_memo text, p_posted_by bigint
+) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM ledger_account WHERE id IN (p_debit, p_credit) ORDER BY id FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = p_key) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    INSERT INTO ledger_transfer (
+        idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, cause_type,
+        cause_id, memo, posted_by_id, posted_at)
+    VALUES (p_key, p_debit, p_credit, p_amount, p_kind, 'single', p_cause_type, p_cause_id,
+            p_memo, p_posted_by, clock_timestamp())
+    RETURNING *;
+END $$;
+
 CREATE FUNCTION ledger_account_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -159,6 +178,8 @@ CREATE TRIGGER ledger_account_guard BEFORE INSERT OR UPDATE ON ledger_account
 """
 
 POSTGRES_REMOVE = """
+DROP FUNCTION IF EXISTS ledger_post_one(
+    text, bigint, bigint, bigint, text, text, bigint, text, bigint);
 DROP FUNCTION IF EXISTS ledger_post(
     text[], bigint[], bigint[], bigint[], text[], bigint[], text[], bigint[], text[], bigint);
 DROP TRIGGER IF EXISTS ledger_account_guard ON ledger_account;

@@ -15,6 +15,7 @@ Every posting takes the same path, in one database transaction:
 Amounts are whole minutes (60 = one credit).
 """
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,6 +68,15 @@ class TransferSpec:
     cause_type: str = ""
     cause_id: int | None = None
     memo: str = ""
+
+    # The names a transfer row gives these, so one shape check serves both.
+    @property
+    def debit_account_id(self) -> int | None:
+        return self.debit.pk
+
+    @property
+    def credit_account_id(self) -> int | None:
+        return self.credit.pk
 
 
 # Accounts
@@ -141,6 +151,14 @@ def transfer_post_many(*, specs: Iterable[TransferSpec], posted_by=None) -> list
     Each key stands for one transfer: replaying a whole batch returns the originals, and a batch
     that repeats some keys returns those originals and posts the rest.
     """
+    specs = list(specs)
+    _check_shape(specs)
+    if any(spec.kind == Transfer.Kind.REVERSE for spec in specs):
+        raise InvalidTransfer(_("Use transfer_reverse to reverse a transfer."))
+    if connection.vendor == "postgresql":
+        posted = _post_in_one_call(specs, posted_by)
+        if posted is not None:
+            return posted
     rows = [
         Transfer(
             idempotency_key=spec.idempotency_key,
@@ -156,9 +174,6 @@ def transfer_post_many(*, specs: Iterable[TransferSpec], posted_by=None) -> list
         )
         for spec in specs
     ]
-    for row in rows:
-        if row.kind == Transfer.Kind.REVERSE:
-            raise InvalidTransfer(_("Use transfer_reverse to reverse a transfer."))
     return _post(rows)
 
 
@@ -293,7 +308,8 @@ def _is_whole(amount) -> bool:
     return isinstance(amount, int) and not isinstance(amount, bool)
 
 
-def _check_shape(rows: list[Transfer]) -> None:
+def _check_shape(rows: list) -> None:
+    """Refuse what no posting could accept; `rows` are transfers or `TransferSpec`s."""
     if not rows:
         raise InvalidTransfer(_("Nothing to post."))
     keys = [row.idempotency_key for row in rows]
@@ -318,18 +334,8 @@ def _check_shape(rows: list[Transfer]) -> None:
 
 
 def _post(rows: list[Transfer]) -> list[Transfer]:
+    """The careful path: lock, look up the keys, check in Python, then insert."""
     _check_shape(rows)
-    if connection.vendor == "postgresql" and all(r.phase == Transfer.Phase.SINGLE for r in rows):
-        try:
-            if connection.in_atomic_block:
-                with transaction.atomic():
-                    posted = _post_in_one_call(rows)
-            else:
-                posted = _post_in_one_call(rows)  # one statement: a transaction of its own
-            if posted is not None:
-                return posted
-        except (IntegrityError, OperationalError):
-            pass  # a floor, a closed account, a deadlock: the careful path below names it
     for attempt in range(_DEADLOCK_RETRIES):
         try:
             with transaction.atomic():
@@ -346,48 +352,55 @@ def _post(rows: list[Transfer]) -> list[Transfer]:
     raise AssertionError("unreachable")
 
 
-_POST_IN_ONE_CALL = (
-    "SELECT * FROM ledger_post(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[],"
-    " %s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::bigint)"
-)
+# PostgreSQL's fast path for single-phase transfers: the whole posting is one call of a function
+# (ledger/guarantees.py) that locks, inserts, and lets the triggers apply and check each row
+# exactly as they check any insert. A bound, prepared statement: the values travel as
+# parameters, and PostgreSQL plans the call once per connection.
 _ATTNAMES = [field.attname for field in Transfer._meta.concrete_fields]
+_COLUMNS = ", ".join(_ATTNAMES)
+_POST_ONE = f"SELECT {_COLUMNS} FROM ledger_post_one(%s, %s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
+_POST_MANY = (
+    f"SELECT {_COLUMNS} FROM ledger_post(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[],"  # noqa: S608
+    " %s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::bigint)"
+)
 
 
-def _post_in_one_call(rows: list[Transfer]) -> list[Transfer] | None:
-    """PostgreSQL's fast path: the whole posting is one call of the `ledger_post` function,
-    which the triggers check exactly as they check any insert. None when a key is taken."""
-    posted_by = rows[0].posted_by_id
-    if any(row.posted_by_id != posted_by for row in rows):
-        return None
+def _post_in_one_call(specs: list[TransferSpec], posted_by) -> list[Transfer] | None:
+    """The posted transfers, or None (having written nothing) when the careful path must look
+    closer: a key already taken, a floor, a closed account, a deadlock."""
+    by = posted_by.pk if posted_by is not None else None
+    if len(specs) == 1:
+        (spec,) = specs
+        sql = _POST_ONE
+        params = [
+            spec.idempotency_key, spec.debit.pk, spec.credit.pk, spec.amount, spec.kind,
+            spec.cause_type, spec.cause_id, spec.memo, by,
+        ]  # fmt: skip
+    else:
+        sql = _POST_MANY
+        params = [
+            [spec.idempotency_key for spec in specs],
+            [spec.debit.pk for spec in specs],
+            [spec.credit.pk for spec in specs],
+            [spec.amount for spec in specs],
+            [spec.kind for spec in specs],
+            [None] * len(specs),
+            [spec.cause_type for spec in specs],
+            [spec.cause_id for spec in specs],
+            [spec.memo for spec in specs],
+            by,
+        ]
     connection.ensure_connection()
-    # A server-side bound, prepared statement: the arrays travel as parameters, not as quoted
-    # SQL, and PostgreSQL plans the call once per connection.
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            _POST_IN_ONE_CALL,
-            [
-                [row.idempotency_key for row in rows],
-                [row.debit_account_id for row in rows],
-                [row.credit_account_id for row in rows],
-                [row.amount for row in rows],
-                [row.kind for row in rows],
-                [row.reverses_id for row in rows],
-                [row.cause_type for row in rows],
-                [row.cause_id for row in rows],
-                [row.memo for row in rows],
-                posted_by,
-            ],
-            prepare=True,
-        )
-        columns = [column.name for column in cursor.description]
-        fetched = cursor.fetchall()
-    if len(fetched) != len(rows):
+    try:
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                fetched = cursor.fetchall()
+    except (IntegrityError, OperationalError):
         return None
-    order = [columns.index(name) for name in _ATTNAMES]
-    return [
-        Transfer.from_db(connection.alias, _ATTNAMES, [values[i] for i in order])
-        for values in fetched
-    ]
+    if len(fetched) != len(specs):
+        return None
+    return [Transfer.from_db(connection.alias, _ATTNAMES, values) for values in fetched]
 
 
 def _post_locked(rows: list[Transfer]) -> list[Transfer]:

@@ -54,6 +54,7 @@ _REQUEST_FIELDS = (
 _DEADLOCK_RETRIES = 3
 # A million credits in one transfer is already absurd; the bound keeps every total in a bigint.
 MAX_AMOUNT = 60 * 1_000_000
+_KINDS = frozenset(Transfer.Kind.values)
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,7 @@ def _check_shape(rows: list) -> None:
             problem = _("A transfer needs a debit and a credit account.")
         elif row.debit_account_id == row.credit_account_id:
             problem = _("A transfer moves credits between two different accounts.")
-        elif row.kind not in Transfer.Kind.values:
+        elif row.kind not in _KINDS:
             problem = _("Unknown kind %(kind)r.") % {"kind": row.kind}
         elif not row.idempotency_key or len(row.idempotency_key) > 200:
             problem = _("Every posting needs an idempotency key of 1 to 200 characters.")

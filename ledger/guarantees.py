@@ -104,8 +104,7 @@ CREATE TRIGGER ledger_transfer_apply BEFORE INSERT ON ledger_transfer
 -- already taken: the service then looks closer.
 CREATE FUNCTION ledger_post(
     p_keys text[], p_debits bigint[], p_credits bigint[], p_amounts bigint[], p_kinds text[],
-    p_reverses bigint[], p_cause_types text[], p_cause_ids bigint[], p_memos text[],
-    p_posted_by bigint
+    p_cause_types text[], p_cause_ids bigint[], p_memos text[], p_posted_by bigint
 ) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
 BEGIN
     -- Lock first, even for one transfer: ids are drawn at insert, so drawing them only once the
@@ -116,12 +115,12 @@ BEGIN
     END IF;
     RETURN QUERY
     INSERT INTO ledger_transfer (
-        idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, reverses_id,
-        cause_type, cause_id, memo, posted_by_id, posted_at)
-    SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.rv, r.ct, r.ci, r.m, p_posted_by,
+        idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, cause_type,
+        cause_id, memo, posted_by_id, posted_at)
+    SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.ct, r.ci, r.m, p_posted_by,
            clock_timestamp()  -- the moment of posting, as the ORM path records it
-      FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_reverses, p_cause_types,
-                  p_cause_ids, p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, rv, ct, ci, m, n)
+      FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_cause_types, p_cause_ids,
+                  p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, ct, ci, m, n)
      ORDER BY r.n
     RETURNING *;
 END $$;
@@ -191,6 +190,9 @@ CREATE TRIGGER ledger_account_guard BEFORE UPDATE ON ledger_account
 POSTGRES_REMOVE = """
 DROP FUNCTION IF EXISTS ledger_post_one(
     text, bigint, bigint, bigint, text, text, bigint, text, bigint);
+DROP FUNCTION IF EXISTS ledger_post(
+    text[], bigint[], bigint[], bigint[], text[], text[], bigint[], text[], bigint);
+-- The version before ledger_post_one, which also took reversals.
 DROP FUNCTION IF EXISTS ledger_post(
     text[], bigint[], bigint[], bigint[], text[], bigint[], text[], bigint[], text[], bigint);
 DROP TRIGGER IF EXISTS ledger_account_guard ON ledger_account;

@@ -162,7 +162,7 @@ class Transfer(models.Model):
 
     RESOLVING_PHASES = (Phase.POST, Phase.VOID, Phase.TIMEOUT)
 
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(max_length=200)
     # Every index costs each posting an insert, so each one here earns its place: the (account,
     # id) pairs in Meta serve statements, and the partial uniques serve holds and reversals.
     debit_account = models.ForeignKey(
@@ -243,6 +243,11 @@ class Transfer(models.Model):
                 condition=Q(kind="reverse", reverses__isnull=False, phase="single")
                 | (~Q(kind="reverse") & Q(reverses__isnull=True)),
                 name="ledger_transfer_reversal_names_original",
+            ),
+            # A constraint rather than unique=True, which would add a second index for LIKE
+            # queries that nothing makes, and every posting would pay for it.
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="ledger_transfer_idempotency_key_once"
             ),
             # A hold resolves once and a transfer is reversed at most once.
             models.UniqueConstraint(

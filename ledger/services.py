@@ -362,7 +362,7 @@ _COLUMNS = ", ".join(_ATTNAMES)
 _POST_ONE = f"SELECT {_COLUMNS} FROM ledger_post_one(%s, %s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
 _POST_MANY = (
     f"SELECT {_COLUMNS} FROM ledger_post(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[],"  # noqa: S608
-    " %s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::bigint)"
+    " %s::text[], %s::text[], %s::bigint[], %s::text[], %s::bigint)"
 )
 
 
@@ -385,7 +385,6 @@ def _post_in_one_call(specs: list[TransferSpec], posted_by) -> list[Transfer] | 
             [spec.credit.pk for spec in specs],
             [spec.amount for spec in specs],
             [spec.kind for spec in specs],
-            [None] * len(specs),
             [spec.cause_type for spec in specs],
             [spec.cause_id for spec in specs],
             [spec.memo for spec in specs],
@@ -393,10 +392,13 @@ def _post_in_one_call(specs: list[TransferSpec], posted_by) -> list[Transfer] | 
         ]
     connection.ensure_connection()
     try:
-        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-                cursor.execute(sql, params, prepare=True)
-                fetched = cursor.fetchall()
+        with (
+            transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext(),
+            connection.wrap_database_errors,
+            psycopg.Cursor(connection.connection) as cursor,
+        ):
+            cursor.execute(sql, params, prepare=True)
+            fetched = cursor.fetchall()
     except (IntegrityError, OperationalError):
         return None
     if len(fetched) != len(specs):

@@ -15,6 +15,7 @@ figures go to stdout and to var/bench/ledger.json, then `ledger_verify` must fin
 """
 
 import contextlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -53,6 +54,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quick", action="store_true", help="A smoke test: 3 s phases, 10,000 accounts."
         )
+        parser.add_argument(
+            "--phases",
+            nargs="+",
+            choices=list(TARGETS),
+            default=list(TARGETS),
+            help="Measure only these phases (all three by default).",
+        )
         parser.add_argument("--pgbench", default="", help="Path to pgbench (found if omitted).")
         parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "ledger.json")
@@ -79,7 +87,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Opening {options['accounts']:,} accounts with {OPENING_MINUTES} min.")
         _setup(options["accounts"])
-        for phase in ("random_pairs", "hot_issuance", "batch"):
+        for phase in options["phases"]:
             figures = _run_phase(phase, seconds=seconds, clients=clients)
             per_second = figures["transfers"] / figures["elapsed"]
             ratio = per_second / results["pgbench_tps"]
@@ -297,7 +305,7 @@ def _run_phase(phase: str, *, seconds: float, clients: int) -> dict:
     ready = context.Barrier(clients + 1)
     reports = context.Queue()
     processes = [
-        context.Process(target=_client, args=(phase, index, seconds, ready, reports))
+        context.Process(target=_client, args=(phase, index, clients, seconds, ready, reports))
         for index in range(clients)
     ]
     for process in processes:
@@ -322,7 +330,7 @@ def _run_phase(phase: str, *, seconds: float, clients: int) -> dict:
     }
 
 
-def _client(phase: str, index: int, seconds: float, ready, reports) -> None:
+def _client(phase: str, index: int, clients: int, seconds: float, ready, reports) -> None:
     """One client process: its own interpreter, its own connection, the real services."""
     import django
 
@@ -330,7 +338,7 @@ def _client(phase: str, index: int, seconds: float, ready, reports) -> None:
     from ledger.errors import InsufficientCredit
 
     try:
-        post = _WORKLOADS[phase](random.Random(f"{phase}-{index}"), index)  # noqa: S311
+        post = _WORKLOADS[phase](random.Random(f"{phase}-{index}"), index, clients)  # noqa: S311
     except BaseException:
         ready.abort()
         raise
@@ -408,7 +416,18 @@ def _issuance_shards() -> list:
     ]
 
 
-def _random_pairs(rng: random.Random, index: int):
+def _contributions(phase: str, index: int, clients: int):
+    """Contribution ids as the database would hand them out, this client's share of them: the
+    earnings' causes, and their keys as the earning service makes them."""
+    first = {"hot_issuance": 1, "batch": 10**12}[phase] + index
+    return itertools.count(first, clients)
+
+
+def _earning_key(contribution: int) -> str:
+    return f"earn:contribution:{contribution}:0"
+
+
+def _random_pairs(rng: random.Random, index: int, clients: int):
     from ledger.models import Transfer
     from ledger.services import transfer_post
 
@@ -428,35 +447,40 @@ def _random_pairs(rng: random.Random, index: int):
     return post
 
 
-def _hot_issuance(rng: random.Random, index: int):
+def _hot_issuance(rng: random.Random, index: int, clients: int):
     from ledger.models import Transfer
     from ledger.services import transfer_post
 
     members, shards = _members(), _issuance_shards()
+    contributions = _contributions("hot_issuance", index, clients)
 
     def post() -> int:
-        member = rng.choice(members)
+        member, contribution = rng.choice(members), next(contributions)
         transfer_post(
             debit=shards[member.pk % len(shards)],
             credit=member,
             amount=rng.choice((60, 90, 120, 180, 240)),
             kind=Transfer.Kind.EARN,
-            idempotency_key=_key("hot_issuance"),
+            idempotency_key=_earning_key(contribution),
             cause_type="contribution",
-            cause_id=rng.randrange(1, 2**31),
+            cause_id=contribution,
         )
         return 1
 
     return post
 
 
-def _batch(rng: random.Random, index: int):
+def _batch(rng: random.Random, index: int, clients: int):
     from ledger.models import Transfer
     from ledger.services import TransferSpec, transfer_post_many
 
     # Approving a session's contributions draws on one account, and another client's batch on
-    # another, as sessions of different groups would.
-    members, shard = _members(), _issuance_shards()[index % settings.LEDGER_ISSUANCE_SHARDS]
+    # another, as sessions of different groups would; their attendees differ too, so each
+    # client credits its own share of the members. (Drawn from all of them, every two
+    # concurrent batches would share some ten members and wait for each other's commit.)
+    members = _members()[index::clients]
+    shard = _issuance_shards()[index % settings.LEDGER_ISSUANCE_SHARDS]
+    contributions = _contributions("batch", index, clients)
 
     def post() -> int:
         specs = [
@@ -465,11 +489,13 @@ def _batch(rng: random.Random, index: int):
                 credit=member,
                 amount=rng.choice((60, 90, 120, 180, 240)),
                 kind=Transfer.Kind.EARN,
-                idempotency_key=_key("batch"),
+                idempotency_key=_earning_key(contribution),
                 cause_type="contribution",
-                cause_id=rng.randrange(1, 2**31),
+                cause_id=contribution,
             )
-            for member in rng.sample(members, BATCH_SIZE)
+            for member, contribution in zip(
+                rng.sample(members, BATCH_SIZE), contributions, strict=False
+            )
         ]
         transfer_post_many(specs=specs)
         return BATCH_SIZE

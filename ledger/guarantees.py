@@ -5,9 +5,12 @@
   accounts (where the floor CHECK bites), refuses closed accounts, checks that a hold is resolved
   by a matching transfer and a reversal mirrors its original, and checks the balances after the
   transfer that the row records.
+- On PostgreSQL, the rows of a batch (`ledger_post`, marked `batch`) are applied once per
+  statement instead, with the same checks made over the whole statement: each account moves by
+  one UPDATE, and each recorded balance must equal the running sum of what came before it.
 - On PostgreSQL, a guard refuses any other change to an account's totals, kind, floor or owner.
 
-The migration installs these; `install` and `remove` are also how a test run empties the tables.
+Migration 0005 installs these; `install` and `remove` are also how a test run empties the tables.
 """
 
 POSTGRES_INSTALL = """
@@ -97,30 +100,113 @@ BEGIN
 END $$;
 
 CREATE TRIGGER ledger_transfer_apply BEFORE INSERT ON ledger_transfer
-    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_apply();
+    FOR EACH ROW WHEN (NOT NEW.batch) EXECUTE FUNCTION ledger_transfer_apply();
 
--- Single-phase transfers in one round trip, in the order given; the trigger above applies each
--- row and fills in its balances. Returns no rows, having written nothing, when any key is
--- already taken: the service then looks closer.
+-- Rows of a batch (batch = true, single-phase only: a CHECK says so) skip the row trigger and
+-- are applied once per statement instead: each account's totals move by one UPDATE, and every
+-- recorded balance is checked against the running sum, in id order, of what came before it.
+--
+-- A row trigger on batch rows only marks the statement as holding some: AFTER row triggers fire
+-- once the statement has run, so nothing in the statement itself can clear the mark, and a
+-- statement without batch rows (every single posting) never reads its transition table.
+CREATE FUNCTION ledger_transfer_mark_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('ledger.batch_inserted', 'yes', true);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_transfer_mark_batch AFTER INSERT ON ledger_transfer
+    FOR EACH ROW WHEN (NEW.batch) EXECUTE FUNCTION ledger_transfer_mark_batch();
+
+CREATE FUNCTION ledger_transfer_apply_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('ledger.batch_inserted', true) IS DISTINCT FROM 'yes' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('ledger.batch_inserted', '', true);
+    -- ledger_post holds these already; a raw insert takes them here, in the same order.
+    PERFORM 1 FROM ledger_account
+     WHERE id IN (SELECT debit_account_id FROM added WHERE batch
+                  UNION SELECT credit_account_id FROM added WHERE batch)
+     ORDER BY id FOR UPDATE;
+    IF EXISTS (
+        SELECT 1
+          FROM (SELECT account, delta, recorded,
+                       sum(delta) OVER (PARTITION BY account ORDER BY id) AS moved
+                  FROM (SELECT id, debit_account_id AS account, -amount AS delta,
+                               debit_balance_after AS recorded
+                          FROM added WHERE batch
+                        UNION ALL
+                        SELECT id, credit_account_id, amount, credit_balance_after
+                          FROM added WHERE batch) AS legs) AS l
+          LEFT JOIN ledger_account AS a ON a.id = l.account
+         WHERE a.id IS NULL OR a.closed_at IS NOT NULL
+            OR l.recorded IS DISTINCT FROM a.credits_posted - a.debits_posted + l.moved
+            OR (a.has_floor AND l.delta < 0 AND l.recorded - a.debits_pending < 0)
+    ) THEN
+        RAISE EXCEPTION 'ledger: a batch is refused: an account closed or missing, a balance '
+                        'that does not match, or a floor it would break'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    UPDATE ledger_account AS a
+       SET debits_posted = a.debits_posted + m.debits,
+           credits_posted = a.credits_posted + m.credits
+      FROM (SELECT account, sum(debit) AS debits, sum(credit) AS credits
+              FROM (SELECT debit_account_id AS account, amount AS debit, 0 AS credit
+                      FROM added WHERE batch
+                    UNION ALL
+                    SELECT credit_account_id, 0, amount FROM added WHERE batch) AS legs
+             GROUP BY account) AS m
+     WHERE a.id = m.account;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_transfer_apply_batch AFTER INSERT ON ledger_transfer
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_apply_batch();
+
+-- Single-phase transfers in one round trip, all or nothing, in the order given, as a batch:
+-- each row records its balances after, worked out here from the locked accounts, and the
+-- statement trigger above checks and applies them. Returns no rows, having written nothing,
+-- when any key is already taken: the service then looks closer.
 CREATE FUNCTION ledger_post(
     p_keys text[], p_debits bigint[], p_credits bigint[], p_amounts bigint[], p_kinds text[],
     p_cause_types text[], p_cause_ids bigint[], p_memos text[], p_posted_by bigint
 ) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
 BEGIN
-    -- Lock first, even for one transfer: ids are drawn at insert, so drawing them only once the
-    -- accounts are ours keeps each account's history in id order, which ledger_verify checks.
+    -- Lock first: ids are drawn at insert, so drawing them only once the accounts are ours
+    -- keeps each account's history in id order, which ledger_verify checks.
     PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits) ORDER BY id FOR UPDATE;
     IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = ANY(p_keys)) THEN
         RETURN;
     END IF;
     RETURN QUERY
+    WITH r AS (
+        SELECT *
+          FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_cause_types,
+                      p_cause_ids, p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, ct, ci, m, n)
+    ), legs AS (
+        SELECT n, debit, account, sum(delta) OVER (PARTITION BY account ORDER BY n) AS moved
+          FROM (SELECT n, true AS debit, d AS account, -a AS delta FROM r
+                UNION ALL
+                SELECT n, false, c, a FROM r) AS l
+    ), after AS (
+        SELECT l.n,
+               max(a.credits_posted - a.debits_posted + l.moved) FILTER (WHERE l.debit) AS d,
+               max(a.credits_posted - a.debits_posted + l.moved) FILTER (WHERE NOT l.debit) AS c
+          FROM legs AS l
+          JOIN ledger_account AS a ON a.id = l.account
+         GROUP BY l.n
+    )
     INSERT INTO ledger_transfer (
         idempotency_key, debit_account_id, credit_account_id, amount, kind, phase, cause_type,
-        cause_id, memo, posted_by_id, posted_at)
+        cause_id, memo, posted_by_id, posted_at, debit_balance_after, credit_balance_after,
+        batch)
     SELECT r.k, r.d, r.c, r.a, r.kind, 'single', r.ct, r.ci, r.m, p_posted_by,
-           clock_timestamp()  -- the moment of posting, as the ORM path records it
-      FROM unnest(p_keys, p_debits, p_credits, p_amounts, p_kinds, p_cause_types, p_cause_ids,
-                  p_memos) WITH ORDINALITY AS r(k, d, c, a, kind, ct, ci, m, n)
+           clock_timestamp(),  -- the moment of posting, as the ORM path records it
+           after.d, after.c, true
+      FROM r
+      LEFT JOIN after ON after.n = r.n
      ORDER BY r.n
     RETURNING *;
 END $$;
@@ -195,6 +281,10 @@ DROP FUNCTION IF EXISTS ledger_post(
 -- The version before ledger_post_one, which also took reversals.
 DROP FUNCTION IF EXISTS ledger_post(
     text[], bigint[], bigint[], bigint[], text[], bigint[], text[], bigint[], text[], bigint);
+DROP TRIGGER IF EXISTS ledger_transfer_apply_batch ON ledger_transfer;
+DROP FUNCTION IF EXISTS ledger_transfer_apply_batch();
+DROP TRIGGER IF EXISTS ledger_transfer_mark_batch ON ledger_transfer;
+DROP FUNCTION IF EXISTS ledger_transfer_mark_batch();
 DROP TRIGGER IF EXISTS ledger_account_guard ON ledger_account;
 DROP TRIGGER IF EXISTS ledger_account_opens_empty ON ledger_account;
 DROP FUNCTION IF EXISTS ledger_account_guard();

@@ -202,6 +202,9 @@ class Transfer(models.Model):
     # Each account's balance (credits_posted - debits_posted) once this transfer is in.
     debit_balance_after = models.BigIntegerField()
     credit_balance_after = models.BigIntegerField()
+    # Posted as part of a batch: on PostgreSQL the database applies a batch's rows to the
+    # accounts once per statement rather than once per row (see guarantees.py).
+    batch = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -243,6 +246,10 @@ class Transfer(models.Model):
                 condition=Q(kind="reverse", reverses__isnull=False, phase="single")
                 | (~Q(kind="reverse") & Q(reverses__isnull=True)),
                 name="ledger_transfer_reversal_names_original",
+            ),
+            models.CheckConstraint(
+                condition=Q(batch=False) | Q(phase="single", reverses__isnull=True),
+                name="ledger_transfer_batch_is_single_phase",
             ),
             # A constraint rather than unique=True, which would add a second index for LIKE
             # queries that nothing makes, and every posting would pay for it.

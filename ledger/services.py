@@ -12,6 +12,11 @@ Every posting takes the same path, in one database transaction:
    to the account totals and check every figure again, so the floor, the append-only history and
    the running balances hold even if this module had a bug.
 
+On PostgreSQL, single-phase postings first take a shorter road through the same steps: one call
+of a database function (`ledger_post_one` for one transfer, `ledger_post` for a batch, which the
+database applies once per statement). When that call cannot post (a key already taken, a floor,
+a closed account) it writes nothing, and the path above runs to give the exact answer.
+
 Amounts are whole minutes (60 = one credit).
 """
 
@@ -354,7 +359,7 @@ def _post(rows: list[Transfer]) -> list[Transfer]:
 
 
 # PostgreSQL's fast path for single-phase transfers: the whole posting is one call of a function
-# (ledger/guarantees.py) that locks, inserts, and lets the triggers apply and check each row
+# (ledger/guarantees.py) that locks, inserts, and lets the triggers apply and check the rows
 # exactly as they check any insert. A bound, prepared statement: the values travel as
 # parameters, and PostgreSQL plans the call once per connection.
 _ATTNAMES = [field.attname for field in Transfer._meta.concrete_fields]

@@ -1,22 +1,13 @@
-"""Install the ledger's triggers (see ledger/guarantees.py).
+"""The ledger's triggers were installed here until 0005 took over (see ledger/guarantees.py).
 
-RunPython rather than RunSQL because the SQL differs between PostgreSQL and SQLite.
+They now read a column that 0005 adds, so they cannot be installed this early: a new database
+gets them from 0005, and in one migrated before, 0005 replaces what this step installed.
 """
 
 from django.db import migrations
-
-from ledger import guarantees
-
-
-def install(apps, schema_editor):
-    guarantees.install(schema_editor.connection)
-
-
-def remove(apps, schema_editor):
-    guarantees.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
 
-    operations = [migrations.RunPython(install, remove)]
+    operations = []

@@ -45,6 +45,26 @@ def test_racing_spenders_never_break_a_floor_or_deadlock():
         start.wait()
         try:
             for attempt in range(ATTEMPTS):
+                if rng.random() < 0.2:
+                    # A batch, all or nothing: PostgreSQL applies it once per statement.
+                    specs = []
+                    for n in range(3):
+                        debit = rng.choice(spenders)
+                        credit = rng.choice([s for s in spenders if s != debit] + [venue])
+                        specs.append(
+                            TransferSpec(debit, credit, rng.randint(15, 90), "gift",
+                                         f"t{seed}-{attempt}-{n}")
+                        )  # fmt: skip
+                    try:
+                        batch = transfer_post_many(specs=specs)
+                    except InsufficientCredit:
+                        with lock:
+                            refused.append(specs[0].idempotency_key)
+                        continue
+                    with lock:
+                        for transfer in batch:
+                            accepted.setdefault(transfer.idempotency_key, set()).add(transfer.pk)
+                    continue
                 if rng.random() < 0.3:
                     key = rng.choice(list(shared))
                     debit, credit, amount = shared[key]
@@ -79,6 +99,7 @@ def test_racing_spenders_never_break_a_floor_or_deadlock():
     assert refused, "the spenders asked for more than they hold, so some must be refused"
     # Every caller that sent a key got the one transfer posted under it.
     assert all(len(ids) == 1 for ids in accepted.values())
+    assert any(key.count("-") == 2 for key in accepted), "some batches must have posted"
     posted = Transfer.objects.filter(kind="gift")
     assert {t.pk for t in posted} == {pk for ids in accepted.values() for (pk,) in [tuple(ids)]}
     # The model: opening balances plus every accepted transfer.

@@ -4,12 +4,15 @@ from django.urls import include, path, re_path
 
 from api.v1 import api
 from timecredits import views
+from timecredits.members.sign_in import AdminSignInForm, SignInView
 from timecredits.ops import health
+
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("timecredits.members.urls")),
     path("", include("timecredits.activities.urls")),

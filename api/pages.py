@@ -3,6 +3,7 @@ out everywhere, and changing their password (which also signs every device out, 
 
 They live beside the tokens they show, in api/, because domain apps do not import api/."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from timecredits.ratelimit import rate_limit
 
 from .tokens import device_revoke, sign_out_everywhere, user_devices
 
@@ -42,6 +45,16 @@ class PasswordChange(PasswordChangeView):
     template_name = "api/password_change.html"
     success_url = reverse_lazy("member-devices")
     extra_context = {"title": gettext_lazy("Change your password")}
+
+    def post(self, request, *args, **kwargs):
+        # The old password is checked here without the sign-in throttle, so someone holding a
+        # signed-in browser could otherwise guess at it without limit.
+        rate_limit(
+            f"password-change:{request.user.pk}",
+            limit=settings.LOGIN_FAILURES_PER_ACCOUNT,
+            period=settings.LOGIN_LOCKOUT_MINUTES * 60,
+        )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

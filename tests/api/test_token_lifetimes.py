@@ -96,6 +96,23 @@ def test_a_wrong_old_password_changes_nothing(client, api_client, bearer_for):
     assert api_client.get(ME, headers=phone).status_code == 200
 
 
+def test_guessing_the_old_password_on_the_page_is_limited(client, password):
+    member = MemberFactory()
+    client.force_login(member.user)
+    form = {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
+
+    statuses = [
+        client.post("/me/password/", {**form, "old_password": f"guess {n}"}).status_code
+        for n in range(10)
+    ]
+    right = client.post("/me/password/", {**form, "old_password": password})
+
+    assert statuses == [200] * 10
+    assert right.status_code == 429
+    member.user.refresh_from_db()
+    assert member.user.check_password(password)
+
+
 def test_an_admin_setting_a_password_ends_that_persons_tokens(client, api_client, bearer_for):
     person = UserFactory()
     phone = bearer_for(person)

@@ -2,6 +2,7 @@
 purpose (check-ins, sign-ups, sign-in failures), and the client address those limits key on.
 `rate_limit` raises `RateLimited` with how long to wait."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -10,18 +11,16 @@ from django.core.cache import cache
 from timecredits.errors import RateLimited
 
 
-def window_count(key: str, *, period: int, add: int = 1) -> int:
-    """Add to this key's count in the current window of `period` seconds; return the count."""
+def window_count(key: str, *, period: int) -> int:
+    """Count one more for this key in the current window of `period` seconds; return the count."""
     window = int(time.time() // period)
     cache_key = f"ratelimit:{key}:{window}"
-    if add == 0:
-        return cache.get(cache_key, 0)
     cache.add(cache_key, 0, timeout=period + 1)
     try:
-        return cache.incr(cache_key, add)
+        return cache.incr(cache_key)
     except ValueError:  # the key expired between add and incr
-        cache.set(cache_key, add, timeout=period + 1)
-        return add
+        cache.set(cache_key, 1, timeout=period + 1)
+        return 1
 
 
 def window_reset(key: str, *, period: int) -> None:
@@ -51,3 +50,18 @@ def client_address(request) -> str:
     if len(forwarded) < proxies:  # it did not come through all our proxies
         return remote
     return forwarded[-proxies]
+
+
+def client_network(request) -> str:
+    """The client's address for counting: an IPv6 address as its /64, since one household or
+    phone is given a whole /64 and could otherwise step to a fresh address for each guess."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from tests.clock import moved_clock
 from tests.factories import MemberFactory, UserFactory
-from timecredits.ratelimit import client_address
+from timecredits.ratelimit import client_address, client_network
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,30 @@ def test_joining_on_the_web_is_limited_per_address_and_says_so(client, settings)
     assert refused.status_code == 429
     assert "Too many attempts. Please wait a moment and try again." in refused.content.decode()
     assert Member.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64(address, expected):
+    request = RequestFactory().get("/", REMOTE_ADDR=address)
+
+    assert client_network(request) == expected
+
+
+def test_stepping_through_an_ipv6_64_does_not_escape_the_address_limit(client, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    accounts = [MemberFactory() for _ in range(6)]
+
+    statuses = [
+        _sign_in(client, m.user.username, "wrong", address=f"2001:db8:1:2::{n + 1:x}").status_code
+        for n, m in enumerate(accounts)
+    ]
+
+    assert statuses == [200] * 5 + [429]

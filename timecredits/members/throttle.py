@@ -1,8 +1,8 @@
 """Throttling password guesses, for every way in (sign-in page, admin, API token), and sign-ups.
 
-Failed sign-ins are counted per account and per client address in the shared cache. When either
-count reaches its limit within LOGIN_LOCKOUT_MINUTES, that account or address is locked for
-LOGIN_LOCKOUT_MINUTES: every attempt, even with the right password, is refused until then. The
+Failed sign-ins are counted per account and per client address (an IPv6 /64) in the shared cache,
+in windows of LOGIN_LOCKOUT_MINUTES. When either count reaches its limit, that account or address
+is locked for LOGIN_LOCKOUT_MINUTES: every attempt, even with the right password, is refused. The
 lock is time-limited so that someone guessing at a victim's account can only keep them out for a
 cool-off at a time, never for good. The address limit is far higher than the account limit, so
 a room of people on one Wi-Fi mistyping their passwords does not lock each other out.
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.utils.translation import ngettext
 
 from timecredits.errors import RateLimited
-from timecredits.ratelimit import client_address, rate_limit, window_count, window_reset
+from timecredits.ratelimit import client_network, rate_limit, window_count, window_reset
 
 
 class LoginLockedOut(RateLimited):
@@ -35,7 +35,7 @@ def _keys(request, *, user, identifier: str) -> list[tuple[str, int]]:
         account = "name:" + hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
     return [
         (f"login:account:{account}", settings.LOGIN_FAILURES_PER_ACCOUNT),
-        (f"login:address:{client_address(request)}", settings.LOGIN_FAILURES_PER_ADDRESS),
+        (f"login:address:{client_network(request)}", settings.LOGIN_FAILURES_PER_ADDRESS),
     ]
 
 
@@ -76,7 +76,7 @@ def login_succeeded(request, *, user) -> None:
 def signup_rate_limit(request) -> None:
     """Sign-ups per client address: generous, as a whole room may join on one Wi-Fi."""
     rate_limit(
-        f"signup:{client_address(request)}",
+        f"signup:{client_network(request)}",
         limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR,
         period=3600,
     )

@@ -8,6 +8,7 @@ from timecredits import views
 from timecredits.members.sign_in import AdminSignInForm, SignInView
 from timecredits.ops import health
 
+# The admin signs in through the same throttle; its form only words a lock-out plainly.
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [

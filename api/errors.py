@@ -72,9 +72,13 @@ def _validation_detail(errors_list) -> list[dict]:
 
 def install(api) -> None:
     def domain_error(request, exc: errors.DomainError):
-        return api.create_response(
+        response = api.create_response(
             request, error_body(exc.code, exc.message, exc.detail), status=status_for(exc)
         )
+        retry_after = isinstance(exc.detail, dict) and exc.detail.get("retry_after")
+        if isinstance(exc, errors.RateLimited) and retry_after:
+            response["Retry-After"] = str(int(retry_after))
+        return response
 
     def validation_error(request, exc: ValidationError):
         return api.create_response(

@@ -2,15 +2,32 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from api import pages as sign_in_pages
 from api.v1 import api
 from timecredits import views
+from timecredits.members.sign_in import AdminSignInForm, SignInView
 from timecredits.ops import health
+
+# The admin signs in through the same throttle; its form only words a lock-out plainly.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/devices/", sign_in_pages.devices, name="member-devices"),
+    path(
+        "me/devices/<int:token_id>/sign-out/",
+        sign_in_pages.device_sign_out,
+        name="member-device-sign-out",
+    ),
+    path(
+        "me/sign-out-everywhere/",
+        sign_in_pages.sign_out_everywhere_now,
+        name="member-sign-out-everywhere",
+    ),
+    path("me/password/", sign_in_pages.PasswordChange.as_view(), name="member-password"),
     path("", include("timecredits.members.urls")),
     path("", include("timecredits.activities.urls")),
     path("", include("timecredits.notifications.urls")),

@@ -1,16 +1,20 @@
-"""POST /auth/token trades a username and password for a bearer token; DELETE revokes it."""
+"""Signing in and out from a phone: trade a username and password for a bearer token, revoke it,
+list and revoke one's devices (tokens), and sign out everywhere.
+
+Password guessing on POST /token is throttled per account and per client address by the
+sign-in backend (timecredits.members.throttle), like every other way in.
+"""
 
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
 from timecredits.errors import Invalid
 
 from ..auth import bearer
-from ..tokens import token_issue, token_revoke
+from ..tokens import device_revoke, sign_out_everywhere, token_issue, token_revoke, user_devices
 
 router = Router(tags=["auth"])
 
@@ -27,11 +31,19 @@ class TokenOut(Schema):
     created_at: datetime
 
 
+class DeviceOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The token's first characters, to tell it apart.")
+    created_at: datetime
+    last_used_at: datetime | None
+    current: bool = Field(description="Whether this request came with this token.")
+
+
 @router.post(
     "/token",
     auth=None,
     response={201: TokenOut},
-    throttle=[AnonRateThrottle("10/m")],
     summary="Trade a username and password for a bearer token",
 )
 def create_token(request, payload: TokenIn):
@@ -46,4 +58,36 @@ def delete_token(request):
     if getattr(request, "api_token", None) is None:
         raise Invalid(_("Only a bearer token can revoke itself."))
     token_revoke(token=request.api_token)
+    return Status(204, None)
+
+
+@router.get("/tokens", response=list[DeviceOut], summary="My devices: the tokens signed in as me")
+def list_devices(request):
+    current = getattr(getattr(request, "api_token", None), "pk", None)
+    return [
+        DeviceOut(
+            id=token.pk,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            current=token.pk == current,
+        )
+        for token in user_devices(user=request.auth)
+    ]
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Sign one of my devices out")
+def revoke_device(request, token_id: int):
+    device_revoke(user=request.auth, token_id=token_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/sign-out-everywhere",
+    response={204: None},
+    summary="End every session and revoke every token of mine, this one included",
+)
+def sign_out_everywhere_now(request):
+    sign_out_everywhere(user=request.auth)
     return Status(204, None)

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
 from partners.selectors import programme_groups
@@ -13,6 +12,7 @@ from timecredits.members import services
 from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
 from timecredits.members.selectors import member_data_export
+from timecredits.members.throttle import signup_rate_limit
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
 
@@ -124,10 +124,10 @@ def own_member(request) -> Member:
     "",
     auth=None,
     response={201: MemberOut},
-    throttle=[AnonRateThrottle("20/h")],
     summary="Join a programme",
 )
 def sign_up(request, payload: SignUpIn):
+    signup_rate_limit(request)
     programme = Programme.objects.filter(slug=payload.programme).first()
     if programme is None:
         raise NotFound(_("There is no such programme."), code="programme_not_found")

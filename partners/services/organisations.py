@@ -1,12 +1,13 @@
 """Writes about organisations: applying to a programme, approval, details, staff invitations."""
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from ledger.models import Account
 from ledger.services import account_open
@@ -38,6 +39,30 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _refuse_past_pending_limit(actor) -> None:
+    """One person can have only so many applications waiting, so nobody can flood the
+    programme admins' queue (one member once filed 135 in ten minutes)."""
+    limit = settings.ORGANISATION_PENDING_APPLICATIONS_LIMIT
+    pending = Participation.objects.filter(
+        status=Participation.Status.PENDING,
+        organisation__staff__user=actor,
+        organisation__staff__role=StaffMembership.Role.ORG_ADMIN,
+    ).count()
+    if pending >= limit:
+        raise Conflict(
+            ngettext(
+                "You already have %(count)d organisation waiting for approval. You can apply "
+                "again once a programme admin has decided on it.",
+                "You already have %(count)d organisations waiting for approval. You can apply "
+                "again once a programme admin has decided on one of them.",
+                pending,
+            )
+            % {"count": pending},
+            code="too_many_pending_applications",
+            detail={"pending": pending, "limit": limit},
+        )
+
+
 @transaction.atomic
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
@@ -54,6 +79,7 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     ]
     if problems:
         raise Invalid(gettext("Some details need another look."), detail=problems)
+    _refuse_past_pending_limit(actor)
     organisation = Organisation.objects.create(
         name=name, slug=_unique_slug(name), kind=kind, **details
     )

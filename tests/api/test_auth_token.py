@@ -3,6 +3,7 @@
 import pytest
 
 from api.models import ApiToken
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,59 @@ def test_a_nul_character_in_a_query_string_is_422(api_client, user, bearer_for):
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "nul_character"
+
+
+def _token_attempt(api_client, username, password, **extra):
+    return api_client.post(
+        URL, {"username": username, "password": password}, content_type="application/json", **extra
+    )
+
+
+def test_a_new_forwarded_for_per_request_is_still_limited_per_account(api_client, user):
+    statuses = [
+        _token_attempt(api_client, user.username, "x", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        for n in range(30)
+    ]
+
+    assert [r.status_code for r in statuses] == [401] * 10 + [429] * 20
+    assert statuses[-1].json()["error"]["code"] == "rate_limited"
+
+
+def test_a_new_forwarded_for_per_request_is_still_limited_per_address(api_client, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    users = [UserFactory() for _ in range(6)]
+
+    statuses = [
+        _token_attempt(api_client, u.username, "x", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        for n, u in enumerate(users)
+    ]
+
+    assert [r.status_code for r in statuses] == [401] * 5 + [429]
+
+
+def test_the_right_password_during_a_lock_out_gets_no_token(api_client, user, password):
+    for _ in range(10):
+        _token_attempt(api_client, user.username, "x")
+
+    response = _token_attempt(api_client, user.username, password)
+
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": {
+            "code": "rate_limited",
+            "message": "Too many wrong passwords. Wait 15 minutes and try again. If you have "
+            "forgotten your password, ask your coordinator to set a new one.",
+            "detail": {"retry_after": 900},
+        }
+    }
+    assert response["Retry-After"] == "900"
+    assert ApiToken.objects.count() == 0
+
+
+def test_a_room_of_people_on_one_wi_fi_all_get_tokens(api_client, password):
+    people = [UserFactory() for _ in range(30)]
+
+    statuses = [_token_attempt(api_client, p.username, password).status_code for p in people]
+
+    assert statuses == [201] * 30
+    assert ApiToken.objects.count() == 30

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
+from api.tokens import token_issue
 from api.v1 import api
 from ledger.selectors import member_account, programme_account
 from ledger.services import transfer_post
@@ -74,6 +75,9 @@ REQUESTS = {
     # Signing in and out.
     "token_create": ("post", "/auth/token", {"username": "{member_username}", "password": PASSWORD}),
     "token_revoke": ("delete", "/auth/token", None),
+    "devices": ("get", "/auth/tokens", None),
+    "device_revoke": ("delete", "/auth/tokens/{device}", None),
+    "sign_out_everywhere": ("post", "/auth/sign-out-everywhere", None),
     # The caller's own account.
     "me": ("get", "/me", None),
     "me_transfers": ("get", "/me/transfers", None),
@@ -180,6 +184,9 @@ TABLE = """
                       mem  omem coord ocoord venue ovenue admin oadmin padm opadm comm ocomm staff anon
 token_create          201  201  201   201    201   201    201   201    201  201   201  201   201   201
 token_revoke          401  401  401   401    401   401    401   401    401  401   401  401   401   401
+devices               200  200  200   200    200   200    200   200    200  200   200  200   200   401
+device_revoke         204  404  404   404    404   404    404   404    404  404   404  404   404   401
+sign_out_everywhere   204  204  204   204    204   204    204   204    204  204   204  204   204   401
 me                    200  200  200   200    200   200    200   200    200  200   200  200   200   401
 me_transfers          200  200  404   404    404   404    404   404    404  404   404  404   404   401
 me_notifications      200  200  404   404    404   404    404   404    404  404   404  404   404   401
@@ -401,8 +408,12 @@ def _build_world():
         role="coordinator",
     )
     snapshot, _ = snapshot_request(actor=users["padm"], programme=programme, month="2025-12")
+    device, _raw = token_issue(
+        request=None, username=member.user.username, password=PASSWORD, name="Phone"
+    )
     ids = {
         "member_username": member.user.username,
+        "device": device.pk,
         "programme": programme.pk,
         "programme_slug": programme.slug,
         "org": organisation.pk,

@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from partners.services.offers import offer_create
 from partners.tokens import redemption_token
 from tests.api.test_permission_matrix import PNG, _build_world, _changes
-from tests.factories import MemberFactory
+from tests.factories import PASSWORD, MemberFactory
 from timecredits.reports.snapshots import snapshot_request
 
 # Pages anyone may open, signed in or not. The check-in landing (/c/) checks its token first and
@@ -80,6 +80,12 @@ REQUESTS = {
     "give_post": ("post", "/me/give/", {"member_code": "{attendee_code}", "amount": "1", "token": "pages-gift"}),
     "donate": ("get", "/me/donate/", None),
     "donate_post": ("post", "/me/donate/", {"amount": "1", "token": "pages-donation"}),
+    # A person's devices (bearer tokens), signing out everywhere, their password.
+    "devices": ("get", "/me/devices/", None),
+    "device_sign_out": ("post", "/me/devices/{device}/sign-out/", {}),
+    "sign_out_everywhere": ("post", "/me/sign-out-everywhere/", {}),
+    "password": ("get", "/me/password/", None),
+    "password_set": ("post", "/me/password/", {"old_password": PASSWORD, "new_password1": "a new pass phrase", "new_password2": "a new pass phrase"}),
     # Checking in, and a member's pass.
     "scan": ("get", "/c/{poster_token}", None),
     "scan_confirm": ("post", "/c/{poster_token}", {}),
@@ -200,6 +206,11 @@ give                  200   200   403   403    403   403    403   403    403   4
 give_post             302   302   403   403    403   403    403   403    403   403   403   403   404   login
 donate                200   200   403   403    403   403    403   403    403   403   403   403   404   login
 donate_post           302   302   403   403    403   403    403   403    403   403   403   403   404   login
+devices               200   200   200   200    200   200    200   200    200   200   200   200   200   login
+device_sign_out       302   404   404   404    404   404    404   404    404   404   404   404   404   login
+sign_out_everywhere   302   302   302   302    302   302    302   302    302   302   302   302   302   login
+password              200   200   200   200    200   200    200   200    200   200   200   200   200   login
+password_set          302   302   302   302    302   302    302   302    302   302   302   302   302   login
 scan                  200   200   404   404    404   404    404   404    404   404   404   404   404   login
 scan_confirm          302   302   404   404    404   404    404   404    404   404   404   404   404   login
 scan_forged           400   400   400   400    400   400    400   400    400   400   400   400   400   400

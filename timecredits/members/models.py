@@ -6,10 +6,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 # Crockford's alphabet without I, L, O, U: easy to read aloud and type from a printed card.
 MEMBER_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 def new_member_code() -> str:
@@ -21,6 +25,29 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    signed_out_everywhere_at = models.DateTimeField(
+        _("signed out everywhere at"),
+        null=True,
+        blank=True,
+        help_text=_("Every session and token from before this moment has stopped working."),
+    )
+
+    # Django ends a session when this hash no longer matches the one it stored at sign-in, and
+    # api.tokens does the same for tokens. It covers the password, so every way of changing it
+    # (page, admin, shell) ends them all without a hook in each; and "sign out everywhere".
+    # With no such moment it is Django's own hash, so existing sessions survive the upgrade.
+    def _credentials_hash(self, secret=None) -> str:
+        value = self.password
+        if self.signed_out_everywhere_at is not None:
+            value = f"{value}|{self.signed_out_everywhere_at.isoformat()}"
+        return salted_hmac(SESSION_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self):
+        return self._credentials_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._credentials_hash(secret=fallback_secret)
 
     class Meta(AbstractUser.Meta):
         constraints = [

@@ -392,3 +392,10 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     member.save()
     _record_consents(member, reports=False, surveys=False)
     return member
+
+
+def user_sign_out_everywhere(*, user: User) -> None:
+    """End every session and token the user has: they hang on the user's session auth hash,
+    which changes with this moment (see User.get_session_auth_hash)."""
+    user.signed_out_everywhere_at = timezone.now()
+    user.save(update_fields=["signed_out_everywhere_at"])

@@ -24,6 +24,7 @@ from . import services
 from .forms import CloseForm, ConsentsForm, DemographicsForm, ProfileForm, SignUpForm
 from .passes import pass_url
 from .selectors import member_data_export
+from .throttle import signup_rate_limit
 
 
 def _member(request):
@@ -50,6 +51,8 @@ def join(request):
         raise Http404(_("There is no programme to join yet."))
     form = SignUpForm(request.POST or None)
     demographics = DemographicsForm(request.POST or None, prefix="about")
+    if request.method == "POST":
+        signup_rate_limit(request)
     if request.method == "POST" and form.is_valid() and demographics.is_valid():
         try:
             member = services.member_sign_up(

@@ -147,6 +147,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Signing in, and who is asking (timecredits/members/throttle.py, api/tokens.py).
+# How many reverse proxies we run in front of the app: each appends to X-Forwarded-For, so the
+# client is the Nth address from its right. 0 means no proxy: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed sign-ins within LOGIN_LOCKOUT_MINUTES that lock an account, or an address, out for
+# LOGIN_LOCKOUT_MINUTES. An address is shared by everyone on one Wi-Fi, hence its higher limit.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Sign-ups per client address per hour: enough for a room of people joining on one Wi-Fi.
+SIGNUPS_PER_ADDRESS_PER_HOUR = env.int("SIGNUPS_PER_ADDRESS_PER_HOUR", default=200)
+# A bearer token stops working after this many days unused, and this many days after it was
+# issued however much it is used; then the phone signs in again.
+API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=30)
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=180)
+
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
 LOCALE_PATHS = [BASE_DIR / "timecredits" / "locale"]
@@ -195,3 +211,7 @@ REDEMPTION_HOLD_MINUTES = env.float("REDEMPTION_HOLD_MINUTES", default=30)
 # An offer's photo: at most this many bytes, and this many pixels on its longer side.
 OFFER_PHOTO_MAX_BYTES = env.int("OFFER_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
 OFFER_PHOTO_MAX_SIDE = env.int("OFFER_PHOTO_MAX_SIDE", default=6000)
+# Organisations one person may have waiting for a programme's approval at once.
+ORGANISATION_PENDING_APPLICATIONS_LIMIT = env.int(
+    "ORGANISATION_PENDING_APPLICATIONS_LIMIT", default=3
+)

@@ -288,13 +288,13 @@ def _setup(*, members: int, warm_up: int, secret: str) -> dict:
         )
         for member in people:
             account_open(kind=Account.Kind.MEMBER, member=member)
-    tokens = [
-        token_issue(
-            request=None, username=user.username, password=BENCH_PASSWORD, name="bench phone"
-        )[1]
-        for user in users
-    ]
-    with override_settings(SECRET_KEY=secret):  # the server's key, so it accepts the token
+    with override_settings(SECRET_KEY=secret):  # the server's key, so it accepts the tokens
+        tokens = [
+            token_issue(
+                request=None, username=user.username, password=BENCH_PASSWORD, name="bench phone"
+            )[1]
+            for user in users
+        ]
         token = poster_token(
             session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
         )

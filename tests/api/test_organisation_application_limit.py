@@ -1,0 +1,83 @@
+"""One person can have only a few organisation applications waiting for approval at once."""
+
+import pytest
+
+from ledger.models import Account
+from partners.models import Organisation, Participation, StaffMembership
+from partners.services.organisations import participation_decide
+from tests.factories import MemberFactory, ProgrammeFactory, ProgrammeRoleFactory
+from timecredits.programmes.models import ProgrammeRole
+
+pytestmark = pytest.mark.django_db
+
+
+def _apply(client, programme, name):
+    return client.post(
+        f"/api/v1/programmes/{programme.pk}/organisations",
+        {"name": name, "kind": "group"},
+        content_type="application/json",
+    )
+
+
+def _rows():
+    return (
+        Organisation.objects.count(),
+        Participation.objects.count(),
+        StaffMembership.objects.count(),
+        Account.objects.count(),
+    )
+
+
+def test_the_fourth_pending_application_is_refused_and_writes_nothing(client):
+    programme = ProgrammeFactory()
+    member = MemberFactory(programme=programme)
+    client.force_login(member.user)
+    statuses = [_apply(client, programme, f"Group {n}").status_code for n in range(3)]
+    before = _rows()
+
+    refused = _apply(client, programme, "Group 4")
+
+    assert statuses == [201, 201, 201]
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": {
+            "code": "too_many_pending_applications",
+            "message": "You already have 3 organisations waiting for approval. You can apply "
+            "again once a programme admin has decided on one of them.",
+            "detail": {"pending": 3, "limit": 3},
+        }
+    }
+    assert _rows() == before
+
+
+def test_a_decision_frees_a_place(client):
+    programme = ProgrammeFactory()
+    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    member = MemberFactory(programme=programme)
+    client.force_login(member.user)
+    for n in range(3):
+        _apply(client, programme, f"Group {n}")
+
+    participation_decide(
+        actor=admin,
+        programme=programme,
+        organisation=Organisation.objects.get(name="Group 0"),
+        approve=True,
+    )
+    response = _apply(client, programme, "Group 4")
+
+    assert response.status_code == 201
+    assert Participation.objects.filter(status="pending").count() == 3
+
+
+def test_the_limit_is_per_person(client, settings):
+    settings.ORGANISATION_PENDING_APPLICATIONS_LIMIT = 1
+    programme = ProgrammeFactory()
+    first, second = MemberFactory(programme=programme), MemberFactory(programme=programme)
+    client.force_login(first.user)
+    _apply(client, programme, "First's group")
+    client.force_login(second.user)
+
+    response = _apply(client, programme, "Second's group")
+
+    assert response.status_code == 201

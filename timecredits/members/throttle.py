@@ -1,0 +1,82 @@
+"""Throttling password guesses, for every way in (sign-in page, admin, API token), and sign-ups.
+
+Failed sign-ins are counted per account and per client address (an IPv6 /64) in the shared cache,
+in windows of LOGIN_LOCKOUT_MINUTES. When either count reaches its limit, that account or address
+is locked for LOGIN_LOCKOUT_MINUTES: every attempt, even with the right password, is refused. The
+lock is time-limited so that someone guessing at a victim's account can only keep them out for a
+cool-off at a time, never for good. The address limit is far higher than the account limit, so
+a room of people on one Wi-Fi mistyping their passwords does not lock each other out.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import ngettext
+
+from timecredits.errors import RateLimited
+from timecredits.ratelimit import client_network, rate_limit, window_count, window_reset
+
+
+class LoginLockedOut(RateLimited):
+    """Answered like any other rate limit (429, code rate_limited), with its own message."""
+
+
+def _period() -> int:
+    return settings.LOGIN_LOCKOUT_MINUTES * 60
+
+
+def _keys(request, *, user, identifier: str) -> list[tuple[str, int]]:
+    if user is not None:
+        account = f"user:{user.pk}"  # username, email and phone share one count
+    else:
+        account = "name:" + hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
+    return [
+        (f"login:account:{account}", settings.LOGIN_FAILURES_PER_ACCOUNT),
+        (f"login:address:{client_network(request)}", settings.LOGIN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def login_check(request, *, user, identifier: str) -> None:
+    """Raise LoginLockedOut, saying how long to wait, if this account or address is locked."""
+    now = time.time()
+    locks = [f"{key}:locked" for key, _limit in _keys(request, user=user, identifier=identifier)]
+    waits = [until - now for until in cache.get_many(locks).values() if until > now]
+    if waits:
+        seconds = math.ceil(max(waits))
+        minutes = math.ceil(seconds / 60)
+        raise LoginLockedOut(
+            ngettext(
+                "Too many wrong passwords. Wait %(minutes)d minute and try again. If you have "
+                "forgotten your password, ask your coordinator to set a new one.",
+                "Too many wrong passwords. Wait %(minutes)d minutes and try again. If you have "
+                "forgotten your password, ask your coordinator to set a new one.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            detail={"retry_after": seconds},
+        )
+
+
+def login_failed(request, *, user, identifier: str) -> None:
+    period = _period()
+    for key, limit in _keys(request, user=user, identifier=identifier):
+        if window_count(key, period=period) >= limit:
+            cache.set(f"{key}:locked", time.time() + period, timeout=period + 1)
+
+
+def login_succeeded(request, *, user) -> None:
+    """The account's failures are forgiven; the address's are not (others may share it)."""
+    key, _limit = _keys(request, user=user, identifier="")[0]
+    window_reset(key, period=_period())
+
+
+def signup_rate_limit(request) -> None:
+    """Sign-ups per client address: generous, as a whole room may join on one Wi-Fi."""
+    rate_limit(
+        f"signup:{client_network(request)}",
+        limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR,
+        period=3600,
+    )

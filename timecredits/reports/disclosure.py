@@ -50,7 +50,10 @@ NOT_YET_KNOWN = "not_yet_known"
 REASONS = {
     SMALL: "fewer people than the programme's threshold",
     SECONDARY: "hidden so that the total cannot reveal another hidden cell",
-    DIFFERENCE: "hidden because its difference from another figure shown would be a small count",
+    DIFFERENCE: (
+        "hidden because it, or a total it adds up to, would differ from another figure shown "
+        "by a small count"
+    ),
     NOT_YET_KNOWN: "not yet known: the time it measures has not passed for everyone",
 }
 
@@ -183,19 +186,19 @@ def suppress_like(table: Table, source: Table) -> Table:
     return table
 
 
-def hide_total(table: Table, columns=None) -> None:
+def hide_total(table: Table, columns=None, *, reason: str = SECONDARY) -> None:
     """Hide the table's total (in `columns`, by default all) where it is still shown."""
     for column in columns or [c for c, _ in table.columns]:
         if table.total.get(column) is not None:
             table.total[column] = None
-            table.suppressed[("total", column)] = SECONDARY
+            table.suppressed[("total", column)] = reason
 
 
 def _hidden(table: Table) -> dict:
     return {
         key: reason
         for (key, column), reason in table.suppressed.items()
-        if column == table.count and key != "total" and reason in (SMALL, SECONDARY)
+        if column == table.count and key != "total" and reason in (SMALL, SECONDARY, DIFFERENCE)
     }
 
 
@@ -213,6 +216,8 @@ def _people_range(table: Table, threshold: int, *, cover: bool) -> tuple:
     most = sum(shown) + sum(hi for _, hi in hidden)
     if table.total[table.count] is not None:
         least = most = table.total[table.count]
+    elif table.suppressed.get(("total", table.count)) == SMALL:
+        least, most = max(least, 1), min(most, threshold - 1)
     if cover:
         return max([*shown, *(lo for lo, _ in hidden)], default=0), most
     return least, most
@@ -254,6 +259,85 @@ def protect_linked(parts: list, covers: list, threshold: int, *, total=None) -> 
             return
 
 
+@dataclass
+class Linked:
+    """Tables that count the same people, and how many they are if a headline figure shows it
+    (`total`, None if hidden or there is none): the rows of each of `parts` add up to them, and a
+    member may be in several rows of one of `covers`."""
+
+    parts: list
+    covers: list = field(default_factory=list)
+    total: int | None = None
+
+    @property
+    def tagged(self) -> list:
+        return [(t, False) for t in self.parts] + [(t, True) for t in self.covers]
+
+    def people_range(self, threshold: int) -> tuple:
+        """The lowest and highest number of people a reader of them all can make them."""
+        ranges = [_people_range(t, threshold, cover=c) for t, c in self.tagged]
+        if self.total is not None:
+            ranges.append((self.total, self.total))
+        return max((r[0] for r in ranges), default=0), min(
+            (r[1] for r in ranges), default=float("inf")
+        )
+
+
+def protect_subset(inner: Linked, outer: Linked, *, people: int, left_out: int, threshold: int):
+    """Hide more of two groups of linked tables, `inner` counting `people` of `outer`'s and
+    leaving `left_out` of them out (those who consent to reports, of the active members), so
+    that no reader of both can pin a small `left_out`, nor subtract the hours or credits that go
+    with them.
+
+    Nothing changes unless `left_out` is small and some are counted (with none counted, those
+    left out are the outer people themselves, whose own suppression protects them). Then the
+    inner totals are hidden, and a row of every inner table that hides none (sums follow their
+    people: with a row hidden, nor are the inner hours known); then, while the two groups read
+    together still pin `left_out`, more inner rows, and if the inner tables have none left that
+    would help, the outer totals (`outer.total` too, which the caller hides as its headline) and
+    outer rows. Everything is hidden as a DIFFERENCE, which tells a reader that `left_out` is
+    small, so that is taken as known. Known limit: if the outer tables run out of rows too, the
+    count stays pinned (only in tiny tables, such as four members in four genders of five).
+    """
+    if people == 0 or not is_small(left_out, threshold):
+        return
+    for table in [*inner.parts, *inner.covers]:
+        hide_total(table, reason=DIFFERENCE)
+        if not _hidden(table):
+            hide_smallest(table, reason=DIFFERENCE)
+    inner.total = None
+    opened = False
+    while threshold > 2:
+        c_lo, c_hi = inner.people_range(threshold)
+        a_lo, a_hi = outer.people_range(threshold)
+        if max(1, a_lo - c_hi) < min(threshold - 1, a_hi - c_lo):
+            return
+        # Which side is too narrow: too few inner people possible, or too many.
+        lower, upper = a_lo - c_hi > 1, a_hi - c_lo < threshold - 1
+        if _widen(inner, threshold, least=c_lo if upper else None, most=c_hi if lower else None):
+            continue
+        if not opened:
+            opened = True
+            for table in [*outer.parts, *outer.covers]:
+                hide_total(table, reason=DIFFERENCE)
+            outer.total = None
+            continue
+        if not _widen(
+            outer, threshold, least=a_lo if lower else None, most=a_hi if upper else None
+        ):
+            return
+
+
+def _widen(group: Linked, threshold: int, *, least=None, most=None) -> bool:
+    """Hide the smallest shown row of a table of `group` whose own range sets the group's lowest
+    (`least`) or highest (`most`) number of people; False if none has one."""
+    for table, cover in group.tagged:
+        lo, hi = _people_range(table, threshold, cover=cover)
+        if (lo == least or hi == most) and hide_smallest(table, reason=DIFFERENCE):
+            return True
+    return False
+
+
 def protect_sums(tables: list, column: str, *, total=None) -> None:
     """Hide rows until no table's one hidden `column` cell (hours, credits) is a sum known
     elsewhere (`total`, a total shown, or a table showing every row) less its shown cells."""
@@ -271,7 +355,7 @@ def protect_sums(tables: list, column: str, *, total=None) -> None:
             return
 
 
-def hide_smallest(table: Table) -> bool:
+def hide_smallest(table: Table, *, reason: str = SECONDARY) -> bool:
     """Hide the table's smallest shown non-zero row to protect another; False if it has none."""
     candidates = sorted(
         (r["values"][table.count], str(r["key"]), r) for r in table.rows if r["values"][table.count]
@@ -281,7 +365,7 @@ def hide_smallest(table: Table) -> bool:
     row = candidates[0][2]
     for column, _ in table.columns:
         row["values"][column] = None
-        table.suppressed[(str(row["key"]), column)] = SECONDARY
+        table.suppressed[(str(row["key"]), column)] = reason
     return True
 
 

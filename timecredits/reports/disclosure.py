@@ -29,15 +29,32 @@ Policy (issue 7, DESIGN.md "Disclosure control"):
   and more cells are hidden until what they show together pins no small cell
   (`protect_linked`). A member can be in several activity types (venues, offer categories),
   so those rows add up to at least the people, and none is more than them.
+- **Consent bases.** The two groups of linked tables about the active members are nested: those
+  by age band and gender (and reach by age band) count only the ones who consent to reports,
+  the rest and the headline count them all. Read together they say how many are left out (the
+  members who do not consent) and, with both sides' hours, their hours. When that number is 0
+  or at least the threshold nothing more is hidden. When it is small, the consenting totals are
+  hidden, and a row of each consenting table that hides none (so its shown rows cannot add back
+  up to the total, nor its hours, which follow their people, be subtracted); then, while the
+  ranges the two sides allow (their totals, shown cells and what the reasons say of hidden
+  ones) still pin the number left out, more consenting rows, and once those cannot help, the
+  all-member totals, the headline active members and all-member rows (`protect_subset`). It
+  reads both ways: with the all-member total hidden, a consenting side that still pins the
+  difference is hidden all the same. Everything hidden for this says "difference", so a
+  reader learns that the number left out is small, as a "small" cell says of itself, but not
+  which number.
 - **Mirrored tables** (reach) repeat another table's counts beside other columns, so they hide
   exactly what that table hides, and show no total.
 - A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
   or more (the default is 5).
 
-Known limits: a reader who asks for two overlapping filters (two periods, an area and no area)
-can difference the answers; each answer on its own is protected. When every non-zero cell of
-linked tables is already hidden, the reasons alone (a small cell holds at least 1) can still
-narrow a cell down in rare tables, most often under a threshold of 3.
+Known limits: a reader who asks for two overlapping filters (two periods, an area and no area,
+or the answers of a demographic filter added up against no filter) can difference the answers;
+each answer on its own is protected. When every non-zero cell of linked tables is already
+hidden, the reasons alone (a small cell holds 1 to threshold - 1, any other hidden one at least
+the threshold) can still narrow a cell down in rare tables, most often under a threshold of 3;
+so too the number the consenting tables leave out (under a threshold of 3, four active members
+in two areas of two, three of whom consent: at most 4 and at least 3 say that one does not).
 """
 
 from dataclasses import dataclass, field
@@ -296,8 +313,9 @@ def protect_subset(inner: Linked, outer: Linked, *, people: int, left_out: int, 
     together still pin `left_out`, more inner rows, and if the inner tables have none left that
     would help, the outer totals (`outer.total` too, which the caller hides as its headline) and
     outer rows. Everything is hidden as a DIFFERENCE, which tells a reader that `left_out` is
-    small, so that is taken as known. Known limit: if the outer tables run out of rows too, the
-    count stays pinned (only in tiny tables, such as four members in four genders of five).
+    small, so that is taken as known (and under a threshold of 2 it says which: 1). Known limit:
+    when the rows left to hide cannot widen what the reasons of hidden ones say, the count stays
+    pinned (only in tiny reports; see the module's known limits).
     """
     if people == 0 or not is_small(left_out, threshold):
         return
@@ -312,7 +330,8 @@ def protect_subset(inner: Linked, outer: Linked, *, people: int, left_out: int, 
         a_lo, a_hi = outer.people_range(threshold)
         if max(1, a_lo - c_hi) < min(threshold - 1, a_hi - c_lo):
             return
-        # Which side is too narrow: too few inner people possible, or too many.
+        # Pinned from below (the inner side can count too few, or the outer too many) or from
+        # above (the inner side too many, or the outer too few).
         lower, upper = a_lo - c_hi > 1, a_hi - c_lo < threshold - 1
         if _widen(inner, threshold, least=c_lo if upper else None, most=c_hi if lower else None):
             continue

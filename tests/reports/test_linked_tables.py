@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.reports import subtraction
+from tests.reports.subtraction import (
+    hours_left_out_known,
+    pinned_left_out,
+    pinned_whatever_is_hidden,
+    reasons,
+    told_small,
+)
 from timecredits.reports.disclosure import SECONDARY, SMALL, Table
 from timecredits.reports.services import PEOPLE, SUMS, _present
 
@@ -258,3 +266,51 @@ def test_no_hidden_cell_can_be_recovered_from_the_tables_read_together(people, t
         for name in names:
             hidden = [v for v in _values(tables[name], column) if v is None]
             assert not (known and len(hidden) == 1), (name, column)
+
+
+def test_the_finding_two_left_out_of_ten_are_not_pinned_by_subtraction():
+    # Given ten active members (70.0 hours), eight of whom consent to reports (50.5 hours):
+    # by age band five and three, all women, as in the finding.
+    consenting = [Person(area="RV1", age_band="25_34", hours=(("befriending", 6.5),))] * 5
+    consenting += [Person(area="RV2", age_band="65_74", hours=(("befriending", 6.0),))] * 3
+    others = [Person(area="RV2", consent=False, hours=(("befriending", h),)) for h in (10.0, 9.5)]
+
+    report = _present(_outputs(consenting + others), threshold=THRESHOLD)
+    figures, tables = _shown(report)
+
+    # Then the active members are shown, but neither consenting table shows its 8 or 50.5 hours,
+    assert (figures["active_members"], figures["hours_given"]) == (10, 70.0)
+    for name in ("age_band", "gender"):
+        assert tables[name]["total"] == {"members": None, "hours": None}
+    # the gender table's one row (the eight women) is hidden as a difference too,
+    assert _values(tables["gender"]) == [None]
+    assert tables["gender"]["suppressed"][0]["reason"] == "difference"
+    # and a reader of both learns no more than that one to four are left out.
+    assert pinned_left_out(figures, tables, THRESHOLD, told=True) == []
+    ages = subtraction.table_people(tables["age_band"], THRESHOLD, cover=False)
+    assert subtraction.left_out({10}, ages) & set(range(1, THRESHOLD)) == {1, 2, 3, 4}
+    assert not hours_left_out_known(figures, tables)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(people=people_strategy, threshold=st.sampled_from([3, 5]))
+def test_tables_of_different_consent_bases_read_against_each_other_pin_no_small_count(
+    people, threshold
+):
+    # Given a commissioner's report over random members, some of whom do not consent
+    report = _present(_outputs(people), threshold=threshold)
+    figures, tables = _shown(report)
+    left = len(people) - sum(p.consent for p in people)
+    told = told_small(report["figures"], report["tables"])
+
+    # Then no pair or group of an all-member and a consenting table (the active members among
+    # them) pins how many are left out when that is small, nor gives their hours (if none
+    # consents, those left out are the active members, whose own tables protect them; if
+    # everything is hidden, the reasons alone can pin a count, the module's known limit);
+    if left < len(people) and not pinned_whatever_is_hidden(figures, tables, threshold, told=told):
+        assert pinned_left_out(figures, tables, threshold, told=told) == []
+    if 0 < left < threshold and left < len(people):
+        assert not hours_left_out_known(figures, tables)
+    # and when none is left out, or at least the threshold, nothing is hidden for it.
+    if not 0 < left < threshold:
+        assert "difference" not in reasons(report["figures"], report["tables"])

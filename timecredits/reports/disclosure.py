@@ -29,15 +29,32 @@ Policy (issue 7, DESIGN.md "Disclosure control"):
   and more cells are hidden until what they show together pins no small cell
   (`protect_linked`). A member can be in several activity types (venues, offer categories),
   so those rows add up to at least the people, and none is more than them.
+- **Consent bases.** The two groups of linked tables about the active members are nested: those
+  by age band and gender (and reach by age band) count only the ones who consent to reports,
+  the rest and the headline count them all. Read together they say how many are left out (the
+  members who do not consent) and, with both sides' hours, their hours. When that number is 0
+  or at least the threshold nothing more is hidden. When it is small, the consenting totals are
+  hidden, and a row of each consenting table that hides none (so its shown rows cannot add back
+  up to the total, nor its hours, which follow their people, be subtracted); then, while the
+  ranges the two sides allow (their totals, shown cells and what the reasons say of hidden
+  ones) still pin the number left out, more consenting rows, and once those cannot help, the
+  all-member totals, the headline active members and all-member rows (`protect_subset`). It
+  reads both ways: with the all-member total hidden, a consenting side that still pins the
+  difference is hidden all the same. Everything hidden for this says "difference", so a
+  reader learns that the number left out is small, as a "small" cell says of itself, but not
+  which number.
 - **Mirrored tables** (reach) repeat another table's counts beside other columns, so they hide
   exactly what that table hides, and show no total.
 - A threshold of 2 hides only 1s, which the rule itself then reveals; programmes should use 3
   or more (the default is 5).
 
-Known limits: a reader who asks for two overlapping filters (two periods, an area and no area)
-can difference the answers; each answer on its own is protected. When every non-zero cell of
-linked tables is already hidden, the reasons alone (a small cell holds at least 1) can still
-narrow a cell down in rare tables, most often under a threshold of 3.
+Known limits: a reader who asks for two overlapping filters (two periods, an area and no area,
+or the answers of a demographic filter added up against no filter) can difference the answers;
+each answer on its own is protected. When every non-zero cell of linked tables is already
+hidden, the reasons alone (a small cell holds 1 to threshold - 1, any other hidden one at least
+the threshold) can still narrow a cell down in rare tables, most often under a threshold of 3;
+so too the number the consenting tables leave out (under a threshold of 3, four active members
+in two areas of two, three of whom consent: at most 4 and at least 3 say that one does not).
 """
 
 from dataclasses import dataclass, field
@@ -50,7 +67,10 @@ NOT_YET_KNOWN = "not_yet_known"
 REASONS = {
     SMALL: "fewer people than the programme's threshold",
     SECONDARY: "hidden so that the total cannot reveal another hidden cell",
-    DIFFERENCE: "hidden because its difference from another figure shown would be a small count",
+    DIFFERENCE: (
+        "hidden because it, or a total it adds up to, would differ from another figure shown "
+        "by a small count"
+    ),
     NOT_YET_KNOWN: "not yet known: the time it measures has not passed for everyone",
 }
 
@@ -183,19 +203,19 @@ def suppress_like(table: Table, source: Table) -> Table:
     return table
 
 
-def hide_total(table: Table, columns=None) -> None:
+def hide_total(table: Table, columns=None, *, reason: str = SECONDARY) -> None:
     """Hide the table's total (in `columns`, by default all) where it is still shown."""
     for column in columns or [c for c, _ in table.columns]:
         if table.total.get(column) is not None:
             table.total[column] = None
-            table.suppressed[("total", column)] = SECONDARY
+            table.suppressed[("total", column)] = reason
 
 
 def _hidden(table: Table) -> dict:
     return {
         key: reason
         for (key, column), reason in table.suppressed.items()
-        if column == table.count and key != "total" and reason in (SMALL, SECONDARY)
+        if column == table.count and key != "total" and reason in (SMALL, SECONDARY, DIFFERENCE)
     }
 
 
@@ -213,6 +233,8 @@ def _people_range(table: Table, threshold: int, *, cover: bool) -> tuple:
     most = sum(shown) + sum(hi for _, hi in hidden)
     if table.total[table.count] is not None:
         least = most = table.total[table.count]
+    elif table.suppressed.get(("total", table.count)) == SMALL:
+        least, most = max(least, 1), min(most, threshold - 1)
     if cover:
         return max([*shown, *(lo for lo, _ in hidden)], default=0), most
     return least, most
@@ -254,6 +276,87 @@ def protect_linked(parts: list, covers: list, threshold: int, *, total=None) -> 
             return
 
 
+@dataclass
+class Linked:
+    """Tables that count the same people, and how many they are if a headline figure shows it
+    (`total`, None if hidden or there is none): the rows of each of `parts` add up to them, and a
+    member may be in several rows of one of `covers`."""
+
+    parts: list
+    covers: list = field(default_factory=list)
+    total: int | None = None
+
+    @property
+    def tagged(self) -> list:
+        return [(t, False) for t in self.parts] + [(t, True) for t in self.covers]
+
+    def people_range(self, threshold: int) -> tuple:
+        """The lowest and highest number of people a reader of them all can make them."""
+        ranges = [_people_range(t, threshold, cover=c) for t, c in self.tagged]
+        if self.total is not None:
+            ranges.append((self.total, self.total))
+        return max((r[0] for r in ranges), default=0), min(
+            (r[1] for r in ranges), default=float("inf")
+        )
+
+
+def protect_subset(inner: Linked, outer: Linked, *, people: int, left_out: int, threshold: int):
+    """Hide more of two groups of linked tables, `inner` counting `people` of `outer`'s and
+    leaving `left_out` of them out (those who consent to reports, of the active members), so
+    that no reader of both can pin a small `left_out`, nor subtract the hours or credits that go
+    with them.
+
+    Nothing changes unless `left_out` is small and some are counted (with none counted, those
+    left out are the outer people themselves, whose own suppression protects them). Then the
+    inner totals are hidden, and a row of every inner table that hides none (sums follow their
+    people: with a row hidden, nor are the inner hours known); then, while the two groups read
+    together still pin `left_out`, more inner rows, and if the inner tables have none left that
+    would help, the outer totals (`outer.total` too, which the caller hides as its headline) and
+    outer rows. Everything is hidden as a DIFFERENCE, which tells a reader that `left_out` is
+    small, so that is taken as known (and under a threshold of 2 it says which: 1). Known limit:
+    when the rows left to hide cannot widen what the reasons of hidden ones say, the count stays
+    pinned (only in tiny reports; see the module's known limits).
+    """
+    if people == 0 or not is_small(left_out, threshold):
+        return
+    for table in [*inner.parts, *inner.covers]:
+        hide_total(table, reason=DIFFERENCE)
+        if not _hidden(table):
+            hide_smallest(table, reason=DIFFERENCE)
+    inner.total = None
+    opened = False
+    while threshold > 2:
+        c_lo, c_hi = inner.people_range(threshold)
+        a_lo, a_hi = outer.people_range(threshold)
+        if max(1, a_lo - c_hi) < min(threshold - 1, a_hi - c_lo):
+            return
+        # Pinned from below (the inner side can count too few, or the outer too many) or from
+        # above (the inner side too many, or the outer too few).
+        lower, upper = a_lo - c_hi > 1, a_hi - c_lo < threshold - 1
+        if _widen(inner, threshold, least=c_lo if upper else None, most=c_hi if lower else None):
+            continue
+        if not opened:
+            opened = True
+            for table in [*outer.parts, *outer.covers]:
+                hide_total(table, reason=DIFFERENCE)
+            outer.total = None
+            continue
+        if not _widen(
+            outer, threshold, least=a_lo if lower else None, most=a_hi if upper else None
+        ):
+            return
+
+
+def _widen(group: Linked, threshold: int, *, least=None, most=None) -> bool:
+    """Hide the smallest shown row of a table of `group` whose own range sets the group's lowest
+    (`least`) or highest (`most`) number of people; False if none has one."""
+    for table, cover in group.tagged:
+        lo, hi = _people_range(table, threshold, cover=cover)
+        if (lo == least or hi == most) and hide_smallest(table, reason=DIFFERENCE):
+            return True
+    return False
+
+
 def protect_sums(tables: list, column: str, *, total=None) -> None:
     """Hide rows until no table's one hidden `column` cell (hours, credits) is a sum known
     elsewhere (`total`, a total shown, or a table showing every row) less its shown cells."""
@@ -271,7 +374,7 @@ def protect_sums(tables: list, column: str, *, total=None) -> None:
             return
 
 
-def hide_smallest(table: Table) -> bool:
+def hide_smallest(table: Table, *, reason: str = SECONDARY) -> bool:
     """Hide the table's smallest shown non-zero row to protect another; False if it has none."""
     candidates = sorted(
         (r["values"][table.count], str(r["key"]), r) for r in table.rows if r["values"][table.count]
@@ -281,7 +384,7 @@ def hide_smallest(table: Table) -> bool:
     row = candidates[0][2]
     for column, _ in table.columns:
         row["values"][column] = None
-        table.suppressed[(str(row["key"]), column)] = SECONDARY
+        table.suppressed[(str(row["key"]), column)] = reason
     return True
 
 

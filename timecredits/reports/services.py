@@ -37,12 +37,19 @@ FIGURE_LABELS = {
 # (several activity types, venues or offer categories), so those rows add up to at least them.
 # A total hidden in one is hidden in all (and the figure), and cells are hidden until no small
 # one can be pinned by reading them together (`disclosure.protect_linked`).
+ACTIVE = ("active_members", ("area", "regularity"), ("activity_type",))
+CONSENTING = (None, ("age_band", "gender"), ())
 PEOPLE = [
-    ("active_members", ("area", "regularity"), ("activity_type",)),
+    ACTIVE,
     ("new_members", ("new_members",), ()),
-    (None, ("age_band", "gender"), ()),
+    CONSENTING,
     (None, (), ("spend_by_venue", "spend_by_category")),
 ]
+# Groups of PEOPLE whose people are some of another's: the active members who consent to
+# reports, of all the active members (under a demographic filter every table counts only those
+# who consent, and none is left out). Read together, the two say how many are left out, and
+# their hours; `disclosure.protect_subset` hides more until a small number of them is not pinned.
+SUBSETS = [(CONSENTING, ACTIVE)]
 # Sums split by rows of tables (each hour or credit is in one row), with their headline figure.
 SUMS = [
     ("hours_given", "hours", ("area", "regularity", "activity_type")),
@@ -81,6 +88,10 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
     else:
         figures, hidden = disclosure.suppress_figures(outputs["figures"], people, threshold)
         tables = {table.name: table for table in outputs["tables"]}
+        # How many people each group of SUBSETS counts, before anything is hidden.
+        counted = {
+            group: _people_counted(group, people, tables) for pair in SUBSETS for group in pair
+        }
         for table in tables.values():
             if not table.mirrors:
                 outside = figures.get(CONTAINING.get(table.name))
@@ -95,6 +106,8 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
                 threshold,
                 total=figures.get(figure),
             )
+        for inner, outer in SUBSETS:
+            _protect_subset(tables, inner, outer, counted, figures, hidden, threshold)
         for figure, column, names in SUMS:
             linked = [tables[name] for name in names]
             _hide_shared_total(linked, column, figure, figures, hidden)
@@ -119,6 +132,36 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
     outputs["tables"] = [table.as_dict() for table in outputs["tables"]]
     outputs["suppressed"] = threshold is not None
     return outputs
+
+
+def _people_counted(group, people: dict, tables: dict) -> int:
+    figure, parts, _covers = group
+    return people[figure] if figure else tables[parts[0]].total[tables[parts[0]].count]
+
+
+def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold) -> None:
+    """`disclosure.protect_subset` for two groups of PEOPLE, the outer's headline included."""
+
+    def linked(group):
+        figure, parts, covers = group
+        return disclosure.Linked(
+            [tables[name] for name in parts],
+            [tables[name] for name in covers],
+            figures.get(figure),
+        )
+
+    groups = {group: linked(group) for group in (inner, outer)}
+    disclosure.protect_subset(
+        groups[inner],
+        groups[outer],
+        people=counted[inner],
+        left_out=counted[outer] - counted[inner],
+        threshold=threshold,
+    )
+    for (figure, *_tables), group in groups.items():
+        if figure is not None and group.total is None and figures[figure] is not None:
+            figures[figure] = None
+            hidden[figure] = disclosure.DIFFERENCE
 
 
 def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict) -> None:

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections import deque
 
@@ -27,6 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 PRINT_START_PAGES = (
     "import json; from tests.web.pages import start_pages as s; print(json.dumps(s()))"
 )
+SIGNED_OUT = ["/", "/sign-in/", "/join/", "/admin/login/"]
 LISTENER = """
 document.addEventListener("securitypolicyviolation", (e) => {
   (window.__violations = window.__violations || []).push(
@@ -90,12 +90,17 @@ def browser():
         chromium.close()
 
 
-def _signed_in(browser, base, username):
+def _browsing(browser, base):
     context = browser.new_context(base_url=base)
     context.add_init_script(LISTENER)
     page = context.new_page()
     refused = []
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    return context, page, refused
+
+
+def _signed_in(browser, base, username):
+    context, page, refused = _browsing(browser, base)
     page.goto("/sign-in/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -114,10 +119,12 @@ def _visit(page, path) -> tuple[int, str]:
 
 
 def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, browser):
-    started = time.monotonic()
     violations, visited = [], {}
-    for username, starts in server["starts"].items():
-        context, page, refused = _signed_in(browser, server["base"], username)
+    for username, starts in [(None, SIGNED_OUT), *server["starts"].items()]:
+        if username is None:
+            context, page, refused = _browsing(browser, server["base"])
+        else:
+            context, page, refused = _signed_in(browser, server["base"], username)
         seen, queue = set(starts), deque(starts)
         while queue and len(visited.setdefault(username, [])) < PAGES_PER_ROLE:
             path = queue.popleft()
@@ -135,7 +142,6 @@ def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, bro
     assert violations == []
     assert all(status < 500 for pages in visited.values() for _, status in pages), visited
     assert sum(len(pages) for pages in visited.values()) >= 60, visited
-    assert time.monotonic() - started < 120
 
 
 def test_the_listener_does_catch_what_the_policy_refuses(server, browser):

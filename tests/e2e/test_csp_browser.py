@@ -110,12 +110,13 @@ def _signed_in(browser, base, username):
     return context, page, refused
 
 
-def _visit(page, path) -> tuple[int, str]:
+def _visit(page, path) -> tuple[int, str, dict]:
     response = page.goto(path, wait_until="load")
     if path.startswith("/api/v1/docs"):
         # Swagger UI draws itself from the OpenAPI document after the page has loaded.
         page.wait_for_selector(".swagger-ui .info", timeout=15_000)
-    return response.status, response.text()
+    header = response.header_value("content-security-policy")
+    return response.status, response.text(), policy_of({"Content-Security-Policy": header})
 
 
 def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, browser):
@@ -128,8 +129,10 @@ def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, bro
         seen, queue = set(starts), deque(starts)
         while queue and len(visited.setdefault(username, [])) < PAGES_PER_ROLE:
             path = queue.popleft()
-            status, html = _visit(page, path)
+            status, html, policy = _visit(page, path)
             visited[username].append((path, status))
+            # No violation proves nothing if the browser was given no policy to enforce.
+            assert policy == POLICY, f"{username} {path}"
             caught = page.evaluate("window.__violations || []") + refused
             violations += [f"{username} {path}: {v}" for v in caught]
             refused.clear()
@@ -147,7 +150,7 @@ def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, bro
 def test_the_listener_does_catch_what_the_policy_refuses(server, browser):
     """The check above could pass by seeing nothing; here a refused image must be reported."""
     context, page, refused = _signed_in(browser, server["base"], "amira")
-    _visit(page, "/me/")
+    assert _visit(page, "/me/")[2] == POLICY
 
     with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
         page.evaluate(

@@ -39,7 +39,7 @@ POLICY = {
 
 
 def policy_of(headers) -> dict[str, set[str]]:
-    header = headers.get("Content-Security-Policy", "")
+    header = headers.get("Content-Security-Policy") or ""
     directives = (part.split() for part in header.split(";") if part.strip())
     return {name: set(values) for name, *values in directives}
 

@@ -27,7 +27,7 @@ def start_pages() -> dict[str, list[str]]:
         activity=activity, latitude="51.481600", longitude="-3.179100", radius_m=200
     )
     checkin = tokens.poster_token(session_id=now.pk, starts_at=now.starts_at, ends_at=now.ends_at)
-    member = get_user_model().objects.get(username="amira")
+    amira = get_user_model().objects.get(username="amira")
     reports = f"/programmes/{programme.pk}/reports/"
     return {
         "admin": [
@@ -35,7 +35,9 @@ def start_pages() -> dict[str, list[str]]:
             "/admin/",
             "/admin/members/user/",
             "/admin/members/user/add/",
-            f"/admin/members/user/{member.pk}/change/",
+            f"/admin/members/user/{amira.pk}/change/",
+            "/admin/members/member/",
+            f"/admin/members/member/{amira.member.pk}/change/",
         ],
         "programme": ["/", reports],
         "commissioner": ["/", reports, f"{reports}outcomes/"],

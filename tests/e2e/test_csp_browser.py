@@ -4,8 +4,9 @@ violation, and the static files WhiteNoise serves carry the page headers.
 A real server (runserver with WhiteNoise, as `make run` has it) on a seeded SQLite database of its
 own, driven by Debian's Chromium through Playwright. Each role signs in on the form and walks the
 links from the pages tests/web/pages.py names, as tests/web/test_security_headers.py does with
-Django's client. Violations are caught twice: the browser's own console line ("Refused to ...")
-and a `securitypolicyviolation` listener added before any page script runs.
+Django's client. Violations are caught twice: the browser's own console report and a
+`securitypolicyviolation` listener added before any page script runs. A script or stylesheet
+that fails to load counts too, since a page that lost its script passes any policy.
 """
 
 import json
@@ -96,6 +97,10 @@ def _browsing(browser, base):
     page = context.new_page()
     refused = []
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    page.on(
+        "response",
+        lambda r: "/static/" in r.url and r.status >= 400 and refused.append(f"{r.status} {r.url}"),
+    )
     return context, page, refused
 
 

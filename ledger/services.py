@@ -416,6 +416,7 @@ def _post_locked(rows: list[Transfer]) -> list[Transfer]:
     originals = _originals(rows)
     new_rows = [row for row in rows if row.idempotency_key not in originals]
     for row in new_rows:
+        row.pk = None  # an attempt that was retried drew ids that its rollback threw away
         _check_history(row)
         _apply(row, accounts[row.debit_account_id], accounts[row.credit_account_id])
     Transfer.objects.bulk_create(new_rows)

@@ -21,6 +21,7 @@ from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
 from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, require
 
@@ -354,7 +355,7 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
     account_close(account=account)
 
 
-@transaction.atomic
+@retry_on_conflict
 def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
@@ -372,10 +373,15 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
                 {"field": "confirm", "message": _("Confirm that you want to close your account.")}
             ],
         )
+    # The member first, then their contributions, then their account: the lock order in
+    # timecredits/db.py. A refusal from the ledger rolls the withdrawal back with the rest.
+    # Read afresh under the lock: it may have closed a moment ago, and an attempt that was
+    # retried (timecredits/db.py) may have changed this object before it rolled back.
+    member.refresh_from_db(from_queryset=Member.objects.select_for_update(no_key=True))
     if member.closed_at is not None:
         return member
-    _donate_remaining_balance(member, donate_to)  # refuses before anything is written
     member_contributions_withdraw(member=member, actor=member.user)
+    _donate_remaining_balance(member, donate_to)
     user = member.user
     invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"

@@ -36,6 +36,6 @@ def race(calls, *, check=True):
     for thread in threads:
         thread.join()
     if check:
-        assert failures == []
+        assert failures == [], failures
         return outcomes
     return outcomes, failures

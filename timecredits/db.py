@@ -34,12 +34,15 @@ caller can start it again.
 """
 
 import functools
+import logging
 import random
 import time
 
 from django.db import OperationalError, transaction
 
 from timecredits.errors import Busy
+
+log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
 # Full jitter: the n-th wait is random up to BACKOFF * 2**n seconds, so racers spread out.
@@ -71,7 +74,9 @@ def retry_on_conflict(func=None, *, attempts: int = ATTEMPTS):
                 if not is_conflict(error):
                     raise
                 if attempt == attempts - 1:
+                    log.warning("%s gave up after %d conflicts", func.__qualname__, attempts)
                     raise Busy(detail={"attempts": attempts}) from error
+                log.info("%s retried after %s", func.__qualname__, error.__cause__.sqlstate)
             time.sleep(random.uniform(0, BACKOFF * 2**attempt))  # noqa: S311 - not a secret
         raise AssertionError("unreachable")
 

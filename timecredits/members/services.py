@@ -318,16 +318,14 @@ def member_card_replace(*, actor, member: Member) -> Member:
     return member
 
 
-def _donate_remaining_balance(member: Member, donate_to) -> None:
-    """Move what the member holds to the group they chose, or the programme's pool, and close
-    their account, so the ledger keeps its history against a pseudonymous account."""
+def _check_closable(member: Member, donate_to) -> None:
+    """Refuse, before anything is written, what would stop the closure."""
     if donate_to is not None and donate_to not in programme_groups(programme=member.programme_id):
         raise Invalid(
             _("Choose a group in your programme, or leave your credits to the programme."),
             detail=[{"field": "donate_to", "message": _("Choose a group from the list.")}],
         )
-    account = member_account(member=member)
-    if account.debits_pending:
+    if member_account(member=member).debits_pending:
         raise Conflict(
             _(
                 "Some of your credits are on hold for a booking. Use or cancel it, then close your "
@@ -335,6 +333,13 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
             ),
             code="credits_on_hold",
         )
+
+
+def _donate_remaining_balance(member: Member, donate_to) -> None:
+    """Move what the member holds to the group they chose, or the programme's pool, and close
+    their account, so the ledger keeps its history against a pseudonymous account. A hold
+    booked since `_check_closable` looked makes the ledger refuse to close the account."""
+    account = member_account(member=member)
     if account.balance > 0:
         pool = (
             organisation_account(organisation=donate_to)
@@ -374,12 +379,12 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
             ],
         )
     # The member first, then their contributions, then their account: the lock order in
-    # timecredits/db.py. A refusal from the ledger rolls the withdrawal back with the rest.
-    # Read afresh under the lock: it may have closed a moment ago, and an attempt that was
-    # retried (timecredits/db.py) may have changed this object before it rolled back.
+    # timecredits/db.py. Read afresh under the lock: it may have closed a moment ago, and an
+    # attempt that was retried may have changed this object before it rolled back.
     member.refresh_from_db(from_queryset=Member.objects.select_for_update(no_key=True))
     if member.closed_at is not None:
         return member
+    _check_closable(member, donate_to)
     member_contributions_withdraw(member=member, actor=member.user)
     _donate_remaining_balance(member, donate_to)
     user = member.user

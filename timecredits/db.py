@@ -20,9 +20,11 @@ locked; a background job that locks one of them (the notification email task) ta
 **No-key locks.** Locks are `select_for_update(no_key=True)`, PostgreSQL's FOR NO KEY UPDATE: no
 service changes a key. A plain FOR UPDATE also blocks the FOR KEY SHARE lock that every
 foreign-key check on the row takes, and Django's foreign keys are checked at commit (deferred),
-after every other lock: two members gifting each other each held their own member row and waited,
-at commit, to check the foreign key to the other's. A query that follows foreign keys with
-`select_related` locks with `of=("self",)`, or the joined rows are locked too.
+after every other lock. Two members gifting each other deadlocked that way: one gift held its
+giver's row and both accounts, and at commit its notification's foreign key waited for the
+recipient's row, which the other gift held while it waited for those accounts. A query that
+follows foreign keys with `select_related` locks with `of=("self",)`, or the joined rows are
+locked too.
 
 **Retry.** PostgreSQL may still end a transaction for a deadlock (SQLSTATE 40P01) or a
 serialization failure (40001). `retry_on_conflict` runs a service in a transaction and, when that

@@ -10,7 +10,11 @@
   one UPDATE, and each recorded balance must equal the running sum of what came before it.
 - On PostgreSQL, a guard refuses any other change to an account's totals, kind, floor or owner.
 
-Migration 0005 installs these; `install` and `remove` are also how a test run empties the tables.
+Accounts are locked FOR NO KEY UPDATE, in id order: a plain FOR UPDATE would also block the
+FOR KEY SHARE lock that every foreign-key check on an account takes (timecredits/db.py).
+
+Migration 0005 installed these, and 0006 brings them to this version; `install` and `remove` are
+also how a test run empties the tables.
 """
 
 POSTGRES_INSTALL = """
@@ -128,7 +132,7 @@ BEGIN
     PERFORM 1 FROM ledger_account
      WHERE id IN (SELECT debit_account_id FROM added WHERE batch
                   UNION SELECT credit_account_id FROM added WHERE batch)
-     ORDER BY id FOR UPDATE;
+     ORDER BY id FOR NO KEY UPDATE;
     IF EXISTS (
         SELECT 1
           FROM (SELECT account, delta, recorded,
@@ -176,7 +180,8 @@ CREATE FUNCTION ledger_post(
 BEGIN
     -- Lock first: ids are drawn at insert, so drawing them only once the accounts are ours
     -- keeps each account's history in id order, which ledger_verify checks.
-    PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM ledger_account WHERE id = ANY(p_debits || p_credits)
+     ORDER BY id FOR NO KEY UPDATE;
     IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = ANY(p_keys)) THEN
         RETURN;
     END IF;
@@ -217,7 +222,8 @@ CREATE FUNCTION ledger_post_one(
     p_cause_type text, p_cause_id bigint, p_memo text, p_posted_by bigint
 ) RETURNS SETOF ledger_transfer LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM ledger_account WHERE id IN (p_debit, p_credit) ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM ledger_account WHERE id IN (p_debit, p_credit)
+     ORDER BY id FOR NO KEY UPDATE;
     IF EXISTS (SELECT 1 FROM ledger_transfer WHERE idempotency_key = p_key) THEN
         RETURN;
     END IF;

@@ -2,8 +2,8 @@
 
 Every posting takes the same path, in one database transaction:
 
-1. lock every account it touches, in id order, so concurrent postings queue instead of
-   deadlocking;
+1. lock every account it touches, in id order and without the key (FOR NO KEY UPDATE, which
+   leaves foreign-key checks free), so concurrent postings queue instead of deadlocking;
 2. look up the idempotency keys: a key already posted with the same request returns the original
    transfer (a replay), with a different request it is an `IdempotencyConflict`;
 3. work out each account's totals after each new transfer, refusing (with a typed error) what
@@ -16,6 +16,9 @@ On PostgreSQL, single-phase postings first take a shorter road through the same 
 of a database function (`ledger_post_one` for one transfer, `ledger_post` for a batch, which the
 database applies once per statement). When that call cannot post (a key already taken, a floor,
 a closed account) it writes nothing, and the path above runs to give the exact answer.
+
+A posting on its own is retried whole on a deadlock; inside a caller's transaction it leaves that
+to the caller (timecredits/db.py, which also sets out the lock order every service keeps).
 
 Amounts are whole minutes (60 = one credit).
 """
@@ -30,6 +33,8 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from timecredits.db import retry_on_conflict
 
 from .errors import (
     AccountClosed,
@@ -56,7 +61,6 @@ _REQUEST_FIELDS = (
     "cause_type",
     "cause_id",
 )
-_DEADLOCK_RETRIES = 3
 # A million credits in one transfer is already absurd; the bound keeps every total in a bigint.
 MAX_AMOUNT = 60 * 1_000_000
 _KINDS = frozenset(Transfer.Kind.values)
@@ -121,7 +125,7 @@ def programme_accounts_open(*, programme) -> list[Account]:
 def account_close(*, account: Account) -> Account:
     """Close an empty account: nothing more can be posted to or from it."""
     with transaction.atomic():
-        (locked,) = _lock([account.pk]).values()
+        (locked,) = accounts_lock([account.pk]).values()
         if locked.closed_at is not None:
             return locked
         if locked.balance or locked.debits_pending or locked.credits_pending:
@@ -342,20 +346,10 @@ def _check_shape(rows: list) -> None:
 def _post(rows: list[Transfer]) -> list[Transfer]:
     """The careful path: lock, look up the keys, check in Python, then insert."""
     _check_shape(rows)
-    for attempt in range(_DEADLOCK_RETRIES):
-        try:
-            with transaction.atomic():
-                return _post_locked(rows)
-        except IntegrityError as refused:
-            return _after_refusal(rows, refused)
-        except OperationalError as error:
-            # Locks are taken in order, so only conflicting duplicate keys racing in other
-            # accounts can deadlock; PostgreSQL breaks the cycle and the retry sees the winner.
-            if connection.in_atomic_block or attempt == _DEADLOCK_RETRIES - 1:
-                raise
-            if getattr(error.__cause__, "sqlstate", None) not in ("40P01", "40001"):
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _post_locked(rows)
+    except IntegrityError as refused:
+        return _after_refusal(rows, refused)
 
 
 # PostgreSQL's fast path for single-phase transfers: the whole posting is one call of a function
@@ -412,15 +406,17 @@ def _post_in_one_call(specs: list[TransferSpec], posted_by) -> list[Transfer] | 
     return [Transfer.from_db(connection.alias, _ATTNAMES, values) for values in fetched]
 
 
+@retry_on_conflict
 def _post_locked(rows: list[Transfer]) -> list[Transfer]:
     account_ids = {row.debit_account_id for row in rows} | {row.credit_account_id for row in rows}
-    accounts = _lock(account_ids)
+    accounts = accounts_lock(account_ids)
     if len(accounts) != len(account_ids):
         raise InvalidTransfer(_("An account in that request does not exist."))
 
     originals = _originals(rows)
     new_rows = [row for row in rows if row.idempotency_key not in originals]
     for row in new_rows:
+        row.pk = None  # an attempt that was retried drew ids that its rollback threw away
         _check_history(row)
         _apply(row, accounts[row.debit_account_id], accounts[row.credit_account_id])
     Transfer.objects.bulk_create(new_rows)
@@ -428,8 +424,12 @@ def _post_locked(rows: list[Transfer]) -> list[Transfer]:
     return [posted[row.idempotency_key] for row in rows]
 
 
-def _lock(account_ids) -> dict[int, Account]:
-    locked = Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+def accounts_lock(account_ids) -> dict[int, Account]:
+    """Lock accounts for the rest of the transaction, in id order (the ledger's place in the
+    lock order, timecredits/db.py), without the key, so foreign-key checks pass freely."""
+    locked = (
+        Account.objects.select_for_update(no_key=True).filter(pk__in=account_ids).order_by("pk")
+    )
     return {account.pk: account for account in locked}
 
 

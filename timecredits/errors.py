@@ -46,3 +46,13 @@ class Invalid(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     message = _("Too many attempts. Please wait a moment and try again.")
+
+
+class Busy(Conflict):
+    """The database kept ending the request's transaction because others touched the same rows
+    at the same moment (see timecredits/db.py). Nothing was changed, and sending the request
+    again, with the same idempotency key, is safe. A 409 rather than a 5xx: the service is up,
+    and the request was refused whole."""
+
+    code = "busy"
+    message = _("Many people are doing this at the same moment. Nothing was changed: try again.")

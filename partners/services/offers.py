@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from timecredits.db import retry_on_conflict
 from timecredits.permissions import Action, require
 
 from ..errors import NotAVenue, OfferInvalid
@@ -129,12 +130,12 @@ def _forget_photo_after_commit(name: str) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
-@transaction.atomic
+@retry_on_conflict
 def offer_photo_set(*, actor, offer: Offer, photo) -> Offer:
     """Give an offer a photo, or replace the one it has (whose file is then deleted)."""
     require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
     checked = photo_checked(photo)
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     old = offer.photo.name
     offer.photo = checked
     offer.save(update_fields=["photo", "updated_at"])
@@ -188,7 +189,7 @@ def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
     return offer
 
 
-@transaction.atomic
+@retry_on_conflict
 def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
     require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
     unknown = set(changes) - set(FIELDS)
@@ -196,7 +197,7 @@ def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
         raise OfferInvalid(
             detail=[{"field": f, "message": _("This cannot be changed here.")} for f in unknown]
         )
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
     values = {f: getattr(offer, f) for f in FIELDS} | changes

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 
 from ledger.models import Account
 from ledger.services import account_open
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.permissions import Action, require
 
@@ -113,11 +114,11 @@ def organisation_update(*, actor, organisation: Organisation, **changes) -> Orga
     return organisation
 
 
-@transaction.atomic
+@retry_on_conflict
 def participation_decide(*, actor, programme, organisation, approve: bool) -> Participation:
     require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
     participation = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(no_key=True)
         .filter(programme=programme, organisation=organisation)
         .first()
     )
@@ -163,7 +164,7 @@ def _enqueue_invitation_email(invitation_id: int, token: str) -> None:
     async_task("partners.tasks.send_invitation_email", invitation_id, token)
 
 
-@transaction.atomic
+@retry_on_conflict
 def invitation_accept(*, actor, token: str) -> StaffMembership:
     """The person who followed the link joins the staff; each link works once."""
     try:
@@ -176,7 +177,7 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
         raise Invalid(
             gettext("This invitation link is not valid."), code="invitation_invalid"
         ) from forged
-    invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+    invitation = Invitation.objects.select_for_update(no_key=True).filter(pk=invitation_id).first()
     if invitation is None:
         raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:

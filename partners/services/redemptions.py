@@ -4,7 +4,7 @@ charging a member's pass.
 The rules, and where they hold:
 
 - capacity per period and each member's limit are counted with the offer's row locked
-  (`select_for_update`), so redemptions of one offer queue and none can overbook;
+  (`select_for_update(no_key=True)`), so redemptions of one offer queue and none can overbook;
 - the credits are reserved by a ledger hold from the member to the venue, so the member's floor
   (a database CHECK) makes a double spend impossible across offers too;
 - a live code is unique (a partial unique index); completing posts the hold once, as a `spend`;
@@ -27,6 +27,7 @@ from ledger.models import Transfer
 from ledger.selectors import member_account, organisation_account
 from ledger.services import hold_create, hold_expire, hold_post, hold_void
 from timecredits.activities.tokens import check_pass_version, read_pass_token
+from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
 from timecredits.notifications.models import Notification
@@ -178,7 +179,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
     existing = _replayed(key, offer=offer, member=member)
     if existing is not None:
         return existing, False
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer = Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     existing = _replayed(key, offer=offer, member=member)  # it may have committed as we waited
     if existing is not None:
         return existing, False
@@ -202,7 +203,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
     return redemption, True
 
 
-@transaction.atomic
+@retry_on_conflict
 def redemption_create(
     *, member: Member, offer: Offer, idempotency_key: str
 ) -> tuple[Redemption, bool]:
@@ -252,7 +253,7 @@ def _find_for_venue(venue, code: str) -> Redemption:
     """The redemption a code names, locked: a live one first, then the newest."""
     code = normalise_code(code)
     found = list(
-        Redemption.objects.select_for_update(of=("self",))
+        Redemption.objects.select_for_update(no_key=True, of=("self",))
         .filter(code=code)
         .order_by("-created_at", "-pk")[:20]
     )
@@ -277,10 +278,10 @@ def _expire_now(redemption: Redemption) -> None:
     _expire_one(redemption.pk, now=timezone.now())
 
 
-@transaction.atomic
+@retry_on_conflict
 def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
     redemption = (
-        Redemption.objects.select_for_update(of=("self",))
+        Redemption.objects.select_for_update(no_key=True, of=("self",))
         .filter(pk=redemption_id, status=Redemption.Status.HELD, expires_at__lte=now)
         .select_related("hold")
         .first()
@@ -305,23 +306,30 @@ def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Red
     code returns it unchanged; an expired, cancelled or other venue's code is refused."""
     require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
-    redemption = None
+    found = []
     try:
-        with transaction.atomic():
-            redemption = _find_for_venue(venue, code)
-            if redemption.status == Redemption.Status.COMPLETED:
-                return redemption
-            if redemption.status == Redemption.Status.CANCELLED:
-                raise RedemptionCancelled()
-            if redemption.status == Redemption.Status.EXPIRED:
-                raise RedemptionExpired()
-            if redemption.expires_at <= timezone.now():
-                raise RedemptionExpired()
-            return _complete(redemption, actor=actor, key=idempotency_key)
+        return _complete_found(venue, code, actor=actor, key=idempotency_key, found=found)
     except RedemptionExpired:
-        if redemption is not None:
-            _expire_now(redemption)
+        if found:
+            _expire_now(found[-1])
         raise
+
+
+@retry_on_conflict
+def _complete_found(venue, code: str, *, actor, key: str, found: list) -> Redemption:
+    """Complete the code's redemption; `found` gets it, for the caller to expire once this
+    transaction is rolled back."""
+    redemption = _find_for_venue(venue, code)
+    found.append(redemption)
+    if redemption.status == Redemption.Status.COMPLETED:
+        return redemption
+    if redemption.status == Redemption.Status.CANCELLED:
+        raise RedemptionCancelled()
+    if redemption.status == Redemption.Status.EXPIRED:
+        raise RedemptionExpired()
+    if redemption.expires_at <= timezone.now():
+        raise RedemptionExpired()
+    return _complete(redemption, actor=actor, key=key)
 
 
 def redemption_cancel(
@@ -331,56 +339,55 @@ def redemption_cancel(
     Cancelling a cancelled code returns it unchanged. The caller's key, when given, names the
     release in the ledger, so using it again for another code is an idempotency conflict."""
     code = normalise_code(code)
-    redemption = None
+    found = []
     try:
-        with transaction.atomic():
-            redemption = (
-                Redemption.objects.select_for_update()
-                .filter(member=member, code=code)
-                .order_by("-created_at", "-pk")
-                .first()
-            )
-            if redemption is None:
-                raise RedemptionNotFound(detail={"code": code})
-            key = f"redemption:{redemption.pk}:cancel"
-            if idempotency_key:
-                key = f"redemption-cancel:{member.pk}:{idempotency_key}"
-                used = Transfer.objects.filter(idempotency_key=key).first()
-                if used is not None and used.pending_id != redemption.hold_id:
-                    raise ledger_errors.IdempotencyConflict(
-                        detail={"idempotency_key": idempotency_key}
-                    )
-            if redemption.status == Redemption.Status.CANCELLED:
-                return redemption
-            if redemption.status == Redemption.Status.COMPLETED:
-                raise RedemptionCompleted(
-                    _("This code has already been used, so it cannot be cancelled.")
-                )
-            if redemption.status == Redemption.Status.EXPIRED:
-                raise RedemptionExpired(
-                    _("This code has already expired and its credits are back.")
-                )
-            try:
-                hold_void(
-                    hold=redemption.hold,
-                    idempotency_key=key,
-                    posted_by=member.user,
-                )
-            except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
-                raise RedemptionExpired(
-                    _("This code has already expired and its credits are back.")
-                ) from resolved
-            redemption.status = Redemption.Status.CANCELLED
-            redemption.cancelled_at = timezone.now()
-            redemption.save(update_fields=["status", "cancelled_at"])
-            return redemption
+        return _cancel_found(member, code, idempotency_key=idempotency_key, found=found)
     except RedemptionExpired:
-        if redemption is not None:
-            _expire_now(redemption)
+        if found:
+            _expire_now(found[-1])
         raise
 
 
-@transaction.atomic
+@retry_on_conflict
+def _cancel_found(
+    member: Member, code: str, *, idempotency_key: str | None, found: list
+) -> Redemption:
+    """Cancel the member's redemption with this code; `found` gets it, for the caller to expire
+    once this transaction is rolled back."""
+    redemption = (
+        Redemption.objects.select_for_update(no_key=True)
+        .filter(member=member, code=code)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if redemption is None:
+        raise RedemptionNotFound(detail={"code": code})
+    found.append(redemption)
+    key = f"redemption:{redemption.pk}:cancel"
+    if idempotency_key:
+        key = f"redemption-cancel:{member.pk}:{idempotency_key}"
+        used = Transfer.objects.filter(idempotency_key=key).first()
+        if used is not None and used.pending_id != redemption.hold_id:
+            raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": idempotency_key})
+    if redemption.status == Redemption.Status.CANCELLED:
+        return redemption
+    if redemption.status == Redemption.Status.COMPLETED:
+        raise RedemptionCompleted(_("This code has already been used, so it cannot be cancelled."))
+    if redemption.status == Redemption.Status.EXPIRED:
+        raise RedemptionExpired(_("This code has already expired and its credits are back."))
+    try:
+        hold_void(hold=redemption.hold, idempotency_key=key, posted_by=member.user)
+    except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
+        raise RedemptionExpired(
+            _("This code has already expired and its credits are back.")
+        ) from resolved
+    redemption.status = Redemption.Status.CANCELLED
+    redemption.cancelled_at = timezone.now()
+    redemption.save(update_fields=["status", "cancelled_at"])
+    return redemption
+
+
+@retry_on_conflict
 def redemption_charge_pass(
     *, actor, venue, offer: Offer, pass_token: str, idempotency_key: str
 ) -> tuple[Redemption, bool]:

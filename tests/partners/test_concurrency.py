@@ -1,46 +1,13 @@
 """Real concurrency on PostgreSQL: members race for an offer's places and for their own credits."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from ledger.models import Account, Transfer
 from ledger.verify import ledger_verify
 from partners.models import Redemption
 from partners.services.redemptions import redemption_create
 from tests.partners.conftest import funded_member, make_offer
-from timecredits.errors import DomainError
-
-
-def race(calls):
-    """Run each call in its own thread and connection, all released at once."""
-    start = threading.Barrier(len(calls))
-    outcomes, failures = [], []
-    lock = threading.Lock()
-
-    def run(call):
-        start.wait()
-        try:
-            result = call()
-            with lock:
-                outcomes.append(("ok", result))
-        except DomainError as refused:
-            with lock:
-                outcomes.append((refused.code, None))
-        except Exception as error:  # a deadlock or an integrity error fails the test
-            with lock:
-                failures.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    return outcomes
+from tests.racing import race
 
 
 @pytest.mark.postgres

@@ -21,6 +21,7 @@ from ledger.services import account_close, account_open, transfer_post
 from partners.selectors import programme_groups
 from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, require
 
@@ -317,16 +318,14 @@ def member_card_replace(*, actor, member: Member) -> Member:
     return member
 
 
-def _donate_remaining_balance(member: Member, donate_to) -> None:
-    """Move what the member holds to the group they chose, or the programme's pool, and close
-    their account, so the ledger keeps its history against a pseudonymous account."""
+def _check_closable(member: Member, donate_to) -> None:
+    """Refuse, before anything is written, what would stop the closure."""
     if donate_to is not None and donate_to not in programme_groups(programme=member.programme_id):
         raise Invalid(
             _("Choose a group in your programme, or leave your credits to the programme."),
             detail=[{"field": "donate_to", "message": _("Choose a group from the list.")}],
         )
-    account = member_account(member=member)
-    if account.debits_pending:
+    if member_account(member=member).debits_pending:
         raise Conflict(
             _(
                 "Some of your credits are on hold for a booking. Use or cancel it, then close your "
@@ -334,6 +333,13 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
             ),
             code="credits_on_hold",
         )
+
+
+def _donate_remaining_balance(member: Member, donate_to) -> None:
+    """Move what the member holds to the group they chose, or the programme's pool, and close
+    their account, so the ledger keeps its history against a pseudonymous account. A hold
+    booked since `_check_closable` looked makes the ledger refuse to close the account."""
+    account = member_account(member=member)
     if account.balance > 0:
         pool = (
             organisation_account(organisation=donate_to)
@@ -354,7 +360,7 @@ def _donate_remaining_balance(member: Member, donate_to) -> None:
     account_close(account=account)
 
 
-@transaction.atomic
+@retry_on_conflict
 def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     """Erase a member's personal data; what they did stays, against their pseudonymous code.
 
@@ -372,10 +378,15 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
                 {"field": "confirm", "message": _("Confirm that you want to close your account.")}
             ],
         )
+    # The member first, then their contributions, then their account: the lock order in
+    # timecredits/db.py. Read afresh under the lock: it may have closed a moment ago, and an
+    # attempt that was retried may have changed this object before it rolled back.
+    member.refresh_from_db(from_queryset=Member.objects.select_for_update(no_key=True))
     if member.closed_at is not None:
         return member
-    _donate_remaining_balance(member, donate_to)  # refuses before anything is written
+    _check_closable(member, donate_to)
     member_contributions_withdraw(member=member, actor=member.user)
+    _donate_remaining_balance(member, donate_to)
     user = member.user
     invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, require
@@ -108,13 +109,15 @@ def _available_instruments(programme):
     return Instrument.objects.filter(Q(built_in=True) | Q(programme=programme))
 
 
-@transaction.atomic
+@retry_on_conflict
 def survey_schedule_update(
     *, actor, programme, instrument_ids: list[int], follow_up_months: list[int]
 ) -> SurveySchedule:
     """Choose the instruments asked and the follow-up months. SWEMWBS only once registered."""
     require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
-    schedule = SurveySchedule.objects.select_for_update().filter(programme=programme).first()
+    schedule = (
+        SurveySchedule.objects.select_for_update(no_key=True).filter(programme=programme).first()
+    )
     schedule = schedule or _schedule(programme)
     problems = []
     months = sorted(set(follow_up_months))

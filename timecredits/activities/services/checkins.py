@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.models import Member
 from timecredits.permissions import Action, require
@@ -70,7 +71,7 @@ def _over_capacity(session: Session) -> bool:
     the count exact when many arrive at once; sessions without a capacity take no lock."""
     if session.capacity is None:
         return False
-    Session.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+    Session.objects.select_for_update(no_key=True).filter(pk=session.pk).values_list("pk").first()
     taken = (
         Contribution.objects.filter(session=session)
         .exclude(status=Contribution.Status.REJECTED)
@@ -94,7 +95,7 @@ def _record(contribution, *, actor, action, from_status="", minutes_before=None,
 
 def _lock_member(member: Member) -> Member:
     """Serialise one member's contribution writes, so overlap checks cannot race."""
-    return Member.objects.select_for_update().get(pk=member.pk)
+    return Member.objects.select_for_update(no_key=True).get(pk=member.pk)
 
 
 def _overlaps(member, start: datetime, end: datetime) -> bool:
@@ -183,7 +184,7 @@ def _open_contribution(*, actor, member, session, method, now, latitude=None, lo
     return contribution, True
 
 
-@transaction.atomic
+@retry_on_conflict
 def checkin_by_token(
     *, member: Member, token: str, session_id: int | None = None, latitude=None, longitude=None
 ) -> tuple[Contribution, bool]:
@@ -206,7 +207,7 @@ def checkin_by_token(
     )
 
 
-@transaction.atomic
+@retry_on_conflict
 def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contribution, bool]:
     """A coordinator scanned a member's card or phone at their session."""
     require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
@@ -253,12 +254,12 @@ def _close(
     return contribution
 
 
-@transaction.atomic
+@retry_on_conflict
 def checkout(*, member: Member) -> Contribution:
     """The member leaves: their open check-in becomes time waiting for verification."""
     _lock_member(member)
     contribution = (
-        Contribution.objects.select_for_update()
+        Contribution.objects.select_for_update(no_key=True, of=("self",))
         .select_related("session__activity__programme", "session__activity__organisation", "member")
         .filter(member=member, status=Contribution.Status.CHECKED_IN)
         .first()
@@ -276,28 +277,28 @@ def checkouts_due(*, now: datetime | None = None) -> int:
     due = Contribution.objects.filter(
         status=Contribution.Status.CHECKED_IN, session__ends_at__lte=now
     ).values_list("pk", flat=True)
-    closed = 0
-    for contribution_id in due:
-        with transaction.atomic():
-            contribution = (
-                Contribution.objects.select_for_update(of=("self",))
-                .select_related(
-                    "session__activity__programme", "session__activity__organisation", "member"
-                )
-                .filter(pk=contribution_id, status=Contribution.Status.CHECKED_IN)
-                .first()
-            )
-            if contribution is None:  # checked out meanwhile
-                continue
-            _close(
-                contribution,
-                actor=None,
-                at=contribution.session.ends_at,
-                action="auto_checked_out",
-                auto=True,
-            )
-            closed += 1
-    return closed
+    return sum(_checkout_due(contribution_id) for contribution_id in due)
+
+
+@retry_on_conflict
+def _checkout_due(contribution_id: int) -> bool:
+    """Check out one contribution found due, in its own transaction; False if it left already."""
+    contribution = (
+        Contribution.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("session__activity__programme", "session__activity__organisation", "member")
+        .filter(pk=contribution_id, status=Contribution.Status.CHECKED_IN)
+        .first()
+    )
+    if contribution is None:  # checked out meanwhile
+        return False
+    _close(
+        contribution,
+        actor=None,
+        at=contribution.session.ends_at,
+        action="auto_checked_out",
+        auto=True,
+    )
+    return True
 
 
 def _add_pending(*, actor, member, session, method, start, end, reason="") -> Contribution:
@@ -336,7 +337,7 @@ def _attendance_minutes(session: Session, minutes: int | None) -> int:
     return minutes
 
 
-@transaction.atomic
+@retry_on_conflict
 def attendance_add(
     *, actor, session: Session, members: list[Member], minutes: int | None = None
 ) -> list[Contribution]:
@@ -388,7 +389,7 @@ def attendance_add_by_codes(
     return attendance_add(actor=actor, session=session, members=members, minutes=minutes)
 
 
-@transaction.atomic
+@retry_on_conflict
 def claim(
     *, member: Member, session: Session, start: datetime, end: datetime, reason: str = ""
 ) -> Contribution:

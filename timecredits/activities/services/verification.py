@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid
 from timecredits.permissions import Action, require
 
@@ -51,7 +52,7 @@ def _require_reason(reason: str, message: str) -> None:
 
 def _locked(contribution_ids) -> list[Contribution]:
     return list(
-        Contribution.objects.select_for_update(of=("self",))
+        Contribution.objects.select_for_update(no_key=True, of=("self",))
         .select_related("session__activity__organisation", "session__activity__programme", "member")
         .filter(pk__in=contribution_ids)
         .order_by("pk")
@@ -79,7 +80,7 @@ def _approve_locked(contributions, *, actor, action="approved", reasons=None) ->
     return to_approve
 
 
-@transaction.atomic
+@retry_on_conflict
 def contribution_approve(
     *, actor, contribution: Contribution, minutes: int | None = None, reason: str = ""
 ) -> Contribution:
@@ -119,7 +120,7 @@ def contribution_approve(
     return locked
 
 
-@transaction.atomic
+@retry_on_conflict
 def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Contribution:
     require(
         actor,
@@ -143,7 +144,7 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
     return locked
 
 
-@transaction.atomic
+@retry_on_conflict
 def contribution_unapprove(*, actor, contribution: Contribution, reason: str) -> Contribution:
     """Undo an approval: the earn transfer is reversed and the contribution waits again."""
     require(
@@ -170,7 +171,7 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
     return locked
 
 
-@transaction.atomic
+@retry_on_conflict
 def session_approve_all(*, actor, session: Session) -> list[Contribution]:
     """Approve every pending contribution of a session, posting their earnings in one batch.
     Time of a member who has closed their account is left out: it can earn nothing, and it must

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from ledger.errors import LedgerConflict
 from ledger.models import Account, Transfer
 from ledger.selectors import programme_account
-from ledger.services import transfer_post, transfer_reverse
+from ledger.services import accounts_lock, transfer_post, transfer_reverse
+from timecredits.db import retry_on_conflict
 from timecredits.notifications.models import Notification
 from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require
@@ -145,35 +146,41 @@ def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Tra
     )
     if now < warning.expires_at:
         return None
-    last_day = timezone.localtime(inactive.last_activity_at).date().isoformat()
     try:
-        with transaction.atomic():
-            # The scan ran a while ago: lock the account and look again, so a gift or an
-            # earning that arrived meanwhile (new activity) stops the expiry.
-            account = Account.objects.select_for_update().get(pk=inactive.account.pk)
-            latest = max(
-                moment
-                for side in ("debit_account", "credit_account")
-                for moment in Transfer.objects.filter(**{side: account})
-                .order_by("-pk")
-                .values_list("posted_at", flat=True)[:1]
-            )
-            if latest != inactive.last_activity_at or account.available <= 0:
-                return None
-            return transfer_post(
-                debit=account,
-                credit=programme_account(programme=programme, kind=Account.Kind.EXPIRY),
-                amount=account.available,
-                kind=Transfer.Kind.EXPIRE,
-                idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
-                cause_type="expiry_warning",
-                cause_id=warning.pk,
-                memo=f"Unused for {programme.expiry_months} months",
-            )
+        return _expire_locked(programme, inactive, warning)
     except LedgerConflict as refused:
         # The member spent or booked since the query: that is activity, so nothing expires.
         log.info("expiry of member %s skipped: %s", inactive.account.member_id, refused.code)
         return None
+
+
+@retry_on_conflict
+def _expire_locked(programme, inactive: Inactive, warning: ExpiryWarning) -> Transfer | None:
+    """The scan ran a while ago: lock the member's and the expiry account (in id order, as
+    every posting does) and look again, so a gift or an earning that arrived meanwhile (new
+    activity) stops the expiry."""
+    expiry = programme_account(programme=programme, kind=Account.Kind.EXPIRY)
+    account = accounts_lock([inactive.account.pk, expiry.pk])[inactive.account.pk]
+    latest = max(
+        moment
+        for side in ("debit_account", "credit_account")
+        for moment in Transfer.objects.filter(**{side: account})
+        .order_by("-pk")
+        .values_list("posted_at", flat=True)[:1]
+    )
+    if latest != inactive.last_activity_at or account.available <= 0:
+        return None
+    last_day = timezone.localtime(inactive.last_activity_at).date().isoformat()
+    return transfer_post(
+        debit=account,
+        credit=expiry,
+        amount=account.available,
+        kind=Transfer.Kind.EXPIRE,
+        idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
+        cause_type="expiry_warning",
+        cause_id=warning.pk,
+        memo=f"Unused for {programme.expiry_months} months",
+    )
 
 
 def expiry_reverse(

@@ -10,7 +10,6 @@ import datetime
 import re
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from ledger.services import transfer_post
 from partners.models import Organisation, Participation
 from partners.selectors import programme_groups
 from timecredits.activities.tokens import check_pass_version, read_pass_token
+from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
 from timecredits.notifications.models import Notification
@@ -71,6 +71,7 @@ def recipient_by_pass(*, pass_token: str, now: datetime.datetime | None = None) 
     return member
 
 
+@retry_on_conflict
 def gift_to_member(
     *,
     actor,
@@ -84,6 +85,9 @@ def gift_to_member(
 
     At most `CREDITS_DAILY_GIFT_LIMIT_MINUTES` a day leave one member as gifts; the giver's row is
     locked while the day's gifts are counted, so two gifts at once cannot both slip under it.
+    The recipient's row is locked with it, the lower pk first (the lock order in
+    timecredits/db.py), so two members gifting each other queue, and a recipient closing their
+    account at that moment is seen.
     """
     giver = _giver(actor)
     _check_amount(minutes)
@@ -96,35 +100,39 @@ def gift_to_member(
     if recipient.closed_at is not None:
         raise RecipientClosed(detail=[{"field": "member_code", "message": RecipientClosed.message}])
     key = f"gift:{giver.pk}:{idempotency_key}"
-    with transaction.atomic():
-        Member.objects.select_for_update().filter(pk=giver.pk).first()
-        account = member_account(member=giver)
-        replay = Transfer.objects.filter(idempotency_key=key).exists()
-        if not replay:  # a replay neither counts against the limit nor notifies again
-            _check_daily_limit(account, minutes, now or timezone.now())
-        gift = _post(
-            debit=account,
-            credit=member_account(member=recipient),
-            minutes=minutes,
-            kind=Transfer.Kind.GIFT,
-            key=key,
-            cause_type="gift",
-            cause_id=giver.pk,
-            memo=_message(message),
-            actor=actor,
-        )
-        if not replay:
-            notify(
-                member=recipient,
-                kind=Notification.Kind.GIFT_RECEIVED,
-                title=_("Member %(code)s gave you %(credits)s credits")
-                % {"code": giver.code, "credits": as_credits(minutes)},
-                body=gift.memo,
-                url=reverse("member-history"),
+    closed = _lock_members(giver, recipient)
+    account = member_account(member=giver)
+    replay = Transfer.objects.filter(idempotency_key=key).exists()
+    if not replay:  # a replay neither counts against the limit nor notifies again
+        if closed[recipient.pk] is not None:
+            raise RecipientClosed(
+                detail=[{"field": "member_code", "message": RecipientClosed.message}]
             )
-        return gift
+        _check_daily_limit(account, minutes, now or timezone.now())
+    gift = _post(
+        debit=account,
+        credit=member_account(member=recipient),
+        minutes=minutes,
+        kind=Transfer.Kind.GIFT,
+        key=key,
+        cause_type="gift",
+        cause_id=giver.pk,
+        memo=_message(message),
+        actor=actor,
+    )
+    if not replay:
+        notify(
+            member=recipient,
+            kind=Notification.Kind.GIFT_RECEIVED,
+            title=_("Member %(code)s gave you %(credits)s credits")
+            % {"code": giver.code, "credits": as_credits(minutes)},
+            body=gift.memo,
+            url=reverse("member-history"),
+        )
+    return gift
 
 
+@retry_on_conflict
 def donate(
     *,
     actor,
@@ -157,6 +165,7 @@ def donate(
     )
 
 
+@retry_on_conflict
 def organisation_gift(
     *,
     actor,
@@ -226,6 +235,16 @@ def _giver(actor) -> Member:
     if member is None:
         raise NotFound(_("You do not have a member profile."))
     return member
+
+
+def _lock_members(*members: Member) -> dict[int, datetime.datetime | None]:
+    """Lock the members' rows, lower pk first, and say when each closed (None: open)."""
+    return dict(
+        Member.objects.select_for_update(no_key=True)
+        .filter(pk__in=[m.pk for m in members])
+        .order_by("pk")
+        .values_list("pk", "closed_at")
+    )
 
 
 def _check_amount(minutes) -> None:

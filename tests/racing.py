@@ -1,0 +1,41 @@
+"""Real concurrency for PostgreSQL tests: calls run in threads, each on its own connection,
+released together by a barrier. A typed refusal is an outcome; anything else is a failure."""
+
+import threading
+
+from django.db import connection
+
+from timecredits.errors import DomainError
+
+
+def race(calls, *, check=True):
+    """Run each call in its own thread, all at once. Returns the outcomes as (code, result), in
+    the order the calls were given ("ok" for a success, the error's code for a refusal); any
+    other exception (a deadlock, an integrity error) fails the test unless `check` is False, in
+    which case the failures come back too."""
+    start = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+    failures = []
+    lock = threading.Lock()
+
+    def run(index, call):
+        start.wait()
+        try:
+            outcomes[index] = ("ok", call())
+        except DomainError as refused:
+            outcomes[index] = (refused.code, refused)
+        except Exception as error:  # a deadlock or an integrity error fails the test
+            with lock:
+                failures.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if check:
+        assert failures == [], failures
+        return outcomes
+    return outcomes, failures

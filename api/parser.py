@@ -1,5 +1,7 @@
-"""JSON bodies and query strings, refusing text with a NUL character, which PostgreSQL cannot
-store: without this a NUL in any field reaches the database and fails there as a 500."""
+"""JSON bodies and query strings as the API takes them: a body must be a JSON object, and no
+text may hold a NUL character, which PostgreSQL cannot store (without this a NUL in any field
+reaches the database and fails there as a 500). api.middleware refuses NUL in paths and headers.
+"""
 
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
@@ -20,21 +22,30 @@ def _nul_fields(data, path=()):
             yield from _nul_fields(value, (*path, index))
 
 
+def nul_refused(fields) -> Invalid:
+    message = _("Text cannot contain NUL characters.")
+    return Invalid(
+        message,
+        code="nul_character",
+        detail=[{"field": f, "message": message, "type": "nul_character"} for f in fields],
+    )
+
+
 def _refuse_nul(data):
     fields = list(_nul_fields(data))
     if fields:
-        message = _("Text cannot contain NUL characters.")
-        raise Invalid(
-            message,
-            code="nul_character",
-            detail=[{"field": f, "message": message, "type": "nul_character"} for f in fields],
-        )
+        raise nul_refused(fields)
     return data
 
 
-class NulRefusingParser(Parser):
+class StrictParser(Parser):
     def parse_body(self, request):
-        return _refuse_nul(super().parse_body(request))
+        data = _refuse_nul(super().parse_body(request))
+        if not isinstance(data, dict):
+            # Every body the API takes is an object; a bare number or list would otherwise be
+            # read as an object with no fields, which a partial update accepts as "no change".
+            raise Invalid(_("The request body must be a JSON object."), code="body_not_object")
+        return data
 
     def parse_querydict(self, data, list_fields, request):
         return _refuse_nul(super().parse_querydict(data, list_fields, request))

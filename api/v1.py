@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .parser import NulRefusingParser
+from .parser import StrictParser
 from .routers import (
     auth,
     checkins,
@@ -29,7 +29,7 @@ api = NinjaAPI(
     'Every error has the shape {"error": {"code", "message", "detail"}}.',
     auth=ANYONE_SIGNED_IN,
     urls_namespace="api-v1",
-    parser=NulRefusingParser(),
+    parser=StrictParser(),
 )
 errors.install(api)
 

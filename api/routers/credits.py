@@ -9,6 +9,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
 from api.lookups import organisation_or_404, programme_or_404
+from api.schemas import InputSchema
 from ledger.models import Transfer
 from ledger.services import MAX_AMOUNT
 from timecredits.credits.selectors import parse_month, programme_expiries
@@ -32,7 +33,7 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-class GiftIn(Schema):
+class GiftIn(InputSchema):
     member_code: str | None = Field(
         default=None, max_length=20, description="The code on the recipient's member card."
     )
@@ -49,7 +50,7 @@ class GiftIn(Schema):
         return self
 
 
-class DonationIn(Schema):
+class DonationIn(InputSchema):
     organisation_id: int | None = Field(
         default=None, description="A group in your programme; leave out for the programme pool."
     )
@@ -57,7 +58,7 @@ class DonationIn(Schema):
     message: str = Field(default="", max_length=500)
 
 
-class OrganisationGiftIn(Schema):
+class OrganisationGiftIn(InputSchema):
     organisation_id: int = Field(description="The organisation receiving the credits.")
     minutes: int = Field(le=MAX_AMOUNT, description="Minutes to give (60 minutes = 1 credit).")
     reason: str = Field(max_length=500)
@@ -223,7 +224,7 @@ class ExpiryOut(Schema):
     reversed: bool
 
 
-class ReverseIn(Schema):
+class ReverseIn(InputSchema):
     reason: str = Field(default="", max_length=500)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.schemas import InputSchema
 from ledger.selectors import account_balance, member_account, transfer_history
 from timecredits.errors import NotFound
 from timecredits.members.selectors import member_for_user, user_roles
@@ -123,7 +124,7 @@ class NotificationsOut(Schema):
     items: list[NotificationOut]
 
 
-class EmailPreferencesIO(Schema):
+class EmailPreferencesIO(InputSchema):
     kinds: list[str] = Field(description="The kinds of notification also sent by email.")
 
 

@@ -1,9 +1,8 @@
 """The versioned API: one NinjaAPI, its error handlers and its routers."""
 
-from ninja import NinjaAPI
-
 from . import errors
 from .auth import ANYONE_SIGNED_IN
+from .openapi import DocumentedErrorsAPI
 from .parser import StrictParser
 from .routers import (
     auth,
@@ -22,7 +21,7 @@ from .routers import (
     valuation,
 )
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="Time credits API",
     version="1",
     description="Earn time credits for time given, spend them at partner venues. "

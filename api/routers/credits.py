@@ -143,7 +143,7 @@ def organisation_give(
     return Status(201, TransferOut.of(transfer))
 
 
-class StatementLineOut(Schema):
+class VenueStatementLineOut(Schema):
     transfer_id: int
     posted_at: datetime
     kind: str
@@ -152,17 +152,17 @@ class StatementLineOut(Schema):
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
 
 
-class StatementOut(Schema):
+class VenueStatementOut(Schema):
     organisation_id: int
     month: str
-    lines: list[StatementLineOut]
+    lines: list[VenueStatementLineOut]
     accepted: int
     refunded: int
     net: int
     retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
 
 
-class StatementQuery(Schema):
+class VenueStatementQuery(Schema):
     month: str | None = Field(default=None, description="YYYY-MM; this month if left out.")
 
 
@@ -176,16 +176,16 @@ def _statement(request, organisation_id: int, month: str | None):
 
 @router.get(
     "/organisations/{organisation_id}/statement",
-    response=StatementOut,
+    response=VenueStatementOut,
     summary="What a venue accepted in a month (venue staff, org admins)",
 )
-def statement(request, organisation_id: int, query: Query[StatementQuery]):
+def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
     s = _statement(request, organisation_id, query.month)
-    return StatementOut(
+    return VenueStatementOut(
         organisation_id=s.organisation.pk,
         month=f"{s.month:%Y-%m}",
         lines=[
-            StatementLineOut(
+            VenueStatementLineOut(
                 transfer_id=line.transfer.pk,
                 posted_at=line.transfer.posted_at,
                 kind=line.transfer.kind,
@@ -207,7 +207,7 @@ def statement(request, organisation_id: int, query: Query[StatementQuery]):
     summary="The same statement as CSV (venue staff, org admins)",
     response={200: None},
 )
-def statement_download(request, organisation_id: int, query: Query[StatementQuery]):
+def statement_download(request, organisation_id: int, query: Query[VenueStatementQuery]):
     s = _statement(request, organisation_id, query.month)
     response = HttpResponse(statement_csv(s), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -13,7 +13,7 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 DESCRIPTIONS = {
     400: "The request could not be read.",
-    401: "Not signed in: no session, or no valid bearer token.",
+    401: "Not signed in: no session, no valid bearer token, or wrong credentials.",
     403: "Signed in, but not allowed to do this.",
     404: "Something the request names does not exist or is not visible to you.",
     409: "It clashes with the current state (for example, not enough credit).",
@@ -25,9 +25,8 @@ DESCRIPTIONS = {
 
 def error_statuses(method: str, operation: dict) -> list[int]:
     """The error statuses an operation can answer with, from what the document says of it."""
-    statuses = [403, 404, 422, 429]
-    if operation.get("security"):
-        statuses.append(401)
+    # 401 everywhere: signing in itself answers it for wrong credentials.
+    statuses = [401, 403, 404, 422, 429]
     if method != "get":
         statuses.append(409)
     if "requestBody" in operation:

@@ -35,6 +35,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 MAX_EXAMPLES = 6
+LAST = {"DELETE /api/v1/auth/token", "POST /api/v1/me/close"}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -104,7 +105,11 @@ def _failures(operation, bearers, answers) -> list[str]:
 
 
 def test_the_api_answers_every_generated_request_as_documented(api_schema, bearers):
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+    # Those that end the tokens' use (revoking the token, closing the member) go last.
+    operations = sorted(
+        (result.ok() for result in api_schema.get_all_operations()),
+        key=lambda operation: operation.label in LAST,
+    )
 
     answers = Counter()
 

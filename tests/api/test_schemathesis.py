@@ -1,4 +1,5 @@
-"""Acceptance: schemathesis over the whole OpenAPI document, as a member and as a coordinator.
+"""Acceptance: schemathesis over the whole OpenAPI document, as a member, a coordinator and a
+programme admin.
 
 Every operation gets a bounded, derandomized set of generated requests (valid and invalid) against
 the WSGI app on PostgreSQL; no answer may be a 5xx, use a status the document does not list for
@@ -16,6 +17,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.hypothesis.builder import (
+    HypothesisTestConfig,
+    HypothesisTestMode,
+    create_test,
+)
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -27,15 +33,18 @@ from tests.credits.conftest import earn
 from tests.factories import (
     ActivityFactory,
     MemberFactory,
+    ProgrammeRoleFactory,
     SessionFactory,
     StaffMembershipFactory,
     approved_organisation,
 )
+from tests.partners.conftest import make_offer
+from timecredits.programmes.models import ProgrammeRole
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-MAX_EXAMPLES = 6
-LAST = {"DELETE /api/v1/auth/token", "POST /api/v1/me/close"}
+MAX_EXAMPLES = 8
+LAST = {"DELETE /api/v1/auth/token", "POST /api/v1/members/me/close"}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -56,30 +65,50 @@ def api_schema(bearers):
 
 
 @pytest.fixture
-def bearers(db, bearer_for):
-    """A member with credits and a coordinator (also an org admin) of a group in their programme,
-    with an activity, a session and a venue's offer, so ids 1, 2, 3 often name something real."""
+def world(db):
+    """A programme with a member holding credits, a group with an activity and a session, and
+    a venue with an offer; a coordinator (also org admin) of the group and a programme admin.
+    `ids` names real rows for the path parameters, so generated requests reach the views."""
     activity = ActivityFactory()
-    SessionFactory(activity=activity)
+    session = SessionFactory(activity=activity)
     programme, group = activity.programme, activity.organisation
     coordinator = StaffMembershipFactory(organisation=group).user
     StaffMembershipFactory(
         organisation=group, user=coordinator, role=StaffMembership.Role.ORG_ADMIN
     )
-    approved_organisation(programme, kind=Organisation.Kind.VENUE)
+    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    offer = make_offer(approved_organisation(programme, kind=Organisation.Kind.VENUE))
     member = MemberFactory(programme=programme)
     earn(member, 600)
-    return [bearer_for(member.user), bearer_for(coordinator)]
+    ids = {
+        "programme_id": programme.pk,
+        "organisation_id": group.pk,
+        "activity_id": activity.pk,
+        "session_id": session.pk,
+        "offer_id": offer.pk,
+        "member_id": member.pk,
+    }
+    return {"users": [member.user, coordinator, admin], "ids": ids}
 
 
-def _failures(operation, bearers, answers) -> list[str]:
-    """Run one operation's generated requests, valid and not; the failures, as schemathesis
-    words them. Counts the answers by status in `answers`."""
+@pytest.fixture
+def bearers(world, bearer_for):
+    return [bearer_for(user) for user in world["users"]]
+
+
+def _failures(operation, bearers, ids, answers) -> list[str]:
+    """Run one operation's generated requests, valid and not, with generated path parameters
+    and with real ones; the failures, as schemathesis words them. Counts answers by status."""
     failures = []
-    cases = st.one_of(
+    strategies = [
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.NEGATIVE),
-    )
+    ]
+    names = {p.name for p in operation.path_parameters}
+    if names and names <= set(ids):
+        real = {name: ids[name] for name in names}
+        strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real))
+    cases = st.one_of(strategies)
 
     @given(case=cases)
     @settings(
@@ -104,18 +133,68 @@ def _failures(operation, bearers, answers) -> list[str]:
     return failures
 
 
-def test_the_api_answers_every_generated_request_as_documented(api_schema, bearers):
+def test_the_api_answers_every_generated_request_as_documented(api_schema, bearers, world):
     # Those that end the tokens' use (revoking the token, closing the member) go last.
     operations = sorted(
         (result.ok() for result in api_schema.get_all_operations()),
         key=lambda operation: operation.label in LAST,
     )
+    assert {operation.label for operation in operations} >= LAST
 
     answers = Counter()
 
-    failures = [f for operation in operations for f in _failures(operation, bearers, answers)]
+    failures = [
+        f for operation in operations for f in _failures(operation, bearers, world["ids"], answers)
+    ]
 
     assert len(operations) > 70
     assert failures == []
     # Enough got through validation and permissions to exercise the views themselves.
-    assert answers[200] + answers[201] > 100, answers
+    assert answers[200] + answers[201] > 150, answers
+
+
+def _boundary_failures(api_schema, operation, headers, answers) -> list[str]:
+    """Schemathesis's coverage phase for one operation: boundary and edge values of every
+    parameter and field (the largest integers, empty and missing values, wrong types)."""
+    failures = []
+
+    def run(case):
+        try:
+            case.headers = {**(case.headers or {}), **headers}
+            response = case.call_and_validate(checks=CHECKS)
+            answers[response.status_code] += 1
+        except Exception as failure:  # schemathesis raises a group of its check failures
+            failures.append(f"{operation.label}: {failure}")
+
+    test = create_test(
+        operation=operation,
+        test_func=run,
+        config=HypothesisTestConfig(
+            project=api_schema.config,
+            modes=[HypothesisTestMode.COVERAGE],
+            settings=settings(
+                max_examples=1,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                phases=[Phase.explicit],
+                suppress_health_check=list(HealthCheck),
+            ),
+        ),
+    )
+    test()
+    return failures
+
+
+def test_boundary_values_are_answered_as_documented(api_schema, bearers):
+    answers = Counter()
+
+    failures = [
+        f
+        for result in api_schema.get_all_operations()
+        if result.ok().label not in LAST
+        for f in _boundary_failures(api_schema, result.ok(), bearers[1], answers)
+    ]
+
+    assert failures == []
+    assert answers[422] > 500, answers

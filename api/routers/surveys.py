@@ -293,8 +293,8 @@ class CustomQuestionIn(InputSchema):
     key: str = Field(max_length=40)
     text: str
     kind: str = Field(description="scale, yes_no, number or choice")
-    min_value: int | None = None
-    max_value: int | None = None
+    min_value: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
+    max_value: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
     min_label: str = Field(default="", max_length=100)
     max_label: str = Field(default="", max_length=100)
     choices: list[list[str]] = Field(default=[], description="[value, label] pairs for choice.")

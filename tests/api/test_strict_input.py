@@ -104,9 +104,9 @@ def test_a_body_that_is_not_an_object_is_422_and_changes_nothing(
         ({"starts_at": "0001-01-01T00:00Z", "ends_at": "9999-12-31T23:59Z"}, "ends_at starts_at"),
         ({"starts_at": "1999-12-31T10:00Z"}, "starts_at"),
         ({"ends_at": "2100-01-01T00:00Z"}, "ends_at"),
-        ({"capacity": 2**63}, "capacity"),
+        ({"capacity": 2**62}, "capacity"),
         ({"capacity": "10"}, "capacity"),
-        ({"repeat_count": 2**63}, "repeat_count"),
+        ({"repeat_count": 2**62}, "repeat_count"),
         ({"starts_at": "2026-05-01T10:00"}, "starts_at"),
     ],
 )
@@ -124,6 +124,21 @@ def test_a_session_out_of_range_is_422_and_creates_nothing(
 
     error = _error(response, 422)
     assert (error["code"], _fields(error)) == ("invalid", [f"payload.{f}" for f in fields.split()])
+    assert Session.objects.count() == 0
+
+
+def test_a_capacity_of_2_to_the_63_is_422_and_creates_nothing(client, coordinator_and_activity):
+    coordinator, activity = coordinator_and_activity
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/api/v1/activities/{activity.pk}/sessions",
+        SESSION | {"capacity": 2**63},
+        content_type="application/json",
+    )
+
+    error = _error(response, 422)
+    assert (error["code"], _fields(error)) == ("number_out_of_range", ["capacity"])
     assert Session.objects.count() == 0
 
 
@@ -204,4 +219,26 @@ def test_a_nul_in_a_header_is_422_and_moves_nothing(client, pair):
 
     error = _error(response, 422)
     assert (error["code"], _fields(error)) == ("nul_character", ["Idempotency-Key"])
+    assert (balance(giver), balance(recipient)) == (300, 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"member_code": "RECIPIENT", "minutes": 18446744073709551616}', "number_out_of_range"),
+        ('{"member_code": "RECIPIENT", "minutes": NaN}', "malformed_body"),
+        ('{"member_code": "RECIPIENT", "minutes": Infinity}', "malformed_body"),
+    ],
+)
+def test_numbers_json_cannot_hold_are_422_and_move_nothing(client, pair, body, code):
+    giver, recipient = pair
+    client.force_login(giver.user)
+
+    response = client.post(
+        "/api/v1/gifts",
+        body.replace("RECIPIENT", recipient.code),
+        content_type="application/json",
+    )
+
+    assert _error(response, 422)["code"] == code
     assert (balance(giver), balance(recipient)) == (300, 0)

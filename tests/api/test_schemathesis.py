@@ -44,6 +44,7 @@ from timecredits.programmes.models import ProgrammeRole
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 MAX_EXAMPLES = 8
+STATEFUL_EXAMPLES = 40
 LAST = {"DELETE /api/v1/auth/token", "POST /api/v1/members/me/close"}
 CHECKS = [
     not_a_server_error,
@@ -198,3 +199,33 @@ def test_boundary_values_are_answered_as_documented(api_schema, bearers):
 
     assert failures == []
     assert answers[422] > 500, answers
+
+
+def test_workflows_through_inferred_links_are_answered_as_documented(api_schema, bearers):
+    # Schemathesis links operations whose answers feed others' parameters (an id it created
+    # becomes the next request's path), and walks chains of them as the coordinator.
+    machine = api_schema.exclude(path="/api/v1/auth/token", method="DELETE").as_state_machine()
+    headers = bearers[1]
+    answers = Counter()
+
+    class Workflows(machine):
+        def before_call(self, case):
+            case.headers = {**(case.headers or {}), **headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            answers[response.status_code] += 1
+            case.validate_response(response, checks=CHECKS)
+
+    Workflows.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=6,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    assert sum(answers.values()) > STATEFUL_EXAMPLES, answers

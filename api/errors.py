@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from timecredits import errors
 
+from .parser import nul_refused
+
 STATUS_BY_FAMILY = [
     (errors.NotAuthenticated, 401),
     (errors.PermissionDenied, 403),
@@ -48,6 +50,12 @@ def method_not_allowed(method: str, allowed: list[str]) -> JsonResponse:
     )
     response["Allow"] = ", ".join(sorted(allowed))
     return response
+
+
+def nul_refused_response(fields: list[str]) -> JsonResponse:
+    """For a NUL in a path or header, refused before django-ninja; see api.middleware."""
+    exc = nul_refused(fields)
+    return JsonResponse(error_body(exc.code, exc.message, exc.detail), status=status_for(exc))
 
 
 def status_for(exc: errors.DomainError) -> int:

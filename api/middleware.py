@@ -1,9 +1,12 @@
-"""django-ninja answers a method an endpoint lacks in plain text: give that 405 the error shape."""
+"""API requests before and after django-ninja: NUL characters refused in paths and headers, and
+the plain-text 405 django-ninja answers for a method an endpoint lacks given the error shape."""
 
-from .errors import method_not_allowed
+from .errors import method_not_allowed, nul_refused_response
 
 
 class MethodNotAllowedMiddleware:
+    """django-ninja answers a missing method in plain text: give that 405 the error shape."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -17,3 +20,21 @@ class MethodNotAllowedMiddleware:
             allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
             return method_not_allowed(request.method, allowed)
         return response
+
+
+class NulRefusingMiddleware:
+    """A NUL in an API path (`/redemptions/AB%00CD/cancel`) or header would reach PostgreSQL,
+    which cannot store it, and fail there as a 500; api.parser refuses it in bodies and queries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            fields = ["path"] if "\x00" in request.path else []
+            fields += [
+                name for name, value in request.headers.items() if "\x00" in name or "\x00" in value
+            ]
+            if fields:
+                return nul_refused_response(fields)
+        return self.get_response(request)

@@ -1,10 +1,9 @@
 """The versioned API: one NinjaAPI, its error handlers and its routers."""
 
-from ninja import NinjaAPI
-
 from . import errors
 from .auth import ANYONE_SIGNED_IN
-from .parser import NulRefusingParser
+from .openapi import DocumentedErrorsAPI
+from .parser import StrictParser
 from .routers import (
     auth,
     checkins,
@@ -22,14 +21,14 @@ from .routers import (
     valuation,
 )
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="Time credits API",
     version="1",
     description="Earn time credits for time given, spend them at partner venues. "
     'Every error has the shape {"error": {"code", "message", "detail"}}.',
     auth=ANYONE_SIGNED_IN,
     urls_namespace="api-v1",
-    parser=NulRefusingParser(),
+    parser=StrictParser(),
 )
 errors.install(api)
 

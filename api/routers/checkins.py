@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from api.schemas import InputSchema, Moment
 from timecredits.activities.models import Contribution, Session
 from timecredits.activities.selectors import member_contributions
 from timecredits.activities.services import checkins
@@ -16,27 +17,27 @@ from .members import own_member
 router = Router(tags=["check-ins"])
 
 
-class CheckinIn(Schema):
+class CheckinIn(InputSchema):
     token: str = Field(max_length=500, description="The token from the scanned /c/<token> URL.")
     session_id: int | None = Field(default=None, description="If given, must match the token.")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
-class PassCheckinIn(Schema):
+class PassCheckinIn(InputSchema):
     pass_token: str = Field(
         max_length=500, description="The token from the scanned /p/<token> URL."
     )
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(InputSchema):
     member_codes: list[str] = Field(min_length=1, max_length=500)
 
 
-class ClaimIn(Schema):
+class ClaimIn(InputSchema):
     session_id: int
-    start: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
-    end: AwareDatetime
+    start: Moment = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
+    end: Moment
     reason: str = Field(default="", max_length=500)
 
 

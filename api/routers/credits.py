@@ -9,6 +9,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
 from api.lookups import organisation_or_404, programme_or_404
+from api.schemas import InputSchema
 from ledger.models import Transfer
 from ledger.services import MAX_AMOUNT
 from timecredits.credits.selectors import parse_month, programme_expiries
@@ -32,7 +33,7 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-class GiftIn(Schema):
+class GiftIn(InputSchema):
     member_code: str | None = Field(
         default=None, max_length=20, description="The code on the recipient's member card."
     )
@@ -49,7 +50,7 @@ class GiftIn(Schema):
         return self
 
 
-class DonationIn(Schema):
+class DonationIn(InputSchema):
     organisation_id: int | None = Field(
         default=None, description="A group in your programme; leave out for the programme pool."
     )
@@ -57,7 +58,7 @@ class DonationIn(Schema):
     message: str = Field(default="", max_length=500)
 
 
-class OrganisationGiftIn(Schema):
+class OrganisationGiftIn(InputSchema):
     organisation_id: int = Field(description="The organisation receiving the credits.")
     minutes: int = Field(le=MAX_AMOUNT, description="Minutes to give (60 minutes = 1 credit).")
     reason: str = Field(max_length=500)
@@ -142,7 +143,7 @@ def organisation_give(
     return Status(201, TransferOut.of(transfer))
 
 
-class StatementLineOut(Schema):
+class VenueStatementLineOut(Schema):
     transfer_id: int
     posted_at: datetime
     kind: str
@@ -151,17 +152,17 @@ class StatementLineOut(Schema):
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
 
 
-class StatementOut(Schema):
+class VenueStatementOut(Schema):
     organisation_id: int
     month: str
-    lines: list[StatementLineOut]
+    lines: list[VenueStatementLineOut]
     accepted: int
     refunded: int
     net: int
     retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
 
 
-class StatementQuery(Schema):
+class VenueStatementQuery(Schema):
     month: str | None = Field(default=None, description="YYYY-MM; this month if left out.")
 
 
@@ -175,16 +176,16 @@ def _statement(request, organisation_id: int, month: str | None):
 
 @router.get(
     "/organisations/{organisation_id}/statement",
-    response=StatementOut,
+    response=VenueStatementOut,
     summary="What a venue accepted in a month (venue staff, org admins)",
 )
-def statement(request, organisation_id: int, query: Query[StatementQuery]):
+def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
     s = _statement(request, organisation_id, query.month)
-    return StatementOut(
+    return VenueStatementOut(
         organisation_id=s.organisation.pk,
         month=f"{s.month:%Y-%m}",
         lines=[
-            StatementLineOut(
+            VenueStatementLineOut(
                 transfer_id=line.transfer.pk,
                 posted_at=line.transfer.posted_at,
                 kind=line.transfer.kind,
@@ -206,7 +207,7 @@ def statement(request, organisation_id: int, query: Query[StatementQuery]):
     summary="The same statement as CSV (venue staff, org admins)",
     response={200: None},
 )
-def statement_download(request, organisation_id: int, query: Query[StatementQuery]):
+def statement_download(request, organisation_id: int, query: Query[VenueStatementQuery]):
     s = _statement(request, organisation_id, query.month)
     response = HttpResponse(statement_csv(s), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -223,7 +224,7 @@ class ExpiryOut(Schema):
     reversed: bool
 
 
-class ReverseIn(Schema):
+class ReverseIn(InputSchema):
     reason: str = Field(default="", max_length=500)
 
 

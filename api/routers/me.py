@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.schemas import InputSchema
 from ledger.selectors import account_balance, member_account, transfer_history
 from timecredits.errors import NotFound
 from timecredits.members.selectors import member_for_user, user_roles
@@ -38,7 +39,7 @@ class BalanceOut(Schema):
     available: int = Field(description="Minutes that can be spent now.")
 
 
-class StatementLineOut(Schema):
+class TransferHistoryLineOut(Schema):
     id: int
     posted_at: datetime
     kind: str
@@ -48,13 +49,13 @@ class StatementLineOut(Schema):
     memo: str
 
 
-class StatementOut(Schema):
+class TransferHistoryOut(Schema):
     balance: BalanceOut
-    items: list[StatementLineOut]
+    items: list[TransferHistoryLineOut]
     next_before: int | None = Field(description="Pass as `before` for the next, older page.")
 
 
-class StatementQuery(Schema):
+class TransferHistoryQuery(Schema):
     before: int | None = Field(default=None, description="Only transfers older than this id.")
     limit: int = Field(default=50, ge=1, le=200)
 
@@ -82,18 +83,18 @@ def me(request):
     )
 
 
-@router.get("/transfers", response=StatementOut, summary="My balance and credit history")
-def my_transfers(request, query: Query[StatementQuery]):
+@router.get("/transfers", response=TransferHistoryOut, summary="My balance and credit history")
+def my_transfers(request, query: Query[TransferHistoryQuery]):
     member = _own_member(request)
     account = member_account(member=member)
     lines = transfer_history(account=account, before=query.before, limit=query.limit)
     balance = account_balance(account=account)
-    return StatementOut(
+    return TransferHistoryOut(
         balance=BalanceOut(
             posted=balance.posted, on_hold=balance.on_hold, available=balance.available
         ),
         items=[
-            StatementLineOut(
+            TransferHistoryLineOut(
                 id=line.transfer.pk,
                 posted_at=line.transfer.posted_at,
                 kind=line.transfer.kind,
@@ -123,7 +124,7 @@ class NotificationsOut(Schema):
     items: list[NotificationOut]
 
 
-class EmailPreferencesIO(Schema):
+class EmailPreferencesIO(InputSchema):
     kinds: list[str] = Field(description="The kinds of notification also sent by email.")
 
 

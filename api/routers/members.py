@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from api.schemas import InputSchema
 from partners.selectors import programme_groups
 from timecredits.errors import Invalid, NotFound
 from timecredits.members import services
@@ -19,7 +20,7 @@ from timecredits.programmes.models import Programme
 router = Router(tags=["members"])
 
 
-class DemographicsIn(Schema):
+class DemographicsIn(InputSchema):
     age_band: str = ""
     gender: str = ""
     ethnicity: str = ""
@@ -28,7 +29,7 @@ class DemographicsIn(Schema):
     postcode: str = ""
 
 
-class SignUpIn(Schema):
+class SignUpIn(InputSchema):
     programme: str = Field(description="The programme's slug.")
     first_name: str = Field(max_length=150)
     last_name: str = Field(default="", max_length=150)
@@ -42,19 +43,19 @@ class SignUpIn(Schema):
     demographics: DemographicsIn | None = None
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     first_name: str = Field(max_length=150)
     last_name: str = Field(default="", max_length=150)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=30)
 
 
-class ConsentsIn(Schema):
+class ConsentsIn(InputSchema):
     reports: bool
     surveys: bool
 
 
-class CloseIn(Schema):
+class CloseIn(InputSchema):
     confirm: bool = Field(description="Must be true: closing cannot be undone.")
     donate_to_organisation_id: int | None = Field(
         default=None,

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from api.lookups import organisation_or_404
+from api.schemas import LAX, InputSchema
 from ledger.selectors import account_balance, member_account
 from ledger.services import MAX_AMOUNT
 from partners.errors import OfferNotFound
@@ -97,26 +98,29 @@ class OffersQuery(Schema):
     available_today: bool = False
     affordable: bool = Field(default=False, description="Only offers my balance covers now.")
     limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
-class OfferFields(Schema):
-    title: str | None = Field(default=None, max_length=200)
+class OfferFields(InputSchema):
+    """A field left out stays as it is. Those typed without null cannot be null: their None
+    default only marks them as left out, since pydantic does not validate defaults."""
+
+    title: str = Field(default=None, max_length=200)
     description: str | None = None
-    cost_minutes: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
-    category: str | None = None
+    cost_minutes: int = Field(default=None, ge=1, le=MAX_AMOUNT)
+    category: str = None
     days_of_week: list[int] | None = Field(default=None, description="0 is Monday, 6 is Sunday.")
-    opens_at: datetime.time | None = None
-    closes_at: datetime.time | None = None
-    valid_from: datetime.date | None = None
-    valid_until: datetime.date | None = None
+    opens_at: datetime.time | None = Field(default=None, **LAX)
+    closes_at: datetime.time | None = Field(default=None, **LAX)
+    valid_from: datetime.date | None = Field(default=None, **LAX)
+    valid_until: datetime.date | None = Field(default=None, **LAX)
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     capacity_period: str | None = None
     member_limit: int | None = Field(default=None, ge=1, le=1_000_000)
     member_limit_period: str | None = None
     accessibility: str | None = None
-    active: bool | None = None
-    programme_ids: list[int] | None = None
+    active: bool = None
+    programme_ids: list[int] = None
 
 
 class OfferIn(OfferFields):
@@ -126,11 +130,11 @@ class OfferIn(OfferFields):
     category: str
 
 
-class RedemptionIn(Schema):
+class RedemptionIn(InputSchema):
     offer_id: int
 
 
-class ChargeIn(Schema):
+class ChargeIn(InputSchema):
     offer_id: int
     pass_token: str = Field(max_length=500, description="From the scanned /p/<token> URL.")
 

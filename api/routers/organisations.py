@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from api.schemas import InputSchema
 from partners.models import Organisation, Participation
 from partners.selectors import organisation_staff
 from partners.services import organisations as services
@@ -50,15 +51,18 @@ class OrganisationOut(Schema):
         )
 
 
-class OrganisationPatch(Schema):
-    name: str | None = Field(default=None, max_length=200)
-    description: str | None = None
-    contact_email: str | None = Field(default=None, max_length=254)
-    contact_phone: str | None = Field(default=None, max_length=20)
-    website: str | None = Field(default=None, max_length=200)
-    address: str | None = None
-    postcode: str | None = Field(default=None, max_length=8)
-    area: str | None = Field(default=None, max_length=200)
+class OrganisationPatch(InputSchema):
+    """A field left out stays as it is. None of them can be null (send "" to clear one): the
+    None default only marks a field as left out, since pydantic does not validate defaults."""
+
+    name: str = Field(default=None, max_length=200)
+    description: str = None
+    contact_email: str = Field(default=None, max_length=254)
+    contact_phone: str = Field(default=None, max_length=20)
+    website: str = Field(default=None, max_length=200)
+    address: str = None
+    postcode: str = Field(default=None, max_length=8)
+    area: str = Field(default=None, max_length=200)
 
 
 class StaffOut(Schema):
@@ -69,7 +73,7 @@ class StaffOut(Schema):
     since: datetime
 
 
-class InvitationIn(Schema):
+class InvitationIn(InputSchema):
     email: str = Field(max_length=254)
     role: str
 
@@ -81,7 +85,7 @@ class InvitationOut(Schema):
     created_at: datetime
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     token: str = Field(max_length=500)
 
 
@@ -90,7 +94,7 @@ class MembershipOut(Schema):
     role: str
 
 
-class AssistedRegistrationIn(Schema):
+class AssistedRegistrationIn(InputSchema):
     programme_id: int
     first_name: str = Field(max_length=150)
     last_name: str = Field(default="", max_length=150)

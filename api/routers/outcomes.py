@@ -55,7 +55,7 @@ class MeasureOut(Schema):
     changes: list[BlockOut]
 
 
-class IndicatorOut(Schema):
+class IndicatorFiguresOut(Schema):
     id: int
     name: str
     measures: list[str]
@@ -63,12 +63,12 @@ class IndicatorOut(Schema):
     table: TableOut
 
 
-class OutcomeOut(Schema):
+class OutcomeFiguresOut(Schema):
     id: int
     name: str
     figures: list[FigureOut]
     table: TableOut
-    indicators: list[IndicatorOut]
+    indicators: list[IndicatorFiguresOut]
 
 
 class OutcomesOut(Schema):
@@ -81,7 +81,7 @@ class OutcomesOut(Schema):
     suppressed: bool
     copyright: list[str]
     measures: list[MeasureOut]
-    outcomes: list[OutcomeOut]
+    outcomes: list[OutcomeFiguresOut]
 
 
 def _respond(report, query, name, *, organisation=None):

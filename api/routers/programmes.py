@@ -9,6 +9,7 @@ from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from api.lookups import programme_or_404
+from api.schemas import InputSchema
 from partners.models import Organisation
 from partners.services.organisations import organisation_apply, participation_decide
 from timecredits.errors import NotFound
@@ -41,7 +42,7 @@ class ProgrammeOut(Schema):
     report_threshold: int
 
 
-class PolicyPatch(Schema):
+class PolicyPatch(InputSchema):
     minutes_per_credit: int | None = None
     rounding_minutes: int | None = None
     daily_cap_minutes: int | None = None
@@ -49,7 +50,7 @@ class PolicyPatch(Schema):
     report_threshold: int | None = None
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     name: str = Field(max_length=200)
     kind: str
     description: str = ""
@@ -153,7 +154,7 @@ def decline(request, programme_id: int, organisation_id: int):
     return _decide(request, programme_id, organisation_id, approve=False)
 
 
-class AllocationIn(Schema):
+class AllocationIn(InputSchema):
     organisation_id: int
     credits: int = Field(ge=1, description="Whole credits (one credit is 60 minutes).")
     reason: str = Field(max_length=500)

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from api.lookups import organisation_or_404
+from api.schemas import InputSchema, Moment
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.activities.selectors import (
     activity_sessions,
@@ -26,7 +27,7 @@ from .checkins import ContributionOut
 router = Router(tags=["sessions"])
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     programme_id: int
     title: str = Field(max_length=200)
     type: str
@@ -44,18 +45,21 @@ class ActivityOut(Schema):
     description: str
 
 
-class SessionIn(Schema):
-    starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
-    ends_at: AwareDatetime
+MAX_SESSION_HOURS = int(session_services.MAX_SESSION_LENGTH.total_seconds() // 3600)
+
+
+class SessionIn(InputSchema):
+    starts_at: Moment = Field(description="With its UTC offset, e.g. 2026-05-01T10:00+01:00")
+    ends_at: Moment = Field(description=f"At most {MAX_SESSION_HOURS} hours after it starts.")
     location: str = Field(default="", max_length=200)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     radius_m: int | None = Field(default=None, ge=10, le=100_000)
-    capacity: int | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     credit_rule: str = "per_hour"
     fixed_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     repeat_every_weeks: int | None = Field(default=None, description="1 weekly, 2 fortnightly")
-    repeat_count: int = Field(default=1, ge=1)
+    repeat_count: int = Field(default=1, ge=1, le=session_services.MAX_REPEATS)
 
 
 class SessionOut(Schema):
@@ -78,14 +82,14 @@ class ContributionsFilter(Schema):
     status: str | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     minutes: int | None = Field(
         default=None, ge=0, description="Adjust the minutes (needs a reason)."
     )
     reason: str = Field(default="", max_length=500)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 from api.lookups import programme_or_404
 from api.routers.outcomes import OutcomesOut
 from api.routers.reports import OutputsOut
+from api.schemas import InputSchema
 from timecredits.errors import Conflict
 from timecredits.permissions import Action, has_permission
 from timecredits.reports.exports import XLSX, report_about, report_xlsx
@@ -26,7 +27,7 @@ from timecredits.reports.snapshots import (
 router = Router(tags=["reports"])
 
 
-class SnapshotIn(Schema):
+class SnapshotIn(InputSchema):
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="A month that has ended: YYYY-MM")
 
 

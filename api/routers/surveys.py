@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from api.schemas import LAX, InputSchema
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, require
@@ -59,7 +60,7 @@ class DueSurveyOut(Schema):
     questions: list[QuestionOut]
 
 
-class ResponsesIn(Schema):
+class ResponsesIn(InputSchema):
     answers: dict[str, str | int | float | bool | None] = Field(
         description="Answer per question id; every question of the survey must be answered."
     )
@@ -165,17 +166,17 @@ class ScheduleOut(Schema):
     swemwbs_registered_on: date | None
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(InputSchema):
     instrument_ids: list[int]
     follow_up_months: list[int] = Field(description="Months after joining, e.g. [3, 6, 12].")
 
 
-class RegistrationIn(Schema):
-    registered_on: date
+class RegistrationIn(InputSchema):
+    registered_on: date = Field(**LAX)
     confirm: bool = Field(description="Must be true: the programme has registered to use SWEMWBS.")
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(InputSchema):
     name: str = Field(max_length=200)
     description: str = ""
 
@@ -186,7 +187,7 @@ class OutcomeOut(Schema):
     description: str
 
 
-class IndicatorIn(Schema):
+class IndicatorIn(InputSchema):
     name: str = Field(max_length=200)
     question_ids: list[int]
 
@@ -288,12 +289,12 @@ def add_indicator(request, programme_id: int, outcome_id: int, body: IndicatorIn
     )
 
 
-class CustomQuestionIn(Schema):
+class CustomQuestionIn(InputSchema):
     key: str = Field(max_length=40)
     text: str
     kind: str = Field(description="scale, yes_no, number or choice")
-    min_value: int | None = None
-    max_value: int | None = None
+    min_value: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
+    max_value: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
     min_label: str = Field(default="", max_length=100)
     max_label: str = Field(default="", max_length=100)
     choices: list[list[str]] = Field(default=[], description="[value, label] pairs for choice.")

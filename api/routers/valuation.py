@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from api.lookups import organisation_or_404, programme_or_404
+from api.schemas import LAX, InputSchema
 from timecredits.reports.proxies import proxy_value_create, proxy_value_remove, proxy_values
 from timecredits.reports.valuation import programme_valuation
 
@@ -49,14 +50,14 @@ class ValuationOut(Schema):
     lines: list[LineOut]
 
 
-class ProxyValueIn(Schema):
+class ProxyValueIn(InputSchema):
     name: str = Field(max_length=200)
     basis: str = Field(description="hour: per hour given; outcome: per member who improved.")
     outcome_id: int | None = None
-    value: Decimal = Field(description="Pounds per unit.")
+    value: Decimal = Field(description="Pounds per unit.", **LAX)
     source: str = Field(description="Where the figure comes from.")
-    deadweight_percent: Decimal = Decimal(0)
-    attribution_percent: Decimal = Decimal(0)
+    deadweight_percent: Decimal = Field(default=Decimal(0), **LAX)
+    attribution_percent: Decimal = Field(default=Decimal(0), **LAX)
 
 
 class ProxyValueOut(Schema):

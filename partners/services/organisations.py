@@ -104,6 +104,12 @@ def organisation_update(*, actor, organisation: Organisation, **changes) -> Orga
                 for f in sorted(unknown)
             ],
         )
+    nulls = sorted(f for f, value in changes.items() if value is None)
+    if nulls:
+        raise Invalid(
+            gettext("Some details need another look."),
+            detail=[{"field": f, "message": gettext("This cannot be empty.")} for f in nulls],
+        )
     if "name" in changes and not (changes["name"] or "").strip():
         raise Invalid(
             detail=[{"field": "name", "message": gettext("Enter the organisation's name.")}]

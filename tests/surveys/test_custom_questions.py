@@ -77,3 +77,20 @@ def test_a_custom_question_over_the_api(client, programme, admin):
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "scale"
     assert Question.objects.get(key="confidence").instrument.programme == programme
+
+
+def test_a_scale_beyond_what_is_stored_is_422_and_adds_nothing(client, programme, admin):
+    client.force_login(admin)
+
+    response = client.post(
+        f"/api/v1/programmes/{programme.pk}/surveys/questions",
+        {"key": "huge", "text": "?", "kind": "scale", "min_value": 2**40, "max_value": 2**40 + 5},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422, response.content
+    assert sorted(d["field"] for d in response.json()["error"]["detail"]) == [
+        "max_value",
+        "min_value",
+    ]
+    assert not Question.objects.filter(key="huge").exists()

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -138,3 +140,17 @@ def test_answer_clean_for_custom_kinds(kind, raw, stored):
 def test_answer_clean_refuses(kind, raw):
     with pytest.raises(ValueError):
         answer_clean(Question(kind=kind, min_value=0, max_value=168), raw)
+
+
+@pytest.mark.parametrize("raw", ["1e30", "10000000000", "-10000000000"])
+def test_a_number_answer_beyond_what_is_stored_is_refused(raw):
+    question = Question(kind=Question.Kind.NUMBER)
+
+    with pytest.raises(ValueError, match=r"Answer with a smaller number\."):
+        answer_clean(question, raw)
+
+
+def test_the_largest_number_answer_stored(db):
+    question = Question(kind=Question.Kind.NUMBER)
+
+    assert answer_clean(question, "9999999999.99") == ("9999999999.99", Decimal("9999999999.99"))

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timecredits.middleware.DomainErrorMiddleware",
     "api.middleware.MethodNotAllowedMiddleware",
+    "api.middleware.NulRefusingMiddleware",
 ]
 
 AUTH_USER_MODEL = "members.User"

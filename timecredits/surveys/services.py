@@ -17,6 +17,8 @@ from .models import Indicator, Instrument, Outcome, Question, Response, SurveySc
 from .selectors import programme_questions, surveys_due
 
 MAX_FOLLOW_UP_MONTHS = 120
+# Answers are stored with 12 digits, two of them after the point.
+LARGEST_ANSWER = Decimal(10) ** 10
 YES_NO = {"yes": Decimal(1), "no": Decimal(0)}
 
 
@@ -40,6 +42,8 @@ def answer_clean(question: Question, raw) -> tuple[str, Decimal | None]:
         raise ValueError(gettext("Answer with a number.")) from None
     if not number.is_finite():
         raise ValueError(gettext("Answer with a number."))
+    if abs(number) >= LARGEST_ANSWER:
+        raise ValueError(gettext("Answer with a smaller number."))
     if question.kind == Question.Kind.SCALE and number != number.to_integral_value():
         raise ValueError(gettext("Answer with a whole number."))
     low, high = question.min_value, question.max_value

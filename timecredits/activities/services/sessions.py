@@ -13,6 +13,11 @@ from timecredits.permissions import Action, require
 from ..models import Activity, Session
 
 MAX_REPEATS = 52
+# A session is one sitting of an activity: an overnight shift is the longest there is.
+MAX_SESSION_LENGTH = timedelta(hours=24)
+# Far wider than any real session, and narrow enough that a series (at most two years of
+# fortnights) never leaves the calendar.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 @transaction.atomic
@@ -73,6 +78,24 @@ def sessions_create(
     problems = []
     if ends_at <= starts_at:
         problems.append({"field": "ends_at", "message": _("The session must end after it starts.")})
+    elif ends_at - starts_at > MAX_SESSION_LENGTH:
+        problems.append(
+            {
+                "field": "ends_at",
+                "message": _("A session lasts at most %(hours)s hours.")
+                % {"hours": int(MAX_SESSION_LENGTH.total_seconds() // 3600)},
+                "type": "session_too_long",
+            }
+        )
+    if starts_at.year < FIRST_YEAR or ends_at.year > LAST_YEAR:
+        problems.append(
+            {
+                "field": "starts_at",
+                "message": _("Sessions run between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                "type": "out_of_range",
+            }
+        )
     if credit_rule not in Session.CreditRule.values:
         problems.append({"field": "credit_rule", "message": _("Choose how credits are earned.")})
     if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):

@@ -1,0 +1,51 @@
+"""What every request body schema shares, and the one error schema the OpenAPI document names.
+
+Bodies are validated strictly: a JSON value is taken only as its own type, so an amount must be a
+number (never `true` or `"60"`) and a flag must be `true` or `false`. Types JSON has no literal
+for (dates, times, date-times, decimals) opt back in to parsing text with `LAX`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+# For a field whose JSON form is text to parse (a date, a time, a decimal): Field(**LAX).
+LAX = {"strict": False}
+
+
+# The years a date-time in a request may fall in: far wider than any real session or claim, and
+# narrow enough that converting between time zones or adding weeks can never leave the calendar.
+YEARS = (2000, 2100)
+
+
+def _within_years(value: datetime) -> datetime:
+    if not YEARS[0] <= value.year < YEARS[1]:
+        message = _("Use a date from %(first)s to %(last)s.")
+        raise PydanticCustomError(
+            "datetime_out_of_range", str(message % {"first": YEARS[0], "last": YEARS[1] - 1})
+        )
+    return value
+
+
+# A date-time with its UTC offset, e.g. 2026-05-01T10:00+01:00, within YEARS.
+Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(_within_years)]
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(strict=True)
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    detail: Any = Field(description="What was wrong, field by field where it applies; or null.")
+
+
+class ErrorOut(Schema):
+    """The one error shape: {"error": {"code", "message", "detail"}}."""
+
+    error: ErrorDetail

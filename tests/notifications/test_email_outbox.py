@@ -14,12 +14,13 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_q.models import Schedule
 
 from tests.factories import MemberFactory
+from timecredits.notifications import services
 from timecredits.notifications.models import Notification
 from timecredits.notifications.outbox import emails_send
 from timecredits.notifications.services import Message, email_preferences_set, notify, notify_many
@@ -302,3 +303,20 @@ def test_senders_racing_for_the_same_emails_send_each_once():
     assert set(
         Notification.objects.filter(pk__in=ids).values_list("email_status", "email_attempts")
     ) == {(Status.SENT, 1)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_down_after_commit_does_not_fail_the_caller_and_the_sweep_sends_it(monkeypatch):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection to the broker refused")
+
+    # django-q2's queue is the edge here: it refuses the task after the caller has committed.
+    monkeypatch.setattr(services, "async_task", broker_down)
+    member = MemberFactory(user__email="ivy@example.org")
+
+    with transaction.atomic():
+        notification = notify(member=member, kind="gift_received", title="A gift")
+
+    assert Notification.objects.get(pk=notification.pk).email_status == Status.OWED
+    assert send_owed_emails() == 1
+    assert sent_to("ivy@example.org") == ["A gift"]

@@ -60,9 +60,11 @@ def notify_many(*, messages: list[Message]) -> list[Notification]:
     )
     to_email = [n.pk for n in notifications if n.email_status == Notification.EmailStatus.OWED]
     if to_email:
-        # Only for promptness: if this task is lost, the sweep still sends them.
+        # Only for promptness. robust: if queueing fails (the broker or database just went away),
+        # the caller's committed work must not answer 500; the sweep sends these instead.
         transaction.on_commit(
-            lambda: async_task("timecredits.notifications.tasks.send_emails", to_email)
+            lambda: async_task("timecredits.notifications.tasks.send_emails", to_email),
+            robust=True,
         )
     return notifications
 

@@ -1,6 +1,11 @@
-"""What a member is told (in the app, and by email unless they opted out of that kind)."""
+"""What a member is told (in the app, and by email unless they opted out of that kind).
+
+A notification also remembers the email it owes: whether one is owed, sent or given up on, how
+many tries it took and when the next may start (see outbox.py for how it is paid).
+"""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +15,12 @@ class Notification(models.Model):
         REDEMPTION_CONFIRMED = "redemption_confirmed", _("Bookings confirmed")
         GIFT_RECEIVED = "gift_received", _("Gifts received")
         CREDITS_EXPIRING = "credits_expiring", _("Credits about to expire")
+
+    class EmailStatus(models.TextChoices):
+        NOT_OWED = "not_owed", _("Not owed (opted out or no address)")
+        OWED = "owed", _("Owed")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Given up after repeated failures")
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="notifications"
@@ -21,10 +32,34 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=16, choices=EmailStatus.choices, default=EmailStatus.NOT_OWED
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    # While owed: when the next try may start; a claimed try pushes it a lease ahead.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["member", "read_at"], name="notification_member_unread")]
+        indexes = [
+            models.Index(fields=["member", "read_at"], name="notification_member_unread"),
+            models.Index(
+                fields=["email_due_at"],
+                condition=Q(email_status="owed"),
+                name="notification_email_owed",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email_status="owed") | Q(email_due_at__isnull=False),
+                name="notification_owed_email_has_due_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email_status="sent") | Q(emailed_at__isnull=False),
+                name="notification_sent_email_has_time",
+            ),
+        ]
 
     def __str__(self):
         return self.title

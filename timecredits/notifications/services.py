@@ -1,7 +1,7 @@
 """Telling members things: a notification in the app at once, and an email after commit.
 
-Callers notify inside their own transaction; the emails are queued with django-q2 only once it
-commits, so a rolled-back approval never sends "you earned credits".
+Callers notify inside their own transaction; the emails owed are written with the notifications
+and sent only once it commits, so a rolled-back approval never sends "you earned credits".
 """
 
 from dataclasses import dataclass
@@ -32,10 +32,7 @@ def notify(*, member, kind: str, title: str, body: str = "", url: str = "") -> N
 
 
 def notify_many(*, messages: list[Message]) -> list[Notification]:
-    notifications = Notification.objects.bulk_create(
-        Notification(member=m.member, kind=m.kind, title=m.title[:200], body=m.body, url=m.url)
-        for m in messages
-    )
+    """Notify in the caller's transaction; each email owed is written with it (see outbox.py)."""
     member_ids = {m.member.pk for m in messages}
     opted_out = set(
         EmailOptOut.objects.filter(member__in=member_ids).values_list("member_id", "kind")
@@ -45,14 +42,29 @@ def notify_many(*, messages: list[Message]) -> list[Notification]:
         .exclude(user__email="")
         .values_list("pk", flat=True)
     )
-    to_email = [
-        n.pk
-        for n in notifications
-        if n.member_id in with_email and (n.member_id, n.kind) not in opted_out
-    ]
+    now = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            member=m.member,
+            kind=m.kind,
+            title=m.title[:200],
+            body=m.body,
+            url=m.url,
+            **(
+                {"email_status": Notification.EmailStatus.OWED, "email_due_at": now}
+                if m.member.pk in with_email and (m.member.pk, m.kind) not in opted_out
+                else {}
+            ),
+        )
+        for m in messages
+    )
+    to_email = [n.pk for n in notifications if n.email_status == Notification.EmailStatus.OWED]
     if to_email:
+        # Only for promptness. robust: if queueing fails (the broker or database just went away),
+        # the caller's committed work must not answer 500; the sweep sends these instead.
         transaction.on_commit(
-            lambda: async_task("timecredits.notifications.tasks.send_emails", to_email)
+            lambda: async_task("timecredits.notifications.tasks.send_emails", to_email),
+            robust=True,
         )
     return notifications
 

@@ -3,8 +3,9 @@
 **Lock order.** Every service takes its row locks in this order, rows of one kind in primary-key
 order, so no two transactions can wait for each other in a circle:
 
-1. organisation-level rows: a participation, an invitation, a programme's survey schedule (a
-   request that locks one of these locks nothing else);
+1. organisation-level rows: a participation, an invitation, a programme's survey schedule, and
+   the applicant's user row while an organisation application is counted (a request that locks
+   one of these locks nothing else);
 2. members (a gift locks giver and recipient, lower pk first; closing an account locks the
    member before anything else);
 3. sessions (a check-in counting places);

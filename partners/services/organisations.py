@@ -1,6 +1,7 @@
 """Writes about organisations: applying to a programme, approval, details, staff invitations."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -42,7 +43,10 @@ def _unique_slug(name: str) -> str:
 
 def _refuse_past_pending_limit(actor) -> None:
     """One person can have only so many applications waiting, so nobody can flood the
-    programme admins' queue (one member once filed 135 in ten minutes)."""
+    programme admins' queue (one member once filed 135 in ten minutes). Their own row is locked
+    first, so applications sent at once are counted one after another, not all against the
+    same count."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=actor.pk).first()
     limit = settings.ORGANISATION_PENDING_APPLICATIONS_LIMIT
     pending = Participation.objects.filter(
         status=Participation.Status.PENDING,
@@ -64,7 +68,7 @@ def _refuse_past_pending_limit(actor) -> None:
         )
 
 
-@transaction.atomic
+@retry_on_conflict
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
     become its admin."""

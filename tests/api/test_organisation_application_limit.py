@@ -4,8 +4,9 @@ import pytest
 
 from ledger.models import Account
 from partners.models import Organisation, Participation, StaffMembership
-from partners.services.organisations import participation_decide
+from partners.services.organisations import organisation_apply, participation_decide
 from tests.factories import MemberFactory, ProgrammeFactory, ProgrammeRoleFactory
+from tests.racing import race
 from timecredits.programmes.models import ProgrammeRole
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,25 @@ def test_the_limit_is_per_person(client, settings):
     response = _apply(client, programme, "Second's group")
 
     assert response.status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_applications_sent_at_once_stop_at_the_limit():
+    # Ten at once from one person: counted one after another, so exactly three wait.
+    programme = ProgrammeFactory()
+    member = MemberFactory(programme=programme)
+
+    outcomes = race(
+        [
+            lambda n=n: organisation_apply(
+                actor=member.user, programme=programme, name=f"Group {n}", kind="group"
+            )
+            for n in range(10)
+        ]
+    )
+
+    codes = sorted(code for code, _result in outcomes)
+    assert codes == ["ok"] * 3 + ["too_many_pending_applications"] * 7
+    assert Participation.objects.filter(programme=programme).count() == 3
+    assert Organisation.objects.count() == 3

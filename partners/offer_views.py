@@ -132,7 +132,7 @@ def offer_photo(request, offer_id):
     if public:
         patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
     else:
-        patch_cache_control(response, private=True, no_cache=True)
+        patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -13,7 +13,7 @@ def race(calls, *, check=True):
     the order the calls were given ("ok" for a success, the error's code for a refusal); any
     other exception (a deadlock, an integrity error) fails the test unless `check` is False, in
     which case the failures come back too."""
-    start = threading.Barrier(len(calls))
+    start = threading.Barrier(len(calls), timeout=60)  # a thread that died fails, not hangs
     outcomes = [None] * len(calls)
     failures = []
     lock = threading.Lock()

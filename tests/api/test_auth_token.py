@@ -3,9 +3,17 @@
 import pytest
 
 from api.models import ApiToken
+from tests.clock import moved_clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    # The limits count in fixed windows: on the real clock one could end mid-test.
+    return moved_clock(monkeypatch)
+
 
 URL = "/api/v1/auth/token"
 

@@ -2,10 +2,18 @@
 
 import pytest
 
+from tests.clock import moved_clock
 from tests.factories import ProgrammeFactory
 from timecredits.members.models import Member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    # The limits count in fixed windows: on the real clock one could end mid-test.
+    return moved_clock(monkeypatch)
+
 
 URL = "/api/v1/members"
 

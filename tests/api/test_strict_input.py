@@ -5,6 +5,7 @@ import typing
 
 import pytest
 from django.forms.models import model_to_dict
+from django.test import Client
 from ninja.params.models import BodyModel
 from pydantic import BaseModel
 
@@ -272,3 +273,21 @@ def test_every_request_body_schema_is_strict():
 
     assert len(classes) > 30
     assert loose == ["TokenIn"]
+
+
+# Django decodes the octal escape in a quoted cookie into a real NUL, before any view runs.
+NUL_SESSION_COOKIE = 'sessionid="abcdefgh\\000x"'
+
+
+def test_a_nul_in_a_cookie_is_422_on_the_api():
+    response = Client().get("/api/v1/me", HTTP_COOKIE=NUL_SESSION_COOKIE)
+
+    error = _error(response, 422)
+    assert (error["code"], _fields(error)) == ("nul_character", ["cookie.sessionid"])
+
+
+def test_a_page_reads_a_cookie_with_a_nul_as_absent():
+    response = Client().get("/", HTTP_COOKIE=NUL_SESSION_COOKIE)
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_anonymous

@@ -275,7 +275,7 @@ def test_senders_racing_for_the_same_emails_send_each_once():
         for m in members
     )
     ids = [n.pk for n in notifications]
-    start = threading.Barrier(4)
+    start = threading.Barrier(4, timeout=60)
     counts, lock = [], threading.Lock()
 
     def sender(task):

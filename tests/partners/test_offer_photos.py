@@ -148,7 +148,7 @@ def test_an_unpublished_offer_s_photo_is_only_for_its_venue_s_staff(client, venu
 
     assert stranger.status_code == 404
     assert own.status_code == 200
-    assert own["Cache-Control"] == "private, no-cache"
+    assert own["Cache-Control"] == "private, no-store"
 
 
 def test_an_offer_without_a_photo_has_no_photo_url_and_its_photo_is_404(client, venue):

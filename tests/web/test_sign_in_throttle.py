@@ -10,8 +10,9 @@ from timecredits.ratelimit import client_address, client_network
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
+    # Every test here counts within one window: on the real clock a window could end mid-test.
     return moved_clock(monkeypatch)
 
 

@@ -55,7 +55,7 @@ def policy() -> Policy:
     lease = getattr(settings, "NOTIFICATION_EMAIL_LEASE", datetime.timedelta(minutes=5))
     return Policy(
         lease=lease,
-        send_timeout=lease.total_seconds() / 5,
+        send_timeout=lease.total_seconds() / 10,  # per socket step; a send takes several
         first_retry=getattr(
             settings, "NOTIFICATION_EMAIL_FIRST_RETRY", datetime.timedelta(minutes=1)
         ),

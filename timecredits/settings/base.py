@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "api.middleware.NulRefusingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,7 +67,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timecredits.middleware.DomainErrorMiddleware",
     "api.middleware.MethodNotAllowedMiddleware",
-    "api.middleware.NulRefusingMiddleware",
 ]
 
 AUTH_USER_MODEL = "members.User"

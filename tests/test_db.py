@@ -6,13 +6,15 @@ import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 
 from api.errors import status_for
 from tests.factories import UserFactory
 from tests.racing import race
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Busy, Invalid
+from timecredits.errors import Busy, Invalid, RateLimited
+from timecredits.ratelimit import rate_limit
 
 User = get_user_model()
 
@@ -139,3 +141,24 @@ def test_other_errors_are_not_retried():
 
     assert tries == [1]
     assert User.objects.get(pk=user.pk).last_name == "before"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_retried_request_counts_once_against_its_rate_limit():
+    # Rolled back by the conflict, the first run's count would otherwise stay in the cache.
+    cache.clear()
+    tries = []
+
+    @retry_on_conflict
+    def limited_once():
+        tries.append(1)
+        rate_limit("retried", limit=1, period=3600)
+        if len(tries) < 3:
+            _serialization_failure()
+
+    limited_once()
+
+    assert len(tries) == 3
+    with pytest.raises(RateLimited):
+        rate_limit("retried", limit=1, period=3600)  # a second request is over the limit of 1

@@ -36,6 +36,7 @@ and does not retry: after such an error the whole transaction is aborted, and on
 caller can start it again.
 """
 
+import contextvars
 import functools
 import logging
 import random
@@ -51,6 +52,16 @@ ATTEMPTS = 5
 # Full jitter: the n-th wait is random up to BACKOFF * 2**n seconds, so racers spread out.
 BACKOFF = 0.02
 CONFLICTS = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+_retrying = contextvars.ContextVar("retrying", default=False)
+
+
+def retrying() -> bool:
+    """Is this a second or later run of a retried transaction? The database forgot what the
+    first run wrote, but not what it counted elsewhere (a rate limit in the cache): such a count
+    is taken once per request, on the first run."""
+    return _retrying.get()
 
 
 def is_conflict(error: BaseException) -> bool:
@@ -69,18 +80,22 @@ def retry_on_conflict(func=None, *, attempts: int = ATTEMPTS):
         if transaction.get_connection().in_atomic_block:
             with transaction.atomic():
                 return func(*args, **kwargs)
-        for attempt in range(attempts):
+        attempt = 0
+        while True:
+            again = _retrying.set(attempt > 0)
             try:
                 with transaction.atomic():
                     return func(*args, **kwargs)
             except OperationalError as error:
                 if not is_conflict(error):
                     raise
-                if attempt == attempts - 1:
+                attempt += 1
+                if attempt == attempts:
                     log.warning("%s gave up after %d conflicts", func.__qualname__, attempts)
                     raise Busy(detail={"attempts": attempts}) from error
                 log.info("%s retried after %s", func.__qualname__, error.__cause__.sqlstate)
+            finally:
+                _retrying.reset(again)
             time.sleep(random.uniform(0, BACKOFF * 2**attempt))  # noqa: S311 - not a secret
-        raise AssertionError("unreachable")
 
     return run

@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from timecredits.db import retrying
 from timecredits.errors import RateLimited
 
 
@@ -28,6 +29,8 @@ def window_reset(key: str, *, period: int) -> None:
 
 
 def rate_limit(key: str, *, limit: int, period: int) -> None:
+    if retrying():  # the request was counted, and let through, on its transaction's first run
+        return
     count = window_count(key, period=period)
     if count > limit:
         retry_after = period - int(time.time()) % period

@@ -1,10 +1,11 @@
 """Password guessing on the sign-in page and the admin's is throttled per account and address."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from tests.clock import moved_clock
 from tests.factories import MemberFactory, UserFactory
+from timecredits.members.throttle import DEVICE_COOKIE
 from timecredits.ratelimit import client_address, client_network
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,39 @@ def test_thirty_wrong_passwords_lock_the_account_and_the_right_one_is_refused_un
     after = _sign_in(client, username, password)
     assert after.status_code == 302
     assert client.session["_auth_user_id"] == str(member.user.pk)
+
+
+def test_guesses_from_elsewhere_do_not_lock_the_owner_out_on_a_phone_they_signed_in_on(
+    client, password
+):
+    member = MemberFactory()
+    username = member.user.username
+    own_phone = Client()
+    assert _sign_in(own_phone, username, password).status_code == 302
+    own_phone.post("/sign-out/")
+    guesses = [_sign_in(client, username, f"guess {n}", "203.0.113.9") for n in range(12)]
+
+    on_own_phone = _sign_in(own_phone, username, password)
+    on_a_new_phone = _sign_in(Client(), username, password, "192.0.2.44")
+
+    assert guesses[-1].status_code == 429
+    assert on_own_phone.status_code == 302
+    assert on_a_new_phone.status_code == 429
+    assert LOCKED in on_a_new_phone.content.decode()
+
+
+def test_a_cookie_from_another_account_or_not_signed_by_us_is_no_known_device(client, password):
+    member, other = MemberFactory(), MemberFactory()
+    elsewhere = Client()
+    assert _sign_in(elsewhere, other.user.username, password).status_code == 302
+    elsewhere.post("/sign-out/")
+    for n in range(10):
+        _sign_in(client, member.user.username, f"guess {n}", "203.0.113.9")
+    forged = Client()
+    forged.cookies[DEVICE_COOKIE] = str(member.user.pk)
+
+    assert _sign_in(elsewhere, member.user.username, password).status_code == 429
+    assert _sign_in(forged, member.user.username, password).status_code == 429
 
 
 def test_username_email_and_phone_share_one_count(client, password):

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from .throttle import LoginLockedOut
+from .throttle import LoginLockedOut, remember_device
 
 
 class _LockOutMessage:
@@ -29,6 +29,11 @@ class AdminSignInForm(_LockOutMessage, AdminAuthenticationForm):
 class SignInView(LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_device(response, user=form.get_user())
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -19,6 +19,10 @@ from django.utils.translation import ngettext
 from timecredits.errors import RateLimited
 from timecredits.ratelimit import client_network, rate_limit, window_count, window_reset
 
+DEVICE_COOKIE = "signed_in_before"
+DEVICE_SALT = "members.throttle.device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
 
 class LoginLockedOut(RateLimited):
     """Answered like any other rate limit (429, code rate_limited), with its own message."""
@@ -39,10 +43,38 @@ def _keys(request, *, user, identifier: str) -> list[tuple[str, int]]:
     ]
 
 
+def known_device(request, *, user) -> bool:
+    """Did this browser sign in to this account before (see `remember_device`)?"""
+    if user is None:
+        return False
+    signed_in_as = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE
+    )
+    return signed_in_as == str(user.pk)
+
+
+def remember_device(response, *, user) -> None:
+    """After a sign-in on the page: a signed cookie, so that guesses at this account from
+    elsewhere cannot keep its owner out on their own phone (OWASP's "device cookies")."""
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        str(user.pk),
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def login_check(request, *, user, identifier: str) -> None:
-    """Raise LoginLockedOut, saying how long to wait, if this account or address is locked."""
+    """Raise LoginLockedOut, saying how long to wait, if this account or address is locked. An
+    account's lock does not hold on a device its owner signed in on before; an address's does."""
     now = time.time()
-    locks = [f"{key}:locked" for key, _limit in _keys(request, user=user, identifier=identifier)]
+    keys = _keys(request, user=user, identifier=identifier)
+    if known_device(request, user=user):
+        keys = keys[1:]
+    locks = [f"{key}:locked" for key, _limit in keys]
     waits = [until - now for until in cache.get_many(locks).values() if until > now]
     if waits:
         seconds = math.ceil(max(waits))

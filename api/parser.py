@@ -11,33 +11,29 @@ from ninja.parser import Parser
 
 from timecredits.errors import Invalid
 
-
-def _nul_fields(data, path=()):
-    if isinstance(data, str):
-        if "\x00" in data:
-            yield ".".join(map(str, path))
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _nul_fields(key, path)
-            yield from _nul_fields(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _nul_fields(value, (*path, index))
-
-
 INTEGER_RANGE = range(-(2**63), 2**63)
 
 
-def _out_of_range_fields(data, path=()):
-    if isinstance(data, int) and not isinstance(data, bool):
-        if data not in INTEGER_RANGE:
-            yield ".".join(map(str, path))
+def _fields_where(wrong, data, path=()):
+    """The dotted paths of the values in a parsed body or query for which `wrong` is true; keys
+    are values too (a NUL can hide in one)."""
+    if wrong(data):
+        yield ".".join(map(str, path))
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _out_of_range_fields(value, (*path, key))
+            yield from _fields_where(wrong, key, path)
+            yield from _fields_where(wrong, value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _out_of_range_fields(value, (*path, index))
+            yield from _fields_where(wrong, value, (*path, index))
+
+
+def _holds_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+def _out_of_range(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value not in INTEGER_RANGE
 
 
 def _refuse_constant(name):
@@ -54,7 +50,7 @@ def nul_refused(fields) -> Invalid:
 
 
 def _refuse_nul(data):
-    fields = list(_nul_fields(data))
+    fields = list(_fields_where(_holds_nul, data))
     if fields:
         raise nul_refused(fields)
     return data
@@ -68,7 +64,7 @@ class StrictParser(Parser):
             # Every body the API takes is an object; a bare number or list would otherwise be
             # read as an object with no fields, which a partial update accepts as "no change".
             raise Invalid(_("The request body must be a JSON object."), code="body_not_object")
-        fields = list(_out_of_range_fields(data))
+        fields = list(_fields_where(_out_of_range, data))
         if fields:
             message = _("This number is too large.")
             raise Invalid(

@@ -18,7 +18,7 @@ from collections import deque
 
 import pytest
 
-from tests.e2e.test_local_stack import ROOT, _free_port, _manage, _wait_for
+from tests.e2e.stack import ROOT, free_port, manage, sqlite_env, wait_for
 from tests.web.pages import PAGES_PER_ROLE, links
 from tests.web.test_security_headers import POLICY, policy_of
 from timecredits.ops.demo import DEMO_PASSWORD
@@ -49,19 +49,12 @@ def _chromium() -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("csp")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "timecredits.settings.base",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "CACHE_URL": f"filecache://{folder / 'cache'}",
-        "DEBUG": "true",
-    }
-    env.pop("REDIS_URL", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "seed_demo")
-    printed = _manage(env, "shell", "-c", PRINT_START_PAGES).stdout
+    env = sqlite_env(folder)
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo")
+    printed = manage(env, "shell", "-c", PRINT_START_PAGES).stdout
     starts = json.loads(printed.strip().splitlines()[-1])
-    port = _free_port()
+    port = free_port()
     web = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -71,9 +64,7 @@ def server(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert _wait_for(
-            lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200
-        )
+        assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)
         yield {"base": base, "starts": starts}
     finally:
         web.terminate()

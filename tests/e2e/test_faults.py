@@ -33,7 +33,7 @@ import pytest
 
 from timecredits.ops.demo import DEMO_PASSWORD
 
-from .test_local_stack import ROOT, _free_port, _wait_for
+from .stack import ROOT, free_port, manage, wait_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 MEMBERS = ["amira", "ben", "carys", "dev"]
@@ -167,7 +167,7 @@ class Supervisor:
 @pytest.fixture
 def stack():
     folder = Path(tempfile.mkdtemp(prefix="tc-faults-"))
-    cluster = Cluster(folder, _free_port())
+    cluster = Cluster(folder, free_port())
     processes = {}
     env = {
         **os.environ,
@@ -189,16 +189,8 @@ def stack():
     }
     env.pop("REDIS_URL", None)
 
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        ).stdout
+    def manage_here(*args):
+        return manage(env, *args, timeout=300).stdout
 
     def spawn(name, command):
         with open(folder / f"{name}.log", "ab") as log:
@@ -217,20 +209,20 @@ def stack():
     worker = Supervisor(spawn)
     try:
         cluster.start()
-        manage("migrate", "--no-input")
-        manage("setup_schedules")
-        manage("seed_demo")
-        port = _free_port()
+        manage_here("migrate", "--no-input")
+        manage_here("setup_schedules")
+        manage_here("seed_demo")
+        port = free_port()
         gunicorn = [sys.executable, "-m", "gunicorn", "timecredits.wsgi", "--workers", "3"]
         spawn("web", [*gunicorn, "--bind", f"127.0.0.1:{port}", "--timeout", "30"])
         worker.start()
         base = f"http://127.0.0.1:{port}"
-        assert _wait_for(lambda: _health(base).get("worker") == "ok", seconds=60), logs()
+        assert wait_for(lambda: _health(base).get("worker") == "ok", seconds=60), logs()
         yield {
             "base": base,
             "cluster": cluster,
             "folder": folder,
-            "manage": manage,
+            "manage": manage_here,
             "worker": worker,
             "logs": logs,
         }
@@ -307,7 +299,7 @@ def test_gifts_are_applied_once_and_every_owed_email_sent_once_through_faults(st
         stack["worker"].kill()
         faults.append("worker killed")
         killed_mid_send.append(mid_send)
-        if _wait_for(lambda: _health(base).get("worker") == "unreachable", seconds=20):
+        if wait_for(lambda: _health(base).get("worker") == "unreachable", seconds=20):
             faults.append("healthz: worker unreachable")
         stack["worker"].start()
         time.sleep(2)
@@ -315,7 +307,7 @@ def test_gifts_are_applied_once_and_every_owed_email_sent_once_through_faults(st
             cluster.restart()
             faults.append("postgres restarted")
             time.sleep(3)
-        if _wait_for(lambda: _health(base).get("worker") == "ok", seconds=30):
+        if wait_for(lambda: _health(base).get("worker") == "ok", seconds=30):
             faults.append("healthz: worker ok")
 
     started = time.monotonic()
@@ -360,7 +352,7 @@ def test_gifts_are_applied_once_and_every_owed_email_sent_once_through_faults(st
     drain_started = time.monotonic()
     still_owed = "SELECT id, email_attempts, email_due_at, email_last_error FROM "
     still_owed += "notifications_notification WHERE email_status = 'owed'"
-    assert _wait_for(lambda: cluster.query(owed) == [(0,)], seconds=DRAIN_SECONDS), (
+    assert wait_for(lambda: cluster.query(owed) == [(0,)], seconds=DRAIN_SECONDS), (
         cluster.query(still_owed),
         stack["logs"](),
     )

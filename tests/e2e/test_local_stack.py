@@ -8,81 +8,26 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.stack import ROOT, free_port, get, health, manage, sqlite_env, wait_for
 from timecredits.ops.demo import DEMO_PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        **kwargs,
-    )
-
-
-def _get(url, opener=None, data=None, headers=None):
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with (opener or urllib.request.build_opener()).open(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def _wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.5)
-    return False
-
-
-def _health(base):
-    return json.loads(_get(f"{base}/healthz")[1])
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stack")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "timecredits.settings.base",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "CACHE_URL": f"filecache://{folder / 'cache'}",
-        "DEBUG": "true",
-    }
-    env.pop("REDIS_URL", None)
-    _manage(env, "migrate", "--no-input")
-    _manage(env, "setup_schedules")
-    seeded = _manage(env, "seed_demo").stdout
-    port = _free_port()
+    env = sqlite_env(folder)
+    manage(env, "migrate", "--no-input")
+    manage(env, "setup_schedules")
+    seeded = manage(env, "seed_demo").stdout
+    port = free_port()
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
@@ -99,7 +44,7 @@ def stack(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert _wait_for(lambda: _health(base)["worker"] == "ok"), "the stack did not come up"
+        assert wait_for(lambda: health(base)["worker"] == "ok"), "the stack did not come up"
         yield {"base": base, "env": env, "seeded": seeded, "worker": worker}
     finally:
         for process in (web, worker):
@@ -122,7 +67,7 @@ def test_seed_prints_a_login_for_each_role(stack):
 
 
 def test_healthz_reports_database_and_worker(stack):
-    status, body = _get(f"{stack['base']}/healthz")
+    status, body = get(f"{stack['base']}/healthz")
 
     assert status == 200
     assert json.loads(body) == {
@@ -134,7 +79,7 @@ def test_healthz_reports_database_and_worker(stack):
 
 
 def test_openapi_is_served(stack):
-    status, body = _get(f"{stack['base']}/api/v1/openapi.json")
+    status, body = get(f"{stack['base']}/api/v1/openapi.json")
 
     assert status == 200
     assert json.loads(body)["openapi"].startswith("3.")
@@ -143,14 +88,14 @@ def test_openapi_is_served(stack):
 def test_a_demo_member_signs_in_on_the_web(stack):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    status, page = _get(f"{stack['base']}/sign-in/", opener)
+    status, page = get(f"{stack['base']}/sign-in/", opener)
     assert status == 200
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     form = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": csrf, "username": "amira", "password": DEMO_PASSWORD}
     ).encode()
-    status, home = _get(
+    status, home = get(
         f"{stack['base']}/sign-in/",
         opener,
         data=form,
@@ -164,14 +109,14 @@ def test_a_demo_member_signs_in_on_the_web(stack):
 
 def test_a_demo_member_gets_an_api_token(stack):
     body = json.dumps({"username": "amira", "password": DEMO_PASSWORD}).encode()
-    status, created = _get(
+    status, created = get(
         f"{stack['base']}/api/v1/auth/token",
         data=body,
         headers={"Content-Type": "application/json"},
     )
     token = json.loads(created)["token"]
 
-    status, me = _get(f"{stack['base']}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    status, me = get(f"{stack['base']}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
 
     assert status == 200
     assert json.loads(me)["username"] == "amira"
@@ -183,24 +128,24 @@ def test_seeding_twice_changes_nothing(stack):
         "print(sum(m.objects.count() for m in apps.get_models() if m._meta.app_label in "
         "{'auth','programmes','partners','members','activities','ledger'}))"
     )
-    before = _manage(stack["env"], "shell", "-c", count).stdout
+    before = manage(stack["env"], "shell", "-c", count).stdout
 
-    _manage(stack["env"], "seed_demo")
+    manage(stack["env"], "seed_demo")
 
-    assert _manage(stack["env"], "shell", "-c", count).stdout == before
-    assert "the ledger is clean" in _manage(stack["env"], "ledger_verify").stdout
+    assert manage(stack["env"], "shell", "-c", count).stdout == before
+    assert "the ledger is clean" in manage(stack["env"], "ledger_verify").stdout
 
 
 def test_healthz_notices_when_the_worker_stops(stack):
     stack["worker"].terminate()
     stack["worker"].wait(timeout=30)
 
-    assert _wait_for(lambda: _health(stack["base"])["worker"] == "unreachable", seconds=30)
-    assert _get(f"{stack['base']}/healthz")[0] == 200
+    assert wait_for(lambda: health(stack["base"])["worker"] == "unreachable", seconds=30)
+    assert get(f"{stack['base']}/healthz")[0] == 200
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "timecredits.settings.base",
@@ -216,8 +161,8 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert _wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 503, seconds=30)
-        assert _health(f"http://127.0.0.1:{port}")["database"] == "unreachable"
+        assert wait_for(lambda: get(f"http://127.0.0.1:{port}/healthz")[0] == 503, seconds=30)
+        assert health(f"http://127.0.0.1:{port}")["database"] == "unreachable"
     finally:
         web.terminate()
         web.wait(timeout=30)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_local_stack import ROOT, _free_port, _health, _manage, _wait_for
+from tests.e2e.stack import ROOT, free_port, health, manage, wait_for
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)"
@@ -53,7 +53,7 @@ def database(tmp_path_factory):
         "DEBUG": "true",
     }
     env.pop("REDIS_URL", None)
-    _manage(env, "migrate", "--no-input")
+    manage(env, "migrate", "--no-input")
     return env
 
 
@@ -63,7 +63,7 @@ def database(tmp_path_factory):
     ids=["ctrl-c", "kill-group", "kill-command"],
 )
 def test_one_signal_stops_the_web_server_and_the_worker(database, tmp_path, signum, to_group):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     run = subprocess.Popen(
         [sys.executable, "manage.py", "run_local", f"127.0.0.1:{port}"],
@@ -75,7 +75,7 @@ def test_one_signal_stops_the_web_server_and_the_worker(database, tmp_path, sign
     )
     children = []
     try:
-        assert _wait_for(lambda: _health(base)["worker"] == "ok"), "the stack did not come up"
+        assert wait_for(lambda: health(base)["worker"] == "ok"), "the stack did not come up"
         children = [pid for pid, parent, _, _ in _processes() if parent == run.pid]
         processes = _descendants(run.pid)
         assert len(children) == 2
@@ -88,7 +88,7 @@ def test_one_signal_stops_the_web_server_and_the_worker(database, tmp_path, sign
         # Well inside run_local's grace period: a deadlocked worker would be killed only after it.
         assert run.wait(timeout=15) == 0
         assert _alive(processes) == []
-        assert not _wait_for(lambda: _health(base), seconds=1)
+        assert not wait_for(lambda: health(base), seconds=1)
     finally:
         for session in [run.pid, *children]:
             with contextlib.suppress(ProcessLookupError):

@@ -204,6 +204,26 @@ def test_an_email_whose_sender_died_mid_send_waits_out_the_lease_then_goes_once(
 
 
 @pytest.mark.django_db
+@override_settings(NOTIFICATION_EMAIL_MAX_ATTEMPTS=3, NOTIFICATION_EMAIL_LEASE=MINUTE)
+def test_an_email_that_kills_every_sender_is_given_up_on_after_the_attempts():
+    member = MemberFactory(user__email="eve@example.org")
+    notification = owed_without_its_task(member)
+
+    with override_settings(EMAIL_BACKEND=f"{BACKENDS}.DyingMidSend"):
+        for _ in range(3):
+            with pytest.raises(WorkerKilled):
+                send_owed_emails()
+            later(notification, by=MINUTE)
+    swept = send_owed_emails()
+    notification.refresh_from_db()
+
+    assert swept == 0
+    assert (notification.email_status, notification.email_attempts) == (Status.FAILED, 4)
+    assert notification.email_last_error == "No sender came back from the last tries."
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
 def test_no_email_is_owed_to_a_member_who_opted_out_or_has_no_address(
     django_capture_on_commit_callbacks,
 ):

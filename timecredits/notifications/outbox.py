@@ -114,6 +114,13 @@ def _deliver(notification_id: int, rules: Policy) -> bool:
     mine = Notification.objects.filter(
         pk=notification_id, email_status=Status.OWED, email_attempts=notification.email_attempts
     )
+    if notification.email_attempts > rules.max_attempts:
+        # Every try so far died before it could record how it went (each claim counts one): an
+        # email that kills its sender is given up on like one the server keeps refusing.
+        reason = "No sender came back from the last tries."
+        logger.error("Gave up emailing notification %s: %s", notification.pk, reason)
+        mine.update(email_status=Status.FAILED, email_due_at=None, email_last_error=reason)
+        return False
     address = notification.member.user.email
     if not address:
         # The member removed their address since: there is nowhere to send it.

@@ -36,6 +36,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # The ledger's posting rate against pgbench on PostgreSQL; see "Benchmarks" in README.md. It
 # recreates (and afterwards drops) the database DATABASE_URL names, which must start with

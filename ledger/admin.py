@@ -3,18 +3,9 @@ searched, never added, changed or deleted here (the database would refuse most o
 
 from django.contrib import admin
 
+from timecredits.admin import ReadOnlyAdmin
+
 from .models import Account, Transfer, VerificationRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Account)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from timecredits.admin import ReadOnlyAdmin
 from timecredits.members.admin import is_platform_staff
 
 from .models import Invitation, Offer, Organisation, Participation, Redemption, StaffMembership
@@ -67,19 +68,10 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(admin.ModelAdmin):
+class RedemptionAdmin(ReadOnlyAdmin):
     """Read-only: a redemption changes only through its services, with the ledger."""
 
     list_display = ["code", "offer", "member", "status", "created_at", "completed_at"]
     list_filter = ["status", "method"]
     search_fields = ["code", "member__code", "offer__title"]
     raw_id_fields = ["offer", "organisation", "member", "hold", "completed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -210,3 +210,12 @@ def staff_landing_url(*, membership: StaffMembership) -> str:
     if membership.role == StaffMembership.Role.COORDINATOR:
         return reverse("organisation-sessions", args=[organisation.pk])
     return reverse("organisation-detail", args=[organisation.pk])
+
+
+def staff_roles(*, user, organisation) -> set[str]:
+    """The roles a user holds in an organisation's staff."""
+    return set(
+        StaffMembership.objects.filter(user=user, organisation=organisation).values_list(
+            "role", flat=True
+        )
+    )

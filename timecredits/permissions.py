@@ -1,4 +1,5 @@
-"""Who may do what: one matrix of role x action, checked by services (never by views).
+"""Who may do what: one matrix of role x action, checked once by each use case (never by views,
+routers, services or selectors).
 
 A role counts only in its own scope: a coordinator of one organisation is nobody in another, a
 programme admin of one programme is nobody in the next. Platform staff may do everything.
@@ -9,18 +10,17 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from partners.models import StaffMembership
 from timecredits.errors import PermissionDenied
-from timecredits.programmes.models import ProgrammeRole
 
 
 class Role(StrEnum):
     MEMBER = "member"
-    COORDINATOR = StaffMembership.Role.COORDINATOR.value
-    VENUE_STAFF = StaffMembership.Role.VENUE_STAFF.value
-    ORG_ADMIN = StaffMembership.Role.ORG_ADMIN.value
-    PROGRAMME_ADMIN = ProgrammeRole.Role.ADMIN.value
-    COMMISSIONER = ProgrammeRole.Role.COMMISSIONER.value
+    # The values stored on partners.StaffMembership.role and programmes.ProgrammeRole.role.
+    COORDINATOR = "coordinator"
+    VENUE_STAFF = "venue_staff"
+    ORG_ADMIN = "org_admin"
+    PROGRAMME_ADMIN = "programme_admin"
+    COMMISSIONER = "commissioner"
     PLATFORM_STAFF = "platform_staff"
 
 
@@ -99,19 +99,13 @@ def roles_in_scope(user, *, organisation=None, programme=None) -> set[Role]:
     if hasattr(user, "member") and user.member.closed_at is None:
         roles.add(Role.MEMBER)
     if organisation is not None:
-        roles |= {
-            Role(r)
-            for r in StaffMembership.objects.filter(
-                user=user, organisation=organisation
-            ).values_list("role", flat=True)
-        }
+        from partners.selectors import staff_roles
+
+        roles |= {Role(r) for r in staff_roles(user=user, organisation=organisation)}
     if programme is not None:
-        roles |= {
-            Role(r)
-            for r in ProgrammeRole.objects.filter(user=user, programme=programme).values_list(
-                "role", flat=True
-            )
-        }
+        from timecredits.programmes.selectors import programme_roles
+
+        roles |= {Role(r) for r in programme_roles(user=user, programme=programme)}
     return roles
 
 

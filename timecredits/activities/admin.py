@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from timecredits.admin import ReadOnlyAdmin
+
 from .models import Activity, Contribution, ContributionEvent, Session
 
 
@@ -37,7 +39,7 @@ class ContributionEventInline(admin.TabularInline):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(ReadOnlyAdmin):
     """Read-only: a contribution's status and minutes change only through verification, which
     posts or reverses the credits and records who did it; an edit here would bypass both."""
 
@@ -46,12 +48,3 @@ class ContributionAdmin(admin.ModelAdmin):
     list_select_related = ["member__user", "session__activity"]
     raw_id_fields = ["member", "session"]
     inlines = [ContributionEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,7 @@ from ledger.models import Account, Transfer
 from partners.models import Participation
 from timecredits.permissions import Action, require
 
-from .models import Programme
+from .models import Programme, ProgrammeRole
 
 
 def programme_allocations(*, programme: Programme, limit: int = 50) -> list[Transfer]:
@@ -26,3 +26,10 @@ def programme_participations(*, actor, programme: Programme, status: str | None 
     require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
     rows = Participation.objects.filter(programme=programme)
     return rows.filter(status=status) if status else rows
+
+
+def programme_roles(*, user, programme) -> set[str]:
+    """The roles a user holds in a programme."""
+    return set(
+        ProgrammeRole.objects.filter(user=user, programme=programme).values_list("role", flat=True)
+    )

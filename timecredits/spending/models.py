@@ -1,0 +1,1 @@
+"""Offers and redemptions: what partner venues accept credits for, and each use of them."""

@@ -15,16 +15,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import AccountKind, TransferKind, TransferPhase
+
 
 class Account(models.Model):
-    class Kind(models.TextChoices):
-        MEMBER = "member", _("Member")
-        ORGANISATION = "organisation", _("Organisation")
-        ISSUANCE = "issuance", _("Programme issuance")
-        POOL = "pool", _("Programme pool")
-        RETIREMENT = "retirement", _("Retired credits")
-        EXPIRY = "expiry", _("Expired credits")
-        SYSTEM = "system", _("System")
+    Kind = AccountKind
 
     # Which owner each kind has; the database checks it (see Meta.constraints).
     OWNER_BY_KIND = {
@@ -140,25 +135,8 @@ class Account(models.Model):
 
 
 class Transfer(models.Model):
-    class Kind(models.TextChoices):
-        EARN = "earn", _("Earned")
-        SPEND = "spend", _("Spent")
-        GIFT = "gift", _("Gift")
-        DONATE = "donate", _("Donation")
-        ALLOCATE = "allocate", _("Allocation")
-        RETIRE = "retire", _("Retired")
-        EXPIRE = "expire", _("Expired")
-        REVERSE = "reverse", _("Reversal")
-        ADJUST = "adjust", _("Adjustment")
-
-    class Phase(models.TextChoices):
-        """A single transfer posts at once; a hold is pending until posted, voided or timed out."""
-
-        SINGLE = "single", _("Posted")
-        PENDING = "pending", _("Hold")
-        POST = "post", _("Hold posted")
-        VOID = "void", _("Hold released")
-        TIMEOUT = "timeout", _("Hold timed out")
+    Kind = TransferKind
+    Phase = TransferPhase
 
     RESOLVING_PHASES = (Phase.POST, Phase.VOID, Phase.TIMEOUT)
 

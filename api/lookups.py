@@ -1,21 +1,13 @@
-"""The objects a path names, or the one error shape's 404: shared by the routers."""
+"""The objects a path names, or the one error shape's 404: shared by the routers until each calls a
+use case that loads what it needs (then this module goes)."""
 
-from django.utils.translation import gettext as _
-
-from partners.models import Organisation
-from timecredits.errors import NotFound
-from timecredits.programmes.models import Programme
+from partners.selectors import organisation_get
+from timecredits.programmes.selectors import programme_get
 
 
-def programme_or_404(programme_id: int) -> Programme:
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound(_("There is no such programme."))
-    return programme
+def programme_or_404(programme_id: int):
+    return programme_get(programme_id=programme_id)
 
 
-def organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound(_("There is no such organisation."))
-    return organisation
+def organisation_or_404(organisation_id: int):
+    return organisation_get(organisation_id=organisation_id)

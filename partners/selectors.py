@@ -8,8 +8,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from timecredits.errors import PermissionDenied
+from timecredits.errors import NotFound, PermissionDenied
 from timecredits.permissions import MATRIX, Action, has_permission, require
 
 from .models import Offer, Organisation, Participation, Redemption, StaffMembership
@@ -219,3 +220,11 @@ def staff_roles(*, user, organisation) -> set[str]:
             "role", flat=True
         )
     )
+
+
+def organisation_get(*, organisation_id: int) -> Organisation:
+    """The organisation an id names, or the one error shape's 404."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound(_("There is no such organisation."))
+    return organisation

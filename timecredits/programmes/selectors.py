@@ -1,8 +1,11 @@
 """Reads about programmes: the organisations taking part, and the credits their admins have
 allocated to groups."""
 
+from django.utils.translation import gettext as _
+
 from ledger.models import Account, Transfer
 from partners.models import Participation
+from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 
 from .models import Programme, ProgrammeRole
@@ -33,3 +36,11 @@ def programme_roles(*, user, programme) -> set[str]:
     return set(
         ProgrammeRole.objects.filter(user=user, programme=programme).values_list("role", flat=True)
     )
+
+
+def programme_get(*, programme_id: int) -> Programme:
+    """The programme an id names, or the one error shape's 404."""
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound(_("There is no such programme."))
+    return programme

@@ -109,3 +109,14 @@ def programme(db):
 def venue(programme):
     """A venue approved in `programme`, with a budget as every approved organisation has."""
     return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
+
+
+@pytest.fixture
+def pair(db):
+    """A member of a programme holding 5 credits, and another member of the same programme."""
+    from tests.credits.conftest import earn
+
+    programme = ProgrammeFactory()
+    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
+    earn(giver, 300)
+    return giver, recipient

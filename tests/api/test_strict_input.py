@@ -12,11 +12,9 @@ from pydantic import BaseModel
 from api.schemas import InputSchema
 from ledger.models import Transfer
 from partners.models import Organisation, StaffMembership
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance
 from tests.factories import (
     ActivityFactory,
-    MemberFactory,
-    ProgrammeFactory,
     StaffMembershipFactory,
 )
 from timecredits.activities.models import Session
@@ -63,14 +61,6 @@ def post_session(client, coordinator_and_activity):
 def org_admin_and_organisation():
     admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
     return admin.user, admin.organisation
-
-
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", "1000001", "-1"])

@@ -122,6 +122,20 @@ def approved_organisation(programme=None, **kwargs):
     return organisation
 
 
+def coordinator_taking_part(programme=None) -> StaffMembership:
+    """A coordinator of a group that takes part (approved) in a programme, a new one unless
+    given; the group has no budget."""
+    from partners.models import Participation
+
+    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    Participation.objects.create(
+        programme=programme or ProgrammeFactory(),
+        organisation=coordinator.organisation,
+        status="approved",
+    )
+    return coordinator
+
+
 def fund(organisation, programme, *, minutes=100 * 60):
     """Give a group a budget from its programme, as a programme admin's allocation would."""
     from ledger.selectors import issuance_account, organisation_account

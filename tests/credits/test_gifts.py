@@ -14,6 +14,7 @@ from tests.factories import (
     approved_organisation,
 )
 from timecredits.activities.tokens import pass_token
+from timecredits.credits import use_cases
 from timecredits.credits.errors import (
     AmountInvalid,
     DailyGiftLimit,
@@ -172,7 +173,9 @@ def test_someone_without_a_member_profile_cannot_give(funded):
     staff = StaffMembershipFactory().user
 
     with pytest.raises(PermissionDenied):
-        gift_to_member(actor=staff, recipient=recipient, minutes=60, idempotency_key="k")
+        use_cases.gift_give(
+            actor=staff, member_code=recipient.code, minutes=60, idempotency_key="k"
+        )
 
 
 def test_a_member_donates_to_a_group_in_their_programme(funded):
@@ -243,10 +246,10 @@ def test_only_an_org_admin_can_give_the_organisation_s_credits(role):
     staff = StaffMembershipFactory(organisation=giver, role=role).user
 
     with pytest.raises(PermissionDenied):
-        organisation_gift(
+        use_cases.organisation_gift(
             actor=staff,
-            giver=giver,
-            recipient=recipient,
+            organisation_id=giver.pk,
+            recipient_id=recipient.pk,
             minutes=60,
             reason="x",
             idempotency_key="o",

@@ -21,8 +21,8 @@ from timecredits.credits.services.statements import (
     credits_retire_month,
     retirement_programme,
     statement_csv,
-    statement_for,
 )
+from timecredits.credits.use_cases import statement_show
 from timecredits.errors import PermissionDenied
 
 from .conftest import balance, earn
@@ -61,6 +61,13 @@ def accepted():
     swim = _spend(member, venue, 60, "s2")
     transfer_reverse(transfer=swim, idempotency_key="refund", memo="Pool closed")
     return programme, venue, member
+
+
+def statement_for(actor, organisation):
+    """This month's statement, as the page and the API ask for it."""
+    return statement_show(
+        actor=actor, organisation_id=organisation.pk, month=f"{this_month():%Y-%m}"
+    ).statement
 
 
 def this_month():
@@ -115,7 +122,7 @@ def test_venue_staff_and_org_admins_see_the_statement(accepted, role):
     _, venue, _ = accepted
     staff = StaffMembershipFactory(organisation=venue, role=role).user
 
-    assert statement_for(actor=staff, organisation=venue, month=this_month()).net == 120
+    assert statement_for(staff, venue).net == 120
 
 
 def test_others_cannot_see_a_venue_s_statement(accepted):
@@ -125,7 +132,7 @@ def test_others_cannot_see_a_venue_s_statement(accepted):
 
     for actor in (coordinator, elsewhere, member.user):
         with pytest.raises(PermissionDenied):
-            statement_for(actor=actor, organisation=venue, month=this_month())
+            statement_for(actor, venue)
 
 
 def test_a_group_that_accepts_no_credits_has_no_statement():
@@ -133,7 +140,7 @@ def test_a_group_that_accepts_no_credits_has_no_statement():
     admin = StaffMembershipFactory(organisation=group, role="org_admin").user
 
     with pytest.raises(NotAVenue):
-        statement_for(actor=admin, organisation=group, month=this_month())
+        statement_for(admin, group)
 
 
 def test_a_month_is_read_as_yyyy_mm():

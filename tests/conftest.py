@@ -91,3 +91,33 @@ def bearer_for(api_client):
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     return issue
+
+
+# --- credits: members and venues holding credits, shared by the credits, API and page tests ---
+
+
+@pytest.fixture
+def funded(db):
+    """A member of a programme holding 5 credits, and another member of the same programme."""
+    from tests.credits.conftest import earn
+    from tests.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory()
+    giver = MemberFactory(programme=programme)
+    recipient = MemberFactory(programme=programme)
+    earn(giver, 300)
+    return giver, recipient
+
+
+@pytest.fixture
+def venue_staff_after_a_sale(db):
+    """A venue that accepted 1.5 credits for a swim this month, and one of its staff."""
+    from tests.credits.conftest import approved_venue, earn, spend
+    from tests.factories import ProgrammeFactory, StaffMembershipFactory
+
+    programme = ProgrammeFactory()
+    venue = approved_venue(programme)
+    member = MemberFactory(programme=programme)
+    earn(member, 300)
+    spend(member, venue, 90, "s1", offer="Swim for two")
+    return venue, StaffMembershipFactory(organisation=venue, role="venue_staff").user

@@ -5,7 +5,7 @@ import pytest
 from ledger.models import Transfer
 from ledger.selectors import organisation_account
 from ledger.verify import ledger_verify
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
@@ -17,21 +17,13 @@ from timecredits.activities.tokens import pass_token
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
-
-
 def _post(client, path, body, key=None):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post(path, body, content_type="application/json", **headers)
 
 
-def test_a_gift_by_member_code_is_201_and_a_replay_gives_once(client, pair):
-    giver, recipient = pair
+def test_a_gift_by_member_code_is_201_and_a_replay_gives_once(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
     body = {"member_code": recipient.code.lower(), "minutes": 90, "message": "Thank you"}
 
@@ -53,8 +45,8 @@ def test_a_gift_by_member_code_is_201_and_a_replay_gives_once(client, pair):
     assert ledger_verify().problems == []
 
 
-def test_a_gift_by_scanned_pass(client, pair):
-    giver, recipient = pair
+def test_a_gift_by_scanned_pass(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
     token = pass_token(member_id=recipient.pk, pass_version=recipient.pass_version)
 
@@ -64,8 +56,8 @@ def test_a_gift_by_scanned_pass(client, pair):
     assert (balance(giver), balance(recipient)) == (240, 60)
 
 
-def test_a_gift_over_the_balance_is_409_with_a_stable_code_and_moves_nothing(client, pair):
-    giver, recipient = pair
+def test_a_gift_over_the_balance_is_409_with_a_stable_code_and_moves_nothing(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
 
     response = _post(client, "/api/v1/gifts", {"member_code": recipient.code, "minutes": 301})
@@ -91,8 +83,8 @@ def test_a_gift_over_the_balance_is_409_with_a_stable_code_and_moves_nothing(cli
         ({"pass_token": "forged", "minutes": 60}, 422, "token_invalid"),
     ],
 )
-def test_refused_gifts_say_why_and_move_nothing(client, pair, body, status, code):
-    giver, recipient = pair
+def test_refused_gifts_say_why_and_move_nothing(client, funded, body, status, code):
+    giver, recipient = funded
     other = MemberFactory()
     codes = {"SELF": giver.code, "OTHER": other.code, "RECIPIENT": recipient.code}
     if "member_code" in body:
@@ -106,8 +98,8 @@ def test_refused_gifts_say_why_and_move_nothing(client, pair, body, status, code
     assert (balance(giver), balance(recipient), balance(other)) == (300, 0, 0)
 
 
-def test_a_donation_to_the_pool_and_to_a_group(client, pair):
-    giver, _ = pair
+def test_a_donation_to_the_pool_and_to_a_group(client, funded):
+    giver, _ = funded
     group = approved_organisation(giver.programme)
     client.force_login(giver.user)
 

@@ -30,6 +30,7 @@ from timecredits.credits.services.gifts import (
     donate,
     gift_to_member,
     gifts_left_today,
+    member_account_settle,
     organisation_gift,
     recipient_by_code,
     recipient_by_pass,
@@ -300,3 +301,27 @@ def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(funded):
     assert (told.kind, told.body) == ("gift_received", "For the plants")
     assert told.title == f"Member {giver.code} gave you 1.5 credits"
     assert not Notification.objects.filter(member=giver).exists()
+
+
+def test_a_leaving_member_s_balance_goes_to_the_pool_and_the_account_closes(funded):
+    giver, _ = funded
+    pool = programme_account(programme=giver.programme, kind="pool")
+
+    closed = member_account_settle(member=giver)
+    member_account_settle(member=giver)
+
+    assert closed.closed_at is not None
+    assert (balance(giver), balance(pool)) == (0, 300)
+    assert Transfer.objects.filter(kind="donate").count() == 1
+    assert ledger_verify().problems == []
+
+
+def test_a_leaving_member_s_balance_goes_to_the_group_they_chose(funded):
+    giver, _ = funded
+    group = approved_organisation(giver.programme, kind="group")
+    before = balance(organisation_account(organisation=group))
+
+    member_account_settle(member=giver, donate_to=group)
+
+    assert balance(organisation_account(organisation=group)) == before + 300
+    assert balance(giver) == 0

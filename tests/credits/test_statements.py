@@ -5,10 +5,9 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from ledger.models import Account, Transfer
-from ledger.selectors import member_account, organisation_account, programme_account
+from ledger.selectors import organisation_account, programme_account
 from ledger.services import transfer_post, transfer_reverse
 from ledger.verify import ledger_verify
-from partners.models import Participation
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
@@ -25,40 +24,20 @@ from timecredits.credits.services.statements import (
 from timecredits.credits.use_cases import statement_show
 from timecredits.errors import PermissionDenied
 
-from .conftest import balance, earn
+from .conftest import approved_venue, balance, earn, spend
 
 pytestmark = pytest.mark.django_db
-
-
-def _venue(*programmes, kind="venue"):
-    venue = OrganisationFactory(kind=kind, name="Riverside Pool")
-    for programme in programmes:
-        Participation.objects.create(programme=programme, organisation=venue, status="approved")
-    return venue
-
-
-def _spend(member, venue, minutes, key, offer="Swim"):
-    return transfer_post(
-        debit=member_account(member=member),
-        credit=organisation_account(organisation=venue),
-        amount=minutes,
-        kind=Transfer.Kind.SPEND,
-        idempotency_key=key,
-        cause_type="redemption",
-        cause_id=7,
-        memo=offer,
-    )
 
 
 @pytest.fixture
 def accepted():
     """A venue that accepted 2 credits and a 1-credit swim this month, and refunded the swim."""
     programme = ProgrammeFactory()
-    venue = _venue(programme)
+    venue = approved_venue(programme)
     member = MemberFactory(programme=programme)
     earn(member, 600)
-    _spend(member, venue, 120, "s1", offer="Cinema ticket")
-    swim = _spend(member, venue, 60, "s2")
+    spend(member, venue, 120, "s1", offer="Cinema ticket")
+    swim = spend(member, venue, 60, "s2")
     transfer_reverse(transfer=swim, idempotency_key="refund", memo="Pool closed")
     return programme, venue, member
 
@@ -167,7 +146,7 @@ def test_the_retire_job_retires_the_month_once_through_django_q(accepted):
 
 def test_a_venue_can_only_retire_what_it_still_holds(accepted):
     programme, venue, _ = accepted
-    neighbour = _venue(programme, kind="group")
+    neighbour = approved_venue(programme, kind="group")
     transfer_post(
         debit=organisation_account(organisation=venue),
         credit=organisation_account(organisation=neighbour),
@@ -184,10 +163,10 @@ def test_a_venue_can_only_retire_what_it_still_holds(accepted):
 
 def test_a_venue_in_several_programmes_retires_into_the_one_it_joined_first():
     later, first = ProgrammeFactory(), ProgrammeFactory()
-    venue = _venue(first, later)
+    venue = approved_venue(first, later)
     member = MemberFactory(programme=later)
     earn(member, 60)
-    _spend(member, venue, 60, "s")
+    spend(member, venue, 60, "s")
 
     credits_retire_month(month=this_month())
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from ledger.models import Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import transfer_post
-from tests.credits.conftest import balance, earn
-from tests.credits.test_statements import _spend, _venue
+from tests.credits.conftest import approved_venue, balance, earn
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
@@ -20,16 +19,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
-
-
-def test_giving_by_member_code_on_the_page_gives_once_per_form(client, pair):
-    giver, recipient = pair
+def test_giving_by_member_code_on_the_page_gives_once_per_form(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
     form = client.get("/me/give/")
     token = form.context["form"]["token"].value()
@@ -43,8 +34,8 @@ def test_giving_by_member_code_on_the_page_gives_once_per_form(client, pair):
     assert Transfer.objects.filter(kind="gift").count() == 1
 
 
-def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
-    giver, recipient = pair
+def test_a_refused_gift_shows_the_reason_next_to_the_field(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
 
     response = client.post(
@@ -58,8 +49,8 @@ def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
     assert (balance(giver), balance(recipient)) == (300, 0)
 
 
-def test_giving_to_yourself_on_the_page_is_refused(client, pair):
-    giver, _ = pair
+def test_giving_to_yourself_on_the_page_is_refused(client, funded):
+    giver, _ = funded
     client.force_login(giver.user)
 
     response = client.post("/me/give/", {"member_code": giver.code, "amount": "1", "token": "t"})
@@ -68,8 +59,8 @@ def test_giving_to_yourself_on_the_page_is_refused(client, pair):
     assert balance(giver) == 300
 
 
-def test_donating_on_the_page(client, pair):
-    giver, _ = pair
+def test_donating_on_the_page(client, funded):
+    giver, _ = funded
     group = approved_organisation(giver.programme, name="Lunch Club")
     client.force_login(giver.user)
 
@@ -83,8 +74,8 @@ def test_donating_on_the_page(client, pair):
     assert balance(organisation_account(organisation=group)) == 6120
 
 
-def test_the_home_and_credits_pages_link_to_giving(client, pair):
-    giver, _ = pair
+def test_the_home_and_credits_pages_link_to_giving(client, funded):
+    giver, _ = funded
     client.force_login(giver.user)
 
     home = client.get("/").content.decode()
@@ -95,13 +86,8 @@ def test_the_home_and_credits_pages_link_to_giving(client, pair):
         assert 'href="/me/donate/"' in html
 
 
-def test_venue_staff_see_the_statement_and_download_it(client):
-    programme = ProgrammeFactory()
-    venue = _venue(programme)
-    member = MemberFactory(programme=programme)
-    earn(member, 300)
-    _spend(member, venue, 90, "s1", offer="Swim for two")
-    staff = StaffMembershipFactory(organisation=venue, role="venue_staff").user
+def test_venue_staff_see_the_statement_and_download_it(client, venue_staff_after_a_sale):
+    venue, staff = venue_staff_after_a_sale
     client.force_login(staff)
     month = timezone.localdate().strftime("%Y-%m")
 
@@ -117,7 +103,7 @@ def test_venue_staff_see_the_statement_and_download_it(client):
 
 
 def test_a_coordinator_cannot_see_the_statement(client):
-    venue = _venue(ProgrammeFactory())
+    venue = approved_venue(ProgrammeFactory())
     client.force_login(StaffMembershipFactory(organisation=venue, role="coordinator").user)
 
     response = client.get(f"/organisations/{venue.pk}/statement/")

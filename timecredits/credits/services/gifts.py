@@ -25,7 +25,7 @@ from ledger.selectors import (
     programme_account,
     transfer_by_key,
 )
-from ledger.services import transfer_post
+from ledger.services import account_close, transfer_post
 from partners.selectors import organisation_gift_recipients, programme_groups
 from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.db import retry_on_conflict
@@ -177,6 +177,31 @@ def donate(
         memo=_message(message),
         actor=actor,
     )
+
+
+def member_account_settle(*, member: "Member", donate_to: "Organisation | None" = None):
+    """A member leaving: what they hold goes to the group they chose, or (no group) their
+    programme's pool, and their account closes, so the ledger keeps its history against a
+    pseudonymous account. A hold booked meanwhile makes the ledger refuse to close it. Safe to
+    run twice: the donation's key names the member."""
+    account = member_account(member=member)
+    if account.balance > 0:
+        transfer_post(
+            debit=account,
+            credit=(
+                organisation_account(organisation=donate_to)
+                if donate_to is not None
+                else programme_account(programme=member.programme, kind=AccountKind.POOL)
+            ),
+            amount=account.balance,
+            kind=TransferKind.DONATE,
+            idempotency_key=f"member-close:{member.pk}",
+            cause_type="member_closure",
+            cause_id=member.pk,
+            memo="Balance donated when the member closed their account",
+            posted_by=member.user,
+        )
+    return account_close(account=account)
 
 
 @retry_on_conflict

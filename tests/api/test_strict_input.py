@@ -12,11 +12,9 @@ from pydantic import BaseModel
 from api.schemas import InputSchema
 from ledger.models import Transfer
 from partners.models import Organisation, StaffMembership
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance
 from tests.factories import (
     ActivityFactory,
-    MemberFactory,
-    ProgrammeFactory,
     StaffMembershipFactory,
 )
 from timecredits.activities.models import Session
@@ -49,14 +47,6 @@ def coordinator_and_activity():
 def org_admin_and_organisation():
     admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
     return admin.user, admin.organisation
-
-
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", "1000001", "-1"])
@@ -187,8 +177,10 @@ def test_a_session_of_24_hours_is_the_longest_allowed(client, coordinator_and_ac
 
 
 @pytest.mark.parametrize("minutes", [True, "60", 60.0, None])
-def test_a_gift_of_minutes_that_are_not_an_integer_is_422_and_moves_nothing(client, pair, minutes):
-    giver, recipient = pair
+def test_a_gift_of_minutes_that_are_not_an_integer_is_422_and_moves_nothing(
+    client, funded, minutes
+):
+    giver, recipient = funded
     client.force_login(giver.user)
 
     response = client.post(
@@ -212,8 +204,8 @@ def test_a_nul_in_a_path_parameter_is_422(client, member):
     assert (error["code"], _fields(error)) == ("nul_character", ["path"])
 
 
-def test_a_nul_in_a_header_is_422_and_moves_nothing(client, pair):
-    giver, recipient = pair
+def test_a_nul_in_a_header_is_422_and_moves_nothing(client, funded):
+    giver, recipient = funded
     client.force_login(giver.user)
 
     response = client.post(
@@ -236,8 +228,8 @@ def test_a_nul_in_a_header_is_422_and_moves_nothing(client, pair):
         ('{"member_code": "RECIPIENT", "minutes": Infinity}', "malformed_body"),
     ],
 )
-def test_numbers_json_cannot_hold_are_422_and_move_nothing(client, pair, body, code):
-    giver, recipient = pair
+def test_numbers_json_cannot_hold_are_422_and_move_nothing(client, funded, body, code):
+    giver, recipient = funded
     client.force_login(giver.user)
 
     response = client.post(

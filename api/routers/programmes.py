@@ -118,7 +118,7 @@ def _decision(verb: str, approve: bool):
         f"/{{programme_id}}/organisations/{{organisation_id}}/{verb}",
         response=ParticipationOut,
         summary=f"{verb.capitalize()} an organisation (programme admins)",
-        operation_id=f"api_routers_programmes_{verb}",
+        operation_id=f"api_routers_programmes_{verb}",  # as published when they were two
     )
     def decide(request, programme_id: int, organisation_id: int):
         participation = use_cases.participation_decide(

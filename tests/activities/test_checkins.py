@@ -12,7 +12,6 @@ from timecredits.activities.errors import (
     AlreadyCheckedInElsewhere,
     NotCheckedIn,
     Overlapping,
-    PassRevoked,
     SessionCancelled,
     TokenInvalid,
     WrongProgramme,
@@ -21,6 +20,8 @@ from timecredits.activities.errors import (
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
 from timecredits.errors import PermissionDenied, RateLimited
+from timecredits.members import passes
+from timecredits.members.passes import PassRevoked
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +233,7 @@ def test_checkins_are_rate_limited():
 def test_a_coordinator_scans_a_printed_card():
     session = SessionFactory()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     contribution, created = checkins.checkin_by_pass(
         actor=coordinator_of(session), session=session, pass_token=card
@@ -244,7 +245,7 @@ def test_a_coordinator_scans_a_printed_card():
 def test_a_revoked_card_is_refused():
     session = SessionFactory()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
     member.pass_version += 1
     member.save()
 
@@ -263,7 +264,7 @@ def test_only_the_sessions_own_staff_can_scan_passes():
         checkins.checkin_by_pass(
             actor=outsider,
             session=session,
-            pass_token=tokens.pass_token(member_id=member.pk, pass_version=1),
+            pass_token=passes.pass_token(member_id=member.pk, pass_version=1),
         )
 
 
@@ -316,7 +317,7 @@ def cancelled_session(**fields):
 def test_a_card_scanned_at_a_cancelled_session_is_refused_and_nothing_is_written():
     session = cancelled_session()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     with pytest.raises(SessionCancelled) as refused:
         checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
@@ -376,7 +377,7 @@ def test_a_card_scanned_at_a_full_session_is_flagged_too():
     session = SessionFactory(capacity=1)
     checkins.checkin_by_token(member=member_of(session), token=poster(session))
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     contribution, created = checkins.checkin_by_pass(
         actor=coordinator_of(session), session=session, pass_token=card

@@ -17,7 +17,7 @@ from partners.selectors import redeeming_venues
 from timecredits.activities.errors import AlreadyCheckedInElsewhere
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError, Invalid, PermissionDenied
-from timecredits.members.passes import pass_url
+from timecredits.members.passes import pass_url, read_pass_token
 from timecredits.permissions import Action, has_permission, require
 from timecredits.qr import qr_png, qr_svg
 
@@ -35,7 +35,7 @@ from .selectors import (
     verification_queue,
 )
 from .services import checkins, sessions, verification
-from .tokens import POSTER_GRACE, read_checkin_token, read_pass_token
+from .tokens import POSTER_GRACE, read_checkin_token
 
 
 def _member(request):

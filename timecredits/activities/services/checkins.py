@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.models import Member
+from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.permissions import Action, require
 from timecredits.ratelimit import rate_limit
 
@@ -32,7 +33,7 @@ from ..errors import (
     WrongSession,
 )
 from ..models import Contribution, ContributionEvent, Session
-from ..tokens import POSTER_GRACE, check_pass_version, read_checkin_token, read_pass_token
+from ..tokens import POSTER_GRACE, read_checkin_token
 
 CHECKINS_PER_MINUTE = 10
 

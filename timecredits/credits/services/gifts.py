@@ -21,10 +21,10 @@ from ledger.selectors import member_account, organisation_account, programme_acc
 from ledger.services import transfer_post
 from partners.models import Organisation, Participation
 from partners.selectors import programme_groups
-from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
+from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.notifications.models import Notification
 from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require

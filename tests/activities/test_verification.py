@@ -27,7 +27,8 @@ from tests.factories import (
 from timecredits.activities import tokens
 from timecredits.activities.errors import GroupBudgetExhausted, MemberClosed, NotDecidable
 from timecredits.activities.models import Contribution, ContributionEvent
-from timecredits.activities.services import checkins, earning, verification
+from timecredits.activities.services import checkins, verification
+from timecredits.credits.services import earning
 from timecredits.errors import Invalid, PermissionDenied
 from timecredits.members.models import Member
 from timecredits.members.services import member_close

@@ -228,3 +228,17 @@ def organisation_get(*, organisation_id: int) -> Organisation:
     if organisation is None:
         raise NotFound(_("There is no such organisation."))
     return organisation
+
+
+# --- act: the programmes an organisation's activities may join ---
+def approved_programme(*, organisation: Organisation):
+    """A programme that has approved the organisation (the first, if several), or None."""
+    return organisation.programmes.filter(
+        participation__status=Participation.Status.APPROVED
+    ).first()
+
+
+def is_approved_in(*, organisation: Organisation, programme) -> bool:
+    return Participation.objects.filter(
+        organisation=organisation, programme=programme, status=Participation.Status.APPROVED
+    ).exists()

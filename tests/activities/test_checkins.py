@@ -19,6 +19,7 @@ from timecredits.activities.errors import (
 )
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
+from timecredits.activities.use_cases import checkins as use_cases
 from timecredits.errors import PermissionDenied, RateLimited
 from timecredits.members import passes
 from timecredits.members.passes import PassRevoked
@@ -261,9 +262,9 @@ def test_only_the_sessions_own_staff_can_scan_passes():
     outsider = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
 
     with pytest.raises(PermissionDenied):
-        checkins.checkin_by_pass(
+        use_cases.checkin_by_pass(
             actor=outsider,
-            session=session,
+            session_id=session.pk,
             pass_token=passes.pass_token(member_id=member.pk, pass_version=1),
         )
 

@@ -52,9 +52,9 @@ class SessionForm(Form):
         label=_("How many sessions"), min_value=1, max_value=52, initial=1
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = Activity.objects.filter(organisation=organisation)
+        self.fields["activity"].queryset = Activity.objects.filter(organisation_id=organisation_id)
 
 
 class DecisionForm(Form):

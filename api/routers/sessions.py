@@ -80,6 +80,13 @@ class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
+def _decided(decide, request, contribution_id: int, payload) -> ContributionOut:
+    """A decision on a contribution, and the contribution as it stands after it."""
+    return ContributionOut.of(
+        decide(actor=request.auth, contribution_id=contribution_id, **payload.dict())
+    )
+
+
 def _activity_out(a) -> ActivityOut:
     return ActivityOut(**{f: getattr(a, f) for f in ActivityOut.model_fields})
 
@@ -157,11 +164,7 @@ def list_contributions(request, organisation_id: int, filters: Query[Contributio
     summary="Approve, optionally adjusting the minutes with a reason",
 )
 def approve(request, contribution_id: int, payload: DecisionIn):
-    return ContributionOut.of(
-        verification.contribution_approve(
-            actor=request.auth, contribution_id=contribution_id, **payload.dict()
-        )
-    )
+    return _decided(verification.contribution_approve, request, contribution_id, payload)
 
 
 @router.post(
@@ -170,11 +173,7 @@ def approve(request, contribution_id: int, payload: DecisionIn):
     summary="Reject with a reason",
 )
 def reject(request, contribution_id: int, payload: ReasonIn):
-    return ContributionOut.of(
-        verification.contribution_reject(
-            actor=request.auth, contribution_id=contribution_id, reason=payload.reason
-        )
-    )
+    return _decided(verification.contribution_reject, request, contribution_id, payload)
 
 
 @router.post(
@@ -183,11 +182,7 @@ def reject(request, contribution_id: int, payload: ReasonIn):
     summary="Undo an approval; the credits are reversed",
 )
 def unapprove(request, contribution_id: int, payload: ReasonIn):
-    return ContributionOut.of(
-        verification.contribution_unapprove(
-            actor=request.auth, contribution_id=contribution_id, reason=payload.reason
-        )
-    )
+    return _decided(verification.contribution_unapprove, request, contribution_id, payload)
 
 
 @router.post(

@@ -57,7 +57,7 @@ def contribution_lock(
     return locked
 
 
-def _decide(contributions, *, actor, status, action, reason="") -> list[Contribution]:
+def _decide(contributions, status, action, *, actor, reason="") -> list[Contribution]:
     """Move the contributions to a status, saying who decided (nobody, when they wait again),
     and record the step for each in their audit trail."""
     now = timezone.now()
@@ -76,7 +76,7 @@ def _decide(contributions, *, actor, status, action, reason="") -> list[Contribu
 
 def _approve_locked(contributions, *, actor, action="approved") -> list[Contribution]:
     to_approve = [c for c in contributions if c.status == Contribution.Status.PENDING]
-    _decide(to_approve, actor=actor, status=Contribution.Status.APPROVED, action=action)
+    _decide(to_approve, Contribution.Status.APPROVED, action, actor=actor)
     earn_post_many(contributions=[c for c in to_approve if c.minutes > 0], actor=actor)
     return to_approve
 
@@ -128,13 +128,7 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
     """Reject the contribution (locked by `contribution_lock`), saying why."""
     _require_reason(reason, _("Say why this time is not approved."))
     _refuse_undecidable(contribution)
-    _decide(
-        [contribution],
-        actor=actor,
-        status=Contribution.Status.REJECTED,
-        action="rejected",
-        reason=reason,
-    )
+    _decide([contribution], Contribution.Status.REJECTED, "rejected", actor=actor, reason=reason)
     return contribution
 
 
@@ -147,13 +141,7 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
         raise NotDecidable(_("Only an approved contribution can be undone."), code="not_approved")
     if contribution.minutes > 0:
         earn_reverse(contribution=contribution, actor=actor, reason=reason)
-    _decide(
-        [contribution],
-        actor=actor,
-        status=Contribution.Status.PENDING,
-        action="unapproved",
-        reason=reason,
-    )
+    _decide([contribution], Contribution.Status.PENDING, "unapproved", actor=actor, reason=reason)
     return contribution
 
 
@@ -200,8 +188,8 @@ def member_contributions_withdraw(*, member, actor) -> list[Contribution]:
     )
     return _decide(
         _locked(list(ids)),
+        Contribution.Status.REJECTED,
+        "withdrawn_account_closed",
         actor=actor,
-        status=Contribution.Status.REJECTED,
-        action="withdrawn_account_closed",
         reason=ACCOUNT_CLOSED_REASON,
     )

@@ -22,9 +22,20 @@ def _verified_organisation(actor, organisation_id: int):
     return organisation
 
 
-def _locked(actor, contribution_id: int, *, organisation_id=None, session_id=None):
-    """The contribution, locked, for someone who verifies time at its organisation. Named from an
-    organisation's or a session's page, it must be theirs, and their permission comes first."""
+DECISIONS = {
+    "approve": verification.contribution_approve,
+    "reject": verification.contribution_reject,
+    "unapprove": verification.contribution_unapprove,
+}
+
+
+@retry_on_conflict
+def _decide(
+    decision: str, actor, contribution_id: int, *, organisation_id=None, session_id=None, **how
+):
+    """Lock the contribution, check that the actor verifies time at its organisation, and take
+    the decision, in one transaction. Named from an organisation's or a session's page, the
+    contribution must be theirs, and the permission on that page comes first."""
     if organisation_id is not None:
         _verified_organisation(actor, organisation_id)
     elif session_id is not None:
@@ -34,42 +45,30 @@ def _locked(actor, contribution_id: int, *, organisation_id=None, session_id=Non
     )
     if organisation_id is None:
         require(actor, VERIFY, organisation=contribution.session.activity.organisation)
-    return contribution
+    return DECISIONS[decision](actor=actor, contribution=contribution, **how)
 
 
-@retry_on_conflict
 def contribution_approve(
-    *,
-    actor,
-    contribution_id: int,
-    minutes: int | None = None,
-    reason: str = "",
-    organisation_id: int | None = None,
+    *, actor, contribution_id: int, minutes=None, reason: str = "", organisation_id=None
 ):
-    return verification.contribution_approve(
-        actor=actor,
-        contribution=_locked(actor, contribution_id, organisation_id=organisation_id),
+    """Approve, optionally adjusting the minutes (which needs a reason)."""
+    return _decide(
+        "approve",
+        actor,
+        contribution_id,
+        organisation_id=organisation_id,
         minutes=minutes,
         reason=reason,
     )
 
 
-@retry_on_conflict
 def contribution_reject(*, actor, contribution_id: int, reason: str, organisation_id=None):
-    return verification.contribution_reject(
-        actor=actor,
-        contribution=_locked(actor, contribution_id, organisation_id=organisation_id),
-        reason=reason,
-    )
+    return _decide("reject", actor, contribution_id, organisation_id=organisation_id, reason=reason)
 
 
-@retry_on_conflict
 def contribution_unapprove(*, actor, contribution_id: int, reason: str, session_id=None):
-    return verification.contribution_unapprove(
-        actor=actor,
-        contribution=_locked(actor, contribution_id, session_id=session_id),
-        reason=reason,
-    )
+    """Undo an approval: the credits are reversed and the time waits for a decision again."""
+    return _decide("unapprove", actor, contribution_id, session_id=session_id, reason=reason)
 
 
 def session_approve_all(*, actor, session_id: int, organisation_id: int | None = None):

@@ -2,6 +2,7 @@
 coordinator's pass scan and the attendance they type."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +27,16 @@ from ..services import checkins
 from ._members import acting_member
 from ._sessions import coordinated_session
 
+if TYPE_CHECKING:
+    from ..models import Session
+
 
 @dataclass
 class Scan:
     """A scanned session code: the session, and once the member confirms, whether they were
     checked in now (`created`) or already were, or why the door refused them."""
 
-    session: object
+    session: "Session"
     created: bool = False
     refused: DomainError | None = None
 
@@ -92,7 +96,7 @@ def contributions_page(*, actor) -> dict:
 @dataclass
 class ClaimPage:
     offered: list  # the recent sessions the form offers
-    chosen: object = None  # the session the link asked for, if it exists
+    chosen: "Session | None" = None  # the session the link asked for, if it exists
 
 
 def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
@@ -190,7 +194,7 @@ def attendance_add_by_codes(
 
 @dataclass
 class SessionPage:
-    session: object
+    session: "Session"
     contributions: object
     can_verify: bool
 

@@ -2,6 +2,7 @@
 people in at a session (a poster's, or the kiosk's current one)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,9 @@ from ..selectors import (
 )
 from ..services import sessions
 from ._sessions import coordinated_session
+
+if TYPE_CHECKING:
+    from ..models import Session
 
 MANAGE = Action.ORGANISATION_ACTIVITIES_MANAGE
 CHECKIN_CODES = {"poster": session_poster_url, "kiosk": session_kiosk_url}
@@ -72,7 +76,7 @@ def sessions_create(*, actor, activity_id: int, **fields):
 
 @dataclass(frozen=True)
 class CheckinCode:
-    session: object
+    session: "Session"
     mode: str
     url: str
 

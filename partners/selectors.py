@@ -284,3 +284,17 @@ def venues_taking_part() -> QuerySet[Organisation]:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- act: the programmes an organisation's activities may join ---
+def approved_programme(*, organisation: Organisation):
+    """A programme that has approved the organisation (the first, if several), or None."""
+    return organisation.programmes.filter(
+        participation__status=Participation.Status.APPROVED
+    ).first()
+
+
+def is_approved_in(*, organisation: Organisation, programme) -> bool:
+    return Participation.objects.filter(
+        organisation=organisation, programme=programme, status=Participation.Status.APPROVED
+    ).exists()

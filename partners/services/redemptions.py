@@ -26,10 +26,10 @@ from ledger import errors as ledger_errors
 from ledger.models import Transfer
 from ledger.selectors import member_account, organisation_account
 from ledger.services import hold_create, hold_expire, hold_post, hold_void
-from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
 from timecredits.members.models import Member
+from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.notifications.models import Notification
 from timecredits.notifications.services import notify
 from timecredits.permissions import Action, require

@@ -5,7 +5,7 @@ from partners.models import Organisation, Redemption
 from tests.factories import approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 
 
 def post(client, path, body=None, key=None):

@@ -30,8 +30,8 @@ from partners.tokens import read_redemption_token, redemption_url
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
 from timecredits.errors import DomainError, PermissionDenied
+from timecredits.members.passes import pass_token
 from timecredits.notifications.models import Notification
 
 

@@ -5,7 +5,7 @@ from partners.models import Offer, Organisation, Participation, Redemption, Staf
 from partners.tokens import redemption_token
 from tests.factories import ProgrammeFactory, approved_organisation
 from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 
 
 def test_a_member_browses_redeems_and_sees_a_big_code_with_its_qr(client, venue, programme):

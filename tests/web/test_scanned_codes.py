@@ -12,7 +12,7 @@ from partners.tokens import redemption_token
 from tests.factories import SessionFactory, approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 
 
 def pass_of(member, *, rotating=True):

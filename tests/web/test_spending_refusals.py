@@ -18,7 +18,7 @@ from partners.services.redemptions import (
 from tests.factories import MemberFactory, approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 
 
 def api_post(client, path, body=None, key="k-1"):

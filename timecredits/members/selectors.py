@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ledger.models import Transfer
 from ledger.selectors import member_account
 from partners.models import StaffMembership
+from timecredits.errors import NotFound
 from timecredits.programmes.models import ProgrammeRole
 
 from .models import Member
@@ -252,3 +253,27 @@ def members_lock(*, member_ids: list[int]) -> dict:
         .order_by("pk")
         .values_list("pk", "closed_at")
     )
+
+
+# --- act: the members that check-ins, attendance and pages for members read ---
+def member_profile(*, user) -> Member:
+    """The open member profile of the person signed in, or a 404 saying they have none."""
+    member = Member.objects.filter(user=user, closed_at__isnull=True).first()
+    if member is None:
+        raise NotFound(_("You do not have a member profile."))
+    return member
+
+
+def member_open(*, member_id: int) -> Member | None:
+    """A member whose account is open, by id."""
+    return Member.objects.filter(pk=member_id, closed_at__isnull=True).first()
+
+
+def members_open_by_code(*, codes) -> list[Member]:
+    return list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
+
+
+def member_lock(*, member_id: int) -> Member:
+    """The member's row, locked in the caller's transaction: it serialises one member's writes
+    (their contributions, say) so that checks across them cannot race."""
+    return Member.objects.select_for_update(no_key=True).get(pk=member_id)

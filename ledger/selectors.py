@@ -96,3 +96,11 @@ def holds_overdue(*, now: datetime.datetime, limit: int) -> list[Transfer]:
 
 def hold_resolution(*, hold: Transfer) -> Transfer | None:
     return Transfer.objects.filter(pending=hold).first()
+
+
+# --- members: every transfer of an account, oldest first (a member's data export) ---
+def account_transfers(*, account: Account) -> list[Transfer]:
+    either_side = Transfer.objects.filter(debit_account=account) | Transfer.objects.filter(
+        credit_account=account
+    )
+    return list(either_side.order_by("pk"))

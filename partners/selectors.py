@@ -228,3 +228,27 @@ def organisation_get(*, organisation_id: int) -> Organisation:
     if organisation is None:
         raise NotFound(_("There is no such organisation."))
     return organisation
+
+
+# --- members: a person's staff roles, the venues they serve, a group's standing ---
+STAFF_ROLE_LABELS = dict(StaffMembership.Role.choices)
+
+
+def user_staff_memberships(*, user) -> QuerySet[StaffMembership]:
+    """Every organisation the user is staff of, with their role there."""
+    return StaffMembership.objects.filter(user=user).select_related("organisation")
+
+
+def user_venue_ids(*, user) -> set[int]:
+    """The venues (and venue-groups) whose staff the user is."""
+    return set(
+        Organisation.objects.filter(
+            staff__user=user, kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH]
+        ).values_list("pk", flat=True)
+    )
+
+
+def organisation_approved_in(*, organisation, programme) -> bool:
+    return Participation.objects.filter(
+        organisation=organisation, programme=programme, status=Participation.Status.APPROVED
+    ).exists()

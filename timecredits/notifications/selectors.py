@@ -2,6 +2,9 @@
 
 from .models import EmailOptOut, Notification
 
+# The kinds of notification, for the apps that notify (they do not import these models).
+NotificationKind = Notification.Kind
+
 
 def member_notifications(*, member, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(member=member)[:limit])

@@ -6,6 +6,7 @@ is written unless everything is valid.
 """
 
 import secrets
+from typing import NamedTuple
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -114,12 +115,17 @@ def _record_consents(member, *, recorded_by=None, **granted: bool) -> None:
     )
 
 
+class _Consents(NamedTuple):
+    reports: bool
+    surveys: bool
+    new_to_volunteering: bool | None
+
+
 def _create_member(
-    *, person: dict, password: str | None, consents: dict, recorded_by=None, **member_fields
+    person: dict, consents: _Consents, *, password: str | None, recorded_by=None, **member_fields
 ) -> Member:
-    """Create the user, their member row (agreeing to the terms now) and their ledger account,
-    and record the consents they gave: `person` holds the names and contact details, `consents`
-    the answers to reports_consent, surveys_consent and new_to_volunteering."""
+    """Create the user (`person`: their names and contact details), their member row (agreeing
+    to the terms now) and their ledger account, and record the consents they gave."""
     code = None
     for _attempt in range(5):
         candidate = Member._meta.get_field("code").default()
@@ -135,7 +141,13 @@ def _create_member(
         with transaction.atomic():
             user.save()
             member = Member.objects.create(
-                user=user, code=code, terms_accepted_at=timezone.now(), **consents, **member_fields
+                user=user,
+                code=code,
+                terms_accepted_at=timezone.now(),
+                reports_consent=consents.reports,
+                surveys_consent=consents.surveys,
+                new_to_volunteering=consents.new_to_volunteering,
+                **member_fields,
             )
             member_account_open(member=member)
     except IntegrityError as clash:
@@ -148,8 +160,8 @@ def _create_member(
         member,
         recorded_by=recorded_by,
         terms=True,
-        reports=member.reports_consent,
-        surveys=member.surveys_consent,
+        reports=consents.reports,
+        surveys=consents.surveys,
     )
     return member
 
@@ -186,17 +198,9 @@ def member_sign_up(
             problems.add("password", message)
     cleaned = _clean_demographics(problems, demographics or {})
     problems.raise_if_any()
-    return _create_member(
-        person={"first_name": first_name, "last_name": last_name, "email": email, "phone": phone},
-        password=password,
-        consents={
-            "reports_consent": reports_consent,
-            "surveys_consent": surveys_consent,
-            "new_to_volunteering": new_to_volunteering,
-        },
-        programme=programme,
-        **cleaned,
-    )
+    consents = _Consents(reports_consent, surveys_consent, new_to_volunteering)
+    person = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+    return _create_member(person, consents, password=password, programme=programme, **cleaned)
 
 
 @transaction.atomic
@@ -230,14 +234,12 @@ def member_register_assisted(
             _("Go through the terms of use with them, and confirm here that they agreed."),
         )
     problems.raise_if_any()
+    consents = _Consents(reports_consent, surveys_consent, new_to_volunteering)
+    person = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
     return _create_member(
-        person={"first_name": first_name, "last_name": last_name, "email": email, "phone": phone},
+        person,
+        consents,
         password=None,
-        consents={
-            "reports_consent": reports_consent,
-            "surveys_consent": surveys_consent,
-            "new_to_volunteering": new_to_volunteering,
-        },
         recorded_by=actor,
         programme=programme,
         registered_by_organisation=organisation,

@@ -4,8 +4,9 @@ home page); and coordinators registering someone and replacing the card of someo
 registered. Each use case takes the acting user, checks permission once, loads what it needs
 and returns what the caller renders.
 
-A member's own pages answer 404 to someone without a (live) member profile, before any use case
-runs (see decorators.py); the member API answers 403 to them, from the permission checked here.
+Someone without a (live) member profile finds no member pages (404, see decorators.py, before any
+use case runs), no credit history and no notifications (404, from `own_member`); the member API's
+profile actions answer them 403, from the permission checked here.
 """
 
 from dataclasses import dataclass

@@ -1,10 +1,9 @@
-"""`member_required`: login_required for a member's own pages. Someone signed in without a member
-profile (or whose account is closed) finds no such page: a 404, as for any page that is not
-there, where the member API answers 403 (see use_cases.py)."""
+"""`member_required`, under login_required and the allowed methods, for a member's own pages:
+someone signed in without a member profile (or whose account is closed) finds no such page, a
+404 as for any page that is not there, where the member API answers 403 (see use_cases.py)."""
 
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from timecredits.errors import NotFound
@@ -13,7 +12,6 @@ from .use_cases import own_member
 
 
 def member_required(view):
-    @login_required
     @wraps(view)
     def page(request, *args, **kwargs):
         try:

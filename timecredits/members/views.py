@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,6 +65,7 @@ def join(request):
     )
 
 
+@login_required
 @member_required
 def profile(request):
     return render(
@@ -87,8 +89,9 @@ def _edit(request, form_class, initial, save, template_title):
     return render(request, "members/edit.html", {"form": form, "title": template_title})
 
 
-@member_required
+@login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def edit_profile(request):
     return _edit(
         request,
@@ -99,8 +102,9 @@ def edit_profile(request):
     )
 
 
-@member_required
+@login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def edit_consents(request):
     return _edit(
         request,
@@ -111,8 +115,9 @@ def edit_consents(request):
     )
 
 
-@member_required
+@login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def edit_demographics(request):
     return _edit(
         request,
@@ -123,6 +128,7 @@ def edit_demographics(request):
     )
 
 
+@login_required
 @member_required
 def download_data(request):
     data = use_cases.member_data_export(actor=request.user)
@@ -131,6 +137,7 @@ def download_data(request):
     return response
 
 
+@login_required
 @member_required
 def card(request):
     member = use_cases.member_profile(actor=request.user)
@@ -145,16 +152,18 @@ def card(request):
     )
 
 
-@member_required
+@login_required
 @require_POST
+@member_required
 def card_replace(request):
     use_cases.member_card_replace(actor=request.user)
     messages.success(request, _("Here is your new card. Your old card no longer works."))
     return redirect("member-card")
 
 
-@member_required
+@login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def close(request):
     page = use_cases.member_closing_page(actor=request.user)
     form = CloseForm(request.POST or None, pools=page["pools"])
@@ -174,6 +183,7 @@ def close(request):
     return render(request, "members/close.html", {"form": form, **page})
 
 
+@login_required
 @member_required
 def history(request):
     """The member's credits: balance, then their transfers newest first, a page at a time."""

@@ -1,6 +1,7 @@
 """A member's notifications page, and their choice of emails."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,8 +12,9 @@ from . import use_cases
 from .forms import EmailPreferencesForm
 
 
-@member_required
+@login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def notifications(request):
     if request.method == "POST":
         use_cases.notifications_mark_read(actor=request.user)
@@ -26,8 +28,9 @@ def notifications(request):
     )
 
 
-@member_required
+@login_required
 @require_http_methods(["POST"])
+@member_required
 def email_preferences(request):
     form = EmailPreferencesForm(request.POST)
     if form.is_valid():

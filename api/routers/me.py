@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.schemas import InputSchema
-from timecredits.members.use_cases import member_credit_history, who_am_i
+from timecredits.members.use_cases import member_credit_history, signed_in_person
 from timecredits.notifications import use_cases as notifications
 
 router = Router(tags=["me"])
@@ -58,7 +58,7 @@ class TransferHistoryQuery(Schema):
 
 @router.get("", response=MeOut, summary="The signed-in person and their roles")
 def me(request):
-    person = who_am_i(actor=request.auth)
+    person = signed_in_person(actor=request.auth)
     user = person.user
     return MeOut(
         id=user.pk,

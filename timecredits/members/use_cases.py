@@ -90,7 +90,7 @@ class Person:
     roles: list[selectors.RoleGrant]
 
 
-def who_am_i(*, actor) -> Person:
+def signed_in_person(*, actor) -> Person:
     return Person(actor, selectors.member_for_user(user=actor), selectors.user_roles(user=actor))
 
 

@@ -7,7 +7,14 @@ from django.db import connections
 from django.test import Client, TransactionTestCase
 
 from ledger import guarantees
-from tests.factories import PASSWORD, MemberFactory, UserFactory
+from partners.models import Organisation
+from tests.factories import (
+    PASSWORD,
+    MemberFactory,
+    ProgrammeFactory,
+    UserFactory,
+    approved_organisation,
+)
 from timecredits.reports import guarantees as report_guarantees
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -91,3 +98,25 @@ def bearer_for(api_client):
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     return issue
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def venue(programme):
+    """A venue approved in `programme`, with a budget as every approved organisation has."""
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
+
+
+@pytest.fixture
+def pair(db):
+    """A member of a programme holding 5 credits, and another member of the same programme."""
+    from tests.credits.conftest import earn
+
+    programme = ProgrammeFactory()
+    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
+    earn(giver, 300)
+    return giver, recipient

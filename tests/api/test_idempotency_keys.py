@@ -10,7 +10,6 @@ from partners.models import Organisation
 from partners.services.redemptions import redemption_create
 from tests.factories import (
     MemberFactory,
-    ProgrammeFactory,
     ProgrammeRoleFactory,
     approved_organisation,
 )
@@ -27,11 +26,6 @@ def post(client, path, key=None, body=None):
 
 def available(member):
     return account_balance(account=member_account(member=member)).available
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
 
 
 @pytest.fixture

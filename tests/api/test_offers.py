@@ -2,20 +2,10 @@ import pytest
 
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation, Redemption
-from tests.factories import ProgrammeFactory, approved_organisation
+from tests.factories import approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
 
 
 def post(client, path, body=None, key=None):

@@ -1,23 +1,11 @@
 import re
 
-import pytest
-
 from ledger.selectors import account_balance, member_account
 from partners.models import Offer, Organisation, Participation, Redemption, StaffMembership
 from partners.tokens import redemption_token
 from tests.factories import ProgrammeFactory, approved_organisation
 from tests.partners.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def test_a_member_browses_redeems_and_sees_a_big_code_with_its_qr(client, venue, programme):

@@ -15,20 +15,10 @@ from partners.services.redemptions import (
     redemption_create,
     redemptions_expire,
 )
-from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
+from tests.factories import MemberFactory, approved_organisation
 from tests.partners.balances import snapshot
 from tests.partners.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def api_post(client, path, body=None, key="k-1"):

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.selectors import member_account
-from partners.selectors import organisation_approved_in, programme_groups
+from partners.selectors import participation_approved, programme_groups
 from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
-from timecredits.credits.services.retirement import member_account_open, member_credits_retire
+from timecredits.credits.services.accounts import member_account_open
+from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 
@@ -224,7 +225,7 @@ def member_register_assisted(
     through the terms with them and that they agreed; every consent is recorded as given in
     person and recorded by that coordinator, never as if the member had clicked it."""
     problems = _Problems()
-    if not organisation_approved_in(organisation=organisation, programme=programme):
+    if not participation_approved(programme=programme, organisation=organisation):
         problems.add("programme", _("Your organisation is not approved in this programme."))
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
@@ -349,7 +350,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
         return member
     _check_closable(member, donate_to)
     member_contributions_withdraw(member=member, actor=member.user)
-    member_credits_retire(member=member, donate_to=donate_to)
+    member_account_settle(member=member, donate_to=donate_to)
     user = member.user
     invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"

@@ -2,9 +2,6 @@
 
 from .models import EmailOptOut, Notification
 
-# The kinds of notification, for the apps that notify (they do not import these models).
-NotificationKind = Notification.Kind
-
 
 def member_notifications(*, member, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(member=member)[:limit])
@@ -17,3 +14,8 @@ def unread_count(*, member) -> int:
 def emailed_kinds(*, member) -> set[str]:
     opted_out = set(EmailOptOut.objects.filter(member=member).values_list("kind", flat=True))
     return set(Notification.Kind.values) - opted_out
+
+
+# --- credits: the kinds of notification other apps send ---
+
+NotificationKind = Notification.Kind

@@ -235,3 +235,11 @@ def cause_transfer_latest(*, kind: str, cause_type: str, cause_id: int) -> Trans
         .order_by("-pk")
         .first()
     )
+
+
+# --- members: every transfer of an account, oldest first (a member's data export) ---
+def account_transfers(*, account: Account) -> list[Transfer]:
+    either_side = Transfer.objects.filter(debit_account=account) | Transfer.objects.filter(
+        credit_account=account
+    )
+    return list(either_side.order_by("pk"))

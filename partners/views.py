@@ -10,7 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from timecredits.errors import DomainError, Invalid
 from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
-from timecredits.members.services import member_card_replace, member_register_assisted
+from timecredits.members.use_cases import (
+    member_register_assisted,
+    organisation_member_card_replace,
+)
 from timecredits.permissions import Action, require
 from timecredits.qr import qr_svg
 
@@ -53,8 +56,8 @@ def organisation_detail(request, organisation_id):
                     raise Invalid(_("Your organisation is not approved in a programme yet."))
                 member = member_register_assisted(
                     actor=request.user,
-                    organisation=organisation,
-                    programme=participation.programme,
+                    organisation_id=organisation.pk,
+                    programme_id=participation.programme_id,
                     **bound.cleaned_data,
                 )
                 return redirect("organisation-member-card", organisation.pk, member.pk)
@@ -97,14 +100,11 @@ def member_card(request, organisation_id, member_id):
 def member_card_reissue(request, organisation_id, member_id):
     """A coordinator prints a new card for a member who lost theirs; the old one stops working.
     Permission first, as on the card page, so a stranger learns nothing about who is registered."""
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
-    require(request.user, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
-    member = get_object_or_404(
-        Member, pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    organisation_member_card_replace(
+        actor=request.user, organisation_id=organisation_id, member_id=member_id
     )
-    member_card_replace(actor=request.user, member=member)
     messages.success(request, _("Here is the new card. The old card no longer works."))
-    return redirect("organisation-member-card", organisation.pk, member.pk)
+    return redirect("organisation-member-card", organisation_id, member_id)
 
 
 @login_required

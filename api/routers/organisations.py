@@ -12,11 +12,12 @@ from partners.models import Organisation, Participation
 from partners.selectors import organisation_staff
 from partners.services import organisations as services
 from timecredits.errors import NotFound
-from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
-from timecredits.members.services import member_card_replace, member_register_assisted
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme, ProgrammeRole
+from timecredits.members.use_cases import (
+    member_register_assisted,
+    organisation_member_card_replace,
+)
+from timecredits.programmes.models import ProgrammeRole
 
 router = Router(tags=["organisations"])
 invitations = Router(tags=["organisations"])
@@ -208,15 +209,10 @@ def invite(request, organisation_id: int, payload: InvitationIn):
     summary="Register a member who has no smartphone or email (coordinators)",
 )
 def register_member(request, organisation_id: int, payload: AssistedRegistrationIn):
-    organisation = _organisation(request, organisation_id)
-    programme = Programme.objects.filter(pk=payload.programme_id).first()
-    if programme is None:
-        raise NotFound(_("There is no such programme."))
+    # Not seen unless visible to the caller; the use case loads it and checks the rest.
+    _organisation(request, organisation_id)
     member = member_register_assisted(
-        actor=request.auth,
-        organisation=organisation,
-        programme=programme,
-        **payload.dict(exclude={"programme_id"}),
+        actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
     return Status(
         201,
@@ -240,14 +236,10 @@ class ReissuedCardOut(Schema):
     summary="Reissue the card of a member the group registered; the old card stops working",
 )
 def reissue_member_card(request, organisation_id: int, member_id: int):
-    organisation = _organisation(request, organisation_id)
-    require(request.auth, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
-    member = Member.objects.filter(
-        pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
-    ).first()
-    if member is None:
-        raise NotFound(_("This group registered no such member."), code="member_not_found")
-    member = member_card_replace(actor=request.auth, member=member)
+    _organisation(request, organisation_id)  # as above
+    member = organisation_member_card_replace(
+        actor=request.auth, organisation_id=organisation_id, member_id=member_id
+    )
     return ReissuedCardOut(code=member.code, pass_url=pass_url(member))
 
 

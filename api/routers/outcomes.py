@@ -2,20 +2,10 @@
 
 import datetime
 
-from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.lookups import organisation_or_404, programme_or_404
-from timecredits.reports.exports import XLSX
-from timecredits.reports.outcome_services import (
-    organisation_outcomes_report,
-    outcomes_about,
-    outcomes_csv,
-    outcomes_xlsx,
-    programme_outcomes_report,
-)
+from timecredits.reports.use_cases import outcomes
 
 from .reports import FigureOut, TableOut
 
@@ -84,22 +74,11 @@ class OutcomesOut(Schema):
     outcomes: list[OutcomeFiguresOut]
 
 
-def _respond(report, query, name, *, organisation=None):
-    if query.format == "csv":
-        response = HttpResponse(outcomes_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.csv"'
-        return response
-    if query.format == "xlsx":
-        about = outcomes_about(
-            report,
-            programme_name=programme_or_404(report["programme_id"]).name,
-            organisation_name=organisation.name if organisation is not None else "",
-            generated_at=timezone.localtime(),
-        )
-        response = HttpResponse(outcomes_xlsx(report, about=about), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.xlsx"'
-        return response
-    return report
+def _respond(report, download, query, name: str, **asked):
+    """The report as JSON, or the download the query asks for (named `name`)."""
+    if query.format == "json":
+        return report(**asked)
+    return download(**asked, format=query.format, name=name).response()
 
 
 @router.get(
@@ -108,19 +87,18 @@ def _respond(report, query, name, *, organisation=None):
     summary="A programme's outcomes, with small numbers suppressed",
 )
 def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    programme = programme_or_404(programme_id)
-    organisation = (
-        organisation_or_404(query.organisation) if query.organisation is not None else None
-    )
-    report = programme_outcomes_report(
+    return _respond(
+        outcomes.programme_outcomes_report,
+        outcomes.programme_outcomes_download,
+        query,
+        f"outcomes-{programme_id}",
         actor=request.user,
-        programme=programme,
+        programme_id=programme_id,
+        organisation_id=query.organisation,
         period_start=query.period_start,
         period_end=query.period_end,
-        organisation=organisation,
         area=query.area,
     )
-    return _respond(report, query, programme.pk, organisation=organisation)
 
 
 @router.get(
@@ -129,14 +107,15 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
     summary="An organisation's own outcomes, for its coordinators and admins",
 )
 def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    organisation = organisation_or_404(organisation_id)
-    programme = programme_or_404(query.programme) if query.programme is not None else None
-    report = organisation_outcomes_report(
+    return _respond(
+        outcomes.organisation_outcomes_report,
+        outcomes.organisation_outcomes_download,
+        query,
+        f"outcomes-organisation-{organisation_id}",
         actor=request.user,
-        organisation=organisation,
-        programme=programme,
+        organisation_id=organisation_id,
+        programme_id=query.programme,
         period_start=query.period_start,
         period_end=query.period_end,
         area=query.area,
     )
-    return _respond(report, query, f"organisation-{organisation.pk}", organisation=organisation)

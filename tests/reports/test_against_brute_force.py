@@ -12,8 +12,8 @@ from tests.credits.conftest import earn
 from tests.factories import ActivityFactory, MemberFactory
 from tests.reports.conftest import give, session
 from timecredits.activities.models import Contribution
+from timecredits.reports.outputs.selectors.figures import RETENTION_MONTHS, programme_outputs
 from timecredits.reports.periods import month_bounds
-from timecredits.reports.selectors import RETENTION_MONTHS, programme_outputs
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 # For each of the four members, session -> (minutes, status, method). Sessions: see _sessions.

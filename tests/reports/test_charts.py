@@ -5,9 +5,9 @@ import datetime
 
 from tests.factories import MemberFactory
 from timecredits.reports.charts import bar_chart, trend_chart
-from timecredits.reports.selectors import programme_outputs
-from timecredits.reports.services import build_programme_report
-from timecredits.reports.trend import build_programme_trend, months_ending
+from timecredits.reports.outputs.selectors.figures import programme_outputs
+from timecredits.reports.outputs.selectors.presented import build_programme_report
+from timecredits.reports.outputs.selectors.trend import months_ending, programme_trend
 
 from .conftest import give, session
 
@@ -28,7 +28,7 @@ def test_twelve_months_end_with_the_reports_last_month():
 
 def test_the_trend_is_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        build_programme_trend(programme=world["programme"], last_month=MARCH)
+        programme_trend(programme=world["programme"], last_month=MARCH)
 
 
 def test_the_trend_agrees_with_each_months_own_report(world):
@@ -38,7 +38,7 @@ def test_the_trend_agrees_with_each_months_own_report(world):
     # A second member in April too, so that two months have figures to show.
     give(world["members"][4], session(world["sessions"][2].activity, 12, month=4), 30)
 
-    trend = build_programme_trend(programme=programme, last_month=datetime.date(2026, 4, 1))
+    trend = programme_trend(programme=programme, last_month=datetime.date(2026, 4, 1))
 
     for month in trend:
         start = datetime.date.fromisoformat(month["month"])
@@ -54,7 +54,7 @@ def test_the_trend_agrees_with_each_months_own_report(world):
 
 
 def test_a_small_month_is_hidden_and_a_month_with_nobody_is_zero(world):
-    trend = build_programme_trend(programme=world["programme"], last_month=MARCH)
+    trend = programme_trend(programme=world["programme"], last_month=MARCH)
 
     assert trend[-1] == {
         "month": "2026-03-01",
@@ -75,11 +75,11 @@ def test_the_trend_follows_the_reports_filter(world):
     programme.report_threshold = 2
     _, group_b = world["groups"]
 
-    trend = build_programme_trend(programme=programme, last_month=MARCH, organisation=group_b)
+    trend = programme_trend(programme=programme, last_month=MARCH, organisation=group_b)
 
     # Group B's March: one member, which is small even at a threshold of 2.
     assert trend[-1]["active_members"] is None
-    trend = build_programme_trend(programme=programme, last_month=MARCH, area="RV1")
+    trend = programme_trend(programme=programme, last_month=MARCH, area="RV1")
     assert (trend[-1]["active_members"], trend[-1]["hours_given"]) == (2, 4.0)
 
 
@@ -171,7 +171,7 @@ def test_a_month_hidden_in_a_quarter_cannot_be_had_from_the_quarters_hours(world
     assert (figures["active_members"], figures["hours_given"]) == (11, 13.0)
 
     # When the trend is drawn beside it
-    trend = build_programme_trend(
+    trend = programme_trend(
         programme=programme,
         last_month=MARCH,
         period_start=datetime.date(2026, 1, 1),

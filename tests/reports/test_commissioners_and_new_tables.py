@@ -11,7 +11,7 @@ from partners.models import StaffMembership
 from tests.factories import MemberFactory, ProgrammeRoleFactory, StaffMembershipFactory
 from tests.reports.conftest import give, session
 from timecredits.programmes.models import PopulationFigure, ProgrammeRole
-from timecredits.reports.selectors import CONSENT_NOTE
+from timecredits.reports.outputs.selectors.figures import CONSENT_NOTE
 
 QUERY = "from=2026-03-01&to=2026-03-31"
 

@@ -37,8 +37,8 @@ from tests.reports.subtraction import (
     told_small,
 )
 from timecredits.programmes.models import ProgrammeRole
-from timecredits.reports.rollups import rollup_refresh
-from timecredits.reports.snapshots import snapshot_request
+from timecredits.reports.outputs.services import rollup_refresh
+from timecredits.reports.use_cases.snapshots import snapshot_request
 
 THRESHOLD = 5
 SECRETS = ["50.5", "19.5"]  # the consenting members' hours, and those of the two who are not
@@ -75,7 +75,7 @@ def finding(db, django_capture_on_commit_callbacks):
         give(member, day, minutes)
     admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
     with django_capture_on_commit_callbacks(execute=True):
-        snapshot, _ = snapshot_request(actor=admin, programme=programme, month="2026-03")
+        snapshot, _ = snapshot_request(actor=admin, programme_id=programme.pk, month="2026-03")
     snapshot.refresh_from_db()
     assert snapshot.status == "ready", snapshot.error
     commissioner = ProgrammeRoleFactory(

@@ -28,7 +28,7 @@ from tests.reports.conftest import give
 from tests.reports.surveyed import JANUARY, answer, built_in, when
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.snapshots import snapshot_request
+from timecredits.reports.use_cases.snapshots import snapshot_request
 
 MINUTES = (413, 389, 371)
 # Totals and per-person figures of the small group, as any channel would print them.
@@ -73,7 +73,7 @@ def small(db, django_capture_on_commit_callbacks):
         created_by=admin,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        snapshot, _ = snapshot_request(actor=admin, programme=programme, month="2026-03")
+        snapshot, _ = snapshot_request(actor=admin, programme_id=programme.pk, month="2026-03")
     snapshot.refresh_from_db()
     assert snapshot.status == "ready", snapshot.error
     commissioner = ProgrammeRoleFactory(

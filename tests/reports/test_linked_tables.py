@@ -16,7 +16,7 @@ from tests.reports.subtraction import (
     told_small,
 )
 from timecredits.reports.disclosure import SECONDARY, SMALL, Table
-from timecredits.reports.services import PEOPLE, SUMS, _present
+from timecredits.reports.outputs.selectors.presented import PEOPLE, SUMS, _present
 
 THRESHOLD = 5
 

@@ -9,7 +9,7 @@ from tests.factories import ActivityFactory, MemberFactory, ProgrammeRoleFactory
 from tests.reports.conftest import give, session
 from tests.reports.surveyed import JANUARY, answer, answer_all, built_in, when
 from timecredits.programmes.models import ProgrammeRole
-from timecredits.reports.outcomes import improved_by_outcome, outcome_figures
+from timecredits.reports.outcomes.selectors.figures import improved_by_outcome, outcome_figures
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.services import custom_question_add, indicator_create, outcome_create
 

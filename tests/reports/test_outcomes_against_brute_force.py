@@ -12,8 +12,14 @@ from tests.factories import MemberFactory, ProgrammeRoleFactory
 from tests.reports.surveyed import answer, built_in, when
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports import disclosure
-from timecredits.reports.outcome_services import _change, _wave
-from timecredits.reports.outcomes import Measure, _table, bins, improved_by_outcome, outcome_figures
+from timecredits.reports.outcomes.selectors.figures import (
+    Measure,
+    _table,
+    bins,
+    improved_by_outcome,
+    outcome_figures,
+)
+from timecredits.reports.outcomes.selectors.presented import _change, _wave
 from timecredits.surveys.services import indicator_create, outcome_create
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))

@@ -424,14 +424,14 @@ def test_an_organisations_coordinator_gets_its_own_outcomes_as_xlsx_unsuppressed
 @pytest.fixture
 def kept(surveyed, django_capture_on_commit_callbacks):
     """March's snapshot, built by the worker as the monthly job would."""
-    from timecredits.reports.snapshots import snapshot_request
+    from timecredits.reports.use_cases.snapshots import snapshot_request
 
     admin = ProgrammeRoleFactory(
         programme=surveyed["programme"], role=ProgrammeRole.Role.ADMIN
     ).user
     with django_capture_on_commit_callbacks(execute=True):
         snapshot, _ = snapshot_request(
-            actor=admin, programme=surveyed["programme"], month="2026-03"
+            actor=admin, programme_id=surveyed["programme"].pk, month="2026-03"
         )
     snapshot.refresh_from_db()
     assert snapshot.status == "ready", snapshot.error

@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 from ledger.models import Transfer
 from timecredits.activities.models import Contribution
 from timecredits.activities.services.earning import earn_reverse
-from timecredits.reports.selectors import programme_outputs
+from timecredits.reports.outputs.selectors.figures import programme_outputs
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 

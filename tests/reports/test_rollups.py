@@ -14,8 +14,8 @@ from django_q.tasks import async_task
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import OutputsRollup
-from timecredits.reports.rollups import outputs_from_json, standard_periods
-from timecredits.reports.selectors import programme_outputs
+from timecredits.reports.outputs.selectors.figures import programme_outputs
+from timecredits.reports.outputs.selectors.rollups import outputs_from_json, standard_periods
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 QUERY = "from=2026-03-01&to=2026-03-31"

@@ -20,8 +20,8 @@ from tests.factories import (
     StaffMembershipFactory,
 )
 from timecredits.programmes.models import ProgrammeRole
-from timecredits.reports import snapshots
 from timecredits.reports.models import Snapshot
+from timecredits.reports.snapshots import services as snapshots
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from tests.factories import ActivityFactory, ProgrammeFactory, approved_organisa
 from tests.partners.conftest import funded_member, make_offer, venue_staff
 from tests.reports.conftest import give, session
 from timecredits.credits.services.gifts import donate
+from timecredits.reports.outputs.selectors.figures import programme_outputs
 from timecredits.reports.periods import month_bounds
-from timecredits.reports.selectors import programme_outputs
 
 
 def _rows(outputs, name):

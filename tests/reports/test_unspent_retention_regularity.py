@@ -10,8 +10,8 @@ from tests.reports.conftest import give, session
 from timecredits.credits.services.gifts import donate
 from timecredits.programmes.models import PopulationFigure
 from timecredits.reports.disclosure import NOT_YET_KNOWN
+from timecredits.reports.outputs.selectors.figures import CONSENT_NOTE, programme_outputs
 from timecredits.reports.periods import month_bounds
-from timecredits.reports.selectors import CONSENT_NOTE, programme_outputs
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))

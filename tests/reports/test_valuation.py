@@ -18,8 +18,8 @@ from tests.factories import (
 )
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.outcomes import improved_by_outcome
-from timecredits.reports.valuation import HOURS_HIDDEN, IMPROVED_HIDDEN, estimate
+from timecredits.reports.outcomes.selectors.figures import improved_by_outcome
+from timecredits.reports.valuation.selectors import HOURS_HIDDEN, IMPROVED_HIDDEN, estimate
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,
     ONS4,

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import Organisation, Participation
 from timecredits.activities.models import Activity
 
+from .outputs.selectors.figures import DEMOGRAPHICS
 from .periods import month_bounds, quarter_bounds
-from .selectors import DEMOGRAPHICS
 
 DEMOGRAPHIC_LABELS = {
     "age_band": _("Age band"),
@@ -43,12 +43,17 @@ class OutputsForm(forms.Form):
     )
     area = forms.CharField(label=_("Area (postcode district)"), max_length=8, required=False)
 
-    def __init__(self, data, *, programme):
+    def __init__(self, data, *, programme=None):
+        """`programme` (or its id) offers its organisations to filter on; without one (an
+        organisation's own report) there is no organisation to choose."""
         super().__init__(data)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            participation__programme=programme,
-            participation__status=Participation.Status.APPROVED,
-        ).order_by("name")
+        if programme is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                participation__programme=programme,
+                participation__status=Participation.Status.APPROVED,
+            ).order_by("name")
         self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
         for name, answers in DEMOGRAPHICS.items():
             self.fields[name] = forms.ChoiceField(

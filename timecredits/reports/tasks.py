@@ -9,8 +9,9 @@ from django_q.tasks import async_task
 
 from timecredits.programmes.models import Programme
 
-from .rollups import rollup_refresh, running_programmes, standard_periods
-from .snapshots import snapshot_build, snapshots_request_last_month
+from .outputs.selectors.rollups import running_programmes, standard_periods
+from .outputs.services import rollup_refresh
+from .snapshots.services import snapshot_build, snapshots_request_last_month
 
 
 def build_snapshot(snapshot_id: int) -> str:

@@ -47,7 +47,7 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
   members who consent to anonymous reports (`Member.reports_consent` as it is now); their
   totals say so.
 
-Unsuppressed: `reports.services` applies disclosure control for whoever is asking.
+Unsuppressed: `presented` applies disclosure control for whoever is asking.
 """
 
 import datetime
@@ -64,7 +64,7 @@ from timecredits.activities.models import Activity, Contribution
 from timecredits.members.models import Member
 from timecredits.programmes.models import PopulationFigure
 
-from .disclosure import NOT_YET_KNOWN, Table
+from ...disclosure import NOT_YET_KNOWN, Table
 
 CHECK_IN_METHODS = [
     Contribution.Method.POSTER,

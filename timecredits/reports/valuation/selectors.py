@@ -1,6 +1,6 @@
 """Optional valuation: estimates of what a programme's outputs and outcomes are worth in pounds,
-from the programme's own proxy values (`reports.proxies`). Estimates, never measured figures, and
-kept apart from the outputs and outcomes reports.
+from the programme's own proxy values (`services` adds and removes them). Estimates, never
+measured figures, and kept apart from the outputs and outcomes reports.
 
 - A **line** is one proxy value applied over the report's filter: a period of dates, and
   optionally an organisation and an area (postcode district).
@@ -20,12 +20,10 @@ kept apart from the outputs and outcomes reports.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from timecredits.permissions import Action, require
-
-from .models import ProxyValue
-from .outcome_services import programme_outcomes_report
-from .outcomes import IMPROVED
-from .services import programme_report
+from ..models import ProxyValue
+from ..outcomes.selectors.figures import IMPROVED
+from ..outcomes.selectors.presented import programme_outcomes_report
+from ..outputs.selectors.presented import programme_report
 
 PENNY = Decimal("0.01")
 TITLE = "Estimated social value (estimates from the programme's own proxy values)"
@@ -69,32 +67,28 @@ def _line(proxy: ProxyValue, quantity: Decimal | None, withheld: str) -> dict:
     }
 
 
-def programme_valuation(
-    *, actor, programme, period_start, period_end, organisation=None, area=""
-) -> dict:
+def proxy_values(*, programme):
+    """The programme's proxy values, in the order they were added, with their outcomes."""
+    return programme.proxy_values.select_related("outcome")
+
+
+def programme_valuation(*, programme, period_start, period_end, organisation=None, area="") -> dict:
     """The programme's valuation for its commissioners and admins, always with disclosure
     control: one line per proxy value, in the order they were added."""
-    require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
-    outputs = programme_report(
-        actor=actor,
-        programme=programme,
-        period_start=period_start,
-        period_end=period_end,
-        organisation=organisation,
-        area=area,
-    )
+    # The same filter for both reports the quantities come from.
+    asked = {
+        "programme": programme,
+        "period_start": period_start,
+        "period_end": period_end,
+        "organisation": organisation,
+        "area": area,
+    }
+    outputs = programme_report(**asked)
     hours = next(f["value"] for f in outputs["figures"] if f["key"] == "hours_given")
-    proxies = list(programme.proxy_values.select_related("outcome"))
+    proxies = list(proxy_values(programme=programme))
     improved = {}
     if any(p.basis == ProxyValue.Basis.OUTCOME for p in proxies):
-        report = programme_outcomes_report(
-            actor=actor,
-            programme=programme,
-            period_start=period_start,
-            period_end=period_end,
-            organisation=organisation,
-            area=area,
-        )
+        report = programme_outcomes_report(**asked)
         improved = {
             o["id"]: next(r for r in o["table"]["rows"] if r["key"] == IMPROVED)["values"][
                 "members"

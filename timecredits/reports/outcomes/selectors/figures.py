@@ -1,5 +1,5 @@
 """Outcome figures for a programme (or one organisation in it), from members' stored answers, as
-plain data: unsuppressed. `reports.outcome_services` applies disclosure control for the reader.
+plain data: unsuppressed. `presented` applies disclosure control for the reader.
 
 Who is counted: members of the programme who consent to anonymous reports
 (`Member.reports_consent` as it is now), in the area if one is given, and with an organisation
@@ -54,8 +54,8 @@ from timecredits.surveys import scoring
 from timecredits.surveys.instruments import LONELINESS_DIRECT, ONS4, SWEMWBS, UCLA3
 from timecredits.surveys.models import BASELINE, Outcome, Question, Response
 
-from .disclosure import Table
-from .selectors import Filter
+from ...disclosure import Table
+from ...outputs.selectors.figures import Filter
 
 HIGHER, LOWER, UNORDERED = 1, -1, 0
 IMPROVED, SAME, WORSE = "improved", "same", "worse"

@@ -4,13 +4,14 @@ Computing a programme's outputs for a year reads every contribution and transfer
 which takes seconds on a large programme. So for each running programme's standard periods (the
 last 12 months, this month, last month, this quarter, this year) django-q2 recomputes the
 whole-programme figures every few minutes (`tasks.refresh_outputs_rollups`) and keeps them,
-unsuppressed, as an `OutputsRollup`. `services.programme_report` serves them while they are
-younger than `REPORTS_ROLLUP_MAX_AGE` and were computed today (retention's "not yet known" moves
-with the date), and otherwise computes live; disclosure control is applied when they are read.
+unsuppressed, as an `OutputsRollup` (`reports.outputs.services.rollup_refresh`).
+`presented.programme_report` serves them while they are younger than `REPORTS_ROLLUP_MAX_AGE`
+and were computed today (retention's "not yet known" moves with the date), and otherwise
+computes live; disclosure control is applied when they are read.
 
 Only the unfiltered view is kept: a filtered view (an organisation, activity type, area or
 demographic answer) reads far fewer rows and is always live. Snapshots and organisations' own
-reports are always live too. The figures are exactly `selectors.programme_outputs`, as of
+reports are always live too. The figures are exactly `figures.programme_outputs`, as of
 `computed_at`.
 """
 
@@ -22,10 +23,9 @@ from django.utils import timezone
 
 from timecredits.programmes.models import Programme
 
-from .disclosure import Table
-from .models import OutputsRollup
-from .periods import month_bounds, quarter_bounds
-from .selectors import programme_outputs
+from ...disclosure import Table
+from ...models import OutputsRollup
+from ...periods import month_bounds, quarter_bounds
 
 
 def standard_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
@@ -48,19 +48,6 @@ def running_programmes(today: datetime.date):
     ).order_by("pk")
 
 
-def rollup_refresh(*, programme, period_start, period_end) -> OutputsRollup:
-    """Recompute and keep the programme's figures for the period; safe to run twice."""
-    computed_at = timezone.now()
-    outputs = programme_outputs(programme, period_start, period_end)
-    rollup, _ = OutputsRollup.objects.update_or_create(
-        programme=programme,
-        period_start=period_start,
-        period_end=period_end,
-        defaults={"computed_at": computed_at, "outputs": outputs_to_json(outputs)},
-    )
-    return rollup
-
-
 def rollup_fresh(*, programme, period_start, period_end) -> OutputsRollup | None:
     """The kept figures for the period if they are young enough to serve, else None."""
     now = timezone.now()
@@ -80,7 +67,7 @@ def rollup_fresh(*, programme, period_start, period_end) -> OutputsRollup | None
 
 
 def outputs_to_json(outputs: dict) -> dict:
-    """`selectors.programme_outputs`'s answer as JSON; `outputs_from_json` reverses it."""
+    """`figures.programme_outputs`'s answer as JSON; `outputs_from_json` reverses it."""
     return {
         **outputs,
         "period_start": outputs["period_start"].isoformat(),

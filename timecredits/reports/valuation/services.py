@@ -1,9 +1,10 @@
-"""A programme's own proxy values for the optional valuation: listing, adding and removing them.
+"""Writes of the optional valuation: adding and removing a programme's own proxy values.
 
 A proxy value says what one unit is worth in pounds: one hour given, or one member who improved
 on one of the programme's outcomes. Each carries its source, its deadweight (the share that would
 have happened anyway) and its attribution (the share owed to others), both in percent. None are
-built in; only the programme's admins manage them, and a figure without a source is refused.
+built in; only the programme's admins manage them (the use cases check), and a figure without a
+source is refused.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -12,17 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from timecredits.errors import Conflict, Invalid, NotFound
-from timecredits.permissions import Action, require
 from timecredits.surveys.models import Outcome
 
-from .models import ProxyValue
+from ..models import ProxyValue
 
 MAX_VALUE = Decimal("99999999.99")  # what ProxyValue.value holds: 10 digits, 2 after the point
-
-
-def proxy_values(*, actor, programme):
-    require(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme)
-    return programme.proxy_values.select_related("outcome")
 
 
 def _amount(raw, field: str, *, low: Decimal, high: Decimal, above_low: bool = False):
@@ -57,7 +52,6 @@ def proxy_value_create(
     attribution_percent=0,
 ) -> ProxyValue:
     """Add a proxy value: all of it valid, or nothing written and every problem reported."""
-    require(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme)
     problems = []
     name, source = (name or "").strip(), (source or "").strip()
     if not name:
@@ -119,8 +113,7 @@ def proxy_value_create(
         raise Conflict(gettext("The programme already has a proxy value with this name.")) from None
 
 
-def proxy_value_remove(*, actor, programme, proxy_id: int) -> None:
-    require(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme)
+def proxy_value_remove(*, programme, proxy_id: int) -> None:
     deleted, _ = ProxyValue.objects.filter(pk=proxy_id, programme=programme).delete()
     if not deleted:
         raise NotFound(gettext("The programme has no such proxy value."))

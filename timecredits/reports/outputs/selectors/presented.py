@@ -1,22 +1,19 @@
-"""Who sees which figures: commissioners and programme admins only suppressed ones, an
-organisation's coordinators and admins their own organisation's figures as they are."""
+"""The outputs as a reader gets them: for commissioners and programme admins only suppressed
+figures, for an organisation's coordinators and admins their own organisation's figures as they
+are. Reads only; who may ask is checked by the use cases (`reports.use_cases.outputs`)."""
 
 import datetime
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Participation
 from timecredits.errors import Invalid
-from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
-from timecredits.spreadsheets import SafeWriter
 
-from . import disclosure
-from .exports import figures_as_of
+from ... import disclosure
+from .figures import DEMOGRAPHICS, programme_outputs
 from .rollups import outputs_from_json, rollup_fresh
-from .selectors import DEMOGRAPHICS, programme_outputs
 
 FIGURE_LABELS = {
     "active_members": "Active members",
@@ -177,32 +174,22 @@ def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict
         hidden[figure] = disclosure.SECONDARY
 
 
-def programme_report(
-    *,
-    actor,
-    programme,
-    period_start,
-    period_end,
-    organisation=None,
-    activity_type="",
-    area="",
-    demographics=None,
-) -> dict:
-    """A programme's outputs for its commissioners and admins, always with disclosure control.
+def programme_report(*, programme, period_start, period_end, organisation=None, **filters) -> dict:
+    """A programme's outputs for its commissioners and admins, always with disclosure control;
+    `filters` are `build_programme_report`'s.
 
-    The whole programme's figures for a period the worker keeps come from `reports.rollups`
-    while fresh; anything else is computed now. `as_of` says when the figures were computed and
-    `from_worker` whether they are the worker's."""
-    require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    The whole programme's figures for a period the worker keeps come from `rollups` while fresh;
+    anything else is computed now. `as_of` says when the figures were computed and `from_worker`
+    whether they are the worker's."""
     whole = (
         organisation is None
-        and not activity_type
-        and not area
-        and not any((demographics or {}).values())
+        and not filters.get("activity_type")
+        and not filters.get("area")
+        and not any((filters.get("demographics") or {}).values())
     )
     if whole:
         _check_period(period_start, period_end)
-        _check_demographics(demographics)
+        _check_demographics(filters.get("demographics"))
         rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
         if rollup is not None:
             report = _present(
@@ -215,9 +202,7 @@ def programme_report(
         period_start=period_start,
         period_end=period_end,
         organisation=organisation,
-        activity_type=activity_type,
-        area=area,
-        demographics=demographics,
+        **filters,
     )
     return {**report, "as_of": as_of, "from_worker": False}
 
@@ -232,8 +217,7 @@ def build_programme_report(
     area="",
     demographics=None,
 ) -> dict:
-    """The programme's report as its commissioners get it, for a caller that has already checked
-    who is asking (`programme_report`, or a snapshot whose requester was checked)."""
+    """The programme's report computed now, as its commissioners get it (a snapshot's too)."""
     _check_period(period_start, period_end)
     _check_demographics(demographics)
     outputs = programme_outputs(
@@ -262,7 +246,6 @@ def organisation_programme(*, organisation, programme):
 
 def organisation_report(
     *,
-    actor,
     organisation,
     programme,
     period_start,
@@ -271,8 +254,8 @@ def organisation_report(
     area="",
     demographics=None,
 ) -> dict:
-    """One organisation's own outputs in a programme, unsuppressed, for its own staff."""
-    require(actor, Action.ORGANISATION_REPORTS_VIEW, organisation=organisation)
+    """One organisation's own outputs in a programme (`organisation_programme`), unsuppressed,
+    for its own staff."""
     _check_period(period_start, period_end)
     _check_demographics(demographics)
     programme = organisation_programme(organisation=organisation, programme=programme)
@@ -280,33 +263,3 @@ def organisation_report(
         programme, period_start, period_end, organisation, activity_type, area, demographics
     )
     return _present(outputs, threshold=None)
-
-
-def report_csv(report: dict) -> str:
-    """One line per figure and per cell; a hidden value is blank, with its reason beside it."""
-    out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(["section", "row", "column", "value", "suppressed"])
-    if report.get("as_of"):
-        writer.writerow(["about", "Figures as of", "", figures_as_of(report), ""])
-    for note in report["notes"]:
-        writer.writerow(["notes", note, "", "", ""])
-    for figure in report["figures"]:
-        value = "" if figure["value"] is None else figure["value"]
-        writer.writerow(["figures", figure["label"], "", value, figure["suppressed"]])
-    for table in report["tables"]:
-        reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
-        total = {"key": "total", "label": table["total_label"], "values": table["total"]}
-        for row in [*table["rows"], *([total] if table["total"] else [])]:
-            for column in table["columns"]:
-                value = row["values"][column["key"]]
-                writer.writerow(
-                    [
-                        table["title"],
-                        row["label"],
-                        column["label"],
-                        "" if value is None else value,
-                        reasons.get((row["key"], column["key"]), ""),
-                    ]
-                )
-    return out.getvalue()

@@ -1,5 +1,5 @@
 """The dashboard's trend: active members and hours given in each of the twelve months that end
-with the report's last month, with the report's own definitions and filter (see `selectors`).
+with the report's last month, with the report's own definitions and filter (see `figures`).
 
 One grouped query counts all twelve months. Each month then passes the same suppression as the
 report's headline figures: a month with 1 to threshold - 1 active members shows neither its
@@ -18,11 +18,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from timecredits.permissions import Action, require
-
-from . import disclosure
-from .periods import month_bounds
-from .selectors import Filter, _approved
+from ... import disclosure
+from ...periods import month_bounds
+from .figures import Filter, _approved
 
 MONTHS = 12
 
@@ -47,7 +45,6 @@ def monthly_activity(f: Filter) -> dict[datetime.date, tuple[int, int]]:
 
 def programme_trend(
     *,
-    actor,
     programme,
     last_month: datetime.date,
     organisation=None,
@@ -60,31 +57,6 @@ def programme_trend(
     """Each month's active members and hours given, suppressed for whoever reads the programme's
     report (starting on `period_start`, with its shown `headline` figures); a hidden month says
     why and holds None, never 0."""
-    require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
-    return build_programme_trend(
-        programme=programme,
-        last_month=last_month,
-        period_start=period_start,
-        headline=headline,
-        organisation=organisation,
-        activity_type=activity_type,
-        area=area,
-        demographics=demographics,
-    )
-
-
-def build_programme_trend(
-    *,
-    programme,
-    last_month: datetime.date,
-    organisation=None,
-    activity_type="",
-    area="",
-    demographics=None,
-    period_start=None,
-    headline=None,
-) -> list[dict]:
-    """`programme_trend` for a caller that has already checked who is asking."""
     months = months_ending(last_month)
     _, end = month_bounds(f"{months[-1]:%Y-%m}")
     answers = tuple(sorted((k, v) for k, v in (demographics or {}).items() if v))

@@ -2,9 +2,9 @@
 kept exactly as it was generated.
 
 - **What is kept.** The whole programme, unfiltered, as its commissioners see it: the presented,
-  suppressed report (`services.build_programme_report`), the twelve-month trend ending with
-  that month (`trend`) and the month's suppressed outcomes under `outcomes`
-  (`outcome_services.build_programme_outcomes_report`), with the parameters it was built with
+  suppressed report (`outputs.selectors.presented.build_programme_report`), the twelve-month
+  trend ending with that month (`outputs.selectors.trend`) and the month's suppressed outcomes
+  under `outcomes` (`outcomes.selectors.presented`), with the parameters it was built with
   and when. Snapshots kept before outcomes were added have no `outcomes`.
 - **One per programme and month**, enforced by a unique constraint. Asking again for a month
   returns the snapshot there is; only a failed one is queued again. Only months that have ended
@@ -16,7 +16,8 @@ kept exactly as it was generated.
   letting it record anything): it is marked failed when its month is next asked for, and by
   the daily job.
 - **Ready is final**: database triggers refuse any change to a ready row (`guarantees`).
-- **Who**: programme admins ask for one; programme admins and commissioners read them.
+- **Who**: programme admins ask for one; programme admins and commissioners read them
+  (`selectors`); the use cases check.
 """
 
 import datetime
@@ -33,15 +34,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_q.tasks import async_task
 
-from timecredits.errors import Invalid, NotFound
-from timecredits.permissions import Action, require
+from timecredits.errors import Invalid
 from timecredits.programmes.models import Programme
 
-from .models import Snapshot
-from .outcome_services import build_programme_outcomes_report
-from .periods import month_bounds
-from .services import build_programme_report
-from .trend import build_programme_trend
+from ..models import Snapshot
+from ..outcomes.selectors.presented import programme_outcomes_report
+from ..outputs.selectors.presented import build_programme_report
+from ..outputs.selectors.trend import programme_trend
+from ..periods import month_bounds
 
 logger = logging.getLogger(__name__)
 STALLED = "The build stopped before it finished (it ran past the worker's timeout)."
@@ -57,7 +57,7 @@ def _outputs(snapshot: Snapshot, report: dict) -> dict:
 
 def _trend(snapshot: Snapshot, report: dict) -> dict:
     return {
-        "trend": build_programme_trend(
+        "trend": programme_trend(
             programme=snapshot.programme,
             last_month=snapshot.period_start,
             period_start=snapshot.period_start,
@@ -67,7 +67,7 @@ def _trend(snapshot: Snapshot, report: dict) -> dict:
 
 
 def _outcomes(snapshot: Snapshot, report: dict) -> dict:
-    outcomes = build_programme_outcomes_report(
+    outcomes = programme_outcomes_report(
         programme=snapshot.programme,
         period_start=snapshot.period_start,
         period_end=snapshot.period_end,
@@ -91,12 +91,6 @@ SECTIONS = [
 ]
 
 
-def snapshot_request(*, actor, programme: Programme, month: str) -> tuple[Snapshot, bool]:
-    """The programme's snapshot of `month` ("YYYY-MM"), and whether a build was queued now."""
-    require(actor, Action.PROGRAMME_REPORTS_SNAPSHOT, programme=programme)
-    return _request(programme, month, requested_by=actor)
-
-
 def snapshots_request_last_month(*, today: datetime.date | None = None) -> list[Snapshot]:
     """Last month's snapshot for every programme running in it; the ones queued now."""
     today = today or timezone.localdate()
@@ -108,13 +102,16 @@ def snapshots_request_last_month(*, today: datetime.date | None = None) -> list[
     snapshots_fail_stalled()
     queued = []
     for programme in running.order_by("pk"):
-        snapshot, built_now = _request(programme, month, today=today)
+        snapshot, built_now = snapshot_request(programme=programme, month=month, today=today)
         if built_now:
             queued.append(snapshot)
     return queued
 
 
-def _request(programme, month: str, *, requested_by=None, today=None) -> tuple[Snapshot, bool]:
+def snapshot_request(
+    *, programme, month: str, requested_by=None, today=None
+) -> tuple[Snapshot, bool]:
+    """The programme's snapshot of `month` ("YYYY-MM"), and whether a build was queued now."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}", month):
             raise ValueError(month)
@@ -194,17 +191,4 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
         logger.exception("Snapshot %s failed", snapshot_id)
         building.update(status=Snapshot.Status.FAILED, error=f"{type(error).__name__}: {error}")
     snapshot.refresh_from_db()
-    return snapshot
-
-
-def programme_snapshots(*, actor, programme: Programme):
-    """The programme's snapshots, newest month first, for its admins and commissioners."""
-    require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
-    return Snapshot.objects.filter(programme=programme).select_related("programme")
-
-
-def programme_snapshot(*, actor, programme: Programme, snapshot_id: int) -> Snapshot:
-    snapshot = programme_snapshots(actor=actor, programme=programme).filter(pk=snapshot_id).first()
-    if snapshot is None:
-        raise NotFound(gettext("There is no such snapshot in this programme."))
     return snapshot

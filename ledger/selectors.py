@@ -96,3 +96,17 @@ def holds_overdue(*, now: datetime.datetime, limit: int) -> list[Transfer]:
 
 def hold_resolution(*, hold: Transfer) -> Transfer | None:
     return Transfer.objects.filter(pending=hold).first()
+
+
+# --- reports: the rows report figures aggregate ---
+
+
+def transfer_rows():
+    """Every transfer, as a QuerySet for figures that filter and aggregate them in the database
+    (reports: one grouped query instead of a loop over rows)."""
+    return Transfer.objects.all()
+
+
+def account_rows():
+    """Every account, as a QuerySet for figures that aggregate balances (see `transfer_rows`)."""
+    return Account.objects.all()

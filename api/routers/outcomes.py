@@ -5,6 +5,7 @@ import datetime
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
 from .reports import FigureOut, TableOut
@@ -74,11 +75,16 @@ class OutcomesOut(Schema):
     outcomes: list[OutcomeFiguresOut]
 
 
-def _respond(report, download, query, name: str, **asked):
-    """The report as JSON, or the download the query asks for (named `name`)."""
-    if query.format == "json":
-        return report(**asked)
-    return download(**asked, format=query.format, name=name).response()
+def _asked(request, query: OutcomesQuery, name: str) -> dict:
+    """The period, area and download the query asks for (a download named `name`)."""
+    return {
+        "actor": request.user,
+        "period_start": query.period_start,
+        "period_end": query.period_end,
+        "area": query.area,
+        "download": "" if query.format == "json" else query.format,
+        "name": name,
+    }
 
 
 @router.get(
@@ -87,18 +93,12 @@ def _respond(report, download, query, name: str, **asked):
     summary="A programme's outcomes, with small numbers suppressed",
 )
 def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    return _respond(
-        outcomes.programme_outcomes_report,
-        outcomes.programme_outcomes_download,
-        query,
-        f"outcomes-{programme_id}",
-        actor=request.user,
+    report = outcomes.programme_outcomes_report(
         programme_id=programme_id,
         organisation_id=query.organisation,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        area=query.area,
+        **_asked(request, query, f"outcomes-{programme_id}"),
     )
+    return served(report)
 
 
 @router.get(
@@ -107,15 +107,9 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
     summary="An organisation's own outcomes, for its coordinators and admins",
 )
 def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    return _respond(
-        outcomes.organisation_outcomes_report,
-        outcomes.organisation_outcomes_download,
-        query,
-        f"outcomes-organisation-{organisation_id}",
-        actor=request.user,
+    report = outcomes.organisation_outcomes_report(
         organisation_id=organisation_id,
         programme_id=query.programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        area=query.area,
+        **_asked(request, query, f"outcomes-organisation-{organisation_id}"),
     )
+    return served(report)

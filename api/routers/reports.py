@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from timecredits.reports.exports import served
 from timecredits.reports.forms import DEMOGRAPHIC_LABELS
 from timecredits.reports.use_cases import outputs
 
@@ -23,8 +24,15 @@ class OutputsQuery(Schema):
     disability: str = Field(default="", max_length=20)
     employment_status: str = Field(default="", max_length=20)
 
-    def demographics(self) -> dict:
-        return {name: getattr(self, name) for name in DEMOGRAPHIC_LABELS}
+    def asked(self) -> dict:
+        """The period and filters, as the outputs' use cases take them."""
+        return {
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "activity_type": self.activity_type,
+            "area": self.area,
+            "demographics": {name: getattr(self, name) for name in DEMOGRAPHIC_LABELS},
+        }
 
 
 class ProgrammeOutputsQuery(OutputsQuery):
@@ -101,20 +109,15 @@ class OutputsOut(Schema):
     summary="A programme's outputs, with small numbers suppressed",
 )
 def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
-    asked = {
-        "actor": request.user,
-        "programme_id": programme_id,
-        "period_start": query.period_start,
-        "period_end": query.period_end,
-        "organisation_id": query.organisation,
-        "activity_type": query.activity_type,
-        "area": query.area,
-        "demographics": query.demographics(),
-    }
-    if query.format == "json":
-        return outputs.programme_report(**asked)
-    name = f"outputs-{programme_id}"
-    return outputs.programme_report_download(**asked, format=query.format, name=name).response()
+    report = outputs.programme_report(
+        actor=request.user,
+        programme_id=programme_id,
+        organisation_id=query.organisation,
+        download="" if query.format == "json" else query.format,
+        name=f"outputs-{programme_id}",
+        **query.asked(),
+    )
+    return served(report)
 
 
 @router.get(
@@ -127,9 +130,5 @@ def organisation_outputs(request, organisation_id: int, query: Query[Organisatio
         actor=request.user,
         organisation_id=organisation_id,
         programme_id=query.programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        activity_type=query.activity_type,
-        area=query.area,
-        demographics=query.demographics(),
+        **query.asked(),
     )

@@ -125,3 +125,16 @@ def organisation_contributions(*, actor, organisation, status: str | None = None
             :limit
         ]
     )
+
+
+# --- reports: the contributions report figures aggregate, and their vocabulary ---
+
+ActivityType = Activity.Type
+ContributionMethod = Contribution.Method
+ContributionStatus = Contribution.Status
+
+
+def contribution_rows():
+    """Every contribution, as a QuerySet for figures that filter and aggregate them in the
+    database (reports)."""
+    return Contribution.objects.all()

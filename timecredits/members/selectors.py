@@ -229,3 +229,18 @@ def _credits_export(member: Member) -> dict:
             for t in transfers
         ],
     }
+
+
+# --- reports: the members report figures count, and the answers they filter on ---
+
+AgeBand = Member.AgeBand
+Gender = Member.Gender
+Ethnicity = Member.Ethnicity
+YesNo = Member.YesNo
+Employment = Member.Employment
+
+
+def member_rows():
+    """Every member, as a QuerySet for figures that filter and count them in the database
+    (reports)."""
+    return Member.objects.all()

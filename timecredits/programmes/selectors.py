@@ -1,6 +1,7 @@
 """Reads about programmes: the organisations taking part, and the credits their admins have
 allocated to groups."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ledger.models import Account, Transfer
@@ -8,7 +9,7 @@ from partners.models import Participation
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 
-from .models import Programme, ProgrammeRole
+from .models import PopulationFigure, Programme, ProgrammeRole
 
 
 def programme_allocations(*, programme: Programme, limit: int = 50) -> list[Transfer]:
@@ -44,3 +45,27 @@ def programme_get(*, programme_id: int) -> Programme:
     if programme is None:
         raise NotFound(_("There is no such programme."))
     return programme
+
+
+# --- reports: imported populations, and the programmes running or taken part in ---
+
+
+def population_figures(*, programme):
+    """The populations imported for a programme, as a QuerySet to sum by area or age band."""
+    return PopulationFigure.objects.filter(programme=programme)
+
+
+def programmes_running(*, start, end):
+    """The programmes running on any day from `start` to `end` (dates), oldest first."""
+    return (
+        Programme.objects.filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by("pk")
+    )
+
+
+def organisation_programmes(*, organisation):
+    """The programmes an organisation takes part in, its participation approved."""
+    return Programme.objects.filter(
+        participation__organisation=organisation, participation__status="approved"
+    )

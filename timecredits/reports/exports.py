@@ -20,7 +20,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from timecredits.activities.models import Activity
+from timecredits.activities.selectors import ActivityType
 from timecredits.spreadsheets import SafeWriter
 
 from .disclosure import REASONS
@@ -45,6 +45,12 @@ class Download:
         response = HttpResponse(self.content, content_type=self.content_type)
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         return response
+
+
+def served(answer):
+    """A use case's answer as a router returns it: a `Download` as its HTTP response, data as
+    it is (for the schema to render)."""
+    return answer.response() if isinstance(answer, Download) else answer
 
 
 def outputs_download(
@@ -102,7 +108,7 @@ def report_about(
         ("Programme", programme_name),
         ("Period", f"{report['period_start']} to {report['period_end']}"),
         ("Organisation", organisation_name or "All"),
-        ("Activity type", dict(Activity.Type.choices).get(activity_type, activity_type) or "All"),
+        ("Activity type", dict(ActivityType.choices).get(activity_type, activity_type) or "All"),
         ("Area", report.get("area") or "All"),
         *((label.replace("_", " ").capitalize(), answer) for label, answer in demographics),
         *(("Note", note) for note in report.get("notes", [])),

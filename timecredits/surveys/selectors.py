@@ -4,7 +4,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from .models import BASELINE, Question, Response, SurveySchedule
+from .models import BASELINE, Outcome, Question, Response, SurveySchedule
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,23 @@ def surveys_due(member, now: datetime.datetime) -> list[DueWave]:
 def member_responses(*, member, wave: int | None = None):
     responses = Response.objects.filter(member=member).select_related("question")
     return responses if wave is None else responses.filter(wave=wave)
+
+
+# --- reports: the answers, questions and outcomes that outcome figures read ---
+
+QuestionKind = Question.Kind
+
+
+def response_rows():
+    """Every stored answer, as a QuerySet for figures that filter them (reports)."""
+    return Response.objects.all()
+
+
+def question_rows():
+    """Every question, as a QuerySet (reports find the ones answered or measured)."""
+    return Question.objects.all()
+
+
+def programme_outcomes(*, programme):
+    """The outcomes a programme measures."""
+    return Outcome.objects.filter(programme=programme)

@@ -29,13 +29,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_q.tasks import async_task
 
 from timecredits.errors import Invalid
-from timecredits.programmes.models import Programme
+from timecredits.programmes.selectors import programmes_running
 
 from ..models import Snapshot
 from ..outcomes.selectors.presented import programme_outcomes_report
@@ -96,12 +95,9 @@ def snapshots_request_last_month(*, today: datetime.date | None = None) -> list[
     today = today or timezone.localdate()
     month = f"{today.replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
     start, end = month_bounds(month)
-    running = Programme.objects.filter(starts_on__lte=end).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
-    )
     snapshots_fail_stalled()
     queued = []
-    for programme in running.order_by("pk"):
+    for programme in programmes_running(start=start, end=end):
         snapshot, built_now = snapshot_request(programme=programme, month=month, today=today)
         if built_now:
             queued.append(snapshot)

@@ -1,6 +1,6 @@
 """Use cases of the outputs: a programme's report (its page, printable page, downloads and the
 API's) and an organisation's own. Each loads what it needs, checks permission once and returns
-what the caller renders."""
+what the caller renders: the report's data, or with a `download` format the file itself."""
 
 from partners.selectors import organisation_get
 from timecredits.errors import NotFound
@@ -37,106 +37,102 @@ def organisation_reader(*, actor, organisation_id: int, programme_id: int | None
     return organisation, programme
 
 
-def _report(*, actor, programme_id, period_start, period_end, organisation_id=None, **filters):
+def programme_read(read, *, actor, programme_id: int, organisation_id=None, **asked):
+    """The programme, the organisation filtered on and what `read(programme=, organisation=,
+    **asked)` gives, for someone allowed to read the programme's reports."""
     programme, organisation = programme_reader(
         actor=actor, programme_id=programme_id, organisation_id=organisation_id
     )
-    report = presented.programme_report(
-        programme=programme,
-        period_start=period_start,
-        period_end=period_end,
-        organisation=organisation,
-        **filters,
-    )
-    return programme, organisation, report
+    return programme, organisation, read(programme=programme, organisation=organisation, **asked)
 
 
-def programme_report(**asked) -> dict:
-    """A programme's outputs with disclosure control (the API's), for the programme's admins
-    and commissioners. `asked`: actor, programme_id, period_start, period_end, and optionally
-    organisation_id, activity_type, area and demographics."""
-    _, _, report = _report(**asked)
-    return report
+def _programme_report(**asked):
+    return programme_read(presented.programme_report, **asked)
 
 
-def programme_report_download(*, format: str, name: str, **asked) -> Download:
-    """`programme_report` as `name`.csv or `name`.xlsx."""
-    programme, organisation, report = _report(**asked)
+def _file(report, programme, organisation, *, download: str, name: str) -> Download:
     return outputs_download(
         report,
-        format=format,
+        format=download,
         name=name,
-        programme_name=programme.name,
+        programme_name=programme.name if programme is not None else "",
         organisation_name=organisation.name if organisation is not None else "",
     )
 
 
+def programme_report(*, download: str = "", name: str = "", **asked) -> dict | Download:
+    """A programme's outputs with disclosure control, for its admins and commissioners; with a
+    `download` format ("csv" or "xlsx"), as the file `name`. `asked`: actor, programme_id,
+    period_start, period_end, and optionally organisation_id, activity_type, area and
+    demographics."""
+    programme, organisation, report = _programme_report(**asked)
+    if download:
+        return _file(report, programme, organisation, download=download, name=name)
+    return report
+
+
 def programme_outputs_page(
-    *, actor, programme_id: int, period=None, organisation_id=None, trend=False, **filters
-) -> dict:
-    """What the programme's report page shows: the programme and, while the page's filter is
+    *, actor, programme_id: int, period=None, download: str = "", trend=False, **filters
+) -> dict | Download:
+    """What the programme's report pages show: the programme and, while the page's filter is
     valid (`period` is its first and last day), the organisation filtered on, the report and,
-    with `trend`, the twelve months to the period's last, suppressed with its headline."""
-    page = {"programme": None, "organisation": None, "report": None, "trend": None}
+    with `trend`, the twelve months to the period's last, suppressed with its headline; or the
+    `download` asked for."""
     if period is None:
-        page["programme"], _ = programme_reader(actor=actor, programme_id=programme_id)
-        return page
+        programme, _ = programme_reader(actor=actor, programme_id=programme_id)
+        return {"programme": programme, "organisation": None, "report": None, "trend": None}
     start, end = period
-    page["programme"], page["organisation"], report = _report(
-        actor=actor,
-        programme_id=programme_id,
-        period_start=start,
-        period_end=end,
-        organisation_id=organisation_id,
-        **filters,
+    programme, organisation, report = _programme_report(
+        actor=actor, programme_id=programme_id, period_start=start, period_end=end, **filters
     )
-    page["report"] = report
+    if download:
+        name = f"outputs-{programme.pk}-{start}-{end}"
+        return _file(report, programme, organisation, download=download, name=name)
+    page = {"programme": programme, "organisation": organisation, "report": report, "trend": None}
     if trend:
+        filters.pop("organisation_id", None)
         page["trend"] = programme_trend(
-            programme=page["programme"],
+            programme=programme,
             last_month=end,
             period_start=start,
             headline={f["key"]: f["value"] for f in report["figures"]},
-            organisation=page["organisation"],
+            organisation=organisation,
             **filters,
         )
     return page
 
 
-def organisation_report(
-    *, actor, organisation_id: int, programme_id=None, strict=True, **asked
-) -> dict:
+def organisation_report(*, actor, organisation_id: int, programme_id=None, **asked) -> dict:
     """One organisation's own outputs in a programme, unsuppressed, for its own staff. `asked`:
     period_start, period_end, and optionally activity_type, area and demographics."""
     organisation, programme = organisation_reader(
-        actor=actor, organisation_id=organisation_id, programme_id=programme_id, strict=strict
+        actor=actor, organisation_id=organisation_id, programme_id=programme_id
     )
     return presented.organisation_report(organisation=organisation, programme=programme, **asked)
 
 
 def organisation_outputs_page(
-    *, actor, organisation_id: int, programme_id=None, period=None, **filters
-) -> dict:
+    *, actor, organisation_id: int, programme_id=None, period=None, download="", **filters
+) -> dict | Download:
     """What an organisation's own report page shows: the organisation, the programme it is about
-    and, while the page's filter is valid, the report. An unknown programme id is ignored."""
+    (an unknown programme id is ignored) and, while the page's filter is valid, the report; or
+    its `download`."""
     organisation, asked = organisation_reader(
         actor=actor, organisation_id=organisation_id, programme_id=programme_id, strict=False
     )
     programme = presented.organisation_programme(organisation=organisation, programme=asked)
-    report = None
-    if period is not None:
-        report = presented.organisation_report(
-            organisation=organisation,
-            programme=programme,
-            period_start=period[0],
-            period_end=period[1],
-            **filters,
-        )
-    return {"organisation": organisation, "programme": programme, "report": report}
-
-
-def organisation_report_download(*, name: str, **asked) -> Download:
-    """The organisation's own report page's CSV, as `name`.csv (`organisation_report`'s, an
-    unknown programme id ignored as on the page)."""
-    report = organisation_report(strict=False, **asked)
-    return outputs_download(report, format="csv", name=name, programme_name="")
+    page = {"organisation": organisation, "programme": programme, "report": None}
+    if period is None:
+        return page
+    start, end = period
+    page["report"] = presented.organisation_report(
+        organisation=organisation,
+        programme=programme,
+        period_start=start,
+        period_end=end,
+        **filters,
+    )
+    if download:
+        name = f"our-figures-{organisation.pk}-{start}-{end}"
+        return _file(page["report"], None, None, download=download, name=name)
+    return page

@@ -4,44 +4,34 @@ returns what the caller renders."""
 
 from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.selectors import programme_get
+from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
 from ..valuation import selectors, services
-from .outputs import programme_reader
+from .outputs import programme_read, programme_reader
 
 
-def programme_valuation(
-    *, actor, programme_id: int, period_start, period_end, organisation_id=None, area=""
-) -> dict:
-    """The programme's valuation with disclosure control, for its admins and commissioners."""
-    programme, organisation = programme_reader(
-        actor=actor, programme_id=programme_id, organisation_id=organisation_id
-    )
-    return selectors.programme_valuation(
-        programme=programme,
-        period_start=period_start,
-        period_end=period_end,
-        organisation=organisation,
-        area=area,
-    )
+def programme_valuation(**asked) -> dict:
+    """The programme's valuation with disclosure control, for its admins and commissioners.
+    `asked`: actor, programme_id, period_start, period_end, and optionally organisation_id and
+    area."""
+    return programme_read(selectors.programme_valuation, **asked)[2]
 
 
-def programme_valuation_page(
-    *, actor, programme_id: int, period=None, organisation_id=None, area=""
-) -> dict:
+def programme_valuation_page(*, actor, programme_id: int, period=None, **filters) -> dict:
     """What the valuation page shows: the programme, its valuation while the page's filter is
-    valid (`period` is its first and last day), and whether the reader manages proxy values."""
-    programme, organisation = programme_reader(
-        actor=actor, programme_id=programme_id, organisation_id=organisation_id
-    )
-    valuation = None
-    if period is not None:
-        valuation = selectors.programme_valuation(
-            programme=programme,
+    valid (`period` is its first and last day), and whether the reader manages proxy values.
+    `filters`: organisation_id and area."""
+    if period is None:
+        programme, valuation = programme_reader(actor=actor, programme_id=programme_id)[0], None
+    else:
+        programme, _, valuation = programme_read(
+            selectors.programme_valuation,
+            actor=actor,
+            programme_id=programme_id,
             period_start=period[0],
             period_end=period[1],
-            organisation=organisation,
-            area=area,
+            **filters,
         )
     return {
         "programme": programme,
@@ -68,7 +58,7 @@ def proxy_values_page(*, actor, programme_id: int) -> dict:
     return {
         "programme": programme,
         "proxies": selectors.proxy_values(programme=programme),
-        "outcomes": programme.outcomes.all(),
+        "outcomes": programme_outcomes(programme=programme),
         "bases": ProxyValue.Basis.choices,
     }
 

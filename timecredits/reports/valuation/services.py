@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from timecredits.errors import Conflict, Invalid, NotFound
-from timecredits.surveys.models import Outcome
+from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
 
@@ -69,9 +69,11 @@ def proxy_value_create(
     if basis not in ProxyValue.Basis.values:
         problems.append({"field": "basis", "message": gettext("Choose hour or outcome.")})
     elif basis == ProxyValue.Basis.OUTCOME:
-        outcome = Outcome.objects.filter(
-            pk=int(outcome_id) if str(outcome_id).isdigit() else None, programme=programme
-        ).first()
+        outcome = (
+            programme_outcomes(programme=programme)
+            .filter(pk=int(outcome_id) if str(outcome_id).isdigit() else None)
+            .first()
+        )
         if outcome is None:
             problems.append(
                 {

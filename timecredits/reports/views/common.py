@@ -1,27 +1,33 @@
-"""What the reports' pages share: the filter as the use cases take it, the query strings of a
-page's downloads, and a presented report laid out in full for the printable pages."""
+"""What the reports' pages share: the period and filters of a page's form as the use cases take
+them, the download asked for, the query strings of a page's downloads, and a presented report
+laid out in full for the printable pages."""
 
 from ..disclosure import REASONS
 from ..exports import table_lines
-from ..outputs.selectors.figures import DEMOGRAPHICS
+from ..forms import DEMOGRAPHIC_LABELS
 
 DOWNLOADS = ("csv", "xlsx")
 
 
-def period(form):
-    """The form's (first day, last day), or None while it is not valid."""
-    return form.cleaned_data["bounds"] if form.is_valid() else None
-
-
-def filters(form, *, names=("activity_type", "area"), demographics=True) -> dict:
-    """The report's filters as the page's valid form gives them; the period is apart."""
-    organisation = form.cleaned_data.get("organisation")
-    found = {key: form.cleaned_data.get(key) for key in names}
+def asked(form, *, names=("activity_type", "area"), demographics=True) -> dict:
+    """The period (None while the form is not valid) and the filters it gives: the organisation
+    chosen (if the form offers one), the fields `names`, and the demographic answers."""
+    if not form.is_valid():
+        return {"period": None}
+    found = {"period": form.cleaned_data["bounds"]}
     if "organisation" in form.fields:
+        organisation = form.cleaned_data["organisation"]
         found["organisation_id"] = organisation.pk if organisation is not None else None
+    found |= {key: form.cleaned_data.get(key) for key in names}
     if demographics:
-        found["demographics"] = {name: form.cleaned_data[name] for name in DEMOGRAPHICS}
+        found["demographics"] = {name: form.cleaned_data[name] for name in DEMOGRAPHIC_LABELS}
     return found
+
+
+def download(request, offered=DOWNLOADS) -> str:
+    """The download the page is asked for, if it offers it."""
+    format = request.GET.get("format", "")
+    return format if format in offered else ""
 
 
 def queries(request) -> dict:
@@ -29,16 +35,10 @@ def queries(request) -> dict:
     query = request.GET.copy()
     query.pop("format", None)
     found = {"print_query": query.urlencode()}
-    for download in DOWNLOADS:
-        query["format"] = download
-        found[f"{download}_query"] = query.urlencode()
+    for format in DOWNLOADS:
+        query["format"] = format
+        found[f"{format}_query"] = query.urlencode()
     return found
-
-
-def download_format(request) -> str:
-    """The download the page is asked for, if any."""
-    asked = request.GET.get("format", "")
-    return asked if asked in DOWNLOADS else ""
 
 
 def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:

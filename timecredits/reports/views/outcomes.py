@@ -11,39 +11,37 @@ from django.views.decorators.http import require_GET
 from timecredits.errors import Invalid
 
 from ..charts import bar_chart
-from ..exports import OUTCOME_REASONS, outcome_blocks, outcomes_about, outcomes_tabulated
+from ..exports import (
+    OUTCOME_REASONS,
+    Download,
+    outcome_blocks,
+    outcomes_about,
+    outcomes_tabulated,
+)
 from ..forms import ValuationForm
 from ..use_cases import outcomes
-from .common import download_format, filters, period, printable, queries
+from .common import asked, download, printable, queries
 
 
-def _form(request, programme_id):
+def _page(request, programme_id, **options):
+    """The page's filter and what the outcomes use case gives for it."""
     # The valuation's form is the outcomes' filter: the period, organisation and area.
     form = ValuationForm(request.GET or {"period": "month"}, programme=programme_id)
-    bounds = period(form)
-    asked = filters(form, names=("area",), demographics=False) if bounds else {}
-    return form, bounds, asked
+    page = outcomes.programme_outcomes_page(
+        actor=request.user,
+        programme_id=programme_id,
+        **options,
+        **asked(form, names=("area",), demographics=False),
+    )
+    return form, page
 
 
 @login_required
 @require_GET
 def programme_outcomes(request, programme_id):
-    form, bounds, asked = _form(request, programme_id)
-    download = download_format(request)
-    if bounds is not None and download:
-        start, end = bounds
-        return outcomes.programme_outcomes_download(
-            actor=request.user,
-            programme_id=programme_id,
-            period_start=start,
-            period_end=end,
-            format=download,
-            name=f"outcomes-{programme_id}-{start}-{end}",
-            **asked,
-        ).response()
-    page = outcomes.programme_outcomes_page(
-        actor=request.user, programme_id=programme_id, period=bounds, **asked
-    )
+    form, page = _page(request, programme_id, download=download(request))
+    if isinstance(page, Download):
+        return page.response()
     if page["report"] is not None:
         for block, _copyright in outcome_blocks(page["report"]):
             if block["table"]["rows"]:
@@ -65,10 +63,7 @@ def programme_outcomes(request, programme_id):
 def programme_outcomes_print(request, programme_id):
     """The outcomes on A4, laid out as the outputs' printable report: every figure and table,
     what was hidden and why, the instruments' copyright lines, and when it was made."""
-    form, bounds, asked = _form(request, programme_id)
-    page = outcomes.programme_outcomes_page(
-        actor=request.user, programme_id=programme_id, period=bounds, **asked
-    )
+    form, page = _page(request, programme_id)
     report, programme, organisation = page["report"], page["programme"], page["organisation"]
     if report is None:
         raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)

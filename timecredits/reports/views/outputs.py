@@ -9,48 +9,33 @@ from django.views.decorators.http import require_GET
 from timecredits.errors import Invalid
 
 from ..charts import bar_chart, trend_chart
-from ..exports import report_about
+from ..exports import Download, report_about
 from ..forms import OutputsForm
 from ..use_cases import outputs
-from .common import download_format, filters, period, printable, queries
+from .common import asked, download, printable, queries
 
 
 @login_required
 @require_GET
 def programme_outputs(request, programme_id):
     form = OutputsForm(request.GET or {"period": "month"}, programme=programme_id)
-    bounds = period(form)
-    download = download_format(request)
-    if bounds is not None and download:
-        start, end = bounds
-        return outputs.programme_report_download(
-            actor=request.user,
-            programme_id=programme_id,
-            period_start=start,
-            period_end=end,
-            format=download,
-            name=f"outputs-{programme_id}-{start}-{end}",
-            **filters(form),
-        ).response()
     page = outputs.programme_outputs_page(
         actor=request.user,
         programme_id=programme_id,
-        period=bounds,
+        download=download(request),
         trend=True,
-        **(filters(form) if bounds else {}),
+        **asked(form),
     )
-    for table in (page["report"] or {}).get("tables", []):
-        _add_bars(table)
-    return render(
+    if isinstance(page, Download):
+        return page.response()
+    trend = trend_chart(page["trend"]) if page["report"] else None
+    return _render(
         request,
-        "reports/outputs.html",
-        {
-            "programme": page["programme"],
-            "form": form,
-            "report": page["report"],
-            **queries(request),
-            "trend": trend_chart(page["trend"]) if page["report"] else None,
-        },
+        page["report"],
+        programme=page["programme"],
+        trend=trend,
+        form=form,
+        **queries(request),
     )
 
 
@@ -60,40 +45,31 @@ def organisation_outputs(request, organisation_id):
     """An organisation's own figures for its coordinators and admins, as they are (no
     suppression: they are the organisation's own records), with their CSV."""
     raw = request.GET.get("programme", "")
-    asked = int(raw) if raw.isdigit() else None
     form = OutputsForm(request.GET or {"period": "month"})
-    bounds = period(form)
-    if bounds is not None and download_format(request) == "csv":
-        start, end = bounds
-        return outputs.organisation_report_download(
-            actor=request.user,
-            organisation_id=organisation_id,
-            programme_id=asked,
-            period_start=start,
-            period_end=end,
-            name=f"our-figures-{organisation_id}-{start}-{end}",
-            **filters(form),
-        ).response()
     page = outputs.organisation_outputs_page(
         actor=request.user,
         organisation_id=organisation_id,
-        programme_id=asked,
-        period=bounds,
-        **(filters(form) if bounds else {}),
+        programme_id=int(raw) if raw.isdigit() else None,
+        download=download(request, offered=("csv",)),
+        **asked(form),
     )
-    for table in (page["report"] or {}).get("tables", []):
-        _add_bars(table)
-    return render(
+    if isinstance(page, Download):
+        return page.response()
+    return _render(
         request,
-        "reports/outputs.html",
-        {
-            "programme": page["programme"],
-            "organisation": page["organisation"],
-            "form": form,
-            "report": page["report"],
-            "csv_query": queries(request)["csv_query"],
-        },
+        page["report"],
+        programme=page["programme"],
+        organisation=page["organisation"],
+        form=form,
+        csv_query=queries(request)["csv_query"],
     )
+
+
+def _render(request, report, **context):
+    """The report page, its tables drawn as bars."""
+    for table in (report or {}).get("tables", []):
+        _add_bars(table)
+    return render(request, "reports/outputs.html", {"report": report, **context})
 
 
 @login_required
@@ -101,14 +77,10 @@ def organisation_outputs(request, organisation_id):
 def programme_report_print(request, programme_id):
     """The same report on A4: every figure and table, what was hidden, and when it was made."""
     form = OutputsForm(request.GET or {"period": "month"}, programme=programme_id)
-    bounds = period(form)
     page = outputs.programme_outputs_page(
-        actor=request.user,
-        programme_id=programme_id,
-        period=bounds,
-        **(filters(form) if bounds else {}),
+        actor=request.user, programme_id=programme_id, **asked(form)
     )
-    if bounds is None:
+    if page["report"] is None:
         raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
     about = report_about(
         page["report"],

@@ -14,7 +14,7 @@ from timecredits.errors import Conflict
 from ..charts import trend_chart
 from ..exports import OUTCOME_REASONS, outcomes_about, outcomes_tabulated, report_about
 from ..use_cases import snapshots
-from .common import download_format, printable
+from .common import download, printable
 
 REFRESH_SECONDS = 3
 
@@ -36,9 +36,9 @@ def snapshot_list(request, programme_id):
 @require_GET
 def snapshot_detail(request, programme_id, snapshot_id):
     asked = {"actor": request.user, "programme_id": programme_id, "snapshot_id": snapshot_id}
-    if download_format(request):
+    if download(request):
         try:
-            return snapshots.snapshot_download(**asked, format=download_format(request)).response()
+            return snapshots.snapshot_download(**asked, format=download(request)).response()
         except Conflict:
             pass  # not ready yet: the page shows its progress
     page = snapshots.programme_snapshot(**asked)

@@ -11,19 +11,17 @@ from timecredits.errors import Conflict, Invalid, NotFound
 
 from ..forms import ValuationForm
 from ..use_cases import valuation
-from .common import filters, period
+from .common import asked
 
 
 @login_required
 @require_GET
 def programme_valuation(request, programme_id):
     form = ValuationForm(request.GET or {"period": "month"}, programme=programme_id)
-    bounds = period(form)
     page = valuation.programme_valuation_page(
         actor=request.user,
         programme_id=programme_id,
-        period=bounds,
-        **(filters(form, names=("area",), demographics=False) if bounds else {}),
+        **asked(form, names=("area",), demographics=False),
     )
     return render(request, "reports/valuation.html", {**page, "form": form})
 

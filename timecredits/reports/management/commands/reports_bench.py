@@ -7,8 +7,8 @@ programme's two years with set-based SQL (see `reports/management/bench_data.py`
 times:
 
 a. the live dashboard: `reports.use_cases.outputs.programme_report` for the whole programme over
-   the last 12 months, as its commissioner (with disclosure control), computed for the request because
-   the worker has kept no figures yet; the median of several runs after one warm-up;
+   the last 12 months, as its commissioner (with disclosure control), computed for the request
+   because the worker has kept no figures yet; the median of several runs after one warm-up;
 b. the worker's refresh of that year (`reports.tasks.refresh_outputs_rollup`, what django-q2
    runs every few minutes for each standard period), measured the same way;
 c. the dashboard served from the worker's figures (the same call once they are kept);

@@ -45,17 +45,27 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
-from timecredits.activities.models import Contribution
-from timecredits.members.models import Member
+from timecredits.activities.selectors import ContributionStatus, contribution_rows
+from timecredits.members.selectors import member_rows
 from timecredits.surveys import scoring
 from timecredits.surveys.instruments import LONELINESS_DIRECT, ONS4, SWEMWBS, UCLA3
-from timecredits.surveys.models import BASELINE, Outcome, Question, Response
+from timecredits.surveys.selectors import (
+    BASELINE,
+    QuestionKind,
+    programme_outcomes,
+    question_rows,
+    response_rows,
+)
 
 from ...disclosure import Table
 from ...outputs.selectors.figures import Filter
+
+if TYPE_CHECKING:
+    from timecredits.surveys.models import Question
 
 HIGHER, LOWER, UNORDERED = 1, -1, 0
 IMPROVED, SAME, WORSE = "improved", "same", "worse"
@@ -90,7 +100,7 @@ def _bands(pairs):
     return tuple((str(value), str(label)) for value, label in pairs)
 
 
-def _measure(question: Question, siblings: list[Question]) -> Measure:
+def _measure(question: "Question", siblings: list["Question"]) -> Measure:
     """The measure a question belongs to: its own, or its instrument's total."""
     instrument = question.instrument
     common = {"instrument": instrument.name, "copyright": instrument.copyright}
@@ -137,7 +147,7 @@ def _measure(question: Question, siblings: list[Question]) -> Measure:
             span=Decimal(4),
             **measure,
         )
-    if question.kind == Question.Kind.YES_NO:
+    if question.kind == QuestionKind.YES_NO:
         return Measure(
             score=_number,
             bands=(("yes", "Yes"), ("no", "No")),
@@ -146,7 +156,7 @@ def _measure(question: Question, siblings: list[Question]) -> Measure:
             share=True,
             **measure,
         )
-    if question.kind == Question.Kind.CHOICE:
+    if question.kind == QuestionKind.CHOICE:
         return Measure(
             score=lambda answers: answers[0][1],
             better=UNORDERED,
@@ -154,13 +164,13 @@ def _measure(question: Question, siblings: list[Question]) -> Measure:
             band_of=str,
             **measure,
         )
-    if question.kind == Question.Kind.SCALE:
+    if question.kind == QuestionKind.SCALE:
         span = Decimal(question.max_value - question.min_value)
         return Measure(score=_number, span=span, **measure)
     return Measure(score=_number, large=None, **measure)
 
 
-def _measures(questions: list[Question]) -> dict[int, Measure]:
+def _measures(questions: list["Question"]) -> dict[int, Measure]:
     """Each question's measure, by question id."""
     by_instrument = defaultdict(list)
     for q in questions:
@@ -209,15 +219,15 @@ def _table(name, title, rows, note="") -> Table:
 
 
 def _members(f: Filter):
-    members = Member.objects.filter(programme=f.programme, reports_consent=True)
+    members = member_rows().filter(programme=f.programme, reports_consent=True)
     if f.area:
         members = members.filter(area=f.area)
     if f.organisation is not None:
         members = members.filter(
             Exists(
-                Contribution.objects.filter(
+                contribution_rows().filter(
                     member=OuterRef("pk"),
-                    status=Contribution.Status.APPROVED,
+                    status=ContributionStatus.APPROVED,
                     session__activity__programme=f.programme,
                     session__activity__organisation=f.organisation,
                     session__starts_at__lt=f.until,
@@ -231,9 +241,11 @@ def _answers(f: Filter):
     """(member, wave) -> {question id: (number, value)}, for the waves answered in the period
     and the baselines of members with a follow-up among them; and which were in the period."""
     in_period = Q(answered_at__gte=f.since, answered_at__lt=f.until)
-    followed_up = Response.objects.filter(in_period, wave__gt=BASELINE).values("member")
-    rows = Response.objects.filter(member__in=_members(f)).filter(
-        in_period | Q(wave=BASELINE, member__in=followed_up)
+    followed_up = response_rows().filter(in_period, wave__gt=BASELINE).values("member")
+    rows = (
+        response_rows()
+        .filter(member__in=_members(f))
+        .filter(in_period | Q(wave=BASELINE, member__in=followed_up))
     )
     answers, current = defaultdict(dict), set()
     for member, wave, question, number, value, at in rows.values_list(
@@ -336,7 +348,7 @@ def _group_table(name, title, verdicts: dict, note) -> Table:
 
 def _outcome_groups(programme, by_question: dict[int, Measure]) -> list[dict]:
     """The programme's outcomes and indicators with the measures of their questions."""
-    outcomes = Outcome.objects.filter(programme=programme).prefetch_related("indicators__questions")
+    outcomes = programme_outcomes(programme=programme).prefetch_related("indicators__questions")
     groups = []
     for outcome in outcomes:
         indicators = []
@@ -358,15 +370,18 @@ def _prepare(programme, period_start, period_end, organisation, area):
     f = Filter(programme, period_start, period_end, organisation, "", area or "")
     answers, current = _answers(f)
     asked = {q for given in answers.values() for q in given}
-    linked = Question.objects.filter(indicators__outcome__programme=programme).values("pk")
+    linked = question_rows().filter(indicators__outcome__programme=programme).values("pk")
     questions = list(
-        Question.objects.filter(Q(pk__in=asked) | Q(pk__in=linked))
+        question_rows()
+        .filter(Q(pk__in=asked) | Q(pk__in=linked))
         .select_related("instrument")
         .order_by("instrument_id", "position", "id")
     )
-    siblings = Question.objects.filter(
-        instrument__in={q.instrument_id for q in questions}, instrument__built_in=True
-    ).select_related("instrument")
+    siblings = (
+        question_rows()
+        .filter(instrument__in={q.instrument_id for q in questions}, instrument__built_in=True)
+        .select_related("instrument")
+    )
     by_question = _measures(
         sorted({*questions, *siblings}, key=lambda q: (q.instrument_id, q.position, q.pk))
     )

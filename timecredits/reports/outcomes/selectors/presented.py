@@ -53,26 +53,34 @@ def _share(count, total):
     return round(100 * count / total, 1) if total else None
 
 
-def _wave(measure, wave, threshold) -> dict:
-    table = wave["table"]
+def _suppressed(block, threshold):
+    """The block's table, suppressed unless there is no threshold (an organisation's own)."""
+    table = block["table"]
     if threshold is not None:
         disclosure.suppress(table, threshold)
-    figures = [_total(table, "respondents", "Respondents")]
-    if wave["mean"] is not None:
-        label = "Share answering yes" if measure["share"] else "Mean"
-        figures.append(_figure("mean", label, wave["mean"], _people(table, threshold)))
+    return table
+
+
+def _block(block, figures, table) -> dict:
     return {
-        "wave": wave["wave"],
-        "name": wave["name"],
+        "wave": block["wave"],
+        "name": block["name"],
         "figures": figures,
         "table": table.as_dict(),
     }
 
 
+def _wave(measure, wave, threshold) -> dict:
+    table = _suppressed(wave, threshold)
+    figures = [_total(table, "respondents", "Respondents")]
+    if wave["mean"] is not None:
+        label = "Share answering yes" if measure["share"] else "Mean"
+        figures.append(_figure("mean", label, wave["mean"], _people(table, threshold)))
+    return _block(wave, figures, table)
+
+
 def _change(change, threshold) -> dict:
-    table = change["table"]
-    if threshold is not None:
-        disclosure.suppress(table, threshold)
+    table = _suppressed(change, threshold)
     paired = table.total["members"]
     values = {r["key"]: r["values"]["members"] for r in table.rows}
     figures = [
@@ -88,18 +96,11 @@ def _change(change, threshold) -> dict:
         figures.append(
             _figure(f"{group}_percent", f"{label} (%)", _share(count or 0, paired), share_hidden)
         )
-    return {
-        "wave": change["wave"],
-        "name": change["name"],
-        "figures": figures,
-        "table": table.as_dict(),
-    }
+    return _block(change, figures, table)
 
 
 def _group(group, threshold) -> dict:
-    table = group["table"]
-    if threshold is not None:
-        disclosure.suppress(table, threshold)
+    table = _suppressed(group, threshold)
     paired = table.total["members"]
     figures = [_total(table, "paired", "Paired members")]
     for row in table.rows:

@@ -58,27 +58,40 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from ledger.models import Account, Transfer
-from partners.models import Offer, Organisation, Redemption
-from timecredits.activities.models import Activity, Contribution
-from timecredits.members.models import Member
-from timecredits.programmes.models import PopulationFigure
+from ledger.kinds import AccountKind, TransferKind, TransferPhase
+from ledger.selectors import account_rows, transfer_rows
+from partners.selectors import OfferCategory, organisation_names, spending_by_category
+from timecredits.activities.selectors import (
+    ActivityType,
+    ContributionMethod,
+    ContributionStatus,
+    contribution_rows,
+)
+from timecredits.members.selectors import (
+    AgeBand,
+    Employment,
+    Ethnicity,
+    Gender,
+    YesNo,
+    member_rows,
+)
+from timecredits.programmes.selectors import population_figures
 
 from ...disclosure import NOT_YET_KNOWN, Table
 
 CHECK_IN_METHODS = [
-    Contribution.Method.POSTER,
-    Contribution.Method.KIOSK,
-    Contribution.Method.PASS,
+    ContributionMethod.POSTER,
+    ContributionMethod.KIOSK,
+    ContributionMethod.PASS,
 ]
-POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
+POSTED = [TransferPhase.SINGLE, TransferPhase.POST]
 # The demographic filters, each with the answers it takes.
 DEMOGRAPHICS = {
-    "age_band": Member.AgeBand,
-    "gender": Member.Gender,
-    "ethnicity": Member.Ethnicity,
-    "disability": Member.YesNo,
-    "employment_status": Member.Employment,
+    "age_band": AgeBand,
+    "gender": Gender,
+    "ethnicity": Ethnicity,
+    "disability": YesNo,
+    "employment_status": Employment,
 }
 RETENTION_MONTHS = (3, 6, 12)
 CONSENT_NOTE = (
@@ -119,9 +132,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _contributions(f: Filter, *, in_period: bool = True):
-    qs = Contribution.objects.filter(
-        f.members("member__"), session__activity__programme=f.programme
-    )
+    qs = contribution_rows().filter(f.members("member__"), session__activity__programme=f.programme)
     if in_period:
         qs = qs.filter(session__starts_at__gte=f.since, session__starts_at__lt=f.until)
     if f.organisation is not None:
@@ -132,18 +143,18 @@ def _contributions(f: Filter, *, in_period: bool = True):
 
 
 def _approved(f: Filter):
-    return _contributions(f).filter(status=Contribution.Status.APPROVED)
+    return _contributions(f).filter(status=ContributionStatus.APPROVED)
 
 
 def _member_transfers(f: Filter, kind: str, *, side: str = "debit"):
     account = f"{side}_account"
-    return Transfer.objects.filter(
+    return transfer_rows().filter(
         f.members(f"{account}__member__"),
         kind=kind,
         phase__in=POSTED,
         posted_at__gte=f.since,
         posted_at__lt=f.until,
-        **{f"{account}__kind": Account.Kind.MEMBER, f"{account}__member__programme": f.programme},
+        **{f"{account}__kind": AccountKind.MEMBER, f"{account}__member__programme": f.programme},
     )
 
 
@@ -158,23 +169,27 @@ def _month_number(day: datetime.date) -> int:
 
 def credits_earned(f: Filter) -> int:
     """Ledger minutes earned by the filter's contributions, net of reversals."""
-    caused = Transfer.objects.filter(
-        cause_type="contribution",
-        cause_id__in=_contributions(f).values("pk"),
-        phase__in=POSTED,
-    ).aggregate(
-        earned=Sum("amount", filter=Q(kind=Transfer.Kind.EARN), default=0),
-        reversed=Sum(
-            "amount",
-            filter=Q(kind=Transfer.Kind.REVERSE, reverses__kind=Transfer.Kind.EARN),
-            default=0,
-        ),
+    caused = (
+        transfer_rows()
+        .filter(
+            cause_type="contribution",
+            cause_id__in=_contributions(f).values("pk"),
+            phase__in=POSTED,
+        )
+        .aggregate(
+            earned=Sum("amount", filter=Q(kind=TransferKind.EARN), default=0),
+            reversed=Sum(
+                "amount",
+                filter=Q(kind=TransferKind.REVERSE, reverses__kind=TransferKind.EARN),
+                default=0,
+            ),
+        )
     )
     return caused["earned"] - caused["reversed"]
 
 
 def _spending(f: Filter):
-    qs = _member_transfers(f, Transfer.Kind.SPEND)
+    qs = _member_transfers(f, TransferKind.SPEND)
     if f.organisation is not None:
         qs = qs.filter(credit_account__organisation=f.organisation)
     return qs
@@ -185,12 +200,12 @@ def _unspent(f: Filter) -> dict:
 
     Set-based: what moved after the period is summed per account once and joined to the
     accounts (a subquery per account took seconds on a hundred thousand members)."""
-    accounts = Account.objects.filter(
-        f.members("member__"), kind=Account.Kind.MEMBER, member__programme=f.programme
+    accounts = account_rows().filter(
+        f.members("member__"), kind=AccountKind.MEMBER, member__programme=f.programme
     )
     if f.organisation is not None or f.activity_type:
         accounts = accounts.filter(member__in=_approved(f).values("member"))
-    later = Transfer.objects.filter(phase__in=POSTED, posted_at__gte=f.until).order_by()
+    later = transfer_rows().filter(phase__in=POSTED, posted_at__gte=f.until).order_by()
     came_in = (
         later.filter(credit_account__in=accounts.values("pk"))
         .values(account=F("credit_account"))
@@ -227,7 +242,7 @@ def _unspent(f: Filter) -> dict:
 
 def _figures(f: Filter) -> tuple[dict, dict, Table]:
     # One pass over the filter's contributions for the approved figures and the check-ins.
-    is_approved = Q(status=Contribution.Status.APPROVED)
+    is_approved = Q(status=ContributionStatus.APPROVED)
     is_check_in = Q(method__in=CHECK_IN_METHODS)
     counted = _contributions(f).aggregate(
         active_members=Count("member", distinct=True, filter=is_approved),
@@ -241,7 +256,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
     )
     approved = counted
     check_ins = {"n": counted["check_ins"], "people": counted["check_in_people"]}
-    joined = Member.objects.filter(
+    joined = member_rows().filter(
         f.members(), programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
     )
     if f.organisation is not None or f.activity_type:
@@ -252,7 +267,7 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         no=Count("pk", filter=Q(new_to_volunteering=False)),
     )
     # One pass over the members' spending, donations and expiries.
-    spend = Q(kind=Transfer.Kind.SPEND)
+    spend = Q(kind=TransferKind.SPEND)
     if f.organisation is not None:
         spend &= Q(credit_account__organisation=f.organisation)
     # Donations and expiries belong to no organisation or activity: under those filters, the
@@ -262,20 +277,21 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         active = Q(debit_account__member__in=_approved(f).values("member"))
     kinds = {
         "spent": spend,
-        "donated": Q(kind=Transfer.Kind.DONATE) & active,
-        "expired": Q(kind=Transfer.Kind.EXPIRE) & active,
+        "donated": Q(kind=TransferKind.DONATE) & active,
+        "expired": Q(kind=TransferKind.EXPIRE) & active,
     }
     moved = (
-        Transfer.objects.filter(
+        transfer_rows()
+        .filter(
             f.members("debit_account__member__"),
-            kind__in=[Transfer.Kind.SPEND, Transfer.Kind.DONATE, Transfer.Kind.EXPIRE],
+            kind__in=[TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE],
             phase__in=POSTED,
             posted_at__gte=f.since,
             posted_at__lt=f.until,
-            debit_account__kind=Account.Kind.MEMBER,
+            debit_account__kind=AccountKind.MEMBER,
             debit_account__member__programme=f.programme,
         )
-        .filter(spend | ~Q(kind=Transfer.Kind.SPEND))
+        .filter(spend | ~Q(kind=TransferKind.SPEND))
         .aggregate(
             **{f"{k}_minutes": Sum("amount", filter=q, default=0) for k, q in kinds.items()},
             **{
@@ -288,8 +304,8 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
         {"minutes": moved[f"{k}_minutes"], "people": moved[f"{k}_people"]} for k in kinds
     )
     restored = (
-        _member_transfers(f, Transfer.Kind.REVERSE, side="credit")
-        .filter(reverses__kind=Transfer.Kind.EXPIRE)
+        _member_transfers(f, TransferKind.REVERSE, side="credit")
+        .filter(reverses__kind=TransferKind.EXPIRE)
         .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
         .aggregate(minutes=Sum("amount", default=0))
     )
@@ -379,30 +395,10 @@ def _spend_by_venue(f: Filter) -> list[dict]:
 
 
 def _spend_by_category(f: Filter) -> list[dict]:
-    """Spending by the category of the offer redeemed (the redemption is the transfer's cause).
-
-    The ORM cannot join on `cause_id`, which is no foreign key, and a subquery per transfer took
-    seconds, so the spending's own query is joined to the redemptions here."""
-    spending, params = (
-        _spending(f)
-        .values("cause_id", "amount", member=F("debit_account__member"))
-        .order_by()
-        .query.sql_with_params()
+    """Spending by the category of the offer redeemed (the redemption is the transfer's cause)."""
+    return spending_by_category(
+        spending=_spending(f).values("cause_id", "amount", member=F("debit_account__member"))
     )
-    # Only the ORM's own SQL and table names are put in; the values are parameters.
-    sql = (
-        "SELECT o.category, COUNT(DISTINCT s.member), SUM(s.amount) "  # noqa: S608
-        f"FROM ({spending}) s LEFT JOIN {Redemption._meta.db_table} r ON r.id = s.cause_id "
-        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
-        "GROUP BY o.category ORDER BY o.category"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
-            {"key": key, "members": members, "minutes": int(minutes)}
-            for key, members, minutes in cursor.fetchall()
-        ]
 
 
 def _spend_table(grouped: list[dict], *, name, title, labels) -> Table:
@@ -432,7 +428,7 @@ def _retention(f: Filter) -> Table:
     # the months are worked out once per member rather than for every contribution.
     started = (
         _contributions(f, in_period=False)
-        .filter(status=Contribution.Status.APPROVED)
+        .filter(status=ContributionStatus.APPROVED)
         .values("member")
         .annotate(first_at=Min("session__starts_at"), last_at=Max("session__starts_at"))
         .filter(first_at__gte=f.since, first_at__lt=f.until)
@@ -556,7 +552,7 @@ def _reach(source: Table, *, name: str, title: str, populations: dict, labels: d
 def _populations(f: Filter) -> tuple[dict, dict]:
     """Imported populations, within the area and age band filtered on: by area (all ages, or
     that band) and by age band (summed over areas)."""
-    figures = PopulationFigure.objects.filter(programme=f.programme)
+    figures = population_figures(programme=f.programme)
     if f.area:
         figures = figures.filter(area=f.area)
     band = dict(f.demographics).get("age_band", "")
@@ -600,7 +596,7 @@ def programme_outputs(
     figures, people, new_table = _figures(f)
     by_venue = _spend_by_venue(f)
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
-    venues = dict(Organisation.objects.filter(pk__in=venue_ids).values_list("pk", "name"))
+    venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
     by_area = _breakdown(f, name="area", title="By area", field="member__area", labels={})
     by_age_band = _breakdown(
@@ -608,7 +604,7 @@ def programme_outputs(
         name="age_band",
         title="By age band (members who consent to reports)",
         field="member__age_band",
-        labels=dict(Member.AgeBand.choices),
+        labels=dict(AgeBand.choices),
         consenting=True,
     )
     area_populations, band_populations = _populations(f)
@@ -619,7 +615,7 @@ def programme_outputs(
             name="activity_type",
             title="By activity type",
             field="session__activity__type",
-            labels=dict(Activity.Type.choices),
+            labels=dict(ActivityType.choices),
             note=several,
         ),
         by_area,
@@ -629,7 +625,7 @@ def programme_outputs(
             name="gender",
             title="By gender (members who consent to reports)",
             field="member__gender",
-            labels=dict(Member.Gender.choices),
+            labels=dict(Gender.choices),
             consenting=True,
         ),
         _regularity(f),
@@ -639,7 +635,7 @@ def programme_outputs(
             _spend_by_category(f),
             name="spend_by_category",
             title="Spending by offer category",
-            labels=dict(Offer.Category.choices),
+            labels=dict(OfferCategory.choices),
         ),
     ]
     if area_populations:
@@ -659,7 +655,7 @@ def programme_outputs(
                 name="reach_by_age_band",
                 title="Reach by age band: members who consent to reports against the population",
                 populations=band_populations,
-                labels=dict(Member.AgeBand.choices),
+                labels=dict(AgeBand.choices),
             )
         )
     return {

@@ -7,9 +7,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.models import Participation
 from timecredits.errors import Invalid
-from timecredits.programmes.models import Programme
+from timecredits.programmes.selectors import organisation_programmes
 
 from ... import disclosure
 from .figures import DEMOGRAPHICS, programme_outputs
@@ -228,10 +227,7 @@ def build_programme_report(
 
 def organisation_programme(*, organisation, programme):
     """The programme an organisation's own report is about: the one asked for, or its only one."""
-    programmes = Programme.objects.filter(
-        participation__organisation=organisation,
-        participation__status=Participation.Status.APPROVED,
-    )
+    programmes = organisation_programmes(organisation=organisation)
     if programme is None:
         programme = programmes.first() if programmes.count() == 1 else None
     elif not programmes.filter(pk=programme.pk).exists():

@@ -18,10 +18,7 @@ reports are always live too. The figures are exactly `figures.programme_outputs`
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
-
-from timecredits.programmes.models import Programme
 
 from ...disclosure import Table
 from ...models import OutputsRollup
@@ -40,12 +37,6 @@ def standard_periods(today: datetime.date) -> list[tuple[datetime.date, datetime
     this_quarter = quarter_bounds(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     this_year = (datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
     return list(dict.fromkeys([twelve_months, this_month, last_month, this_quarter, this_year]))
-
-
-def running_programmes(today: datetime.date):
-    return Programme.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
-    ).order_by("pk")
 
 
 def rollup_fresh(*, programme, period_start, period_end) -> OutputsRollup | None:

@@ -10,7 +10,6 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from partners.models import StaffMembership
 from tests.factories import (
     ActivityFactory,
     MemberFactory,
@@ -18,9 +17,8 @@ from tests.factories import (
     ProgrammeRoleFactory,
     StaffMembershipFactory,
 )
-from tests.reports.conftest import give, session
+from tests.reports.conftest import admin_of, coordinator_of, give, session, snapshot_built
 from tests.reports.surveyed import JANUARY, answer, answer_all, built_in, when
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.models import Response
 
@@ -96,13 +94,6 @@ def _received(response) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
-
-
 def _walk(node):
     if isinstance(node, dict):
         yield node
@@ -168,9 +159,7 @@ def test_a_commissioner_never_gets_a_small_count(client, surveyed, commissioner)
 
 def test_an_organisations_coordinator_sees_its_own_outcomes_unsuppressed(client, surveyed):
     group_a, _ = surveyed["groups"]
-    coordinator = StaffMembershipFactory(
-        organisation=group_a, role=StaffMembership.Role.COORDINATOR
-    ).user
+    coordinator = coordinator_of(group_a)
     client.force_login(coordinator)
 
     response = client.get(f"/api/v1/organisations/{group_a.pk}/reports/outcomes?{QUERY}")
@@ -404,9 +393,7 @@ def test_the_outcomes_page_draws_each_table_as_bars_with_no_script(client, surve
 
 def test_an_organisations_coordinator_gets_its_own_outcomes_as_xlsx_unsuppressed(client, surveyed):
     group_a, _ = surveyed["groups"]
-    coordinator = StaffMembershipFactory(
-        organisation=group_a, role=StaffMembership.Role.COORDINATOR
-    ).user
+    coordinator = coordinator_of(group_a)
     client.force_login(coordinator)
 
     book = _book(
@@ -424,17 +411,11 @@ def test_an_organisations_coordinator_gets_its_own_outcomes_as_xlsx_unsuppressed
 @pytest.fixture
 def kept(surveyed, django_capture_on_commit_callbacks):
     """March's snapshot, built by the worker as the monthly job would."""
-    from timecredits.reports.use_cases.snapshots import snapshot_request
 
-    admin = ProgrammeRoleFactory(
-        programme=surveyed["programme"], role=ProgrammeRole.Role.ADMIN
-    ).user
-    with django_capture_on_commit_callbacks(execute=True):
-        snapshot, _ = snapshot_request(
-            actor=admin, programme_id=surveyed["programme"].pk, month="2026-03"
-        )
-    snapshot.refresh_from_db()
-    assert snapshot.status == "ready", snapshot.error
+    admin = admin_of(surveyed["programme"])
+    snapshot = snapshot_built(
+        surveyed["programme"], django_capture_on_commit_callbacks, admin=admin, month="2026-03"
+    )
     return snapshot
 
 

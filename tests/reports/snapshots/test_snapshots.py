@@ -19,6 +19,7 @@ from tests.factories import (
     ProgrammeRoleFactory,
     StaffMembershipFactory,
 )
+from tests.reports.conftest import admin_of
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import Snapshot
 from timecredits.reports.snapshots import services as snapshots
@@ -26,14 +27,7 @@ from timecredits.reports.snapshots import services as snapshots
 
 @pytest.fixture
 def admin(world):
-    return ProgrammeRoleFactory(programme=world["programme"], role=ProgrammeRole.Role.ADMIN).user
-
-
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
+    return admin_of(world["programme"])
 
 
 def _api(world, tail=""):

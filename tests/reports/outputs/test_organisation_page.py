@@ -2,17 +2,13 @@
 
 import pytest
 
-from partners.models import StaffMembership
-from tests.factories import ProgrammeRoleFactory, StaffMembershipFactory
-from timecredits.programmes.models import ProgrammeRole
+from tests.reports.conftest import commissioner_of, coordinator_of
 
 MARCH = "period=month&month=2026-03"
 
 
 def _coordinator(organisation):
-    return StaffMembershipFactory(
-        organisation=organisation, role=StaffMembership.Role.COORDINATOR
-    ).user
+    return coordinator_of(organisation)
 
 
 def test_a_coordinator_sees_their_organisations_small_figures_unsuppressed(client, world):
@@ -46,11 +42,7 @@ def test_others_cannot_read_an_organisations_own_figures(client, world, who):
     group_a, group_b = world["groups"]
     user = {
         "other_coordinator": lambda: _coordinator(group_b),
-        "commissioner": lambda: (
-            ProgrammeRoleFactory(
-                programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-            ).user
-        ),
+        "commissioner": lambda: commissioner_of(world["programme"]),
     }[who]()
     client.force_login(user)
 

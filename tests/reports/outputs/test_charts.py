@@ -4,12 +4,11 @@ with hidden months drawn as gaps, and the tables as bar charts with their values
 import datetime
 
 from tests.factories import MemberFactory
+from tests.reports.conftest import give, session
 from timecredits.reports.charts import bar_chart, trend_chart
 from timecredits.reports.outputs.selectors.figures import programme_outputs
 from timecredits.reports.outputs.selectors.presented import build_programme_report
 from timecredits.reports.outputs.selectors.trend import months_ending, programme_trend
-
-from .conftest import give, session
 
 MARCH = datetime.date(2026, 3, 31)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.reports import subtraction
-from tests.reports.subtraction import (
+from tests.reports.outputs import subtraction
+from tests.reports.outputs.subtraction import (
     hours_left_out_known,
     pinned_left_out,
     pinned_whatever_is_hidden,

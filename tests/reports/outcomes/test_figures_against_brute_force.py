@@ -8,9 +8,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import MemberFactory, ProgrammeRoleFactory
+from tests.factories import MemberFactory
+from tests.reports.conftest import admin_of
 from tests.reports.surveyed import answer, built_in, when
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports import disclosure
 from timecredits.reports.outcomes.selectors.figures import (
     Measure,
@@ -143,7 +143,7 @@ def _actual(report):
 def test_outcome_figures_match_a_brute_force_count(world, people, area):
     programme = world["programme"]
     life, anxiety = built_in("ons4", "life_satisfaction"), built_in("ons4", "anxiety")
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    admin = admin_of(programme)
     with transaction.atomic():
         outcome = outcome_create(actor=admin, programme=programme, name="Wellbeing")
         indicator_create(

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
-from timecredits.programmes.models import ProgrammeRole
+from tests.reports.conftest import admin_of
 from timecredits.reports.models import ProxyValue
 from timecredits.surveys.models import Outcome
 
@@ -18,7 +18,7 @@ def programme(db):
 
 @pytest.fixture
 def admin(programme):
-    return ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    return admin_of(programme)
 
 
 @pytest.fixture

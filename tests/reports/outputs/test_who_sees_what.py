@@ -3,9 +3,8 @@ organisation's own staff see its figures as they are; everyone else gets the err
 
 import pytest
 
-from partners.models import StaffMembership
 from tests.factories import MemberFactory, ProgrammeRoleFactory, StaffMembershipFactory
-from timecredits.programmes.models import ProgrammeRole
+from tests.reports.conftest import coordinator_of
 
 QUERY = "from=2026-03-01&to=2026-03-31"
 
@@ -18,13 +17,6 @@ def _channels(world):
         "page": f"/programmes/{programme.pk}/reports/?period=month&month=2026-03",
         "page_csv": f"/programmes/{programme.pk}/reports/?period=month&month=2026-03&format=csv",
     }
-
-
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
 
 
 @pytest.mark.parametrize("channel", ["api", "api_csv", "page", "page_csv"])
@@ -64,9 +56,7 @@ def test_the_api_hides_every_small_figure_for_a_commissioner(client, world, comm
 
 def test_an_organisations_coordinator_sees_its_own_figures_unsuppressed(client, world):
     group_a, _ = world["groups"]
-    coordinator = StaffMembershipFactory(
-        organisation=group_a, role=StaffMembership.Role.COORDINATOR
-    ).user
+    coordinator = coordinator_of(group_a)
     client.force_login(coordinator)
 
     response = client.get(f"/api/v1/organisations/{group_a.pk}/reports/outputs?{QUERY}")

@@ -7,10 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from partners.models import StaffMembership
-from tests.factories import MemberFactory, ProgrammeRoleFactory, StaffMembershipFactory
-from tests.reports.conftest import give, session
-from timecredits.programmes.models import PopulationFigure, ProgrammeRole
+from tests.factories import MemberFactory
+from tests.reports.conftest import coordinator_of, give, session
+from timecredits.programmes.models import PopulationFigure
 from timecredits.reports.outputs.selectors.figures import CONSENT_NOTE
 
 QUERY = "from=2026-03-01&to=2026-03-31"
@@ -39,13 +38,6 @@ def crowd(world):
         ]
     )
     return world
-
-
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
 
 
 def _tables(report):
@@ -145,9 +137,7 @@ def test_the_page_refuses_a_bad_demographic_answer_without_a_report(client, crow
 
 def test_a_coordinator_sees_its_own_new_tables_unsuppressed(client, crowd):
     group_a, _ = crowd["groups"]
-    client.force_login(
-        StaffMembershipFactory(organisation=group_a, role=StaffMembership.Role.COORDINATOR).user
-    )
+    client.force_login(coordinator_of(group_a))
 
     report = client.get(
         f"/api/v1/organisations/{group_a.pk}/reports/outputs?{QUERY}&gender=woman"

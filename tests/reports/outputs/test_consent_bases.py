@@ -24,21 +24,18 @@ from tests.factories import (
     ActivityFactory,
     MemberFactory,
     ProgrammeFactory,
-    ProgrammeRoleFactory,
     SessionFactory,
     approved_organisation,
 )
-from tests.reports.conftest import give
-from tests.reports.subtraction import (
+from tests.reports.conftest import admin_of, commissioner_of, give, snapshot_built
+from tests.reports.outputs.subtraction import (
     hours_left_out_known,
     pinned_left_out,
     pinned_whatever_is_hidden,
     reasons,
     told_small,
 )
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.outputs.services import rollup_refresh
-from timecredits.reports.use_cases.snapshots import snapshot_request
 
 THRESHOLD = 5
 SECRETS = ["50.5", "19.5"]  # the consenting members' hours, and those of the two who are not
@@ -73,14 +70,11 @@ def finding(db, django_capture_on_commit_callbacks):
             reports_consent=consent,
         )
         give(member, day, minutes)
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
-    with django_capture_on_commit_callbacks(execute=True):
-        snapshot, _ = snapshot_request(actor=admin, programme_id=programme.pk, month="2026-03")
-    snapshot.refresh_from_db()
-    assert snapshot.status == "ready", snapshot.error
-    commissioner = ProgrammeRoleFactory(
-        programme=programme, role=ProgrammeRole.Role.COMMISSIONER
-    ).user
+    admin = admin_of(programme)
+    snapshot = snapshot_built(
+        programme, django_capture_on_commit_callbacks, admin=admin, month="2026-03"
+    )
+    commissioner = commissioner_of(programme)
     return {
         "programme": programme,
         "group": group,
@@ -295,9 +289,7 @@ def stage(db):
     programme = ProgrammeFactory(report_threshold=THRESHOLD)
     group = approved_organisation(programme, name="Canal Clean-up")
     activity = ActivityFactory(programme=programme, organisation=group)
-    commissioner = ProgrammeRoleFactory(
-        programme=programme, role=ProgrammeRole.Role.COMMISSIONER
-    ).user
+    commissioner = commissioner_of(programme)
     return {"programme": programme, "activity": activity, "commissioner": commissioner}
 
 

@@ -11,21 +11,13 @@ from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
-from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
-from timecredits.programmes.models import ProgrammeRole
+from tests.factories import ProgrammeFactory
 from timecredits.reports.models import OutputsRollup
 from timecredits.reports.outputs.selectors.figures import programme_outputs
 from timecredits.reports.outputs.selectors.rollups import outputs_from_json, standard_periods
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 QUERY = "from=2026-03-01&to=2026-03-31"
-
-
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
 
 
 def _refresh_march(programme) -> OutputsRollup:

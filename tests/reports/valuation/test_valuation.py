@@ -8,15 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partners.models import StaffMembership
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
     ProgrammeRoleFactory,
-    StaffMembershipFactory,
     UserFactory,
 )
-from timecredits.programmes.models import ProgrammeRole
+from tests.reports.conftest import at, coordinator_of, give
 from timecredits.reports.models import ProxyValue
 from timecredits.reports.outcomes.selectors.figures import improved_by_outcome
 from timecredits.reports.valuation.selectors import HOURS_HIDDEN, IMPROVED_HIDDEN, estimate
@@ -27,8 +25,6 @@ from timecredits.surveys.instruments import (
     load_built_in_instruments,
 )
 from timecredits.surveys.models import Indicator, Outcome, Question, Response
-
-from .conftest import at, give
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 QUERY = "from=2026-03-01&to=2026-03-31"
@@ -189,13 +185,6 @@ def _proxy(programme, name, basis, value, *, outcome=None, deadweight=0, attribu
 
 
 @pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
-
-
-@pytest.fixture
 def proxies(world, outcomes):
     wellbeing, lonely = outcomes
     programme = world["programme"]
@@ -281,11 +270,7 @@ def test_the_valuation_page_labels_estimates_and_names_no_one(
 def test_others_cannot_read_the_valuation(client, world, proxies, who):
     user = {
         "member": lambda: MemberFactory(programme=world["programme"]).user,
-        "coordinator": lambda: (
-            StaffMembershipFactory(
-                organisation=world["groups"][0], role=StaffMembership.Role.COORDINATOR
-            ).user
-        ),
+        "coordinator": lambda: coordinator_of(world["groups"][0]),
         "other_commissioner": lambda: ProgrammeRoleFactory(programme=ProgrammeFactory()).user,
     }[who]()
     client.force_login(user)

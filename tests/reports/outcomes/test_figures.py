@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import ActivityFactory, MemberFactory, ProgrammeRoleFactory
-from tests.reports.conftest import give, session
+from tests.factories import ActivityFactory, MemberFactory
+from tests.reports.conftest import admin_of, give, session
 from tests.reports.surveyed import JANUARY, answer, answer_all, built_in, when
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.outcomes.selectors.figures import improved_by_outcome, outcome_figures
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.services import custom_question_add, indicator_create, outcome_create
@@ -150,7 +149,7 @@ def test_a_composite_with_an_item_missing_is_not_scored(world):
 
 def test_a_programmes_own_questions(world):
     programme = world["programme"]
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    admin = admin_of(programme)
     friends = custom_question_add(
         actor=admin, programme=programme, key="friend", text="Made a friend?", kind="yes_no"
     )
@@ -189,7 +188,7 @@ def test_a_programmes_own_questions(world):
 
 def test_an_outcome_improves_when_most_of_its_measures_do(surveyed):
     programme = surveyed["programme"]
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    admin = admin_of(programme)
     outcome = outcome_create(actor=admin, programme=programme, name="Better wellbeing")
     indicator_create(
         actor=admin, outcome=outcome, name="Satisfied", question_ids=[built_in(*LIFE).pk]
@@ -226,7 +225,7 @@ def test_an_organisation_counts_members_with_an_approved_contribution_there(surv
 
 def test_an_answer_no_longer_among_the_choices_is_still_counted(world):
     programme = world["programme"]
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    admin = admin_of(programme)
     mood = custom_question_add(
         actor=admin,
         programme=programme,

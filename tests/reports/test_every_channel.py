@@ -69,15 +69,11 @@ def small(db, django_capture_on_commit_callbacks):
         source="Invented for the test.",
         created_by=admin,
     )
-    snapshot = snapshot_built(
-        programme, django_capture_on_commit_callbacks, admin=admin, month="2026-03"
-    )
-    commissioner = commissioner_of(programme)
     return {
         "programme": programme,
         "members": members,
-        "snapshot": snapshot,
-        "commissioner": commissioner,
+        "snapshot": snapshot_built(programme, django_capture_on_commit_callbacks, admin=admin),
+        "commissioner": commissioner_of(programme),
     }
 
 

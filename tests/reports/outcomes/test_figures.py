@@ -156,14 +156,7 @@ def test_a_programmes_own_questions(world):
     hours = custom_question_add(
         actor=admin, programme=programme, key="hours_out", text="Hours out?", kind="number"
     )
-    mood = custom_question_add(
-        actor=admin,
-        programme=programme,
-        key="mood",
-        text="Mood?",
-        kind="choice",
-        choices=[["sun", "Sunny"], ["rain", "Rainy"]],
-    )
+    mood = _mood(admin, programme)
     for i, (yes, out, weather) in enumerate([("no", "2", "sun"), ("yes", "3.5", "rain")]):
         member = MemberFactory(programme=programme)
         answer(member, friends, 0, "no", when(1))
@@ -226,14 +219,7 @@ def test_an_organisation_counts_members_with_an_approved_contribution_there(surv
 def test_an_answer_no_longer_among_the_choices_is_still_counted(world):
     programme = world["programme"]
     admin = admin_of(programme)
-    mood = custom_question_add(
-        actor=admin,
-        programme=programme,
-        key="mood",
-        text="Mood?",
-        kind="choice",
-        choices=[["sun", "Sunny"], ["rain", "Rainy"]],
-    )
+    mood = _mood(admin, programme)
     answer(MemberFactory(programme=programme), mood, 0, "sun", when(2))
     answer(MemberFactory(programme=programme), mood, 0, "rain", when(2))
     mood.choices = [["rain", "Rainy"], ["fog", "Foggy"]]
@@ -248,3 +234,15 @@ def test_an_answer_no_longer_among_the_choices_is_still_counted(world):
         ("Other: sun", 1),
     ]
     assert wave["table"].total == {"members": 2}
+
+
+def _mood(admin, programme):
+    """A programme's own choice question, with no order to its answers."""
+    return custom_question_add(
+        actor=admin,
+        programme=programme,
+        key="mood",
+        text="Mood?",
+        kind="choice",
+        choices=[["sun", "Sunny"], ["rain", "Rainy"]],
+    )

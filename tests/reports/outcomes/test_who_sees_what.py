@@ -17,7 +17,7 @@ from tests.factories import (
     ProgrammeRoleFactory,
     StaffMembershipFactory,
 )
-from tests.reports.conftest import admin_of, coordinator_of, give, session, snapshot_built
+from tests.reports.conftest import coordinator_of, give, session, snapshot_built
 from tests.reports.surveyed import JANUARY, answer, answer_all, built_in, when
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.models import Response
@@ -411,12 +411,7 @@ def test_an_organisations_coordinator_gets_its_own_outcomes_as_xlsx_unsuppressed
 @pytest.fixture
 def kept(surveyed, django_capture_on_commit_callbacks):
     """March's snapshot, built by the worker as the monthly job would."""
-
-    admin = admin_of(surveyed["programme"])
-    snapshot = snapshot_built(
-        surveyed["programme"], django_capture_on_commit_callbacks, admin=admin, month="2026-03"
-    )
-    return snapshot
+    return snapshot_built(surveyed["programme"], django_capture_on_commit_callbacks)
 
 
 def test_a_snapshot_keeps_the_months_outcomes_as_the_api_gives_them(

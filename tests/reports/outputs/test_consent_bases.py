@@ -27,7 +27,7 @@ from tests.factories import (
     SessionFactory,
     approved_organisation,
 )
-from tests.reports.conftest import admin_of, commissioner_of, give, snapshot_built
+from tests.reports.conftest import commissioner_of, give, snapshot_built
 from tests.reports.outputs.subtraction import (
     hours_left_out_known,
     pinned_left_out,
@@ -70,16 +70,11 @@ def finding(db, django_capture_on_commit_callbacks):
             reports_consent=consent,
         )
         give(member, day, minutes)
-    admin = admin_of(programme)
-    snapshot = snapshot_built(
-        programme, django_capture_on_commit_callbacks, admin=admin, month="2026-03"
-    )
-    commissioner = commissioner_of(programme)
     return {
         "programme": programme,
         "group": group,
-        "snapshot": snapshot,
-        "commissioner": commissioner,
+        "snapshot": snapshot_built(programme, django_capture_on_commit_callbacks),
+        "commissioner": commissioner_of(programme),
     }
 
 

@@ -8,13 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.reports.outputs import subtraction
-from tests.reports.outputs.subtraction import (
-    hours_left_out_known,
-    pinned_left_out,
-    pinned_whatever_is_hidden,
-    reasons,
-    told_small,
-)
 from timecredits.reports.disclosure import SECONDARY, SMALL, Table
 from timecredits.reports.outputs.selectors.presented import PEOPLE, SUMS, _present
 
@@ -286,10 +279,10 @@ def test_the_finding_two_left_out_of_ten_are_not_pinned_by_subtraction():
     assert _values(tables["gender"]) == [None]
     assert tables["gender"]["suppressed"][0]["reason"] == "difference"
     # and a reader of both learns no more than that one to four are left out.
-    assert pinned_left_out(figures, tables, THRESHOLD, told=True) == []
+    assert subtraction.pinned_left_out(figures, tables, THRESHOLD, told=True) == []
     ages = subtraction.table_people(tables["age_band"], THRESHOLD, cover=False)
     assert subtraction.left_out({10}, ages) & set(range(1, THRESHOLD)) == {1, 2, 3, 4}
-    assert not hours_left_out_known(figures, tables)
+    assert not subtraction.hours_left_out_known(figures, tables)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -301,16 +294,18 @@ def test_tables_of_different_consent_bases_read_against_each_other_pin_no_small_
     report = _present(_outputs(people), threshold=threshold)
     figures, tables = _shown(report)
     left = len(people) - sum(p.consent for p in people)
-    told = told_small(report["figures"], report["tables"])
+    told = subtraction.told_small(report["figures"], report["tables"])
 
     # Then no pair or group of an all-member and a consenting table (the active members among
     # them) pins how many are left out when that is small, nor gives their hours (if none
     # consents, those left out are the active members, whose own tables protect them; if
     # everything is hidden, the reasons alone can pin a count, the module's known limit);
-    if left < len(people) and not pinned_whatever_is_hidden(figures, tables, threshold, told=told):
-        assert pinned_left_out(figures, tables, threshold, told=told) == []
+    if left < len(people) and not subtraction.pinned_whatever_is_hidden(
+        figures, tables, threshold, told=told
+    ):
+        assert subtraction.pinned_left_out(figures, tables, threshold, told=told) == []
     if 0 < left < threshold and left < len(people):
-        assert not hours_left_out_known(figures, tables)
+        assert not subtraction.hours_left_out_known(figures, tables)
     # and when none is left out, or at least the threshold, nothing is hidden for it.
     if not 0 < left < threshold:
-        assert "difference" not in reasons(report["figures"], report["tables"])
+        assert "difference" not in subtraction.reasons(report["figures"], report["tables"])

@@ -53,41 +53,32 @@ def served(answer):
     return answer.response() if isinstance(answer, Download) else answer
 
 
-def outputs_download(
+def report_download(
     report: dict,
     *,
+    of: str = "outputs",
     format: str,
     name: str,
-    programme_name: str,
-    organisation_name: str = "",
+    programme=None,
+    organisation=None,
     generated_at=None,
 ) -> Download:
-    """A presented outputs report as `name`.csv or `name`.xlsx (with its "About" sheet, saying it
-    was generated at `generated_at`, by default now)."""
+    """A presented report, of its outputs or (`of="outcomes"`) its outcomes, as `name`.csv or
+    `name`.xlsx, whose "About" sheet names the programme and organisation it is about and says
+    when it was generated (`generated_at`, by default now)."""
+    to_csv, about, to_xlsx = {
+        "outputs": (report_csv, report_about, report_xlsx),
+        "outcomes": (outcomes_csv, outcomes_about, outcomes_xlsx),
+    }[of]
     if format == "csv":
-        return Download(report_csv(report), CSV, f"{name}.csv")
-    about = report_about(
+        return Download(to_csv(report), CSV, f"{name}.csv")
+    lines = about(
         report,
-        programme_name=programme_name,
-        organisation_name=organisation_name,
+        programme_name=programme.name if programme is not None else "",
+        organisation_name=organisation.name if organisation is not None else "",
         generated_at=generated_at or timezone.localtime(),
     )
-    return Download(report_xlsx(report, about=about), XLSX, f"{name}.xlsx")
-
-
-def outcomes_download(
-    report: dict, *, format: str, name: str, programme_name: str, organisation_name: str = ""
-) -> Download:
-    """Presented outcomes as `name`.csv or `name`.xlsx (with its "About" sheet)."""
-    if format == "csv":
-        return Download(outcomes_csv(report), CSV, f"{name}.csv")
-    about = outcomes_about(
-        report,
-        programme_name=programme_name,
-        organisation_name=organisation_name,
-        generated_at=timezone.localtime(),
-    )
-    return Download(outcomes_xlsx(report, about=about), XLSX, f"{name}.xlsx")
+    return Download(to_xlsx(report, about=lines), XLSX, f"{name}.xlsx")
 
 
 def report_about(

@@ -4,7 +4,7 @@ returns what the caller renders: the outcomes' data, or with a `download` format
 
 from timecredits.programmes.selectors import programme_get
 
-from ..exports import Download, outcomes_download
+from ..exports import Download, report_download
 from ..outcomes.selectors import presented
 from .outputs import organisation_reader, programme_read, programme_reader
 
@@ -13,23 +13,20 @@ def _programme_outcomes(**asked):
     return programme_read(presented.programme_outcomes_report, **asked)
 
 
-def _file(report, programme_name: str, organisation, *, download: str, name: str) -> Download:
-    return outcomes_download(
-        report,
-        format=download,
-        name=name,
-        programme_name=programme_name,
-        organisation_name=organisation.name if organisation is not None else "",
-    )
-
-
 def programme_outcomes_report(*, download: str = "", name: str = "", **asked) -> dict | Download:
     """A programme's outcomes with disclosure control, for its admins and commissioners; with a
     `download` format ("csv" or "xlsx"), as the file `name`. `asked`: actor, programme_id,
     period_start, period_end, and optionally organisation_id and area."""
     programme, organisation, report = _programme_outcomes(**asked)
     if download:
-        return _file(report, programme.name, organisation, download=download, name=name)
+        return report_download(
+            report,
+            of="outcomes",
+            format=download,
+            name=name,
+            programme=programme,
+            organisation=organisation,
+        )
     return report
 
 
@@ -43,12 +40,11 @@ def programme_outcomes_page(
         programme, _ = programme_reader(actor=actor, programme_id=programme_id)
         return {"programme": programme, "organisation": None, "report": None}
     start, end = period
-    programme, organisation, report = _programme_outcomes(
-        actor=actor, programme_id=programme_id, period_start=start, period_end=end, **filters
-    )
+    asked = {"actor": actor, "programme_id": programme_id, "period_start": start, **filters}
     if download:
-        name = f"outcomes-{programme.pk}-{start}-{end}"
-        return _file(report, programme.name, organisation, download=download, name=name)
+        name = f"outcomes-{programme_id}-{start}-{end}"
+        return programme_outcomes_report(**asked, period_end=end, download=download, name=name)
+    programme, organisation, report = _programme_outcomes(**asked, period_end=end)
     return {"programme": programme, "organisation": organisation, "report": report}
 
 
@@ -66,5 +62,11 @@ def organisation_outcomes_report(
     )
     if not download:
         return report
-    programme_name = programme_get(programme_id=report["programme_id"]).name
-    return _file(report, programme_name, organisation, download=download, name=name)
+    return report_download(
+        report,
+        of="outcomes",
+        format=download,
+        name=name,
+        programme=programme_get(programme_id=report["programme_id"]),
+        organisation=organisation,
+    )

@@ -7,7 +7,7 @@ from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.selectors import programme_get
 
-from ..exports import Download, outputs_download
+from ..exports import Download, report_download
 from ..outputs.selectors import presented
 from ..outputs.selectors.trend import programme_trend
 
@@ -50,16 +50,6 @@ def _programme_report(**asked):
     return programme_read(presented.programme_report, **asked)
 
 
-def _file(report, programme, organisation, *, download: str, name: str) -> Download:
-    return outputs_download(
-        report,
-        format=download,
-        name=name,
-        programme_name=programme.name if programme is not None else "",
-        organisation_name=organisation.name if organisation is not None else "",
-    )
-
-
 def programme_report(*, download: str = "", name: str = "", **asked) -> dict | Download:
     """A programme's outputs with disclosure control, for its admins and commissioners; with a
     `download` format ("csv" or "xlsx"), as the file `name`. `asked`: actor, programme_id,
@@ -67,7 +57,9 @@ def programme_report(*, download: str = "", name: str = "", **asked) -> dict | D
     demographics."""
     programme, organisation, report = _programme_report(**asked)
     if download:
-        return _file(report, programme, organisation, download=download, name=name)
+        return report_download(
+            report, format=download, name=name, programme=programme, organisation=organisation
+        )
     return report
 
 
@@ -82,12 +74,11 @@ def programme_outputs_page(
         programme, _ = programme_reader(actor=actor, programme_id=programme_id)
         return {"programme": programme, "organisation": None, "report": None, "trend": None}
     start, end = period
-    programme, organisation, report = _programme_report(
-        actor=actor, programme_id=programme_id, period_start=start, period_end=end, **filters
-    )
+    asked = {"actor": actor, "programme_id": programme_id, "period_start": start, **filters}
     if download:
-        name = f"outputs-{programme.pk}-{start}-{end}"
-        return _file(report, programme, organisation, download=download, name=name)
+        name = f"outputs-{programme_id}-{start}-{end}"
+        return programme_report(**asked, period_end=end, download=download, name=name)
+    programme, organisation, report = _programme_report(**asked, period_end=end)
     page = {"programme": programme, "organisation": organisation, "report": report, "trend": None}
     if trend:
         filters.pop("organisation_id", None)
@@ -134,5 +125,5 @@ def organisation_outputs_page(
     )
     if download:
         name = f"our-figures-{organisation.pk}-{start}-{end}"
-        return _file(page["report"], None, None, download=download, name=name)
+        return report_download(page["report"], format=download, name=name)
     return page

@@ -9,7 +9,7 @@ from timecredits.errors import Conflict
 from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.selectors import programme_get
 
-from ..exports import Download, outputs_download
+from ..exports import Download, report_download
 from ..models import Snapshot
 from ..snapshots import selectors, services
 from .outputs import programme_reader
@@ -60,11 +60,11 @@ def snapshot_download(*, actor, programme_id: int, snapshot_id: int, format: str
             code="snapshot_not_ready",
             detail={"status": snapshot.status, "progress": snapshot.progress},
         )
-    return outputs_download(
+    return report_download(
         snapshot.report,
         format=format,
         name=f"snapshot-{programme.pk}-{snapshot.period_start:%Y-%m}",
-        programme_name=programme.name,
+        programme=programme,
         generated_at=timezone.localtime(snapshot.generated_at),
     )
 

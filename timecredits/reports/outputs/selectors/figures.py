@@ -385,6 +385,18 @@ def _breakdown(f, *, name, title, field, labels, consenting=False, note="") -> T
     return Table(name, title, "members", columns, rows, _total(rows, columns), note=note)
 
 
+def _consenting_breakdown(f, field: str, label: str, answers) -> Table:
+    """The members who consent to reports, by their answer to a demographic question."""
+    return _breakdown(
+        f,
+        name=field,
+        title=f"By {label} (members who consent to reports)",
+        field=f"member__{field}",
+        labels=dict(answers.choices),
+        consenting=True,
+    )
+
+
 def _spend_by_venue(f: Filter) -> list[dict]:
     return list(
         _spending(f)
@@ -599,14 +611,7 @@ def programme_outputs(
     venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
     by_area = _breakdown(f, name="area", title="By area", field="member__area", labels={})
-    by_age_band = _breakdown(
-        f,
-        name="age_band",
-        title="By age band (members who consent to reports)",
-        field="member__age_band",
-        labels=dict(AgeBand.choices),
-        consenting=True,
-    )
+    by_age_band = _consenting_breakdown(f, "age_band", "age band", AgeBand)
     area_populations, band_populations = _populations(f)
     tables = [
         new_table,
@@ -620,14 +625,7 @@ def programme_outputs(
         ),
         by_area,
         by_age_band,
-        _breakdown(
-            f,
-            name="gender",
-            title="By gender (members who consent to reports)",
-            field="member__gender",
-            labels=dict(Gender.choices),
-            consenting=True,
-        ),
+        _consenting_breakdown(f, "gender", "gender", Gender),
         _regularity(f),
         _retention(f),
         _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),

@@ -243,3 +243,17 @@ def account_transfers(*, account: Account) -> list[Transfer]:
         credit_account=account
     )
     return list(either_side.order_by("pk"))
+
+
+# --- reports: the rows report figures aggregate ---
+
+
+def transfer_rows():
+    """Every transfer, as a QuerySet for figures that filter and aggregate them in the database
+    (reports: one grouped query instead of a loop over rows)."""
+    return Transfer.objects.all()
+
+
+def account_rows():
+    """Every account, as a QuerySet for figures that aggregate balances (see `transfer_rows`)."""
+    return Account.objects.all()

@@ -4,6 +4,7 @@ a venue's day."""
 import datetime
 import hashlib
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -316,3 +317,44 @@ def user_venue_ids(*, user) -> set[int]:
             staff__user=user, kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH]
         ).values_list("pk", flat=True)
     )
+
+
+# --- reports: organisations' names, the ones in a programme, and spending by offer category ---
+
+OfferCategory = Offer.Category
+
+
+def organisation_names(*, ids) -> dict[int, str]:
+    """The names of the organisations `ids` name, by id."""
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def programme_organisations(*, programme) -> QuerySet[Organisation]:
+    """The organisations taking part in a programme (a programme or its id), by name."""
+    return Organisation.objects.filter(
+        participation__programme=programme,
+        participation__status=Participation.Status.APPROVED,
+    ).order_by("name")
+
+
+def spending_by_category(*, spending) -> list[dict]:
+    """Members and credits spent by the category of the offer redeemed (the redemption is the
+    spending's cause), from `spending`: a values QuerySet of `cause_id`, `amount` and `member`.
+
+    The ORM cannot join on `cause_id`, which is no foreign key, and a subquery per transfer took
+    seconds, so the spending's own query is joined to the redemptions here."""
+    spent, params = spending.order_by().query.sql_with_params()
+    # Only the ORM's own SQL and table names are put in; the values are parameters.
+    sql = (
+        "SELECT o.category, COUNT(DISTINCT s.member), SUM(s.amount) "  # noqa: S608
+        f"FROM ({spent}) s LEFT JOIN {Redemption._meta.db_table} r ON r.id = s.cause_id "
+        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
+        "GROUP BY o.category ORDER BY o.category"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
+            {"key": key, "members": members, "minutes": int(minutes)}
+            for key, members, minutes in cursor.fetchall()
+        ]

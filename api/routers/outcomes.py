@@ -2,20 +2,11 @@
 
 import datetime
 
-from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.lookups import organisation_or_404, programme_or_404
-from timecredits.reports.exports import XLSX
-from timecredits.reports.outcome_services import (
-    organisation_outcomes_report,
-    outcomes_about,
-    outcomes_csv,
-    outcomes_xlsx,
-    programme_outcomes_report,
-)
+from timecredits.reports.exports import served
+from timecredits.reports.use_cases import outcomes
 
 from .reports import FigureOut, TableOut
 
@@ -84,22 +75,16 @@ class OutcomesOut(Schema):
     outcomes: list[OutcomeFiguresOut]
 
 
-def _respond(report, query, name, *, organisation=None):
-    if query.format == "csv":
-        response = HttpResponse(outcomes_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.csv"'
-        return response
-    if query.format == "xlsx":
-        about = outcomes_about(
-            report,
-            programme_name=programme_or_404(report["programme_id"]).name,
-            organisation_name=organisation.name if organisation is not None else "",
-            generated_at=timezone.localtime(),
-        )
-        response = HttpResponse(outcomes_xlsx(report, about=about), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.xlsx"'
-        return response
-    return report
+def _asked(request, query: OutcomesQuery, name: str) -> dict:
+    """The period, area and download the query asks for (a download named `name`)."""
+    return {
+        "actor": request.user,
+        "period_start": query.period_start,
+        "period_end": query.period_end,
+        "area": query.area,
+        "download": "" if query.format == "json" else query.format,
+        "name": name,
+    }
 
 
 @router.get(
@@ -108,19 +93,12 @@ def _respond(report, query, name, *, organisation=None):
     summary="A programme's outcomes, with small numbers suppressed",
 )
 def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    programme = programme_or_404(programme_id)
-    organisation = (
-        organisation_or_404(query.organisation) if query.organisation is not None else None
+    report = outcomes.programme_outcomes_report(
+        programme_id=programme_id,
+        organisation_id=query.organisation,
+        **_asked(request, query, f"outcomes-{programme_id}"),
     )
-    report = programme_outcomes_report(
-        actor=request.user,
-        programme=programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        organisation=organisation,
-        area=query.area,
-    )
-    return _respond(report, query, programme.pk, organisation=organisation)
+    return served(report)
 
 
 @router.get(
@@ -129,14 +107,9 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
     summary="An organisation's own outcomes, for its coordinators and admins",
 )
 def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    organisation = organisation_or_404(organisation_id)
-    programme = programme_or_404(query.programme) if query.programme is not None else None
-    report = organisation_outcomes_report(
-        actor=request.user,
-        organisation=organisation,
-        programme=programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        area=query.area,
+    report = outcomes.organisation_outcomes_report(
+        organisation_id=organisation_id,
+        programme_id=query.programme,
+        **_asked(request, query, f"outcomes-organisation-{organisation_id}"),
     )
-    return _respond(report, query, f"organisation-{organisation.pk}", organisation=organisation)
+    return served(report)

@@ -3,15 +3,12 @@
 import datetime
 from typing import Literal
 
-from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.lookups import organisation_or_404, programme_or_404
-from timecredits.reports.exports import XLSX, report_about, report_xlsx
-from timecredits.reports.selectors import DEMOGRAPHICS
-from timecredits.reports.services import organisation_report, programme_report, report_csv
+from timecredits.reports.exports import served
+from timecredits.reports.forms import DEMOGRAPHIC_LABELS
+from timecredits.reports.use_cases import outputs
 
 router = Router(tags=["reports"])
 
@@ -27,8 +24,15 @@ class OutputsQuery(Schema):
     disability: str = Field(default="", max_length=20)
     employment_status: str = Field(default="", max_length=20)
 
-    def demographics(self) -> dict:
-        return {name: getattr(self, name) for name in DEMOGRAPHICS}
+    def asked(self) -> dict:
+        """The period and filters, as the outputs' use cases take them."""
+        return {
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "activity_type": self.activity_type,
+            "area": self.area,
+            "demographics": {name: getattr(self, name) for name in DEMOGRAPHIC_LABELS},
+        }
 
 
 class ProgrammeOutputsQuery(OutputsQuery):
@@ -105,35 +109,15 @@ class OutputsOut(Schema):
     summary="A programme's outputs, with small numbers suppressed",
 )
 def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
-    programme = programme_or_404(programme_id)
-    organisation = (
-        organisation_or_404(query.organisation) if query.organisation is not None else None
-    )
-    report = programme_report(
+    report = outputs.programme_report(
         actor=request.user,
-        programme=programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        organisation=organisation,
-        activity_type=query.activity_type,
-        area=query.area,
-        demographics=query.demographics(),
+        programme_id=programme_id,
+        organisation_id=query.organisation,
+        download="" if query.format == "json" else query.format,
+        name=f"outputs-{programme_id}",
+        **query.asked(),
     )
-    if query.format == "csv":
-        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="outputs-{programme.pk}.csv"'
-        return response
-    if query.format == "xlsx":
-        about = report_about(
-            report,
-            programme_name=programme.name,
-            organisation_name=organisation.name if organisation is not None else "",
-            generated_at=timezone.localtime(),
-        )
-        response = HttpResponse(report_xlsx(report, about=about), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="outputs-{programme.pk}.xlsx"'
-        return response
-    return report
+    return served(report)
 
 
 @router.get(
@@ -142,15 +126,9 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
     summary="An organisation's own outputs, for its coordinators and admins",
 )
 def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
-    organisation = organisation_or_404(organisation_id)
-    programme = programme_or_404(query.programme) if query.programme is not None else None
-    return organisation_report(
+    return outputs.organisation_report(
         actor=request.user,
-        organisation=organisation,
-        programme=programme,
-        period_start=query.period_start,
-        period_end=query.period_end,
-        activity_type=query.activity_type,
-        area=query.area,
-        demographics=query.demographics(),
+        organisation_id=organisation_id,
+        programme_id=query.programme,
+        **query.asked(),
     )

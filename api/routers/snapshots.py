@@ -3,26 +3,13 @@
 import datetime
 from typing import Literal
 
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.lookups import programme_or_404
 from api.routers.outcomes import OutcomesOut
 from api.routers.reports import OutputsOut
 from api.schemas import InputSchema
-from timecredits.errors import Conflict
-from timecredits.permissions import Action, has_permission
-from timecredits.reports.exports import XLSX, report_about, report_xlsx
-from timecredits.reports.models import Snapshot
-from timecredits.reports.services import report_csv
-from timecredits.reports.snapshots import (
-    programme_snapshot,
-    programme_snapshots,
-    snapshot_request,
-)
+from timecredits.reports.use_cases import snapshots
 
 router = Router(tags=["reports"])
 
@@ -68,11 +55,7 @@ class SnapshotDetailOut(SnapshotOut):
     report: SnapshotReportOut | None = Field(description="The suppressed report, once ready")
 
 
-def _may_request(request, programme) -> bool:
-    return has_permission(request.auth, Action.PROGRAMME_REPORTS_SNAPSHOT, programme=programme)
-
-
-def _out(snapshot: Snapshot, *, may_request: bool, report: bool = False) -> dict:
+def _out(snapshot, *, may_request: bool, report: bool = False) -> dict:
     """A failed build's error is for those who can try again: it may quote the data."""
     out = {field: getattr(snapshot, field) for field in SnapshotOut.model_fields}
     out["error"] = snapshot.error if may_request else ""
@@ -87,9 +70,8 @@ def _out(snapshot: Snapshot, *, may_request: bool, report: bool = False) -> dict
     summary="Ask for a month's snapshot (202 when a build was queued, 200 when it exists)",
 )
 def request_snapshot(request, programme_id: int, payload: SnapshotIn):
-    programme = programme_or_404(programme_id)
-    snapshot, queued = snapshot_request(
-        actor=request.auth, programme=programme, month=payload.month
+    snapshot, queued = snapshots.snapshot_request(
+        actor=request.auth, programme_id=programme_id, month=payload.month
     )
     return Status(202 if queued else 200, _out(snapshot, may_request=True))
 
@@ -100,10 +82,8 @@ def request_snapshot(request, programme_id: int, payload: SnapshotIn):
     summary="A programme's snapshots, newest month first",
 )
 def list_snapshots(request, programme_id: int):
-    programme = programme_or_404(programme_id)
-    snapshots = programme_snapshots(actor=request.auth, programme=programme)
-    may_request = _may_request(request, programme)
-    return [_out(snapshot, may_request=may_request) for snapshot in snapshots]
+    page = snapshots.programme_snapshots(actor=request.auth, programme_id=programme_id)
+    return [_out(snapshot, may_request=page["may_request"]) for snapshot in page["snapshots"]]
 
 
 @router.get(
@@ -112,25 +92,8 @@ def list_snapshots(request, programme_id: int):
     summary="One snapshot: its progress, and its report once ready (also as CSV or XLSX)",
 )
 def get_snapshot(request, programme_id: int, snapshot_id: int, query: Query[SnapshotQuery]):
-    programme = programme_or_404(programme_id)
-    snapshot = programme_snapshot(actor=request.auth, programme=programme, snapshot_id=snapshot_id)
+    asked = {"actor": request.auth, "programme_id": programme_id, "snapshot_id": snapshot_id}
     if query.format == "json":
-        return _out(snapshot, may_request=_may_request(request, programme), report=True)
-    if snapshot.status != Snapshot.Status.READY:
-        raise Conflict(
-            _("The snapshot is not ready yet."),
-            code="snapshot_not_ready",
-            detail={"status": snapshot.status, "progress": snapshot.progress},
-        )
-    name = f"snapshot-{programme.pk}-{snapshot.period_start:%Y-%m}"
-    if query.format == "csv":
-        response = HttpResponse(report_csv(snapshot.report), content_type="text/csv; charset=utf-8")
-    else:
-        about = report_about(
-            snapshot.report,
-            programme_name=programme.name,
-            generated_at=timezone.localtime(snapshot.generated_at),
-        )
-        response = HttpResponse(report_xlsx(snapshot.report, about=about), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{query.format}"'
-    return response
+        page = snapshots.programme_snapshot(**asked)
+        return _out(page["snapshot"], may_request=page["may_request"], report=True)
+    return snapshots.snapshot_download(**asked, format=query.format).response()

@@ -6,10 +6,8 @@ from decimal import Decimal
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.lookups import organisation_or_404, programme_or_404
 from api.schemas import LAX, InputSchema
-from timecredits.reports.proxies import proxy_value_create, proxy_value_remove, proxy_values
-from timecredits.reports.valuation import programme_valuation
+from timecredits.reports.use_cases import valuation as use_cases
 
 router = Router(tags=["valuation"])
 
@@ -77,16 +75,12 @@ class ProxyValueOut(Schema):
     summary="Estimates of value from the programme's own proxies, with small numbers withheld",
 )
 def valuation(request, programme_id: int, query: Query[ValuationQuery]):
-    programme = programme_or_404(programme_id)
-    organisation = (
-        organisation_or_404(query.organisation) if query.organisation is not None else None
-    )
-    return programme_valuation(
+    return use_cases.programme_valuation(
         actor=request.user,
-        programme=programme,
+        programme_id=programme_id,
         period_start=query.period_start,
         period_end=query.period_end,
-        organisation=organisation,
+        organisation_id=query.organisation,
         area=query.area,
     )
 
@@ -97,7 +91,7 @@ def valuation(request, programme_id: int, query: Query[ValuationQuery]):
     summary="The programme's proxy values",
 )
 def list_proxy_values(request, programme_id: int):
-    return list(proxy_values(actor=request.user, programme=programme_or_404(programme_id)))
+    return list(use_cases.proxy_values_list(actor=request.user, programme_id=programme_id))
 
 
 @router.post(
@@ -106,8 +100,10 @@ def list_proxy_values(request, programme_id: int):
     summary="Add a proxy value, with its source",
 )
 def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
-    programme = programme_or_404(programme_id)
-    return Status(201, proxy_value_create(actor=request.user, programme=programme, **body.dict()))
+    proxy = use_cases.proxy_value_create(
+        actor=request.user, programme_id=programme_id, **body.dict()
+    )
+    return Status(201, proxy)
 
 
 @router.delete(
@@ -116,6 +112,5 @@ def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
     summary="Remove a proxy value",
 )
 def remove_proxy_value(request, programme_id: int, proxy_id: int):
-    programme = programme_or_404(programme_id)
-    proxy_value_remove(actor=request.user, programme=programme, proxy_id=proxy_id)
+    use_cases.proxy_value_remove(actor=request.user, programme_id=programme_id, proxy_id=proxy_id)
     return Status(204, None)

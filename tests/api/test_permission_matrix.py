@@ -54,7 +54,7 @@ from timecredits.activities.services.verification import contribution_approve
 from timecredits.members import passes
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.snapshots import snapshot_request
+from timecredits.reports.use_cases.snapshots import snapshot_request
 from timecredits.surveys.models import Outcome
 from timecredits.surveys.services import custom_question_add
 
@@ -408,7 +408,7 @@ def _build_world():
         email="invited@example.org",
         role="coordinator",
     )
-    snapshot, _ = snapshot_request(actor=users["padm"], programme=programme, month="2025-12")
+    snapshot, _ = snapshot_request(actor=users["padm"], programme_id=programme.pk, month="2025-12")
     device, _raw = token_issue(
         request=None, username=member.user.username, password=PASSWORD, name="Phone"
     )

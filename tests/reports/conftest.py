@@ -6,16 +6,21 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from partners.models import StaffMembership
 from tests.factories import (
     ActivityFactory,
     MemberFactory,
     ProgrammeFactory,
+    ProgrammeRoleFactory,
     SessionFactory,
+    StaffMembershipFactory,
     UserFactory,
     approved_organisation,
 )
 from timecredits.activities.models import Contribution
 from timecredits.activities.services.verification import contribution_approve
+from timecredits.programmes.models import ProgrammeRole
+from timecredits.reports.use_cases.snapshots import snapshot_request
 
 _seq = itertools.count()
 
@@ -102,3 +107,35 @@ def world(db):
         "members": members,
         "sessions": (s_a1, s_a2, s_b1, s_out),
     }
+
+
+def commissioner_of(programme):
+    return ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.COMMISSIONER).user
+
+
+def admin_of(programme):
+    return ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+
+
+def coordinator_of(organisation):
+    return StaffMembershipFactory(
+        organisation=organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+def snapshot_built(programme, capture_on_commit, *, admin=None, month="2026-03"):
+    """The month's snapshot of the programme, asked for by an admin (`admin`, or a new one) and
+    built by the worker (`capture_on_commit`: pytest-django's django_capture_on_commit_callbacks);
+    it must be ready."""
+    with capture_on_commit(execute=True):
+        snapshot, _ = snapshot_request(
+            actor=admin or admin_of(programme), programme_id=programme.pk, month=month
+        )
+    snapshot.refresh_from_db()
+    assert snapshot.status == "ready", snapshot.error
+    return snapshot
+
+
+@pytest.fixture
+def commissioner(world):
+    return commissioner_of(world["programme"])

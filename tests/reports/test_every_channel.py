@@ -20,15 +20,12 @@ from tests.factories import (
     ActivityFactory,
     MemberFactory,
     ProgrammeFactory,
-    ProgrammeRoleFactory,
     SessionFactory,
     approved_organisation,
 )
-from tests.reports.conftest import give
+from tests.reports.conftest import admin_of, commissioner_of, coordinator_of, give, snapshot_built
 from tests.reports.surveyed import JANUARY, answer, built_in, when
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.snapshots import snapshot_request
 
 MINUTES = (413, 389, 371)
 # Totals and per-person figures of the small group, as any channel would print them.
@@ -63,7 +60,7 @@ def small(db, django_capture_on_commit_callbacks):
     for member in members:
         answer(member, life, 0, 4, when(JANUARY, 1))
         answer(member, life, 3, 9, when(15))
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    admin = admin_of(programme)
     ProxyValue.objects.create(
         programme=programme,
         name="An hour of time (invented for this test)",
@@ -72,18 +69,11 @@ def small(db, django_capture_on_commit_callbacks):
         source="Invented for the test.",
         created_by=admin,
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        snapshot, _ = snapshot_request(actor=admin, programme=programme, month="2026-03")
-    snapshot.refresh_from_db()
-    assert snapshot.status == "ready", snapshot.error
-    commissioner = ProgrammeRoleFactory(
-        programme=programme, role=ProgrammeRole.Role.COMMISSIONER
-    ).user
     return {
         "programme": programme,
         "members": members,
-        "snapshot": snapshot,
-        "commissioner": commissioner,
+        "snapshot": snapshot_built(programme, django_capture_on_commit_callbacks, admin=admin),
+        "commissioner": commissioner_of(programme),
     }
 
 
@@ -209,13 +199,9 @@ def test_the_channels_cover_every_report_address_a_commissioner_can_read(small):
 def test_the_same_month_unsuppressed_shows_the_groups_total_to_its_own_organisation(client, small):
     """The check above could pass by showing nothing at all: the organisation's own staff, who
     may see their figures as they are, get the very totals the commissioner never does."""
-    from partners.models import StaffMembership
-    from tests.factories import StaffMembershipFactory
 
     group = small["members"][0].contributions.first().session.activity.organisation
-    coordinator = StaffMembershipFactory(
-        organisation=group, role=StaffMembership.Role.COORDINATOR
-    ).user
+    coordinator = coordinator_of(group)
     client.force_login(coordinator)
 
     response = client.get(f"/api/v1/organisations/{group.pk}/reports/outputs?{PERIOD}")

@@ -8,20 +8,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from openpyxl import load_workbook
 
-from tests.factories import ProgrammeRoleFactory
-from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.exports import report_xlsx
 
 MONTH = "period=month&month=2026-03"
 API = "from=2026-03-01&to=2026-03-31"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def commissioner(world):
-    return ProgrammeRoleFactory(
-        programme=world["programme"], role=ProgrammeRole.Role.COMMISSIONER
-    ).user
 
 
 def _open(response):

@@ -31,7 +31,7 @@ from partners.services.offers import offer_create
 from partners.tokens import redemption_token
 from tests.api.test_permission_matrix import PNG, _build_world, _changes
 from tests.factories import PASSWORD, MemberFactory
-from timecredits.reports.snapshots import snapshot_request
+from timecredits.reports.use_cases.snapshots import snapshot_request
 
 # Pages anyone may open, signed in or not. The check-in landing (/c/) checks its token first and
 # then sends a signed-out phone to sign in; every other page does that straight away.
@@ -379,7 +379,7 @@ def _page_objects(users, ids):
     draft.photo.save("sauna.png", ContentFile(PNG))
     redemption = Redemption.objects.get(member__user=users["mem"])
     other_snapshot, _ = snapshot_request(
-        actor=users["opadm"], programme=other_programme, month="2025-12"
+        actor=users["opadm"], programme_id=other_programme.pk, month="2025-12"
     )
     past = Session.objects.get(pk=ids["past_session"])
 

@@ -141,3 +141,16 @@ def organisation_contributions(*, organisation, status: str | None = None, limit
             :limit
         ]
     )
+
+
+# --- reports: the contributions report figures aggregate, and their vocabulary ---
+
+ActivityType = Activity.Type
+ContributionMethod = Contribution.Method
+ContributionStatus = Contribution.Status
+
+
+def contribution_rows():
+    """Every contribution, as a QuerySet for figures that filter and aggregate them in the
+    database (reports)."""
+    return Contribution.objects.all()

@@ -284,3 +284,18 @@ def member_lock(*, member_id: int) -> Member:
     """The member's row, locked in the caller's transaction: it serialises one member's writes
     (their contributions, say) so that checks across them cannot race."""
     return Member.objects.select_for_update(no_key=True).get(pk=member_id)
+
+
+# --- reports: the members report figures count, and the answers they filter on ---
+
+AgeBand = Member.AgeBand
+Gender = Member.Gender
+Ethnicity = Member.Ethnicity
+YesNo = Member.YesNo
+Employment = Member.Employment
+
+
+def member_rows():
+    """Every member, as a QuerySet for figures that filter and count them in the database
+    (reports)."""
+    return Member.objects.all()

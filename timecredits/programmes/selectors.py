@@ -1,7 +1,7 @@
 """Reads about programmes: the programmes themselves, who holds a role in them, and the
 population figures reports measure reach against."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from timecredits.errors import NotFound
@@ -34,6 +34,7 @@ def programmes_with_expiry() -> QuerySet[Programme]:
 
 
 def population_figures(*, programme: Programme) -> QuerySet[PopulationFigure]:
+    """The populations imported for a programme, as a QuerySet to sum by area or age band."""
     return PopulationFigure.objects.filter(programme=programme)
 
 
@@ -53,3 +54,20 @@ def programme_newest() -> Programme | None:
 
 def programme_by_slug(*, slug: str) -> Programme | None:
     return Programme.objects.filter(slug=slug).first()
+
+
+# --- reports: the programmes running or taken part in ---
+def programmes_running(*, start, end):
+    """The programmes running on any day from `start` to `end` (dates), oldest first."""
+    return (
+        Programme.objects.filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by("pk")
+    )
+
+
+def organisation_programmes(*, organisation):
+    """The programmes an organisation takes part in, its participation approved."""
+    return Programme.objects.filter(
+        participation__organisation=organisation, participation__status="approved"
+    )

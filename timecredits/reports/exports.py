@@ -1,6 +1,7 @@
-"""A presented report (see `services.programme_report`) as a spreadsheet, and the lines that say
-what a report is about. Pure: no ORM, no permission checks; callers pass only what the reader
-may see.
+"""Downloads: a presented report (see `outputs.selectors.presented.programme_report`) or its
+outcomes as a CSV file or a spreadsheet, and the lines that say what a report is about. Pure: no
+ORM, no permission checks; callers (the use cases) pass only what the reader may see, and pages
+and the API serve the same `Download`.
 
 A presented report is a dict with `figures` (each `key`, `label`, `value`, `suppressed`) and
 `tables` (each `title`, `note`, `columns`, `rows`, `total` and `suppressed` cells, and optionally
@@ -12,18 +13,72 @@ reason is written beside it.
 import datetime
 import io
 import re
+from dataclasses import dataclass
 
+from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from timecredits.activities.models import Activity
+from timecredits.activities.selectors import ActivityType
+from timecredits.spreadsheets import SafeWriter
 
 from .disclosure import REASONS
+from .outcomes.selectors.presented import WHY as OUTCOME_REASONS
 
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send, as the page and the API both serve it."""
+
+    content: bytes | str
+    content_type: str
+    filename: str
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.content, content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+def served(answer):
+    """A use case's answer as a router returns it: a `Download` as its HTTP response, data as
+    it is (for the schema to render)."""
+    return answer.response() if isinstance(answer, Download) else answer
+
+
+def report_download(
+    report: dict,
+    *,
+    of: str = "outputs",
+    format: str,
+    name: str,
+    programme=None,
+    organisation=None,
+    generated_at=None,
+) -> Download:
+    """A presented report, of its outputs or (`of="outcomes"`) its outcomes, as `name`.csv or
+    `name`.xlsx, whose "About" sheet names the programme and organisation it is about and says
+    when it was generated (`generated_at`, by default now)."""
+    to_csv, about, to_xlsx = {
+        "outputs": (report_csv, report_about, report_xlsx),
+        "outcomes": (outcomes_csv, outcomes_about, outcomes_xlsx),
+    }[of]
+    if format == "csv":
+        return Download(to_csv(report), CSV, f"{name}.csv")
+    lines = about(
+        report,
+        programme_name=programme.name if programme is not None else "",
+        organisation_name=organisation.name if organisation is not None else "",
+        generated_at=generated_at or timezone.localtime(),
+    )
+    return Download(to_xlsx(report, about=lines), XLSX, f"{name}.xlsx")
 
 
 def report_about(
@@ -44,7 +99,7 @@ def report_about(
         ("Programme", programme_name),
         ("Period", f"{report['period_start']} to {report['period_end']}"),
         ("Organisation", organisation_name or "All"),
-        ("Activity type", dict(Activity.Type.choices).get(activity_type, activity_type) or "All"),
+        ("Activity type", dict(ActivityType.choices).get(activity_type, activity_type) or "All"),
         ("Area", report.get("area") or "All"),
         *((label.replace("_", " ").capitalize(), answer) for label, answer in demographics),
         *(("Note", note) for note in report.get("notes", [])),
@@ -167,3 +222,126 @@ def _sheet_name(title: str, taken: set) -> str:
         name, n = base[: 31 - len(suffix)].rstrip() + suffix, n + 1
     taken.add(name)
     return name
+
+
+def report_csv(report: dict) -> str:
+    """One line per figure and per cell; a hidden value is blank, with its reason beside it."""
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(["section", "row", "column", "value", "suppressed"])
+    if report.get("as_of"):
+        writer.writerow(["about", "Figures as of", "", figures_as_of(report), ""])
+    for note in report["notes"]:
+        writer.writerow(["notes", note, "", "", ""])
+    for figure in report["figures"]:
+        value = "" if figure["value"] is None else figure["value"]
+        writer.writerow(["figures", figure["label"], "", value, figure["suppressed"]])
+    for table in report["tables"]:
+        reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
+        total = {"key": "total", "label": table["total_label"], "values": table["total"]}
+        for row in [*table["rows"], *([total] if table["total"] else [])]:
+            for column in table["columns"]:
+                value = row["values"][column["key"]]
+                writer.writerow(
+                    [
+                        table["title"],
+                        row["label"],
+                        column["label"],
+                        "" if value is None else value,
+                        reasons.get((row["key"], column["key"]), ""),
+                    ]
+                )
+    return out.getvalue()
+
+
+def _rows(section, block, name) -> list[list]:
+    """A block's figures, then its table's cells; a hidden value is blank with its reason."""
+    lines = [
+        [section, name, f["label"], "", "" if f["value"] is None else f["value"], f["suppressed"]]
+        for f in block["figures"]
+    ]
+    table = block["table"]
+    if not table["rows"]:  # a mean alone: its total is the respondents above
+        return lines
+    reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
+    for row in [*table["rows"], {"key": "total", "label": "Total", "values": table["total"]}]:
+        value = row["values"]["members"]
+        reason = reasons.get((row["key"], "members"), "")
+        lines.append(
+            [section, name, row["label"], "Members", "" if value is None else value, reason]
+        )
+    return lines
+
+
+def outcomes_csv(report: dict) -> str:
+    """Copyright lines first, then one line per figure and per cell."""
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    for line in report["copyright"]:
+        writer.writerow(["copyright", line])
+    writer.writerow(["section", "wave", "row", "column", "value", "suppressed"])
+    for measure in report["measures"]:
+        for wave in measure["waves"]:
+            writer.writerows(_rows(measure["label"], wave, wave["name"]))
+        for change in measure["changes"]:
+            writer.writerows(_rows(measure["label"], change, f"Baseline to {change['name']}"))
+    for outcome in report["outcomes"]:
+        writer.writerows(_rows(f"Outcome: {outcome['name']}", outcome, "Latest follow-up"))
+        for indicator in outcome["indicators"]:
+            section = f"Outcome: {outcome['name']}: {indicator['name']}"
+            writer.writerows(_rows(section, indicator, "Latest follow-up"))
+    return out.getvalue()
+
+
+def outcome_blocks(report: dict):
+    """Every block of figures with its table, in the page's order, and the copyright line of
+    the instrument it measures, if any."""
+    for outcome in report["outcomes"]:
+        yield outcome, ""
+        for indicator in outcome["indicators"]:
+            yield indicator, ""
+    for measure in report["measures"]:
+        for block in [*measure["waves"], *measure["changes"]]:
+            yield block, measure["copyright"]
+
+
+def outcomes_tabulated(report: dict) -> dict:
+    """The presented outcomes in the shape `exports.report_xlsx` and the printable page read:
+    each block's figures named by its table's title, and each table that has rows (a mean alone
+    has none: its respondents are among the figures). The same suppressed values, never
+    recomputed; a table of an instrument with a copyright line carries it in its note."""
+    figures, tables = [], []
+    for block, copyright in outcome_blocks(report):
+        table = block["table"]
+        figures += [
+            {**f, "key": f"{table['name']}.{f['key']}", "label": f"{table['title']}: {f['label']}"}
+            for f in block["figures"]
+        ]
+        if table["rows"]:
+            note = " ".join(part for part in (table["note"], copyright) if part)
+            tables.append({**table, "note": note, "sheet": f"{len(tables) + 1} {table['title']}"})
+    return {**report, "figures": figures, "tables": tables}
+
+
+def outcomes_about(
+    report: dict, *, programme_name: str, organisation_name: str = "", generated_at
+) -> list[tuple[str, str]]:
+    """`exports.report_about` for outcomes: with when a mean is hidden, and the copyright line
+    of every instrument whose figures are in the report."""
+    notes = []
+    if report["suppressed"]:
+        notes.append(
+            f"A mean or a share is shown only over {report['threshold']} or more people and "
+            "when nothing in its table is hidden."
+        )
+    about = report_about(
+        {**report, "notes": notes},
+        programme_name=programme_name,
+        organisation_name=organisation_name,
+        generated_at=generated_at,
+    )
+    return [*about, *(("Copyright", line) for line in report["copyright"])]
+
+
+def outcomes_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
+    return report_xlsx(outcomes_tabulated(report), about=about, reasons=OUTCOME_REASONS)

@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation, Participation
-from timecredits.activities.models import Activity
+from partners.selectors import programme_organisations
+from timecredits.activities.selectors import ActivityType
 
+from .outputs.selectors.figures import DEMOGRAPHICS
 from .periods import month_bounds, quarter_bounds
-from .selectors import DEMOGRAPHICS
 
 DEMOGRAPHIC_LABELS = {
     "age_band": _("Age band"),
@@ -33,22 +33,23 @@ class OutputsForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
-    )
+    # The programme's organisations, set when the form is made.
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
     activity_type = forms.ChoiceField(
         label=_("Activity type"),
-        choices=[("", _("All")), *Activity.Type.choices],
+        choices=[("", _("All")), *ActivityType.choices],
         required=False,
     )
     area = forms.CharField(label=_("Area (postcode district)"), max_length=8, required=False)
 
-    def __init__(self, data, *, programme):
+    def __init__(self, data, *, programme=None):
+        """`programme` (or its id) offers its organisations to filter on; without one (an
+        organisation's own report) there is no organisation to choose."""
         super().__init__(data)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            participation__programme=programme,
-            participation__status=Participation.Status.APPROVED,
-        ).order_by("name")
+        if programme is None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = programme_organisations(programme=programme)
         self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
         for name, answers in DEMOGRAPHICS.items():
             self.fields[name] = forms.ChoiceField(

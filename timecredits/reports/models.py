@@ -115,7 +115,7 @@ class ProxyValue(models.Model):
 class OutputsRollup(models.Model):
     """A programme's whole-programme output figures for one period as the background worker last
     computed them, unsuppressed (disclosure control is applied when they are read); one per
-    programme and period. `reports.rollups` refreshes them and serves them while fresh."""
+    programme and period. `reports.outputs` refreshes them and serves them while fresh."""
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.CASCADE, related_name="outputs_rollups"

@@ -7,10 +7,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from timecredits.programmes.models import Programme
+from timecredits.errors import NotFound
+from timecredits.programmes.selectors import programme_get, programmes_running
 
-from .rollups import rollup_refresh, running_programmes, standard_periods
-from .snapshots import snapshot_build, snapshots_request_last_month
+from .outputs.selectors.rollups import standard_periods
+from .outputs.services import rollup_refresh
+from .snapshots.services import snapshot_build, snapshots_request_last_month
 
 
 def build_snapshot(snapshot_id: int) -> str:
@@ -33,7 +35,8 @@ def refresh_outputs_rollups() -> int:
     not pile refreshes up; the mark lapses after twice the task timeout if a worker dies."""
     today = timezone.localdate()
     queued = 0
-    for programme_id in running_programmes(today).values_list("pk", flat=True):
+    running = programmes_running(start=today, end=today)
+    for programme_id in running.values_list("pk", flat=True):
         for start, end in standard_periods(today):
             args = (programme_id, start.isoformat(), end.isoformat())
             if not cache.add(
@@ -48,8 +51,9 @@ def refresh_outputs_rollups() -> int:
 def refresh_outputs_rollup(programme_id: int, period_start: str, period_end: str) -> str:
     """Recompute one programme's whole-programme figures for one period."""
     try:
-        programme = Programme.objects.filter(pk=programme_id).first()
-        if programme is None:
+        try:
+            programme = programme_get(programme_id=programme_id)
+        except NotFound:
             return "no such programme"
         rollup = rollup_refresh(
             programme=programme,

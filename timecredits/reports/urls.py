@@ -1,51 +1,51 @@
 from django.urls import path
 
-from . import snapshot_views, views
+from .views import outcomes, outputs, snapshots, valuation
 
 urlpatterns = [
     path(
         "organisations/<int:organisation_id>/reports/",
-        views.organisation_outputs,
+        outputs.organisation_outputs,
         name="organisation-reports",
     ),
     path(
         "programmes/<int:programme_id>/reports/",
-        views.programme_outputs,
+        outputs.programme_outputs,
         name="programme-reports",
     ),
     path(
         "programmes/<int:programme_id>/reports/outcomes/",
-        views.programme_outcomes,
+        outcomes.programme_outcomes,
         name="programme-outcomes",
     ),
     path(
         "programmes/<int:programme_id>/reports/outcomes/print",
-        views.programme_outcomes_print,
+        outcomes.programme_outcomes_print,
         name="programme-outcomes-print",
     ),
     path(
         "programmes/<int:programme_id>/reports/valuation/",
-        views.programme_valuation,
+        valuation.programme_valuation,
         name="programme-valuation",
     ),
     path(
         "programmes/<int:programme_id>/admin/reports/proxy-values/",
-        views.proxy_values_manage,
+        valuation.proxy_values_manage,
         name="programme-proxy-values",
     ),
     path(
         "programmes/<int:programme_id>/reports/print",
-        views.programme_report_print,
+        outputs.programme_report_print,
         name="programme-report-print",
     ),
     path(
         "programmes/<int:programme_id>/reports/snapshots/",
-        snapshot_views.snapshot_list,
+        snapshots.snapshot_list,
         name="programme-snapshots",
     ),
     path(
         "programmes/<int:programme_id>/reports/snapshots/<int:snapshot_id>/",
-        snapshot_views.snapshot_detail,
+        snapshots.snapshot_detail,
         name="programme-snapshot",
     ),
 ]

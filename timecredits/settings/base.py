@@ -136,7 +136,7 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# The dashboard serves the figures the worker keeps (reports.rollups) while younger than this.
+# The dashboard serves the figures the worker keeps (reports.outputs) while younger than this.
 REPORTS_ROLLUP_MAX_AGE = datetime.timedelta(
     minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=15)
 )

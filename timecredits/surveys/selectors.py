@@ -93,3 +93,18 @@ def programme_outcomes(*, programme) -> QuerySet[Outcome]:
 
 def programme_outcome(*, programme, outcome_id) -> Outcome | None:
     return Outcome.objects.filter(pk=outcome_id, programme=programme).first()
+
+
+# --- reports: the answers, questions and outcomes that outcome figures read ---
+
+QuestionKind = Question.Kind
+
+
+def response_rows():
+    """Every stored answer, as a QuerySet for figures that filter them (reports)."""
+    return Response.objects.all()
+
+
+def question_rows():
+    """Every question, as a QuerySet (reports find the ones answered or measured)."""
+    return Question.objects.all()

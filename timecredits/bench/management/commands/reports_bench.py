@@ -6,9 +6,9 @@ programme's two years with set-based SQL (see `timecredits/bench/reports_data.py
 100,000 members, 2,000 organisations, 2 million contributions and 5 million transfers. It then
 times:
 
-a. the live dashboard: `reports.services.programme_report` for the whole programme over the last
-   12 months, as its commissioner (with disclosure control), computed for the request because
-   the worker has kept no figures yet; the median of several runs after one warm-up;
+a. the live dashboard: `reports.use_cases.outputs.programme_report` for the whole programme over
+   the last 12 months, as its commissioner (with disclosure control), computed for the request
+   because the worker has kept no figures yet; the median of several runs after one warm-up;
 b. the worker's refresh of that year (`reports.tasks.refresh_outputs_rollup`, what django-q2
    runs every few minutes for each standard period), measured the same way;
 c. the dashboard served from the worker's figures (the same call once they are kept);
@@ -92,8 +92,8 @@ class Command(BaseCommand):
 
     def _run(self, scale: reports_data.Scale, runs: int, reuse: bool = False) -> dict:
         from timecredits.reports.models import OutputsRollup
-        from timecredits.reports.services import programme_report
         from timecredits.reports.tasks import refresh_outputs_rollup
+        from timecredits.reports.use_cases.outputs import programme_report
 
         anchor = timezone.localdate().replace(day=1)
         if reuse:
@@ -125,7 +125,10 @@ class Command(BaseCommand):
 
         def dashboard():
             return programme_report(
-                actor=commissioner, programme=programme, period_start=first_day, period_end=last_day
+                actor=commissioner,
+                programme_id=programme.pk,
+                period_start=first_day,
+                period_end=last_day,
             )
 
         since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))

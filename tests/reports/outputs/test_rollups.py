@@ -1,0 +1,195 @@
+"""The dashboard's figures kept by the background worker (reports.rollups): the refresh runs
+through django-q2 and keeps exactly what a live computation gives; the dashboard serves them
+only while fresh, only for the whole programme, and always suppressed for commissioners."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from tests.factories import ProgrammeFactory
+from timecredits.reports.models import OutputsRollup
+from timecredits.reports.outputs.selectors.figures import programme_outputs
+from timecredits.reports.outputs.selectors.rollups import outputs_from_json, standard_periods
+
+MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+QUERY = "from=2026-03-01&to=2026-03-31"
+
+
+def _refresh_march(programme) -> OutputsRollup:
+    async_task(
+        "timecredits.reports.tasks.refresh_outputs_rollup",
+        programme.pk,
+        MARCH[0].isoformat(),
+        MARCH[1].isoformat(),
+    )
+    return OutputsRollup.objects.get(
+        programme=programme, period_start=MARCH[0], period_end=MARCH[1]
+    )
+
+
+def _tamper(rollup: OutputsRollup, **changes) -> None:
+    """Mark the kept figures so a test can tell them from a live computation's."""
+    outputs = rollup.outputs
+    outputs["figures"] = {**outputs["figures"], **changes}
+    OutputsRollup.objects.filter(pk=rollup.pk).update(outputs=outputs)
+
+
+def _api(client, programme, extra=""):
+    return client.get(f"/api/v1/programmes/{programme.pk}/reports/outputs?{QUERY}{extra}").json()
+
+
+def _figures(report) -> dict:
+    return {f["key"]: (f["value"], f["suppressed"]) for f in report["figures"]}
+
+
+def test_the_worker_keeps_exactly_what_a_live_computation_gives(world):
+    programme = world["programme"]
+
+    rollup = _refresh_march(programme)
+
+    assert outputs_from_json(rollup.outputs) == programme_outputs(programme, *MARCH)
+    assert rollup.outputs["figures"]["sessions_held"] == 3
+    assert rollup.outputs["figures"]["active_members"] == 3
+    assert timezone.now() - rollup.computed_at < datetime.timedelta(minutes=1)
+
+
+def test_refreshing_twice_keeps_one_rollup_per_programme_and_period(world):
+    programme = world["programme"]
+
+    first = _refresh_march(programme)
+    second = _refresh_march(programme)
+
+    assert OutputsRollup.objects.count() == 1
+    assert second.pk == first.pk
+    assert second.computed_at >= first.computed_at
+
+
+def test_the_schedule_refreshes_every_running_programmes_standard_periods(world):
+    today = timezone.localdate()
+    ended = ProgrammeFactory(
+        starts_on=datetime.date(2020, 1, 1), ends_on=today - datetime.timedelta(days=1)
+    )
+    call_command("setup_schedules", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    schedule = Schedule.objects.get(func="timecredits.reports.tasks.refresh_outputs_rollups")
+    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 5)
+
+    async_task(schedule.func)
+
+    kept = set(OutputsRollup.objects.values_list("programme", "period_start", "period_end"))
+    periods = standard_periods(today)
+    assert kept == {(world["programme"].pk, start, end) for start, end in periods}
+    assert len(periods) == 5
+    assert not OutputsRollup.objects.filter(programme=ended).exists()
+    for rollup in OutputsRollup.objects.all():
+        assert outputs_from_json(rollup.outputs) == programme_outputs(
+            rollup.programme, rollup.period_start, rollup.period_end
+        )
+
+
+def test_the_standard_periods_are_the_dashboards():
+    assert standard_periods(datetime.date(2026, 1, 15)) == [
+        (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)),
+        (datetime.date(2025, 12, 1), datetime.date(2025, 12, 31)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+    ]
+
+
+def test_a_fresh_rollup_is_served_and_still_suppressed_for_a_commissioner(
+    client, world, commissioner
+):
+    programme = world["programme"]
+    rollup = _refresh_march(programme)
+    _tamper(rollup, sessions_held=7)
+    client.force_login(commissioner)
+
+    report = _api(client, programme)
+
+    assert report["from_worker"] is True
+    as_of = datetime.datetime.fromisoformat(report["as_of"])  # JSON keeps milliseconds
+    assert abs(as_of - rollup.computed_at) < datetime.timedelta(milliseconds=1)
+    figures = _figures(report)
+    assert figures["sessions_held"] == (7, "")
+    assert figures["active_members"] == (None, "small")
+    assert figures["hours_given"] == (None, "small")
+    assert figures["credits_earned_minutes"] == (None, "small")
+    assert report["suppressed"] is True
+    for table in report["tables"]:
+        for row in [*table["rows"], {"values": table["total"]}]:
+            members = row["values"].get("members")
+            assert members is None or members == 0 or members >= 5
+
+
+def test_a_stale_rollup_is_not_served(client, world, commissioner):
+    programme = world["programme"]
+    rollup = _refresh_march(programme)
+    _tamper(rollup, sessions_held=7)
+    stale = timezone.now() - settings.REPORTS_ROLLUP_MAX_AGE - datetime.timedelta(seconds=1)
+    OutputsRollup.objects.filter(pk=rollup.pk).update(computed_at=stale)
+    client.force_login(commissioner)
+
+    report = _api(client, programme)
+
+    assert report["from_worker"] is False
+    assert _figures(report)["sessions_held"] == (3, "")
+    assert datetime.datetime.fromisoformat(report["as_of"]) > stale
+
+
+@pytest.mark.parametrize(
+    "extra", ["&area=RV1", "&activity_type=befriending", "&organisation={group}", "&gender=woman"]
+)
+def test_a_filtered_request_never_uses_the_rollup(client, world, commissioner, extra):
+    programme = world["programme"]
+    _tamper(_refresh_march(programme), sessions_held=7)
+    client.force_login(commissioner)
+
+    report = _api(client, programme, extra.format(group=world["groups"][0].pk))
+
+    assert report["from_worker"] is False
+    assert _figures(report)["sessions_held"][0] != 7
+
+
+def test_the_page_and_exports_say_as_of_when_and_from_where(client, world, commissioner):
+    programme = world["programme"]
+    rollup = _refresh_march(programme)
+    client.force_login(commissioner)
+    page = f"/programmes/{programme.pk}/reports/?period=month&month=2026-03"
+
+    html = client.get(page).content.decode()
+    csv_text = client.get(f"{page}&format=csv").content.decode()
+    api_csv = client.get(
+        f"/api/v1/programmes/{programme.pk}/reports/outputs?{QUERY}&format=csv"
+    ).content.decode()
+
+    assert "kept by the background worker" in html
+    assert f"{timezone.localtime(rollup.computed_at):%Y-%m-%d %H:%M:%S}" in csv_text
+    for text in (csv_text, api_csv):
+        assert text.splitlines()[1].startswith("about,Figures as of,,")
+        assert "kept by the background worker" in text.splitlines()[1]
+    OutputsRollup.objects.all().delete()
+    assert "computed for this request" in client.get(f"{page}&format=csv").content.decode()
+
+
+def test_a_period_whose_refresh_is_still_queued_is_not_queued_again(world):
+    from django.core.cache import cache
+
+    from timecredits.reports.tasks import refresh_outputs_rollups
+
+    today = timezone.localdate()
+    start, end = standard_periods(today)[0]
+    waiting = f"reports:rollup-queued:{world['programme'].pk}:{start}:{end}"
+    cache.set(waiting, 1)  # as if a worker had not reached it yet
+
+    assert refresh_outputs_rollups() == 4
+    assert not OutputsRollup.objects.filter(period_start=start, period_end=end).exists()
+    assert cache.get(waiting) == 1
+
+    cache.delete(waiting)
+    assert refresh_outputs_rollups() == 5  # each refresh, done, cleared its own mark
+    assert OutputsRollup.objects.filter(period_start=start, period_end=end).exists()

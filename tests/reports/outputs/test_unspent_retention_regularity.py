@@ -1,0 +1,179 @@
+"""Credits unspent, retention, regularity, reach and the demographic filters on hand-built data."""
+
+import datetime
+
+from django.utils import timezone
+
+from tests.credits.conftest import earn
+from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
+from tests.reports.conftest import give, session
+from timecredits.credits.services.gifts import donate
+from timecredits.programmes.models import PopulationFigure
+from timecredits.reports.disclosure import NOT_YET_KNOWN
+from timecredits.reports.outputs.selectors.figures import CONSENT_NOTE, programme_outputs
+from timecredits.reports.periods import month_bounds
+
+MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+Q1 = (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
+NOVEMBER_26 = datetime.date(2026, 11, 26)
+
+
+def _table(outputs, name):
+    table = next(t for t in outputs["tables"] if t.name == name)
+    return {r["key"]: r["values"] for r in table.rows}, table.total
+
+
+def test_credits_unspent_are_the_balances_at_the_end_of_the_period(db):
+    programme = ProgrammeFactory()
+    group = approved_organisation(programme)
+    giver, keeper, _empty = (MemberFactory(programme=programme, area="RV1") for _ in range(3))
+    elsewhere = MemberFactory(programme=programme, area="RV2")
+    earn(giver, 300)
+    earn(keeper, 120)
+    earn(elsewhere, 60)
+    earn(MemberFactory(), 600)  # another programme's member
+    donate(actor=giver.user, organisation=group, minutes=60, idempotency_key="d1")
+    today = timezone.localdate()
+    this_month = month_bounds(today.strftime("%Y-%m"))
+
+    now = programme_outputs(programme, *this_month)
+    in_rv1 = programme_outputs(programme, *this_month, area="RV1")
+    # Every transfer was posted today, so at the end of yesterday nobody held anything.
+    before = programme_outputs(programme, this_month[0], today - datetime.timedelta(days=1))
+
+    assert (
+        now["figures"]["credits_unspent_minutes"],
+        now["people"]["credits_unspent_minutes"],
+    ) == (
+        420,
+        3,
+    )
+    assert in_rv1["figures"]["credits_unspent_minutes"] == 360
+    assert in_rv1["people"]["credits_unspent_minutes"] == 2
+    assert before["figures"]["credits_unspent_minutes"] == 0
+    assert before["people"]["credits_unspent_minutes"] == 0
+
+
+def test_retention_counts_calendar_months_from_each_first_contribution(world):
+    m1, m2, m3, *_ = world["members"]
+    gardening = world["sessions"][0].activity
+    give(m1, session(gardening, 1, month=6), 60)  # the 3rd month after March
+    give(m2, session(gardening, 15, month=9), 60)  # the 6th
+    give(m3, session(gardening, 31, month=5), 60)  # only the 2nd
+
+    outputs = programme_outputs(world["programme"], *MARCH, today=NOVEMBER_26)
+
+    rows, total = _table(outputs, "retention")
+    assert rows == {
+        "3": {"members": 2, "percent": 66.7},
+        "6": {"members": 1, "percent": 33.3},
+        "12": {"members": None, "percent": None},
+    }
+    assert total == {"members": 3, "percent": 100.0}
+    table = next(t for t in outputs["tables"] if t.name == "retention")
+    assert table.suppressed == {("12", "members"): NOT_YET_KNOWN, ("12", "percent"): NOT_YET_KNOWN}
+
+
+def test_retention_is_not_yet_known_until_the_month_has_ended_for_everyone(world):
+    outputs = programme_outputs(world["programme"], *MARCH, today=datetime.date(2026, 6, 30))
+
+    rows, _ = _table(outputs, "retention")
+    assert rows["3"] == {"members": None, "percent": None}
+    later = programme_outputs(world["programme"], *MARCH, today=datetime.date(2026, 7, 1))
+    assert _table(later, "retention")[0]["3"] == {"members": 0, "percent": 0.0}
+
+
+def test_retention_follows_the_filter(world):
+    m1 = world["members"][0]
+    _, group_b = world["groups"]
+    give(m1, session(world["sessions"][0].activity, 1, month=6), 60)  # at the other group
+
+    outputs = programme_outputs(world["programme"], *MARCH, organisation=group_b, today=NOVEMBER_26)
+
+    rows, total = _table(outputs, "retention")
+    assert total["members"] == 1  # only m1 started at the befriending circle in March
+    assert rows["3"]["members"] == 0
+
+
+def test_regularity_by_the_share_of_weeks_and_months(world):
+    m2 = world["members"][1]
+    gardening = world["sessions"][0].activity
+    give(m2, session(gardening, 12), 60)
+    give(m2, session(gardening, 26), 60)
+
+    march = programme_outputs(world["programme"], *MARCH)
+    quarter = programme_outputs(world["programme"], *Q1)
+
+    # March touches six calendar weeks (23 February to 5 April): weekly is three or more.
+    assert _table(march, "regularity") == (
+        {
+            "weekly": {"members": 1, "hours": 3.5},
+            "monthly": {"members": 2, "hours": 3.5},
+            "occasional": {"members": 0, "hours": 0.0},
+        },
+        {"members": 3, "hours": 7.0},
+    )
+    # Over the quarter one month of three is occasional; three of fourteen weeks is too few.
+    rows, total = _table(quarter, "regularity")
+    assert rows["occasional"]["members"] == 3
+    assert total["members"] == march["figures"]["active_members"]
+
+
+def test_a_demographic_filter_counts_only_consenting_members_and_says_so(world):
+    outputs = programme_outputs(world["programme"], *MARCH, demographics={"gender": "woman"})
+
+    figures = outputs["figures"]
+    # m1 is a consenting woman; m3 is a woman who does not consent; m5 was rejected.
+    assert (figures["active_members"], figures["hours_given"]) == (1, 2.5)
+    assert figures["credits_earned_minutes"] == 150
+    assert outputs["notes"] == [CONSENT_NOTE]
+    assert programme_outputs(world["programme"], *MARCH)["notes"] == []
+
+
+def test_reach_against_the_imported_population(world):
+    programme = world["programme"]
+    PopulationFigure.objects.bulk_create(
+        [
+            PopulationFigure(programme=programme, area="RV1", population=2000),
+            PopulationFigure(programme=programme, area="RV2", population=500),
+            PopulationFigure(programme=programme, area="RV9", population=800),
+            PopulationFigure(programme=programme, area="RV1", age_band="25_34", population=400),
+            PopulationFigure(programme=programme, area="RV2", age_band="25_34", population=100),
+        ]
+    )
+
+    outputs = programme_outputs(programme, *MARCH)
+
+    assert _table(outputs, "reach_by_area") == (
+        {
+            "RV1": {"members": 2, "population": 2000, "per_1000": 1.0},
+            "RV2": {"members": 1, "population": 500, "per_1000": 2.0},
+            "RV9": {"members": 0, "population": 800, "per_1000": 0.0},  # who is missing
+        },
+        {},
+    )
+    # Of the 25-34s only m1 consents to reports; the band's population adds its areas.
+    assert _table(outputs, "reach_by_age_band")[0] == {
+        "25_34": {"members": 1, "population": 500, "per_1000": 2.0}
+    }
+    by_band = programme_outputs(programme, *MARCH, demographics={"age_band": "25_34"})
+    assert _table(by_band, "reach_by_area")[0] == {
+        "RV1": {"members": 1, "population": 400, "per_1000": 2.5},
+        "RV2": {"members": 0, "population": 100, "per_1000": 0.0},  # m3 does not consent
+    }
+    assert _table(by_band, "reach_by_age_band")[0] == {
+        "25_34": {"members": 1, "population": 500, "per_1000": 2.0}
+    }
+    in_rv2 = programme_outputs(programme, *MARCH, area="RV2")
+    assert _table(in_rv2, "reach_by_area")[0] == {
+        "RV2": {"members": 1, "population": 500, "per_1000": 2.0}
+    }
+    assert _table(in_rv2, "reach_by_age_band")[0] == {
+        "25_34": {"members": 0, "population": 100, "per_1000": 0.0}
+    }
+
+
+def test_no_reach_tables_without_population_figures(world):
+    names = {t.name for t in programme_outputs(world["programme"], *MARCH)["tables"]}
+
+    assert not names & {"reach_by_area", "reach_by_age_band"}

@@ -1,0 +1,1 @@
+"""Reads of the outcomes: members' answers counted, then suppressed for the reader."""

@@ -1,0 +1,672 @@
+"""Output figures for a programme (or one organisation in it), as plain data, from aggregates.
+
+Every figure covers one period of dates (inclusive, in local time) and the same filter:
+
+- The **filter's contributions** are those at sessions of the programme's activities that start in
+  the period, narrowed by organisation (the group that ran the activity), activity type, and the
+  member's area and demographic answers.
+- **Active members**: distinct members with an approved contribution among them. **Hours given**:
+  their approved minutes / 60. **Sessions held**: distinct sessions with such a contribution.
+  **Check-ins**: the filter's contributions made by QR poster, door kiosk or pass, whatever their
+  later status. **Active organisations**: distinct organisations among approved contributions.
+- **New members** joined the programme in the period (in the area). With an organisation or
+  activity type filter, only those also active in the filter. **New to volunteering** is of those.
+- **Credits earned** is the ledger's own figure: the `earn` transfers caused by the filter's
+  contributions, less their reversals, in ledger minutes (60 = one credit).
+- **Credits spent, donated, expired** are the ledger's `spend` (posted), `donate` and `expire`
+  transfers (less expiries reversed) from members of the programme (in the area), posted in the
+  period; with an organisation filter, spending is at that venue. With an organisation or
+  activity type filter, donations and expiries are those of the members active in it.
+- **Credits unspent**: the posted balances of the programme's members (in the area; with an
+  organisation or activity type filter, those active in it) at the end of the period: today's
+  balance less what reached the account after the period, plus what left it. Its people count is
+  the members holding credits then.
+- **Retention** counts in calendar months. The **cohort** is the members whose first approved
+  contribution under the filter (at any time, not only in the period) falls in the period. One
+  of them is **still active after N months** (N = 3, 6, 12) if they have an approved contribution
+  under the filter in the Nth calendar month after the month of their first, or later: someone
+  who started in March counts at 3 months if active in June or after. The figure is **not yet
+  known** until that month has ended for the whole cohort, i.e. until the Nth month after the
+  period's last month is over. The rows are nested (12 within 6 within 3 within the cohort).
+- **Regularity** sorts the active members by the share of the period in which they gave time:
+  **weekly** if active in at least half of the calendar weeks (Monday to Sunday) the period
+  touches, else **monthly** if active in at least half of the calendar months it touches, else
+  **occasional**. A month touches one month, so over a month nobody is occasional; over a
+  quarter "monthly" means two of its three months, over a year six of twelve.
+- **Reach**: the by-area and by-age-band rows for which the programme has imported a population
+  (programmes.PopulationFigure), with the population and members per 1,000 residents. An area's
+  population is its all-ages figure (or, under an age band filter, that band's); an age band's
+  is the sum of its figures over the areas imported, so it is right when the import covers the
+  programme's whole area. Their counts are those of the by-area and by-age-band tables. Under
+  other demographic filters the population is still everyone's.
+- **Demographic filters** (age band, gender, ethnicity, disability, employment status) narrow
+  every figure to the members who match them and consent to reports.
+- **Consent.** Without a demographic filter, headline figures and the activity, organisation,
+  area, regularity, retention and spending tables count every member: they are records of the
+  service that must reconcile with the ledger. The age band and gender tables count only
+  members who consent to anonymous reports (`Member.reports_consent` as it is now); their
+  totals say so.
+
+Unsuppressed: `presented` applies disclosure control for whoever is asking.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from ledger.kinds import AccountKind, TransferKind, TransferPhase
+from ledger.selectors import account_rows, transfer_rows
+from partners.selectors import OfferCategory, organisation_names, spending_by_category
+from timecredits.activities.selectors import (
+    ActivityType,
+    ContributionMethod,
+    ContributionStatus,
+    contribution_rows,
+)
+from timecredits.members.selectors import (
+    AgeBand,
+    Employment,
+    Ethnicity,
+    Gender,
+    YesNo,
+    member_rows,
+)
+from timecredits.programmes.selectors import population_figures
+
+from ...disclosure import NOT_YET_KNOWN, Table
+
+CHECK_IN_METHODS = [
+    ContributionMethod.POSTER,
+    ContributionMethod.KIOSK,
+    ContributionMethod.PASS,
+]
+POSTED = [TransferPhase.SINGLE, TransferPhase.POST]
+# The demographic filters, each with the answers it takes.
+DEMOGRAPHICS = {
+    "age_band": AgeBand,
+    "gender": Gender,
+    "ethnicity": Ethnicity,
+    "disability": YesNo,
+    "employment_status": Employment,
+}
+RETENTION_MONTHS = (3, 6, 12)
+CONSENT_NOTE = (
+    "Filtered by a demographic answer: only members who consent to anonymous reports are counted."
+)
+
+
+@dataclass(frozen=True)
+class Filter:
+    programme: object
+    period_start: datetime.date
+    period_end: datetime.date
+    organisation: object = None
+    activity_type: str = ""
+    area: str = ""
+    demographics: tuple = ()  # (field, answer) pairs, fields from DEMOGRAPHICS
+    today: datetime.date = None
+
+    def members(self, path: str = "") -> Q:
+        """The members the filter counts, as a condition on the member at `path`."""
+        q = Q(**{f"{path}area": self.area}) if self.area else Q()
+        if self.demographics:
+            q &= Q(**{f"{path}reports_consent": True})
+            q &= Q(**{f"{path}{field}": answer for field, answer in self.demographics})
+        return q
+
+    @property
+    def since(self) -> datetime.datetime:
+        return _local_midnight(self.period_start)
+
+    @property
+    def until(self) -> datetime.datetime:
+        return _local_midnight(self.period_end + datetime.timedelta(days=1))
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _contributions(f: Filter, *, in_period: bool = True):
+    qs = contribution_rows().filter(f.members("member__"), session__activity__programme=f.programme)
+    if in_period:
+        qs = qs.filter(session__starts_at__gte=f.since, session__starts_at__lt=f.until)
+    if f.organisation is not None:
+        qs = qs.filter(session__activity__organisation=f.organisation)
+    if f.activity_type:
+        qs = qs.filter(session__activity__type=f.activity_type)
+    return qs
+
+
+def _approved(f: Filter):
+    return _contributions(f).filter(status=ContributionStatus.APPROVED)
+
+
+def _member_transfers(f: Filter, kind: str, *, side: str = "debit"):
+    account = f"{side}_account"
+    return transfer_rows().filter(
+        f.members(f"{account}__member__"),
+        kind=kind,
+        phase__in=POSTED,
+        posted_at__gte=f.since,
+        posted_at__lt=f.until,
+        **{f"{account}__kind": AccountKind.MEMBER, f"{account}__member__programme": f.programme},
+    )
+
+
+def _month(field: str):
+    """A calendar month as one number (year * 12 + month), in local time."""
+    return ExtractYear(field) * 12 + ExtractMonth(field)
+
+
+def _month_number(day: datetime.date) -> int:
+    return day.year * 12 + day.month
+
+
+def credits_earned(f: Filter) -> int:
+    """Ledger minutes earned by the filter's contributions, net of reversals."""
+    caused = (
+        transfer_rows()
+        .filter(
+            cause_type="contribution",
+            cause_id__in=_contributions(f).values("pk"),
+            phase__in=POSTED,
+        )
+        .aggregate(
+            earned=Sum("amount", filter=Q(kind=TransferKind.EARN), default=0),
+            reversed=Sum(
+                "amount",
+                filter=Q(kind=TransferKind.REVERSE, reverses__kind=TransferKind.EARN),
+                default=0,
+            ),
+        )
+    )
+    return caused["earned"] - caused["reversed"]
+
+
+def _spending(f: Filter):
+    qs = _member_transfers(f, TransferKind.SPEND)
+    if f.organisation is not None:
+        qs = qs.filter(credit_account__organisation=f.organisation)
+    return qs
+
+
+def _unspent(f: Filter) -> dict:
+    """Members' posted balances at the end of the period, from each account's totals.
+
+    Set-based: what moved after the period is summed per account once and joined to the
+    accounts (a subquery per account took seconds on a hundred thousand members)."""
+    accounts = account_rows().filter(
+        f.members("member__"), kind=AccountKind.MEMBER, member__programme=f.programme
+    )
+    if f.organisation is not None or f.activity_type:
+        accounts = accounts.filter(member__in=_approved(f).values("member"))
+    later = transfer_rows().filter(phase__in=POSTED, posted_at__gte=f.until).order_by()
+    came_in = (
+        later.filter(credit_account__in=accounts.values("pk"))
+        .values(account=F("credit_account"))
+        .annotate(s=Sum("amount"))
+    )
+    went_out = (
+        later.filter(debit_account__in=accounts.values("pk"))
+        .values(account=F("debit_account"))
+        .annotate(s=Sum("amount"))
+    )
+    parts = [
+        q.query.sql_with_params()
+        for q in (
+            accounts.values(
+                account=F("pk"), balance=F("credits_posted") - F("debits_posted")
+            ).order_by(),
+            came_in,
+            went_out,
+        )
+    ]
+    at_end = "a.balance - COALESCE(i.s, 0) + COALESCE(o.s, 0)"
+    # Only the ORM's own SQL is put in; the values are parameters.
+    sql = (
+        f"SELECT COALESCE(SUM({at_end}), 0), COALESCE(SUM(CASE WHEN {at_end} > 0 THEN 1 "  # noqa: S608
+        f"ELSE 0 END), 0) FROM ({parts[0][0]}) a "
+        f"LEFT JOIN ({parts[1][0]}) i ON i.account = a.account "
+        f"LEFT JOIN ({parts[2][0]}) o ON o.account = a.account"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*parts[0][1], *parts[1][1], *parts[2][1]])
+        minutes, people = cursor.fetchone()
+    return {"minutes": int(minutes), "people": int(people)}
+
+
+def _figures(f: Filter) -> tuple[dict, dict, Table]:
+    # One pass over the filter's contributions for the approved figures and the check-ins.
+    is_approved = Q(status=ContributionStatus.APPROVED)
+    is_check_in = Q(method__in=CHECK_IN_METHODS)
+    counted = _contributions(f).aggregate(
+        active_members=Count("member", distinct=True, filter=is_approved),
+        minutes=Sum("minutes", filter=is_approved, default=0),
+        sessions_held=Count("session", distinct=True, filter=is_approved),
+        active_organisations=Count(
+            "session__activity__organisation", distinct=True, filter=is_approved
+        ),
+        check_ins=Count("pk", filter=is_check_in),
+        check_in_people=Count("member", distinct=True, filter=is_check_in),
+    )
+    approved = counted
+    check_ins = {"n": counted["check_ins"], "people": counted["check_in_people"]}
+    joined = member_rows().filter(
+        f.members(), programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
+    )
+    if f.organisation is not None or f.activity_type:
+        joined = joined.filter(pk__in=_approved(f).values("member"))
+    new = joined.aggregate(
+        n=Count("pk"),
+        yes=Count("pk", filter=Q(new_to_volunteering=True)),
+        no=Count("pk", filter=Q(new_to_volunteering=False)),
+    )
+    # One pass over the members' spending, donations and expiries.
+    spend = Q(kind=TransferKind.SPEND)
+    if f.organisation is not None:
+        spend &= Q(credit_account__organisation=f.organisation)
+    # Donations and expiries belong to no organisation or activity: under those filters, the
+    # ones of the members active in them (an organisation's own report shows no one else's).
+    active = Q()
+    if f.organisation is not None or f.activity_type:
+        active = Q(debit_account__member__in=_approved(f).values("member"))
+    kinds = {
+        "spent": spend,
+        "donated": Q(kind=TransferKind.DONATE) & active,
+        "expired": Q(kind=TransferKind.EXPIRE) & active,
+    }
+    moved = (
+        transfer_rows()
+        .filter(
+            f.members("debit_account__member__"),
+            kind__in=[TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE],
+            phase__in=POSTED,
+            posted_at__gte=f.since,
+            posted_at__lt=f.until,
+            debit_account__kind=AccountKind.MEMBER,
+            debit_account__member__programme=f.programme,
+        )
+        .filter(spend | ~Q(kind=TransferKind.SPEND))
+        .aggregate(
+            **{f"{k}_minutes": Sum("amount", filter=q, default=0) for k, q in kinds.items()},
+            **{
+                f"{k}_people": Count("debit_account__member", distinct=True, filter=q)
+                for k, q in kinds.items()
+            },
+        )
+    )
+    spent, donated, expired = (
+        {"minutes": moved[f"{k}_minutes"], "people": moved[f"{k}_people"]} for k in kinds
+    )
+    restored = (
+        _member_transfers(f, TransferKind.REVERSE, side="credit")
+        .filter(reverses__kind=TransferKind.EXPIRE)
+        .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
+        .aggregate(minutes=Sum("amount", default=0))
+    )
+    unspent = _unspent(f)
+    figures = {
+        "active_members": approved["active_members"],
+        "new_members": new["n"],
+        "new_to_volunteering": new["yes"],
+        "hours_given": round(approved["minutes"] / 60, 2),
+        "sessions_held": approved["sessions_held"],
+        "check_ins": check_ins["n"],
+        "credits_earned_minutes": credits_earned(f),
+        "credits_spent_minutes": spent["minutes"],
+        "credits_donated_minutes": donated["minutes"],
+        "credits_expired_minutes": expired["minutes"] - restored["minutes"],
+        "credits_unspent_minutes": unspent["minutes"],
+        "active_organisations": approved["active_organisations"],
+    }
+    people = {
+        "active_members": approved["active_members"],
+        "new_members": new["n"],
+        "new_to_volunteering": new["yes"],
+        "hours_given": approved["active_members"],
+        "check_ins": check_ins["people"],
+        "credits_earned_minutes": approved["active_members"],
+        "credits_spent_minutes": spent["people"],
+        "credits_donated_minutes": donated["people"],
+        "credits_expired_minutes": expired["people"],
+        "credits_unspent_minutes": unspent["people"],
+    }
+    new_table = Table(
+        name="new_members",
+        title="New members, by whether they are new to volunteering",
+        count="members",
+        columns=[("members", "Members")],
+        rows=[
+            _row("yes", "New to volunteering", members=new["yes"]),
+            _row("no", "Volunteered before", members=new["no"]),
+            _row(
+                "unknown",
+                "Not answered",
+                members=new["n"] - new["yes"] - new["no"],
+            ),
+        ],
+        total={"members": new["n"]},
+    )
+    return figures, people, new_table
+
+
+def _row(key, label, **values) -> dict:
+    return {"key": str(key), "label": str(label), "values": values}
+
+
+def _total(rows, columns) -> dict:
+    return {c: sum(r["values"][c] for r in rows) for c, _ in columns}
+
+
+def _breakdown(f, *, name, title, field, labels, consenting=False, note="") -> Table:
+    qs = _approved(f)
+    if consenting:
+        qs = qs.filter(member__reports_consent=True)
+    grouped = (
+        qs.values(key=F(field))
+        .annotate(members=Count("member", distinct=True), minutes=Sum("minutes"))
+        .order_by("key")
+    )
+    columns = [("members", "Members"), ("hours", "Hours given")]
+    rows = [
+        _row(
+            g["key"] if g["key"] not in ("", None) else "unknown",
+            labels.get(g["key"]) or ("Not answered" if g["key"] in ("", None) else g["key"]),
+            members=g["members"],
+            hours=round(g["minutes"] / 60, 2),
+        )
+        for g in grouped
+    ]
+    return Table(name, title, "members", columns, rows, _total(rows, columns), note=note)
+
+
+def _consenting_breakdown(f, field: str, label: str, answers) -> Table:
+    """The members who consent to reports, by their answer to a demographic question."""
+    return _breakdown(
+        f,
+        name=field,
+        title=f"By {label} (members who consent to reports)",
+        field=f"member__{field}",
+        labels=dict(answers.choices),
+        consenting=True,
+    )
+
+
+def _spend_by_venue(f: Filter) -> list[dict]:
+    return list(
+        _spending(f)
+        .values(key=F("credit_account__organisation"))
+        .annotate(members=Count("debit_account__member", distinct=True), minutes=Sum("amount"))
+        .order_by("key")
+    )
+
+
+def _spend_by_category(f: Filter) -> list[dict]:
+    """Spending by the category of the offer redeemed (the redemption is the transfer's cause)."""
+    return spending_by_category(
+        spending=_spending(f).values("cause_id", "amount", member=F("debit_account__member"))
+    )
+
+
+def _spend_table(grouped: list[dict], *, name, title, labels) -> Table:
+    columns = [("members", "Members"), ("credits_minutes", "Credits spent (minutes)")]
+    rows = [
+        _row(
+            g["key"] if g["key"] is not None else "unknown",
+            labels.get(g["key"], "Other spending"),
+            members=g["members"],
+            credits_minutes=g["minutes"],
+        )
+        for g in grouped
+    ]
+    return Table(
+        name,
+        title,
+        "members",
+        columns,
+        rows,
+        _total(rows, columns),
+        note="A member who spent in several rows is counted in each; the total adds the rows.",
+    )
+
+
+def _retention(f: Filter) -> Table:
+    # A member's first and last months are those of their first and last contributions, so
+    # the months are worked out once per member rather than for every contribution.
+    started = (
+        _contributions(f, in_period=False)
+        .filter(status=ContributionStatus.APPROVED)
+        .values("member")
+        .annotate(first_at=Min("session__starts_at"), last_at=Max("session__starts_at"))
+        .filter(first_at__gte=f.since, first_at__lt=f.until)
+        .annotate(first=_month("first_at"), last=_month("last_at"))
+        .order_by()
+    )
+    counts = started.aggregate(
+        cohort=Count("member"),
+        **{str(n): Count("member", filter=Q(last__gte=F("first") + n)) for n in RETENTION_MONTHS},
+    )
+    columns = [("members", "Members"), ("percent", "Share of those who started (%)")]
+    rows, unknown = [], {}
+    for n in RETENTION_MONTHS:
+        key = str(n)
+        if _month_number(f.today) > _month_number(f.period_end) + n:
+            share = round(100 * counts[key] / counts["cohort"], 1) if counts["cohort"] else 0.0
+            rows.append(_row(key, f"After {n} months", members=counts[key], percent=share))
+        else:
+            rows.append(_row(key, f"After {n} months", members=None, percent=None))
+            unknown |= {(key, c): NOT_YET_KNOWN for c, _ in columns}
+    return Table(
+        name="retention",
+        title="Still active after 3, 6 and 12 months",
+        count="members",
+        columns=columns,
+        rows=rows,
+        total={"members": counts["cohort"], "percent": 100.0 if counts["cohort"] else 0.0},
+        note=(
+            "Members whose first approved contribution was in this period, and how many of them "
+            "gave time again in the 3rd, 6th or 12th calendar month after it, or later."
+        ),
+        suppressed=unknown,
+        total_label="Started in the period",
+        nested=True,
+    )
+
+
+def _regularity(f: Filter) -> Table:
+    """Active members as weekly, monthly or occasional; see the module's definition."""
+    start, end = f.period_start, f.period_end
+    weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
+    months = _month_number(end) - _month_number(start) + 1
+    # A calendar week is known by its Monday and a month by its first day (cheaper to work out
+    # per contribution than the ISO year and week number, and one to one with them).
+    per_member = (
+        _approved(f)
+        .values("member")
+        .annotate(
+            weeks=Count(TruncWeek("session__starts_at"), distinct=True),
+            months=Count(TruncMonth("session__starts_at"), distinct=True),
+            minutes=Sum("minutes"),
+        )
+        .order_by()
+    )
+    weekly = Q(weeks__gte=(weeks + 1) // 2)
+    monthly = ~weekly & Q(months__gte=(months + 1) // 2)
+    kinds = {
+        "weekly": ("Weekly", weekly),
+        "monthly": ("Monthly", monthly),
+        "occasional": ("Occasional", ~weekly & ~monthly),
+    }
+    found = per_member.aggregate(
+        **{f"{k}_members": Count("member", filter=q) for k, (_, q) in kinds.items()},
+        **{f"{k}_minutes": Sum("minutes", filter=q, default=0) for k, (_, q) in kinds.items()},
+    )
+    columns = [("members", "Members"), ("hours", "Hours given")]
+    rows = [
+        _row(
+            k,
+            label,
+            members=found[f"{k}_members"],
+            hours=round(found[f"{k}_minutes"] / 60, 2),
+        )
+        for k, (label, _) in kinds.items()
+    ]
+    return Table(
+        name="regularity",
+        title="Active members, by how regularly they gave time",
+        count="members",
+        columns=columns,
+        rows=rows,
+        total=_total(rows, columns),
+        note=(
+            f"Weekly: active in at least half of the period's {weeks} calendar weeks. Monthly: "
+            f"otherwise, in at least half of its {months} calendar months. Occasional: the rest."
+        ),
+    )
+
+
+def _reach(source: Table, *, name: str, title: str, populations: dict, labels: dict) -> Table:
+    """Every row with a population (none active there is 0), with members per 1,000 residents;
+    the members are `source`'s."""
+    members = {row["key"]: row["values"]["members"] for row in source.rows}
+    rows = [
+        _row(
+            key,
+            labels.get(key, key),
+            members=members.get(key, 0),
+            population=population,
+            per_1000=round(1000 * members.get(key, 0) / population, 2),
+        )
+        for key, population in sorted(populations.items())
+    ]
+    return Table(
+        name=name,
+        title=title,
+        count="members",
+        columns=[
+            ("members", "Members"),
+            ("population", "Population"),
+            ("per_1000", "Members per 1,000 residents"),
+        ],
+        rows=rows,
+        total={},
+        note=f'Members counted as in the table "{source.title}"; rows without an '
+        "imported population are left out.",
+        mirrors=source.name,
+    )
+
+
+def _populations(f: Filter) -> tuple[dict, dict]:
+    """Imported populations, within the area and age band filtered on: by area (all ages, or
+    that band) and by age band (summed over areas)."""
+    figures = population_figures(programme=f.programme)
+    if f.area:
+        figures = figures.filter(area=f.area)
+    band = dict(f.demographics).get("age_band", "")
+    by_area = dict(figures.filter(age_band=band).values_list("area", "population"))
+    by_band = dict(
+        (figures.filter(age_band=band) if band else figures.exclude(age_band=""))
+        .values("age_band")
+        .annotate(n=Sum("population"))
+        .values_list("age_band", "n")
+        .order_by()
+    )
+    return by_area, by_band
+
+
+def programme_outputs(
+    programme,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    organisation=None,
+    activity_type: str = "",
+    area: str = "",
+    demographics: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """Every output figure and breakdown for the filter, unsuppressed.
+
+    `demographics` maps fields of DEMOGRAPHICS to the answer to keep; `today` (by default the
+    local date) decides which retention figures are known yet.
+    """
+    demographics = {k: v for k, v in (demographics or {}).items() if v}
+    f = Filter(
+        programme,
+        period_start,
+        period_end,
+        organisation,
+        activity_type or "",
+        area or "",
+        tuple(sorted(demographics.items())),
+        today or timezone.localdate(),
+    )
+    figures, people, new_table = _figures(f)
+    by_venue = _spend_by_venue(f)
+    venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
+    venues = organisation_names(ids=venue_ids)
+    several = "A member active in several rows is counted in each; the total adds the rows."
+    by_area = _breakdown(f, name="area", title="By area", field="member__area", labels={})
+    by_age_band = _consenting_breakdown(f, "age_band", "age band", AgeBand)
+    area_populations, band_populations = _populations(f)
+    tables = [
+        new_table,
+        _breakdown(
+            f,
+            name="activity_type",
+            title="By activity type",
+            field="session__activity__type",
+            labels=dict(ActivityType.choices),
+            note=several,
+        ),
+        by_area,
+        by_age_band,
+        _consenting_breakdown(f, "gender", "gender", Gender),
+        _regularity(f),
+        _retention(f),
+        _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),
+        _spend_table(
+            _spend_by_category(f),
+            name="spend_by_category",
+            title="Spending by offer category",
+            labels=dict(OfferCategory.choices),
+        ),
+    ]
+    if area_populations:
+        tables.append(
+            _reach(
+                by_area,
+                name="reach_by_area",
+                title="Reach by area: members against the population",
+                populations=area_populations,
+                labels={},
+            )
+        )
+    if band_populations:
+        tables.append(
+            _reach(
+                by_age_band,
+                name="reach_by_age_band",
+                title="Reach by age band: members who consent to reports against the population",
+                populations=band_populations,
+                labels=dict(AgeBand.choices),
+            )
+        )
+    return {
+        "programme_id": programme.pk,
+        "period_start": period_start,
+        "period_end": period_end,
+        "organisation_id": organisation.pk if organisation is not None else None,
+        "activity_type": f.activity_type,
+        "area": f.area,
+        "demographics": demographics,
+        "notes": [CONSENT_NOTE] if demographics else [],
+        "threshold": programme.report_threshold,
+        "figures": figures,
+        "people": people,
+        "tables": tables,
+    }

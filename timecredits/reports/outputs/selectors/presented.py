@@ -1,0 +1,261 @@
+"""The outputs as a reader gets them: for commissioners and programme admins only suppressed
+figures, for an organisation's coordinators and admins their own organisation's figures as they
+are. Reads only; who may ask is checked by the use cases (`reports.use_cases.outputs`)."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from timecredits.errors import Invalid
+from timecredits.programmes.selectors import organisation_programmes
+
+from ... import disclosure
+from .figures import DEMOGRAPHICS, programme_outputs
+from .rollups import outputs_from_json, rollup_fresh
+
+FIGURE_LABELS = {
+    "active_members": "Active members",
+    "new_members": "New members",
+    "new_to_volunteering": "New members new to volunteering",
+    "hours_given": "Hours given",
+    "sessions_held": "Sessions held",
+    "check_ins": "Check-ins",
+    "credits_earned_minutes": "Credits earned (minutes)",
+    "credits_spent_minutes": "Credits spent (minutes)",
+    "credits_donated_minutes": "Credits donated (minutes)",
+    "credits_expired_minutes": "Credits expired (minutes)",
+    "credits_unspent_minutes": "Credits unspent at the end of the period (minutes)",
+    "active_organisations": "Active organisations",
+}
+# Tables that count the same people, with the headline figure (if any) that is how many they
+# are: the rows of `parts` add up to them, while a member may be in several rows of `covers`
+# (several activity types, venues or offer categories), so those rows add up to at least them.
+# A total hidden in one is hidden in all (and the figure), and cells are hidden until no small
+# one can be pinned by reading them together (`disclosure.protect_linked`).
+ACTIVE = ("active_members", ("area", "regularity"), ("activity_type",))
+CONSENTING = (None, ("age_band", "gender"), ())
+PEOPLE = [
+    ACTIVE,
+    ("new_members", ("new_members",), ()),
+    CONSENTING,
+    (None, (), ("spend_by_venue", "spend_by_category")),
+]
+# Groups of PEOPLE whose people are some of another's: the active members who consent to
+# reports, of all the active members (under a demographic filter every table counts only those
+# who consent, and none is left out). Read together, the two say how many are left out, and
+# their hours; `disclosure.protect_subset` hides more until a small number of them is not pinned.
+SUBSETS = [(CONSENTING, ACTIVE)]
+# Sums split by rows of tables (each hour or credit is in one row), with their headline figure.
+SUMS = [
+    ("hours_given", "hours", ("area", "regularity", "activity_type")),
+    (None, "hours", ("age_band", "gender")),
+    ("credits_spent_minutes", "credits_minutes", ("spend_by_venue", "spend_by_category")),
+]
+CELLS = {("new_members", "yes"): "new_to_volunteering"}
+# Headline figures that count a superset of a nested table's total (the cohort is active).
+CONTAINING = {"retention": "active_members"}
+
+
+def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
+    if period_end < period_start:
+        raise Invalid(_("The period ends before it starts."), detail={"field": "to"})
+    if (period_end - period_start).days > 366 * 5:
+        raise Invalid(_("Ask for at most five years at a time."), detail={"field": "to"})
+
+
+def _check_demographics(demographics: dict | None) -> None:
+    for field, answer in (demographics or {}).items():
+        if field not in DEMOGRAPHICS:
+            raise Invalid(_("There is no such demographic filter."), detail={"field": field})
+        if answer and answer not in DEMOGRAPHICS[field].values:
+            raise Invalid(
+                _("Choose one of: %(answers)s.")
+                % {"answers": ", ".join(DEMOGRAPHICS[field].values)},
+                detail={"field": field},
+            )
+
+
+def _present(outputs: dict, *, threshold: int | None) -> dict:
+    """The report as a reader gets it: figures, tables, and what was hidden and why."""
+    people = outputs.pop("people")
+    if threshold is None:
+        figures, hidden = outputs["figures"], {}
+    else:
+        figures, hidden = disclosure.suppress_figures(outputs["figures"], people, threshold)
+        tables = {table.name: table for table in outputs["tables"]}
+        # How many people each group of SUBSETS counts, before anything is hidden.
+        counted = {
+            group: _people_counted(group, people, tables) for pair in SUBSETS for group in pair
+        }
+        for table in tables.values():
+            if not table.mirrors:
+                outside = figures.get(CONTAINING.get(table.name))
+                known = () if outside is None else (outside,)
+                disclosure.suppress(table, threshold, known=known)
+        for figure, parts, covers in PEOPLE:
+            linked = [tables[name] for name in (*parts, *covers)]
+            _hide_shared_total(linked, None, figure, figures, hidden)
+            disclosure.protect_linked(
+                [tables[name] for name in parts],
+                [tables[name] for name in covers],
+                threshold,
+                total=figures.get(figure),
+            )
+        for inner, outer in SUBSETS:
+            _protect_subset(tables, inner, outer, counted, figures, hidden, threshold)
+        for figure, column, names in SUMS:
+            linked = [tables[name] for name in names]
+            _hide_shared_total(linked, column, figure, figures, hidden)
+            disclosure.protect_sums(linked, column, total=figures.get(figure))
+        for table in tables.values():
+            if table.mirrors:
+                disclosure.suppress_like(table, tables[table.mirrors])
+        for (name, row), figure in CELLS.items():
+            reason = tables[name].suppressed.get((row, tables[name].count))
+            if reason:
+                figures[figure] = None
+                hidden[figure] = reason
+    outputs["figures"] = [
+        {
+            "key": key,
+            "label": FIGURE_LABELS[key],
+            "value": figures[key],
+            "suppressed": hidden.get(key, ""),
+        }
+        for key in FIGURE_LABELS
+    ]
+    outputs["tables"] = [table.as_dict() for table in outputs["tables"]]
+    outputs["suppressed"] = threshold is not None
+    return outputs
+
+
+def _people_counted(group, people: dict, tables: dict) -> int:
+    figure, parts, _covers = group
+    return people[figure] if figure else tables[parts[0]].total[tables[parts[0]].count]
+
+
+def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold) -> None:
+    """`disclosure.protect_subset` for two groups of PEOPLE, the outer's headline included."""
+
+    def linked(group):
+        figure, parts, covers = group
+        return disclosure.Linked(
+            [tables[name] for name in parts],
+            [tables[name] for name in covers],
+            figures.get(figure),
+        )
+
+    groups = {group: linked(group) for group in (inner, outer)}
+    disclosure.protect_subset(
+        groups[inner],
+        groups[outer],
+        people=counted[inner],
+        left_out=counted[outer] - counted[inner],
+        threshold=threshold,
+    )
+    for (figure, *_tables), group in groups.items():
+        if figure is not None and group.total is None and figures[figure] is not None:
+            figures[figure] = None
+            hidden[figure] = disclosure.DIFFERENCE
+
+
+def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict) -> None:
+    """A total hidden in one of `tables` (in `column`, or the people's) or as the headline
+    `figure` is hidden in all of them and as the headline."""
+    shown = [t.total[column or t.count] is not None for t in tables]
+    if all(shown) and (figure is None or figures[figure] is not None):
+        return
+    for table in tables:
+        disclosure.hide_total(table, None if column is None else [column])
+    if figure is not None and figures[figure] is not None:
+        figures[figure] = None
+        hidden[figure] = disclosure.SECONDARY
+
+
+def programme_report(*, programme, period_start, period_end, organisation=None, **filters) -> dict:
+    """A programme's outputs for its commissioners and admins, always with disclosure control;
+    `filters` are `build_programme_report`'s.
+
+    The whole programme's figures for a period the worker keeps come from `rollups` while fresh;
+    anything else is computed now. `as_of` says when the figures were computed and `from_worker`
+    whether they are the worker's."""
+    whole = (
+        organisation is None
+        and not filters.get("activity_type")
+        and not filters.get("area")
+        and not any((filters.get("demographics") or {}).values())
+    )
+    if whole:
+        _check_period(period_start, period_end)
+        _check_demographics(filters.get("demographics"))
+        rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
+        if rollup is not None:
+            report = _present(
+                outputs_from_json(rollup.outputs), threshold=programme.report_threshold
+            )
+            return {**report, "as_of": rollup.computed_at, "from_worker": True}
+    as_of = timezone.now()
+    report = build_programme_report(
+        programme=programme,
+        period_start=period_start,
+        period_end=period_end,
+        organisation=organisation,
+        **filters,
+    )
+    return {**report, "as_of": as_of, "from_worker": False}
+
+
+def build_programme_report(
+    *,
+    programme,
+    period_start,
+    period_end,
+    organisation=None,
+    activity_type="",
+    area="",
+    demographics=None,
+) -> dict:
+    """The programme's report computed now, as its commissioners get it (a snapshot's too)."""
+    _check_period(period_start, period_end)
+    _check_demographics(demographics)
+    outputs = programme_outputs(
+        programme, period_start, period_end, organisation, activity_type, area, demographics
+    )
+    return _present(outputs, threshold=programme.report_threshold)
+
+
+def organisation_programme(*, organisation, programme):
+    """The programme an organisation's own report is about: the one asked for, or its only one."""
+    programmes = organisation_programmes(organisation=organisation)
+    if programme is None:
+        programme = programmes.first() if programmes.count() == 1 else None
+    elif not programmes.filter(pk=programme.pk).exists():
+        programme = None
+    if programme is None:
+        raise Invalid(
+            _("Say which programme: one this organisation takes part in."),
+            detail={"field": "programme"},
+        )
+    return programme
+
+
+def organisation_report(
+    *,
+    organisation,
+    programme,
+    period_start,
+    period_end,
+    activity_type="",
+    area="",
+    demographics=None,
+) -> dict:
+    """One organisation's own outputs in a programme (`organisation_programme`), unsuppressed,
+    for its own staff."""
+    _check_period(period_start, period_end)
+    _check_demographics(demographics)
+    programme = organisation_programme(organisation=organisation, programme=programme)
+    outputs = programme_outputs(
+        programme, period_start, period_end, organisation, activity_type, area, demographics
+    )
+    return _present(outputs, threshold=None)

@@ -1,0 +1,121 @@
+"""Writes of the optional valuation: adding and removing a programme's own proxy values.
+
+A proxy value says what one unit is worth in pounds: one hour given, or one member who improved
+on one of the programme's outcomes. Each carries its source, its deadweight (the share that would
+have happened anyway) and its attribution (the share owed to others), both in percent. None are
+built in; only the programme's admins manage them (the use cases check), and a figure without a
+source is refused.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.surveys.selectors import programme_outcomes
+
+from ..models import ProxyValue
+
+MAX_VALUE = Decimal("99999999.99")  # what ProxyValue.value holds: 10 digits, 2 after the point
+
+
+def _amount(raw, field: str, *, low: Decimal, high: Decimal, above_low: bool = False):
+    """A number of pounds or percent with at most two decimal places, or a problem to report."""
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        return None, {"field": field, "message": gettext("Give a number.")}
+    if number.as_tuple().exponent < -2:
+        return None, {"field": field, "message": gettext("Use at most two decimal places.")}
+    if number < low or number > high or (above_low and number == low):
+        if above_low:
+            message = gettext("Use a number more than %(low)s up to %(high)s.")
+        else:
+            message = gettext("Use a number from %(low)s up to %(high)s.")
+        return None, {"field": field, "message": message % {"low": low, "high": high}}
+    return number, None
+
+
+def proxy_value_create(
+    *,
+    actor,
+    programme,
+    name: str,
+    basis: str,
+    value,
+    source: str,
+    outcome_id: int | None = None,
+    deadweight_percent=0,
+    attribution_percent=0,
+) -> ProxyValue:
+    """Add a proxy value: all of it valid, or nothing written and every problem reported."""
+    problems = []
+    name, source = (name or "").strip(), (source or "").strip()
+    if not name:
+        problems.append({"field": "name", "message": gettext("Give the value a name.")})
+    elif len(name) > 200:
+        problems.append({"field": "name", "message": gettext("Use at most 200 characters.")})
+    if not source:
+        problems.append(
+            {
+                "field": "source",
+                "message": gettext("Say where the figure comes from: a proxy needs one."),
+            }
+        )
+    outcome = None
+    if basis not in ProxyValue.Basis.values:
+        problems.append({"field": "basis", "message": gettext("Choose hour or outcome.")})
+    elif basis == ProxyValue.Basis.OUTCOME:
+        outcome = (
+            programme_outcomes(programme=programme)
+            .filter(pk=int(outcome_id) if str(outcome_id).isdigit() else None)
+            .first()
+        )
+        if outcome is None:
+            problems.append(
+                {
+                    "field": "outcome_id",
+                    "message": gettext("Choose one of this programme's outcomes."),
+                }
+            )
+    elif outcome_id is not None:
+        problems.append(
+            {"field": "outcome_id", "message": gettext("A value per hour given has no outcome.")}
+        )
+    amounts = {}
+    for field, raw, high, above_low in (
+        ("value", value, MAX_VALUE, True),
+        ("deadweight_percent", deadweight_percent, Decimal(100), False),
+        ("attribution_percent", attribution_percent, Decimal(100), False),
+    ):
+        amounts[field], problem = _amount(
+            raw, field, low=Decimal(0), high=high, above_low=above_low
+        )
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise Invalid(
+            gettext("Some details of the proxy value need another look."), detail=problems
+        )
+    try:
+        with transaction.atomic():
+            return ProxyValue.objects.create(
+                programme=programme,
+                name=name,
+                basis=basis,
+                outcome=outcome,
+                source=source,
+                created_by=actor,
+                **amounts,
+            )
+    except IntegrityError:
+        raise Conflict(gettext("The programme already has a proxy value with this name.")) from None
+
+
+def proxy_value_remove(*, programme, proxy_id: int) -> None:
+    deleted, _ = ProxyValue.objects.filter(pk=proxy_id, programme=programme).delete()
+    if not deleted:
+        raise NotFound(gettext("The programme has no such proxy value."))

@@ -1,0 +1,48 @@
+"""What the reports' pages share: the period and filters of a page's form as the use cases take
+them, the download asked for, the query strings of a page's downloads, and a presented report
+laid out in full for the printable pages."""
+
+from ..disclosure import REASONS
+from ..exports import table_lines
+from ..forms import DEMOGRAPHIC_LABELS
+
+DOWNLOADS = ("csv", "xlsx")
+
+
+def asked(form, *, names=("activity_type", "area"), demographics=True) -> dict:
+    """The period (None while the form is not valid) and the filters it gives: the organisation
+    chosen (if the form offers one), the fields `names`, and the demographic answers."""
+    if not form.is_valid():
+        return {"period": None}
+    found = {"period": form.cleaned_data["bounds"]}
+    if "organisation" in form.fields:
+        organisation = form.cleaned_data["organisation"]
+        found["organisation_id"] = organisation.pk if organisation is not None else None
+    found |= {key: form.cleaned_data.get(key) for key in names}
+    if demographics:
+        found["demographics"] = {name: form.cleaned_data[name] for name in DEMOGRAPHIC_LABELS}
+    return found
+
+
+def download(request, offered=DOWNLOADS) -> str:
+    """The download the page is asked for, if it offers it."""
+    format = request.GET.get("format", "")
+    return format if format in offered else ""
+
+
+def queries(request) -> dict:
+    """The page's own query string for its printable page and its downloads."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    found = {"print_query": query.urlencode()}
+    for format in DOWNLOADS:
+        query["format"] = format
+        found[f"{format}_query"] = query.urlencode()
+    return found
+
+
+def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:
+    """What `reports/_report_body.html` needs to show a presented report in full."""
+    for table in report["tables"]:
+        table["lines"] = table_lines(table)
+    return {"report": report, "about": about, "reasons": reasons.items()}

@@ -96,3 +96,11 @@ def holds_overdue(*, now: datetime.datetime, limit: int) -> list[Transfer]:
 
 def hold_resolution(*, hold: Transfer) -> Transfer | None:
     return Transfer.objects.filter(pending=hold).first()
+
+
+# --- spend: a transfer by its idempotency key ---
+
+
+def transfer_by_key(*, idempotency_key: str) -> Transfer | None:
+    """The transfer posted under a key, if any: to tell a replay from a key used for another."""
+    return Transfer.objects.filter(idempotency_key=idempotency_key).first()

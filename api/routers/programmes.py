@@ -10,8 +10,8 @@ from pydantic import Field
 
 from api.lookups import programme_or_404
 from api.schemas import InputSchema
+from partners import use_cases as partner_use_cases
 from partners.models import Organisation
-from partners.services.organisations import organisation_apply, participation_decide
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.models import Programme
@@ -100,10 +100,10 @@ def update_policy(request, programme_id: int, payload: PolicyPatch):
     summary="Register an organisation and apply to join the programme",
 )
 def apply(request, programme_id: int, payload: ApplicationIn):
-    organisation = organisation_apply(
-        actor=request.auth, programme=programme_or_404(programme_id), **payload.dict()
+    organisation = partner_use_cases.organisation_apply(
+        actor=request.auth, programme_id=programme_id, **payload.dict()
     )
-    return Status(201, OrganisationOut.of(organisation))
+    return Status(201, organisation)
 
 
 @router.get(
@@ -124,12 +124,11 @@ def list_participations(request, programme_id: int, status: str | None = None):
 
 
 def _decide(request, programme_id: int, organisation_id: int, approve: bool):
-    programme = programme_or_404(programme_id)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound(_("There is no such organisation."))
-    p = participation_decide(
-        actor=request.auth, programme=programme, organisation=organisation, approve=approve
+    p = partner_use_cases.participation_decide(
+        actor=request.auth,
+        programme_id=programme_id,
+        organisation_id=organisation_id,
+        approve=approve,
     )
     return ParticipationOut(
         organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status

@@ -8,7 +8,7 @@ from PIL import Image
 
 from partners.models import Organisation
 from tests.factories import ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 
 
 def jpeg() -> bytes:

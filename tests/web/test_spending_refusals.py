@@ -10,15 +10,15 @@ from django.test import override_settings
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import account_close, transfer_post
 from partners.models import Organisation
-from partners.services.redemptions import (
+from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
+from tests.spending.balances import snapshot
+from tests.spending.conftest import funded_member, make_offer, venue_staff
+from timecredits.activities.tokens import pass_token
+from timecredits.spending.services.redemptions import (
     redemption_complete,
     redemption_create,
     redemptions_expire,
 )
-from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
-from tests.partners.balances import snapshot
-from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
 
 
 @pytest.fixture

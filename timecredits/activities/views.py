@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners.selectors import redeeming_venues
+from partners.use_cases import redeeming_venues
 from timecredits.activities.errors import AlreadyCheckedInElsewhere
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError, Invalid, PermissionDenied
@@ -201,7 +201,7 @@ def pass_scanned(request, token):
             return _refused(request, refused)
         messages.success(request, _("Checked in: member %s.") % contribution.member.code)
         return redirect("session-detail", session.pk)
-    venues = redeeming_venues(user=request.user)
+    venues = redeeming_venues(actor=request.user)
     charge = {"pass": token}
     if len(venues) == 1 and not sessions:
         return redirect(f"{reverse('venue-redeem', args=[venues[0].pk])}?{urlencode(charge)}")

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from ledger.models import Transfer
 from ledger.selectors import member_account
 from partners.models import StaffMembership
+from timecredits.errors import NotFound
 from timecredits.programmes.models import ProgrammeRole
 
+from .models import MEMBER_CODE_ALPHABET as MEMBER_CODE_ALPHABET  # redemption codes share it
 from .models import Member
 
 ROLE_LABELS = {
@@ -229,3 +231,25 @@ def _credits_export(member: Member) -> dict:
             for t in transfers
         ],
     }
+
+
+# --- spend: a member by id (a scanned pass), and the members an organisation registered ---
+
+
+def member_by_id(*, member_id: int) -> Member | None:
+    return Member.objects.filter(pk=member_id).first()
+
+
+def member_registered_by(*, organisation, member_id: int) -> Member:
+    """A live member the organisation registered (for their printed card), or a 404."""
+    member = Member.objects.filter(
+        pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    ).first()
+    if member is None:
+        raise NotFound(_("This group registered no such member."), code="member_not_found")
+    return member
+
+
+def members_registered_by(*, organisation):
+    """The members an organisation registered, for its coordinators."""
+    return Member.objects.filter(registered_by_organisation=organisation).select_related("user")

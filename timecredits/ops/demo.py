@@ -20,10 +20,11 @@ from ledger.services import (
     programme_accounts_open,
     transfer_post_many,
 )
-from partners.models import Offer, Organisation, Participation, StaffMembership
+from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
+from timecredits.spending.models import Offer
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,
     ONS4,

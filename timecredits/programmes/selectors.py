@@ -44,3 +44,21 @@ def programme_get(*, programme_id: int) -> Programme:
     if programme is None:
         raise NotFound(_("There is no such programme."))
     return programme
+
+
+# --- spend: programmes an offer names, and those a user administers ---
+
+
+def programmes_by_ids(*, ids) -> list[Programme]:
+    """The programmes these ids name, or a 404 when any is unknown."""
+    programmes = list(Programme.objects.filter(pk__in=ids))
+    if len(programmes) != len(set(ids)):
+        raise NotFound(_("Some programmes were not found."))
+    return programmes
+
+
+def programmes_administered(*, user):
+    """The ids of the programmes the user is an admin of, as a subquery."""
+    return ProgrammeRole.objects.filter(user=user, role=ProgrammeRole.Role.ADMIN).values(
+        "programme"
+    )

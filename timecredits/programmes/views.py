@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners.models import Organisation, Participation
+from partners import use_cases as partner_use_cases
+from partners.models import Participation
 from partners.selectors import programme_groups
-from partners.services.organisations import participation_decide
 from timecredits.errors import Conflict, Invalid
 from timecredits.permissions import Action, require
 
@@ -104,17 +104,18 @@ def allocate(request, programme_id):
 @login_required
 @require_POST
 def decide(request, programme_id, organisation_id):
-    programme = get_object_or_404(Programme, pk=programme_id)
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
     approve = request.POST.get("decision") == "approve"
-    participation_decide(
-        actor=request.user, programme=programme, organisation=organisation, approve=approve
+    participation = partner_use_cases.participation_decide(
+        actor=request.user,
+        programme_id=programme_id,
+        organisation_id=organisation_id,
+        approve=approve,
     )
     messages.success(
         request,
-        (_("%s is approved.") if approve else _("%s is declined.")) % organisation.name,
+        (_("%s is approved.") if approve else _("%s is declined.")) % participation.organisation,
     )
-    return redirect("programme-admin", programme.pk)
+    return redirect("programme-admin", programme_id)
 
 
 @login_required

@@ -59,10 +59,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, Tr
 from django.utils import timezone
 
 from ledger.models import Account, Transfer
-from partners.models import Offer, Organisation, Redemption
+from partners.models import Organisation
 from timecredits.activities.models import Activity, Contribution
 from timecredits.members.models import Member
 from timecredits.programmes.models import PopulationFigure
+from timecredits.spending.selectors import OFFER_CATEGORIES, OFFER_TABLE, REDEMPTION_TABLE
 
 from .disclosure import NOT_YET_KNOWN, Table
 
@@ -392,8 +393,8 @@ def _spend_by_category(f: Filter) -> list[dict]:
     # Only the ORM's own SQL and table names are put in; the values are parameters.
     sql = (
         "SELECT o.category, COUNT(DISTINCT s.member), SUM(s.amount) "  # noqa: S608
-        f"FROM ({spending}) s LEFT JOIN {Redemption._meta.db_table} r ON r.id = s.cause_id "
-        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
+        f"FROM ({spending}) s LEFT JOIN {REDEMPTION_TABLE} r ON r.id = s.cause_id "
+        f"LEFT JOIN {OFFER_TABLE} o ON o.id = r.offer_id "
         "GROUP BY o.category ORDER BY o.category"
     )
     with connection.cursor() as cursor:
@@ -639,7 +640,7 @@ def programme_outputs(
             _spend_by_category(f),
             name="spend_by_category",
             title="Spending by offer category",
-            labels=dict(Offer.Category.choices),
+            labels=OFFER_CATEGORIES,
         ),
     ]
     if area_populations:

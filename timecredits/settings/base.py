@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "timecredits.surveys",
     "ledger",
     "partners",
+    "timecredits.spending",
     "api",
 ]
 

@@ -5,13 +5,13 @@ import pytest
 from ledger.selectors import issuance_account, member_account
 from ledger.services import transfer_post
 from partners.models import Organisation, StaffMembership
-from partners.services.offers import offer_create
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
     StaffMembershipFactory,
     approved_organisation,
 )
+from timecredits.spending.use_cases import offer_create
 
 
 def earn(member, minutes, *, key=None):
@@ -39,7 +39,9 @@ def venue_staff(venue, role=StaffMembership.Role.VENUE_STAFF):
 def make_offer(venue, **values):
     admin = venue_staff(venue, StaffMembership.Role.ORG_ADMIN)
     values = {"title": "Swim", "cost_minutes": 60, "category": "leisure"} | values
-    return offer_create(actor=admin, venue=venue, **values)
+    if "programmes" in values:
+        values["programme_ids"] = [p.pk for p in values.pop("programmes")]
+    return offer_create(actor=admin, organisation_id=venue.pk, **values)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ A redemption counts against capacity while it is held and unexpired, and once co
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,16 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import errors as ledger_errors
-from ledger.models import Transfer
-from ledger.selectors import member_account, organisation_account
-from ledger.services import hold_create, hold_expire, hold_post, hold_void
+from ledger.selectors import member_account, organisation_account, transfer_by_key
 from timecredits.activities.tokens import check_pass_version, read_pass_token
+from timecredits.credits.services.spending import (
+    spend_capture,
+    spend_expire,
+    spend_hold,
+    spend_release,
+)
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
-from timecredits.members.models import Member
-from timecredits.notifications.models import Notification
+from timecredits.members.selectors import member_by_id
 from timecredits.notifications.services import notify
-from timecredits.permissions import Action, require
 from timecredits.ratelimit import rate_limit
 from timecredits.templatetags.credits import credits as as_credits
 
@@ -55,8 +58,12 @@ from ..errors import (
 from ..models import Offer, Redemption
 from ..tokens import new_redemption_code, normalise_code
 
+if TYPE_CHECKING:
+    from timecredits.members.models import Member
+
 REDEMPTIONS_PER_MINUTE = 30
-CAUSE = "redemption"
+# The notifications app's kind for a booking's news (used, or run out).
+REDEMPTION_NOTICE = "redemption_confirmed"
 
 
 def hold_timeout() -> datetime.timedelta:
@@ -100,14 +107,14 @@ def check_available(offer: Offer, now: datetime.datetime) -> None:
         )
 
 
-def _check_eligible(offer: Offer, member: Member) -> None:
+def _check_eligible(offer: Offer, member: "Member") -> None:
     if member.closed_at is not None:
         raise AccountClosed(_("This member's account is closed."))
     if not offer.programmes.filter(pk=member.programme_id).exists():
         raise NotEligible()
 
 
-def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
+def _check_counts(offer: Offer, member: "Member", now: datetime.datetime) -> None:
     """Call with the offer's row locked: the counts cannot change until this one commits."""
     taking = counted(offer=offer, now=now)
     if offer.capacity is not None:
@@ -126,7 +133,7 @@ def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
             )
 
 
-def _replayed(key: str, *, offer: Offer, member: Member) -> Redemption | None:
+def _replayed(key: str, *, offer: Offer, member: "Member") -> Redemption | None:
     existing = Redemption.objects.filter(idempotency_key=key).first()
     if existing is not None and (existing.offer_id, existing.member_id) != (offer.pk, member.pk):
         raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": key})
@@ -145,7 +152,7 @@ def _insert(**fields) -> Redemption:
     raise AssertionError("could not draw a free redemption code")
 
 
-def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Transfer:
+def _hold(redemption: Redemption, member: "Member", offer: Offer, posted_by):
     """The ledger hold from the member to the venue, with the refusals said for a volunteer."""
     debit = member_account(member=member)
     credit = organisation_account(organisation=offer.organisation)
@@ -154,15 +161,13 @@ def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Tr
     if credit.closed_at is not None:
         raise AccountClosed(_("This venue is not accepting credits at the moment."))
     try:
-        return hold_create(
+        return spend_hold(
             debit=debit,
             credit=credit,
             amount=redemption.cost_minutes,
-            kind=Transfer.Kind.SPEND,
             idempotency_key=f"redemption:{redemption.pk}:hold",
             timeout=hold_timeout(),
-            cause_type=CAUSE,
-            cause_id=redemption.pk,
+            redemption_id=redemption.pk,
             memo=offer.title[:500],
             posted_by=posted_by,
         )
@@ -205,7 +210,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
 
 @retry_on_conflict
 def redemption_create(
-    *, member: Member, offer: Offer, idempotency_key: str
+    *, member: "Member", offer: Offer, idempotency_key: str
 ) -> tuple[Redemption, bool]:
     """A member picks an offer: their credits are held and they get a code to show the venue.
     Replaying the same key returns the same redemption (and False)."""
@@ -221,7 +226,7 @@ def redemption_create(
 
 def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     try:
-        hold_post(
+        spend_capture(
             hold=redemption.hold,
             idempotency_key=f"redemption:{redemption.pk}:complete",
             posted_by=actor,
@@ -237,7 +242,7 @@ def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     redemption.save(update_fields=["status", "completed_at", "completed_by", "completion_key"])
     notify(
         member=redemption.member,
-        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        kind=REDEMPTION_NOTICE,
         title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
         % {
             "offer": redemption.offer.title,
@@ -288,12 +293,12 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
     )
     if redemption is None:  # completed, cancelled or expired meanwhile
         return False
-    hold_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
+    spend_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
     redemption.status = Redemption.Status.EXPIRED
     redemption.save(update_fields=["status"])
     notify(
         member=redemption.member,
-        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        kind=REDEMPTION_NOTICE,
         title=_("Your code for %(offer)s ran out; your credits are free again")
         % {"offer": redemption.offer.title},
         url=reverse("my-redemption", args=[redemption.pk]),
@@ -304,7 +309,6 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
 def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Redemption:
     """Venue staff typed or scanned a code: the hold posts as a spend. Completing a completed
     code returns it unchanged; an expired, cancelled or other venue's code is refused."""
-    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     found = []
     try:
@@ -333,7 +337,7 @@ def _complete_found(venue, code: str, *, actor, key: str, found: list) -> Redemp
 
 
 def redemption_cancel(
-    *, member: Member, code: str, idempotency_key: str | None = None
+    *, member: "Member", code: str, idempotency_key: str | None = None
 ) -> Redemption:
     """The member changes their mind: the hold is voided and the credits are free again.
     Cancelling a cancelled code returns it unchanged. The caller's key, when given, names the
@@ -350,7 +354,7 @@ def redemption_cancel(
 
 @retry_on_conflict
 def _cancel_found(
-    member: Member, code: str, *, idempotency_key: str | None, found: list
+    member: "Member", code: str, *, idempotency_key: str | None, found: list
 ) -> Redemption:
     """Cancel the member's redemption with this code; `found` gets it, for the caller to expire
     once this transaction is rolled back."""
@@ -366,7 +370,7 @@ def _cancel_found(
     key = f"redemption:{redemption.pk}:cancel"
     if idempotency_key:
         key = f"redemption-cancel:{member.pk}:{idempotency_key}"
-        used = Transfer.objects.filter(idempotency_key=key).first()
+        used = transfer_by_key(idempotency_key=key)
         if used is not None and used.pending_id != redemption.hold_id:
             raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": idempotency_key})
     if redemption.status == Redemption.Status.CANCELLED:
@@ -376,7 +380,7 @@ def _cancel_found(
     if redemption.status == Redemption.Status.EXPIRED:
         raise RedemptionExpired(_("This code has already expired and its credits are back."))
     try:
-        hold_void(hold=redemption.hold, idempotency_key=key, posted_by=member.user)
+        spend_release(hold=redemption.hold, idempotency_key=key, posted_by=member.user)
     except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
         raise RedemptionExpired(
             _("This code has already expired and its credits are back.")
@@ -393,12 +397,11 @@ def redemption_charge_pass(
 ) -> tuple[Redemption, bool]:
     """Venue staff scanned a member's card or phone and charge an offer at once: the same
     checks as a member's redemption, then the hold is posted in the same transaction."""
-    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     if offer.organisation_id != venue.pk:
         raise WrongVenue(_("This offer belongs to another venue."))
     ticket = read_pass_token(pass_token, now=timezone.now())
-    member = Member.objects.filter(pk=ticket.member_id).first()
+    member = member_by_id(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member was not found."), code="member_not_found")
     if member.closed_at is not None:

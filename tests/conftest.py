@@ -7,7 +7,14 @@ from django.db import connections
 from django.test import Client, TransactionTestCase
 
 from ledger import guarantees
-from tests.factories import PASSWORD, MemberFactory, UserFactory
+from partners.models import Organisation
+from tests.factories import (
+    PASSWORD,
+    MemberFactory,
+    ProgrammeFactory,
+    UserFactory,
+    approved_organisation,
+)
 from timecredits.reports import guarantees as report_guarantees
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -91,3 +98,16 @@ def bearer_for(api_client):
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     return issue
+
+
+# --- spend: a programme with a venue, which the spending tests of every channel share ---
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def venue(programme):
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE)

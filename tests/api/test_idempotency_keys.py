@@ -9,7 +9,6 @@ from ledger.services import transfer_post
 from partners.models import Organisation
 from tests.factories import (
     MemberFactory,
-    ProgrammeFactory,
     ProgrammeRoleFactory,
     approved_organisation,
 )
@@ -27,11 +26,6 @@ def post(client, path, key=None, body=None):
 
 def available(member):
     return account_balance(account=member_account(member=member)).available
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from partners.models import Organisation
-from tests.factories import ProgrammeFactory, approved_organisation
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 
 
@@ -15,16 +12,6 @@ def jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 6), (10, 120, 40)).save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
 
 
 def test_venue_staff_upload_a_photo_and_members_see_its_url(client, venue, programme, settings):

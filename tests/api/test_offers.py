@@ -2,21 +2,11 @@ import pytest
 
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation
-from tests.factories import ProgrammeFactory, approved_organisation
+from tests.factories import approved_organisation
 from tests.spending.balances import snapshot
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
 from timecredits.spending.models import Redemption
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
 
 
 def post(client, path, body=None, key=None):

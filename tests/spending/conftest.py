@@ -1,16 +1,16 @@
-"""A programme with a venue, its staff, an offer and members who hold credits."""
+"""Venue staff, an offer and members who hold credits, on the shared programme and venue."""
 
 import pytest
 
-from ledger.selectors import issuance_account, member_account
-from ledger.services import transfer_post
-from partners.models import Organisation, StaffMembership
-from tests.factories import (
-    MemberFactory,
-    ProgrammeFactory,
-    StaffMembershipFactory,
-    approved_organisation,
+from ledger.selectors import (
+    issuance_account,
+    member_account,
+    organisation_account,
+    programme_account,
 )
+from ledger.services import account_close, transfer_post
+from partners.models import Organisation, StaffMembership
+from tests.factories import MemberFactory, StaffMembershipFactory, approved_organisation
 from timecredits.spending.use_cases import offer_create
 
 
@@ -44,14 +44,20 @@ def make_offer(venue, **values):
     return offer_create(actor=admin, organisation_id=venue.pk, **values)
 
 
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
+def offer_at_closed_venue(programme, **venue):
+    """An offer at a venue whose ledger account has been emptied and closed."""
+    closed = approved_organisation(programme, kind=Organisation.Kind.VENUE, **venue)
+    offer = make_offer(closed)
+    account = organisation_account(organisation=closed)
+    transfer_post(
+        debit=account,
+        credit=programme_account(programme=programme, kind="retirement"),
+        amount=account.balance,
+        kind="retire",
+        idempotency_key="empty-venue",
+    )
+    account_close(account=account)
+    return offer
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 import io
 import random
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from partners.models import Organisation, StaffMembership
-from tests.factories import ProgrammeFactory, approved_organisation
+from partners.models import StaffMembership
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.spending.display import photo_url
 from timecredits.spending.models import Offer
@@ -25,16 +23,6 @@ def png(width=4, height=3, colour=(200, 30, 30)) -> bytes:
 
 def upload(data: bytes, name="swim.png", content_type="image/png"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def offer_form(programme, **values):

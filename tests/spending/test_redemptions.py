@@ -12,14 +12,18 @@ from ledger.selectors import (
     account_balance,
     member_account,
     organisation_account,
-    programme_account,
 )
-from ledger.services import account_close, transfer_post
+from ledger.services import account_close
 from ledger.verify import ledger_verify
 from partners.models import Organisation, StaffMembership
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
 from tests.spending.balances import snapshot
-from tests.spending.conftest import funded_member, make_offer, venue_staff
+from tests.spending.conftest import (
+    funded_member,
+    make_offer,
+    offer_at_closed_venue,
+    venue_staff,
+)
 from timecredits.activities.tokens import pass_token
 from timecredits.errors import DomainError, PermissionDenied
 from timecredits.notifications.models import Notification
@@ -288,17 +292,7 @@ def test_every_refusal_has_a_stable_code_a_message_and_changes_nothing(
         member = MemberFactory(programme=programme)
         account_close(account=member_account(member=member))
     elif setup == "closed_venue":
-        closed = approved_organisation(programme, kind=Organisation.Kind.VENUE)
-        offer = make_offer(closed)
-        account = organisation_account(organisation=closed)
-        transfer_post(
-            debit=account,
-            credit=programme_account(programme=programme, kind="retirement"),
-            amount=account.balance,
-            kind="retire",
-            idempotency_key="empty-venue",
-        )
-        account_close(account=account)
+        offer = offer_at_closed_venue(programme)
     before = snapshot()
 
     with pytest.raises(DomainError) as refused:

@@ -1,7 +1,5 @@
 import re
 
-import pytest
-
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation, Participation, StaffMembership
 from tests.factories import ProgrammeFactory, approved_organisation
@@ -9,16 +7,6 @@ from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
 from timecredits.spending.models import Offer, Redemption
 from timecredits.spending.tokens import redemption_token
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def test_a_member_browses_redeems_and_sees_a_big_code_with_its_qr(client, venue, programme):

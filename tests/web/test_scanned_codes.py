@@ -3,28 +3,17 @@ code (/r/<token>), for each kind of person holding the phone."""
 
 from urllib.parse import quote
 
-import pytest
 from django.utils import timezone
 
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation, StaffMembership
-from tests.factories import ProgrammeFactory, SessionFactory, approved_organisation
+from tests.factories import SessionFactory, approved_organisation
 from tests.spending.balances import snapshot
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.tokens import pass_token
 from timecredits.spending.models import Redemption
 from timecredits.spending.services.redemptions import redemption_create
 from timecredits.spending.tokens import redemption_token
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def pass_of(member, *, rotating=True):

@@ -57,7 +57,7 @@ def offer_detail(request, offer_id):
                 idempotency_key=request.POST.get("key", "")[:200] or uuid.uuid4().hex,
             )
         except NotFound:
-            raise
+            raise  # an offer the member may not see is a 404, not a refusal
         except DomainError as refused:
             return _refused(request, refused)
         return redirect("my-redemption", redemption.pk)
@@ -169,6 +169,7 @@ def venue_redeem(request, organisation_id):
     )
     key = request.POST.get("key", "")[:200] or uuid.uuid4().hex
     try:
+        done = None
         if form_name == "code" and code_form.is_valid():
             redemption = use_cases.redemption_complete(
                 actor=request.user,
@@ -176,13 +177,8 @@ def venue_redeem(request, organisation_id):
                 code=code_form.cleaned_data["code"],
                 idempotency_key=key,
             )
-            messages.success(
-                request,
-                _("Done: %(offer)s for member %(member)s.")
-                % {"offer": redemption.offer.title, "member": redemption.member.code},
-            )
-            return redirect("venue-redeem", venue.pk)
-        if form_name == "charge" and charge_form.is_valid():
+            done = _("Done: %(offer)s for member %(member)s.")
+        elif form_name == "charge" and charge_form.is_valid():
             redemption, _created = use_cases.redemption_charge_pass(
                 actor=request.user,
                 organisation_id=venue.pk,
@@ -190,11 +186,10 @@ def venue_redeem(request, organisation_id):
                 pass_token=charge_form.token(),
                 idempotency_key=key,
             )
-            messages.success(
-                request,
-                _("Charged: %(offer)s to member %(member)s.")
-                % {"offer": redemption.offer.title, "member": redemption.member.code},
-            )
+            done = _("Charged: %(offer)s to member %(member)s.")
+        if done:
+            what = {"offer": redemption.offer.title, "member": redemption.member.code}
+            messages.success(request, done % what)
             return redirect("venue-redeem", venue.pk)
     except DomainError as refused:
         messages.error(request, refused.message)

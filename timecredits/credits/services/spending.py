@@ -11,35 +11,30 @@ from ledger.services import hold_create, hold_expire, hold_post, hold_void
 CAUSE = "redemption"
 
 
-def spend_hold(
-    *,
-    debit,
-    credit,
-    amount: int,
-    idempotency_key: str,
-    timeout: datetime.timedelta,
-    redemption_id: int,
-    memo: str,
-    posted_by,
-):
-    """Reserve a member's credits for a venue until the redemption is completed or released."""
+def spend_hold(*, redemption, debit, credit, timeout: datetime.timedelta, posted_by):
+    """Reserve a member's credits for a venue until the redemption is completed or released;
+    the hold is named after the redemption, so asking again holds once."""
     return hold_create(
         debit=debit,
         credit=credit,
-        amount=amount,
+        amount=redemption.cost_minutes,
         kind=TransferKind.SPEND,
-        idempotency_key=idempotency_key,
+        idempotency_key=f"redemption:{redemption.pk}:hold",
         timeout=timeout,
         cause_type=CAUSE,
-        cause_id=redemption_id,
-        memo=memo,
+        cause_id=redemption.pk,
+        memo=redemption.offer.title[:500],
         posted_by=posted_by,
     )
 
 
-def spend_capture(*, hold, idempotency_key: str, posted_by):
-    """The venue completed the redemption: the held credits post as a spend."""
-    return hold_post(hold=hold, idempotency_key=idempotency_key, posted_by=posted_by)
+def spend_capture(*, redemption, posted_by):
+    """The venue completed the redemption: the held credits post as a spend, once."""
+    return hold_post(
+        hold=redemption.hold,
+        idempotency_key=f"redemption:{redemption.pk}:complete",
+        posted_by=posted_by,
+    )
 
 
 def spend_release(*, hold, idempotency_key: str, posted_by):

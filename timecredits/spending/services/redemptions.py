@@ -140,12 +140,23 @@ def _replayed(key: str, *, offer: Offer, member: "Member") -> Redemption | None:
     return existing
 
 
-def _insert(**fields) -> Redemption:
-    """Insert with a fresh code; a clash with a live code (one in a billion) draws again."""
+def _insert(offer: Offer, member: "Member", *, method: str, key: str, now) -> Redemption:
+    """Insert at the offer's cost, with a fresh code; a clash with a live code (one in a billion)
+    draws again."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Redemption.objects.create(code=new_redemption_code(), **fields)
+                return Redemption.objects.create(
+                    code=new_redemption_code(),
+                    offer=offer,
+                    organisation_id=offer.organisation_id,
+                    member=member,
+                    method=method,
+                    cost_minutes=offer.cost_minutes,
+                    idempotency_key=key,
+                    created_at=now,
+                    expires_at=now + hold_timeout(),
+                )
         except IntegrityError as clash:
             if "idempotency_key" in str(clash):
                 raise
@@ -162,13 +173,10 @@ def _hold(redemption: Redemption, member: "Member", offer: Offer, posted_by):
         raise AccountClosed(_("This venue is not accepting credits at the moment."))
     try:
         return spend_hold(
+            redemption=redemption,
             debit=debit,
             credit=credit,
-            amount=redemption.cost_minutes,
-            idempotency_key=f"redemption:{redemption.pk}:hold",
             timeout=hold_timeout(),
-            redemption_id=redemption.pk,
-            memo=offer.title[:500],
             posted_by=posted_by,
         )
     except ledger_errors.InsufficientCredit as short:
@@ -192,16 +200,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
     _check_eligible(offer, member)
     check_available(offer, now)
     _check_counts(offer, member, now)
-    redemption = _insert(
-        offer=offer,
-        organisation_id=offer.organisation_id,
-        member=member,
-        method=method,
-        cost_minutes=offer.cost_minutes,
-        idempotency_key=key,
-        created_at=now,
-        expires_at=now + hold_timeout(),
-    )
+    redemption = _insert(offer, member, method=method, key=key, now=now)
     redemption.hold = _hold(redemption, member, offer, actor)
     redemption.expires_at = redemption.hold.expires_at
     redemption.save(update_fields=["hold", "expires_at"])
@@ -226,11 +225,7 @@ def redemption_create(
 
 def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     try:
-        spend_capture(
-            hold=redemption.hold,
-            idempotency_key=f"redemption:{redemption.pk}:complete",
-            posted_by=actor,
-        )
+        spend_capture(redemption=redemption, posted_by=actor)
     except ledger_errors.HoldExpired as expired:
         raise RedemptionExpired() from expired
     except ledger_errors.AccountClosed as closed:

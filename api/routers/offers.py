@@ -4,13 +4,11 @@ charge a pass and see their day."""
 import datetime
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from api.schemas import LAX, MAX_AMOUNT, InputSchema
-from timecredits.errors import Invalid
 from timecredits.spending import use_cases
 from timecredits.spending.display import is_live, photo_url
 from timecredits.spending.tokens import redemption_url
@@ -23,10 +21,6 @@ IDEMPOTENCY_KEY = Header(
     max_length=200,
     description="Send the same key again to retry safely: the credits move once.",
 )
-
-
-def days_to_bits(days: list[int]) -> int:
-    return sum(1 << day for day in set(days))
 
 
 class OfferOut(Schema):
@@ -162,19 +156,15 @@ class DayQuery(Schema):
 
 
 def _offer_values(payload: OfferFields, *, partial: bool) -> dict:
-    """The offer's values as the use case takes them, with `programme_ids` when given."""
+    """The offer's values as the use case takes them: its days as `weekdays`, and
+    `programme_ids` when given."""
     values = payload.dict(exclude_unset=partial, exclude={"organisation_id", "programme_ids"})
     values = {k: v for k, v in values.items() if partial or v is not None}
     for text in ("description", "accessibility", "capacity_period", "member_limit_period"):
         if text in values and values[text] is None:
             values[text] = ""
     if "days_of_week" in values:
-        days = values["days_of_week"] or []
-        if any(not 0 <= day <= 6 for day in days):
-            raise Invalid(
-                detail=[{"field": "days_of_week", "message": _("Use 0 (Mon) to 6 (Sun).")}]
-            )
-        values["days_of_week"] = days_to_bits(days)
+        values["weekdays"] = values.pop("days_of_week") or []
     return values | {"programme_ids": payload.programme_ids}
 
 

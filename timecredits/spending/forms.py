@@ -75,7 +75,7 @@ class OfferForm(Form):
         data = dict(self.cleaned_data)
         data["programme_ids"] = [p.pk for p in data.pop("programmes")]
         data["cost_minutes"] = int(data.pop("credits") * 60)
-        data["days_of_week"] = sum(1 << day for day in data.pop("days"))
+        data["weekdays"] = data.pop("days")
         if not data["photo"]:
             data.pop("photo")
         return data

@@ -59,6 +59,14 @@ def _programmes(programme_ids):
     return None if programme_ids is None else programmes_by_ids(ids=programme_ids)
 
 
+def _days(values: dict) -> dict:
+    """An offer's values with its days, given as `weekdays` (0 is Monday), as it stores them."""
+    if "weekdays" not in values:
+        return values
+    weekdays = values.pop("weekdays")
+    return values | {"days_of_week": offer_services.weekdays_bits(weekdays)}
+
+
 # Members: offers, redeeming them and their codes.
 
 
@@ -268,13 +276,17 @@ def venue_offers_page(*, actor, organisation_id: int, offer_id: int | None = Non
 
 
 def offer_create(*, actor, organisation_id: int, programme_ids=None, **values):
+    """Publish an offer; its days may be given as `weekdays` (0 is Monday)."""
+    values = _days(values)
     programmes = _programmes(programme_ids)
     venue = _venue(actor, organisation_id, Action.ORGANISATION_OFFERS_MANAGE)
     return offer_services.offer_create(venue=venue, programmes=programmes, **values)
 
 
 def offer_update(*, actor, offer_id: int, programme_ids=None, **changes):
+    """Change an offer; its days may be given as `weekdays` (0 is Monday)."""
     offer = selectors.offer_get(offer_id=offer_id)
+    changes = _days(changes)
     programmes = _programmes(programme_ids)
     require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
     return offer_services.offer_update(offer=offer, programmes=programmes, **changes)

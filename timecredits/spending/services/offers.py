@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from partners.selectors import approved_programmes
 from timecredits.db import retry_on_conflict
+from timecredits.errors import Invalid
 
 from ..errors import NotAVenue, OfferInvalid
 from ..models import Offer
@@ -49,6 +50,13 @@ DEFAULTS = {
     "photo": None,
     "active": True,
 }
+
+
+def weekdays_bits(weekdays: list[int]) -> int:
+    """The days an offer runs, given as weekday numbers (0 is Monday), as the bits it stores."""
+    if any(not 0 <= day <= 6 for day in weekdays):
+        raise Invalid(detail=[{"field": "days_of_week", "message": _("Use 0 (Mon) to 6 (Sun).")}])
+    return sum(1 << day for day in set(weekdays))
 
 
 def _problems(values: dict) -> list[dict]:

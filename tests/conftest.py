@@ -100,9 +100,6 @@ def bearer_for(api_client):
     return issue
 
 
-# --- spend: a programme with a venue, which the spending tests of every channel share ---
-
-
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory()
@@ -110,4 +107,16 @@ def programme(db):
 
 @pytest.fixture
 def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
+    """A venue approved in `programme`, with a budget as every approved organisation has."""
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
+
+
+@pytest.fixture
+def pair(db):
+    """A member of a programme holding 5 credits, and another member of the same programme."""
+    from tests.credits.conftest import earn
+
+    programme = ProgrammeFactory()
+    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
+    earn(giver, 300)
+    return giver, recipient

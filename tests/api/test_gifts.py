@@ -5,7 +5,7 @@ import pytest
 from ledger.models import Transfer
 from ledger.selectors import organisation_account
 from ledger.verify import ledger_verify
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
@@ -15,14 +15,6 @@ from tests.factories import (
 from timecredits.activities.tokens import pass_token
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
 
 
 def _post(client, path, body, key=None):

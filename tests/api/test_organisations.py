@@ -14,6 +14,7 @@ from tests.factories import (
     ProgrammeRoleFactory,
     StaffMembershipFactory,
     UserFactory,
+    coordinator_taking_part,
 )
 from timecredits.members.models import Member, User
 from timecredits.programmes.models import ProgrammeRole
@@ -125,11 +126,8 @@ def test_forged_and_expired_invitations_are_refused(client, settings):
 
 
 def test_a_coordinator_registers_a_member_without_phone_or_email(client):
-    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
     programme = ProgrammeFactory()
-    Participation.objects.create(
-        programme=programme, organisation=coordinator.organisation, status="approved"
-    )
+    coordinator = coordinator_taking_part(programme)
     client.force_login(coordinator.user)
 
     response = client.post(
@@ -171,11 +169,8 @@ def test_a_coordinator_registers_a_member_without_phone_or_email(client):
 def test_registering_a_member_needs_the_coordinator_to_confirm_they_agreed_to_the_terms(
     client, terms, field, message
 ):
-    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
     programme = ProgrammeFactory()
-    Participation.objects.create(
-        programme=programme, organisation=coordinator.organisation, status="approved"
-    )
+    coordinator = coordinator_taking_part(programme)
     client.force_login(coordinator.user)
 
     response = client.post(

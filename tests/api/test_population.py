@@ -10,11 +10,6 @@ GOOD = "area,age_band,population,source\nrv1,,12000,Census 2021\nRV1,65_74,1500,
 
 
 @pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
 def admin_client(client, programme):
     client.force_login(
         ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user

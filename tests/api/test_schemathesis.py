@@ -102,6 +102,17 @@ def bearers(world, bearer_for):
     return [bearer_for(user) for user in world["users"]]
 
 
+def _call(case, headers, operation, answers: Counter, failures: list[str]) -> None:
+    """Send one generated request with our headers; count its status, or note its failures."""
+    try:
+        # The generated Authorization header would win over ours as an argument.
+        case.headers = {**(case.headers or {}), **headers}
+        response = case.call_and_validate(checks=CHECKS)
+        answers[response.status_code] += 1
+    except Exception as failure:  # schemathesis raises a group of its check failures
+        failures.append(f"{operation.label}: {failure}")
+
+
 def _failures(operation, bearers, ids, answers) -> list[str]:
     """Run one operation's generated requests, valid and not, with generated path parameters
     and with real ones; the failures, as schemathesis words them. Counts answers by status."""
@@ -127,13 +138,7 @@ def _failures(operation, bearers, ids, answers) -> list[str]:
     )
     def run(case):
         for headers in bearers:
-            try:
-                # The generated Authorization header would win over ours as an argument.
-                case.headers = {**(case.headers or {}), **headers}
-                response = case.call_and_validate(checks=CHECKS)
-                answers[response.status_code] += 1
-            except Exception as failure:  # schemathesis raises a group of its check failures
-                failures.append(f"{operation.label}: {failure}")
+            _call(case, headers, operation, answers, failures)
 
     run()
     return failures
@@ -165,12 +170,7 @@ def _boundary_failures(api_schema, operation, headers, answers) -> list[str]:
     failures = []
 
     def run(case):
-        try:
-            case.headers = {**(case.headers or {}), **headers}
-            response = case.call_and_validate(checks=CHECKS)
-            answers[response.status_code] += 1
-        except Exception as failure:  # schemathesis raises a group of its check failures
-            failures.append(f"{operation.label}: {failure}")
+        _call(case, headers, operation, answers, failures)
 
     test = create_test(
         operation=operation,

@@ -12,11 +12,9 @@ from pydantic import BaseModel
 from api.schemas import InputSchema
 from ledger.models import Transfer
 from partners.models import Organisation, StaffMembership
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance
 from tests.factories import (
     ActivityFactory,
-    MemberFactory,
-    ProgrammeFactory,
     StaffMembershipFactory,
 )
 from timecredits.activities.models import Session
@@ -46,17 +44,23 @@ def coordinator_and_activity():
 
 
 @pytest.fixture
-def org_admin_and_organisation():
-    admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
-    return admin.user, admin.organisation
+def post_session(client, coordinator_and_activity):
+    """POST a session's JSON to the activity's sessions, as its coordinator."""
+    coordinator, activity = coordinator_and_activity
+    client.force_login(coordinator)
+
+    def post(body):
+        return client.post(
+            f"/api/v1/activities/{activity.pk}/sessions", body, content_type="application/json"
+        )
+
+    return post
 
 
 @pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
+def org_admin_and_organisation():
+    admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
+    return admin.user, admin.organisation
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", "1000001", "-1"])
@@ -116,47 +120,24 @@ def test_a_body_that_is_not_an_object_is_422_and_changes_nothing(
         ({"starts_at": "2026-05-01T10:00"}, "starts_at"),
     ],
 )
-def test_a_session_out_of_range_is_422_and_creates_nothing(
-    client, coordinator_and_activity, changes, fields
-):
-    coordinator, activity = coordinator_and_activity
-    client.force_login(coordinator)
-
-    response = client.post(
-        f"/api/v1/activities/{activity.pk}/sessions",
-        SESSION | changes,
-        content_type="application/json",
-    )
+def test_a_session_out_of_range_is_422_and_creates_nothing(post_session, changes, fields):
+    response = post_session(SESSION | changes)
 
     error = _error(response, 422)
     assert (error["code"], _fields(error)) == ("invalid", [f"payload.{f}" for f in fields.split()])
     assert Session.objects.count() == 0
 
 
-def test_a_capacity_of_2_to_the_63_is_422_and_creates_nothing(client, coordinator_and_activity):
-    coordinator, activity = coordinator_and_activity
-    client.force_login(coordinator)
-
-    response = client.post(
-        f"/api/v1/activities/{activity.pk}/sessions",
-        SESSION | {"capacity": 2**63},
-        content_type="application/json",
-    )
+def test_a_capacity_of_2_to_the_63_is_422_and_creates_nothing(post_session):
+    response = post_session(SESSION | {"capacity": 2**63})
 
     error = _error(response, 422)
     assert (error["code"], _fields(error)) == ("number_out_of_range", ["capacity"])
     assert Session.objects.count() == 0
 
 
-def test_a_seventeen_year_session_is_422_and_creates_nothing(client, coordinator_and_activity):
-    coordinator, activity = coordinator_and_activity
-    client.force_login(coordinator)
-
-    response = client.post(
-        f"/api/v1/activities/{activity.pk}/sessions",
-        {"starts_at": "2020-01-01T10:00Z", "ends_at": "2037-01-01T10:00Z"},
-        content_type="application/json",
-    )
+def test_a_seventeen_year_session_is_422_and_creates_nothing(post_session):
+    response = post_session({"starts_at": "2020-01-01T10:00Z", "ends_at": "2037-01-01T10:00Z"})
 
     error = _error(response, 422)
     assert error["code"] == "invalid"
@@ -170,14 +151,9 @@ def test_a_seventeen_year_session_is_422_and_creates_nothing(client, coordinator
     assert Session.objects.count() == 0
 
 
-def test_a_session_of_24_hours_is_the_longest_allowed(client, coordinator_and_activity):
-    coordinator, activity = coordinator_and_activity
-    client.force_login(coordinator)
-
-    response = client.post(
-        f"/api/v1/activities/{activity.pk}/sessions",
-        {"starts_at": "2026-05-01T10:00+01:00", "ends_at": "2026-05-02T10:00+01:00"},
-        content_type="application/json",
+def test_a_session_of_24_hours_is_the_longest_allowed(post_session):
+    response = post_session(
+        {"starts_at": "2026-05-01T10:00+01:00", "ends_at": "2026-05-02T10:00+01:00"}
     )
 
     assert response.status_code == 201, response.content

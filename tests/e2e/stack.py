@@ -33,6 +33,20 @@ def manage(env, *args, timeout=120, **kwargs):
     )
 
 
+def spawn(env, *args: str, module: str = "", **kwargs) -> subprocess.Popen:
+    """A process started in the repository's root, its output discarded: `manage.py` with these
+    arguments, or `python -m module` with them."""
+    program = ["-m", module] if module else ["manage.py"]
+    return subprocess.Popen(
+        [sys.executable, *program, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        **kwargs,
+    )
+
+
 def sqlite_env(folder: Path) -> dict:
     """The environment `make run` gives its processes, on an SQLite file and file cache of
     their own under `folder`, whichever database the rest of the suite uses."""

@@ -11,14 +11,12 @@ that fails to load counts too, since a page that lost its script passes any poli
 
 import json
 import os
-import subprocess
-import sys
 import urllib.request
 from collections import deque
 
 import pytest
 
-from tests.e2e.stack import ROOT, free_port, manage, sqlite_env, wait_for
+from tests.e2e.stack import free_port, manage, spawn, sqlite_env, wait_for
 from tests.web.pages import PAGES_PER_ROLE, links
 from tests.web.test_security_headers import POLICY, policy_of
 from timecredits.ops.demo import DEMO_PASSWORD
@@ -55,13 +53,7 @@ def server(tmp_path_factory):
     printed = manage(env, "shell", "-c", PRINT_START_PAGES).stdout
     starts = json.loads(printed.strip().splitlines()[-1])
     port = free_port()
-    web = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)

@@ -8,15 +8,13 @@ import http.cookiejar
 import json
 import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from tests.e2e.stack import ROOT, free_port, get, health, manage, sqlite_env, wait_for
+from tests.e2e.stack import free_port, get, health, manage, spawn, sqlite_env, wait_for
 from timecredits.ops.demo import DEMO_PASSWORD
 
 
@@ -28,20 +26,8 @@ def stack(tmp_path_factory):
     manage(env, "setup_schedules")
     seeded = manage(env, "seed_demo").stdout
     port = free_port()
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    web = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = spawn(env, "qcluster")
+    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: health(base)["worker"] == "ok"), "the stack did not come up"
@@ -153,13 +139,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
         "DEBUG": "true",
     }
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "timecredits.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    web = spawn(env, "--bind", f"127.0.0.1:{port}", "timecredits.wsgi", module="gunicorn")
     try:
         assert wait_for(lambda: get(f"http://127.0.0.1:{port}/healthz")[0] == 503, seconds=30)
         assert health(f"http://127.0.0.1:{port}")["database"] == "unreachable"

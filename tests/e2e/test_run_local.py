@@ -7,13 +7,11 @@ process or a whole group; after each, no process of either child may be left beh
 import contextlib
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.stack import ROOT, free_port, health, manage, wait_for
+from tests.e2e.stack import free_port, health, manage, spawn, wait_for
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)"
@@ -65,12 +63,10 @@ def database(tmp_path_factory):
 def test_one_signal_stops_the_web_server_and_the_worker(database, tmp_path, signum, to_group):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    run = subprocess.Popen(
-        [sys.executable, "manage.py", "run_local", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env={**database, "CACHE_URL": f"filecache://{tmp_path / 'cache'}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    run = spawn(
+        {**database, "CACHE_URL": f"filecache://{tmp_path / 'cache'}"},
+        "run_local",
+        f"127.0.0.1:{port}",
         start_new_session=True,
     )
     children = []

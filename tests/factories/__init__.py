@@ -43,12 +43,27 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
+def _account_opened(kind: str, owner: str):
+    """Open the new owner's ledger account, as the services that create owners do."""
+    return factory.PostGeneration(
+        lambda created, create, _, **__: create and account_open(kind=kind, **{owner: created})
+    )
+
+
+class _RoleFactory(factory.django.DjangoModelFactory):
+    """A user's role in a programme or an organisation."""
+
+    class Meta:
+        abstract = True
+
+    user = factory.SubFactory(UserFactory)
+
+
+class ProgrammeRoleFactory(_RoleFactory):
     class Meta:
         model = ProgrammeRole
 
     programme = factory.SubFactory(ProgrammeFactory)
-    user = factory.SubFactory(UserFactory)
     role = ProgrammeRole.Role.COMMISSIONER
 
 
@@ -60,19 +75,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"organisation-{n}")
     kind = Organisation.Kind.GROUP
-    account = factory.PostGeneration(
-        lambda organisation, create, _, **__: (
-            create and account_open(kind=Account.Kind.ORGANISATION, organisation=organisation)
-        )
-    )
+    account = _account_opened(Account.Kind.ORGANISATION, "organisation")
 
 
-class StaffMembershipFactory(factory.django.DjangoModelFactory):
+class StaffMembershipFactory(_RoleFactory):
     class Meta:
         model = StaffMembership
 
     organisation = factory.SubFactory(OrganisationFactory)
-    user = factory.SubFactory(UserFactory)
     role = StaffMembership.Role.COORDINATOR
 
 
@@ -87,11 +97,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     terms_accepted_at = factory.LazyFunction(timezone.now)
     reports_consent = True
     surveys_consent = True
-    account = factory.PostGeneration(
-        lambda member, create, _, **__: (
-            create and account_open(kind=Account.Kind.MEMBER, member=member)
-        )
-    )
+    account = _account_opened(Account.Kind.MEMBER, "member")
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -114,6 +120,20 @@ def approved_organisation(programme=None, **kwargs):
     Participation.objects.create(programme=programme, organisation=organisation, status="approved")
     fund(organisation, programme)
     return organisation
+
+
+def coordinator_taking_part(programme=None) -> StaffMembership:
+    """A coordinator of a group that takes part (approved) in a programme, a new one unless
+    given; the group has no budget."""
+    from partners.models import Participation
+
+    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    Participation.objects.create(
+        programme=programme or ProgrammeFactory(),
+        organisation=coordinator.organisation,
+        status="approved",
+    )
+    return coordinator
 
 
 def fund(organisation, programme, *, minutes=100 * 60):

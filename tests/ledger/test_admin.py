@@ -7,16 +7,21 @@ from ledger.services import transfer_post
 from tests.factories import ProgrammeFactory, UserFactory
 
 
-def test_staff_can_search_transfers_but_not_add_change_or_delete_them(client, issuance, alice):
-    transfer = transfer_post(
+def _earn(issuance, member_account):
+    """An hour earned for contribution 42."""
+    return transfer_post(
         debit=issuance,
-        credit=alice,
+        credit=member_account,
         amount=60,
         kind="earn",
         idempotency_key="e",
         cause_type="contribution",
         cause_id=42,
     )
+
+
+def test_staff_can_search_transfers_but_not_add_change_or_delete_them(client, issuance, alice):
+    transfer = _earn(issuance, alice)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     found = client.get("/admin/ledger/transfer/", {"q": "contribution"})
@@ -33,15 +38,7 @@ def test_staff_can_search_transfers_but_not_add_change_or_delete_them(client, is
 def test_staff_find_transfers_by_owner_kind_and_cause_and_accounts_by_owner(client, alice, bob):
     programme = ProgrammeFactory(name="Riverside Time")
     issuance = Account.objects.filter(programme=programme, kind="issuance").first()
-    earned = transfer_post(
-        debit=issuance,
-        credit=alice,
-        amount=60,
-        kind="earn",
-        idempotency_key="e",
-        cause_type="contribution",
-        cause_id=42,
-    )
+    earned = _earn(issuance, alice)
     gift = transfer_post(debit=alice, credit=bob, amount=30, kind="gift", idempotency_key="g")
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 

@@ -61,6 +61,12 @@ def offer_at_closed_venue(programme, **venue):
 
 
 @pytest.fixture
+def venue(programme):
+    """Unnamed (an "Organisation <n>"), where the refusals say which venue a code is for."""
+    return approved_organisation(programme, kind=Organisation.Kind.VENUE)
+
+
+@pytest.fixture
 def staff(venue):
     return venue_staff(venue)
 

@@ -20,14 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pair():
-    programme = ProgrammeFactory()
-    giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
-
-
 def test_giving_by_member_code_on_the_page_gives_once_per_form(client, pair):
     giver, recipient = pair
     client.force_login(giver.user)

@@ -6,9 +6,9 @@ from partners.models import Participation, StaffMembership
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
-    ProgrammeFactory,
     ProgrammeRoleFactory,
     StaffMembershipFactory,
+    coordinator_taking_part,
 )
 from timecredits.members.models import Member
 from timecredits.programmes.models import ProgrammeRole
@@ -16,12 +16,14 @@ from timecredits.programmes.models import ProgrammeRole
 pytestmark = pytest.mark.django_db
 
 
-def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(client):
-    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
-    Participation.objects.create(
-        programme=ProgrammeFactory(), organisation=coordinator.organisation, status="approved"
-    )
+def _coordinator_signed_in(client):
+    coordinator = coordinator_taking_part()
     client.force_login(coordinator.user)
+    return coordinator
+
+
+def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(client):
+    coordinator = _coordinator_signed_in(client)
 
     response = client.post(
         f"/organisations/{coordinator.organisation.pk}/",
@@ -38,11 +40,7 @@ def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(clie
 
 
 def test_registering_without_confirming_the_terms_shows_why_and_creates_nothing(client):
-    coordinator = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
-    Participation.objects.create(
-        programme=ProgrammeFactory(), organisation=coordinator.organisation, status="approved"
-    )
-    client.force_login(coordinator.user)
+    coordinator = _coordinator_signed_in(client)
 
     response = client.post(
         f"/organisations/{coordinator.organisation.pk}/",

@@ -12,18 +12,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from ledger.models import Account, Transfer
-from ledger.selectors import organisation_account, programme_account
-from ledger.services import (
-    TransferSpec,
-    account_open,
-    programme_accounts_open,
-    transfer_post_many,
-)
 from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
+from timecredits.activities.services.earning import earn_post_many
+from timecredits.credits.services.accounts import (
+    member_account_open,
+    organisation_account_open,
+    programme_accounts_open,
+)
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
+from timecredits.programmes.services import credits_allocate
 from timecredits.spending.models import Offer
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,
@@ -35,7 +34,7 @@ from timecredits.surveys.models import Instrument, SurveySchedule
 
 DEMO_PASSWORD = "demo-time-credits"  # noqa: S105 - published demo logins, for `make run` only
 WEEKS_OF_ACTIVITY = 4
-DEMO_BUDGET_MINUTES = 200 * 60  # each group's opening budget: 200 credits
+DEMO_BUDGET_CREDITS = 200  # each group's opening budget
 
 ORGANISATIONS = [
     ("riverside-lunch-club", "Riverside Lunch Club", Organisation.Kind.GROUP),
@@ -85,6 +84,18 @@ OFFERS = [
         {"capacity": 10, "capacity_period": "day", "description": "Any film, any screening."},
     ),
     ("canal-friends", "Guided canal walk", 60, "learning", {"days_of_week": 0b1100000}),
+]
+
+# username, first name, last name, role
+PROGRAMME_STAFF = [
+    ("programme", "Priya", "Shah", ProgrammeRole.Role.ADMIN),
+    ("commissioner", "Colin", "Matthews", ProgrammeRole.Role.COMMISSIONER),
+]
+# organisation, username, first name, last name, role
+ORGANISATION_STAFF = [
+    ("riverside-lunch-club", "coordinator", "Rosa", "Lewis", StaffMembership.Role.COORDINATOR),
+    ("riverside-lunch-club", "groupadmin", "Gareth", "Owen", StaffMembership.Role.ORG_ADMIN),
+    ("riverside-leisure-centre", "venue", "Tom", "Baker", StaffMembership.Role.VENUE_STAFF),
 ]
 
 MEMBERS = [
@@ -141,54 +152,30 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
     _seed_surveys(programme)
     organisations = {}
     for slug, name, kind in ORGANISATIONS:
-        organisation, _ = Organisation.objects.get_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
-        )
+        organisations[slug] = _organisation(slug, name, kind)
         Participation.objects.get_or_create(
             programme=programme,
-            organisation=organisation,
+            organisation=organisations[slug],
             defaults={"status": Participation.Status.APPROVED, "decided_at": now},
         )
-        organisations[slug] = organisation
-    slug, name, kind = PENDING_ORGANISATION
-    pending, _ = Organisation.objects.get_or_create(
-        slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
+    Participation.objects.get_or_create(
+        programme=programme, organisation=_organisation(*PENDING_ORGANISATION)
     )
-    for organisation in [*organisations.values(), pending]:
-        _account(Account.Kind.ORGANISATION, organisation=organisation)
-    Participation.objects.get_or_create(programme=programme, organisation=pending)
 
     _user("admin", "Platform", "Admin", is_staff=True, is_superuser=True)
-    ProgrammeRole.objects.get_or_create(
-        programme=programme,
-        user=_user("programme", "Priya", "Shah"),
-        role=ProgrammeRole.Role.ADMIN,
-    )
-    ProgrammeRole.objects.get_or_create(
-        programme=programme,
-        user=_user("commissioner", "Colin", "Matthews"),
-        role=ProgrammeRole.Role.COMMISSIONER,
-    )
-    StaffMembership.objects.get_or_create(
-        organisation=organisations["riverside-lunch-club"],
-        user=_user("coordinator", "Rosa", "Lewis"),
-        role=StaffMembership.Role.COORDINATOR,
-    )
-    StaffMembership.objects.get_or_create(
-        organisation=organisations["riverside-lunch-club"],
-        user=_user("groupadmin", "Gareth", "Owen"),
-        role=StaffMembership.Role.ORG_ADMIN,
-    )
-    StaffMembership.objects.get_or_create(
-        organisation=organisations["riverside-leisure-centre"],
-        user=_user("venue", "Tom", "Baker"),
-        role=StaffMembership.Role.VENUE_STAFF,
-    )
+    for username, first, last, role in PROGRAMME_STAFF:
+        ProgrammeRole.objects.get_or_create(
+            programme=programme, user=_user(username, first, last), role=role
+        )
+    for slug, username, first, last, role in ORGANISATION_STAFF:
+        StaffMembership.objects.get_or_create(
+            organisation=organisations[slug], user=_user(username, first, last), role=role
+        )
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     members = []
     for index, (username, first, last) in enumerate(MEMBERS):
-        member, _ = Member.objects.get_or_create(
+        member, created = Member.objects.get_or_create(
             user=_user(username, first, last),
             defaults={
                 "programme": programme,
@@ -198,9 +185,11 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
                 "surveys_consent": index % 4 != 3,
             },
         )
-        _account(Account.Kind.MEMBER, member=member)
+        if created:
+            member_account_open(member=member)
         members.append(member)
 
+    contributions = []
     for slug, title, type_, category, weekday, hour, hours in ACTIVITIES:
         activity, _ = Activity.objects.get_or_create(
             organisation=organisations[slug],
@@ -208,11 +197,11 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
             defaults={"programme": programme, "type": type_, "category": category},
         )
         if not activity.sessions.exists():
-            _seed_sessions(
+            contributions += _seed_sessions(
                 activity, members, now=now, weekday=weekday, hour=hour, hours=hours, rng=rng
             )
 
-    _post_credits(programme, organisations)
+    _post_credits(programme, organisations, contributions)
     _seed_offers(organisations)
 
     return [
@@ -250,54 +239,37 @@ def _seed_offers(organisations) -> None:
             offer.programmes.set(venue.programmes.all())
 
 
-def _account(kind, **owner) -> Account:
-    return Account.objects.filter(kind=kind, **owner).first() or account_open(kind=kind, **owner)
-
-
-def _post_credits(programme, organisations) -> None:
-    """Each group gets a budget from the programme; each approved contribution earns from it.
-    The keys make a second run find every transfer already posted."""
-    issuance = programme_account(programme=programme, kind=Account.Kind.ISSUANCE)
-    groups = [o for o in organisations.values() if o.gives_credits]
-    transfer_post_many(
-        specs=[
-            TransferSpec(
-                debit=issuance,
-                credit=organisation_account(organisation=group),
-                amount=DEMO_BUDGET_MINUTES,
-                kind=Transfer.Kind.ALLOCATE,
-                idempotency_key=f"demo-allocation:{group.slug}",
-                memo="Opening budget",
-            )
-            for group in groups
-        ]
+def _organisation(slug, name, kind) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": kind, "area": "Riverside"}
     )
-    approved = Contribution.objects.filter(
-        status=Contribution.Status.APPROVED, session__activity__programme=programme
-    ).select_related("session__activity__organisation", "member")
-    accounts = {
-        a.member_id: a
-        for a in Account.objects.filter(kind=Account.Kind.MEMBER, member__programme=programme)
-    }
-    earnings = [
-        TransferSpec(
-            debit=organisation_account(organisation=c.session.activity.organisation),
-            credit=accounts[c.member_id],
-            amount=c.minutes,
-            kind=Transfer.Kind.EARN,
-            idempotency_key=f"earn:contribution:{c.pk}",
-            cause_type="contribution",
-            cause_id=c.pk,
-            memo=c.session.activity.title,
+    if created:
+        organisation_account_open(organisation=organisation)
+    return organisation
+
+
+def _post_credits(programme, organisations, contributions) -> None:
+    """Each group gets a budget from the programme, allocated by the demo's programme admin;
+    then the contributions this run approved earn from it, as approving them would. The
+    allocations' keys make a second run find them already posted, and a second run approves
+    no contribution."""
+    admin = ProgrammeRole.objects.get(programme=programme, role=ProgrammeRole.Role.ADMIN).user
+    for group in (o for o in organisations.values() if o.gives_credits):
+        credits_allocate(
+            actor=admin,
+            programme=programme,
+            organisation=group,
+            credits=DEMO_BUDGET_CREDITS,
+            reason="Opening budget",
+            idempotency_key=f"demo-allocation:{group.slug}",
         )
-        for c in approved
-    ]
-    if earnings:
-        transfer_post_many(specs=earnings)
+    earn_post_many(contributions=contributions, actor=None)
 
 
-def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):
-    """One session a week for the last few weeks, each with a handful of approved contributions."""
+def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng) -> list[Contribution]:
+    """One session a week for the last few weeks, each with a handful of approved contributions,
+    which it returns."""
+    contributions = []
     today = timezone.localtime(now).date()
     last = today - datetime.timedelta(days=(today.weekday() - weekday) % 7 or 7)
     for week in range(WEEKS_OF_ACTIVITY):
@@ -312,7 +284,7 @@ def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):
         )
         for member in rng.sample(members, k=rng.randint(3, 6)):
             minutes = rng.choice([hours * 60, hours * 60, hours * 60 - 30]) or 30
-            Contribution.objects.create(
+            contribution = Contribution.objects.create(
                 member=member,
                 session=session,
                 minutes=minutes,
@@ -321,3 +293,5 @@ def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng):
                 checked_in_at=starts_at,
                 checked_out_at=starts_at + datetime.timedelta(minutes=minutes),
             )
+            contributions.append(contribution)
+    return contributions

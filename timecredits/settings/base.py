@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # ninja in INSTALLED_APPS serves the API docs' Swagger UI from our static files, not a CDN.
     "ninja",
     "timecredits.ops",
+    "timecredits.bench",
     "timecredits.programmes",
     "timecredits.members",
     "timecredits.activities",

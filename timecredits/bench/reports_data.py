@@ -34,9 +34,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from ledger.models import Account, Transfer
-from ledger.services import programme_accounts_open
 from ledger.verify import ledger_verify
+from timecredits.credits.services.accounts import programme_accounts_open
 from timecredits.members.models import User
 from timecredits.programmes.models import Programme, ProgrammeRole
 
@@ -363,6 +362,10 @@ _LEDGER = [
     ),
 ]
 
+_LEDGER_USED = """
+SELECT EXISTS (SELECT 1 FROM ledger_transfer) OR EXISTS (SELECT 1 FROM ledger_account)
+"""
+
 # What the foreign-key triggers would have refused, had they been on while loading.
 _REFERENCES = """
 SELECT count(*) FROM ledger_transfer t
@@ -380,8 +383,9 @@ def generate(scale: Scale, *, anchor, log) -> dict:
     end = timezone.make_aware(datetime.datetime.combine(anchor, datetime.time()))
     start_day = datetime.date(anchor.year - 2, anchor.month, 1)
     start = timezone.make_aware(datetime.datetime.combine(start_day, datetime.time()))
-    if Transfer.objects.exists() or Account.objects.exists():
-        raise RuntimeError("The bench data goes into an empty, freshly migrated database.")
+    with connection.cursor() as cursor:
+        if _scalar(cursor, _LEDGER_USED):
+            raise RuntimeError("The bench data goes into an empty, freshly migrated database.")
     programme = Programme.objects.create(
         name="Bench programme",
         slug=SLUG,

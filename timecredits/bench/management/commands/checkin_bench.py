@@ -36,18 +36,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-# The database helpers refuse any name outside the bench prefix; share them, not copies.
-from ledger.management.commands.ledger_bench import (
-    DATABASE_PREFIX,
-    _bench_database,
-    _drop,
-    _recreate,
-    _write,
-)
+from timecredits.bench.database import DATABASE_PREFIX, bench_database, fresh_database
+from timecredits.bench.figures import add_output_arguments, cpu_seconds, figures_write
 
 USER_PREFIX = "bench-"
 BENCH_PASSWORD = "bench password, never a real one"  # noqa: S105 - the throwaway members' own
@@ -82,12 +75,7 @@ class Command(BaseCommand):
             default="redis://127.0.0.1:6379/0",
             help="The server's cache, where the rate limit counts (a bench key prefix is added).",
         )
-        parser.add_argument(
-            "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "checkin.json")
-        )
-        parser.add_argument(
-            "--keep-database", action="store_true", help="Leave the bench database for a look."
-        )
+        add_output_arguments(parser, filename="checkin.json")
 
     def handle(self, *args, **options):
         if options["quick"]:
@@ -96,21 +84,14 @@ class Command(BaseCommand):
         processes = min(options["client_processes"], clients)
         if members < 1 or clients < 1 or processes < 1:
             raise CommandError("--members, --clients and --client-processes must be positive.")
-        database = _bench_database()
+        database = bench_database()
         database_url = os.environ.get("DATABASE_URL", "")
         if not database_url.rstrip("/").endswith(f"/{database['NAME']}"):
             raise CommandError("Set DATABASE_URL: the server reads the same database from it.")
         cache_url = _bench_cache_url(options["cache_url"])
 
-        self.stdout.write(f"Recreating {database['NAME']} and migrating it.")
-        _recreate(database["NAME"])
-        try:
-            call_command("migrate", verbosity=0, interactive=False)
+        with fresh_database(database, write=self.stdout.write, keep=options["keep_database"]):
             self._run(options, members, clients, processes, database_url, cache_url)
-        finally:
-            if not options["keep_database"]:
-                connection.close()
-                _drop(database["NAME"])
 
     def _run(self, options, members, clients, processes, database_url, cache_url):
         secret = secrets.token_urlsafe(50)
@@ -205,7 +186,7 @@ class Command(BaseCommand):
             "client": {"processes": processes, "threads": lanes, "library": "http.client"},
             "cpus": os.cpu_count(),
         }
-        _write(options["output"], results)
+        figures_write(options["output"], results)
         self.stdout.write(f"Figures written to {options['output']}.")
         checkins.raise_for_errors("check-ins")
         baseline.raise_for_errors("baseline")
@@ -241,11 +222,14 @@ def _setup(*, members: int, warm_up: int, secret: str) -> dict:
     from django.utils import timezone
 
     from api.tokens import token_issue
-    from ledger.models import Account
-    from ledger.services import account_open, programme_accounts_open
     from partners.models import Organisation, Participation
     from timecredits.activities.models import Activity, Session
     from timecredits.activities.tokens import poster_token
+    from timecredits.credits.services.accounts import (
+        member_account_open,
+        organisation_account_open,
+        programme_accounts_open,
+    )
     from timecredits.members.models import Member, User
     from timecredits.programmes.models import Programme
 
@@ -258,7 +242,7 @@ def _setup(*, members: int, warm_up: int, secret: str) -> dict:
         organisation = Organisation.objects.create(
             name="Bench group", slug="bench-group", kind=Organisation.Kind.GROUP
         )
-        account_open(kind=Account.Kind.ORGANISATION, organisation=organisation)
+        organisation_account_open(organisation=organisation)
         Participation.objects.create(
             programme=programme, organisation=organisation, status=Participation.Status.APPROVED
         )
@@ -287,7 +271,7 @@ def _setup(*, members: int, warm_up: int, secret: str) -> dict:
             Member(user=user, programme=programme, terms_accepted_at=now) for user in users
         )
         for member in people:
-            account_open(kind=Account.Kind.MEMBER, member=member)
+            member_account_open(member=member)
     with override_settings(SECRET_KEY=secret):  # the server's key, so it accepts the tokens
         tokens = [
             token_issue(
@@ -455,18 +439,6 @@ def _probe(port: int, bearer: str) -> int | None:
         client.close()
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """CPU seconds (user and system) each local process has used; gone processes are left out."""
-    used = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return used
-
-
 def _machine_busy_seconds() -> float:
     """CPU seconds every process on the machine has used, to tell how much was not this run's."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
@@ -553,7 +525,7 @@ def _burst(server: _Server, jobs: list[tuple], *, clients: int, processes: int) 
     try:
         ready.wait(timeout=120)
         backends = _database_backends()
-        web_before, database_before = _cpu_seconds(server.pids()), _cpu_seconds(backends)
+        web_before, database_before = cpu_seconds(server.pids()), cpu_seconds(backends)
         machine_before = _machine_busy_seconds()
         ready.wait(timeout=120)  # the clients start now
         found = [reports.get(timeout=600) for _ in children]
@@ -562,8 +534,8 @@ def _burst(server: _Server, jobs: list[tuple], *, clients: int, processes: int) 
             child.kill()
         raise CommandError(f"A client failed before reporting ({error!r}).") from error
     machine = _machine_busy_seconds() - machine_before
-    web_after = _cpu_seconds(server.pids())
-    database_after = _cpu_seconds(sorted({*backends, *_database_backends()}))
+    web_after = cpu_seconds(server.pids())
+    database_after = cpu_seconds(sorted({*backends, *_database_backends()}))
     for child in children:
         child.join()
     return _Result(

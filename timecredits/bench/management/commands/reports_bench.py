@@ -2,7 +2,7 @@
 
 It (re)creates its own database (the one DATABASE_URL names, which must start with
 `timecredits_bench`, so developers' data is never touched), migrates it, and generates one
-programme's two years with set-based SQL (see `reports/management/bench_data.py`): by default
+programme's two years with set-based SQL (see `timecredits/bench/reports_data.py`): by default
 100,000 members, 2,000 organisations, 2 million contributions and 5 million transfers. It then
 times:
 
@@ -25,22 +25,21 @@ is dropped at the end.
 import datetime
 import statistics
 import time
-from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ledger.management.commands.ledger_bench import _bench_database, _drop, _recreate, _write
-from timecredits.reports.management import bench_data
+from timecredits.bench import reports_data
+from timecredits.bench.database import bench_database, fresh_database
+from timecredits.bench.figures import add_output_arguments, figures_write
 
-FULL = bench_data.Scale(
+FULL = reports_data.Scale(
     members=100_000, organisations=2_000, contributions=2_000_000, transfers=5_000_000
 )
-QUICK = bench_data.Scale(members=2_000, organisations=40, contributions=40_000, transfers=100_000)
+QUICK = reports_data.Scale(members=2_000, organisations=40, contributions=40_000, transfers=100_000)
 TARGET_SECONDS = 1.0
 BASELINE_SQL = """
 SELECT count(*), sum(c.minutes)
@@ -65,12 +64,7 @@ class Command(BaseCommand):
             help="A smoke test at a fiftieth of the size: 2,000 members, 100,000 transfers.",
         )
         parser.add_argument("--runs", type=int, default=5, help="Timed runs of each, after one.")
-        parser.add_argument(
-            "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "reports.json")
-        )
-        parser.add_argument(
-            "--keep-database", action="store_true", help="Leave the bench database for a look."
-        )
+        add_output_arguments(parser, filename="reports.json")
         parser.add_argument(
             "--reuse-database",
             action="store_true",
@@ -83,29 +77,20 @@ class Command(BaseCommand):
         runs = options["runs"]
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
-        database = _bench_database()
+        database = bench_database()
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: every query is also logged, which slows the report.")
 
         if options["reuse_database"]:
             self.stdout.write(f"Reusing {database['NAME']} as an earlier run left it.")
             results = self._run(scale, runs, reuse=True)
-            _write(options["output"], results)
-            self.stdout.write(f"Figures written to {options['output']}.")
-            return
-        self.stdout.write(f"Recreating {database['NAME']} and migrating it.")
-        _recreate(database["NAME"])
-        try:
-            call_command("migrate", verbosity=0, interactive=False)
-            results = self._run(scale, runs)
-            _write(options["output"], results)
-            self.stdout.write(f"Figures written to {options['output']}.")
-        finally:
-            if not options["keep_database"]:
-                connection.close()
-                _drop(database["NAME"])
+        else:
+            with fresh_database(database, write=self.stdout.write, keep=options["keep_database"]):
+                results = self._run(scale, runs)
+        figures_write(options["output"], results)
+        self.stdout.write(f"Figures written to {options['output']}.")
 
-    def _run(self, scale: bench_data.Scale, runs: int, reuse: bool = False) -> dict:
+    def _run(self, scale: reports_data.Scale, runs: int, reuse: bool = False) -> dict:
         from timecredits.reports.models import OutputsRollup
         from timecredits.reports.services import programme_report
         from timecredits.reports.tasks import refresh_outputs_rollup
@@ -120,13 +105,13 @@ class Command(BaseCommand):
                 f"the two years before {anchor}."
             )
             started = time.perf_counter()
-            world = bench_data.generate(scale, anchor=anchor, log=self.stdout.write)
+            world = reports_data.generate(scale, anchor=anchor, log=self.stdout.write)
             generation = time.perf_counter() - started
             self.stdout.write(f"Generated in {generation:.1f} s: {_counts(world['rows'])}.")
 
             self.stdout.write("Checking the ledger as its triggers would have (ledger_verify).")
             started = time.perf_counter()
-            problems = bench_data.verify()
+            problems = reports_data.verify()
             verification = time.perf_counter() - started
             if problems:
                 raise CommandError(f"The generated ledger is not clean: {problems[:5]}")

@@ -14,9 +14,7 @@ the clients take turns), counts only transfers that committed, and reports refus
 figures go to stdout and to var/bench/ledger.json, then `ledger_verify` must find the ledger clean.
 """
 
-import contextlib
-import itertools
-import json
+import datetime
 import multiprocessing
 import os
 import random
@@ -24,20 +22,25 @@ import re
 import shutil
 import subprocess
 import time
-import uuid
 from glob import glob
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection
+from django.db import connection
 
-DATABASE_PREFIX = "timecredits_bench"
+from timecredits.bench.database import (
+    bench_database,
+    checkpoint,
+    database_drop,
+    database_recreate,
+    fresh_database,
+    libpq_env,
+)
+from timecredits.bench.figures import add_output_arguments, cpu_seconds, figures_write
+
 BATCH_SIZE = 1000
 OPENING_MINUTES = 600  # ten credits each, so random transfers rarely reach the floor
-OPENING_BATCH = 10_000
-MEMBER_PREFIX = "bench-member-"
 TARGETS = {"random_pairs": 0.5, "hot_issuance": 0.4, "batch": 3.0}
 
 
@@ -62,33 +65,27 @@ class Command(BaseCommand):
             help="Measure only these phases (all three by default).",
         )
         parser.add_argument("--pgbench", default="", help="Path to pgbench (found if omitted).")
-        parser.add_argument(
-            "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "ledger.json")
-        )
-        parser.add_argument(
-            "--keep-database", action="store_true", help="Leave the bench database for a look."
-        )
+        add_output_arguments(parser, filename="ledger.json")
 
     def handle(self, *args, **options):
         if options["quick"]:
             options["seconds"], options["accounts"] = 3.0, 10_000
-        seconds, clients = options["seconds"], options["clients"]
-        database = _bench_database()
+        database = bench_database()
         pgbench = options["pgbench"] or _find_pgbench()
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: every query is also logged, which slows the ledger.")
+        with fresh_database(database, write=self.stdout.write, keep=options["keep_database"]):
+            self._run(options, database, pgbench)
 
-        self.stdout.write(f"Recreating {database['NAME']} and migrating it.")
-        _recreate(database["NAME"])
-        call_command("migrate", verbosity=0, interactive=False)
-
+    def _run(self, options, database: dict, pgbench: str) -> None:
+        seconds, clients = options["seconds"], options["clients"]
         results = {"pgbench_tps": self._pgbench(pgbench, database, seconds, clients)}
         self.stdout.write(f"pgbench tpcb-like: {results['pgbench_tps']:.0f} tps")
 
         self.stdout.write(f"Opening {options['accounts']:,} accounts with {OPENING_MINUTES} min.")
-        _setup(options["accounts"])
+        programme_id = _setup(options["accounts"])
         for phase in options["phases"]:
-            figures = _run_phase(phase, seconds=seconds, clients=clients)
+            figures = _run_phase(phase, seconds=seconds, clients=clients, programme_id=programme_id)
             per_second = figures["transfers"] / figures["elapsed"]
             ratio = per_second / results["pgbench_tps"]
             results[phase] = {
@@ -130,16 +127,13 @@ class Command(BaseCommand):
             results["ledger_verify"] = "problems"
             raise
         finally:
-            _write(options["output"], results)
+            figures_write(options["output"], results)
             self.stdout.write(f"Figures written to {options['output']}.")
-            if not options["keep_database"]:
-                connection.close()
-                _drop(database["NAME"])
 
     def _pgbench(self, pgbench: str, database: dict, seconds: float, clients: int) -> float:
         scratch = f"{database['NAME']}_pgbench"
-        env = {**os.environ, **_libpq_env(database)}
-        _recreate(scratch)
+        env = {**os.environ, **libpq_env(database)}
+        database_recreate(scratch)
         try:
             subprocess.run(  # noqa: S603
                 [pgbench, "-i", "-s", "10", "-q", scratch],
@@ -147,7 +141,7 @@ class Command(BaseCommand):
                 check=True,
                 capture_output=True,
             )
-            _checkpoint()
+            checkpoint()
             duration = str(max(1, round(seconds)))
             run = subprocess.run(  # noqa: S603
                 [pgbench, "-c", str(clients), "-j", "2", "-M", "prepared", "-T", duration, scratch],
@@ -157,72 +151,11 @@ class Command(BaseCommand):
                 text=True,
             )
         finally:
-            _drop(scratch)
+            database_drop(scratch)
         found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", run.stdout)
         if not found:
             raise CommandError(f"Could not read pgbench's tps from:\n{run.stdout}")
         return float(found.group(1))
-
-
-def _write(path: str, results: dict) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(results, indent=2) + "\n")
-
-
-# The database
-
-
-def _bench_database() -> dict:
-    database = settings.DATABASES["default"]
-    if connection.vendor != "postgresql":
-        raise CommandError("The ledger benchmark needs PostgreSQL: set DATABASE_URL.")
-    if not database["NAME"].startswith(DATABASE_PREFIX):
-        raise CommandError(
-            f"The benchmark drops and recreates its database, so it only runs on one whose name "
-            f"starts with {DATABASE_PREFIX!r}, not {database['NAME']!r}."
-        )
-    return database
-
-
-def _libpq_env(database: dict) -> dict:
-    names = {"HOST": "PGHOST", "PORT": "PGPORT", "USER": "PGUSER", "PASSWORD": "PGPASSWORD"}
-    return {env: str(database[key]) for key, env in names.items() if database.get(key)}
-
-
-def _admin(statement: str) -> None:
-    """Run one statement on the server's maintenance database, outside any transaction."""
-    import psycopg
-    from psycopg import sql
-
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        dbname="postgres",
-        host=database.get("HOST") or None,
-        port=database.get("PORT") or None,
-        user=database.get("USER") or None,
-        password=database.get("PASSWORD") or None,
-        autocommit=True,
-    ) as admin:
-        admin.execute(sql.SQL(statement))
-
-
-def _recreate(name: str) -> None:
-    connection.close()
-    _drop(name)
-    _admin(f'CREATE DATABASE "{name}"')
-
-
-def _drop(name: str) -> None:
-    if not name.startswith(DATABASE_PREFIX):
-        raise CommandError(f"Refusing to drop {name!r}.")
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _checkpoint() -> None:
-    """Start each phase with no checkpoint owed, as far as the server lets this user ask."""
-    # Only superusers may; without it the figures are just noisier.
-    with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-        cursor.execute("CHECKPOINT")
 
 
 def _find_pgbench() -> str:
@@ -245,67 +178,36 @@ def _find_pgbench() -> str:
 # The ledger's starting state
 
 
-def _setup(accounts: int) -> None:
-    """Floored accounts with opening balances, and a programme with its issuance shards."""
-    import datetime
-
-    from ledger.models import Account, Transfer
-    from ledger.services import (
-        TransferSpec,
-        account_open,
-        programme_accounts_open,
-        transfer_post,
-        transfer_post_many,
-    )
+def _setup(accounts: int) -> int:
+    """Floored accounts with opening balances, and a programme with its issuance shards; returns
+    the programme's id."""
+    from ledger import load
+    from timecredits.credits.services.accounts import programme_accounts_open
     from timecredits.programmes.models import Programme
 
-    Account.objects.bulk_create(
-        [
-            Account(kind=Account.Kind.SYSTEM, has_floor=True, name=f"{MEMBER_PREFIX}{i}")
-            for i in range(accounts)
-        ],
-        batch_size=10_000,
-    )
-    opening = account_open(kind=Account.Kind.SYSTEM, name="bench-opening")
-    members = list(Account.objects.filter(name__startswith=MEMBER_PREFIX).only("id"))
-    for start in range(0, len(members), OPENING_BATCH):
-        transfer_post_many(
-            specs=[
-                TransferSpec(
-                    opening, member, OPENING_MINUTES, Transfer.Kind.ADJUST, f"opening-{member.pk}"
-                )
-                for member in members[start : start + OPENING_BATCH]
-            ]
-        )
+    load.floored_accounts_open(count=accounts, minutes=OPENING_MINUTES)
     programme = Programme.objects.create(
         name="Bench programme", slug="bench", starts_on=datetime.date.today()
     )
     programme_accounts_open(programme=programme)
-    # One warm-up posting, so the first phase does not pay for cold caches alone.
-    transfer_post(
-        debit=members[0],
-        credit=members[1],
-        amount=1,
-        kind=Transfer.Kind.GIFT,
-        idempotency_key="warm-up",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE ledger_account")
-        cursor.execute("VACUUM ANALYZE ledger_transfer")
+    load.warm_up()
+    return programme.pk
 
 
 # The phases
 
 
-def _run_phase(phase: str, *, seconds: float, clients: int) -> dict:
+def _run_phase(phase: str, *, seconds: float, clients: int, programme_id: int) -> dict:
     """Start the clients, let them post for `seconds` together, and add up what they did."""
-    _checkpoint()
+    checkpoint()
     connection.close()
     context = multiprocessing.get_context("spawn")
     ready = context.Barrier(clients + 1)
     reports = context.Queue()
     processes = [
-        context.Process(target=_client, args=(phase, index, clients, seconds, ready, reports))
+        context.Process(
+            target=_client, args=(phase, index, clients, seconds, programme_id, ready, reports)
+        )
         for index in range(clients)
     ]
     for process in processes:
@@ -330,15 +232,25 @@ def _run_phase(phase: str, *, seconds: float, clients: int) -> dict:
     }
 
 
-def _client(phase: str, index: int, clients: int, seconds: float, ready, reports) -> None:
+def _client(
+    phase: str, index: int, clients: int, seconds: float, programme_id: int, ready, reports
+) -> None:
     """One client process: its own interpreter, its own connection, the real services."""
     import django
 
     django.setup()
+    from ledger import load
     from ledger.errors import InsufficientCredit
 
     try:
-        post = _WORKLOADS[phase](random.Random(f"{phase}-{index}"), index, clients)  # noqa: S311
+        post = load.workload(
+            phase,
+            rng=random.Random(f"{phase}-{index}"),  # noqa: S311
+            index=index,
+            clients=clients,
+            programme_id=programme_id,
+            batch=BATCH_SIZE,
+        )
     except BaseException:
         ready.abort()
         raise
@@ -384,123 +296,4 @@ def _server_cpu(pid: int) -> float:
 
     Zero when it does not: the figures then only lack the split between client and server.
     """
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _key(phase: str) -> str:
-    return f"bench-{phase}-{uuid.uuid4().hex}"
-
-
-def _members():
-    from ledger.models import Account
-
-    # The services read only an account's id: they lock and reload the rows themselves.
-    return list(Account.objects.filter(name__startswith=MEMBER_PREFIX).only("id"))
-
-
-def _issuance_shards() -> list:
-    """Shard i serves the members whose id is i modulo the shard count, as the selector does."""
-    from django.conf import settings
-
-    from ledger.selectors import issuance_account
-    from timecredits.programmes.models import Programme
-
-    programme = Programme.objects.get(slug="bench")
-    return [
-        issuance_account(programme=programme, spread_by=shard)
-        for shard in range(settings.LEDGER_ISSUANCE_SHARDS)
-    ]
-
-
-def _contributions(phase: str, index: int, clients: int):
-    """Contribution ids as the database would hand them out, this client's share of them: the
-    earnings' causes, and their keys as the earning service makes them."""
-    first = {"hot_issuance": 1, "batch": 10**12}[phase] + index
-    return itertools.count(first, clients)
-
-
-def _earning_key(contribution: int) -> str:
-    return f"earn:contribution:{contribution}:0"
-
-
-def _random_pairs(rng: random.Random, index: int, clients: int):
-    from ledger.models import Transfer
-    from ledger.services import transfer_post
-
-    members = _members()
-
-    def post() -> int:
-        debit, credit = rng.sample(members, 2)
-        transfer_post(
-            debit=debit,
-            credit=credit,
-            amount=rng.randint(15, 120),
-            kind=Transfer.Kind.GIFT,
-            idempotency_key=_key("random_pairs"),
-        )
-        return 1
-
-    return post
-
-
-def _hot_issuance(rng: random.Random, index: int, clients: int):
-    from ledger.models import Transfer
-    from ledger.services import transfer_post
-
-    members, shards = _members(), _issuance_shards()
-    contributions = _contributions("hot_issuance", index, clients)
-
-    def post() -> int:
-        member, contribution = rng.choice(members), next(contributions)
-        transfer_post(
-            debit=shards[member.pk % len(shards)],
-            credit=member,
-            amount=rng.choice((60, 90, 120, 180, 240)),
-            kind=Transfer.Kind.EARN,
-            idempotency_key=_earning_key(contribution),
-            cause_type="contribution",
-            cause_id=contribution,
-        )
-        return 1
-
-    return post
-
-
-def _batch(rng: random.Random, index: int, clients: int):
-    from ledger.models import Transfer
-    from ledger.services import TransferSpec, transfer_post_many
-
-    # Approving a session's contributions draws on one account, and another client's batch on
-    # another, as sessions of different groups would; their attendees differ too, so each
-    # client credits its own share of the members. (Drawn from all of them, every two
-    # concurrent batches would share some ten members and wait for each other's commit.)
-    members = _members()[index::clients]
-    shard = _issuance_shards()[index % settings.LEDGER_ISSUANCE_SHARDS]
-    contributions = _contributions("batch", index, clients)
-
-    def post() -> int:
-        specs = [
-            TransferSpec(
-                debit=shard,
-                credit=member,
-                amount=rng.choice((60, 90, 120, 180, 240)),
-                kind=Transfer.Kind.EARN,
-                idempotency_key=_earning_key(contribution),
-                cause_type="contribution",
-                cause_id=contribution,
-            )
-            for member, contribution in zip(
-                rng.sample(members, BATCH_SIZE), contributions, strict=False
-            )
-        ]
-        transfer_post_many(specs=specs)
-        return BATCH_SIZE
-
-    return post
-
-
-_WORKLOADS = {"random_pairs": _random_pairs, "hot_issuance": _hot_issuance, "batch": _batch}
+    return cpu_seconds([pid]).get(pid, 0.0)

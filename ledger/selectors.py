@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
 from .models import Account, Transfer
+
+_POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,111 @@ def hold_resolution(*, hold: Transfer) -> Transfer | None:
     return Transfer.objects.filter(pending=hold).first()
 
 
-# --- spend: a transfer by its idempotency key ---
+# --- credits: gifts, statements, expiries and allocations read through here ---
 
 
 def transfer_by_key(*, idempotency_key: str) -> Transfer | None:
-    """The transfer posted under a key, if any: to tell a replay from a key used for another."""
+    """The transfer an idempotency key names, if it was posted."""
     return Transfer.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def account_debits_since(*, account: Account, kind: str, since: datetime.datetime) -> int:
+    """Minutes of single-phase transfers of one kind that left the account since a moment."""
+    return (
+        Transfer.objects.filter(
+            debit_account=account,
+            kind=kind,
+            phase=Transfer.Phase.SINGLE,
+            posted_at__gte=since,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def spends_accepted(
+    *, account: Account, start: datetime.datetime, end: datetime.datetime
+) -> list[Transfer]:
+    """A venue account's posted spends in [start, end), and the spends reversed (refunded) in
+    it, in posting order."""
+    return list(
+        Transfer.objects.filter(posted_at__gte=start, posted_at__lt=end)
+        .filter(
+            Q(credit_account=account, kind=Transfer.Kind.SPEND, phase__in=_POSTED)
+            | Q(debit_account=account, kind=Transfer.Kind.REVERSE, reverses__kind="spend")
+        )
+        .order_by("pk")
+    )
+
+
+def member_accounts_in_credit(*, programme) -> list[Account]:
+    """Open member accounts of the programme's open members with credits available, oldest
+    first, each with `last_in` and `last_out`: when a transfer last came in and went out."""
+    # Each side is read newest-first from its own (account, id) index: two short scans.
+    last_out = Transfer.objects.filter(debit_account=OuterRef("pk")).order_by("-pk")
+    last_in = Transfer.objects.filter(credit_account=OuterRef("pk")).order_by("-pk")
+    return list(
+        Account.objects.filter(
+            kind=Account.Kind.MEMBER,
+            member__programme=programme,
+            member__closed_at__isnull=True,
+            closed_at__isnull=True,
+            credits_posted__gt=F("debits_posted") + F("debits_pending"),
+        )
+        .annotate(
+            last_out=Subquery(last_out.values("posted_at")[:1]),
+            last_in=Subquery(last_in.values("posted_at")[:1]),
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+
+
+def account_last_posted_at(*, account: Account) -> datetime.datetime | None:
+    """When a transfer last touched the account, on either side."""
+    return max(
+        (
+            moment
+            for side in ("debit_account", "credit_account")
+            for moment in Transfer.objects.filter(**{side: account})
+            .order_by("-pk")
+            .values_list("posted_at", flat=True)[:1]
+        ),
+        default=None,
+    )
+
+
+def _programme_expiries(programme):
+    return Transfer.objects.filter(
+        kind=Transfer.Kind.EXPIRE,
+        credit_account__programme=programme,
+        credit_account__kind=Account.Kind.EXPIRY,
+    )
+
+
+def programme_expiry(*, programme, transfer_id: int) -> Transfer | None:
+    """One `expire` transfer into the programme's expiry account, if the id names one."""
+    return _programme_expiries(programme).filter(pk=transfer_id).first()
+
+
+def programme_expiries(*, programme, limit: int = 50) -> list[Transfer]:
+    """The programme's latest expiries, newest first, each with `reversed` set."""
+    reversal = Transfer.objects.filter(reverses=OuterRef("pk"))
+    return list(
+        _programme_expiries(programme)
+        .annotate(reversed=Exists(reversal))
+        .select_related("debit_account__member")
+        .order_by("-pk")[:limit]
+    )
+
+
+def programme_allocations(*, programme, limit: int = 50) -> list[Transfer]:
+    """The latest allocations from the programme's issuance, newest first."""
+    return list(
+        Transfer.objects.filter(
+            kind=Transfer.Kind.ALLOCATE,
+            debit_account__programme=programme,
+            debit_account__kind=Account.Kind.ISSUANCE,
+        )
+        .select_related("credit_account__organisation")
+        .order_by("-pk")[:limit]
+    )

@@ -168,22 +168,23 @@ def transfer_post_many(*, specs: Iterable[TransferSpec], posted_by=None) -> list
         posted = _post_in_one_call(specs, posted_by)
         if posted is not None:
             return posted
-    rows = [
-        Transfer(
-            idempotency_key=spec.idempotency_key,
-            debit_account_id=spec.debit.pk,
-            credit_account_id=spec.credit.pk,
-            amount=spec.amount,
-            kind=spec.kind,
-            phase=Transfer.Phase.SINGLE,
-            cause_type=spec.cause_type,
-            cause_id=spec.cause_id,
-            memo=spec.memo,
-            posted_by=posted_by,
-        )
-        for spec in specs
-    ]
-    return _post(rows)
+    return _post([_row(spec, posted_by, phase=Transfer.Phase.SINGLE) for spec in specs])
+
+
+def _row(spec: TransferSpec, posted_by, **fields) -> Transfer:
+    """The transfer row a spec asks for, with the fields its phase adds."""
+    return Transfer(
+        idempotency_key=spec.idempotency_key,
+        debit_account_id=spec.debit.pk,
+        credit_account_id=spec.credit.pk,
+        amount=spec.amount,
+        kind=spec.kind,
+        cause_type=spec.cause_type,
+        cause_id=spec.cause_id,
+        memo=spec.memo,
+        posted_by=posted_by,
+        **fields,
+    )
 
 
 def transfer_reverse(
@@ -194,17 +195,35 @@ def transfer_reverse(
         transfer.kind == Transfer.Kind.REVERSE
     ):
         raise NotReversible(detail={"transfer": transfer.pk})
-    row = Transfer(
-        idempotency_key=idempotency_key,
-        debit_account_id=transfer.credit_account_id,
-        credit_account_id=transfer.debit_account_id,
+    return _post_following(
+        transfer,
+        idempotency_key,
+        memo,
+        posted_by,
+        reversing=True,
         amount=transfer.amount,
         kind=Transfer.Kind.REVERSE,
         reverses=transfer,
-        cause_type=transfer.cause_type,
-        cause_id=transfer.cause_id,
+    )
+
+
+def _post_following(
+    original: Transfer, idempotency_key, memo, posted_by, *, reversing=False, **fields
+) -> Transfer:
+    """Post a transfer that follows another (its reversal, or a hold's resolution): between the
+    same accounts (the other way round for a reversal), for the same cause."""
+    debit, credit = original.debit_account_id, original.credit_account_id
+    if reversing:
+        debit, credit = credit, debit
+    row = Transfer(
+        idempotency_key=idempotency_key,
+        debit_account_id=debit,
+        credit_account_id=credit,
+        cause_type=original.cause_type,
+        cause_id=original.cause_id,
         memo=memo,
         posted_by=posted_by,
+        **fields,
     )
     (posted,) = _post([row])
     return posted
@@ -229,19 +248,8 @@ def hold_create(
     """Reserve credits: they count against the debit account's floor until the hold resolves."""
     if timeout <= datetime.timedelta(0):
         raise InvalidTransfer(_("A hold needs a timeout in the future."))
-    row = Transfer(
-        idempotency_key=idempotency_key,
-        debit_account_id=debit.pk,
-        credit_account_id=credit.pk,
-        amount=amount,
-        kind=kind,
-        phase=Transfer.Phase.PENDING,
-        expires_at=timezone.now() + timeout,
-        cause_type=cause_type,
-        cause_id=cause_id,
-        memo=memo,
-        posted_by=posted_by,
-    )
+    spec = TransferSpec(debit, credit, amount, kind, idempotency_key, cause_type, cause_id, memo)
+    row = _row(spec, posted_by, phase=Transfer.Phase.PENDING, expires_at=timezone.now() + timeout)
     (held,) = _post([row])
     return held
 
@@ -293,21 +301,16 @@ def holds_expire(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
 def _resolve(hold, phase, idempotency_key, amount, memo, posted_by) -> Transfer:
     if hold.phase != Transfer.Phase.PENDING:
         raise InvalidTransfer(_("That transfer is not a hold."), detail={"transfer": hold.pk})
-    row = Transfer(
-        idempotency_key=idempotency_key,
-        debit_account_id=hold.debit_account_id,
-        credit_account_id=hold.credit_account_id,
+    return _post_following(
+        hold,
+        idempotency_key,
+        memo,
+        posted_by,
         amount=amount,
         kind=hold.kind,
         phase=phase,
         pending=hold,
-        cause_type=hold.cause_type,
-        cause_id=hold.cause_id,
-        memo=memo,
-        posted_by=posted_by,
     )
-    (resolved,) = _post([row])
-    return resolved
 
 
 # The one posting path

@@ -102,19 +102,65 @@ def organisation_visible_get(*, user, administered, organisation_id: int) -> Org
     return organisation
 
 
-def first_approved_programme(*, organisation: Organisation):
-    """The programme the organisation was first approved in, or None."""
-    participation = (
-        organisation.participation_set.filter(status=Participation.Status.APPROVED)
-        .select_related("programme")
-        .first()
-    )
-    return participation.programme if participation else None
-
-
 def organisation_get(*, organisation_id: int) -> Organisation:
     """The organisation an id names, or the one error shape's 404."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         raise NotFound(_("There is no such organisation."))
     return organisation
+
+
+# --- credits: which organisations a programme's credits move between ---
+
+
+def programme_participations(*, programme, status: str | None = None) -> QuerySet[Participation]:
+    """The organisations in a programme with their approval, optionally of one status."""
+    rows = Participation.objects.filter(programme=programme).select_related("organisation")
+    return rows.filter(status=status) if status else rows
+
+
+def participation_approved(*, programme, organisation) -> bool:
+    return Participation.objects.filter(
+        programme=programme, organisation=organisation, status=Participation.Status.APPROVED
+    ).exists()
+
+
+def organisation_gift_recipients(*, organisation: Organisation) -> list[Organisation]:
+    """Approved organisations sharing an approved programme with this one, itself excluded."""
+    programmes = Participation.objects.filter(
+        organisation=organisation, status=Participation.Status.APPROVED
+    ).values("programme")
+    return list(
+        Organisation.objects.filter(
+            participation__programme__in=programmes,
+            participation__status=Participation.Status.APPROVED,
+        )
+        .exclude(pk=organisation.pk)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def first_programme(*, organisation: Organisation):
+    """The programme of the organisation's oldest approved participation, or None."""
+    participation = (
+        Participation.objects.filter(
+            organisation=organisation, status=Participation.Status.APPROVED
+        )
+        .select_related("programme")
+        .order_by("pk")
+        .first()
+    )
+    return participation.programme if participation else None
+
+
+def venues_taking_part() -> QuerySet[Organisation]:
+    """Venues approved in at least one programme, in id order."""
+    return (
+        Organisation.objects.filter(
+            kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH],
+            participation__status=Participation.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -46,24 +46,6 @@ def organisation_update(*, actor, organisation_id: int, **changes) -> Organisati
     return services.organisation_update(organisation=organisation, **changes)
 
 
-def organisation_apply(*, actor, programme_id: int, name: str, kind: str, **details):
-    """Someone registers their group or venue and applies to join a programme."""
-    programme = programme_get(programme_id=programme_id)
-    return services.organisation_apply(
-        actor=actor, programme=programme, name=name, kind=kind, **details
-    )
-
-
-def participation_decide(*, actor, programme_id: int, organisation_id: int, approve: bool):
-    """A programme admin approves or declines an organisation's application."""
-    programme = programme_get(programme_id=programme_id)
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
-    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
-    return services.participation_decide(
-        actor=actor, programme=programme, organisation=organisation, approve=approve
-    )
-
-
 def organisation_staff(*, actor, organisation_id: int) -> QuerySet[StaffMembership]:
     """An organisation's staff and their roles, for its admins."""
     organisation = _visible_organisation(actor, organisation_id)
@@ -94,7 +76,7 @@ def member_register(*, actor, organisation_id: int, programme_id: int | None = N
     if programme_id is not None:
         programme = programme_get(programme_id=programme_id)
     else:
-        programme = selectors.first_approved_programme(organisation=organisation)
+        programme = selectors.first_programme(organisation=organisation)
         if programme is None:
             raise Invalid(_("Your organisation is not approved in a programme yet."))
     require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)

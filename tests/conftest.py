@@ -120,3 +120,17 @@ def pair(db):
     giver, recipient = MemberFactory(programme=programme), MemberFactory(programme=programme)
     earn(giver, 300)
     return giver, recipient
+
+
+@pytest.fixture
+def venue_staff_after_a_sale(db):
+    """A venue that accepted 1.5 credits for a swim this month, and one of its staff."""
+    from tests.credits.conftest import approved_venue, earn, spend
+    from tests.factories import ProgrammeFactory, StaffMembershipFactory
+
+    programme = ProgrammeFactory()
+    venue = approved_venue(programme)
+    member = MemberFactory(programme=programme)
+    earn(member, 300)
+    spend(member, venue, 90, "s1", offer="Swim for two")
+    return venue, StaffMembershipFactory(organisation=venue, role="venue_staff").user

@@ -8,21 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
-from api.lookups import organisation_or_404, programme_or_404
 from api.schemas import InputSchema
-from ledger.models import Transfer
-from ledger.services import MAX_AMOUNT
-from timecredits.credits.selectors import parse_month, programme_expiries
-from timecredits.credits.services.expiry import expiry_reverse
-from timecredits.credits.services.gifts import (
-    donate,
-    gift_to_member,
-    organisation_gift,
-    recipient_by_code,
-    recipient_by_pass,
-)
-from timecredits.credits.services.statements import statement_csv, statement_for
-from timecredits.permissions import Action, require
+from timecredits.credits import use_cases
+from timecredits.credits.use_cases import MAX_AMOUNT
 
 router = Router(tags=["credits"])
 
@@ -73,7 +61,7 @@ class TransferOut(Schema):
     balance_after: int = Field(description="The giver's balance after it, in minutes.")
 
     @staticmethod
-    def of(transfer: Transfer) -> "TransferOut":
+    def of(transfer) -> "TransferOut":
         return TransferOut(
             transfer_id=transfer.pk,
             kind=transfer.kind,
@@ -86,18 +74,15 @@ class TransferOut(Schema):
 
 @router.post("/gifts", response={201: TransferOut}, summary="Give credits to another member")
 def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
-    if payload.member_code:
-        recipient = recipient_by_code(code=payload.member_code)
-    else:
-        recipient = recipient_by_pass(pass_token=payload.pass_token)
-    transfer = gift_to_member(
+    gift = use_cases.gift_give(
         actor=request.auth,
-        recipient=recipient,
+        member_code=payload.member_code,
+        pass_token=payload.pass_token,
         minutes=payload.minutes,
         message=payload.message,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
     )
-    return Status(201, TransferOut.of(transfer))
+    return Status(201, TransferOut.of(gift.transfer))
 
 
 @router.post(
@@ -106,12 +91,9 @@ def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY
     summary="Donate credits to a group in your programme, or to its pool",
 )
 def donation(request, payload: DonationIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
-    organisation = None
-    if payload.organisation_id is not None:
-        organisation = organisation_or_404(payload.organisation_id)
-    transfer = donate(
+    transfer = use_cases.donation_give(
         actor=request.auth,
-        organisation=organisation,
+        organisation_id=payload.organisation_id,
         minutes=payload.minutes,
         message=payload.message,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
@@ -130,12 +112,10 @@ def organisation_give(
     payload: OrganisationGiftIn,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
-    giver = organisation_or_404(organisation_id)
-    require(request.auth, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
-    transfer = organisation_gift(
+    transfer = use_cases.organisation_gift(
         actor=request.auth,
-        giver=giver,
-        recipient=organisation_or_404(payload.organisation_id),
+        organisation_id=organisation_id,
+        recipient_id=payload.organisation_id,
         minutes=payload.minutes,
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
@@ -167,10 +147,8 @@ class VenueStatementQuery(Schema):
 
 
 def _statement(request, organisation_id: int, month: str | None):
-    return statement_for(
-        actor=request.auth,
-        organisation=organisation_or_404(organisation_id),
-        month=parse_month(month),
+    return use_cases.statement_show(
+        actor=request.auth, organisation_id=organisation_id, month=month
     )
 
 
@@ -180,7 +158,7 @@ def _statement(request, organisation_id: int, month: str | None):
     summary="What a venue accepted in a month (venue staff, org admins)",
 )
 def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
-    s = _statement(request, organisation_id, query.month)
+    s = _statement(request, organisation_id, query.month).statement
     return VenueStatementOut(
         organisation_id=s.organisation.pk,
         month=f"{s.month:%Y-%m}",
@@ -208,11 +186,9 @@ def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
     response={200: None},
 )
 def statement_download(request, organisation_id: int, query: Query[VenueStatementQuery]):
-    s = _statement(request, organisation_id, query.month)
-    response = HttpResponse(statement_csv(s), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="statement-{s.organisation.slug}-{s.month:%Y-%m}.csv"'
-    )
+    page = _statement(request, organisation_id, query.month)
+    response = HttpResponse(page.csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.filename}"'
     return response
 
 
@@ -243,8 +219,7 @@ class ReversalOut(Schema):
     summary="The programme's latest expiries (programme admins)",
 )
 def expiries(request, programme_id: int):
-    programme = programme_or_404(programme_id)
-    require(request.auth, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    page = use_cases.expiries_list(actor=request.auth, programme_id=programme_id)
     return [
         ExpiryOut(
             transfer_id=t.pk,
@@ -253,7 +228,7 @@ def expiries(request, programme_id: int):
             posted_at=t.posted_at,
             reversed=t.reversed,
         )
-        for t in programme_expiries(programme=programme)
+        for t in page.expiries
     ]
 
 
@@ -269,9 +244,9 @@ def reverse_expiry(
     payload: ReverseIn | None = None,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
-    reversal = expiry_reverse(
+    reversal = use_cases.expiry_reverse(
         actor=request.auth,
-        programme=programme_or_404(programme_id),
+        programme_id=programme_id,
         transfer_id=transfer_id,
         reason=payload.reason if payload else "",
         idempotency_key=idempotency_key,

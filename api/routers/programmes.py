@@ -4,24 +4,11 @@ the population figures reports measure reach against."""
 import uuid
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from api.lookups import programme_or_404
 from api.schemas import InputSchema
-from partners import use_cases as partner_use_cases
-from partners.models import Organisation
-from timecredits.errors import NotFound
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
-from timecredits.programmes.selectors import programme_participations
-from timecredits.programmes.services import (
-    MAX_POPULATION_BYTES,
-    credits_allocate,
-    population_import,
-    programme_update_policy,
-)
+from timecredits.programmes import use_cases
 
 from .organisations import OrganisationOut
 
@@ -67,29 +54,35 @@ class ParticipationOut(Schema):
     programme_id: int
     status: str
 
+    @staticmethod
+    def of(participation) -> "ParticipationOut":
+        return ParticipationOut(
+            organisation_id=participation.organisation_id,
+            programme_id=participation.programme_id,
+            status=participation.status,
+        )
 
-def _out(programme: Programme) -> ProgrammeOut:
+
+def _out(programme) -> ProgrammeOut:
     return ProgrammeOut(**{f: getattr(programme, f) for f in ProgrammeOut.model_fields})
 
 
 @router.get("", response=list[ProgrammeOut], summary="Programmes")
 def list_programmes(request):
-    return [_out(p) for p in Programme.objects.all()]
+    return [_out(p) for p in use_cases.programmes_list(actor=request.auth)]
 
 
 @router.get("/{programme_id}", response=ProgrammeOut, summary="One programme and its policy")
 def get_programme(request, programme_id: int):
-    return _out(programme_or_404(programme_id))
+    return _out(use_cases.programme_show(actor=request.auth, programme_id=programme_id))
 
 
 @router.patch(
     "/{programme_id}", response=ProgrammeOut, summary="Change the credit policy (programme admins)"
 )
 def update_policy(request, programme_id: int, payload: PolicyPatch):
-    programme = programme_update_policy(
-        actor=request.auth,
-        programme=programme_or_404(programme_id),
-        **payload.dict(exclude_unset=True),
+    programme = use_cases.programme_update_policy(
+        actor=request.auth, programme_id=programme_id, **payload.dict(exclude_unset=True)
     )
     return _out(programme)
 
@@ -100,7 +93,7 @@ def update_policy(request, programme_id: int, payload: PolicyPatch):
     summary="Register an organisation and apply to join the programme",
 )
 def apply(request, programme_id: int, payload: ApplicationIn):
-    organisation = partner_use_cases.organisation_apply(
+    organisation = use_cases.organisation_apply(
         actor=request.auth, programme_id=programme_id, **payload.dict()
     )
     return Status(201, organisation)
@@ -112,45 +105,35 @@ def apply(request, programme_id: int, payload: ApplicationIn):
     summary="Organisations in the programme, with their approval (programme admins)",
 )
 def list_participations(request, programme_id: int, status: str | None = None):
-    rows = programme_participations(
-        actor=request.auth, programme=programme_or_404(programme_id), status=status
+    rows = use_cases.participations_list(
+        actor=request.auth, programme_id=programme_id, status=status
     )
-    return [
-        ParticipationOut(
-            organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status
+    return [ParticipationOut.of(p) for p in rows]
+
+
+def _decision(verb: str, approve: bool):
+    """The approve and decline endpoints: the same decision, either way."""
+
+    @router.post(
+        f"/{{programme_id}}/organisations/{{organisation_id}}/{verb}",
+        response=ParticipationOut,
+        summary=f"{verb.capitalize()} an organisation (programme admins)",
+        operation_id=f"api_routers_programmes_{verb}",  # as published when they were two
+    )
+    def decide(request, programme_id: int, organisation_id: int):
+        participation = use_cases.participation_decide(
+            actor=request.auth,
+            programme_id=programme_id,
+            organisation_id=organisation_id,
+            approve=approve,
         )
-        for p in rows
-    ]
+        return ParticipationOut.of(participation)
+
+    return decide
 
 
-def _decide(request, programme_id: int, organisation_id: int, approve: bool):
-    p = partner_use_cases.participation_decide(
-        actor=request.auth,
-        programme_id=programme_id,
-        organisation_id=organisation_id,
-        approve=approve,
-    )
-    return ParticipationOut(
-        organisation_id=p.organisation_id, programme_id=p.programme_id, status=p.status
-    )
-
-
-@router.post(
-    "/{programme_id}/organisations/{organisation_id}/approve",
-    response=ParticipationOut,
-    summary="Approve an organisation (programme admins)",
-)
-def approve(request, programme_id: int, organisation_id: int):
-    return _decide(request, programme_id, organisation_id, approve=True)
-
-
-@router.post(
-    "/{programme_id}/organisations/{organisation_id}/decline",
-    response=ParticipationOut,
-    summary="Decline an organisation (programme admins)",
-)
-def decline(request, programme_id: int, organisation_id: int):
-    return _decide(request, programme_id, organisation_id, approve=False)
+approve = _decision("approve", approve=True)
+decline = _decision("decline", approve=False)
 
 
 class AllocationIn(InputSchema):
@@ -183,15 +166,10 @@ def allocate(
         description="Send the same key again to retry safely: the group is funded once.",
     ),
 ):
-    programme = programme_or_404(programme_id)
-    require(request.auth, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
-    if organisation is None:
-        raise NotFound(_("There is no such organisation."))
-    transfer = credits_allocate(
+    transfer = use_cases.credits_allocate(
         actor=request.auth,
-        programme=programme,
-        organisation=organisation,
+        programme_id=programme_id,
+        organisation_id=payload.organisation_id,
         credits=payload.credits,
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
@@ -200,7 +178,7 @@ def allocate(
         201,
         AllocationOut(
             transfer_id=transfer.pk,
-            organisation_id=organisation.pk,
+            organisation_id=payload.organisation_id,
             minutes=transfer.amount,
             reason=transfer.memo,
             posted_at=transfer.posted_at,
@@ -227,8 +205,4 @@ class PopulationFigureOut(Schema):
     ),
 )
 def import_population(request, programme_id: int, file: File[UploadedFile]):
-    return population_import(
-        actor=request.auth,
-        programme=programme_or_404(programme_id),
-        data=file.read(MAX_POPULATION_BYTES + 1),
-    )
+    return use_cases.population_import(actor=request.auth, programme_id=programme_id, file=file)

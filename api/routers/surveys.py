@@ -3,30 +3,11 @@
 from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.schemas import LAX, InputSchema
-from timecredits.errors import Invalid, NotFound
-from timecredits.members.selectors import member_for_user
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
-from timecredits.surveys.models import BASELINE, Outcome
-from timecredits.surveys.selectors import (
-    member_responses,
-    programme_questions,
-    survey_schedule,
-    surveys_due,
-)
-from timecredits.surveys.services import (
-    custom_question_add,
-    indicator_create,
-    outcome_create,
-    responses_save,
-    survey_schedule_update,
-    swemwbs_registration_confirm,
-)
+from timecredits.surveys import use_cases
 
 me_router = Router(tags=["surveys"])
 router = Router(tags=["surveys"])
@@ -87,36 +68,17 @@ def _question_out(q) -> QuestionOut:
     )
 
 
-def parse_wave(wave: str) -> int:
-    if wave == "baseline":
-        return BASELINE
-    if wave.isdigit() and int(wave) > 0:
-        return int(wave)
-    raise NotFound(_('A wave is "baseline" or a number of months.'))
-
-
 @me_router.get("/due", response=list[DueSurveyOut], summary="Surveys waiting for my answers")
 def due(request):
-    require(request.auth, Action.OWN_SURVEYS)
-    member = member_for_user(user=request.auth)
-    if member is None:
-        raise NotFound(_("You do not have a member profile."))
-    waves = surveys_due(member, timezone.now())
-    if not waves:
-        return []
-    questions = programme_questions(programme=member.programme_id)
-    instruments = list({q.instrument_id: q.instrument for q in questions}.values())
+    due = use_cases.due_surveys(actor=request.auth)
+    instruments = [
+        InstrumentOut(key=i.key, name=i.name, preamble=i.preamble, copyright=i.copyright)
+        for i in due.instruments
+    ]
+    questions = [_question_out(q) for q in due.questions]
     return [
-        DueSurveyOut(
-            wave=w.name,
-            due_at=w.due_at,
-            instruments=[
-                InstrumentOut(key=i.key, name=i.name, preamble=i.preamble, copyright=i.copyright)
-                for i in instruments
-            ],
-            questions=[_question_out(q) for q in questions],
-        )
-        for w in waves
+        DueSurveyOut(wave=w.name, due_at=w.due_at, instruments=instruments, questions=questions)
+        for w in due.waves
     ]
 
 
@@ -126,8 +88,11 @@ def due(request):
     summary="Answer a due survey (all answers or none are saved)",
 )
 def answer(request, wave: str, body: ResponsesIn):
-    saved = responses_save(
-        actor=request.auth, wave=parse_wave(wave), answers=body.answers, now=timezone.now()
+    saved = use_cases.responses_save(
+        actor=request.auth,
+        wave=use_cases.wave_number(wave),
+        answers=body.answers,
+        now=timezone.now(),
     )
     return Status(201, ResponsesOut(wave=wave, saved=len(saved)))
 
@@ -142,19 +107,15 @@ class AnswerOut(Schema):
 
 @me_router.get("/responses", response=list[AnswerOut], summary="My own answers")
 def my_answers(request):
-    require(request.auth, Action.OWN_SURVEYS)
-    member = member_for_user(user=request.auth)
-    if member is None:
-        raise NotFound(_("You do not have a member profile."))
     return [
         AnswerOut(
             question_id=r.question_id,
             question_key=r.question.key,
-            wave="baseline" if r.wave == BASELINE else str(r.wave),
+            wave=use_cases.wave_name(r.wave),
             value=r.value,
             answered_at=r.answered_at,
         )
-        for r in member_responses(member=member)
+        for r in use_cases.my_responses(actor=request.auth)
     ]
 
 
@@ -199,20 +160,11 @@ class IndicatorOut(Schema):
     question_ids: list[int]
 
 
-def _programme(actor, programme_id: int) -> Programme:
-    programme = Programme.objects.filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound(_("There is no such programme."))
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
-    return programme
-
-
-def _schedule_out(programme) -> ScheduleOut:
-    schedule = survey_schedule(programme=programme)
-    instruments = list(schedule.instruments.order_by("id")) if schedule else []
+def _schedule_out(settings) -> ScheduleOut:
+    schedule = settings.schedule
     return ScheduleOut(
-        instrument_keys=[i.key for i in instruments],
-        instrument_ids=[i.pk for i in instruments],
+        instrument_keys=[i.key for i in settings.instruments],
+        instrument_ids=[i.pk for i in settings.instruments],
         follow_up_months=schedule.follow_up_months if schedule else [],
         swemwbs_registered=bool(schedule and schedule.swemwbs_registered),
         swemwbs_registered_on=schedule.swemwbs_registered_on if schedule else None,
@@ -221,19 +173,20 @@ def _schedule_out(programme) -> ScheduleOut:
 
 @router.get("/{programme_id}/surveys", response=ScheduleOut, summary="The programme's surveys")
 def get_schedule(request, programme_id: int):
-    return _schedule_out(_programme(request.auth, programme_id))
+    return _schedule_out(
+        use_cases.survey_settings_show(actor=request.auth, programme_id=programme_id)
+    )
 
 
 @router.put("/{programme_id}/surveys", response=ScheduleOut, summary="Choose surveys and waves")
 def put_schedule(request, programme_id: int, body: ScheduleIn):
-    programme = _programme(request.auth, programme_id)
-    survey_schedule_update(
+    settings = use_cases.survey_schedule_update(
         actor=request.auth,
-        programme=programme,
+        programme_id=programme_id,
         instrument_ids=body.instrument_ids,
         follow_up_months=body.follow_up_months,
     )
-    return _schedule_out(programme)
+    return _schedule_out(settings)
 
 
 @router.post(
@@ -242,23 +195,20 @@ def put_schedule(request, programme_id: int, body: ScheduleIn):
     summary="Confirm the programme has registered to use SWEMWBS",
 )
 def confirm_registration(request, programme_id: int, body: RegistrationIn):
-    programme = _programme(request.auth, programme_id)
-    if not body.confirm:
-        raise Invalid(detail=[{"field": "confirm", "message": _("Confirm the registration.")}])
-    swemwbs_registration_confirm(
+    settings = use_cases.swemwbs_registration_confirm(
         actor=request.auth,
-        programme=programme,
+        programme_id=programme_id,
         registered_on=body.registered_on,
+        confirm=body.confirm,
         now=timezone.now(),
     )
-    return _schedule_out(programme)
+    return _schedule_out(settings)
 
 
 @router.post("/{programme_id}/outcomes", response={201: OutcomeOut}, summary="Add a valued outcome")
 def add_outcome(request, programme_id: int, body: OutcomeIn):
-    programme = _programme(request.auth, programme_id)
-    outcome = outcome_create(
-        actor=request.auth, programme=programme, name=body.name, description=body.description
+    outcome = use_cases.outcome_create(
+        actor=request.auth, programme_id=programme_id, name=body.name, description=body.description
     )
     return Status(
         201, OutcomeOut(id=outcome.pk, name=outcome.name, description=outcome.description)
@@ -271,18 +221,18 @@ def add_outcome(request, programme_id: int, body: OutcomeIn):
     summary="Add an indicator and the questions that measure it",
 )
 def add_indicator(request, programme_id: int, outcome_id: int, body: IndicatorIn):
-    programme = _programme(request.auth, programme_id)
-    outcome = Outcome.objects.filter(pk=outcome_id, programme=programme).first()
-    if outcome is None:
-        raise NotFound(_("There is no such outcome in this programme."))
-    indicator = indicator_create(
-        actor=request.auth, outcome=outcome, name=body.name, question_ids=body.question_ids
+    indicator = use_cases.indicator_create(
+        actor=request.auth,
+        programme_id=programme_id,
+        outcome_id=outcome_id,
+        name=body.name,
+        question_ids=body.question_ids,
     )
     return Status(
         201,
         IndicatorOut(
             id=indicator.pk,
-            outcome_id=outcome.pk,
+            outcome_id=outcome_id,
             name=indicator.name,
             question_ids=sorted(q.pk for q in indicator.questions.all()),
         ),
@@ -306,6 +256,7 @@ class CustomQuestionIn(InputSchema):
     summary="Add a question of the programme's own",
 )
 def add_question(request, programme_id: int, body: CustomQuestionIn):
-    programme = _programme(request.auth, programme_id)
-    question = custom_question_add(actor=request.auth, programme=programme, **body.dict())
+    question = use_cases.custom_question_add(
+        actor=request.auth, programme_id=programme_id, **body.dict()
+    )
     return Status(201, _question_out(question))

@@ -24,6 +24,13 @@ def post(client, path, key=None, body=None):
     return client.post(path, body or {}, content_type="application/json", headers=headers)
 
 
+def assert_a_conflict_that_changed_nothing(response, before):
+    """The key was used for another request: 409, and no balance or row moved."""
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_conflict"
+    assert snapshot() == before
+
+
 def available(member):
     return account_balance(account=member_account(member=member)).available
 
@@ -61,9 +68,7 @@ def test_the_same_cancel_key_for_another_code_is_a_conflict_and_nothing_moves(
 
     refused = post(client, f"/api/v1/redemptions/{second.code}/cancel", key="c1")
 
-    assert refused.status_code == 409
-    assert refused.json()["error"]["code"] == "idempotency_conflict"
-    assert snapshot() == before
+    assert_a_conflict_that_changed_nothing(refused, before)
     assert available(member) == 240
 
 
@@ -124,7 +129,5 @@ def test_the_same_reversal_key_for_another_expiry_is_a_conflict_and_nothing_move
 
     refused = post(client, f"{base}/{second.pk}/reverse", key="rev-1")
 
-    assert refused.status_code == 409
-    assert refused.json()["error"]["code"] == "idempotency_conflict"
-    assert snapshot() == before
+    assert_a_conflict_that_changed_nothing(refused, before)
     assert available(member) == 120

@@ -7,29 +7,16 @@ from ledger.models import Transfer
 from ledger.selectors import member_account, programme_account
 from ledger.services import transfer_post
 from tests.credits.conftest import balance, earn
-from tests.credits.test_statements import _spend, _venue
 from tests.factories import (
     MemberFactory,
-    ProgrammeFactory,
     ProgrammeRoleFactory,
-    StaffMembershipFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def venue_staff():
-    programme = ProgrammeFactory()
-    venue = _venue(programme)
-    member = MemberFactory(programme=programme)
-    earn(member, 300)
-    _spend(member, venue, 90, "s1")
-    return venue, StaffMembershipFactory(organisation=venue, role="venue_staff").user
-
-
-def test_the_statement_as_json(client, venue_staff):
-    venue, staff = venue_staff
+def test_the_statement_as_json(client, venue_staff_after_a_sale):
+    venue, staff = venue_staff_after_a_sale
     client.force_login(staff)
     month = timezone.localdate().strftime("%Y-%m")
 
@@ -42,8 +29,8 @@ def test_the_statement_as_json(client, venue_staff):
     assert body["retired"] is None
 
 
-def test_the_statement_as_csv(client, venue_staff):
-    venue, staff = venue_staff
+def test_the_statement_as_csv(client, venue_staff_after_a_sale):
+    venue, staff = venue_staff_after_a_sale
     client.force_login(staff)
 
     response = client.get(f"/api/v1/organisations/{venue.pk}/statement.csv")
@@ -58,8 +45,8 @@ def test_the_statement_as_csv(client, venue_staff):
     assert rows[-1] == ",,total,net,,90,1.5"
 
 
-def test_a_month_that_is_not_yyyy_mm_is_422(client, venue_staff):
-    venue, staff = venue_staff
+def test_a_month_that_is_not_yyyy_mm_is_422(client, venue_staff_after_a_sale):
+    venue, staff = venue_staff_after_a_sale
     client.force_login(staff)
 
     response = client.get(f"/api/v1/organisations/{venue.pk}/statement?month=03-2026")

@@ -1,9 +1,7 @@
 """Members and venues holding credits, posted through the ledger as earning or spending would."""
 
-import pytest
-
 from ledger.models import Account, Transfer
-from ledger.selectors import issuance_account, member_account
+from ledger.selectors import issuance_account, member_account, organisation_account
 from ledger.services import transfer_post
 
 
@@ -24,13 +22,26 @@ def balance(account_or_member) -> int:
     return member_account(member=account_or_member).balance
 
 
-@pytest.fixture
-def funded(db):
-    """A member of a programme holding 5 credits, and another member of the same programme."""
-    from tests.factories import MemberFactory, ProgrammeFactory
+def approved_venue(*programmes, kind="venue"):
+    """A venue approved in each of the programmes."""
+    from partners.models import Participation
+    from tests.factories import OrganisationFactory
 
-    programme = ProgrammeFactory()
-    giver = MemberFactory(programme=programme)
-    recipient = MemberFactory(programme=programme)
-    earn(giver, 300)
-    return giver, recipient
+    venue = OrganisationFactory(kind=kind, name="Riverside Pool")
+    for programme in programmes:
+        Participation.objects.create(programme=programme, organisation=venue, status="approved")
+    return venue
+
+
+def spend(member, venue, minutes, key, offer="Swim"):
+    """Credit a venue with a member's credits, as a completed redemption would."""
+    return transfer_post(
+        debit=member_account(member=member),
+        credit=organisation_account(organisation=venue),
+        amount=minutes,
+        kind=Transfer.Kind.SPEND,
+        idempotency_key=key,
+        cause_type="redemption",
+        cause_id=7,
+        memo=offer,
+    )

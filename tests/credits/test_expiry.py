@@ -16,9 +16,9 @@ from timecredits.credits.services.expiry import (
     _expire_if_due,
     add_months,
     credits_expire_due,
-    expiry_reverse,
     inactive_accounts,
 )
+from timecredits.credits.use_cases import expiry_reverse
 from timecredits.errors import PermissionDenied
 from timecredits.notifications.models import Notification
 
@@ -140,9 +140,12 @@ def test_a_programme_admin_reverses_an_expiry_once(idle):
     admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
 
     reversal = expiry_reverse(
-        actor=admin, programme=member.programme, transfer_id=expiry.pk, reason="Was in hospital"
+        actor=admin,
+        programme_id=member.programme.pk,
+        transfer_id=expiry.pk,
+        reason="Was in hospital",
     )
-    again = expiry_reverse(actor=admin, programme=member.programme, transfer_id=expiry.pk)
+    again = expiry_reverse(actor=admin, programme_id=member.programme.pk, transfer_id=expiry.pk)
 
     assert (reversal.kind, reversal.amount, reversal.reverses_id) == ("reverse", 300, expiry.pk)
     assert reversal.memo == "Was in hospital"
@@ -163,7 +166,7 @@ def test_only_the_programme_s_admin_can_reverse_an_expiry(idle, role):
         actor = ProgrammeRoleFactory(role="programme_admin").user
 
     with pytest.raises(PermissionDenied):
-        expiry_reverse(actor=actor, programme=member.programme, transfer_id=expiry.pk)
+        expiry_reverse(actor=actor, programme_id=member.programme.pk, transfer_id=expiry.pk)
 
     assert (balance(member), balance(_expiry_account(member))) == (0, 300)
     assert Transfer.objects.filter(kind="reverse").count() == 0
@@ -177,9 +180,9 @@ def test_reversing_something_that_is_not_this_programme_s_expiry_is_not_found(id
     admin = ProgrammeRoleFactory(programme=other, role="programme_admin").user
 
     with pytest.raises(NotAnExpiry):
-        expiry_reverse(actor=admin, programme=other, transfer_id=expiry.pk)
+        expiry_reverse(actor=admin, programme_id=other.pk, transfer_id=expiry.pk)
     with pytest.raises(NotAnExpiry):
-        expiry_reverse(actor=admin, programme=other, transfer_id=earned.pk)
+        expiry_reverse(actor=admin, programme_id=other.pk, transfer_id=earned.pk)
 
     assert Transfer.objects.filter(kind="reverse").count() == 0
 

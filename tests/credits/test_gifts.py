@@ -14,6 +14,7 @@ from tests.factories import (
     approved_organisation,
 )
 from timecredits.activities.tokens import pass_token
+from timecredits.credits import use_cases
 from timecredits.credits.errors import (
     AmountInvalid,
     DailyGiftLimit,
@@ -29,6 +30,7 @@ from timecredits.credits.services.gifts import (
     donate,
     gift_to_member,
     gifts_left_today,
+    member_account_settle,
     organisation_gift,
     recipient_by_code,
     recipient_by_pass,
@@ -47,8 +49,8 @@ def _gift(giver, recipient, minutes, key="k1", **kwargs):
     )
 
 
-def test_a_member_gives_credits_by_member_code(funded):
-    giver, recipient = funded
+def test_a_member_gives_credits_by_member_code(pair):
+    giver, recipient = pair
 
     found = recipient_by_code(code=f" {recipient.code[:4].lower()}-{recipient.code[4:]} ")
     transfer = _gift(giver, found, 90, message="Thanks for the lift")
@@ -60,23 +62,23 @@ def test_a_member_gives_credits_by_member_code(funded):
     assert ledger_verify().problems == []
 
 
-def test_a_code_read_with_lookalike_letters_still_finds_the_member(funded):
-    _, recipient = funded
+def test_a_code_read_with_lookalike_letters_still_finds_the_member(pair):
+    _, recipient = pair
     recipient.code = "10ABCDEF"
     recipient.save(update_fields=["code"])
 
     assert recipient_by_code(code="lOabcdef") == recipient
 
 
-def test_an_unknown_code_is_refused(funded):
+def test_an_unknown_code_is_refused(pair):
     with pytest.raises(RecipientNotFound) as refused:
         recipient_by_code(code="ZZZZZZZZ")
 
     assert refused.value.code == "recipient_not_found"
 
 
-def test_a_member_gives_credits_by_scanning_a_pass(funded):
-    giver, recipient = funded
+def test_a_member_gives_credits_by_scanning_a_pass(pair):
+    giver, recipient = pair
 
     found = recipient_by_pass(pass_token=pass_token(member_id=recipient.pk, pass_version=1))
     _gift(giver, found, 60)
@@ -84,8 +86,8 @@ def test_a_member_gives_credits_by_scanning_a_pass(funded):
     assert (balance(giver), balance(recipient)) == (240, 60)
 
 
-def test_giving_to_yourself_is_refused_and_changes_nothing(funded):
-    giver, _ = funded
+def test_giving_to_yourself_is_refused_and_changes_nothing(pair):
+    giver, _ = pair
 
     with pytest.raises(GiftToSelf) as refused:
         _gift(giver, giver, 60)
@@ -95,8 +97,8 @@ def test_giving_to_yourself_is_refused_and_changes_nothing(funded):
     assert Transfer.objects.filter(kind="gift").count() == 0
 
 
-def test_giving_to_a_member_of_another_programme_is_refused(funded):
-    giver, _ = funded
+def test_giving_to_a_member_of_another_programme_is_refused(pair):
+    giver, _ = pair
     stranger = MemberFactory(programme=ProgrammeFactory())
 
     with pytest.raises(RecipientInOtherProgramme):
@@ -105,10 +107,10 @@ def test_giving_to_a_member_of_another_programme_is_refused(funded):
     assert (balance(giver), balance(stranger)) == (300, 0)
 
 
-def test_giving_to_a_closed_account_is_refused(funded):
+def test_giving_to_a_closed_account_is_refused(pair):
     from timecredits.members.services import member_close
 
-    giver, recipient = funded
+    giver, recipient = pair
     member_close(member=recipient, confirm=True)
 
     with pytest.raises(RecipientClosed):
@@ -118,8 +120,8 @@ def test_giving_to_a_closed_account_is_refused(funded):
 
 
 @pytest.mark.parametrize("minutes", [0, -60, 1.5, True])
-def test_an_amount_below_a_minute_or_not_whole_is_refused(funded, minutes):
-    giver, recipient = funded
+def test_an_amount_below_a_minute_or_not_whole_is_refused(pair, minutes):
+    giver, recipient = pair
 
     with pytest.raises(AmountInvalid):
         _gift(giver, recipient, minutes)
@@ -127,8 +129,8 @@ def test_an_amount_below_a_minute_or_not_whole_is_refused(funded, minutes):
     assert (balance(giver), balance(recipient)) == (300, 0)
 
 
-def test_giving_more_than_you_hold_is_refused_with_balances_unchanged(funded):
-    giver, recipient = funded
+def test_giving_more_than_you_hold_is_refused_with_balances_unchanged(pair):
+    giver, recipient = pair
 
     with pytest.raises(NotEnoughCredits) as refused:
         _gift(giver, recipient, 301)
@@ -140,8 +142,8 @@ def test_giving_more_than_you_hold_is_refused_with_balances_unchanged(funded):
     assert ledger_verify().problems == []
 
 
-def test_the_same_gift_sent_twice_gives_once(funded):
-    giver, recipient = funded
+def test_the_same_gift_sent_twice_gives_once(pair):
+    giver, recipient = pair
 
     first = _gift(giver, recipient, 60, key="retry-me")
     again = _gift(giver, recipient, 60, key="retry-me")
@@ -151,8 +153,8 @@ def test_the_same_gift_sent_twice_gives_once(funded):
 
 
 @override_settings(CREDITS_DAILY_GIFT_LIMIT_MINUTES=120)
-def test_the_daily_gift_limit_refuses_the_gift_that_would_pass_it(funded):
-    giver, recipient = funded
+def test_the_daily_gift_limit_refuses_the_gift_that_would_pass_it(pair):
+    giver, recipient = pair
     _gift(giver, recipient, 90, key="a")
 
     with pytest.raises(DailyGiftLimit) as refused:
@@ -167,16 +169,18 @@ def test_the_daily_gift_limit_refuses_the_gift_that_would_pass_it(funded):
     assert gifts_left_today(member=giver) == 0
 
 
-def test_someone_without_a_member_profile_cannot_give(funded):
-    _, recipient = funded
+def test_someone_without_a_member_profile_cannot_give(pair):
+    _, recipient = pair
     staff = StaffMembershipFactory().user
 
     with pytest.raises(PermissionDenied):
-        gift_to_member(actor=staff, recipient=recipient, minutes=60, idempotency_key="k")
+        use_cases.gift_give(
+            actor=staff, member_code=recipient.code, minutes=60, idempotency_key="k"
+        )
 
 
-def test_a_member_donates_to_a_group_in_their_programme(funded):
-    giver, _ = funded
+def test_a_member_donates_to_a_group_in_their_programme(pair):
+    giver, _ = pair
     group = approved_organisation(giver.programme)
     before = balance(organisation_account(organisation=group))
 
@@ -194,8 +198,8 @@ def test_a_member_donates_to_a_group_in_their_programme(funded):
     assert ledger_verify().problems == []
 
 
-def test_a_member_donates_to_the_programme_pool(funded):
-    giver, _ = funded
+def test_a_member_donates_to_the_programme_pool(pair):
+    giver, _ = pair
 
     donate(actor=giver.user, organisation=None, minutes=60, idempotency_key="d")
     donate(actor=giver.user, organisation=None, minutes=60, idempotency_key="d")
@@ -204,8 +208,8 @@ def test_a_member_donates_to_the_programme_pool(funded):
     assert (balance(giver), balance(pool)) == (240, 60)
 
 
-def test_donating_to_a_group_outside_the_programme_is_refused(funded):
-    giver, _ = funded
+def test_donating_to_a_group_outside_the_programme_is_refused(pair):
+    giver, _ = pair
     elsewhere = approved_organisation(ProgrammeFactory())
     before = balance(organisation_account(organisation=elsewhere))
 
@@ -243,10 +247,10 @@ def test_only_an_org_admin_can_give_the_organisation_s_credits(role):
     staff = StaffMembershipFactory(organisation=giver, role=role).user
 
     with pytest.raises(PermissionDenied):
-        organisation_gift(
+        use_cases.organisation_gift(
             actor=staff,
-            giver=giver,
-            recipient=recipient,
+            organisation_id=giver.pk,
+            recipient_id=recipient.pk,
             minutes=60,
             reason="x",
             idempotency_key="o",
@@ -287,8 +291,8 @@ def test_an_organisation_gift_needs_a_shared_programme_and_a_reason():
     assert Transfer.objects.filter(kind="gift").count() == 0
 
 
-def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(funded):
-    giver, recipient = funded
+def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(pair):
+    giver, recipient = pair
 
     _gift(giver, recipient, 90, key="same", message="For the plants")
     _gift(giver, recipient, 90, key="same", message="For the plants")
@@ -297,3 +301,27 @@ def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(funded):
     assert (told.kind, told.body) == ("gift_received", "For the plants")
     assert told.title == f"Member {giver.code} gave you 1.5 credits"
     assert not Notification.objects.filter(member=giver).exists()
+
+
+def test_a_leaving_member_s_balance_goes_to_the_pool_and_the_account_closes(pair):
+    giver, _ = pair
+    pool = programme_account(programme=giver.programme, kind="pool")
+
+    closed = member_account_settle(member=giver)
+    member_account_settle(member=giver)
+
+    assert closed.closed_at is not None
+    assert (balance(giver), balance(pool)) == (0, 300)
+    assert Transfer.objects.filter(kind="donate").count() == 1
+    assert ledger_verify().problems == []
+
+
+def test_a_leaving_member_s_balance_goes_to_the_group_they_chose(pair):
+    giver, _ = pair
+    group = approved_organisation(giver.programme, kind="group")
+    before = balance(organisation_account(organisation=group))
+
+    member_account_settle(member=giver, donate_to=group)
+
+    assert balance(organisation_account(organisation=group)) == before + 300
+    assert balance(giver) == 0

@@ -5,10 +5,9 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from ledger.models import Account, Transfer
-from ledger.selectors import member_account, organisation_account, programme_account
+from ledger.selectors import organisation_account, programme_account
 from ledger.services import transfer_post, transfer_reverse
 from ledger.verify import ledger_verify
-from partners.models import Participation
 from tests.factories import (
     MemberFactory,
     OrganisationFactory,
@@ -21,46 +20,33 @@ from timecredits.credits.services.statements import (
     credits_retire_month,
     retirement_programme,
     statement_csv,
-    statement_for,
 )
+from timecredits.credits.use_cases import statement_show
 from timecredits.errors import PermissionDenied
 
-from .conftest import balance, earn
+from .conftest import approved_venue, balance, earn, spend
 
 pytestmark = pytest.mark.django_db
-
-
-def _venue(*programmes, kind="venue"):
-    venue = OrganisationFactory(kind=kind, name="Riverside Pool")
-    for programme in programmes:
-        Participation.objects.create(programme=programme, organisation=venue, status="approved")
-    return venue
-
-
-def _spend(member, venue, minutes, key, offer="Swim"):
-    return transfer_post(
-        debit=member_account(member=member),
-        credit=organisation_account(organisation=venue),
-        amount=minutes,
-        kind=Transfer.Kind.SPEND,
-        idempotency_key=key,
-        cause_type="redemption",
-        cause_id=7,
-        memo=offer,
-    )
 
 
 @pytest.fixture
 def accepted():
     """A venue that accepted 2 credits and a 1-credit swim this month, and refunded the swim."""
     programme = ProgrammeFactory()
-    venue = _venue(programme)
+    venue = approved_venue(programme)
     member = MemberFactory(programme=programme)
     earn(member, 600)
-    _spend(member, venue, 120, "s1", offer="Cinema ticket")
-    swim = _spend(member, venue, 60, "s2")
+    spend(member, venue, 120, "s1", offer="Cinema ticket")
+    swim = spend(member, venue, 60, "s2")
     transfer_reverse(transfer=swim, idempotency_key="refund", memo="Pool closed")
     return programme, venue, member
+
+
+def statement_for(actor, organisation):
+    """This month's statement, as the page and the API ask for it."""
+    return statement_show(
+        actor=actor, organisation_id=organisation.pk, month=f"{this_month():%Y-%m}"
+    ).statement
 
 
 def this_month():
@@ -115,7 +101,7 @@ def test_venue_staff_and_org_admins_see_the_statement(accepted, role):
     _, venue, _ = accepted
     staff = StaffMembershipFactory(organisation=venue, role=role).user
 
-    assert statement_for(actor=staff, organisation=venue, month=this_month()).net == 120
+    assert statement_for(staff, venue).net == 120
 
 
 def test_others_cannot_see_a_venue_s_statement(accepted):
@@ -125,7 +111,7 @@ def test_others_cannot_see_a_venue_s_statement(accepted):
 
     for actor in (coordinator, elsewhere, member.user):
         with pytest.raises(PermissionDenied):
-            statement_for(actor=actor, organisation=venue, month=this_month())
+            statement_for(actor, venue)
 
 
 def test_a_group_that_accepts_no_credits_has_no_statement():
@@ -133,7 +119,7 @@ def test_a_group_that_accepts_no_credits_has_no_statement():
     admin = StaffMembershipFactory(organisation=group, role="org_admin").user
 
     with pytest.raises(NotAVenue):
-        statement_for(actor=admin, organisation=group, month=this_month())
+        statement_for(admin, group)
 
 
 def test_a_month_is_read_as_yyyy_mm():
@@ -160,7 +146,7 @@ def test_the_retire_job_retires_the_month_once_through_django_q(accepted):
 
 def test_a_venue_can_only_retire_what_it_still_holds(accepted):
     programme, venue, _ = accepted
-    neighbour = _venue(programme, kind="group")
+    neighbour = approved_venue(programme, kind="group")
     transfer_post(
         debit=organisation_account(organisation=venue),
         credit=organisation_account(organisation=neighbour),
@@ -177,10 +163,10 @@ def test_a_venue_can_only_retire_what_it_still_holds(accepted):
 
 def test_a_venue_in_several_programmes_retires_into_the_one_it_joined_first():
     later, first = ProgrammeFactory(), ProgrammeFactory()
-    venue = _venue(first, later)
+    venue = approved_venue(first, later)
     member = MemberFactory(programme=later)
     earn(member, 60)
-    _spend(member, venue, 60, "s")
+    spend(member, venue, 60, "s")
 
     credits_retire_month(month=this_month())
 

@@ -7,12 +7,10 @@ from partners.models import Organisation, Participation, StaffMembership
 from tests.factories import (
     OrganisationFactory,
     ProgrammeFactory,
-    ProgrammeRoleFactory,
     StaffMembershipFactory,
     UserFactory,
 )
 from timecredits.errors import NotFound, PermissionDenied
-from timecredits.programmes.models import ProgrammeRole
 
 
 @pytest.fixture
@@ -21,24 +19,6 @@ def applied(db):
     organisation = OrganisationFactory()
     Participation.objects.create(programme=programme, organisation=organisation)
     return programme, organisation
-
-
-def test_only_the_programme_s_admin_decides_an_application(applied):
-    programme, organisation = applied
-    admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user
-
-    with pytest.raises(PermissionDenied):
-        use_cases.participation_decide(
-            actor=UserFactory(),
-            programme_id=programme.pk,
-            organisation_id=organisation.pk,
-            approve=True,
-        )
-    decided = use_cases.participation_decide(
-        actor=admin, programme_id=programme.pk, organisation_id=organisation.pk, approve=True
-    )
-
-    assert (decided.status, decided.decided_by) == (Participation.Status.APPROVED, admin)
 
 
 def test_a_pending_organisation_is_not_found_by_a_stranger_but_is_by_its_staff(applied):

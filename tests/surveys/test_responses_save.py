@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from tests.factories import UserFactory
 from tests.surveys.conftest import JOINED, full_answers, join
 from timecredits.errors import Conflict, Invalid, PermissionDenied
+from timecredits.surveys import use_cases
 from timecredits.surveys.models import Question, Response
 from timecredits.surveys.selectors import surveys_due
 from timecredits.surveys.services import answer_clean, responses_save
@@ -109,12 +110,12 @@ def test_answers_always_belong_to_the_signed_in_member(surveyed, programme):
 
 def test_someone_without_a_member_profile_cannot_answer(programme):
     with pytest.raises(PermissionDenied):
-        responses_save(actor=UserFactory(), wave=0, answers={}, now=JOINED)
+        use_cases.responses_save(actor=UserFactory(), wave=0, answers={}, now=JOINED)
 
 
 def test_an_anonymous_visitor_cannot_answer(programme):
     with pytest.raises(PermissionDenied):
-        responses_save(actor=AnonymousUser(), wave=0, answers={}, now=JOINED)
+        use_cases.responses_save(actor=AnonymousUser(), wave=0, answers={}, now=JOINED)
 
 
 @pytest.mark.parametrize(

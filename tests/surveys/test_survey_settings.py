@@ -6,6 +6,7 @@ from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
 from tests.surveys.conftest import JOINED, join
 from timecredits.errors import Conflict, Invalid, PermissionDenied
 from timecredits.programmes.models import ProgrammeRole
+from timecredits.surveys import use_cases
 from timecredits.surveys.models import Indicator, Instrument, Outcome, Question, SurveySchedule
 from timecredits.surveys.selectors import programme_questions, surveys_due
 from timecredits.surveys.services import (
@@ -103,12 +104,12 @@ def test_only_the_programmes_admin_changes_its_surveys(programme):
 
     for actor in (other_admin, commissioner, member.user):
         with pytest.raises(PermissionDenied):
-            survey_schedule_update(
-                actor=actor, programme=programme, instrument_ids=[], follow_up_months=[]
+            use_cases.survey_schedule_update(
+                actor=actor, programme_id=programme.pk, instrument_ids=[], follow_up_months=[]
             )
         with pytest.raises(PermissionDenied):
-            swemwbs_registration_confirm(
-                actor=actor, programme=programme, registered_on=NOW.date(), now=NOW
+            use_cases.swemwbs_registration_confirm(
+                actor=actor, programme_id=programme.pk, registered_on=NOW.date(), now=NOW
             )
 
     schedule = SurveySchedule.objects.get(programme=programme)

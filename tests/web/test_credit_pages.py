@@ -7,8 +7,7 @@ from django.utils import timezone
 from ledger.models import Transfer
 from ledger.selectors import member_account, organisation_account, programme_account
 from ledger.services import transfer_post
-from tests.credits.conftest import balance, earn
-from tests.credits.test_statements import _spend, _venue
+from tests.credits.conftest import approved_venue, balance, earn
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
@@ -87,13 +86,8 @@ def test_the_home_and_credits_pages_link_to_giving(client, pair):
         assert 'href="/me/donate/"' in html
 
 
-def test_venue_staff_see_the_statement_and_download_it(client):
-    programme = ProgrammeFactory()
-    venue = _venue(programme)
-    member = MemberFactory(programme=programme)
-    earn(member, 300)
-    _spend(member, venue, 90, "s1", offer="Swim for two")
-    staff = StaffMembershipFactory(organisation=venue, role="venue_staff").user
+def test_venue_staff_see_the_statement_and_download_it(client, venue_staff_after_a_sale):
+    venue, staff = venue_staff_after_a_sale
     client.force_login(staff)
     month = timezone.localdate().strftime("%Y-%m")
 
@@ -109,7 +103,7 @@ def test_venue_staff_see_the_statement_and_download_it(client):
 
 
 def test_a_coordinator_cannot_see_the_statement(client):
-    venue = _venue(ProgrammeFactory())
+    venue = approved_venue(ProgrammeFactory())
     client.force_login(StaffMembershipFactory(organisation=venue, role="coordinator").user)
 
     response = client.get(f"/organisations/{venue.pk}/statement/")

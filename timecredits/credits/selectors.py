@@ -1,22 +1,18 @@
-"""Reads about credits: a venue's monthly statement, and a programme's expiries."""
+"""Reads about credits: a venue's monthly statement, and the months it is kept by."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from ledger.models import Account, Transfer
-from ledger.selectors import organisation_account
+from ledger.selectors import organisation_account, spends_accepted, transfer_by_key
 
 from .errors import MonthInvalid
-
-_POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
 
 
 @dataclass(frozen=True)
 class StatementLine:
-    transfer: Transfer
+    transfer: object  # the ledger's transfer
     minutes: int  # signed: a refund (a reversed spend) counts against the month
 
 
@@ -25,7 +21,7 @@ class Statement:
     organisation: object
     month: datetime.date  # the first day of the month
     lines: list[StatementLine]
-    retired: Transfer | None  # the month's `retire` transfer, once the monthly job has run
+    retired: object | None  # the month's `retire` transfer, once the monthly job has run
 
     @property
     def accepted(self) -> int:
@@ -79,34 +75,9 @@ def venue_statement(*, organisation, month: datetime.date) -> Statement:
     spend reversed (refunded) in the month, in posting order."""
     account = organisation_account(organisation=organisation)
     start, end = month_bounds(month)
-    transfers = (
-        Transfer.objects.filter(posted_at__gte=start, posted_at__lt=end)
-        .filter(
-            Q(credit_account=account, kind=Transfer.Kind.SPEND, phase__in=_POSTED)
-            | Q(debit_account=account, kind=Transfer.Kind.REVERSE, reverses__kind="spend")
-        )
-        .order_by("pk")
-    )
     lines = [
         StatementLine(t, t.amount if t.credit_account_id == account.pk else -t.amount)
-        for t in transfers
+        for t in spends_accepted(account=account, start=start, end=end)
     ]
-    retired = Transfer.objects.filter(
-        idempotency_key=retire_key(organisation=organisation, month=month)
-    ).first()
+    retired = transfer_by_key(idempotency_key=retire_key(organisation=organisation, month=month))
     return Statement(organisation=organisation, month=month, lines=lines, retired=retired)
-
-
-def programme_expiries(*, programme, limit: int = 50) -> list[Transfer]:
-    """The programme's latest expiries, newest first, each with `reversed` set."""
-    reversal = Transfer.objects.filter(reverses=OuterRef("pk"))
-    return list(
-        Transfer.objects.filter(
-            kind=Transfer.Kind.EXPIRE,
-            credit_account__programme=programme,
-            credit_account__kind=Account.Kind.EXPIRY,
-        )
-        .annotate(reversed=Exists(reversal))
-        .select_related("debit_account__member")
-        .order_by("-pk")[:limit]
-    )

@@ -233,11 +233,30 @@ def _credits_export(member: Member) -> dict:
     }
 
 
-# --- spend: a member by id (a scanned pass), and the members an organisation registered ---
+# --- credits: finding and locking the members credits move between ---
+
+AgeBand = Member.AgeBand
 
 
-def member_by_id(*, member_id: int) -> Member | None:
+def member_by_code(*, code: str) -> Member | None:
+    return Member.objects.filter(code=code).first()
+
+
+def member_get_or_none(*, member_id: int) -> Member | None:
     return Member.objects.filter(pk=member_id).first()
+
+
+def members_lock(*, member_ids: list[int]) -> dict:
+    """Lock the members' rows, lower pk first, and say when each closed (None: open)."""
+    return dict(
+        Member.objects.select_for_update(no_key=True)
+        .filter(pk__in=member_ids)
+        .order_by("pk")
+        .values_list("pk", "closed_at")
+    )
+
+
+# --- spend: the members an organisation registered ---
 
 
 def member_registered_by(*, organisation, member_id: int) -> Member:

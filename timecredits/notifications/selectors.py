@@ -14,3 +14,8 @@ def unread_count(*, member) -> int:
 def emailed_kinds(*, member) -> set[str]:
     opted_out = set(EmailOptOut.objects.filter(member=member).values_list("kind", flat=True))
     return set(Notification.Kind.values) - opted_out
+
+
+# --- credits: the kinds of notification other apps send ---
+
+NotificationKind = Notification.Kind

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ledger.services import programme_accounts_open
+from timecredits.credits.services.accounts import programme_accounts_open
 
 from .models import Programme, ProgrammeRole
 

@@ -1,34 +1,12 @@
-"""Reads about programmes: the organisations taking part, and the credits their admins have
-allocated to groups."""
+"""Reads about programmes: the programmes themselves, who holds a role in them, and the
+population figures reports measure reach against."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ledger.models import Account, Transfer
-from partners.models import Participation
 from timecredits.errors import NotFound
-from timecredits.permissions import Action, require
 
-from .models import Programme, ProgrammeRole
-
-
-def programme_allocations(*, programme: Programme, limit: int = 50) -> list[Transfer]:
-    """The latest allocations from the programme's issuance, newest first."""
-    return list(
-        Transfer.objects.filter(
-            kind=Transfer.Kind.ALLOCATE,
-            debit_account__programme=programme,
-            debit_account__kind=Account.Kind.ISSUANCE,
-        )
-        .select_related("credit_account__organisation")
-        .order_by("-pk")[:limit]
-    )
-
-
-def programme_participations(*, actor, programme: Programme, status: str | None = None):
-    """The organisations in a programme with their approval, for those who review them."""
-    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
-    rows = Participation.objects.filter(programme=programme)
-    return rows.filter(status=status) if status else rows
+from .models import PopulationFigure, Programme, ProgrammeRole
 
 
 def programme_roles(*, user, programme) -> set[str]:
@@ -44,6 +22,19 @@ def programme_get(*, programme_id: int) -> Programme:
     if programme is None:
         raise NotFound(_("There is no such programme."))
     return programme
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.all()
+
+
+def programmes_with_expiry() -> QuerySet[Programme]:
+    """Programmes whose credits expire after a time unused."""
+    return Programme.objects.filter(expiry_months__isnull=False)
+
+
+def population_figures(*, programme: Programme) -> QuerySet[PopulationFigure]:
+    return PopulationFigure.objects.filter(programme=programme)
 
 
 # --- spend: programmes an offer names, and those a user administers ---

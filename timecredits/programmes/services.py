@@ -8,12 +8,10 @@ import io
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ledger.models import Transfer
-from ledger.selectors import issuance_account, organisation_account
-from ledger.services import transfer_post
+from partners.selectors import participation_approved
+from timecredits.credits.services.allocation import allocation_post
 from timecredits.errors import Invalid
-from timecredits.members.models import Member
-from timecredits.permissions import Action, require
+from timecredits.members.selectors import AgeBand
 
 from .models import PopulationFigure, Programme
 
@@ -28,8 +26,7 @@ NULLABLE = {"daily_cap_minutes", "expiry_months"}
 
 
 @transaction.atomic
-def programme_update_policy(*, actor, programme: Programme, **changes) -> Programme:
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+def programme_update_policy(*, programme: Programme, **changes) -> Programme:
     problems = []
     for field, value in changes.items():
         if field not in POLICY_FIELDS:
@@ -65,19 +62,14 @@ MAX_ALLOCATION_CREDITS = 100_000
 
 def credits_allocate(
     *, actor, programme: Programme, organisation, credits: int, reason: str, idempotency_key: str
-) -> Transfer:
+):
     """Fund a group's budget from the programme's issuance: an `allocate` transfer.
 
     The key comes from the caller (an API client's Idempotency-Key, a form's hidden token), so
     sending the same allocation twice funds the group once.
     """
-    from partners.models import Participation
-
-    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
     problems = []
-    taking_part = Participation.objects.filter(
-        programme=programme, organisation=organisation, status=Participation.Status.APPROVED
-    ).exists()
+    taking_part = participation_approved(programme=programme, organisation=organisation)
     if not taking_part or not organisation.gives_credits:
         problems.append(
             {"field": "organisation", "message": _("Choose an approved group in this programme.")}
@@ -95,16 +87,13 @@ def credits_allocate(
         problems.append({"field": "reason", "message": _("Say what the credits are for.")})
     if problems:
         raise Invalid(_("Some details need another look."), detail=problems)
-    return transfer_post(
-        debit=issuance_account(programme=programme, spread_by=organisation.pk),
-        credit=organisation_account(organisation=organisation),
-        amount=credits * 60,
-        kind=Transfer.Kind.ALLOCATE,
-        idempotency_key=f"allocation:{programme.pk}:{actor.pk}:{idempotency_key}",
-        cause_type="programme",
-        cause_id=programme.pk,
-        memo=reason[:500],
-        posted_by=actor,
+    return allocation_post(
+        actor=actor,
+        programme=programme,
+        organisation=organisation,
+        minutes=credits * 60,
+        reason=reason,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -130,11 +119,10 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
     source = (row.get("source") or "").strip()
     if not area or len(area) > 8:
         refuse("area", _("give the area as a postcode district (up to 8 characters), e.g. RV1."))
-    if band and band not in Member.AgeBand.values:
+    if band and band not in AgeBand.values:
         refuse(
             "age_band",
-            _("the age band must be blank or one of %(bands)s.")
-            % {"bands": ", ".join(Member.AgeBand)},
+            _("the age band must be blank or one of %(bands)s.") % {"bands": ", ".join(AgeBand)},
         )
     if not population.isdigit() or int(population) == 0 or int(population) > 2**31 - 1:
         refuse("population", _("the population must be a whole number above 0."))
@@ -150,9 +138,8 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
     return {"area": area, "age_band": band, "population": int(population), "source": source}
 
 
-def population_import(*, actor, programme: Programme, data: bytes) -> list[PopulationFigure]:
+def population_import(*, programme: Programme, data: bytes) -> list[PopulationFigure]:
     """Replace the programme's population figures with the CSV's, all or nothing."""
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
     if len(data) > MAX_POPULATION_BYTES:
         raise Invalid(
             _("Upload at most %(max)s bytes at a time.") % {"max": f"{MAX_POPULATION_BYTES:,}"}

@@ -4,7 +4,9 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from .models import BASELINE, Question, Response, SurveySchedule
+from django.db.models import QuerySet
+
+from .models import BASELINE, Instrument, Outcome, Question, Response, SurveySchedule
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,12 @@ class DueWave:
 
     @property
     def name(self) -> str:
-        return "baseline" if self.is_baseline else str(self.wave)
+        return wave_name(self.wave)
+
+
+def wave_name(wave: int) -> str:
+    """A wave as members and the API name it: "baseline", or the months after joining."""
+    return "baseline" if wave == BASELINE else str(wave)
 
 
 def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -70,3 +77,19 @@ def surveys_due(member, now: datetime.datetime) -> list[DueWave]:
 def member_responses(*, member, wave: int | None = None):
     responses = Response.objects.filter(member=member).select_related("question")
     return responses if wave is None else responses.filter(wave=wave)
+
+
+def instruments_offered(*, programme) -> QuerySet[Instrument]:
+    """The instruments a programme can choose from: the built-in ones and its own, with their
+    questions, in id order."""
+    instruments = Instrument.objects.filter(built_in=True) | programme.custom_instruments.all()
+    return instruments.prefetch_related("questions").order_by("id")
+
+
+def programme_outcomes(*, programme) -> QuerySet[Outcome]:
+    """The programme's valued outcomes with their indicators and the questions measuring them."""
+    return programme.outcomes.prefetch_related("indicators__questions")
+
+
+def programme_outcome(*, programme, outcome_id) -> Outcome | None:
+    return Outcome.objects.filter(pk=outcome_id, programme=programme).first()

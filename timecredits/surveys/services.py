@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
-from timecredits.permissions import Action, require
 
 from .instruments import SWEMWBS
 from .models import Indicator, Instrument, Outcome, Question, Response, SurveySchedule
@@ -61,7 +60,6 @@ def answer_clean(question: Question, raw) -> tuple[str, Decimal | None]:
 def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -> list[Response]:
     """Save the signed-in member's answers for one due wave: every question answered and valid,
     or nothing saved at all."""
-    require(actor, Action.OWN_SURVEYS)
     member = member_for_user(user=actor)
     if member is None:
         raise NotFound(gettext("You do not have a member profile."))
@@ -118,7 +116,6 @@ def survey_schedule_update(
     *, actor, programme, instrument_ids: list[int], follow_up_months: list[int]
 ) -> SurveySchedule:
     """Choose the instruments asked and the follow-up months. SWEMWBS only once registered."""
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     schedule = (
         SurveySchedule.objects.select_for_update(no_key=True).filter(programme=programme).first()
     )
@@ -163,7 +160,6 @@ def swemwbs_registration_confirm(
     *, actor, programme, registered_on: datetime.date, now: datetime.datetime
 ) -> SurveySchedule:
     """Record that the programme has registered to use SWEMWBS: when, and who confirmed it."""
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     if registered_on > now.date():
         raise Invalid(
             gettext("The registration date cannot be in the future."),
@@ -185,7 +181,6 @@ def swemwbs_instrument() -> Instrument | None:
 
 
 def outcome_create(*, actor, programme, name: str, description: str = "") -> Outcome:
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     name = name.strip()
     if not name:
         raise Invalid(detail=[{"field": "name", "message": gettext("Give the outcome a name.")}])
@@ -200,7 +195,6 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
 
 def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
     """An indicator of an outcome, measured by questions the programme can ask."""
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=outcome.programme)
     problems = []
     name = name.strip()
     if not name:
@@ -240,7 +234,6 @@ def custom_question_add(
     choices: list[list[str]] | None = None,
 ) -> Question:
     """Add a question of the programme's own to its custom instrument (created on first use)."""
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
     problems = []
     if not key or not key.replace("_", "").isalnum() or len(key) > 40:
         problems.append(

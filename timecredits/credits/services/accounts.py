@@ -13,6 +13,7 @@ def organisation_account_open(*, organisation) -> None:
     ledger.account_open(kind=AccountKind.ORGANISATION, organisation=organisation)
 
 
-def programme_accounts_open(*, programme) -> None:
-    """Open whichever of the programme's accounts it lacks; safe to run twice."""
-    ledger.programme_accounts_open(programme=programme)
+def programme_accounts_open(*, programme) -> list:
+    """The programme's issuance shards, pool, retirement and expiry accounts, opening whichever
+    it lacks; safe to run twice."""
+    return ledger.programme_accounts_open(programme=programme)

@@ -17,20 +17,23 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ledger.errors import LedgerConflict
-from ledger.models import Account, Transfer
-from ledger.selectors import programme_account
+from ledger.kinds import AccountKind, TransferKind
+from ledger.selectors import (
+    account_last_posted_at,
+    member_accounts_in_credit,
+    programme_account,
+    programme_expiry,
+)
 from ledger.services import accounts_lock, transfer_post, transfer_reverse
 from timecredits.db import retry_on_conflict
-from timecredits.notifications.models import Notification
+from timecredits.notifications.selectors import NotificationKind
 from timecredits.notifications.services import notify
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
+from timecredits.programmes.selectors import programmes_with_expiry
 from timecredits.templatetags.credits import credits as as_credits
 
 from ..errors import NotAnExpiry
@@ -42,12 +45,12 @@ log = logging.getLogger(__name__)
 @dataclass
 class ExpiryRun:
     warned: list[ExpiryWarning] = field(default_factory=list)
-    expired: list[Transfer] = field(default_factory=list)
+    expired: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Inactive:
-    account: Account
+    account: object  # the member's ledger account
     last_activity_at: datetime.datetime
     expires_at: datetime.datetime
 
@@ -65,30 +68,12 @@ def warning_period() -> datetime.timedelta:
     return datetime.timedelta(days=settings.CREDITS_EXPIRY_WARNING_DAYS)
 
 
-def inactive_accounts(*, programme: Programme, now: datetime.datetime) -> list[Inactive]:
+def inactive_accounts(*, programme, now: datetime.datetime) -> list[Inactive]:
     """Members of the programme holding credits whose warning is due by `now`, oldest first."""
     if not programme.expiry_months:
         return []
-    # Each side is read newest-first from its own (account, id) index: two short scans.
-    last_out = Transfer.objects.filter(debit_account=OuterRef("pk")).order_by("-pk")
-    last_in = Transfer.objects.filter(credit_account=OuterRef("pk")).order_by("-pk")
-    accounts = (
-        Account.objects.filter(
-            kind=Account.Kind.MEMBER,
-            member__programme=programme,
-            member__closed_at__isnull=True,
-            closed_at__isnull=True,
-            credits_posted__gt=F("debits_posted") + F("debits_pending"),
-        )
-        .annotate(
-            last_out=Subquery(last_out.values("posted_at")[:1]),
-            last_in=Subquery(last_in.values("posted_at")[:1]),
-        )
-        .select_related("member")
-        .order_by("pk")
-    )
     found = []
-    for account in accounts:
+    for account in member_accounts_in_credit(programme=programme):
         last = max(moment for moment in (account.last_in, account.last_out) if moment)
         expires_at = add_months(timezone.localtime(last), programme.expiry_months)
         if now >= expires_at - warning_period():
@@ -101,7 +86,7 @@ def credits_expire_due(*, now: datetime.datetime | None = None) -> ExpiryRun:
     is due. Safe to run twice: a warning is kept once per period and an expiry's key names it."""
     now = now or timezone.now()
     run = ExpiryRun()
-    for programme in Programme.objects.filter(expiry_months__isnull=False):
+    for programme in programmes_with_expiry():
         for inactive in inactive_accounts(programme=programme, now=now):
             warning = _warn(inactive, now)
             if warning is not None:
@@ -126,7 +111,7 @@ def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
             )
             notify(
                 member=warning.member,
-                kind=Notification.Kind.CREDITS_EXPIRING,
+                kind=NotificationKind.CREDITS_EXPIRING,
                 title=_("Your %(credits)s credits expire on %(day)s")
                 % {
                     "credits": as_credits(warning.minutes),
@@ -140,7 +125,7 @@ def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
         return None  # warned already (perhaps by a run at the same moment)
 
 
-def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Transfer | None:
+def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime):
     warning = ExpiryWarning.objects.get(
         member=inactive.account.member, last_activity_at=inactive.last_activity_at
     )
@@ -155,27 +140,23 @@ def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime) -> Tra
 
 
 @retry_on_conflict
-def _expire_locked(programme, inactive: Inactive, warning: ExpiryWarning) -> Transfer | None:
+def _expire_locked(programme, inactive: Inactive, warning: ExpiryWarning):
     """The scan ran a while ago: lock the member's and the expiry account (in id order, as
     every posting does) and look again, so a gift or an earning that arrived meanwhile (new
     activity) stops the expiry."""
-    expiry = programme_account(programme=programme, kind=Account.Kind.EXPIRY)
+    expiry = programme_account(programme=programme, kind=AccountKind.EXPIRY)
     account = accounts_lock([inactive.account.pk, expiry.pk])[inactive.account.pk]
-    latest = max(
-        moment
-        for side in ("debit_account", "credit_account")
-        for moment in Transfer.objects.filter(**{side: account})
-        .order_by("-pk")
-        .values_list("posted_at", flat=True)[:1]
-    )
-    if latest != inactive.last_activity_at or account.available <= 0:
+    if (
+        account_last_posted_at(account=account) != inactive.last_activity_at
+        or account.available <= 0
+    ):
         return None
     last_day = timezone.localtime(inactive.last_activity_at).date().isoformat()
     return transfer_post(
         debit=account,
         credit=expiry,
         amount=account.available,
-        kind=Transfer.Kind.EXPIRE,
+        kind=TransferKind.EXPIRE,
         idempotency_key=f"expire:{inactive.account.member_id}:{last_day}",
         cause_type="expiry_warning",
         cause_id=warning.pk,
@@ -186,21 +167,15 @@ def _expire_locked(programme, inactive: Inactive, warning: ExpiryWarning) -> Tra
 def expiry_reverse(
     *,
     actor,
-    programme: Programme,
+    programme,
     transfer_id: int,
     reason: str = "",
     idempotency_key: str | None = None,
-) -> Transfer:
+):
     """A programme admin gives a member back credits that expired; once per expiry. The
     caller's key, when given, names the reversal: sending it again returns the same reversal,
     and using it for another expiry is an idempotency conflict."""
-    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
-    transfer = Transfer.objects.filter(
-        pk=transfer_id,
-        kind=Transfer.Kind.EXPIRE,
-        credit_account__programme=programme,
-        credit_account__kind=Account.Kind.EXPIRY,
-    ).first()
+    transfer = programme_expiry(programme=programme, transfer_id=transfer_id)
     if transfer is None:
         raise NotAnExpiry()
     return transfer_reverse(

@@ -8,27 +8,41 @@ to the giver, so a retried request gives once.
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.errors import InsufficientCredit
-from ledger.models import Account, Transfer
-from ledger.selectors import member_account, organisation_account, programme_account
-from ledger.services import transfer_post
-from partners.models import Organisation, Participation
-from partners.selectors import programme_groups
+from ledger.kinds import AccountKind, TransferKind
+from ledger.selectors import (
+    account_balance,
+    account_debits_since,
+    member_account,
+    organisation_account,
+    programme_account,
+    transfer_by_key,
+)
+from ledger.services import account_close, transfer_post
+from partners.selectors import organisation_gift_recipients, programme_groups
 from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
-from timecredits.members.models import Member
-from timecredits.notifications.models import Notification
+from timecredits.members.selectors import (
+    member_by_code,
+    member_for_user,
+    member_get_or_none,
+    members_lock,
+)
+from timecredits.notifications.selectors import NotificationKind
 from timecredits.notifications.services import notify
-from timecredits.permissions import Action, require
 from timecredits.templatetags.credits import credits as as_credits
+
+if TYPE_CHECKING:
+    from partners.models import Organisation
+    from timecredits.members.models import Member
 
 from ..errors import (
     AmountInvalid,
@@ -52,8 +66,8 @@ def normalise_member_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", (raw or "").upper()).translate(_LOOKALIKES)
 
 
-def recipient_by_code(*, code: str) -> Member:
-    member = Member.objects.filter(code=normalise_member_code(code)).first()
+def recipient_by_code(*, code: str) -> "Member":
+    member = member_by_code(code=normalise_member_code(code))
     if member is None:
         raise RecipientNotFound(
             detail=[{"field": "member_code", "message": RecipientNotFound.message}]
@@ -61,10 +75,10 @@ def recipient_by_code(*, code: str) -> Member:
     return member
 
 
-def recipient_by_pass(*, pass_token: str, now: datetime.datetime | None = None) -> Member:
+def recipient_by_pass(*, pass_token: str, now: datetime.datetime | None = None) -> "Member":
     """The member whose card or phone pass was scanned; a replaced card is refused."""
     ticket = read_pass_token(pass_token, now=now or timezone.now())
-    member = Member.objects.filter(pk=ticket.member_id).first()
+    member = member_get_or_none(member_id=ticket.member_id)
     if member is None:
         raise RecipientNotFound()
     check_pass_version(ticket, member.pass_version)
@@ -75,12 +89,12 @@ def recipient_by_pass(*, pass_token: str, now: datetime.datetime | None = None) 
 def gift_to_member(
     *,
     actor,
-    recipient: Member,
+    recipient: "Member",
     minutes: int,
     message: str = "",
     idempotency_key: str,
     now: datetime.datetime | None = None,
-) -> Transfer:
+):
     """A member gives credits to another member of their programme: a `gift` transfer.
 
     At most `CREDITS_DAILY_GIFT_LIMIT_MINUTES` a day leave one member as gifts; the giver's row is
@@ -89,7 +103,7 @@ def gift_to_member(
     timecredits/db.py), so two members gifting each other queue, and a recipient closing their
     account at that moment is seen.
     """
-    giver = _giver(actor)
+    giver = giver_for(actor=actor)
     _check_amount(minutes)
     if recipient.pk == giver.pk:
         raise GiftToSelf(detail=[{"field": "member_code", "message": GiftToSelf.message}])
@@ -100,9 +114,9 @@ def gift_to_member(
     if recipient.closed_at is not None:
         raise RecipientClosed(detail=[{"field": "member_code", "message": RecipientClosed.message}])
     key = f"gift:{giver.pk}:{idempotency_key}"
-    closed = _lock_members(giver, recipient)
+    closed = members_lock(member_ids=[giver.pk, recipient.pk])
     account = member_account(member=giver)
-    replay = Transfer.objects.filter(idempotency_key=key).exists()
+    replay = transfer_by_key(idempotency_key=key) is not None
     if not replay:  # a replay neither counts against the limit nor notifies again
         if closed[recipient.pk] is not None:
             raise RecipientClosed(
@@ -113,7 +127,7 @@ def gift_to_member(
         debit=account,
         credit=member_account(member=recipient),
         minutes=minutes,
-        kind=Transfer.Kind.GIFT,
+        kind=TransferKind.GIFT,
         key=key,
         cause_type="gift",
         cause_id=giver.pk,
@@ -123,7 +137,7 @@ def gift_to_member(
     if not replay:
         notify(
             member=recipient,
-            kind=Notification.Kind.GIFT_RECEIVED,
+            kind=NotificationKind.GIFT_RECEIVED,
             title=_("Member %(code)s gave you %(credits)s credits")
             % {"code": giver.code, "credits": as_credits(minutes)},
             body=gift.memo,
@@ -136,16 +150,16 @@ def gift_to_member(
 def donate(
     *,
     actor,
-    organisation: Organisation | None,
+    organisation: "Organisation | None",
     minutes: int,
     message: str = "",
     idempotency_key: str,
-) -> Transfer:
+):
     """A member donates credits to a group in their programme, or (no group) to its pool."""
-    giver = _giver(actor)
+    giver = giver_for(actor=actor)
     _check_amount(minutes)
     if organisation is None:
-        credit = programme_account(programme=giver.programme, kind=Account.Kind.POOL)
+        credit = programme_account(programme=giver.programme, kind=AccountKind.POOL)
     else:
         if organisation not in programme_groups(programme=giver.programme_id):
             raise OrganisationNotEligible(
@@ -156,7 +170,7 @@ def donate(
         debit=member_account(member=giver),
         credit=credit,
         minutes=minutes,
-        kind=Transfer.Kind.DONATE,
+        kind=TransferKind.DONATE,
         key=f"donate:{giver.pk}:{idempotency_key}",
         cause_type="donation",
         cause_id=giver.pk,
@@ -165,19 +179,43 @@ def donate(
     )
 
 
+def member_account_settle(*, member: "Member", donate_to: "Organisation | None" = None):
+    """A member leaving: what they hold goes to the group they chose, or (no group) their
+    programme's pool, and their account closes, so the ledger keeps its history against a
+    pseudonymous account. A hold booked meanwhile makes the ledger refuse to close it. Safe to
+    run twice: the donation's key names the member."""
+    account = member_account(member=member)
+    if account.balance > 0:
+        transfer_post(
+            debit=account,
+            credit=(
+                organisation_account(organisation=donate_to)
+                if donate_to is not None
+                else programme_account(programme=member.programme, kind=AccountKind.POOL)
+            ),
+            amount=account.balance,
+            kind=TransferKind.DONATE,
+            idempotency_key=f"member-close:{member.pk}",
+            cause_type="member_closure",
+            cause_id=member.pk,
+            memo="Balance donated when the member closed their account",
+            posted_by=member.user,
+        )
+    return account_close(account=account)
+
+
 @retry_on_conflict
 def organisation_gift(
     *,
     actor,
-    giver: Organisation,
-    recipient: Organisation,
+    giver: "Organisation",
+    recipient: "Organisation",
     minutes: int,
     reason: str,
     idempotency_key: str,
-) -> Transfer:
+):
     """An organisation's admin gives some of its credits to another organisation that takes
     part in one of the same programmes: a `gift` transfer between their accounts."""
-    require(actor, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
     _check_amount(minutes)
     if recipient.pk == giver.pk:
         raise GiftToSelf(
@@ -198,7 +236,7 @@ def organisation_gift(
         debit=organisation_account(organisation=giver),
         credit=organisation_account(organisation=recipient),
         minutes=minutes,
-        kind=Transfer.Kind.GIFT,
+        kind=TransferKind.GIFT,
         key=f"org-gift:{giver.pk}:{actor.pk}:{idempotency_key}",
         cause_type="organisation_gift",
         cause_id=giver.pk,
@@ -207,44 +245,18 @@ def organisation_gift(
     )
 
 
-def organisation_gift_recipients(*, organisation: Organisation) -> list[Organisation]:
-    """Approved organisations sharing an approved programme with this one, itself excluded."""
-    programmes = Participation.objects.filter(
-        organisation=organisation, status=Participation.Status.APPROVED
-    ).values("programme")
-    return list(
-        Organisation.objects.filter(
-            participation__programme__in=programmes,
-            participation__status=Participation.Status.APPROVED,
-        )
-        .exclude(pk=organisation.pk)
-        .distinct()
-        .order_by("name")
-    )
-
-
-def gifts_left_today(*, member: Member, now: datetime.datetime | None = None) -> int:
+def gifts_left_today(*, member: "Member", now: datetime.datetime | None = None) -> int:
     """Minutes the member can still give other members today."""
     given = _given_today(member_account(member=member), now or timezone.now())
     return max(settings.CREDITS_DAILY_GIFT_LIMIT_MINUTES - given, 0)
 
 
-def _giver(actor) -> Member:
-    require(actor, Action.OWN_CREDITS_GIVE)
-    member = Member.objects.select_related("programme").filter(user=actor).first()
+def giver_for(*, actor) -> "Member":
+    """The member giving: the acting user's own member profile."""
+    member = member_for_user(user=actor)
     if member is None:
         raise NotFound(_("You do not have a member profile."))
     return member
-
-
-def _lock_members(*members: Member) -> dict[int, datetime.datetime | None]:
-    """Lock the members' rows, lower pk first, and say when each closed (None: open)."""
-    return dict(
-        Member.objects.select_for_update(no_key=True)
-        .filter(pk__in=[m.pk for m in members])
-        .order_by("pk")
-        .values_list("pk", "closed_at")
-    )
 
 
 def _check_amount(minutes) -> None:
@@ -256,20 +268,12 @@ def _message(message: str) -> str:
     return (message or "").strip()[:MESSAGE_LENGTH]
 
 
-def _given_today(account: Account, now: datetime.datetime) -> int:
+def _given_today(account, now: datetime.datetime) -> int:
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return (
-        Transfer.objects.filter(
-            debit_account=account,
-            kind=Transfer.Kind.GIFT,
-            phase=Transfer.Phase.SINGLE,
-            posted_at__gte=midnight,
-        ).aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
+    return account_debits_since(account=account, kind=TransferKind.GIFT, since=midnight)
 
 
-def _check_daily_limit(account: Account, minutes: int, now: datetime.datetime) -> None:
+def _check_daily_limit(account, minutes: int, now: datetime.datetime) -> None:
     limit = settings.CREDITS_DAILY_GIFT_LIMIT_MINUTES
     left = max(limit - _given_today(account, now), 0)
     if minutes > left:
@@ -282,7 +286,7 @@ def _check_daily_limit(account: Account, minutes: int, now: datetime.datetime) -
         )
 
 
-def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, actor) -> Transfer:
+def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, actor):
     try:
         return transfer_post(
             debit=debit,
@@ -296,7 +300,7 @@ def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, acto
             posted_by=actor,
         )
     except InsufficientCredit as refused:
-        available = Account.objects.get(pk=debit.pk).available
+        available = account_balance(account=debit).available
         message = _("There are only %(available)s credits to give.") % {
             "available": as_credits(available)
         }

@@ -8,27 +8,22 @@ approved participation); that stays put as it joins more, so every month goes to
 
 import datetime
 import io
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from ledger.errors import IdempotencyConflict
-from ledger.models import Account, Transfer
-from ledger.selectors import organisation_account, programme_account
+from ledger.kinds import AccountKind, TransferKind
+from ledger.selectors import organisation_account, programme_account, transfer_by_key
 from ledger.services import transfer_post
-from partners.models import Organisation, Participation
-from timecredits.permissions import Action, require
+from partners.selectors import first_programme, venues_taking_part
 from timecredits.spreadsheets import SafeWriter
 from timecredits.templatetags.credits import credits as as_credits
 
-from ..errors import NotAVenue
 from ..selectors import Statement, previous_month, retire_key, venue_statement
 
-
-def statement_for(*, actor, organisation: Organisation, month: datetime.date) -> Statement:
-    require(actor, Action.ORGANISATION_STATEMENT_VIEW, organisation=organisation)
-    if not organisation.accepts_credits:
-        raise NotAVenue()
-    return venue_statement(organisation=organisation, month=month)
+if TYPE_CHECKING:
+    from partners.models import Organisation
 
 
 CSV_HEADER = ["date", "transfer", "kind", "cause", "description", "minutes", "credits"]
@@ -57,23 +52,17 @@ def statement_csv(statement: Statement) -> str:
     return out.getvalue()
 
 
-def retirement_programme(*, venue: Organisation):
+def retirement_programme(*, venue: "Organisation"):
     """The programme a venue's accepted credits retire into: its oldest approved one."""
-    participation = (
-        Participation.objects.filter(organisation=venue, status=Participation.Status.APPROVED)
-        .select_related("programme")
-        .order_by("pk")
-        .first()
-    )
-    return participation.programme if participation else None
+    return first_programme(organisation=venue)
 
 
-def venue_retire(*, venue: Organisation, month: datetime.date) -> Transfer | None:
+def venue_retire(*, venue: "Organisation", month: datetime.date):
     """Retire what the venue accepted in the month, once. It can only retire what it still
     holds (a venue may have given some credits away since), so the amount is the month's net
     acceptance or the venue's available balance, whichever is less."""
     key = retire_key(organisation=venue, month=month)
-    existing = Transfer.objects.filter(idempotency_key=key).first()
+    existing = transfer_by_key(idempotency_key=key)
     if existing is not None:
         return existing
     programme = retirement_programme(venue=venue)
@@ -86,28 +75,24 @@ def venue_retire(*, venue: Organisation, month: datetime.date) -> Transfer | Non
     try:
         return transfer_post(
             debit=account,
-            credit=programme_account(programme=programme, kind=Account.Kind.RETIREMENT),
+            credit=programme_account(programme=programme, kind=AccountKind.RETIREMENT),
             amount=amount,
-            kind=Transfer.Kind.RETIRE,
+            kind=TransferKind.RETIRE,
             idempotency_key=key,
             cause_type="venue_statement",
             cause_id=venue.pk,
             memo=f"Credits accepted in {month:%B %Y}",
         )
     except IdempotencyConflict:
-        return Transfer.objects.get(idempotency_key=key)  # a run at the same moment won
+        return transfer_by_key(idempotency_key=key)  # a run at the same moment won
 
 
-def credits_retire_month(*, month: datetime.date | None = None) -> list[Transfer]:
+def credits_retire_month(*, month: datetime.date | None = None) -> list:
     """The monthly job: retire every venue's accepted credits of `month` (by default, the
     month before this one). Safe to run twice: each venue and month has one key."""
     month = month or previous_month(timezone.localdate())
-    venues = Organisation.objects.filter(
-        kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH],
-        participation__status=Participation.Status.APPROVED,
-    ).distinct()
     retired = []
-    for venue in venues.order_by("pk"):
+    for venue in venues_taking_part():
         transfer = venue_retire(venue=venue, month=month)
         if transfer is not None:
             retired.append(transfer)

@@ -34,7 +34,7 @@ from timecredits.credits.services.spending import (
 )
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
-from timecredits.members.selectors import member_by_id
+from timecredits.members.selectors import member_get_or_none
 from timecredits.notifications.services import notify
 from timecredits.ratelimit import rate_limit
 from timecredits.templatetags.credits import credits as as_credits
@@ -396,7 +396,7 @@ def redemption_charge_pass(
     if offer.organisation_id != venue.pk:
         raise WrongVenue(_("This offer belongs to another venue."))
     ticket = read_pass_token(pass_token, now=timezone.now())
-    member = member_by_id(member_id=ticket.member_id)
+    member = member_get_or_none(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member was not found."), code="member_not_found")
     if member.closed_at is not None:

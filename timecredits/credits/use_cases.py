@@ -1,0 +1,194 @@
+"""What people do with credits once earned, for pages and API alike: members give and donate,
+organisations give each other credits, venues read their statements, programme admins see and
+reverse expiries. Each use case takes the acting user and plain values, checks permission once,
+loads what it needs and returns what the caller renders."""
+
+import datetime
+from dataclasses import dataclass
+
+from ledger.selectors import Balance, account_balance, member_account, programme_expiries
+from partners.selectors import organisation_get, programme_groups
+from timecredits.permissions import Action, require
+from timecredits.programmes.selectors import programme_get
+
+from .errors import NotAVenue
+from .selectors import Statement, next_month, parse_month, previous_month, venue_statement
+from .services import MAX_AMOUNT as MAX_AMOUNT  # the most one request moves: the API says so
+from .services import expiry, gifts, statements
+
+
+@dataclass(frozen=True)
+class GivingPage:
+    """What a member sees before giving: their balance, and what is theirs to choose from."""
+
+    member: object
+    balance: Balance
+    left_today: int | None = None  # minutes they can still give members today
+    groups: object = None  # the groups they can donate to
+
+
+def _giver(actor):
+    require(actor, Action.OWN_CREDITS_GIVE)
+    return gifts.giver_for(actor=actor)
+
+
+def _balance(member) -> Balance:
+    return account_balance(account=member_account(member=member))
+
+
+def gift_page(*, actor) -> GivingPage:
+    member = _giver(actor)
+    return GivingPage(
+        member=member,
+        balance=_balance(member),
+        left_today=gifts.gifts_left_today(member=member),
+    )
+
+
+def donation_page(*, actor) -> GivingPage:
+    member = _giver(actor)
+    return GivingPage(
+        member=member,
+        balance=_balance(member),
+        groups=programme_groups(programme=member.programme_id),
+    )
+
+
+@dataclass(frozen=True)
+class Gift:
+    transfer: object
+    recipient: object
+
+
+def gift_give(
+    *,
+    actor,
+    member_code: str | None = None,
+    pass_token: str | None = None,
+    minutes: int,
+    message: str = "",
+    idempotency_key: str,
+) -> Gift:
+    """A member gives credits to the member whose code they typed or whose pass they scanned."""
+    if member_code:
+        recipient = gifts.recipient_by_code(code=member_code)
+    else:
+        recipient = gifts.recipient_by_pass(pass_token=pass_token)
+    require(actor, Action.OWN_CREDITS_GIVE)
+    transfer = gifts.gift_to_member(
+        actor=actor,
+        recipient=recipient,
+        minutes=minutes,
+        message=message,
+        idempotency_key=idempotency_key,
+    )
+    return Gift(transfer=transfer, recipient=recipient)
+
+
+def donation_give(
+    *,
+    actor,
+    organisation_id: int | None,
+    minutes: int,
+    message: str = "",
+    idempotency_key: str,
+):
+    """A member donates to a group of their programme, or (no group) to its pool."""
+    organisation = None
+    if organisation_id is not None:
+        organisation = organisation_get(organisation_id=organisation_id)
+    require(actor, Action.OWN_CREDITS_GIVE)
+    return gifts.donate(
+        actor=actor,
+        organisation=organisation,
+        minutes=minutes,
+        message=message,
+        idempotency_key=idempotency_key,
+    )
+
+
+def organisation_gift(
+    *,
+    actor,
+    organisation_id: int,
+    recipient_id: int,
+    minutes: int,
+    reason: str,
+    idempotency_key: str,
+):
+    """An organisation's admin gives some of its credits to another organisation."""
+    giver = organisation_get(organisation_id=organisation_id)
+    require(actor, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
+    return gifts.organisation_gift(
+        actor=actor,
+        giver=giver,
+        recipient=organisation_get(organisation_id=recipient_id),
+        minutes=minutes,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    statement: Statement
+
+    @property
+    def earlier(self) -> datetime.date:
+        return previous_month(self.statement.month)
+
+    @property
+    def later(self) -> datetime.date:
+        return next_month(self.statement.month)
+
+    @property
+    def csv(self) -> str:
+        return statements.statement_csv(self.statement)
+
+    @property
+    def filename(self) -> str:
+        s = self.statement
+        return f"statement-{s.organisation.slug}-{s.month:%Y-%m}.csv"
+
+
+def statement_show(*, actor, organisation_id: int, month: str | None) -> StatementPage:
+    """What a venue accepted in a month ("YYYY-MM"; blank is this month), for its staff."""
+    organisation = organisation_get(organisation_id=organisation_id)
+    month = parse_month(month)
+    require(actor, Action.ORGANISATION_STATEMENT_VIEW, organisation=organisation)
+    if not organisation.accepts_credits:
+        raise NotAVenue()
+    return StatementPage(venue_statement(organisation=organisation, month=month))
+
+
+@dataclass(frozen=True)
+class ExpiriesPage:
+    programme: object
+    expiries: list
+
+
+def expiries_list(*, actor, programme_id: int) -> ExpiriesPage:
+    """The programme's latest expiries, each with `reversed` set, for its admins."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    return ExpiriesPage(programme=programme, expiries=programme_expiries(programme=programme))
+
+
+def expiry_reverse(
+    *,
+    actor,
+    programme_id: int,
+    transfer_id: int,
+    reason: str = "",
+    idempotency_key: str | None = None,
+):
+    """A programme admin gives a member back credits that expired; the reversal, once."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    return expiry.expiry_reverse(
+        actor=actor,
+        programme=programme,
+        transfer_id=transfer_id,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )

@@ -1,0 +1,133 @@
+"""What programme admins do, for pages and API alike: the credit policy, organisations applying
+and being approved, allocations to groups, and population figures. Each use case takes the acting
+user and ids, checks permission once, loads what it needs and returns what the caller renders."""
+
+from dataclasses import dataclass
+
+from ledger.selectors import programme_allocations
+from partners.selectors import organisation_get, programme_groups, programme_participations
+from partners.services.organisations import organisation_apply as application_create
+from partners.services.organisations import participation_decide as participation_set
+from timecredits.permissions import Action, require
+
+from . import services
+from .models import Programme
+from .selectors import population_figures, programme_get, programme_list
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    """A programme's admin page: its organisations, latest allocations and fundable groups."""
+
+    programme: Programme
+    participations: object
+    allocations: list
+    groups: object
+
+
+def programmes_list(*, actor) -> list[Programme]:
+    return list(programme_list())
+
+
+def programme_show(*, actor, programme_id: int) -> Programme:
+    return programme_get(programme_id=programme_id)
+
+
+def programme_update_policy(*, actor, programme_id: int, **changes) -> Programme:
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    return services.programme_update_policy(programme=programme, **changes)
+
+
+def _admin_page(programme: Programme) -> AdminPage:
+    return AdminPage(
+        programme=programme,
+        participations=programme_participations(programme=programme).order_by(
+            "status", "organisation__name"
+        ),
+        allocations=programme_allocations(programme=programme, limit=10),
+        groups=programme_groups(programme=programme),
+    )
+
+
+def programme_admin_page(*, actor, programme_id: int) -> AdminPage:
+    """The admin page, for those who edit the programme's policy."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    return _admin_page(programme)
+
+
+def allocation_page(*, actor, programme_id: int) -> AdminPage:
+    """The same page, for those who allocate credits (shown again when an allocation is
+    refused)."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    return _admin_page(programme)
+
+
+def credits_allocate(
+    *,
+    actor,
+    programme_id: int,
+    organisation_id: int,
+    credits: int,
+    reason: str,
+    idempotency_key: str,
+):
+    """Fund a group from the programme's issuance; the transfer posted (once per key)."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    return services.credits_allocate(
+        actor=actor,
+        programme=programme,
+        organisation=organisation_get(organisation_id=organisation_id),
+        credits=credits,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+def organisation_apply(*, actor, programme_id: int, **details):
+    """Someone registers their organisation and applies to join the programme."""
+    return application_create(
+        actor=actor, programme=programme_get(programme_id=programme_id), **details
+    )
+
+
+def participations_list(*, actor, programme_id: int, status: str | None = None):
+    """The organisations in a programme with their approval, for those who review them."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    return programme_participations(programme=programme, status=status)
+
+
+def participation_decide(*, actor, programme_id: int, organisation_id: int, approve: bool):
+    """Approve or decline an organisation's application; the participation, decided."""
+    programme = programme_get(programme_id=programme_id)
+    organisation = organisation_get(organisation_id=organisation_id)
+    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    return participation_set(
+        actor=actor, programme=programme, organisation=organisation, approve=approve
+    )
+
+
+@dataclass(frozen=True)
+class PopulationPage:
+    programme: Programme
+    figures: object
+
+
+def population_page(*, actor, programme_id: int) -> PopulationPage:
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    return PopulationPage(programme=programme, figures=population_figures(programme=programme))
+
+
+def population_import(*, actor, programme_id: int, file) -> list:
+    """Replace the programme's population figures with an uploaded CSV's, all or nothing. Only
+    one byte more than the limit is read, so a big file is refused without reading it all."""
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    return services.population_import(
+        programme=programme, data=file.read(services.MAX_POPULATION_BYTES + 1)
+    )

@@ -123,7 +123,7 @@ def my_redemption_cancel(request, redemption_id):
     try:
         use_cases.my_redemption_cancel(actor=request.user, redemption_id=redemption_id)
     except NotFound:
-        raise
+        raise  # another member's code, or none, is a 404, not a refusal
     except DomainError as refused:
         return _refused(request, refused)
     messages.success(request, _("Cancelled. Your credits are back."))

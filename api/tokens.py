@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from timecredits.errors import NotAuthenticated, NotFound
-from timecredits.members.services import user_sign_out_everywhere
+from timecredits.members.use_cases import user_sign_out_everywhere
 
 from .models import ApiToken
 
@@ -97,5 +97,5 @@ def device_revoke(*, user, token_id: int) -> None:
 @transaction.atomic
 def sign_out_everywhere(*, user) -> None:
     """End every web session and revoke every token of this user, this one included."""
-    user_sign_out_everywhere(user=user)
+    user_sign_out_everywhere(actor=user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from .models import Account, Transfer
 
@@ -208,3 +208,38 @@ def programme_allocations(*, programme, limit: int = 50) -> list[Transfer]:
         .select_related("credit_account__organisation")
         .order_by("-pk")[:limit]
     )
+
+
+# --- act: earning (the accounts a batch of earnings moves between, and earnings already posted) ---
+def owner_accounts(*, organisation_ids, member_ids) -> dict[tuple[str, int], Account]:
+    """The organisations' and members' own accounts, by (kind, owner id), in one query."""
+    accounts = Account.objects.filter(
+        kind=Account.Kind.ORGANISATION, organisation_id__in=organisation_ids
+    ) | Account.objects.filter(kind=Account.Kind.MEMBER, member_id__in=member_ids)
+    return {(a.kind, a.organisation_id or a.member_id): a for a in accounts}
+
+
+def cause_transfer_counts(*, kind: str, cause_type: str, cause_ids) -> dict[int, int]:
+    """How many transfers of a kind each cause has had, reversed or not."""
+    return dict(
+        Transfer.objects.filter(kind=kind, cause_type=cause_type, cause_id__in=cause_ids)
+        .values("cause_id")
+        .annotate(n=Count("pk"))
+        .values_list("cause_id", "n")
+    )
+
+
+def cause_transfer_latest(*, kind: str, cause_type: str, cause_id: int) -> Transfer | None:
+    return (
+        Transfer.objects.filter(kind=kind, cause_type=cause_type, cause_id=cause_id)
+        .order_by("-pk")
+        .first()
+    )
+
+
+# --- members: every transfer of an account, oldest first (a member's data export) ---
+def account_transfers(*, account: Account) -> list[Transfer]:
+    either_side = Transfer.objects.filter(debit_account=account) | Transfer.objects.filter(
+        credit_account=account
+    )
+    return list(either_side.order_by("pk"))

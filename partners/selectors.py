@@ -164,3 +164,35 @@ def venues_taking_part() -> QuerySet[Organisation]:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- act: the programmes an organisation's activities may join ---
+def approved_programme(*, organisation: Organisation):
+    """A programme that has approved the organisation (the first, if several), or None."""
+    return organisation.programmes.filter(
+        participation__status=Participation.Status.APPROVED
+    ).first()
+
+
+def is_approved_in(*, organisation: Organisation, programme) -> bool:
+    return Participation.objects.filter(
+        organisation=organisation, programme=programme, status=Participation.Status.APPROVED
+    ).exists()
+
+
+# --- members: a person's staff roles, and the venues they serve ---
+STAFF_ROLE_LABELS = dict(StaffMembership.Role.choices)
+
+
+def user_staff_memberships(*, user) -> QuerySet[StaffMembership]:
+    """Every organisation the user is staff of, with their role there."""
+    return StaffMembership.objects.filter(user=user).select_related("organisation")
+
+
+def user_venue_ids(*, user) -> set[int]:
+    """The venues (and venue-groups) whose staff the user is."""
+    return set(
+        Organisation.objects.filter(
+            staff__user=user, kind__in=[Organisation.Kind.VENUE, Organisation.Kind.BOTH]
+        ).values_list("pk", flat=True)
+    )

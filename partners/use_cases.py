@@ -4,11 +4,14 @@ user, checks permission once, loads what it needs and returns what the caller re
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from timecredits.errors import Invalid, PermissionDenied
-from timecredits.members.selectors import member_registered_by, members_registered_by
-from timecredits.members.services import member_card_replace, member_register_assisted
+from timecredits.errors import Invalid, NotFound, PermissionDenied
+from timecredits.members.selectors import members_registered_by, registered_member
+from timecredits.members.use_cases import (
+    member_register_assisted,
+    organisation_member_card_replace,
+)
 from timecredits.permissions import MATRIX, Action, has_permission, require
-from timecredits.programmes.selectors import programme_get, programmes_administered
+from timecredits.programmes.selectors import programmes_administered
 
 from . import selectors
 from .models import Organisation, StaffMembership
@@ -73,43 +76,34 @@ def member_register(*, actor, organisation_id: int, programme_id: int | None = N
     """A coordinator registers someone without a smartphone or email, in the programme given or
     else the first their organisation is approved in."""
     organisation = _visible_organisation(actor, organisation_id)
-    if programme_id is not None:
-        programme = programme_get(programme_id=programme_id)
-    else:
+    if programme_id is None:
         programme = selectors.first_programme(organisation=organisation)
         if programme is None:
             raise Invalid(_("Your organisation is not approved in a programme yet."))
-    require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
+        programme_id = programme.pk
     return member_register_assisted(
-        actor=actor, organisation=organisation, programme=programme, **fields
+        actor=actor, organisation_id=organisation.pk, programme_id=programme_id, **fields
     )
 
 
-def _card_member(actor, organisation: Organisation, member_id: int):
-    """Permission first, so a stranger learns nothing about who is registered."""
-    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
-    return member_registered_by(organisation=organisation, member_id=member_id)
-
-
 def member_card(*, actor, organisation_id: int, member_id: int):
-    """The printed card of a member the organisation registered."""
+    """The printed card of a member the organisation registered. Permission first, so a
+    stranger learns nothing about who is registered."""
     organisation = selectors.organisation_get(organisation_id=organisation_id)
-    return _card_member(actor, organisation, member_id)
-
-
-def member_card_reissue(*, actor, organisation_id: int, member_id: int):
-    """A coordinator prints a new card for a member who lost theirs; the old one stops working."""
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
-    member = _card_member(actor, organisation, member_id)
-    return member_card_replace(actor=actor, member=member)
+    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = registered_member(organisation=organisation, member_id=member_id)
+    if member is None:
+        raise NotFound(_("This group registered no such member."), code="member_not_found")
+    return member
 
 
 def member_card_replace_visible(*, actor, organisation_id: int, member_id: int):
-    """As `member_card_reissue`, for the API, where an organisation the actor may not know of
-    is not found."""
-    organisation = _visible_organisation(actor, organisation_id)
-    member = _card_member(actor, organisation, member_id)
-    return member_card_replace(actor=actor, member=member)
+    """A new card for a member the organisation registered, through the API, where an
+    organisation the actor may not know of is not found."""
+    _visible_organisation(actor, organisation_id)
+    return organisation_member_card_replace(
+        actor=actor, organisation_id=organisation_id, member_id=member_id
+    )
 
 
 # What an organisation's page shows, each part to those whose role allows it.

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid
 from timecredits.members.passes import pass_url
+from timecredits.members.use_cases import organisation_member_card_replace
 from timecredits.qr import qr_svg
 
 from . import use_cases
@@ -75,12 +76,13 @@ def member_card(request, organisation_id, member_id):
 @login_required
 @require_POST
 def member_card_reissue(request, organisation_id, member_id):
-    """A coordinator prints a new card for a member who lost theirs; the old one stops working."""
-    member = use_cases.member_card_reissue(
+    """A coordinator prints a new card for a member who lost theirs; the old one stops working.
+    Permission first, as on the card page, so a stranger learns nothing about who is registered."""
+    organisation_member_card_replace(
         actor=request.user, organisation_id=organisation_id, member_id=member_id
     )
     messages.success(request, _("Here is the new card. The old card no longer works."))
-    return redirect("organisation-member-card", organisation_id, member.pk)
+    return redirect("organisation-member-card", organisation_id, member_id)
 
 
 @login_required

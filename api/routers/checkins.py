@@ -2,17 +2,11 @@
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.schemas import InputSchema, Moment
-from timecredits.activities.models import Contribution, Session
-from timecredits.activities.selectors import member_contributions
-from timecredits.activities.services import checkins
-from timecredits.errors import NotFound
-
-from .members import own_member
+from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
 
@@ -60,7 +54,7 @@ class ContributionOut(Schema):
     note: str
 
     @staticmethod
-    def of(c: Contribution) -> "ContributionOut":
+    def of(c) -> "ContributionOut":
         return ContributionOut(
             id=c.pk,
             session_id=c.session_id,
@@ -81,41 +75,24 @@ class ContributionOut(Schema):
         )
 
 
-def _session(session_id: int) -> Session:
-    session = (
-        Session.objects.select_related("activity__organisation", "activity__programme")
-        .filter(pk=session_id)
-        .first()
-    )
-    if session is None:
-        raise NotFound(_("There is no such session."), code="session_not_found")
-    return session
-
-
 @router.post(
     "/checkins",
     response={200: ContributionOut, 201: ContributionOut},
     summary="Check in with a scanned code (200 if already checked in there)",
 )
 def check_in(request, payload: CheckinIn):
-    contribution, created = checkins.checkin_by_token(
-        member=own_member(request),
-        token=payload.token,
-        session_id=payload.session_id,
-        latitude=payload.latitude,
-        longitude=payload.longitude,
-    )
+    contribution, created = checkins.checkin_by_token(actor=request.auth, **payload.dict())
     return Status(201 if created else 200, ContributionOut.of(contribution))
 
 
 @router.post("/checkouts", response=ContributionOut, summary="Check out of my open check-in")
 def check_out(request):
-    return ContributionOut.of(checkins.checkout(member=own_member(request)))
+    return ContributionOut.of(checkins.checkout(actor=request.auth))
 
 
 @router.get("/me/contributions", response=list[ContributionOut], summary="My contributions")
 def my_contributions(request):
-    return [ContributionOut.of(c) for c in member_contributions(member=own_member(request))]
+    return [ContributionOut.of(c) for c in checkins.my_contributions(actor=request.auth)]
 
 
 @router.post(
@@ -124,15 +101,9 @@ def my_contributions(request):
     summary="Claim time at a past session I attended",
 )
 def claim(request, payload: ClaimIn):
-    member = own_member(request)
-    contribution = checkins.claim(
-        member=member,
-        session=_session(payload.session_id),
-        start=payload.start,
-        end=payload.end,
-        reason=payload.reason,
+    return Status(
+        201, ContributionOut.of(checkins.contribution_claim(actor=request.auth, **payload.dict()))
     )
-    return Status(201, ContributionOut.of(contribution))
 
 
 @router.post(
@@ -142,7 +113,7 @@ def claim(request, payload: ClaimIn):
 )
 def pass_check_in(request, session_id: int, payload: PassCheckinIn):
     contribution, created = checkins.checkin_by_pass(
-        actor=request.auth, session=_session(session_id), pass_token=payload.pass_token
+        actor=request.auth, session_id=session_id, pass_token=payload.pass_token
     )
     return Status(201 if created else 200, ContributionOut.of(contribution))
 
@@ -154,6 +125,6 @@ def pass_check_in(request, session_id: int, payload: PassCheckinIn):
 )
 def add_attendance(request, session_id: int, payload: AttendanceIn):
     added = checkins.attendance_add_by_codes(
-        actor=request.auth, session=_session(session_id), member_codes=payload.member_codes
+        actor=request.auth, session_id=session_id, member_codes=payload.member_codes
     )
     return Status(201, [ContributionOut.of(c) for c in added])

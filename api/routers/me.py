@@ -2,16 +2,12 @@
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.schemas import InputSchema
-from ledger.selectors import account_balance, member_account, transfer_history
-from timecredits.errors import NotFound
-from timecredits.members.selectors import member_for_user, user_roles
-from timecredits.notifications.selectors import emailed_kinds, member_notifications, unread_count
-from timecredits.notifications.services import email_preferences_set, notifications_mark_read
+from timecredits.members.use_cases import member_credit_history, signed_in_person
+from timecredits.notifications import use_cases as notifications
 
 router = Router(tags=["me"])
 
@@ -62,33 +58,22 @@ class TransferHistoryQuery(Schema):
 
 @router.get("", response=MeOut, summary="The signed-in person and their roles")
 def me(request):
-    user = request.auth
-    member = member_for_user(user=user)
+    person = signed_in_person(actor=request.auth)
+    user = person.user
     return MeOut(
         id=user.pk,
         username=user.get_username(),
         name=user.get_full_name(),
         email=user.email,
-        member_id=member.pk if member else None,
-        roles=[
-            RoleOut(
-                role=g.role,
-                label=g.label,
-                scope=g.scope,
-                scope_id=g.scope_id,
-                scope_name=g.scope_name,
-            )
-            for g in user_roles(user=user)
-        ],
+        member_id=person.member.pk if person.member else None,
+        roles=person.roles,
     )
 
 
 @router.get("/transfers", response=TransferHistoryOut, summary="My balance and credit history")
 def my_transfers(request, query: Query[TransferHistoryQuery]):
-    member = _own_member(request)
-    account = member_account(member=member)
-    lines = transfer_history(account=account, before=query.before, limit=query.limit)
-    balance = account_balance(account=account)
+    history = member_credit_history(actor=request.auth, before=query.before, limit=query.limit)
+    balance = history.balance
     return TransferHistoryOut(
         balance=BalanceOut(
             posted=balance.posted, on_hold=balance.on_hold, available=balance.available
@@ -103,9 +88,9 @@ def my_transfers(request, query: Query[TransferHistoryQuery]):
                 balance_after=line.balance_after,
                 memo=line.transfer.memo,
             )
-            for line in lines
+            for line in history.lines
         ],
-        next_before=lines[-1].transfer.pk if len(lines) == query.limit else None,
+        next_before=history.next_before,
     )
 
 
@@ -118,6 +103,10 @@ class NotificationOut(Schema):
     created_at: datetime
     read: bool
 
+    @staticmethod
+    def resolve_read(notification) -> bool:
+        return notification.read_at is not None
+
 
 class NotificationsOut(Schema):
     unread: int
@@ -128,46 +117,24 @@ class EmailPreferencesIO(InputSchema):
     kinds: list[str] = Field(description="The kinds of notification also sent by email.")
 
 
-def _own_member(request):
-    member = member_for_user(user=request.auth)
-    if member is None or member.closed_at is not None:
-        raise NotFound(_("You do not have a member profile."))
-    return member
-
-
 @router.get("/notifications", response=NotificationsOut, summary="My latest notifications")
 def my_notifications(request):
-    member = _own_member(request)
-    return NotificationsOut(
-        unread=unread_count(member=member),
-        items=[
-            NotificationOut(
-                id=n.pk,
-                kind=n.kind,
-                title=n.title,
-                body=n.body,
-                url=n.url,
-                created_at=n.created_at,
-                read=n.read_at is not None,
-            )
-            for n in member_notifications(member=member)
-        ],
-    )
+    inbox = notifications.member_inbox(actor=request.auth)
+    return NotificationsOut(unread=inbox.unread, items=inbox.notifications)
 
 
 @router.post("/notifications/read", response=NotificationsOut, summary="Mark them all as read")
 def read_my_notifications(request):
-    notifications_mark_read(member=_own_member(request))
+    notifications.notifications_mark_read(actor=request.auth)
     return my_notifications(request)
 
 
 @router.get("/email-preferences", response=EmailPreferencesIO, summary="Which emails I get")
 def my_email_preferences(request):
-    return EmailPreferencesIO(kinds=sorted(emailed_kinds(member=_own_member(request))))
+    return EmailPreferencesIO(kinds=sorted(notifications.emailed_kinds(actor=request.auth)))
 
 
 @router.put("/email-preferences", response=EmailPreferencesIO, summary="Choose which emails I get")
 def set_my_email_preferences(request, payload: EmailPreferencesIO):
-    member = _own_member(request)
-    email_preferences_set(member=member, kinds=set(payload.kinds))
-    return EmailPreferencesIO(kinds=sorted(emailed_kinds(member=member)))
+    kinds = notifications.email_preferences_set(actor=request.auth, kinds=set(payload.kinds))
+    return EmailPreferencesIO(kinds=sorted(kinds))

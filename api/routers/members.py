@@ -1,21 +1,18 @@
 """Members: joining, and the member's own profile, consents, demographics and data export."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.schemas import InputSchema
-from partners.selectors import programme_groups
-from timecredits.errors import Invalid, NotFound
-from timecredits.members import services
-from timecredits.members.models import Member
+from timecredits.members import use_cases
 from timecredits.members.passes import pass_url
-from timecredits.members.selectors import member_data_export
-from timecredits.members.throttle import signup_rate_limit
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
+from timecredits.ratelimit import client_network
+
+if TYPE_CHECKING:
+    from timecredits.members.models import Member
 
 router = Router(tags=["members"])
 
@@ -74,7 +71,7 @@ class CardOut(Schema):
     pass_url: str = Field(description="What the new printed card's QR code carries.")
 
     @staticmethod
-    def of(member: Member) -> "CardOut":
+    def of(member: "Member") -> "CardOut":
         return CardOut(code=member.code, pass_url=pass_url(member))
 
 
@@ -93,7 +90,7 @@ class MemberOut(Schema):
     demographics: DemographicsIn
 
     @staticmethod
-    def of(member: Member) -> "MemberOut":
+    def of(member: "Member") -> "MemberOut":
         user = member.user
         return MemberOut(
             id=member.pk,
@@ -113,12 +110,10 @@ class MemberOut(Schema):
         )
 
 
-def own_member(request) -> Member:
-    require(request.auth, Action.OWN_PROFILE)
-    member = getattr(request.auth, "member", None)
-    if member is None or member.closed_at is not None:
-        raise NotFound(_("You do not have a member profile."))
-    return member
+def own_member(request) -> "Member":
+    """The caller's member profile, for the check-in and offer routers until their own use cases
+    load it (then this goes)."""
+    return use_cases.member_profile(actor=request.auth)
 
 
 @router.post(
@@ -128,13 +123,10 @@ def own_member(request) -> Member:
     summary="Join a programme",
 )
 def sign_up(request, payload: SignUpIn):
-    signup_rate_limit(request)
-    programme = Programme.objects.filter(slug=payload.programme).first()
-    if programme is None:
-        raise NotFound(_("There is no such programme."), code="programme_not_found")
-    member = services.member_sign_up(
-        programme=programme,
-        **payload.dict(exclude={"programme", "demographics"}),
+    member = use_cases.member_sign_up(
+        client=client_network(request),
+        programme_slug=payload.programme,
+        details=payload.dict(exclude={"programme", "demographics"}),
         demographics=payload.demographics.dict() if payload.demographics else None,
     )
     return Status(201, MemberOut.of(member))
@@ -142,36 +134,30 @@ def sign_up(request, payload: SignUpIn):
 
 @router.get("/me", response=MemberOut, summary="My profile")
 def my_profile(request):
-    return MemberOut.of(own_member(request))
+    return MemberOut.of(use_cases.member_profile(actor=request.auth))
 
 
 @router.put("/me", response=MemberOut, summary="Change my name or contact details")
 def update_my_profile(request, payload: ProfileIn):
-    member = services.member_update_profile(member=own_member(request), **payload.dict())
-    return MemberOut.of(member)
+    return MemberOut.of(use_cases.member_update_profile(actor=request.auth, **payload.dict()))
 
 
 @router.put("/me/consents", response=MemberOut, summary="Give or withdraw my consents")
 def update_my_consents(request, payload: ConsentsIn):
-    member = services.member_set_consents(member=own_member(request), **payload.dict())
-    return MemberOut.of(member)
+    return MemberOut.of(use_cases.member_set_consents(actor=request.auth, **payload.dict()))
 
 
 @router.put(
     "/me/demographics", response=MemberOut, summary="Answer (or clear) the optional questions"
 )
 def update_my_demographics(request, payload: DemographicsIn):
-    member = services.member_set_demographics(
-        member=own_member(request), demographics=payload.dict()
-    )
+    member = use_cases.member_set_demographics(actor=request.auth, demographics=payload.dict())
     return MemberOut.of(member)
 
 
 @router.get("/me/export", response=dict, summary="Download everything held about me")
 def export_my_data(request):
-    member = own_member(request)
-    require(request.auth, Action.OWN_DATA_EXPORT)
-    return member_data_export(member=member)
+    return use_cases.member_data_export(actor=request.auth)
 
 
 @router.post(
@@ -180,22 +166,14 @@ def export_my_data(request):
     summary="Replace my member card: every card printed before stops working",
 )
 def replace_my_card(request):
-    member = services.member_card_replace(actor=request.auth, member=own_member(request))
-    return CardOut.of(member)
+    return CardOut.of(use_cases.member_card_replace(actor=request.auth))
 
 
 @router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")
 def close_my_account(request, payload: CloseIn):
-    member = own_member(request)
-    require(request.auth, Action.OWN_ACCOUNT_CLOSE)
-    donate_to = None
-    if payload.donate_to_organisation_id is not None:
-        pools = {pool.pk: pool for pool in programme_groups(programme=member.programme_id)}
-        donate_to = pools.get(payload.donate_to_organisation_id)
-        if donate_to is None:
-            raise Invalid(
-                _("Choose a group in your programme, or leave your credits to the programme."),
-                detail=[{"field": "donate_to_organisation_id", "message": _("Not a group here.")}],
-            )
-    member = services.member_close(member=member, confirm=payload.confirm, donate_to=donate_to)
+    member = use_cases.member_close(
+        actor=request.auth,
+        confirm=payload.confirm,
+        donate_to_organisation_id=payload.donate_to_organisation_id,
+    )
     return ClosedOut(code=member.code, closed_at=member.closed_at)

@@ -2,25 +2,12 @@
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.lookups import organisation_or_404
 from api.schemas import InputSchema, Moment
-from timecredits.activities.models import Activity, Contribution, Session
-from timecredits.activities.selectors import (
-    activity_sessions,
-    organisation_activities,
-    organisation_contributions,
-    session_kiosk_url,
-    session_poster_url,
-)
-from timecredits.activities.services import sessions as session_services
-from timecredits.activities.services import verification
-from timecredits.errors import Invalid, NotFound
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
+from timecredits.activities.limits import MAX_REPEATS, MAX_SESSION_LENGTH
+from timecredits.activities.use_cases import sessions, verification
 
 from .checkins import ContributionOut
 
@@ -45,7 +32,7 @@ class ActivityOut(Schema):
     description: str
 
 
-MAX_SESSION_HOURS = int(session_services.MAX_SESSION_LENGTH.total_seconds() // 3600)
+MAX_SESSION_HOURS = int(MAX_SESSION_LENGTH.total_seconds() // 3600)
 
 
 class SessionIn(InputSchema):
@@ -59,7 +46,7 @@ class SessionIn(InputSchema):
     credit_rule: str = "per_hour"
     fixed_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     repeat_every_weeks: int | None = Field(default=None, description="1 weekly, 2 fortnightly")
-    repeat_count: int = Field(default=1, ge=1, le=session_services.MAX_REPEATS)
+    repeat_count: int = Field(default=1, ge=1, le=MAX_REPEATS)
 
 
 class SessionOut(Schema):
@@ -93,39 +80,18 @@ class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-def _activity(activity_id: int) -> Activity:
-    activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
-    if activity is None:
-        raise NotFound(_("There is no such activity."))
-    return activity
-
-
-def _session(request, session_id: int) -> Session:
-    session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
-    if session is None:
-        raise NotFound(_("There is no such session."), code="session_not_found")
-    require(
-        request.auth, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation
+def _decided(decide, request, contribution_id: int, payload) -> ContributionOut:
+    """A decision on a contribution, and the contribution as it stands after it."""
+    return ContributionOut.of(
+        decide(actor=request.auth, contribution_id=contribution_id, **payload.dict())
     )
-    return session
 
 
-def _contribution(contribution_id: int) -> Contribution:
-    contribution = (
-        Contribution.objects.select_related("session__activity__organisation", "member")
-        .filter(pk=contribution_id)
-        .first()
-    )
-    if contribution is None:
-        raise NotFound(_("There is no such contribution."))
-    return contribution
-
-
-def _activity_out(a: Activity) -> ActivityOut:
+def _activity_out(a) -> ActivityOut:
     return ActivityOut(**{f: getattr(a, f) for f in ActivityOut.model_fields})
 
 
-def _session_out(s: Session) -> SessionOut:
+def _session_out(s) -> SessionOut:
     return SessionOut(**{f: getattr(s, f) for f in SessionOut.model_fields})
 
 
@@ -135,9 +101,7 @@ def _session_out(s: Session) -> SessionOut:
     summary="An organisation's activities",
 )
 def list_activities(request, organisation_id: int):
-    activities = organisation_activities(
-        actor=request.auth, organisation=organisation_or_404(organisation_id)
-    )
+    activities = sessions.activities_list(actor=request.auth, organisation_id=organisation_id)
     return [_activity_out(a) for a in activities]
 
 
@@ -147,22 +111,17 @@ def list_activities(request, organisation_id: int):
     summary="Create an activity (coordinators)",
 )
 def create_activity(request, organisation_id: int, payload: ActivityIn):
-    programme = Programme.objects.filter(pk=payload.programme_id).first()
-    if programme is None:
-        raise NotFound(_("There is no such programme."))
-    activity = session_services.activity_create(
-        actor=request.auth,
-        organisation=organisation_or_404(organisation_id),
-        programme=programme,
-        **payload.dict(exclude={"programme_id"}),
+    activity = sessions.activity_create(
+        actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
     return Status(201, _activity_out(activity))
 
 
 @router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
 def list_sessions(request, activity_id: int):
-    sessions = activity_sessions(actor=request.auth, activity=_activity(activity_id))
-    return [_session_out(s) for s in sessions]
+    return [
+        _session_out(s) for s in sessions.sessions_list(actor=request.auth, activity_id=activity_id)
+    ]
 
 
 @router.post(
@@ -171,8 +130,8 @@ def list_sessions(request, activity_id: int):
     summary="Create a session, or a weekly or fortnightly series (coordinators)",
 )
 def create_sessions(request, activity_id: int, payload: SessionIn):
-    created = session_services.sessions_create(
-        actor=request.auth, activity=_activity(activity_id), **payload.dict()
+    created = sessions.sessions_create(
+        actor=request.auth, activity_id=activity_id, **payload.dict()
     )
     return Status(201, [_session_out(s) for s in created])
 
@@ -183,11 +142,8 @@ def create_sessions(request, activity_id: int, payload: SessionIn):
     summary="The URL to show as a QR code: a poster's, or the kiosk's current one",
 )
 def checkin_code(request, session_id: int, mode: str = "poster"):
-    session = _session(request, session_id)
-    if mode not in ("poster", "kiosk"):
-        raise Invalid(detail=[{"field": "mode", "message": _("Use poster or kiosk.")}])
-    url = session_poster_url(session) if mode == "poster" else session_kiosk_url(session)
-    return CheckinCodeOut(mode=mode, url=url)
+    code = sessions.session_checkin_code(actor=request.auth, session_id=session_id, mode=mode)
+    return CheckinCodeOut(mode=code.mode, url=code.url)
 
 
 @router.get(
@@ -196,10 +152,8 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
     summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
 )
 def list_contributions(request, organisation_id: int, filters: Query[ContributionsFilter]):
-    rows = organisation_contributions(
-        actor=request.auth,
-        organisation=organisation_or_404(organisation_id),
-        status=filters.status,
+    rows = verification.contributions_list(
+        actor=request.auth, organisation_id=organisation_id, status=filters.status
     )
     return [ContributionOut.of(c) for c in rows]
 
@@ -210,10 +164,7 @@ def list_contributions(request, organisation_id: int, filters: Query[Contributio
     summary="Approve, optionally adjusting the minutes with a reason",
 )
 def approve(request, contribution_id: int, payload: DecisionIn):
-    contribution = verification.contribution_approve(
-        actor=request.auth, contribution=_contribution(contribution_id), **payload.dict()
-    )
-    return ContributionOut.of(_contribution(contribution.pk))
+    return _decided(verification.contribution_approve, request, contribution_id, payload)
 
 
 @router.post(
@@ -222,10 +173,7 @@ def approve(request, contribution_id: int, payload: DecisionIn):
     summary="Reject with a reason",
 )
 def reject(request, contribution_id: int, payload: ReasonIn):
-    contribution = verification.contribution_reject(
-        actor=request.auth, contribution=_contribution(contribution_id), reason=payload.reason
-    )
-    return ContributionOut.of(_contribution(contribution.pk))
+    return _decided(verification.contribution_reject, request, contribution_id, payload)
 
 
 @router.post(
@@ -234,10 +182,7 @@ def reject(request, contribution_id: int, payload: ReasonIn):
     summary="Undo an approval; the credits are reversed",
 )
 def unapprove(request, contribution_id: int, payload: ReasonIn):
-    contribution = verification.contribution_unapprove(
-        actor=request.auth, contribution=_contribution(contribution_id), reason=payload.reason
-    )
-    return ContributionOut.of(_contribution(contribution.pk))
+    return _decided(verification.contribution_unapprove, request, contribution_id, payload)
 
 
 @router.post(
@@ -246,8 +191,5 @@ def unapprove(request, contribution_id: int, payload: ReasonIn):
     summary="Approve every pending contribution of a session",
 )
 def approve_all(request, session_id: int):
-    session = Session.objects.select_related("activity__organisation").filter(pk=session_id).first()
-    if session is None:
-        raise NotFound(_("There is no such session."), code="session_not_found")
-    approved = verification.session_approve_all(actor=request.auth, session=session)
+    approved = verification.session_approve_all(actor=request.auth, session_id=session_id)
     return [ContributionOut.of(c) for c in approved]

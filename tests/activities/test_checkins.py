@@ -12,7 +12,6 @@ from timecredits.activities.errors import (
     AlreadyCheckedInElsewhere,
     NotCheckedIn,
     Overlapping,
-    PassRevoked,
     SessionCancelled,
     TokenInvalid,
     WrongProgramme,
@@ -20,7 +19,10 @@ from timecredits.activities.errors import (
 )
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
+from timecredits.activities.use_cases import checkins as use_cases
 from timecredits.errors import PermissionDenied, RateLimited
+from timecredits.members import passes
+from timecredits.members.passes import PassRevoked
 
 pytestmark = pytest.mark.django_db
 
@@ -232,7 +234,7 @@ def test_checkins_are_rate_limited():
 def test_a_coordinator_scans_a_printed_card():
     session = SessionFactory()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     contribution, created = checkins.checkin_by_pass(
         actor=coordinator_of(session), session=session, pass_token=card
@@ -244,7 +246,7 @@ def test_a_coordinator_scans_a_printed_card():
 def test_a_revoked_card_is_refused():
     session = SessionFactory()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
     member.pass_version += 1
     member.save()
 
@@ -260,10 +262,10 @@ def test_only_the_sessions_own_staff_can_scan_passes():
     outsider = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
 
     with pytest.raises(PermissionDenied):
-        checkins.checkin_by_pass(
+        use_cases.checkin_by_pass(
             actor=outsider,
-            session=session,
-            pass_token=tokens.pass_token(member_id=member.pk, pass_version=1),
+            session_id=session.pk,
+            pass_token=passes.pass_token(member_id=member.pk, pass_version=1),
         )
 
 
@@ -316,7 +318,7 @@ def cancelled_session(**fields):
 def test_a_card_scanned_at_a_cancelled_session_is_refused_and_nothing_is_written():
     session = cancelled_session()
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     with pytest.raises(SessionCancelled) as refused:
         checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
@@ -376,7 +378,7 @@ def test_a_card_scanned_at_a_full_session_is_flagged_too():
     session = SessionFactory(capacity=1)
     checkins.checkin_by_token(member=member_of(session), token=poster(session))
     member = member_of(session)
-    card = tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
     contribution, created = checkins.checkin_by_pass(
         actor=coordinator_of(session), session=session, pass_token=card

@@ -26,7 +26,8 @@ from tests.factories import (
 from tests.racing import race
 from timecredits.activities import tokens
 from timecredits.activities.models import Contribution
-from timecredits.activities.services import checkins, verification
+from timecredits.activities.services import checkins
+from timecredits.activities.use_cases import verification as use_cases
 from timecredits.credits.services.gifts import gift_to_member
 
 MEMBERS = 8
@@ -96,8 +97,8 @@ def test_sixteen_threads_of_checkins_approvals_and_gifts_apply_each_key_once():
         threads.append(
             steps(
                 [
-                    lambda c=c, who=coordinator: verification.contribution_approve(
-                        actor=who, contribution=c
+                    lambda c=c, who=coordinator: use_cases.contribution_approve(
+                        actor=who, contribution_id=c.pk
                     )
                     for c in order
                 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from partners.models import StaffMembership
 from tests.factories import ActivityFactory, OrganisationFactory, StaffMembershipFactory
 from timecredits.activities.models import Activity, Session
-from timecredits.activities.services import sessions
+from timecredits.activities.use_cases import sessions
 from timecredits.errors import Invalid, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_a_fortnightly_series_keeps_its_local_time_across_the_clock_change():
 
     created = sessions.sessions_create(
         actor=coordinator_of(activity.organisation),
-        activity=activity,
+        activity_id=activity.pk,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),
         repeat_every_weeks=2,
@@ -63,7 +63,7 @@ def test_invalid_sessions_create_nothing(change, field):
     with pytest.raises(Invalid) as refused:
         sessions.sessions_create(
             actor=coordinator_of(activity.organisation),
-            activity=activity,
+            activity_id=activity.pk,
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=offset),
             **change,
@@ -79,7 +79,7 @@ def test_another_organisation_cannot_add_sessions():
     with pytest.raises(PermissionDenied):
         sessions.sessions_create(
             actor=coordinator_of(OrganisationFactory()),
-            activity=activity,
+            activity_id=activity.pk,
             starts_at=timezone.now(),
             ends_at=timezone.now() + datetime.timedelta(hours=1),
         )
@@ -92,8 +92,8 @@ def test_an_activity_needs_an_approved_programme():
     with pytest.raises(Invalid):
         sessions.activity_create(
             actor=coordinator_of(outsider_org),
-            organisation=outsider_org,
-            programme=activity.programme,
+            organisation_id=outsider_org.pk,
+            programme_id=activity.programme.pk,
             title="Litter pick",
             type="formal_volunteering",
         )

@@ -1,4 +1,4 @@
-"""Check-in and pass tokens: signed, windowed, rotating; rejected without touching the database."""
+"""Check-in tokens: signed, windowed, rotating; rejected without touching the database."""
 
 import datetime
 
@@ -82,23 +82,3 @@ def test_a_tampered_token_is_refused():
 
     with pytest.raises(TokenInvalid):
         tokens.read_checkin_token(f"{tampered}:{signature}", now=at(10))
-
-
-def test_static_pass_never_expires_and_rotating_pass_does():
-    static = tokens.pass_token(member_id=3, pass_version=2)
-    rotating = tokens.pass_token(member_id=3, pass_version=2, now=at(0))
-
-    assert tokens.read_pass_token(static, now=at(60 * 24 * 365)) == tokens.PassTicket(3, 2, False)
-    assert tokens.read_pass_token(rotating, now=at(0.5)).rotating is True
-    with pytest.raises(TokenExpired):
-        tokens.read_pass_token(rotating, now=at(2))
-
-
-def test_checkin_and_pass_tokens_cannot_stand_in_for_each_other():
-    checkin = tokens.poster_token(session_id=3, starts_at=START, ends_at=END)
-    member_pass = tokens.pass_token(member_id=3, pass_version=1)
-
-    with pytest.raises(TokenInvalid):
-        tokens.read_pass_token(checkin, now=at(0))
-    with pytest.raises(TokenInvalid):
-        tokens.read_checkin_token(member_pass, now=at(0))

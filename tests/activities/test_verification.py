@@ -27,7 +27,9 @@ from tests.factories import (
 from timecredits.activities import tokens
 from timecredits.activities.errors import GroupBudgetExhausted, MemberClosed, NotDecidable
 from timecredits.activities.models import Contribution, ContributionEvent
-from timecredits.activities.services import checkins, earning, verification
+from timecredits.activities.services import checkins
+from timecredits.activities.use_cases import verification as use_cases
+from timecredits.credits.services import earning
 from timecredits.errors import Invalid, PermissionDenied
 from timecredits.members.models import Member
 from timecredits.members.services import member_close
@@ -107,7 +109,7 @@ def test_approving_posts_one_earn_transfer_from_the_group_to_the_member():
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
-    approved = verification.contribution_approve(actor=coordinator, contribution=contribution)
+    approved = use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
 
     (earned,) = Transfer.objects.filter(kind="earn")
     assert earned.debit_account == organisation_account(organisation=session.activity.organisation)
@@ -126,12 +128,12 @@ def test_approving_again_posts_nothing_more():
     session = SessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
 
-    again = verification.contribution_approve(actor=coordinator, contribution=contribution)
+    again = use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
     # The page's form always sends the minutes it shows: the same minutes are no adjustment.
-    same = verification.contribution_approve(
-        actor=coordinator, contribution=contribution, minutes=90
+    same = use_cases.contribution_approve(
+        actor=coordinator, contribution_id=contribution.pk, minutes=90
     )
 
     assert (again.status, same.status) == ("approved", "approved")
@@ -149,7 +151,7 @@ def test_credits_follow_the_programmes_minutes_per_credit():
     programme.save()
     contribution = pending(session, minutes=90)
 
-    verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=contribution.pk)
 
     assert [t.amount for t in earnings(contribution)] == [180]
     assert balance_of_member(contribution.member) == 180
@@ -165,7 +167,9 @@ def test_the_status_change_and_the_transfer_happen_together(monkeypatch):
     monkeypatch.setattr(earning, "transfer_post_many", ledger_down)
 
     with pytest.raises(RuntimeError):
-        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+        use_cases.contribution_approve(
+            actor=coordinator_of(session), contribution_id=contribution.pk
+        )
 
     contribution.refresh_from_db()
     assert (contribution.status, contribution.decided_by, contribution.decided_at) == (
@@ -181,8 +185,8 @@ def test_zero_minutes_are_approved_without_a_transfer():
     session = SessionFactory()
     contribution = pending(session, minutes=0)
 
-    approved = verification.contribution_approve(
-        actor=coordinator_of(session), contribution=contribution
+    approved = use_cases.contribution_approve(
+        actor=coordinator_of(session), contribution_id=contribution.pk
     )
 
     assert approved.status == "approved"
@@ -197,8 +201,8 @@ def test_adjusting_needs_a_reason_and_changes_nothing_without_one():
     contribution = pending(session, minutes=90)
 
     with pytest.raises(Invalid) as refused:
-        verification.contribution_approve(
-            actor=coordinator_of(session), contribution=contribution, minutes=60, reason="  "
+        use_cases.contribution_approve(
+            actor=coordinator_of(session), contribution_id=contribution.pk, minutes=60, reason="  "
         )
 
     assert refused.value.detail == [{"field": "reason", "message": "Say why the time is changed."}]
@@ -213,8 +217,8 @@ def test_adjusting_records_the_minutes_before_and_after_and_earns_the_new_minute
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
-    approved = verification.contribution_approve(
-        actor=coordinator, contribution=contribution, minutes=60, reason="Left early"
+    approved = use_cases.contribution_approve(
+        actor=coordinator, contribution_id=contribution.pk, minutes=60, reason="Left early"
     )
 
     assert (approved.status, approved.minutes) == ("approved", 60)
@@ -233,8 +237,11 @@ def test_minutes_outside_the_session_are_refused(minutes):
     contribution = pending(session, minutes=90)
 
     with pytest.raises(Invalid) as refused:
-        verification.contribution_approve(
-            actor=coordinator_of(session), contribution=contribution, minutes=minutes, reason="x"
+        use_cases.contribution_approve(
+            actor=coordinator_of(session),
+            contribution_id=contribution.pk,
+            minutes=minutes,
+            reason="x",
         )
 
     assert refused.value.detail[0]["field"] == "minutes"
@@ -249,8 +256,11 @@ def test_minutes_at_the_edges_of_the_session_are_accepted(minutes, earned):
     session = SessionFactory()
     contribution = pending(session, minutes=90)
 
-    approved = verification.contribution_approve(
-        actor=coordinator_of(session), contribution=contribution, minutes=minutes, reason="Edge"
+    approved = use_cases.contribution_approve(
+        actor=coordinator_of(session),
+        contribution_id=contribution.pk,
+        minutes=minutes,
+        reason="Edge",
     )
 
     assert (approved.status, approved.minutes) == ("approved", minutes)
@@ -265,8 +275,8 @@ def test_rejecting_needs_a_reason():
     contribution = pending(session)
 
     with pytest.raises(Invalid):
-        verification.contribution_reject(
-            actor=coordinator_of(session), contribution=contribution, reason=" "
+        use_cases.contribution_reject(
+            actor=coordinator_of(session), contribution_id=contribution.pk, reason=" "
         )
 
     contribution.refresh_from_db()
@@ -279,8 +289,8 @@ def test_a_rejected_contribution_posts_nothing():
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
-    rejected = verification.contribution_reject(
-        actor=coordinator, contribution=contribution, reason="Not at this session"
+    rejected = use_cases.contribution_reject(
+        actor=coordinator, contribution_id=contribution.pk, reason="Not at this session"
     )
 
     assert (rejected.status, rejected.decided_by) == ("rejected", coordinator)
@@ -307,14 +317,14 @@ def test_deciding_a_decided_contribution_is_refused_and_changes_nothing(first, t
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     decide = {
-        "approve": lambda: verification.contribution_approve(
-            actor=coordinator, contribution=contribution
+        "approve": lambda: use_cases.contribution_approve(
+            actor=coordinator, contribution_id=contribution.pk
         ),
-        "adjust": lambda: verification.contribution_approve(
-            actor=coordinator, contribution=contribution, minutes=30, reason="Shorter"
+        "adjust": lambda: use_cases.contribution_approve(
+            actor=coordinator, contribution_id=contribution.pk, minutes=30, reason="Shorter"
         ),
-        "reject": lambda: verification.contribution_reject(
-            actor=coordinator, contribution=contribution, reason="No"
+        "reject": lambda: use_cases.contribution_reject(
+            actor=coordinator, contribution_id=contribution.pk, reason="No"
         ),
     }
     decide[first]()
@@ -343,7 +353,9 @@ def test_an_open_checkin_cannot_be_decided():
     )
 
     with pytest.raises(NotDecidable):
-        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+        use_cases.contribution_approve(
+            actor=coordinator_of(session), contribution_id=contribution.pk
+        )
 
     contribution.refresh_from_db()
     assert contribution.status == "checked_in"
@@ -357,11 +369,11 @@ def test_undoing_an_approval_reverses_the_earning_and_the_time_waits_again():
     session = SessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
     (earned,) = earnings(contribution)
 
-    undone = verification.contribution_unapprove(
-        actor=coordinator, contribution=contribution, reason="Approved the wrong person"
+    undone = use_cases.contribution_unapprove(
+        actor=coordinator, contribution_id=contribution.pk, reason="Approved the wrong person"
     )
 
     assert (undone.status, undone.decided_by, undone.decided_at) == ("pending", None, None)
@@ -391,10 +403,12 @@ def test_approving_after_an_undo_posts_a_new_earning_so_the_member_is_credited_o
     session = SessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
-    verification.contribution_unapprove(actor=coordinator, contribution=contribution, reason="Oops")
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
+    use_cases.contribution_unapprove(
+        actor=coordinator, contribution_id=contribution.pk, reason="Oops"
+    )
 
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
 
     first, second = earnings(contribution)
     assert first.pk != second.pk
@@ -414,12 +428,12 @@ def test_undo_twice_and_approve_twice_leaves_one_standing_earning():
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     for _ in range(2):
-        verification.contribution_approve(actor=coordinator, contribution=contribution)
-        verification.contribution_unapprove(
-            actor=coordinator, contribution=contribution, reason="x"
+        use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
+        use_cases.contribution_unapprove(
+            actor=coordinator, contribution_id=contribution.pk, reason="x"
         )
 
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
 
     assert len(earnings(contribution)) == 3
     assert Transfer.objects.filter(kind="reverse").count() == 2
@@ -433,12 +447,14 @@ def test_undoing_needs_a_reason_and_an_approval():
     coordinator = coordinator_of(session)
 
     with pytest.raises(NotDecidable) as not_approved:
-        verification.contribution_unapprove(
-            actor=coordinator, contribution=contribution, reason="x"
+        use_cases.contribution_unapprove(
+            actor=coordinator, contribution_id=contribution.pk, reason="x"
         )
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
     with pytest.raises(Invalid):
-        verification.contribution_unapprove(actor=coordinator, contribution=contribution, reason="")
+        use_cases.contribution_unapprove(
+            actor=coordinator, contribution_id=contribution.pk, reason=""
+        )
 
     assert not_approved.value.code == "not_approved"
     contribution.refresh_from_db()
@@ -455,7 +471,9 @@ def test_an_exhausted_budget_refuses_the_approval_and_changes_nothing():
     contribution = pending(session, minutes=90)
 
     with pytest.raises(GroupBudgetExhausted) as refused:
-        verification.contribution_approve(actor=coordinator_of(session), contribution=contribution)
+        use_cases.contribution_approve(
+            actor=coordinator_of(session), contribution_id=contribution.pk
+        )
 
     assert refused.value.code == "group_budget_exhausted"
     contribution.refresh_from_db()
@@ -471,8 +489,11 @@ def test_an_exhausted_budget_refuses_an_adjustment_too_and_keeps_the_minutes():
     contribution = pending(session, minutes=30)
 
     with pytest.raises(GroupBudgetExhausted):
-        verification.contribution_approve(
-            actor=coordinator_of(session), contribution=contribution, minutes=90, reason="Stayed"
+        use_cases.contribution_approve(
+            actor=coordinator_of(session),
+            contribution_id=contribution.pk,
+            minutes=90,
+            reason="Stayed",
         )
 
     contribution.refresh_from_db()
@@ -495,10 +516,10 @@ def test_approve_all_approves_every_pending_contribution_of_the_session_at_once(
         checked_in_at=session.starts_at,
     )
     rejected = pending(session, minutes=45)
-    verification.contribution_reject(actor=coordinator, contribution=rejected, reason="No")
+    use_cases.contribution_reject(actor=coordinator, contribution_id=rejected.pk, reason="No")
     elsewhere = pending(SessionFactory(activity=session.activity), minutes=60)
 
-    approved = verification.session_approve_all(actor=coordinator, session=session)
+    approved = use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
 
     assert sorted(c.pk for c in approved) == [c.pk for c in waiting]
     assert sorted(Transfer.objects.filter(kind="earn").values_list("cause_id", "amount")) == [
@@ -522,9 +543,9 @@ def test_approve_all_again_posts_nothing_more():
     coordinator = coordinator_of(session)
     for minutes in (30, 60):
         pending(session, minutes=minutes)
-    verification.session_approve_all(actor=coordinator, session=session)
+    use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
 
-    again = verification.session_approve_all(actor=coordinator, session=session)
+    again = use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
 
     assert again == []
     assert Transfer.objects.filter(kind="earn").count() == 2
@@ -535,7 +556,7 @@ def test_approve_all_beyond_the_budget_approves_none_of_them():
     waiting = [pending(session, minutes=60) for _ in range(2)]
 
     with pytest.raises(GroupBudgetExhausted):
-        verification.session_approve_all(actor=coordinator_of(session), session=session)
+        use_cases.session_approve_all(actor=coordinator_of(session), session_id=session.pk)
 
     assert [c.status for c in Contribution.objects.filter(pk__in=[c.pk for c in waiting])] == [
         "pending",
@@ -554,7 +575,7 @@ def test_approve_all_of_a_500_member_session_posts_500_earnings_in_one_call():
     waiting = [pending(session, minutes=90 + (n % 4) * 10) for n in range(members)]
     expected = sum(c.minutes for c in waiting)
 
-    approved = verification.session_approve_all(actor=coordinator_of(session), session=session)
+    approved = use_cases.session_approve_all(actor=coordinator_of(session), session_id=session.pk)
 
     assert len(approved) == members
     assert Contribution.objects.filter(session=session, status="approved").count() == members
@@ -576,13 +597,15 @@ def test_every_step_is_in_the_audit_trail():
     coordinator, organiser = coordinator_of(session), coordinator_of(session)
     started = timezone.now()
 
-    verification.contribution_approve(
-        actor=coordinator, contribution=contribution, minutes=75, reason="Late start"
+    use_cases.contribution_approve(
+        actor=coordinator, contribution_id=contribution.pk, minutes=75, reason="Late start"
     )
-    verification.contribution_unapprove(
-        actor=organiser, contribution=contribution, reason="Wrong session"
+    use_cases.contribution_unapprove(
+        actor=organiser, contribution_id=contribution.pk, reason="Wrong session"
     )
-    verification.contribution_reject(actor=organiser, contribution=contribution, reason="Not here")
+    use_cases.contribution_reject(
+        actor=organiser, contribution_id=contribution.pk, reason="Not here"
+    )
 
     assert events(contribution) == [
         (coordinator.pk, "adjusted", "pending", "pending", 90, 75, "Late start"),
@@ -604,7 +627,7 @@ def test_only_the_sessions_own_coordinators_decide(who, step):
     session = SessionFactory()
     contribution = pending(session, minutes=90)
     approved = pending(session, minutes=60)
-    verification.contribution_approve(actor=coordinator_of(session), contribution=approved)
+    use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=approved.pk)
     actor = {
         "other_coordinator": lambda: (
             StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
@@ -617,19 +640,19 @@ def test_only_the_sessions_own_coordinators_decide(who, step):
         ),
     }[who]()
     steps = {
-        "approve": lambda: verification.contribution_approve(
-            actor=actor, contribution=contribution
+        "approve": lambda: use_cases.contribution_approve(
+            actor=actor, contribution_id=contribution.pk
         ),
-        "adjust": lambda: verification.contribution_approve(
-            actor=actor, contribution=contribution, minutes=120, reason="More"
+        "adjust": lambda: use_cases.contribution_approve(
+            actor=actor, contribution_id=contribution.pk, minutes=120, reason="More"
         ),
-        "reject": lambda: verification.contribution_reject(
-            actor=actor, contribution=contribution, reason="No"
+        "reject": lambda: use_cases.contribution_reject(
+            actor=actor, contribution_id=contribution.pk, reason="No"
         ),
-        "unapprove": lambda: verification.contribution_unapprove(
-            actor=actor, contribution=approved, reason="No"
+        "unapprove": lambda: use_cases.contribution_unapprove(
+            actor=actor, contribution_id=approved.pk, reason="No"
         ),
-        "approve_all": lambda: verification.session_approve_all(actor=actor, session=session),
+        "approve_all": lambda: use_cases.session_approve_all(actor=actor, session_id=session.pk),
     }
     transfers_before = list(Transfer.objects.values_list("pk", flat=True))
     events_before = list(ContributionEvent.objects.values_list("pk", flat=True))
@@ -827,9 +850,9 @@ def test_concurrent_approvals_of_one_contribution_post_one_earning():
         try:
             start.wait()
             # Half send the minutes the page shows, as the web form does; half send none.
-            approved = verification.contribution_approve(
+            approved = use_cases.contribution_approve(
                 actor=coordinators[n],
-                contribution=contribution,
+                contribution_id=contribution.pk,
                 minutes=90 if n % 2 else None,
             )
             with lock:
@@ -870,10 +893,12 @@ def test_concurrent_approve_all_and_single_approvals_post_each_earning_once():
         try:
             start.wait()
             if n % 2:
-                verification.session_approve_all(actor=coordinator, session=session)
+                use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
             else:
                 for contribution in waiting[n::2]:
-                    verification.contribution_approve(actor=coordinator, contribution=contribution)
+                    use_cases.contribution_approve(
+                        actor=coordinator, contribution_id=contribution.pk
+                    )
         except Exception as error:
             with lock:
                 failures.append(repr(error))
@@ -916,7 +941,7 @@ def test_closing_an_account_withdraws_the_members_open_and_waiting_time_with_the
         ends_at=session.starts_at - datetime.timedelta(days=2, hours=-2),
     )
     approved = pending(earlier, minutes=30, member=member)
-    verification.contribution_approve(actor=coordinator_of(session), contribution=approved)
+    use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=approved.pk)
     later = SessionFactory(
         activity=session.activity,
         starts_at=session.starts_at + datetime.timedelta(hours=3),
@@ -966,7 +991,7 @@ def test_approve_all_leaves_out_a_closed_members_time_and_approves_everyone_else
     left_behind = pending(session, minutes=90, member=gone)
     closed_before_withdrawal(gone)
 
-    approved = verification.session_approve_all(actor=coordinator, session=session)
+    approved = use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
 
     assert sorted(c.pk for c in approved) == [c.pk for c in others]
     assert sorted(Transfer.objects.filter(kind="earn").values_list("cause_id", "amount")) == [
@@ -985,7 +1010,9 @@ def test_approving_a_closed_members_time_is_refused_and_changes_nothing():
     closed_before_withdrawal(gone)
 
     with pytest.raises(MemberClosed):
-        verification.contribution_approve(actor=coordinator_of(session), contribution=left_behind)
+        use_cases.contribution_approve(
+            actor=coordinator_of(session), contribution_id=left_behind.pk
+        )
 
     left_behind.refresh_from_db()
     assert (left_behind.status, left_behind.decided_by) == ("pending", None)

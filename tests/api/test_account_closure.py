@@ -10,16 +10,20 @@ from django.utils import timezone
 
 from ledger.models import Transfer
 from ledger.selectors import (
-    issuance_account,
     member_account,
     organisation_account,
     programme_account,
 )
-from ledger.services import hold_create, transfer_post
+from ledger.services import hold_create
 from ledger.verify import ledger_verify
 from partners.models import Invitation, Participation
-from tests.factories import MemberFactory, OrganisationFactory, SessionFactory
-from timecredits.activities.models import Contribution
+from tests.credits.conftest import earn
+from tests.factories import (
+    ContributionFactory,
+    MemberFactory,
+    OrganisationFactory,
+    SessionFactory,
+)
 from timecredits.credits.services.gifts import gift_to_member
 from timecredits.members.models import ConsentRecord
 from timecredits.surveys.instruments import load_built_in_instruments
@@ -44,6 +48,12 @@ def rows_containing(text: str) -> list[str]:
     return found
 
 
+def close_account(client, headers, body):
+    return client.post(
+        "/api/v1/members/me/close", body, content_type="application/json", headers=headers
+    )
+
+
 def lived_in(member):
     """What a member leaves behind in other tables: staff invitations to their address (one
     open, one accepted), time at a session, a gift with a message, a survey answer."""
@@ -59,14 +69,11 @@ def lived_in(member):
         accepted_by=member.user,
     )
     session = SessionFactory(activity__programme=member.programme)
-    contribution = Contribution.objects.create(
+    contribution = ContributionFactory(
         member=member,
         session=session,
-        method="claim",
-        status=Contribution.Status.PENDING,
-        checked_in_at=session.starts_at,
-        checked_out_at=session.ends_at,
         minutes=120,
+        checked_out_at=session.ends_at,
         note="Set up the tables",
     )
     earn(member, 150)
@@ -108,12 +115,7 @@ def test_closing_erases_name_email_and_phone_everywhere(client, bearer_for):
         "partners.Invitation.email",
     ]
 
-    response = client.post(
-        "/api/v1/members/me/close",
-        {"confirm": True},
-        content_type="application/json",
-        headers=headers,
-    )
+    response = close_account(client, headers, {"confirm": True})
 
     assert response.status_code == 200, response.content
     for personal in [
@@ -171,17 +173,6 @@ def test_closing_on_the_web_signs_out(client):
     assert member.closed_at is not None
 
 
-def earn(member, minutes):
-    programme = member.programme
-    return transfer_post(
-        debit=issuance_account(programme=programme, spread_by=member.pk),
-        credit=member_account(member=member),
-        amount=minutes,
-        kind="earn",
-        idempotency_key=f"test-earn:{member.pk}:{minutes}",
-    )
-
-
 def test_closing_donates_the_balance_to_the_chosen_group_and_keeps_the_ledger_clean(
     client, bearer_for
 ):
@@ -192,11 +183,8 @@ def test_closing_donates_the_balance_to_the_chosen_group_and_keeps_the_ledger_cl
     )
     earn(member, 150)
 
-    response = client.post(
-        "/api/v1/members/me/close",
-        {"confirm": True, "donate_to_organisation_id": group.pk},
-        content_type="application/json",
-        headers=bearer_for(member.user),
+    response = close_account(
+        client, bearer_for(member.user), {"confirm": True, "donate_to_organisation_id": group.pk}
     )
 
     assert response.status_code == 200, response.content
@@ -212,12 +200,7 @@ def test_without_a_choice_the_balance_goes_to_the_programme_pool(client, bearer_
     member = MemberFactory()
     earn(member, 60)
 
-    response = client.post(
-        "/api/v1/members/me/close",
-        {"confirm": True},
-        content_type="application/json",
-        headers=bearer_for(member.user),
-    )
+    response = close_account(client, bearer_for(member.user), {"confirm": True})
 
     assert response.status_code == 200, response.content
     pool = programme_account(programme=member.programme, kind="pool")
@@ -230,11 +213,10 @@ def test_a_group_outside_the_programme_is_refused_and_nothing_changes(client, be
     elsewhere = OrganisationFactory()
     earn(member, 60)
 
-    response = client.post(
-        "/api/v1/members/me/close",
+    response = close_account(
+        client,
+        bearer_for(member.user),
         {"confirm": True, "donate_to_organisation_id": elsewhere.pk},
-        content_type="application/json",
-        headers=bearer_for(member.user),
     )
 
     assert response.status_code == 422
@@ -257,12 +239,7 @@ def test_credits_on_hold_stop_a_closure_and_nothing_changes(client, bearer_for):
         timeout=datetime.timedelta(minutes=30),
     )
 
-    response = client.post(
-        "/api/v1/members/me/close",
-        {"confirm": True},
-        content_type="application/json",
-        headers=bearer_for(member.user),
-    )
+    response = close_account(client, bearer_for(member.user), {"confirm": True})
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "credits_on_hold"

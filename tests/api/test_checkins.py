@@ -13,6 +13,7 @@ from partners.models import StaffMembership
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
 from timecredits.activities import tokens
 from timecredits.activities.models import Contribution
+from timecredits.members import passes
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +207,7 @@ def test_a_coordinator_scans_a_phone_pass_through_the_api(client, bearer_for):
     client.force_login(member.user)
     pass_page = client.get("/me/pass/").content.decode()
     assert 'http-equiv="refresh" content="30"' in pass_page
-    pass_token = tokens.pass_token(
+    pass_token = passes.pass_token(
         member_id=member.pk, pass_version=member.pass_version, now=timezone.now()
     )
     headers = bearer_for(coordinator_of(session))

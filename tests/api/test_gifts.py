@@ -12,7 +12,7 @@ from tests.factories import (
     StaffMembershipFactory,
     approved_organisation,
 )
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.conf import settings
 
 from partners.models import StaffMembership
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
-from timecredits.activities import tokens
 from timecredits.activities.models import Contribution
 from timecredits.errors import PermissionDenied
+from timecredits.members import passes
 from timecredits.members.models import Member
 from timecredits.members.services import member_card_replace
 
@@ -23,7 +23,7 @@ def coordinator_of(organisation):
 
 
 def printed_card(member) -> str:
-    return tokens.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    return passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
 
 
 def scan(client, headers, session, card):

@@ -5,7 +5,7 @@ from partners.models import Organisation
 from tests.factories import approved_organisation
 from tests.spending.balances import snapshot
 from tests.spending.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 from timecredits.spending.models import Redemption
 
 

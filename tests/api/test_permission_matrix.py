@@ -49,6 +49,7 @@ from tests.factories import (
 from timecredits.activities import tokens
 from timecredits.activities.services.checkins import attendance_add, checkin_by_token
 from timecredits.activities.services.verification import contribution_approve
+from timecredits.members import passes
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
 from timecredits.reports.snapshots import snapshot_request
@@ -438,10 +439,10 @@ def _build_world():
         "poster_token": poster,
         "attendee": attendee.pk,
         "attendee_code": attendee.code,
-        "attendee_pass": tokens.pass_token(
+        "attendee_pass": passes.pass_token(
             member_id=attendee.pk, pass_version=attendee.pass_version
         ),
-        "member_pass": tokens.pass_token(member_id=member.pk, pass_version=member.pass_version),
+        "member_pass": passes.pass_token(member_id=member.pk, pass_version=member.pass_version),
         "pending_contribution": pending_contribution.pk,
         "approved_contribution": approved_contribution.pk,
         "offer": offer.pk,

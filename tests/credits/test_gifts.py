@@ -13,7 +13,6 @@ from tests.factories import (
     StaffMembershipFactory,
     approved_organisation,
 )
-from timecredits.activities.tokens import pass_token
 from timecredits.credits import use_cases
 from timecredits.credits.errors import (
     AmountInvalid,
@@ -36,6 +35,7 @@ from timecredits.credits.services.gifts import (
     recipient_by_pass,
 )
 from timecredits.errors import PermissionDenied
+from timecredits.members.passes import pass_token
 from timecredits.notifications.models import Notification
 
 from .conftest import balance

@@ -170,3 +170,23 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=30))
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=2))
     location = "Community hall"
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    """Time a member gave at a session, waiting for a coordinator: a claim for the hour after the
+    session started, unless told otherwise."""
+
+    class Meta:
+        model = "activities.Contribution"
+
+    session = factory.SubFactory(SessionFactory)
+    member = factory.SubFactory(
+        MemberFactory, programme=factory.SelfAttribute("..session.activity.programme")
+    )
+    method = "claim"
+    status = "pending"
+    minutes = 60
+    checked_in_at = factory.SelfAttribute("session.starts_at")
+    checked_out_at = factory.LazyAttribute(
+        lambda c: c.session.starts_at + datetime.timedelta(minutes=c.minutes)
+    )

@@ -1,12 +1,14 @@
 """Members hear about their credits in the app, and by email after commit unless they opted out."""
 
-import datetime
-
 import pytest
 from django.core import mail
 
-from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
-from timecredits.activities.models import Contribution
+from tests.factories import (
+    ContributionFactory,
+    MemberFactory,
+    SessionFactory,
+    StaffMembershipFactory,
+)
 from timecredits.activities.services import verification
 from timecredits.notifications.models import EmailOptOut, Notification
 from timecredits.notifications.services import email_preferences_set, notify
@@ -16,14 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def approve_time(member, minutes=90):
     session = SessionFactory(activity__programme=member.programme)
-    contribution = Contribution.objects.create(
-        member=member,
-        session=session,
-        method="manual",
-        status=Contribution.Status.PENDING,
-        checked_in_at=session.starts_at,
-        checked_out_at=session.starts_at + datetime.timedelta(minutes=minutes),
-        minutes=minutes,
+    contribution = ContributionFactory(
+        member=member, session=session, method="manual", minutes=minutes
     )
     coordinator = StaffMembershipFactory(
         organisation=session.activity.organisation, role="coordinator"

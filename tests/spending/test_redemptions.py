@@ -24,8 +24,8 @@ from tests.spending.conftest import (
     offer_at_closed_venue,
     venue_staff,
 )
-from timecredits.activities.tokens import pass_token
 from timecredits.errors import DomainError, PermissionDenied
+from timecredits.members.passes import pass_token
 from timecredits.notifications.models import Notification
 from timecredits.spending import errors, use_cases
 from timecredits.spending.services.redemptions import (

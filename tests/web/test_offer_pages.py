@@ -4,7 +4,7 @@ from ledger.selectors import account_balance, member_account
 from partners.models import Organisation, Participation, StaffMembership
 from tests.factories import ProgrammeFactory, approved_organisation
 from tests.spending.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 from timecredits.spending.models import Offer, Redemption
 from timecredits.spending.tokens import redemption_token
 

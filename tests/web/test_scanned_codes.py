@@ -10,7 +10,7 @@ from partners.models import Organisation, StaffMembership
 from tests.factories import SessionFactory, approved_organisation
 from tests.spending.balances import snapshot
 from tests.spending.conftest import funded_member, make_offer, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 from timecredits.spending.models import Redemption
 from timecredits.spending.services.redemptions import redemption_create
 from timecredits.spending.tokens import redemption_token

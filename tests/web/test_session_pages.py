@@ -10,7 +10,8 @@ from ledger.selectors import account_balance, member_account, organisation_accou
 from partners.models import StaffMembership
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory, UserFactory
 from timecredits.activities.models import Contribution, ContributionEvent
-from timecredits.activities.services import checkins, verification
+from timecredits.activities.services import checkins
+from timecredits.activities.use_cases import verification as use_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +229,7 @@ def approved_at(session, coordinator, member):
     (contribution,) = checkins.attendance_add(
         actor=coordinator, session=session, members=[member], minutes=90
     )
-    return verification.contribution_approve(actor=coordinator, contribution=contribution)
+    return use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
 
 
 def test_the_session_page_offers_undo_only_for_approved_time(client):

@@ -12,7 +12,7 @@ from ledger.services import account_close
 from tests.factories import MemberFactory
 from tests.spending.balances import snapshot
 from tests.spending.conftest import funded_member, make_offer, offer_at_closed_venue, venue_staff
-from timecredits.activities.tokens import pass_token
+from timecredits.members.passes import pass_token
 from timecredits.spending.services.redemptions import (
     redemption_complete,
     redemption_create,

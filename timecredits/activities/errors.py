@@ -42,11 +42,6 @@ class WrongProgramme(Invalid):
     message = _("This session is part of a programme you have not joined.")
 
 
-class PassRevoked(Invalid):
-    code = "pass_revoked"
-    message = _("This member card has been replaced. Ask the member for their new card.")
-
-
 class AlreadyCheckedInElsewhere(Conflict):
     code = "checked_in_elsewhere"
     message = _("You are still checked in at another session. Check out there first.")

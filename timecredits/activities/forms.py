@@ -13,33 +13,37 @@ from timecredits.forms import Form
 from .models import Activity, Session
 
 
+def _optional(field, label, hint, **options):
+    """A field that may be left empty, with a hint saying what goes in it."""
+    return field(label=label, required=False, help_text=hint, **options)
+
+
+def _date_and_time(label):
+    return forms.DateTimeField(
+        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
 class ActivityForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ChoiceField(label=_("Type of activity"), choices=Activity.Type.choices)
-    category = forms.CharField(
-        label=_("Category"),
-        max_length=100,
-        required=False,
-        help_text=_("For example food, environment, health."),
+    category = _optional(
+        forms.CharField, _("Category"), _("For example food, environment, health."), max_length=100
     )
 
 
 class SessionForm(Form):
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none())
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = _date_and_time(_("Starts"))
+    ends_at = _date_and_time(_("Ends"))
     location = forms.CharField(label=_("Where"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
     credit_rule = forms.ChoiceField(label=_("Credits"), choices=Session.CreditRule.choices)
-    fixed_minutes = forms.IntegerField(
-        label=_("Fixed minutes per person"),
+    fixed_minutes = _optional(
+        forms.IntegerField,
+        _("Fixed minutes per person"),
+        _("Only for a fixed amount per session."),
         min_value=1,
-        required=False,
-        help_text=_("Only for a fixed amount per session."),
     )
     repeat_every_weeks = forms.TypedChoiceField(
         label=_("Repeat"),
@@ -52,9 +56,9 @@ class SessionForm(Form):
         label=_("How many sessions"), min_value=1, max_value=52, initial=1
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = Activity.objects.filter(organisation=organisation)
+        self.fields["activity"].queryset = Activity.objects.filter(organisation_id=organisation_id)
 
 
 class DecisionForm(Form):

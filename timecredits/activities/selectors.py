@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timecredits.errors import NotFound
-from timecredits.permissions import Action, require
 
 from .models import Activity, Contribution, Session
-from .tokens import kiosk_token, poster_token
+from .tokens import POSTER_GRACE, kiosk_token, poster_token
 
 
 def checkin_url(token: str) -> str:
@@ -33,17 +33,38 @@ def session_kiosk_url(session: Session, *, now: datetime | None = None) -> str:
     )
 
 
-def session_for_coordinator(*, actor, session_id: int) -> Session:
-    """A session, for those who record attendance at it (they also see who came)."""
-    session = (
-        Session.objects.select_related("activity__organisation", "activity__programme")
-        .filter(pk=session_id)
-        .first()
-    )
+def session_find(*, session_id: int, organisation_id: int | None = None) -> Session | None:
+    """A session (only of that organisation, when one is named)."""
+    sessions = Session.objects.select_related("activity__organisation", "activity__programme")
+    if organisation_id is not None:
+        sessions = sessions.filter(activity__organisation_id=organisation_id)
+    return sessions.filter(pk=session_id).first()
+
+
+def session_get(*, session_id: int, organisation_id: int | None = None) -> Session:
+    """A session (only of that organisation, when one is named), or a 404."""
+    session = session_find(session_id=session_id, organisation_id=organisation_id)
     if session is None:
-        raise NotFound(code="session_not_found")
-    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
+        raise NotFound(_("There is no such session."), code="session_not_found")
     return session
+
+
+def sessions_happening(*, now: datetime) -> list[Session]:
+    """Sessions going on now, give or take the check-in grace, that were not cancelled."""
+    return list(
+        Session.objects.select_related("activity__organisation").filter(
+            starts_at__lte=now + POSTER_GRACE,
+            ends_at__gte=now - POSTER_GRACE,
+            cancelled_at__isnull=True,
+        )
+    )
+
+
+def activity_get(*, activity_id: int) -> Activity:
+    activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
+    if activity is None:
+        raise NotFound(_("There is no such activity."))
+    return activity
 
 
 def session_contributions(*, session: Session):
@@ -102,21 +123,16 @@ def verification_queue(*, organisation):
     )
 
 
-def organisation_activities(*, actor, organisation):
-    """An organisation's activities, for those who run them."""
-    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation)
+def organisation_activities(*, organisation):
     return Activity.objects.filter(organisation=organisation)
 
 
-def activity_sessions(*, actor, activity: Activity):
-    """An activity's sessions, for those who run them."""
-    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=activity.organisation)
+def activity_sessions(*, activity: Activity):
     return activity.sessions.all()
 
 
-def organisation_contributions(*, actor, organisation, status: str | None = None, limit: int = 500):
-    """Contributions at an organisation's sessions, for those who verify them."""
-    require(actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation)
+def organisation_contributions(*, organisation, status: str | None = None, limit: int = 500):
+    """Contributions at an organisation's sessions."""
     rows = Contribution.objects.filter(session__activity__organisation=organisation)
     if status:
         rows = rows.filter(status=status)

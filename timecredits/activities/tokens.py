@@ -1,4 +1,5 @@
-"""Signed check-in and pass tokens: pure functions of their inputs and the clock, no database.
+"""Signed session check-in tokens (a poster's, a kiosk's): pure functions of their inputs and the
+clock, no database. (A member's pass token is in members/passes.py.)
 
 A forgery fails the HMAC; a poster token carries its own validity window and a kiosk token its
 30-second step, so both are rejected or accepted before any row is read.
@@ -9,12 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.utils.translation import gettext as _
 
-from .errors import PassRevoked, SessionNotOpen, SessionOver, TokenExpired, TokenInvalid
+from .errors import SessionNotOpen, SessionOver, TokenExpired, TokenInvalid
 
 CHECKIN_SALT = "activities.checkin"
-PASS_SALT = "members.pass"  # noqa: S105 - a signing namespace, not a secret
 POSTER_GRACE = timedelta(minutes=30)
 KIOSK_STEP_SECONDS = 30
 # A kiosk code is accepted during its own step and the next: at most a minute after it appeared.
@@ -25,13 +24,6 @@ KIOSK_STEPS_ACCEPTED = 2
 class CheckinTicket:
     session_id: int
     mode: str  # "poster" or "kiosk"
-
-
-@dataclass(frozen=True)
-class PassTicket:
-    member_id: int
-    pass_version: int
-    rotating: bool
 
 
 def _ts(moment: datetime) -> int:
@@ -81,28 +73,3 @@ def read_checkin_token(token: str, *, now: datetime) -> CheckinTicket:
     if moment > closes:
         raise SessionOver()
     return CheckinTicket(session_id=session_id, mode="kiosk" if mode == "k" else "poster")
-
-
-def pass_token(*, member_id: int, pass_version: int, now: datetime | None = None) -> str:
-    """A member's pass: static (printed card) without `now`, rotating (phone) with it."""
-    payload = {"m": member_id, "v": pass_version}
-    if now is not None:
-        payload["t"] = kiosk_step(now)
-    return signing.dumps(payload, salt=PASS_SALT, compress=True)
-
-
-def read_pass_token(token: str, *, now: datetime) -> PassTicket:
-    try:
-        payload = signing.loads(token, salt=PASS_SALT)
-        member_id, version = payload["m"], payload["v"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
-        raise TokenInvalid(_("This is not a member card we issued.")) from forged
-    rotating = "t" in payload
-    if rotating and not 0 <= kiosk_step(now) - payload["t"] < KIOSK_STEPS_ACCEPTED:
-        raise TokenExpired(_("This pass has changed since it was scanned. Scan the phone again."))
-    return PassTicket(member_id=member_id, pass_version=version, rotating=rotating)
-
-
-def check_pass_version(ticket: PassTicket, current_version: int) -> None:
-    if ticket.pass_version != current_version:
-        raise PassRevoked()

@@ -4,19 +4,10 @@ platform staff (superusers); other staff with admin access see pseudonymous code
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import ConsentRecord, Member, User
+from .models import DEMOGRAPHICS, ConsentRecord, Member, User
 
 USER_PERSONAL = ["first_name", "last_name", "email", "phone"]
-MEMBER_PERSONAL = [
-    "age_band",
-    "gender",
-    "ethnicity",
-    "disability",
-    "employment_status",
-    "postcode",
-    "area",
-    "new_to_volunteering",
-]
+MEMBER_PERSONAL = [*DEMOGRAPHICS, "new_to_volunteering"]
 
 
 def is_platform_staff(request) -> bool:

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Organisation
 from timecredits.forms import Form
 
 from .models import Member
@@ -89,10 +88,9 @@ class CloseForm(Form):
     )
 
     def __init__(self, *args, pools, **kwargs):
+        """`pools`: the groups of the member's programme (a queryset of organisations)."""
         super().__init__(*args, **kwargs)
-        self.fields["donate_to"].queryset = Organisation.objects.filter(
-            pk__in=[pool.pk for pool in pools]
-        )
+        self.fields["donate_to"].queryset = pools
 
 
 class SignUpForm(ProfileForm):

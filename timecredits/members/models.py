@@ -15,6 +15,18 @@ MEMBER_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
+# The optional answers about a person, blank when not answered: shown only to platform staff,
+# exported to the member, erased when they leave.
+DEMOGRAPHICS = (
+    "age_band",
+    "gender",
+    "ethnicity",
+    "disability",
+    "employment_status",
+    "postcode",
+    "area",
+)
+
 
 def new_member_code() -> str:
     return "".join(secrets.choice(MEMBER_CODE_ALPHABET) for _ in range(8))

@@ -1,9 +1,73 @@
-"""The URLs a member's pass QR code carries; the token itself is in activities/tokens.py."""
+"""A member's pass: the signed token their card (static) or phone (rotating every 30 seconds)
+carries, and the URL its QR code shows. Pure functions of their inputs and the clock, no database:
+a forgery fails the HMAC and an old phone code its step before any row is read."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from timecredits.activities.tokens import pass_token
+from timecredits.errors import Invalid
+
+PASS_SALT = "members.pass"  # noqa: S105 - a signing namespace, not a secret
+ROTATION_SECONDS = 30
+# A phone's code is accepted during its own step and the next: at most a minute after it appeared.
+STEPS_ACCEPTED = 2
+
+
+class PassInvalid(Invalid):
+    code = "token_invalid"
+    message = _("This is not a member card we issued.")
+
+
+class PassExpired(Invalid):
+    code = "token_expired"
+    message = _("This pass has changed since it was scanned. Scan the phone again.")
+
+
+class PassRevoked(Invalid):
+    code = "pass_revoked"
+    message = _("This member card has been replaced. Ask the member for their new card.")
+
+
+@dataclass(frozen=True)
+class PassTicket:
+    member_id: int
+    pass_version: int
+    rotating: bool
+
+
+def _step(now: datetime) -> int:
+    return math.floor(now.timestamp()) // ROTATION_SECONDS
+
+
+def pass_token(*, member_id: int, pass_version: int, now: datetime | None = None) -> str:
+    """A member's pass: static (printed card) without `now`, rotating (phone) with it."""
+    payload = {"m": member_id, "v": pass_version}
+    if now is not None:
+        payload["t"] = _step(now)
+    return signing.dumps(payload, salt=PASS_SALT, compress=True)
+
+
+def read_pass_token(token: str, *, now: datetime) -> PassTicket:
+    try:
+        payload = signing.loads(token, salt=PASS_SALT)
+        member_id, version = payload["m"], payload["v"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
+        raise PassInvalid() from forged
+    rotating = "t" in payload
+    if rotating and not 0 <= _step(now) - payload["t"] < STEPS_ACCEPTED:
+        raise PassExpired()
+    return PassTicket(member_id=member_id, pass_version=version, rotating=rotating)
+
+
+def check_pass_version(ticket: PassTicket, current_version: int) -> None:
+    if ticket.pass_version != current_version:
+        raise PassRevoked()
 
 
 def pass_url(member, *, rotating: bool = False) -> str:

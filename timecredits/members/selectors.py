@@ -2,24 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import Transfer
-from ledger.selectors import member_account
-from partners.models import StaffMembership
+from ledger.selectors import account_transfers, member_account
+from partners.selectors import STAFF_ROLE_LABELS, user_staff_memberships
 from timecredits.errors import NotFound
-from timecredits.programmes.models import ProgrammeRole
+from timecredits.programmes.selectors import PROGRAMME_ROLE_LABELS, user_programme_roles
 
+from .models import DEMOGRAPHICS, Member
 from .models import MEMBER_CODE_ALPHABET as MEMBER_CODE_ALPHABET  # redemption codes share it
-from .models import Member
 
 ROLE_LABELS = {
     "platform_staff": _("Platform staff"),
     "member": _("Member"),
-    **dict(ProgrammeRole.Role.choices),
-    **dict(StaffMembership.Role.choices),
+    **PROGRAMME_ROLE_LABELS,
+    **STAFF_ROLE_LABELS,
 }
 
 
@@ -39,6 +37,28 @@ def member_for_user(*, user) -> Member | None:
     return Member.objects.select_related("programme").filter(user=user).first()
 
 
+def live_member_for_user(*, user) -> Member | None:
+    """The user's member profile unless they closed it: a closed one is gone for them."""
+    member = member_for_user(user=user)
+    return member if member is not None and member.closed_at is None else None
+
+
+def registered_member(*, organisation, member_id: int) -> Member | None:
+    """A live member this organisation registered (and so may print cards for)."""
+    return Member.objects.filter(
+        pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    ).first()
+
+
+def members_with_email(*, member_ids) -> set[int]:
+    """Which of these members have an email address to write to."""
+    return set(
+        Member.objects.filter(pk__in=member_ids)
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
+    )
+
+
 def user_roles(*, user) -> list[RoleGrant]:
     """Every role the user holds, platform staff first, then programmes, then organisations."""
     grants = []
@@ -46,11 +66,11 @@ def user_roles(*, user) -> list[RoleGrant]:
         grants.append(RoleGrant("platform_staff", "platform", None, ""))
     grants += [
         RoleGrant(r.role, "programme", r.programme_id, r.programme.name)
-        for r in ProgrammeRole.objects.filter(user=user).select_related("programme")
+        for r in user_programme_roles(user=user)
     ]
     grants += [
         RoleGrant(s.role, "organisation", s.organisation_id, s.organisation.name)
-        for s in StaffMembership.objects.filter(user=user).select_related("organisation")
+        for s in user_staff_memberships(user=user)
     ]
     if Member.objects.filter(user=user).exists():
         grants.append(RoleGrant("member", "platform", None, ""))
@@ -81,18 +101,7 @@ def member_data_export(*, member: Member) -> dict:
             "phone": user.phone,
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
-        "demographics": {
-            field: getattr(member, field)
-            for field in [
-                "age_band",
-                "gender",
-                "ethnicity",
-                "disability",
-                "employment_status",
-                "postcode",
-                "area",
-            ]
-        },
+        "demographics": {field: getattr(member, field) for field in DEMOGRAPHICS},
         "consents": {
             "terms_accepted_at": member.terms_accepted_at.isoformat(),
             "reports": member.reports_consent,
@@ -110,11 +119,11 @@ def member_data_export(*, member: Member) -> dict:
         "roles": {
             "organisations": [
                 {"organisation": s.organisation.name, "role": s.role}
-                for s in StaffMembership.objects.filter(user=user).select_related("organisation")
+                for s in user_staff_memberships(user=user)
             ],
             "programmes": [
                 {"programme": r.programme.name, "role": r.role}
-                for r in ProgrammeRole.objects.filter(user=user).select_related("programme")
+                for r in user_programme_roles(user=user)
             ],
         },
         "contributions": _contributions_export(member),
@@ -207,9 +216,7 @@ def _contributions_export(member: Member) -> list[dict]:
 
 def _credits_export(member: Member) -> dict:
     account = member_account(member=member)
-    transfers = Transfer.objects.filter(
-        Q(debit_account=account) | Q(credit_account=account)
-    ).order_by("pk")
+    transfers = account_transfers(account=account)
     return {
         "unit": "minutes (60 minutes = 1 credit)",
         "balance": account.balance,
@@ -256,17 +263,31 @@ def members_lock(*, member_ids: list[int]) -> dict:
     )
 
 
-# --- spend: the members an organisation registered ---
-
-
-def member_registered_by(*, organisation, member_id: int) -> Member:
-    """A live member the organisation registered (for their printed card), or a 404."""
-    member = Member.objects.filter(
-        pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
-    ).first()
+# --- act: the members that check-ins, attendance and pages for members read ---
+def member_profile(*, user) -> Member:
+    """The open member profile of the person signed in, or a 404 saying they have none."""
+    member = Member.objects.filter(user=user, closed_at__isnull=True).first()
     if member is None:
-        raise NotFound(_("This group registered no such member."), code="member_not_found")
+        raise NotFound(_("You do not have a member profile."))
     return member
+
+
+def member_open(*, member_id: int) -> Member | None:
+    """A member whose account is open, by id."""
+    return Member.objects.filter(pk=member_id, closed_at__isnull=True).first()
+
+
+def members_open_by_code(*, codes) -> list[Member]:
+    return list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
+
+
+def member_lock(*, member_id: int) -> Member:
+    """The member's row, locked in the caller's transaction: it serialises one member's writes
+    (their contributions, say) so that checks across them cannot race."""
+    return Member.objects.select_for_update(no_key=True).get(pk=member_id)
+
+
+# --- spend: the members an organisation registered ---
 
 
 def members_registered_by(*, organisation):

@@ -6,6 +6,7 @@ is written unless everything is valid.
 """
 
 import secrets
+from typing import NamedTuple
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,20 +16,19 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.models import Account, Transfer
-from ledger.selectors import member_account, organisation_account, programme_account
-from ledger.services import account_close, account_open, transfer_post
-from partners.selectors import programme_groups
+from ledger.selectors import member_account
+from partners.selectors import participation_approved, programme_groups
 from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
+from timecredits.credits.services.accounts import member_account_open
+from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
-from timecredits.permissions import Action, require
 
-from .models import ConsentRecord, Member, User
+from .models import DEMOGRAPHICS, ConsentRecord, Member, User
 from .normalise import normalise_phone, normalise_postcode, postcode_district
 
-DEMOGRAPHIC_FIELDS = {
+DEMOGRAPHIC_CHOICES = {
     "age_band": Member.AgeBand,
     "gender": Member.Gender,
     "ethnicity": Member.Ethnicity,
@@ -92,9 +92,9 @@ def _clean_demographics(problems, demographics: dict) -> dict:
     for field, value in demographics.items():
         if field == "postcode":
             continue
-        if field not in DEMOGRAPHIC_FIELDS:
+        if field not in DEMOGRAPHIC_CHOICES:
             problems.add(field, _("This is not a question we ask."))
-        elif value and value not in DEMOGRAPHIC_FIELDS[field].values:
+        elif value and value not in DEMOGRAPHIC_CHOICES[field].values:
             problems.add(field, _("Choose one of the answers offered."))
         else:
             cleaned[field] = value or ""
@@ -116,14 +116,24 @@ def _record_consents(member, *, recorded_by=None, **granted: bool) -> None:
     )
 
 
-def _create_member(*, user_fields: dict, password: str | None, member_fields: dict) -> Member:
+class _Consents(NamedTuple):
+    reports: bool
+    surveys: bool
+    new_to_volunteering: bool | None
+
+
+def _create_member(
+    person: dict, consents: _Consents, *, password: str | None, recorded_by=None, **member_fields
+) -> Member:
+    """Create the user (`person`: their names and contact details), their member row (agreeing
+    to the terms now) and their ledger account, and record the consents they gave."""
     code = None
     for _attempt in range(5):
         candidate = Member._meta.get_field("code").default()
         if not Member.objects.filter(code=candidate).exists():
             code = candidate
             break
-    user = User(username=f"member-{code.lower()}", **user_fields)
+    user = User(username=f"member-{code.lower()}", **person)
     if password:
         user.set_password(password)
     else:
@@ -131,15 +141,30 @@ def _create_member(*, user_fields: dict, password: str | None, member_fields: di
     try:
         with transaction.atomic():
             user.save()
-            member = Member.objects.create(user=user, code=code, **member_fields)
-            account_open(kind=Account.Kind.MEMBER, member=member)
-            return member
+            member = Member.objects.create(
+                user=user,
+                code=code,
+                terms_accepted_at=timezone.now(),
+                reports_consent=consents.reports,
+                surveys_consent=consents.surveys,
+                new_to_volunteering=consents.new_to_volunteering,
+                **member_fields,
+            )
+            member_account_open(member=member)
     except IntegrityError as clash:
         # Two people joining with the same email or phone at the same moment.
         raise Invalid(
             _("Some details need another look."),
             detail=[{"field": "email", "message": _("This email or phone is already registered.")}],
         ) from clash
+    _record_consents(
+        member,
+        recorded_by=recorded_by,
+        terms=True,
+        reports=consents.reports,
+        surveys=consents.surveys,
+    )
+    return member
 
 
 @transaction.atomic
@@ -174,26 +199,9 @@ def member_sign_up(
             problems.add("password", message)
     cleaned = _clean_demographics(problems, demographics or {})
     problems.raise_if_any()
-
-    member = _create_member(
-        user_fields={
-            "first_name": first_name,
-            "last_name": last_name,
-            "email": email,
-            "phone": phone,
-        },
-        password=password,
-        member_fields={
-            "programme": programme,
-            "terms_accepted_at": timezone.now(),
-            "reports_consent": reports_consent,
-            "surveys_consent": surveys_consent,
-            "new_to_volunteering": new_to_volunteering,
-            **cleaned,
-        },
-    )
-    _record_consents(member, terms=True, reports=reports_consent, surveys=surveys_consent)
-    return member
+    consents = _Consents(reports_consent, surveys_consent, new_to_volunteering)
+    person = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+    return _create_member(person, consents, password=password, programme=programme, **cleaned)
 
 
 @transaction.atomic
@@ -216,9 +224,8 @@ def member_register_assisted(
     The person cannot tick the terms themself, so the coordinator confirms that they went
     through the terms with them and that they agreed; every consent is recorded as given in
     person and recorded by that coordinator, never as if the member had clicked it."""
-    require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
     problems = _Problems()
-    if not organisation.participation_set.filter(programme=programme, status="approved").exists():
+    if not participation_approved(programme=programme, organisation=organisation):
         problems.add("programme", _("Your organisation is not approved in this programme."))
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
@@ -228,28 +235,16 @@ def member_register_assisted(
             _("Go through the terms of use with them, and confirm here that they agreed."),
         )
     problems.raise_if_any()
-
-    member = _create_member(
-        user_fields={
-            "first_name": first_name,
-            "last_name": last_name,
-            "email": email,
-            "phone": phone,
-        },
+    consents = _Consents(reports_consent, surveys_consent, new_to_volunteering)
+    person = {"first_name": first_name, "last_name": last_name, "email": email, "phone": phone}
+    return _create_member(
+        person,
+        consents,
         password=None,
-        member_fields={
-            "programme": programme,
-            "registered_by_organisation": organisation,
-            "terms_accepted_at": timezone.now(),
-            "reports_consent": reports_consent,
-            "surveys_consent": surveys_consent,
-            "new_to_volunteering": new_to_volunteering,
-        },
+        recorded_by=actor,
+        programme=programme,
+        registered_by_organisation=organisation,
     )
-    _record_consents(
-        member, recorded_by=actor, terms=True, reports=reports_consent, surveys=surveys_consent
-    )
-    return member
 
 
 @transaction.atomic
@@ -297,21 +292,15 @@ def member_set_demographics(*, member: Member, demographics: dict) -> Member:
 @transaction.atomic
 def member_card_replace(*, actor, member: Member) -> Member:
     """Replace a member's card: the pass version goes up, so every card printed before (and the
-    phone pass on screen now) is refused from then on, and the card shown next works. The member
-    may replace their own; so may a coordinator or org admin of the group that registered them.
-    """
+    phone pass on screen now) is refused from then on, and the card shown next works. A member
+    who joined themself has no group to print them one: their card is theirs alone to replace.
+    Who may act for a group is the use case's question."""
     if member.closed_at is not None:
         raise NotFound(_("This member's account is closed."), code="member_not_found")
-    if actor.pk == member.user_id:
-        require(actor, Action.OWN_PROFILE)
-    elif member.registered_by_organisation_id is None:
+    if actor.pk != member.user_id and member.registered_by_organisation_id is None:
         raise PermissionDenied(
             _("Only the member can replace this card."),
-            detail={"action": Action.ORGANISATION_MEMBER_CARD.value},
-        )
-    else:
-        require(
-            actor, Action.ORGANISATION_MEMBER_CARD, organisation=member.registered_by_organisation
+            detail={"action": "organisation.member.card"},
         )
     Member.objects.filter(pk=member.pk).update(pass_version=F("pass_version") + 1)
     member.refresh_from_db(fields=["pass_version"])
@@ -333,31 +322,6 @@ def _check_closable(member: Member, donate_to) -> None:
             ),
             code="credits_on_hold",
         )
-
-
-def _donate_remaining_balance(member: Member, donate_to) -> None:
-    """Move what the member holds to the group they chose, or the programme's pool, and close
-    their account, so the ledger keeps its history against a pseudonymous account. A hold
-    booked since `_check_closable` looked makes the ledger refuse to close the account."""
-    account = member_account(member=member)
-    if account.balance > 0:
-        pool = (
-            organisation_account(organisation=donate_to)
-            if donate_to is not None
-            else programme_account(programme=member.programme, kind=Account.Kind.POOL)
-        )
-        transfer_post(
-            debit=account,
-            credit=pool,
-            amount=account.balance,
-            kind=Transfer.Kind.DONATE,
-            idempotency_key=f"member-close:{member.pk}",
-            cause_type="member_closure",
-            cause_id=member.pk,
-            memo="Balance donated when the member closed their account",
-            posted_by=member.user,
-        )
-    account_close(account=account)
 
 
 @retry_on_conflict
@@ -386,7 +350,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
         return member
     _check_closable(member, donate_to)
     member_contributions_withdraw(member=member, actor=member.user)
-    _donate_remaining_balance(member, donate_to)
+    member_account_settle(member=member, donate_to=donate_to)
     user = member.user
     invitations_forget_email(email=user.email)
     user.username = f"closed-{member.code.lower()}-{secrets.token_hex(4)}"
@@ -395,7 +359,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     user.set_unusable_password()
     user.save()
     user.api_tokens.all().delete()
-    for field in [*DEMOGRAPHIC_FIELDS, "postcode", "area"]:
+    for field in DEMOGRAPHICS:
         setattr(member, field, "")
     member.new_to_volunteering = None
     member.reports_consent = member.surveys_consent = False

@@ -105,10 +105,11 @@ def login_succeeded(request, *, user) -> None:
     window_reset(key, period=_period())
 
 
-def signup_rate_limit(request) -> None:
-    """Sign-ups per client address: generous, as a whole room may join on one Wi-Fi."""
+def signup_rate_limit(network: str) -> None:
+    """Sign-ups per client address (`client_network` of the request): generous, as a whole room
+    may join on one Wi-Fi."""
     rate_limit(
-        f"signup:{client_network(request)}",
+        f"signup:{network}",
         limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR,
         period=3600,
     )

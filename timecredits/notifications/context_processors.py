@@ -1,13 +1,11 @@
 """The unread count beside the account menu, on every page a member sees."""
 
-from timecredits.members.models import Member
-
-from .selectors import unread_count
+from .use_cases import unread_notifications
 
 
 def unread(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    member = Member.objects.filter(user=user, closed_at__isnull=True).first()
-    return {"unread_notifications": unread_count(member=member)} if member else {}
+    count = unread_notifications(actor=user)
+    return {"unread_notifications": count} if count is not None else {}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from timecredits.errors import Invalid
-from timecredits.members.models import Member
+from timecredits.members.selectors import members_with_email
 
 from .models import EmailOptOut, Notification
 
@@ -37,11 +37,7 @@ def notify_many(*, messages: list[Message]) -> list[Notification]:
     opted_out = set(
         EmailOptOut.objects.filter(member__in=member_ids).values_list("member_id", "kind")
     )
-    with_email = set(
-        Member.objects.filter(pk__in=member_ids)
-        .exclude(user__email="")
-        .values_list("pk", flat=True)
-    )
+    with_email = members_with_email(member_ids=member_ids)
     now = timezone.now()
     notifications = Notification.objects.bulk_create(
         Notification(

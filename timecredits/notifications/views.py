@@ -2,45 +2,38 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from timecredits.members.selectors import member_for_user
+from timecredits.members.decorators import member_required
 
-from . import selectors, services
+from . import use_cases
 from .forms import EmailPreferencesForm
-
-
-def _member(request):
-    member = member_for_user(user=request.user)
-    if member is None or member.closed_at is not None:
-        raise Http404
-    return member
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@member_required
 def notifications(request):
-    member = _member(request)
     if request.method == "POST":
-        services.notifications_mark_read(member=member)
+        use_cases.notifications_mark_read(actor=request.user)
         return redirect("notifications")
-    form = EmailPreferencesForm(initial={"kinds": sorted(selectors.emailed_kinds(member=member))})
+    page = use_cases.notifications_page(actor=request.user)
+    form = EmailPreferencesForm(initial={"kinds": sorted(page["emailed_kinds"])})
     return render(
         request,
         "notifications/list.html",
-        {"notifications": selectors.member_notifications(member=member), "form": form},
+        {"notifications": page["notifications"], "form": form},
     )
 
 
 @login_required
 @require_http_methods(["POST"])
+@member_required
 def email_preferences(request):
-    member = _member(request)
     form = EmailPreferencesForm(request.POST)
     if form.is_valid():
-        services.email_preferences_set(member=member, kinds=set(form.cleaned_data["kinds"]))
+        use_cases.email_preferences_set(actor=request.user, kinds=set(form.cleaned_data["kinds"]))
         messages.success(request, _("Your email choices are saved."))
     return redirect("notifications")

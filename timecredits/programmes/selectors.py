@@ -37,6 +37,24 @@ def population_figures(*, programme: Programme) -> QuerySet[PopulationFigure]:
     return PopulationFigure.objects.filter(programme=programme)
 
 
+# --- members: a person's programme roles, and the programme people join ---
+PROGRAMME_ROLE_LABELS = dict(ProgrammeRole.Role.choices)
+
+
+def user_programme_roles(*, user):
+    """Every programme the user holds a role in, with the role."""
+    return ProgrammeRole.objects.filter(user=user).select_related("programme")
+
+
+def programme_newest() -> Programme | None:
+    """The programme the join page offers: the one that started last."""
+    return Programme.objects.order_by("-starts_on").first()
+
+
+def programme_by_slug(*, slug: str) -> Programme | None:
+    return Programme.objects.filter(slug=slug).first()
+
+
 # --- spend: programmes an offer names, and those a user administers ---
 
 

@@ -13,6 +13,7 @@ from partners.selectors import organisation_get, venues_with_active_offers
 from partners.use_cases import redeeming_venues
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.selectors import member_for_user
+from timecredits.members.use_cases import own_member
 from timecredits.permissions import Action, has_permission, require
 from timecredits.programmes.selectors import programmes_by_ids
 
@@ -23,18 +24,11 @@ from .services import offers as offer_services
 from .services import redemptions as redemption_services
 
 
-def _member(actor):
-    """The acting member, for a page: anyone else finds nothing here (404)."""
-    member = member_for_user(user=actor)
-    if member is None or member.closed_at is not None:
-        raise NotFound(_("You do not have a member profile."))
-    return member
-
-
 def _own_member(actor):
-    """The acting member, for the API: a caller who holds no member's role is refused first."""
+    """The acting member, for the API: a caller who holds no member's role is refused first
+    (a page just finds no member: 404)."""
     require(actor, Action.OWN_PROFILE)
-    return _member(actor)
+    return own_member(actor=actor)
 
 
 def _available(member) -> int:
@@ -72,7 +66,7 @@ def _days(values: dict) -> dict:
 
 def offer_venues(*, actor) -> list:
     """The venues a member can filter the offers page by."""
-    _member(actor)
+    own_member(actor=actor)
     return list(venues_with_active_offers())
 
 
@@ -85,7 +79,7 @@ def offers_page(
     affordable: bool = False,
 ) -> dict:
     """The offers a member may use, with the page's filters, and what they have to spend."""
-    member = _member(actor)
+    member = own_member(actor=actor)
     available = _available(member)
     offers = selectors.offers_browse(
         member=member,
@@ -127,14 +121,14 @@ def offers_list(
 
 
 def offer_page(*, actor, offer_id: int) -> dict:
-    member = _member(actor)
+    member = own_member(actor=actor)
     offer = _visible_offer(member, offer_id)
     return {"offer": offer, "available": _available(member)}
 
 
 def offer_redeem(*, actor, offer_id: int, idempotency_key: str):
     """A member redeems an offer from its page; returns (redemption, created)."""
-    member = _member(actor)
+    member = own_member(actor=actor)
     return redemption_services.redemption_create(
         member=member, offer=_visible_offer(member, offer_id), idempotency_key=idempotency_key
     )
@@ -149,7 +143,7 @@ def redemption_create(*, actor, offer_id: int, idempotency_key: str):
 
 
 def my_redemptions(*, actor) -> list:
-    return selectors.member_redemptions(member=_member(actor))
+    return selectors.member_redemptions(member=own_member(actor=actor))
 
 
 def member_redemptions_list(*, actor) -> list:
@@ -157,11 +151,13 @@ def member_redemptions_list(*, actor) -> list:
 
 
 def my_redemption(*, actor, redemption_id: int):
-    return selectors.member_redemption_get(member=_member(actor), redemption_id=redemption_id)
+    return selectors.member_redemption_get(
+        member=own_member(actor=actor), redemption_id=redemption_id
+    )
 
 
 def my_redemption_cancel(*, actor, redemption_id: int):
-    member = _member(actor)
+    member = own_member(actor=actor)
     redemption = selectors.member_redemption_get(member=member, redemption_id=redemption_id)
     return redemption_services.redemption_cancel(member=member, code=redemption.code)
 

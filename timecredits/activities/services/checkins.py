@@ -9,6 +9,7 @@ checking in to a session already at its capacity.
 
 import math
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
-from timecredits.members.models import Member
-from timecredits.permissions import Action, require
+from timecredits.members.passes import check_pass_version, read_pass_token
+from timecredits.members.selectors import member_lock, member_open, members_open_by_code
 from timecredits.ratelimit import rate_limit
 
 from ..errors import (
@@ -31,8 +32,12 @@ from ..errors import (
     WrongProgramme,
     WrongSession,
 )
-from ..models import Contribution, ContributionEvent, Session
-from ..tokens import POSTER_GRACE, check_pass_version, read_checkin_token, read_pass_token
+from ..models import Contribution, Session
+from ..tokens import POSTER_GRACE, read_checkin_token
+from .events import event_record
+
+if TYPE_CHECKING:
+    from timecredits.members.models import Member
 
 CHECKINS_PER_MINUTE = 10
 
@@ -80,22 +85,9 @@ def _over_capacity(session: Session) -> bool:
     return taken >= session.capacity
 
 
-def _record(contribution, *, actor, action, from_status="", minutes_before=None, reason=""):
-    ContributionEvent.objects.create(
-        contribution=contribution,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=contribution.status,
-        minutes_before=minutes_before,
-        minutes_after=contribution.minutes,
-        reason=reason,
-    )
-
-
-def _lock_member(member: Member) -> Member:
+def _lock_member(member):
     """Serialise one member's contribution writes, so overlap checks cannot race."""
-    return Member.objects.select_for_update(no_key=True).get(pk=member.pk)
+    return member_lock(member_id=member.pk)
 
 
 def _overlaps(member, start: datetime, end: datetime) -> bool:
@@ -109,7 +101,7 @@ def _overlaps(member, start: datetime, end: datetime) -> bool:
 
 
 def earned_minutes(
-    *, session: Session, member: Member, start: datetime, end: datetime, exclude_id=None
+    *, session: Session, member: "Member", start: datetime, end: datetime, exclude_id=None
 ) -> tuple[int, bool]:
     """Minutes a stay from start to end earns, and whether the daily cap reduced them."""
     programme = session.activity.programme
@@ -143,7 +135,7 @@ def _refuse_cancelled(session: Session) -> None:
         raise SessionCancelled()
 
 
-def _session_for_member(session_id: int, member: Member) -> Session:
+def _session_for_member(session_id: int, member: "Member") -> Session:
     session = (
         Session.objects.select_related("activity__programme", "activity__organisation")
         .filter(pk=session_id, cancelled_at__isnull=True)
@@ -180,13 +172,13 @@ def _open_contribution(*, actor, member, session, method, now, latitude=None, lo
         if existing is None:
             raise AlreadyCheckedInElsewhere() from raced
         return existing, False
-    _record(contribution, actor=actor, action=f"checked_in_{method}")
+    event_record(contribution, actor=actor, action=f"checked_in_{method}")
     return contribution, True
 
 
 @retry_on_conflict
 def checkin_by_token(
-    *, member: Member, token: str, session_id: int | None = None, latitude=None, longitude=None
+    *, member: "Member", token: str, session_id: int | None = None, latitude=None, longitude=None
 ) -> tuple[Contribution, bool]:
     """A member scanned a poster or kiosk code. Returns the contribution and whether it is new;
     scanning again at the same session returns the same contribution."""
@@ -210,12 +202,11 @@ def checkin_by_token(
 @retry_on_conflict
 def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contribution, bool]:
     """A coordinator scanned a member's card or phone at their session."""
-    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     rate_limit(f"pass-scan:{actor.pk}", limit=120, period=60)
     _refuse_cancelled(session)
     now = timezone.now()
     ticket = read_pass_token(pass_token, now=now)
-    member = Member.objects.filter(pk=ticket.member_id, closed_at__isnull=True).first()
+    member = member_open(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member's account is closed."), code="member_not_found")
     check_pass_version(ticket, member.pass_version)
@@ -247,7 +238,9 @@ def _close(
     contribution.save(
         update_fields=["checked_out_at", "minutes", "capped", "auto_checked_out", "status"]
     )
-    _record(contribution, actor=actor, action=action, from_status=Contribution.Status.CHECKED_IN)
+    event_record(
+        contribution, actor=actor, action=action, from_status=Contribution.Status.CHECKED_IN
+    )
     from .verification import auto_approve_if_allowed
 
     auto_approve_if_allowed(contribution)
@@ -255,7 +248,7 @@ def _close(
 
 
 @retry_on_conflict
-def checkout(*, member: Member) -> Contribution:
+def checkout(*, member: "Member") -> Contribution:
     """The member leaves: their open check-in becomes time waiting for verification."""
     _lock_member(member)
     contribution = (
@@ -321,7 +314,7 @@ def _add_pending(*, actor, member, session, method, start, end, reason="") -> Co
         status=Contribution.Status.PENDING,
         note=reason,
     )
-    _record(contribution, actor=actor, action=method, reason=reason)
+    event_record(contribution, actor=actor, action=method, reason=reason)
     return contribution
 
 
@@ -339,11 +332,10 @@ def _attendance_minutes(session: Session, minutes: int | None) -> int:
 
 @retry_on_conflict
 def attendance_add(
-    *, actor, session: Session, members: list[Member], minutes: int | None = None
+    *, actor, session: Session, members: list["Member"], minutes: int | None = None
 ) -> list[Contribution]:
     """A coordinator records who came, by hand; each lands as pending, for the whole session
     unless `minutes` says less. One refusal refuses the whole list, so nothing is half-added."""
-    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     _refuse_cancelled(session)
     end = session.starts_at + timedelta(minutes=_attendance_minutes(session, minutes))
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
@@ -374,11 +366,10 @@ def attendance_add(
 def attendance_add_by_codes(
     *, actor, session: Session, member_codes: list[str], minutes: int | None = None
 ) -> list[Contribution]:
-    """Attendance from the member codes a coordinator typed. The permission comes first, so
+    """Attendance from the member codes a coordinator typed. Check the permission first, so
     someone who may not record attendance here cannot learn which codes belong to members."""
-    require(actor, Action.ORGANISATION_ATTENDANCE, organisation=session.activity.organisation)
     codes = {code.strip().upper() for code in member_codes}
-    members = list(Member.objects.filter(code__in=codes, closed_at__isnull=True))
+    members = members_open_by_code(codes=codes)
     missing = sorted(codes - {m.code for m in members})
     if missing:
         raise NotFound(
@@ -391,7 +382,7 @@ def attendance_add_by_codes(
 
 @retry_on_conflict
 def claim(
-    *, member: Member, session: Session, start: datetime, end: datetime, reason: str = ""
+    *, member: "Member", session: Session, start: datetime, end: datetime, reason: str = ""
 ) -> Contribution:
     """A member claims time at a past session they attended; a coordinator verifies it."""
     if session.activity.programme_id != member.programme_id:

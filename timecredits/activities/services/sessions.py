@@ -7,23 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.selectors import is_approved_in
 from timecredits.errors import Invalid
-from timecredits.permissions import Action, require
 
+from ..limits import FIRST_YEAR, LAST_YEAR, MAX_REPEATS, MAX_SESSION_LENGTH
 from ..models import Activity, Session
-
-MAX_REPEATS = 52
-# A session is one sitting of an activity: an overnight shift is the longest there is.
-MAX_SESSION_LENGTH = timedelta(hours=24)
-# Far wider than any real session, and narrow enough that a series (at most two years of
-# fortnights) never leaves the calendar.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 @transaction.atomic
 def activity_create(
     *,
-    actor,
     organisation,
     programme,
     title: str,
@@ -31,13 +24,12 @@ def activity_create(
     category: str = "",
     description: str = "",
 ) -> Activity:
-    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation)
     problems = []
     if not (title or "").strip():
         problems.append({"field": "title", "message": _("Give the activity a title.")})
     if type not in Activity.Type.values:
         problems.append({"field": "type", "message": _("Choose a type of activity.")})
-    if not organisation.participation_set.filter(programme=programme, status="approved").exists():
+    if not is_approved_in(organisation=organisation, programme=programme):
         problems.append(
             {
                 "field": "programme",
@@ -59,7 +51,6 @@ def activity_create(
 @transaction.atomic
 def sessions_create(
     *,
-    actor,
     activity: Activity,
     starts_at: datetime,
     ends_at: datetime,
@@ -74,7 +65,6 @@ def sessions_create(
     repeat_count: int = 1,
 ) -> list[Session]:
     """One session, or a series repeating every one or two weeks at the same local time."""
-    require(actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=activity.organisation)
     problems = []
     if ends_at <= starts_at:
         problems.append({"field": "ends_at", "message": _("The session must end after it starts.")})

@@ -11,37 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Invalid
-from timecredits.permissions import Action, require
+from timecredits.errors import Invalid, NotFound
 
 from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
 from .earning import earn_post_many, earn_reverse
+from .events import event, event_record
 
 QR_METHODS = {Contribution.Method.POSTER, Contribution.Method.KIOSK}
 UNDECIDED = [Contribution.Status.CHECKED_IN, Contribution.Status.PENDING]
 # Stored in the audit trail as written, like the reasons coordinators type.
 ACCOUNT_CLOSED_REASON = "The member closed their account."
-
-
-def _record(contribution, **step) -> None:
-    _event(contribution, **step).save()
-
-
-def _event(
-    contribution, *, actor, action, from_status, minutes_before=None, reason=""
-) -> ContributionEvent:
-    return ContributionEvent(
-        contribution=contribution,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=contribution.status,
-        minutes_before=minutes_before,
-        minutes_after=contribution.minutes,
-        reason=reason,
-    )
 
 
 def _require_reason(reason: str, message: str) -> None:
@@ -50,125 +31,118 @@ def _require_reason(reason: str, message: str) -> None:
         raise Invalid(message, detail=[{"field": "reason", "message": message}])
 
 
+def _locking():
+    return Contribution.objects.select_for_update(no_key=True, of=("self",)).select_related(
+        "session__activity__organisation", "session__activity__programme", "member__user"
+    )
+
+
 def _locked(contribution_ids) -> list[Contribution]:
-    return list(
-        Contribution.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("session__activity__organisation", "session__activity__programme", "member")
-        .filter(pk__in=contribution_ids)
-        .order_by("pk")
-    )
+    return list(_locking().filter(pk__in=contribution_ids).order_by("pk"))
 
 
-def _approve_locked(contributions, *, actor, action="approved", reasons=None) -> list[Contribution]:
+def contribution_lock(
+    *, contribution_id: int, session_id: int | None = None, organisation_id: int | None = None
+) -> Contribution:
+    """The contribution, locked in the caller's transaction for a decision, with what deciding
+    and showing it need; only at that session or organisation when one is named."""
+    rows = _locking().filter(pk=contribution_id)
+    if session_id is not None:
+        rows = rows.filter(session_id=session_id)
+    if organisation_id is not None:
+        rows = rows.filter(session__activity__organisation_id=organisation_id)
+    locked = rows.first()
+    if locked is None:
+        raise NotFound(_("There is no such contribution."))
+    return locked
+
+
+def _decide(contributions, status, action, *, actor, reason="") -> list[Contribution]:
+    """Move the contributions to a status, saying who decided (nobody, when they wait again),
+    and record the step for each in their audit trail."""
     now = timezone.now()
+    waits = status == Contribution.Status.PENDING
+    steps = [
+        event(c, actor=actor, action=action, from_status=c.status, reason=reason)
+        for c in contributions
+    ]
+    for c, step in zip(contributions, steps, strict=True):
+        c.status = step.to_status = status
+        c.decided_by, c.decided_at = (None, None) if waits else (actor, now)
+    Contribution.objects.bulk_update(contributions, ["status", "decided_by", "decided_at"])
+    ContributionEvent.objects.bulk_create(steps)
+    return contributions
+
+
+def _approve_locked(contributions, *, actor, action="approved") -> list[Contribution]:
     to_approve = [c for c in contributions if c.status == Contribution.Status.PENDING]
-    for c in to_approve:
-        c.status = Contribution.Status.APPROVED
-        c.decided_by, c.decided_at = actor, now
-    Contribution.objects.bulk_update(to_approve, ["status", "decided_by", "decided_at"])
-    ContributionEvent.objects.bulk_create(
-        _event(
-            c,
-            actor=actor,
-            action=action,
-            from_status=Contribution.Status.PENDING,
-            reason=(reasons or {}).get(c.pk, ""),
-        )
-        for c in to_approve
-    )
+    _decide(to_approve, Contribution.Status.APPROVED, action, actor=actor)
     earn_post_many(contributions=[c for c in to_approve if c.minutes > 0], actor=actor)
     return to_approve
 
 
-@retry_on_conflict
+def _refuse_undecidable(locked: Contribution) -> None:
+    if locked.status != Contribution.Status.PENDING:
+        raise NotDecidable()
+
+
+@transaction.atomic
 def contribution_approve(
     *, actor, contribution: Contribution, minutes: int | None = None, reason: str = ""
 ) -> Contribution:
-    """Approve, optionally adjusting the minutes (which needs a reason). Approving an already
-    approved contribution changes nothing and posts nothing."""
-    require(
-        actor,
-        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
-        organisation=contribution.session.activity.organisation,
-    )
-    (locked,) = _locked([contribution.pk])
-    if locked.status == Contribution.Status.APPROVED and minutes in (None, locked.minutes):
-        return locked
-    if locked.status != Contribution.Status.PENDING:
-        raise NotDecidable()
-    if locked.member.closed_at is not None:
+    """Approve the contribution (locked by `contribution_lock`), optionally adjusting the minutes
+    (which needs a reason). Approving an already approved contribution changes nothing and posts
+    nothing."""
+    if contribution.status == Contribution.Status.APPROVED and minutes in (
+        None,
+        contribution.minutes,
+    ):
+        return contribution
+    _refuse_undecidable(contribution)
+    if contribution.member.closed_at is not None:
         raise MemberClosed()
-    if minutes is not None and minutes != locked.minutes:
+    if minutes is not None and minutes != contribution.minutes:
         _require_reason(reason, _("Say why the time is changed."))
-        if not 0 <= minutes <= locked.session.length_minutes:
+        if not 0 <= minutes <= contribution.session.length_minutes:
             problem = _("Use from 0 to %(max)s minutes, the session's length.") % {
-                "max": locked.session.length_minutes
+                "max": contribution.session.length_minutes
             }
             raise Invalid(problem, detail=[{"field": "minutes", "message": problem}])
-        before = locked.minutes
-        locked.minutes = minutes
-        locked.save(update_fields=["minutes"])
-        _record(
-            locked,
+        before = contribution.minutes
+        contribution.minutes = minutes
+        contribution.save(update_fields=["minutes"])
+        event_record(
+            contribution,
             actor=actor,
             action="adjusted",
-            from_status=locked.status,
+            from_status=contribution.status,
             minutes_before=before,
             reason=reason,
         )
-    _approve_locked([locked], actor=actor)
-    return locked
+    _approve_locked([contribution], actor=actor)
+    return contribution
 
 
-@retry_on_conflict
+@transaction.atomic
 def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Contribution:
-    require(
-        actor,
-        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
-        organisation=contribution.session.activity.organisation,
-    )
+    """Reject the contribution (locked by `contribution_lock`), saying why."""
     _require_reason(reason, _("Say why this time is not approved."))
-    (locked,) = _locked([contribution.pk])
-    if locked.status != Contribution.Status.PENDING:
-        raise NotDecidable()
-    locked.status = Contribution.Status.REJECTED
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    _record(
-        locked,
-        actor=actor,
-        action="rejected",
-        from_status=Contribution.Status.PENDING,
-        reason=reason,
-    )
-    return locked
+    _refuse_undecidable(contribution)
+    _decide([contribution], Contribution.Status.REJECTED, "rejected", actor=actor, reason=reason)
+    return contribution
 
 
-@retry_on_conflict
+@transaction.atomic
 def contribution_unapprove(*, actor, contribution: Contribution, reason: str) -> Contribution:
-    """Undo an approval: the earn transfer is reversed and the contribution waits again."""
-    require(
-        actor,
-        Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
-        organisation=contribution.session.activity.organisation,
-    )
+    """Undo an approval (of a contribution locked by `contribution_lock`): the earn transfer is
+    reversed and the contribution waits again."""
     _require_reason(reason, _("Say why the approval is undone."))
-    (locked,) = _locked([contribution.pk])
-    if locked.status != Contribution.Status.APPROVED:
+    if contribution.status != Contribution.Status.APPROVED:
         raise NotDecidable(_("Only an approved contribution can be undone."), code="not_approved")
-    if locked.minutes > 0:
-        earn_reverse(contribution=locked, actor=actor, reason=reason)
-    locked.status = Contribution.Status.PENDING
-    locked.decided_by, locked.decided_at = None, None
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    _record(
-        locked,
-        actor=actor,
-        action="unapproved",
-        from_status=Contribution.Status.APPROVED,
-        reason=reason,
-    )
-    return locked
+    if contribution.minutes > 0:
+        earn_reverse(contribution=contribution, actor=actor, reason=reason)
+    _decide([contribution], Contribution.Status.PENDING, "unapproved", actor=actor, reason=reason)
+    return contribution
 
 
 @retry_on_conflict
@@ -176,9 +150,6 @@ def session_approve_all(*, actor, session: Session) -> list[Contribution]:
     """Approve every pending contribution of a session, posting their earnings in one batch.
     Time of a member who has closed their account is left out: it can earn nothing, and it must
     not stop everyone else's time from being approved."""
-    require(
-        actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=session.activity.organisation
-    )
     ids = session.contributions.filter(
         status=Contribution.Status.PENDING, member__closed_at__isnull=True
     ).values_list("pk", flat=True)
@@ -215,21 +186,10 @@ def member_contributions_withdraw(*, member, actor) -> list[Contribution]:
     ids = Contribution.objects.filter(member=member, status__in=UNDECIDED).values_list(
         "pk", flat=True
     )
-    withdrawn = _locked(list(ids))
-    now = timezone.now()
-    before = {c.pk: c.status for c in withdrawn}
-    for c in withdrawn:
-        c.status = Contribution.Status.REJECTED
-        c.decided_by, c.decided_at = actor, now
-    Contribution.objects.bulk_update(withdrawn, ["status", "decided_by", "decided_at"])
-    ContributionEvent.objects.bulk_create(
-        _event(
-            c,
-            actor=actor,
-            action="withdrawn_account_closed",
-            from_status=before[c.pk],
-            reason=ACCOUNT_CLOSED_REASON,
-        )
-        for c in withdrawn
+    return _decide(
+        _locked(list(ids)),
+        Contribution.Status.REJECTED,
+        "withdrawn_account_closed",
+        actor=actor,
+        reason=ACCOUNT_CLOSED_REASON,
     )
-    return withdrawn

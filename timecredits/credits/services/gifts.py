@@ -27,9 +27,9 @@ from ledger.selectors import (
 )
 from ledger.services import account_close, transfer_post
 from partners.selectors import organisation_gift_recipients, programme_groups
-from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
+from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.members.selectors import (
     member_by_code,
     member_for_user,

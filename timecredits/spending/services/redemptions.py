@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from ledger import errors as ledger_errors
 from ledger.selectors import member_account, organisation_account, transfer_by_key
-from timecredits.activities.tokens import check_pass_version, read_pass_token
 from timecredits.credits.services.spending import (
     spend_capture,
     spend_expire,
@@ -34,6 +33,7 @@ from timecredits.credits.services.spending import (
 )
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
+from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.members.selectors import member_get_or_none
 from timecredits.notifications.services import notify
 from timecredits.ratelimit import rate_limit

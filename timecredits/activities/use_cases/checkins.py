@@ -1,0 +1,239 @@
+"""Check-ins: a member's scan at the door, check-out, their time and claims, their pass; a
+coordinator's pass scan and the attendance they type."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.use_cases import redeeming_venues
+from timecredits.credits.services.gifts import recipient_by_pass
+from timecredits.errors import DomainError
+from timecredits.members.passes import pass_url
+from timecredits.members.selectors import member_for_user
+from timecredits.permissions import Action, has_permission
+
+from ..selectors import (
+    claimable_sessions,
+    member_contributions,
+    open_checkin,
+    session_contributions,
+    session_find,
+    session_get,
+    sessions_happening,
+)
+from ..services import checkins
+from ._members import acting_member
+from ._sessions import coordinated_session
+
+if TYPE_CHECKING:
+    from ..models import Session
+
+
+@dataclass
+class Scan:
+    """A scanned session code: the session, and once the member confirms, whether they were
+    checked in now (`created`) or already were, or why the door refused them."""
+
+    session: "Session"
+    created: bool = False
+    refused: DomainError | None = None
+
+
+def checkin_scan(
+    *, actor, session_id: int, token: str, confirmed: bool = False, latitude=None, longitude=None
+) -> Scan:
+    """The page a session's code opens: who scanned and where first (a 404 for either), then,
+    when they confirm, the check-in, whose refusal the page shows in place of the form."""
+    member = acting_member(actor, refuse_non_members=False)
+    scan = Scan(session=session_get(session_id=session_id))
+    if confirmed:
+        try:
+            _contribution, scan.created = checkins.checkin_by_token(
+                member=member, token=token, latitude=latitude, longitude=longitude
+            )
+        except DomainError as refused:
+            scan.refused = refused
+    return scan
+
+
+def checkin_by_token(
+    *, actor, token: str, session_id: int | None = None, latitude=None, longitude=None
+):
+    """A member checks in with a scanned code: the contribution, and whether it is new."""
+    return checkins.checkin_by_token(
+        member=acting_member(actor, refuse_non_members=True),
+        token=token,
+        session_id=session_id,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def checkout(*, actor, refuse_non_members: bool = True):
+    return checkins.checkout(member=acting_member(actor, refuse_non_members=refuse_non_members))
+
+
+def checkin_open(*, actor):
+    """The member's open check-in, if they have one."""
+    return open_checkin(member=acting_member(actor, refuse_non_members=False))
+
+
+def my_contributions(*, actor, refuse_non_members: bool = True):
+    return member_contributions(member=acting_member(actor, refuse_non_members=refuse_non_members))
+
+
+def contributions_page(*, actor) -> dict:
+    """The member's time, and a few recent sessions they might claim time at."""
+    member = acting_member(actor, refuse_non_members=False)
+    return {
+        "contributions": member_contributions(member=member),
+        "claimable": claimable_sessions(member=member, limit=5),
+    }
+
+
+@dataclass
+class ClaimPage:
+    offered: list  # the recent sessions the form offers
+    chosen: "Session | None" = None  # the session the link asked for, if it exists
+
+
+def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
+    """The claim form's sessions: recent ones, and first the one a link chose if not among
+    them."""
+    member = acting_member(actor, refuse_non_members=False)
+    page = ClaimPage(offered=claimable_sessions(member=member))
+    if chosen_session_id is not None:
+        page.chosen = session_find(session_id=chosen_session_id)
+        if page.chosen is not None and page.chosen not in page.offered:
+            page.offered.insert(0, page.chosen)
+    return page
+
+
+def contribution_claim(
+    *, actor, session_id: int, start, end, reason: str = "", refuse_non_members: bool = True
+):
+    """A member claims time at a past session they came to; a coordinator verifies it."""
+    member = acting_member(actor, refuse_non_members=refuse_non_members)
+    return checkins.claim(
+        member=member,
+        session=session_get(session_id=session_id),
+        start=start,
+        end=end,
+        reason=reason,
+    )
+
+
+def my_pass(*, actor) -> dict:
+    """The member's rotating pass, as the URL its QR code carries."""
+    member = acting_member(actor, refuse_non_members=False)
+    return {"member": member, "url": pass_url(member, rotating=True)}
+
+
+def _sessions_attended_by(actor) -> list:
+    """The sessions happening now at which the actor records attendance."""
+    return [
+        s
+        for s in sessions_happening(now=timezone.now())
+        if has_permission(
+            actor, Action.ORGANISATION_ATTENDANCE, organisation=s.activity.organisation
+        )
+    ]
+
+
+@dataclass
+class PassScanned:
+    """Where a scanned member's pass leads: a coordinator's sessions happening now, the venues
+    where the actor charges passes, or, for another member, the gift form (`give_to` a code)."""
+
+    sessions: list = field(default_factory=list)
+    venues: list = field(default_factory=list)
+    give_to: str = ""
+
+
+def pass_scanned(*, actor, pass_token: str) -> PassScanned:
+    """Raises the refusal when the actor could only give to the member, and cannot."""
+    page = PassScanned(sessions=_sessions_attended_by(actor), venues=redeeming_venues(actor=actor))
+    own = member_for_user(user=actor)
+    if not page.sessions and not page.venues and own is not None:
+        recipient = recipient_by_pass(pass_token=pass_token)
+        if recipient.pk == own.pk:
+            raise DomainError(_("This is your own pass. Show it to a coordinator or venue staff."))
+        page.give_to = recipient.code
+    return page
+
+
+def pass_checkin_now(*, actor, pass_token: str, session_id: str):
+    """A coordinator checks the scanned member in at one of their sessions happening now."""
+    session = next((s for s in _sessions_attended_by(actor) if str(s.pk) == session_id), None)
+    if session is None:
+        raise DomainError(_("Choose one of your sessions happening now."))
+    contribution, _created = checkins.checkin_by_pass(
+        actor=actor, session=session, pass_token=pass_token
+    )
+    return contribution
+
+
+def checkin_by_pass(*, actor, session_id: int, pass_token: str):
+    """A coordinator checks a member in at their session by scanning their card or phone."""
+    session = coordinated_session(actor, session_id)
+    return checkins.checkin_by_pass(actor=actor, session=session, pass_token=pass_token)
+
+
+def attendance_add_by_codes(
+    *, actor, session_id: int, member_codes: list[str], minutes: int | None = None
+):
+    """The permission comes first, so that someone who may not record attendance here cannot
+    learn which codes belong to members."""
+    session = coordinated_session(actor, session_id)
+    return checkins.attendance_add_by_codes(
+        actor=actor, session=session, member_codes=member_codes, minutes=minutes
+    )
+
+
+@dataclass
+class SessionPage:
+    session: "Session"
+    contributions: object
+    can_verify: bool
+
+
+def _session_page(actor, session) -> SessionPage:
+    return SessionPage(
+        session=session,
+        contributions=session_contributions(session=session),
+        can_verify=has_permission(
+            actor,
+            Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+            organisation=session.activity.organisation,
+        ),
+    )
+
+
+def session_page(*, actor, session_id: int) -> SessionPage:
+    """A coordinator's session: who came, and whether they may also verify the time."""
+    return _session_page(actor, coordinated_session(actor, session_id))
+
+
+@dataclass
+class Attendance:
+    """The people added, or why none were, with the session's page to show that on."""
+
+    added: list
+    refused: DomainError | None = None
+    page: SessionPage | None = None
+
+
+def session_attendance(
+    *, actor, session_id: int, member_codes: list[str], minutes: int | None = None
+) -> Attendance:
+    """The codes a coordinator typed on the session's page: all of them are added, or none."""
+    session = coordinated_session(actor, session_id)
+    try:
+        added = checkins.attendance_add_by_codes(
+            actor=actor, session=session, member_codes=member_codes, minutes=minutes
+        )
+    except DomainError as refused:
+        return Attendance(added=[], refused=refused, page=_session_page(actor, session))
+    return Attendance(added=added)

@@ -1,0 +1,93 @@
+"""Deciding contributions: approve (optionally adjusting the minutes), reject, undo an approval,
+approve a whole session; and the coordinator's queue of time waiting for a decision.
+
+A decision locks the contribution, reading it once, and checks permission on what it read, in
+one transaction that is retried whole on a deadlock.
+"""
+
+from partners.selectors import organisation_get
+from timecredits.db import retry_on_conflict
+from timecredits.permissions import Action, require
+
+from ..selectors import organisation_contributions, session_get, verification_queue
+from ..services import verification
+from ._sessions import coordinated_session
+
+VERIFY = Action.ORGANISATION_CONTRIBUTIONS_VERIFY
+
+
+def _verified_organisation(actor, organisation_id: int):
+    organisation = organisation_get(organisation_id=organisation_id)
+    require(actor, VERIFY, organisation=organisation)
+    return organisation
+
+
+DECISIONS = {
+    "approve": verification.contribution_approve,
+    "reject": verification.contribution_reject,
+    "unapprove": verification.contribution_unapprove,
+}
+
+
+@retry_on_conflict
+def _decide(
+    decision: str, actor, contribution_id: int, *, organisation_id=None, session_id=None, **how
+):
+    """Lock the contribution, check that the actor verifies time at its organisation, and take
+    the decision, in one transaction. Named from an organisation's or a session's page, the
+    contribution must be theirs, and the permission on that page comes first."""
+    if organisation_id is not None:
+        _verified_organisation(actor, organisation_id)
+    elif session_id is not None:
+        coordinated_session(actor, session_id)
+    contribution = verification.contribution_lock(
+        contribution_id=contribution_id, organisation_id=organisation_id, session_id=session_id
+    )
+    if organisation_id is None:
+        require(actor, VERIFY, organisation=contribution.session.activity.organisation)
+    return DECISIONS[decision](actor=actor, contribution=contribution, **how)
+
+
+def contribution_approve(
+    *, actor, contribution_id: int, minutes=None, reason: str = "", organisation_id=None
+):
+    """Approve, optionally adjusting the minutes (which needs a reason)."""
+    return _decide(
+        "approve",
+        actor,
+        contribution_id,
+        organisation_id=organisation_id,
+        minutes=minutes,
+        reason=reason,
+    )
+
+
+def contribution_reject(*, actor, contribution_id: int, reason: str, organisation_id=None):
+    return _decide("reject", actor, contribution_id, organisation_id=organisation_id, reason=reason)
+
+
+def contribution_unapprove(*, actor, contribution_id: int, reason: str, session_id=None):
+    """Undo an approval: the credits are reversed and the time waits for a decision again."""
+    return _decide("unapprove", actor, contribution_id, session_id=session_id, reason=reason)
+
+
+def session_approve_all(*, actor, session_id: int, organisation_id: int | None = None):
+    """Approve every pending contribution of the session (of that organisation, if named)."""
+    if organisation_id is not None:
+        _verified_organisation(actor, organisation_id)
+    session = session_get(session_id=session_id, organisation_id=organisation_id)
+    if organisation_id is None:
+        require(actor, VERIFY, organisation=session.activity.organisation)
+    return verification.session_approve_all(actor=actor, session=session)
+
+
+def verification_page(*, actor, organisation_id: int) -> dict:
+    """The organisation, and its time waiting for a decision (read when the page shows it)."""
+    organisation = _verified_organisation(actor, organisation_id)
+    return {"organisation": organisation, "queue": verification_queue(organisation=organisation)}
+
+
+def contributions_list(*, actor, organisation_id: int, status: str | None = None):
+    """Contributions at an organisation's sessions, for those who verify them."""
+    organisation = _verified_organisation(actor, organisation_id)
+    return organisation_contributions(organisation=organisation, status=status)

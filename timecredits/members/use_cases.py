@@ -1,0 +1,232 @@
+"""What people do about themselves, for pages and the API alike: joining, their profile, consents,
+answers, data, card, credits and closing their account; who the signed-in person is (and their
+home page); and coordinators registering someone and replacing the card of someone they
+registered. Each use case takes the acting user, checks permission once, loads what it needs
+and returns what the caller renders.
+
+Someone without a (live) member profile finds no member pages (404, see decorators.py, before any
+use case runs), no credit history and no notifications (404, from `own_member`); the member API's
+profile actions answer them 403, from the permission checked here.
+"""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.selectors import (
+    Balance,
+    StatementLine,
+    account_balance,
+    member_account,
+    transfer_history,
+)
+from partners.selectors import organisation_get, programme_groups, user_venue_ids
+from timecredits.errors import Invalid, NotFound
+from timecredits.permissions import Action, require
+from timecredits.programmes.selectors import programme_by_slug, programme_get, programme_newest
+from timecredits.surveys.selectors import surveys_due
+
+from . import selectors, services
+from .models import Member
+from .throttle import signup_rate_limit
+
+if TYPE_CHECKING:
+    from timecredits.programmes.models import Programme
+
+
+def own_member(*, actor) -> Member:
+    """The actor's own member profile: someone without one, or whose account is closed, has
+    none to act on."""
+    member = selectors.live_member_for_user(user=actor)
+    if member is None:
+        raise NotFound(_("You do not have a member profile."))
+    return member
+
+
+def _member_acting(actor, action: Action) -> Member:
+    require(actor, action)
+    return own_member(actor=actor)
+
+
+# --- Joining ---
+
+
+def join_programme() -> "Programme":
+    """The programme the join page offers: the newest."""
+    programme = programme_newest()
+    if programme is None:
+        raise NotFound(_("There is no programme to join yet."))
+    return programme
+
+
+def member_sign_up(
+    *,
+    client: str,
+    programme_slug: str,
+    details: dict | None,
+    demographics: dict | None = None,
+) -> Member | None:
+    """Someone joins the programme `programme_slug` names from their own phone. Every attempt
+    from the `client` network counts towards its hourly limit, even one whose form was refused
+    (then `details` is None and nothing is written), so that a script cannot probe for free."""
+    signup_rate_limit(client)
+    programme = programme_by_slug(slug=programme_slug)
+    if programme is None:
+        raise NotFound(_("There is no such programme."), code="programme_not_found")
+    if details is None:
+        return None
+    return services.member_sign_up(programme=programme, **details, demographics=demographics)
+
+
+# --- The signed-in person ---
+
+
+@dataclass(frozen=True)
+class Person:
+    user: object
+    member: Member | None
+    roles: list[selectors.RoleGrant]
+
+
+def signed_in_person(*, actor) -> Person:
+    return Person(actor, selectors.member_for_user(user=actor), selectors.user_roles(user=actor))
+
+
+def home_page(*, actor) -> dict:
+    """The signed-in home page: their member profile, a survey waiting, their roles, and the
+    venues they serve (each gets a shortcut)."""
+    member = selectors.member_for_user(user=actor)
+    return {
+        "member": member,
+        "survey_due": bool(member and surveys_due(member, timezone.now())),
+        "roles": selectors.user_roles(user=actor),
+        "venue_ids": user_venue_ids(user=actor),
+    }
+
+
+def user_sign_out_everywhere(*, actor) -> None:
+    services.user_sign_out_everywhere(user=actor)
+
+
+# --- A member's own profile ---
+
+
+def member_profile(*, actor) -> Member:
+    return _member_acting(actor, Action.OWN_PROFILE)
+
+
+def member_profile_page(*, actor) -> dict:
+    member = _member_acting(actor, Action.OWN_PROFILE)
+    return {
+        "member": member,
+        "balance": account_balance(account=member_account(member=member)),
+        "survey_due": bool(surveys_due(member, timezone.now())),
+    }
+
+
+def member_update_profile(
+    *, actor, first_name: str, last_name: str, email: str, phone: str
+) -> Member:
+    return services.member_update_profile(
+        member=_member_acting(actor, Action.OWN_PROFILE),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+    )
+
+
+def member_set_consents(*, actor, reports: bool, surveys: bool) -> Member:
+    member = _member_acting(actor, Action.OWN_PROFILE)
+    return services.member_set_consents(member=member, reports=reports, surveys=surveys)
+
+
+def member_set_demographics(*, actor, demographics: dict) -> Member:
+    member = _member_acting(actor, Action.OWN_PROFILE)
+    return services.member_set_demographics(member=member, demographics=demographics)
+
+
+def member_data_export(*, actor) -> dict:
+    return selectors.member_data_export(member=_member_acting(actor, Action.OWN_DATA_EXPORT))
+
+
+def member_card_replace(*, actor) -> Member:
+    """The member replaces their own card (see services.member_card_replace)."""
+    member = _member_acting(actor, Action.OWN_PROFILE)
+    return services.member_card_replace(actor=actor, member=member)
+
+
+@dataclass(frozen=True)
+class CreditHistory:
+    balance: Balance
+    lines: list[StatementLine]
+    next_before: int | None  # pass as `before` for the next, older page
+
+
+def member_credit_history(*, actor, before: int | None = None, limit: int = 50) -> CreditHistory:
+    """The member's balance, then their transfers newest first, `limit` at a time."""
+    account = member_account(member=own_member(actor=actor))
+    lines = transfer_history(account=account, before=before, limit=limit)
+    return CreditHistory(
+        balance=account_balance(account=account),
+        lines=lines,
+        next_before=lines[-1].transfer.pk if len(lines) == limit else None,
+    )
+
+
+# --- Closing an account ---
+
+
+def member_closing_page(*, actor) -> dict:
+    """What the member sees before closing: their balance, and the groups they may leave it to."""
+    member = _member_acting(actor, Action.OWN_ACCOUNT_CLOSE)
+    return {
+        "member": member,
+        "pools": programme_groups(programme=member.programme_id),
+        "balance": account_balance(account=member_account(member=member)),
+    }
+
+
+def member_close(*, actor, confirm: bool, donate_to_organisation_id: int | None = None) -> Member:
+    """Close the actor's account; what they hold goes to the group they name, one of their
+    programme's, or else to the programme's pool (see services.member_close)."""
+    member = _member_acting(actor, Action.OWN_ACCOUNT_CLOSE)
+    donate_to = None
+    if donate_to_organisation_id is not None:
+        pools = {pool.pk: pool for pool in programme_groups(programme=member.programme_id)}
+        donate_to = pools.get(donate_to_organisation_id)
+        if donate_to is None:
+            raise Invalid(
+                _("Choose a group in your programme, or leave your credits to the programme."),
+                detail=[{"field": "donate_to_organisation_id", "message": _("Not a group here.")}],
+            )
+    return services.member_close(member=member, confirm=confirm, donate_to=donate_to)
+
+
+# --- Coordinators: people without a smartphone or email ---
+
+
+def member_register_assisted(
+    *, actor, organisation_id: int, programme_id: int, **details
+) -> Member:
+    """A coordinator registers someone in a programme their group is approved in (see
+    services.member_register_assisted for the details it takes)."""
+    organisation = organisation_get(organisation_id=organisation_id)
+    programme = programme_get(programme_id=programme_id)
+    require(actor, Action.ORGANISATION_MEMBER_REGISTER, organisation=organisation)
+    return services.member_register_assisted(
+        actor=actor, organisation=organisation, programme=programme, **details
+    )
+
+
+def organisation_member_card_replace(*, actor, organisation_id: int, member_id: int) -> Member:
+    """A coordinator prints a new card for a member their group registered who lost theirs.
+    Permission first, so a stranger learns nothing about who is registered."""
+    organisation = organisation_get(organisation_id=organisation_id)
+    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = selectors.registered_member(organisation=organisation, member_id=member_id)
+    if member is None:
+        raise NotFound(_("This group registered no such member."), code="member_not_found")
+    return services.member_card_replace(actor=actor, member=member)

@@ -13,6 +13,9 @@ from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+# Re-exported: routers bound amounts by it without importing the ledger.
+from ledger.kinds import MAX_AMOUNT as MAX_AMOUNT
+
 # For a field whose JSON form is text to parse (a date, a time, a decimal): Field(**LAX).
 LAX = {"strict": False}
 
@@ -49,3 +52,7 @@ class ErrorOut(Schema):
     """The one error shape: {"error": {"code", "message", "detail"}}."""
 
     error: ErrorDetail
+
+
+# --- spend: the largest amount the ledger posts, so schemas bound amounts without a router
+# importing the ledger ---

@@ -36,3 +36,8 @@ class TransferPhase(models.TextChoices):
     POST = "post", _("Hold posted")
     VOID = "void", _("Hold released")
     TIMEOUT = "timeout", _("Hold timed out")
+
+
+# --- spend: the largest amount one transfer moves, which API schemas bound amounts by ---
+# A million credits in one transfer is already absurd; the bound keeps every total in a bigint.
+MAX_AMOUNT = 60 * 1_000_000

@@ -47,6 +47,7 @@ from .errors import (
     InvalidTransfer,
     NotReversible,
 )
+from .kinds import MAX_AMOUNT
 from .models import Account, Transfer
 
 # The fields that make two requests "the same" for idempotency; the memo and who posted may differ.
@@ -61,8 +62,6 @@ _REQUEST_FIELDS = (
     "cause_type",
     "cause_id",
 )
-# A million credits in one transfer is already absurd; the bound keeps every total in a bigint.
-MAX_AMOUNT = 60 * 1_000_000
 _KINDS = frozenset(Transfer.Kind.values)
 
 

@@ -1,9 +1,8 @@
 from django.contrib import admin
 
-from timecredits.admin import ReadOnlyAdmin
 from timecredits.members.admin import is_platform_staff
 
-from .models import Invitation, Offer, Organisation, Participation, Redemption, StaffMembership
+from .models import Invitation, Organisation, Participation, StaffMembership
 
 
 class ParticipationInline(admin.TabularInline):
@@ -57,21 +56,3 @@ class InvitationAdmin(admin.ModelAdmin):
         if is_platform_staff(request):
             return self.readonly_fields
         return [f for f in self.readonly_fields if f != "email"]
-
-
-@admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "category", "cost_minutes", "active"]
-    list_filter = ["category", "active"]
-    search_fields = ["title", "organisation__name"]
-    filter_horizontal = ["programmes"]
-
-
-@admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
-    """Read-only: a redemption changes only through its services, with the ledger."""
-
-    list_display = ["code", "offer", "member", "status", "created_at", "completed_at"]
-    list_filter = ["status", "method"]
-    search_fields = ["code", "member__code", "offer__title"]
-    raw_id_fields = ["offer", "organisation", "member", "hold", "completed_by"]

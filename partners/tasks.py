@@ -22,10 +22,3 @@ def send_invitation_email(invitation_id: int, token: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
-
-
-def expire_overdue_redemptions() -> int:
-    """Release the credits of codes nobody used in time, and mark them expired."""
-    from .services.redemptions import redemptions_expire
-
-    return redemptions_expire()

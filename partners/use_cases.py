@@ -1,2 +1,144 @@
 """What organisations and their staff do, for pages and API alike: each use case takes the acting
 user, checks permission once, loads what it needs and returns what the caller renders."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from timecredits.errors import Invalid, NotFound, PermissionDenied
+from timecredits.members.selectors import members_registered_by, registered_member
+from timecredits.members.use_cases import (
+    member_register_assisted,
+    organisation_member_card_replace,
+)
+from timecredits.permissions import MATRIX, Action, has_permission, require
+from timecredits.programmes.selectors import programmes_administered
+
+from . import selectors
+from .models import Organisation, StaffMembership
+from .services import organisations as services
+
+
+def redeeming_venues(*, actor) -> list[Organisation]:
+    """The venues where the actor is staff who may complete codes and charge passes."""
+    roles = [role.value for role in MATRIX[Action.ORGANISATION_REDEEM]]
+    return selectors.staff_venues(user=actor, roles=roles)
+
+
+def _visible_organisation(actor, organisation_id: int) -> Organisation:
+    return selectors.organisation_visible_get(
+        user=actor,
+        administered=programmes_administered(user=actor),
+        organisation_id=organisation_id,
+    )
+
+
+def organisations_list(*, actor) -> list[Organisation]:
+    visible = selectors.organisations_visible(
+        user=actor, administered=programmes_administered(user=actor)
+    )
+    return list(visible.prefetch_related("participation_set"))
+
+
+def organisation_detail(*, actor, organisation_id: int) -> Organisation:
+    return _visible_organisation(actor, organisation_id)
+
+
+def organisation_update(*, actor, organisation_id: int, **changes) -> Organisation:
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_EDIT, organisation=organisation)
+    return services.organisation_update(organisation=organisation, **changes)
+
+
+def organisation_staff(*, actor, organisation_id: int) -> QuerySet[StaffMembership]:
+    """An organisation's staff and their roles, for its admins."""
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_STAFF_VIEW, organisation=organisation)
+    return selectors.organisation_staff(organisation=organisation)
+
+
+def invitation_create(*, actor, organisation_id: int, email: str, role: str):
+    """Invite someone to the staff by email; returns the invitation and its link's token."""
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_STAFF_INVITE, organisation=organisation)
+    return services.invitation_create(
+        actor=actor, organisation=organisation, email=email, role=role
+    )
+
+
+def invitation_accept(*, actor, token: str) -> tuple[StaffMembership, str]:
+    """The person who followed the link joins the staff; returns their membership and where
+    their work starts."""
+    membership = services.invitation_accept(actor=actor, token=token)
+    return membership, selectors.staff_landing_url(membership=membership)
+
+
+def member_register(*, actor, organisation_id: int, programme_id: int | None = None, **fields):
+    """A coordinator registers someone without a smartphone or email, in the programme given or
+    else the first their organisation is approved in."""
+    organisation = _visible_organisation(actor, organisation_id)
+    if programme_id is None:
+        programme = selectors.first_programme(organisation=organisation)
+        if programme is None:
+            raise Invalid(_("Your organisation is not approved in a programme yet."))
+        programme_id = programme.pk
+    return member_register_assisted(
+        actor=actor, organisation_id=organisation.pk, programme_id=programme_id, **fields
+    )
+
+
+def member_card(*, actor, organisation_id: int, member_id: int):
+    """The printed card of a member the organisation registered. Permission first, so a
+    stranger learns nothing about who is registered."""
+    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    member = registered_member(organisation=organisation, member_id=member_id)
+    if member is None:
+        raise NotFound(_("This group registered no such member."), code="member_not_found")
+    return member
+
+
+def member_card_replace_visible(*, actor, organisation_id: int, member_id: int):
+    """A new card for a member the organisation registered, through the API, where an
+    organisation the actor may not know of is not found."""
+    _visible_organisation(actor, organisation_id)
+    return organisation_member_card_replace(
+        actor=actor, organisation_id=organisation_id, member_id=member_id
+    )
+
+
+# What an organisation's page shows, each part to those whose role allows it.
+ORGANISATION_PAGE_PARTS = {
+    "edit": Action.ORGANISATION_EDIT,
+    "staff": Action.ORGANISATION_STAFF_VIEW,
+    "invite": Action.ORGANISATION_STAFF_INVITE,
+    "register": Action.ORGANISATION_MEMBER_REGISTER,
+    "sessions": Action.ORGANISATION_ACTIVITIES_MANAGE,
+    "verify": Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
+    "reports": Action.ORGANISATION_REPORTS_VIEW,
+    "redeem": Action.ORGANISATION_REDEEM,
+    "offers": Action.ORGANISATION_OFFERS_MANAGE,
+    "statement": Action.ORGANISATION_STATEMENT_VIEW,
+}
+VENUE_PARTS = {"redeem", "offers", "statement"}
+
+
+def organisation_page(*, actor, organisation_id: int) -> dict:
+    """An organisation's page: any of its staff sees it (venue staff its name and their tools),
+    nobody else does; each part shows to those whose role allows it."""
+    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    parts = {
+        part: has_permission(actor, action, organisation=organisation)
+        for part, action in ORGANISATION_PAGE_PARTS.items()
+    }
+    if organisation.kind not in selectors.VENUE_KINDS:
+        parts.update(dict.fromkeys(VENUE_PARTS, False))
+    if not any(parts.values()) and not selectors.is_staff_of(user=actor, organisation=organisation):
+        raise PermissionDenied()
+    return {
+        "organisation": organisation,
+        "can": parts,
+        "staff": selectors.organisation_staff(organisation=organisation) if parts["edit"] else None,
+        "registered": members_registered_by(organisation=organisation)
+        if parts["register"]
+        else None,
+    }

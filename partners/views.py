@@ -2,32 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid
-from timecredits.members.models import Member
 from timecredits.members.passes import pass_url
-from timecredits.members.use_cases import (
-    member_register_assisted,
-    organisation_member_card_replace,
-)
-from timecredits.permissions import Action, require
+from timecredits.members.use_cases import organisation_member_card_replace
 from timecredits.qr import qr_svg
 
+from . import use_cases
 from .forms import AssistedRegistrationForm, InvitationForm, OrganisationForm
-from .models import Organisation, Participation
-from .selectors import organisation_page_parts, staff_landing_url
-from .services import organisations as services
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_detail(request, organisation_id):
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
-    parts = organisation_page_parts(actor=request.user, organisation=organisation)
+    page = use_cases.organisation_page(actor=request.user, organisation_id=organisation_id)
+    organisation, parts = page["organisation"], page["can"]
     can_edit, can_invite, can_register = parts["edit"], parts["invite"], parts["register"]
     form_name = request.POST.get("form")
     details = OrganisationForm(
@@ -36,58 +29,43 @@ def organisation_detail(request, organisation_id):
     )
     invite = InvitationForm(request.POST if form_name == "invite" else None)
     register = AssistedRegistrationForm(request.POST if form_name == "register" else None)
-    approved = organisation.participation_set.filter(status=Participation.Status.APPROVED)
     bound = {"details": details, "invite": invite, "register": register}.get(form_name)
     if bound is not None and bound.is_valid():
         try:
             if form_name == "details":
-                services.organisation_update(
-                    actor=request.user, organisation=organisation, **bound.cleaned_data
+                use_cases.organisation_update(
+                    actor=request.user, organisation_id=organisation.pk, **bound.cleaned_data
                 )
                 messages.success(request, _("Details saved."))
             elif form_name == "invite":
-                invitation, _token = services.invitation_create(
-                    actor=request.user, organisation=organisation, **bound.cleaned_data
+                invitation, _token = use_cases.invitation_create(
+                    actor=request.user, organisation_id=organisation.pk, **bound.cleaned_data
                 )
                 messages.success(request, _("Invitation sent to %s.") % invitation.email)
             else:
-                participation = approved.select_related("programme").first()
-                if participation is None:
-                    raise Invalid(_("Your organisation is not approved in a programme yet."))
-                member = member_register_assisted(
-                    actor=request.user,
-                    organisation_id=organisation.pk,
-                    programme_id=participation.programme_id,
-                    **bound.cleaned_data,
+                member = use_cases.member_register(
+                    actor=request.user, organisation_id=organisation.pk, **bound.cleaned_data
                 )
                 return redirect("organisation-member-card", organisation.pk, member.pk)
         except Invalid as invalid:
             bound.add_service_errors(invalid)
         else:
             return redirect("organisation-detail", organisation.pk)
-    context = {
-        "organisation": organisation,
-        "can": parts,
+    context = page | {
         "can_read_reports": parts["reports"],
         "details": details if can_edit else None,
         "invite": invite if can_invite else None,
         "register": register if can_register else None,
-        "staff": organisation.staff.select_related("user") if can_edit else None,
-        "registered": organisation.registered_members.select_related("user")
-        if can_register
-        else None,
     }
     return render(request, "partners/organisation.html", context)
 
 
 @login_required
 def member_card(request, organisation_id, member_id):
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
-    require(request.user, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
-    member = get_object_or_404(
-        Member, pk=member_id, registered_by_organisation=organisation, closed_at__isnull=True
+    member = use_cases.member_card(
+        actor=request.user, organisation_id=organisation_id, member_id=member_id
     )
-    replace_url = reverse("organisation-member-card-replace", args=[organisation.pk, member.pk])
+    replace_url = reverse("organisation-member-card-replace", args=[organisation_id, member.pk])
     return render(
         request,
         "members/card.html",
@@ -116,9 +94,9 @@ def invitation(request, token):
 @require_POST
 def invitation_accept(request, token):
     try:
-        membership = services.invitation_accept(actor=request.user, token=token)
+        membership, landing_url = use_cases.invitation_accept(actor=request.user, token=token)
     except DomainError as refused:
         messages.error(request, refused.message)
         return redirect("home")
     messages.success(request, _("You have joined %s.") % membership.organisation.name)
-    return redirect(staff_landing_url(membership=membership))
+    return redirect(landing_url)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("timecredits.activities.urls")),
     path("", include("timecredits.notifications.urls")),
     path("", include("partners.urls")),
+    path("", include("timecredits.spending.urls")),
     path("", include("timecredits.programmes.urls")),
     path("", include("timecredits.credits.urls")),
     path("", include("timecredits.reports.urls")),

@@ -4,34 +4,14 @@ charge a pass and see their day."""
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.lookups import organisation_or_404
-from api.schemas import LAX, InputSchema
-from ledger.selectors import account_balance, member_account
-from ledger.services import MAX_AMOUNT
-from partners.errors import OfferNotFound
-from partners.models import Offer, Redemption
-from partners.selectors import (
-    is_live,
-    member_redemptions,
-    offers_browse,
-    photo_url,
-    venue_redemptions,
-)
-from partners.services import offers as offer_services
-from partners.services import redemptions as redemption_services
-from partners.tokens import redemption_url
-from timecredits.errors import Invalid, NotFound
-from timecredits.members.selectors import member_for_user
-from timecredits.permissions import Action, require
-from timecredits.programmes.models import Programme
-
-from .members import own_member
+from api.schemas import LAX, MAX_AMOUNT, InputSchema
+from timecredits.spending import use_cases
+from timecredits.spending.display import is_live, photo_url
+from timecredits.spending.tokens import redemption_url
 
 router = Router(tags=["offers"])
 
@@ -41,10 +21,6 @@ IDEMPOTENCY_KEY = Header(
     max_length=200,
     description="Send the same key again to retry safely: the credits move once.",
 )
-
-
-def days_to_bits(days: list[int]) -> int:
-    return sum(1 << day for day in set(days))
 
 
 class OfferOut(Schema):
@@ -70,7 +46,7 @@ class OfferOut(Schema):
     active: bool
 
     @staticmethod
-    def of(offer: Offer) -> "OfferOut":
+    def of(offer) -> "OfferOut":
         plain = {
             f: getattr(offer, f)
             for f in OfferOut.model_fields
@@ -156,7 +132,7 @@ class RedemptionOut(Schema):
     completed_at: datetime.datetime | None
 
     @staticmethod
-    def of(r: Redemption) -> "RedemptionOut":
+    def of(r) -> "RedemptionOut":
         return RedemptionOut(
             id=r.pk,
             code=r.code,
@@ -179,53 +155,31 @@ class DayQuery(Schema):
     date: str = Field(default="today", description="today, or a date like 2026-05-01")
 
 
-def _offer(offer_id: int) -> Offer:
-    offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
-    if offer is None:
-        raise OfferNotFound()
-    return offer
-
-
-def _offer_values(payload: OfferFields, *, partial: bool) -> tuple[dict, list | None]:
+def _offer_values(payload: OfferFields, *, partial: bool) -> dict:
+    """The offer's values as the use case takes them: its days as `weekdays`, and
+    `programme_ids` when given."""
     values = payload.dict(exclude_unset=partial, exclude={"organisation_id", "programme_ids"})
     values = {k: v for k, v in values.items() if partial or v is not None}
     for text in ("description", "accessibility", "capacity_period", "member_limit_period"):
         if text in values and values[text] is None:
             values[text] = ""
     if "days_of_week" in values:
-        days = values["days_of_week"] or []
-        if any(not 0 <= day <= 6 for day in days):
-            raise Invalid(
-                detail=[{"field": "days_of_week", "message": _("Use 0 (Mon) to 6 (Sun).")}]
-            )
-        values["days_of_week"] = days_to_bits(days)
-    programmes = None
-    if payload.programme_ids is not None:
-        programmes = list(Programme.objects.filter(pk__in=payload.programme_ids))
-        if len(programmes) != len(set(payload.programme_ids)):
-            raise NotFound(_("Some programmes were not found."))
-    return values, programmes
+        values["weekdays"] = values.pop("days_of_week") or []
+    return values | {"programme_ids": payload.programme_ids}
 
 
 @router.get("/offers", response=OfferPage, summary="Offers I can use, with filters; paginated")
 def list_offers(request, query: Query[OffersQuery]):
-    member = member_for_user(user=request.auth)
-    if member is not None and member.closed_at is not None:
-        member = None
-    affordable = None
-    if query.affordable:
-        if member is None:
-            raise Invalid(_("Only a member has a balance to compare with."), code="not_a_member")
-        affordable = account_balance(account=member_account(member=member)).available
-    offers = offers_browse(
-        member=member,
+    found = use_cases.offers_list(
+        actor=request.auth,
         category=query.category,
         organisation_id=query.organisation_id,
         available_today=query.available_today,
-        affordable_minutes=affordable,
+        affordable=query.affordable,
+        offset=query.offset,
+        limit=query.limit,
     )
-    count = offers.count()
-    page = list(offers[query.offset : query.offset + query.limit])
+    count, page = found["count"], found["items"]
     following = query.offset + len(page)
     return OfferPage(
         items=[OfferOut.of(o) for o in page],
@@ -236,22 +190,18 @@ def list_offers(request, query: Query[OffersQuery]):
 
 @router.post("/offers", response={201: OfferOut}, summary="Publish an offer (venue staff)")
 def create_offer(request, payload: OfferIn):
-    values, programmes = _offer_values(payload, partial=False)
-    offer = offer_services.offer_create(
+    offer = use_cases.offer_create(
         actor=request.auth,
-        venue=organisation_or_404(payload.organisation_id),
-        programmes=programmes,
-        **values,
+        organisation_id=payload.organisation_id,
+        **_offer_values(payload, partial=False),
     )
     return Status(201, OfferOut.of(offer))
 
 
 @router.patch("/offers/{offer_id}", response=OfferOut, summary="Change an offer (venue staff)")
 def update_offer(request, offer_id: int, payload: OfferFields):
-    offer = _offer(offer_id)
-    values, programmes = _offer_values(payload, partial=True)
-    offer = offer_services.offer_update(
-        actor=request.auth, offer=offer, programmes=programmes, **values
+    offer = use_cases.offer_update(
+        actor=request.auth, offer_id=offer_id, **_offer_values(payload, partial=True)
     )
     return OfferOut.of(offer)
 
@@ -266,7 +216,7 @@ def update_offer(request, offer_id: int, payload: OfferFields):
     ),
 )
 def upload_offer_photo(request, offer_id: int, photo: File[UploadedFile]):
-    offer = offer_services.offer_photo_set(actor=request.auth, offer=_offer(offer_id), photo=photo)
+    offer = use_cases.offer_photo_set(actor=request.auth, offer_id=offer_id, photo=photo)
     return OfferOut.of(offer)
 
 
@@ -276,15 +226,15 @@ def upload_offer_photo(request, offer_id: int, photo: File[UploadedFile]):
     summary="Redeem an offer: my credits are held and I get a code (200 for a replay)",
 )
 def redeem(request, payload: RedemptionIn, idempotency_key: str = IDEMPOTENCY_KEY):
-    redemption, created = redemption_services.redemption_create(
-        member=own_member(request), offer=_offer(payload.offer_id), idempotency_key=idempotency_key
+    redemption, created = use_cases.redemption_create(
+        actor=request.auth, offer_id=payload.offer_id, idempotency_key=idempotency_key
     )
     return Status(201 if created else 200, RedemptionOut.of(redemption))
 
 
 @router.get("/me/redemptions", response=list[RedemptionOut], summary="My codes, newest first")
 def my_redemptions(request):
-    return [RedemptionOut.of(r) for r in member_redemptions(member=own_member(request))]
+    return [RedemptionOut.of(r) for r in use_cases.member_redemptions_list(actor=request.auth)]
 
 
 @router.post(
@@ -302,8 +252,8 @@ def cancel(
         description="Send the same key again to retry safely: the credits are released once.",
     ),
 ):
-    redemption = redemption_services.redemption_cancel(
-        member=own_member(request), code=code, idempotency_key=idempotency_key
+    redemption = use_cases.redemption_cancel(
+        actor=request.auth, code=code, idempotency_key=idempotency_key
     )
     return RedemptionOut.of(redemption)
 
@@ -314,9 +264,9 @@ def cancel(
     summary="Complete a member's code at the venue (venue staff); completing twice is safe",
 )
 def complete(request, organisation_id: int, code: str, idempotency_key: str = IDEMPOTENCY_KEY):
-    redemption = redemption_services.redemption_complete(
+    redemption = use_cases.redemption_complete(
         actor=request.auth,
-        venue=organisation_or_404(organisation_id),
+        organisation_id=organisation_id,
         code=code,
         idempotency_key=idempotency_key,
     )
@@ -331,10 +281,10 @@ def complete(request, organisation_id: int, code: str, idempotency_key: str = ID
 def charge(
     request, organisation_id: int, payload: ChargeIn, idempotency_key: str = IDEMPOTENCY_KEY
 ):
-    redemption, created = redemption_services.redemption_charge_pass(
+    redemption, created = use_cases.redemption_charge_pass(
         actor=request.auth,
-        venue=organisation_or_404(organisation_id),
-        offer=_offer(payload.offer_id),
+        organisation_id=organisation_id,
+        offer_id=payload.offer_id,
         pass_token=payload.pass_token,
         idempotency_key=idempotency_key,
     )
@@ -347,15 +297,5 @@ def charge(
     summary="A venue's codes for a day, ?date=today (venue staff)",
 )
 def venue_day(request, organisation_id: int, query: Query[DayQuery]):
-    venue = organisation_or_404(organisation_id)
-    require(request.auth, Action.ORGANISATION_REDEEM, organisation=venue)
-    if query.date == "today":
-        day = timezone.localdate()
-    else:
-        try:
-            day = datetime.date.fromisoformat(query.date)
-        except ValueError as bad:
-            raise Invalid(
-                detail=[{"field": "date", "message": _("Use today or YYYY-MM-DD.")}]
-            ) from bad
-    return [RedemptionOut.of(r) for r in venue_redemptions(venue=venue, day=day)]
+    day = use_cases.venue_day(actor=request.auth, organisation_id=organisation_id, date=query.date)
+    return [RedemptionOut.of(r) for r in day]

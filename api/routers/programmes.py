@@ -96,7 +96,7 @@ def apply(request, programme_id: int, payload: ApplicationIn):
     organisation = use_cases.organisation_apply(
         actor=request.auth, programme_id=programme_id, **payload.dict()
     )
-    return Status(201, OrganisationOut.of(organisation))
+    return Status(201, organisation)
 
 
 @router.get(

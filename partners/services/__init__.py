@@ -1,1 +1,1 @@
-"""Writes about organisations, their offers and the redemptions of those offers."""
+"""Writes about organisations: applications, details, staff and invitations."""

@@ -7,14 +7,14 @@ from ledger.models import Transfer
 from ledger.selectors import account_balance, member_account, programme_account
 from ledger.services import transfer_post
 from partners.models import Organisation
-from partners.services.redemptions import redemption_create
 from tests.factories import (
     MemberFactory,
     ProgrammeRoleFactory,
     approved_organisation,
 )
-from tests.partners.balances import snapshot
-from tests.partners.conftest import earn, funded_member, make_offer
+from tests.spending.balances import snapshot
+from tests.spending.conftest import earn, funded_member, make_offer
+from timecredits.spending.services.redemptions import redemption_create
 
 pytestmark = pytest.mark.django_db
 

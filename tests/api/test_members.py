@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from ledger.models import Account
 from partners.models import Organisation
-from partners.services.redemptions import redemption_create
 from tests.factories import MemberFactory, ProgrammeFactory, UserFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer
 from tests.reports.surveyed import answer, built_in
+from tests.spending.conftest import funded_member, make_offer
 from timecredits.members.models import ConsentRecord, Member, User
 from timecredits.notifications.models import EmailOptOut
 from timecredits.notifications.services import notify
+from timecredits.spending.services.redemptions import redemption_create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 
 
 def jpeg() -> bytes:

@@ -1,11 +1,12 @@
 import pytest
 
 from ledger.selectors import account_balance, member_account
-from partners.models import Organisation, Redemption
+from partners.models import Organisation
 from tests.factories import approved_organisation
-from tests.partners.balances import snapshot
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.balances import snapshot
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.members.passes import pass_token
+from timecredits.spending.models import Redemption
 
 
 def post(client, path, body=None, key=None):

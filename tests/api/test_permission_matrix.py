@@ -32,9 +32,7 @@ from api.v1 import api
 from ledger.selectors import member_account, programme_account
 from ledger.services import transfer_post
 from partners.models import Participation, StaffMembership
-from partners.services.offers import offer_create
 from partners.services.organisations import invitation_create
-from partners.services.redemptions import redemption_create
 from tests.credits.conftest import earn
 from tests.factories import (
     PASSWORD,
@@ -55,6 +53,8 @@ from timecredits.members import passes
 from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.models import ProxyValue
 from timecredits.reports.use_cases.snapshots import snapshot_request
+from timecredits.spending.services.offers import offer_create
+from timecredits.spending.services.redemptions import redemption_create
 from timecredits.surveys.models import Outcome
 from timecredits.surveys.services import custom_question_add
 
@@ -387,7 +387,6 @@ def _build_world():
     contribution_approve(actor=users["coord"], contribution=approved_contribution)
 
     offer = offer_create(
-        actor=users["venue"],
         venue=organisation,
         programmes=[programme],
         title="Cinema",

@@ -38,7 +38,7 @@ from tests.factories import (
     StaffMembershipFactory,
     approved_organisation,
 )
-from tests.partners.conftest import make_offer
+from tests.spending.conftest import make_offer
 from timecredits.programmes.models import ProgrammeRole
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -1,11 +1,12 @@
 import re
 
 from ledger.selectors import account_balance, member_account
-from partners.models import Offer, Organisation, Participation, Redemption, StaffMembership
-from partners.tokens import redemption_token
+from partners.models import Organisation, Participation, StaffMembership
 from tests.factories import ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.members.passes import pass_token
+from timecredits.spending.models import Offer, Redemption
+from timecredits.spending.tokens import redemption_token
 
 
 def test_a_member_browses_redeems_and_sees_a_big_code_with_its_qr(client, venue, programme):

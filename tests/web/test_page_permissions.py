@@ -27,11 +27,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from partners.services.offers import offer_create
-from partners.tokens import redemption_token
 from tests.api.test_permission_matrix import PNG, _build_world, _changes
 from tests.factories import PASSWORD, MemberFactory
 from timecredits.reports.use_cases.snapshots import snapshot_request
+from timecredits.spending.services.offers import offer_create
+from timecredits.spending.tokens import redemption_token
 
 # Pages anyone may open, signed in or not. The check-in landing (/c/) checks its token first and
 # then sends a signed-out phone to sign in; every other page does that straight away.
@@ -356,10 +356,11 @@ def world(django_db_setup, django_db_blocker):
 def _page_objects(users, ids):
     from django.utils import timezone
 
-    from partners.models import Offer, Organisation, Redemption
+    from partners.models import Organisation
     from timecredits.activities.models import Contribution, Session
     from timecredits.members.models import Member
     from timecredits.programmes.models import Programme
+    from timecredits.spending.models import Offer, Redemption
 
     organisation = Organisation.objects.get(pk=ids["org"])
     programme = Programme.objects.get(pk=ids["programme"])
@@ -368,7 +369,6 @@ def _page_objects(users, ids):
     offer = Offer.objects.get(pk=ids["offer"])
     offer.photo.save("cinema.png", ContentFile(PNG))
     draft = offer_create(
-        actor=users["venue"],
         venue=organisation,
         programmes=[programme],
         title="Sauna (not yet published)",

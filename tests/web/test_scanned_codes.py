@@ -6,13 +6,14 @@ from urllib.parse import quote
 from django.utils import timezone
 
 from ledger.selectors import account_balance, member_account
-from partners.models import Organisation, Redemption, StaffMembership
-from partners.services.redemptions import redemption_create
-from partners.tokens import redemption_token
+from partners.models import Organisation, StaffMembership
 from tests.factories import SessionFactory, approved_organisation
-from tests.partners.balances import snapshot
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.balances import snapshot
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.members.passes import pass_token
+from timecredits.spending.models import Redemption
+from timecredits.spending.services.redemptions import redemption_create
+from timecredits.spending.tokens import redemption_token
 
 
 def pass_of(member, *, rotating=True):

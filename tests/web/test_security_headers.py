@@ -16,13 +16,13 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from partners.models import Organisation
-from partners.selectors import photo_url
-from partners.services.offers import offer_photo_set
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
-from tests.partners.test_offer_photos import png, upload
+from tests.spending.conftest import funded_member, make_offer, venue_staff
+from tests.spending.test_offer_photos import png, upload
 from tests.web.pages import PAGES_PER_ROLE, links, start_pages
 from timecredits.ops.demo import seed_demo
+from timecredits.spending.display import photo_url
+from timecredits.spending.use_cases import offer_photo_set
 
 POLICY = {
     "default-src": {"'self'"},
@@ -140,7 +140,7 @@ def test_a_response_that_chose_its_caching_keeps_it(db):
     programme = ProgrammeFactory()
     venue = approved_organisation(programme, kind=Organisation.Kind.VENUE)
     offer = offer_photo_set(
-        actor=venue_staff(venue), offer=make_offer(venue), photo=upload(png(), name="a.png")
+        actor=venue_staff(venue), offer_id=make_offer(venue).pk, photo=upload(png(), name="a.png")
     )
     client = Client()
     client.force_login(funded_member(programme).user)

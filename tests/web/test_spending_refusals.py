@@ -7,18 +7,17 @@ import time
 import pytest
 from django.test import override_settings
 
-from ledger.selectors import member_account, organisation_account, programme_account
-from ledger.services import account_close, transfer_post
-from partners.models import Organisation
-from partners.services.redemptions import (
+from ledger.selectors import member_account
+from ledger.services import account_close
+from tests.factories import MemberFactory
+from tests.spending.balances import snapshot
+from tests.spending.conftest import funded_member, make_offer, offer_at_closed_venue, venue_staff
+from timecredits.members.passes import pass_token
+from timecredits.spending.services.redemptions import (
     redemption_complete,
     redemption_create,
     redemptions_expire,
 )
-from tests.factories import MemberFactory, approved_organisation
-from tests.partners.balances import snapshot
-from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.members.passes import pass_token
 
 
 def api_post(client, path, body=None, key="k-1"):
@@ -112,19 +111,7 @@ def test_an_expired_code_in_the_api(client, venue, expired_code):
 
 @pytest.fixture
 def closed_venue_offer(programme):
-    """An offer at a venue whose ledger account has been emptied and closed."""
-    closed = approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Old Baths")
-    offer = make_offer(closed)
-    account = organisation_account(organisation=closed)
-    transfer_post(
-        debit=account,
-        credit=programme_account(programme=programme, kind="retirement"),
-        amount=account.balance,
-        kind="retire",
-        idempotency_key="empty-venue",
-    )
-    account_close(account=account)
-    return offer
+    return offer_at_closed_venue(programme, name="Old Baths")
 
 
 CLOSED_VENUE = "This venue is not accepting credits at the moment."

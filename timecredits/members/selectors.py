@@ -11,6 +11,7 @@ from timecredits.errors import NotFound
 from timecredits.programmes.selectors import PROGRAMME_ROLE_LABELS, user_programme_roles
 
 from .models import DEMOGRAPHICS, Member
+from .models import MEMBER_CODE_ALPHABET as MEMBER_CODE_ALPHABET  # redemption codes share it
 
 ROLE_LABELS = {
     "platform_staff": _("Platform staff"),
@@ -299,3 +300,11 @@ def member_rows():
     """Every member, as a QuerySet for figures that filter and count them in the database
     (reports)."""
     return Member.objects.all()
+
+
+# --- spend: the members an organisation registered ---
+
+
+def members_registered_by(*, organisation):
+    """The members an organisation registered, for its coordinators."""
+    return Member.objects.filter(registered_by_organisation=organisation).select_related("user")

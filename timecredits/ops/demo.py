@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import Offer, Organisation, Participation, StaffMembership
+from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
 from timecredits.activities.services.earning import earn_post_many
 from timecredits.credits.services.accounts import (
@@ -23,6 +23,7 @@ from timecredits.credits.services.accounts import (
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
 from timecredits.programmes.services import credits_allocate
+from timecredits.spending.models import Offer
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,
     ONS4,

@@ -71,3 +71,21 @@ def organisation_programmes(*, organisation):
     return Programme.objects.filter(
         participation__organisation=organisation, participation__status="approved"
     )
+
+
+# --- spend: programmes an offer names, and those a user administers ---
+
+
+def programmes_by_ids(*, ids) -> list[Programme]:
+    """The programmes these ids name, or a 404 when any is unknown."""
+    programmes = list(Programme.objects.filter(pk__in=ids))
+    if len(programmes) != len(set(ids)):
+        raise NotFound(_("Some programmes were not found."))
+    return programmes
+
+
+def programmes_administered(*, user):
+    """The ids of the programmes the user is an admin of, as a subquery."""
+    return ProgrammeRole.objects.filter(user=user, role=ProgrammeRole.Role.ADMIN).values(
+        "programme"
+    )

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "timecredits.surveys",
     "ledger",
     "partners",
+    "timecredits.spending",
     "api",
 ]
 

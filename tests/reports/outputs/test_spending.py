@@ -5,13 +5,13 @@ import datetime
 from django.utils import timezone
 
 from partners.models import Organisation
-from partners.services.redemptions import redemption_complete, redemption_create
 from tests.factories import ActivityFactory, ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
 from tests.reports.conftest import give, session
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.credits.services.gifts import donate
 from timecredits.reports.outputs.selectors.figures import programme_outputs
 from timecredits.reports.periods import month_bounds
+from timecredits.spending.services.redemptions import redemption_complete, redemption_create
 
 
 def _rows(outputs, name):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners.selectors import redeeming_venues
+from partners.use_cases import redeeming_venues
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError
 from timecredits.members.passes import pass_url
@@ -154,7 +154,7 @@ class PassScanned:
 
 def pass_scanned(*, actor, pass_token: str) -> PassScanned:
     """Raises the refusal when the actor could only give to the member, and cannot."""
-    page = PassScanned(sessions=_sessions_attended_by(actor), venues=redeeming_venues(user=actor))
+    page = PassScanned(sessions=_sessions_attended_by(actor), venues=redeeming_venues(actor=actor))
     own = member_for_user(user=actor)
     if not page.sessions and not page.venues and own is not None:
         recipient = recipient_by_pass(pass_token=pass_token)

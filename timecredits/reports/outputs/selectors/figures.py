@@ -60,7 +60,7 @@ from django.utils import timezone
 
 from ledger.kinds import AccountKind, TransferKind, TransferPhase
 from ledger.selectors import account_rows, transfer_rows
-from partners.selectors import OfferCategory, organisation_names, spending_by_category
+from partners.selectors import organisation_names
 from timecredits.activities.selectors import (
     ActivityType,
     ContributionMethod,
@@ -76,6 +76,7 @@ from timecredits.members.selectors import (
     member_rows,
 )
 from timecredits.programmes.selectors import population_figures
+from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_category
 
 from ...disclosure import NOT_YET_KNOWN, Table
 
@@ -633,7 +634,7 @@ def programme_outputs(
             _spend_by_category(f),
             name="spend_by_category",
             title="Spending by offer category",
-            labels=dict(OfferCategory.choices),
+            labels=OFFER_CATEGORIES,
         ),
     ]
     if area_populations:

@@ -3,17 +3,16 @@
 import io
 import random
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from partners.models import Offer, Organisation, StaffMembership
-from partners.selectors import photo_url
-from partners.services.offers import offer_photo_set
-from tests.factories import ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from partners.models import StaffMembership
+from tests.spending.conftest import funded_member, make_offer, venue_staff
+from timecredits.spending.display import photo_url
+from timecredits.spending.models import Offer
+from timecredits.spending.use_cases import offer_photo_set
 
 
 def png(width=4, height=3, colour=(200, 30, 30)) -> bytes:
@@ -24,16 +23,6 @@ def png(width=4, height=3, colour=(200, 30, 30)) -> bytes:
 
 def upload(data: bytes, name="swim.png", content_type="image/png"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def programme(db):
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def venue(programme):
-    return approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Leisure Centre")
 
 
 def offer_form(programme, **values):
@@ -77,7 +66,7 @@ def test_a_photo_uploaded_on_the_venue_form_is_served_with_its_type_and_caching(
 def test_a_browser_that_has_the_photo_gets_304(client, venue):
     offer = make_offer(venue)
     offer = offer_photo_set(
-        actor=venue_staff(venue), offer=offer, photo=upload(png(), name="a.png")
+        actor=venue_staff(venue), offer_id=offer.pk, photo=upload(png(), name="a.png")
     )
     etag = client.get(photo_url(offer))["ETag"]
 
@@ -91,13 +80,15 @@ def test_replacing_a_photo_serves_the_new_one_at_a_new_url_and_deletes_the_old_f
     client, venue, django_capture_on_commit_callbacks
 ):
     staff = venue_staff(venue)
-    offer = offer_photo_set(actor=staff, offer=make_offer(venue), photo=upload(png()))
+    offer = offer_photo_set(actor=staff, offer_id=make_offer(venue).pk, photo=upload(png()))
     old_url, old_name = photo_url(offer), offer.photo.name
     blue = png(colour=(0, 0, 255))
 
     with django_capture_on_commit_callbacks(execute=True):
         offer = offer_photo_set(
-            actor=staff, offer=offer, photo=upload(blue, name="b.jpg", content_type="image/jpeg")
+            actor=staff,
+            offer_id=offer.pk,
+            photo=upload(blue, name="b.jpg", content_type="image/jpeg"),
         )
 
     assert photo_url(offer) != old_url
@@ -140,7 +131,9 @@ def test_a_photo_over_the_size_limit_is_refused_on_the_form_and_nothing_is_saved
 
 def test_an_unpublished_offer_s_photo_is_only_for_its_venue_s_staff(client, venue):
     staff = venue_staff(venue)
-    offer = offer_photo_set(actor=staff, offer=make_offer(venue, active=False), photo=upload(png()))
+    offer = offer_photo_set(
+        actor=staff, offer_id=make_offer(venue, active=False).pk, photo=upload(png())
+    )
 
     stranger = client.get(photo_url(offer))
     client.force_login(staff)

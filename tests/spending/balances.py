@@ -1,7 +1,7 @@
 """What a negative test compares before and after: every account's totals and the transfers."""
 
 from ledger.models import Account, Transfer
-from partners.models import Redemption
+from timecredits.spending.models import Redemption
 
 
 def snapshot():

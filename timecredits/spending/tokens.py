@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext
 
-from timecredits.members.models import MEMBER_CODE_ALPHABET
+from timecredits.members.selectors import MEMBER_CODE_ALPHABET
 
 from .errors import RedemptionNotFound
 

@@ -1,7 +1,7 @@
-from partners.models import Offer
-from partners.selectors import offers_browse
 from timecredits.members.models import Member
 from timecredits.ops.demo import seed_demo
+from timecredits.spending.models import Offer
+from timecredits.spending.selectors import offers_browse
 
 
 def test_demo_offers_are_seeded_once_and_open_to_demo_members(db):

@@ -12,27 +12,31 @@ from ledger.selectors import (
     account_balance,
     member_account,
     organisation_account,
-    programme_account,
 )
-from ledger.services import account_close, transfer_post
+from ledger.services import account_close
 from ledger.verify import ledger_verify
-from partners import errors
 from partners.models import Organisation, StaffMembership
-from partners.services.redemptions import (
+from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
+from tests.spending.balances import snapshot
+from tests.spending.conftest import (
+    funded_member,
+    make_offer,
+    offer_at_closed_venue,
+    venue_staff,
+)
+from timecredits.errors import DomainError, PermissionDenied
+from timecredits.members.passes import pass_token
+from timecredits.notifications.models import Notification
+from timecredits.spending import errors, use_cases
+from timecredits.spending.services.redemptions import (
     redemption_cancel,
     redemption_charge_pass,
     redemption_complete,
     redemption_create,
     redemptions_expire,
 )
-from partners.tasks import expire_overdue_redemptions
-from partners.tokens import read_redemption_token, redemption_url
-from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
-from tests.partners.balances import snapshot
-from tests.partners.conftest import funded_member, make_offer, venue_staff
-from timecredits.errors import DomainError, PermissionDenied
-from timecredits.members.passes import pass_token
-from timecredits.notifications.models import Notification
+from timecredits.spending.tasks import expire_overdue_redemptions
+from timecredits.spending.tokens import read_redemption_token, redemption_url
 
 
 def available(member):
@@ -139,7 +143,9 @@ def test_only_staff_of_the_venue_may_complete(member, offer, venue):
 
     for actor in (coordinator, member.user):
         with pytest.raises(PermissionDenied):
-            redemption_complete(actor=actor, venue=venue, code=redemption.code, idempotency_key="c")
+            use_cases.redemption_complete(
+                actor=actor, organisation_id=venue.pk, code=redemption.code, idempotency_key="c"
+            )
 
     assert snapshot() == before
 
@@ -286,17 +292,7 @@ def test_every_refusal_has_a_stable_code_a_message_and_changes_nothing(
         member = MemberFactory(programme=programme)
         account_close(account=member_account(member=member))
     elif setup == "closed_venue":
-        closed = approved_organisation(programme, kind=Organisation.Kind.VENUE)
-        offer = make_offer(closed)
-        account = organisation_account(organisation=closed)
-        transfer_post(
-            debit=account,
-            credit=programme_account(programme=programme, kind="retirement"),
-            amount=account.balance,
-            kind="retire",
-            idempotency_key="empty-venue",
-        )
-        account_close(account=account)
+        offer = offer_at_closed_venue(programme)
     before = snapshot()
 
     with pytest.raises(DomainError) as refused:

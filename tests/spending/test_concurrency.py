@@ -4,10 +4,10 @@ import pytest
 
 from ledger.models import Account, Transfer
 from ledger.verify import ledger_verify
-from partners.models import Redemption
-from partners.services.redemptions import redemption_create
-from tests.partners.conftest import funded_member, make_offer
 from tests.racing import race
+from tests.spending.conftest import funded_member, make_offer
+from timecredits.spending.models import Redemption
+from timecredits.spending.services.redemptions import redemption_create
 
 
 @pytest.mark.postgres

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partners.selectors import offers_browse
-from partners.services.redemptions import redemption_cancel, redemption_create
-from tests.partners.conftest import funded_member, make_offer
+from tests.spending.conftest import funded_member, make_offer
+from timecredits.spending.selectors import offers_browse
+from timecredits.spending.services.redemptions import redemption_cancel, redemption_create
 
 
 def titles(**kwargs):

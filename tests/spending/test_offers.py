@@ -3,13 +3,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from partners.errors import NotAVenue, OfferInvalid
-from partners.models import Offer, Organisation, StaffMembership
-from partners.selectors import offers_browse
-from partners.services.offers import offer_create, offer_update
+from partners.models import Organisation, StaffMembership
 from tests.factories import ProgrammeFactory, approved_organisation
-from tests.partners.conftest import funded_member, make_offer, venue_staff
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.errors import PermissionDenied
+from timecredits.spending.errors import NotAVenue, OfferInvalid
+from timecredits.spending.models import Offer
+from timecredits.spending.selectors import offers_browse
+from timecredits.spending.use_cases import offer_create, offer_update
 
 
 def test_an_offer_is_open_to_the_venues_approved_programmes_by_default(venue, programme):
@@ -23,9 +24,13 @@ def test_venue_staff_may_publish_but_a_coordinator_may_not(venue):
     staff = venue_staff(venue)
     coordinator = venue_staff(venue, StaffMembership.Role.COORDINATOR)
 
-    offer_create(actor=staff, venue=venue, title="Gym", cost_minutes=60, category="health")
+    offer_create(
+        actor=staff, organisation_id=venue.pk, title="Gym", cost_minutes=60, category="health"
+    )
     with pytest.raises(PermissionDenied):
-        offer_create(actor=coordinator, venue=venue, title="X", cost_minutes=60, category="food")
+        offer_create(
+            actor=coordinator, organisation_id=venue.pk, title="X", cost_minutes=60, category="food"
+        )
 
     assert list(Offer.objects.values_list("title", flat=True)) == ["Gym"]
 
@@ -75,10 +80,10 @@ def test_an_update_is_checked_against_the_whole_offer(venue, offer):
     admin = venue_staff(venue, StaffMembership.Role.ORG_ADMIN)
 
     offer_update(
-        actor=admin, offer=offer, cost_minutes=90, member_limit=1, member_limit_period="week"
+        actor=admin, offer_id=offer.pk, cost_minutes=90, member_limit=1, member_limit_period="week"
     )
     with pytest.raises(OfferInvalid):
-        offer_update(actor=admin, offer=offer, member_limit_period="")
+        offer_update(actor=admin, offer_id=offer.pk, member_limit_period="")
 
     offer.refresh_from_db()
     assert (offer.cost_minutes, offer.member_limit, offer.member_limit_period) == (90, 1, "week")

@@ -1,0 +1,130 @@
+"""Forms for offer and redemption pages: a venue's offers, browsing them, codes and passes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.selectors import approved_programmes
+from timecredits.forms import Form
+
+from .models import Offer
+
+DAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class OfferForm(Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    credits = forms.DecimalField(
+        label=_("Cost in credits"), min_value=0.25, max_digits=6, decimal_places=2
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Offer.Category.choices)
+    days = forms.TypedMultipleChoiceField(
+        label=_("Days"),
+        choices=DAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[d for d, _ in DAY_CHOICES],
+    )
+    opens_at = forms.TimeField(label=_("Available from (time)"), required=False)
+    closes_at = forms.TimeField(label=_("Available until (time)"), required=False)
+    valid_from = forms.DateField(label=_("First day"), required=False)
+    valid_until = forms.DateField(label=_("Last day"), required=False)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
+    capacity_period = forms.ChoiceField(
+        label=_("Places per"),
+        choices=[("", _("no limit")), ("day", _("day")), ("week", _("week"))],
+        required=False,
+    )
+    member_limit = forms.IntegerField(label=_("Uses per member"), min_value=1, required=False)
+    member_limit_period = forms.ChoiceField(
+        label=_("Uses per member per"),
+        choices=[("", _("no limit")), *Offer.Period.choices],
+        required=False,
+    )
+    accessibility = forms.CharField(
+        label=_("Accessibility"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Members of which programmes may use it"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one programme whose members may use it.")},
+    )
+    photo = forms.ImageField(label=_("Photo"), required=False)
+    active = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        approved = approved_programmes(organisation=venue).order_by("name")
+        self.fields["programmes"].queryset = approved
+        if not self.initial.get("programmes"):
+            self.initial["programmes"] = list(approved)
+
+    def offer_values(self) -> dict:
+        """The use case's keyword arguments: the offer's values and its `programme_ids`."""
+        data = dict(self.cleaned_data)
+        data["programme_ids"] = [p.pk for p in data.pop("programmes")]
+        data["cost_minutes"] = int(data.pop("credits") * 60)
+        data["weekdays"] = data.pop("days")
+        if not data["photo"]:
+            data.pop("photo")
+        return data
+
+    @staticmethod
+    def initial_for(offer: Offer) -> dict:
+        skip = ("credits", "days", "photo", "programmes")
+        fields = [f for f in OfferForm.base_fields if f not in skip]
+        return {f: getattr(offer, f) for f in fields} | {
+            "credits": offer.cost_minutes / 60,
+            "days": offer.weekdays,
+            "programmes": list(offer.programmes.all()),
+        }
+
+
+class OfferFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *Offer.Category.choices], required=False
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Venue"), coerce=int, empty_value=None, required=False
+    )
+    today = forms.BooleanField(label=_("Available today"), required=False)
+    affordable = forms.BooleanField(label=_("I have enough credits"), required=False)
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("All"))] + [(v.pk, v.name) for v in venues]
+
+
+class CodeForm(Form):
+    code = forms.CharField(
+        label=_("Code the member shows"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class ChargeForm(Form):
+    pass_token = forms.CharField(
+        label=_("Member's pass (scan it, or paste the link)"),
+        max_length=600,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    offer = forms.TypedChoiceField(label=_("Offer"), coerce=int)
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].choices = [(o.pk, o.title) for o in offers]
+
+    def token(self) -> str:
+        return self.cleaned_data["pass_token"].strip().rsplit("/p/", 1)[-1]

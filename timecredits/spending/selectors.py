@@ -1,0 +1,168 @@
+"""Reads about offers and redemptions: browsing offers, a member's codes, a venue's day."""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from partners.selectors import VENUE_KINDS
+from timecredits.errors import NotFound
+
+from .errors import OfferNotFound
+from .models import Offer, Redemption
+
+
+def offers_browse(
+    *,
+    member=None,
+    category: str | None = None,
+    organisation_id: int | None = None,
+    available_today: bool = False,
+    affordable_minutes: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Offer]:
+    """Published offers at venues, those a member may use when given, with the phone's filters."""
+    offers = (
+        Offer.objects.filter(active=True, organisation__kind__in=VENUE_KINDS)
+        .select_related("organisation")
+        .prefetch_related("programmes")
+    )
+    if member is not None:
+        offers = offers.filter(programmes=member.programme_id)
+    if category:
+        offers = offers.filter(category=category)
+    if organisation_id:
+        offers = offers.filter(organisation_id=organisation_id)
+    if available_today:
+        offers = _available_today(offers, now or timezone.now())
+    if affordable_minutes is not None:
+        offers = offers.filter(cost_minutes__lte=affordable_minutes)
+    return offers.order_by("title", "pk")
+
+
+def _places_taken(now: datetime.datetime, since: datetime.datetime):
+    """How many places of the outer offer are taken since a moment, as redeeming counts them:
+    completed, or held and not yet expired."""
+    taken = (
+        Redemption.objects.filter(offer=OuterRef("pk"), created_at__gte=since)
+        .filter(
+            Q(status=Redemption.Status.COMPLETED)
+            | Q(status=Redemption.Status.HELD, expires_at__gt=now)
+        )
+        .order_by()
+        .values("offer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(taken), 0)
+
+
+def _available_today(offers: QuerySet[Offer], now: datetime.datetime) -> QuerySet[Offer]:
+    """Offers a member could still redeem later today: running today, on this weekday, not yet
+    closed for the day, and with a place left in this day's or week's capacity."""
+    local = timezone.localtime(now)
+    today = local.date()
+    day_start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    week_start = day_start - datetime.timedelta(days=today.weekday())
+    return (
+        offers.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .annotate(today_bit=F("days_of_week").bitand(1 << today.weekday()))
+        .filter(today_bit__gt=0)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=local.time()))
+        .annotate(
+            taken_today=_places_taken(now, day_start),
+            taken_this_week=_places_taken(now, week_start),
+        )
+        .filter(
+            Q(capacity__isnull=True)
+            | Q(capacity_period=Offer.Period.DAY, taken_today__lt=F("capacity"))
+            | Q(capacity_period=Offer.Period.WEEK, taken_this_week__lt=F("capacity"))
+        )
+    )
+
+
+def offers_for_venue(*, venue) -> QuerySet[Offer]:
+    return Offer.objects.filter(organisation=venue).prefetch_related("programmes")
+
+
+def member_redemptions(*, member, limit: int = 100) -> list[Redemption]:
+    return list(
+        Redemption.objects.filter(member=member).select_related("offer__organisation", "member")[
+            :limit
+        ]
+    )
+
+
+def venue_redemptions(*, venue, day: datetime.date) -> QuerySet[Redemption]:
+    """What a venue's staff see for a day: every code made or used that day, newest first (read
+    when shown, so a page shows what a refused request left behind)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return (
+        Redemption.objects.filter(organisation=venue)
+        .filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(completed_at__gte=start, completed_at__lt=end)
+        )
+        .select_related("offer", "member__user")
+    )
+
+
+def offer_get(*, offer_id: int) -> Offer:
+    """The offer an id names, with its venue, or the one error shape's 404."""
+    offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
+    if offer is None:
+        raise OfferNotFound()
+    return offer
+
+
+def member_redemption_get(*, member, redemption_id: int) -> Redemption:
+    """One of the member's own redemptions, or a 404 (another's is not theirs to see)."""
+    redemption = (
+        Redemption.objects.select_related("offer__organisation")
+        .filter(pk=redemption_id, member=member)
+        .first()
+    )
+    if redemption is None:
+        raise NotFound()
+    return redemption
+
+
+def redemption_latest_by_code(*, code: str) -> Redemption | None:
+    """The newest redemption a code names, with its venue."""
+    return (
+        Redemption.objects.filter(code=code)
+        .select_related("organisation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+# --- reports: the offers' categories with their labels, and spending by category ---
+OFFER_CATEGORIES = dict(Offer.Category.choices)
+
+
+def spending_by_category(*, spending) -> list[dict]:
+    """Members and credits spent by the category of the offer redeemed (the redemption is the
+    spending's cause), from `spending`: a values QuerySet of `cause_id`, `amount` and `member`.
+
+    The ORM cannot join on `cause_id`, which is no foreign key, and a subquery per transfer took
+    seconds, so the spending's own query is joined to the redemptions here."""
+    spent, params = spending.order_by().query.sql_with_params()
+    # Only the ORM's own SQL and table names are put in; the values are parameters.
+    sql = (
+        "SELECT o.category, COUNT(DISTINCT s.member), SUM(s.amount) "  # noqa: S608
+        f"FROM ({spent}) s LEFT JOIN {Redemption._meta.db_table} r ON r.id = s.cause_id "
+        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
+        "GROUP BY o.category ORDER BY o.category"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
+            {"key": key, "members": members, "minutes": int(minutes)}
+            for key, members, minutes in cursor.fetchall()
+        ]

@@ -1,0 +1,1 @@
+"""Writes about spending: offers venues publish, and members' redemptions of them."""

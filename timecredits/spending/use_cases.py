@@ -1,0 +1,294 @@
+"""What members and venues do with offers and redemptions, for pages and API alike: each use case
+takes the acting user, checks permission once, loads what it needs and returns what the caller
+renders."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ledger.selectors import account_balance, member_account
+from partners.selectors import organisation_get, venues_with_active_offers
+from partners.use_cases import redeeming_venues
+from timecredits.errors import Invalid, NotFound
+from timecredits.members.selectors import member_for_user
+from timecredits.members.use_cases import own_member
+from timecredits.permissions import Action, has_permission, require
+from timecredits.programmes.selectors import programmes_by_ids
+
+from . import selectors
+from .display import photo_version
+from .errors import RedemptionNotFound, WrongVenue
+from .services import offers as offer_services
+from .services import redemptions as redemption_services
+
+
+def _own_member(actor):
+    """The acting member, for the API: a caller who holds no member's role is refused first
+    (a page just finds no member: 404)."""
+    require(actor, Action.OWN_PROFILE)
+    return own_member(actor=actor)
+
+
+def _available(member) -> int:
+    return account_balance(account=member_account(member=member)).available
+
+
+def _visible_offer(member, offer_id: int):
+    """An offer the member may use, or a 404: a page shows no other."""
+    offer = selectors.offers_browse(member=member).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound()
+    return offer
+
+
+def _venue(actor, organisation_id: int, action: Action):
+    venue = organisation_get(organisation_id=organisation_id)
+    require(actor, action, organisation=venue)
+    return venue
+
+
+def _programmes(programme_ids):
+    return None if programme_ids is None else programmes_by_ids(ids=programme_ids)
+
+
+def _days(values: dict) -> dict:
+    """An offer's values with its days, given as `weekdays` (0 is Monday), as it stores them."""
+    if "weekdays" not in values:
+        return values
+    weekdays = values.pop("weekdays")
+    return values | {"days_of_week": offer_services.weekdays_bits(weekdays)}
+
+
+# Members: offers, redeeming them and their codes.
+
+
+def offer_venues(*, actor) -> list:
+    """The venues a member can filter the offers page by."""
+    own_member(actor=actor)
+    return list(venues_with_active_offers())
+
+
+def offers_page(
+    *,
+    actor,
+    category: str | None = None,
+    organisation_id: int | None = None,
+    available_today: bool = False,
+    affordable: bool = False,
+) -> dict:
+    """The offers a member may use, with the page's filters, and what they have to spend."""
+    member = own_member(actor=actor)
+    available = _available(member)
+    offers = selectors.offers_browse(
+        member=member,
+        category=category or None,
+        organisation_id=organisation_id,
+        available_today=available_today,
+        affordable_minutes=available if affordable else None,
+    )
+    return {"offers": offers[:100], "available": available}
+
+
+def offers_list(
+    *,
+    actor,
+    category: str | None,
+    organisation_id: int | None,
+    available_today: bool,
+    affordable: bool,
+    offset: int,
+    limit: int,
+) -> dict:
+    """A page of offers for the API: a member's own, or every published one for anyone else."""
+    member = member_for_user(user=actor)
+    if member is not None and member.closed_at is not None:
+        member = None
+    affordable_minutes = None
+    if affordable:
+        if member is None:
+            raise Invalid(_("Only a member has a balance to compare with."), code="not_a_member")
+        affordable_minutes = _available(member)
+    offers = selectors.offers_browse(
+        member=member,
+        category=category,
+        organisation_id=organisation_id,
+        available_today=available_today,
+        affordable_minutes=affordable_minutes,
+    )
+    return {"items": list(offers[offset : offset + limit]), "count": offers.count()}
+
+
+def offer_page(*, actor, offer_id: int) -> dict:
+    member = own_member(actor=actor)
+    offer = _visible_offer(member, offer_id)
+    return {"offer": offer, "available": _available(member)}
+
+
+def offer_redeem(*, actor, offer_id: int, idempotency_key: str):
+    """A member redeems an offer from its page; returns (redemption, created)."""
+    member = own_member(actor=actor)
+    return redemption_services.redemption_create(
+        member=member, offer=_visible_offer(member, offer_id), idempotency_key=idempotency_key
+    )
+
+
+def redemption_create(*, actor, offer_id: int, idempotency_key: str):
+    """A member redeems an offer through the API; returns (redemption, created)."""
+    member = _own_member(actor)
+    return redemption_services.redemption_create(
+        member=member, offer=selectors.offer_get(offer_id=offer_id), idempotency_key=idempotency_key
+    )
+
+
+def my_redemptions(*, actor) -> list:
+    return selectors.member_redemptions(member=own_member(actor=actor))
+
+
+def member_redemptions_list(*, actor) -> list:
+    return selectors.member_redemptions(member=_own_member(actor))
+
+
+def my_redemption(*, actor, redemption_id: int):
+    return selectors.member_redemption_get(
+        member=own_member(actor=actor), redemption_id=redemption_id
+    )
+
+
+def my_redemption_cancel(*, actor, redemption_id: int):
+    member = own_member(actor=actor)
+    redemption = selectors.member_redemption_get(member=member, redemption_id=redemption_id)
+    return redemption_services.redemption_cancel(member=member, code=redemption.code)
+
+
+def redemption_cancel(*, actor, code: str, idempotency_key: str | None = None):
+    return redemption_services.redemption_cancel(
+        member=_own_member(actor), code=code, idempotency_key=idempotency_key
+    )
+
+
+# An offer's photo.
+
+
+@dataclass(frozen=True)
+class OfferPhoto:
+    name: str
+    version: str
+    public: bool
+
+
+def offer_photo(*, actor, offer_id: int) -> OfferPhoto:
+    """A published offer's photo is public; an unpublished one only its venue's staff see."""
+    offer = selectors.offer_get(offer_id=offer_id)
+    public = offer.active and offer.organisation.accepts_credits
+    if not offer.photo or not (
+        public
+        or has_permission(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+    ):
+        raise NotFound(_("This offer has no photo."))
+    return OfferPhoto(name=offer.photo.name, version=photo_version(offer), public=public)
+
+
+# Venues: the till, and their offers.
+
+
+def redemption_scanned(*, actor, code: str) -> int | None:
+    """Where a scanned code leads: the id of the actor's venue that completes it, or None when
+    the actor is not staff of a venue (they show it to the venue's staff)."""
+    venues = redeeming_venues(actor=actor)
+    redemption = selectors.redemption_latest_by_code(code=code)
+    if redemption is None:
+        raise RedemptionNotFound(detail={"code": code})
+    here = next((v for v in venues if v.pk == redemption.organisation_id), None)
+    if here is not None:
+        return here.pk
+    if venues:
+        raise WrongVenue(
+            _("This code is for %(venue)s, so it cannot be used here.")
+            % {"venue": redemption.organisation.name}
+        )
+    return None
+
+
+def venue_till(*, actor, organisation_id: int) -> dict:
+    """The till page: the venue, its published offers and its day (read when shown)."""
+    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    return {
+        "venue": venue,
+        "offers": [o for o in selectors.offers_for_venue(venue=venue) if o.active],
+        "today": selectors.venue_redemptions(venue=venue, day=timezone.localdate()),
+        "can_manage": has_permission(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue),
+    }
+
+
+def redemption_complete(*, actor, organisation_id: int, code: str, idempotency_key: str):
+    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    return redemption_services.redemption_complete(
+        actor=actor, venue=venue, code=code, idempotency_key=idempotency_key
+    )
+
+
+def redemption_charge_pass(
+    *, actor, organisation_id: int, offer_id: int, pass_token: str, idempotency_key: str
+):
+    """Returns (redemption, created)."""
+    venue = organisation_get(organisation_id=organisation_id)
+    offer = selectors.offer_get(offer_id=offer_id)
+    require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
+    return redemption_services.redemption_charge_pass(
+        actor=actor,
+        venue=venue,
+        offer=offer,
+        pass_token=pass_token,
+        idempotency_key=idempotency_key,
+    )
+
+
+def venue_day(*, actor, organisation_id: int, date: str):
+    """A venue's codes for a day: "today", or a date like 2026-05-01."""
+    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    if date == "today":
+        day = timezone.localdate()
+    else:
+        try:
+            day = datetime.date.fromisoformat(date)
+        except ValueError as bad:
+            raise Invalid(
+                detail=[{"field": "date", "message": _("Use today or YYYY-MM-DD.")}]
+            ) from bad
+    return selectors.venue_redemptions(venue=venue, day=day)
+
+
+def venue_offers_page(*, actor, organisation_id: int, offer_id: int | None = None) -> dict:
+    """A venue's offers (read when shown), and the one being changed."""
+    venue = _venue(actor, organisation_id, Action.ORGANISATION_OFFERS_MANAGE)
+    editing = None
+    if offer_id is not None:
+        editing = selectors.offer_get(offer_id=offer_id)
+        if editing.organisation_id != venue.pk:
+            raise NotFound()
+    return {"venue": venue, "offers": selectors.offers_for_venue(venue=venue), "editing": editing}
+
+
+def offer_create(*, actor, organisation_id: int, programme_ids=None, **values):
+    """Publish an offer; its days may be given as `weekdays` (0 is Monday)."""
+    values = _days(values)
+    programmes = _programmes(programme_ids)
+    venue = _venue(actor, organisation_id, Action.ORGANISATION_OFFERS_MANAGE)
+    return offer_services.offer_create(venue=venue, programmes=programmes, **values)
+
+
+def offer_update(*, actor, offer_id: int, programme_ids=None, **changes):
+    """Change an offer; its days may be given as `weekdays` (0 is Monday)."""
+    offer = selectors.offer_get(offer_id=offer_id)
+    changes = _days(changes)
+    programmes = _programmes(programme_ids)
+    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+    return offer_services.offer_update(offer=offer, programmes=programmes, **changes)
+
+
+def offer_photo_set(*, actor, offer_id: int, photo):
+    offer = selectors.offer_get(offer_id=offer_id)
+    require(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=offer.organisation)
+    return offer_services.offer_photo_set(offer=offer, photo=photo)

@@ -10,7 +10,9 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from partners.selectors import staff_roles
 from timecredits.errors import PermissionDenied
+from timecredits.programmes.selectors import programme_roles
 
 
 class Role(StrEnum):
@@ -99,12 +101,8 @@ def roles_in_scope(user, *, organisation=None, programme=None) -> set[Role]:
     if hasattr(user, "member") and user.member.closed_at is None:
         roles.add(Role.MEMBER)
     if organisation is not None:
-        from partners.selectors import staff_roles
-
         roles |= {Role(r) for r in staff_roles(user=user, organisation=organisation)}
     if programme is not None:
-        from timecredits.programmes.selectors import programme_roles
-
         roles |= {Role(r) for r in programme_roles(user=user, programme=programme)}
     return roles
 

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from partners.models import Organisation, Participation, StaffMembership
 from timecredits.activities.models import Activity, Contribution, Session
-from timecredits.activities.services.earning import earn_post_many
+from timecredits.activities.services.earning import earnings_of
 from timecredits.credits.services.accounts import (
     member_account_open,
     organisation_account_open,
     programme_accounts_open,
 )
+from timecredits.credits.services.earning import earnings_post
 from timecredits.members.models import Member
 from timecredits.programmes.models import Programme, ProgrammeRole
 from timecredits.programmes.services import credits_allocate
@@ -250,9 +251,9 @@ def _organisation(slug, name, kind) -> Organisation:
 
 def _post_credits(programme, organisations, contributions) -> None:
     """Each group gets a budget from the programme, allocated by the demo's programme admin;
-    then the contributions this run approved earn from it, as approving them would. The
-    allocations' keys make a second run find them already posted, and a second run approves
-    no contribution."""
+    then the contributions this run approved earn from it, as approving them would, but with
+    no "you earned" notes to email: the demo's history is not news. The allocations' keys make
+    a second run find them already posted, and a second run approves no contribution."""
     admin = ProgrammeRole.objects.get(programme=programme, role=ProgrammeRole.Role.ADMIN).user
     for group in (o for o in organisations.values() if o.gives_credits):
         credits_allocate(
@@ -263,7 +264,8 @@ def _post_credits(programme, organisations, contributions) -> None:
             reason="Opening budget",
             idempotency_key=f"demo-allocation:{group.slug}",
         )
-    earn_post_many(contributions=contributions, actor=None)
+    if earnings := earnings_of(contributions):
+        earnings_post(earnings=earnings, posted_by=None)
 
 
 def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng) -> list[Contribution]:

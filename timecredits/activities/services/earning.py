@@ -26,11 +26,9 @@ def credited_minutes(contribution: Contribution) -> int:
     return contribution.minutes * 60 // programme.minutes_per_credit
 
 
-def earn_post_many(*, contributions: list[Contribution], actor) -> list:
-    contributions = [c for c in contributions if credited_minutes(c) > 0]
-    if not contributions:
-        return []
-    earnings = [
+def earnings_of(contributions: list[Contribution]) -> list[Earning]:
+    """What each contribution earns, leaving out those that earn nothing."""
+    return [
         Earning(
             contribution_id=c.pk,
             organisation_id=c.session.activity.organisation_id,
@@ -39,9 +37,16 @@ def earn_post_many(*, contributions: list[Contribution], actor) -> list:
             memo=c.session.activity.title,
         )
         for c in contributions
+        if credited_minutes(c) > 0
     ]
+
+
+def earn_post_many(*, contributions: list[Contribution], actor) -> list:
+    contributions = [c for c in contributions if credited_minutes(c) > 0]
+    if not contributions:
+        return []
     try:
-        posted = earnings_post(earnings=earnings, posted_by=actor)
+        posted = earnings_post(earnings=earnings_of(contributions), posted_by=actor)
     except InsufficientCredit as short:
         raise GroupBudgetExhausted(detail=short.detail) from short
     notify_many(

@@ -1,6 +1,6 @@
 """What the reports' pages share: the period and filters of a page's form as the use cases take
-them, the download asked for, the query strings of a page's downloads, and a presented report
-laid out in full for the printable pages."""
+them, a programme's page asked for with its form, the download asked for, the query strings of a
+page's downloads, and a presented report laid out in full for the printable pages."""
 
 from ..disclosure import REASONS
 from ..exports import table_lines
@@ -22,6 +22,29 @@ def asked(form, *, names=("activity_type", "area"), demographics=True) -> dict:
     if demographics:
         found["demographics"] = {name: form.cleaned_data[name] for name in DEMOGRAPHIC_LABELS}
     return found
+
+
+def programme_page(
+    request,
+    form_class,
+    use_case,
+    programme_id: int,
+    *,
+    names=("activity_type", "area"),
+    demographics=True,
+    **options,
+):
+    """A programme's report page: its filter (this month until the reader asks for another
+    period) and what `use_case` gives for it, asked with `options` and the form's filters (see
+    `asked` for `names` and `demographics`)."""
+    form = form_class(request.GET or {"period": "month"}, programme=programme_id)
+    page = use_case(
+        actor=request.user,
+        programme_id=programme_id,
+        **options,
+        **asked(form, names=names, demographics=demographics),
+    )
+    return form, page
 
 
 def download(request, offered=DOWNLOADS) -> str:

@@ -18,21 +18,10 @@ def programme_outcomes_report(*, download: str = "", name: str = "", **asked) ->
     )
 
 
-def programme_outcomes_page(
-    *, actor, programme_id: int, period=None, download: str = "", **filters
-) -> dict | Download:
-    """What the programme's outcomes pages show: the programme and, while the page's filter is
-    valid (`period` is its first and last day), the organisation filtered on and the outcomes;
-    or the `download` asked for. `filters`: organisation_id and area."""
-    return programme_page(
-        presented.programme_outcomes_report,
-        of="outcomes",
-        actor=actor,
-        programme_id=programme_id,
-        period=period,
-        download=download,
-        filters=filters,
-    )
+def programme_outcomes_page(**page) -> dict | Download:
+    """What the programme's outcomes pages show (see `programme_page`). `page`: actor,
+    programme_id, period, download, and the filters organisation_id and area."""
+    return programme_page(presented.programme_outcomes_report, of="outcomes", **page)
 
 
 def organisation_outcomes_report(

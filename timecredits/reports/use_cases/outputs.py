@@ -62,7 +62,9 @@ def programme_download(read, *, of: str, download: str = "", name: str = "", **a
     return report
 
 
-def programme_page(read, *, of: str, actor, programme_id: int, period, download: str, filters):
+def programme_page(
+    read, *, of: str, actor, programme_id: int, period=None, download: str = "", **filters
+):
     """What a programme's report pages show: the programme and, while the page's filter is valid
     (`period` is its first and last day), the organisation filtered on and what `read` gives; or
     the `download` asked for, named after `of` and the period."""
@@ -108,7 +110,7 @@ def programme_outputs_page(
         programme_id=programme_id,
         period=period,
         download=download,
-        filters=filters,
+        **filters,
     )
     if isinstance(page, Download):
         return page

@@ -27,13 +27,7 @@ def _page(request, programme_id, **options):
     """The page's filter and what the outcomes use case gives for it."""
     # The valuation's form is the outcomes' filter: the period, organisation and area.
     return programme_page(
-        request,
-        ValuationForm,
-        outcomes.programme_outcomes_page,
-        programme_id,
-        names=("area",),
-        demographics=False,
-        **options,
+        request, ValuationForm, outcomes.programme_outcomes_page, programme_id, **options
     )
 
 

@@ -18,12 +18,7 @@ from .common import programme_page
 @require_GET
 def programme_valuation(request, programme_id):
     form, page = programme_page(
-        request,
-        ValuationForm,
-        valuation.programme_valuation_page,
-        programme_id,
-        names=("area",),
-        demographics=False,
+        request, ValuationForm, valuation.programme_valuation_page, programme_id
     )
     return render(request, "reports/valuation.html", {**page, "form": form})
 

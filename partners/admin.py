@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from timecredits.members.admin import is_platform_staff
+from timecredits.members.admin import RoleInline, is_platform_staff
 
 from .models import Invitation, Organisation, Participation, StaffMembership
 
@@ -11,10 +11,8 @@ class ParticipationInline(admin.TabularInline):
     readonly_fields = ["requested_at", "decided_at", "decided_by"]
 
 
-class StaffMembershipInline(admin.TabularInline):
+class StaffMembershipInline(RoleInline):
     model = StaffMembership
-    extra = 0
-    raw_id_fields = ["user"]
 
 
 @admin.register(Organisation)

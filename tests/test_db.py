@@ -1,6 +1,7 @@
 """retry_on_conflict against real PostgreSQL conflicts: a deadlock between two threads is retried
 whole and both succeed; spent tries end in `Busy` (409) with nothing written; inside a caller's
-transaction it leaves the retry to the caller."""
+transaction it leaves the retry to the caller. unique_or_conflict turns a duplicate row into a
+`Conflict` and leaves the caller's transaction usable."""
 
 import threading
 
@@ -12,8 +13,8 @@ from django.db import OperationalError, connection, transaction
 from api.errors import status_for
 from tests.factories import UserFactory
 from tests.racing import race
-from timecredits.db import retry_on_conflict
-from timecredits.errors import Busy, Invalid, RateLimited
+from timecredits.db import retry_on_conflict, unique_or_conflict
+from timecredits.errors import Busy, Conflict, Invalid, RateLimited
 from timecredits.ratelimit import rate_limit
 
 User = get_user_model()
@@ -162,3 +163,21 @@ def test_a_retried_request_counts_once_against_its_rate_limit():
     assert len(tries) == 3
     with pytest.raises(RateLimited):
         rate_limit("retried", limit=1, period=3600)  # a second request is over the limit of 1
+
+
+@pytest.mark.django_db
+def test_a_duplicate_row_is_a_conflict_and_the_callers_transaction_goes_on():
+    taken = UserFactory().username
+    with transaction.atomic():
+        with (
+            pytest.raises(Conflict) as refused,
+            unique_or_conflict("That name is taken.", detail={"username": taken}),
+        ):
+            User.objects.create(username=taken)
+        User.objects.create(username="someone-else")
+    assert (refused.value.message, refused.value.detail) == (
+        "That name is taken.",
+        {"username": taken},
+    )
+    assert status_for(refused.value) == 409
+    assert User.objects.filter(username="someone-else").exists()

@@ -36,15 +36,16 @@ and does not retry: after such an error the whole transaction is aborted, and on
 caller can start it again.
 """
 
+import contextlib
 import contextvars
 import functools
 import logging
 import random
 import time
 
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
-from timecredits.errors import Busy
+from timecredits.errors import Busy, Conflict
 
 log = logging.getLogger(__name__)
 
@@ -99,3 +100,15 @@ def retry_on_conflict(func=None, *, attempts: int = ATTEMPTS):
             time.sleep(random.uniform(0, BACKOFF * 2**attempt))  # noqa: S311 - not a secret
 
     return run
+
+
+@contextlib.contextmanager
+def unique_or_conflict(message: str, *, detail=None):
+    """Run the block in a savepoint: a row it writes that is already there (a unique constraint
+    the database enforces) is a `Conflict` saying `message`, and the caller's transaction can go
+    on."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise Conflict(message, detail=detail) from None

@@ -1,6 +1,9 @@
-"""Shared help for web forms: services validate, forms only render and show what services said."""
+"""Shared help for web forms (a base form that shows services' errors accessibly, and the field
+that sends credits to a group or the programme's pool): services validate, forms only render and
+show what services said."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Invalid
 
@@ -11,10 +14,7 @@ class Form(forms.Form):
     def full_clean(self):
         # Here rather than in __init__, so a subclass can finish setting up its fields first.
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+        self._mark_invalid()
 
     def add_service_errors(self, invalid: Invalid) -> None:
         """Show a service's `Invalid` detail next to the fields it names."""
@@ -23,7 +23,24 @@ class Form(forms.Form):
             self.add_error(field if field in self.fields else None, problem["message"])
         if not invalid.detail:
             self.add_error(None, invalid.message)
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        """Tell assistive technology which fields are wrong and where their errors are said."""
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class GroupOrPool(forms.ModelChoiceField):
+    """A group of the programme to send credits to or, left blank, the programme's shared pool.
+    The form sets the groups (`queryset`) when it is made."""
+
+    def __init__(self, *, label):
+        super().__init__(
+            label=label,
+            queryset=None,
+            required=False,
+            empty_label=_("The programme's shared pool"),
+        )

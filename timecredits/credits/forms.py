@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form
+from timecredits.forms import Form, GroupOrPool
 
 
 def credits_to_minutes(credits: Decimal) -> int:
@@ -41,12 +41,7 @@ class GiftForm(_Giving):
 
 
 class DonationForm(_Giving):
-    organisation = forms.ModelChoiceField(
-        label=_("Donate to"),
-        queryset=None,
-        required=False,
-        empty_label=_("The programme's shared pool"),
-    )
+    organisation = GroupOrPool(label=_("Donate to"))
     field_order = ["organisation", "amount", "message"]
 
     def __init__(self, *args, groups, **kwargs):

@@ -19,7 +19,23 @@ from .forms import DonationForm, GiftForm, credits_to_minutes
 REFUSALS = (Invalid, Conflict, NotFound)
 
 
-def _giving_page(request, template, form, page, **extra):
+def _giving(request, form, give, template, page, **extra):
+    """Give or donate: on a valid form, `give(data, **values)` posts the credits and returns the
+    thanks; a refusal shows on the form, again with the member's balance."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thanks = give(
+                data,
+                minutes=credits_to_minutes(data["amount"]),
+                message=data["message"],
+                idempotency_key=f"form:{data['token']}",
+            )
+        except REFUSALS as refused:
+            form.add_service_errors(refused)
+        else:
+            messages.success(request, thanks)
+            return redirect("member-history")
     return render(request, template, {"form": form, "balance": page.balance, **extra})
 
 
@@ -32,26 +48,15 @@ def give(request):
     else:
         # Arriving from a scanned member pass (/p/<token>): their code is filled in.
         form = GiftForm.fresh(initial={"member_code": request.GET.get("code", "")[:20]})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            gift = use_cases.gift_give(
-                actor=request.user,
-                member_code=data["member_code"],
-                minutes=credits_to_minutes(data["amount"]),
-                message=data["message"],
-                idempotency_key=f"form:{data['token']}",
-            )
-        except REFUSALS as refused:
-            form.add_service_errors(refused)
-        else:
-            messages.success(
-                request,
-                _("You gave %(credits)s credits to member %(code)s. Thank you!")
-                % {"credits": as_credits(gift.transfer.amount), "code": gift.recipient.code},
-            )
-            return redirect("member-history")
-    return _giving_page(request, "credits/give.html", form, page, left_today=page.left_today)
+
+    def gift_give(data, **values):
+        gift = use_cases.gift_give(actor=request.user, member_code=data["member_code"], **values)
+        return _("You gave %(credits)s credits to member %(code)s. Thank you!") % {
+            "credits": as_credits(gift.transfer.amount),
+            "code": gift.recipient.code,
+        }
+
+    return _giving(request, form, gift_give, "credits/give.html", page, left_today=page.left_today)
 
 
 @login_required
@@ -62,28 +67,21 @@ def donate_page(request):
         form = DonationForm(request.POST, groups=page.groups)
     else:
         form = DonationForm.fresh(groups=page.groups)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def donation_give(data, **values):
         organisation = data["organisation"]
-        try:
-            transfer = use_cases.donation_give(
-                actor=request.user,
-                organisation_id=organisation.pk if organisation else None,
-                minutes=credits_to_minutes(data["amount"]),
-                message=data["message"],
-                idempotency_key=f"form:{data['token']}",
-            )
-        except REFUSALS as refused:
-            form.add_service_errors(refused)
-        else:
-            to = organisation.name if organisation else _("the programme's pool")
-            messages.success(
-                request,
-                _("You donated %(credits)s credits to %(to)s. Thank you!")
-                % {"credits": as_credits(transfer.amount), "to": to},
-            )
-            return redirect("member-history")
-    return _giving_page(request, "credits/donate.html", form, page)
+        transfer = use_cases.donation_give(
+            actor=request.user,
+            organisation_id=organisation.pk if organisation else None,
+            **values,
+        )
+        to = organisation.name if organisation else _("the programme's pool")
+        return _("You donated %(credits)s credits to %(to)s. Thank you!") % {
+            "credits": as_credits(transfer.amount),
+            "to": to,
+        }
+
+    return _giving(request, form, donation_give, "credits/donate.html", page)
 
 
 def _statement(request, organisation_id):

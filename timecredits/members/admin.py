@@ -14,6 +14,14 @@ def is_platform_staff(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
+class RoleInline(admin.TabularInline):
+    """The people given a role on the row (an organisation's staff, a programme's admins), each a
+    user picked by id: there are too many users to list."""
+
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (

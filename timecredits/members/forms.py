@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form
+from timecredits.forms import Form, GroupOrPool
 
 from .models import Member
 
@@ -77,12 +77,7 @@ class ConsentsForm(Form):
 
 
 class CloseForm(Form):
-    donate_to = forms.ModelChoiceField(
-        label=_("Where should your remaining credits go?"),
-        queryset=None,
-        required=False,
-        empty_label=_("The programme's shared pool"),
-    )
+    donate_to = GroupOrPool(label=_("Where should your remaining credits go?"))
     confirm = forms.BooleanField(
         label=_("I understand that closing my account cannot be undone"), required=False
     )

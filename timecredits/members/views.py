@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid
@@ -73,59 +74,49 @@ def profile(request):
     )
 
 
-def _edit(request, form_class, initial, save, template_title):
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                save(request.user, form.cleaned_data)
-            except Invalid as invalid:
-                form.add_service_errors(invalid)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("member-profile")
-    else:
-        form = form_class(initial=initial(use_cases.member_profile(actor=request.user)))
-    return render(request, "members/edit.html", {"form": form, "title": template_title})
+def _edit_page(form_class, *, initial, save, title):
+    """A page where a member edits some of their details: `initial(member)` fills the form,
+    `save(actor, data)` keeps what was sent."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    @member_required
+    def edit(request):
+        if request.method == "POST":
+            form = form_class(request.POST)
+            if form.is_valid():
+                try:
+                    save(request.user, form.cleaned_data)
+                except Invalid as invalid:
+                    form.add_service_errors(invalid)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("member-profile")
+        else:
+            form = form_class(initial=initial(use_cases.member_profile(actor=request.user)))
+        return render(request, "members/edit.html", {"form": form, "title": title})
+
+    return edit
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@member_required
-def edit_profile(request):
-    return _edit(
-        request,
-        ProfileForm,
-        lambda m: {f: getattr(m.user, f) for f in ProfileForm.base_fields},
-        lambda actor, data: use_cases.member_update_profile(actor=actor, **data),
-        _("Your details"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@member_required
-def edit_consents(request):
-    return _edit(
-        request,
-        ConsentsForm,
-        lambda m: {"reports": m.reports_consent, "surveys": m.surveys_consent},
-        lambda actor, data: use_cases.member_set_consents(actor=actor, **data),
-        _("Your choices"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@member_required
-def edit_demographics(request):
-    return _edit(
-        request,
-        DemographicsForm,
-        lambda m: {f: getattr(m, f) for f in DemographicsForm.base_fields},
-        lambda actor, data: use_cases.member_set_demographics(actor=actor, demographics=data),
-        _("About you"),
-    )
+edit_profile = _edit_page(
+    ProfileForm,
+    initial=lambda m: {f: getattr(m.user, f) for f in ProfileForm.base_fields},
+    save=lambda actor, data: use_cases.member_update_profile(actor=actor, **data),
+    title=gettext_lazy("Your details"),
+)
+edit_consents = _edit_page(
+    ConsentsForm,
+    initial=lambda m: {"reports": m.reports_consent, "surveys": m.surveys_consent},
+    save=lambda actor, data: use_cases.member_set_consents(actor=actor, **data),
+    title=gettext_lazy("Your choices"),
+)
+edit_demographics = _edit_page(
+    DemographicsForm,
+    initial=lambda m: {f: getattr(m, f) for f in DemographicsForm.base_fields},
+    save=lambda actor, data: use_cases.member_set_demographics(actor=actor, demographics=data),
+    title=gettext_lazy("About you"),
+)
 
 
 @login_required

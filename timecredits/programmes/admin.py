@@ -1,14 +1,13 @@
 from django.contrib import admin
 
 from timecredits.credits.services.accounts import programme_accounts_open
+from timecredits.members.admin import RoleInline
 
 from .models import Programme, ProgrammeRole
 
 
-class ProgrammeRoleInline(admin.TabularInline):
+class ProgrammeRoleInline(RoleInline):
     model = ProgrammeRole
-    extra = 0
-    raw_id_fields = ["user"]
 
 
 @admin.register(Programme)

@@ -41,6 +41,9 @@ class OutputsForm(forms.Form):
         required=False,
     )
     area = forms.CharField(label=_("Area (postcode district)"), max_length=8, required=False)
+    # What the report is asked to filter on besides the period and the organisation.
+    filters = ("activity_type", "area")
+    by_demographics = True
 
     def __init__(self, data, *, programme=None):
         """`programme` (or its id) offers its organisations to filter on; without one (an
@@ -82,3 +85,5 @@ class ValuationForm(OutputsForm):
     """The same period and filters, less activity type: outcomes are not measured per activity."""
 
     activity_type = None
+    filters = ("area",)
+    by_demographics = False

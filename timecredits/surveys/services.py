@@ -3,11 +3,11 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from timecredits.db import retry_on_conflict
+from timecredits.db import retry_on_conflict, unique_or_conflict
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 
@@ -93,13 +93,9 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
             )
     if problems:
         raise Invalid(gettext("Some answers need another look."), detail=problems)
-    try:
-        with transaction.atomic():
-            return Response.objects.bulk_create(cleaned)
-    except IntegrityError:
-        raise Conflict(
-            gettext("You have already answered this survey."), detail={"wave": wave}
-        ) from None
+    answered = gettext("You have already answered this survey.")
+    with unique_or_conflict(answered, detail={"wave": wave}):
+        return Response.objects.bulk_create(cleaned)
 
 
 def _schedule(programme) -> SurveySchedule:
@@ -184,13 +180,10 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
     name = name.strip()
     if not name:
         raise Invalid(detail=[{"field": "name", "message": gettext("Give the outcome a name.")}])
-    try:
-        with transaction.atomic():
-            return Outcome.objects.create(
-                programme=programme, name=name, description=description.strip()
-            )
-    except IntegrityError:
-        raise Conflict(gettext("The programme already has an outcome with this name.")) from None
+    with unique_or_conflict(gettext("The programme already has an outcome with this name.")):
+        return Outcome.objects.create(
+            programme=programme, name=name, description=description.strip()
+        )
 
 
 def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
@@ -211,12 +204,9 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
         )
     if problems:
         raise Invalid(gettext("Some details need another look."), detail=problems)
-    try:
-        with transaction.atomic():
-            indicator = Indicator.objects.create(outcome=outcome, name=name)
-            indicator.questions.set(questions)
-    except IntegrityError:
-        raise Conflict(gettext("The outcome already has an indicator with this name.")) from None
+    with unique_or_conflict(gettext("The outcome already has an indicator with this name.")):
+        indicator = Indicator.objects.create(outcome=outcome, name=name)
+        indicator.questions.set(questions)
     return indicator
 
 
@@ -267,19 +257,16 @@ def custom_question_add(
         built_in=False,
         defaults={"name": f"{programme.name}: our own questions"},
     )
-    try:
-        with transaction.atomic():
-            return Question.objects.create(
-                instrument=instrument,
-                key=key,
-                position=instrument.questions.count() + 1,
-                text=text.strip(),
-                kind=kind,
-                min_value=min_value if kind in ("scale", "number") else None,
-                max_value=max_value if kind in ("scale", "number") else None,
-                min_label=min_label if kind == "scale" else "",
-                max_label=max_label if kind == "scale" else "",
-                choices=choices if kind == "choice" else [],
-            )
-    except IntegrityError:
-        raise Conflict(gettext("The programme already has a question with this key.")) from None
+    with unique_or_conflict(gettext("The programme already has a question with this key.")):
+        return Question.objects.create(
+            instrument=instrument,
+            key=key,
+            position=instrument.questions.count() + 1,
+            text=text.strip(),
+            kind=kind,
+            min_value=min_value if kind in ("scale", "number") else None,
+            max_value=max_value if kind in ("scale", "number") else None,
+            min_label=min_label if kind == "scale" else "",
+            max_label=max_label if kind == "scale" else "",
+            choices=choices if kind == "choice" else [],
+        )

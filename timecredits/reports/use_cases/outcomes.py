@@ -6,46 +6,22 @@ from timecredits.programmes.selectors import programme_get
 
 from ..exports import Download, report_download
 from ..outcomes.selectors import presented
-from .outputs import organisation_reader, programme_read, programme_reader
-
-
-def _programme_outcomes(**asked):
-    return programme_read(presented.programme_outcomes_report, **asked)
+from .outputs import organisation_reader, programme_download, programme_page
 
 
 def programme_outcomes_report(*, download: str = "", name: str = "", **asked) -> dict | Download:
     """A programme's outcomes with disclosure control, for its admins and commissioners; with a
     `download` format ("csv" or "xlsx"), as the file `name`. `asked`: actor, programme_id,
     period_start, period_end, and optionally organisation_id and area."""
-    programme, organisation, report = _programme_outcomes(**asked)
-    if download:
-        return report_download(
-            report,
-            of="outcomes",
-            format=download,
-            name=name,
-            programme=programme,
-            organisation=organisation,
-        )
-    return report
+    return programme_download(
+        presented.programme_outcomes_report, of="outcomes", download=download, name=name, **asked
+    )
 
 
-def programme_outcomes_page(
-    *, actor, programme_id: int, period=None, download: str = "", **filters
-) -> dict | Download:
-    """What the programme's outcomes pages show: the programme and, while the page's filter is
-    valid (`period` is its first and last day), the organisation filtered on and the outcomes;
-    or the `download` asked for. `filters`: organisation_id and area."""
-    if period is None:
-        programme, _ = programme_reader(actor=actor, programme_id=programme_id)
-        return {"programme": programme, "organisation": None, "report": None}
-    start, end = period
-    asked = {"actor": actor, "programme_id": programme_id, "period_start": start, **filters}
-    if download:
-        name = f"outcomes-{programme_id}-{start}-{end}"
-        return programme_outcomes_report(**asked, period_end=end, download=download, name=name)
-    programme, organisation, report = _programme_outcomes(**asked, period_end=end)
-    return {"programme": programme, "organisation": organisation, "report": report}
+def programme_outcomes_page(**page) -> dict | Download:
+    """What the programme's outcomes pages show (see `programme_page`). `page`: actor,
+    programme_id, period, download, and the filters organisation_id and area."""
+    return programme_page(presented.programme_outcomes_report, of="outcomes", **page)
 
 
 def organisation_outcomes_report(

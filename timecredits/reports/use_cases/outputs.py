@@ -46,8 +46,44 @@ def programme_read(read, *, actor, programme_id: int, organisation_id=None, **as
     return programme, organisation, read(programme=programme, organisation=organisation, **asked)
 
 
-def _programme_report(**asked):
-    return programme_read(presented.programme_report, **asked)
+def programme_download(read, *, of: str, download: str = "", name: str = "", **asked):
+    """What `read` gives (see `programme_read`), or with a `download` format ("csv" or "xlsx")
+    the file `name` of that report (`of`: "outputs" or "outcomes")."""
+    programme, organisation, report = programme_read(read, **asked)
+    if download:
+        return report_download(
+            report,
+            of=of,
+            format=download,
+            name=name,
+            programme=programme,
+            organisation=organisation,
+        )
+    return report
+
+
+def programme_page(
+    read, *, of: str, actor, programme_id: int, period=None, download: str = "", **filters
+):
+    """What a programme's report pages show: the programme and, while the page's filter is valid
+    (`period` is its first and last day), the organisation filtered on and what `read` gives; or
+    the `download` asked for, named after `of` and the period."""
+    if period is None:
+        programme, _ = programme_reader(actor=actor, programme_id=programme_id)
+        return {"programme": programme, "organisation": None, "report": None}
+    start, end = period
+    asked = {
+        "actor": actor,
+        "programme_id": programme_id,
+        "period_start": start,
+        "period_end": end,
+        **filters,
+    }
+    if download:
+        name = f"{of}-{programme_id}-{start}-{end}"
+        return programme_download(read, of=of, download=download, name=name, **asked)
+    programme, organisation, report = programme_read(read, **asked)
+    return {"programme": programme, "organisation": organisation, "report": report}
 
 
 def programme_report(*, download: str = "", name: str = "", **asked) -> dict | Download:
@@ -55,12 +91,9 @@ def programme_report(*, download: str = "", name: str = "", **asked) -> dict | D
     `download` format ("csv" or "xlsx"), as the file `name`. `asked`: actor, programme_id,
     period_start, period_end, and optionally organisation_id, activity_type, area and
     demographics."""
-    programme, organisation, report = _programme_report(**asked)
-    if download:
-        return report_download(
-            report, format=download, name=name, programme=programme, organisation=organisation
-        )
-    return report
+    return programme_download(
+        presented.programme_report, of="outputs", download=download, name=name, **asked
+    )
 
 
 def programme_outputs_page(
@@ -70,24 +103,27 @@ def programme_outputs_page(
     valid (`period` is its first and last day), the organisation filtered on, the report and,
     with `trend`, the twelve months to the period's last, suppressed with its headline; or the
     `download` asked for."""
-    if period is None:
-        programme, _ = programme_reader(actor=actor, programme_id=programme_id)
-        return {"programme": programme, "organisation": None, "report": None, "trend": None}
-    start, end = period
-    asked = {"actor": actor, "programme_id": programme_id, "period_start": start, **filters}
-    if download:
-        name = f"outputs-{programme_id}-{start}-{end}"
-        return programme_report(**asked, period_end=end, download=download, name=name)
-    programme, organisation, report = _programme_report(**asked, period_end=end)
-    page = {"programme": programme, "organisation": organisation, "report": report, "trend": None}
-    if trend:
+    page = programme_page(
+        presented.programme_report,
+        of="outputs",
+        actor=actor,
+        programme_id=programme_id,
+        period=period,
+        download=download,
+        **filters,
+    )
+    if isinstance(page, Download):
+        return page
+    page["trend"] = None
+    if trend and period is not None:
+        start, end = period
         filters.pop("organisation_id", None)
         page["trend"] = programme_trend(
-            programme=programme,
+            programme=page["programme"],
             last_month=end,
             period_start=start,
-            headline={f["key"]: f["value"] for f in report["figures"]},
-            organisation=organisation,
+            headline={f["key"]: f["value"] for f in page["report"]["figures"]},
+            organisation=page["organisation"],
             **filters,
         )
     return page

@@ -9,10 +9,10 @@ source is refused.
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.db import unique_or_conflict
+from timecredits.errors import Invalid, NotFound
 from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
@@ -100,19 +100,16 @@ def proxy_value_create(
         raise Invalid(
             gettext("Some details of the proxy value need another look."), detail=problems
         )
-    try:
-        with transaction.atomic():
-            return ProxyValue.objects.create(
-                programme=programme,
-                name=name,
-                basis=basis,
-                outcome=outcome,
-                source=source,
-                created_by=actor,
-                **amounts,
-            )
-    except IntegrityError:
-        raise Conflict(gettext("The programme already has a proxy value with this name.")) from None
+    with unique_or_conflict(gettext("The programme already has a proxy value with this name.")):
+        return ProxyValue.objects.create(
+            programme=programme,
+            name=name,
+            basis=basis,
+            outcome=outcome,
+            source=source,
+            created_by=actor,
+            **amounts,
+        )
 
 
 def proxy_value_remove(*, programme, proxy_id: int) -> None:

@@ -1,6 +1,6 @@
 """What the reports' pages share: the period and filters of a page's form as the use cases take
-them, the download asked for, the query strings of a page's downloads, and a presented report
-laid out in full for the printable pages."""
+them, a programme's page asked for with its form, the download asked for, the query strings of a
+page's downloads, and a presented report laid out in full for the printable pages."""
 
 from ..disclosure import REASONS
 from ..exports import table_lines
@@ -9,19 +9,28 @@ from ..forms import DEMOGRAPHIC_LABELS
 DOWNLOADS = ("csv", "xlsx")
 
 
-def asked(form, *, names=("activity_type", "area"), demographics=True) -> dict:
+def asked(form) -> dict:
     """The period (None while the form is not valid) and the filters it gives: the organisation
-    chosen (if the form offers one), the fields `names`, and the demographic answers."""
+    chosen (if the form offers one), the form's `filters`, and (if it filters `by_demographics`)
+    the demographic answers."""
     if not form.is_valid():
         return {"period": None}
     found = {"period": form.cleaned_data["bounds"]}
     if "organisation" in form.fields:
         organisation = form.cleaned_data["organisation"]
         found["organisation_id"] = organisation.pk if organisation is not None else None
-    found |= {key: form.cleaned_data.get(key) for key in names}
-    if demographics:
+    found |= {key: form.cleaned_data.get(key) for key in form.filters}
+    if form.by_demographics:
         found["demographics"] = {name: form.cleaned_data[name] for name in DEMOGRAPHIC_LABELS}
     return found
+
+
+def programme_page(request, form_class, use_case, programme_id: int, **options):
+    """A programme's report page: its filter (this month until the reader asks for another
+    period) and what `use_case` gives for it, asked with `options` and the form's filters."""
+    form = form_class(request.GET or {"period": "month"}, programme=programme_id)
+    page = use_case(actor=request.user, programme_id=programme_id, **options, **asked(form))
+    return form, page
 
 
 def download(request, offered=DOWNLOADS) -> str:

@@ -20,20 +20,15 @@ from ..exports import (
 )
 from ..forms import ValuationForm
 from ..use_cases import outcomes
-from .common import asked, download, printable, queries
+from .common import download, printable, programme_page, queries
 
 
 def _page(request, programme_id, **options):
     """The page's filter and what the outcomes use case gives for it."""
     # The valuation's form is the outcomes' filter: the period, organisation and area.
-    form = ValuationForm(request.GET or {"period": "month"}, programme=programme_id)
-    page = outcomes.programme_outcomes_page(
-        actor=request.user,
-        programme_id=programme_id,
-        **options,
-        **asked(form, names=("area",), demographics=False),
+    return programme_page(
+        request, ValuationForm, outcomes.programme_outcomes_page, programme_id, **options
     )
-    return form, page
 
 
 @login_required

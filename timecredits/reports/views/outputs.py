@@ -12,19 +12,19 @@ from ..charts import bar_chart, trend_chart
 from ..exports import Download, report_about
 from ..forms import OutputsForm
 from ..use_cases import outputs
-from .common import asked, download, printable, queries
+from .common import asked, download, printable, programme_page, queries
 
 
 @login_required
 @require_GET
 def programme_outputs(request, programme_id):
-    form = OutputsForm(request.GET or {"period": "month"}, programme=programme_id)
-    page = outputs.programme_outputs_page(
-        actor=request.user,
-        programme_id=programme_id,
+    form, page = programme_page(
+        request,
+        OutputsForm,
+        outputs.programme_outputs_page,
+        programme_id,
         download=download(request),
         trend=True,
-        **asked(form),
     )
     if isinstance(page, Download):
         return page.response()
@@ -76,10 +76,7 @@ def _render(request, report, **context):
 @require_GET
 def programme_report_print(request, programme_id):
     """The same report on A4: every figure and table, what was hidden, and when it was made."""
-    form = OutputsForm(request.GET or {"period": "month"}, programme=programme_id)
-    page = outputs.programme_outputs_page(
-        actor=request.user, programme_id=programme_id, **asked(form)
-    )
+    form, page = programme_page(request, OutputsForm, outputs.programme_outputs_page, programme_id)
     if page["report"] is None:
         raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
     about = report_about(

@@ -11,17 +11,14 @@ from timecredits.errors import Conflict, Invalid, NotFound
 
 from ..forms import ValuationForm
 from ..use_cases import valuation
-from .common import asked
+from .common import programme_page
 
 
 @login_required
 @require_GET
 def programme_valuation(request, programme_id):
-    form = ValuationForm(request.GET or {"period": "month"}, programme=programme_id)
-    page = valuation.programme_valuation_page(
-        actor=request.user,
-        programme_id=programme_id,
-        **asked(form, names=("area",), demographics=False),
+    form, page = programme_page(
+        request, ValuationForm, valuation.programme_valuation_page, programme_id
     )
     return render(request, "reports/valuation.html", {**page, "form": form})
 

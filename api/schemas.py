@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
+from ninja import Header, Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
@@ -36,6 +36,17 @@ def _within_years(value: datetime) -> datetime:
 
 # A date-time with its UTC offset, e.g. 2026-05-01T10:00+01:00, within YEARS.
 Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(_within_years)]
+
+
+def IdempotencyKey(once: str, *, required: bool = False, **limits):
+    """The `Idempotency-Key` header of a route that moves credits, optional unless `required`:
+    `once` says what happens once however often the same key is sent."""
+    return Header(
+        ... if required else None,
+        alias="Idempotency-Key",
+        description=f"Send the same key again to retry safely: {once}.",
+        **limits,
+    )
 
 
 class InputSchema(Schema):

@@ -5,20 +5,16 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
-from api.schemas import InputSchema
+from api.schemas import IdempotencyKey, InputSchema
 from timecredits.credits import use_cases
 from timecredits.credits.use_cases import MAX_AMOUNT
 
 router = Router(tags=["credits"])
 
-IDEMPOTENCY_KEY = Header(
-    default=None,
-    alias="Idempotency-Key",
-    description="Send the same key again to retry safely: the credits move once.",
-)
+IDEMPOTENCY_KEY = IdempotencyKey("the credits move once")
 
 
 class GiftIn(InputSchema):

@@ -110,12 +110,6 @@ class MemberOut(Schema):
         )
 
 
-def own_member(request) -> "Member":
-    """The caller's member profile, for the check-in and offer routers until their own use cases
-    load it (then this goes)."""
-    return use_cases.member_profile(actor=request.auth)
-
-
 @router.post(
     "",
     auth=None,

@@ -4,10 +4,10 @@ the population figures reports measure reach against."""
 import uuid
 from datetime import date, datetime
 
-from ninja import File, Header, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import IdempotencyKey, InputSchema
 from timecredits.programmes import use_cases
 
 from .organisations import OrganisationOut
@@ -160,11 +160,7 @@ def allocate(
     request,
     programme_id: int,
     payload: AllocationIn,
-    idempotency_key: str | None = Header(
-        default=None,
-        alias="Idempotency-Key",
-        description="Send the same key again to retry safely: the group is funded once.",
-    ),
+    idempotency_key: str | None = IdempotencyKey("the group is funded once"),
 ):
     transfer = use_cases.credits_allocate(
         actor=request.auth,

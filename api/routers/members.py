@@ -71,11 +71,22 @@ class CardOut(Schema):
     pass_url: str = Field(description="What the new printed card's QR code carries.")
 
     @staticmethod
-    def of(member: "Member") -> "CardOut":
-        return CardOut(code=member.code, pass_url=pass_url(member))
+    def resolve_pass_url(member: "Member") -> str:
+        return pass_url(member)
 
 
-class MemberOut(Schema):
+# A member's names, read from their user: for any output of a member that shows them.
+class MemberNames(Schema):
+    @staticmethod
+    def resolve_first_name(member: "Member") -> str:
+        return member.user.first_name
+
+    @staticmethod
+    def resolve_last_name(member: "Member") -> str:
+        return member.user.last_name
+
+
+class MemberOut(MemberNames):
     id: int
     code: str
     programme_id: int
@@ -90,24 +101,16 @@ class MemberOut(Schema):
     demographics: DemographicsIn
 
     @staticmethod
-    def of(member: "Member") -> "MemberOut":
-        user = member.user
-        return MemberOut(
-            id=member.pk,
-            code=member.code,
-            programme_id=member.programme_id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            phone=user.phone,
-            joined_at=member.joined_at,
-            new_to_volunteering=member.new_to_volunteering,
-            reports_consent=member.reports_consent,
-            surveys_consent=member.surveys_consent,
-            demographics=DemographicsIn(
-                **{f: getattr(member, f) for f in DemographicsIn.model_fields}
-            ),
-        )
+    def resolve_email(member: "Member") -> str:
+        return member.user.email
+
+    @staticmethod
+    def resolve_phone(member: "Member") -> str:
+        return member.user.phone
+
+    @staticmethod
+    def resolve_demographics(member: "Member") -> dict:
+        return {field: getattr(member, field) for field in DemographicsIn.model_fields}
 
 
 @router.post(
@@ -123,30 +126,29 @@ def sign_up(request, payload: SignUpIn):
         details=payload.dict(exclude={"programme", "demographics"}),
         demographics=payload.demographics.dict() if payload.demographics else None,
     )
-    return Status(201, MemberOut.of(member))
+    return Status(201, member)
 
 
 @router.get("/me", response=MemberOut, summary="My profile")
 def my_profile(request):
-    return MemberOut.of(use_cases.member_profile(actor=request.auth))
+    return use_cases.member_profile(actor=request.auth)
 
 
 @router.put("/me", response=MemberOut, summary="Change my name or contact details")
 def update_my_profile(request, payload: ProfileIn):
-    return MemberOut.of(use_cases.member_update_profile(actor=request.auth, **payload.dict()))
+    return use_cases.member_update_profile(actor=request.auth, **payload.dict())
 
 
 @router.put("/me/consents", response=MemberOut, summary="Give or withdraw my consents")
 def update_my_consents(request, payload: ConsentsIn):
-    return MemberOut.of(use_cases.member_set_consents(actor=request.auth, **payload.dict()))
+    return use_cases.member_set_consents(actor=request.auth, **payload.dict())
 
 
 @router.put(
     "/me/demographics", response=MemberOut, summary="Answer (or clear) the optional questions"
 )
 def update_my_demographics(request, payload: DemographicsIn):
-    member = use_cases.member_set_demographics(actor=request.auth, demographics=payload.dict())
-    return MemberOut.of(member)
+    return use_cases.member_set_demographics(actor=request.auth, demographics=payload.dict())
 
 
 @router.get("/me/export", response=dict, summary="Download everything held about me")
@@ -160,14 +162,13 @@ def export_my_data(request):
     summary="Replace my member card: every card printed before stops working",
 )
 def replace_my_card(request):
-    return CardOut.of(use_cases.member_card_replace(actor=request.auth))
+    return use_cases.member_card_replace(actor=request.auth)
 
 
 @router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")
 def close_my_account(request, payload: CloseIn):
-    member = use_cases.member_close(
+    return use_cases.member_close(
         actor=request.auth,
         confirm=payload.confirm,
         donate_to_organisation_id=payload.donate_to_organisation_id,
     )
-    return ClosedOut(code=member.code, closed_at=member.closed_at)

@@ -75,15 +75,14 @@ class CardOut(Schema):
         return pass_url(member)
 
 
-# A member's names, read from their user: for any output of a member that shows them.
-class MemberNames(Schema):
-    @staticmethod
-    def resolve_first_name(member: "Member") -> str:
-        return member.user.first_name
+def from_user(field: str):
+    """A resolver reading a member's `field` from their user (their names and contact details)."""
+    return staticmethod(lambda member: getattr(member.user, field))
 
-    @staticmethod
-    def resolve_last_name(member: "Member") -> str:
-        return member.user.last_name
+
+class MemberNames(Schema):
+    resolve_first_name = from_user("first_name")
+    resolve_last_name = from_user("last_name")
 
 
 class MemberOut(MemberNames):
@@ -100,13 +99,8 @@ class MemberOut(MemberNames):
     surveys_consent: bool
     demographics: DemographicsIn
 
-    @staticmethod
-    def resolve_email(member: "Member") -> str:
-        return member.user.email
-
-    @staticmethod
-    def resolve_phone(member: "Member") -> str:
-        return member.user.phone
+    resolve_email = from_user("email")
+    resolve_phone = from_user("phone")
 
     @staticmethod
     def resolve_demographics(member: "Member") -> dict:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import InputSchema, read_from
 from timecredits.members import use_cases
 from timecredits.members.passes import pass_url
 from timecredits.ratelimit import client_network
@@ -75,14 +75,10 @@ class CardOut(Schema):
         return pass_url(member)
 
 
-def from_user(field: str):
-    """A resolver reading a member's `field` from their user (their names and contact details)."""
-    return staticmethod(lambda member: getattr(member.user, field))
-
-
+# A member's names are their user's.
 class MemberNames(Schema):
-    resolve_first_name = from_user("first_name")
-    resolve_last_name = from_user("last_name")
+    resolve_first_name = read_from("user.first_name")
+    resolve_last_name = read_from("user.last_name")
 
 
 class MemberOut(MemberNames):
@@ -99,8 +95,8 @@ class MemberOut(MemberNames):
     surveys_consent: bool
     demographics: DemographicsIn
 
-    resolve_email = from_user("email")
-    resolve_phone = from_user("phone")
+    resolve_email = read_from("user.email")
+    resolve_phone = read_from("user.phone")
 
     @staticmethod
     def resolve_demographics(member: "Member") -> dict:

@@ -167,15 +167,7 @@ def _offer_values(payload: OfferFields, *, partial: bool) -> dict:
 
 @router.get("/offers", response=OfferPage, summary="Offers I can use, with filters; paginated")
 def list_offers(request, query: Query[OffersQuery]):
-    found = use_cases.offers_list(
-        actor=request.auth,
-        category=query.category,
-        organisation_id=query.organisation_id,
-        available_today=query.available_today,
-        affordable=query.affordable,
-        offset=query.offset,
-        limit=query.limit,
-    )
+    found = use_cases.offers_list(actor=request.auth, **query.dict())
     count, page = found["count"], found["items"]
     following = query.offset + len(page)
     return OfferPage(

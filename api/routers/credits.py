@@ -108,13 +108,23 @@ def organisation_give(
     return Status(201, transfer)
 
 
-class VenueStatementLineOut(Schema):
+# A statement's or a history's line shows a transfer.
+class TransferLineFields(Schema):
+    resolve_posted_at = read_from("transfer.posted_at")
+    resolve_kind = read_from("transfer.kind")
+
+
+class VenueStatementLineOut(TransferLineFields):
     transfer_id: int
     posted_at: datetime
     kind: str
     cause: str
     description: str
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
+
+    resolve_transfer_id = read_from("transfer.pk")
+    resolve_cause = read_from("transfer.cause")
+    resolve_description = read_from("transfer.memo")
 
 
 class VenueStatementOut(Schema):
@@ -125,6 +135,16 @@ class VenueStatementOut(Schema):
     refunded: int
     net: int
     retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
+
+    resolve_organisation_id = read_from("organisation.pk")
+
+    @staticmethod
+    def resolve_month(statement) -> str:
+        return f"{statement.month:%Y-%m}"
+
+    @staticmethod
+    def resolve_retired(statement) -> int | None:
+        return statement.retired.amount if statement.retired else None
 
 
 class VenueStatementQuery(Schema):
@@ -143,26 +163,7 @@ def _statement(request, organisation_id: int, month: str | None):
     summary="What a venue accepted in a month (venue staff, org admins)",
 )
 def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
-    s = _statement(request, organisation_id, query.month).statement
-    return VenueStatementOut(
-        organisation_id=s.organisation.pk,
-        month=f"{s.month:%Y-%m}",
-        lines=[
-            VenueStatementLineOut(
-                transfer_id=line.transfer.pk,
-                posted_at=line.transfer.posted_at,
-                kind=line.transfer.kind,
-                cause=line.transfer.cause,
-                description=line.transfer.memo,
-                minutes=line.minutes,
-            )
-            for line in s.lines
-        ],
-        accepted=s.accepted,
-        refunded=s.refunded,
-        net=s.net,
-        retired=s.retired.amount if s.retired else None,
-    )
+    return _statement(request, organisation_id, query.month).statement
 
 
 @router.get(

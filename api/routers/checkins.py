@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema, Moment
+from api.schemas import InputSchema, Moment, read_from
 from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
@@ -53,21 +53,10 @@ class ContributionOut(Schema):
     capped: bool
     note: str
 
-    @staticmethod
-    def resolve_activity(contribution) -> str:
-        return contribution.session.activity.title
-
-    @staticmethod
-    def resolve_organisation(contribution) -> str:
-        return contribution.session.activity.organisation.name
-
-    @staticmethod
-    def resolve_session_starts_at(contribution) -> datetime:
-        return contribution.session.starts_at
-
-    @staticmethod
-    def resolve_session_ends_at(contribution) -> datetime:
-        return contribution.session.ends_at
+    resolve_activity = read_from("session.activity.title")
+    resolve_organisation = read_from("session.activity.organisation.name")
+    resolve_session_starts_at = read_from("session.starts_at")
+    resolve_session_ends_at = read_from("session.ends_at")
 
 
 @router.post(

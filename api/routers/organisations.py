@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import InputSchema, read_from
 from partners import use_cases
 
 from .members import CardOut, MemberNames
@@ -59,13 +59,8 @@ class StaffOut(Schema):
     def resolve_name(staff) -> str:
         return staff.user.get_full_name()
 
-    @staticmethod
-    def resolve_email(staff) -> str:
-        return staff.user.email
-
-    @staticmethod
-    def resolve_since(staff) -> datetime:
-        return staff.created_at
+    resolve_email = read_from("user.email")
+    resolve_since = read_from("created_at")
 
 
 class InvitationIn(InputSchema):

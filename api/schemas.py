@@ -6,10 +6,11 @@ for (dates, times, date-times, decimals) opt back in to parsing text with `LAX`.
 """
 
 from datetime import datetime
+from operator import attrgetter
 from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
+from ninja import Header, Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
@@ -36,6 +37,24 @@ def _within_years(value: datetime) -> datetime:
 
 # A date-time with its UTC offset, e.g. 2026-05-01T10:00+01:00, within YEARS.
 Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(_within_years)]
+
+
+def IdempotencyKey(once: str, *, required: bool = False, **limits):
+    """The `Idempotency-Key` header of a route that moves credits, optional unless `required`:
+    `once` says what happens once however often the same key is sent."""
+    return Header(
+        ... if required else None,
+        alias="Idempotency-Key",
+        description=f"Send the same key again to retry safely: {once}.",
+        **limits,
+    )
+
+
+def read_from(path: str):
+    """An output field's resolver, for a field the object holds under another name or path:
+    `resolve_minutes = read_from("amount")`, `resolve_email = read_from("user.email")`."""
+    get = attrgetter(path)
+    return staticmethod(lambda obj: get(obj))
 
 
 class InputSchema(Schema):

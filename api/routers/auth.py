@@ -39,6 +39,11 @@ class DeviceOut(Schema):
     last_used_at: datetime | None
     current: bool = Field(description="Whether this request came with this token.")
 
+    @staticmethod
+    def resolve_current(token, context) -> bool:
+        current = getattr(context["request"], "api_token", None)
+        return current is not None and token.pk == current.pk
+
 
 @router.post(
     "/token",
@@ -63,18 +68,7 @@ def delete_token(request):
 
 @router.get("/tokens", response=list[DeviceOut], summary="My devices: the tokens signed in as me")
 def list_devices(request):
-    current = getattr(getattr(request, "api_token", None), "pk", None)
-    return [
-        DeviceOut(
-            id=token.pk,
-            name=token.name,
-            prefix=token.prefix,
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            current=token.pk == current,
-        )
-        for token in user_devices(user=request.auth)
-    ]
+    return user_devices(user=request.auth)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Sign one of my devices out")

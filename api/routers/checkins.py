@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema, Moment
+from api.schemas import InputSchema, Moment, read_from
 from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
@@ -53,26 +53,10 @@ class ContributionOut(Schema):
     capped: bool
     note: str
 
-    @staticmethod
-    def of(c) -> "ContributionOut":
-        return ContributionOut(
-            id=c.pk,
-            session_id=c.session_id,
-            activity=c.session.activity.title,
-            organisation=c.session.activity.organisation.name,
-            session_starts_at=c.session.starts_at,
-            session_ends_at=c.session.ends_at,
-            status=c.status,
-            method=c.method,
-            checked_in_at=c.checked_in_at,
-            checked_out_at=c.checked_out_at,
-            minutes=c.minutes,
-            auto_checked_out=c.auto_checked_out,
-            outside_geofence=c.outside_geofence,
-            over_capacity=c.over_capacity,
-            capped=c.capped,
-            note=c.note,
-        )
+    resolve_activity = read_from("session.activity.title")
+    resolve_organisation = read_from("session.activity.organisation.name")
+    resolve_session_starts_at = read_from("session.starts_at")
+    resolve_session_ends_at = read_from("session.ends_at")
 
 
 @router.post(
@@ -82,17 +66,17 @@ class ContributionOut(Schema):
 )
 def check_in(request, payload: CheckinIn):
     contribution, created = checkins.checkin_by_token(actor=request.auth, **payload.dict())
-    return Status(201 if created else 200, ContributionOut.of(contribution))
+    return Status(201 if created else 200, contribution)
 
 
 @router.post("/checkouts", response=ContributionOut, summary="Check out of my open check-in")
 def check_out(request):
-    return ContributionOut.of(checkins.checkout(actor=request.auth))
+    return checkins.checkout(actor=request.auth)
 
 
 @router.get("/me/contributions", response=list[ContributionOut], summary="My contributions")
 def my_contributions(request):
-    return [ContributionOut.of(c) for c in checkins.my_contributions(actor=request.auth)]
+    return checkins.my_contributions(actor=request.auth)
 
 
 @router.post(
@@ -101,9 +85,7 @@ def my_contributions(request):
     summary="Claim time at a past session I attended",
 )
 def claim(request, payload: ClaimIn):
-    return Status(
-        201, ContributionOut.of(checkins.contribution_claim(actor=request.auth, **payload.dict()))
-    )
+    return Status(201, checkins.contribution_claim(actor=request.auth, **payload.dict()))
 
 
 @router.post(
@@ -115,7 +97,7 @@ def pass_check_in(request, session_id: int, payload: PassCheckinIn):
     contribution, created = checkins.checkin_by_pass(
         actor=request.auth, session_id=session_id, pass_token=payload.pass_token
     )
-    return Status(201 if created else 200, ContributionOut.of(contribution))
+    return Status(201 if created else 200, contribution)
 
 
 @router.post(
@@ -127,4 +109,4 @@ def add_attendance(request, session_id: int, payload: AttendanceIn):
     added = checkins.attendance_add_by_codes(
         actor=request.auth, session_id=session_id, member_codes=payload.member_codes
     )
-    return Status(201, [ContributionOut.of(c) for c in added])
+    return Status(201, added)

@@ -5,20 +5,16 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, model_validator
 
-from api.schemas import InputSchema
+from api.schemas import IdempotencyKey, InputSchema, read_from
 from timecredits.credits import use_cases
 from timecredits.credits.use_cases import MAX_AMOUNT
 
 router = Router(tags=["credits"])
 
-IDEMPOTENCY_KEY = Header(
-    default=None,
-    alias="Idempotency-Key",
-    description="Send the same key again to retry safely: the credits move once.",
-)
+IDEMPOTENCY_KEY = IdempotencyKey("the credits move once")
 
 
 class GiftIn(InputSchema):
@@ -52,7 +48,13 @@ class OrganisationGiftIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-class TransferOut(Schema):
+# The outputs of a transfer name its id and amount for what they are.
+class TransferFields(Schema):
+    resolve_transfer_id = read_from("pk")
+    resolve_minutes = read_from("amount")
+
+
+class TransferOut(TransferFields):
     transfer_id: int
     kind: str
     minutes: int
@@ -60,29 +62,16 @@ class TransferOut(Schema):
     posted_at: datetime
     balance_after: int = Field(description="The giver's balance after it, in minutes.")
 
-    @staticmethod
-    def of(transfer) -> "TransferOut":
-        return TransferOut(
-            transfer_id=transfer.pk,
-            kind=transfer.kind,
-            minutes=transfer.amount,
-            message=transfer.memo,
-            posted_at=transfer.posted_at,
-            balance_after=transfer.debit_balance_after,
-        )
+    resolve_message = read_from("memo")
+    resolve_balance_after = read_from("debit_balance_after")
 
 
 @router.post("/gifts", response={201: TransferOut}, summary="Give credits to another member")
 def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     gift = use_cases.gift_give(
-        actor=request.auth,
-        member_code=payload.member_code,
-        pass_token=payload.pass_token,
-        minutes=payload.minutes,
-        message=payload.message,
-        idempotency_key=idempotency_key or uuid.uuid4().hex,
+        actor=request.auth, idempotency_key=idempotency_key or uuid.uuid4().hex, **payload.dict()
     )
-    return Status(201, TransferOut.of(gift.transfer))
+    return Status(201, gift.transfer)
 
 
 @router.post(
@@ -92,13 +81,9 @@ def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 )
 def donation(request, payload: DonationIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     transfer = use_cases.donation_give(
-        actor=request.auth,
-        organisation_id=payload.organisation_id,
-        minutes=payload.minutes,
-        message=payload.message,
-        idempotency_key=idempotency_key or uuid.uuid4().hex,
+        actor=request.auth, idempotency_key=idempotency_key or uuid.uuid4().hex, **payload.dict()
     )
-    return Status(201, TransferOut.of(transfer))
+    return Status(201, transfer)
 
 
 @router.post(
@@ -120,16 +105,26 @@ def organisation_give(
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
     )
-    return Status(201, TransferOut.of(transfer))
+    return Status(201, transfer)
 
 
-class VenueStatementLineOut(Schema):
+# A statement's or a history's line shows a transfer.
+class TransferLineFields(Schema):
+    resolve_posted_at = read_from("transfer.posted_at")
+    resolve_kind = read_from("transfer.kind")
+
+
+class VenueStatementLineOut(TransferLineFields):
     transfer_id: int
     posted_at: datetime
     kind: str
     cause: str
     description: str
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
+
+    resolve_transfer_id = read_from("transfer.pk")
+    resolve_cause = read_from("transfer.cause")
+    resolve_description = read_from("transfer.memo")
 
 
 class VenueStatementOut(Schema):
@@ -140,6 +135,16 @@ class VenueStatementOut(Schema):
     refunded: int
     net: int
     retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
+
+    resolve_organisation_id = read_from("organisation.pk")
+
+    @staticmethod
+    def resolve_month(statement) -> str:
+        return f"{statement.month:%Y-%m}"
+
+    @staticmethod
+    def resolve_retired(statement) -> int | None:
+        return statement.retired.amount if statement.retired else None
 
 
 class VenueStatementQuery(Schema):
@@ -158,26 +163,7 @@ def _statement(request, organisation_id: int, month: str | None):
     summary="What a venue accepted in a month (venue staff, org admins)",
 )
 def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
-    s = _statement(request, organisation_id, query.month).statement
-    return VenueStatementOut(
-        organisation_id=s.organisation.pk,
-        month=f"{s.month:%Y-%m}",
-        lines=[
-            VenueStatementLineOut(
-                transfer_id=line.transfer.pk,
-                posted_at=line.transfer.posted_at,
-                kind=line.transfer.kind,
-                cause=line.transfer.cause,
-                description=line.transfer.memo,
-                minutes=line.minutes,
-            )
-            for line in s.lines
-        ],
-        accepted=s.accepted,
-        refunded=s.refunded,
-        net=s.net,
-        retired=s.retired.amount if s.retired else None,
-    )
+    return _statement(request, organisation_id, query.month).statement
 
 
 @router.get(
@@ -192,25 +178,31 @@ def statement_download(request, organisation_id: int, query: Query[VenueStatemen
     return response
 
 
-class ExpiryOut(Schema):
+class ExpiryOut(TransferFields):
     transfer_id: int
     member_code: str
     minutes: int
     posted_at: datetime
     reversed: bool
 
+    resolve_member_code = read_from("debit_account.member.code")
+
 
 class ReverseIn(InputSchema):
     reason: str = Field(default="", max_length=500)
 
 
-class ReversalOut(Schema):
+class ReversalOut(TransferFields):
     transfer_id: int
     reverses: int
     minutes: int
     reason: str
     posted_at: datetime
     member_balance: int = Field(description="The member's balance after it, in minutes.")
+
+    resolve_reverses = read_from("reverses_id")
+    resolve_reason = read_from("memo")
+    resolve_member_balance = read_from("credit_balance_after")
 
 
 @router.get(
@@ -219,17 +211,7 @@ class ReversalOut(Schema):
     summary="The programme's latest expiries (programme admins)",
 )
 def expiries(request, programme_id: int):
-    page = use_cases.expiries_list(actor=request.auth, programme_id=programme_id)
-    return [
-        ExpiryOut(
-            transfer_id=t.pk,
-            member_code=t.debit_account.member.code,
-            minutes=t.amount,
-            posted_at=t.posted_at,
-            reversed=t.reversed,
-        )
-        for t in page.expiries
-    ]
+    return use_cases.expiries_list(actor=request.auth, programme_id=programme_id).expiries
 
 
 @router.post(
@@ -251,14 +233,4 @@ def reverse_expiry(
         reason=payload.reason if payload else "",
         idempotency_key=idempotency_key,
     )
-    return Status(
-        201,
-        ReversalOut(
-            transfer_id=reversal.pk,
-            reverses=reversal.reverses_id,
-            minutes=reversal.amount,
-            reason=reversal.memo,
-            posted_at=reversal.posted_at,
-            member_balance=reversal.credit_balance_after,
-        ),
-    )
+    return Status(201, reversal)

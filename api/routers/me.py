@@ -5,9 +5,11 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import InputSchema, read_from
 from timecredits.members.use_cases import member_credit_history, signed_in_person
 from timecredits.notifications import use_cases as notifications
+
+from .credits import TransferLineFields
 
 router = Router(tags=["me"])
 
@@ -35,7 +37,7 @@ class BalanceOut(Schema):
     available: int = Field(description="Minutes that can be spent now.")
 
 
-class TransferHistoryLineOut(Schema):
+class TransferHistoryLineOut(TransferLineFields):
     id: int
     posted_at: datetime
     kind: str
@@ -44,11 +46,17 @@ class TransferHistoryLineOut(Schema):
     balance_after: int
     memo: str
 
+    resolve_id = read_from("transfer.pk")
+    resolve_phase = read_from("transfer.phase")
+    resolve_memo = read_from("transfer.memo")
+
 
 class TransferHistoryOut(Schema):
     balance: BalanceOut
     items: list[TransferHistoryLineOut]
     next_before: int | None = Field(description="Pass as `before` for the next, older page.")
+
+    resolve_items = read_from("lines")
 
 
 class TransferHistoryQuery(Schema):
@@ -72,26 +80,7 @@ def me(request):
 
 @router.get("/transfers", response=TransferHistoryOut, summary="My balance and credit history")
 def my_transfers(request, query: Query[TransferHistoryQuery]):
-    history = member_credit_history(actor=request.auth, before=query.before, limit=query.limit)
-    balance = history.balance
-    return TransferHistoryOut(
-        balance=BalanceOut(
-            posted=balance.posted, on_hold=balance.on_hold, available=balance.available
-        ),
-        items=[
-            TransferHistoryLineOut(
-                id=line.transfer.pk,
-                posted_at=line.transfer.posted_at,
-                kind=line.transfer.kind,
-                phase=line.transfer.phase,
-                amount=line.amount,
-                balance_after=line.balance_after,
-                memo=line.transfer.memo,
-            )
-            for line in history.lines
-        ],
-        next_before=history.next_before,
-    )
+    return member_credit_history(actor=request.auth, before=query.before, limit=query.limit)
 
 
 class NotificationOut(Schema):

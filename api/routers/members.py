@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import InputSchema, read_from
 from timecredits.members import use_cases
 from timecredits.members.passes import pass_url
 from timecredits.ratelimit import client_network
@@ -71,11 +71,17 @@ class CardOut(Schema):
     pass_url: str = Field(description="What the new printed card's QR code carries.")
 
     @staticmethod
-    def of(member: "Member") -> "CardOut":
-        return CardOut(code=member.code, pass_url=pass_url(member))
+    def resolve_pass_url(member: "Member") -> str:
+        return pass_url(member)
 
 
-class MemberOut(Schema):
+# A member's names are their user's.
+class MemberNames(Schema):
+    resolve_first_name = read_from("user.first_name")
+    resolve_last_name = read_from("user.last_name")
+
+
+class MemberOut(MemberNames):
     id: int
     code: str
     programme_id: int
@@ -89,31 +95,12 @@ class MemberOut(Schema):
     surveys_consent: bool
     demographics: DemographicsIn
 
+    resolve_email = read_from("user.email")
+    resolve_phone = read_from("user.phone")
+
     @staticmethod
-    def of(member: "Member") -> "MemberOut":
-        user = member.user
-        return MemberOut(
-            id=member.pk,
-            code=member.code,
-            programme_id=member.programme_id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            phone=user.phone,
-            joined_at=member.joined_at,
-            new_to_volunteering=member.new_to_volunteering,
-            reports_consent=member.reports_consent,
-            surveys_consent=member.surveys_consent,
-            demographics=DemographicsIn(
-                **{f: getattr(member, f) for f in DemographicsIn.model_fields}
-            ),
-        )
-
-
-def own_member(request) -> "Member":
-    """The caller's member profile, for the check-in and offer routers until their own use cases
-    load it (then this goes)."""
-    return use_cases.member_profile(actor=request.auth)
+    def resolve_demographics(member: "Member") -> dict:
+        return {field: getattr(member, field) for field in DemographicsIn.model_fields}
 
 
 @router.post(
@@ -129,30 +116,29 @@ def sign_up(request, payload: SignUpIn):
         details=payload.dict(exclude={"programme", "demographics"}),
         demographics=payload.demographics.dict() if payload.demographics else None,
     )
-    return Status(201, MemberOut.of(member))
+    return Status(201, member)
 
 
 @router.get("/me", response=MemberOut, summary="My profile")
 def my_profile(request):
-    return MemberOut.of(use_cases.member_profile(actor=request.auth))
+    return use_cases.member_profile(actor=request.auth)
 
 
 @router.put("/me", response=MemberOut, summary="Change my name or contact details")
 def update_my_profile(request, payload: ProfileIn):
-    return MemberOut.of(use_cases.member_update_profile(actor=request.auth, **payload.dict()))
+    return use_cases.member_update_profile(actor=request.auth, **payload.dict())
 
 
 @router.put("/me/consents", response=MemberOut, summary="Give or withdraw my consents")
 def update_my_consents(request, payload: ConsentsIn):
-    return MemberOut.of(use_cases.member_set_consents(actor=request.auth, **payload.dict()))
+    return use_cases.member_set_consents(actor=request.auth, **payload.dict())
 
 
 @router.put(
     "/me/demographics", response=MemberOut, summary="Answer (or clear) the optional questions"
 )
 def update_my_demographics(request, payload: DemographicsIn):
-    member = use_cases.member_set_demographics(actor=request.auth, demographics=payload.dict())
-    return MemberOut.of(member)
+    return use_cases.member_set_demographics(actor=request.auth, demographics=payload.dict())
 
 
 @router.get("/me/export", response=dict, summary="Download everything held about me")
@@ -166,14 +152,13 @@ def export_my_data(request):
     summary="Replace my member card: every card printed before stops working",
 )
 def replace_my_card(request):
-    return CardOut.of(use_cases.member_card_replace(actor=request.auth))
+    return use_cases.member_card_replace(actor=request.auth)
 
 
 @router.post("/me/close", response=ClosedOut, summary="Close my account and erase my personal data")
 def close_my_account(request, payload: CloseIn):
-    member = use_cases.member_close(
+    return use_cases.member_close(
         actor=request.auth,
         confirm=payload.confirm,
         donate_to_organisation_id=payload.donate_to_organisation_id,
     )
-    return ClosedOut(code=member.code, closed_at=member.closed_at)

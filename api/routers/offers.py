@@ -4,22 +4,19 @@ charge a pass and see their day."""
 import datetime
 
 from django.conf import settings
-from ninja import File, Header, Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.schemas import LAX, MAX_AMOUNT, InputSchema
+from api.schemas import LAX, MAX_AMOUNT, IdempotencyKey, InputSchema
 from timecredits.spending import use_cases
 from timecredits.spending.display import is_live, photo_url
 from timecredits.spending.tokens import redemption_url
 
 router = Router(tags=["offers"])
 
-IDEMPOTENCY_KEY = Header(
-    alias="Idempotency-Key",
-    min_length=1,
-    max_length=200,
-    description="Send the same key again to retry safely: the credits move once.",
+IDEMPOTENCY_KEY = IdempotencyKey(
+    "the credits move once", required=True, min_length=1, max_length=200
 )
 
 
@@ -170,15 +167,7 @@ def _offer_values(payload: OfferFields, *, partial: bool) -> dict:
 
 @router.get("/offers", response=OfferPage, summary="Offers I can use, with filters; paginated")
 def list_offers(request, query: Query[OffersQuery]):
-    found = use_cases.offers_list(
-        actor=request.auth,
-        category=query.category,
-        organisation_id=query.organisation_id,
-        available_today=query.available_today,
-        affordable=query.affordable,
-        offset=query.offset,
-        limit=query.limit,
-    )
+    found = use_cases.offers_list(actor=request.auth, **query.dict())
     count, page = found["count"], found["items"]
     following = query.offset + len(page)
     return OfferPage(
@@ -245,12 +234,7 @@ def my_redemptions(request):
 def cancel(
     request,
     code: str,
-    idempotency_key: str | None = Header(
-        default=None,
-        alias="Idempotency-Key",
-        max_length=100,
-        description="Send the same key again to retry safely: the credits are released once.",
-    ),
+    idempotency_key: str | None = IdempotencyKey("the credits are released once", max_length=100),
 ):
     redemption = use_cases.redemption_cancel(
         actor=request.auth, code=code, idempotency_key=idempotency_key

@@ -5,9 +5,10 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import InputSchema, read_from
 from partners import use_cases
-from timecredits.members.passes import pass_url
+
+from .members import CardOut, MemberNames
 
 router = Router(tags=["organisations"])
 invitations = Router(tags=["organisations"])
@@ -58,13 +59,8 @@ class StaffOut(Schema):
     def resolve_name(staff) -> str:
         return staff.user.get_full_name()
 
-    @staticmethod
-    def resolve_email(staff) -> str:
-        return staff.user.email
-
-    @staticmethod
-    def resolve_since(staff) -> datetime:
-        return staff.created_at
+    resolve_email = read_from("user.email")
+    resolve_since = read_from("created_at")
 
 
 class InvitationIn(InputSchema):
@@ -103,19 +99,11 @@ class AssistedRegistrationIn(InputSchema):
     new_to_volunteering: bool | None = None
 
 
-class RegisteredMemberOut(Schema):
+class RegisteredMemberOut(MemberNames):
     id: int
     code: str
     first_name: str
     last_name: str
-
-    @staticmethod
-    def resolve_first_name(member) -> str:
-        return member.user.first_name
-
-    @staticmethod
-    def resolve_last_name(member) -> str:
-        return member.user.last_name
 
 
 @router.get("", response=list[OrganisationOut], summary="Organisations")
@@ -164,9 +152,9 @@ def register_member(request, organisation_id: int, payload: AssistedRegistration
     return Status(201, member)
 
 
-class ReissuedCardOut(Schema):
-    code: str
-    pass_url: str = Field(description="What the new printed card's QR code carries.")
+# The member's own card, under the name this route published it with.
+class ReissuedCardOut(CardOut):
+    pass
 
 
 @router.post(
@@ -175,10 +163,9 @@ class ReissuedCardOut(Schema):
     summary="Reissue the card of a member the group registered; the old card stops working",
 )
 def reissue_member_card(request, organisation_id: int, member_id: int):
-    member = use_cases.member_card_replace_visible(
+    return use_cases.member_card_replace_visible(
         actor=request.auth, organisation_id=organisation_id, member_id=member_id
     )
-    return ReissuedCardOut(code=member.code, pass_url=pass_url(member))
 
 
 @invitations.post("/accept", response=MembershipOut, summary="Accept a staff invitation")

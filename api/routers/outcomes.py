@@ -8,16 +8,17 @@ from pydantic import Field
 from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
-from .reports import FigureOut, TableOut
+from .reports import FigureOut, PeriodQuery, TableOut, download
 
 router = Router(tags=["reports"])
 
 
-class OutcomesQuery(Schema):
-    period_start: datetime.date = Field(alias="from")
-    period_end: datetime.date = Field(alias="to")
+class OutcomesQuery(PeriodQuery):
     area: str = Field(default="", max_length=8)
     format: str = Field(default="json", pattern="^(json|csv|xlsx)$")
+
+    def asked(self) -> dict:
+        return super().asked() | {"area": self.area, "download": download(self.format)}
 
 
 class ProgrammeOutcomesQuery(OutcomesQuery):
@@ -75,18 +76,6 @@ class OutcomesOut(Schema):
     outcomes: list[OutcomeFiguresOut]
 
 
-def _asked(request, query: OutcomesQuery, name: str) -> dict:
-    """The period, area and download the query asks for (a download named `name`)."""
-    return {
-        "actor": request.user,
-        "period_start": query.period_start,
-        "period_end": query.period_end,
-        "area": query.area,
-        "download": "" if query.format == "json" else query.format,
-        "name": name,
-    }
-
-
 @router.get(
     "/programmes/{programme_id}/reports/outcomes",
     response=OutcomesOut,
@@ -94,9 +83,11 @@ def _asked(request, query: OutcomesQuery, name: str) -> dict:
 )
 def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
     report = outcomes.programme_outcomes_report(
+        actor=request.user,
         programme_id=programme_id,
         organisation_id=query.organisation,
-        **_asked(request, query, f"outcomes-{programme_id}"),
+        name=f"outcomes-{programme_id}",
+        **query.asked(),
     )
     return served(report)
 
@@ -108,8 +99,10 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
 )
 def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
     report = outcomes.organisation_outcomes_report(
+        actor=request.user,
         organisation_id=organisation_id,
         programme_id=query.programme,
-        **_asked(request, query, f"outcomes-organisation-{organisation_id}"),
+        name=f"outcomes-organisation-{organisation_id}",
+        **query.asked(),
     )
     return served(report)

@@ -4,10 +4,10 @@ the population figures reports measure reach against."""
 import uuid
 from datetime import date, datetime
 
-from ninja import File, Header, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from api.schemas import InputSchema
+from api.schemas import IdempotencyKey, InputSchema
 from timecredits.programmes import use_cases
 
 from .organisations import OrganisationOut
@@ -54,37 +54,24 @@ class ParticipationOut(Schema):
     programme_id: int
     status: str
 
-    @staticmethod
-    def of(participation) -> "ParticipationOut":
-        return ParticipationOut(
-            organisation_id=participation.organisation_id,
-            programme_id=participation.programme_id,
-            status=participation.status,
-        )
-
-
-def _out(programme) -> ProgrammeOut:
-    return ProgrammeOut(**{f: getattr(programme, f) for f in ProgrammeOut.model_fields})
-
 
 @router.get("", response=list[ProgrammeOut], summary="Programmes")
 def list_programmes(request):
-    return [_out(p) for p in use_cases.programmes_list(actor=request.auth)]
+    return use_cases.programmes_list(actor=request.auth)
 
 
 @router.get("/{programme_id}", response=ProgrammeOut, summary="One programme and its policy")
 def get_programme(request, programme_id: int):
-    return _out(use_cases.programme_show(actor=request.auth, programme_id=programme_id))
+    return use_cases.programme_show(actor=request.auth, programme_id=programme_id)
 
 
 @router.patch(
     "/{programme_id}", response=ProgrammeOut, summary="Change the credit policy (programme admins)"
 )
 def update_policy(request, programme_id: int, payload: PolicyPatch):
-    programme = use_cases.programme_update_policy(
+    return use_cases.programme_update_policy(
         actor=request.auth, programme_id=programme_id, **payload.dict(exclude_unset=True)
     )
-    return _out(programme)
 
 
 @router.post(
@@ -105,10 +92,9 @@ def apply(request, programme_id: int, payload: ApplicationIn):
     summary="Organisations in the programme, with their approval (programme admins)",
 )
 def list_participations(request, programme_id: int, status: str | None = None):
-    rows = use_cases.participations_list(
+    return use_cases.participations_list(
         actor=request.auth, programme_id=programme_id, status=status
     )
-    return [ParticipationOut.of(p) for p in rows]
 
 
 def _decision(verb: str, approve: bool):
@@ -121,13 +107,12 @@ def _decision(verb: str, approve: bool):
         operation_id=f"api_routers_programmes_{verb}",  # as published when they were two
     )
     def decide(request, programme_id: int, organisation_id: int):
-        participation = use_cases.participation_decide(
+        return use_cases.participation_decide(
             actor=request.auth,
             programme_id=programme_id,
             organisation_id=organisation_id,
             approve=approve,
         )
-        return ParticipationOut.of(participation)
 
     return decide
 
@@ -160,11 +145,7 @@ def allocate(
     request,
     programme_id: int,
     payload: AllocationIn,
-    idempotency_key: str | None = Header(
-        default=None,
-        alias="Idempotency-Key",
-        description="Send the same key again to retry safely: the group is funded once.",
-    ),
+    idempotency_key: str | None = IdempotencyKey("the group is funded once"),
 ):
     transfer = use_cases.credits_allocate(
         actor=request.auth,

@@ -13,9 +13,23 @@ from timecredits.reports.use_cases import outputs
 router = Router(tags=["reports"])
 
 
-class OutputsQuery(Schema):
+class PeriodQuery(Schema):
+    """The period every report is asked for, ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+
     period_start: datetime.date = Field(alias="from")
     period_end: datetime.date = Field(alias="to")
+
+    def asked(self) -> dict:
+        """The query as the report's use case takes it."""
+        return {"period_start": self.period_start, "period_end": self.period_end}
+
+
+def download(format: str) -> str:
+    """What a report's use case is asked to download, for a `format` of json, csv or xlsx."""
+    return "" if format == "json" else format
+
+
+class OutputsQuery(PeriodQuery):
     activity_type: str = Field(default="", max_length=32)
     area: str = Field(default="", max_length=8)
     age_band: str = Field(default="", max_length=20)
@@ -25,10 +39,7 @@ class OutputsQuery(Schema):
     employment_status: str = Field(default="", max_length=20)
 
     def asked(self) -> dict:
-        """The period and filters, as the outputs' use cases take them."""
-        return {
-            "period_start": self.period_start,
-            "period_end": self.period_end,
+        return super().asked() | {
             "activity_type": self.activity_type,
             "area": self.area,
             "demographics": {name: getattr(self, name) for name in DEMOGRAPHIC_LABELS},
@@ -113,7 +124,7 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
         actor=request.user,
         programme_id=programme_id,
         organisation_id=query.organisation,
-        download="" if query.format == "json" else query.format,
+        download=download(query.format),
         name=f"outputs-{programme_id}",
         **query.asked(),
     )

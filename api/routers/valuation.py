@@ -9,12 +9,12 @@ from pydantic import Field
 from api.schemas import LAX, InputSchema
 from timecredits.reports.use_cases import valuation as use_cases
 
+from .reports import PeriodQuery
+
 router = Router(tags=["valuation"])
 
 
-class ValuationQuery(Schema):
-    period_start: datetime.date = Field(alias="from")
-    period_end: datetime.date = Field(alias="to")
+class ValuationQuery(PeriodQuery):
     organisation: int | None = None
     area: str = Field(default="", max_length=8)
 
@@ -78,10 +78,9 @@ def valuation(request, programme_id: int, query: Query[ValuationQuery]):
     return use_cases.programme_valuation(
         actor=request.user,
         programme_id=programme_id,
-        period_start=query.period_start,
-        period_end=query.period_end,
         organisation_id=query.organisation,
         area=query.area,
+        **query.asked(),
     )
 
 

@@ -600,3 +600,36 @@ def test_a_member_cannot_open_the_page(client):
     assert client.get(verify_page(session)).status_code == 403
     assert client.post(verify_page(session), {"session": session.pk}).status_code == 403
     assert Contribution.objects.get().status == "pending"
+
+
+def test_a_wrong_form_naming_another_groups_contribution_is_404_and_changes_nothing(client):
+    session, elsewhere = SessionFactory(), SessionFactory()
+    theirs = pending(elsewhere, minutes=90)
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        verify_page(session),
+        {"contribution": theirs.pk, "minutes": "-5", "reason": "", "decision": "approve"},
+    )
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "pending"
+    assert not Transfer.objects.filter(kind="earn").exists()
+
+
+def test_a_wrong_form_for_a_contribution_of_the_group_says_what_is_wrong(client):
+    session = SessionFactory()
+    contribution = pending(session, minutes=90)
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        verify_page(session),
+        {"contribution": contribution.pk, "minutes": "-5", "reason": "", "decision": "approve"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(verify_page(session), 302)]
+    assert 'class="message error"' in response.content.decode()
+    contribution.refresh_from_db()
+    assert contribution.status == "pending"

@@ -123,6 +123,13 @@ def verification_queue(*, organisation):
     )
 
 
+def contribution_exists(*, contribution_id: int, organisation_id: int) -> bool:
+    """Whether the contribution is one made at the organisation's sessions."""
+    return Contribution.objects.filter(
+        pk=contribution_id, session__activity__organisation_id=organisation_id
+    ).exists()
+
+
 def organisation_activities(*, organisation):
     return Activity.objects.filter(organisation=organisation)
 

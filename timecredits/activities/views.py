@@ -374,9 +374,12 @@ def _decide(request, organisation_id: int, form: DecisionForm) -> str:
         return _("%d approved.") % len(approved)
     contribution_id = _posted_id(request, "contribution")
     if not form.is_valid():
-        # Whoever may not see the queue is refused that before being told about the form.
-        verification.verification_page(actor=request.user, organisation_id=organisation_id)
-        raise Invalid(" ".join(m for errors in form.errors.values() for m in errors))
+        verification.decision_refused(
+            actor=request.user,
+            organisation_id=organisation_id,
+            contribution_id=contribution_id,
+            message=" ".join(m for errors in form.errors.values() for m in errors),
+        )
     data = form.cleaned_data
     if request.POST.get("decision") == "reject":
         verification.contribution_reject(

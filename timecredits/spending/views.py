@@ -21,6 +21,7 @@ from timecredits.qr import qr_svg
 
 from . import use_cases
 from .display import is_live, photo_url
+from .errors import OfferNotFound
 from .forms import ChargeForm, CodeForm, OfferFilterForm, OfferForm
 from .tokens import read_redemption_token, redemption_url
 
@@ -191,6 +192,8 @@ def venue_redeem(request, organisation_id):
             what = {"offer": redemption.offer.title, "member": redemption.member.code}
             messages.success(request, done % what)
             return redirect("venue-redeem", venue.pk)
+    except OfferNotFound:
+        raise  # an offer gone since the page was drawn: the page itself is out of date
     except DomainError as refused:
         messages.error(request, refused.message)
     context = till | {

@@ -5,11 +5,19 @@ A decision locks the contribution, reading it once, and checks permission on wha
 one transaction that is retried whole on a deadlock.
 """
 
+from django.utils.translation import gettext as _
+
 from partners.selectors import organisation_get
 from timecredits.db import retry_on_conflict
+from timecredits.errors import Invalid, NotFound
 from timecredits.permissions import Action, require
 
-from ..selectors import organisation_contributions, session_get, verification_queue
+from ..selectors import (
+    contribution_exists,
+    organisation_contributions,
+    session_get,
+    verification_queue,
+)
 from ..services import verification
 from ._sessions import coordinated_session
 
@@ -85,6 +93,15 @@ def verification_page(*, actor, organisation_id: int) -> dict:
     """The organisation, and its time waiting for a decision (read when the page shows it)."""
     organisation = _verified_organisation(actor, organisation_id)
     return {"organisation": organisation, "queue": verification_queue(organisation=organisation)}
+
+
+def decision_refused(*, actor, organisation_id: int, contribution_id: int, message: str):
+    """A decision whose form was wrong: refused with the form's message, once the actor may
+    verify here and the contribution is one of this organisation's (a 404 otherwise)."""
+    _verified_organisation(actor, organisation_id)
+    if not contribution_exists(contribution_id=contribution_id, organisation_id=organisation_id):
+        raise NotFound(_("There is no such contribution."))
+    raise Invalid(message)
 
 
 def contributions_list(*, actor, organisation_id: int, status: str | None = None):

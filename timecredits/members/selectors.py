@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.selectors import account_transfers, member_account
 from partners.selectors import STAFF_ROLE_LABELS, user_staff_memberships
-from timecredits.errors import NotFound
 from timecredits.programmes.selectors import PROGRAMME_ROLE_LABELS, user_programme_roles
 
 from .models import DEMOGRAPHICS, Member
@@ -264,14 +263,6 @@ def members_lock(*, member_ids: list[int]) -> dict:
 
 
 # --- act: the members that check-ins, attendance and pages for members read ---
-def member_profile(*, user) -> Member:
-    """The open member profile of the person signed in, or a 404 saying they have none."""
-    member = Member.objects.filter(user=user, closed_at__isnull=True).first()
-    if member is None:
-        raise NotFound(_("You do not have a member profile."))
-    return member
-
-
 def member_open(*, member_id: int) -> Member | None:
     """A member whose account is open, by id."""
     return Member.objects.filter(pk=member_id, closed_at__isnull=True).first()

@@ -1,6 +1,6 @@
 """The member a self-service use case acts for."""
 
-from timecredits.members.selectors import member_profile
+from timecredits.members.use_cases import own_member
 from timecredits.permissions import Action, require
 
 
@@ -9,4 +9,4 @@ def acting_member(actor, *, refuse_non_members: bool):
     first refuses whoever is not a member at all (a 403), as for every self-service action."""
     if refuse_non_members:
         require(actor, Action.OWN_PROFILE)
-    return member_profile(user=actor)
+    return own_member(actor=actor)

@@ -5,6 +5,7 @@ context variable instead of the page: base.html uses it to learn which tab a pag
 (`{% block tab %}`) before drawing the tab bar."""
 
 from django import template
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -41,3 +42,13 @@ def described(field):
     if field.errors:
         ids.append(f"{field.auto_id}-error")
     return field.as_widget(attrs={"aria-describedby": " ".join(ids)} if ids else None)
+
+
+@register.filter
+def credits_phrase(minutes) -> str:
+    """90 -> "1.5 credits", 60 -> "1 credit": the ledger's minutes as credits, with the plural
+    the language wants (a fraction counts as plural)."""
+    value = round((minutes or 0) / 60, 2)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    count = int(value) if value == int(value) else 2
+    return ngettext("%(n)s credit", "%(n)s credits", count) % {"n": text}

@@ -455,8 +455,8 @@ def test_submitting_the_approval_twice_on_the_page_posts_once(client):
     client.post(verify_page(session), form, follow=True)
     again = client.post(verify_page(session), form, follow=True)
 
-    assert '<li class="message success">Approved.</li>' in again.content.decode()
-    assert 'class="message error"' not in again.content.decode()
+    assert '<p class="notice success" role="status">Approved.</p>' in again.content.decode()
+    assert 'class="notice error"' not in again.content.decode()
     assert Transfer.objects.filter(kind="earn").count() == 1
 
 
@@ -505,7 +505,7 @@ def test_the_page_refuses_what_the_rules_refuse_and_changes_nothing(client, form
     )
 
     assert response.redirect_chain == [(verify_page(session), 302)]
-    assert f'<li class="message error">{message}</li>' in response.content.decode()
+    assert f'<p class="notice error" role="alert">{message}</p>' in response.content.decode()
     assert snapshot() == before
 
 
@@ -630,6 +630,6 @@ def test_a_wrong_form_for_a_contribution_of_the_group_says_what_is_wrong(client)
     )
 
     assert response.redirect_chain == [(verify_page(session), 302)]
-    assert 'class="message error"' in response.content.decode()
+    assert 'class="notice error"' in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.status == "pending"

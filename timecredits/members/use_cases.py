@@ -106,6 +106,42 @@ def home_page(*, actor) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Navigation:
+    """Where the signed-in person's navigation takes them: their own member pages (if they are a
+    member), and the first place of each kind of work they do."""
+
+    member: bool
+    coordinates: int | None  # an organisation whose sessions they run
+    venue: int | None  # a venue whose codes they redeem
+    programme: int | None  # a programme they administer
+    reports: int | None  # a programme whose reports they read
+
+
+def user_navigation(*, actor) -> Navigation:
+    """The tab bar's destinations, for every page: nothing here needs a permission (each page
+    checks its own), it only chooses which links to show."""
+    grants = selectors.user_roles(user=actor)
+    venue_ids = user_venue_ids(user=actor)
+
+    def first(predicate) -> int | None:
+        return next((g.scope_id for g in grants if predicate(g)), None)
+
+    return Navigation(
+        member=selectors.live_member_for_user(user=actor) is not None,
+        coordinates=first(
+            lambda g: g.scope == "organisation" and g.role in ("coordinator", "org_admin")
+        ),
+        venue=first(
+            lambda g: (
+                g.scope == "organisation" and g.scope_id in venue_ids and g.role != "coordinator"
+            )
+        ),
+        programme=first(lambda g: g.role == "programme_admin"),
+        reports=first(lambda g: g.role in ("programme_admin", "commissioner")),
+    )
+
+
 def user_sign_out_everywhere(*, actor) -> None:
     services.user_sign_out_everywhere(user=actor)
 

@@ -89,8 +89,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "timecredits.notifications.context_processors.unread",
+                # --- design ---
+                "timecredits.context_processors.navigation",
             ],
-            "libraries": {"credits": "timecredits.templatetags.credits"},
+            "libraries": {
+                "credits": "timecredits.templatetags.credits",
+                # --- design ---
+                "ui": "timecredits.templatetags.ui",
+            },
         },
     },
 ]

@@ -1,0 +1,54 @@
+"""Small helpers for the page shell.
+
+`{% capture as name %}...{% endcapture %}` renders what it encloses (a `{% block %}` too) into a
+context variable instead of the page: base.html uses it to learn which tab a page marks current
+(`{% block tab %}`) before drawing the tab bar."""
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+class CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        context[self.name] = self.nodelist.render(context).strip()
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("usage: {% capture as name %}...{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.filter
+def described(field):
+    """The field's widget, described by its hint and its error (the ids includes/field.html
+    gives them), so a screen reader reads both when the field is focused."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return field.as_widget(attrs={"aria-describedby": " ".join(ids)} if ids else None)
+
+
+@register.filter
+def credits_phrase(minutes) -> str:
+    """90 -> "1.5 credits", 60 -> "1 credit": the ledger's minutes as credits, with the plural
+    the language wants (a fraction counts as plural)."""
+    value = round((minutes or 0) / 60, 2)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    count = int(value) if value == int(value) else 2
+    return ngettext("%(n)s credit", "%(n)s credits", count) % {"n": text}

@@ -14,9 +14,10 @@ def credits(minutes) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _count(minutes) -> int:
+def credits_count(minutes) -> int:
     """ngettext needs a whole count: a whole amount counts itself, a fraction (1.5) reads as
     plural, as it does in English."""
+    minutes = abs(minutes or 0)
     return minutes // 60 if minutes % 60 == 0 else minutes
 
 
@@ -24,7 +25,7 @@ def _count(minutes) -> int:
 def credits_words(minutes) -> str:
     """60 -> "1 credit", 120 -> "2 credits", -90 -> "1.5 credits": the size of an amount."""
     minutes = abs(minutes or 0)
-    return ngettext("%(amount)s credit", "%(amount)s credits", _count(minutes)) % {
+    return ngettext("%(amount)s credit", "%(amount)s credits", credits_count(minutes)) % {
         "amount": credits(minutes)
     }
 
@@ -33,6 +34,6 @@ def credits_words(minutes) -> str:
 def hours_words(minutes) -> str:
     """60 -> "1 hour", 150 -> "2.5 hours": time given, in the unit people count it in."""
     minutes = abs(minutes or 0)
-    return ngettext("%(amount)s hour", "%(amount)s hours", _count(minutes)) % {
+    return ngettext("%(amount)s hour", "%(amount)s hours", credits_count(minutes)) % {
         "amount": credits(minutes)
     }

@@ -52,7 +52,7 @@ def test_a_booking_on_hold_is_one_pending_entry_not_a_zero_credit_row():
     member, _, _ = swim_booked()
 
     assert said(member) == [
-        ("Booked: Swim", "At Riverside Leisure Centre: on hold until you use it", -60, True),
+        ("Booked: Swim", "At Riverside Leisure Centre", -60, True),
         ("Earned for time given", "", 300, False),
     ]
 

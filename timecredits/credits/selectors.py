@@ -154,7 +154,7 @@ def _entry(transfer, account, given: dict[int, int]) -> HistoryEntry | None:
             transfer.pk,
             transfer.posted_at,
             title,
-            _("At %(venue)s: on hold until you use it") % {"venue": _owner(other)},
+            _("At %(venue)s") % {"venue": _owner(other)},
             -transfer.amount,
             pending=True,
         )

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from ledger.selectors import hold_resolution
+from ledger.services import transfer_reverse
 from tests.credits.conftest import earn
 from tests.factories import (
     ContributionFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
 )
 from tests.spending.conftest import make_offer, venue_staff
 from timecredits.activities.services import verification
+from timecredits.activities.use_cases import verification as decide
 from timecredits.credits.selectors import HistoryEntry, member_history
 from timecredits.credits.services.gifts import gift_to_member
 from timecredits.members.use_cases import history_by_day
@@ -158,4 +161,37 @@ def test_entries_are_grouped_under_today_yesterday_and_the_day_before_by_name():
         ("Yesterday", ["c"]),
         ("Tuesday 1 December", ["d"]),
         ("Monday 1 December 2025", ["e"]),
+    ]
+
+
+def test_a_refund_is_named_after_the_spend_it_undoes():
+    member, venue, redemption = swim_booked()
+    redemption_complete(
+        actor=venue_staff(venue), venue=venue, code=redemption.code, idempotency_key="c1"
+    )
+    spent = hold_resolution(hold=redemption.hold)
+
+    transfer_reverse(transfer=spent, idempotency_key="refund", memo="Pool closed")
+
+    assert said(member)[:2] == [
+        ("Refunded: Swim", "Pool closed", 60, False),
+        ("Spent at Riverside Leisure Centre: Swim", "", -60, False),
+    ]
+
+
+def test_an_undone_approval_takes_the_earning_back_and_says_why():
+    session = SessionFactory(activity__title="Lunch club kitchen")
+    contribution = ContributionFactory(session=session, method="manual", minutes=60)
+    coordinator = StaffMembershipFactory(
+        organisation=session.activity.organisation, role="coordinator"
+    ).user
+    decide.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
+
+    decide.contribution_unapprove(
+        actor=coordinator, contribution_id=contribution.pk, reason="Not there that day"
+    )
+
+    assert [entry[:3] for entry in said(contribution.member)] == [
+        ("Earning taken back: Lunch club kitchen", "Not there that day", -60),
+        ("Earned at " + session.activity.organisation.name, "Lunch club kitchen · 1 hour", 60),
     ]

@@ -102,6 +102,9 @@ def signed_in_person(*, actor) -> Person:
     return Person(actor, selectors.member_for_user(user=actor), selectors.user_roles(user=actor))
 
 
+HOME_RECENT = 5  # the latest things that happened to a member's credits, on their home page
+
+
 def home_page(*, actor) -> dict:
     """The signed-in home page. A member sees their balance (to spend, on hold, hours given
     this month), a survey waiting, their open check-in, their groups' sessions in the next
@@ -127,9 +130,6 @@ def home_page(*, actor) -> dict:
         "upcoming": member_upcoming_sessions(member=member, now=now),
         "recent": member_history(member=member, limit=HOME_RECENT + 5).entries[:HOME_RECENT],
     }
-
-
-HOME_RECENT = 5  # the latest things that happened to a member's credits, on their home page
 
 
 def user_sign_out_everywhere(*, actor) -> None:

@@ -169,3 +169,18 @@ def test_time_given_is_in_hours_and_credits_with_its_status(client):
     assert " · 0.5 hours</span>" in page and ">0.5 credits</span>" in page
     assert '<span class="tag warning">Waiting for verification</span>' in page
     assert '<span class="tag muted">Not approved</span>' in page
+
+
+def test_a_new_member_sees_empty_states_that_lead_to_checking_in(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    home = client.get("/").content.decode()
+    history = client.get("/me/credits/").content.decode()
+    given = client.get("/me/contributions/").content.decode()
+
+    assert '<p class="balance-amount number">0</p>' in home
+    assert "Nothing on hold" in home and "0 hours given this month" in home
+    assert "Nothing yet. Credits you earn and spend show here." in home
+    assert 'class="empty"' in history and 'href="/checkin/"' in history
+    assert 'class="empty"' in given and "list-row" not in given.split("Forgot to check in?")[0]

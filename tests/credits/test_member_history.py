@@ -23,7 +23,7 @@ from tests.spending.conftest import make_offer, venue_staff
 from timecredits.activities.services import verification
 from timecredits.activities.use_cases import verification as decide
 from timecredits.credits.selectors import HistoryEntry, member_history
-from timecredits.credits.services.gifts import gift_to_member
+from timecredits.credits.services.gifts import donate, gift_to_member
 from timecredits.members.use_cases import history_by_day
 from timecredits.spending.services.redemptions import (
     redemption_cancel,
@@ -194,4 +194,21 @@ def test_an_undone_approval_takes_the_earning_back_and_says_why():
     assert [entry[:3] for entry in said(contribution.member)] == [
         ("Earning taken back: Lunch club kitchen", "Not there that day", -60),
         ("Earned at " + session.activity.organisation.name, "Lunch club kitchen · 1 hour", 60),
+    ]
+
+
+def test_donations_name_the_group_or_the_programmes_pool():
+    programme = ProgrammeFactory(name="Riverside")
+    group = approved_organisation(programme, name="Riverside Lunch Club")
+    member = MemberFactory(programme=programme)
+    earn(member, 300)
+
+    donate(actor=member.user, organisation=group, minutes=60, idempotency_key="d1")
+    donate(
+        actor=member.user, organisation=None, minutes=120, message="For all", idempotency_key="d2"
+    )
+
+    assert said(member)[:2] == [
+        ("Donated to the Riverside pool", "For all", -120, False),
+        ("Donated to Riverside Lunch Club", "", -60, False),
     ]

@@ -184,3 +184,15 @@ def test_a_new_member_sees_empty_states_that_lead_to_checking_in(client):
     assert "Nothing yet. Credits you earn and spend show here." in home
     assert 'class="empty"' in history and 'href="/checkin/"' in history
     assert 'class="empty"' in given and "list-row" not in given.split("Forgot to check in?")[0]
+
+
+def test_a_groups_admin_is_not_sent_to_a_statement_only_venues_have(client):
+    group = approved_organisation(ProgrammeFactory(), name="Riverside Lunch Club")
+    admin = StaffMembershipFactory(organisation=group, role="org_admin").user
+    client.force_login(admin)
+
+    page = client.get("/").content.decode()
+
+    assert "Sessions at Riverside Lunch Club" in page
+    assert f"/organisations/{group.pk}/statement/" not in page
+    assert client.get(f"/organisations/{group.pk}/statement/").status_code == 400

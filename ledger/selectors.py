@@ -257,3 +257,38 @@ def transfer_rows():
 def account_rows():
     """Every account, as a QuerySet for figures that aggregate balances (see `transfer_rows`)."""
     return Account.objects.all()
+
+
+# --- credits: a member's history in plain words ---
+
+
+def account_history(
+    *, account: Account, before: int | None = None, limit: int = 50
+) -> list[Transfer]:
+    """The account's transfers newest first, `limit` at a time (pass the last id as `before`),
+    each with what a person needs to name it: both accounts' owners, the hold a posting
+    resolves, the transfer a reversal undoes, and on a hold `resolved`: whether it has been
+    posted, voided or timed out since. Two (account, id) index range scans, as
+    `transfer_history`."""
+    resolution = Transfer.objects.filter(pending=OuterRef("pk"))
+    rows = []
+    for side in ("debit_account", "credit_account"):
+        query = Transfer.objects.filter(**{side: account})
+        if before is not None:
+            query = query.filter(pk__lt=before)
+        rows += list(
+            query.select_related(
+                "debit_account__member__user",
+                "debit_account__organisation",
+                "debit_account__programme",
+                "credit_account__member__user",
+                "credit_account__organisation",
+                "credit_account__programme",
+                "pending",
+                "reverses__pending",
+            )
+            .annotate(resolved=Exists(resolution))
+            .order_by("-pk")[:limit]
+        )
+    rows.sort(key=lambda transfer: transfer.pk, reverse=True)
+    return rows[:limit]

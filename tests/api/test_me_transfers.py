@@ -61,5 +61,6 @@ def test_the_web_page_shows_balance_and_history(client, db):
 
     page = client.get("/me/credits/").content.decode()
 
-    assert "<strong>1.5</strong>" in page
-    assert page.count("<tr>") == 4  # a header row and three transfers
+    assert '<p class="balance-amount number">1.5</p>' in page
+    assert page.count('<li class="list-row">') == 3  # three earnings, under today
+    assert page.count("Earned for time given") == 3

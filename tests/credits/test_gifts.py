@@ -163,7 +163,7 @@ def test_the_daily_gift_limit_refuses_the_gift_that_would_pass_it(pair):
     _gift(giver, recipient, 30, key="c")
 
     assert refused.value.message == (
-        "You can give up to 2 credits a day, and you have 0.5 left to give today."
+        "You can give up to 2 credits a day, and you have 0.5 credits left to give today."
     )
     assert (balance(giver), balance(recipient)) == (180, 120)
     assert gifts_left_today(member=giver) == 0

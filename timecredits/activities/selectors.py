@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,9 +107,14 @@ def claimable_sessions(*, member, now: datetime | None = None, days: int = 30, l
 
 
 def member_contributions(*, member, limit: int = 50):
+    """The member's contributions, newest first, each with `credited`: the ledger minutes its
+    time earns by its programme's policy (as activities.services.earning.credited_minutes)."""
     return (
         Contribution.objects.filter(member=member)
         .select_related("session__activity__organisation")
+        .annotate(
+            credited=F("minutes") * 60 / F("session__activity__programme__minutes_per_credit")
+        )
         .order_by("-checked_in_at")[:limit]
     )
 
@@ -161,3 +167,44 @@ def contribution_rows():
     """Every contribution, as a QuerySet for figures that filter and aggregate them in the
     database (reports)."""
     return Contribution.objects.all()
+
+
+# --- members: a member's home and history (time given, what is coming up) ---
+
+
+def contribution_minutes(*, contribution_ids) -> dict[int, int]:
+    """The time each contribution gave, in minutes, by id."""
+    return dict(Contribution.objects.filter(pk__in=contribution_ids).values_list("pk", "minutes"))
+
+
+def member_minutes_given(*, member, start: datetime, end: datetime) -> int:
+    """Minutes the member gave at sessions in [start, end): approved, or waiting to be."""
+    return (
+        Contribution.objects.filter(
+            member=member,
+            checked_in_at__gte=start,
+            checked_in_at__lt=end,
+            status__in=[Contribution.Status.PENDING, Contribution.Status.APPROVED],
+        ).aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+
+
+def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int = 5):
+    """Sessions in the next `days` days, not cancelled, of the groups the member has given time
+    to or was registered by, soonest first."""
+    groups = Contribution.objects.filter(member=member).values("session__activity__organisation_id")
+    mine = Q(activity__organisation_id__in=groups)
+    if member.registered_by_organisation_id:
+        mine |= Q(activity__organisation_id=member.registered_by_organisation_id)
+    return list(
+        Session.objects.filter(
+            mine,
+            activity__programme_id=member.programme_id,
+            ends_at__gte=now,
+            starts_at__lt=now + timedelta(days=days),
+            cancelled_at__isnull=True,
+        )
+        .select_related("activity__organisation")
+        .order_by("starts_at", "pk")[:limit]
+    )

@@ -1,11 +1,22 @@
-"""Reads about credits: a venue's monthly statement, and the months it is kept by."""
+"""Reads about credits: a venue's monthly statement and the months it is kept by, and a member's
+history in plain words."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ledger.selectors import organisation_account, spends_accepted, transfer_by_key
+from ledger.kinds import AccountKind, TransferKind, TransferPhase
+from ledger.selectors import (
+    account_history,
+    member_account,
+    organisation_account,
+    spends_accepted,
+    transfer_by_key,
+)
+from timecredits.activities.selectors import contribution_minutes
+from timecredits.templatetags.credits import hours_words
 
 from .errors import MonthInvalid
 
@@ -81,3 +92,145 @@ def venue_statement(*, organisation, month: datetime.date) -> Statement:
     ]
     retired = transfer_by_key(idempotency_key=retire_key(organisation=organisation, month=month))
     return Statement(organisation=organisation, month=month, lines=lines, retired=retired)
+
+
+# --- members: a member's credits history in plain words ---
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One thing that happened to a member's credits, as they would say it."""
+
+    transfer_id: int
+    at: datetime.datetime
+    title: str  # "Earned at Riverside Lunch Club", "Booked: Swim"
+    detail: str  # a second line ("Lunch club kitchen · 2 hours"), or ""
+    minutes: int  # signed: positive when credits came in; a booking's is what it holds
+    pending: bool = False  # a booking still on hold
+
+    @property
+    def size(self) -> int:
+        """How much moved (or is held), whichever way."""
+        return abs(self.minutes)
+
+
+@dataclass(frozen=True)
+class History:
+    entries: list[HistoryEntry]
+    next_before: int | None  # pass as `before` for the next, older page
+
+
+def member_history(*, member, before: int | None = None, limit: int = 50) -> History:
+    """The member's credits newest first, `limit` transfers at a time, in plain words: a booking
+    still on hold is one pending entry; once completed it shows once, as the spend; one
+    released or timed out moved nothing and is left out, as is anything else that moved
+    nothing."""
+    account = member_account(member=member)
+    transfers = account_history(account=account, before=before, limit=limit)
+    earned = [
+        t.cause_id
+        for t in transfers
+        if t.kind == TransferKind.EARN and t.cause_type == "contribution" and t.cause_id
+    ]
+    given = contribution_minutes(contribution_ids=earned) if earned else {}
+    entries = [
+        entry for transfer in transfers if (entry := _entry(transfer, account, given)) is not None
+    ]
+    return History(
+        entries=entries,
+        next_before=transfers[-1].pk if len(transfers) == limit else None,
+    )
+
+
+def _entry(transfer, account, given: dict[int, int]) -> HistoryEntry | None:
+    incoming = transfer.credit_account_id == account.pk
+    other = transfer.debit_account if incoming else transfer.credit_account
+    phase = transfer.phase
+    if phase == TransferPhase.PENDING:
+        if transfer.resolved:
+            return None  # it shows as what became of it, or not at all
+        title = _("Booked: %(what)s") % {"what": transfer.memo} if transfer.memo else _("Booked")
+        return HistoryEntry(
+            transfer.pk,
+            transfer.posted_at,
+            title,
+            _("At %(venue)s") % {"venue": _owner(other)},
+            -transfer.amount,
+            pending=True,
+        )
+    if phase not in (TransferPhase.SINGLE, TransferPhase.POST):
+        return None  # a hold released or timed out: nothing moved
+    memo = transfer.pending.memo if phase == TransferPhase.POST else transfer.memo
+    title, detail = _words(transfer, other, incoming, memo, given)
+    return HistoryEntry(
+        transfer.pk,
+        transfer.posted_at,
+        title,
+        detail,
+        transfer.amount if incoming else -transfer.amount,
+    )
+
+
+def _words(transfer, other, incoming: bool, memo: str, given: dict[int, int]):
+    kind = transfer.kind
+    if kind == TransferKind.EARN:
+        minutes = given.get(transfer.cause_id) if transfer.cause_type == "contribution" else None
+        hours = hours_words(minutes) if minutes else ""
+        title = (
+            _("Earned at %(group)s") % {"group": other.organisation.name}
+            if other.organisation_id
+            else _("Earned for time given")
+        )
+        return title, " · ".join(part for part in (memo, hours) if part)
+    if kind == TransferKind.SPEND:
+        venue = _owner(other)
+        if memo:
+            return _("Spent at %(venue)s: %(what)s") % {"venue": venue, "what": memo}, ""
+        return _("Spent at %(venue)s") % {"venue": venue}, ""
+    if kind == TransferKind.GIFT:
+        if incoming:
+            return _("Gift from %(name)s") % {"name": _owner(other)}, memo
+        return _("Gift to %(name)s") % {"name": _owner(other)}, memo
+    if kind == TransferKind.DONATE:
+        if incoming:
+            return _("Donation from %(name)s") % {"name": _owner(other)}, memo
+        return _("Donated to %(group)s") % {"group": _owner(other)}, memo
+    if kind == TransferKind.EXPIRE:
+        if incoming:
+            return _("Credits returned"), memo
+        return _("Expired"), _("Credits not used in time")
+    if kind == TransferKind.REVERSE:
+        return _undone(transfer.reverses, incoming), memo
+    if kind == TransferKind.ADJUST:
+        return _("Corrected by the programme"), memo
+    return _("Credits moved"), memo  # allocations and retirements never touch a member
+
+
+def _undone(original, incoming: bool) -> str:
+    """A reversal, named after what it undoes."""
+    what = original.pending.memo if original.phase == TransferPhase.POST else original.memo
+    if original.kind == TransferKind.SPEND:
+        return _("Refunded: %(what)s") % {"what": what} if what else _("Refunded")
+    if original.kind == TransferKind.EARN:
+        return (
+            _("Earning taken back: %(what)s") % {"what": what} if what else _("Earning taken back")
+        )
+    if original.kind == TransferKind.EXPIRE:
+        return _("Expired credits given back")
+    if original.kind == TransferKind.GIFT:
+        return _("Gift returned") if incoming else _("Gift taken back")
+    return _("Refunded") if incoming else _("Taken back")
+
+
+def _owner(account) -> str:
+    """Who holds the account, as a member would name them."""
+    if account.organisation_id:
+        return account.organisation.name
+    if account.member_id:
+        user = account.member.user
+        return user.first_name or _("member %(code)s") % {"code": account.member.code}
+    if account.kind == AccountKind.POOL:
+        return _("the %(programme)s pool") % {"programme": account.programme.name}
+    if account.programme_id:
+        return account.programme.name
+    return _("Time credits")

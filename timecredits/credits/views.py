@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid, NotFound
-from timecredits.templatetags.credits import credits as as_credits
+from timecredits.templatetags.credits import credits_count, credits_words
 
 from . import use_cases
 from .forms import DonationForm, GiftForm, credits_to_minutes
@@ -51,8 +52,8 @@ def give(request):
 
     def gift_give(data, **values):
         gift = use_cases.gift_give(actor=request.user, member_code=data["member_code"], **values)
-        return _("You gave %(credits)s credits to member %(code)s. Thank you!") % {
-            "credits": as_credits(gift.transfer.amount),
+        return _("You gave %(credits)s to member %(code)s. Thank you!") % {
+            "credits": credits_words(gift.transfer.amount),
             "code": gift.recipient.code,
         }
 
@@ -76,8 +77,8 @@ def donate_page(request):
             **values,
         )
         to = organisation.name if organisation else _("the programme's pool")
-        return _("You donated %(credits)s credits to %(to)s. Thank you!") % {
-            "credits": as_credits(transfer.amount),
+        return _("You donated %(credits)s to %(to)s. Thank you!") % {
+            "credits": credits_words(transfer.amount),
             "to": to,
         }
 
@@ -136,7 +137,11 @@ def reverse(request, programme_id, transfer_id):
     )
     messages.success(
         request,
-        _("%(credits)s credits are back with the member.")
-        % {"credits": as_credits(reversal.amount)},
+        ngettext(
+            "%(credits)s is back with the member.",
+            "%(credits)s are back with the member.",
+            credits_count(reversal.amount),
+        )
+        % {"credits": credits_words(reversal.amount)},
     )
     return redirect("programme-expiries", programme_id)

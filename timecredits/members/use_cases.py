@@ -9,10 +9,12 @@ use case runs), no credit history and no notifications (404, from `own_member`);
 profile actions answer them 403, from the permission checked here.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ledger.selectors import (
@@ -23,6 +25,12 @@ from ledger.selectors import (
     transfer_history,
 )
 from partners.selectors import organisation_get, programme_groups, user_venue_ids
+from timecredits.activities.selectors import (
+    member_minutes_given,
+    member_upcoming_sessions,
+    open_checkin,
+)
+from timecredits.credits.selectors import HistoryEntry, member_history
 from timecredits.errors import Invalid, NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.selectors import programme_by_slug, programme_get, programme_newest
@@ -94,15 +102,33 @@ def signed_in_person(*, actor) -> Person:
     return Person(actor, selectors.member_for_user(user=actor), selectors.user_roles(user=actor))
 
 
+HOME_RECENT = 5  # the latest things that happened to a member's credits, on their home page
+
+
 def home_page(*, actor) -> dict:
-    """The signed-in home page: their member profile, a survey waiting, their roles, and the
-    venues they serve (each gets a shortcut)."""
-    member = selectors.member_for_user(user=actor)
-    return {
+    """The signed-in home page. A member sees their balance (to spend, on hold, hours given
+    this month), a survey waiting, their open check-in, their groups' sessions in the next
+    week and their latest credits; everyone sees the roles they hold, with the venues they
+    serve (each gets a shortcut)."""
+    member = selectors.live_member_for_user(user=actor)
+    page = {
         "member": member,
-        "survey_due": bool(member and surveys_due(member, timezone.now())),
-        "roles": selectors.user_roles(user=actor),
+        "roles": [grant for grant in selectors.user_roles(user=actor) if grant.role != "member"],
         "venue_ids": user_venue_ids(user=actor),
+    }
+    if member is None:
+        return page
+    now = timezone.now()
+    month_start = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(now).replace(day=1), datetime.time())
+    )
+    return page | {
+        "survey_due": bool(surveys_due(member, now)),
+        "balance": account_balance(account=member_account(member=member)),
+        "minutes_this_month": member_minutes_given(member=member, start=month_start, end=now),
+        "open_checkin": open_checkin(member=member),
+        "upcoming": member_upcoming_sessions(member=member, now=now),
+        "recent": member_history(member=member, limit=HOME_RECENT + 5).entries[:HOME_RECENT],
     }
 
 
@@ -210,6 +236,44 @@ def member_credit_history(*, actor, before: int | None = None, limit: int = 50) 
         lines=lines,
         next_before=lines[-1].transfer.pk if len(lines) == limit else None,
     )
+
+
+@dataclass(frozen=True)
+class HistoryDay:
+    label: str  # "Today", "Yesterday", "Tuesday 1 December"
+    day: datetime.date
+    entries: list[HistoryEntry]
+
+
+def member_history_page(*, actor, before: int | None = None, limit: int = 50) -> dict:
+    """The member's credits page: their balance, then what happened to their credits in plain
+    words, newest first and grouped by day, `limit` transfers at a time."""
+    member = own_member(actor=actor)
+    history = member_history(member=member, before=before, limit=limit)
+    return {
+        "balance": account_balance(account=member_account(member=member)),
+        "days": history_by_day(history.entries, today=timezone.localdate()),
+        "older": history.next_before,
+    }
+
+
+def history_by_day(entries: list[HistoryEntry], *, today: datetime.date) -> list[HistoryDay]:
+    """Entries (newest first) under one heading per local day."""
+    days: list[HistoryDay] = []
+    for entry in entries:
+        day = timezone.localdate(entry.at)
+        if not days or days[-1].day != day:
+            days.append(HistoryDay(_day_label(day, today), day, []))
+        days[-1].entries.append(entry)
+    return days
+
+
+def _day_label(day: datetime.date, today: datetime.date) -> str:
+    if day == today:
+        return _("Today")
+    if day == today - datetime.timedelta(days=1):
+        return _("Yesterday")
+    return date_format(day, "l j F" if day.year == today.year else "l j F Y")
 
 
 # --- Closing an account ---

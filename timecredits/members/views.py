@@ -177,13 +177,11 @@ def close(request):
 @login_required
 @member_required
 def history(request):
-    """The member's credits: balance, then their transfers newest first, a page at a time."""
+    """The member's credits: balance, then what happened to them by day, a page at a time."""
     before = request.GET.get("before")
-    credits = use_cases.member_credit_history(
-        actor=request.user, before=int(before) if before and before.isdigit() else None, limit=25
+    page = use_cases.member_history_page(
+        actor=request.user,
+        before=int(before) if before and before.isdigit() and len(before) < 19 else None,
+        limit=50,
     )
-    return render(
-        request,
-        "members/history.html",
-        {"balance": credits.balance, "lines": credits.lines, "older": credits.next_before},
-    )
+    return render(request, "members/history.html", page)

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ledger.errors import LedgerConflict
 from ledger.kinds import AccountKind, TransferKind
@@ -34,7 +35,7 @@ from timecredits.db import retry_on_conflict
 from timecredits.notifications.selectors import NotificationKind
 from timecredits.notifications.services import notify
 from timecredits.programmes.selectors import programmes_with_expiry
-from timecredits.templatetags.credits import credits as as_credits
+from timecredits.templatetags.credits import credits_count, credits_words
 
 from ..errors import NotAnExpiry
 from ..models import ExpiryWarning
@@ -112,9 +113,13 @@ def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
             notify(
                 member=warning.member,
                 kind=NotificationKind.CREDITS_EXPIRING,
-                title=_("Your %(credits)s credits expire on %(day)s")
+                title=ngettext(
+                    "Your %(credits)s expires on %(day)s",
+                    "Your %(credits)s expire on %(day)s",
+                    credits_count(warning.minutes),
+                )
                 % {
-                    "credits": as_credits(warning.minutes),
+                    "credits": credits_words(warning.minutes),
                     "day": formats.date_format(timezone.localtime(warning.expires_at)),
                 },
                 body=_("Use, give or donate them before then, and they stay yours."),

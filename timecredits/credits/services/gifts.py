@@ -38,7 +38,7 @@ from timecredits.members.selectors import (
 )
 from timecredits.notifications.selectors import NotificationKind
 from timecredits.notifications.services import notify
-from timecredits.templatetags.credits import credits as as_credits
+from timecredits.templatetags.credits import credits_words
 
 if TYPE_CHECKING:
     from partners.models import Organisation
@@ -138,8 +138,8 @@ def gift_to_member(
         notify(
             member=recipient,
             kind=NotificationKind.GIFT_RECEIVED,
-            title=_("Member %(code)s gave you %(credits)s credits")
-            % {"code": giver.code, "credits": as_credits(minutes)},
+            title=_("Member %(code)s gave you %(credits)s")
+            % {"code": giver.code, "credits": credits_words(minutes)},
             body=gift.memo,
             url=reverse("member-history"),
         )
@@ -278,8 +278,8 @@ def _check_daily_limit(account, minutes: int, now: datetime.datetime) -> None:
     left = max(limit - _given_today(account, now), 0)
     if minutes > left:
         message = _(
-            "You can give up to %(limit)s credits a day, and you have %(left)s left to give today."
-        ) % {"limit": as_credits(limit), "left": as_credits(left)}
+            "You can give up to %(limit)s a day, and you have %(left)s left to give today."
+        ) % {"limit": credits_words(limit), "left": credits_words(left)}
         raise DailyGiftLimit(
             message,
             detail=[{"field": "amount", "message": message}],
@@ -301,8 +301,8 @@ def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, acto
         )
     except InsufficientCredit as refused:
         available = account_balance(account=debit).available
-        message = _("There are only %(available)s credits to give.") % {
-            "available": as_credits(available)
+        message = _("There are only %(available)s to give.") % {
+            "available": credits_words(available)
         }
         raise NotEnoughCredits(
             message,

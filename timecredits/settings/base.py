@@ -250,7 +250,3 @@ OFFER_PHOTO_MAX_SIDE = env.int("OFFER_PHOTO_MAX_SIDE", default=6000)
 ORGANISATION_PENDING_APPLICATIONS_LIMIT = env.int(
     "ORGANISATION_PENDING_APPLICATIONS_LIMIT", default=3
 )
-
-# --- member ---
-# `{% icon "scan" %}`: a design-system icon, or nothing while it does not exist yet.
-TEMPLATES[0]["OPTIONS"]["libraries"]["icons"] = "timecredits.templatetags.icons"

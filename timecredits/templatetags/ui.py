@@ -4,8 +4,10 @@
 context variable instead of the page: base.html uses it to learn which tab a page marks current
 (`{% block tab %}`) before drawing the tab bar."""
 
+import re
+
 from django import template
-from django.utils.translation import ngettext
+from django.template.loader import render_to_string
 
 register = template.Library()
 
@@ -44,11 +46,13 @@ def described(field):
     return field.as_widget(attrs={"aria-describedby": " ".join(ids)} if ids else None)
 
 
-@register.filter
-def credits_phrase(minutes) -> str:
-    """90 -> "1.5 credits", 60 -> "1 credit": the ledger's minutes as credits, with the plural
-    the language wants (a fraction counts as plural)."""
-    value = round((minutes or 0) / 60, 2)
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    count = int(value) if value == int(value) else 2
-    return ngettext("%(n)s credit", "%(n)s credits", count) % {"n": text}
+@register.simple_tag
+def icon(name: str) -> str:
+    """`{% icon "scan" %}`: one of the inline SVG icons in ui/icons/, or nothing for a name that
+    has none, so a page never fails for want of a picture."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", name or ""):
+        return ""
+    try:
+        return render_to_string(f"ui/icons/{name}.svg")
+    except template.TemplateDoesNotExist:
+        return ""

@@ -59,15 +59,25 @@ def checkin_scan(
 
 
 def checkin_by_token(
-    *, actor, token: str, session_id: int | None = None, latitude=None, longitude=None
+    *,
+    actor,
+    token: str,
+    session_id: int | None = None,
+    latitude=None,
+    longitude=None,
+    scanned_at=None,
+    idempotency_key: str | None = None,
 ):
-    """A member checks in with a scanned code: the contribution, and whether it is new."""
+    """A member checks in with a scanned code, now or as scanned offline at `scanned_at`: the
+    contribution, and whether it is new."""
     return checkins.checkin_by_token(
         member=acting_member(actor, refuse_non_members=True),
         token=token,
         session_id=session_id,
         latitude=latitude,
         longitude=longitude,
+        scanned_at=scanned_at,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -175,10 +185,24 @@ def pass_checkin_now(*, actor, pass_token: str, session_id: str):
     return contribution
 
 
-def checkin_by_pass(*, actor, session_id: int, pass_token: str):
-    """A coordinator checks a member in at their session by scanning their card or phone."""
+def checkin_by_pass(
+    *,
+    actor,
+    session_id: int,
+    pass_token: str,
+    scanned_at=None,
+    idempotency_key: str | None = None,
+):
+    """A coordinator checks a member in at their session by scanning their card or phone, now or
+    as scanned offline at `scanned_at`."""
     session = coordinated_session(actor, session_id)
-    return checkins.checkin_by_pass(actor=actor, session=session, pass_token=pass_token)
+    return checkins.checkin_by_pass(
+        actor=actor,
+        session=session,
+        pass_token=pass_token,
+        scanned_at=scanned_at,
+        idempotency_key=idempotency_key,
+    )
 
 
 def attendance_add_by_codes(

@@ -6,12 +6,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Invalid
+from timecredits.site import absolute_url
 
 PASS_SALT = "members.pass"  # noqa: S105 - a signing namespace, not a secret
 ROTATION_SECONDS = 30
@@ -90,4 +90,4 @@ def pass_url(member, *, rotating: bool = False) -> str:
         pass_version=member.pass_version,
         now=timezone.now() if rotating else None,
     )
-    return f"{settings.SITE_URL.rstrip('/')}/p/{token}"
+    return absolute_url(f"/p/{token}")

@@ -17,8 +17,10 @@ from timecredits.permissions import Action, has_permission
 from ..selectors import (
     claimable_sessions,
     member_contributions,
+    member_session_contribution,
     open_checkin,
     session_contributions,
+    session_credit_minutes,
     session_find,
     session_get,
     sessions_happening,
@@ -28,17 +30,27 @@ from ._members import acting_member
 from ._sessions import coordinated_session
 
 if TYPE_CHECKING:
-    from ..models import Session
+    from ..models import Contribution, Session
 
 
 @dataclass
 class Scan:
-    """A scanned session code: the session, and once the member confirms, whether they were
-    checked in now (`created`) or already were, or why the door refused them."""
+    """A scanned session code: the session and the credits staying it all earns (in ledger
+    minutes); the member's time there already (`existing`), if any; and once the member
+    confirms, whether they were checked in now (`created`) or why the door refused them."""
 
     session: "Session"
+    earns: int = 0
+    existing: "Contribution | None" = None
     created: bool = False
     refused: DomainError | None = None
+
+
+def checkin_landing(*, session_id: int) -> Scan:
+    """What a session's code shows someone not signed in yet (the token is checked first): the
+    session, so they know where they are checking in once they sign in or join."""
+    session = session_get(session_id=session_id)
+    return Scan(session=session, earns=session_credit_minutes(session=session))
 
 
 def checkin_scan(
@@ -47,7 +59,12 @@ def checkin_scan(
     """The page a session's code opens: who scanned and where first (a 404 for either), then,
     when they confirm, the check-in, whose refusal the page shows in place of the form."""
     member = acting_member(actor, refuse_non_members=False)
-    scan = Scan(session=session_get(session_id=session_id))
+    session = session_get(session_id=session_id)
+    scan = Scan(
+        session=session,
+        earns=session_credit_minutes(session=session),
+        existing=member_session_contribution(member=member, session=session),
+    )
     if confirmed:
         try:
             _contribution, scan.created = checkins.checkin_by_token(

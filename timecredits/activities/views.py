@@ -229,6 +229,7 @@ def _session_page(request, page, *, attendance=None, status=200):
         request,
         "activities/session.html",
         {
+            "page": page,
             "session": session,
             "contributions": page.contributions,
             "attendance": attendance

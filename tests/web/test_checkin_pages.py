@@ -197,3 +197,24 @@ def test_joining_never_sends_someone_to_another_site(client):
 
     assert joined.status_code == 302
     assert joined["Location"] == "/me/"
+
+
+def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(client):
+    from partners.models import StaffMembership
+    from tests.factories import ContributionFactory, StaffMembershipFactory
+
+    session = lunch_club()
+    late = ContributionFactory(session=session, synced_late=True)
+    ContributionFactory(session=session)  # on time: no tag
+    coordinator = StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+    client.force_login(coordinator)
+
+    session_page = text(client.get(f"/sessions/{session.pk}/"))
+    queue = text(client.get(f"/organisations/{session.activity.organisation_id}/verify/"))
+
+    assert late.status == "pending"
+    assert session_page.count('<span class="tag warning">Synced late</span>') == 1
+    assert queue.count('<span class="tag warning">Synced late</span>') == 1
+    assert "Scanned offline at" in queue

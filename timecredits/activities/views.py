@@ -81,11 +81,13 @@ def status(request):
 
 def _duration(minutes: int) -> str:
     """A length of time in words: "1 hour 5 minutes"."""
+    if minutes < 1:
+        return _("less than a minute")
     hours, minutes = divmod(minutes, 60)
     parts = []
     if hours:
         parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
-    if minutes or not hours:
+    if minutes:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
 

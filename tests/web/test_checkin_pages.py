@@ -218,3 +218,16 @@ def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(cl
     assert session_page.count('<span class="tag warning">Synced late</span>') == 1
     assert queue.count('<span class="tag warning">Synced late</span>') == 1
     assert "Scanned offline at" in queue
+
+
+def test_checked_in_elsewhere_the_confirm_page_says_check_out_there_first(client):
+    first = lunch_club()
+    other = SessionFactory(activity__programme=first.activity.programme, activity__title="Choir")
+    client.force_login(amira(first).user)
+    client.post(poster_path(other))
+
+    page = text(client.get(poster_path(first)))
+
+    assert "You are still checked in at Choir. Check out there first." in page
+    assert 'class="button big"' not in page
+    assert 'href="/checkout/"' in page

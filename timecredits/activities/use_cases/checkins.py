@@ -42,6 +42,7 @@ class Scan:
     session: "Session"
     earns: int = 0
     existing: "Contribution | None" = None
+    open_elsewhere: "Contribution | None" = None  # still checked in at another session
     created: bool = False
     refused: DomainError | None = None
 
@@ -65,6 +66,8 @@ def checkin_scan(
         earns=session_credit_minutes(session=session),
         existing=member_session_contribution(member=member, session=session),
     )
+    if scan.existing is None:
+        scan.open_elsewhere = open_checkin(member=member)
     if confirmed:
         try:
             _contribution, scan.created = checkins.checkin_by_token(

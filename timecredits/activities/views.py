@@ -67,7 +67,7 @@ def scan(request, token):
     if scan.refused is not None:
         status = 409 if isinstance(scan.refused, AlreadyCheckedInElsewhere) else 400
         return _refused(request, scan.refused, status=status)
-    if scan.created or (scan.existing is not None and scan.existing.status == "checked_in"):
+    if scan.existing is not None and scan.existing.status == "checked_in":
         return redirect("checkin-status")
     return render(request, "activities/confirm.html", {"scan": scan, "token": token})
 

@@ -61,20 +61,19 @@ def checkin_scan(
     when they confirm, the check-in, whose refusal the page shows in place of the form."""
     member = acting_member(actor, refuse_non_members=False)
     session = session_get(session_id=session_id)
-    scan = Scan(
-        session=session,
-        earns=session_credit_minutes(session=session),
-        existing=member_session_contribution(member=member, session=session),
-    )
-    if scan.existing is None:
-        scan.open_elsewhere = open_checkin(member=member)
+    scan = Scan(session=session, earns=session_credit_minutes(session=session))
     if confirmed:
         try:
-            _contribution, scan.created = checkins.checkin_by_token(
+            # The row this tap made, or the one a tap a moment before made (a double tap).
+            scan.existing, scan.created = checkins.checkin_by_token(
                 member=member, token=token, latitude=latitude, longitude=longitude
             )
         except DomainError as refused:
             scan.refused = refused
+        return scan
+    scan.existing = member_session_contribution(member=member, session=session)
+    if scan.existing is None:
+        scan.open_elsewhere = open_checkin(member=member)
     return scan
 
 

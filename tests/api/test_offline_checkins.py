@@ -317,3 +317,52 @@ def test_the_same_late_scan_sent_at_once_from_two_tabs_makes_one_contribution():
     assert sorted(created for _, (_c, created) in outcomes) == [False, False, False, True]
     assert Contribution.objects.count() == 1
     assert Contribution.objects.get().synced_late is True
+
+
+def test_a_late_scan_for_a_session_over_stands_beside_a_check_in_made_since(client, bearer_for):
+    now = timezone.now()
+    morning = SessionFactory(starts_at=now - 5 * HOUR, ends_at=now - 3 * HOUR)
+    afternoon = SessionFactory(
+        activity__programme=morning.activity.programme, starts_at=now - HOUR, ends_at=now + HOUR
+    )
+    member = MemberFactory(programme=morning.activity.programme)
+    headers = bearer_for(member.user)
+    send(client, "/api/v1/checkins", {"token": poster(afternoon)}, headers, key="now")
+
+    late = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(morning), "scanned_at": (now - 4 * HOUR).isoformat()},
+        headers,
+        key="offline",
+    )
+
+    assert late.status_code == 201
+    assert (late.json()["status"], late.json()["synced_late"]) == ("pending", True)
+    statuses = dict(Contribution.objects.values_list("session_id", "status"))
+    assert statuses == {morning.pk: "pending", afternoon.pk: "checked_in"}
+
+
+def test_a_late_scan_for_a_session_still_on_while_checked_in_elsewhere_is_refused(
+    client, bearer_for
+):
+    now = timezone.now()
+    first = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    second = SessionFactory(
+        activity__programme=first.activity.programme, starts_at=now - HOUR, ends_at=now + HOUR
+    )
+    member = MemberFactory(programme=first.activity.programme)
+    headers = bearer_for(member.user)
+    send(client, "/api/v1/checkins", {"token": poster(second)}, headers, key="now")
+
+    late = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(first), "scanned_at": (now - 2 * HOUR).isoformat()},
+        headers,
+        key="offline",
+    )
+
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "checked_in_elsewhere"
+    assert Contribution.objects.count() == 1

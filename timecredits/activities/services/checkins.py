@@ -197,7 +197,7 @@ def _open_contribution(
     longitude=None,
 ):
     """Check the member in at `at`. A scan that arrives late for a session already over is
-    checked out at the session's end at once, as a forgotten check-out would have been: it
+    recorded checked out at the session's end, as a forgotten check-out would have been: it
     cannot stand open beside the member's check-ins since."""
     member = _lock_member(member)
     existing = Contribution.objects.filter(member=member, session=session).first()
@@ -214,6 +214,16 @@ def _open_contribution(
     until = max(session.ends_at, at + timedelta(seconds=1)) if ended else at + timedelta(seconds=1)
     if _overlaps(member, at, until):
         raise Overlapping()
+    closed = {}
+    if ended:
+        minutes, capped = earned_minutes(session=session, member=member, start=at, end=until)
+        closed = {
+            "status": Contribution.Status.PENDING,
+            "checked_out_at": max(session.ends_at, at),
+            "minutes": minutes,
+            "capped": capped,
+            "auto_checked_out": True,
+        }
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
@@ -225,6 +235,7 @@ def _open_contribution(
                 over_capacity=_over_capacity(session),
                 synced_late=late,
                 checkin_key=key or "",
+                **closed,
             )
     except IntegrityError as raced:  # the same scan arriving twice at once
         existing = Contribution.objects.filter(member=member, session=session).first()
@@ -232,8 +243,6 @@ def _open_contribution(
             raise AlreadyCheckedInElsewhere() from raced
         return existing, False
     event_record(contribution, actor=actor, action=f"checked_in_{method}")
-    if ended:
-        _close(contribution, actor=None, at=session.ends_at, action="auto_checked_out", auto=True)
     return contribution, True
 
 

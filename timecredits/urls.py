@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from api import pages as sign_in_pages
 from api.v1 import api
 from timecredits import views
-from timecredits.members.sign_in import AdminSignInForm, SignInView
+from timecredits.members.sign_in import AdminSignInForm, PasswordResetStart, SignInView
 from timecredits.ops import health
 
 # The admin signs in through the same throttle; its form only words a lock-out plainly.
@@ -40,4 +40,24 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/", views.api_not_found),
+]
+
+# --- checkin: forgotten passwords (Django's flow; templates in registration/) ---
+urlpatterns += [
+    path("password/reset/", PasswordResetStart.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

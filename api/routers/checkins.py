@@ -5,10 +5,23 @@ from datetime import datetime
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from api.schemas import InputSchema, Moment, read_from
+from api.schemas import IdempotencyKey, InputSchema, Moment, read_from
 from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
+
+IDEMPOTENCY_KEY = IdempotencyKey(
+    "the check-in is made once, however late the phone sends it again", max_length=100
+)
+SCANNED_AT = Field(
+    default=None,
+    description=(
+        "When the code was scanned, if the phone kept the scan while offline (with its UTC "
+        "offset). The code is judged as it was then: at most 24 hours ago, and not more than 2 "
+        "minutes ahead of the server's clock. The check-in is recorded at this moment, and "
+        "flagged synced_late when it arrives more than 2 minutes after it."
+    ),
+)
 
 
 class CheckinIn(InputSchema):
@@ -16,12 +29,14 @@ class CheckinIn(InputSchema):
     session_id: int | None = Field(default=None, description="If given, must match the token.")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+    scanned_at: Moment | None = SCANNED_AT
 
 
 class PassCheckinIn(InputSchema):
     pass_token: str = Field(
         max_length=500, description="The token from the scanned /p/<token> URL."
     )
+    scanned_at: Moment | None = SCANNED_AT
 
 
 class AttendanceIn(InputSchema):
@@ -51,6 +66,9 @@ class ContributionOut(Schema):
     outside_geofence: bool
     over_capacity: bool
     capped: bool
+    synced_late: bool = Field(
+        description="Scanned offline and sent more than 2 minutes after the scan."
+    )
     note: str
 
     resolve_activity = read_from("session.activity.title")
@@ -62,10 +80,12 @@ class ContributionOut(Schema):
 @router.post(
     "/checkins",
     response={200: ContributionOut, 201: ContributionOut},
-    summary="Check in with a scanned code (200 if already checked in there)",
+    summary="Check in with a scanned code, now or as scanned offline (200 if already checked in)",
 )
-def check_in(request, payload: CheckinIn):
-    contribution, created = checkins.checkin_by_token(actor=request.auth, **payload.dict())
+def check_in(request, payload: CheckinIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    contribution, created = checkins.checkin_by_token(
+        actor=request.auth, idempotency_key=idempotency_key, **payload.dict()
+    )
     return Status(201 if created else 200, contribution)
 
 
@@ -93,9 +113,17 @@ def claim(request, payload: ClaimIn):
     response={200: ContributionOut, 201: ContributionOut},
     summary="Check a member in by scanning their card or phone (coordinators)",
 )
-def pass_check_in(request, session_id: int, payload: PassCheckinIn):
+def pass_check_in(
+    request,
+    session_id: int,
+    payload: PassCheckinIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     contribution, created = checkins.checkin_by_pass(
-        actor=request.auth, session_id=session_id, pass_token=payload.pass_token
+        actor=request.auth,
+        session_id=session_id,
+        idempotency_key=idempotency_key,
+        **payload.dict(),
     )
     return Status(201 if created else 200, contribution)
 

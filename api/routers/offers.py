@@ -3,12 +3,12 @@ charge a pass and see their day."""
 
 import datetime
 
-from django.conf import settings
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from api.schemas import LAX, MAX_AMOUNT, IdempotencyKey, InputSchema
+from timecredits.site import absolute_url
 from timecredits.spending import use_cases
 from timecredits.spending.display import is_live, photo_url
 from timecredits.spending.tokens import redemption_url
@@ -54,7 +54,7 @@ class OfferOut(Schema):
             **plain,
             organisation=offer.organisation.name,
             days_of_week=offer.weekdays,
-            photo_url=f"{settings.SITE_URL.rstrip('/')}{path}" if path else "",
+            photo_url=absolute_url(path) if path else "",
             programme_ids=sorted(p.pk for p in offer.programmes.all()),
         )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from timecredits.credits.services.accounts import organisation_account_open
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.site import site_url
 
 from ..models import Invitation, Organisation, Participation, StaffMembership
 
@@ -159,14 +160,15 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
         organisation=organisation, email=email.strip(), role=role, invited_by=actor
     )
     token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
-    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token))
+    base = site_url()  # the worker has no request to take the link's address from
+    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token, base))
     return invitation, token
 
 
-def _enqueue_invitation_email(invitation_id: int, token: str) -> None:
+def _enqueue_invitation_email(invitation_id: int, token: str, base: str) -> None:
     from django_q.tasks import async_task
 
-    async_task("partners.tasks.send_invitation_email", invitation_id, token)
+    async_task("partners.tasks.send_invitation_email", invitation_id, token, base)
 
 
 @retry_on_conflict

@@ -69,10 +69,11 @@ def test_a_signed_out_member_signs_in_and_lands_back_on_the_checkin(client, pass
     )
     path = f"/c/{token}"
 
-    to_sign_in = client.get(path)
-    assert to_sign_in.status_code == 302
+    landing = client.get(path)
+    assert landing.status_code == 200
+    assert "Sign in or join to check in at" in landing.content.decode()
     back = client.post(
-        to_sign_in["Location"], {"username": member.user.username, "password": password}
+        "/sign-in/", {"username": member.user.username, "password": password, "next": path}
     )
 
     assert back["Location"] == path

@@ -422,7 +422,7 @@ def test_the_page_lists_the_queue_by_session(client):
     assert response.status_code == 200
     assert session.activity.title in page
     assert "Nell Price" in page
-    assert "forgot to check out" in page
+    assert "Forgot to check out" in page
     assert f'name="contribution" value="{contribution.pk}"' in page
     assert f'name="session" value="{session.pk}"' in page
 

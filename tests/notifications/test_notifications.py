@@ -28,8 +28,9 @@ def approve_time(member, minutes=90):
 
 
 def test_approved_time_tells_the_member_in_the_app_and_by_email_after_commit(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://credits.example"  # no request here gives the site's address
     member = MemberFactory(user__email="ana@example.org")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -43,7 +44,7 @@ def test_approved_time_tells_the_member_in_the_app_and_by_email_after_commit(
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ana@example.org"], "You earned 1.5 credits")
     ]
-    assert "http://" in mail.outbox[0].body and "/me/credits/" in mail.outbox[0].body
+    assert "https://credits.example/me/credits/" in mail.outbox[0].body
     notification.refresh_from_db()
     assert notification.emailed_at is not None
 

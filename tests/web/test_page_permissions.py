@@ -34,13 +34,18 @@ from timecredits.spending.services.offers import offer_create
 from timecredits.spending.tokens import redemption_token
 
 # Pages anyone may open, signed in or not. The check-in landing (/c/) checks its token first and
-# then sends a signed-out phone to sign in; every other page does that straight away.
+# then shows a signed-out phone where it is and how to sign in or join; every other page sends
+# them to sign in straight away.
 PUBLIC = {
     "",
     "healthz",
     "sign-in/",
     "sign-out/",
     "join/",
+    "password/reset/",
+    "password/reset/sent/",
+    "password/reset/<uidb64>/<token>/",
+    "password/reset/done/",
     "c/<str:token>",
     "offers/<int:offer_id>/photo",
 }
@@ -57,6 +62,10 @@ REQUESTS = {
     "sign_in": ("get", "/sign-in/", None),
     "sign_out": ("post", "/sign-out/", {}),
     "join": ("get", "/join/", None),
+    "password_reset": ("get", "/password/reset/", None),
+    "password_reset_sent": ("get", "/password/reset/sent/", None),
+    "password_reset_link": ("get", "/password/reset/MQ/not-a-token/", None),
+    "password_reset_done": ("get", "/password/reset/done/", None),
     # A member's own pages.
     "profile": ("get", "/me/", None),
     "details": ("get", "/me/details/", None),
@@ -184,6 +193,10 @@ healthz               200   200   200   200    200   200    200   200    200   2
 sign_in               302   302   302   302    302   302    302   302    302   302   302   302   302   200
 sign_out              302   302   302   302    302   302    302   302    302   302   302   302   302   302
 join                  200   200   200   200    200   200    200   200    200   200   200   200   200   200
+password_reset        200   200   200   200    200   200    200   200    200   200   200   200   200   200
+password_reset_sent   200   200   200   200    200   200    200   200    200   200   200   200   200   200
+password_reset_link   200   200   200   200    200   200    200   200    200   200   200   200   200   200
+password_reset_done   200   200   200   200    200   200    200   200    200   200   200   200   200   200
 profile               200   200   404   404    404   404    404   404    404   404   404   404   404   login
 details               200   200   404   404    404   404    404   404    404   404   404   404   404   login
 details_set           302   302   404   404    404   404    404   404    404   404   404   404   404   login
@@ -211,7 +224,7 @@ device_sign_out       302   404   404   404    404   404    404   404    404   4
 sign_out_everywhere   302   302   302   302    302   302    302   302    302   302   302   302   302   login
 password              200   200   200   200    200   200    200   200    200   200   200   200   200   login
 password_set          302   302   302   302    302   302    302   302    302   302   302   302   302   login
-scan                  200   200   404   404    404   404    404   404    404   404   404   404   404   login
+scan                  302   200   404   404    404   404    404   404    404   404   404   404   404   200
 scan_confirm          302   302   404   404    404   404    404   404    404   404   404   404   404   login
 scan_forged           400   400   400   400    400   400    400   400    400   400   400   400   400   400
 checkin_status        200   200   404   404    404   404    404   404    404   404   404   404   404   login

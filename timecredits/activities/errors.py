@@ -78,3 +78,21 @@ class GroupBudgetExhausted(Conflict):
         "Your group has no credits left to give for this. Ask your programme to allocate more, "
         "then approve again."
     )
+
+
+class ScanTooOld(Invalid):
+    code = "scan_too_old"
+    message = _(
+        "This check-in was scanned more than a day ago, so it can no longer be sent. Ask the "
+        "coordinator to add your time."
+    )
+
+
+class ScanInFuture(Invalid):
+    code = "scanned_in_future"
+    message = _("The time this code was scanned is in the future. Check the phone's clock.")
+
+
+class CheckinKeyReused(Conflict):
+    code = "idempotency_conflict"
+    message = _("This Idempotency-Key was already used for a check-in at another session.")

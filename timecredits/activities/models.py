@@ -118,6 +118,15 @@ class Contribution(models.Model):
         default=False, help_text=_("Checked in when the session was already full.")
     )
     capped = models.BooleanField(default=False, help_text=_("Reduced by the daily cap."))
+    synced_late = models.BooleanField(
+        default=False,
+        help_text=_("Scanned offline: it reached the server more than two minutes after the scan."),
+    )
+    checkin_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("The Idempotency-Key the scanning phone sent, so a replay finds this row."),
+    )
     note = models.CharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -139,6 +148,11 @@ class Contribution(models.Model):
                 fields=["member"],
                 condition=models.Q(status="checked_in"),
                 name="one_open_checkin_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "checkin_key"],
+                condition=~models.Q(checkin_key=""),
+                name="one_contribution_per_checkin_key",
             ),
             models.CheckConstraint(
                 condition=models.Q(checked_out_at__isnull=True)

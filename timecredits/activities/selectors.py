@@ -2,19 +2,19 @@
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timecredits.errors import NotFound
+from timecredits.site import absolute_url
 
 from .models import Activity, Contribution, Session
 from .tokens import POSTER_GRACE, kiosk_token, poster_token
 
 
 def checkin_url(token: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/c/{token}"
+    return absolute_url(f"/c/{token}")
 
 
 def session_poster_url(session: Session) -> str:
@@ -50,6 +50,26 @@ def session_get(*, session_id: int, organisation_id: int | None = None) -> Sessi
     return session
 
 
+def session_credit_minutes(*, session: Session) -> int:
+    """The credits staying the whole session earns, in ledger minutes (60 = one credit): its
+    fixed amount, or its length rounded by the programme's policy, within the daily cap."""
+    programme = session.activity.programme
+    if session.credit_rule == Session.CreditRule.FIXED:
+        minutes = session.fixed_minutes
+    else:
+        step = programme.rounding_minutes
+        length = session.length_minutes
+        minutes = min((length + step // 2) // step * step, length)
+    if programme.daily_cap_minutes is not None:
+        minutes = min(minutes, programme.daily_cap_minutes)
+    return minutes * 60 // programme.minutes_per_credit
+
+
+def member_session_contribution(*, member, session: Session) -> Contribution | None:
+    """The member's time at this session, if they have any."""
+    return Contribution.objects.filter(member=member, session=session).first()
+
+
 def sessions_happening(*, now: datetime) -> list[Session]:
     """Sessions going on now, give or take the check-in grace, that were not cancelled."""
     return list(
@@ -83,7 +103,7 @@ def sessions_for_organisation(*, organisation, upcoming_only: bool = False):
 
 def open_checkin(*, member) -> Contribution | None:
     return (
-        Contribution.objects.select_related("session__activity")
+        Contribution.objects.select_related("session__activity__organisation")
         .filter(member=member, status=Contribution.Status.CHECKED_IN)
         .first()
     )

@@ -55,21 +55,40 @@ def kiosk_token(*, session_id: int, starts_at: datetime, ends_at: datetime, now:
     return signing.dumps(payload, salt=CHECKIN_SALT, compress=True)
 
 
-def read_checkin_token(token: str, *, now: datetime) -> CheckinTicket:
+def _payload(token: str) -> dict:
+    """A genuine token's fields, or TokenInvalid."""
     try:
         payload = signing.loads(token, salt=CHECKIN_SALT)
-        session_id, mode, opens, closes = payload["s"], payload["m"], payload["a"], payload["b"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
+    except (signing.BadSignature, TypeError, ValueError) as forged:
         raise TokenInvalid() from forged
-    if mode == "k":
+    if not (isinstance(payload, dict) and {"s", "m", "a", "b"} <= payload.keys()):
+        raise TokenInvalid()
+    if payload["m"] not in ("p", "k"):
+        raise TokenInvalid()
+    return payload
+
+
+def _ticket(payload: dict) -> CheckinTicket:
+    return CheckinTicket(session_id=payload["s"], mode="kiosk" if payload["m"] == "k" else "poster")
+
+
+def checkin_token_ticket(token: str) -> CheckinTicket:
+    """What a genuine token names, whenever it was scanned: for finding the check-in a replayed
+    scan already made, never for making one."""
+    return _ticket(_payload(token))
+
+
+def read_checkin_token(token: str, *, now: datetime) -> CheckinTicket:
+    """The token as it stood at `now` (the moment it was scanned): refused if forged, if a kiosk
+    code had already changed, or if the session's check-in was not open then."""
+    payload = _payload(token)
+    if payload["m"] == "k":
         age = kiosk_step(now) - payload.get("t", -10)
         if not 0 <= age < KIOSK_STEPS_ACCEPTED:
             raise TokenExpired()
-    elif mode != "p":
-        raise TokenInvalid()
     moment = _ts(now)
-    if moment < opens:
+    if moment < payload["a"]:
         raise SessionNotOpen()
-    if moment > closes:
+    if moment > payload["b"]:
         raise SessionOver()
-    return CheckinTicket(session_id=session_id, mode="kiosk" if mode == "k" else "poster")
+    return _ticket(payload)

@@ -3,6 +3,7 @@ coordinator's sessions, poster, kiosk and pass scanner."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,15 +28,34 @@ def _refused(request, error: DomainError, status: int = 400):
     return render(request, "activities/refused.html", {"error": error}, status=status)
 
 
+def _signed_out_landing(request, session_id: int):
+    """Someone not signed in scanned a code: where they are, and how to sign in or join, each
+    coming back here afterwards."""
+    here = request.get_full_path()
+    return render(
+        request,
+        "activities/confirm.html",
+        {
+            "scan": checkins.checkin_landing(session_id=session_id),
+            "form": AuthenticationForm(request),
+            "next": here,
+            "join_url": f"{reverse('join')}?{urlencode({'next': here})}",
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def scan(request, token):
-    """Where a phone's camera lands: check the token first, then sign in, then one tap."""
+    """Where a phone's camera lands: check the token first, then sign in, then one tap. Once
+    checked in, scanning or tapping again shows the check-in: it never checks out."""
     try:
         ticket = read_checkin_token(token, now=timezone.now())
     except DomainError as refused:
         return _refused(request, refused)
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return _signed_out_landing(request, ticket.session_id)
     scan = checkins.checkin_scan(
         actor=request.user,
         session_id=ticket.session_id,
@@ -44,14 +64,12 @@ def scan(request, token):
         latitude=request.POST.get("latitude") or None,
         longitude=request.POST.get("longitude") or None,
     )
-    if request.method == "GET":
-        return render(request, "activities/confirm.html", {"session": scan.session, "token": token})
     if scan.refused is not None:
         status = 409 if isinstance(scan.refused, AlreadyCheckedInElsewhere) else 400
         return _refused(request, scan.refused, status=status)
-    if scan.created:
-        messages.success(request, _("You are checked in. Thank you for coming!"))
-    return redirect("checkin-status")
+    if scan.existing is not None and scan.existing.status == "checked_in":
+        return redirect("checkin-status")
+    return render(request, "activities/confirm.html", {"scan": scan, "token": token})
 
 
 @login_required
@@ -61,9 +79,36 @@ def status(request):
     )
 
 
+def _duration(minutes: int) -> str:
+    """A length of time in words: "1 hour 5 minutes"."""
+    if minutes < 1:
+        return _("less than a minute")
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
+
+
+def _minutes_since(moment) -> int:
+    return max(0, int((timezone.now() - moment).total_seconds() // 60))
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkout(request):
+    """Checking out is asked for, then confirmed: a tap meant for Check in never checks out."""
+    if request.method == "GET":
+        open_checkin = checkins.checkin_open(actor=request.user)
+        if open_checkin is None:
+            return redirect("checkin-status")
+        return render(
+            request,
+            "activities/checkout.html",
+            {"open": open_checkin, "stayed": _duration(_minutes_since(open_checkin.checked_in_at))},
+        )
     try:
         contribution = checkins.checkout(actor=request.user, refuse_non_members=False)
     except NotFound:  # no member profile
@@ -72,8 +117,8 @@ def checkout(request):
         return _refused(request, refused, status=409)
     messages.success(
         request,
-        _("You are checked out. %(minutes)s minutes will be checked by the coordinator.")
-        % {"minutes": contribution.minutes},
+        _("You are checked out. The coordinator will check your time (%(time)s).")
+        % {"time": _duration(contribution.minutes)},
     )
     return redirect("my-contributions")
 
@@ -186,6 +231,7 @@ def _session_page(request, page, *, attendance=None, status=200):
         request,
         "activities/session.html",
         {
+            "page": page,
             "session": session,
             "contributions": page.contributions,
             "attendance": attendance

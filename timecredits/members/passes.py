@@ -6,12 +6,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Invalid
+from timecredits.site import absolute_url
 
 PASS_SALT = "members.pass"  # noqa: S105 - a signing namespace, not a secret
 ROTATION_SECONDS = 30
@@ -53,16 +53,30 @@ def pass_token(*, member_id: int, pass_version: int, now: datetime | None = None
     return signing.dumps(payload, salt=PASS_SALT, compress=True)
 
 
-def read_pass_token(token: str, *, now: datetime) -> PassTicket:
+def _ticket(token: str) -> tuple[PassTicket, int | None]:
+    """A genuine pass and, for a phone's, the step it was shown in; or PassInvalid."""
     try:
         payload = signing.loads(token, salt=PASS_SALT)
         member_id, version = payload["m"], payload["v"]
     except (signing.BadSignature, KeyError, TypeError, ValueError) as forged:
         raise PassInvalid() from forged
-    rotating = "t" in payload
-    if rotating and not 0 <= _step(now) - payload["t"] < STEPS_ACCEPTED:
+    step = payload.get("t")
+    return PassTicket(member_id=member_id, pass_version=version, rotating=step is not None), step
+
+
+def pass_ticket(token: str) -> PassTicket:
+    """Whose genuine pass this is, whenever it was scanned: for finding the check-in a replayed
+    scan already made, never for making one."""
+    return _ticket(token)[0]
+
+
+def read_pass_token(token: str, *, now: datetime) -> PassTicket:
+    """The pass as it stood at `now` (the moment it was scanned): a phone's code is refused once
+    it has changed."""
+    ticket, step = _ticket(token)
+    if ticket.rotating and not 0 <= _step(now) - step < STEPS_ACCEPTED:
         raise PassExpired()
-    return PassTicket(member_id=member_id, pass_version=version, rotating=rotating)
+    return ticket
 
 
 def check_pass_version(ticket: PassTicket, current_version: int) -> None:
@@ -76,4 +90,4 @@ def pass_url(member, *, rotating: bool = False) -> str:
         pass_version=member.pass_version,
         now=timezone.now() if rotating else None,
     )
-    return f"{settings.SITE_URL.rstrip('/')}/p/{token}"
+    return absolute_url(f"/p/{token}")

@@ -1,13 +1,18 @@
 """The sign-in page and the admin's sign-in form, which say plainly when guessing has locked an
-account or address out (see throttle) instead of failing like a wrong password."""
+account or address out (see throttle) instead of failing like a wrong password; and the page
+that emails a link to set a new password, which never says whether an address has an account."""
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponseRedirect
 
-from .throttle import LoginLockedOut, remember_device
+from timecredits.errors import RateLimited
+from timecredits.site import site_url
+
+from .throttle import LoginLockedOut, password_reset_allowed, remember_device
 
 
 class _LockOutMessage:
@@ -40,3 +45,24 @@ class SignInView(LoginView):
         if form.has_error(NON_FIELD_ERRORS, code="locked_out"):
             response.status_code = 429
         return response
+
+
+class PasswordResetStart(PasswordResetView):
+    """Django's password reset, through the site's email backend, with its link on the address
+    the request came to (or SITE_URL) and its sending rate limited (see throttle)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        try:
+            allowed = password_reset_allowed(self.request, email=form.cleaned_data["email"])
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not allowed:  # answered as if sent: the page must not tell that the address is known
+            return HttpResponseRedirect(self.get_success_url())
+        self.extra_email_context = {"site_url": site_url()}
+        return super().form_valid(form)

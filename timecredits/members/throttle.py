@@ -113,3 +113,26 @@ def signup_rate_limit(network: str) -> None:
         limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR,
         period=3600,
     )
+
+
+def password_reset_allowed(request, *, email: str) -> bool:
+    """Password reset emails: per client address a visible limit (RateLimited, which says nothing
+    about any account), and per email address a silent one (False: send nothing, answer as if
+    sent), so that the page never tells whether an address has an account and nobody can flood
+    someone's inbox."""
+    period = 3600
+    rate_limit(
+        f"password-reset:address:{client_network(request)}",
+        limit=settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+        period=period,
+    )
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    try:
+        rate_limit(
+            f"password-reset:email:{address}",
+            limit=settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
+            period=period,
+        )
+    except RateLimited:
+        return False
+    return True

@@ -62,7 +62,12 @@ def join(request):
     return render(
         request,
         "members/join.html",
-        {"form": form, "demographics": demographics, "programme": programme},
+        {
+            "form": form,
+            "demographics": demographics,
+            "programme": programme,
+            "next": _safe_next(request) or "",
+        },
     )
 
 

@@ -29,6 +29,12 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    site_url = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The site's address when this was written (the request's, or SITE_URL): the "
+        "emailed link starts with it when SITE_URL is not set.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

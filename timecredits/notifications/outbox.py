@@ -32,6 +32,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
+from timecredits.site import absolute_url
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -145,8 +147,9 @@ def _deliver(notification_id: int, rules: Policy) -> bool:
 
 def _message(notification: Notification, address: str, rules: Policy) -> EmailMessage:
     body = notification.body
-    if notification.url:
-        body = f"{body}\n\n{settings.SITE_URL}{notification.url}".strip()
+    base = settings.SITE_URL or notification.site_url
+    if notification.url and base:  # without an address the link could not be followed
+        body = f"{body}\n\n{absolute_url(notification.url, base=base)}".strip()
     return EmailMessage(
         subject=notification.title,
         body=body,

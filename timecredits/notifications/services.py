@@ -13,6 +13,7 @@ from django_q.tasks import async_task
 
 from timecredits.errors import Invalid
 from timecredits.members.selectors import members_with_email
+from timecredits.site import site_url
 
 from .models import EmailOptOut, Notification
 
@@ -46,6 +47,7 @@ def notify_many(*, messages: list[Message]) -> list[Notification]:
             title=m.title[:200],
             body=m.body,
             url=m.url,
+            site_url=site_url(),
             **(
                 {"email_status": Notification.EmailStatus.OWED, "email_due_at": now}
                 if m.member.pk in with_email and (m.member.pk, m.kind) not in opted_out

@@ -23,7 +23,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
 
 # The public address of this server, for links in emails and QR codes.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Empty: links in QR codes and emails take the address each request came to (timecredits/site.py).
+SITE_URL = env.str("SITE_URL", default="")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -250,3 +251,12 @@ OFFER_PHOTO_MAX_SIDE = env.int("OFFER_PHOTO_MAX_SIDE", default=6000)
 ORGANISATION_PENDING_APPLICATIONS_LIMIT = env.int(
     "ORGANISATION_PENDING_APPLICATIONS_LIMIT", default=3
 )
+
+# --- checkin ---
+# Links in QR codes and emails take the address the request came to unless SITE_URL is set.
+MIDDLEWARE += ["timecredits.site.SiteAddressMiddleware"]
+# Password reset links (registration/password_reset_*): valid for a day.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", default=20)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", default=3)
+# --- end checkin ---

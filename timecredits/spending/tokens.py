@@ -5,11 +5,11 @@ Pure functions of their inputs: a forged or mangled token fails its HMAC before 
 
 import secrets
 
-from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext
 
 from timecredits.members.selectors import MEMBER_CODE_ALPHABET
+from timecredits.site import absolute_url
 
 from .errors import RedemptionNotFound
 
@@ -34,7 +34,7 @@ def redemption_token(*, redemption_id: int, code: str) -> str:
 
 def redemption_url(*, redemption_id: int, code: str) -> str:
     token = redemption_token(redemption_id=redemption_id, code=code)
-    return f"{settings.SITE_URL.rstrip('/')}/r/{token}"
+    return absolute_url(f"/r/{token}")
 
 
 def read_redemption_token(token: str) -> str:

@@ -5,6 +5,12 @@ and session (unique), no overlapping time (checked under a lock on the member's 
 capped at the session's length and the programme's daily cap and rounded by its policy. Soft
 rules flag for review rather than refuse: far from a fenced session, over the daily cap, or
 checking in to a session already at its capacity.
+
+A scan made offline arrives later with the moment it was scanned (`scanned_at`): the code is
+judged as it stood then, up to a day back and never ahead of the server's clock beyond a little
+skew, the check-in is recorded at that moment, and one that arrives more than the skew late is
+flagged `synced_late` for the coordinator. The phone's idempotency key is kept on the row, so a
+replay finds it however late it comes; a replay without one finds the member's row at the session.
 """
 
 import math
@@ -18,14 +24,17 @@ from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
-from timecredits.members.passes import check_pass_version, read_pass_token
+from timecredits.members.passes import check_pass_version, pass_ticket, read_pass_token
 from timecredits.members.selectors import member_lock, member_open, members_open_by_code
 from timecredits.ratelimit import rate_limit
 
 from ..errors import (
     AlreadyCheckedInElsewhere,
+    CheckinKeyReused,
     NotCheckedIn,
     Overlapping,
+    ScanInFuture,
+    ScanTooOld,
     SessionCancelled,
     SessionNotOpen,
     SessionOver,
@@ -33,13 +42,17 @@ from ..errors import (
     WrongSession,
 )
 from ..models import Contribution, Session
-from ..tokens import POSTER_GRACE, read_checkin_token
+from ..tokens import POSTER_GRACE, checkin_token_ticket, read_checkin_token
 from .events import event_record
 
 if TYPE_CHECKING:
     from timecredits.members.models import Member
 
 CHECKINS_PER_MINUTE = 10
+# How far back an offline scan may be sent, and how far a phone's clock may run ahead of ours
+# (also how late a scan may arrive before it is flagged as synced late).
+SCAN_MAX_AGE = timedelta(hours=24)
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 def round_minutes(minutes: int, granularity: int) -> int:
@@ -148,24 +161,81 @@ def _session_for_member(session_id: int, member: "Member") -> Session:
     return session
 
 
-def _open_contribution(*, actor, member, session, method, now, latitude=None, longitude=None):
+def scan_moment(scanned_at: datetime | None, *, now: datetime) -> tuple[datetime, bool]:
+    """When a code was scanned (now, unless the phone says when), and whether it reached us late.
+    A moment ahead of ours within the skew is taken as now."""
+    if scanned_at is None:
+        return now, False
+    if scanned_at > now + CLOCK_SKEW:
+        raise ScanInFuture(detail={"scanned_at": scanned_at.isoformat(), "now": now.isoformat()})
+    if scanned_at < now - SCAN_MAX_AGE:
+        raise ScanTooOld(detail={"scanned_at": scanned_at.isoformat(), "now": now.isoformat()})
+    at = min(scanned_at, now)
+    return at, now - at > CLOCK_SKEW
+
+
+def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contribution | None:
+    """The check-in an earlier send of this key made, if any; the key names one session."""
+    if not key:
+        return None
+    earlier = Contribution.objects.filter(member_id=member_id, checkin_key=key).first()
+    if earlier is not None and earlier.session_id != session_id:
+        raise CheckinKeyReused()
+    return earlier
+
+
+def _open_contribution(
+    *,
+    actor,
+    member,
+    session,
+    method,
+    at,
+    late=False,
+    key=None,
+    latitude=None,
+    longitude=None,
+):
+    """Check the member in at `at`. A scan that arrives late for a session already over is
+    recorded checked out at the session's end, as a forgotten check-out would have been: it
+    cannot stand open beside the member's check-ins since."""
     member = _lock_member(member)
     existing = Contribution.objects.filter(member=member, session=session).first()
     if existing is not None:
         return existing, False
-    if Contribution.objects.filter(member=member, status=Contribution.Status.CHECKED_IN).exists():
+    ended = late and session.ends_at <= timezone.now()
+    if (
+        not ended
+        and Contribution.objects.filter(
+            member=member, status=Contribution.Status.CHECKED_IN
+        ).exists()
+    ):
         raise AlreadyCheckedInElsewhere()
-    if _overlaps(member, now, now + timedelta(seconds=1)):
+    until = max(session.ends_at, at + timedelta(seconds=1)) if ended else at + timedelta(seconds=1)
+    if _overlaps(member, at, until):
         raise Overlapping()
+    closed = {}
+    if ended:
+        minutes, capped = earned_minutes(session=session, member=member, start=at, end=until)
+        closed = {
+            "status": Contribution.Status.PENDING,
+            "checked_out_at": max(session.ends_at, at),
+            "minutes": minutes,
+            "capped": capped,
+            "auto_checked_out": True,
+        }
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
                 member=member,
                 session=session,
                 method=method,
-                checked_in_at=now,
+                checked_in_at=at,
                 outside_geofence=_outside_geofence(session, latitude, longitude),
                 over_capacity=_over_capacity(session),
+                synced_late=late,
+                checkin_key=key or "",
+                **closed,
             )
     except IntegrityError as raced:  # the same scan arriving twice at once
         existing = Contribution.objects.filter(member=member, session=session).first()
@@ -178,45 +248,81 @@ def _open_contribution(*, actor, member, session, method, now, latitude=None, lo
 
 @retry_on_conflict
 def checkin_by_token(
-    *, member: "Member", token: str, session_id: int | None = None, latitude=None, longitude=None
+    *,
+    member: "Member",
+    token: str,
+    session_id: int | None = None,
+    latitude=None,
+    longitude=None,
+    scanned_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[Contribution, bool]:
-    """A member scanned a poster or kiosk code. Returns the contribution and whether it is new;
-    scanning again at the same session returns the same contribution."""
+    """A member scanned a poster or kiosk code, now or (offline) at `scanned_at`. Returns the
+    contribution and whether it is new; scanning again at the same session, or sending the same
+    key again, returns the same contribution."""
     rate_limit(f"checkin:{member.pk}", limit=CHECKINS_PER_MINUTE, period=60)
     now = timezone.now()
-    ticket = read_checkin_token(token, now=now)  # rejects forgeries before any query
-    if session_id is not None and session_id != ticket.session_id:
+    named = checkin_token_ticket(token)  # rejects forgeries before any query
+    if session_id is not None and session_id != named.session_id:
         raise WrongSession()
+    earlier = _replayed(member_id=member.pk, session_id=named.session_id, key=idempotency_key)
+    if earlier is not None:
+        return earlier, False
+    at, late = scan_moment(scanned_at, now=now)
+    ticket = read_checkin_token(token, now=at)
     session = _session_for_member(ticket.session_id, member)
     return _open_contribution(
         actor=member.user,
         member=member,
         session=session,
         method=ticket.mode,
-        now=now,
+        at=at,
+        late=late,
+        key=idempotency_key,
         latitude=latitude,
         longitude=longitude,
     )
 
 
 @retry_on_conflict
-def checkin_by_pass(*, actor, session: Session, pass_token: str) -> tuple[Contribution, bool]:
-    """A coordinator scanned a member's card or phone at their session."""
+def checkin_by_pass(
+    *,
+    actor,
+    session: Session,
+    pass_token: str,
+    scanned_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Contribution, bool]:
+    """A coordinator scanned a member's card or phone at their session, now or (offline) at
+    `scanned_at`; a replay returns the same contribution."""
     rate_limit(f"pass-scan:{actor.pk}", limit=120, period=60)
     _refuse_cancelled(session)
     now = timezone.now()
-    ticket = read_pass_token(pass_token, now=now)
+    named = pass_ticket(pass_token)  # rejects forgeries before any query
+    earlier = _replayed(member_id=named.member_id, session_id=session.pk, key=idempotency_key)
+    if earlier is not None:
+        return earlier, False
+    at, late = scan_moment(scanned_at, now=now)
+    ticket = read_pass_token(pass_token, now=at)
     member = member_open(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member's account is closed."), code="member_not_found")
     check_pass_version(ticket, member.pass_version)
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme(_("This member belongs to another programme."))
-    if now < session.starts_at - POSTER_GRACE:
+    if at < session.starts_at - POSTER_GRACE:
         raise SessionNotOpen()
-    if now > session.ends_at + POSTER_GRACE:
+    if at > session.ends_at + POSTER_GRACE:
         raise SessionOver()
-    return _open_contribution(actor=actor, member=member, session=session, method="pass", now=now)
+    return _open_contribution(
+        actor=actor,
+        member=member,
+        session=session,
+        method="pass",
+        at=at,
+        late=late,
+        key=idempotency_key,
+    )
 
 
 def _close(

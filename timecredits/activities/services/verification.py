@@ -158,7 +158,7 @@ def session_approve_all(*, actor, session: Session) -> list[Contribution]:
 
 def auto_approve_if_allowed(contribution: Contribution) -> None:
     """Organisations may approve QR check-ins automatically when they stayed inside the window
-    and nothing about them needs a person's eye."""
+    and nothing about them needs a person's eye (a scan sent late from an offline phone does)."""
     organisation = contribution.session.activity.organisation
     if (
         organisation.auto_approve_checkins
@@ -168,6 +168,7 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
             or contribution.outside_geofence
             or contribution.capped
             or contribution.over_capacity
+            or contribution.synced_late
         )
         and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
     ):

@@ -17,8 +17,10 @@ from timecredits.permissions import Action, has_permission
 from ..selectors import (
     claimable_sessions,
     member_contributions,
+    member_session_contribution,
     open_checkin,
     session_contributions,
+    session_credit_minutes,
     session_find,
     session_get,
     sessions_happening,
@@ -28,17 +30,28 @@ from ._members import acting_member
 from ._sessions import coordinated_session
 
 if TYPE_CHECKING:
-    from ..models import Session
+    from ..models import Contribution, Session
 
 
 @dataclass
 class Scan:
-    """A scanned session code: the session, and once the member confirms, whether they were
-    checked in now (`created`) or already were, or why the door refused them."""
+    """A scanned session code: the session and the credits staying it all earns (in ledger
+    minutes); the member's time there already (`existing`), if any; and once the member
+    confirms, whether they were checked in now (`created`) or why the door refused them."""
 
     session: "Session"
+    earns: int = 0
+    existing: "Contribution | None" = None
+    open_elsewhere: "Contribution | None" = None  # still checked in at another session
     created: bool = False
     refused: DomainError | None = None
+
+
+def checkin_landing(*, session_id: int) -> Scan:
+    """What a session's code shows someone not signed in yet (the token is checked first): the
+    session, so they know where they are checking in once they sign in or join."""
+    session = session_get(session_id=session_id)
+    return Scan(session=session, earns=session_credit_minutes(session=session))
 
 
 def checkin_scan(
@@ -47,27 +60,43 @@ def checkin_scan(
     """The page a session's code opens: who scanned and where first (a 404 for either), then,
     when they confirm, the check-in, whose refusal the page shows in place of the form."""
     member = acting_member(actor, refuse_non_members=False)
-    scan = Scan(session=session_get(session_id=session_id))
+    session = session_get(session_id=session_id)
+    scan = Scan(session=session, earns=session_credit_minutes(session=session))
     if confirmed:
         try:
-            _contribution, scan.created = checkins.checkin_by_token(
+            # The row this tap made, or the one a tap a moment before made (a double tap).
+            scan.existing, scan.created = checkins.checkin_by_token(
                 member=member, token=token, latitude=latitude, longitude=longitude
             )
         except DomainError as refused:
             scan.refused = refused
+        return scan
+    scan.existing = member_session_contribution(member=member, session=session)
+    if scan.existing is None:
+        scan.open_elsewhere = open_checkin(member=member)
     return scan
 
 
 def checkin_by_token(
-    *, actor, token: str, session_id: int | None = None, latitude=None, longitude=None
+    *,
+    actor,
+    token: str,
+    session_id: int | None = None,
+    latitude=None,
+    longitude=None,
+    scanned_at=None,
+    idempotency_key: str | None = None,
 ):
-    """A member checks in with a scanned code: the contribution, and whether it is new."""
+    """A member checks in with a scanned code, now or as scanned offline at `scanned_at`: the
+    contribution, and whether it is new."""
     return checkins.checkin_by_token(
         member=acting_member(actor, refuse_non_members=True),
         token=token,
         session_id=session_id,
         latitude=latitude,
         longitude=longitude,
+        scanned_at=scanned_at,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -175,10 +204,24 @@ def pass_checkin_now(*, actor, pass_token: str, session_id: str):
     return contribution
 
 
-def checkin_by_pass(*, actor, session_id: int, pass_token: str):
-    """A coordinator checks a member in at their session by scanning their card or phone."""
+def checkin_by_pass(
+    *,
+    actor,
+    session_id: int,
+    pass_token: str,
+    scanned_at=None,
+    idempotency_key: str | None = None,
+):
+    """A coordinator checks a member in at their session by scanning their card or phone, now or
+    as scanned offline at `scanned_at`."""
     session = coordinated_session(actor, session_id)
-    return checkins.checkin_by_pass(actor=actor, session=session, pass_token=pass_token)
+    return checkins.checkin_by_pass(
+        actor=actor,
+        session=session,
+        pass_token=pass_token,
+        scanned_at=scanned_at,
+        idempotency_key=idempotency_key,
+    )
 
 
 def attendance_add_by_codes(

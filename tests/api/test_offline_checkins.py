@@ -1,0 +1,368 @@
+"""Offline check-in: a phone keeps a scan (token, time scanned, an idempotency key) and sends it
+when back online. The code is judged as it stood when scanned, the check-in is recorded at that
+moment and flagged synced late, and a replay is still one contribution."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from partners.models import StaffMembership
+from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
+from tests.racing import race
+from timecredits.activities import tokens
+from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.services import checkins
+from timecredits.members import passes
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def poster(session):
+    return tokens.poster_token(
+        session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+
+
+def kiosk(session, *, at):
+    return tokens.kiosk_token(
+        session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at, now=at
+    )
+
+
+def coordinator_of(session):
+    return StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+
+
+def send(client, path, body, headers, key=None):
+    if key is not None:
+        headers = {**headers, "Idempotency-Key": key}
+    return client.post(path, body, content_type="application/json", headers=headers)
+
+
+def nothing_written():
+    return Contribution.objects.count() == 0 and ContributionEvent.objects.count() == 0
+
+
+def test_a_scan_sent_late_is_accepted_at_the_time_scanned_and_flagged(client, bearer_for):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    scanned_at = (now - 2 * HOUR).replace(microsecond=0)
+
+    response = send(
+        client,
+        "/api/v1/checkins",
+        {"token": kiosk(session, at=scanned_at), "scanned_at": scanned_at.isoformat()},
+        bearer_for(member.user),
+        key=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["synced_late"] is True
+    assert body["status"] == "checked_in"
+    assert body["method"] == "kiosk"
+    assert datetime.datetime.fromisoformat(body["checked_in_at"]) == scanned_at
+    contribution = Contribution.objects.get()
+    assert (contribution.member, contribution.checked_in_at) == (member, scanned_at)
+    assert contribution.synced_late is True
+
+
+def test_a_scan_sent_within_the_skew_is_not_flagged(client, bearer_for):
+    session = SessionFactory()
+    member = MemberFactory(programme=session.activity.programme)
+    scanned_at = timezone.now() - datetime.timedelta(seconds=30)
+
+    response = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(session), "scanned_at": scanned_at.isoformat()},
+        bearer_for(member.user),
+        key=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 201
+    assert response.json()["synced_late"] is False
+    assert Contribution.objects.get().checked_in_at == scanned_at
+
+
+def test_a_scan_sent_after_its_session_ended_is_checked_out_at_the_end_and_waits(
+    client, bearer_for
+):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 5 * HOUR, ends_at=now - 3 * HOUR)
+    session.activity.organisation.auto_approve_checkins = True
+    session.activity.organisation.save()
+    member = MemberFactory(programme=session.activity.programme)
+    scanned_at = now - 5 * HOUR + datetime.timedelta(minutes=20)
+
+    response = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(session), "scanned_at": scanned_at.isoformat()},
+        bearer_for(member.user),
+        key=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 201
+    contribution = Contribution.objects.get()
+    assert contribution.status == "pending"  # a person looks at it: never approved on its own
+    assert contribution.checked_out_at == session.ends_at
+    assert (contribution.synced_late, contribution.auto_checked_out) == (True, True)
+    assert contribution.minutes == 105  # 100 minutes stayed, rounded to the quarter hour
+
+
+def test_replays_with_the_same_key_and_without_it_make_one_contribution(client, bearer_for):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    headers = bearer_for(member.user)
+    scanned_at = now - 2 * HOUR
+    body = {"token": poster(session), "scanned_at": scanned_at.isoformat()}
+    key = str(uuid.uuid4())
+
+    first = send(client, "/api/v1/checkins", body, headers, key=key)
+    same_key = send(client, "/api/v1/checkins", body, headers, key=key)
+    no_key = send(client, "/api/v1/checkins", body, headers)
+    other_key = send(client, "/api/v1/checkins", body, headers, key=str(uuid.uuid4()))
+
+    assert [r.status_code for r in (first, same_key, no_key, other_key)] == [201, 200, 200, 200]
+    assert {r.json()["id"] for r in (first, same_key, no_key, other_key)} == {first.json()["id"]}
+    assert Contribution.objects.count() == 1
+    assert ContributionEvent.objects.count() == 1
+
+
+def test_a_replay_with_its_key_is_found_even_after_the_scan_grew_too_old(client, bearer_for):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    headers = bearer_for(member.user)
+    key = str(uuid.uuid4())
+    first = send(client, "/api/v1/checkins", {"token": poster(session)}, headers, key=key)
+
+    # The phone never heard the answer and sends the scan again, claiming a day and more ago.
+    late = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(session), "scanned_at": (now - 30 * HOUR).isoformat()},
+        headers,
+        key=key,
+    )
+
+    assert (first.status_code, late.status_code) == (201, 200)
+    assert late.json()["id"] == first.json()["id"]
+    assert Contribution.objects.count() == 1
+
+
+def test_the_same_key_for_another_session_is_a_conflict_and_writes_nothing(client, bearer_for):
+    session = SessionFactory()
+    other = SessionFactory(activity__programme=session.activity.programme)
+    member = MemberFactory(programme=session.activity.programme)
+    headers = bearer_for(member.user)
+    key = str(uuid.uuid4())
+    send(client, "/api/v1/checkins", {"token": poster(session)}, headers, key=key)
+    client.post("/api/v1/checkouts", headers=headers)
+    before = list(Contribution.objects.values_list("pk", "status"))
+
+    response = send(client, "/api/v1/checkins", {"token": poster(other)}, headers, key=key)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_conflict"
+    assert list(Contribution.objects.values_list("pk", "status")) == before
+
+
+def _bad_scans(session):
+    now = timezone.now()
+    return {
+        "too_old": ("scan_too_old", poster(session), now - 25 * HOUR),
+        "future": ("scanned_in_future", poster(session), now + datetime.timedelta(minutes=10)),
+        "tampered": ("token_invalid", poster(session)[:-3] + "abc", now - HOUR),
+        # A kiosk code shown now cannot have been scanned an hour ago.
+        "kiosk_not_shown_then": ("token_expired", kiosk(session, at=now), now - HOUR),
+    }
+
+
+@pytest.mark.parametrize("case", ["too_old", "future", "tampered", "kiosk_not_shown_then"])
+def test_a_bad_late_scan_is_a_422_and_writes_nothing(client, bearer_for, case):
+    now = timezone.now()
+    # A long session, so that only the rule under test can refuse the scan.
+    session = SessionFactory(starts_at=now - 27 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    code, token, scanned_at = _bad_scans(session)[case]
+
+    response = send(
+        client,
+        "/api/v1/checkins",
+        {"token": token, "scanned_at": scanned_at.isoformat()},
+        bearer_for(member.user),
+        key=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], bool(error["message"])) == (code, True)
+    assert nothing_written()
+
+
+def test_a_scanned_at_without_an_offset_is_a_422(client, bearer_for):
+    session = SessionFactory()
+    member = MemberFactory(programme=session.activity.programme)
+
+    response = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(session), "scanned_at": "2026-05-01T10:00:00"},
+        bearer_for(member.user),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+    assert nothing_written()
+
+
+def test_the_web_session_sends_a_late_scan_with_its_csrf_token(client):
+    """What the phone's offline queue does: the session cookie and X-CSRFToken, no bearer."""
+    from django.test import Client
+
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member.user)
+    browser.get("/checkin/")  # any page sets the csrftoken cookie
+    csrf = browser.cookies["csrftoken"].value
+    body = {"token": poster(session), "scanned_at": (now - HOUR).isoformat()}
+
+    refused = send(browser, "/api/v1/checkins", body, {}, key="k1")
+    sent = send(browser, "/api/v1/checkins", body, {"X-CSRFToken": csrf}, key="k1")
+
+    assert refused.status_code == 403
+    assert sent.status_code == 201 and sent.json()["synced_late"] is True
+
+
+def _phone_pass(member, at):
+    return passes.pass_token(member_id=member.pk, pass_version=member.pass_version, now=at)
+
+
+def test_a_door_scan_sent_late_is_accepted_flagged_and_replayed_once(client, bearer_for):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    headers = bearer_for(coordinator_of(session))
+    scanned_at = now - 2 * HOUR
+    body = {"pass_token": _phone_pass(member, scanned_at), "scanned_at": scanned_at.isoformat()}
+    path = f"/api/v1/sessions/{session.pk}/pass-checkins"
+    key = str(uuid.uuid4())
+
+    first = send(client, path, body, headers, key=key)
+    same_key = send(client, path, body, headers, key=key)
+    no_key = send(client, path, body, headers)
+
+    assert [r.status_code for r in (first, same_key, no_key)] == [201, 200, 200]
+    assert first.json()["synced_late"] is True
+    assert first.json()["method"] == "pass"
+    assert {r.json()["id"] for r in (first, same_key, no_key)} == {first.json()["id"]}
+    contribution = Contribution.objects.get()
+    assert (contribution.member, contribution.checked_in_at) == (member, scanned_at)
+
+
+@pytest.mark.parametrize("case", ["too_old", "future", "tampered", "phone_pass_not_shown_then"])
+def test_a_bad_late_door_scan_is_a_422_and_writes_nothing(client, bearer_for, case):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 27 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    code, token, scanned_at = {
+        "too_old": ("scan_too_old", card, now - 25 * HOUR),
+        "future": ("scanned_in_future", card, now + datetime.timedelta(minutes=10)),
+        "tampered": ("token_invalid", card[:-3] + "abc", now - HOUR),
+        "phone_pass_not_shown_then": ("token_expired", _phone_pass(member, now), now - HOUR),
+    }[case]
+
+    response = send(
+        client,
+        f"/api/v1/sessions/{session.pk}/pass-checkins",
+        {"pass_token": token, "scanned_at": scanned_at.isoformat()},
+        bearer_for(coordinator_of(session)),
+        key=str(uuid.uuid4()),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == code
+    assert nothing_written()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_late_scan_sent_at_once_from_two_tabs_makes_one_contribution():
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    token, scanned_at = poster(session), now - 2 * HOUR
+
+    def send_again(key):
+        return lambda: checkins.checkin_by_token(
+            member=member, token=token, scanned_at=scanned_at, idempotency_key=key
+        )
+
+    outcomes = race([send_again("k1"), send_again("k1"), send_again(None), send_again("k2")])
+
+    assert [code for code, _ in outcomes] == ["ok"] * 4
+    assert sorted(created for _, (_c, created) in outcomes) == [False, False, False, True]
+    assert Contribution.objects.count() == 1
+    assert Contribution.objects.get().synced_late is True
+
+
+def test_a_late_scan_for_a_session_over_stands_beside_a_check_in_made_since(client, bearer_for):
+    now = timezone.now()
+    morning = SessionFactory(starts_at=now - 5 * HOUR, ends_at=now - 3 * HOUR)
+    afternoon = SessionFactory(
+        activity__programme=morning.activity.programme, starts_at=now - HOUR, ends_at=now + HOUR
+    )
+    member = MemberFactory(programme=morning.activity.programme)
+    headers = bearer_for(member.user)
+    send(client, "/api/v1/checkins", {"token": poster(afternoon)}, headers, key="now")
+
+    late = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(morning), "scanned_at": (now - 4 * HOUR).isoformat()},
+        headers,
+        key="offline",
+    )
+
+    assert late.status_code == 201
+    assert (late.json()["status"], late.json()["synced_late"]) == ("pending", True)
+    statuses = dict(Contribution.objects.values_list("session_id", "status"))
+    assert statuses == {morning.pk: "pending", afternoon.pk: "checked_in"}
+
+
+def test_a_late_scan_for_a_session_still_on_while_checked_in_elsewhere_is_refused(
+    client, bearer_for
+):
+    now = timezone.now()
+    first = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    second = SessionFactory(
+        activity__programme=first.activity.programme, starts_at=now - HOUR, ends_at=now + HOUR
+    )
+    member = MemberFactory(programme=first.activity.programme)
+    headers = bearer_for(member.user)
+    send(client, "/api/v1/checkins", {"token": poster(second)}, headers, key="now")
+
+    late = send(
+        client,
+        "/api/v1/checkins",
+        {"token": poster(first), "scanned_at": (now - 2 * HOUR).isoformat()},
+        headers,
+        key="offline",
+    )
+
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "checked_in_elsewhere"
+    assert Contribution.objects.count() == 1

@@ -41,3 +41,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", views.api_not_found),
 ]
+
+# --- pwa ---
+urlpatterns += [path("", include("timecredits.pwa.urls"))]

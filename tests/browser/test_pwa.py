@@ -260,9 +260,11 @@ def test_the_pass_rotates_by_script_and_shows_the_card_when_the_connection_drops
     page.locator("[data-offline-live]").wait_for(state="visible")
     assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your member card QR code"
     assert page.locator("[data-countdown]").is_hidden()
+    assert page.locator("[data-live-hint]").is_hidden()
     phone.context.set_offline(False)
     page.locator("[data-offline-live]").wait_for(state="hidden")
     assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your pass QR code"
+    assert page.locator("[data-live-hint]").is_visible()
     assert phone.problems == []
 
 

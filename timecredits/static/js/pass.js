@@ -14,6 +14,7 @@
   var offlineLive = pass.querySelector("[data-offline-live]");
   var cardCode = pass.querySelector("template[data-card-qr]");
   var refreshButton = pass.querySelector("[data-refresh]");
+  var liveHint = pass.querySelector("[data-live-hint]");
   var codeUrl = pass.getAttribute("data-code-url");
   var passLabel = qr.getAttribute("aria-label");
   var deadline = Date.now() + (parseInt(pass.getAttribute("data-seconds-left"), 10) || 0) * 1000;
@@ -28,6 +29,7 @@
     qr.replaceChildren(cardCode.content.cloneNode(true));
     qr.setAttribute("aria-label", qr.getAttribute("data-card-label"));
     countdown.hidden = true;
+    liveHint.hidden = true;
   }
 
   function showCode(svg, secondsLeft) {
@@ -37,6 +39,7 @@
     offlineLive.hidden = true;
     deadline = Date.now() + secondsLeft * 1000;
     countdown.hidden = false;
+    liveHint.hidden = false;
     draw();
   }
 

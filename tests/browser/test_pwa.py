@@ -162,6 +162,22 @@ def test_the_service_worker_registers_activates_and_precaches_the_shell(phone):
     assert phone.problems == []
 
 
+def test_chromium_finds_the_app_installable(phone):
+    phone.goto("/")
+    phone.worker_in_control()
+    devtools = phone.context.new_cdp_session(phone.page)
+
+    manifest = devtools.send("Page.getAppManifest")
+    installable = devtools.send("Page.getInstallabilityErrors")
+
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest["errors"] == []
+    # Playwright's contexts are incognito, where Chromium installs nothing; that is the only
+    # reason it may give (a missing icon, start URL or service worker would each be listed).
+    reasons = {error["errorId"] for error in installable["installabilityErrors"]}
+    assert reasons <= {"in-incognito"}, reasons
+
+
 def _sign_out(phone):
     """Sign out as a person would, with the sign-out form the page header carries."""
     button = phone.page.locator("form[action='/sign-out/'] button[type=submit]").first

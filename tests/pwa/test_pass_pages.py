@@ -67,7 +67,7 @@ def test_the_pass_page_says_how_long_an_offline_copy_works(client, amira):
     assert notice, "the service worker reveals this element in an offline copy"
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", notice.group(1)))
     assert re.search(r"Offline copy from \d\d:\d\d\.", text)
-    assert "stops working 60 seconds after it appears" in text
+    assert "works for at most 60 seconds after it appears" in text
     assert "shows your member card's code instead" in text
 
 

@@ -32,6 +32,14 @@ document.addEventListener("securitypolicyviolation", (e) => {
   );
 });
 """
+ALL_CACHED = """async () => {
+  const paths = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+  }
+  return paths;
+}"""
 PRIVATE_KEYS = """async () => {
   if (!(await caches.has("tc-private"))) return null;
   const cache = await caches.open("tc-private");
@@ -232,6 +240,13 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
           return keys.includes("/me/pass/") && keys.includes("/me/card/");
         }"""
     )
+    # Nothing else a member sees is kept: not other pages, not the API, not the admin.
+    for path in ["/me/credits/", "/api/v1/me", "/admin/"]:
+        phone.goto(path)
+    kept = phone.page.evaluate(ALL_CACHED)
+    required = {"/offline/", "/manifest.webmanifest", "/me/pass/", "/me/card/"}
+    # The member's scan page is kept too, where the project has one that answers.
+    assert required <= {p for p in kept if not p.startswith("/static/")} <= required | {"/scan/"}
 
     phone.context.set_offline(True)
     phone.goto("/me/pass/")

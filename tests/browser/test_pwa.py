@@ -283,6 +283,26 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
     assert phone.problems == []
 
 
+def test_the_next_person_to_sign_in_on_the_phone_never_sees_the_last_ones_pass(phone):
+    """Amira's session ends without her signing out (the cookie is gone); Ben signs in."""
+    _sign_in(phone, "amira")
+    phone.worker_in_control()
+    phone.goto("/me/pass/")
+    phone.page.wait_for_function(
+        """async () => (await (await caches.open("tc-private")).keys()).length > 0"""
+    )
+    phone.context.clear_cookies()
+
+    _sign_in(phone, "ben")
+    phone.context.set_offline(True)
+    phone.goto("/me/pass/")
+
+    assert "Amira" not in phone.page.content()
+    assert phone.page.locator("h1").inner_text() == "No connection"
+    phone.context.set_offline(False)
+    assert phone.problems == []
+
+
 def test_the_pass_rotates_by_script_and_shows_the_card_when_the_connection_drops(phone):
     _sign_in(phone)
     phone.goto("/me/pass/")

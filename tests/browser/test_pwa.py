@@ -356,3 +356,19 @@ def test_without_javascript_the_pass_has_one_code_and_a_refresh_link(pwa_server,
     assert page.url.endswith("/me/pass/")
     assert page.locator(".pass-qr svg").is_visible()
     context.close()
+
+
+def test_the_card_prints_on_its_own(phone):
+    _sign_in(phone)
+    phone.goto("/me/card/")
+    page = phone.page
+
+    page.emulate_media(media="print")
+
+    assert page.locator(".member-card").is_visible()
+    assert page.locator(".member-card svg").is_visible()
+    assert page.locator("main h1").is_hidden()
+    assert page.get_by_role("button", name="Print").is_hidden()
+    assert page.get_by_role("button", name="Replace this card").is_hidden()
+    assert page.locator(".site-header").is_hidden()
+    assert phone.problems == []

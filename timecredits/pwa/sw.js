@@ -85,11 +85,16 @@ async function cacheFirst(event) {
   return response;
 }
 
+// Counts the times the private cache was emptied: a page fetched before someone signed in or out
+// is not kept after it.
+let forgotten = 0;
+
 async function networkFirst(event, url) {
   const key = url.pathname;
   const keep = PRIVATE_PAGES.includes(key);
+  const asked = forgotten;
   const network = fetch(event.request).then((response) => {
-    if (keep) event.waitUntil(remember(key, response.clone()));
+    if (keep) event.waitUntil(remember(key, response.clone(), asked));
     return response;
   });
   event.waitUntil(network.catch(() => null));
@@ -105,21 +110,23 @@ async function networkFirst(event, url) {
 
 // A private page is kept while it answers; once it does not (a redirect to sign in, a 404 for
 // someone who is not a member), whoever was signed in is not, and all of it goes.
-async function remember(key, response) {
+async function remember(key, response, asked = forgotten) {
   if (response.ok && response.type === "basic" && !response.redirected) {
     const cache = await caches.open(PRIVATE_CACHE);
+    if (asked !== forgotten) return;
     await cache.put(key, response);
-    await warmPrivate();
+    await warmPrivate(asked);
   } else {
     await forgetPrivate();
   }
 }
 
-async function warmPrivate() {
+async function warmPrivate(asked = forgotten) {
   const cache = await caches.open(PRIVATE_CACHE);
   for (const url of PRIVATE_EXTRAS) {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
+      if (asked !== forgotten) return;
       if (response.ok && !response.redirected) await cache.put(url, response);
       else await cache.delete(url);
     } catch (offline) {
@@ -135,7 +142,8 @@ async function refreshPrivate() {
     const key = new URL(request.url).pathname;
     if (!PRIVATE_PAGES.includes(key)) continue;
     try {
-      await remember(key, await fetch(key, { credentials: "same-origin", redirect: "manual" }));
+      const asked = forgotten;
+      await remember(key, await fetch(key, { credentials: "same-origin", redirect: "manual" }), asked);
     } catch (offline) {
       return;
     }
@@ -143,6 +151,7 @@ async function refreshPrivate() {
 }
 
 async function forgetPrivate() {
+  forgotten += 1;
   await caches.delete(PRIVATE_CACHE);
 }
 

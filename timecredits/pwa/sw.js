@@ -100,7 +100,10 @@ async function networkFirst(event, url) {
   event.waitUntil(network.catch(() => null));
   const copy = keep ? await cached(key) : null;
   try {
-    return await (copy ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network) || offlineCopy(copy);
+    const response = await (copy ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network);
+    // Too slow, or the server failing: the copy serves better than a spinner or an error page.
+    if (!response || (copy && response.status >= 500)) return offlineCopy(copy);
+    return response;
   } catch (offline) {
     if (copy) return offlineCopy(copy);
     const fallback = await cached(CONFIG.offline);
@@ -108,15 +111,16 @@ async function networkFirst(event, url) {
   }
 }
 
-// A private page is kept while it answers; once it does not (a redirect to sign in, a 404 for
-// someone who is not a member), whoever was signed in is not, and all of it goes.
+// A private page is kept while it answers; once it refuses (a redirect to sign in, a 404 for
+// someone who is not a member), whoever was signed in is not, and all of it goes. A server error
+// changes nothing.
 async function remember(key, response, asked = forgotten) {
   if (response.ok && response.type === "basic" && !response.redirected) {
     const cache = await caches.open(PRIVATE_CACHE);
     if (asked !== forgotten) return;
     await cache.put(key, response);
     await warmPrivate(asked);
-  } else {
+  } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
     await forgetPrivate();
   }
 }

@@ -82,3 +82,10 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# --- pwa ---
+# The app's icon (SVG, the manifest's PNGs, the favicon), drawn by timecredits/pwa/icons.py into
+# timecredits/static/icons/. The files are committed; run this only after changing the drawing.
+.PHONY: icons
+icons: $(STAMP)
+	$(BIN)/python -m timecredits.pwa.icons

@@ -42,7 +42,7 @@ urlpatterns = [
     re_path(r"^api/", views.api_not_found),
 ]
 
-# --- checkin: forgotten passwords (Django's flow; templates in registration/) ---
+# Forgotten passwords (Django's flow; templates in registration/) ---
 urlpatterns += [
     path("password/reset/", PasswordResetStart.as_view(), name="password_reset"),
     path(
@@ -61,3 +61,6 @@ urlpatterns += [
         name="password_reset_complete",
     ),
 ]
+
+# The installable app: manifest, service worker, favicon (at the root, where browsers look).
+urlpatterns += [path("", include("timecredits.pwa.urls"))]

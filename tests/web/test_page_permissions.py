@@ -48,6 +48,12 @@ PUBLIC = {
     "password/reset/done/",
     "c/<str:token>",
     "offers/<int:offer_id>/photo",
+    # The installable app's files and its offline page.
+    "manifest.webmanifest",
+    "sw.js",
+    "favicon.ico",
+    "apple-touch-icon.png",
+    "offline/",
 }
 
 # name: (method, path, form data). Braces name the world's objects (see `world`). "upload" is a
@@ -105,8 +111,15 @@ REQUESTS = {
     "claim": ("get", "/me/contributions/claim/?session={past_session}", None),
     "claim_post": ("post", "/me/contributions/claim/", {"session": "{past_session}", "start": "{past_start_time}", "end": "{past_end_time}"}),
     "my_pass": ("get", "/me/pass/", None),
+    "my_pass_code": ("get", "/me/pass/code/", None),
     "pass_scanned": ("get", "/p/{attendee_pass}", None),
     "pass_checkin": ("post", "/p/{attendee_pass}", {"session": "{session}"}),
+    # The installable app: manifest, service worker, icons, offline page.
+    "app_manifest": ("get", "/manifest.webmanifest", None),
+    "app_worker": ("get", "/sw.js", None),
+    "favicon": ("get", "/favicon.ico", None),
+    "apple_touch_icon": ("get", "/apple-touch-icon.png", None),
+    "offline": ("get", "/offline/", None),
     # A coordinator's activities, sessions and verification.
     "sessions": ("get", "/organisations/{org}/sessions/", None),
     "activity_add": ("post", "/organisations/{org}/sessions/", {"form": "activity", "activity-title": "Litter pick", "activity-type": "formal_volunteering"}),
@@ -233,6 +246,12 @@ my_contributions      200   200   404   404    404   404    404   404    404   4
 claim                 200   200   404   404    404   404    404   404    404   404   404   404   404   login
 claim_post            302   302   404   404    404   404    404   404    404   404   404   404   404   login
 my_pass               200   200   404   404    404   404    404   404    404   404   404   404   404   login
+my_pass_code          200   200   404   404    404   404    404   404    404   404   404   404   404   login
+app_manifest          200   200   200   200    200   200    200   200    200   200   200   200   200   200
+app_worker            200   200   200   200    200   200    200   200    200   200   200   200   200   200
+favicon               200   200   200   200    200   200    200   200    200   200   200   200   200   200
+apple_touch_icon      200   200   200   200    200   200    200   200    200   200   200   200   200   200
+offline               200   200   200   200    200   200    200   200    200   200   200   200   200   200
 pass_scanned          302   302   200   200    302   302    200   302    200   200   200   200   200   login
 pass_checkin          400   400   302   400    400   400    302   400    400   400   400   400   302   login
 sessions              403   403   200   403    403   403    200   403    403   403   403   403   200   login

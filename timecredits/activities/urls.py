@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/contributions/", views.my_contributions, name="my-contributions"),
     path("me/contributions/claim/", views.claim, name="contribution-claim"),
     path("me/pass/", views.my_pass, name="member-pass"),
+    path("me/pass/code/", views.my_pass_code, name="member-pass-code"),
     path("p/<str:token>", views.pass_scanned, name="pass-scanned"),
     path(
         "organisations/<int:organisation_id>/sessions/",

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from timecredits.errors import DomainError, Invalid, NotFound, PermissionDenied
 from timecredits.members.passes import read_pass_token
@@ -174,12 +174,27 @@ def claim(request):
 
 @login_required
 def my_pass(request):
-    """The member's phone shows a pass that changes every 30 seconds (the page reloads itself)."""
+    """The member's phone shows a pass that changes every 30 seconds: the page's script fetches
+    each new code from my_pass_code, and without script the Refresh button reloads the page."""
     member_pass = checkins.my_pass(actor=request.user)
     return render(
         request,
         "activities/pass.html",
-        {"member": member_pass["member"], "qr": qr_svg(member_pass["url"])},
+        {
+            **member_pass,
+            "qr": qr_svg(member_pass["url"]),
+            "card_qr": qr_svg(member_pass["card_url"]),
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_pass_code(request):
+    """The pass page's next code, for its script: the QR code and how long it has on screen."""
+    member_pass = checkins.my_pass(actor=request.user)
+    return JsonResponse(
+        {"qr": qr_svg(member_pass["url"]), "seconds_left": member_pass["seconds_left"]}
     )
 
 

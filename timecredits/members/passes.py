@@ -45,6 +45,11 @@ def _step(now: datetime) -> int:
     return math.floor(now.timestamp()) // ROTATION_SECONDS
 
 
+def seconds_until_rotation(now: datetime) -> int:
+    """How long a phone's pass code has left on screen before the next one replaces it (1 to 30)."""
+    return ROTATION_SECONDS - math.floor(now.timestamp()) % ROTATION_SECONDS
+
+
 def pass_token(*, member_id: int, pass_version: int, now: datetime | None = None) -> str:
     """A member's pass: static (printed card) without `now`, rotating (phone) with it."""
     payload = {"m": member_id, "v": pass_version}

@@ -144,6 +144,7 @@ def card(request):
             "member": member,
             "qr": qr_svg(pass_url(member)),
             "replace_url": reverse("member-card-replace"),
+            "own_card": True,
         },
     )
 

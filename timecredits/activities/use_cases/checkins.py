@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from partners.use_cases import redeeming_venues
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError
-from timecredits.members.passes import pass_url
+from timecredits.members.passes import (
+    ROTATION_SECONDS,
+    STEPS_ACCEPTED,
+    pass_url,
+    seconds_until_rotation,
+)
 from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, has_permission
 
@@ -155,9 +160,19 @@ def contribution_claim(
 
 
 def my_pass(*, actor) -> dict:
-    """The member's rotating pass, as the URL its QR code carries."""
+    """The member's rotating pass, as the URL its QR code carries, and how long it has on screen;
+    with their card's fixed pass, which the page keeps for when the phone is offline (a phone's
+    code is refused a minute after it appeared, a card's works until the card is replaced)."""
     member = acting_member(actor, refuse_non_members=False)
-    return {"member": member, "url": pass_url(member, rotating=True)}
+    seconds_left = seconds_until_rotation(timezone.now())
+    return {
+        "member": member,
+        "url": pass_url(member, rotating=True),
+        "card_url": pass_url(member),
+        "seconds_left": seconds_left,
+        "rotation_seconds": ROTATION_SECONDS,
+        "valid_seconds": ROTATION_SECONDS * STEPS_ACCEPTED,
+    }
 
 
 def _sessions_attended_by(actor) -> list:

@@ -1,0 +1,375 @@
+"""The installable app in a real browser: the service worker registers and takes over; a member's
+pass and card still open with no connection, showing their name and a QR code; signing out
+forgets them. No console error and no Content-Security-Policy violation on the way.
+
+A real server (runserver with WhiteNoise, as `make run` has it) on a seeded SQLite database of
+its own, driven by Debian's Chromium through Playwright at a phone's size. The fixtures live in
+this file; tests/browser/conftest.py may provide a running Playwright, which is then shared (two
+sync Playwrights cannot run at once in one thread).
+"""
+
+import asyncio
+import os
+import urllib.request
+
+import pytest
+
+from tests.e2e.stack import free_port, manage, spawn, sqlite_env, wait_for
+from timecredits.ops.demo import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+TIMEOUT = 15_000
+LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__violations = window.__violations || []).push(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+  );
+});
+"""
+ALL_CACHED = """async () => {
+  const paths = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+  }
+  return paths;
+}"""
+PRIVATE_KEYS = """async () => {
+  if (!(await caches.has("tc-private"))) return null;
+  const cache = await caches.open("tc-private");
+  return (await cache.keys()).map((r) => new URL(r.url).pathname).sort();
+}"""
+
+
+@pytest.fixture(scope="module")
+def pwa_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pwa")
+    env = sqlite_env(folder)
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo")
+    port = free_port()
+    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)
+        yield base
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def pwa_browser(request):
+    if not os.path.exists(CHROMIUM):
+        reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+            yield browser
+            browser.close()
+        return
+    # The suite's own Playwright is running: launch this module's Chromium from it.
+    playwright = request.getfixturevalue("playwright")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+    yield browser
+    browser.close()
+
+
+class Phone:
+    """A fresh phone-sized browser context, with everything a test must not see collected."""
+
+    def __init__(self, browser, base):
+        self.context = browser.new_context(base_url=base, **PHONE)
+        self.context.add_init_script(LISTENER)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT)
+        self.problems = []
+        self.page.on(
+            "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
+        )
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def goto(self, path):
+        response = self.page.goto(path)
+        self.problems += self.page.evaluate("window.__violations || []")
+        return response
+
+    def reload(self):
+        response = self.page.reload()
+        self.problems += self.page.evaluate("window.__violations || []")
+        return response
+
+    def worker_in_control(self):
+        self.page.wait_for_function(
+            "() => navigator.serviceWorker.controller?.state === 'activated'"
+        )
+
+    def private_pages(self):
+        return self.page.evaluate(PRIVATE_KEYS)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def phone(pwa_server, pwa_browser):
+    opened = Phone(pwa_browser, pwa_server)
+    yield opened
+    opened.close()
+
+
+def _sign_in(phone, username="amira"):
+    phone.goto("/sign-in/")
+    phone.page.fill("input[name=username]", username)
+    phone.page.fill("input[name=password]", DEMO_PASSWORD)
+    with phone.page.expect_navigation():
+        phone.page.press("input[name=password]", "Enter")
+    assert "/sign-in/" not in phone.page.url
+
+
+def test_the_service_worker_registers_activates_and_precaches_the_shell(phone):
+    phone.goto("/")
+
+    phone.worker_in_control()
+    state = phone.page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)")
+    scope = phone.page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    shell = phone.page.evaluate(
+        """async () => {
+          const names = (await caches.keys()).filter((n) => n.startsWith("tc-shell-"));
+          const cache = await caches.open(names[0]);
+          return [names, (await cache.keys()).map((r) => new URL(r.url).pathname)];
+        }"""
+    )
+    names, urls = shell
+
+    assert state == "activated"
+    assert scope == phone.page.url.split("#")[0]
+    assert len(names) == 1
+    for path in [
+        "/static/css/site.css",
+        "/static/js/app.js",
+        "/static/js/pass.js",
+        "/static/icons/icon-192.png",
+        "/offline/",
+        "/manifest.webmanifest",
+    ]:
+        assert path in urls, path
+    assert phone.problems == []
+
+
+def test_chromium_finds_the_app_installable(phone):
+    phone.goto("/")
+    phone.worker_in_control()
+    devtools = phone.context.new_cdp_session(phone.page)
+
+    manifest = devtools.send("Page.getAppManifest")
+    installable = devtools.send("Page.getInstallabilityErrors")
+
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest["errors"] == []
+    # Playwright's contexts are incognito, where Chromium installs nothing; that is the only
+    # reason it may give (a missing icon, start URL or service worker would each be listed).
+    reasons = {error["errorId"] for error in installable["installabilityErrors"]}
+    assert reasons <= {"in-incognito"}, reasons
+
+
+SEND_SIGN_OUT = """() => {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = "/sign-out/";
+  const token = document.createElement("input");
+  token.type = "hidden";
+  token.name = "csrfmiddlewaretoken";
+  token.value = document.cookie.match(/csrftoken=([^;]+)/)[1];
+  form.append(token);
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def _sign_out(phone):
+    """Sign out as a person would, with the sign-out form the page carries; should the page
+    keep it elsewhere, the same form is sent from this page (a POST the service worker sees)."""
+    button = phone.page.locator("form[action='/sign-out/'] button[type=submit]")
+    with phone.page.expect_navigation():
+        if button.count():
+            button.first.click()
+        else:
+            phone.page.evaluate(SEND_SIGN_OUT)
+    assert "sessionid" not in {c["name"] for c in phone.context.cookies()}
+
+
+def _shows_name_and_code(phone, name):
+    page = phone.page
+    assert page.get_by_text(name, exact=False).first.is_visible()
+    code = page.locator(".pass-qr svg path")
+    assert code.count() == 1
+    assert code.first.is_visible()
+    box = page.locator(".pass-qr").bounding_box()
+    # Big, and inside a 360 px screen.
+    assert box["width"] >= 250 and box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+
+
+def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
+    _sign_in(phone)
+    phone.worker_in_control()
+
+    phone.goto("/me/pass/")
+    _shows_name_and_code(phone, "Amira Hassan")
+    assert phone.page.locator("[data-countdown]").is_visible()
+    assert phone.page.locator("[data-offline-copy]").is_hidden()
+    phone.goto("/me/card/")
+    _shows_name_and_code(phone, "Amira Hassan")
+    phone.page.wait_for_function(
+        """async () => {
+          const cache = await caches.open("tc-private");
+          const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
+          return keys.includes("/me/pass/") && keys.includes("/me/card/");
+        }"""
+    )
+    # Nothing else a member sees is kept: not other pages, not the API, not the admin.
+    for path in ["/me/credits/", "/api/v1/me", "/admin/"]:
+        phone.goto(path)
+    kept = phone.page.evaluate(ALL_CACHED)
+    required = {"/offline/", "/manifest.webmanifest", "/me/pass/", "/me/card/"}
+    # The member's scan page is kept too, where the project has one that answers.
+    assert required <= {p for p in kept if not p.startswith("/static/")} <= required | {"/scan/"}
+
+    phone.context.set_offline(True)
+    phone.goto("/me/pass/")
+    _shows_name_and_code(phone, "Amira Hassan")
+    notice = phone.page.locator("[data-offline-copy]")
+    assert notice.is_visible()
+    assert "Offline copy from" in notice.inner_text()
+    assert phone.page.locator("[data-pass-qr]").get_attribute("aria-label") == (
+        "Your member card QR code"
+    )
+    phone.reload()
+    _shows_name_and_code(phone, "Amira Hassan")
+    phone.goto("/me/card/")
+    _shows_name_and_code(phone, "Amira Hassan")
+    assert phone.page.locator("[data-offline-copy]").is_visible()
+    phone.goto("/me/credits/")
+    assert phone.page.locator("h1").inner_text() == "No connection"
+
+    phone.context.set_offline(False)
+    phone.goto("/me/pass/")
+    assert phone.page.locator("[data-offline-copy]").is_hidden()
+    _sign_out(phone)
+    assert phone.private_pages() is None
+
+    phone.context.set_offline(True)
+    phone.goto("/me/pass/")
+    assert phone.page.locator("h1").inner_text() == "No connection"
+    assert phone.page.locator(".pass-qr").count() == 0
+    assert "Amira" not in phone.page.content()
+    phone.goto("/me/card/")
+    assert phone.page.locator(".pass-qr").count() == 0
+    assert "Amira" not in phone.page.content()
+    phone.context.set_offline(False)
+    assert phone.problems == []
+
+
+def test_the_next_person_to_sign_in_on_the_phone_never_sees_the_last_ones_pass(phone):
+    """Amira's session ends without her signing out (the cookie is gone); Ben signs in."""
+    _sign_in(phone, "amira")
+    phone.worker_in_control()
+    phone.goto("/me/pass/")
+    phone.page.wait_for_function(
+        """async () => (await (await caches.open("tc-private")).keys())
+          .some((r) => r.url.endsWith("/me/pass/"))"""
+    )
+    phone.context.clear_cookies()
+
+    _sign_in(phone, "ben")
+    phone.context.set_offline(True)
+    phone.goto("/me/pass/")
+
+    assert "Amira" not in phone.page.content()
+    assert phone.page.locator("h1").inner_text() == "No connection"
+    phone.context.set_offline(False)
+    assert phone.problems == []
+
+
+def test_the_pass_rotates_by_script_and_shows_the_card_when_the_connection_drops(phone):
+    _sign_in(phone)
+    phone.goto("/me/pass/")
+    page = phone.page
+    code = page.locator("[data-pass-qr] svg path")
+    first = code.get_attribute("d")
+    countdown = page.locator("[data-seconds]")
+    shown = countdown.inner_text()
+    page.wait_for_function(
+        "(shown) => document.querySelector('[data-seconds]').textContent !== shown", arg=shown
+    )
+    # The code's signature carries the second it was made: wait for the next second.
+    page.wait_for_timeout(1100)
+
+    with page.expect_response("**/me/pass/code/"):
+        page.get_by_role("link", name="Refresh").click()
+    page.wait_for_function(
+        "(first) => document.querySelector('[data-pass-qr] svg path').getAttribute('d') !== first",
+        arg=first,
+    )
+    assert page.url.endswith("/me/pass/")
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+
+    phone.context.set_offline(True)
+    page.locator("[data-offline-live]").wait_for(state="visible")
+    assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your member card QR code"
+    assert page.locator("[data-countdown]").is_hidden()
+    assert page.locator("[data-live-hint]").is_hidden()
+    phone.context.set_offline(False)
+    page.locator("[data-offline-live]").wait_for(state="hidden")
+    assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your pass QR code"
+    assert page.locator("[data-live-hint]").is_visible()
+    assert phone.problems == []
+
+
+def test_without_javascript_the_pass_has_one_code_and_a_refresh_link(pwa_server, pwa_browser):
+    context = pwa_browser.new_context(base_url=pwa_server, java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto("/sign-in/")
+    page.fill("input[name=username]", "amira")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+
+    page.goto("/me/pass/")
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    assert page.locator(".pass-qr svg").is_visible()
+    assert page.locator("[data-countdown]").is_hidden()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Refresh").click()
+    assert page.url.endswith("/me/pass/")
+    assert page.locator(".pass-qr svg").is_visible()
+    context.close()
+
+
+def test_the_card_prints_on_its_own(phone):
+    _sign_in(phone)
+    phone.goto("/me/card/")
+    page = phone.page
+
+    page.emulate_media(media="print")
+
+    assert page.locator(".member-card").is_visible()
+    assert page.locator(".member-card svg").is_visible()
+    assert page.locator("main h1").is_hidden()
+    assert page.get_by_role("button", name="Print").is_hidden()
+    assert page.get_by_role("button", name="Replace this card").is_hidden()
+    assert page.locator(".site-header").is_hidden()
+    assert phone.problems == []

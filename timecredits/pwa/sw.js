@@ -1,0 +1,178 @@
+/* The service worker, served at /sw.js by timecredits/pwa/views.py, which puts `CONFIG` above
+ * this file: the shell's version, its static URLs, the offline page and the manifest.
+ *
+ * Two caches. The shell (static files, the manifest, a signed-out offline page) is versioned:
+ * a deploy that changes any file it holds installs a new worker, which drops the old shell.
+ * The private cache holds a signed-in member's pages that must open without a signal (their
+ * pass, their card, the scan page, an offline page with their links); it is emptied whenever
+ * someone signs in or out, or one of those pages stops answering (the session ended), so the
+ * next person on this phone never sees it.
+ *
+ * Pages: network first, the cached copy when the network fails (marked as an offline copy), the
+ * offline page when there is none. Static files: cache first. Nothing else is cached: no POST,
+ * nothing under /api/ or /admin/, no other page.
+ */
+"use strict";
+
+const SHELL_CACHE = `tc-shell-${CONFIG.version}`;
+const PRIVATE_CACHE = "tc-private";
+const PRIVATE_PAGES = ["/me/pass/", "/me/card/", "/scan/"];
+// Kept alongside the private pages while someone is signed in: links to their cached pages.
+const PRIVATE_EXTRAS = [CONFIG.offline, "/scan/"];
+// Submitting any of these forms changes who is signed in on this phone.
+const CHANGES_WHO = /^\/(sign-in|sign-out|admin\/login|admin\/logout|me\/sign-out-everywhere|me\/close)\/$/;
+// How long a private page waits for a slow network before showing its cached copy.
+const SLOW_NETWORK_MS = 5000;
+// The offline copy of a page shows the element the template marks `data-offline-copy hidden`.
+const OFFLINE_MARK = "data-offline-copy hidden";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      await cache.addAll(CONFIG.shell);
+      // The shell's offline page and manifest are the signed-out ones: they outlive a sign-out.
+      for (const url of [CONFIG.offline, CONFIG.manifest]) {
+        const response = await fetch(url, { credentials: "omit" });
+        if (response.ok) await cache.put(url, response);
+      }
+      await warmPrivate();
+      await self.skipWaiting();
+    })()
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("tc-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+      await refreshPrivate();
+    })()
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method !== "GET") {
+    if (request.mode === "navigate" && CHANGES_WHO.test(url.pathname)) {
+      event.waitUntil(forgetPrivate());
+    }
+    return;
+  }
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/admin/")) return;
+  if (url.pathname.startsWith(CONFIG.static_prefix)) {
+    event.respondWith(cacheFirst(event));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(event, url));
+  } else if (url.pathname === CONFIG.manifest) {
+    event.respondWith(fetch(request).catch(() => cached(CONFIG.manifest)));
+  }
+});
+
+async function cacheFirst(event) {
+  const hit = await caches.match(event.request, { ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  if (response.ok && response.type === "basic") {
+    const copy = response.clone();
+    event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.put(event.request, copy)));
+  }
+  return response;
+}
+
+// Counts the times the private cache was emptied: a page fetched before someone signed in or out
+// is not kept after it.
+let forgotten = 0;
+
+async function networkFirst(event, url) {
+  const key = url.pathname;
+  const keep = PRIVATE_PAGES.includes(key);
+  const asked = forgotten;
+  const network = fetch(event.request).then((response) => {
+    if (keep) event.waitUntil(remember(key, response.clone(), asked));
+    return response;
+  });
+  event.waitUntil(network.catch(() => null));
+  const copy = keep ? await cached(key) : null;
+  try {
+    const response = await (copy ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network);
+    // Too slow, or the server failing: the copy serves better than a spinner or an error page.
+    if (!response || (copy && response.status >= 500)) return offlineCopy(copy);
+    return response;
+  } catch (offline) {
+    if (copy) return offlineCopy(copy);
+    const fallback = await cached(CONFIG.offline);
+    return fallback || Response.error();
+  }
+}
+
+// A private page is kept while it answers; once it refuses (a redirect to sign in, a 404 for
+// someone who is not a member), whoever was signed in is not, and all of it goes. A server error
+// changes nothing.
+async function remember(key, response, asked = forgotten) {
+  if (response.ok && response.type === "basic" && !response.redirected) {
+    const cache = await caches.open(PRIVATE_CACHE);
+    if (asked !== forgotten) return;
+    await cache.put(key, response);
+    await warmPrivate(asked);
+  } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
+    await forgetPrivate();
+  }
+}
+
+async function warmPrivate(asked = forgotten) {
+  const cache = await caches.open(PRIVATE_CACHE);
+  for (const url of PRIVATE_EXTRAS) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (asked !== forgotten) return;
+      if (response.ok && !response.redirected) await cache.put(url, response);
+      else await cache.delete(url);
+    } catch (offline) {
+      return;
+    }
+  }
+}
+
+// After a deploy the cached pages name the old static files: fetch them again while online.
+async function refreshPrivate() {
+  const cache = await caches.open(PRIVATE_CACHE);
+  for (const request of await cache.keys()) {
+    const key = new URL(request.url).pathname;
+    if (!PRIVATE_PAGES.includes(key)) continue;
+    try {
+      const asked = forgotten;
+      await remember(key, await fetch(key, { credentials: "same-origin", redirect: "manual" }), asked);
+    } catch (offline) {
+      return;
+    }
+  }
+}
+
+async function forgetPrivate() {
+  forgotten += 1;
+  await caches.delete(PRIVATE_CACHE);
+}
+
+async function cached(key) {
+  const mine = await caches.open(PRIVATE_CACHE).then((cache) => cache.match(key, { ignoreVary: true }));
+  return mine || caches.match(key, { ignoreVary: true });
+}
+
+// The cached page, with its "Offline copy from 10:02" notice showing.
+async function offlineCopy(response) {
+  const html = (await response.text()).replace(OFFLINE_MARK, "data-offline-copy");
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(html, { status: response.status, statusText: response.statusText, headers });
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
+}

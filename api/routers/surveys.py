@@ -163,10 +163,7 @@ def get_schedule(request, programme_id: int):
 @router.put("/{programme_id}/surveys", response=ScheduleOut, summary="Choose surveys and waves")
 def put_schedule(request, programme_id: int, body: ScheduleIn):
     settings = use_cases.survey_schedule_update(
-        actor=request.auth,
-        programme_id=programme_id,
-        instrument_ids=body.instrument_ids,
-        follow_up_months=body.follow_up_months,
+        actor=request.auth, programme_id=programme_id, **body.dict()
     )
     return _schedule_out(settings)
 
@@ -178,11 +175,7 @@ def put_schedule(request, programme_id: int, body: ScheduleIn):
 )
 def confirm_registration(request, programme_id: int, body: RegistrationIn):
     settings = use_cases.swemwbs_registration_confirm(
-        actor=request.auth,
-        programme_id=programme_id,
-        registered_on=body.registered_on,
-        confirm=body.confirm,
-        now=timezone.now(),
+        actor=request.auth, programme_id=programme_id, now=timezone.now(), **body.dict()
     )
     return _schedule_out(settings)
 

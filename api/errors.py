@@ -12,15 +12,6 @@ from timecredits import errors
 
 from .parser import nul_refused
 
-STATUS_BY_FAMILY = [
-    (errors.NotAuthenticated, 401),
-    (errors.PermissionDenied, 403),
-    (errors.NotFound, 404),
-    (errors.Conflict, 409),
-    (errors.Invalid, 422),
-    (errors.RateLimited, 429),
-]
-
 HTTP_CODES = {
     400: "bad_request",
     401: "not_authenticated",
@@ -59,10 +50,7 @@ def nul_refused_response(fields: list[str]) -> JsonResponse:
 
 
 def status_for(exc: errors.DomainError) -> int:
-    for family, status in STATUS_BY_FAMILY:
-        if isinstance(exc, family):
-            return status
-    return 400
+    return errors.http_status(exc)
 
 
 def _validation_detail(errors_list) -> list[dict]:

@@ -10,7 +10,7 @@ from timecredits.members.use_cases import (
     member_register_assisted,
     organisation_member_card_replace,
 )
-from timecredits.permissions import MATRIX, Action, has_permission, require
+from timecredits.permissions import MATRIX, Action, has_permission, permitted_organisation, require
 from timecredits.programmes.selectors import programmes_administered
 
 from . import selectors
@@ -89,8 +89,7 @@ def member_register(*, actor, organisation_id: int, programme_id: int | None = N
 def member_card(*, actor, organisation_id: int, member_id: int):
     """The printed card of a member the organisation registered. Permission first, so a
     stranger learns nothing about who is registered."""
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
-    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    organisation = permitted_organisation(actor, Action.ORGANISATION_MEMBER_CARD, organisation_id)
     member = registered_member(organisation=organisation, member_id=member_id)
     if member is None:
         raise NotFound(_("This group registered no such member."), code="member_not_found")

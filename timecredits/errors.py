@@ -1,7 +1,8 @@
 """Typed domain errors. Each carries a stable code, a message a person can act on and detail.
 
-Services raise these; `api/errors.py` maps each family to one HTTP status and the one error
-shape, and web views show the message. Nothing else builds error responses.
+Services raise these. `http_status` maps each family to one HTTP status: `api/errors.py` answers
+with it in the one error shape, and pages (timecredits/middleware.py) show the message with it.
+Nothing else builds error responses.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,21 @@ class Invalid(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     message = _("Too many attempts. Please wait a moment and try again.")
+
+
+# The first family an error belongs to names its status; any other error is a 400.
+STATUS_BY_FAMILY = [
+    (NotAuthenticated, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Invalid, 422),
+    (RateLimited, 429),
+]
+
+
+def http_status(error: DomainError) -> int:
+    return next((status for family, status in STATUS_BY_FAMILY if isinstance(error, family)), 400)
 
 
 class Busy(Conflict):

@@ -5,14 +5,6 @@ from django.shortcuts import render
 
 from timecredits import errors
 
-STATUS = [
-    (errors.PermissionDenied, 403),
-    (errors.NotFound, 404),
-    (errors.Conflict, 409),
-    (errors.Invalid, 400),
-    (errors.RateLimited, 429),
-]
-
 
 class DomainErrorMiddleware:
     def __init__(self, get_response):
@@ -26,5 +18,6 @@ class DomainErrorMiddleware:
             return None
         if isinstance(exception, errors.NotAuthenticated):
             return redirect_to_login(request.get_full_path())
-        status = next((s for family, s in STATUS if isinstance(exception, family)), 400)
+        # A page that refuses its input answers 400 Bad Request, where the API answers 422.
+        status = 400 if isinstance(exception, errors.Invalid) else errors.http_status(exception)
         return render(request, "error.html", {"error": exception}, status=status)

@@ -10,9 +10,9 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from partners.selectors import staff_roles
+from partners.selectors import organisation_get, staff_roles
 from timecredits.errors import PermissionDenied
-from timecredits.programmes.selectors import programme_roles
+from timecredits.programmes.selectors import programme_get, programme_roles
 
 
 class Role(StrEnum):
@@ -121,3 +121,21 @@ def require(user, action: Action, *, organisation=None, programme=None) -> None:
         raise PermissionDenied(
             _("You do not have a role that allows this here."), detail={"action": action.value}
         )
+
+
+# Most use cases start by loading the organisation or programme they act in and requiring the
+# action there: 404 when there is none, 403 when the actor may not.
+
+
+def permitted_organisation(user, action: Action, organisation_id: int):
+    """The organisation, once `user` may do `action` in it."""
+    organisation = organisation_get(organisation_id=organisation_id)
+    require(user, action, organisation=organisation)
+    return organisation
+
+
+def permitted_programme(user, action: Action, programme_id: int):
+    """The programme, once `user` may do `action` in it."""
+    programme = programme_get(programme_id=programme_id)
+    require(user, action, programme=programme)
+    return programme

@@ -8,7 +8,7 @@ sign-in backend (timecredits.members.throttle), like every other way in.
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from pydantic import Field
 
 from timecredits.errors import Invalid
@@ -55,7 +55,7 @@ def create_token(request, payload: TokenIn):
     token, raw = token_issue(
         request=request, username=payload.username, password=payload.password, name=payload.name
     )
-    return Status(201, TokenOut(token=raw, prefix=token.prefix, created_at=token.created_at))
+    return TokenOut(token=raw, prefix=token.prefix, created_at=token.created_at)
 
 
 @router.delete("/token", auth=bearer, response={204: None}, summary="Revoke the token in use")
@@ -63,7 +63,6 @@ def delete_token(request):
     if getattr(request, "api_token", None) is None:
         raise Invalid(_("Only a bearer token can revoke itself."))
     token_revoke(token=request.api_token)
-    return Status(204, None)
 
 
 @router.get("/tokens", response=list[DeviceOut], summary="My devices: the tokens signed in as me")
@@ -74,7 +73,6 @@ def list_devices(request):
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Sign one of my devices out")
 def revoke_device(request, token_id: int):
     device_revoke(user=request.auth, token_id=token_id)
-    return Status(204, None)
 
 
 @router.post(
@@ -84,4 +82,3 @@ def revoke_device(request, token_id: int):
 )
 def sign_out_everywhere_now(request):
     sign_out_everywhere(user=request.auth)
-    return Status(204, None)

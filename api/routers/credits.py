@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
 from api.schemas import IdempotencyKey, InputSchema, read_from
@@ -71,7 +71,7 @@ def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY
     gift = use_cases.gift_give(
         actor=request.auth, idempotency_key=idempotency_key or uuid.uuid4().hex, **payload.dict()
     )
-    return Status(201, gift.transfer)
+    return gift.transfer
 
 
 @router.post(
@@ -80,10 +80,9 @@ def give(request, payload: GiftIn, idempotency_key: str | None = IDEMPOTENCY_KEY
     summary="Donate credits to a group in your programme, or to its pool",
 )
 def donation(request, payload: DonationIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
-    transfer = use_cases.donation_give(
+    return use_cases.donation_give(
         actor=request.auth, idempotency_key=idempotency_key or uuid.uuid4().hex, **payload.dict()
     )
-    return Status(201, transfer)
 
 
 @router.post(
@@ -97,7 +96,7 @@ def organisation_give(
     payload: OrganisationGiftIn,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
-    transfer = use_cases.organisation_gift(
+    return use_cases.organisation_gift(
         actor=request.auth,
         organisation_id=organisation_id,
         recipient_id=payload.organisation_id,
@@ -105,7 +104,6 @@ def organisation_give(
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
     )
-    return Status(201, transfer)
 
 
 # A statement's or a history's line shows a transfer.
@@ -226,11 +224,10 @@ def reverse_expiry(
     payload: ReverseIn | None = None,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
-    reversal = use_cases.expiry_reverse(
+    return use_cases.expiry_reverse(
         actor=request.auth,
         programme_id=programme_id,
         transfer_id=transfer_id,
         reason=payload.reason if payload else "",
         idempotency_key=idempotency_key,
     )
-    return Status(201, reversal)

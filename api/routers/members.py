@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from pydantic import Field
 
 from api.schemas import InputSchema, read_from
@@ -110,13 +110,12 @@ class MemberOut(MemberNames):
     summary="Join a programme",
 )
 def sign_up(request, payload: SignUpIn):
-    member = use_cases.member_sign_up(
+    return use_cases.member_sign_up(
         client=client_network(request),
         programme_slug=payload.programme,
         details=payload.dict(exclude={"programme", "demographics"}),
         demographics=payload.demographics.dict() if payload.demographics else None,
     )
-    return Status(201, member)
 
 
 @router.get("/me", response=MemberOut, summary="My profile")

@@ -184,7 +184,7 @@ def create_offer(request, payload: OfferIn):
         organisation_id=payload.organisation_id,
         **_offer_values(payload, partial=False),
     )
-    return Status(201, OfferOut.of(offer))
+    return OfferOut.of(offer)
 
 
 @router.patch("/offers/{offer_id}", response=OfferOut, summary="Change an offer (venue staff)")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from pydantic import Field
 
 from api.schemas import InputSchema, read_from
@@ -137,7 +137,7 @@ def invite(request, organisation_id: int, payload: InvitationIn):
     invitation, _token = use_cases.invitation_create(
         actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
-    return Status(201, invitation)
+    return invitation
 
 
 @router.post(
@@ -146,10 +146,9 @@ def invite(request, organisation_id: int, payload: InvitationIn):
     summary="Register a member who has no smartphone or email (coordinators)",
 )
 def register_member(request, organisation_id: int, payload: AssistedRegistrationIn):
-    member = use_cases.member_register(
+    return use_cases.member_register(
         actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
-    return Status(201, member)
 
 
 # The member's own card, under the name this route published it with.

@@ -1,14 +1,12 @@
 """Outcome reports: a programme's, with disclosure control, and an organisation's own."""
 
-import datetime
-
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
-from .reports import FigureOut, PeriodQuery, TableOut, download
+from .reports import FigureOut, PeriodQuery, ScopeOut, TableOut, download
 
 router = Router(tags=["reports"])
 
@@ -63,11 +61,7 @@ class OutcomeFiguresOut(Schema):
     indicators: list[IndicatorFiguresOut]
 
 
-class OutcomesOut(Schema):
-    programme_id: int
-    organisation_id: int | None
-    period_start: datetime.date
-    period_end: datetime.date
+class OutcomesOut(ScopeOut):
     area: str
     threshold: int
     suppressed: bool

@@ -4,12 +4,13 @@ the population figures reports measure reach against."""
 import uuid
 from datetime import date, datetime
 
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
 
-from api.schemas import IdempotencyKey, InputSchema
+from api.schemas import IdempotencyKey, InputSchema, read_from
 from timecredits.programmes import use_cases
 
+from .credits import TransferFields
 from .organisations import OrganisationOut
 
 router = Router(tags=["programmes"])
@@ -80,10 +81,9 @@ def update_policy(request, programme_id: int, payload: PolicyPatch):
     summary="Register an organisation and apply to join the programme",
 )
 def apply(request, programme_id: int, payload: ApplicationIn):
-    organisation = use_cases.organisation_apply(
+    return use_cases.organisation_apply(
         actor=request.auth, programme_id=programme_id, **payload.dict()
     )
-    return Status(201, organisation)
 
 
 @router.get(
@@ -127,13 +127,17 @@ class AllocationIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-class AllocationOut(Schema):
+class AllocationOut(TransferFields):
     transfer_id: int
     organisation_id: int
     minutes: int
     reason: str
     posted_at: datetime
     organisation_balance: int = Field(description="The group's balance after it, in minutes.")
+
+    resolve_organisation_id = read_from("credit_account.organisation_id")
+    resolve_reason = read_from("memo")
+    resolve_organisation_balance = read_from("credit_balance_after")
 
 
 @router.post(
@@ -147,24 +151,13 @@ def allocate(
     payload: AllocationIn,
     idempotency_key: str | None = IdempotencyKey("the group is funded once"),
 ):
-    transfer = use_cases.credits_allocate(
+    return use_cases.credits_allocate(
         actor=request.auth,
         programme_id=programme_id,
         organisation_id=payload.organisation_id,
         credits=payload.credits,
         reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
-    )
-    return Status(
-        201,
-        AllocationOut(
-            transfer_id=transfer.pk,
-            organisation_id=payload.organisation_id,
-            minutes=transfer.amount,
-            reason=transfer.memo,
-            posted_at=transfer.posted_at,
-            organisation_balance=transfer.credit_balance_after,
-        ),
     )
 
 

@@ -91,11 +91,16 @@ class TableOut(Schema):
     suppressed: list[SuppressedOut]
 
 
-class OutputsOut(Schema):
+class ScopeOut(Schema):
+    """What a report is of: a programme (or one organisation in it) over a period."""
+
     programme_id: int
     organisation_id: int | None
     period_start: datetime.date
     period_end: datetime.date
+
+
+class OutputsOut(ScopeOut):
     activity_type: str
     area: str
     demographics: dict[str, str]

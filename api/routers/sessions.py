@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.schemas import InputSchema, Moment
@@ -95,10 +95,9 @@ def list_activities(request, organisation_id: int):
     summary="Create an activity (coordinators)",
 )
 def create_activity(request, organisation_id: int, payload: ActivityIn):
-    activity = sessions.activity_create(
+    return sessions.activity_create(
         actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
-    return Status(201, activity)
 
 
 @router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
@@ -112,10 +111,7 @@ def list_sessions(request, activity_id: int):
     summary="Create a session, or a weekly or fortnightly series (coordinators)",
 )
 def create_sessions(request, activity_id: int, payload: SessionIn):
-    created = sessions.sessions_create(
-        actor=request.auth, activity_id=activity_id, **payload.dict()
-    )
-    return Status(201, created)
+    return sessions.sessions_create(actor=request.auth, activity_id=activity_id, **payload.dict())
 
 
 @router.get(

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from pydantic import Field
 
-from api.schemas import LAX, InputSchema
+from api.schemas import LAX, InputSchema, read_from
 from timecredits.surveys import use_cases
 
 me_router = Router(tags=["surveys"])
@@ -25,6 +25,10 @@ class QuestionOut(Schema):
     max_label: str
     point_labels: list[str]
     choices: list[list[str]] = Field(description="[value, label] pairs for a choice question.")
+
+    @staticmethod
+    def resolve_instrument(question) -> str:
+        return question.instrument.key or question.instrument.name
 
 
 class InstrumentOut(Schema):
@@ -52,34 +56,11 @@ class ResponsesOut(Schema):
     saved: int
 
 
-def _question_out(q) -> QuestionOut:
-    return QuestionOut(
-        id=q.pk,
-        instrument=q.instrument.key or q.instrument.name,
-        key=q.key,
-        text=q.text,
-        kind=q.kind,
-        min_value=q.min_value,
-        max_value=q.max_value,
-        min_label=q.min_label,
-        max_label=q.max_label,
-        point_labels=q.point_labels,
-        choices=q.choices,
-    )
-
-
 @me_router.get("/due", response=list[DueSurveyOut], summary="Surveys waiting for my answers")
 def due(request):
     due = use_cases.due_surveys(actor=request.auth)
-    instruments = [
-        InstrumentOut(key=i.key, name=i.name, preamble=i.preamble, copyright=i.copyright)
-        for i in due.instruments
-    ]
-    questions = [_question_out(q) for q in due.questions]
-    return [
-        DueSurveyOut(wave=w.name, due_at=w.due_at, instruments=instruments, questions=questions)
-        for w in due.waves
-    ]
+    asked = {"instruments": due.instruments, "questions": due.questions}
+    return [{"wave": w.name, "due_at": w.due_at, **asked} for w in due.waves]
 
 
 @me_router.post(
@@ -94,7 +75,7 @@ def answer(request, wave: str, body: ResponsesIn):
         answers=body.answers,
         now=timezone.now(),
     )
-    return Status(201, ResponsesOut(wave=wave, saved=len(saved)))
+    return ResponsesOut(wave=wave, saved=len(saved))
 
 
 class AnswerOut(Schema):
@@ -104,19 +85,16 @@ class AnswerOut(Schema):
     value: str
     answered_at: datetime
 
+    resolve_question_key = read_from("question.key")
+
+    @staticmethod
+    def resolve_wave(response) -> str:
+        return use_cases.wave_name(response.wave)
+
 
 @me_router.get("/responses", response=list[AnswerOut], summary="My own answers")
 def my_answers(request):
-    return [
-        AnswerOut(
-            question_id=r.question_id,
-            question_key=r.question.key,
-            wave=use_cases.wave_name(r.wave),
-            value=r.value,
-            answered_at=r.answered_at,
-        )
-        for r in use_cases.my_responses(actor=request.auth)
-    ]
+    return use_cases.my_responses(actor=request.auth)
 
 
 class ScheduleOut(Schema):
@@ -159,6 +137,10 @@ class IndicatorOut(Schema):
     name: str
     question_ids: list[int]
 
+    @staticmethod
+    def resolve_question_ids(indicator) -> list[int]:
+        return sorted(q.pk for q in indicator.questions.all())
+
 
 def _schedule_out(settings) -> ScheduleOut:
     schedule = settings.schedule
@@ -181,10 +163,7 @@ def get_schedule(request, programme_id: int):
 @router.put("/{programme_id}/surveys", response=ScheduleOut, summary="Choose surveys and waves")
 def put_schedule(request, programme_id: int, body: ScheduleIn):
     settings = use_cases.survey_schedule_update(
-        actor=request.auth,
-        programme_id=programme_id,
-        instrument_ids=body.instrument_ids,
-        follow_up_months=body.follow_up_months,
+        actor=request.auth, programme_id=programme_id, **body.dict()
     )
     return _schedule_out(settings)
 
@@ -196,22 +175,15 @@ def put_schedule(request, programme_id: int, body: ScheduleIn):
 )
 def confirm_registration(request, programme_id: int, body: RegistrationIn):
     settings = use_cases.swemwbs_registration_confirm(
-        actor=request.auth,
-        programme_id=programme_id,
-        registered_on=body.registered_on,
-        confirm=body.confirm,
-        now=timezone.now(),
+        actor=request.auth, programme_id=programme_id, now=timezone.now(), **body.dict()
     )
     return _schedule_out(settings)
 
 
 @router.post("/{programme_id}/outcomes", response={201: OutcomeOut}, summary="Add a valued outcome")
 def add_outcome(request, programme_id: int, body: OutcomeIn):
-    outcome = use_cases.outcome_create(
+    return use_cases.outcome_create(
         actor=request.auth, programme_id=programme_id, name=body.name, description=body.description
-    )
-    return Status(
-        201, OutcomeOut(id=outcome.pk, name=outcome.name, description=outcome.description)
     )
 
 
@@ -221,21 +193,12 @@ def add_outcome(request, programme_id: int, body: OutcomeIn):
     summary="Add an indicator and the questions that measure it",
 )
 def add_indicator(request, programme_id: int, outcome_id: int, body: IndicatorIn):
-    indicator = use_cases.indicator_create(
+    return use_cases.indicator_create(
         actor=request.auth,
         programme_id=programme_id,
         outcome_id=outcome_id,
         name=body.name,
         question_ids=body.question_ids,
-    )
-    return Status(
-        201,
-        IndicatorOut(
-            id=indicator.pk,
-            outcome_id=outcome_id,
-            name=indicator.name,
-            question_ids=sorted(q.pk for q in indicator.questions.all()),
-        ),
     )
 
 
@@ -256,7 +219,6 @@ class CustomQuestionIn(InputSchema):
     summary="Add a question of the programme's own",
 )
 def add_question(request, programme_id: int, body: CustomQuestionIn):
-    question = use_cases.custom_question_add(
+    return use_cases.custom_question_add(
         actor=request.auth, programme_id=programme_id, **body.dict()
     )
-    return Status(201, _question_out(question))

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.schemas import LAX, InputSchema
@@ -99,10 +99,9 @@ def list_proxy_values(request, programme_id: int):
     summary="Add a proxy value, with its source",
 )
 def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
-    proxy = use_cases.proxy_value_create(
+    return use_cases.proxy_value_create(
         actor=request.user, programme_id=programme_id, **body.dict()
     )
-    return Status(201, proxy)
 
 
 @router.delete(
@@ -112,4 +111,3 @@ def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
 )
 def remove_proxy_value(request, programme_id: int, proxy_id: int):
     use_cases.proxy_value_remove(actor=request.user, programme_id=programme_id, proxy_id=proxy_id)
-    return Status(204, None)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from ledger.selectors import Balance, account_balance, member_account, programme_expiries
 from partners.selectors import organisation_get, programme_groups
-from timecredits.permissions import Action, require
-from timecredits.programmes.selectors import programme_get
+from timecredits.permissions import Action, permitted_organisation, permitted_programme, require
 
 from .errors import NotAVenue
 from .selectors import Statement, next_month, parse_month, previous_month, venue_statement
@@ -117,8 +116,7 @@ def organisation_gift(
     idempotency_key: str,
 ):
     """An organisation's admin gives some of its credits to another organisation."""
-    giver = organisation_get(organisation_id=organisation_id)
-    require(actor, Action.ORGANISATION_CREDITS_GIVE, organisation=giver)
+    giver = permitted_organisation(actor, Action.ORGANISATION_CREDITS_GIVE, organisation_id)
     return gifts.organisation_gift(
         actor=actor,
         giver=giver,
@@ -169,8 +167,7 @@ class ExpiriesPage:
 
 def expiries_list(*, actor, programme_id: int) -> ExpiriesPage:
     """The programme's latest expiries, each with `reversed` set, for its admins."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme_id)
     return ExpiriesPage(programme=programme, expiries=programme_expiries(programme=programme))
 
 
@@ -183,8 +180,7 @@ def expiry_reverse(
     idempotency_key: str | None = None,
 ):
     """A programme admin gives a member back credits that expired; the reversal, once."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme_id)
     return expiry.expiry_reverse(
         actor=actor,
         programme=programme,

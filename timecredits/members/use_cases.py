@@ -32,7 +32,7 @@ from timecredits.activities.selectors import (
 )
 from timecredits.credits.selectors import HistoryEntry, member_history
 from timecredits.errors import Invalid, NotFound
-from timecredits.permissions import Action, require
+from timecredits.permissions import Action, permitted_organisation, require
 from timecredits.programmes.selectors import programme_by_slug, programme_get, programme_newest
 from timecredits.surveys.selectors import surveys_due
 
@@ -324,8 +324,7 @@ def member_register_assisted(
 def organisation_member_card_replace(*, actor, organisation_id: int, member_id: int) -> Member:
     """A coordinator prints a new card for a member their group registered who lost theirs.
     Permission first, so a stranger learns nothing about who is registered."""
-    organisation = organisation_get(organisation_id=organisation_id)
-    require(actor, Action.ORGANISATION_MEMBER_CARD, organisation=organisation)
+    organisation = permitted_organisation(actor, Action.ORGANISATION_MEMBER_CARD, organisation_id)
     member = selectors.registered_member(organisation=organisation, member_id=member_id)
     if member is None:
         raise NotFound(_("This group registered no such member."), code="member_not_found")

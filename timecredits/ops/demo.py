@@ -99,19 +99,20 @@ ORGANISATION_STAFF = [
     ("riverside-leisure-centre", "venue", "Tom", "Baker", StaffMembership.Role.VENUE_STAFF),
 ]
 
+# Members, by first and last name; each signs in as their first name in lower case.
 MEMBERS = [
-    ("amira", "Amira", "Hassan"),
-    ("ben", "Ben", "Okafor"),
-    ("carys", "Carys", "Jones"),
-    ("dev", "Dev", "Patel"),
-    ("ela", "Ela", "Nowak"),
-    ("femi", "Femi", "Adeyemi"),
-    ("gwen", "Gwen", "Roberts"),
-    ("hamid", "Hamid", "Karimi"),
-    ("iris", "Iris", "Walsh"),
-    ("jon", "Jon", "Evans"),
-    ("kay", "Kay", "Brennan"),
-    ("lin", "Lin", "Zhou"),
+    "Amira Hassan",
+    "Ben Okafor",
+    "Carys Jones",
+    "Dev Patel",
+    "Ela Nowak",
+    "Femi Adeyemi",
+    "Gwen Roberts",
+    "Hamid Karimi",
+    "Iris Walsh",
+    "Jon Evans",
+    "Kay Brennan",
+    "Lin Zhou",
 ]
 
 
@@ -175,9 +176,10 @@ def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     members = []
-    for index, (username, first, last) in enumerate(MEMBERS):
+    for index, name in enumerate(MEMBERS):
+        first, last = name.split()
         member, created = Member.objects.get_or_create(
-            user=_user(username, first, last),
+            user=_user(first.lower(), first, last),
             defaults={
                 "programme": programme,
                 "new_to_volunteering": index % 3 == 0,

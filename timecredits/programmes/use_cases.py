@@ -8,7 +8,7 @@ from ledger.selectors import programme_allocations
 from partners.selectors import organisation_get, programme_groups, programme_participations
 from partners.services.organisations import organisation_apply as application_create
 from partners.services.organisations import participation_decide as participation_set
-from timecredits.permissions import Action, require
+from timecredits.permissions import Action, permitted_programme, require
 
 from . import services
 from .models import Programme
@@ -34,8 +34,7 @@ def programme_show(*, actor, programme_id: int) -> Programme:
 
 
 def programme_update_policy(*, actor, programme_id: int, **changes) -> Programme:
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EDIT, programme_id)
     return services.programme_update_policy(programme=programme, **changes)
 
 
@@ -52,16 +51,14 @@ def _admin_page(programme: Programme) -> AdminPage:
 
 def programme_admin_page(*, actor, programme_id: int) -> AdminPage:
     """The admin page, for those who edit the programme's policy."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EDIT, programme_id)
     return _admin_page(programme)
 
 
 def allocation_page(*, actor, programme_id: int) -> AdminPage:
     """The same page, for those who allocate credits (shown again when an allocation is
     refused)."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme_id)
     return _admin_page(programme)
 
 
@@ -75,8 +72,7 @@ def credits_allocate(
     idempotency_key: str,
 ):
     """Fund a group from the programme's issuance; the transfer posted (once per key)."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme_id)
     return services.credits_allocate(
         actor=actor,
         programme=programme,
@@ -96,8 +92,7 @@ def organisation_apply(*, actor, programme_id: int, **details):
 
 def participations_list(*, actor, programme_id: int, status: str | None = None):
     """The organisations in a programme with their approval, for those who review them."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme_id)
     return programme_participations(programme=programme, status=status)
 
 
@@ -118,16 +113,14 @@ class PopulationPage:
 
 
 def population_page(*, actor, programme_id: int) -> PopulationPage:
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EDIT, programme_id)
     return PopulationPage(programme=programme, figures=population_figures(programme=programme))
 
 
 def population_import(*, actor, programme_id: int, file) -> list:
     """Replace the programme's population figures with an uploaded CSV's, all or nothing. Only
     one byte more than the limit is read, so a big file is refused without reading it all."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_EDIT, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_EDIT, programme_id)
     return services.population_import(
         programme=programme, data=file.read(services.MAX_POPULATION_BYTES + 1)
     )

@@ -14,7 +14,7 @@ from partners.use_cases import redeeming_venues
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 from timecredits.members.use_cases import own_member
-from timecredits.permissions import Action, has_permission, require
+from timecredits.permissions import Action, has_permission, permitted_organisation, require
 from timecredits.programmes.selectors import programmes_by_ids
 
 from . import selectors
@@ -41,12 +41,6 @@ def _visible_offer(member, offer_id: int):
     if offer is None:
         raise NotFound()
     return offer
-
-
-def _venue(actor, organisation_id: int, action: Action):
-    venue = organisation_get(organisation_id=organisation_id)
-    require(actor, action, organisation=venue)
-    return venue
 
 
 def _programmes(programme_ids):
@@ -213,7 +207,7 @@ def redemption_scanned(*, actor, code: str) -> int | None:
 
 def venue_till(*, actor, organisation_id: int) -> dict:
     """The till page: the venue, its published offers and its day (read when shown)."""
-    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
     return {
         "venue": venue,
         "offers": [o for o in selectors.offers_for_venue(venue=venue) if o.active],
@@ -223,7 +217,7 @@ def venue_till(*, actor, organisation_id: int) -> dict:
 
 
 def redemption_complete(*, actor, organisation_id: int, code: str, idempotency_key: str):
-    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
     return redemption_services.redemption_complete(
         actor=actor, venue=venue, code=code, idempotency_key=idempotency_key
     )
@@ -247,7 +241,7 @@ def redemption_charge_pass(
 
 def venue_day(*, actor, organisation_id: int, date: str):
     """A venue's codes for a day: "today", or a date like 2026-05-01."""
-    venue = _venue(actor, organisation_id, Action.ORGANISATION_REDEEM)
+    venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
     if date == "today":
         day = timezone.localdate()
     else:
@@ -262,7 +256,7 @@ def venue_day(*, actor, organisation_id: int, date: str):
 
 def venue_offers_page(*, actor, organisation_id: int, offer_id: int | None = None) -> dict:
     """A venue's offers (read when shown), and the one being changed."""
-    venue = _venue(actor, organisation_id, Action.ORGANISATION_OFFERS_MANAGE)
+    venue = permitted_organisation(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation_id)
     editing = None
     if offer_id is not None:
         editing = selectors.offer_get(offer_id=offer_id)
@@ -275,7 +269,7 @@ def offer_create(*, actor, organisation_id: int, programme_ids=None, **values):
     """Publish an offer; its days may be given as `weekdays` (0 is Monday)."""
     values = _days(values)
     programmes = _programmes(programme_ids)
-    venue = _venue(actor, organisation_id, Action.ORGANISATION_OFFERS_MANAGE)
+    venue = permitted_organisation(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation_id)
     return offer_services.offer_create(venue=venue, programmes=programmes, **values)
 
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from timecredits.errors import Invalid, NotFound
 from timecredits.members.selectors import member_for_user
-from timecredits.permissions import Action, require
-from timecredits.programmes.selectors import programme_get
+from timecredits.permissions import Action, permitted_programme, require
 
 from . import services
 from .models import BASELINE
@@ -78,9 +77,7 @@ def my_responses(*, actor):
 
 
 def _programme(actor, programme_id: int):
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme=programme)
-    return programme
+    return permitted_programme(actor, Action.PROGRAMME_SURVEYS_MANAGE, programme_id)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from partners.selectors import approved_programme, organisation_get
+from partners.selectors import approved_programme
 from timecredits.errors import Invalid
-from timecredits.permissions import Action, require
+from timecredits.permissions import Action, permitted_organisation, require
 from timecredits.programmes.selectors import programme_get
 
 from ..selectors import (
@@ -30,9 +30,7 @@ CHECKIN_CODES = {"poster": session_poster_url, "kiosk": session_kiosk_url}
 
 
 def _managed_organisation(actor, organisation_id: int):
-    organisation = organisation_get(organisation_id=organisation_id)
-    require(actor, MANAGE, organisation=organisation)
-    return organisation
+    return permitted_organisation(actor, MANAGE, organisation_id)
 
 
 def activities_list(*, actor, organisation_id: int):

@@ -7,10 +7,9 @@ one transaction that is retried whole on a deadlock.
 
 from django.utils.translation import gettext as _
 
-from partners.selectors import organisation_get
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
-from timecredits.permissions import Action, require
+from timecredits.permissions import Action, permitted_organisation, require
 
 from ..selectors import (
     contribution_exists,
@@ -25,9 +24,7 @@ VERIFY = Action.ORGANISATION_CONTRIBUTIONS_VERIFY
 
 
 def _verified_organisation(actor, organisation_id: int):
-    organisation = organisation_get(organisation_id=organisation_id)
-    require(actor, VERIFY, organisation=organisation)
-    return organisation
+    return permitted_organisation(actor, VERIFY, organisation_id)
 
 
 DECISIONS = {

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timecredits.errors import Conflict
-from timecredits.permissions import Action, has_permission, require
-from timecredits.programmes.selectors import programme_get
+from timecredits.permissions import Action, has_permission, permitted_programme
 
 from ..exports import Download, report_download
 from ..models import Snapshot
@@ -20,8 +19,7 @@ BUILDING = (Snapshot.Status.QUEUED, Snapshot.Status.BUILDING)
 def snapshot_request(*, actor, programme_id: int, month: str) -> tuple[Snapshot, bool]:
     """The programme's snapshot of `month` ("YYYY-MM"), for one of its admins, and whether a
     build was queued now."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_REPORTS_SNAPSHOT, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_REPORTS_SNAPSHOT, programme_id)
     return services.snapshot_request(programme=programme, month=month, requested_by=actor)
 
 

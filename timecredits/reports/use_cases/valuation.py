@@ -2,8 +2,7 @@
 programme's admins keep (page and API). Each loads what it needs, checks permission once and
 returns what the caller renders."""
 
-from timecredits.permissions import Action, has_permission, require
-from timecredits.programmes.selectors import programme_get
+from timecredits.permissions import Action, has_permission, permitted_programme
 from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
@@ -42,8 +41,7 @@ def programme_valuation_page(*, actor, programme_id: int, period=None, **filters
 
 def _manager(*, actor, programme_id: int):
     """The programme, for one of the admins who keep its proxy values."""
-    programme = programme_get(programme_id=programme_id)
-    require(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme)
+    programme = permitted_programme(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme_id)
     return programme
 
 

@@ -12,7 +12,7 @@ plugin's `context`/`page` fixtures, its command-line options (--headed, --slowmo
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.browser.data import PRINT
 from tests.e2e.stack import CHROMIUM, SeededServer, chromium_or_skip
@@ -27,6 +27,7 @@ PHONE = {
 }
 # Every wait in the suite is bounded by this (milliseconds); nothing sleeps for a fixed time.
 TIMEOUT = 10_000
+expect.set_options(timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="session")

@@ -9,24 +9,13 @@ plugin's `context`/`page` fixtures, its command-line options (--headed, --slowmo
 --screenshot) and its failure artifacts all still work.
 """
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.browser.data import PRINT
+from tests.browser.phone import PHONE, TIMEOUT
 from tests.e2e.stack import CHROMIUM, SeededServer, chromium_or_skip
-from timecredits.ops.demo import DEMO_PASSWORD
 
-# A small Android phone: 360 x 740 CSS pixels at twice the density, touch, mobile layout.
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
-# Every wait in the suite is bounded by this (milliseconds); nothing sleeps for a fixed time.
-TIMEOUT = 10_000
 expect.set_options(timeout=TIMEOUT)
 
 
@@ -63,18 +52,3 @@ def phone(page) -> Page:
     page.set_default_timeout(TIMEOUT)
     page.set_default_navigation_timeout(TIMEOUT)
     return page
-
-
-def signed_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> Page:
-    """Sign in on the form, as a person would; the page ends wherever the site sends them."""
-    page.goto("/sign-in/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
-    cookies = {c["name"] for c in page.context.cookies()}
-    assert "sessionid" in cookies and "/sign-in/" not in page.url, f"{username} did not sign in"
-    return page
-
-
-VENDOR = Path(__file__).parent / "vendor"

@@ -16,7 +16,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT, signed_in
+from tests.browser.phone import TIMEOUT, signed_in
 
 CHECKED_IN = re.compile(r"checked in", re.IGNORECASE)
 CHECKED_OUT = re.compile(r"checked out", re.IGNORECASE)

@@ -8,13 +8,10 @@ Each role signs in and walks the links from its start pages (tests/web/pages.py)
 first, at most PAGES_PER_ROLE pages, leaving out downloads, the API and the admin. The walk runs
 once per role; each check then reports every page's failures in one message."""
 
-from collections import deque
-
 import pytest
 
 from tests.browser import checks
-from tests.browser.conftest import TIMEOUT, signed_in
-from tests.web.pages import PAGES_PER_ROLE, SKIP, links
+from tests.browser.phone import TIMEOUT, signed_in, signed_out_starts, walk
 
 ROLES = {"member": "amira", "coordinator": "coordinator", "venue": "venue", "signed out": None}
 CHECKS = {
@@ -24,9 +21,8 @@ CHECKS = {
 }
 
 
-def _walk(browser, context_args, starts) -> dict[str, dict[str, list[str]]]:
+def _walk(browser, context_args, username, starts) -> dict[str, dict[str, list[str]]]:
     """{path: {check: [finding, ...]}} for each page the role reaches."""
-    username, starts = starts
     context = browser.new_context(**context_args)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
@@ -36,21 +32,14 @@ def _walk(browser, context_args, starts) -> dict[str, dict[str, list[str]]]:
     if username:
         signed_in(page, username)
     found = {}
-    starts = [path for path in starts if not SKIP.search(path)]
-    seen, queue = set(starts), deque(starts)
-    while queue and len(found) < PAGES_PER_ROLE:
-        path = queue.popleft()
-        logged.clear()
-        response = page.goto(path, wait_until="load")
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
+    logged.clear()
+    for response in walk(page, starts):
+        path = response.url.removeprefix(context_args["base_url"])
         found[path] = {name: check(page) for name, check in CHECKS.items()}
         if response.status >= 400:
             logged.append(f"HTTP {response.status}")
         found[path]["console"] = list(logged)
-        fresh = [link for link in links(page.content()) if link not in seen]
-        seen.update(fresh)
-        queue.extend(fresh)
+        logged.clear()
     context.close()
     return found
 
@@ -59,18 +48,17 @@ def _walk(browser, context_args, starts) -> dict[str, dict[str, list[str]]]:
 def walks(browser, browser_context_args, server):
     done = {}
 
-    def walk(role):
+    def walked(role):
         if role not in done:
             username = ROLES[role]
             if username is None:
-                token = server.data["checkins"]["join"]["token"]
-                starts = ["/", "/sign-in/", "/join/", f"/c/{token}"]
+                starts = signed_out_starts(server.data)
             else:
                 starts = server.data["starts"][username]
-            done[role] = _walk(browser, browser_context_args, (username, starts))
+            done[role] = _walk(browser, browser_context_args, username, starts)
         return done[role]
 
-    return walk
+    return walked
 
 
 @pytest.mark.parametrize("check", [*CHECKS, "console"])

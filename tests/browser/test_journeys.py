@@ -158,7 +158,8 @@ def test_a_member_shows_their_pass(phone, server):
     phone.get_by_role("link", name=re.compile(r"pass", re.IGNORECASE)).first.click()
 
     expect(phone).to_have_url(re.compile(r"/me/pass/$"))
-    assert decoded(phone.locator("main svg").first).startswith(f"{server.base}/p/")
+    scanned = decoded(phone.locator("main svg").first)
+    assert scanned.startswith(f"{server.base}/p/"), scanned
     assert phone.locator("meta[http-equiv=refresh]").count() == 0
 
 

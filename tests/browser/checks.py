@@ -16,7 +16,7 @@ NAVIGATION = "header a, nav.tabbar a, .action, .list-link"
 LARGE, SMALL = 44, 24
 
 # A short, readable CSS path for an element: up to three ancestors, with ids and classes.
-_NAME = """
+_NAME = r"""
 const nameOf = (el) => {
   const one = (e) => {
     let s = e.tagName.toLowerCase();
@@ -27,7 +27,8 @@ const nameOf = (el) => {
   const parts = [];
   for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement)
     parts.unshift(one(e));
-  const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+  const words = el.innerText || el.value || el.getAttribute("aria-label") || "";
+  const text = words.replace(/\s+/g, " ").trim();
   return parts.join(" > ") + (text ? ` "${text.slice(0, 30)}"` : "");
 };
 const shown = (el) => {

@@ -26,9 +26,9 @@ CHECKED_OUT = re.compile(r"checked out", re.IGNORECASE)
 
 
 def scanned(page) -> str:
-    """What a phone reads from the QR code on the page: the largest picture in its main part
-    (icons are pictures too), screenshotted and decoded."""
-    pictures = page.locator("main svg, main img")
+    """What a phone reads from the QR code on the page: its largest picture (icons are
+    pictures too), screenshotted and decoded."""
+    pictures = page.locator("svg, img")
     boxes = [(pictures.nth(i), pictures.nth(i).bounding_box()) for i in range(pictures.count())]
     qr = max((b for b in boxes if b[1]), key=lambda b: b[1]["width"] * b[1]["height"])[0]
     qr.scroll_into_view_if_needed()
@@ -237,3 +237,15 @@ def test_without_javascript_a_member_checks_in_checks_out_and_books_an_offer(
     till.locator("input[name=code]").fill(code)  # the typed code: the fallback to the camera
     till.get_by_role("button", name=re.compile(r"complete", re.IGNORECASE)).first.click()
     expect(till.locator("main")).to_contain_text(re.compile(rf"done.*{offer['title']}", re.I))
+
+
+def test_a_coordinators_poster_names_this_server_whatever_its_port(phone, server):
+    """The poster printed under `PORT=8101 make run` must send phones to port 8101: here the
+    server listens on a free port, and the poster's code must name it."""
+    session_id = server.data["checkins"]["member"]["session_id"]
+    signed_in(phone, "coordinator")
+    phone.goto(f"/sessions/{session_id}/poster/")
+
+    url = scanned(phone)
+
+    assert url.startswith(f"{server.base}/c/"), url

@@ -123,6 +123,8 @@ class SeededServer:
 
     def __init__(self, folder: Path, prepare: str = PRINT_START_PAGES):
         self.env = sqlite_env(folder)
+        # Codes and links name the host a request came to unless SITE_URL says otherwise.
+        self.env.pop("SITE_URL", None)
         self.prepare = prepare
         self.base = ""
         self.data = None

@@ -89,3 +89,17 @@ clean:
 .PHONY: icons
 icons: $(STAMP)
 	$(BIN)/python -m timecredits.pwa.icons
+
+# --- browser ---
+# A phone-size screenshot of every page each demo role reaches, in var/screens/ (Debian's
+# Chromium, on a seeded database of its own); SCREENS_ARGS=--readme also refreshes docs/screens/.
+# `make assets` vendors axe-core (pinned in package.json) for the browser tests: needs npm.
+.PHONY: screens assets assets-browser
+screens: $(STAMP)
+	$(BIN)/python -m tests.browser.screens $(SCREENS_ARGS)
+
+assets: assets-browser
+assets-browser:
+	npm install --no-audit --no-fund --ignore-scripts
+	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	cp node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE

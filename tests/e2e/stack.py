@@ -84,3 +84,69 @@ def wait_for(predicate, seconds=60):
 
 def health(base):
     return json.loads(get(f"{base}/healthz")[1])
+
+
+# --- browser ---
+# What the real-browser tests (tests/e2e/test_csp_browser.py, tests/browser/) and `make screens`
+# share: Debian's Chromium, and a seeded server (runserver with WhiteNoise, as `make run` has it)
+# on an SQLite database of its own.
+
+CHROMIUM = "/usr/bin/chromium"
+PRINT_START_PAGES = (
+    "import json; from tests.web.pages import start_pages as s; print(json.dumps(s()))"
+)
+
+
+def chromium_or_skip() -> str:
+    """Debian's Chromium (Playwright's own browser download does not work here): a test without
+    it fails under CI=true, where .ci/run installs it, and is skipped elsewhere."""
+    import pytest
+
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def printed_json(env, code: str):
+    """What `code`, run by `manage.py shell` in that environment's database, printed last."""
+    return json.loads(manage(env, "shell", "-c", code).stdout.strip().splitlines()[-1])
+
+
+class SeededServer:
+    """`with SeededServer(folder) as server:` migrates and seeds an SQLite database under
+    `folder`, runs `prepare` (code for `manage.py shell` that prints JSON: the start pages by
+    default) and serves it on a free port; `server.base` is its address, `server.data` what
+    `prepare` printed."""
+
+    def __init__(self, folder: Path, prepare: str = PRINT_START_PAGES):
+        self.env = sqlite_env(folder)
+        # Codes and links name the host a request came to unless SITE_URL says otherwise.
+        self.env.pop("SITE_URL", None)
+        self.prepare = prepare
+        self.base = ""
+        self.data = None
+        self._web = None
+
+    def __enter__(self):
+        manage(self.env, "migrate", "--no-input")
+        manage(self.env, "seed_demo")
+        self.data = printed_json(self.env, self.prepare)
+        port = free_port()
+        self._web = spawn(self.env, "runserver", "--noreload", f"127.0.0.1:{port}")
+        self.base = f"http://127.0.0.1:{port}"
+        try:
+            up = wait_for(lambda: get(f"{self.base}/sign-in/")[0] == 200)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        if not up:
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"the server at {self.base} did not answer")
+        return self
+
+    def __exit__(self, *exc):
+        self._web.terminate()
+        self._web.wait(timeout=30)

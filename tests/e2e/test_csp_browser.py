@@ -9,22 +9,16 @@ Django's client. Violations are caught twice: the browser's own console report a
 that fails to load counts too, since a page that lost its script passes any policy.
 """
 
-import json
-import os
 import urllib.request
 from collections import deque
 
 import pytest
 
-from tests.e2e.stack import free_port, manage, spawn, sqlite_env, wait_for
+from tests.e2e.stack import SeededServer, chromium_or_skip
 from tests.web.pages import PAGES_PER_ROLE, links
 from tests.web.test_security_headers import POLICY, policy_of
 from timecredits.ops.demo import DEMO_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-PRINT_START_PAGES = (
-    "import json; from tests.web.pages import start_pages as s; print(json.dumps(s()))"
-)
 SIGNED_OUT = ["/", "/sign-in/", "/join/", "/admin/login/"]
 LISTENER = """
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -35,37 +29,15 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def _chromium() -> str:
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("csp")
-    env = sqlite_env(folder)
-    manage(env, "migrate", "--no-input")
-    manage(env, "seed_demo")
-    printed = manage(env, "shell", "-c", PRINT_START_PAGES).stdout
-    starts = json.loads(printed.strip().splitlines()[-1])
-    port = free_port()
-    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)
-        yield {"base": base, "starts": starts}
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
+    with SeededServer(tmp_path_factory.mktemp("csp")) as seeded:
+        yield {"base": seeded.base, "starts": seeded.data}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
+    executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

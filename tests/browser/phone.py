@@ -1,0 +1,55 @@
+"""What the browser tests and `make screens` share: the phone, signing in, and walking the pages
+a person reaches from their start pages."""
+
+from collections import deque
+from collections.abc import Iterator
+
+from playwright.sync_api import Page, Response
+
+from tests.web.pages import PAGES_PER_ROLE, SKIP, links
+from timecredits.ops.demo import DEMO_PASSWORD
+
+# A small Android phone: 360 x 740 CSS pixels at twice the density, touch, mobile layout.
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+# Every wait is bounded by this (milliseconds); nothing sleeps for a fixed time.
+TIMEOUT = 10_000
+
+
+def signed_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> Page:
+    """Sign in on the form, as a person would; the page ends wherever the site sends them."""
+    page.goto("/sign-in/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    cookies = {c["name"] for c in page.context.cookies()}
+    assert "sessionid" in cookies and "/sign-in/" not in page.url, f"{username} did not sign in"
+    return page
+
+
+def walk(page: Page, starts: list[str], limit: int = PAGES_PER_ROLE) -> Iterator[Response]:
+    """Visit the start pages and the same-site pages they link to, breadth first, at most
+    `limit` HTML pages, leaving out downloads, the API and the admin (tests/web/pages.py);
+    yields each page's response once it has loaded, for the caller to look at the page."""
+    starts = [path for path in starts if not SKIP.search(path)]
+    seen, queue, shown = set(starts), deque(starts), 0
+    while queue and shown < limit:
+        path = queue.popleft()
+        response = page.goto(path, wait_until="load")
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        shown += 1
+        yield response
+        fresh = [link for link in links(page.content()) if link not in seen]
+        seen.update(fresh)
+        queue.extend(fresh)
+
+
+def signed_out_starts(data: dict) -> list[str]:
+    """Where someone not signed in starts: home, sign-in, join and a poster's check-in link."""
+    return ["/", "/sign-in/", "/join/", f"/c/{data['checkins']['join']['token']}"]

@@ -1,0 +1,102 @@
+"""`make screens`: a phone-size screenshot of every page each demo role reaches, for a person to
+review the look. It starts the browser tests' live server (a seeded SQLite database of its own,
+in a temporary folder), signs in as each role in Debian's Chromium at 360 x 740, walks the same
+pages as tests/browser/test_pages.py and writes var/screens/<role>-<page>.png (the whole page),
+then prints the list.
+
+    python -m tests.browser.screens [--out var/screens] [--roles amira venue] [--readme]
+
+--readme also writes the first screen of three pages to docs/screens/, which the README shows.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+# The demo password and the start pages come from Django code; the server is a subprocess.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "timecredits.settings.test")
+import django
+
+django.setup()
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.data import PRINT  # noqa: E402
+from tests.browser.phone import PHONE, TIMEOUT, signed_in, signed_out_starts, walk  # noqa: E402
+from tests.e2e.stack import CHROMIUM, ROOT, SeededServer  # noqa: E402
+
+ROLES = ["signed-out", "amira", "coordinator", "venue", "groupadmin", "programme", "commissioner"]
+# (role, path, file): the first screen of these three goes in the README.
+README = [
+    ("amira", "/", "member-home.png"),
+    ("amira", "/me/credits/", "member-credits.png"),
+    ("venue", "/organisations/{venue_id}/redeem/", "venue-till.png"),
+]
+
+
+def slug(path: str) -> str:
+    """A file name for a page: /sessions/4/poster/ -> sessions-4-poster; a token is cut short."""
+    words = re.sub(r"[^A-Za-z0-9]+", "-", path.split("?")[0]).strip("-")
+    return (words or "home")[:48].rstrip("-")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(ROOT / "var" / "screens"))
+    parser.add_argument("--roles", nargs="*", default=ROLES)
+    parser.add_argument("--readme", action="store_true")
+    args = parser.parse_args(argv)
+    if not os.path.exists(CHROMIUM):
+        print(f"no Chromium at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        SeededServer(Path(folder), prepare=PRINT) as server,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        for role in args.roles:
+            context = browser.new_context(**PHONE, base_url=server.base)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT)
+            if role == "signed-out":
+                starts = signed_out_starts(server.data)
+            else:
+                signed_in(page, role)
+                starts = server.data["starts"][role]
+            names = set()
+            for response in walk(page, starts):
+                name = slug(response.url.removeprefix(server.base))
+                if name in names:
+                    continue
+                names.add(name)
+                target = out / f"{role}-{name}.png"
+                page.screenshot(path=target, full_page=True)
+                written.append(target)
+                print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+            context.close()
+        if args.readme:
+            docs = ROOT / "docs" / "screens"
+            docs.mkdir(parents=True, exist_ok=True)
+            for role, path, name in README:
+                # At the density of 1, to keep the files the repository holds small.
+                small = {**PHONE, "device_scale_factor": 1}
+                context = browser.new_context(**small, base_url=server.base)
+                page = signed_in(context.new_page(), role)
+                page.goto(path.format(venue_id=server.data["venue_id"]))
+                page.screenshot(path=docs / name)
+                print(f"docs/screens/{name}")
+                context.close()
+        browser.close()
+    print(f"{len(written)} screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@ server's own database through `manage.py shell`."""
 import re
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tests.factories import SessionFactory
 from timecredits.activities import tokens
@@ -21,7 +22,7 @@ def start_pages() -> dict[str, list[str]]:
     """{username: [path, ...]} for each demo login; adds one fenced session happening now."""
     programme = Programme.objects.get(slug="riverside")
     activity = Activity.objects.filter(organisation__slug="riverside-lunch-club").earliest("pk")
-    past = Session.objects.filter(activity=activity).latest("starts_at")
+    past = Session.objects.filter(activity=activity, ends_at__lt=timezone.now()).latest("starts_at")
     # A session with a geofence: its check-in page asks the browser for the phone's position.
     now = SessionFactory(
         activity=activity, latitude="51.481600", longitude="-3.179100", radius_m=200

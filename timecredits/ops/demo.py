@@ -272,7 +272,7 @@ def _post_credits(programme, organisations, contributions) -> None:
 
 def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng) -> list[Contribution]:
     """One session a week for the last few weeks, each with a handful of approved contributions,
-    which it returns."""
+    which it returns, and the next two weeks' sessions, so members see what is coming up."""
     contributions = []
     today = timezone.localtime(now).date()
     last = today - datetime.timedelta(days=(today.weekday() - weekday) % 7 or 7)
@@ -298,4 +298,15 @@ def _seed_sessions(activity, members, *, now, weekday, hour, hours, rng) -> list
                 checked_out_at=starts_at + datetime.timedelta(minutes=minutes),
             )
             contributions.append(contribution)
+    for week in (1, 2):
+        starts_at = timezone.make_aware(
+            datetime.datetime.combine(last + datetime.timedelta(weeks=week), datetime.time(hour))
+        )
+        Session.objects.create(
+            activity=activity,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours),
+            location=activity.organisation.name,
+            capacity=12,
+        )
     return contributions

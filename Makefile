@@ -7,6 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: install run test lint format bench-ledger bench-checkin bench-reports clean
+.PHONY: assets  # --- scanner ---
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,3 +83,11 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# --- scanner ---
+# Vendored browser libraries (package.json, pinned by package-lock.json): npm installs them and
+# scripts/ copies what the pages load into timecredits/static/vendor/, where they are committed,
+# so `make run` and `make test` need no npm.
+assets:
+	npm ci --no-audit --no-fund
+	node scripts/vendor-qr-scanner.mjs

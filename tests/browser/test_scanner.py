@@ -288,6 +288,43 @@ def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(server, 
     assert [p for p in coordinator.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
 
 
+def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(server, phone):
+    member = phone("dev")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(server["folder"], "poster-offline", f"{server['base']}/c/{server['poster']}")
+    before = _contributions(server)
+
+    member.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    assert "back online" in page.locator("[data-scanner-result]").inner_text()
+    assert page.url == f"{server['base']}/scan/"
+    assert _contributions(server) == before
+
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+
+    assert answered.value.status == 201
+    sent = answered.value.request
+    assert json.loads(sent.post_data)["token"] == server["poster"]
+    page.locator("[data-scanner-result]").filter(has_text="Lunch club kitchen").wait_for()
+    assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
+    after = _contributions(server)
+    assert after.count("dev") == 1 and len(after) == len(before) + 1
+    # The same scan sent again (another tab, a retry after a lost answer): still one check-in.
+    replay = page.evaluate(
+        """([body, key]) => fetch("/api/v1/checkins", {method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "Idempotency-Key": key,
+                      "X-CSRFToken": window.TimeCreditsQueue.csrfToken()},
+            body}).then((r) => r.status)""",
+        [sent.post_data, sent.headers["idempotency-key"]],
+    )
+    assert replay == 200
+    assert _contributions(server) == after
+    assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
 def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(server, phone):
     member = phone("amira", javascript=False)
     page = member.page

@@ -136,7 +136,7 @@
 
   function report(result) {
     var msg = words();
-    var when = new Date(result.item.scanned_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    var when = new Date(result.item.scanned_at).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
     if (result.outcome === "done") {
       announce(fill(msg.msgSent, { activity: (result.data && result.data.activity) || "", time: when }), "success");
     } else if (result.outcome === "refused") {

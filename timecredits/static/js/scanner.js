@@ -25,7 +25,7 @@ function fill(template, values) {
 }
 
 function timeNow() {
-  return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date().toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
 }
 
 class Scanner {
@@ -59,6 +59,19 @@ class Scanner {
     this.stop.addEventListener("click", () => this.stopCamera());
     this.torch.addEventListener("click", () => this.toggleTorch());
     this.file.addEventListener("change", () => this.scanFile());
+    // Load the library and start its decoder now, while there is a network: a scan made after
+    // the signal drops then still reads the photo (the service worker keeps them for later visits).
+    window.setTimeout(() => this.decoder().catch(() => {}), 0);
+  }
+
+  decoder() {
+    if (!this.engine) {
+      this.engine = this.library().then((QrScanner) => QrScanner.createQrEngine());
+      this.engine.catch(() => {
+        this.engine = null;
+      });
+    }
+    return this.engine;
   }
 
   say(text, tone) {
@@ -69,6 +82,9 @@ class Scanner {
   library() {
     if (!this.loading) {
       this.loading = import(this.root.dataset.qrLib).then((module) => module.default);
+      this.loading.catch(() => {
+        this.loading = null;
+      });
     }
     return this.loading;
   }
@@ -131,8 +147,8 @@ class Scanner {
       const QrScanner = await this.library();
       // Decoded here rather than handed over as a File, which the library would show through a
       // blob: URL that the policy's img-src refuses.
-      const image = await window.createImageBitmap(picked);
-      const result = await QrScanner.scanImage(image, { returnDetailedScanResult: true });
+      const [image, qrEngine] = await Promise.all([window.createImageBitmap(picked), this.decoder()]);
+      const result = await QrScanner.scanImage(image, { returnDetailedScanResult: true, qrEngine });
       await this.found(result.data);
     } catch (error) {
       this.say(this.msg.msgNoCode, "warning");
@@ -248,7 +264,7 @@ class Scanner {
     main.textContent = text;
     row.appendChild(main);
     this.log.prepend(row);
-    this.log.hidden = false;
+    this.root.querySelector("[data-scanner-log-block]").hidden = false;
   }
 }
 

@@ -96,7 +96,7 @@ REQUESTS = {
     "claim": ("get", "/me/contributions/claim/?session={past_session}", None),
     "claim_post": ("post", "/me/contributions/claim/", {"session": "{past_session}", "start": "{past_start_time}", "end": "{past_end_time}"}),
     "my_pass": ("get", "/me/pass/", None),
-    "scan": ("get", "/scan/", None),
+    "scan_page": ("get", "/scan/", None),
     "pass_scanned": ("get", "/p/{attendee_pass}", None),
     "pass_checkin": ("post", "/p/{attendee_pass}", {"session": "{session}"}),
     # A coordinator's activities, sessions and verification.
@@ -221,7 +221,7 @@ my_contributions      200   200   404   404    404   404    404   404    404   4
 claim                 200   200   404   404    404   404    404   404    404   404   404   404   404   login
 claim_post            302   302   404   404    404   404    404   404    404   404   404   404   404   login
 my_pass               200   200   404   404    404   404    404   404    404   404   404   404   404   login
-scan                  200   200   404   404    404   404    404   404    404   404   404   404   404   login
+scan_page             200   200   404   404    404   404    404   404    404   404   404   404   404   login
 pass_scanned          302   302   200   200    302   302    200   302    200   200   200   200   200   login
 pass_checkin          400   400   302   400    400   400    302   400    400   400   400   400   302   login
 sessions              403   403   200   403    403   403    200   403    403   403   403   403   200   login

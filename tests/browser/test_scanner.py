@@ -70,7 +70,9 @@ for member in Member.objects.select_related("user").order_by("pk"):
 redemption, second = redemptions
 cards = {
     m.user.username: pass_token(member_id=m.pk, pass_version=m.pass_version)
-    for m in Member.objects.select_related("user").filter(user__username__in=["ben", "carys"])
+    for m in Member.objects.select_related("user").filter(
+        user__username__in=["ben", "carys", "femi"]
+    )
 }
 print(json.dumps({
     "session_id": session.pk,
@@ -123,21 +125,30 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
     executable = _chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
-        yield chromium
-        chromium.close()
+        yield lambda *args: playwright.chromium.launch(
+            executable_path=executable, headless=True, args=list(args)
+        )
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    launched = chromium()
+    yield launched
+    launched.close()
 
 
 class Phone:
     """A signed-in phone: its page, and every console error and CSP violation it met."""
 
-    def __init__(self, browser, base, username, *, javascript=True):
-        self.context = browser.new_context(base_url=base, java_script_enabled=javascript, **PHONE)
+    def __init__(self, browser, base, username, *, javascript=True, permissions=()):
+        self.context = browser.new_context(
+            base_url=base, java_script_enabled=javascript, permissions=list(permissions), **PHONE
+        )
         self.context.add_init_script(LISTENER)
         self.page = self.context.new_page()
         self.problems = []
@@ -388,3 +399,57 @@ def test_without_javascript_venue_staff_open_a_scanned_code_see_it_and_complete_
         page.get_by_role("button", name="Complete").press("Enter")
     assert "Done: Swim session" in page.locator(".messages").inner_text()
     assert staff.violations() == []
+
+
+def _qr_video(folder, name: str, payload: str):
+    """A camera's view of a QR code, as the Y4M video Chromium's fake camera plays in a loop."""
+    width, height = 640, 480
+    code = qrcode.make(payload).convert("L")
+    side = min(width, height) - 40
+    code = code.resize((side, side))
+    frame = bytearray(b"\xff" * (width * height))
+    left, top = (width - side) // 2, (height - side) // 2
+    pixels = code.tobytes()
+    for row in range(side):
+        start = (top + row) * width + left
+        frame[start : start + side] = pixels[row * side : (row + 1) * side]
+    chroma = b"\x80" * (width * height // 2)  # two quarter-size planes, neutral: grey
+    path = folder / f"{name}.y4m"
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            video.write(b"FRAME\n" + bytes(frame) + chroma)
+    return path
+
+
+def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(server, chromium):
+    video = _qr_video(server["folder"], "femi", f"{server['base']}/p/{server['cards']['femi']}")
+    camera_phone = chromium(
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    )
+    try:
+        coordinator = Phone(camera_phone, server["base"], "coordinator", permissions=["camera"])
+        page = coordinator.page
+        page.goto(f"/sessions/{server['session_id']}/")
+
+        with page.expect_response(lambda r: "/pass-checkins" in r.url) as answered:
+            page.get_by_role("button", name="Scan with camera").click()
+        page.locator("[data-scanner-log] li").first.wait_for()
+        stop = page.get_by_role("button", name="Stop camera")
+        assert page.locator("[data-scanner-video]").is_visible()
+        assert page.get_by_role("button", name="Scan with camera").is_hidden()
+        assert stop.bounding_box()["height"] >= 44
+        stop.click()
+
+        assert answered.value.status == 201
+        assert page.locator("[data-scanner-video]").is_hidden()
+        assert page.get_by_role("button", name="Scan with camera").is_visible()
+        # The card was read once, though the camera saw it for as long as it ran.
+        assert page.locator("[data-scanner-log] li").count() == 1
+        assert _contributions(server).count("femi") == 1
+        assert coordinator.violations() == []
+        coordinator.close()
+    finally:
+        camera_phone.close()

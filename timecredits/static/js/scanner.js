@@ -36,8 +36,10 @@ class Scanner {
     this.live = root.querySelector("[data-scanner-result]");
     this.video = root.querySelector("[data-scanner-video]");
     this.start = root.querySelector("[data-scanner-start]");
+    this.startRow = root.querySelector("[data-scanner-start-row]");
     this.stop = root.querySelector("[data-scanner-stop]");
     this.torch = root.querySelector("[data-scanner-torch]");
+    this.torchWrap = root.querySelector("[data-scanner-torch-wrap]");
     this.controls = root.querySelector("[data-scanner-controls]");
     this.file = root.querySelector("[data-scanner-file]");
     this.log = root.querySelector("[data-scanner-log]");
@@ -53,7 +55,7 @@ class Scanner {
     reveal(this.root);
     if (!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia)) {
       // No camera API (or not a secure context): the photo and the typed code still work.
-      this.start.hidden = true;
+      this.startRow.hidden = true;
     }
     this.start.addEventListener("click", () => this.startCamera());
     this.stop.addEventListener("click", () => this.stopCamera());
@@ -93,6 +95,8 @@ class Scanner {
     this.say(this.msg.msgStarting, "info");
     try {
       const QrScanner = await this.library();
+      // Shown before the library sees it: a hidden video is one it squashes to nothing.
+      this.video.hidden = false;
       if (!this.camera) {
         this.camera = new QrScanner(this.video, (result) => this.found(result.data), {
           preferredCamera: "environment",
@@ -101,11 +105,10 @@ class Scanner {
           onDecodeError: () => {},
         });
       }
-      this.video.hidden = false;
       await this.camera.start();
-      this.start.hidden = true;
+      this.startRow.hidden = true;
       this.controls.hidden = false;
-      this.torch.hidden = !(await this.camera.hasFlash());
+      this.torchWrap.hidden = !(await this.camera.hasFlash());
       this.say(this.msg.msgPointCamera, "info");
     } catch (error) {
       this.video.hidden = true;
@@ -119,7 +122,7 @@ class Scanner {
     }
     this.video.hidden = true;
     this.controls.hidden = true;
-    this.start.hidden = false;
+    this.startRow.hidden = false;
     this.torch.setAttribute("aria-pressed", "false");
     this.say("", "");
     this.start.focus();
@@ -133,7 +136,7 @@ class Scanner {
       await this.camera.toggleFlash();
       this.torch.setAttribute("aria-pressed", this.camera.isFlashOn() ? "true" : "false");
     } catch (error) {
-      this.torch.hidden = true;
+      this.torchWrap.hidden = true;
     }
   }
 

@@ -243,8 +243,11 @@ class Scanner {
       session_id: this.root.dataset.sessionId,
     });
     if (result.outcome === "done") {
+      // Who it was, when the answer names them (member_name / member_code).
+      const data = result.data || {};
+      const who = data.member_name || data.member_code || "";
       const text = result.status === 201 ? this.msg.msgCheckedIn : this.msg.msgAlreadyIn;
-      const line = fill(text, { time: timeNow() });
+      const line = (who ? `${who}: ` : "") + fill(text, { time: timeNow() });
       this.say(line, "success");
       this.addToLog(line);
     } else if (result.outcome === "refused") {

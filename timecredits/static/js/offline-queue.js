@@ -9,10 +9,15 @@
  *
  * Words come from the page: an element [data-offline-queue] carries them as data-msg-* attributes
  * (translated by the template), and [data-offline-count] elements show how many scans wait.
+ * templates/ui/offline_queue.html is that element with the script, for the page shell, so that
+ * every page sends what waits; the scanner component carries its own.
  */
 (function () {
   "use strict";
 
+  if (window.TimeCreditsQueue) {
+    return; // loaded twice (the page shell and a scanner): one queue, one flush
+  }
   var STORE = "timecredits.offline-scans.v1";
   var sending = false;
 
@@ -70,21 +75,22 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  /* One live region speaks: the first on the page (a scanner's, above the page shell's). */
   function announce(text, tone) {
-    var regions = document.querySelectorAll("[data-offline-status]");
-    Array.prototype.forEach.call(regions, function (region) {
+    var region = document.querySelector("[data-offline-status]");
+    if (region) {
       region.textContent = text;
       region.className = text ? "notice " + (tone || "info") : "";
-    });
+    }
   }
 
   function showCount() {
     var waiting = load().length;
-    var text = waiting ? fill(words().msgWaiting, { count: waiting }) : "";
-    Array.prototype.forEach.call(document.querySelectorAll("[data-offline-count]"), function (el) {
-      el.textContent = text;
-      el.hidden = !waiting;
-    });
+    var shown = document.querySelector("[data-offline-count]");
+    if (shown) {
+      shown.textContent = waiting ? fill(words().msgWaiting, { count: waiting }) : "";
+      shown.hidden = !waiting;
+    }
   }
 
   function request(item) {

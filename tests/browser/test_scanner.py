@@ -459,3 +459,50 @@ def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(server, chromiu
         coordinator.close()
     finally:
         camera_phone.close()
+
+
+def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(server, phone):
+    member = phone("gwen")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(server["folder"], "forged", f"{server['base']}/c/not-a-token-we-signed")
+    before = _contributions(server)
+
+    member.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+
+    refused = answered.value.status
+    assert 400 <= refused < 500 and refused != 401
+    status = page.locator("[data-scanner-result]")
+    status.filter(has_text="was not accepted").wait_for()
+    assert "not one of ours" in status.inner_text()
+    assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
+    assert page.locator("[data-offline-count]").is_hidden()
+    assert _contributions(server) == before
+    # The refusal was answered on purpose; nothing else may go wrong.
+    assert [
+        p
+        for p in member.violations()
+        if "ERR_INTERNET_DISCONNECTED" not in p and not p.startswith(f"{refused} ")
+    ] == []
+
+
+def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(server, phone):
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{server['session_id']}/")
+    requests = []
+    page.on("request", lambda r: "/api/" in r.url and requests.append(r.url))
+    poster = _qr_png(server["folder"], "poster-door", f"{server['base']}/c/{server['poster']}")
+
+    page.set_input_files("[data-scanner-file]", str(poster))
+
+    status = page.locator("[data-scanner-result]")
+    status.filter(has_text="not a member card or pass").wait_for()
+    assert "error" in status.get_attribute("class")
+    assert requests == []
+    assert page.locator("[data-scanner-log] li").count() == 0
+    assert coordinator.violations() == []

@@ -140,13 +140,18 @@
     );
   }
 
+  /* The API's one error shape is {"error": {"code", "message", "detail"}}. */
+  function reasonOf(data) {
+    return (data && data.error && data.error.message) || "";
+  }
+
   function report(result) {
     var msg = words();
     var when = new Date(result.item.scanned_at).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
     if (result.outcome === "done") {
       announce(fill(msg.msgSent, { activity: (result.data && result.data.activity) || "", time: when }), "success");
     } else if (result.outcome === "refused") {
-      var reason = (result.data && result.data.message) || msg.msgRefusedUnknown || "";
+      var reason = reasonOf(result.data) || msg.msgRefusedUnknown || "";
       announce(fill(msg.msgRefused, { reason: reason, time: when }), "error");
     }
     document.dispatchEvent(new CustomEvent("offline-queue:result", { detail: result }));
@@ -209,6 +214,7 @@
     flush: flush,
     waiting: function () { return load().length; },
     csrfToken: csrfToken,
+    reasonOf: reasonOf,
   };
 
   window.addEventListener("online", flush);

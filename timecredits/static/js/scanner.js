@@ -251,7 +251,8 @@ class Scanner {
       this.say(line, "success");
       this.addToLog(line);
     } else if (result.outcome === "refused") {
-      this.say(fill(this.msg.msgRefused, { reason: (result.data && result.data.message) || "" }), "error");
+      const reason = window.TimeCreditsQueue.reasonOf(result.data) || this.msg.msgRefusedUnknown;
+      this.say(fill(this.msg.msgRefused, { reason, time: timeNow() }), "error");
     } else {
       const line = fill(this.msg.msgQueued, { time: timeNow() });
       this.say(this.msg.msgSaved, "info");

@@ -57,7 +57,7 @@ def test_a_typed_address_of_this_site_opens_its_page(client, signed_in_member, t
         ("http://testserver/me/close/", "not a code from this site"),
         ("http://testserver/c/", "not a code from this site"),
         ("K7M2QX", "not a code from this site"),
-        ("", "Type or paste the web address"),
+        ("", "Paste the web address the QR code holds"),
     ],
 )
 def test_anything_else_is_refused_on_the_page_and_not_opened(

@@ -26,13 +26,11 @@ def scanned_code_target(*, actor, text: str, host: str) -> str:
     """The path on this site that a scanned or typed code opens; Invalid for anything else.
 
     `host` is the host the request came to: a full address naming another host is refused.
-    An address typed without its scheme ("timecredits.example/c/…") is read as one."""
+    An address pasted without its scheme ("timecredits.example/c/…") is read as one."""
     acting_member(actor, refuse_non_members=False)
     typed = "".join((text or "").split())
     if not typed:
-        raise Invalid(
-            _("Type or paste the web address printed under the QR code."), code="code_missing"
-        )
+        raise Invalid(_("Paste the web address the QR code holds."), code="code_missing")
     if "://" not in typed and not typed.startswith("/"):
         typed = f"//{typed}"
     try:

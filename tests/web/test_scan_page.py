@@ -5,6 +5,7 @@ scanned redemption code or pass names before anything is completed."""
 from urllib.parse import quote
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partners.models import Organisation
@@ -140,3 +141,11 @@ def test_a_scanned_pass_names_the_member_above_the_charge_form(client, venue, pr
     assert html.index("data-pass-preview") < html.index('value="charge"')
     assert "data-pass-preview" not in refused.content.decode()
     assert "could not be read" in refused.content.decode()
+
+
+def test_the_page_shells_offline_queue_block_renders_its_words_and_script():
+    html = render_to_string("ui/offline_queue.html")
+
+    assert "data-offline-queue" in html and "data-offline-status" in html
+    assert "Waiting to be sent: {count}" in html
+    assert 'src="/static/js/offline-queue.js"' in html

@@ -62,17 +62,19 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
+  /* The cookie first: a page the service worker kept may carry a token from before the member
+   * last signed in, which the server would refuse (and the scan would be dropped as refused). */
   function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta && meta.content) {
       return meta.content;
     }
     var field = document.querySelector('input[name="csrfmiddlewaretoken"]');
-    if (field && field.value) {
-      return field.value;
-    }
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    return field ? field.value : "";
   }
 
   /* One live region speaks: the first on the page (a scanner's, above the page shell's). */
@@ -150,6 +152,8 @@
     var when = new Date(result.item.scanned_at).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
     if (result.outcome === "done") {
       announce(fill(msg.msgSent, { activity: (result.data && result.data.activity) || "", time: when }), "success");
+    } else if (result.outcome === "kept" && result.status === 401) {
+      announce(msg.msgSignIn, "warning");
     } else if (result.outcome === "refused") {
       var reason = reasonOf(result.data) || msg.msgRefusedUnknown || "";
       announce(fill(msg.msgRefused, { reason: reason, time: when }), "error");

@@ -7,6 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: install run test lint format bench-ledger bench-checkin bench-reports clean
+.PHONY: assets  # --- scanner ---
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,12 +95,17 @@ icons: $(STAMP)
 # A phone-size screenshot of every page each demo role reaches, in var/screens/ (Debian's
 # Chromium, on a seeded database of its own); SCREENS_ARGS=--readme also refreshes docs/screens/.
 # `make assets` vendors axe-core (pinned in package.json) for the browser tests: needs npm.
-.PHONY: screens assets assets-browser
+.PHONY: screens
 screens: $(STAMP)
 	$(BIN)/python -m tests.browser.screens $(SCREENS_ARGS)
 
-assets: assets-browser
-assets-browser:
-	npm install --no-audit --no-fund --ignore-scripts
+# Vendored browser libraries (package.json, pinned by package-lock.json): npm installs them and
+# the copies are committed, so `make run` and `make test` need no npm: qr-scanner for the pages
+# (scripts/vendor-qr-scanner.mjs copies it into timecredits/static/vendor/) and axe-core for the
+# browser tests (tests/browser/vendor/).
+.PHONY: assets
+assets:
+	npm ci --no-audit --no-fund --ignore-scripts
+	node scripts/vendor-qr-scanner.mjs
 	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
 	cp node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE

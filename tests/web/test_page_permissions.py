@@ -112,6 +112,7 @@ REQUESTS = {
     "claim_post": ("post", "/me/contributions/claim/", {"session": "{past_session}", "start": "{past_start_time}", "end": "{past_end_time}"}),
     "my_pass": ("get", "/me/pass/", None),
     "my_pass_code": ("get", "/me/pass/code/", None),
+    "scan_page": ("get", "/scan/", None),
     "pass_scanned": ("get", "/p/{attendee_pass}", None),
     "pass_checkin": ("post", "/p/{attendee_pass}", {"session": "{session}"}),
     # The installable app: manifest, service worker, icons, offline page.
@@ -252,6 +253,7 @@ app_worker            200   200   200   200    200   200    200   200    200   2
 favicon               200   200   200   200    200   200    200   200    200   200   200   200   200   200
 apple_touch_icon      200   200   200   200    200   200    200   200    200   200   200   200   200   200
 offline               200   200   200   200    200   200    200   200    200   200   200   200   200   200
+scan_page             200   200   404   404    404   404    404   404    404   404   404   404   404   login
 pass_scanned          302   302   200   200    302   302    200   302    200   200   200   200   200   login
 pass_checkin          400   400   302   400    400   400    302   400    400   400   400   400   302   login
 sessions              403   403   200   403    403   403    200   403    403   403   403   403   200   login

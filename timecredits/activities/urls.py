@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("c/<str:token>", views.scan, name="checkin-scan"),
+    path("scan/", views.scan_page, name="scan"),
     path("checkin/", views.status, name="checkin-status"),
     path("checkout/", views.checkout, name="checkout"),
     path("me/contributions/", views.my_contributions, name="my-contributions"),

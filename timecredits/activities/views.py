@@ -21,7 +21,7 @@ from timecredits.qr import qr_png, qr_svg
 from .errors import AlreadyCheckedInElsewhere
 from .forms import ActivityForm, AttendanceForm, ClaimForm, DecisionForm, SessionForm, UnapproveForm
 from .tokens import read_checkin_token
-from .use_cases import checkins, sessions, verification
+from .use_cases import checkins, scanning, sessions, verification
 
 
 def _refused(request, error: DomainError, status: int = 400):
@@ -70,6 +70,30 @@ def scan(request, token):
     if scan.existing is not None and scan.existing.status == "checked_in":
         return redirect("checkin-status")
     return render(request, "activities/confirm.html", {"scan": scan, "token": token})
+
+
+@login_required
+@require_http_methods(["GET"])
+def scan_page(request):
+    """The member's scanner: the camera or a photo reads a code in the page (scanner.js); the
+    address typed or pasted under it comes back here as ?code= and goes to the page it names."""
+    member = scanning.scan_page(actor=request.user)
+    error, typed = None, request.GET.get("code")
+    if typed is not None:
+        try:
+            return redirect(
+                scanning.scanned_code_target(
+                    actor=request.user, text=typed, host=request.get_host()
+                )
+            )
+        except Invalid as refused:
+            error = refused.message
+    return render(
+        request,
+        "activities/scan.html",
+        {"member": member, "error": error, "typed": typed or ""},
+        status=400 if error else 200,
+    )
 
 
 @login_required

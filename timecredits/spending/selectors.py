@@ -135,7 +135,7 @@ def redemption_latest_by_code(*, code: str) -> Redemption | None:
     """The newest redemption a code names, with its venue."""
     return (
         Redemption.objects.filter(code=code)
-        .select_related("organisation")
+        .select_related("organisation", "offer", "member__user")
         .order_by("-created_at", "-pk")
         .first()
     )

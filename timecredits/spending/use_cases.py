@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ledger.selectors import account_balance, member_account
 from partners.selectors import organisation_get, venues_with_active_offers
 from partners.use_cases import redeeming_venues
-from timecredits.errors import Invalid, NotFound
+from timecredits.credits.services.gifts import recipient_by_pass
+from timecredits.errors import DomainError, Invalid, NotFound
 from timecredits.members.selectors import member_for_user
 from timecredits.members.use_cases import own_member
 from timecredits.permissions import Action, has_permission, permitted_organisation, require
@@ -22,6 +23,7 @@ from .display import photo_version
 from .errors import RedemptionNotFound, WrongVenue
 from .services import offers as offer_services
 from .services import redemptions as redemption_services
+from .tokens import normalise_code
 
 
 def _own_member(actor):
@@ -205,15 +207,39 @@ def redemption_scanned(*, actor, code: str) -> int | None:
     return None
 
 
-def venue_till(*, actor, organisation_id: int) -> dict:
-    """The till page: the venue, its published offers and its day (read when shown)."""
+def venue_till(*, actor, organisation_id: int, code: str = "", pass_token: str = "") -> dict:
+    """The till page: the venue, its published offers and its day (read when shown). A code or a
+    pass arriving from a scan is shown first, so staff see who and what before completing:
+    `scanned` is that code's redemption here, `pass_holder` the member the pass names (None
+    when there is none here: completing or charging then says why)."""
     venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
     return {
         "venue": venue,
         "offers": [o for o in selectors.offers_for_venue(venue=venue) if o.active],
         "today": selectors.venue_redemptions(venue=venue, day=timezone.localdate()),
         "can_manage": has_permission(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue),
+        "scanned": _scanned_redemption(venue, code),
+        "pass_holder": _pass_holder(pass_token),
     }
+
+
+def _scanned_redemption(venue, code: str):
+    if not code:
+        return None
+    redemption = selectors.redemption_latest_by_code(code=normalise_code(code))
+    if redemption is None or redemption.organisation_id != venue.pk:
+        return None
+    return redemption
+
+
+def _pass_holder(pass_token: str):
+    token = pass_token.strip().rsplit("/p/", 1)[-1]
+    if not token:
+        return None
+    try:
+        return recipient_by_pass(pass_token=token)
+    except DomainError:
+        return None
 
 
 def redemption_complete(*, actor, organisation_id: int, code: str, idempotency_key: str):

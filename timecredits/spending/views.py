@@ -154,8 +154,19 @@ def redemption_scanned(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def venue_redeem(request, organisation_id):
-    """The till page: enter or scan a code, charge a pass, and today's redemptions."""
-    till = use_cases.venue_till(actor=request.user, organisation_id=organisation_id)
+    """The till page: scan or type a code, charge a pass, and today's redemptions. A scanned
+    redemption code or pass arrives as ?code= or ?pass= and is shown (who and what) above the
+    form that completes or charges it."""
+    # What a scan brought (shown until the form that uses it is sent).
+    scanned_code, scanned_pass = "", ""
+    if request.method == "GET":
+        scanned_code, scanned_pass = request.GET.get("code", ""), request.GET.get("pass", "")
+    till = use_cases.venue_till(
+        actor=request.user,
+        organisation_id=organisation_id,
+        code=scanned_code,
+        pass_token=scanned_pass,
+    )
     venue, offers = till["venue"], till["offers"]
     form_name = request.POST.get("form")
     code_form = CodeForm(
@@ -196,7 +207,11 @@ def venue_redeem(request, organisation_id):
         raise  # an offer gone since the page was drawn: the page itself is out of date
     except DomainError as refused:
         messages.error(request, refused.message)
+    scanned = till["scanned"]
     context = till | {
+        "scanned_live": scanned is not None and is_live(scanned),
+        "code_asked": bool(scanned_code),
+        "pass_asked": bool(scanned_pass),
         "code_form": code_form,
         "charge_form": charge_form if offers else None,
         "key": uuid.uuid4().hex,

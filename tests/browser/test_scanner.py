@@ -1,0 +1,508 @@
+"""The QR scanner component in a real browser: a member scans a poster from a photo on /scan/, a
+venue scans a redemption code and sees who and what before completing, a coordinator scans member
+passes at the door, scans made with no network wait and are sent once back online, and with
+JavaScript off the typed codes still do the same.
+
+A real server (runserver with WhiteNoise, as `make run` has it) on a seeded SQLite database of its
+own, driven by Debian's Chromium through Playwright at a phone's size. The QR images are real
+PNGs made with the `qrcode` package and read by the vendored qr-scanner (its worker, since
+headless Chromium on Linux has no BarcodeDetector), so the library, its worker under the CSP and
+the component are all exercised. Every page is watched for console errors and CSP violations.
+
+The fixtures are this file's own (tests/browser/conftest.py is another helper's).
+"""
+
+import json
+import os
+import urllib.request
+
+import pytest
+import qrcode
+
+from tests.e2e.stack import free_port, manage, spawn, sqlite_env, wait_for
+from timecredits.ops.demo import DEMO_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__violations = window.__violations || []).push(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+  );
+});
+"""
+# A session of the demo's lunch club happening now, a redemption code held at the leisure centre,
+# and two members' printed cards: what the scans below point at.
+SETUP = """
+import datetime, json, uuid
+from django.utils import timezone
+from timecredits.activities.models import Activity, Session
+from timecredits.activities.tokens import poster_token
+from timecredits.errors import DomainError
+from timecredits.members.models import Member
+from timecredits.members.passes import pass_token
+from timecredits.spending.models import Offer
+from timecredits.spending.services.redemptions import redemption_create
+from timecredits.spending.tokens import redemption_token
+
+now = timezone.now()
+activity = Activity.objects.get(title="Lunch club kitchen")
+session = Session.objects.create(
+    activity=activity, starts_at=now - datetime.timedelta(minutes=10),
+    ends_at=now + datetime.timedelta(hours=2), location="Riverside hall", capacity=12,
+)
+offer = Offer.objects.get(title="Swim session")
+redemptions = []
+for member in Member.objects.select_related("user").order_by("pk"):
+    try:
+        while len(redemptions) < 2:
+            redemptions.append(redemption_create(
+                member=member, offer=offer, idempotency_key=uuid.uuid4().hex
+            )[0])
+        break
+    except DomainError:
+        continue
+redemption, second = redemptions
+cards = {
+    m.user.username: pass_token(member_id=m.pk, pass_version=m.pass_version)
+    for m in Member.objects.select_related("user").filter(
+        user__username__in=["ben", "carys", "femi"]
+    )
+}
+print(json.dumps({
+    "session_id": session.pk,
+    "venue_id": offer.organisation_id,
+    "poster": poster_token(
+        session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
+    ),
+    "redemption": redemption_token(redemption_id=redemption.pk, code=redemption.code),
+    "code": redemption.code,
+    "redeemer": redemption.member.user.get_full_name(),
+    "second": redemption_token(redemption_id=second.pk, code=second.code),
+    "second_code": second.code,
+    "cards": cards,
+    "codes": dict(Member.objects.values_list("user__username", "code")),
+}))
+"""
+COUNT_CONTRIBUTIONS = """
+import json
+from timecredits.activities.models import Contribution
+print(json.dumps(sorted(Contribution.objects.filter(session_id={session}).values_list(
+    "member__user__username", flat=True))))
+"""
+
+
+def _chromium() -> str:
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scanner")
+    env = sqlite_env(folder)
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_demo")
+    data = json.loads(manage(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1])
+    port = free_port()
+    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)
+        yield {"base": base, "env": env, "folder": folder, **data}
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield lambda *args: playwright.chromium.launch(
+            executable_path=executable, headless=True, args=list(args)
+        )
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    launched = chromium()
+    yield launched
+    launched.close()
+
+
+class Phone:
+    """A signed-in phone: its page, and every console error and CSP violation it met."""
+
+    def __init__(self, browser, base, username, *, javascript=True, permissions=()):
+        self.context = browser.new_context(
+            base_url=base, java_script_enabled=javascript, permissions=list(permissions), **PHONE
+        )
+        self.context.add_init_script(LISTENER)
+        self.page = self.context.new_page()
+        self.problems = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("response", self._response)
+        self.page.goto("/sign-in/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", DEMO_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.press("input[name=password]", "Enter")
+        assert self.page.locator("input[name=password]").count() == 0, f"{username} signed in"
+        self.javascript = javascript
+
+    def _console(self, message):
+        # A failed load is reported with its address by _response; the console does not say which.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console: {message.text}")
+
+    def _response(self, response):
+        # The favicon is the installable app's (another part of the work), not the scanner's.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.problems.append(f"{response.status} {response.url}")
+
+    def violations(self) -> list:
+        caught = self.page.evaluate("window.__violations || []") if self.javascript else []
+        return caught + self.problems
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    phones = []
+
+    def sign_in(username, **kwargs):
+        phones.append(Phone(browser, server["base"], username, **kwargs))
+        return phones[-1]
+
+    yield sign_in
+    for each in phones:
+        each.close()
+
+
+def _qr_png(folder, name: str, payload: str):
+    path = folder / f"{name}.png"
+    qrcode.make(payload).save(path)
+    return path
+
+
+def _contributions(server) -> list:
+    script = COUNT_CONTRIBUTIONS.format(session=server["session_id"])
+    return json.loads(manage(server["env"], "shell", "-c", script).stdout.strip().splitlines()[-1])
+
+
+def test_a_member_scans_a_photo_of_the_poster_and_lands_on_its_check_in(server, phone):
+    member = phone("amira")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(server["folder"], "poster", f"{server['base']}/c/{server['poster']}")
+
+    with page.expect_navigation(url=f"**/c/{server['poster']}"):
+        page.set_input_files("[data-scanner-file]", str(image))
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Lunch club kitchen"
+    assert page.get_by_role("button", name="Check in").is_visible()
+    assert member.violations() == []
+
+
+def test_the_scanner_refuses_a_code_for_another_website(server, phone):
+    member = phone("amira")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(
+        server["folder"], "elsewhere", f"https://elsewhere.example/c/{server['poster']}"
+    )
+
+    page.set_input_files("[data-scanner-file]", str(image))
+
+    status = page.locator("[data-scanner-result]")
+    status.filter(has_text="another website").wait_for()
+    assert "elsewhere.example" in status.inner_text()
+    assert page.url == f"{server['base']}/scan/"
+    assert member.violations() == []
+
+
+def test_venue_staff_scan_a_redemption_code_and_see_who_and_what_before_completing(server, phone):
+    staff = phone("venue")
+    page = staff.page
+    page.goto(f"/organisations/{server['venue_id']}/redeem/")
+    image = _qr_png(server["folder"], "redemption", f"{server['base']}/r/{server['redemption']}")
+
+    with page.expect_navigation(url=f"**/redeem/?code={server['code']}"):
+        page.set_input_files("[data-scanner-file]", str(image))
+
+    waiting = page.locator("[data-redemption-preview]")
+    assert "Swim session" in waiting.inner_text()
+    assert server["redeemer"] in waiting.inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Complete").click()
+    assert "Done: Swim session" in page.locator(".messages").inner_text()
+    assert staff.violations() == []
+
+
+def test_a_coordinator_scans_member_cards_at_the_door_and_keeps_scanning(server, phone):
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{server['session_id']}/")
+    card = _qr_png(server["folder"], "ben", f"{server['base']}/p/{server['cards']['ben']}")
+
+    with page.expect_response(lambda r: "/pass-checkins" in r.url) as answered:
+        page.set_input_files("[data-scanner-file]", str(card))
+
+    assert answered.value.status == 201
+    log = page.locator("[data-scanner-log] li")
+    log.first.wait_for()
+    assert log.count() == 1
+    assert "Checked in" in log.first.inner_text()
+    assert page.url.endswith(f"/sessions/{server['session_id']}/")
+    assert "ben" in _contributions(server)
+    assert coordinator.violations() == []
+
+
+def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(server, phone):
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{server['session_id']}/")
+    card = _qr_png(server["folder"], "carys", f"{server['base']}/p/{server['cards']['carys']}")
+    before = _contributions(server)
+
+    coordinator.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(card))
+    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    assert "Saved" in page.locator("[data-scanner-result]").inner_text()
+    assert _contributions(server) == before
+    queued = page.evaluate("JSON.parse(localStorage.getItem('timecredits.offline-scans.v1'))")
+    assert [(q["kind"], q["session_id"]) for q in queued] == [
+        ("pass-checkin", str(server["session_id"]))
+    ]
+    assert queued[0]["scanned_at"].endswith("Z") and len(queued[0]["key"]) == 36
+
+    with page.expect_response(lambda r: "/pass-checkins" in r.url) as answered:
+        coordinator.context.set_offline(False)
+
+    assert answered.value.status in (200, 201)
+    assert answered.value.request.headers["idempotency-key"] == queued[0]["key"]
+    page.locator("[data-offline-count]").wait_for(state="hidden")
+    assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
+    after = _contributions(server)
+    assert after.count("carys") == 1 and len(after) == len(before) + 1
+    # Offline, the browser logged the failed fetch as an error; nothing else is allowed.
+    assert [p for p in coordinator.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
+def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(server, phone):
+    member = phone("dev")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(server["folder"], "poster-offline", f"{server['base']}/c/{server['poster']}")
+    before = _contributions(server)
+
+    member.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    assert "back online" in page.locator("[data-scanner-result]").inner_text()
+    assert page.url == f"{server['base']}/scan/"
+    assert _contributions(server) == before
+
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+
+    assert answered.value.status == 201
+    sent = answered.value.request
+    assert json.loads(sent.post_data)["token"] == server["poster"]
+    page.locator("[data-scanner-result]").filter(has_text="Lunch club kitchen").wait_for()
+    assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
+    after = _contributions(server)
+    assert after.count("dev") == 1 and len(after) == len(before) + 1
+    # The same scan sent again (another tab, a retry after a lost answer): still one check-in.
+    replay = page.evaluate(
+        """([body, key]) => fetch("/api/v1/checkins", {method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "Idempotency-Key": key,
+                      "X-CSRFToken": window.TimeCreditsQueue.csrfToken()},
+            body}).then((r) => r.status)""",
+        [sent.post_data, sent.headers["idempotency-key"]],
+    )
+    assert replay == 200
+    assert _contributions(server) == after
+    assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
+def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(server, phone):
+    member = phone("amira", javascript=False)
+    page = member.page
+    page.goto("/scan/")
+    assert page.get_by_role("button", name="Scan with camera").is_visible() is False
+
+    page.fill("input[name=code]", f"{server['base']}/c/{server['poster']}")
+    with page.expect_navigation(url=f"**/c/{server['poster']}"):
+        page.get_by_role("button", name="Open").click()
+
+    assert page.get_by_role("button", name="Check in").is_visible()
+    assert member.violations() == []
+
+
+def test_without_javascript_a_typed_address_for_another_website_is_refused(server, phone):
+    member = phone("amira", javascript=False)
+    page = member.page
+    page.goto("/scan/")
+
+    page.fill("input[name=code]", "https://elsewhere.example/c/abc")
+    page.get_by_role("button", name="Open").click()
+
+    assert page.url.startswith(f"{server['base']}/scan/?code=")
+    assert "another website" in page.locator(".field-error").inner_text()
+
+
+def test_without_javascript_a_coordinator_types_a_member_code_at_the_door(server, phone):
+    coordinator = phone("coordinator", javascript=False)
+    page = coordinator.page
+    page.goto(f"/sessions/{server['session_id']}/")
+    assert page.get_by_role("button", name="Scan with camera").is_visible() is False
+
+    page.fill("#door-code", server["codes"]["ela"])
+    with page.expect_navigation():
+        page.locator("#door-code").press("Enter")
+
+    assert page.url.endswith(f"/sessions/{server['session_id']}/")
+    assert "Added 1 person" in page.locator(".messages").inner_text()
+    assert _contributions(server).count("ela") == 1
+    assert coordinator.violations() == []
+
+
+def test_without_javascript_venue_staff_open_a_scanned_code_see_it_and_complete_it(server, phone):
+    staff = phone("venue", javascript=False)
+    page = staff.page
+
+    # The phone's own camera app opens the code's address in the browser.
+    page.goto(f"/r/{server['second']}")
+
+    assert page.url.endswith(f"/redeem/?code={server['second_code']}")
+    waiting = page.locator("[data-redemption-preview]")
+    assert "Swim session" in waiting.inner_text() and server["redeemer"] in waiting.inner_text()
+    # From the keyboard: a tap lands on the form while the day's table still overflows 360 px
+    # (the design system's stacking table puts that right).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Complete").press("Enter")
+    assert "Done: Swim session" in page.locator(".messages").inner_text()
+    assert staff.violations() == []
+
+
+def _qr_video(folder, name: str, payload: str):
+    """A camera's view of a QR code, as the Y4M video Chromium's fake camera plays in a loop."""
+    width, height = 640, 480
+    code = qrcode.make(payload).convert("L")
+    # Inside the middle two thirds of the frame, the square qr-scanner looks at.
+    side = 300
+    code = code.resize((side, side))
+    frame = bytearray(b"\xff" * (width * height))
+    left, top = (width - side) // 2, (height - side) // 2
+    pixels = code.tobytes()
+    for row in range(side):
+        start = (top + row) * width + left
+        frame[start : start + side] = pixels[row * side : (row + 1) * side]
+    chroma = b"\x80" * (width * height // 2)  # two quarter-size planes, neutral: grey
+    path = folder / f"{name}.y4m"
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            video.write(b"FRAME\n" + bytes(frame) + chroma)
+    return path
+
+
+def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(server, chromium):
+    video = _qr_video(server["folder"], "femi", f"{server['base']}/p/{server['cards']['femi']}")
+    camera_phone = chromium(
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    )
+    try:
+        coordinator = Phone(camera_phone, server["base"], "coordinator", permissions=["camera"])
+        page = coordinator.page
+        page.goto(f"/sessions/{server['session_id']}/")
+
+        answers = []
+        page.on("response", lambda r: "/pass-checkins" in r.url and answers.append(r.status))
+        page.get_by_role("button", name="Scan with camera").click()
+        try:
+            page.locator("[data-scanner-log] li").first.wait_for(timeout=60_000)
+        except Exception:
+            status = page.locator("[data-scanner-result]").inner_text()
+            pytest.fail(f"nothing was scanned; the scanner said {status!r}")
+        stop = page.get_by_role("button", name="Stop camera")
+        assert page.locator("[data-scanner-video]").is_visible()
+        assert page.get_by_role("button", name="Scan with camera").is_hidden()
+        assert stop.bounding_box()["height"] >= 44
+        stop.click()
+
+        assert answers == [201]
+        assert page.locator("[data-scanner-video]").is_hidden()
+        assert page.get_by_role("button", name="Scan with camera").is_visible()
+        # The card was read once, though the camera saw it for as long as it ran.
+        assert page.locator("[data-scanner-log] li").count() == 1
+        assert _contributions(server).count("femi") == 1
+        assert coordinator.violations() == []
+        coordinator.close()
+    finally:
+        camera_phone.close()
+
+
+def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(server, phone):
+    member = phone("gwen")
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(server["folder"], "forged", f"{server['base']}/c/not-a-token-we-signed")
+    before = _contributions(server)
+
+    member.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+
+    refused = answered.value.status
+    assert 400 <= refused < 500 and refused != 401
+    status = page.locator("[data-scanner-result]")
+    status.filter(has_text="was not accepted").wait_for()
+    assert "not one of ours" in status.inner_text()
+    assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
+    assert page.locator("[data-offline-count]").is_hidden()
+    assert _contributions(server) == before
+    # The refusal was answered on purpose; nothing else may go wrong.
+    assert [
+        p
+        for p in member.violations()
+        if "ERR_INTERNET_DISCONNECTED" not in p and not p.startswith(f"{refused} ")
+    ] == []
+
+
+def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(server, phone):
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{server['session_id']}/")
+    requests = []
+    page.on("request", lambda r: "/api/" in r.url and requests.append(r.url))
+    poster = _qr_png(server["folder"], "poster-door", f"{server['base']}/c/{server['poster']}")
+
+    page.set_input_files("[data-scanner-file]", str(poster))
+
+    status = page.locator("[data-scanner-result]")
+    status.filter(has_text="not a member card or pass").wait_for()
+    assert "error" in status.get_attribute("class")
+    assert requests == []
+    assert page.locator("[data-scanner-log] li").count() == 0
+    assert coordinator.violations() == []

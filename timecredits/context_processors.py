@@ -4,7 +4,7 @@ that into links; each page checks its own permission when followed."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.members.use_cases import user_navigation
@@ -25,19 +25,10 @@ class NavItem:
 TABBAR_SIZE = 5
 
 
-def _url(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _items(nav) -> list[NavItem]:
     items = [NavItem("home", reverse("home"), _("Home"), "home")]
     if nav.member:
-        scan = _url("scan")
-        if scan:
-            items.append(NavItem("scan", scan, _("Scan"), "scan"))
+        items.append(NavItem("scan", reverse("scan"), _("Scan"), "scan"))
         items.append(NavItem("pass", reverse("member-pass"), _("Pass"), "pass"))
         items.append(NavItem("credits", reverse("member-history"), _("Credits"), "credits"))
     if nav.coordinates:

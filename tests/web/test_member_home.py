@@ -182,7 +182,7 @@ def test_a_new_member_sees_empty_states_that_lead_to_checking_in(client):
     assert '<p class="balance-amount number">0</p>' in home
     assert "Nothing on hold" in home and "0 hours given this month" in home
     assert "Nothing yet. Credits you earn and spend show here." in home
-    assert 'class="empty"' in history and 'href="/checkin/"' in history
+    assert 'class="empty"' in history and 'href="/scan/"' in history
     assert 'class="empty"' in given and "list-row" not in given.split("Forgot to check in?")[0]
 
 

@@ -6,8 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench-ledger bench-checkin bench-reports clean
-.PHONY: assets  # --- scanner ---
+.PHONY: install run test lint format bench-ledger bench-checkin bench-reports clean icons screens assets
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,28 +83,23 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
 
-# --- pwa ---
 # The app's icon (SVG, the manifest's PNGs, the favicon), drawn by timecredits/pwa/icons.py into
 # timecredits/static/icons/. The files are committed; run this only after changing the drawing.
-.PHONY: icons
 icons: $(STAMP)
 	$(BIN)/python -m timecredits.pwa.icons
 
-# --- browser ---
 # A phone-size screenshot of every page each demo role reaches, in var/screens/ (Debian's
-# Chromium, on a seeded database of its own); SCREENS_ARGS=--readme also refreshes docs/screens/.
-# `make assets` vendors axe-core (pinned in package.json) for the browser tests: needs npm.
-.PHONY: screens
+# Chromium, on a seeded database of its own); SCREENS_ARGS=--readme also refreshes the three
+# the README shows, in tests/browser/readme/.
 screens: $(STAMP)
 	$(BIN)/python -m tests.browser.screens $(SCREENS_ARGS)
 
-# Vendored browser libraries (package.json, pinned by package-lock.json): npm installs them and
-# the copies are committed, so `make run` and `make test` need no npm: qr-scanner for the pages
-# (scripts/vendor-qr-scanner.mjs copies it into timecredits/static/vendor/) and axe-core for the
-# browser tests (tests/browser/vendor/).
-.PHONY: assets
+# Vendored browser libraries (timecredits/assets/package.json, pinned by its lock file): npm
+# installs them and the copies are committed, so `make run` and `make test` need no npm:
+# qr-scanner for the pages (timecredits/assets/vendor-qr-scanner.mjs copies it into
+# timecredits/static/vendor/) and axe-core for the browser tests (tests/browser/vendor/).
 assets:
-	npm ci --no-audit --no-fund --ignore-scripts
-	node scripts/vendor-qr-scanner.mjs
-	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
-	cp node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE
+	npm ci --prefix timecredits/assets --no-audit --no-fund --ignore-scripts
+	node timecredits/assets/vendor-qr-scanner.mjs
+	cp timecredits/assets/node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	cp timecredits/assets/node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE

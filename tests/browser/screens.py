@@ -6,7 +6,8 @@ then prints the list.
 
     python -m tests.browser.screens [--out var/screens] [--roles amira venue] [--readme]
 
---readme also writes the first screen of three pages to docs/screens/, which the README shows.
+--readme also writes the first screen of three pages to tests/browser/readme/, which the README
+shows.
 """
 
 import argparse
@@ -82,7 +83,7 @@ def main(argv=None) -> int:
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
             context.close()
         if args.readme:
-            docs = ROOT / "docs" / "screens"
+            docs = ROOT / "tests" / "browser" / "readme"
             docs.mkdir(parents=True, exist_ok=True)
             for role, path, name in README:
                 # At the density of 1, to keep the files the repository holds small.
@@ -91,7 +92,7 @@ def main(argv=None) -> int:
                 page = signed_in(context.new_page(), role)
                 page.goto(path.format(venue_id=server.data["venue_id"]))
                 page.screenshot(path=docs / name)
-                print(f"docs/screens/{name}")
+                print(f"tests/browser/readme/{name}")
                 context.close()
         browser.close()
     print(f"{len(written)} screenshots in {out}")

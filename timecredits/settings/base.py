@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timecredits.middleware.DomainErrorMiddleware",
     "api.middleware.MethodNotAllowedMiddleware",
+    # Links in QR codes and emails take the address the request came to unless SITE_URL is set.
+    "timecredits.site.SiteAddressMiddleware",
 ]
 
 AUTH_USER_MODEL = "members.User"
@@ -90,12 +92,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "timecredits.notifications.context_processors.unread",
-                # --- design ---
                 "timecredits.context_processors.navigation",
             ],
             "libraries": {
                 "credits": "timecredits.templatetags.credits",
-                # --- design ---
                 "ui": "timecredits.templatetags.ui",
             },
         },
@@ -252,11 +252,7 @@ ORGANISATION_PENDING_APPLICATIONS_LIMIT = env.int(
     "ORGANISATION_PENDING_APPLICATIONS_LIMIT", default=3
 )
 
-# --- checkin ---
-# Links in QR codes and emails take the address the request came to unless SITE_URL is set.
-MIDDLEWARE += ["timecredits.site.SiteAddressMiddleware"]
 # Password reset links (registration/password_reset_*): valid for a day.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", default=20)
 PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", default=3)
-# --- end checkin ---

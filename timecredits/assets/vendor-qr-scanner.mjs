@@ -8,8 +8,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "node_modules", "qr-scanner");
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const source = join(here, "node_modules", "qr-scanner");
 const target = join(root, "timecredits", "static", "vendor", "qr-scanner");
 const version = JSON.parse(readFileSync(join(source, "package.json"), "utf8")).version;
 const unmapped = (text) => text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");

@@ -161,3 +161,8 @@ def contribution_rows():
     """Every contribution, as a QuerySet for figures that filter and aggregate them in the
     database (reports)."""
     return Contribution.objects.all()
+
+
+def session_rows():
+    """Every session, as a QuerySet for figures that count sessions held (reports)."""
+    return Session.objects.all()

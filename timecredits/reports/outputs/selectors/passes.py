@@ -1,96 +1,32 @@
 """The period's contributions in one member-level pass (see `figures`).
 
 One grouped query over the filter's contributions in the period yields a row per member who
-has any: their minutes, contributions, check-ins, first and last days, the calendar weeks and
-months they gave time in (as bit masks) and the activity types they gave time at (a mask, and
-the minutes of each). `figures` folds every headline figure, breakdown, regularity and
-retention figure from those rows in Python, so the year is read once, not once per table.
+has any: their approved contributions and minutes, check-ins, first and last days, the calendar
+weeks and months they gave time in (as bit masks) and the activity types they gave time at (a
+mask, and the minutes of each). `figures` folds every headline figure, breakdown, regularity
+and retention figure from those rows in Python, so the period is read once, not once per table.
+
+The filter's joins and conditions are the ORM's own (`figures._contributions`); the grouping is
+written here. On PostgreSQL each contribution's local day, week and month are found by
+`width_bucket` among the period's local midnights, once per row (the subquery's `OFFSET 0`
+keeps the planner from computing them again in every aggregate); SQLite (the tests) works them
+out from the local date Django gives it.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import (
-    Aggregate,
-    BigIntegerField,
-    Case,
-    Count,
-    Func,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from timecredits.activities.selectors import ActivityType
+from timecredits.activities.selectors import ActivityType, ContributionStatus
 
-# Bits per mask column: a bigint holds 63 without its sign; 62 keeps the sums of SQLite's
-# stand-in (below) clear of it too.
+# Bits per mask column: a bigint holds 63 without its sign.
 BITS = 62
 TYPES = list(ActivityType.values)
-
-
-class DaysSince(Func):
-    """Whole days from `origin` (a date) to the local date of a timestamp."""
-
-    output_field = IntegerField()
-
-    def __init__(self, moment, origin: datetime.date):
-        super().__init__(TruncDate(moment), Value(origin))
-
-    def as_sql(self, compiler, connection, **extra):
-        (day, day_params), (origin, origin_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        if connection.vendor == "sqlite":
-            sql = f"CAST(julianday({day}) - julianday({origin}) AS INTEGER)"
-        else:  # PostgreSQL: date - date is a number of days
-            sql = f"({day} - {origin})"
-        return sql, (*day_params, *origin_params)
-
-
-class Bit(Func):
-    """2 to the power of an integer expression, as a bigint."""
-
-    output_field = BigIntegerField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (index, params) = compiler.compile(self.get_source_expressions()[0])
-        one = "1" if connection.vendor == "sqlite" else "CAST(1 AS bigint)"
-        return f"({one} << ({index}))", params
-
-
-class BitOr(Aggregate):
-    """The bitwise or of a column of distinct powers of two (or 0): PostgreSQL's BIT_OR; SQLite
-    has none, and the sum of the distinct values is the same number."""
-
-    function = "BIT_OR"
-    output_field = BigIntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler, connection, template="SUM(DISTINCT %(expressions)s)", **extra
-        )
-
-
-def _masks(index, approved: Q, size: int) -> list:
-    """BitOr aggregates over `index` (0 to size - 1) for the approved rows, BITS to a column."""
-    masks = []
-    for low in range(0, max(size, 1), BITS):
-        in_chunk = approved & Q(**{f"{index}__gte": low, f"{index}__lt": low + BITS})
-        bit = Bit(
-            Func(index, Value(low), function="", arg_joiner=" - ", template="(%(expressions)s)")
-        )
-        masks.append(BitOr(Case(When(in_chunk, then=bit), default=Value(0))))
-    return masks
-
-
-def popcount(masks) -> int:
-    return sum(int(m or 0).bit_count() for m in masks)
+MEMBER = ["area", "age_band", "gender", "reports_consent", "joined_at", "new_to_volunteering"]
 
 
 @dataclass(frozen=True)
@@ -114,79 +50,135 @@ class MemberPeriod:
     types: dict  # activity type -> approved minutes, for the types given time at
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _month_starts(first: datetime.date, count: int) -> list[datetime.date]:
+    index = first.year * 12 + first.month - 1
+    return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, index + count)]
+
+
+def _popcount(masks) -> int:
+    return sum(int(m or 0).bit_count() for m in masks)
+
+
 def member_pass(
-    contributions,
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    approved: Q,
-    check_in: Q,
-    type_field: str,
-    moment: str,
+    contributions, *, start: datetime.date, end: datetime.date, check_in_methods
 ) -> list[MemberPeriod]:
-    """`contributions` (the filter's in the period, any status) grouped by member."""
+    """`contributions` (a QuerySet of the filter's contributions in the period, any status)
+    grouped by member."""
     monday = start - datetime.timedelta(days=start.weekday())
+    days = (end - start).days + 1
     weeks = (end - monday).days // 7 + 1
-    first_month = start.year * 12 + start.month
-    months = end.year * 12 + end.month - first_month + 1
-    qs = contributions.alias(
-        day=DaysSince(moment, start),
-        week=Func(
-            DaysSince(moment, monday), template="(%(expressions)s / 7)", output_field=IntegerField()
-        ),
-        month=ExtractYear(moment) * 12 + ExtractMonth(moment) - first_month,
+    months = end.year * 12 + end.month - (start.year * 12 + start.month) + 1
+    sqlite = connection.vendor == "sqlite"
+    when = (
+        {"local_date": TruncDate("session__starts_at")}
+        if sqlite
+        else {"at": F("session__starts_at")}
     )
-    type_bit = Case(
-        *(When(Q(**{type_field: t}) & approved, then=Value(1 << i)) for i, t in enumerate(TYPES)),
-        default=Value(0),
-        output_field=BigIntegerField(),
-    )
-    week_masks = _masks("week", approved, weeks)
-    month_masks = _masks("month", approved, months)
-    aggregates = {
-        "_approved": Count("pk", filter=approved),
-        "_minutes": Sum("minutes", filter=approved, default=0),
-        "_check_ins": Count("pk", filter=check_in),
-        "_first": Min("day", filter=approved),
-        "_last": Max("day", filter=approved),
-        "_types": BitOr(type_bit),
-        **{f"w{i}": m for i, m in enumerate(week_masks)},
-        **{f"m{i}": m for i, m in enumerate(month_masks)},
-        **{
-            f"t{i}": Sum("minutes", filter=approved & Q(**{type_field: t}), default=0)
-            for i, t in enumerate(TYPES)
-        },
-    }
-    fields = [
-        "member",
-        "member__area",
-        "member__age_band",
-        "member__gender",
-        "member__reports_consent",
-        "member__joined_at",
-        "member__new_to_volunteering",
+    rows = contributions.values(
+        "minutes",
+        "status",
+        "method",
+        **{f"m_{name}": F(f"member__{name}") for name in MEMBER},
+        who=F("member"),
+        kind=F("session__activity__type"),
+        **when,
+    ).order_by()
+    inner, inner_params = rows.query.sql_with_params()
+    if sqlite:
+        date = "julianday(r.local_date)"
+        located = (
+            f"CAST({date} - julianday(%s) AS INTEGER) AS day, "
+            f"CAST(({date} - julianday(%s)) / 7 AS INTEGER) AS week, "
+            "CAST(strftime('%%Y', r.local_date) AS INTEGER) * 12 "
+            "+ CAST(strftime('%%m', r.local_date) AS INTEGER) - %s AS month"
+        )
+        located_params = [start.isoformat(), monday.isoformat(), start.year * 12 + start.month]
+        one, bit_or, offset = "1", "SUM(DISTINCT {})", ""
+    else:
+        located = (
+            "width_bucket(r.at, %s::timestamptz[]) - 1 AS day, "
+            "width_bucket(r.at, %s::timestamptz[]) - 1 AS week, "
+            "width_bucket(r.at, %s::timestamptz[]) - 1 AS month"
+        )
+        located_params = [
+            [_midnight(start + datetime.timedelta(days=i)) for i in range(days + 1)],
+            [_midnight(monday + datetime.timedelta(weeks=i)) for i in range(weeks + 1)],
+            [_midnight(day) for day in _month_starts(start, months + 1)],
+        ]
+        one, bit_or, offset = "CAST(1 AS bigint)", "BIT_OR({})", " OFFSET 0"
+
+    def masks(index: str, size: int) -> list[str]:
+        return [
+            bit_or.format(
+                f"CASE WHEN c.ok = 1 AND c.{index} >= {low} AND c.{index} < {low + BITS} "
+                f"THEN {one} << (c.{index} - {low}) ELSE 0 END"
+            )
+            for low in range(0, max(size, 1), BITS)
+        ]
+
+    week_masks, month_masks = masks("week", weeks), masks("month", months)
+    type_bit = " ".join(f"WHEN %s THEN {one} << {i}" for i in range(len(TYPES)))
+    columns = [
+        "SUM(c.ok)",
+        "SUM(c.ok * c.minutes)",
+        f"SUM(CASE WHEN c.method IN ({', '.join(['%s'] * len(check_in_methods))}) "
+        "THEN 1 ELSE 0 END)",
+        "MIN(CASE WHEN c.ok = 1 THEN c.day END)",
+        "MAX(CASE WHEN c.ok = 1 THEN c.day END)",
+        bit_or.format(f"CASE WHEN c.ok = 1 THEN CASE c.kind {type_bit} ELSE 0 END ELSE 0 END"),
+        *week_masks,
+        *month_masks,
+        *("SUM(CASE WHEN c.kind = %s THEN c.ok * c.minutes ELSE 0 END)" for _ in TYPES),
     ]
-    grouped = qs.values(*fields).annotate(**aggregates).order_by()
-    rows = []
-    for g in grouped:
-        mask = int(g["_types"] or 0)
-        rows.append(
+    keys = ["c.who", *(f"c.m_{name}" for name in MEMBER)]
+    # Only the ORM's own SQL and fixed text are put in; the values are parameters.
+    sql = (
+        f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM ("  # noqa: S608
+        f"SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, {located} "
+        f"FROM ({inner}) r{offset}) c GROUP BY {', '.join(keys)}"
+    )
+    # The parameters in the order they appear: the CASE and located first, then the inner
+    # query, then the aggregates' (the SELECT list precedes the FROM).
+    params = [*check_in_methods, *TYPES, *TYPES, ContributionStatus.APPROVED, *located_params]
+    params += list(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    n_keys, n_weeks, n_months = len(keys), len(week_masks), len(month_masks)
+    result = []
+    for row in found:
+        member, area, age_band, gender, consents, joined_at, new = row[:n_keys]
+        approved, minutes, check_ins, first_day, last_day, type_mask = row[n_keys : n_keys + 6]
+        at = n_keys + 6
+        week_bits = row[at : at + n_weeks]
+        month_bits = row[at + n_weeks : at + n_weeks + n_months]
+        type_minutes = row[at + n_weeks + n_months :]
+        type_mask = int(type_mask or 0)
+        if isinstance(joined_at, str):  # SQLite without the ORM's converters
+            joined_at = datetime.datetime.fromisoformat(joined_at)
+        if timezone.is_naive(joined_at):
+            joined_at = timezone.make_aware(joined_at, datetime.UTC)
+        result.append(
             MemberPeriod(
-                member=g["member"],
-                area=g["member__area"],
-                age_band=g["member__age_band"],
-                gender=g["member__gender"],
-                consents=g["member__reports_consent"],
-                joined_at=g["member__joined_at"],
-                new_to_volunteering=g["member__new_to_volunteering"],
-                approved=g["_approved"],
-                minutes=int(g["_minutes"]),
-                check_ins=g["_check_ins"],
-                first_day=g["_first"],
-                last_day=g["_last"],
-                weeks=popcount(g[f"w{i}"] for i in range(len(week_masks))),
-                months=popcount(g[f"m{i}"] for i in range(len(month_masks))),
-                types={t: int(g[f"t{i}"]) for i, t in enumerate(TYPES) if mask >> i & 1},
+                member=member,
+                area=area,
+                age_band=age_band,
+                gender=gender,
+                consents=bool(consents),
+                joined_at=joined_at,
+                new_to_volunteering=None if new is None else bool(new),
+                approved=int(approved),
+                minutes=int(minutes),
+                check_ins=int(check_ins),
+                first_day=first_day,
+                last_day=last_day,
+                weeks=_popcount(week_bits),
+                months=_popcount(month_bits),
+                types={t: int(type_minutes[i]) for i, t in enumerate(TYPES) if type_mask >> i & 1},
             )
         )
-    return rows
+    return result

@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from timecredits.activities.selectors import ActivityType, ContributionStatus
+from timecredits.members.selectors import member_rows
 
 # Bits per mask column: a bigint holds 63 without its sign.
 BITS = 62
@@ -82,7 +83,6 @@ def member_pass(
         "minutes",
         "status",
         "method",
-        **{f"m_{name}": F(f"member__{name}") for name in MEMBER},
         who=F("member"),
         kind=F("session__activity__type"),
         **when,
@@ -121,7 +121,8 @@ def member_pass(
         ]
 
     week_masks, month_masks = masks("week", weeks), masks("month", months)
-    type_bit = " ".join(f"WHEN %s THEN {one} << {i}" for i in range(len(TYPES)))
+    # Each contribution's activity type as its index in TYPES, worked out once per row.
+    type_index = f"CASE r.kind {' '.join(f'WHEN %s THEN {i}' for i in range(len(TYPES)))} END"
     columns = [
         "SUM(c.ok)",
         "SUM(c.ok * c.minutes)",
@@ -129,34 +130,39 @@ def member_pass(
         "THEN 1 ELSE 0 END)",
         "MIN(CASE WHEN c.ok = 1 THEN c.day END)",
         "MAX(CASE WHEN c.ok = 1 THEN c.day END)",
-        bit_or.format(f"CASE WHEN c.ok = 1 THEN CASE c.kind {type_bit} ELSE 0 END ELSE 0 END"),
+        bit_or.format(f"CASE WHEN c.ok = 1 AND c.t >= 0 THEN {one} << c.t ELSE 0 END"),
         *week_masks,
         *month_masks,
-        *("SUM(CASE WHEN c.kind = %s THEN c.ok * c.minutes ELSE 0 END)" for _ in TYPES),
+        *(f"SUM(CASE WHEN c.t = {i} THEN c.ok * c.minutes ELSE 0 END)" for i in range(len(TYPES))),
     ]
-    keys = ["c.who", *(f"c.m_{name}" for name in MEMBER)]
+    # Grouped by the member alone (so PostgreSQL hashes a hundred thousand groups in memory,
+    # rather than sorting the period), then joined to the members for their answers.
+    members = member_rows().values(*MEMBER, mid=F("pk")).order_by()
+    member_sql, member_params = members.query.sql_with_params()
     # Only the ORM's own SQL and fixed text are put in; the values are parameters.
     sql = (
-        f"SELECT {', '.join(keys)}, {', '.join(columns)} FROM ("  # noqa: S608
-        f"SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, {located} "
-        f"FROM ({inner}) r{offset}) c GROUP BY {', '.join(keys)}"
+        f"SELECT g.*, {', '.join(f'm.{name}' for name in MEMBER)} FROM ("  # noqa: S608
+        f"SELECT c.who, {', '.join(columns)} FROM ("
+        f"SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, {type_index} AS t, "
+        f"{located} "
+        f"FROM ({inner}) r{offset}) c GROUP BY c.who) g "
+        f"JOIN ({member_sql}) m ON m.mid = g.who"
     )
-    # The parameters in the order they appear: the CASE and located first, then the inner
-    # query, then the aggregates' (the SELECT list precedes the FROM).
-    params = [*check_in_methods, *TYPES, *TYPES, ContributionStatus.APPROVED, *located_params]
-    params += list(inner_params)
+    # The parameters in the order they appear: the aggregates' (the SELECT list precedes the
+    # FROM), the status's, the types', the located columns', the inner query's, the members'.
+    params = [*check_in_methods, ContributionStatus.APPROVED, *TYPES, *located_params]
+    params += [*inner_params, *member_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    n_keys, n_weeks, n_months = len(keys), len(week_masks), len(month_masks)
+    n_weeks, n_months = len(week_masks), len(month_masks)
     result = []
     for row in found:
-        member, area, age_band, gender, consents, joined_at, new = row[:n_keys]
-        approved, minutes, check_ins, first_day, last_day, type_mask = row[n_keys : n_keys + 6]
-        at = n_keys + 6
-        week_bits = row[at : at + n_weeks]
-        month_bits = row[at + n_weeks : at + n_weeks + n_months]
-        type_minutes = row[at + n_weeks + n_months :]
+        member, approved, minutes, check_ins, first_day, last_day, type_mask = row[:7]
+        week_bits = row[7 : 7 + n_weeks]
+        month_bits = row[7 + n_weeks : 7 + n_weeks + n_months]
+        type_minutes = row[7 + n_weeks + n_months : -len(MEMBER)]
+        area, age_band, gender, consents, joined_at, new = row[-len(MEMBER) :]
         type_mask = int(type_mask or 0)
         if isinstance(joined_at, str):  # SQLite without the ORM's converters
             joined_at = datetime.datetime.fromisoformat(joined_at)

@@ -305,7 +305,7 @@ def _figures(f: Filter, rows: list[MemberPeriod]) -> tuple[dict, dict, Table]:
     check_ins = {"n": counted["check_ins"], "people": counted["check_in_people"]}
     if f.organisation is not None or f.activity_type:
         # Only those also active in the filter: the member pass has them all.
-        joined = [r.new_to_volunteering for r in active if f.since <= r.joined_at < f.until]
+        joined = [r.new_to_volunteering for r in active if r.joined]
         new = {
             "n": len(joined),
             "yes": sum(1 for v in joined if v is True),
@@ -499,12 +499,7 @@ def _retention(f: Filter, rows: list[MemberPeriod]) -> Table:
         .distinct()
         .order_by()
     )
-    start = f.period_start
-
-    def month_of(day: int) -> int:
-        return _month_number(start + datetime.timedelta(days=day))
-
-    cohort = {r.member: (month_of(r.first_day), month_of(r.last_day)) for r in active}
+    cohort = {r.member: (r.first_month, r.last_month) for r in active}
     cohort = {m: months for m, months in cohort.items() if m not in started_before}
     known = [
         n for n in RETENTION_MONTHS if _month_number(f.today) > _month_number(f.period_end) + n

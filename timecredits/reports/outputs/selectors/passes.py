@@ -27,10 +27,10 @@ from timecredits.members.selectors import member_rows
 # Bits per mask column: a bigint holds 63 without its sign.
 BITS = 62
 TYPES = list(ActivityType.values)
-MEMBER = ["area", "age_band", "gender", "reports_consent", "joined_at", "new_to_volunteering"]
+MEMBER = ["area", "age_band", "gender", "reports_consent", "new_to_volunteering"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MemberPeriod:
     """One member's contributions under the filter in the period."""
 
@@ -39,13 +39,13 @@ class MemberPeriod:
     age_band: str
     gender: str
     consents: bool
-    joined_at: datetime.datetime
     new_to_volunteering: bool | None
+    joined: bool  # joined the programme in the period
     approved: int  # approved contributions
     minutes: int  # their minutes
     check_ins: int  # contributions by QR poster, kiosk or pass, whatever their status
-    first_day: int | None  # days from the period's start to the first approved one's
-    last_day: int | None
+    first_month: int | None  # year * 12 + month of the first approved one
+    last_month: int | None
     weeks: int  # calendar weeks with an approved contribution
     months: int  # calendar months with one
     types: dict  # activity type -> approved minutes, for the types given time at
@@ -58,10 +58,6 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 def _month_starts(first: datetime.date, count: int) -> list[datetime.date]:
     index = first.year * 12 + first.month - 1
     return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, index + count)]
-
-
-def _popcount(masks) -> int:
-    return sum(int(m or 0).bit_count() for m in masks)
 
 
 def member_pass(
@@ -128,8 +124,8 @@ def member_pass(
         "SUM(c.ok * c.minutes)",
         f"SUM(CASE WHEN c.method IN ({', '.join(['%s'] * len(check_in_methods))}) "
         "THEN 1 ELSE 0 END)",
-        "MIN(CASE WHEN c.ok = 1 THEN c.day END)",
-        "MAX(CASE WHEN c.ok = 1 THEN c.day END)",
+        "MIN(CASE WHEN c.ok = 1 THEN c.month END)",
+        "MAX(CASE WHEN c.ok = 1 THEN c.month END)",
         bit_or.format(f"CASE WHEN c.ok = 1 AND c.t >= 0 THEN {one} << c.t ELSE 0 END"),
         *week_masks,
         *month_masks,
@@ -137,37 +133,39 @@ def member_pass(
     ]
     # Grouped by the member alone (so PostgreSQL hashes a hundred thousand groups in memory,
     # rather than sorting the period), then joined to the members for their answers.
-    members = member_rows().values(*MEMBER, mid=F("pk")).order_by()
+    members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
     member_sql, member_params = members.query.sql_with_params()
     # Only the ORM's own SQL and fixed text are put in; the values are parameters.
     sql = (
-        f"SELECT g.*, {', '.join(f'm.{name}' for name in MEMBER)} FROM ("  # noqa: S608
+        f"SELECT g.*, {', '.join(f'm.{name}' for name in MEMBER)}, "  # noqa: S608
+        "CASE WHEN m.joined_at >= %s AND m.joined_at < %s THEN 1 ELSE 0 END FROM ("
         f"SELECT c.who, {', '.join(columns)} FROM ("
         f"SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, {type_index} AS t, "
         f"{located} "
         f"FROM ({inner}) r{offset}) c GROUP BY c.who) g "
         f"JOIN ({member_sql}) m ON m.mid = g.who"
     )
-    # The parameters in the order they appear: the aggregates' (the SELECT list precedes the
-    # FROM), the status's, the types', the located columns', the inner query's, the members'.
-    params = [*check_in_methods, ContributionStatus.APPROVED, *TYPES, *located_params]
+    # The parameters in the order they appear: the joining dates', the aggregates' (a SELECT
+    # list precedes its FROM), the status's, the types', the located columns', the inner
+    # query's, the members'.
+    since, until = (
+        connection.ops.adapt_datetimefield_value(_midnight(day))
+        for day in (start, end + datetime.timedelta(days=1))
+    )
+    params = [since, until, *check_in_methods, ContributionStatus.APPROVED, *TYPES]
+    params += located_params
     params += [*inner_params, *member_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    n_weeks, n_months = len(week_masks), len(month_masks)
+    n_weeks, n_months, n_members = len(week_masks), len(month_masks), len(MEMBER) + 1
+    first_month = start.year * 12 + start.month
     result = []
     for row in found:
-        member, approved, minutes, check_ins, first_day, last_day, type_mask = row[:7]
-        week_bits = row[7 : 7 + n_weeks]
-        month_bits = row[7 + n_weeks : 7 + n_weeks + n_months]
-        type_minutes = row[7 + n_weeks + n_months : -len(MEMBER)]
-        area, age_band, gender, consents, joined_at, new = row[-len(MEMBER) :]
+        member, approved, minutes, check_ins, first, last, type_mask = row[:7]
+        type_minutes = row[7 + n_weeks + n_months : -n_members]
+        area, age_band, gender, consents, new, joined = row[-n_members:]
         type_mask = int(type_mask or 0)
-        if isinstance(joined_at, str):  # SQLite without the ORM's converters
-            joined_at = datetime.datetime.fromisoformat(joined_at)
-        if timezone.is_naive(joined_at):
-            joined_at = timezone.make_aware(joined_at, datetime.UTC)
         result.append(
             MemberPeriod(
                 member=member,
@@ -175,15 +173,17 @@ def member_pass(
                 age_band=age_band,
                 gender=gender,
                 consents=bool(consents),
-                joined_at=joined_at,
                 new_to_volunteering=None if new is None else bool(new),
+                joined=bool(joined),
                 approved=int(approved),
                 minutes=int(minutes),
                 check_ins=int(check_ins),
-                first_day=first_day,
-                last_day=last_day,
-                weeks=_popcount(week_bits),
-                months=_popcount(month_bits),
+                first_month=None if first is None else first_month + int(first),
+                last_month=None if last is None else first_month + int(last),
+                weeks=sum(int(m or 0).bit_count() for m in row[7 : 7 + n_weeks]),
+                months=sum(
+                    int(m or 0).bit_count() for m in row[7 + n_weeks : 7 + n_weeks + n_months]
+                ),
                 types={t: int(type_minutes[i]) for i, t in enumerate(TYPES) if type_mask >> i & 1},
             )
         )

@@ -169,3 +169,50 @@ def spending_by_category(*, spending) -> list[dict]:
             {"key": key, "members": members, "minutes": int(minutes)}
             for key, members, minutes in cursor.fetchall()
         ]
+
+
+def member_moves_by(*, moves) -> dict[str, list[tuple]]:
+    """Members' spending, donations and expiries in one read, for reports: from `moves`, a
+    values QuerySet of `move` (the kind), `venue` (the credited organisation), `cause_id`,
+    `who` (the member) and `amount`, the (key, members, minutes) of each kind ("kind"), of the
+    spending by venue ("venue") and by the category of the offer redeemed ("category").
+
+    The moves are summed per member, kind, venue and category once; each breakdown then sums
+    those per member and per key, so a member is counted once per key without COUNT(DISTINCT)
+    sorting the period's spending, and the transfers are read once, not three times. Venues
+    come back as numbers, in order; categories in the database's order (as
+    `spending_by_category`)."""
+    moved, params = moves.order_by().query.sql_with_params()
+    per = "SELECT {key} AS key, who, SUM(minutes) AS minutes FROM m {where} GROUP BY {key}, who"
+    parts = [
+        ("kind", "m.move", ""),
+        ("venue", "CAST(m.venue AS TEXT)", "WHERE m.move = 'spend'"),
+        ("category", "m.category", "WHERE m.move = 'spend'"),
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT '{name}' AS part, p.key, COUNT(*), SUM(p.minutes) FROM ("  # noqa: S608
+        + per.format(key=key, where=where)
+        + ") p GROUP BY p.key"
+        for name, key, where in parts
+    )
+    # Only the ORM's own SQL, table names and fixed text are put in; values are parameters.
+    sql = (
+        "WITH m AS (SELECT t.move AS move, t.venue AS venue, o.category AS category, "  # noqa: S608
+        "t.who AS who, SUM(t.amount) AS minutes "
+        f"FROM ({moved}) t LEFT JOIN {Redemption._meta.db_table} r "
+        "ON t.move = 'spend' AND r.id = t.cause_id "
+        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
+        "GROUP BY t.move, t.venue, o.category, t.who) "
+        f"{union} ORDER BY 1, 2"
+    )
+    found = {name: [] for name, _, _ in parts}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for part, key, members, minutes in cursor.fetchall():
+            # PostgreSQL sums bigints as numeric.
+            found[part].append((key, members, int(minutes)))
+    found["venue"] = sorted(
+        ((None if key is None else int(key), n, m) for key, n, m in found["venue"]),
+        key=lambda row: (row[0] is None, row[0] or 0),
+    )
+    return found

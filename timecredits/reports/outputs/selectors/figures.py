@@ -78,7 +78,7 @@ from timecredits.members.selectors import (
     member_rows,
 )
 from timecredits.programmes.selectors import population_figures
-from timecredits.spending.selectors import OFFER_CATEGORIES, member_moves_by
+from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_category
 
 from ...disclosure import NOT_YET_KNOWN, Table
 from .passes import MemberPeriod, member_pass
@@ -192,6 +192,13 @@ def credits_earned(f: Filter) -> int:
     return caused["earned"] - caused["reversed"]
 
 
+def _spending(f: Filter):
+    qs = _member_transfers(f, TransferKind.SPEND)
+    if f.organisation is not None:
+        qs = qs.filter(credit_account__organisation=f.organisation)
+    return qs
+
+
 def _unspent(f: Filter) -> dict:
     """Members' posted balances at the end of the period, from each account's totals.
 
@@ -239,6 +246,27 @@ def _unspent(f: Filter) -> dict:
         cursor.execute(sql, [*parts[0][1], *parts[1][1], *parts[2][1]])
         minutes, people = cursor.fetchone()
     return {"minutes": int(minutes), "people": int(people)}
+
+
+def _by_members(transfers, **key) -> list[tuple]:
+    """(key, members, minutes) of member transfers by `key` (one expression): summed per member
+    and key first, then per key, two hashed groupings where COUNT(DISTINCT) would sort them."""
+    (name,) = key
+    inner = (
+        transfers.values(**key, who=F("debit_account__member"))
+        .annotate(minutes=Sum("amount"))
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    # Only the ORM's own SQL is put in; the values are parameters.
+    outer = (
+        f"SELECT i.{name}, COUNT(*), SUM(i.minutes) FROM ({sql}) i "  # noqa: S608
+        f"GROUP BY i.{name} ORDER BY i.{name}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        # PostgreSQL sums bigints as numeric.
+        return [(k, members, int(minutes)) for k, members, minutes in cursor.fetchall()]
 
 
 def _held(f: Filter) -> dict:
@@ -314,16 +342,10 @@ def _figures(f: Filter, rows: list[MemberPeriod]) -> tuple[dict, dict, Table]:
         debit_account__kind=AccountKind.MEMBER,
         debit_account__member__programme=f.programme,
     )
-    by = member_moves_by(
-        moves=moves.values(
-            "cause_id",
-            "amount",
-            move=F("kind"),
-            venue=F("credit_account__organisation"),
-            who=F("debit_account__member"),
-        )
-    )
-    moved = {kind: {"minutes": minutes, "people": people} for kind, people, minutes in by["kind"]}
+    moved = {
+        kind: {"minutes": minutes, "people": people}
+        for kind, people, minutes in _by_members(moves, move=F("kind"))
+    }
     nothing = {"minutes": 0, "people": 0}
     spent, donated, expired = (
         moved.get(kind, nothing)
@@ -378,11 +400,7 @@ def _figures(f: Filter, rows: list[MemberPeriod]) -> tuple[dict, dict, Table]:
         ],
         total={"members": new["n"]},
     )
-    spending = {
-        name: [{"key": key, "members": n, "minutes": m} for key, n, m in by[name]]
-        for name in ("venue", "category")
-    }
-    return figures, people, new_table, spending
+    return figures, people, new_table
 
 
 def _row(key, label, **values) -> dict:
@@ -425,6 +443,22 @@ def _consenting_breakdown(rows, field: str, label: str, answers) -> Table:
         title=f"By {label} (members who consent to reports)",
         key=lambda r: [(getattr(r, field), r.minutes)],
         labels=dict(answers.choices),
+    )
+
+
+def _spend_by_venue(f: Filter) -> list[dict]:
+    return [
+        {"key": key, "members": members, "minutes": minutes}
+        for key, members, minutes in _by_members(
+            _spending(f), venue=F("credit_account__organisation")
+        )
+    ]
+
+
+def _spend_by_category(f: Filter) -> list[dict]:
+    """Spending by the category of the offer redeemed (the redemption is the transfer's cause)."""
+    return spending_by_category(
+        spending=_spending(f).values("cause_id", "amount", member=F("debit_account__member"))
     )
 
 
@@ -658,8 +692,8 @@ def _outputs(
     rows = member_pass(
         _contributions(f), start=period_start, end=period_end, check_in_methods=CHECK_IN_METHODS
     )
-    figures, people, new_table, spending = _figures(f, rows)
-    by_venue = spending["venue"]
+    figures, people, new_table = _figures(f, rows)
+    by_venue = _spend_by_venue(f)
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
     venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
@@ -685,7 +719,7 @@ def _outputs(
         _retention(f, rows),
         _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),
         _spend_table(
-            spending["category"],
+            _spend_by_category(f),
             name="spend_by_category",
             title="Spending by offer category",
             labels=OFFER_CATEGORIES,

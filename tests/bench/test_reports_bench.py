@@ -88,4 +88,22 @@ def test_quick_run_writes_its_figures_and_drops_its_database(tmp_path):
     # Roughly half the two years' contributions fall in the dashboard's year.
     assert 0.4 * 40_000 < figures["approved_contributions_in_period"] < 0.75 * 40_000
     assert figures["hours_given"] > 0
+    # The same year narrowed three ways, and 45 custom days: each timed against the baseline.
+    filtered = figures["filtered"]
+    assert set(filtered) == {"organisation", "area", "age_band", "custom_45_days"}
+    for timed in filtered.values():
+        assert len(timed["runs"]) == 2
+        assert timed["ratio"] == pytest.approx(
+            timed["seconds"] / figures["baseline_seconds"], abs=0.01
+        )
+        assert timed["target_ratio"] == 2
+        assert timed["target_met"] == (timed["seconds"] <= 2 * figures["baseline_seconds"])
+    assert filtered["organisation"]["filter"]["organisation_id"] > 0
+    assert filtered["area"]["filter"]["area"].startswith("RV")
+    assert filtered["age_band"]["filter"]["demographics"]["age_band"]
+    custom = filtered["custom_45_days"]["filter"]
+    days = datetime.date.fromisoformat(custom["period_end"]) - datetime.date.fromisoformat(
+        custom["period_start"]
+    )
+    assert days.days + 1 == 45
     assert name not in _databases()

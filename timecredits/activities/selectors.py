@@ -189,7 +189,7 @@ def contribution_rows():
     return Contribution.objects.all()
 
 
-# --- members: a member's home and history (time given, what is coming up) ---
+# A member's home and history: time given, what is coming up.
 
 
 def contribution_minutes(*, contribution_ids) -> dict[int, int]:
@@ -228,3 +228,8 @@ def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int
         .select_related("activity__organisation")
         .order_by("starts_at", "pk")[:limit]
     )
+
+
+def session_rows():
+    """Every session, as a QuerySet for figures that count sessions held (reports)."""
+    return Session.objects.all()

@@ -153,11 +153,14 @@ def spending_by_category(*, spending) -> list[dict]:
     seconds, so the spending's own query is joined to the redemptions here."""
     spent, params = spending.order_by().query.sql_with_params()
     # Only the ORM's own SQL and table names are put in; the values are parameters.
+    # Summed per member and category first, then per category: two hashed groupings, where
+    # COUNT(DISTINCT member) would sort the period's spending.
     sql = (
-        "SELECT o.category, COUNT(DISTINCT s.member), SUM(s.amount) "  # noqa: S608
+        "SELECT i.category, COUNT(*), SUM(i.minutes) FROM ("  # noqa: S608
+        "SELECT o.category AS category, s.member AS member, SUM(s.amount) AS minutes "
         f"FROM ({spent}) s LEFT JOIN {Redemption._meta.db_table} r ON r.id = s.cause_id "
         f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
-        "GROUP BY o.category ORDER BY o.category"
+        "GROUP BY o.category, s.member) i GROUP BY i.category ORDER BY i.category"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

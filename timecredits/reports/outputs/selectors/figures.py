@@ -50,12 +50,13 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
 Unsuppressed: `presented` applies disclosure control for whoever is asking.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncWeek
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from ledger.kinds import AccountKind, TransferKind, TransferPhase
@@ -66,6 +67,7 @@ from timecredits.activities.selectors import (
     ContributionMethod,
     ContributionStatus,
     contribution_rows,
+    session_rows,
 )
 from timecredits.members.selectors import (
     AgeBand,
@@ -79,6 +81,7 @@ from timecredits.programmes.selectors import population_figures
 from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_category
 
 from ...disclosure import NOT_YET_KNOWN, Table
+from .passes import MemberPeriod, member_pass
 
 CHECK_IN_METHODS = [
     ContributionMethod.POSTER,
@@ -206,7 +209,11 @@ def _unspent(f: Filter) -> dict:
     )
     if f.organisation is not None or f.activity_type:
         accounts = accounts.filter(member__in=_approved(f).values("member"))
-    later = transfer_rows().filter(phase__in=POSTED, posted_at__gte=f.until).order_by()
+    # Every kind named, so PostgreSQL reads them from the (kind, posted_at) index.
+    later = transfer_rows().filter(
+        kind__in=TransferKind.values, phase__in=POSTED, posted_at__gte=f.until
+    )
+    later = later.order_by()
     came_in = (
         later.filter(credit_account__in=accounts.values("pk"))
         .values(account=F("credit_account"))
@@ -241,32 +248,81 @@ def _unspent(f: Filter) -> dict:
     return {"minutes": int(minutes), "people": int(people)}
 
 
-def _figures(f: Filter) -> tuple[dict, dict, Table]:
-    # One pass over the filter's contributions for the approved figures and the check-ins.
-    is_approved = Q(status=ContributionStatus.APPROVED)
-    is_check_in = Q(method__in=CHECK_IN_METHODS)
-    counted = _contributions(f).aggregate(
-        active_members=Count("member", distinct=True, filter=is_approved),
-        minutes=Sum("minutes", filter=is_approved, default=0),
-        sessions_held=Count("session", distinct=True, filter=is_approved),
-        active_organisations=Count(
-            "session__activity__organisation", distinct=True, filter=is_approved
-        ),
-        check_ins=Count("pk", filter=is_check_in),
-        check_in_people=Count("member", distinct=True, filter=is_check_in),
+def _by_members(transfers, **key) -> list[tuple]:
+    """(key, members, minutes) of member transfers by `key` (one expression): summed per member
+    and key first, then per key, two hashed groupings where COUNT(DISTINCT) would sort them."""
+    (name,) = key
+    inner = (
+        transfers.values(**key, who=F("debit_account__member"))
+        .annotate(minutes=Sum("amount"))
+        .order_by()
     )
+    sql, params = inner.query.sql_with_params()
+    # Only the ORM's own SQL is put in; the values are parameters.
+    outer = (
+        f"SELECT i.{name}, COUNT(*), SUM(i.minutes) FROM ({sql}) i "  # noqa: S608
+        f"GROUP BY i.{name} ORDER BY i.{name}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        # PostgreSQL sums bigints as numeric.
+        return [(k, members, int(minutes)) for k, members, minutes in cursor.fetchall()]
+
+
+def _held(f: Filter) -> dict:
+    """Sessions held and active organisations: the period's sessions with an approved
+    contribution under the filter, one look-up in the contributions' index each (cheaper than
+    counting the distinct sessions of every contribution)."""
+    sessions = session_rows().filter(
+        activity__programme=f.programme, starts_at__gte=f.since, starts_at__lt=f.until
+    )
+    if f.organisation is not None:
+        sessions = sessions.filter(activity__organisation=f.organisation)
+    if f.activity_type:
+        sessions = sessions.filter(activity__type=f.activity_type)
+    given = contribution_rows().filter(
+        f.members("member__"), session=OuterRef("pk"), status=ContributionStatus.APPROVED
+    )
+    return sessions.filter(Exists(given)).aggregate(
+        sessions_held=Count("pk"),
+        active_organisations=Count("activity__organisation", distinct=True),
+    )
+
+
+def _figures(f: Filter, rows: list[MemberPeriod]) -> tuple[dict, dict, Table]:
+    # The approved figures and the check-ins, from the member pass; sessions and organisations
+    # are not the members', so they are counted apart.
+    active = [r for r in rows if r.approved]
+    held = _held(f)
+    counted = {
+        "active_members": len(active),
+        "minutes": sum(r.minutes for r in active),
+        **held,
+        "check_ins": sum(r.check_ins for r in rows),
+        "check_in_people": sum(1 for r in rows if r.check_ins),
+    }
     approved = counted
     check_ins = {"n": counted["check_ins"], "people": counted["check_in_people"]}
-    joined = member_rows().filter(
-        f.members(), programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
-    )
     if f.organisation is not None or f.activity_type:
-        joined = joined.filter(pk__in=_approved(f).values("member"))
-    new = joined.aggregate(
-        n=Count("pk"),
-        yes=Count("pk", filter=Q(new_to_volunteering=True)),
-        no=Count("pk", filter=Q(new_to_volunteering=False)),
-    )
+        # Only those also active in the filter: the member pass has them all.
+        joined = [r.new_to_volunteering for r in active if r.joined]
+        new = {
+            "n": len(joined),
+            "yes": sum(1 for v in joined if v is True),
+            "no": sum(1 for v in joined if v is False),
+        }
+    else:
+        new = (
+            member_rows()
+            .filter(
+                f.members(), programme=f.programme, joined_at__gte=f.since, joined_at__lt=f.until
+            )
+            .aggregate(
+                n=Count("pk"),
+                yes=Count("pk", filter=Q(new_to_volunteering=True)),
+                no=Count("pk", filter=Q(new_to_volunteering=False)),
+            )
+        )
     # One pass over the members' spending, donations and expiries.
     spend = Q(kind=TransferKind.SPEND)
     if f.organisation is not None:
@@ -276,33 +332,24 @@ def _figures(f: Filter) -> tuple[dict, dict, Table]:
     active = Q()
     if f.organisation is not None or f.activity_type:
         active = Q(debit_account__member__in=_approved(f).values("member"))
-    kinds = {
-        "spent": spend,
-        "donated": Q(kind=TransferKind.DONATE) & active,
-        "expired": Q(kind=TransferKind.EXPIRE) & active,
-    }
-    moved = (
-        transfer_rows()
-        .filter(
-            f.members("debit_account__member__"),
-            kind__in=[TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE],
-            phase__in=POSTED,
-            posted_at__gte=f.since,
-            posted_at__lt=f.until,
-            debit_account__kind=AccountKind.MEMBER,
-            debit_account__member__programme=f.programme,
-        )
-        .filter(spend | ~Q(kind=TransferKind.SPEND))
-        .aggregate(
-            **{f"{k}_minutes": Sum("amount", filter=q, default=0) for k, q in kinds.items()},
-            **{
-                f"{k}_people": Count("debit_account__member", distinct=True, filter=q)
-                for k, q in kinds.items()
-            },
-        )
+    moves = transfer_rows().filter(
+        (spend | Q(kind__in=[TransferKind.DONATE, TransferKind.EXPIRE]) & active),
+        f.members("debit_account__member__"),
+        kind__in=[TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE],
+        phase__in=POSTED,
+        posted_at__gte=f.since,
+        posted_at__lt=f.until,
+        debit_account__kind=AccountKind.MEMBER,
+        debit_account__member__programme=f.programme,
     )
+    moved = {
+        kind: {"minutes": minutes, "people": people}
+        for kind, people, minutes in _by_members(moves, move=F("kind"))
+    }
+    nothing = {"minutes": 0, "people": 0}
     spent, donated, expired = (
-        {"minutes": moved[f"{k}_minutes"], "people": moved[f"{k}_people"]} for k in kinds
+        moved.get(kind, nothing)
+        for kind in (TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE)
     )
     restored = (
         _member_transfers(f, TransferKind.REVERSE, side="credit")
@@ -364,47 +411,48 @@ def _total(rows, columns) -> dict:
     return {c: sum(r["values"][c] for r in rows) for c, _ in columns}
 
 
-def _breakdown(f, *, name, title, field, labels, consenting=False, note="") -> Table:
-    qs = _approved(f)
-    if consenting:
-        qs = qs.filter(member__reports_consent=True)
-    grouped = (
-        qs.values(key=F(field))
-        .annotate(members=Count("member", distinct=True), minutes=Sum("minutes"))
-        .order_by("key")
-    )
+def _breakdown(rows, *, name, title, key, labels, note="") -> Table:
+    """Members and hours by `key` (a member's row -> the keys it counts in, with their minutes),
+    over the active members of `rows`."""
+    members, minutes = {}, {}
+    for r in rows:
+        if r.approved:
+            for k, m in key(r):
+                members[k] = members.get(k, 0) + 1
+                minutes[k] = minutes.get(k, 0) + m
     columns = [("members", "Members"), ("hours", "Hours given")]
-    rows = [
+    table_rows = [
         _row(
-            g["key"] if g["key"] not in ("", None) else "unknown",
-            labels.get(g["key"]) or ("Not answered" if g["key"] in ("", None) else g["key"]),
-            members=g["members"],
-            hours=round(g["minutes"] / 60, 2),
+            k if k not in ("", None) else "unknown",
+            labels.get(k) or ("Not answered" if k in ("", None) else k),
+            members=members[k],
+            hours=round(minutes[k] / 60, 2),
         )
-        for g in grouped
+        for k in sorted(members, key=lambda k: k or "")
     ]
-    return Table(name, title, "members", columns, rows, _total(rows, columns), note=note)
+    return Table(
+        name, title, "members", columns, table_rows, _total(table_rows, columns), note=note
+    )
 
 
-def _consenting_breakdown(f, field: str, label: str, answers) -> Table:
+def _consenting_breakdown(rows, field: str, label: str, answers) -> Table:
     """The members who consent to reports, by their answer to a demographic question."""
     return _breakdown(
-        f,
+        [r for r in rows if r.consents],
         name=field,
         title=f"By {label} (members who consent to reports)",
-        field=f"member__{field}",
+        key=lambda r: [(getattr(r, field), r.minutes)],
         labels=dict(answers.choices),
-        consenting=True,
     )
 
 
 def _spend_by_venue(f: Filter) -> list[dict]:
-    return list(
-        _spending(f)
-        .values(key=F("credit_account__organisation"))
-        .annotate(members=Count("debit_account__member", distinct=True), minutes=Sum("amount"))
-        .order_by("key")
-    )
+    return [
+        {"key": key, "members": members, "minutes": minutes}
+        for key, members, minutes in _by_members(
+            _spending(f), venue=F("credit_account__organisation")
+        )
+    ]
 
 
 def _spend_by_category(f: Filter) -> list[dict]:
@@ -436,38 +484,59 @@ def _spend_table(grouped: list[dict], *, name, title, labels) -> Table:
     )
 
 
-def _retention(f: Filter) -> Table:
-    # A member's first and last months are those of their first and last contributions, so
-    # the months are worked out once per member rather than for every contribution.
-    started = (
-        _contributions(f, in_period=False)
-        .filter(status=ContributionStatus.APPROVED)
-        .values("member")
-        .annotate(first_at=Min("session__starts_at"), last_at=Max("session__starts_at"))
-        .filter(first_at__gte=f.since, first_at__lt=f.until)
-        .annotate(first=_month("first_at"), last=_month("last_at"))
+def _retention(f: Filter, rows: list[MemberPeriod]) -> Table:
+    """See the module's definition. The cohort are the members active in the period with no
+    approved contribution under the filter before it; their first and last months come from the
+    member pass, and from what came after the period only when a figure is known and needs it."""
+    active = [r for r in rows if r.approved]
+    if len(active) <= 1000:
+        before = _contributions(f, in_period=False).filter(member__in=[r.member for r in active])
+    else:
+        before = _contributions(f, in_period=False)
+    started_before = set(
+        before.filter(status=ContributionStatus.APPROVED, session__starts_at__lt=f.since)
+        .values_list("member", flat=True)
+        .distinct()
         .order_by()
     )
-    counts = started.aggregate(
-        cohort=Count("member"),
-        **{str(n): Count("member", filter=Q(last__gte=F("first") + n)) for n in RETENTION_MONTHS},
-    )
+    cohort = {r.member: (r.first_month, r.last_month) for r in active}
+    cohort = {m: months for m, months in cohort.items() if m not in started_before}
+    known = [
+        n for n in RETENTION_MONTHS if _month_number(f.today) > _month_number(f.period_end) + n
+    ]
+    if known and any(last < first + max(known) for first, last in cohort.values()):
+        later = (
+            _contributions(f, in_period=False)
+            .filter(status=ContributionStatus.APPROVED, session__starts_at__gte=f.until)
+            .values("member")
+            .annotate(last=Max("session__starts_at"))
+            .order_by()
+        )
+        for g in later:
+            if g["member"] in cohort:
+                first, _ = cohort[g["member"]]
+                last = timezone.localtime(g["last"]).date()
+                cohort[g["member"]] = (first, _month_number(last))
+    counts = {
+        "cohort": len(cohort),
+        **{str(n): sum(1 for first, last in cohort.values() if last >= first + n) for n in known},
+    }
     columns = [("members", "Members"), ("percent", "Share of those who started (%)")]
-    rows, unknown = [], {}
+    table_rows, unknown = [], {}
     for n in RETENTION_MONTHS:
         key = str(n)
-        if _month_number(f.today) > _month_number(f.period_end) + n:
+        if n in known:
             share = round(100 * counts[key] / counts["cohort"], 1) if counts["cohort"] else 0.0
-            rows.append(_row(key, f"After {n} months", members=counts[key], percent=share))
+            table_rows.append(_row(key, f"After {n} months", members=counts[key], percent=share))
         else:
-            rows.append(_row(key, f"After {n} months", members=None, percent=None))
+            table_rows.append(_row(key, f"After {n} months", members=None, percent=None))
             unknown |= {(key, c): NOT_YET_KNOWN for c, _ in columns}
     return Table(
         name="retention",
         title="Still active after 3, 6 and 12 months",
         count="members",
         columns=columns,
-        rows=rows,
+        rows=table_rows,
         total={"members": counts["cohort"], "percent": 100.0 if counts["cohort"] else 0.0},
         note=(
             "Members whose first approved contribution was in this period, and how many of them "
@@ -479,51 +548,36 @@ def _retention(f: Filter) -> Table:
     )
 
 
-def _regularity(f: Filter) -> Table:
+def _regularity(f: Filter, rows: list[MemberPeriod]) -> Table:
     """Active members as weekly, monthly or occasional; see the module's definition."""
     start, end = f.period_start, f.period_end
     weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
     months = _month_number(end) - _month_number(start) + 1
-    # A calendar week is known by its Monday and a month by its first day (cheaper to work out
-    # per contribution than the ISO year and week number, and one to one with them).
-    per_member = (
-        _approved(f)
-        .values("member")
-        .annotate(
-            weeks=Count(TruncWeek("session__starts_at"), distinct=True),
-            months=Count(TruncMonth("session__starts_at"), distinct=True),
-            minutes=Sum("minutes"),
-        )
-        .order_by()
-    )
-    weekly = Q(weeks__gte=(weeks + 1) // 2)
-    monthly = ~weekly & Q(months__gte=(months + 1) // 2)
-    kinds = {
-        "weekly": ("Weekly", weekly),
-        "monthly": ("Monthly", monthly),
-        "occasional": ("Occasional", ~weekly & ~monthly),
-    }
-    found = per_member.aggregate(
-        **{f"{k}_members": Count("member", filter=q) for k, (_, q) in kinds.items()},
-        **{f"{k}_minutes": Sum("minutes", filter=q, default=0) for k, (_, q) in kinds.items()},
-    )
+    kinds = {"weekly": "Weekly", "monthly": "Monthly", "occasional": "Occasional"}
+    members = dict.fromkeys(kinds, 0)
+    minutes = dict.fromkeys(kinds, 0)
+    for r in rows:
+        if r.approved:
+            if r.weeks >= (weeks + 1) // 2:
+                kind = "weekly"
+            elif r.months >= (months + 1) // 2:
+                kind = "monthly"
+            else:
+                kind = "occasional"
+            members[kind] += 1
+            minutes[kind] += r.minutes
     columns = [("members", "Members"), ("hours", "Hours given")]
-    rows = [
-        _row(
-            k,
-            label,
-            members=found[f"{k}_members"],
-            hours=round(found[f"{k}_minutes"] / 60, 2),
-        )
-        for k, (label, _) in kinds.items()
+    table_rows = [
+        _row(k, label, members=members[k], hours=round(minutes[k] / 60, 2))
+        for k, label in kinds.items()
     ]
     return Table(
         name="regularity",
         title="Active members, by how regularly they gave time",
         count="members",
         columns=columns,
-        rows=rows,
-        total=_total(rows, columns),
+        rows=table_rows,
+        total=_total(table_rows, columns),
         note=(
             f"Weekly: active in at least half of the period's {weeks} calendar weeks. Monthly: "
             f"otherwise, in at least half of its {months} calendar months. Occasional: the rest."
@@ -580,6 +634,19 @@ def _populations(f: Filter) -> tuple[dict, dict]:
     return by_area, by_band
 
 
+@contextlib.contextmanager
+def _reading():
+    """One transaction for the report's queries; on PostgreSQL with room to group a hundred
+    thousand members in memory (the default 4 MB spills the member pass to disk) and without
+    JIT compilation, which took longer to compile the member pass than to run it."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def programme_outputs(
     programme,
     period_start: datetime.date,
@@ -595,6 +662,22 @@ def programme_outputs(
     `demographics` maps fields of DEMOGRAPHICS to the answer to keep; `today` (by default the
     local date) decides which retention figures are known yet.
     """
+    with _reading():
+        return _outputs(
+            programme,
+            period_start,
+            period_end,
+            organisation,
+            activity_type,
+            area,
+            demographics,
+            today,
+        )
+
+
+def _outputs(
+    programme, period_start, period_end, organisation, activity_type, area, demographics, today
+) -> dict:
     demographics = {k: v for k, v in (demographics or {}).items() if v}
     f = Filter(
         programme,
@@ -606,29 +689,34 @@ def programme_outputs(
         tuple(sorted(demographics.items())),
         today or timezone.localdate(),
     )
-    figures, people, new_table = _figures(f)
+    rows = member_pass(
+        _contributions(f), start=period_start, end=period_end, check_in_methods=CHECK_IN_METHODS
+    )
+    figures, people, new_table = _figures(f, rows)
     by_venue = _spend_by_venue(f)
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
     venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
-    by_area = _breakdown(f, name="area", title="By area", field="member__area", labels={})
-    by_age_band = _consenting_breakdown(f, "age_band", "age band", AgeBand)
+    by_area = _breakdown(
+        rows, name="area", title="By area", key=lambda r: [(r.area, r.minutes)], labels={}
+    )
+    by_age_band = _consenting_breakdown(rows, "age_band", "age band", AgeBand)
     area_populations, band_populations = _populations(f)
     tables = [
         new_table,
         _breakdown(
-            f,
+            rows,
             name="activity_type",
             title="By activity type",
-            field="session__activity__type",
+            key=lambda r: r.types.items(),
             labels=dict(ActivityType.choices),
             note=several,
         ),
         by_area,
         by_age_band,
-        _consenting_breakdown(f, "gender", "gender", Gender),
-        _regularity(f),
-        _retention(f),
+        _consenting_breakdown(rows, "gender", "gender", Gender),
+        _regularity(f, rows),
+        _retention(f, rows),
         _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),
         _spend_table(
             _spend_by_category(f),

@@ -33,6 +33,11 @@ WELLBEING = "Mental wellbeing (SWEMWBS metric score, 7 to 35)"
 SWEMWBS_ITEMS = ["optimistic", "useful", "relaxed", "problems", "thinking", "close", "own_mind"]
 
 
+def _main(html: str) -> str:
+    """The page's own content: the shell around it loads the app's scripts on every page."""
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
 @pytest.fixture
 def surveyed(world):
     """Seven consenting members answer life satisfaction and SWEMWBS in January and in March;
@@ -333,7 +338,7 @@ def test_the_printable_outcomes_are_the_suppressed_ones_on_a4(client, surveyed, 
     assert "Suppressed in this table:" in text
     assert "Nothing was suppressed in this table." in text
     assert DERIVED in text
-    assert "<script" not in text
+    assert "<script" not in _main(text)
     figures = dict(re.findall(r'<th scope="row">([^<]*)</th><td class="number">(.*?)</td>', text))
     assert figures[f"{LIFE}: 3 months: Respondents"] == (
         '<span class="suppressed">suppressed (secondary)</span>'
@@ -365,7 +370,7 @@ def test_the_outcomes_page_draws_each_table_as_bars_with_no_script(client, surve
     text = client.get(_channels(programme)["page"]).content.decode()
 
     assert "reports/reports.css" in text
-    assert "<script" not in text
+    assert "<script" not in _main(text)
     charts = re.findall(r'<figure class="bar-chart">(.*?)</figure>', text, re.S)
     captions = [re.search(r"<figcaption>(.*?)</figcaption>", c).group(1) for c in charts]
     assert captions == [

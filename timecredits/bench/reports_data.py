@@ -142,10 +142,10 @@ _PEOPLE = [
          CROSS JOIN LATERAL generate_series(1, 2 + (s.id * 7919) %% 17) AS k;
         INSERT INTO activities_contribution (minutes, status, method, checked_in_at,
             checked_out_at, created_at, member_id, session_id, auto_checked_out, capped,
-            outside_geofence, over_capacity, note, decided_at)
+            outside_geofence, over_capacity, note, checkin_key, synced_late, decided_at)
         SELECT c.minutes, c.status, c.method, c.checked_in_at,
                c.checked_in_at + c.minutes * interval '1 minute', c.checked_in_at, c.member_id,
-               c.session_id, false, false, false, false, '',
+               c.session_id, false, false, false, false, '', '', false,
                CASE WHEN c.status <> 'pending'
                     THEN c.ends_at + random() * interval '3 days' END
           FROM (SELECT d.*,

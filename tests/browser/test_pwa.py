@@ -63,6 +63,18 @@ class Phone:
             "() => navigator.serviceWorker.controller?.state === 'activated'"
         )
 
+    def worker_in_control_after_signing_in(self):
+        """The worker installs while the sign-in form is filled in; the page the form lands on
+        was asked for before it was active, and Chromium does not always hand that page to it
+        when it claims its clients. Once it is active, the page a person opens next is its
+        own: the page is opened again if need be, then it must be in control."""
+        self.page.wait_for_function(
+            "async () => (await navigator.serviceWorker.ready).active.state === 'activated'"
+        )
+        if not self.page.evaluate("!!navigator.serviceWorker.controller"):
+            self.reload()
+        self.worker_in_control()
+
     def private_pages(self):
         return self.page.evaluate(PRIVATE_KEYS)
 
@@ -172,7 +184,7 @@ def _shows_name_and_code(phone, name):
 
 def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
     _sign_in(phone)
-    phone.worker_in_control()
+    phone.worker_in_control_after_signing_in()
 
     phone.goto("/me/pass/")
     _shows_name_and_code(phone, "Amira Hassan")
@@ -231,23 +243,18 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
 
 
 def test_the_next_person_to_sign_in_on_the_phone_never_sees_the_last_ones_pass(phone):
-    """Amira's session ends without her signing out (the cookie is gone); Ben signs in."""
+    """Amira's session ends without her signing out (its cookie is gone); Ben signs in."""
     _sign_in(phone, "amira")
-    phone.worker_in_control()
+    phone.worker_in_control_after_signing_in()
     phone.goto("/me/pass/")
-    # Her pass is kept, and the worker has done fetching her other pages (a page fetched with
-    # no cookie would set a new CSRF cookie under Ben's sign-in form, which no phone meets:
-    # a session ends long after its last fetch).
     phone.page.wait_for_function(
-        """async () => {
-          const kept = (await (await caches.open("tc-private")).keys())
-            .map((r) => new URL(r.url).pathname);
-          return ["/me/pass/", "/offline/", "/scan/"].every((path) => kept.includes(path));
-        }"""
+        """async () => (await (await caches.open("tc-private")).keys())
+          .some((r) => r.url.endsWith("/me/pass/"))"""
     )
-    # She leaves the app (its pass page stops asking for new codes); later her session ends.
-    phone.page.goto("about:blank")
-    phone.context.clear_cookies()
+    # Her session ends: its cookie is gone (the CSRF cookie, good for a year, stays, as it does
+    # on a phone: without it, a page the worker is still fetching could set a new one under
+    # Ben's sign-in form).
+    phone.context.clear_cookies(name="sessionid")
 
     _sign_in(phone, "ben")
     phone.context.set_offline(True)

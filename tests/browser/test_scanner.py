@@ -3,32 +3,23 @@ venue scans a redemption code and sees who and what before completing, a coordin
 passes at the door, scans made with no network wait and are sent once back online, and with
 JavaScript off the typed codes still do the same.
 
-A real server (runserver with WhiteNoise, as `make run` has it) on a seeded SQLite database of its
-own, driven by Debian's Chromium through Playwright at a phone's size. The QR images are real
-PNGs made with the `qrcode` package and read by the vendored qr-scanner (its worker, since
-headless Chromium on Linux has no BarcodeDetector), so the library, its worker under the CSP and
-the component are all exercised. Every page is watched for console errors and CSP violations.
-
-The fixtures are this file's own (tests/browser/conftest.py is another helper's).
+The suite's live server and Chromium (tests/browser/conftest.py), at a phone's size, each phone
+a browser context of its own; this file adds what the scans point at to the server's database.
+The QR images are real PNGs made with the `qrcode` package and read by the vendored qr-scanner
+(its worker, since headless Chromium on Linux has no BarcodeDetector), so the library, its
+worker under the CSP and the component are all exercised. Every page is watched for console
+errors and CSP violations.
 """
 
 import json
-import os
-import urllib.request
 
 import pytest
 import qrcode
 
-from tests.e2e.stack import free_port, manage, spawn, sqlite_env, wait_for
+from tests.browser.phone import PHONE
+from tests.e2e.stack import CHROMIUM, manage, printed_json
 from timecredits.ops.demo import DEMO_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
 LISTENER = """
 document.addEventListener("securitypolicyviolation", (e) => {
   (window.__violations = window.__violations || []).push(
@@ -71,7 +62,7 @@ redemption, second = redemptions
 cards = {
     m.user.username: pass_token(member_id=m.pk, pass_version=m.pass_version)
     for m in Member.objects.select_related("user").filter(
-        user__username__in=["ben", "carys", "femi"]
+        user__username__in=["ben", "hamid", "femi"]
     )
 }
 print(json.dumps({
@@ -89,6 +80,9 @@ print(json.dumps({
     "codes": dict(Member.objects.values_list("user__username", "code")),
 }))
 """
+# The scanner's count of scans waiting (the page shell carries one too, which the queue leaves
+# hidden where a scanner speaks first).
+WAITING = "[data-scanner] [data-offline-count]"
 COUNT_CONTRIBUTIONS = """
 import json
 from timecredits.activities.models import Contribution
@@ -97,49 +91,16 @@ print(json.dumps(sorted(Contribution.objects.filter(session_id={session}).values
 """
 
 
-def _chromium() -> str:
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("scanner")
-    env = sqlite_env(folder)
-    manage(env, "migrate", "--no-input")
-    manage(env, "seed_demo")
-    data = json.loads(manage(env, "shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-    port = free_port()
-    web = spawn(env, "runserver", "--noreload", f"127.0.0.1:{port}")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(lambda: urllib.request.urlopen(f"{base}/sign-in/", timeout=5).status == 200)
-        yield {"base": base, "env": env, "folder": folder, **data}
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield lambda *args: playwright.chromium.launch(
-            executable_path=executable, headless=True, args=list(args)
-        )
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    launched = chromium()
-    yield launched
-    launched.close()
+def scene(server, tmp_path_factory):
+    """The suite's live server, with a session happening now, redemption codes and member cards
+    added to its database: {"base", "env", "folder" (for the QR images), and what SETUP printed}."""
+    return {
+        "base": server.base,
+        "env": server.env,
+        "folder": tmp_path_factory.mktemp("scanner"),
+        **printed_json(server.env, SETUP),
+    }
 
 
 class Phone:
@@ -182,11 +143,12 @@ class Phone:
 
 
 @pytest.fixture
-def phone(browser, server):
+def phone(browser, scene):
+    """Sign in on a phone of one's own: `phone("amira")` (the suite's `phone` page is not used)."""
     phones = []
 
     def sign_in(username, **kwargs):
-        phones.append(Phone(browser, server["base"], username, **kwargs))
+        phones.append(Phone(browser, scene["base"], username, **kwargs))
         return phones[-1]
 
     yield sign_in
@@ -200,65 +162,63 @@ def _qr_png(folder, name: str, payload: str):
     return path
 
 
-def _contributions(server) -> list:
-    script = COUNT_CONTRIBUTIONS.format(session=server["session_id"])
-    return json.loads(manage(server["env"], "shell", "-c", script).stdout.strip().splitlines()[-1])
+def _contributions(scene) -> list:
+    script = COUNT_CONTRIBUTIONS.format(session=scene["session_id"])
+    return json.loads(manage(scene["env"], "shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
-def test_a_member_scans_a_photo_of_the_poster_and_lands_on_its_check_in(server, phone):
+def test_a_member_scans_a_photo_of_the_poster_and_lands_on_its_check_in(scene, phone):
     member = phone("amira")
     page = member.page
     page.goto("/scan/")
-    image = _qr_png(server["folder"], "poster", f"{server['base']}/c/{server['poster']}")
+    image = _qr_png(scene["folder"], "poster", f"{scene['base']}/c/{scene['poster']}")
 
-    with page.expect_navigation(url=f"**/c/{server['poster']}"):
+    with page.expect_navigation(url=f"**/c/{scene['poster']}"):
         page.set_input_files("[data-scanner-file]", str(image))
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Lunch club kitchen"
+    assert page.get_by_role("heading", level=1).inner_text() == "Check in at Lunch club kitchen"
     assert page.get_by_role("button", name="Check in").is_visible()
     assert member.violations() == []
 
 
-def test_the_scanner_refuses_a_code_for_another_website(server, phone):
+def test_the_scanner_refuses_a_code_for_another_website(scene, phone):
     member = phone("amira")
     page = member.page
     page.goto("/scan/")
-    image = _qr_png(
-        server["folder"], "elsewhere", f"https://elsewhere.example/c/{server['poster']}"
-    )
+    image = _qr_png(scene["folder"], "elsewhere", f"https://elsewhere.example/c/{scene['poster']}")
 
     page.set_input_files("[data-scanner-file]", str(image))
 
     status = page.locator("[data-scanner-result]")
     status.filter(has_text="another website").wait_for()
     assert "elsewhere.example" in status.inner_text()
-    assert page.url == f"{server['base']}/scan/"
+    assert page.url == f"{scene['base']}/scan/"
     assert member.violations() == []
 
 
-def test_venue_staff_scan_a_redemption_code_and_see_who_and_what_before_completing(server, phone):
+def test_venue_staff_scan_a_redemption_code_and_see_who_and_what_before_completing(scene, phone):
     staff = phone("venue")
     page = staff.page
-    page.goto(f"/organisations/{server['venue_id']}/redeem/")
-    image = _qr_png(server["folder"], "redemption", f"{server['base']}/r/{server['redemption']}")
+    page.goto(f"/organisations/{scene['venue_id']}/redeem/")
+    image = _qr_png(scene["folder"], "redemption", f"{scene['base']}/r/{scene['redemption']}")
 
-    with page.expect_navigation(url=f"**/redeem/?code={server['code']}"):
+    with page.expect_navigation(url=f"**/redeem/?code={scene['code']}"):
         page.set_input_files("[data-scanner-file]", str(image))
 
     waiting = page.locator("[data-redemption-preview]")
     assert "Swim session" in waiting.inner_text()
-    assert server["redeemer"] in waiting.inner_text()
+    assert scene["redeemer"] in waiting.inner_text()
     with page.expect_navigation():
         page.get_by_role("button", name="Complete").click()
     assert "Done: Swim session" in page.locator(".messages").inner_text()
     assert staff.violations() == []
 
 
-def test_a_coordinator_scans_member_cards_at_the_door_and_keeps_scanning(server, phone):
+def test_a_coordinator_scans_member_cards_at_the_door_and_keeps_scanning(scene, phone):
     coordinator = phone("coordinator")
     page = coordinator.page
-    page.goto(f"/sessions/{server['session_id']}/")
-    card = _qr_png(server["folder"], "ben", f"{server['base']}/p/{server['cards']['ben']}")
+    page.goto(f"/sessions/{scene['session_id']}/")
+    card = _qr_png(scene["folder"], "ben", f"{scene['base']}/p/{scene['cards']['ben']}")
 
     with page.expect_response(lambda r: "/pass-checkins" in r.url) as answered:
         page.set_input_files("[data-scanner-file]", str(card))
@@ -268,26 +228,26 @@ def test_a_coordinator_scans_member_cards_at_the_door_and_keeps_scanning(server,
     log.first.wait_for()
     assert log.count() == 1
     assert "Checked in" in log.first.inner_text()
-    assert page.url.endswith(f"/sessions/{server['session_id']}/")
-    assert "ben" in _contributions(server)
+    assert page.url.endswith(f"/sessions/{scene['session_id']}/")
+    assert "ben" in _contributions(scene)
     assert coordinator.violations() == []
 
 
-def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(server, phone):
+def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(scene, phone):
     coordinator = phone("coordinator")
     page = coordinator.page
-    page.goto(f"/sessions/{server['session_id']}/")
-    card = _qr_png(server["folder"], "carys", f"{server['base']}/p/{server['cards']['carys']}")
-    before = _contributions(server)
+    page.goto(f"/sessions/{scene['session_id']}/")
+    card = _qr_png(scene["folder"], "hamid", f"{scene['base']}/p/{scene['cards']['hamid']}")
+    before = _contributions(scene)
 
     coordinator.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(card))
-    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
     assert "Saved" in page.locator("[data-scanner-result]").inner_text()
-    assert _contributions(server) == before
+    assert _contributions(scene) == before
     queued = page.evaluate("JSON.parse(localStorage.getItem('timecredits.offline-scans.v1'))")
     assert [(q["kind"], q["session_id"]) for q in queued] == [
-        ("pass-checkin", str(server["session_id"]))
+        ("pass-checkin", str(scene["session_id"]))
     ]
     assert queued[0]["scanned_at"].endswith("Z") and len(queued[0]["key"]) == 36
 
@@ -296,37 +256,37 @@ def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(server, 
 
     assert answered.value.status in (200, 201)
     assert answered.value.request.headers["idempotency-key"] == queued[0]["key"]
-    page.locator("[data-offline-count]").wait_for(state="hidden")
+    page.locator(WAITING).wait_for(state="hidden")
     assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
-    after = _contributions(server)
-    assert after.count("carys") == 1 and len(after) == len(before) + 1
+    after = _contributions(scene)
+    assert after.count("hamid") == 1 and len(after) == len(before) + 1
     # Offline, the browser logged the failed fetch as an error; nothing else is allowed.
     assert [p for p in coordinator.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
 
 
-def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(server, phone):
+def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(scene, phone):
     member = phone("dev")
     page = member.page
     page.goto("/scan/")
-    image = _qr_png(server["folder"], "poster-offline", f"{server['base']}/c/{server['poster']}")
-    before = _contributions(server)
+    image = _qr_png(scene["folder"], "poster-offline", f"{scene['base']}/c/{scene['poster']}")
+    before = _contributions(scene)
 
     member.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(image))
-    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
     assert "back online" in page.locator("[data-scanner-result]").inner_text()
-    assert page.url == f"{server['base']}/scan/"
-    assert _contributions(server) == before
+    assert page.url == f"{scene['base']}/scan/"
+    assert _contributions(scene) == before
 
     with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
         member.context.set_offline(False)
 
     assert answered.value.status == 201
     sent = answered.value.request
-    assert json.loads(sent.post_data)["token"] == server["poster"]
+    assert json.loads(sent.post_data)["token"] == scene["poster"]
     page.locator("[data-scanner-result]").filter(has_text="Lunch club kitchen").wait_for()
     assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
-    after = _contributions(server)
+    after = _contributions(scene)
     assert after.count("dev") == 1 and len(after) == len(before) + 1
     # The same scan sent again (another tab, a retry after a lost answer): still one check-in.
     replay = page.evaluate(
@@ -337,25 +297,25 @@ def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(
         [sent.post_data, sent.headers["idempotency-key"]],
     )
     assert replay == 200
-    assert _contributions(server) == after
+    assert _contributions(scene) == after
     assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
 
 
-def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(server, phone):
+def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(scene, phone):
     member = phone("amira", javascript=False)
     page = member.page
     page.goto("/scan/")
     assert page.get_by_role("button", name="Scan with camera").is_visible() is False
 
-    page.fill("input[name=code]", f"{server['base']}/c/{server['poster']}")
-    with page.expect_navigation(url=f"**/c/{server['poster']}"):
+    page.fill("input[name=code]", f"{scene['base']}/c/{scene['poster']}")
+    with page.expect_navigation(url=f"**/c/{scene['poster']}"):
         page.get_by_role("button", name="Open").click()
 
     assert page.get_by_role("button", name="Check in").is_visible()
     assert member.violations() == []
 
 
-def test_without_javascript_a_typed_address_for_another_website_is_refused(server, phone):
+def test_without_javascript_a_typed_address_for_another_website_is_refused(scene, phone):
     member = phone("amira", javascript=False)
     page = member.page
     page.goto("/scan/")
@@ -363,36 +323,36 @@ def test_without_javascript_a_typed_address_for_another_website_is_refused(serve
     page.fill("input[name=code]", "https://elsewhere.example/c/abc")
     page.get_by_role("button", name="Open").click()
 
-    assert page.url.startswith(f"{server['base']}/scan/?code=")
+    assert page.url.startswith(f"{scene['base']}/scan/?code=")
     assert "another website" in page.locator(".field-error").inner_text()
 
 
-def test_without_javascript_a_coordinator_types_a_member_code_at_the_door(server, phone):
+def test_without_javascript_a_coordinator_types_a_member_code_at_the_door(scene, phone):
     coordinator = phone("coordinator", javascript=False)
     page = coordinator.page
-    page.goto(f"/sessions/{server['session_id']}/")
+    page.goto(f"/sessions/{scene['session_id']}/")
     assert page.get_by_role("button", name="Scan with camera").is_visible() is False
 
-    page.fill("#door-code", server["codes"]["ela"])
+    page.fill("#door-code", scene["codes"]["ela"])
     with page.expect_navigation():
         page.locator("#door-code").press("Enter")
 
-    assert page.url.endswith(f"/sessions/{server['session_id']}/")
+    assert page.url.endswith(f"/sessions/{scene['session_id']}/")
     assert "Added 1 person" in page.locator(".messages").inner_text()
-    assert _contributions(server).count("ela") == 1
+    assert _contributions(scene).count("ela") == 1
     assert coordinator.violations() == []
 
 
-def test_without_javascript_venue_staff_open_a_scanned_code_see_it_and_complete_it(server, phone):
+def test_without_javascript_venue_staff_open_a_scanned_code_see_it_and_complete_it(scene, phone):
     staff = phone("venue", javascript=False)
     page = staff.page
 
     # The phone's own camera app opens the code's address in the browser.
-    page.goto(f"/r/{server['second']}")
+    page.goto(f"/r/{scene['second']}")
 
-    assert page.url.endswith(f"/redeem/?code={server['second_code']}")
+    assert page.url.endswith(f"/redeem/?code={scene['second_code']}")
     waiting = page.locator("[data-redemption-preview]")
-    assert "Swim session" in waiting.inner_text() and server["redeemer"] in waiting.inner_text()
+    assert "Swim session" in waiting.inner_text() and scene["redeemer"] in waiting.inner_text()
     # From the keyboard: a tap lands on the form while the day's table still overflows 360 px
     # (the design system's stacking table puts that right).
     with page.expect_navigation():
@@ -423,17 +383,24 @@ def _qr_video(folder, name: str, payload: str):
     return path
 
 
-def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(server, chromium):
-    video = _qr_video(server["folder"], "femi", f"{server['base']}/p/{server['cards']['femi']}")
-    camera_phone = chromium(
+def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(
+    scene, playwright, browser_type_launch_args
+):
+    video = _qr_video(scene["folder"], "femi", f"{scene['base']}/p/{scene['cards']['femi']}")
+    # A Chromium of its own, from the suite's Playwright: the fake camera is a launch flag.
+    flags = [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
+    ]
+    camera_phone = playwright.chromium.launch(
+        **{**browser_type_launch_args, "args": [*browser_type_launch_args.get("args", []), *flags]},
+        executable_path=CHROMIUM,
     )
     try:
-        coordinator = Phone(camera_phone, server["base"], "coordinator", permissions=["camera"])
+        coordinator = Phone(camera_phone, scene["base"], "coordinator", permissions=["camera"])
         page = coordinator.page
-        page.goto(f"/sessions/{server['session_id']}/")
+        page.goto(f"/sessions/{scene['session_id']}/")
 
         answers = []
         page.on("response", lambda r: "/pass-checkins" in r.url and answers.append(r.status))
@@ -454,23 +421,23 @@ def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(server, chromiu
         assert page.get_by_role("button", name="Scan with camera").is_visible()
         # The card was read once, though the camera saw it for as long as it ran.
         assert page.locator("[data-scanner-log] li").count() == 1
-        assert _contributions(server).count("femi") == 1
+        assert _contributions(scene).count("femi") == 1
         assert coordinator.violations() == []
         coordinator.close()
     finally:
         camera_phone.close()
 
 
-def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(server, phone):
+def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(scene, phone):
     member = phone("gwen")
     page = member.page
     page.goto("/scan/")
-    image = _qr_png(server["folder"], "forged", f"{server['base']}/c/not-a-token-we-signed")
-    before = _contributions(server)
+    image = _qr_png(scene["folder"], "forged", f"{scene['base']}/c/not-a-token-we-signed")
+    before = _contributions(scene)
 
     member.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(image))
-    page.locator("[data-offline-count]").filter(has_text="Waiting to be sent: 1").wait_for()
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
     with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
         member.context.set_offline(False)
 
@@ -480,8 +447,8 @@ def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(server, 
     status.filter(has_text="was not accepted").wait_for()
     assert "not one of ours" in status.inner_text()
     assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
-    assert page.locator("[data-offline-count]").is_hidden()
-    assert _contributions(server) == before
+    assert page.locator(WAITING).is_hidden()
+    assert _contributions(scene) == before
     # The refusal was answered on purpose; nothing else may go wrong.
     assert [
         p
@@ -490,13 +457,13 @@ def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(server, 
     ] == []
 
 
-def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(server, phone):
+def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(scene, phone):
     coordinator = phone("coordinator")
     page = coordinator.page
-    page.goto(f"/sessions/{server['session_id']}/")
+    page.goto(f"/sessions/{scene['session_id']}/")
     requests = []
     page.on("request", lambda r: "/api/" in r.url and requests.append(r.url))
-    poster = _qr_png(server["folder"], "poster-door", f"{server['base']}/c/{server['poster']}")
+    poster = _qr_png(scene["folder"], "poster-door", f"{scene['base']}/c/{scene['poster']}")
 
     page.set_input_files("[data-scanner-file]", str(poster))
 

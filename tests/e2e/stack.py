@@ -86,7 +86,6 @@ def health(base):
     return json.loads(get(f"{base}/healthz")[1])
 
 
-# --- browser ---
 # What the real-browser tests (tests/e2e/test_csp_browser.py, tests/browser/) and `make screens`
 # share: Debian's Chromium, and a seeded server (runserver with WhiteNoise, as `make run` has it)
 # on an SQLite database of its own.

@@ -26,64 +26,30 @@ TABBAR_SIZE = 5
 
 
 def _items(nav) -> list[NavItem]:
-    items = [NavItem("home", reverse("home"), _("Home"), "home")]
+    def item(key, url_name, label, icon, *args, also=()):
+        return NavItem(key, reverse(url_name, args=args), label, icon, also)
+
+    items = [item("home", "home", _("Home"), "home")]
     if nav.member:
-        items.append(NavItem("scan", reverse("scan"), _("Scan"), "scan"))
-        items.append(NavItem("pass", reverse("member-pass"), _("Pass"), "pass"))
-        items.append(NavItem("credits", reverse("member-history"), _("Credits"), "credits"))
+        items.append(item("scan", "scan", _("Scan"), "scan"))
+        items.append(item("pass", "member-pass", _("Pass"), "pass"))
+        items.append(item("credits", "member-history", _("Credits"), "credits"))
     if nav.coordinates:
         items.append(
-            NavItem(
-                "sessions",
-                reverse("organisation-sessions", args=[nav.coordinates]),
-                _("Sessions"),
-                "sessions",
-            )
+            item("sessions", "organisation-sessions", _("Sessions"), "sessions", nav.coordinates)
         )
-        items.append(
-            NavItem(
-                "verify",
-                reverse("organisation-verify", args=[nav.coordinates]),
-                _("Verify"),
-                "verify",
-            )
-        )
+        items.append(item("verify", "organisation-verify", _("Verify"), "verify", nav.coordinates))
     if nav.venue:
-        items.append(
-            NavItem(
-                "redeem",
-                reverse("venue-redeem", args=[nav.venue]),
-                _("Redeem"),
-                "scan",
-                also=() if nav.member else ("scan",),
-            )
-        )
-        items.append(
-            NavItem(
-                "offers",
-                reverse("venue-offers", args=[nav.venue]),
-                _("Offers"),
-                "spend",
-            )
-        )
+        # Venue staff who are not members scan at the till, so a page marked "scan" is theirs.
+        also = () if nav.member else ("scan",)
+        items.append(item("redeem", "venue-redeem", _("Redeem"), "scan", nav.venue, also=also))
+        items.append(item("offers", "venue-offers", _("Offers"), "spend", nav.venue))
     if nav.programme:
         items.append(
-            NavItem(
-                "programme",
-                reverse("programme-admin", args=[nav.programme]),
-                _("Programme"),
-                "sessions",
-            )
+            item("programme", "programme-admin", _("Programme"), "sessions", nav.programme)
         )
     if nav.reports:
-        items.append(
-            NavItem(
-                "reports",
-                reverse("programme-reports", args=[nav.reports]),
-                _("Reports"),
-                "report",
-            )
-        )
+        items.append(item("reports", "programme-reports", _("Reports"), "report", nav.reports))
     return items
 
 

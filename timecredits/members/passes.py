@@ -89,6 +89,12 @@ def check_pass_version(ticket: PassTicket, current_version: int) -> None:
         raise PassRevoked()
 
 
+def pass_token_in(text: str) -> str:
+    """The token in what staff scanned or pasted: a whole pass address (…/p/<token>) or the
+    token alone."""
+    return text.strip().rsplit("/p/", 1)[-1]
+
+
 def pass_url(member, *, rotating: bool = False) -> str:
     token = pass_token(
         member_id=member.pk,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import approved_programmes
 from timecredits.forms import Form
+from timecredits.members.passes import pass_token_in
 
 from .models import Offer
 
@@ -127,4 +128,4 @@ class ChargeForm(Form):
         self.fields["offer"].choices = [(o.pk, o.title) for o in offers]
 
     def token(self) -> str:
-        return self.cleaned_data["pass_token"].strip().rsplit("/p/", 1)[-1]
+        return pass_token_in(self.cleaned_data["pass_token"])

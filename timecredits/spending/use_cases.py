@@ -13,6 +13,7 @@ from partners.selectors import organisation_get, venues_with_active_offers
 from partners.use_cases import redeeming_venues
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError, Invalid, NotFound
+from timecredits.members.passes import pass_token_in
 from timecredits.members.selectors import member_for_user
 from timecredits.members.use_cases import own_member
 from timecredits.permissions import Action, has_permission, permitted_organisation, require
@@ -233,7 +234,7 @@ def _scanned_redemption(venue, code: str):
 
 
 def _pass_holder(pass_token: str):
-    token = pass_token.strip().rsplit("/p/", 1)[-1]
+    token = pass_token_in(pass_token)
     if not token:
         return None
     try:

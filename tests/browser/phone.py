@@ -53,3 +53,15 @@ def walk(page: Page, starts: list[str], limit: int = PAGES_PER_ROLE) -> Iterator
 def signed_out_starts(data: dict) -> list[str]:
     """Where someone not signed in starts: home, sign-in, join and a poster's check-in link."""
     return ["/", "/sign-in/", "/join/", f"/c/{data['checkins']['join']['token']}"]
+
+
+def app_ready_for_no_signal(page: Page) -> None:
+    """Wait until the service worker is active and in control of the page, as on a phone that
+    has opened the app online before. Its precache holds the scanner's decoder, which the page
+    loads when the first code is read: with no network, and no worker in control, it cannot."""
+    page.wait_for_function(
+        "async () => (await navigator.serviceWorker.ready).active.state === 'activated'"
+    )
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller?.state === 'activated'")

@@ -19,7 +19,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.phone import TIMEOUT, signed_in
+from tests.browser.phone import TIMEOUT, app_ready_for_no_signal, signed_in
 
 CHECKED_IN = re.compile(r"checked in", re.IGNORECASE)
 CHECKED_OUT = re.compile(r"checked out", re.IGNORECASE)
@@ -183,6 +183,7 @@ def test_an_offline_check_in_is_kept_and_sent_once_back_online(phone, server):
     signed_in(phone, "carys")
     assert phone.goto("/scan/").status == 200
     photo = phone.locator("input[type=file]").first
+    app_ready_for_no_signal(phone)
 
     phone.context.set_offline(True)
     photo.set_input_files(

@@ -16,7 +16,7 @@ import json
 import pytest
 import qrcode
 
-from tests.browser.phone import PHONE
+from tests.browser.phone import PHONE, app_ready_for_no_signal
 from tests.e2e.stack import CHROMIUM, manage, printed_json
 from timecredits.ops.demo import DEMO_PASSWORD
 
@@ -240,6 +240,8 @@ def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(scene, p
     card = _qr_png(scene["folder"], "hamid", f"{scene['base']}/p/{scene['cards']['hamid']}")
     before = _contributions(scene)
 
+    app_ready_for_no_signal(coordinator.page)
+
     coordinator.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(card))
     page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
@@ -270,6 +272,8 @@ def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(
     page.goto("/scan/")
     image = _qr_png(scene["folder"], "poster-offline", f"{scene['base']}/c/{scene['poster']}")
     before = _contributions(scene)
+
+    app_ready_for_no_signal(member.page)
 
     member.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(image))
@@ -434,6 +438,8 @@ def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(scene, p
     page.goto("/scan/")
     image = _qr_png(scene["folder"], "forged", f"{scene['base']}/c/not-a-token-we-signed")
     before = _contributions(scene)
+
+    app_ready_for_no_signal(member.page)
 
     member.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(image))

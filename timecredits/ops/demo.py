@@ -143,6 +143,10 @@ MEMBERS = [
 
 FOUNDING_MEMBERS = 30  # the named members and the first generated ones join in the first weeks
 FOLLOW_UP_MONTHS = [3, 6, 12]
+# Of the first generated members, how many stopped coming in the programme's first months (their
+# credits have expired) and how many stopped a year ago (they have been warned of expiry).
+EARLY_LEAVERS = 7
+RECENT_LEAVERS = 7
 # Postcode districts and how many members live in each: one is small, so its cells are
 # suppressed in the area tables.
 AREAS = (("CF11", 46), ("CF10", 20), ("CF24", 18), ("CF5", 13), ("CF14", 3))
@@ -178,7 +182,7 @@ METHODS = (
     (Contribution.Method.MANUAL, 10),
 )
 # How often a member comes to a session of an activity they like, with how many are like that.
-HABITS = ((0.6, 30), (0.25, 40), (0.08, 30))
+HABITS = ((0.5, 25), (0.2, 40), (0.06, 35))
 # Where a member's answers head: better, no clear change, or worse.
 COURSES = ((1, 60), (0, 25), (-1, 15))
 PROXY_VALUES = [
@@ -461,6 +465,7 @@ def _plans(programme, named, *, start, now, rng) -> list[_Plan]:
     span = (now - start).total_seconds()
     names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], GENERATED_MEMBERS)
     founding = FOUNDING_MEMBERS - len(named)
+    year_ago = add_months(now, -EXPIRY_MONTHS)
     users = get_user_model().objects.bulk_create(
         get_user_model()(
             username=f"{first}.{last}".lower(),
@@ -500,7 +505,12 @@ def _plans(programme, named, *, start, now, rng) -> list[_Plan]:
             _weighted(rng, HABITS),
             course=_weighted(rng, COURSES),
         )
-        if rng.random() < 0.25:  # drifts away after a while
+        if index < EARLY_LEAVERS:  # stopped in the first months: their credits expired
+            plan.leaves_at = joined + datetime.timedelta(days=rng.uniform(20, 75))
+        elif index < EARLY_LEAVERS + RECENT_LEAVERS:  # stopped a year ago: warned of expiry
+            plan.leaves_at = year_ago + datetime.timedelta(days=rng.uniform(10, 28))
+            plan.favourites, plan.habit = tuple(rng.sample(range(len(ACTIVITIES)), 2)), 0.9
+        elif rng.random() < 0.25:  # drifts away after a while
             plan.leaves_at = joined + datetime.timedelta(days=rng.uniform(30, 300))
         plans.append(plan)
     Member.objects.bulk_create(new_members)
@@ -587,10 +597,9 @@ def _answer(question, baseline, *, course, wave, rng):
         low, high = question.min_value, question.max_value
         better = -1 if question.key == "anxiety" or question.instrument.key == UCLA3 else 1
     if baseline is None:
-        middle = (low + high) / 2
         spread = (high - low) / 4
-        lean = -better * spread / 2  # members join with room to improve
-        return _clamp(round(rng.gauss(middle + lean, spread)), low, high - (high - low) // 4)
+        middle = (low + high) / 2 - better * spread / 3  # members join with room to improve
+        return _clamp(round(rng.gauss(middle, spread)), low, high - (high - low) // 5)
     if course == 0:
         delta = rng.choice((0, 0, 0, 0, 1, -1))
     else:

@@ -182,7 +182,7 @@ METHODS = (
     (Contribution.Method.MANUAL, 10),
 )
 # How often a member comes to a session of an activity they like, with how many are like that.
-HABITS = ((0.5, 25), (0.2, 40), (0.06, 35))
+HABITS = ((0.45, 25), (0.15, 40), (0.05, 35))
 # Where a member's answers head: better, no clear change, or worse.
 COURSES = ((1, 60), (0, 25), (-1, 15))
 PROXY_VALUES = [
@@ -265,7 +265,7 @@ def _user(username, first, last, **flags):
             "first_name": first,
             "last_name": last,
             "email": f"{username}@example.org",
-            "password": _password(),
+            "password": _password,  # a callable: hashed only if the user is new
             **flags,
         },
     )
@@ -436,7 +436,9 @@ def _allocate(programme, organisations, admin) -> None:
             organisation=group,
             credits=DEMO_BUDGET_CREDITS,
             reason="Opening budget",
-            idempotency_key=f"demo-allocation:{group.slug}",
+            # Named for the amount, so a database seeded by an earlier demo (a smaller budget
+            # under another key) gets this budget too rather than an idempotency conflict.
+            idempotency_key=f"demo-allocation:{group.slug}:{DEMO_BUDGET_CREDITS}",
         )
 
 
@@ -505,11 +507,12 @@ def _plans(programme, named, *, start, now, rng) -> list[_Plan]:
             _weighted(rng, HABITS),
             course=_weighted(rng, COURSES),
         )
-        if index < EARLY_LEAVERS:  # stopped in the first months: their credits expired
-            plan.leaves_at = joined + datetime.timedelta(days=rng.uniform(20, 75))
-        elif index < EARLY_LEAVERS + RECENT_LEAVERS:  # stopped a year ago: warned of expiry
-            plan.leaves_at = year_ago + datetime.timedelta(days=rng.uniform(10, 28))
+        if index < EARLY_LEAVERS + RECENT_LEAVERS:  # keen, until they stopped
             plan.favourites, plan.habit = tuple(rng.sample(range(len(ACTIVITIES)), 2)), 0.9
+        if index < EARLY_LEAVERS:  # in the first months: their credits have expired
+            plan.leaves_at = joined + datetime.timedelta(days=rng.uniform(20, 75))
+        elif index < EARLY_LEAVERS + RECENT_LEAVERS:  # a year ago: warned of expiry
+            plan.leaves_at = year_ago + datetime.timedelta(days=rng.uniform(10, 28))
         elif rng.random() < 0.25:  # drifts away after a while
             plan.leaves_at = joined + datetime.timedelta(days=rng.uniform(30, 300))
         plans.append(plan)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import formats, timezone
 
 from ledger.models import Account, Transfer
-from ledger.selectors import programme_account
+from ledger.selectors import member_account, programme_account
 from ledger.verify import ledger_verify
 from tests.factories import MemberFactory, ProgrammeFactory, ProgrammeRoleFactory
 from timecredits.credits.errors import NotAnExpiry
@@ -16,6 +16,7 @@ from timecredits.credits.services.expiry import (
     _expire_if_due,
     add_months,
     credits_expire_due,
+    expiry_history_load,
     inactive_accounts,
 )
 from timecredits.credits.use_cases import expiry_reverse
@@ -199,3 +200,44 @@ def test_credits_that_arrive_after_the_scan_stop_the_expiry(idle):
     assert expired is None
     assert balance(member) == 360
     assert not Transfer.objects.filter(kind="expire").exists()
+
+
+def test_loaded_history_warns_when_it_says_and_expires_what_is_past_due(idle):
+    member, _ = idle
+    now = timezone.now()
+    account = member_account(member=member)
+    expires_at = now - datetime.timedelta(days=3)
+
+    warning, expired = expiry_history_load(
+        programme=member.programme,
+        account=account,
+        expires_at=expires_at,
+        warned_at=expires_at - DAYS_30,
+    )
+
+    assert (warning.warned_at, warning.expires_at, warning.minutes) == (
+        expires_at - DAYS_30,
+        expires_at,
+        300,
+    )
+    assert (expired.kind, expired.amount, expired.cause_id) == ("expire", 300, warning.pk)
+    assert balance(member) == 0
+    assert Notification.objects.filter(member=member, kind="credits_expiring").count() == 1
+    assert ledger_verify().problems == []
+
+
+def test_loaded_history_only_warns_of_credits_that_expire_later(idle):
+    member, _ = idle
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(days=20)
+
+    warning, expired = expiry_history_load(
+        programme=member.programme,
+        account=member_account(member=member),
+        expires_at=expires_at,
+        warned_at=expires_at - DAYS_30,
+    )
+
+    assert (warning.expires_at, expired) == (expires_at, None)
+    assert balance(member) == 300
+    assert Transfer.objects.filter(kind=Transfer.Kind.EXPIRE).count() == 0

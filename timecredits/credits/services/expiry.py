@@ -169,6 +169,22 @@ def _expire_locked(programme, inactive: Inactive, warning: ExpiryWarning):
     )
 
 
+def expiry_history_load(
+    *, programme, account, expires_at: datetime.datetime, warned_at: datetime.datetime
+) -> tuple[ExpiryWarning | None, object]:
+    """For loading history (the demo data): the warning the daily job would have sent at
+    `warned_at` about credits expiring at `expires_at`, and, once that moment has passed, their
+    expiry. The ledger dates a transfer when it is posted, so loaded history's last activity on
+    the account is its loading; the warning names that activity as the daily job does, and the
+    expiry is posted now through the same path (the warning's cause and the same key). Returns
+    (the new warning or None if there was one, the expiry transfer or None)."""
+    last = account_last_posted_at(account=account)
+    warning = _warn(Inactive(account, last, expires_at), warned_at)
+    if warning is None or warning.expires_at > timezone.now():
+        return warning, None
+    return warning, _expire_locked(programme, Inactive(account, last, expires_at), warning)
+
+
 def expiry_reverse(
     *,
     actor,

@@ -6,7 +6,15 @@ from pydantic import Field
 from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
-from .reports import FigureOut, PeriodQuery, ScopeOut, TableOut, download
+from .reports import (
+    FigureOut,
+    OrganisationScope,
+    PeriodQuery,
+    ProgrammeScope,
+    ScopeOut,
+    TableOut,
+    download,
+)
 
 router = Router(tags=["reports"])
 
@@ -19,12 +27,12 @@ class OutcomesQuery(PeriodQuery):
         return super().asked() | {"area": self.area, "download": download(self.format)}
 
 
-class ProgrammeOutcomesQuery(OutcomesQuery):
-    organisation: int | None = None
+class ProgrammeOutcomesQuery(ProgrammeScope, OutcomesQuery):
+    pass
 
 
-class OrganisationOutcomesQuery(OutcomesQuery):
-    programme: int | None = None
+class OrganisationOutcomesQuery(OrganisationScope, OutcomesQuery):
+    pass
 
 
 class BlockOut(Schema):
@@ -79,7 +87,6 @@ def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcome
     report = outcomes.programme_outcomes_report(
         actor=request.user,
         programme_id=programme_id,
-        organisation_id=query.organisation,
         name=f"outcomes-{programme_id}",
         **query.asked(),
     )
@@ -95,7 +102,6 @@ def organisation_outcomes(request, organisation_id: int, query: Query[Organisati
     report = outcomes.organisation_outcomes_report(
         actor=request.user,
         organisation_id=organisation_id,
-        programme_id=query.programme,
         name=f"outcomes-organisation-{organisation_id}",
         **query.asked(),
     )

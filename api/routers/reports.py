@@ -46,13 +46,35 @@ class OutputsQuery(PeriodQuery):
         }
 
 
-class ProgrammeOutputsQuery(OutputsQuery):
+class ProgrammeScope(Schema):
+    """A programme's report, narrowed to one organisation in it with ?organisation=ID. Put it
+    before the report's query among the bases, so its field follows the query's."""
+
     organisation: int | None = None
+
+    def asked(self) -> dict:
+        return super().asked() | {"organisation_id": self.organisation}
+
+
+class OrganisationScope(Schema):
+    """An organisation's own report, in one of its programmes with ?programme=ID (see
+    `ProgrammeScope`)."""
+
+    programme: int | None = None
+
+    def asked(self) -> dict:
+        return super().asked() | {"programme_id": self.programme}
+
+
+class ProgrammeOutputsQuery(ProgrammeScope, OutputsQuery):
     format: Literal["json", "csv", "xlsx"] = "json"
 
+    def asked(self) -> dict:
+        return super().asked() | {"download": download(self.format)}
 
-class OrganisationOutputsQuery(OutputsQuery):
-    programme: int | None = None
+
+class OrganisationOutputsQuery(OrganisationScope, OutputsQuery):
+    pass
 
 
 class FigureOut(Schema):
@@ -128,8 +150,6 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
     report = outputs.programme_report(
         actor=request.user,
         programme_id=programme_id,
-        organisation_id=query.organisation,
-        download=download(query.format),
         name=f"outputs-{programme_id}",
         **query.asked(),
     )
@@ -143,8 +163,5 @@ def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQ
 )
 def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
     return outputs.organisation_report(
-        actor=request.user,
-        organisation_id=organisation_id,
-        programme_id=query.programme,
-        **query.asked(),
+        actor=request.user, organisation_id=organisation_id, **query.asked()
     )

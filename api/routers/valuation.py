@@ -9,14 +9,16 @@ from pydantic import Field
 from api.schemas import LAX, InputSchema
 from timecredits.reports.use_cases import valuation as use_cases
 
-from .reports import PeriodQuery
+from .reports import PeriodQuery, ProgrammeScope
 
 router = Router(tags=["valuation"])
 
 
-class ValuationQuery(PeriodQuery):
-    organisation: int | None = None
+class ValuationQuery(ProgrammeScope, PeriodQuery):
     area: str = Field(default="", max_length=8)
+
+    def asked(self) -> dict:
+        return super().asked() | {"area": self.area}
 
 
 class LineOut(Schema):
@@ -76,11 +78,7 @@ class ProxyValueOut(Schema):
 )
 def valuation(request, programme_id: int, query: Query[ValuationQuery]):
     return use_cases.programme_valuation(
-        actor=request.user,
-        programme_id=programme_id,
-        organisation_id=query.organisation,
-        area=query.area,
-        **query.asked(),
+        actor=request.user, programme_id=programme_id, **query.asked()
     )
 
 

@@ -14,6 +14,7 @@ from .reports import (
     ScopeOut,
     TableOut,
     download,
+    programme_report_route,
 )
 
 router = Router(tags=["reports"])
@@ -78,19 +79,14 @@ class OutcomesOut(ScopeOut):
     outcomes: list[OutcomeFiguresOut]
 
 
-@router.get(
-    "/programmes/{programme_id}/reports/outcomes",
-    response=OutcomesOut,
-    summary="A programme's outcomes, with small numbers suppressed",
+programme_outcomes = programme_report_route(
+    router,
+    "outcomes",
+    outcomes.programme_outcomes_report,
+    ProgrammeOutcomesQuery,
+    OutcomesOut,
+    operation_id="api_routers_outcomes_programme_outcomes",  # as published before the factory
 )
-def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    report = outcomes.programme_outcomes_report(
-        actor=request.user,
-        programme_id=programme_id,
-        name=f"outcomes-{programme_id}",
-        **query.asked(),
-    )
-    return served(report)
 
 
 @router.get(

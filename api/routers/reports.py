@@ -141,19 +141,34 @@ class OutputsOut(ScopeOut):
     )
 
 
-@router.get(
-    "/programmes/{programme_id}/reports/outputs",
-    response=OutputsOut,
-    summary="A programme's outputs, with small numbers suppressed",
-)
-def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
-    report = outputs.programme_report(
-        actor=request.user,
-        programme_id=programme_id,
-        name=f"outputs-{programme_id}",
-        **query.asked(),
+def programme_report_route(router, of: str, report, query_schema, response, *, operation_id):
+    """The route of a programme's report of `of` ("outputs", "outcomes"), with small numbers
+    suppressed: `report` (the use case) answers as JSON or, with ?format=csv or xlsx, as the file
+    `{of}-{programme_id}`."""
+
+    @router.get(
+        f"/programmes/{{programme_id}}/reports/{of}",
+        response=response,
+        summary=f"A programme's {of}, with small numbers suppressed",
+        operation_id=operation_id,
     )
-    return served(report)
+    def programme_report(request, programme_id: int, query: Query[query_schema]):
+        name = f"{of}-{programme_id}"
+        return served(
+            report(actor=request.user, programme_id=programme_id, name=name, **query.asked())
+        )
+
+    return programme_report
+
+
+programme_outputs = programme_report_route(
+    router,
+    "outputs",
+    outputs.programme_report,
+    ProgrammeOutputsQuery,
+    OutputsOut,
+    operation_id="api_routers_reports_programme_outputs",  # as published before the factory
+)
 
 
 @router.get(

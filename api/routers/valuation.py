@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import LAX, InputSchema
 from timecredits.reports.use_cases import valuation as use_cases
 
@@ -91,15 +92,16 @@ def list_proxy_values(request, programme_id: int):
     return list(use_cases.proxy_values_list(actor=request.user, programme_id=programme_id))
 
 
-@router.post(
+add_proxy_value = create_route(
+    router,
     "/programmes/{programme_id}/proxy-values",
-    response={201: ProxyValueOut},
-    summary="Add a proxy value, with its source",
+    use_cases.proxy_value_create,
+    ProxyValueIn,
+    ProxyValueOut,
+    "Add a proxy value, with its source",
+    operation_id="api_routers_valuation_add_proxy_value",  # as published before create_route
+    body_name="body",
 )
-def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
-    return use_cases.proxy_value_create(
-        actor=request.user, programme_id=programme_id, **body.dict()
-    )
 
 
 @router.delete(

@@ -22,7 +22,7 @@ def create_route(
 ):
     """POST `path`: `use_case` makes the thing, as the request's user, from the ids the path names
     (each an int) and the fields of the `body`; the answer is 201 with what it made, rendered as
-    `response`. `operation_id` names the route in the OpenAPI document (each its own);
+    `response`. `operation_id` names the route in the OpenAPI document, as it was published;
     `body_name` starts an invalid field's path in the error detail (none for "body")."""
 
     def create(request, **arguments):

@@ -148,7 +148,7 @@ register_member = create_route(
     AssistedRegistrationIn,
     RegisteredMemberOut,
     "Register a member who has no smartphone or email (coordinators)",
-    operation_id="api_routers_organisations_register_member",  # as published before create_route
+    operation_id="api_routers_organisations_register_member",
 )
 
 

@@ -85,7 +85,7 @@ programme_outcomes = programme_report_route(
     outcomes.programme_outcomes_report,
     ProgrammeOutcomesQuery,
     OutcomesOut,
-    operation_id="api_routers_outcomes_programme_outcomes",  # as published before the factory
+    operation_id="api_routers_outcomes_programme_outcomes",
 )
 
 

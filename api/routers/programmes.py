@@ -83,7 +83,7 @@ apply = create_route(
     ApplicationIn,
     OrganisationOut,
     "Register an organisation and apply to join the programme",
-    operation_id="api_routers_programmes_apply",  # as published before create_route
+    operation_id="api_routers_programmes_apply",
 )
 
 

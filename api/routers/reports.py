@@ -144,7 +144,8 @@ class OutputsOut(ScopeOut):
 def programme_report_route(router, of: str, report, query_schema, response, *, operation_id):
     """The route of a programme's report of `of` ("outputs", "outcomes"), with small numbers
     suppressed: `report` (the use case) answers as JSON or, with ?format=csv or xlsx, as the file
-    `{of}-{programme_id}`."""
+    `{of}-{programme_id}`. `operation_id` names the route in the OpenAPI document, as it was
+    published."""
 
     @router.get(
         f"/programmes/{{programme_id}}/reports/{of}",
@@ -167,7 +168,7 @@ programme_outputs = programme_report_route(
     outputs.programme_report,
     ProgrammeOutputsQuery,
     OutputsOut,
-    operation_id="api_routers_reports_programme_outputs",  # as published before the factory
+    operation_id="api_routers_reports_programme_outputs",
 )
 
 

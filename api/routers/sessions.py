@@ -97,7 +97,7 @@ create_activity = create_route(
     ActivityIn,
     ActivityOut,
     "Create an activity (coordinators)",
-    operation_id="api_routers_sessions_create_activity",  # as published before create_route
+    operation_id="api_routers_sessions_create_activity",
 )
 
 
@@ -113,7 +113,7 @@ create_sessions = create_route(
     SessionIn,
     list[SessionOut],
     "Create a session, or a weekly or fortnightly series (coordinators)",
-    operation_id="api_routers_sessions_create_sessions",  # as published before create_route
+    operation_id="api_routers_sessions_create_sessions",
 )
 
 

@@ -221,6 +221,6 @@ add_question = create_route(
     CustomQuestionIn,
     QuestionOut,
     "Add a question of the programme's own",
-    operation_id="api_routers_surveys_add_question",  # as published before create_route
+    operation_id="api_routers_surveys_add_question",
     body_name="body",
 )

@@ -99,7 +99,7 @@ add_proxy_value = create_route(
     ProxyValueIn,
     ProxyValueOut,
     "Add a proxy value, with its source",
-    operation_id="api_routers_valuation_add_proxy_value",  # as published before create_route
+    operation_id="api_routers_valuation_add_proxy_value",
     body_name="body",
 )
 

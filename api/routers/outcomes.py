@@ -1,9 +1,8 @@
 """Outcome reports: a programme's, with disclosure control, and an organisation's own."""
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field
 
-from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
 from .reports import (
@@ -14,7 +13,7 @@ from .reports import (
     ScopeOut,
     TableOut,
     download,
-    programme_report_route,
+    report_route,
 )
 
 router = Router(tags=["reports"])
@@ -79,8 +78,9 @@ class OutcomesOut(ScopeOut):
     outcomes: list[OutcomeFiguresOut]
 
 
-programme_outcomes = programme_report_route(
+programme_outcomes = report_route(
     router,
+    "programme",
     "outcomes",
     outcomes.programme_outcomes_report,
     ProgrammeOutcomesQuery,
@@ -89,16 +89,12 @@ programme_outcomes = programme_report_route(
 )
 
 
-@router.get(
-    "/organisations/{organisation_id}/reports/outcomes",
-    response=OutcomesOut,
-    summary="An organisation's own outcomes, for its coordinators and admins",
+organisation_outcomes = report_route(
+    router,
+    "organisation",
+    "outcomes",
+    outcomes.organisation_outcomes_report,
+    OrganisationOutcomesQuery,
+    OutcomesOut,
+    operation_id="api_routers_outcomes_organisation_outcomes",
 )
-def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    report = outcomes.organisation_outcomes_report(
-        actor=request.user,
-        organisation_id=organisation_id,
-        name=f"outcomes-organisation-{organisation_id}",
-        **query.asked(),
-    )
-    return served(report)

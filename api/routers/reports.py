@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.routes import path_view
 from timecredits.reports.exports import served
 from timecredits.reports.forms import DEMOGRAPHIC_LABELS
 from timecredits.reports.use_cases import outputs
@@ -141,29 +142,35 @@ class OutputsOut(ScopeOut):
     )
 
 
-def programme_report_route(router, of: str, report, query_schema, response, *, operation_id):
+# What a report's route says it is, and the file it downloads as, by the scope its path names.
+REPORT_SUMMARIES = {
+    "programme": "A programme's {of}, with small numbers suppressed",
+    "organisation": "An organisation's own {of}, for its coordinators and admins",
+}
+REPORT_FILES = {"programme": "{of}-{id}", "organisation": "{of}-organisation-{id}"}
+
+
+def report_route(router, scope: str, of: str, report, query_schema, response, *, operation_id):
     """The route of a programme's report of `of` ("outputs", "outcomes"), with small numbers
-    suppressed: `report` (the use case) answers as JSON or, with ?format=csv or xlsx, as the file
-    `{of}-{programme_id}`. `operation_id` names the route in the OpenAPI document, as it was
-    published."""
+    suppressed, or (`scope` "organisation") an organisation's own: `report` (the use case) answers
+    as JSON or, where the query offers ?format=csv or xlsx, as the file REPORT_FILES names.
+    `operation_id` names the route in the OpenAPI document, as it was published."""
+    path = f"/{scope}s/{{{scope}_id}}/reports/{of}"
 
-    @router.get(
-        f"/programmes/{{programme_id}}/reports/{of}",
-        response=response,
-        summary=f"A programme's {of}, with small numbers suppressed",
-        operation_id=operation_id,
-    )
-    def programme_report(request, programme_id: int, query: Query[query_schema]):
-        name = f"{of}-{programme_id}"
-        return served(
-            report(actor=request.user, programme_id=programme_id, name=name, **query.asked())
-        )
+    def view(request, query, **ids):
+        asked = query.asked()
+        if asked.get("download"):
+            asked["name"] = REPORT_FILES[scope].format(of=of, id=ids[f"{scope}_id"])
+        return served(report(actor=request.user, **ids, **asked))
 
-    return programme_report
+    summary = REPORT_SUMMARIES[scope].format(of=of)
+    route = router.get(path, response=response, summary=summary, operation_id=operation_id)
+    return route(path_view(path, view, query=Query[query_schema]))
 
 
-programme_outputs = programme_report_route(
+programme_outputs = report_route(
     router,
+    "programme",
     "outputs",
     outputs.programme_report,
     ProgrammeOutputsQuery,
@@ -172,12 +179,12 @@ programme_outputs = programme_report_route(
 )
 
 
-@router.get(
-    "/organisations/{organisation_id}/reports/outputs",
-    response=OutputsOut,
-    summary="An organisation's own outputs, for its coordinators and admins",
+organisation_outputs = report_route(
+    router,
+    "organisation",
+    "outputs",
+    outputs.organisation_report,
+    OrganisationOutputsQuery,
+    OutputsOut,
+    operation_id="api_routers_reports_organisation_outputs",
 )
-def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
-    return outputs.organisation_report(
-        actor=request.user, organisation_id=organisation_id, **query.asked()
-    )

@@ -1,6 +1,6 @@
-"""Shared help for web forms (a base form that shows services' errors accessibly, and the field
-that sends credits to a group or the programme's pool): services validate, forms only render and
-show what services said."""
+"""Shared help for web forms (a base form that shows services' errors accessibly, the groups a
+form offers, and the field that sends credits to a group or the programme's pool): services
+validate, forms only render and show what services said."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,15 @@ class Form(forms.Form):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
                 self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class GroupsOffered:
+    """Mixed into a form whose `organisation` field offers the groups the caller gives when it
+    makes the form: `AllocationForm(data, groups=queryset)`."""
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = groups
 
 
 class GroupOrPool(forms.ModelChoiceField):

@@ -3,7 +3,6 @@
 import uuid
 from datetime import datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
@@ -171,9 +170,7 @@ def statement(request, organisation_id: int, query: Query[VenueStatementQuery]):
 )
 def statement_download(request, organisation_id: int, query: Query[VenueStatementQuery]):
     page = _statement(request, organisation_id, query.month)
-    response = HttpResponse(page.csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.filename}"'
-    return response
+    return page.download.response()
 
 
 class ExpiryOut(TransferFields):

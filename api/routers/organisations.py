@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import InputSchema, read_from
 from partners import use_cases
 
@@ -140,15 +141,15 @@ def invite(request, organisation_id: int, payload: InvitationIn):
     return invitation
 
 
-@router.post(
+register_member = create_route(
+    router,
     "/{organisation_id}/members",
-    response={201: RegisteredMemberOut},
-    summary="Register a member who has no smartphone or email (coordinators)",
+    use_cases.member_register,
+    AssistedRegistrationIn,
+    RegisteredMemberOut,
+    "Register a member who has no smartphone or email (coordinators)",
+    operation_id="api_routers_organisations_register_member",
 )
-def register_member(request, organisation_id: int, payload: AssistedRegistrationIn):
-    return use_cases.member_register(
-        actor=request.auth, organisation_id=organisation_id, **payload.dict()
-    )
 
 
 # The member's own card, under the name this route published it with.

@@ -1,12 +1,20 @@
 """Outcome reports: a programme's, with disclosure control, and an organisation's own."""
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field
 
-from timecredits.reports.exports import served
 from timecredits.reports.use_cases import outcomes
 
-from .reports import FigureOut, PeriodQuery, ScopeOut, TableOut, download
+from .reports import (
+    FigureOut,
+    OrganisationScope,
+    PeriodQuery,
+    ProgrammeScope,
+    ScopeOut,
+    TableOut,
+    download,
+    report_route,
+)
 
 router = Router(tags=["reports"])
 
@@ -19,12 +27,12 @@ class OutcomesQuery(PeriodQuery):
         return super().asked() | {"area": self.area, "download": download(self.format)}
 
 
-class ProgrammeOutcomesQuery(OutcomesQuery):
-    organisation: int | None = None
+class ProgrammeOutcomesQuery(ProgrammeScope, OutcomesQuery):
+    pass
 
 
-class OrganisationOutcomesQuery(OutcomesQuery):
-    programme: int | None = None
+class OrganisationOutcomesQuery(OrganisationScope, OutcomesQuery):
+    pass
 
 
 class BlockOut(Schema):
@@ -70,33 +78,23 @@ class OutcomesOut(ScopeOut):
     outcomes: list[OutcomeFiguresOut]
 
 
-@router.get(
-    "/programmes/{programme_id}/reports/outcomes",
-    response=OutcomesOut,
-    summary="A programme's outcomes, with small numbers suppressed",
+programme_outcomes = report_route(
+    router,
+    "programme",
+    "outcomes",
+    outcomes.programme_outcomes_report,
+    ProgrammeOutcomesQuery,
+    OutcomesOut,
+    operation_id="api_routers_outcomes_programme_outcomes",
 )
-def programme_outcomes(request, programme_id: int, query: Query[ProgrammeOutcomesQuery]):
-    report = outcomes.programme_outcomes_report(
-        actor=request.user,
-        programme_id=programme_id,
-        organisation_id=query.organisation,
-        name=f"outcomes-{programme_id}",
-        **query.asked(),
-    )
-    return served(report)
 
 
-@router.get(
-    "/organisations/{organisation_id}/reports/outcomes",
-    response=OutcomesOut,
-    summary="An organisation's own outcomes, for its coordinators and admins",
+organisation_outcomes = report_route(
+    router,
+    "organisation",
+    "outcomes",
+    outcomes.organisation_outcomes_report,
+    OrganisationOutcomesQuery,
+    OutcomesOut,
+    operation_id="api_routers_outcomes_organisation_outcomes",
 )
-def organisation_outcomes(request, organisation_id: int, query: Query[OrganisationOutcomesQuery]):
-    report = outcomes.organisation_outcomes_report(
-        actor=request.user,
-        organisation_id=organisation_id,
-        programme_id=query.programme,
-        name=f"outcomes-organisation-{organisation_id}",
-        **query.asked(),
-    )
-    return served(report)

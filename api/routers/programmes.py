@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import IdempotencyKey, InputSchema, read_from
 from timecredits.programmes import use_cases
 
@@ -75,15 +76,15 @@ def update_policy(request, programme_id: int, payload: PolicyPatch):
     )
 
 
-@router.post(
+apply = create_route(
+    router,
     "/{programme_id}/organisations",
-    response={201: OrganisationOut},
-    summary="Register an organisation and apply to join the programme",
+    use_cases.organisation_apply,
+    ApplicationIn,
+    OrganisationOut,
+    "Register an organisation and apply to join the programme",
+    operation_id="api_routers_programmes_apply",
 )
-def apply(request, programme_id: int, payload: ApplicationIn):
-    return use_cases.organisation_apply(
-        actor=request.auth, programme_id=programme_id, **payload.dict()
-    )
 
 
 @router.get(

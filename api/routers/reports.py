@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.routes import path_view
 from timecredits.reports.exports import served
 from timecredits.reports.forms import DEMOGRAPHIC_LABELS
 from timecredits.reports.use_cases import outputs
@@ -46,13 +47,35 @@ class OutputsQuery(PeriodQuery):
         }
 
 
-class ProgrammeOutputsQuery(OutputsQuery):
+class ProgrammeScope(Schema):
+    """A programme's report, narrowed to one organisation in it with ?organisation=ID. Put it
+    before the report's query among the bases, so its field follows the query's."""
+
     organisation: int | None = None
+
+    def asked(self) -> dict:
+        return super().asked() | {"organisation_id": self.organisation}
+
+
+class OrganisationScope(Schema):
+    """An organisation's own report, in one of its programmes with ?programme=ID (see
+    `ProgrammeScope`)."""
+
+    programme: int | None = None
+
+    def asked(self) -> dict:
+        return super().asked() | {"programme_id": self.programme}
+
+
+class ProgrammeOutputsQuery(ProgrammeScope, OutputsQuery):
     format: Literal["json", "csv", "xlsx"] = "json"
 
+    def asked(self) -> dict:
+        return super().asked() | {"download": download(self.format)}
 
-class OrganisationOutputsQuery(OutputsQuery):
-    programme: int | None = None
+
+class OrganisationOutputsQuery(OrganisationScope, OutputsQuery):
+    pass
 
 
 class FigureOut(Schema):
@@ -119,32 +142,49 @@ class OutputsOut(ScopeOut):
     )
 
 
-@router.get(
-    "/programmes/{programme_id}/reports/outputs",
-    response=OutputsOut,
-    summary="A programme's outputs, with small numbers suppressed",
-)
-def programme_outputs(request, programme_id: int, query: Query[ProgrammeOutputsQuery]):
-    report = outputs.programme_report(
-        actor=request.user,
-        programme_id=programme_id,
-        organisation_id=query.organisation,
-        download=download(query.format),
-        name=f"outputs-{programme_id}",
-        **query.asked(),
-    )
-    return served(report)
+# What a report's route says it is, and the file it downloads as, by the scope its path names.
+REPORT_SUMMARIES = {
+    "programme": "A programme's {of}, with small numbers suppressed",
+    "organisation": "An organisation's own {of}, for its coordinators and admins",
+}
+REPORT_FILES = {"programme": "{of}-{id}", "organisation": "{of}-organisation-{id}"}
 
 
-@router.get(
-    "/organisations/{organisation_id}/reports/outputs",
-    response=OutputsOut,
-    summary="An organisation's own outputs, for its coordinators and admins",
+def report_route(router, scope: str, of: str, report, query_schema, response, *, operation_id):
+    """The route of a programme's report of `of` ("outputs", "outcomes"), with small numbers
+    suppressed, or (`scope` "organisation") an organisation's own: `report` (the use case) answers
+    as JSON or, where the query offers ?format=csv or xlsx, as the file REPORT_FILES names.
+    `operation_id` names the route in the OpenAPI document, as it was published."""
+    path = f"/{scope}s/{{{scope}_id}}/reports/{of}"
+
+    def view(request, query, **ids):
+        asked = query.asked()
+        if asked.get("download"):
+            asked["name"] = REPORT_FILES[scope].format(of=of, id=ids[f"{scope}_id"])
+        return served(report(actor=request.user, **ids, **asked))
+
+    summary = REPORT_SUMMARIES[scope].format(of=of)
+    route = router.get(path, response=response, summary=summary, operation_id=operation_id)
+    return route(path_view(path, view, query=Query[query_schema]))
+
+
+programme_outputs = report_route(
+    router,
+    "programme",
+    "outputs",
+    outputs.programme_report,
+    ProgrammeOutputsQuery,
+    OutputsOut,
+    operation_id="api_routers_reports_programme_outputs",
 )
-def organisation_outputs(request, organisation_id: int, query: Query[OrganisationOutputsQuery]):
-    return outputs.organisation_report(
-        actor=request.user,
-        organisation_id=organisation_id,
-        programme_id=query.programme,
-        **query.asked(),
-    )
+
+
+organisation_outputs = report_route(
+    router,
+    "organisation",
+    "outputs",
+    outputs.organisation_report,
+    OrganisationOutputsQuery,
+    OutputsOut,
+    operation_id="api_routers_reports_organisation_outputs",
+)

@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import InputSchema, Moment
 from timecredits.activities.limits import MAX_REPEATS, MAX_SESSION_LENGTH
 from timecredits.activities.use_cases import sessions, verification
@@ -89,15 +90,15 @@ def list_activities(request, organisation_id: int):
     return sessions.activities_list(actor=request.auth, organisation_id=organisation_id)
 
 
-@router.post(
+create_activity = create_route(
+    router,
     "/organisations/{organisation_id}/activities",
-    response={201: ActivityOut},
-    summary="Create an activity (coordinators)",
+    sessions.activity_create,
+    ActivityIn,
+    ActivityOut,
+    "Create an activity (coordinators)",
+    operation_id="api_routers_sessions_create_activity",
 )
-def create_activity(request, organisation_id: int, payload: ActivityIn):
-    return sessions.activity_create(
-        actor=request.auth, organisation_id=organisation_id, **payload.dict()
-    )
 
 
 @router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
@@ -105,13 +106,15 @@ def list_sessions(request, activity_id: int):
     return sessions.sessions_list(actor=request.auth, activity_id=activity_id)
 
 
-@router.post(
+create_sessions = create_route(
+    router,
     "/activities/{activity_id}/sessions",
-    response={201: list[SessionOut]},
-    summary="Create a session, or a weekly or fortnightly series (coordinators)",
+    sessions.sessions_create,
+    SessionIn,
+    list[SessionOut],
+    "Create a session, or a weekly or fortnightly series (coordinators)",
+    operation_id="api_routers_sessions_create_sessions",
 )
-def create_sessions(request, activity_id: int, payload: SessionIn):
-    return sessions.sessions_create(actor=request.auth, activity_id=activity_id, **payload.dict())
 
 
 @router.get(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import LAX, InputSchema, read_from
 from timecredits.surveys import use_cases
 
@@ -213,12 +214,13 @@ class CustomQuestionIn(InputSchema):
     choices: list[list[str]] = Field(default=[], description="[value, label] pairs for choice.")
 
 
-@router.post(
+add_question = create_route(
+    router,
     "/{programme_id}/surveys/questions",
-    response={201: QuestionOut},
-    summary="Add a question of the programme's own",
+    use_cases.custom_question_add,
+    CustomQuestionIn,
+    QuestionOut,
+    "Add a question of the programme's own",
+    operation_id="api_routers_surveys_add_question",
+    body_name="body",
 )
-def add_question(request, programme_id: int, body: CustomQuestionIn):
-    return use_cases.custom_question_add(
-        actor=request.auth, programme_id=programme_id, **body.dict()
-    )

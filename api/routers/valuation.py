@@ -6,17 +6,20 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.routes import create_route
 from api.schemas import LAX, InputSchema
 from timecredits.reports.use_cases import valuation as use_cases
 
-from .reports import PeriodQuery
+from .reports import PeriodQuery, ProgrammeScope
 
 router = Router(tags=["valuation"])
 
 
-class ValuationQuery(PeriodQuery):
-    organisation: int | None = None
+class ValuationQuery(ProgrammeScope, PeriodQuery):
     area: str = Field(default="", max_length=8)
+
+    def asked(self) -> dict:
+        return super().asked() | {"area": self.area}
 
 
 class LineOut(Schema):
@@ -76,11 +79,7 @@ class ProxyValueOut(Schema):
 )
 def valuation(request, programme_id: int, query: Query[ValuationQuery]):
     return use_cases.programme_valuation(
-        actor=request.user,
-        programme_id=programme_id,
-        organisation_id=query.organisation,
-        area=query.area,
-        **query.asked(),
+        actor=request.user, programme_id=programme_id, **query.asked()
     )
 
 
@@ -93,15 +92,16 @@ def list_proxy_values(request, programme_id: int):
     return list(use_cases.proxy_values_list(actor=request.user, programme_id=programme_id))
 
 
-@router.post(
+add_proxy_value = create_route(
+    router,
     "/programmes/{programme_id}/proxy-values",
-    response={201: ProxyValueOut},
-    summary="Add a proxy value, with its source",
+    use_cases.proxy_value_create,
+    ProxyValueIn,
+    ProxyValueOut,
+    "Add a proxy value, with its source",
+    operation_id="api_routers_valuation_add_proxy_value",
+    body_name="body",
 )
-def add_proxy_value(request, programme_id: int, body: ProxyValueIn):
-    return use_cases.proxy_value_create(
-        actor=request.user, programme_id=programme_id, **body.dict()
-    )
 
 
 @router.delete(

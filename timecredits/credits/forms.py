@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, GroupOrPool
+from timecredits.forms import Form, GroupOrPool, GroupsOffered
 
 
 def credits_to_minutes(credits: Decimal) -> int:
@@ -40,10 +40,6 @@ class GiftForm(_Giving):
     field_order = ["member_code", "amount", "message"]
 
 
-class DonationForm(_Giving):
+class DonationForm(GroupsOffered, _Giving):
     organisation = GroupOrPool(label=_("Donate to"))
     field_order = ["organisation", "amount", "message"]
-
-    def __init__(self, *args, groups, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = groups

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ledger.selectors import Balance, account_balance, member_account, programme_expiries
 from partners.selectors import organisation_get, programme_groups
+from timecredits.downloads import CSV, Download
 from timecredits.permissions import Action, permitted_organisation, permitted_programme, require
 
 from .errors import NotAVenue
@@ -140,13 +141,10 @@ class StatementPage:
         return next_month(self.statement.month)
 
     @property
-    def csv(self) -> str:
-        return statements.statement_csv(self.statement)
-
-    @property
-    def filename(self) -> str:
+    def download(self) -> Download:
         s = self.statement
-        return f"statement-{s.organisation.slug}-{s.month:%Y-%m}.csv"
+        filename = f"statement-{s.organisation.slug}-{s.month:%Y-%m}.csv"
+        return Download(statements.statement_csv(s), CSV, filename)
 
 
 def statement_show(*, actor, organisation_id: int, month: str | None) -> StatementPage:

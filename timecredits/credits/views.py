@@ -5,7 +5,6 @@ Thin: each view parses a form and calls the same use case the API calls.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -111,9 +110,7 @@ def statement(request, organisation_id):
 @login_required
 def statement_download(request, organisation_id):
     page = _statement(request, organisation_id)
-    response = HttpResponse(page.csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.filename}"'
-    return response
+    return page.download.response()
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form
+from timecredits.forms import Form, GroupsOffered
 
 from .models import Programme
 
@@ -31,16 +31,12 @@ class PolicyForm(Form):
     )
 
 
-class AllocationForm(Form):
+class AllocationForm(GroupsOffered, Form):
     organisation = forms.ModelChoiceField(label=_("Group"), queryset=None)
     credits = forms.IntegerField(label=_("Credits"), min_value=1)
     reason = forms.CharField(label=_("What they are for"), max_length=500)
     # Generated when the form is shown, so submitting it twice allocates once.
     token = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, groups, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = groups
 
 
 class PopulationForm(Form):

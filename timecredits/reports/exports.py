@@ -13,38 +13,22 @@ reason is written beside it.
 import datetime
 import io
 import re
-from dataclasses import dataclass
 
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from timecredits.activities.selectors import ActivityType
+from timecredits.downloads import CSV, Download
 from timecredits.spreadsheets import SafeWriter
 
 from .disclosure import REASONS
 from .outcomes.selectors.presented import WHY as OUTCOME_REASONS
 
-CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file to send, as the page and the API both serve it."""
-
-    content: bytes | str
-    content_type: str
-    filename: str
-
-    def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, content_type=self.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        return response
 
 
 def served(answer):

@@ -25,6 +25,19 @@ class OrganisationForm(Form):
     area = forms.CharField(label=_("Area"), max_length=200, required=False)
 
 
+class OrganisationSettingsForm(OrganisationForm):
+    """An organisation's settings page: its details, and how its check-ins are approved."""
+
+    auto_approve_checkins = forms.BooleanField(
+        label=_("Approve QR check-ins automatically"),
+        help_text=_(
+            "Time from a scan inside the session's window is approved at check-out, with no "
+            "one verifying it. Added and late time still waits for you."
+        ),
+        required=False,
+    )
+
+
 class InvitationForm(Form):
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
     role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices)

@@ -29,9 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def today_at(hour: int) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time(hour))
-    )
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour)))
 
 
 def a_group_with_a_day(*, sessions=2):

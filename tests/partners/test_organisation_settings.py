@@ -69,12 +69,12 @@ def test_its_admin_turns_auto_approval_off_again(organisation):
 @pytest.mark.parametrize("who", ["coordinator", "venue_staff", "member", "other_admin", "nobody"])
 def test_anyone_but_its_admin_is_refused_and_nothing_changes(organisation, who):
     actor = {
-        "coordinator": lambda: StaffMembershipFactory(
-            organisation=organisation, role="coordinator"
-        ).user,
-        "venue_staff": lambda: StaffMembershipFactory(
-            organisation=organisation, role="venue_staff"
-        ).user,
+        "coordinator": lambda: (
+            StaffMembershipFactory(organisation=organisation, role="coordinator").user
+        ),
+        "venue_staff": lambda: (
+            StaffMembershipFactory(organisation=organisation, role="venue_staff").user
+        ),
         "member": lambda: MemberFactory().user,
         "other_admin": lambda: admin_of(approved_organisation()),
         "nobody": UserFactory,

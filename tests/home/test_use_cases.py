@@ -54,7 +54,7 @@ def section(home, organisation):
 
 
 def test_a_coordinator_sees_todays_sessions_with_who_checked_in_and_the_time_waiting():
-    programme, group, today = a_group_with_a_day()
+    _, group, today = a_group_with_a_day()
     coordinator = StaffMembershipFactory(organisation=group, role="coordinator").user
 
     home = home_page(actor=coordinator)

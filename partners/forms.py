@@ -31,8 +31,9 @@ class OrganisationSettingsForm(OrganisationForm):
     auto_approve_checkins = forms.BooleanField(
         label=_("Approve QR check-ins automatically"),
         help_text=_(
-            "Time from a scan inside the session's window is approved at check-out, with no "
-            "one verifying it. Added and late time still waits for you."
+            "Time from a QR scan inside the session's window is approved when the member "
+            "checks out, with no one verifying it. Time added by hand, sent late or flagged "
+            "still waits for you."
         ),
         required=False,
     )

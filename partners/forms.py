@@ -25,6 +25,20 @@ class OrganisationForm(Form):
     area = forms.CharField(label=_("Area"), max_length=200, required=False)
 
 
+class OrganisationSettingsForm(OrganisationForm):
+    """An organisation's settings page: its details, and how its check-ins are approved."""
+
+    auto_approve_checkins = forms.BooleanField(
+        label=_("Approve QR check-ins automatically"),
+        help_text=_(
+            "Time from a QR scan inside the session's window is approved when the member "
+            "checks out, with no one verifying it. Time added by hand, sent late or flagged "
+            "still waits for you."
+        ),
+        required=False,
+    )
+
+
 class InvitationForm(Form):
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
     role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices)

@@ -1,6 +1,6 @@
 """Reads about organisations: their programmes, staff and venues."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -212,3 +212,37 @@ def programme_organisations(*, programme) -> QuerySet[Organisation]:
         participation__programme=programme,
         participation__status=Participation.Status.APPROVED,
     ).order_by("name")
+
+
+# --- home: the organisations someone works for, their staff, and programmes' approvals ---
+
+
+def organisations_by_ids(*, ids) -> dict[int, Organisation]:
+    """The organisations `ids` name, by id."""
+    return Organisation.objects.in_bulk(list(ids))
+
+
+def organisations_staff(*, organisation_ids) -> dict[int, list[StaffMembership]]:
+    """The staff of each of these organisations (with their user), by organisation id."""
+    staff = {organisation_id: [] for organisation_id in organisation_ids}
+    for membership in (
+        StaffMembership.objects.filter(organisation_id__in=organisation_ids)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__username")
+    ):
+        staff[membership.organisation_id].append(membership)
+    return staff
+
+
+def pending_participations_count(*, programme_ids) -> dict[int, int]:
+    """How many organisations wait for approval in each of these programmes, by programme id
+    (a programme with none is left out)."""
+    rows = (
+        Participation.objects.filter(
+            programme_id__in=programme_ids, status=Participation.Status.PENDING
+        )
+        .values("programme_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["programme_id"]: row["count"] for row in rows}

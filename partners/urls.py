@@ -9,6 +9,11 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path(
+        "organisations/<int:organisation_id>/settings/",
+        views.organisation_settings,
+        name="organisation-settings",
+    ),
+    path(
         "organisations/<int:organisation_id>/members/<int:member_id>/card/",
         views.member_card,
         name="organisation-member-card",

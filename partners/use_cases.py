@@ -49,6 +49,22 @@ def organisation_update(*, actor, organisation_id: int, **changes) -> Organisati
     return services.organisation_update(organisation=organisation, **changes)
 
 
+def organisation_settings(*, actor, organisation_id: int) -> Organisation:
+    """The organisation whose settings page its admin opens (a 404 if there is none, 403 for
+    anyone else, coordinators too)."""
+    return permitted_organisation(actor, Action.ORGANISATION_EDIT, organisation_id)
+
+
+def organisation_settings_update(
+    *, actor, organisation_id: int, auto_approve_checkins: bool, **details
+) -> Organisation:
+    """Its admin saves the organisation's details and how its check-ins are approved."""
+    organisation = permitted_organisation(actor, Action.ORGANISATION_EDIT, organisation_id)
+    return services.organisation_settings_update(
+        organisation=organisation, auto_approve_checkins=auto_approve_checkins, **details
+    )
+
+
 def organisation_staff(*, actor, organisation_id: int) -> QuerySet[StaffMembership]:
     """An organisation's staff and their roles, for its admins."""
     organisation = _visible_organisation(actor, organisation_id)

@@ -13,7 +13,12 @@ from timecredits.members.use_cases import organisation_member_card_replace
 from timecredits.qr import qr_svg
 
 from . import use_cases
-from .forms import AssistedRegistrationForm, InvitationForm, OrganisationForm
+from .forms import (
+    AssistedRegistrationForm,
+    InvitationForm,
+    OrganisationForm,
+    OrganisationSettingsForm,
+)
 
 
 @login_required
@@ -58,6 +63,30 @@ def organisation_detail(request, organisation_id):
         "register": register if can_register else None,
     }
     return render(request, "partners/organisation.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request, organisation_id):
+    """The organisation's settings, for its admins: details, and check-in approval."""
+    organisation = use_cases.organisation_settings(
+        actor=request.user, organisation_id=organisation_id
+    )
+    form = OrganisationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={f: getattr(organisation, f) for f in OrganisationSettingsForm.base_fields},
+    )
+    if form.is_valid():
+        try:
+            use_cases.organisation_settings_update(
+                actor=request.user, organisation_id=organisation.pk, **form.cleaned_data
+            )
+        except Invalid as invalid:
+            form.add_service_errors(invalid)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("organisation-settings", organisation.pk)
+    return render(request, "partners/settings.html", {"organisation": organisation, "form": form})
 
 
 @login_required

@@ -57,7 +57,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    nav = user_navigation(actor=user)
+    # The home page has read the person's roles already, and left where they lead here.
+    nav = getattr(request, "navigation", None) or user_navigation(actor=user)
     items = _items(nav)
     return {
         "nav_items": items,

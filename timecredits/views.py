@@ -4,13 +4,16 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from timecredits.members.use_cases import home_page
+from timecredits.home.use_cases import home_page
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
-    return render(request, "home.html", home_page(actor=request.user))
+    home = home_page(actor=request.user)
+    # The tab bar shows the same roles: the context processor takes them from here.
+    request.navigation = home.navigation
+    return render(request, "home.html", {"home": home, "member": home.member, **home.member_part})
 
 
 def api_not_found(request, rest=""):

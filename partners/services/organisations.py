@@ -31,6 +31,10 @@ EDITABLE_FIELDS = [
 ]
 
 
+# What an organisation's admin sets on its settings page, beyond its details.
+SETTINGS_FIELDS = ["auto_approve_checkins"]
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:40] or "organisation"
     slug, n = base, 1
@@ -116,9 +120,39 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
         raise Invalid(
             detail=[{"field": "name", "message": gettext("Enter the organisation's name.")}]
         )
+    if changes.get("contact_email"):
+        try:
+            validate_email(changes["contact_email"])
+        except DjangoValidationError as bad:
+            raise Invalid(
+                gettext("Some details need another look."),
+                detail=[
+                    {
+                        "field": "contact_email",
+                        "message": gettext("Enter an email address like name@example.org."),
+                    }
+                ],
+            ) from bad
     for field, value in changes.items():
         setattr(organisation, field, value)
     organisation.save(update_fields=list(changes) or None)
+    return organisation
+
+
+@transaction.atomic
+def organisation_settings_update(
+    *, organisation: Organisation, auto_approve_checkins: bool, **details
+) -> Organisation:
+    """An organisation's admin saves its settings page: its details (as `organisation_update`)
+    and whether QR check-ins inside the session window are approved without a coordinator."""
+    if not isinstance(auto_approve_checkins, bool):
+        raise Invalid(
+            gettext("Some details need another look."),
+            detail=[{"field": "auto_approve_checkins", "message": gettext("Choose yes or no.")}],
+        )
+    organisation_update(organisation=organisation, **details)
+    organisation.auto_approve_checkins = auto_approve_checkins
+    organisation.save(update_fields=["auto_approve_checkins"])
     return organisation
 
 

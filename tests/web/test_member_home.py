@@ -103,7 +103,7 @@ def test_home_shows_an_open_check_in(client):
     assert 'href="/checkin/"' in page
 
 
-def test_staff_without_a_member_profile_see_their_roles_as_verbs(client):
+def test_staff_without_a_member_profile_see_their_work_first(client):
     venue = approved_organisation(ProgrammeFactory(), kind="venue", name="Riverside Pool")
     staff = StaffMembershipFactory(organisation=venue, role="venue_staff").user
     client.force_login(staff)
@@ -111,8 +111,8 @@ def test_staff_without_a_member_profile_see_their_roles_as_verbs(client):
     page = client.get("/").content.decode()
 
     assert "balance-card" not in page
-    assert "Redeem codes at Riverside Pool" in page
-    assert f'href="/organisations/{venue.pk}/redeem/"' in page
+    assert "Riverside Pool" in page
+    assert f'<a class="button big" href="/organisations/{venue.pk}/redeem/">' in page
     assert f'href="/organisations/{venue.pk}/statement/"' in page
     assert f'href="/organisations/{venue.pk}/verify/"' not in page
 
@@ -193,6 +193,6 @@ def test_a_groups_admin_is_not_sent_to_a_statement_only_venues_have(client):
 
     page = client.get("/").content.decode()
 
-    assert "Sessions at Riverside Lunch Club" in page
+    assert f'href="/organisations/{group.pk}/sessions/"' in page
     assert f"/organisations/{group.pk}/statement/" not in page
     assert client.get(f"/organisations/{group.pk}/statement/").status_code == 400

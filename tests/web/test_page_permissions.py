@@ -137,6 +137,8 @@ REQUESTS = {
     # Organisations.
     "org": ("get", "/organisations/{org}/", None),
     "org_edit": ("post", "/organisations/{org}/", {"form": "details", "name": "Renamed"}),
+    "org_settings": ("get", "/organisations/{org}/settings/", None),
+    "org_settings_set": ("post", "/organisations/{org}/settings/", {"name": "Renamed", "auto_approve_checkins": "on"}),
     "org_invite": ("post", "/organisations/{org}/", {"form": "invite", "email": "new@example.org", "role": "coordinator"}),
     "org_register": ("post", "/organisations/{org}/", {"form": "register", "first_name": "Nell", "terms_agreed": "on"}),
     "member_card": ("get", "/organisations/{org}/members/{registered}/card/", None),
@@ -270,6 +272,8 @@ kiosk                 403   403   200   403    403   403    200   403    403   4
 kiosk_png             403   403   200   403    403   403    200   403    403   403   403   403   200   login
 org                   403   403   200   403    200   403    200   403    403   403   403   403   200   login
 org_edit              403   403   403   403    403   403    302   403    403   403   403   403   302   login
+org_settings          403   403   403   403    403   403    200   403    403   403   403   403   200   login
+org_settings_set      403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_invite            403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_register          403   403   302   403    403   403    302   403    403   403   403   403   302   login
 member_card           403   403   200   403    403   403    200   403    403   403   403   403   200   login

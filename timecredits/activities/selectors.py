@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,3 +233,48 @@ def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int
 def session_rows():
     """Every session, as a QuerySet for figures that count sessions held (reports)."""
     return Session.objects.all()
+
+
+# --- home: a coordinator's day, across the organisations they run ---
+
+
+def sessions_starting(*, organisation_ids, start: datetime, end: datetime) -> list[Session]:
+    """The sessions of these organisations that start in [start, end), soonest first, each
+    with `checked_in`: how many people have time there (checked in, waiting or approved)."""
+    return list(
+        Session.objects.filter(
+            activity__organisation_id__in=organisation_ids, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("activity")
+        .annotate(
+            checked_in=Count(
+                "contributions", filter=~Q(contributions__status=Contribution.Status.REJECTED)
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def time_waiting(*, organisation_ids) -> dict[int, dict]:
+    """The time waiting for verification at each of these organisations' sessions, by
+    organisation id: how many people, entries and minutes (an organisation with none is left
+    out)."""
+    rows = (
+        Contribution.objects.filter(
+            session__activity__organisation_id__in=organisation_ids,
+            status=Contribution.Status.PENDING,
+        )
+        .values("session__activity__organisation_id")
+        .annotate(
+            people=Count("member", distinct=True), entries=Count("pk"), minutes=Sum("minutes")
+        )
+        .order_by()
+    )
+    return {
+        row["session__activity__organisation_id"]: {
+            "people": row["people"],
+            "entries": row["entries"],
+            "minutes": row["minutes"] or 0,
+        }
+        for row in rows
+    }

@@ -105,24 +105,33 @@ def signed_in_person(*, actor) -> Person:
 HOME_RECENT = 5  # the latest things that happened to a member's credits, on their home page
 
 
-def home_page(*, actor) -> dict:
-    """The signed-in home page. A member sees their balance (to spend, on hold, hours given
-    this month), a survey waiting, their open check-in, their groups' sessions in the next
-    week and their latest credits; everyone sees the roles they hold, with the venues they
-    serve (each gets a shortcut)."""
-    member = selectors.live_member_for_user(user=actor)
-    page = {
-        "member": member,
-        "roles": [grant for grant in selectors.user_roles(user=actor) if grant.role != "member"],
-        "venue_ids": user_venue_ids(user=actor),
-    }
-    if member is None:
-        return page
+@dataclass(frozen=True)
+class PersonRoles:
+    """Who the signed-in person is, read once for a request: their live member profile (or
+    None), every role they hold, and the venues whose staff they are."""
+
+    member: Member | None
+    grants: list[selectors.RoleGrant]
+    venue_ids: set[int]
+
+
+def person_roles(*, actor) -> PersonRoles:
+    return PersonRoles(
+        member=selectors.live_member_for_user(user=actor),
+        grants=selectors.user_roles(user=actor),
+        venue_ids=user_venue_ids(user=actor),
+    )
+
+
+def member_home(*, member: Member) -> dict:
+    """The member's part of their home: their balance (to spend, on hold, hours given this
+    month), a survey waiting, their open check-in, their groups' sessions in the next week and
+    their latest credits. Only ever their own (the home reads the signed-in person's profile)."""
     now = timezone.now()
     month_start = timezone.make_aware(
         datetime.datetime.combine(timezone.localdate(now).replace(day=1), datetime.time())
     )
-    return page | {
+    return {
         "survey_due": bool(surveys_due(member, now)),
         "balance": account_balance(account=member_account(member=member)),
         "minutes_this_month": member_minutes_given(member=member, start=month_start, end=now),
@@ -144,17 +153,18 @@ class Navigation:
     reports: int | None  # a programme whose reports they read
 
 
-def user_navigation(*, actor) -> Navigation:
+def user_navigation(*, actor, roles: PersonRoles | None = None) -> Navigation:
     """The tab bar's destinations, for every page: nothing here needs a permission (each page
-    checks its own), it only chooses which links to show."""
-    grants = selectors.user_roles(user=actor)
-    venue_ids = user_venue_ids(user=actor)
+    checks its own), it only chooses which links to show. `roles`: the person's, when the
+    caller has read them already (the home page)."""
+    roles = roles or person_roles(actor=actor)
+    grants, venue_ids = roles.grants, roles.venue_ids
 
     def first(predicate) -> int | None:
         return next((g.scope_id for g in grants if predicate(g)), None)
 
     return Navigation(
-        member=selectors.live_member_for_user(user=actor) is not None,
+        member=roles.member is not None,
         coordinates=first(
             lambda g: g.scope == "organisation" and g.role in ("coordinator", "org_admin")
         ),

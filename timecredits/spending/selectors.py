@@ -169,3 +169,18 @@ def spending_by_category(*, spending) -> list[dict]:
             {"key": key, "members": members, "minutes": int(minutes)}
             for key, members, minutes in cursor.fetchall()
         ]
+
+
+def venues_redemptions_on(*, venue_ids, day: datetime.date) -> list[Redemption]:
+    """`venue_redemptions` for several venues at once (a home page's), newest first."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return list(
+        Redemption.objects.filter(organisation_id__in=venue_ids)
+        .filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            | Q(completed_at__gte=start, completed_at__lt=end)
+        )
+        .select_related("offer", "member")
+        .order_by("-created_at", "-pk")
+    )

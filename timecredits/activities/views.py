@@ -403,13 +403,11 @@ def poster_png(request, session_id):
 @login_required
 def kiosk(request, session_id):
     code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
-    response = render(
+    return render(
         request,
         "activities/kiosk.html",
         {"session": code.session, "qr": qr_svg(code.url), "seconds_left": code.seconds_left},
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
@@ -417,9 +415,7 @@ def kiosk(request, session_id):
 def kiosk_code(request, session_id):
     """The door screen's next code, for its script: the QR code and how long it has on screen."""
     code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
-    response = JsonResponse({"qr": qr_svg(code.url), "seconds_left": code.seconds_left})
-    response["Cache-Control"] = "no-store"
-    return response
+    return JsonResponse({"qr": qr_svg(code.url), "seconds_left": code.seconds_left})
 
 
 @login_required

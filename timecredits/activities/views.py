@@ -441,7 +441,8 @@ def _session_filters(request, organisation_id: int):
     filters that do not make sense are shown as errors and the list is left unfiltered."""
     activities = sessions.activities_list(actor=request.user, organisation_id=organisation_id)
     form = SessionFilterForm(request.GET, activities=activities)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    valid = form.is_valid()
+    chosen = form.cleaned_data if valid else {"when": form.cleaned_data.get("when")}
     page = sessions.sessions_page(
         actor=request.user,
         organisation_id=organisation_id,

@@ -458,7 +458,7 @@ def _session_filters(request, organisation_id: int):
 def _page_link(request, number: int) -> str:
     query = request.GET.copy()
     query["page"] = number
-    return f"?{query.urlencode()}"
+    return f"{request.path}?{query.urlencode()}"
 
 
 @login_required

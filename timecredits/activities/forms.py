@@ -76,14 +76,15 @@ class SessionFilterForm(Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    activity = forms.TypedChoiceField(
-        label=_("Activity"), coerce=int, empty_value=None, required=False
+    # Any id: the list shows only the organisation's sessions, so another's activity shows none.
+    activity = forms.IntegerField(
+        label=_("Activity"), min_value=1, required=False, widget=forms.Select
     )
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, activities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [("", _("All activities"))] + [
+    def show_activities(self, activities) -> None:
+        """The organisation's activities to choose from, once the page has loaded them."""
+        self.fields["activity"].widget.choices = [("", _("All activities"))] + [
             (a.pk, a.title) for a in activities
         ]
 

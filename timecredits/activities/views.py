@@ -439,8 +439,7 @@ def _create(form_name: str, actor, organisation_id: int, data: dict) -> str:
 def _session_filters(request, organisation_id: int):
     """The sessions list's filters as asked for (GET), and the page of sessions they choose;
     filters that do not make sense are shown as errors and the list is left unfiltered."""
-    activities = sessions.activities_list(actor=request.user, organisation_id=organisation_id)
-    form = SessionFilterForm(request.GET, activities=activities)
+    form = SessionFilterForm(request.GET)
     valid = form.is_valid()
     chosen = form.cleaned_data if valid else {"when": form.cleaned_data.get("when")}
     page = sessions.sessions_page(
@@ -452,6 +451,7 @@ def _session_filters(request, organisation_id: int):
         activity_id=chosen.get("activity"),
         page=chosen.get("page") or 1,
     )
+    form.show_activities(page["activities"])
     return form, page
 
 

@@ -77,6 +77,20 @@ class ContributionOut(Schema):
     resolve_session_ends_at = read_from("session.ends_at")
 
 
+class AttendeeOut(ContributionOut):
+    """A contribution as the coordinators of its session see it: whose time it is."""
+
+    member_code: str
+    member_name: str = Field(description="The member's full name, or their code without one.")
+
+    resolve_member_code = read_from("member.code")
+
+    @staticmethod
+    def resolve_member_name(contribution) -> str:
+        member = contribution.member
+        return member.user.get_full_name() or member.code
+
+
 @router.post(
     "/checkins",
     response={200: ContributionOut, 201: ContributionOut},
@@ -110,7 +124,7 @@ def claim(request, payload: ClaimIn):
 
 @router.post(
     "/sessions/{session_id}/pass-checkins",
-    response={200: ContributionOut, 201: ContributionOut},
+    response={200: AttendeeOut, 201: AttendeeOut},
     summary="Check a member in by scanning their card or phone (coordinators)",
 )
 def pass_check_in(
@@ -130,7 +144,7 @@ def pass_check_in(
 
 @router.post(
     "/sessions/{session_id}/attendance",
-    response={201: list[ContributionOut]},
+    response={201: list[AttendeeOut]},
     summary="Record attendance by hand (coordinators)",
 )
 def add_attendance(request, session_id: int, payload: AttendanceIn):

@@ -81,6 +81,21 @@ class ReasonIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
+class BulkApprovalIn(InputSchema):
+    contribution_ids: list[int] = Field(min_length=1, max_length=verification.MAX_BULK)
+
+
+class NotApprovedOut(Schema):
+    id: int
+    message: str
+
+
+class BulkApprovalOut(Schema):
+    approved: list[ContributionOut] = Field(description="Approved now; their credits posted.")
+    already: list[ContributionOut] = Field(description="Approved before: nothing changed.")
+    refused: list[NotApprovedOut] = Field(description="Left as they were, each with why.")
+
+
 @router.get(
     "/organisations/{organisation_id}/activities",
     response=list[ActivityOut],
@@ -176,3 +191,19 @@ unapprove = _decision(
 )
 def approve_all(request, session_id: int):
     return verification.session_approve_all(actor=request.auth, session_id=session_id)
+
+
+@router.post(
+    "/organisations/{organisation_id}/contributions/approve",
+    response=BulkApprovalOut,
+    summary="Approve several of an organisation's contributions at once (coordinators)",
+)
+def approve_selected(request, organisation_id: int, payload: BulkApprovalIn):
+    done = verification.contributions_approve(
+        actor=request.auth, organisation_id=organisation_id, **payload.dict()
+    )
+    return {
+        "approved": done.approved,
+        "already": done.already,
+        "refused": [{"id": pk, "message": why} for pk, _c, why in done.refused],
+    }

@@ -224,6 +224,28 @@ def test_a_coordinator_scans_a_phone_pass_through_the_api(client, bearer_for):
     assert response.json()["method"] == "pass"
 
 
+def test_a_door_scan_names_the_member_for_the_coordinator(client, bearer_for):
+    session = SessionFactory()
+    member = MemberFactory(programme=session.activity.programme)
+    member.user.first_name, member.user.last_name = "Nell", "Price"
+    member.user.save()
+    pass_token = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
+    headers = bearer_for(coordinator_of(session))
+    path = f"/api/v1/sessions/{session.pk}/pass-checkins"
+
+    first = client.post(
+        path, {"pass_token": pass_token}, content_type="application/json", headers=headers
+    )
+    again = client.post(
+        path, {"pass_token": pass_token}, content_type="application/json", headers=headers
+    )
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert (first.json()["member_name"], first.json()["member_code"]) == ("Nell Price", member.code)
+    assert again.json()["id"] == first.json()["id"]
+    assert Contribution.objects.filter(session=session).count() == 1
+
+
 def test_attendance_by_member_codes(client, bearer_for):
     session = SessionFactory()
     members = [MemberFactory(programme=session.activity.programme) for _ in range(2)]

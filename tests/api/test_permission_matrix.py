@@ -147,6 +147,7 @@ REQUESTS = {
     "reject": ("post", "/contributions/{pending_contribution}/reject", {"reason": "Not seen there"}),
     "unapprove": ("post", "/contributions/{approved_contribution}/unapprove", {"reason": "Approved by mistake"}),
     "approve_all": ("post", "/sessions/{past_session}/approve-all", None),
+    "approve_selected": ("post", "/organisations/{org}/contributions/approve", {"contribution_ids": ["{pending_contribution}"]}),
     # Credits.
     "gift": ("post", "/gifts", {"member_code": "{attendee_code}", "minutes": 60}),
     "donate": ("post", "/donations", {"minutes": 60}),
@@ -246,6 +247,7 @@ approve               403  403  200   403    403   403    200   403    403  403 
 reject                403  403  200   403    403   403    200   403    403  403   403  403   200   401
 unapprove             403  403  200   403    403   403    200   403    403  403   403  403   200   401
 approve_all           403  403  200   403    403   403    200   403    403  403   403  403   200   401
+approve_selected      403  403  200   403    403   403    200   403    403  403   403  403   200   401
 gift                  201  201  403   403    403   403    403   403    403  403   403  403   404   401
 donate                201  201  403   403    403   403    403   403    403  403   403  403   404   401
 org_gift              403  403  403   403    403   403    201   403    403  403   403  403   201   401

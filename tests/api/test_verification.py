@@ -409,6 +409,13 @@ def verify_page(session):
     return f"/organisations/{session.activity.organisation.pk}/verify/"
 
 
+def who(contribution) -> str:
+    """How the page names a member: their name and code, or the code alone."""
+    member = contribution.member
+    name = member.user.get_full_name()
+    return f"{name} ({member.code})" if name else member.code
+
+
 def test_the_page_lists_the_queue_by_session(client):
     session = SessionFactory()
     contribution = pending(session, minutes=90, auto_checked_out=True)
@@ -439,7 +446,7 @@ def test_the_page_approves_as_shown(client):
     )
 
     assert response.redirect_chain == [(verify_page(session), 302)]
-    assert "Approved." in response.content.decode()
+    assert f"Approved: {who(contribution)}." in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.status == "approved"
     assert [t.amount for t in Transfer.objects.filter(kind="earn")] == [90]
@@ -455,7 +462,8 @@ def test_submitting_the_approval_twice_on_the_page_posts_once(client):
     client.post(verify_page(session), form, follow=True)
     again = client.post(verify_page(session), form, follow=True)
 
-    assert '<p class="notice success" role="status">Approved.</p>' in again.content.decode()
+    notice = f'<p class="notice success" role="status">Approved: {who(contribution)}.</p>'
+    assert notice in again.content.decode()
     assert 'class="notice error"' not in again.content.decode()
     assert Transfer.objects.filter(kind="earn").count() == 1
 
@@ -520,7 +528,7 @@ def test_the_page_rejects_with_a_reason(client):
         follow=True,
     )
 
-    assert "Rejected." in response.content.decode()
+    assert f"Rejected: {who(contribution)}." in response.content.decode()
     contribution.refresh_from_db()
     assert contribution.status == "rejected"
     assert Transfer.objects.filter(kind="earn").count() == 0

@@ -43,7 +43,13 @@ def start_pages() -> dict[str, list[str]]:
         "programme": ["/", reports],
         "commissioner": ["/", reports, f"{reports}outcomes/"],
         "groupadmin": ["/"],
-        "coordinator": ["/", f"/sessions/{past.pk}/", f"/sessions/{now.pk}/"],
+        "coordinator": [
+            "/",
+            f"/sessions/{past.pk}/",
+            f"/sessions/{now.pk}/",
+            f"/organisations/{activity.organisation_id}/sessions/?when=past",
+            f"/organisations/{activity.organisation_id}/verify/",
+        ],
         "venue": ["/"],
         "amira": ["/", f"/c/{checkin}", "/api/v1/docs"],
     }

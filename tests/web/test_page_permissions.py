@@ -134,6 +134,7 @@ REQUESTS = {
     "poster_png": ("get", "/sessions/{session}/poster.png", None),
     "kiosk": ("get", "/sessions/{session}/kiosk/", None),
     "kiosk_png": ("get", "/sessions/{session}/kiosk.png", None),
+    "kiosk_code": ("get", "/sessions/{session}/kiosk/code/", None),
     # Organisations.
     "org": ("get", "/organisations/{org}/", None),
     "org_edit": ("post", "/organisations/{org}/", {"form": "details", "name": "Renamed"}),
@@ -270,6 +271,7 @@ poster                403   403   200   403    403   403    200   403    403   4
 poster_png            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk                 403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk_png             403   403   200   403    403   403    200   403    403   403   403   403   200   login
+kiosk_code            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 org                   403   403   200   403    200   403    200   403    403   403   403   403   200   login
 org_edit              403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_settings          403   403   403   403    403   403    200   403    403   403   403   403   200   login

@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.utils import timezone
@@ -61,9 +62,54 @@ class SessionForm(Form):
         self.fields["activity"].queryset = Activity.objects.filter(organisation_id=organisation_id)
 
 
+class SessionFilterForm(Form):
+    """The sessions list's filters (a GET form): which list, dates, activity, and the page."""
+
+    when = forms.ChoiceField(
+        choices=[(w, w) for w in ("upcoming", "past", "waiting")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # Any id: the list shows only the organisation's sessions, so another's activity shows none.
+    activity = forms.IntegerField(
+        label=_("Activity"), min_value=1, required=False, widget=forms.Select
+    )
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def show_activities(self, activities) -> None:
+        """The organisation's activities to choose from, once the page has loaded them."""
+        self.fields["activity"].widget.choices = [("", _("All activities"))] + [
+            (a.pk, a.title) for a in activities
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("Choose a date on or after the first one."))
+        return data
+
+
 class DecisionForm(Form):
+    """A decision on the queue: the hours as the coordinator sees them (or, from older pages and
+    scripts, `minutes`), and the reason a change or a rejection needs."""
+
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=0, max_digits=5, decimal_places=2, required=False
+    )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("hours") is not None:
+            data["minutes"] = int((data["hours"] * 60).quantize(Decimal(1), ROUND_HALF_UP))
+        return data
 
 
 class AttendanceForm(Form):

@@ -92,13 +92,47 @@ def session_contributions(*, session: Session):
     return session.contributions.select_related("member__user").order_by("checked_in_at")
 
 
-def sessions_for_organisation(*, organisation, upcoming_only: bool = False):
-    sessions = Session.objects.filter(activity__organisation=organisation).select_related(
-        "activity"
+SESSION_LISTS = ("upcoming", "past", "waiting")
+
+
+def organisation_session_rows(
+    *,
+    organisation,
+    when: str,
+    now: datetime,
+    start=None,
+    end=None,
+    activity_id: int | None = None,
+):
+    """An organisation's sessions for its coordinators' list, each with `people` (time recorded
+    there, less what was rejected) and `waiting` (time waiting for a decision): those coming up
+    (soonest first), past (latest first), or with time waiting (latest first); starting between
+    the dates `start` and `end` (inclusive) and of one activity, when named."""
+    rows = (
+        Session.objects.filter(activity__organisation=organisation)
+        .select_related("activity")
+        .annotate(
+            people=Count(
+                "contributions", filter=~Q(contributions__status=Contribution.Status.REJECTED)
+            ),
+            waiting=Count(
+                "contributions", filter=Q(contributions__status=Contribution.Status.PENDING)
+            ),
+        )
     )
-    if upcoming_only:
-        sessions = sessions.filter(ends_at__gte=timezone.now())
-    return sessions
+    if when == "past":
+        rows = rows.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    elif when == "waiting":
+        rows = rows.filter(waiting__gt=0).order_by("-starts_at", "-pk")
+    else:
+        rows = rows.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if start is not None:
+        rows = rows.filter(starts_at__date__gte=start)
+    if end is not None:
+        rows = rows.filter(starts_at__date__lte=end)
+    if activity_id is not None:
+        rows = rows.filter(activity_id=activity_id)
+    return rows
 
 
 def open_checkin(*, member) -> Contribution | None:

@@ -34,6 +34,11 @@ def kiosk_step(now: datetime) -> int:
     return _ts(now) // KIOSK_STEP_SECONDS
 
 
+def kiosk_seconds_left(now: datetime) -> int:
+    """How long the kiosk's current code stays on screen before the next one replaces it."""
+    return KIOSK_STEP_SECONDS - _ts(now) % KIOSK_STEP_SECONDS
+
+
 def poster_token(*, session_id: int, starts_at: datetime, ends_at: datetime) -> str:
     payload = {
         "s": session_id,

@@ -28,5 +28,6 @@ urlpatterns = [
     path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
     path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
     path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),
+    path("sessions/<int:session_id>/kiosk/code/", views.kiosk_code, name="session-kiosk-code"),
     path("sessions/<int:session_id>/kiosk.png", views.kiosk_png, name="session-kiosk-png"),
 ]

@@ -19,7 +19,15 @@ from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
 
 from .errors import AlreadyCheckedInElsewhere
-from .forms import ActivityForm, AttendanceForm, ClaimForm, DecisionForm, SessionForm, UnapproveForm
+from .forms import (
+    ActivityForm,
+    AttendanceForm,
+    ClaimForm,
+    DecisionForm,
+    SessionFilterForm,
+    SessionForm,
+    UnapproveForm,
+)
 from .tokens import read_checkin_token
 from .use_cases import checkins, scanning, sessions, verification
 
@@ -396,8 +404,18 @@ def poster_png(request, session_id):
 def kiosk(request, session_id):
     code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
     return render(
-        request, "activities/kiosk.html", {"session": code.session, "qr": qr_svg(code.url)}
+        request,
+        "activities/kiosk.html",
+        {"session": code.session, "qr": qr_svg(code.url), "seconds_left": code.seconds_left},
     )
+
+
+@login_required
+@require_safe
+def kiosk_code(request, session_id):
+    """The door screen's next code, for its script: the QR code and how long it has on screen."""
+    code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
+    return JsonResponse({"qr": qr_svg(code.url), "seconds_left": code.seconds_left})
 
 
 @login_required
@@ -418,10 +436,36 @@ def _create(form_name: str, actor, organisation_id: int, data: dict) -> str:
     return _("%d sessions added.") % len(created)
 
 
+def _session_filters(request, organisation_id: int):
+    """The sessions list's filters as asked for (GET), and the page of sessions they choose;
+    filters that do not make sense are shown as errors and the list is left unfiltered."""
+    form = SessionFilterForm(request.GET)
+    valid = form.is_valid()
+    chosen = form.cleaned_data if valid else {"when": form.cleaned_data.get("when")}
+    page = sessions.sessions_page(
+        actor=request.user,
+        organisation_id=organisation_id,
+        when=chosen.get("when") or "upcoming",
+        start=chosen.get("start"),
+        end=chosen.get("end"),
+        activity_id=chosen.get("activity"),
+        page=chosen.get("page") or 1,
+    )
+    form.show_activities(page["activities"])
+    return form, page
+
+
+def _page_link(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = number
+    return f"{request.path}?{query.urlencode()}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_sessions(request, organisation_id):
-    """A coordinator's activities and sessions, with forms to add both."""
+    """A coordinator's sessions, coming up or past or with time waiting, filtered by dates and
+    activity, with forms to add activities and sessions."""
     form_name = request.POST.get("form")
     activity_form = ActivityForm(
         request.POST if form_name == "activity" else None, prefix="activity"
@@ -440,12 +484,57 @@ def organisation_sessions(request, organisation_id):
         else:
             messages.success(request, message)
             return redirect("organisation-sessions", organisation_id)
-    page = sessions.sessions_page(actor=request.user, organisation_id=organisation_id)
+    filters, page = _session_filters(request, organisation_id)
+    rows = page["sessions"]
     return render(
         request,
         "activities/organisation_sessions.html",
-        {**page, "activity_form": activity_form, "session_form": session_form},
+        {
+            **page,
+            "filters": filters,
+            "filtered": any(request.GET.get(name) for name in ("start", "end", "activity")),
+            "previous_link": _page_link(request, rows.number - 1) if rows.has_previous() else "",
+            "next_link": _page_link(request, rows.number + 1) if rows.has_next() else "",
+            "activity_form": activity_form,
+            "session_form": session_form,
+        },
     )
+
+
+def _who_list(contributions) -> str:
+    return ", ".join(_who(c) for c in contributions)
+
+
+def _approve_selected(request, organisation_id: int) -> None:
+    """Approve the ticked rows; say what was approved, and what was not and why."""
+    ids = [int(v) for v in request.POST.getlist("contributions") if v.isdigit()]
+    done = verification.contributions_approve(
+        actor=request.user, organisation_id=organisation_id, contribution_ids=ids
+    )
+    if done.approved:
+        messages.success(
+            request,
+            ngettext(
+                "Approved %(count)d person's time: %(who)s. Their credits are posted.",
+                "Approved %(count)d people's time: %(who)s. Their credits are posted.",
+                len(done.approved),
+            )
+            % {"count": len(done.approved), "who": _who_list(done.approved)},
+        )
+    if done.already:
+        messages.info(
+            request,
+            _("Already approved, nothing changed: %(who)s.") % {"who": _who_list(done.already)},
+        )
+    for _id, contribution, reason in done.refused:
+        if contribution is None:
+            messages.error(request, _("One was not approved: %(reason)s") % {"reason": reason})
+        else:
+            messages.error(
+                request,
+                _("Not approved for %(who)s: %(reason)s")
+                % {"who": _who(contribution), "reason": reason},
+            )
 
 
 def _decide(request, organisation_id: int, form: DecisionForm) -> str:
@@ -467,30 +556,36 @@ def _decide(request, organisation_id: int, form: DecisionForm) -> str:
         )
     data = form.cleaned_data
     if request.POST.get("decision") == "reject":
-        verification.contribution_reject(
+        contribution = verification.contribution_reject(
             actor=request.user,
             contribution_id=contribution_id,
             reason=data.get("reason") or "",
             organisation_id=organisation_id,
         )
-        return _("Rejected.")
-    verification.contribution_approve(
+        return _("Rejected: %(who)s.") % {"who": _who(contribution)}
+    contribution = verification.contribution_approve(
         actor=request.user,
         contribution_id=contribution_id,
         minutes=data.get("minutes"),
         reason=data.get("reason") or "",
         organisation_id=organisation_id,
     )
-    return _("Approved.")
+    return _("Approved: %(who)s.") % {"who": _who(contribution)}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request, organisation_id):
-    """The coordinator's queue: approve, adjust, reject one by one, or a whole session at once."""
+    """The coordinator's queue, one row per person and session: approve in one tap, change the
+    hours or reject (with a reason) on demand, approve the ticked rows or a whole session."""
     if request.method == "POST":
         try:
-            messages.success(request, _decide(request, organisation_id, DecisionForm(request.POST)))
+            if "approve_selected" in request.POST:
+                _approve_selected(request, organisation_id)
+            else:
+                messages.success(
+                    request, _decide(request, organisation_id, DecisionForm(request.POST))
+                )
         except (NotFound, PermissionDenied):
             raise
         except DomainError as refused:
@@ -503,5 +598,10 @@ def verify(request, organisation_id):
     return render(
         request,
         "activities/verify.html",
-        {"organisation": page["organisation"], "by_session": by_session},
+        {
+            "organisation": page["organisation"],
+            "by_session": by_session,
+            "waiting": sum(len(rows) for rows in by_session.values()),
+            "select_all": request.GET.get("select") == "all",
+        },
     )

@@ -252,15 +252,21 @@ def attendance_add_by_codes(
 
 @dataclass
 class SessionPage:
+    """A coordinator's session: who came, how many are recorded there (less the time that was
+    rejected), and whether the actor may also verify the time."""
+
     session: "Session"
-    contributions: object
+    contributions: list
     can_verify: bool
+    people: int = 0
 
 
 def _session_page(actor, session) -> SessionPage:
+    contributions = list(session_contributions(session=session))
     return SessionPage(
         session=session,
-        contributions=session_contributions(session=session),
+        contributions=contributions,
+        people=sum(1 for c in contributions if c.status != c.Status.REJECTED),
         can_verify=has_permission(
             actor,
             Action.ORGANISATION_CONTRIBUTIONS_VERIFY,

@@ -4,6 +4,8 @@ people in at a session (a poster's, or the kiosk's current one)."""
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.selectors import approved_programme
@@ -15,11 +17,12 @@ from ..selectors import (
     activity_get,
     activity_sessions,
     organisation_activities,
+    organisation_session_rows,
     session_kiosk_url,
     session_poster_url,
-    sessions_for_organisation,
 )
 from ..services import sessions
+from ..tokens import kiosk_seconds_left
 from ._sessions import coordinated_session
 
 if TYPE_CHECKING:
@@ -38,11 +41,40 @@ def activities_list(*, actor, organisation_id: int):
     return organisation_activities(organisation=_managed_organisation(actor, organisation_id))
 
 
-def sessions_page(*, actor, organisation_id: int) -> dict:
-    """A coordinator's organisation and its next sessions."""
+SESSIONS_PER_PAGE = 20
+
+
+def sessions_page(
+    *,
+    actor,
+    organisation_id: int,
+    when: str = "upcoming",
+    start=None,
+    end=None,
+    activity_id: int | None = None,
+    page: int = 1,
+) -> dict:
+    """A coordinator's organisation, its activities, and one page of its sessions coming up,
+    past, or with time waiting for a decision (`when`), filtered by dates and activity; with
+    how many sessions have time waiting, for the tab that lists them."""
     organisation = _managed_organisation(actor, organisation_id)
-    upcoming = sessions_for_organisation(organisation=organisation, upcoming_only=True)[:50]
-    return {"organisation": organisation, "sessions": upcoming}
+    now = timezone.now()
+    rows = organisation_session_rows(
+        organisation=organisation,
+        when=when,
+        now=now,
+        start=start,
+        end=end,
+        activity_id=activity_id,
+    )
+    waiting = organisation_session_rows(organisation=organisation, when="waiting", now=now)
+    return {
+        "organisation": organisation,
+        "activities": list(organisation_activities(organisation=organisation).order_by("title")),
+        "sessions": Paginator(rows, SESSIONS_PER_PAGE).get_page(page),
+        "when": when,
+        "waiting_sessions": waiting.count(),
+    }
 
 
 def activity_create(*, actor, organisation_id: int, programme_id: int | None = None, **fields):
@@ -74,9 +106,12 @@ def sessions_create(*, actor, activity_id: int, **fields):
 
 @dataclass(frozen=True)
 class CheckinCode:
+    """A session's check-in URL; for the kiosk, how many seconds it has left on screen."""
+
     session: "Session"
     mode: str
     url: str
+    seconds_left: int | None = None
 
 
 def session_checkin_code(*, actor, session_id: int, mode: str) -> CheckinCode:
@@ -84,4 +119,12 @@ def session_checkin_code(*, actor, session_id: int, mode: str) -> CheckinCode:
     session = coordinated_session(actor, session_id)
     if mode not in CHECKIN_CODES:
         raise Invalid(detail=[{"field": "mode", "message": _("Use poster or kiosk.")}])
+    now = timezone.now()
+    if mode == "kiosk":
+        return CheckinCode(
+            session=session,
+            mode=mode,
+            url=session_kiosk_url(session, now=now),
+            seconds_left=kiosk_seconds_left(now),
+        )
     return CheckinCode(session=session, mode=mode, url=CHECKIN_CODES[mode](session))

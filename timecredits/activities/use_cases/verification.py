@@ -5,10 +5,13 @@ A decision locks the contribution, reading it once, and checks permission on wha
 one transaction that is retried whole on a deadlock.
 """
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Invalid, NotFound
+from timecredits.errors import DomainError, Invalid, NotFound
 from timecredits.permissions import Action, permitted_organisation, require
 
 from ..selectors import (
@@ -19,6 +22,9 @@ from ..selectors import (
 )
 from ..services import verification
 from ._sessions import coordinated_session
+
+if TYPE_CHECKING:
+    from ..models import Contribution
 
 VERIFY = Action.ORGANISATION_CONTRIBUTIONS_VERIFY
 
@@ -84,6 +90,68 @@ def session_approve_all(*, actor, session_id: int, organisation_id: int | None =
     if organisation_id is None:
         require(actor, VERIFY, organisation=session.activity.organisation)
     return verification.session_approve_all(actor=actor, session=session)
+
+
+MAX_BULK = 500
+
+
+@dataclass
+class BulkApproval:
+    """What approving a selection did: the contributions approved now, those approved already
+    (nothing changed), and those left as they were, each with why (`refused`: (id, the
+    contribution or None when it is not this organisation's, the reason))."""
+
+    approved: list["Contribution"] = field(default_factory=list)
+    already: list["Contribution"] = field(default_factory=list)
+    refused: list[tuple[int, "Contribution | None", str]] = field(default_factory=list)
+
+
+@retry_on_conflict
+def _approve_one(actor, contribution_id: int, organisation_id: int):
+    """Approve one of the organisation's contributions, locked and read once, in a transaction
+    of its own: (the contribution, how it went: "approved", "already" or the refusal)."""
+    contribution = verification.contribution_lock(
+        contribution_id=contribution_id, organisation_id=organisation_id
+    )
+    if contribution.status == contribution.Status.APPROVED:
+        return contribution, "already"
+    try:
+        # A savepoint of its own: a refusal undoes whatever it began, and nothing else.
+        verification.contribution_approve(actor=actor, contribution=contribution)
+    except DomainError as refused:
+        return contribution, refused
+    return contribution, "approved"
+
+
+def contributions_approve(
+    *, actor, organisation_id: int, contribution_ids: list[int]
+) -> BulkApproval:
+    """Approve the selected contributions as they stand, each in the path a single approval
+    takes, so each posts its credits once however often it is sent. Permission is checked once,
+    for the organisation; a contribution of another organisation, or one that cannot be approved
+    (rejected, still checked in, the group's budget spent), is left as it was, and says why."""
+    _verified_organisation(actor, organisation_id)
+    ids = list(dict.fromkeys(contribution_ids))
+    if not ids:
+        raise Invalid(_("Choose the time to approve first."))
+    if len(ids) > MAX_BULK:
+        raise Invalid(_("Approve at most %(max)d at a time.") % {"max": MAX_BULK})
+    result = BulkApproval()
+    for contribution_id in ids:
+        try:
+            contribution, outcome = _approve_one(actor, contribution_id, organisation_id)
+        except NotFound:
+            result.refused.append(
+                (contribution_id, None, _("This is not time given at your sessions."))
+            )
+            continue
+        if outcome == "approved":
+            result.approved.append(contribution)
+        elif outcome == "already":
+            result.already.append(contribution)
+        else:
+            result.refused.append((contribution_id, contribution, str(outcome.message)))
+    return result
 
 
 def verification_page(*, actor, organisation_id: int) -> dict:

@@ -246,10 +246,15 @@ class Scanner {
       // Who it was, when the answer names them (member_name / member_code).
       const data = result.data || {};
       const who = data.member_name || data.member_code || "";
-      const text = result.status === 201 ? this.msg.msgCheckedIn : this.msg.msgAlreadyIn;
+      const fresh = result.status === 201;
+      const text = fresh ? this.msg.msgCheckedIn : this.msg.msgAlreadyIn;
       const line = (who ? `${who}: ` : "") + fill(text, { time: timeNow() });
-      this.say(line, "success");
+      // A card scanned twice is said plainly, apart from the people just checked in.
+      this.say(line, fresh ? "success" : "warning");
       this.addToLog(line);
+      if (fresh) {
+        this.countIn();
+      }
     } else if (result.outcome === "refused") {
       const reason = window.TimeCreditsQueue.reasonOf(result.data) || this.msg.msgRefusedUnknown;
       this.say(fill(this.msg.msgRefused, { reason, time: timeNow() }), "error");
@@ -257,6 +262,14 @@ class Scanner {
       const line = fill(this.msg.msgQueued, { time: timeNow() });
       this.say(this.msg.msgSaved, "info");
       this.addToLog(line);
+    }
+  }
+
+  /* The session page's count of people here (activities/_door_scan.html), one more. */
+  countIn() {
+    const count = document.querySelector("[data-door-count]");
+    if (count) {
+      count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
     }
   }
 

@@ -1,3 +1,54 @@
-/* The door screen shows a code that changes every 30 seconds: load the page again on time. The
-   noscript meta refresh does the same without JavaScript. */
-setTimeout(function () { window.location.reload(); }, 30000);
+/* The door screen (activities/kiosk.html): a new check-in code every 30 seconds, fetched as JSON
+ * from the page's data-code-url, so the page is never reloaded on a timer. "Show a new code"
+ * fetches one at once; without JavaScript it is a link that loads the page, and its new code. */
+(function () {
+  "use strict";
+  var kiosk = document.querySelector("[data-kiosk]");
+  if (!kiosk) return;
+  var qr = kiosk.querySelector("[data-kiosk-qr]");
+  var status = kiosk.querySelector("[data-kiosk-status]");
+  var offline = kiosk.querySelector("template[data-msg-offline]").content.textContent;
+  var codeUrl = kiosk.getAttribute("data-code-url");
+  var RETRY_MS = 5000;
+  var deadline = Date.now() + (parseInt(kiosk.getAttribute("data-seconds-left"), 10) || 30) * 1000;
+  var busy = false;
+
+  function refresh() {
+    if (busy) return;
+    busy = true;
+    fetch(codeUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.redirected) {
+          // Signed out: the page itself says what to do.
+          window.location.reload();
+          return null;
+        }
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (code) {
+        if (!code) return;
+        qr.innerHTML = code.qr;
+        status.textContent = "";
+        deadline = Date.now() + code.seconds_left * 1000;
+      })
+      .catch(function () {
+        status.textContent = offline;
+        deadline = Date.now() + RETRY_MS;
+      })
+      .finally(function () {
+        busy = false;
+      });
+  }
+
+  window.setInterval(function () {
+    if (Date.now() >= deadline) refresh();
+  }, 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && Date.now() >= deadline) refresh();
+  });
+  kiosk.querySelector("[data-kiosk-refresh]").addEventListener("click", function (event) {
+    event.preventDefault();
+    refresh();
+  });
+})();

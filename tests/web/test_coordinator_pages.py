@@ -1,0 +1,278 @@
+"""A coordinator's sessions list (coming up, past, needing verification; filters and pages), the
+compact verification queue (one tap, hours on demand, ticked rows at once) and the door screen's
+rotating code."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.utils import timezone
+
+from ledger.models import Transfer
+from tests.factories import ActivityFactory, SessionFactory
+from tests.web.test_session_pages import coordinator_of, member_of
+from timecredits.activities.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def flashed(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def sessions_url(session) -> str:
+    return f"/organisations/{session.activity.organisation_id}/sessions/"
+
+
+def verify_url(session) -> str:
+    return f"/organisations/{session.activity.organisation_id}/verify/"
+
+
+def listed(response) -> list[int]:
+    """The sessions the list links to, in order."""
+    return [
+        int(pk)
+        for pk in re.findall(
+            r'class="list-link" href="/sessions/(\d+)/"', response.content.decode()
+        )
+    ]
+
+
+def pending(session, member, minutes=90):
+    return Contribution.objects.create(
+        member=member,
+        session=session,
+        method="manual",
+        status=Contribution.Status.PENDING,
+        checked_in_at=session.starts_at,
+        checked_out_at=session.starts_at + datetime.timedelta(minutes=minutes),
+        minutes=minutes,
+    )
+
+
+@pytest.fixture
+def sessions():
+    """Two past sessions (one with time waiting) and two coming up, of two activities."""
+    now = timezone.now()
+    lunch = ActivityFactory(title="Lunch club")
+    garden = ActivityFactory(
+        title="Garden", organisation=lunch.organisation, programme=lunch.programme
+    )
+    made = {
+        "last_week": SessionFactory(activity=lunch, starts_at=now - 7 * 24 * HOUR),
+        "yesterday": SessionFactory(activity=garden, starts_at=now - 24 * HOUR),
+        "tomorrow": SessionFactory(activity=lunch, starts_at=now + 24 * HOUR),
+        "next_week": SessionFactory(activity=garden, starts_at=now + 7 * 24 * HOUR),
+    }
+    made["waiting"] = pending(made["yesterday"], member_of(made["yesterday"], "Nell", "Price"))
+    return made
+
+
+def test_the_list_shows_what_is_coming_up_first(client, sessions):
+    client.force_login(coordinator_of(sessions["tomorrow"]))
+
+    response = client.get(sessions_url(sessions["tomorrow"]))
+
+    assert response.status_code == 200
+    assert listed(response) == [sessions["tomorrow"].pk, sessions["next_week"].pk]
+    assert f'href="{sessions_url(sessions["tomorrow"])}?when=past"' in response.content.decode()
+
+
+def test_past_sessions_are_one_tap_away_latest_first_with_their_counts(client, sessions):
+    client.force_login(coordinator_of(sessions["tomorrow"]))
+
+    response = client.get(sessions_url(sessions["tomorrow"]), {"when": "past"})
+
+    page = response.content.decode()
+    assert listed(response) == [sessions["yesterday"].pk, sessions["last_week"].pk]
+    assert '<span class="tag">1 came</span>' in page
+    assert '<span class="tag warning">1 waiting</span>' in page
+
+
+def test_needs_verifying_lists_the_sessions_with_time_waiting(client, sessions):
+    client.force_login(coordinator_of(sessions["tomorrow"]))
+
+    response = client.get(sessions_url(sessions["tomorrow"]), {"when": "waiting"})
+
+    assert listed(response) == [sessions["yesterday"].pk]
+
+
+def test_filters_by_activity_and_dates(client, sessions):
+    client.force_login(coordinator_of(sessions["tomorrow"]))
+    lunch = sessions["last_week"].activity
+    url = sessions_url(sessions["tomorrow"])
+    day = timezone.localdate() - datetime.timedelta(days=3)
+
+    by_activity = client.get(url, {"when": "past", "activity": lunch.pk})
+    by_dates = client.get(url, {"when": "past", "start": day.isoformat()})
+    nothing = client.get(url, {"when": "upcoming", "end": day.isoformat()})
+
+    assert listed(by_activity) == [sessions["last_week"].pk]
+    assert listed(by_dates) == [sessions["yesterday"].pk]
+    assert listed(nothing) == []
+    assert "No sessions match these filters." in nothing.content.decode()
+
+
+def test_dates_the_wrong_way_round_say_so_and_list_unfiltered(client, sessions):
+    client.force_login(coordinator_of(sessions["tomorrow"]))
+    today = timezone.localdate()
+
+    response = client.get(
+        sessions_url(sessions["tomorrow"]),
+        {"when": "past", "start": today.isoformat(), "end": "2020-01-01"},
+    )
+
+    assert "Choose a date on or after the first one." in response.content.decode()
+    assert listed(response) == [sessions["yesterday"].pk, sessions["last_week"].pk]
+
+
+def test_a_long_past_is_paged(client):
+    first = SessionFactory(starts_at=timezone.now() - 100 * HOUR)
+    for days in range(2, 23):
+        SessionFactory(activity=first.activity, starts_at=first.starts_at - days * 24 * HOUR)
+    client.force_login(coordinator_of(first))
+
+    one = client.get(sessions_url(first), {"when": "past"})
+    two = client.get(sessions_url(first), {"when": "past", "page": 2})
+
+    assert (len(listed(one)), len(listed(two))) == (20, 2)
+    assert f'href="{sessions_url(first)}?when=past&amp;page=2"' in one.content.decode()
+    assert "Page 2 of 2" in two.content.decode()
+
+
+def test_someone_else_cannot_see_the_list(client, sessions):
+    client.force_login(sessions["waiting"].member.user)
+
+    assert client.get(sessions_url(sessions["tomorrow"]), {"when": "past"}).status_code == 403
+
+
+# The queue
+
+
+def test_the_queue_shows_one_compact_row_with_hours_and_one_tap_approve(client, sessions):
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+
+    page = client.get(verify_url(waiting.session)).content.decode()
+
+    assert "Nell Price" in page
+    assert "1.5 hours" in page
+    assert f'name="contributions" value="{waiting.pk}" form="bulk"' in page
+    assert f'name="hours" id="h{waiting.pk}" value="1.5"' in page
+    assert "Minutes" not in page
+
+
+def test_one_tap_approves_as_it_stands(client, sessions):
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+
+    response = client.post(
+        verify_url(waiting.session), {"contribution": waiting.pk, "decision": "approve"}
+    )
+
+    assert flashed(response) == [f"Approved: Nell Price ({waiting.member.code})."]
+    waiting.refresh_from_db()
+    assert waiting.status == "approved"
+    assert list(Transfer.objects.filter(kind="earn").values_list("amount", flat=True)) == [90]
+
+
+def test_changing_the_hours_approves_them_in_minutes_with_the_reason(client, sessions):
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+
+    client.post(
+        verify_url(waiting.session),
+        {
+            "contribution": waiting.pk,
+            "hours": "1.25",
+            "reason": "Left early",
+            "decision": "approve",
+        },
+    )
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.minutes) == ("approved", 75)
+    assert list(Transfer.objects.filter(kind="earn").values_list("amount", flat=True)) == [75]
+
+
+def test_hours_as_shown_need_no_reason(client):
+    session = SessionFactory()
+    waiting = pending(session, member_of(session, "Ann", "Lee"), minutes=95)
+    client.force_login(coordinator_of(session))
+
+    client.post(
+        verify_url(session),
+        {"contribution": waiting.pk, "hours": "1.58", "reason": "", "decision": "approve"},
+    )
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.minutes) == ("approved", 95)
+
+
+def test_approve_selected_approves_the_ticked_rows_and_says_who(client):
+    session = SessionFactory()
+    ann = pending(session, member_of(session, "Ann", "Lee"), minutes=60)
+    bo = pending(session, member_of(session, "Bo", "Ray"), minutes=30)
+    left = pending(session, member_of(session, "Cy", "Fox"), minutes=45)
+    client.force_login(coordinator_of(session))
+
+    response = client.post(
+        verify_url(session),
+        {"approve_selected": "1", "contributions": [ann.pk, bo.pk]},
+        follow=True,
+    )
+
+    assert (
+        f"Approved 2 people&#x27;s time: Ann Lee ({ann.member.code}), Bo Ray ({bo.member.code}). "
+        "Their credits are posted." in response.content.decode()
+    )
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        ann.pk: "approved",
+        bo.pk: "approved",
+        left.pk: "pending",
+    }
+    assert sorted(Transfer.objects.filter(kind="earn").values_list("amount", flat=True)) == [
+        30,
+        60,
+    ]
+
+
+def test_approve_selected_with_nothing_ticked_says_so(client):
+    session = SessionFactory()
+    pending(session, member_of(session, "Ann", "Lee"))
+    client.force_login(coordinator_of(session))
+
+    response = client.post(verify_url(session), {"approve_selected": "1"})
+
+    assert flashed(response) == ["Choose the time to approve first."]
+    assert not Transfer.objects.filter(kind="earn").exists()
+
+
+def test_select_all_without_script_ticks_every_row(client, sessions):
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+
+    page = client.get(verify_url(waiting.session), {"select": "all"}).content.decode()
+
+    assert f'value="{waiting.pk}" form="bulk" id="pick{waiting.pk}" checked' in page
+    assert "Approve selected<span data-bulk-count> (1)</span>" in page
+
+
+# The door screen
+
+
+def test_the_door_screen_has_no_timed_refresh_and_a_new_code_button(client):
+    session = SessionFactory()
+    client.force_login(coordinator_of(session))
+
+    page = client.get(f"/sessions/{session.pk}/kiosk/").content.decode()
+    code = client.get(f"/sessions/{session.pk}/kiosk/code/")
+
+    assert "http-equiv" not in page
+    assert f'href="/sessions/{session.pk}/kiosk/" data-kiosk-refresh>Show a new code</a>' in page
+    assert code.status_code == 200
+    assert code.json()["qr"].startswith("<svg")
+    assert 1 <= code.json()["seconds_left"] <= 30

@@ -9,9 +9,15 @@ from presented figures to shapes, no ORM.
 
 import datetime
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+
 WIDTH, HEIGHT = 360, 180
 TOP, BOTTOM, SIDE = 18, 30, 4  # room for values above the bars and months below
-SERIES = [("active_members", "Active members"), ("hours_given", "Hours given")]
+SERIES = [
+    ("active_members", gettext_lazy("Active members")),
+    ("hours_given", gettext_lazy("Hours given")),
+]
 
 
 def trend_chart(trend: list[dict]) -> dict:
@@ -29,9 +35,10 @@ def trend_chart(trend: list[dict]) -> dict:
             x = SIDE + i * slot
             columns.append(
                 {
-                    "label": f"{day:%b %Y}",
-                    "short": f"{day:%b}"[0] if len(trend) > 6 else f"{day:%b}",
+                    "label": date_format(day, "F Y"),
+                    "short": date_format(day, "M"),
                     "year": f"{day:%Y}" if i == 0 or day.month == 1 else "",
+                    "in_period": bool(month.get("in_period")),
                     "value": value,
                     "text": _compact(value),
                     "suppressed": value is None,
@@ -57,7 +64,10 @@ def trend_chart(trend: list[dict]) -> dict:
         "first": _month_name(first),
         "last": _month_name(last),
         "series": charts,
-        "months": trend,
+        "months": [
+            {**month, "label": date_format(datetime.date.fromisoformat(month["month"]), "F Y")}
+            for month in trend
+        ],
     }
 
 
@@ -92,4 +102,4 @@ def _compact(value) -> str:
 
 
 def _month_name(month: str) -> str:
-    return f"{datetime.date.fromisoformat(month):%B %Y}" if month else ""
+    return date_format(datetime.date.fromisoformat(month), "F Y") if month else ""

@@ -136,8 +136,8 @@ def test_the_printable_report_shows_every_figure_and_table_and_what_was_hidden(
 
     assert response.status_code == 200
     text = response.content.decode()
-    assert "reports/reports.css" in text
-    with open(finders.find("reports/reports.css")) as css:
+    assert "css/site.css" in text
+    with open(finders.find("css/site.css")) as css:
         assert "@page { size: A4;" in css.read()
     assert world["programme"].name in text
     assert "2026-03-01 to 2026-03-31" in text

@@ -84,8 +84,7 @@ NOTES = {
         "gave time again in the 3rd, 6th or 12th calendar month after it, or later."
     ),
     "reach_by_area": gettext_lazy(
-        "Members counted as in the table by area; rows without an imported population are left "
-        "out."
+        "Members counted as in the table by area; rows without an imported population are left out."
     ),
     "reach_by_age_band": gettext_lazy(
         "Members counted as in the table by age band; rows without an imported population are "
@@ -216,9 +215,7 @@ def change(current, previous, *, reasons=("", ""), threshold=None, since: str) -
         words = _("Up from none on %(since)s") % {"since": since}
         return {"shown": True, "direction": "up", "words": words, "percent": None}
     percent = round(100 * abs(current - previous) / previous)
-    template = (
-        _("Up %(percent)s%% on %(since)s") if up else _("Down %(percent)s%% on %(since)s")
-    )
+    template = _("Up %(percent)s%% on %(since)s") if up else _("Down %(percent)s%% on %(since)s")
     return {
         "shown": True,
         "direction": "up" if up else "down",
@@ -315,9 +312,7 @@ def table(presented: dict) -> dict:
                 "bar": None if value is None else round(100 * value / largest, 1),
             }
         )
-    total_label = (
-        str(_("Started in the period")) if name == "retention" else str(_("Total"))
-    )
+    total_label = str(_("Started in the period")) if name == "retention" else str(_("Total"))
     labels["total"] = total_label if name == "retention" else str(_("the total"))
     hidden, seen = [], set()
     for s in presented["suppressed"]:
@@ -416,8 +411,7 @@ def outcome_block(block: dict, *, share: bool = False, distance: bool = False) -
         )
         if verdicts:
             shaped["note"] = _(
-                "Each member once, at their latest follow-up in the period, against their "
-                "baseline."
+                "Each member once, at their latest follow-up in the period, against their baseline."
             )
     return {
         **{k: v for k, v in block.items() if k not in ("figures", "table")},

@@ -88,9 +88,7 @@ def main(argv=None) -> int:
                 written.append(target)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
             context.close()
-        reports = next(
-            p for p in server.data["starts"]["commissioner"] if p.endswith("/reports/")
-        )
+        reports = next(p for p in server.data["starts"]["commissioner"] if p.endswith("/reports/"))
         if "commissioner" in args.roles:
             context = browser.new_context(**DESKTOP, base_url=server.base)
             page = signed_in(context.new_page(), "commissioner")

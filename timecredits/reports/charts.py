@@ -20,7 +20,10 @@ SERIES = [
 ]
 
 
-def trend_chart(trend: list[dict]) -> dict:
+def trend_chart(trend: list[dict], *, period_start=None) -> dict:
+    """The trend's series as columns; with `period_start`, the months of the report's own period
+    are marked `in_period` (drawn darker than the months before it)."""
+    first_month = period_start.replace(day=1).isoformat() if period_start else None
     slot = (WIDTH - 2 * SIDE) / max(len(trend), 1)
     plot = HEIGHT - TOP - BOTTOM
     charts = []
@@ -38,7 +41,7 @@ def trend_chart(trend: list[dict]) -> dict:
                     "label": date_format(day, "F Y"),
                     "short": date_format(day, "M"),
                     "year": f"{day:%Y}" if i == 0 or day.month == 1 else "",
-                    "in_period": bool(month.get("in_period")),
+                    "in_period": first_month is not None and month["month"] >= first_month,
                     "value": value,
                     "text": _compact(value),
                     "suppressed": value is None,

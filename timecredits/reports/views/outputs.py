@@ -29,7 +29,8 @@ def programme_outputs(request, programme_id):
     )
     if isinstance(page, Download):
         return page.response()
-    trend = trend_chart(page["trend"]) if page["report"] else None
+    report = page["report"]
+    trend = trend_chart(page["trend"], period_start=report["period_start"]) if report else None
     return _render(
         request,
         page,
@@ -103,6 +104,6 @@ def programme_report_print(request, programme_id):
             "report": page["report"],
             "tiles": dashboard.tiles(page["report"], page["previous"], since=page["since"]),
             "tables": [dashboard.table(t) for t in page["report"]["tables"]],
-            "trend": trend_chart(page["trend"]),
+            "trend": trend_chart(page["trend"], period_start=page["report"]["period_start"]),
         },
     )

@@ -6,8 +6,9 @@ then prints the list.
 
     python -m tests.browser.screens [--out var/screens] [--roles amira venue] [--readme]
 
---readme also writes the first screen of three pages to tests/browser/readme/, which the README
-shows.
+--readme also writes the first screen of a few pages to tests/browser/readme/, which the README
+shows. The commissioner's report pages (the dashboard, outcomes and valuation) are also written
+at a desktop's size, as var/screens/desktop-commissioner-<page>.png.
 """
 
 import argparse
@@ -30,12 +31,17 @@ from tests.browser.phone import PHONE, TIMEOUT, signed_in, signed_out_starts, wa
 from tests.e2e.stack import CHROMIUM, ROOT, SeededServer  # noqa: E402
 
 ROLES = ["signed-out", "amira", "coordinator", "venue", "groupadmin", "programme", "commissioner"]
-# (role, path, file): the first screen of these three goes in the README.
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# (role, path, file, size): the first screen of these goes in the README.
 README = [
-    ("amira", "/", "member-home.png"),
-    ("amira", "/me/credits/", "member-credits.png"),
-    ("venue", "/organisations/{venue_id}/redeem/", "venue-till.png"),
+    ("amira", "/", "member-home.png", PHONE),
+    ("amira", "/me/credits/", "member-credits.png", PHONE),
+    ("venue", "/organisations/{venue_id}/redeem/", "venue-till.png", PHONE),
+    ("commissioner", "{reports}", "dashboard-phone.png", PHONE),
+    ("commissioner", "{reports}", "dashboard-desktop.png", DESKTOP),
 ]
+# The commissioner's report pages, also at a desktop's size: {reports} is the dashboard.
+REPORTS = ["{reports}", "{reports}outcomes/", "{reports}valuation/"]
 
 
 def slug(path: str) -> str:
@@ -82,15 +88,27 @@ def main(argv=None) -> int:
                 written.append(target)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
             context.close()
+        reports = next(p for p in server.data["starts"]["commissioner"] if p.endswith("/reports/"))
+        if "commissioner" in args.roles:
+            context = browser.new_context(**DESKTOP, base_url=server.base)
+            page = signed_in(context.new_page(), "commissioner")
+            for path in REPORTS:
+                page.goto(path.format(reports=reports))
+                name = slug(path.format(reports=reports))
+                target = out / f"desktop-commissioner-{name}.png"
+                page.screenshot(path=target, full_page=True)
+                written.append(target)
+                print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+            context.close()
         if args.readme:
             docs = ROOT / "tests" / "browser" / "readme"
             docs.mkdir(parents=True, exist_ok=True)
-            for role, path, name in README:
+            for role, path, name, size in README:
                 # At the density of 1, to keep the files the repository holds small.
-                small = {**PHONE, "device_scale_factor": 1}
+                small = {**size, "device_scale_factor": 1}
                 context = browser.new_context(**small, base_url=server.base)
                 page = signed_in(context.new_page(), role)
-                page.goto(path.format(venue_id=server.data["venue_id"]))
+                page.goto(path.format(venue_id=server.data["venue_id"], reports=reports))
                 page.screenshot(path=docs / name)
                 print(f"tests/browser/readme/{name}")
                 context.close()

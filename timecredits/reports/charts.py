@@ -9,12 +9,21 @@ from presented figures to shapes, no ORM.
 
 import datetime
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+
 WIDTH, HEIGHT = 360, 180
 TOP, BOTTOM, SIDE = 18, 30, 4  # room for values above the bars and months below
-SERIES = [("active_members", "Active members"), ("hours_given", "Hours given")]
+SERIES = [
+    ("active_members", gettext_lazy("Active members")),
+    ("hours_given", gettext_lazy("Hours given")),
+]
 
 
-def trend_chart(trend: list[dict]) -> dict:
+def trend_chart(trend: list[dict], *, period_start=None) -> dict:
+    """The trend's series as columns; with `period_start`, the months of the report's own period
+    are marked `in_period` (drawn darker than the months before it)."""
+    first_month = period_start.replace(day=1).isoformat() if period_start else None
     slot = (WIDTH - 2 * SIDE) / max(len(trend), 1)
     plot = HEIGHT - TOP - BOTTOM
     charts = []
@@ -29,9 +38,10 @@ def trend_chart(trend: list[dict]) -> dict:
             x = SIDE + i * slot
             columns.append(
                 {
-                    "label": f"{day:%b %Y}",
-                    "short": f"{day:%b}"[0] if len(trend) > 6 else f"{day:%b}",
+                    "label": date_format(day, "F Y"),
+                    "short": date_format(day, "M"),
                     "year": f"{day:%Y}" if i == 0 or day.month == 1 else "",
+                    "in_period": first_month is not None and month["month"] >= first_month,
                     "value": value,
                     "text": _compact(value),
                     "suppressed": value is None,
@@ -57,7 +67,10 @@ def trend_chart(trend: list[dict]) -> dict:
         "first": _month_name(first),
         "last": _month_name(last),
         "series": charts,
-        "months": trend,
+        "months": [
+            {**month, "label": date_format(datetime.date.fromisoformat(month["month"]), "F Y")}
+            for month in trend
+        ],
     }
 
 
@@ -92,4 +105,4 @@ def _compact(value) -> str:
 
 
 def _month_name(month: str) -> str:
-    return f"{datetime.date.fromisoformat(month):%B %Y}" if month else ""
+    return date_format(datetime.date.fromisoformat(month), "F Y") if month else ""

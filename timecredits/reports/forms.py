@@ -54,7 +54,7 @@ class OutputsForm(forms.Form):
         else:
             self.fields["organisation"].queryset = programme_organisations(programme=programme)
         self.fields["month"].initial = timezone.localdate().strftime("%Y-%m")
-        for name, answers in DEMOGRAPHICS.items():
+        for name, answers in DEMOGRAPHICS.items() if self.by_demographics else ():
             self.fields[name] = forms.ChoiceField(
                 label=DEMOGRAPHIC_LABELS[name],
                 choices=[("", _("All")), *answers.choices],

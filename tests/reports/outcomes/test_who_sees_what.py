@@ -331,7 +331,7 @@ def test_the_printable_outcomes_are_the_suppressed_ones_on_a4(client, surveyed, 
 
     assert response.status_code == 200
     text = response.content.decode()
-    assert "reports/reports.css" in text  # with its @page A4 rule (see test_exports)
+    assert "css/site.css" in text  # with its @page A4 rule (see test_exports)
     assert f"<h1>Outcomes: {programme.name}</h1>" in text
     assert "2026-03-01 to 2026-03-31" in text
     assert SWEMWBS_COPYRIGHT in text
@@ -369,28 +369,31 @@ def test_the_outcomes_page_draws_each_table_as_bars_with_no_script(client, surve
 
     text = client.get(_channels(programme)["page"]).content.decode()
 
-    assert "reports/reports.css" in text
+    assert "css/site.css" in text
     assert "<script" not in _main(text)
-    charts = re.findall(r'<figure class="bar-chart">(.*?)</figure>', text, re.S)
-    captions = [re.search(r"<figcaption>(.*?)</figcaption>", c).group(1) for c in charts]
-    assert captions == [
-        f"{LIFE}: 3 months: members",
-        f"{LIFE}: distance travelled, baseline to 3 months: members",
-        f"{WELLBEING}: distance travelled, baseline to 3 months: members",
+    sections = re.findall(r'<section class="breakdown".*?</section>', _main(text), re.S)
+    titles = [re.search(r"<h3[^>]*>(.*?)</h3>", s).group(1) for s in sections]
+    assert titles == [
+        "Members by how far they moved since their baseline",
+        "Members by their answer",
+        "Members by how far they moved since their baseline",
     ]
     bars = re.findall(
-        r'<span class="bar-label">([^<]*)</span>\s*(?:<span class="(suppressed)">'
-        r'|<svg class="bar-track"[^>]*><rect class="bar" width="([\d.]+)" height="10"/></svg> '
-        r'<span class="bar-value">(\d+)</span>)',
-        charts[0],
+        r'<th scope="row">([^<]*)</th>\s*<td class="number"><span class="cell-bar">'
+        r'(?:<svg class="bar-track"[^>]*><rect class="bar" width="([\d.]+)" height="10"/></svg>)?'
+        r'</span>(?:<span class="(suppressed)">suppressed</span>|(\d+))</td>',
+        sections[1],
     )
     assert bars == [
-        ("low (0-4)", "suppressed", "", ""),
-        ("medium (5-6)", "suppressed", "", ""),
-        ("high (7-8)", "suppressed", "", ""),
-        ("very high (9-10)", "", "0.0", "0"),
+        ("low (0-4)", "", "suppressed", ""),
+        ("medium (5-6)", "", "suppressed", ""),
+        ("high (7-8)", "", "suppressed", ""),
+        ("very high (9-10)", "0.0", "", "0"),
+        ("Total", "", "suppressed", ""),
     ]
-    assert 'width="100.0" height="10"/></svg> <span class="bar-value">7</span>' in charts[2]
+    assert re.search(
+        r'<rect class="bar \w+" width="100.0" height="10"/></svg></span>7</td>', sections[2]
+    )
     query = f"{MONTH}".replace("&", "&amp;")
     assert f'href="/programmes/{programme.pk}/reports/outcomes/print?{query}"' in text
     assert f'href="?{query}&amp;format=xlsx" download' in text

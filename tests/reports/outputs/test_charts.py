@@ -151,7 +151,8 @@ def test_the_dashboard_draws_the_trend_and_the_bar_charts(client, world):
     assert 'class="gap"' in text
     assert "April 2025 to March 2026" in text
     assert 'id="trend-figures"' in text
-    assert "<figcaption>By area: members</figcaption>" in text
+    assert '<h3 id="table-area">By area</h3>' in text
+    assert '<svg class="bar-track"' in text
     for member in world["members"]:
         assert member.user.last_name not in text
 

@@ -419,7 +419,9 @@ def test_the_snapshot_page_refreshes_while_building_and_shows_the_report_when_re
     done = client.get(f"{base}{ready.pk}/").content.decode()
     listed = client.get(base).content.decode()
 
-    assert 'http-equiv="refresh"' in waiting
+    assert 'http-equiv="refresh"' not in waiting  # a script polls; "Check again" without one
+    assert "data-snapshot-building" in waiting
+    assert "Check again" in waiting
     assert 'value="50"' in waiting
     assert "Counting the twelve months to it" in waiting
     assert 'http-equiv="refresh"' not in done

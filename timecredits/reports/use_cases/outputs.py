@@ -7,6 +7,7 @@ from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.selectors import programme_get
 
+from ..dashboard import previous_period, since_words
 from ..exports import Download, report_download
 from ..outputs.selectors import presented
 from ..outputs.selectors.trend import programme_trend
@@ -101,8 +102,9 @@ def programme_outputs_page(
 ) -> dict | Download:
     """What the programme's report pages show: the programme and, while the page's filter is
     valid (`period` is its first and last day), the organisation filtered on, the report and,
-    with `trend`, the twelve months to the period's last, suppressed with its headline; or the
-    `download` asked for."""
+    with `trend`, the twelve months to the period's last, suppressed with its headline, and the
+    same report for the period of the same length before (`previous`, suppressed the same way,
+    with `since`, its words); or the `download` asked for."""
     page = programme_page(
         presented.programme_report,
         of="outputs",
@@ -114,9 +116,18 @@ def programme_outputs_page(
     )
     if isinstance(page, Download):
         return page
-    page["trend"] = None
+    page["trend"] = page["previous"] = None
     if trend and period is not None:
         start, end = period
+        before = previous_period(start, end)
+        page["previous"] = presented.programme_report(
+            programme=page["programme"],
+            period_start=before[0],
+            period_end=before[1],
+            organisation=page["organisation"],
+            **{k: v for k, v in filters.items() if k != "organisation_id"},
+        )
+        page["since"] = since_words(*before)
         filters.pop("organisation_id", None)
         page["trend"] = programme_trend(
             programme=page["programme"],
@@ -142,8 +153,9 @@ def organisation_outputs_page(
     *, actor, organisation_id: int, programme_id=None, period=None, download="", **filters
 ) -> dict | Download:
     """What an organisation's own report page shows: the organisation, the programme it is about
-    (an unknown programme id is ignored) and, while the page's filter is valid, the report; or
-    its `download`."""
+    (an unknown programme id is ignored) and, while the page's filter is valid, the report and
+    the same for the period of the same length before (`previous`, with `since`); or its
+    `download`."""
     organisation, asked = organisation_reader(
         actor=actor, organisation_id=organisation_id, programme_id=programme_id, strict=False
     )
@@ -162,4 +174,13 @@ def organisation_outputs_page(
     if download:
         name = f"our-figures-{organisation.pk}-{start}-{end}"
         return report_download(page["report"], format=download, name=name)
+    before = previous_period(start, end)
+    page["previous"] = presented.organisation_report(
+        organisation=organisation,
+        programme=programme,
+        period_start=before[0],
+        period_end=before[1],
+        **filters,
+    )
+    page["since"] = since_words(*before)
     return page

@@ -10,11 +10,10 @@ from django.views.decorators.http import require_GET
 
 from timecredits.errors import Invalid
 
-from ..charts import bar_chart
+from .. import dashboard
 from ..exports import (
     OUTCOME_REASONS,
     Download,
-    outcome_blocks,
     outcomes_about,
     outcomes_tabulated,
 )
@@ -37,17 +36,15 @@ def programme_outcomes(request, programme_id):
     form, page = _page(request, programme_id, download=download(request))
     if isinstance(page, Download):
         return page.response()
-    if page["report"] is not None:
-        for block, _copyright in outcome_blocks(page["report"]):
-            if block["table"]["rows"]:
-                block["chart"] = bar_chart(block["table"])
+    report = page["report"]
     return render(
         request,
         "reports/outcomes.html",
         {
             "programme": page["programme"],
             "form": form,
-            "report": page["report"],
+            "report": dashboard.outcomes(report) if report is not None else None,
+            "filters_on": dashboard.filters_on(form),
             **queries(request),
         },
     )

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_GET
 
 from timecredits.errors import Invalid
 
-from ..charts import bar_chart, trend_chart
+from .. import dashboard
+from ..charts import trend_chart
 from ..exports import Download, report_about
 from ..forms import OutputsForm
 from ..use_cases import outputs
-from .common import asked, download, printable, programme_page, queries
+from .common import asked, download, programme_page, queries
 
 
 @login_required
@@ -28,10 +29,11 @@ def programme_outputs(request, programme_id):
     )
     if isinstance(page, Download):
         return page.response()
-    trend = trend_chart(page["trend"]) if page["report"] else None
+    report = page["report"]
+    trend = trend_chart(page["trend"], period_start=report["period_start"]) if report else None
     return _render(
         request,
-        page["report"],
+        page,
         programme=page["programme"],
         trend=trend,
         form=form,
@@ -57,7 +59,7 @@ def organisation_outputs(request, organisation_id):
         return page.response()
     return _render(
         request,
-        page["report"],
+        page,
         programme=page["programme"],
         organisation=page["organisation"],
         form=form,
@@ -65,10 +67,16 @@ def organisation_outputs(request, organisation_id):
     )
 
 
-def _render(request, report, **context):
-    """The report page, its tables drawn as bars."""
-    for table in (report or {}).get("tables", []):
-        _add_bars(table)
+def _render(request, page, **context):
+    """The report page as a dashboard: headline tiles with their change on the period before,
+    the trend, and the tables with their bars, all from the suppressed report."""
+    report = page["report"]
+    if report is not None:
+        context["tiles"] = dashboard.tiles(
+            report, page.get("previous"), since=page.get("since", "")
+        )
+        context["tables"] = [dashboard.table(t) for t in report["tables"]]
+    context["filters_on"] = dashboard.filters_on(context["form"])
     return render(request, "reports/outputs.html", {"report": report, **context})
 
 
@@ -76,7 +84,9 @@ def _render(request, report, **context):
 @require_GET
 def programme_report_print(request, programme_id):
     """The same report on A4: every figure and table, what was hidden, and when it was made."""
-    form, page = programme_page(request, OutputsForm, outputs.programme_outputs_page, programme_id)
+    form, page = programme_page(
+        request, OutputsForm, outputs.programme_outputs_page, programme_id, trend=True
+    )
     if page["report"] is None:
         raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
     about = report_about(
@@ -88,21 +98,12 @@ def programme_report_print(request, programme_id):
     return render(
         request,
         "reports/print.html",
-        {"programme": page["programme"], **printable(page["report"], about)},
+        {
+            "programme": page["programme"],
+            "about": about,
+            "report": page["report"],
+            "tiles": dashboard.tiles(page["report"], page["previous"], since=page["since"]),
+            "tables": [dashboard.table(t) for t in page["report"]["tables"]],
+            "trend": trend_chart(page["trend"], period_start=page["report"]["period_start"]),
+        },
     )
-
-
-def _add_bars(table: dict) -> None:
-    """The table's bar chart, and its cells with why any is empty, for the template."""
-    table["chart"] = bar_chart(table)
-    reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
-    for row in table["rows"]:
-        row["cells"] = [
-            {"value": row["values"][c["key"]], "reason": reasons.get((row["key"], c["key"]))}
-            for c in table["columns"]
-        ]
-    table["total_cells"] = [
-        {"value": table["total"][c["key"]], "reason": reasons.get(("total", c["key"]))}
-        for c in table["columns"]
-        if table["total"]
-    ]

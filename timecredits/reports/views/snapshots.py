@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from timecredits.errors import Conflict
 
+from .. import dashboard
 from ..charts import trend_chart
 from ..exports import OUTCOME_REASONS, outcomes_about, outcomes_tabulated, report_about
 from ..use_cases import snapshots
@@ -55,6 +56,8 @@ def snapshot_detail(request, programme_id, snapshot_id):
             snapshot.report, programme_name=programme.name, generated_at=generated_at
         )
         context.update(printable(snapshot.report, about))
+        context["tiles"] = dashboard.tiles(snapshot.report, None)
+        context["tables"] = [dashboard.table(t) for t in snapshot.report["tables"]]
         context["trend"] = trend_chart(snapshot.report["trend"])
         if "outcomes" in snapshot.report:  # kept by snapshots made since outcomes were added
             outcomes = snapshot.report["outcomes"]

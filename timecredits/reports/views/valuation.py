@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from timecredits.errors import Conflict, Invalid, NotFound
 
+from .. import dashboard
 from ..forms import ValuationForm
 from ..use_cases import valuation
 from .common import programme_page
@@ -20,7 +21,10 @@ def programme_valuation(request, programme_id):
     form, page = programme_page(
         request, ValuationForm, valuation.programme_valuation_page, programme_id
     )
-    return render(request, "reports/valuation.html", {**page, "form": form})
+    if page["valuation"] is not None:
+        page["valuation"] = dashboard.valuation(page["valuation"])
+    context = {**page, "form": form, "filters_on": dashboard.filters_on(form)}
+    return render(request, "reports/valuation.html", context)
 
 
 @login_required

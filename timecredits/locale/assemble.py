@@ -89,8 +89,7 @@ def set_header(catalogue: polib.POFile) -> None:
 
 
 def main(argv: list[str]) -> int:
-    default = sorted(Path("/work/wt/po").glob("*.po")) if len(argv) == 0 else []
-    sources = [Path(a) for a in argv] or default
+    sources = [Path(a) for a in argv]
     makemessages()
     catalogue = polib.pofile(str(CATALOGUE), wrapwidth=100)
     found = translations([*sources, CATALOGUE])

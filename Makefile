@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench-ledger bench-checkin bench-reports clean icons screens assets
+.PHONY: install run test lint format messages bench-ledger bench-checkin bench-reports clean icons screens assets
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,14 @@ bench-reports: $(STAMP)
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_REPORTS_DATABASE_URL)}" \
 	DJANGO_SETTINGS_MODULE=timecredits.settings.test DEBUG=false \
 	$(BIN)/python manage.py reports_bench $(BENCH_ARGS)
+
+# The Welsh catalogue (timecredits/locale/cy/): makemessages, then each message still untranslated
+# takes its Welsh from the PO files named in PO_FILES (translators' work, in order; the first
+# translation found wins), then the .mo is compiled. Both files are committed, so `make run` needs
+# no gettext tools; this needs GNU gettext (apt-get install gettext). tests/i18n checks the result.
+PO_FILES ?=
+messages: $(STAMP)
+	$(BIN)/python timecredits/locale/assemble.py $(PO_FILES)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

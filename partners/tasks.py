@@ -1,26 +1,35 @@
 """Background jobs for organisations (run by django-q2; each safe to run twice)."""
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from timecredits.site import absolute_url
 
 from .models import Invitation
 
 
-def send_invitation_email(invitation_id: int, token: str, base: str = "") -> None:
-    """`base`: the site's address when the invitation was made (see timecredits.site)."""
+def send_invitation_email(
+    invitation_id: int, token: str, base: str = "", language: str = ""
+) -> None:
+    """`base`: the site's address when the invitation was made (see timecredits.site);
+    `language`: the inviter's page's, which the email is written in."""
     invitation = Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
     if invitation is None or invitation.accepted_at is not None:
         return
     link = absolute_url(reverse("invitation-accept", args=[token]), base=base)
-    send_mail(
-        subject=f"You are invited to join {invitation.organisation.name}",
-        message=(
-            f"You have been invited to join {invitation.organisation.name} as "
-            f"{invitation.get_role_display().lower()} on Time credits.\n\n"
-            f"Open this link to accept (it works once, for 14 days):\n{link}\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        names = {
+            "organisation": invitation.organisation.name,
+            "role": invitation.get_role_display().lower(),
+        }
+        subject = _("You are invited to join %(organisation)s") % names
+        message = (
+            _("You have been invited to join %(organisation)s as %(role)s on Time credits.") % names
+            + "\n\n"
+            + _("Open this link to accept (it works once, for 14 days):")
+            + f"\n{link}\n"
+        )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])

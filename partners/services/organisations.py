@@ -6,7 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 
@@ -195,14 +195,16 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
     )
     token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
     base = site_url()  # the worker has no request to take the link's address from
-    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token, base))
+    # Nor a language: the invitation is written in the one the inviter's page is in.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token, base, language))
     return invitation, token
 
 
-def _enqueue_invitation_email(invitation_id: int, token: str, base: str) -> None:
+def _enqueue_invitation_email(invitation_id: int, token: str, base: str, language: str) -> None:
     from django_q.tasks import async_task
 
-    async_task("partners.tasks.send_invitation_email", invitation_id, token, base)
+    async_task("partners.tasks.send_invitation_email", invitation_id, token, base, language)
 
 
 @retry_on_conflict

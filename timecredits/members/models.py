@@ -43,6 +43,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Every session and token from before this moment has stopped working."),
     )
+    # The language the person chose for pages, notifications and emails; blank until they choose
+    # (then their browser's Accept-Language decides).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     # Django ends a session when this hash no longer matches the one it stored at sign-in, and
     # api.tokens does the same for tokens. It covers the password, so every way of changing it

@@ -8,6 +8,7 @@ is written unless everything is valid.
 import secrets
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -374,3 +375,13 @@ def user_sign_out_everywhere(*, user: User) -> None:
     which changes with this moment (see User.get_session_auth_hash)."""
     user.signed_out_everywhere_at = timezone.now()
     user.save(update_fields=["signed_out_everywhere_at"])
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Keep the language the person chose (blank: none, their browser decides)."""
+    if language and language not in dict(settings.LANGUAGES):
+        message = _("Choose one of the languages offered.")
+        raise Invalid(message, detail=[{"field": "language", "message": message}])
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -4,12 +4,14 @@ that emails a link to set a new password, which never says whether an address ha
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect
+from django.utils import translation
 
 from timecredits.errors import RateLimited
+from timecredits.language import stored_language
 from timecredits.site import site_url
 
 from .throttle import LoginLockedOut, password_reset_allowed, remember_device
@@ -47,10 +49,21 @@ class SignInView(LoginView):
         return response
 
 
+class _PasswordResetInTheirLanguage(PasswordResetForm):
+    """The email is in the account's own language where it has one, else the page's."""
+
+    def send_mail(self, *args, **kwargs):
+        context = args[2] if len(args) > 2 else kwargs["context"]
+        language = stored_language(context["user"]) or translation.get_language()
+        with translation.override(language):
+            return super().send_mail(*args, **kwargs)
+
+
 class PasswordResetStart(PasswordResetView):
     """Django's password reset, through the site's email backend, with its link on the address
     the request came to (or SITE_URL) and its sending rate limited (see throttle)."""
 
+    form_class = _PasswordResetInTheirLanguage
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 

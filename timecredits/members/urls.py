@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("join/", views.join, name="join"),
+    path("language/", views.choose_language, name="choose-language"),
     path("me/", views.profile, name="member-profile"),
     path("me/details/", views.edit_profile, name="member-edit-profile"),
     path("me/choices/", views.edit_consents, name="member-edit-consents"),

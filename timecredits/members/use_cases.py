@@ -31,7 +31,7 @@ from timecredits.activities.selectors import (
     open_checkin,
 )
 from timecredits.credits.selectors import HistoryEntry, member_history
-from timecredits.errors import Invalid, NotFound
+from timecredits.errors import Invalid, NotAuthenticated, NotFound
 from timecredits.permissions import Action, permitted_organisation, require
 from timecredits.programmes.selectors import programme_by_slug, programme_get, programme_newest
 from timecredits.surveys.selectors import surveys_due
@@ -180,6 +180,13 @@ def user_navigation(*, actor, roles: PersonRoles | None = None) -> Navigation:
 
 def user_sign_out_everywhere(*, actor) -> None:
     services.user_sign_out_everywhere(user=actor)
+
+
+def user_choose_language(*, actor, language: str) -> None:
+    """Anyone signed in keeps their own choice of language on their account."""
+    if actor is None or not actor.is_authenticated:
+        raise NotAuthenticated()
+    services.user_set_language(user=actor, language=language)
 
 
 # --- A member's own profile ---

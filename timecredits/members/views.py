@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from timecredits.errors import Conflict, Invalid
 from timecredits.qr import qr_svg
@@ -31,6 +32,17 @@ def _safe_next(request) -> str | None:
     ):
         return target
     return None
+
+
+@require_POST
+def choose_language(request):
+    """The header's language switch (a plain form): kept on the account of a person signed in,
+    and in the language cookie (Django's set_language, which also goes back to `next`)."""
+    if request.user.is_authenticated:
+        use_cases.user_choose_language(
+            actor=request.user, language=request.POST.get("language", "")
+        )
+    return set_language(request)
 
 
 @require_http_methods(["GET", "POST"])

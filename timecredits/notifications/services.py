@@ -7,11 +7,12 @@ and sent only once it commits, so a rolled-back approval never sends "you earned
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from timecredits.errors import Invalid
+from timecredits.language import language_of
 from timecredits.members.selectors import members_with_email
 from timecredits.site import site_url
 
@@ -25,6 +26,12 @@ class Message:
     title: str
     body: str = ""
     url: str = ""
+
+
+def in_language_of(member):
+    """Write a notification (and so its email) inside this, in the member's own language:
+    the page or task that notifies may be in another's (a coordinator's) or in none (a worker)."""
+    return translation.override(language_of(member.user))
 
 
 def notify(*, member, kind: str, title: str, body: str = "", url: str = "") -> Notification:

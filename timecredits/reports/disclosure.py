@@ -59,19 +59,22 @@ in two areas of two, three of whom consent: at most 4 and at least 3 say that on
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 SMALL = "small"
 SECONDARY = "secondary"
 DIFFERENCE = "difference"
 NOT_YET_KNOWN = "not_yet_known"
 
+# In English; each is translated where it is shown (gettext(REASONS[reason])).
 REASONS = {
-    SMALL: "fewer people than the programme's threshold",
-    SECONDARY: "hidden so that the total cannot reveal another hidden cell",
-    DIFFERENCE: (
+    SMALL: gettext_noop("fewer people than the programme's threshold"),
+    SECONDARY: gettext_noop("hidden so that the total cannot reveal another hidden cell"),
+    DIFFERENCE: gettext_noop(
         "hidden because it, or a total it adds up to, would differ from another figure shown "
         "by a small count"
     ),
-    NOT_YET_KNOWN: "not yet known: the time it measures has not passed for everyone",
+    NOT_YET_KNOWN: gettext_noop("not yet known: the time it measures has not passed for everyone"),
 }
 
 
@@ -111,7 +114,7 @@ class Table:
             "total": dict(self.total),
             "total_label": self.total_label,
             "suppressed": [
-                {"row": row, "column": column, "reason": reason, "why": REASONS[reason]}
+                {"row": row, "column": column, "reason": reason, "why": gettext(REASONS[reason])}
                 for (row, column), reason in sorted(self.suppressed.items())
             ],
         }

@@ -15,6 +15,7 @@ import io
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -71,35 +72,43 @@ def report_about(
     """Label and value for each thing a reader must know to read the report."""
     threshold = report.get("threshold")
     if report.get("suppressed"):
-        disclosure = (
-            f"Counts of fewer than {threshold} people are suppressed (left blank), and other "
+        disclosure = _(
+            "Counts of fewer than %(threshold)s people are suppressed (left blank), and other "
             "values where needed so that totals cannot reveal them."
-        )
+        ) % {"threshold": threshold}
     else:
-        disclosure = "Not applied: the organisation's own figures, for its own staff."
+        disclosure = _("Not applied: the organisation's own figures, for its own staff.")
+    every = _("All")
     activity_type = report.get("activity_type") or ""
     demographics = sorted((report.get("demographics") or {}).items())
     return [
-        ("Programme", programme_name),
-        ("Period", f"{report['period_start']} to {report['period_end']}"),
-        ("Organisation", organisation_name or "All"),
-        ("Activity type", dict(ActivityType.choices).get(activity_type, activity_type) or "All"),
-        ("Area", report.get("area") or "All"),
+        (_("Programme"), programme_name),
+        (
+            _("Period"),
+            _("%(start)s to %(end)s")
+            % {"start": report["period_start"], "end": report["period_end"]},
+        ),
+        (_("Organisation"), organisation_name or every),
+        (
+            _("Activity type"),
+            str(dict(ActivityType.choices).get(activity_type, activity_type) or every),
+        ),
+        (_("Area"), report.get("area") or every),
         *((label.replace("_", " ").capitalize(), answer) for label, answer in demographics),
-        *(("Note", note) for note in report.get("notes", [])),
-        ("Smallest count shown", str(threshold)),
-        ("Disclosure control", disclosure),
-        ("Generated", _when(generated_at)),
-        *([("Figures as of", figures_as_of(report))] if report.get("as_of") else []),
+        *((_("Note"), note) for note in report.get("notes", [])),
+        (_("Smallest count shown"), str(threshold)),
+        (_("Disclosure control"), disclosure),
+        (_("Generated"), _when(generated_at)),
+        *([(_("Figures as of"), figures_as_of(report))] if report.get("as_of") else []),
     ]
 
 
 def figures_as_of(report: dict) -> str:
     """When a dashboard's figures were computed, and whether the background worker kept them."""
     source = (
-        "kept by the background worker, refreshed every few minutes"
+        _("kept by the background worker, refreshed every few minutes")
         if report.get("from_worker")
-        else "computed for this request"
+        else _("computed for this request")
     )
     return f"{_when(report['as_of'])} ({source})"
 
@@ -116,24 +125,25 @@ def report_xlsx(report: dict, *, about: list[tuple[str, str]], reasons: dict = R
     book = Workbook()
     sheet = book.active
     sheet.title = "About"
-    _header(sheet, ["About this report", ""])
+    _header(sheet, [_("About this report"), ""])
     for label, value in about:
         _append(sheet, [label, value])
     _append(sheet, [])
     for reason, why in reasons.items():
-        _append(sheet, [f"Suppressed ({reason})", why])
+        _append(sheet, [_("Suppressed (%(reason)s)") % {"reason": reason}, _(why)])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
 
     sheet = book.create_sheet("Figures")
-    _header(sheet, ["Figure", "Value", "Suppressed"])
+    _header(sheet, [_("Figure"), _("Value"), _("Suppressed")])
     for figure in report["figures"]:
         reason = figure["suppressed"]
-        _append(sheet, [figure["label"], figure["value"], reasons.get(reason, reason)])
+        why = reasons.get(reason, reason)
+        _append(sheet, [figure["label"], figure["value"], _(why) if why else ""])
     if report.get("copyright"):
         _append(sheet, [])
     for line in report.get("copyright", []):
-        _append(sheet, ["Copyright", line])
+        _append(sheet, [_("Copyright"), line])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["C"].width = 50
 
@@ -172,7 +182,7 @@ def _table(sheet, table: dict) -> None:
     sheet["A1"].font = BOLD
     if table["note"]:
         _append(sheet, [table["note"]])
-    _header(sheet, ["Group", *(c["label"] for c in table["columns"]), "Suppressed"])
+    _header(sheet, [_("Group"), *(c["label"] for c in table["columns"]), _("Suppressed")])
     for line in table_lines(table):
         _append(sheet, [line["label"], *line["values"], line["why"]])
         if line["total"]:
@@ -180,7 +190,7 @@ def _table(sheet, table: dict) -> None:
     sheet.column_dimensions["A"].width = 32
     if not table["suppressed"]:
         _append(sheet, [])
-        _append(sheet, ["Nothing was suppressed in this table."])
+        _append(sheet, [_("Nothing was suppressed in this table.")])
 
 
 def _header(sheet, labels: list) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ledger.errors import InsufficientCredit
 from timecredits.credits.services.earning import Earning, earning_reverse, earnings_post
-from timecredits.notifications.services import Message, notify_many
+from timecredits.notifications.services import Message, in_language_of, notify_many
 from timecredits.templatetags.credits import credits
 
 from ..errors import GroupBudgetExhausted
@@ -41,6 +41,21 @@ def earnings_of(contributions: list[Contribution]) -> list[Earning]:
     ]
 
 
+def _earned(contribution: Contribution, transfer) -> Message:
+    with in_language_of(contribution.member):
+        return Message(
+            member=contribution.member,
+            kind=CREDITS_EARNED,
+            title=_("You earned %(credits)s credits") % {"credits": credits(transfer.amount)},
+            body=_("For %(activity)s on %(day)s. Thank you for your time!")
+            % {
+                "activity": contribution.session.activity.title,
+                "day": formats.date_format(timezone.localtime(contribution.session.starts_at)),
+            },
+            url=reverse("member-history"),
+        )
+
+
 def earn_post_many(*, contributions: list[Contribution], actor) -> list:
     contributions = [c for c in contributions if credited_minutes(c) > 0]
     if not contributions:
@@ -49,22 +64,7 @@ def earn_post_many(*, contributions: list[Contribution], actor) -> list:
         posted = earnings_post(earnings=earnings_of(contributions), posted_by=actor)
     except InsufficientCredit as short:
         raise GroupBudgetExhausted(detail=short.detail) from short
-    notify_many(
-        messages=[
-            Message(
-                member=c.member,
-                kind=CREDITS_EARNED,
-                title=_("You earned %(credits)s credits") % {"credits": credits(t.amount)},
-                body=_("For %(activity)s on %(day)s. Thank you for your time!")
-                % {
-                    "activity": c.session.activity.title,
-                    "day": formats.date_format(timezone.localtime(c.session.starts_at)),
-                },
-                url=reverse("member-history"),
-            )
-            for c, t in zip(contributions, posted, strict=True)
-        ]
-    )
+    notify_many(messages=[_earned(c, t) for c, t in zip(contributions, posted, strict=True)])
     return posted
 
 

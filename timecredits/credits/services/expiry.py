@@ -33,7 +33,7 @@ from ledger.selectors import (
 from ledger.services import accounts_lock, transfer_post, transfer_reverse
 from timecredits.db import retry_on_conflict
 from timecredits.notifications.selectors import NotificationKind
-from timecredits.notifications.services import notify
+from timecredits.notifications.services import in_language_of, notify
 from timecredits.programmes.selectors import programmes_with_expiry
 from timecredits.templatetags.credits import credits_count, credits_words
 
@@ -110,21 +110,22 @@ def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
                 minutes=inactive.account.available,
                 warned_at=now,
             )
-            notify(
-                member=warning.member,
-                kind=NotificationKind.CREDITS_EXPIRING,
-                title=ngettext(
-                    "Your %(credits)s expires on %(day)s",
-                    "Your %(credits)s expire on %(day)s",
-                    credits_count(warning.minutes),
+            with in_language_of(warning.member):
+                notify(
+                    member=warning.member,
+                    kind=NotificationKind.CREDITS_EXPIRING,
+                    title=ngettext(
+                        "Your %(credits)s expires on %(day)s",
+                        "Your %(credits)s expire on %(day)s",
+                        credits_count(warning.minutes),
+                    )
+                    % {
+                        "credits": credits_words(warning.minutes),
+                        "day": formats.date_format(timezone.localtime(warning.expires_at)),
+                    },
+                    body=_("Use, give or donate them before then, and they stay yours."),
+                    url=reverse("member-history"),
                 )
-                % {
-                    "credits": credits_words(warning.minutes),
-                    "day": formats.date_format(timezone.localtime(warning.expires_at)),
-                },
-                body=_("Use, give or donate them before then, and they stay yours."),
-                url=reverse("member-history"),
-            )
             return warning
     except IntegrityError:
         return None  # warned already (perhaps by a run at the same moment)

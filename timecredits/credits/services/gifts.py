@@ -37,7 +37,7 @@ from timecredits.members.selectors import (
     members_lock,
 )
 from timecredits.notifications.selectors import NotificationKind
-from timecredits.notifications.services import notify
+from timecredits.notifications.services import in_language_of, notify
 from timecredits.templatetags.credits import credits_words
 
 if TYPE_CHECKING:
@@ -135,14 +135,15 @@ def gift_to_member(
         actor=actor,
     )
     if not replay:
-        notify(
-            member=recipient,
-            kind=NotificationKind.GIFT_RECEIVED,
-            title=_("Member %(code)s gave you %(credits)s")
-            % {"code": giver.code, "credits": credits_words(minutes)},
-            body=gift.memo,
-            url=reverse("member-history"),
-        )
+        with in_language_of(recipient):
+            notify(
+                member=recipient,
+                kind=NotificationKind.GIFT_RECEIVED,
+                title=_("Member %(code)s gave you %(credits)s")
+                % {"code": giver.code, "credits": credits_words(minutes)},
+                body=gift.memo,
+                url=reverse("member-history"),
+            )
     return gift
 
 

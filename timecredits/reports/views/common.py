@@ -2,6 +2,8 @@
 them, a programme's page asked for with its form, the download asked for, the query strings of a
 page's downloads, and a presented report laid out in full for the printable pages."""
 
+from django.utils.translation import gettext
+
 from ..disclosure import REASONS
 from ..exports import table_lines
 from ..forms import DEMOGRAPHIC_LABELS
@@ -54,4 +56,5 @@ def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:
     """What `reports/_report_body.html` needs to show a presented report in full."""
     for table in report["tables"]:
         table["lines"] = table_lines(table)
-    return {"report": report, "about": about, "reasons": reasons.items()}
+    reasons = [(reason, gettext(why)) for reason, why in reasons.items()]
+    return {"report": report, "about": about, "reasons": reasons}

@@ -35,7 +35,7 @@ from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
 from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.members.selectors import member_get_or_none
-from timecredits.notifications.services import notify
+from timecredits.notifications.services import in_language_of, notify
 from timecredits.ratelimit import rate_limit
 from timecredits.templatetags.credits import credits as as_credits
 
@@ -235,17 +235,18 @@ def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
     redemption.completed_by = actor
     redemption.completion_key = key
     redemption.save(update_fields=["status", "completed_at", "completed_by", "completion_key"])
-    notify(
-        member=redemption.member,
-        kind=REDEMPTION_NOTICE,
-        title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
-        % {
-            "offer": redemption.offer.title,
-            "venue": redemption.organisation.name,
-            "credits": as_credits(redemption.cost_minutes),
-        },
-        url=reverse("my-redemption", args=[redemption.pk]),
-    )
+    with in_language_of(redemption.member):
+        notify(
+            member=redemption.member,
+            kind=REDEMPTION_NOTICE,
+            title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
+            % {
+                "offer": redemption.offer.title,
+                "venue": redemption.organisation.name,
+                "credits": as_credits(redemption.cost_minutes),
+            },
+            url=reverse("my-redemption", args=[redemption.pk]),
+        )
     return redemption
 
 
@@ -291,13 +292,14 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
     spend_expire(hold=redemption.hold)  # replays the ledger job's time-out if it came first
     redemption.status = Redemption.Status.EXPIRED
     redemption.save(update_fields=["status"])
-    notify(
-        member=redemption.member,
-        kind=REDEMPTION_NOTICE,
-        title=_("Your code for %(offer)s ran out; your credits are free again")
-        % {"offer": redemption.offer.title},
-        url=reverse("my-redemption", args=[redemption.pk]),
-    )
+    with in_language_of(redemption.member):
+        notify(
+            member=redemption.member,
+            kind=REDEMPTION_NOTICE,
+            title=_("Your code for %(offer)s ran out; your credits are free again")
+            % {"offer": redemption.offer.title},
+            url=reverse("my-redemption", args=[redemption.pk]),
+        )
     return True
 
 

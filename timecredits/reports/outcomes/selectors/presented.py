@@ -15,12 +15,17 @@ Known limit: tables for the same people (a measure's change and an outcome measu
 are protected each on its own, as are answers to overlapping filters (see `disclosure`).
 """
 
+from django.utils.translation import gettext, gettext_noop
+
 from ... import disclosure
 from ...outputs.selectors.presented import _check_period, organisation_programme
 from .figures import IMPROVED, SAME, WORSE, outcome_figures
 
 DERIVED = "derived"
-WHY = {**disclosure.REASONS, DERIVED: "hidden because a count it comes from is hidden"}
+WHY = {
+    **disclosure.REASONS,
+    DERIVED: gettext_noop("hidden because a count it comes from is hidden"),
+}
 GROUPS = {IMPROVED: ("better", "better_large"), SAME: ("same",), WORSE: ("worse", "worse_large")}
 
 
@@ -31,7 +36,7 @@ def _figure(key, label, value, reason="") -> dict:
         "label": label,
         "value": value,
         "suppressed": reason,
-        "why": WHY.get(reason),
+        "why": gettext(WHY[reason]) if reason in WHY else None,
     }
 
 

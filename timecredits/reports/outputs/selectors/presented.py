@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from timecredits.errors import Invalid
 from timecredits.programmes.selectors import organisation_programmes
@@ -14,19 +15,20 @@ from ... import disclosure
 from .figures import DEMOGRAPHICS, programme_outputs
 from .rollups import outputs_from_json, rollup_fresh
 
+# In English; translated as the figures are presented, below.
 FIGURE_LABELS = {
-    "active_members": "Active members",
-    "new_members": "New members",
-    "new_to_volunteering": "New members new to volunteering",
-    "hours_given": "Hours given",
-    "sessions_held": "Sessions held",
-    "check_ins": "Check-ins",
-    "credits_earned_minutes": "Credits earned (minutes)",
-    "credits_spent_minutes": "Credits spent (minutes)",
-    "credits_donated_minutes": "Credits donated (minutes)",
-    "credits_expired_minutes": "Credits expired (minutes)",
-    "credits_unspent_minutes": "Credits unspent at the end of the period (minutes)",
-    "active_organisations": "Active organisations",
+    "active_members": gettext_noop("Active members"),
+    "new_members": gettext_noop("New members"),
+    "new_to_volunteering": gettext_noop("New members new to volunteering"),
+    "hours_given": gettext_noop("Hours given"),
+    "sessions_held": gettext_noop("Sessions held"),
+    "check_ins": gettext_noop("Check-ins"),
+    "credits_earned_minutes": gettext_noop("Credits earned (minutes)"),
+    "credits_spent_minutes": gettext_noop("Credits spent (minutes)"),
+    "credits_donated_minutes": gettext_noop("Credits donated (minutes)"),
+    "credits_expired_minutes": gettext_noop("Credits expired (minutes)"),
+    "credits_unspent_minutes": gettext_noop("Credits unspent at the end of the period (minutes)"),
+    "active_organisations": gettext_noop("Active organisations"),
 }
 # Tables that count the same people, with the headline figure (if any) that is how many they
 # are: the rows of `parts` add up to them, while a member may be in several rows of `covers`
@@ -119,7 +121,7 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
     outputs["figures"] = [
         {
             "key": key,
-            "label": FIGURE_LABELS[key],
+            "label": _(FIGURE_LABELS[key]),
             "value": figures[key],
             "suppressed": hidden.get(key, ""),
         }

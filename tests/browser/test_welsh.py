@@ -1,0 +1,81 @@
+"""Welsh in a real browser at a phone's size: the header's switch turns the page Welsh, the choice
+is kept on the account (it outlasts signing out and in, on a phone with no cookie of it), and
+Welsh pages pass axe-core, fit the screen and keep 44 px targets."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import checks
+from tests.browser.phone import signed_in
+
+SWITCH = "header form.language-switch button"
+
+
+def test_a_member_switches_to_welsh_in_the_header_and_it_is_kept(phone: Page, browser):
+    signed_in(phone, "amira")
+    phone.goto("/me/credits/")
+    expect(phone.locator("html")).to_have_attribute("lang", "en-gb")
+    switch = phone.locator(SWITCH)
+    expect(switch).to_have_text("Cymraeg")
+    expect(switch).to_have_attribute("lang", "cy")
+    box = switch.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+
+    with phone.expect_navigation():
+        switch.click()
+
+    assert phone.url.endswith("/me/credits/")  # back on the same page
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(phone.locator(SWITCH)).to_have_text("English")
+    expect(phone.locator(SWITCH)).to_have_attribute("lang", "en-GB")
+
+    # Another phone, English by its settings, with no cookie: signing in brings the Welsh back.
+    other = browser.new_context(**_same_as(phone), locale="en-GB")
+    try:
+        again = other.new_page()
+        signed_in(again, "amira")
+        expect(again.locator("html")).to_have_attribute("lang", "cy")
+        with again.expect_navigation():
+            again.locator("header form button[type=submit]", has_text="Allgofnodi").click()
+        expect(again.locator("html")).to_have_attribute("lang", "cy")  # the cookie it left
+    finally:
+        other.close()
+
+    # Back to English, so the other browser tests see the member as they left her.
+    with phone.expect_navigation():
+        phone.locator(SWITCH).click()
+    expect(phone.locator("html")).to_have_attribute("lang", "en-gb")
+
+
+def _same_as(page: Page) -> dict:
+    return {
+        "base_url": page.url.split("/me/")[0],
+        "viewport": page.viewport_size,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("username", "paths"),
+    [
+        ("amira", ["/", "/me/", "/me/pass/", "/offers/", "/me/credits/"]),
+        ("coordinator", ["/", "/me/devices/"]),
+        ("venue", ["/"]),
+    ],
+)
+def test_welsh_pages_pass_the_checks(phone: Page, username, paths):
+    signed_in(phone, username)
+    with phone.expect_navigation():
+        phone.locator(SWITCH).click()
+    found = []
+    try:
+        for path in paths:
+            phone.goto(path)
+            expect(phone.locator("html")).to_have_attribute("lang", "cy")
+            for check in (checks.axe_violations, checks.overflow, checks.small_targets):
+                found += [f"{path}: {finding}" for finding in check(phone)]
+    finally:
+        with phone.expect_navigation():
+            phone.locator(SWITCH).click()
+    assert found == []

@@ -1,0 +1,136 @@
+"""Which language a page speaks: the account's stored choice, else the language cookie, else the
+browser's Accept-Language; the header's switch keeps the choice (on the account when signed in),
+and words written for someone else (notifications, emails) are in that person's language."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import translation
+
+from tests.factories import MemberFactory, UserFactory
+from timecredits.credits.services.gifts import gift_to_member
+from timecredits.notifications.models import Notification
+from timecredits.templatetags.credits import credits_words
+
+pytestmark = pytest.mark.django_db
+
+COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+def html_lang(response) -> str:
+    page = response.content.decode()
+    return page.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_with_no_choice_the_browser_s_accept_language_decides(client):
+    assert html_lang(client.get("/sign-in/", headers={"accept-language": "cy"})) == "cy"
+    assert html_lang(client.get("/sign-in/", headers={"accept-language": "en"})) == "en-gb"
+
+
+def test_the_header_offers_the_other_language_in_its_own_words(client):
+    english = client.get("/sign-in/", headers={"accept-language": "en"}).content.decode()
+    welsh = client.get("/sign-in/", headers={"accept-language": "cy"}).content.decode()
+
+    assert 'value="cy" lang="cy" class="link-button">Cymraeg</button>' in english
+    assert 'value="en-gb" lang="en-GB" class="link-button">English</button>' in welsh
+
+
+def test_signed_out_the_switch_sets_the_cookie_and_returns_to_the_page(client):
+    response = client.post("/language/", {"language": "cy", "next": "/sign-in/?next=/me/"})
+
+    assert response.status_code == 302 and response["Location"] == "/sign-in/?next=/me/"
+    assert response.cookies[COOKIE].value == "cy"
+    page = client.get("/sign-in/", headers={"accept-language": "en"})
+    assert html_lang(page) == "cy"
+
+
+def test_the_switch_never_returns_to_another_site(client):
+    response = client.post("/language/", {"language": "cy", "next": "https://evil.example/"})
+
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_signed_in_the_choice_is_kept_on_the_account_and_beats_the_browser(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+
+    response = client.post("/language/", {"language": "cy", "next": "/me/"})
+
+    assert response["Location"] == "/me/"
+    member.user.refresh_from_db()
+    assert member.user.language == "cy"
+    client.cookies.pop(COOKIE)  # another phone: no cookie, an English browser
+    assert html_lang(client.get("/me/", headers={"accept-language": "en"})) == "cy"
+
+
+def test_a_stored_choice_beats_a_cookie_saying_otherwise_and_mends_it(client):
+    user = MemberFactory(user=UserFactory(language="cy")).user
+    client.force_login(user)
+    client.cookies[COOKIE] = "en-gb"
+
+    response = client.get("/me/")
+
+    assert html_lang(response) == "cy"
+    assert response.cookies[COOKIE].value == "cy"
+
+
+def test_signing_in_switches_to_the_stored_language_and_it_outlasts_signing_out(client, password):
+    user = MemberFactory(user=UserFactory(language="cy")).user
+
+    signed_in = client.post(
+        "/sign-in/",
+        {"username": user.username, "password": password},
+        headers={"accept-language": "en"},
+    )
+    assert signed_in.status_code == 302
+    assert html_lang(client.get("/me/", headers={"accept-language": "en"})) == "cy"
+    client.post("/sign-out/")
+
+    assert html_lang(client.get("/sign-in/", headers={"accept-language": "en"})) == "cy"
+
+
+def test_a_language_not_offered_is_refused_and_nothing_is_kept(client):
+    user = MemberFactory().user
+    client.force_login(user)
+
+    response = client.post("/language/", {"language": "fr", "next": "/me/"})
+
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.language == ""
+    assert COOKIE not in response.cookies
+
+
+def test_the_switch_is_a_post(client):
+    assert client.get("/language/?language=cy").status_code == 405
+
+
+def test_a_welsh_speaker_is_notified_in_welsh_even_by_an_english_page(stand_in_welsh, pair):
+    giver, recipient = pair
+    recipient.user.language = "cy"
+    recipient.user.save()
+
+    gift_to_member(actor=giver.user, recipient=recipient, minutes=60, idempotency_key="k1")
+    gift_to_member(actor=recipient.user, recipient=giver, minutes=30, idempotency_key="k2")
+
+    welsh = Notification.objects.get(member=recipient)
+    english = Notification.objects.get(member=giver)
+    with translation.override("cy"):
+        one_credit = credits_words(60)
+    assert welsh.title == f"Rhoddodd aelod {giver.code} {one_credit} i chi"
+    assert english.title == f"Member {recipient.code} gave you 0.5 credits"
+
+
+def test_a_password_reset_email_is_in_the_account_s_language(stand_in_welsh, client):
+    MemberFactory(user=UserFactory(email="dafydd@example.org", language="cy"))
+    MemberFactory(user=UserFactory(email="ann@example.org"))
+
+    client.post(
+        "/password/reset/", {"email": "dafydd@example.org"}, headers={"accept-language": "en"}
+    )
+    client.post("/password/reset/", {"email": "ann@example.org"}, headers={"accept-language": "en"})
+
+    assert [m.subject for m in mail.outbox] == [
+        "Gosod cyfrinair Credydau Amser newydd",
+        "Set a new Time credits password",
+    ]

@@ -189,7 +189,13 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["debit_account", "id"], name="ledger_transfer_debit_id"),
             models.Index(fields=["credit_account", "id"], name="ledger_transfer_credit_id"),
-            models.Index(fields=["cause_type", "cause_id"], name="ledger_transfer_cause"),
+            # Reports sum the ledger's earnings of a period's contributions (their cause):
+            # covering the kind, phase, amount and reversal answers them from the index alone.
+            models.Index(
+                fields=["cause_type", "cause_id"],
+                include=["kind", "phase", "amount", "reverses"],
+                name="ledger_transfer_cause",
+            ),
             models.Index(
                 fields=["expires_at"],
                 condition=Q(phase="pending"),
@@ -199,7 +205,7 @@ class Transfer(models.Model):
             # lets PostgreSQL answer from the index alone, without visiting each transfer.
             models.Index(
                 fields=["kind", "posted_at"],
-                include=["phase", "amount", "debit_account", "credit_account"],
+                include=["phase", "amount", "debit_account", "credit_account", "cause_id"],
                 name="ledger_transfer_kind_posted",
             ),
         ]

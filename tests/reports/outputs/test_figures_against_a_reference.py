@@ -50,6 +50,8 @@ PERIODS = [
     (TODAY.replace(day=1), TODAY),  # this month so far
     (TODAY - datetime.timedelta(days=120), TODAY - datetime.timedelta(days=31)),
     (TODAY - datetime.timedelta(days=365), TODAY - datetime.timedelta(days=1)),  # a year
+    # Over 62 weeks: the member pass keeps its weeks in two bit masks.
+    (TODAY - datetime.timedelta(days=500), TODAY),
 ]
 member_strategy = st.tuples(
     st.sampled_from(["RV1", "RV2", ""]),  # area

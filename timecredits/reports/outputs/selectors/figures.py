@@ -81,7 +81,7 @@ from timecredits.programmes.selectors import population_figures
 from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_category
 
 from ...disclosure import NOT_YET_KNOWN, Table
-from .passes import MemberPeriod, member_pass
+from .passes import Fold, member_fold
 
 CHECK_IN_METHODS = [
     ContributionMethod.POSTER,
@@ -289,27 +289,17 @@ def _held(f: Filter) -> dict:
     )
 
 
-def _figures(f: Filter, rows: list[MemberPeriod]) -> tuple[dict, dict, Table]:
+def _figures(f: Filter, fold: Fold) -> tuple[dict, dict, Table]:
     # The approved figures and the check-ins, from the member pass; sessions and organisations
     # are not the members', so they are counted apart.
-    active = [r for r in rows if r.approved]
-    held = _held(f)
-    counted = {
-        "active_members": len(active),
-        "minutes": sum(r.minutes for r in active),
-        **held,
-        "check_ins": sum(r.check_ins for r in rows),
-        "check_in_people": sum(1 for r in rows if r.check_ins),
-    }
-    approved = counted
-    check_ins = {"n": counted["check_ins"], "people": counted["check_in_people"]}
+    approved = {"active_members": fold.active, "minutes": fold.minutes, **_held(f)}
+    check_ins = {"n": fold.check_ins, "people": fold.check_in_people}
     if f.organisation is not None or f.activity_type:
         # Only those also active in the filter: the member pass has them all.
-        joined = [r.new_to_volunteering for r in active if r.joined]
         new = {
-            "n": len(joined),
-            "yes": sum(1 for v in joined if v is True),
-            "no": sum(1 for v in joined if v is False),
+            "n": sum(fold.joined.values()),
+            "yes": fold.joined.get("yes", 0),
+            "no": fold.joined.get("no", 0),
         }
     else:
         new = (
@@ -411,15 +401,10 @@ def _total(rows, columns) -> dict:
     return {c: sum(r["values"][c] for r in rows) for c, _ in columns}
 
 
-def _breakdown(rows, *, name, title, key, labels, note="") -> Table:
-    """Members and hours by `key` (a member's row -> the keys it counts in, with their minutes),
-    over the active members of `rows`."""
-    members, minutes = {}, {}
-    for r in rows:
-        if r.approved:
-            for k, m in key(r):
-                members[k] = members.get(k, 0) + 1
-                minutes[k] = minutes.get(k, 0) + m
+def _breakdown(grouped: dict, *, name, title, labels, note="") -> Table:
+    """Members and hours by key, from `grouped`: key -> (active members, their minutes)."""
+    members = {k: n for k, (n, _) in grouped.items()}
+    minutes = {k: m for k, (_, m) in grouped.items()}
     columns = [("members", "Members"), ("hours", "Hours given")]
     table_rows = [
         _row(
@@ -435,13 +420,12 @@ def _breakdown(rows, *, name, title, key, labels, note="") -> Table:
     )
 
 
-def _consenting_breakdown(rows, field: str, label: str, answers) -> Table:
+def _consenting_breakdown(fold: Fold, field: str, label: str, answers) -> Table:
     """The members who consent to reports, by their answer to a demographic question."""
     return _breakdown(
-        [r for r in rows if r.consents],
+        getattr(fold, field),
         name=field,
         title=f"By {label} (members who consent to reports)",
-        key=lambda r: [(getattr(r, field), r.minutes)],
         labels=dict(answers.choices),
     )
 
@@ -484,43 +468,39 @@ def _spend_table(grouped: list[dict], *, name, title, labels) -> Table:
     )
 
 
-def _retention(f: Filter, rows: list[MemberPeriod]) -> Table:
-    """See the module's definition. The cohort are the members active in the period with no
-    approved contribution under the filter before it; their first and last months come from the
-    member pass, and from what came after the period only when a figure is known and needs it."""
-    active = [r for r in rows if r.approved]
-    if len(active) <= 1000:
-        before = _contributions(f, in_period=False).filter(member__in=[r.member for r in active])
-    else:
-        before = _contributions(f, in_period=False)
-    started_before = set(
-        before.filter(status=ContributionStatus.APPROVED, session__starts_at__lt=f.since)
-        .values_list("member", flat=True)
-        .distinct()
+def _known(f: Filter) -> list[int]:
+    """The retention figures (their N) known by `f.today`."""
+    return [n for n in RETENTION_MONTHS if _month_number(f.today) > _month_number(f.period_end) + n]
+
+
+def _started_before(f: Filter):
+    """The members with an approved contribution under the filter before the period."""
+    return (
+        _contributions(f, in_period=False)
+        .filter(status=ContributionStatus.APPROVED, session__starts_at__lt=f.since)
+        .values(who=F("member"))
         .order_by()
     )
-    cohort = {r.member: (r.first_month, r.last_month) for r in active}
-    cohort = {m: months for m, months in cohort.items() if m not in started_before}
-    known = [
-        n for n in RETENTION_MONTHS if _month_number(f.today) > _month_number(f.period_end) + n
-    ]
-    if known and any(last < first + max(known) for first, last in cohort.values()):
-        later = (
-            _contributions(f, in_period=False)
-            .filter(status=ContributionStatus.APPROVED, session__starts_at__gte=f.until)
-            .values("member")
-            .annotate(last=Max("session__starts_at"))
-            .order_by()
-        )
-        for g in later:
-            if g["member"] in cohort:
-                first, _ = cohort[g["member"]]
-                last = timezone.localtime(g["last"]).date()
-                cohort[g["member"]] = (first, _month_number(last))
-    counts = {
-        "cohort": len(cohort),
-        **{str(n): sum(1 for first, last in cohort.values() if last >= first + n) for n in known},
-    }
+
+
+def _last_after(f: Filter):
+    """Each member's last month with an approved contribution under the filter after it."""
+    return (
+        _contributions(f, in_period=False)
+        .filter(status=ContributionStatus.APPROVED, session__starts_at__gte=f.until)
+        .values(who=F("member"))
+        .annotate(last=Max(_month("session__starts_at")))
+        .order_by()
+    )
+
+
+def _retention(f: Filter, fold: Fold) -> Table:
+    """See the module's definition. The cohort are the members active in the period with no
+    approved contribution under the filter before it; the member pass counts them, with their
+    first and last months (from what came after the period too when a figure is known)."""
+    known = _known(f)
+    counts = {"cohort": fold.retention.get("cohort", 0)}
+    counts |= {str(n): fold.retention.get(str(n), 0) for n in known}
     columns = [("members", "Members"), ("percent", "Share of those who started (%)")]
     table_rows, unknown = [], {}
     for n in RETENTION_MONTHS:
@@ -548,24 +528,14 @@ def _retention(f: Filter, rows: list[MemberPeriod]) -> Table:
     )
 
 
-def _regularity(f: Filter, rows: list[MemberPeriod]) -> Table:
+def _regularity(f: Filter, fold: Fold) -> Table:
     """Active members as weekly, monthly or occasional; see the module's definition."""
     start, end = f.period_start, f.period_end
     weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
     months = _month_number(end) - _month_number(start) + 1
     kinds = {"weekly": "Weekly", "monthly": "Monthly", "occasional": "Occasional"}
-    members = dict.fromkeys(kinds, 0)
-    minutes = dict.fromkeys(kinds, 0)
-    for r in rows:
-        if r.approved:
-            if r.weeks >= (weeks + 1) // 2:
-                kind = "weekly"
-            elif r.months >= (months + 1) // 2:
-                kind = "monthly"
-            else:
-                kind = "occasional"
-            members[kind] += 1
-            minutes[kind] += r.minutes
+    members = {k: fold.regularity.get(k, (0, 0))[0] for k in kinds}
+    minutes = {k: fold.regularity.get(k, (0, 0))[1] for k in kinds}
     columns = [("members", "Members"), ("hours", "Hours given")]
     table_rows = [
         _row(k, label, members=members[k], hours=round(minutes[k] / 60, 2))
@@ -689,34 +659,38 @@ def _outputs(
         tuple(sorted(demographics.items())),
         today or timezone.localdate(),
     )
-    rows = member_pass(
-        _contributions(f), start=period_start, end=period_end, check_in_methods=CHECK_IN_METHODS
+    known = _known(f)
+    fold = member_fold(
+        _contributions(f),
+        start=period_start,
+        end=period_end,
+        check_in_methods=CHECK_IN_METHODS,
+        before=_started_before(f),
+        later=_last_after(f) if known else None,
+        known=known,
     )
-    figures, people, new_table = _figures(f, rows)
+    figures, people, new_table = _figures(f, fold)
     by_venue = _spend_by_venue(f)
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
     venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
-    by_area = _breakdown(
-        rows, name="area", title="By area", key=lambda r: [(r.area, r.minutes)], labels={}
-    )
-    by_age_band = _consenting_breakdown(rows, "age_band", "age band", AgeBand)
+    by_area = _breakdown(fold.area, name="area", title="By area", labels={})
+    by_age_band = _consenting_breakdown(fold, "age_band", "age band", AgeBand)
     area_populations, band_populations = _populations(f)
     tables = [
         new_table,
         _breakdown(
-            rows,
+            fold.types,
             name="activity_type",
             title="By activity type",
-            key=lambda r: r.types.items(),
             labels=dict(ActivityType.choices),
             note=several,
         ),
         by_area,
         by_age_band,
-        _consenting_breakdown(rows, "gender", "gender", Gender),
-        _regularity(f, rows),
-        _retention(f, rows),
+        _consenting_breakdown(fold, "gender", "gender", Gender),
+        _regularity(f, fold),
+        _retention(f, fold),
         _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),
         _spend_table(
             _spend_by_category(f),

@@ -1,20 +1,24 @@
-"""The period's contributions in one member-level pass (see `figures`).
+"""The period's contributions in one member-level pass, folded in the database (see `figures`).
 
-One grouped query over the filter's contributions in the period yields a row per member who
-has any: their approved contributions and minutes, check-ins, first and last days, the calendar
-weeks and months they gave time in (as bit masks) and the activity types they gave time at (a
-mask, and the minutes of each). `figures` folds every headline figure, breakdown, regularity
-and retention figure from those rows in Python, so the period is read once, not once per table.
+One statement reads the filter's contributions in the period once. Grouped by member, each
+member's row holds their approved contributions and minutes, check-ins, first and last months,
+how many calendar weeks and months they gave time in, the activity types they gave time at
+(a mask, and the minutes at each), their area, answers and consent, whether they joined in the
+period, whether they gave time under the filter before it (retention's cohort) and, when a
+retention figure is already known, their last month after it. Those rows are then folded in the
+same statement into every headline contribution figure, breakdown, regularity and retention
+count (`Fold`), so only a few dozen rows come back rather than a row per member.
 
 The filter's joins and conditions are the ORM's own (`figures._contributions`); the grouping is
 written here. On PostgreSQL each contribution's local day, week and month are found by
 `width_bucket` among the period's local midnights, once per row (the subquery's `OFFSET 0`
-keeps the planner from computing them again in every aggregate); SQLite (the tests) works them
-out from the local date Django gives it.
+keeps the planner from computing them again in every aggregate), and weeks and months are
+counted from bit masks (a `COUNT(DISTINCT)` would sort the period); SQLite (the tests) works
+them out from the local date Django gives it and counts them with `COUNT(DISTINCT)`.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F
@@ -31,24 +35,25 @@ MEMBER = ["area", "age_band", "gender", "reports_consent", "new_to_volunteering"
 
 
 @dataclass(slots=True)
-class MemberPeriod:
-    """One member's contributions under the filter in the period."""
+class Fold:
+    """The period's contributions under the filter, folded over its members."""
 
-    member: int
-    area: str
-    age_band: str
-    gender: str
-    consents: bool
-    new_to_volunteering: bool | None
-    joined: bool  # joined the programme in the period
-    approved: int  # approved contributions
-    minutes: int  # their minutes
-    check_ins: int  # contributions by QR poster, kiosk or pass, whatever their status
-    first_month: int | None  # year * 12 + month of the first approved one
-    last_month: int | None
-    weeks: int  # calendar weeks with an approved contribution
-    months: int  # calendar months with one
-    types: dict  # activity type -> approved minutes, for the types given time at
+    active: int = 0  # members with an approved contribution
+    minutes: int = 0  # their approved minutes
+    check_ins: int = 0  # contributions by QR poster, kiosk or pass, whatever their status
+    check_in_people: int = 0
+    # Active members who joined in the period, by their answer to "new to volunteering"
+    # ("yes", "no", "unknown").
+    joined: dict = field(default_factory=dict)
+    # (members, minutes) of the active members by area, by age band and gender (those who
+    # consent to reports), by activity type given time at, and by regularity.
+    area: dict = field(default_factory=dict)
+    age_band: dict = field(default_factory=dict)
+    gender: dict = field(default_factory=dict)
+    types: dict = field(default_factory=dict)
+    regularity: dict = field(default_factory=dict)
+    # Retention: "cohort" (active, none before the period) and, for each N known, "N".
+    retention: dict = field(default_factory=dict)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -60,15 +65,28 @@ def _month_starts(first: datetime.date, count: int) -> list[datetime.date]:
     return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, index + count)]
 
 
-def member_pass(
-    contributions, *, start: datetime.date, end: datetime.date, check_in_methods
-) -> list[MemberPeriod]:
-    """`contributions` (a QuerySet of the filter's contributions in the period, any status)
-    grouped by member."""
+def member_fold(
+    contributions,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    check_in_methods,
+    before,
+    later=None,
+    known=(),
+) -> Fold:
+    """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
+    status) over their members.
+
+    `before` is a values QuerySet of `who`: the members with an approved contribution under the
+    filter before the period. `later`, needed only when some retention figures are `known`
+    (their N), is a values QuerySet of `who` and `last`: each member's last month (year * 12 +
+    month) with an approved contribution under the filter after the period."""
     monday = start - datetime.timedelta(days=start.weekday())
     days = (end - start).days + 1
     weeks = (end - monday).days // 7 + 1
     months = end.year * 12 + end.month - (start.year * 12 + start.month) + 1
+    first_month = start.year * 12 + start.month
     sqlite = connection.vendor == "sqlite"
     when = (
         {"local_date": TruncDate("session__starts_at")}
@@ -92,8 +110,14 @@ def member_pass(
             "CAST(strftime('%%Y', r.local_date) AS INTEGER) * 12 "
             "+ CAST(strftime('%%m', r.local_date) AS INTEGER) - %s AS month"
         )
-        located_params = [start.isoformat(), monday.isoformat(), start.year * 12 + start.month]
+        located_params = [start.isoformat(), monday.isoformat(), first_month]
         one, bit_or, offset = "1", "SUM(DISTINCT {})", ""
+
+        def counted(index: str, size: int) -> list[str]:
+            return [f"COUNT(DISTINCT CASE WHEN c.ok = 1 THEN c.{index} END)"]
+
+        def summed(columns: list[str]) -> str:
+            return columns[0]
     else:
         located = (
             "width_bucket(r.at, %s::timestamptz[]) - 1 AS day, "
@@ -107,84 +131,147 @@ def member_pass(
         ]
         one, bit_or, offset = "CAST(1 AS bigint)", "BIT_OR({})", " OFFSET 0"
 
-    def masks(index: str, size: int) -> list[str]:
-        return [
-            bit_or.format(
-                f"CASE WHEN c.ok = 1 AND c.{index} >= {low} AND c.{index} < {low + BITS} "
-                f"THEN {one} << (c.{index} - {low}) ELSE 0 END"
-            )
-            for low in range(0, max(size, 1), BITS)
-        ]
+        def counted(index: str, size: int) -> list[str]:
+            # One mask column per BITS weeks or months, each bit one of them.
+            return [
+                bit_or.format(
+                    f"CASE WHEN c.ok = 1 AND c.{index} >= {low} AND c.{index} < {low + BITS} "
+                    f"THEN {one} << (c.{index} - {low}) ELSE 0 END"
+                )
+                for low in range(0, max(size, 1), BITS)
+            ]
 
-    week_masks, month_masks = masks("week", weeks), masks("month", months)
+        def summed(columns: list[str]) -> str:
+            return " + ".join(f"bit_count(CAST({c} AS bit(64)))" for c in columns)
+
+    week_columns, month_columns = counted("week", weeks), counted("month", months)
     # Each contribution's activity type as its index in TYPES, worked out once per row.
     type_index = f"CASE r.kind {' '.join(f'WHEN %s THEN {i}' for i in range(len(TYPES)))} END"
+    n_weeks, n_months = len(week_columns), len(month_columns)
     columns = [
-        "SUM(c.ok)",
-        "SUM(c.ok * c.minutes)",
+        "SUM(c.ok) AS approved",
+        "SUM(c.ok * c.minutes) AS minutes",
         f"SUM(CASE WHEN c.method IN ({', '.join(['%s'] * len(check_in_methods))}) "
-        "THEN 1 ELSE 0 END)",
-        "MIN(CASE WHEN c.ok = 1 THEN c.month END)",
-        "MAX(CASE WHEN c.ok = 1 THEN c.month END)",
-        bit_or.format(f"CASE WHEN c.ok = 1 AND c.t >= 0 THEN {one} << c.t ELSE 0 END"),
-        *week_masks,
-        *month_masks,
-        *(f"SUM(CASE WHEN c.t = {i} THEN c.ok * c.minutes ELSE 0 END)" for i in range(len(TYPES))),
+        "THEN 1 ELSE 0 END) AS check_ins",
+        "MIN(CASE WHEN c.ok = 1 THEN c.month END) AS first",
+        "MAX(CASE WHEN c.ok = 1 THEN c.month END) AS last",
+        bit_or.format(f"CASE WHEN c.ok = 1 AND c.t >= 0 THEN {one} << c.t ELSE 0 END")
+        + " AS tmask",
+        *(f"{c} AS w{i}" for i, c in enumerate(week_columns)),
+        *(f"{c} AS m{i}" for i, c in enumerate(month_columns)),
+        *(
+            f"SUM(CASE WHEN c.t = {i} THEN c.ok * c.minutes ELSE 0 END) AS tm{i}"
+            for i in range(len(TYPES))
+        ),
     ]
-    # Grouped by the member alone (so PostgreSQL hashes a hundred thousand groups in memory,
-    # rather than sorting the period), then joined to the members for their answers.
     members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
     member_sql, member_params = members.query.sql_with_params()
-    # Only the ORM's own SQL and fixed text are put in; the values are parameters.
-    sql = (
-        f"SELECT g.*, {', '.join(f'm.{name}' for name in MEMBER)}, "  # noqa: S608
-        "CASE WHEN m.joined_at >= %s AND m.joined_at < %s THEN 1 ELSE 0 END FROM ("
-        f"SELECT c.who, {', '.join(columns)} FROM ("
-        f"SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, {type_index} AS t, "
-        f"{located} "
-        f"FROM ({inner}) r{offset}) c GROUP BY c.who) g "
-        f"JOIN ({member_sql}) m ON m.mid = g.who"
-    )
-    # The parameters in the order they appear: the joining dates', the aggregates' (a SELECT
-    # list precedes its FROM), the status's, the types', the located columns', the inner
-    # query's, the members'.
-    since, until = (
-        connection.ops.adapt_datetimefield_value(_midnight(day))
-        for day in (start, end + datetime.timedelta(days=1))
-    )
-    params = [since, until, *check_in_methods, ContributionStatus.APPROVED, *TYPES]
-    params += located_params
-    params += [*inner_params, *member_params]
+    before_sql, before_params = before.query.sql_with_params()
+    later_join, later_params, last = "", [], "g.last"
+    if known:
+        later_sql, later_params = later.query.sql_with_params()
+        later_join = f" LEFT JOIN ({later_sql}) l ON l.who = g.who"
+        last = "CASE WHEN l.last > %s + g.last THEN l.last - %s ELSE g.last END"
+    # Grouped by the member alone (so PostgreSQL hashes a hundred thousand groups in memory,
+    # rather than sorting the period), then joined to the members for their answers, and to
+    # those who gave time before the period (and after it) for retention.
+    weeks_count = summed([f"g.w{i}" for i in range(n_weeks)])
+    months_count = summed([f"g.m{i}" for i in range(n_months)])
+    # Only the ORM's own SQL and fixed text are put in; the values are parameters. The
+    # parameters go in the order they appear.
+    pieces = [
+        ("WITH p AS (SELECT g.who, g.approved, g.minutes, g.check_ins, g.first, g.tmask, ", []),
+        (f"{last} AS last, ", [first_month, first_month] if known else []),
+        (f"{weeks_count} AS weeks, {months_count} AS months, ", []),
+        (", ".join(f"g.tm{i}" for i in range(len(TYPES))) + ", ", []),
+        (", ".join(f"m.{name}" for name in MEMBER) + ", ", []),
+        (
+            "CASE WHEN m.joined_at >= %s AND m.joined_at < %s THEN 1 ELSE 0 END AS joined, ",
+            [
+                connection.ops.adapt_datetimefield_value(_midnight(day))
+                for day in (start, end + datetime.timedelta(days=1))
+            ],
+        ),
+        ("CASE WHEN b.who IS NULL THEN 1 ELSE 0 END AS fresh FROM (", []),
+        (f"SELECT c.who, {', '.join(columns)} FROM (", list(check_in_methods)),  # noqa: S608
+        (
+            "SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, "
+            f"{type_index} AS t, {located} ",
+            [ContributionStatus.APPROVED, *TYPES, *located_params],
+        ),
+        (f"FROM ({inner}) r{offset}) c GROUP BY c.who) g ", inner_params),
+        (f"JOIN ({member_sql}) m ON m.mid = g.who ", member_params),
+        (
+            f"LEFT JOIN (SELECT DISTINCT x.who FROM ({before_sql}) x) b ON b.who = g.who",  # noqa: S608
+            before_params,
+        ),
+        (later_join, later_params),
+        (") ", []),
+    ]
+    active = "FROM p WHERE p.approved > 0"
+    parts = [
+        (f"SELECT 'total', '', COUNT(*), SUM(p.minutes) {active}", []),
+        (
+            "SELECT 'check_ins', '', SUM(p.check_ins), "
+            "SUM(CASE WHEN p.check_ins > 0 THEN 1 ELSE 0 END) FROM p",
+            [],
+        ),
+        (f"SELECT 'area', p.area, COUNT(*), SUM(p.minutes) {active} GROUP BY p.area", []),
+        *(
+            (
+                f"SELECT '{name}', p.{name}, COUNT(*), SUM(p.minutes) {active} "
+                f"AND p.reports_consent GROUP BY p.{name}",
+                [],
+            )
+            for name in ("age_band", "gender")
+        ),
+        (
+            "SELECT 'joined', CASE WHEN p.new_to_volunteering IS NULL THEN 'unknown' "
+            "WHEN p.new_to_volunteering THEN 'yes' ELSE 'no' END, COUNT(*), 0 "
+            f"{active} AND p.joined = 1 GROUP BY 2",
+            [],
+        ),
+        (
+            "SELECT 'regularity', CASE WHEN p.weeks >= %s THEN 'weekly' "
+            "WHEN p.months >= %s THEN 'monthly' ELSE 'occasional' END, COUNT(*), "
+            f"SUM(p.minutes) {active} GROUP BY 2",
+            [(weeks + 1) // 2, (months + 1) // 2],
+        ),
+        *(
+            (
+                "SELECT 'type', %s, "
+                f"SUM(CASE WHEN (p.tmask & {1 << i}) <> 0 THEN 1 ELSE 0 END), "
+                f"SUM(p.tm{i}) {active}",
+                [t],
+            )
+            for i, t in enumerate(TYPES)
+        ),
+        (f"SELECT 'retention', 'cohort', COUNT(*), 0 {active} AND p.fresh = 1", []),
+        *(
+            (
+                "SELECT 'retention', %s, SUM(CASE WHEN p.last >= p.first + %s THEN 1 ELSE 0 END), "
+                f"0 {active} AND p.fresh = 1",
+                [str(n), n],
+            )
+            for n in known
+        ),
+    ]
+    sql = "".join(text for text, _ in pieces) + " UNION ALL ".join(text for text, _ in parts)
+    params = [p for _, ps in pieces for p in ps] + [p for _, ps in parts for p in ps]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    n_weeks, n_months, n_members = len(week_masks), len(month_masks), len(MEMBER) + 1
-    first_month = start.year * 12 + start.month
-    result = []
-    for row in found:
-        member, approved, minutes, check_ins, first, last, type_mask = row[:7]
-        type_minutes = row[7 + n_weeks + n_months : -n_members]
-        area, age_band, gender, consents, new, joined = row[-n_members:]
-        type_mask = int(type_mask or 0)
-        result.append(
-            MemberPeriod(
-                member=member,
-                area=area,
-                age_band=age_band,
-                gender=gender,
-                consents=bool(consents),
-                new_to_volunteering=None if new is None else bool(new),
-                joined=bool(joined),
-                approved=int(approved),
-                minutes=int(minutes),
-                check_ins=int(check_ins),
-                first_month=None if first is None else first_month + int(first),
-                last_month=None if last is None else first_month + int(last),
-                weeks=sum(int(m or 0).bit_count() for m in row[7 : 7 + n_weeks]),
-                months=sum(
-                    int(m or 0).bit_count() for m in row[7 + n_weeks : 7 + n_weeks + n_months]
-                ),
-                types={t: int(type_minutes[i]) for i, t in enumerate(TYPES) if type_mask >> i & 1},
-            )
-        )
-    return result
+    fold = Fold()
+    for part, key, n, minutes in found:
+        n, minutes = int(n or 0), int(minutes or 0)
+        if part == "total":
+            fold.active, fold.minutes = n, minutes
+        elif part == "check_ins":
+            fold.check_ins, fold.check_in_people = n, minutes
+        elif part == "joined":
+            fold.joined[key] = n
+        elif part == "retention":
+            fold.retention[key] = n
+        elif part != "type" or n:
+            getattr(fold, "types" if part == "type" else part)[key] = (n, minutes)
+    return fold

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import checks
-from tests.browser.phone import signed_in
+from tests.browser.phone import PHONE, TIMEOUT, signed_in
 
 SWITCH = "header form.language-switch button"
 
@@ -78,4 +78,38 @@ def test_welsh_pages_pass_the_checks(phone: Page, username, paths):
     finally:
         with phone.expect_navigation():
             phone.locator(SWITCH).click()
+    assert found == []
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+WORK = {
+    "commissioner": lambda starts: starts,  # home, the dashboard, outcomes
+    "programme": lambda starts: [*starts, f"{starts[1]}valuation/"],
+    "coordinator": lambda starts: [p for p in starts if "/sessions/" in p or "/verify/" in p],
+    "groupadmin": lambda starts: starts,
+}
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("username", list(WORK))
+def test_each_role_s_work_pages_in_welsh_pass_the_checks(browser, server, username, size):
+    """Homes, the dashboard with its outcomes and valuation, the coordinator's sessions and
+    queue: in Welsh (the language cookie, as a signed-out phone in Welsh would send), at a
+    phone's size and a desktop's."""
+    sizes = {"phone": PHONE, "desktop": DESKTOP}
+    context = browser.new_context(**sizes[size], base_url=server.base, locale="cy")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        signed_in(page, username)
+        context.add_cookies([{"name": "django_language", "value": "cy", "url": server.base}])
+        found = []
+        for path in WORK[username](server.data["starts"][username]):
+            response = page.goto(path)
+            assert response.status == 200, (path, response.status)
+            expect(page.locator("html")).to_have_attribute("lang", "cy")
+            for check in (checks.axe_violations, checks.overflow, checks.small_targets):
+                found += [f"{path}: {finding}" for finding in check(page)]
+    finally:
+        context.close()
     assert found == []

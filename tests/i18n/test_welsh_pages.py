@@ -90,12 +90,6 @@ def sentence(text: str, data: list[str]) -> bool:
     return len(re.findall(r"[^\W\d_]{2,}", text)) >= 3
 
 
-@pytest.mark.xfail(
-    reason="the report tables' titles and notes (timecredits/reports/outputs/selectors/"
-    "figures.py, outcomes, valuation) are not marked for translation yet; remove this mark "
-    "once they are",
-    strict=False,
-)
 def test_no_english_sentence_is_left_on_any_role_s_welsh_pages():
     seed_demo()
     data = data_strings()

@@ -258,11 +258,11 @@ def _rows(section, block, name) -> list[list]:
     if not table["rows"]:  # a mean alone: its total is the respondents above
         return lines
     reasons = {(s["row"], s["column"]): s["reason"] for s in table["suppressed"]}
-    for row in [*table["rows"], {"key": "total", "label": "Total", "values": table["total"]}]:
+    for row in [*table["rows"], {"key": "total", "label": _("Total"), "values": table["total"]}]:
         value = row["values"]["members"]
         reason = reasons.get((row["key"], "members"), "")
         lines.append(
-            [section, name, row["label"], "Members", "" if value is None else value, reason]
+            [section, name, row["label"], _("Members"), "" if value is None else value, reason]
         )
     return lines
 
@@ -278,12 +278,15 @@ def outcomes_csv(report: dict) -> str:
         for wave in measure["waves"]:
             writer.writerows(_rows(measure["label"], wave, wave["name"]))
         for change in measure["changes"]:
-            writer.writerows(_rows(measure["label"], change, f"Baseline to {change['name']}"))
+            baseline_to = _("Baseline to %(name)s") % {"name": change["name"]}
+            writer.writerows(_rows(measure["label"], change, baseline_to))
     for outcome in report["outcomes"]:
-        writer.writerows(_rows(f"Outcome: {outcome['name']}", outcome, "Latest follow-up"))
+        section = _("Outcome: %(name)s") % {"name": outcome["name"]}
+        writer.writerows(_rows(section, outcome, _("Latest follow-up")))
         for indicator in outcome["indicators"]:
-            section = f"Outcome: {outcome['name']}: {indicator['name']}"
-            writer.writerows(_rows(section, indicator, "Latest follow-up"))
+            writer.writerows(
+                _rows(f"{section}: {indicator['name']}", indicator, _("Latest follow-up"))
+            )
     return out.getvalue()
 
 
@@ -325,8 +328,11 @@ def outcomes_about(
     notes = []
     if report["suppressed"]:
         notes.append(
-            f"A mean or a share is shown only over {report['threshold']} or more people and "
-            "when nothing in its table is hidden."
+            _(
+                "A mean or a share is shown only over %(threshold)s or more people and when "
+                "nothing in its table is hidden."
+            )
+            % {"threshold": report["threshold"]}
         )
     about = report_about(
         {**report, "notes": notes},
@@ -334,7 +340,7 @@ def outcomes_about(
         organisation_name=organisation_name,
         generated_at=generated_at,
     )
-    return [*about, *(("Copyright", line) for line in report["copyright"])]
+    return [*about, *((_("Copyright"), line) for line in report["copyright"])]
 
 
 def outcomes_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:

@@ -2,11 +2,17 @@
 
 Wordings are the published ones as best known; a comment marks any we could not check against
 the publisher's own copy. Keys are stable: reports and outcome mappings refer to them.
+
+The texts are stored in English (marked with `gettext_noop`) and shown in the reader's language
+through `shown`, for built-in instruments only: a programme's own questions are its own words.
+The SWEMWBS copyright line stays as the terms of use print it.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 from .models import Instrument, Question
 
@@ -49,7 +55,10 @@ class InstrumentDef:
     requires_registration: bool = False
 
 
-def _ons(key, text, low="Not at all", high="Completely"):
+_NOT_AT_ALL, _COMPLETELY = _("Not at all"), _("Completely")
+
+
+def _ons(key, text, low=_NOT_AT_ALL, high=_COMPLETELY):
     return QuestionDef(key, text, "scale", 0, 10, low, high)
 
 
@@ -57,46 +66,50 @@ def _ons(key, text, low="Not at all", high="Completely"):
 # "not at all" and 10 is "completely" (ONS "Personal well-being user guidance").
 ONS4_DEF = InstrumentDef(
     key=ONS4,
-    name="ONS personal well-being (ONS4)",
-    description="The Office for National Statistics' four personal well-being questions.",
-    preamble=(
+    name=_("ONS personal well-being (ONS4)"),
+    description=_("The Office for National Statistics' four personal well-being questions."),
+    preamble=_(
         "Next are four questions about your feelings on aspects of your life. For each, give an "
         "answer on a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'."
     ),
     questions=(
-        _ons("life_satisfaction", "Overall, how satisfied are you with your life nowadays?"),
+        _ons("life_satisfaction", _("Overall, how satisfied are you with your life nowadays?")),
         _ons(
             "worthwhile",
-            "Overall, to what extent do you feel that the things you do in your life are "
-            "worthwhile?",
+            _(
+                "Overall, to what extent do you feel that the things you do in your life are "
+                "worthwhile?"
+            ),
         ),
-        _ons("happiness", "Overall, how happy did you feel yesterday?"),
+        _ons("happiness", _("Overall, how happy did you feel yesterday?")),
         # The ONS asks this one with the anchors restated in the question itself.
         _ons(
             "anxiety",
-            "On a scale where 0 is 'not at all anxious' and 10 is 'completely anxious', overall, "
-            "how anxious did you feel yesterday?",
-            "Not at all anxious",
-            "Completely anxious",
+            _(
+                "On a scale where 0 is 'not at all anxious' and 10 is 'completely anxious', "
+                "overall, how anxious did you feel yesterday?"
+            ),
+            _("Not at all anxious"),
+            _("Completely anxious"),
         ),
     ),
 )
 
-_UCLA_POINTS = ("Hardly ever or never", "Some of the time", "Often")
+_UCLA_POINTS = (_("Hardly ever or never"), _("Some of the time"), _("Often"))
 
 # The three-item UCLA loneliness scale (Hughes et al. 2004), as the ONS recommends it; each answer
 # scores 1-3 and the total runs from 3 (least lonely) to 9 (most lonely).
 UCLA3_DEF = InstrumentDef(
     key=UCLA3,
-    name="Three-item UCLA loneliness scale",
-    description="Three indirect questions about loneliness; a higher total means lonelier.",
-    preamble="The next questions are about how you feel about different aspects of your life.",
+    name=_("Three-item UCLA loneliness scale"),
+    description=_("Three indirect questions about loneliness; a higher total means lonelier."),
+    preamble=_("The next questions are about how you feel about different aspects of your life."),
     questions=tuple(
         QuestionDef(key, text, "scale", 1, 3, _UCLA_POINTS[0], _UCLA_POINTS[2], _UCLA_POINTS)
         for key, text in (
-            ("companionship", "How often do you feel that you lack companionship?"),
-            ("left_out", "How often do you feel left out?"),
-            ("isolated", "How often do you feel isolated from others?"),
+            ("companionship", _("How often do you feel that you lack companionship?")),
+            ("left_out", _("How often do you feel left out?")),
+            ("isolated", _("How often do you feel isolated from others?")),
         )
     ),
 )
@@ -105,26 +118,32 @@ UCLA3_DEF = InstrumentDef(
 # order the ONS lists the answers.
 LONELINESS_DIRECT_DEF = InstrumentDef(
     key=LONELINESS_DIRECT,
-    name="Direct loneliness question",
-    description="The ONS's single direct question about how often someone feels lonely.",
+    name=_("Direct loneliness question"),
+    description=_("The ONS's single direct question about how often someone feels lonely."),
     preamble="",
     questions=(
         QuestionDef(
             "how_often_lonely",
-            "How often do you feel lonely?",
+            _("How often do you feel lonely?"),
             "choice",
             choices=(
-                ("1", "Often or always"),
-                ("2", "Some of the time"),
-                ("3", "Occasionally"),
-                ("4", "Hardly ever"),
-                ("5", "Never"),
+                ("1", _("Often or always")),
+                ("2", _("Some of the time")),
+                ("3", _("Occasionally")),
+                ("4", _("Hardly ever")),
+                ("5", _("Never")),
             ),
         ),
     ),
 )
 
-_SWEMWBS_POINTS = ("None of the time", "Rarely", "Some of the time", "Often", "All of the time")
+_SWEMWBS_POINTS = (
+    _("None of the time"),
+    _("Rarely"),
+    _("Some of the time"),
+    _("Often"),
+    _("All of the time"),
+)
 
 # SWEMWBS: seven statements, each 1-5, raw total 7-35 converted to a metric score (scoring.py).
 # The seven statements were checked in November 2026 against the list the Scottish Government
@@ -134,9 +153,9 @@ _SWEMWBS_POINTS = ("None of the time", "Rarely", "Some of the time", "Often", "A
 # the registered programme's licence pack is the authority if anything differs.
 SWEMWBS_DEF = InstrumentDef(
     key=SWEMWBS,
-    name="Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)",
-    description="Seven statements about feelings and thoughts over the last two weeks.",
-    preamble=(
+    name=_("Short Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)"),
+    description=_("Seven statements about feelings and thoughts over the last two weeks."),
+    preamble=_(
         "Below are some statements about feelings and thoughts. Please choose the answer that "
         "best describes your experience of each over the last 2 weeks."
     ),
@@ -147,18 +166,24 @@ SWEMWBS_DEF = InstrumentDef(
             key, text, "scale", 1, 5, _SWEMWBS_POINTS[0], _SWEMWBS_POINTS[4], _SWEMWBS_POINTS
         )
         for key, text in (
-            ("optimistic", "I've been feeling optimistic about the future"),
-            ("useful", "I've been feeling useful"),
-            ("relaxed", "I've been feeling relaxed"),
-            ("problems", "I've been dealing with problems well"),
-            ("thinking", "I've been thinking clearly"),
-            ("close", "I've been feeling close to other people"),
-            ("own_mind", "I've been able to make up my own mind about things"),
+            ("optimistic", _("I've been feeling optimistic about the future")),
+            ("useful", _("I've been feeling useful")),
+            ("relaxed", _("I've been feeling relaxed")),
+            ("problems", _("I've been dealing with problems well")),
+            ("thinking", _("I've been thinking clearly")),
+            ("close", _("I've been feeling close to other people")),
+            ("own_mind", _("I've been able to make up my own mind about things")),
         )
     ),
 )
 
 BUILT_IN = (ONS4_DEF, UCLA3_DEF, LONELINESS_DIRECT_DEF, SWEMWBS_DEF)
+
+
+def shown(text: str, built_in: bool) -> str:
+    """A built-in instrument's stored (English) text in the active language; a programme's own
+    text as it is."""
+    return gettext(text) if built_in and text else text
 
 
 @transaction.atomic

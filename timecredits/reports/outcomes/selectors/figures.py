@@ -48,11 +48,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from timecredits.activities.selectors import ContributionStatus, contribution_rows
 from timecredits.members.selectors import member_rows
 from timecredits.surveys import scoring
-from timecredits.surveys.instruments import LONELINESS_DIRECT, ONS4, SWEMWBS, UCLA3
+from timecredits.surveys.instruments import LONELINESS_DIRECT, ONS4, SWEMWBS, UCLA3, shown
 from timecredits.surveys.selectors import (
     BASELINE,
     QuestionKind,
@@ -69,7 +70,19 @@ if TYPE_CHECKING:
 
 HIGHER, LOWER, UNORDERED = 1, -1, 0
 IMPROVED, SAME, WORSE = "improved", "same", "worse"
-GROUP_ROWS = ((IMPROVED, "Improved"), (SAME, "No clear change"), (WORSE, "Worse"))
+GROUP_ROWS = (
+    (IMPROVED, gettext_noop("Improved")),
+    (SAME, gettext_noop("No clear change")),
+    (WORSE, gettext_noop("Worse")),
+)
+# The ONS4 bands' names (scoring.ONS4_*_BANDS), as read.
+ONS4_BAND_NAMES = {
+    "very_low": gettext_noop("very low"),
+    "low": gettext_noop("low"),
+    "medium": gettext_noop("medium"),
+    "high": gettext_noop("high"),
+    "very_high": gettext_noop("very high"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,18 +109,21 @@ def _ons_band(anxiety):
     return lambda score: scoring.ons4_band(int(score), anxiety=anxiety)
 
 
-def _bands(pairs):
-    return tuple((str(value), str(label)) for value, label in pairs)
+def _bands(pairs, built_in=False):
+    return tuple((str(value), shown(str(label), built_in)) for value, label in pairs)
 
 
 def _measure(question: "Question", siblings: list["Question"]) -> Measure:
     """The measure a question belongs to: its own, or its instrument's total."""
     instrument = question.instrument
-    common = {"instrument": instrument.name, "copyright": instrument.copyright}
+    common = {
+        "instrument": shown(instrument.name, instrument.built_in),
+        "copyright": instrument.copyright,
+    }
     if instrument.built_in and instrument.key == UCLA3:
         return Measure(
             key=UCLA3,
-            label="Loneliness (UCLA-3 total, 3 to 9)",
+            label=gettext("Loneliness (UCLA-3 total, 3 to 9)"),
             questions=tuple(q.pk for q in siblings),
             score=lambda answers: Decimal(scoring.ucla3_total([int(n) for n, _ in answers])),
             better=LOWER,
@@ -117,7 +133,7 @@ def _measure(question: "Question", siblings: list["Question"]) -> Measure:
     if instrument.built_in and instrument.key == SWEMWBS:
         return Measure(
             key=SWEMWBS,
-            label="Mental wellbeing (SWEMWBS metric score, 7 to 35)",
+            label=gettext("Mental wellbeing (SWEMWBS metric score, 7 to 35)"),
             questions=tuple(q.pk for q in siblings),
             score=lambda answers: scoring.swemwbs_metric(
                 scoring.swemwbs_raw([int(n) for n, _ in answers])
@@ -127,14 +143,17 @@ def _measure(question: "Question", siblings: list["Question"]) -> Measure:
             **common,
         )
     key = f"{instrument.key}.{question.key}" if instrument.built_in else f"q{question.pk}"
-    measure = {"key": key, "label": question.text, "questions": (question.pk,), **common}
+    text = shown(question.text, instrument.built_in)
+    measure = {"key": key, "label": text, "questions": (question.pk,), **common}
     if instrument.built_in and instrument.key == ONS4:
         anxiety = question.key == "anxiety"
         bands = scoring.ONS4_ANXIETY_BANDS if anxiety else scoring.ONS4_POSITIVE_BANDS
         return Measure(
             score=_number,
             better=LOWER if anxiety else HIGHER,
-            bands=tuple((name, f"{name.replace('_', ' ')} ({lo}-{hi})") for lo, hi, name in bands),
+            bands=tuple(
+                (name, f"{gettext(ONS4_BAND_NAMES[name])} ({lo}-{hi})") for lo, hi, name in bands
+            ),
             band_of=_ons_band(anxiety),
             span=Decimal(10),
             **measure,
@@ -142,7 +161,7 @@ def _measure(question: "Question", siblings: list["Question"]) -> Measure:
     if instrument.built_in and instrument.key == LONELINESS_DIRECT:
         return Measure(
             score=_number,
-            bands=_bands(question.choices),
+            bands=_bands(question.choices, built_in=True),
             band_of=lambda score: str(int(score)),
             span=Decimal(4),
             **measure,
@@ -150,7 +169,7 @@ def _measure(question: "Question", siblings: list["Question"]) -> Measure:
     if question.kind == QuestionKind.YES_NO:
         return Measure(
             score=_number,
-            bands=(("yes", "Yes"), ("no", "No")),
+            bands=(("yes", gettext("Yes")), ("no", gettext("No"))),
             band_of=lambda score: "yes" if score else "no",
             span=Decimal(1),
             share=True,
@@ -182,13 +201,18 @@ def bins(measure: Measure) -> list[tuple[str, str]]:
     """The distance-travelled bins of a measure, from worst to best."""
     large = measure.large
     if large is None or (measure.span is not None and measure.span < large):
-        return [("worse", "Worse"), ("same", "No change"), ("better", "Better")]
+        return [
+            ("worse", gettext("Worse")),
+            ("same", gettext("No change")),
+            ("better", gettext("Better")),
+        ]
+    by = {"n": large}
     return [
-        ("worse_large", f"Worse by {large} or more"),
-        ("worse", f"Worse by less than {large}"),
-        ("same", "No change"),
-        ("better", f"Better by less than {large}"),
-        ("better_large", f"Better by {large} or more"),
+        ("worse_large", gettext("Worse by %(n)s or more") % by),
+        ("worse", gettext("Worse by less than %(n)s") % by),
+        ("same", gettext("No change")),
+        ("better", gettext("Better by less than %(n)s") % by),
+        ("better_large", gettext("Better by %(n)s or more") % by),
     ]
 
 
@@ -215,7 +239,7 @@ def _row(key, label, members) -> dict:
 
 def _table(name, title, rows, note="") -> Table:
     total = {"members": sum(r["values"]["members"] for r in rows)}
-    return Table(name, title, "members", [("members", "Members")], rows, total, note=note)
+    return Table(name, title, "members", [("members", gettext("Members"))], rows, total, note=note)
 
 
 def _members(f: Filter):
@@ -267,7 +291,9 @@ def _scores(measure: Measure, answers: dict) -> dict:
 
 
 def _wave_name(wave: int) -> str:
-    return "Baseline" if wave == BASELINE else f"{wave} months"
+    if wave == BASELINE:
+        return gettext("Baseline")
+    return ngettext("%(n)s month", "%(n)s months", wave) % {"n": wave}
 
 
 def _measure_figures(measure: Measure, scores: dict, current: set) -> dict:
@@ -280,7 +306,10 @@ def _measure_figures(measure: Measure, scores: dict, current: set) -> dict:
             counts[measure.band_of(value) if measure.band_of else None] += 1
         rows = [_row(key, label, counts.pop(key, 0)) for key, label in measure.bands]
         if measure.bands:  # answers no longer among the choices, so the rows add up to n
-            rows += [_row(key, f"Other: {key}", n) for key, n in sorted(counts.items())]
+            rows += [
+                _row(key, gettext("Other: %(answer)s") % {"answer": key}, n)
+                for key, n in sorted(counts.items())
+            ]
         table = _table(f"{measure.key}.{wave}", f"{measure.label}: {_wave_name(wave)}", rows)
         table.total["members"] = len(values)
         mean = _mean(values) if ordered else None
@@ -296,7 +325,10 @@ def _measure_figures(measure: Measure, scores: dict, current: set) -> dict:
         for delta in deltas:
             counts[bin_of(measure, measure.better * delta)] += 1
         rows = [_row(key, label, counts[key]) for key, label in bins(measure)]
-        title = f"{measure.label}: distance travelled, baseline to {_wave_name(wave)}"
+        title = gettext("%(measure)s: distance travelled, baseline to %(wave)s") % {
+            "measure": measure.label,
+            "wave": _wave_name(wave),
+        }
         changes.append(
             {
                 "wave": wave,
@@ -343,7 +375,9 @@ def _group_table(name, title, verdicts: dict, note) -> Table:
     counts = defaultdict(int)
     for verdict in verdicts.values():
         counts[verdict] += 1
-    return _table(name, title, [_row(k, label, counts[k]) for k, label in GROUP_ROWS], note)
+    return _table(
+        name, title, [_row(k, gettext(label), counts[k]) for k, label in GROUP_ROWS], note
+    )
 
 
 def _outcome_groups(programme, by_question: dict[int, Measure]) -> list[dict]:
@@ -406,7 +440,9 @@ def outcome_figures(
         for m in measures
         if current & scores[m.key].keys()
     ]
-    note = "Each member once, at their latest follow-up in the period, against their baseline."
+    note = gettext(
+        "Each member once, at their latest follow-up in the period, against their baseline."
+    )
     outcomes = []
     for group in _outcome_groups(programme, by_question):
         indicators = [

@@ -40,6 +40,11 @@ def _figure(key, label, value, reason="") -> dict:
     }
 
 
+def percent(label: str) -> str:
+    """A figure's label as a percentage."""
+    return gettext("%(label)s (%%)") % {"label": label}
+
+
 def _people(table, threshold) -> str:
     """Why a mean or a share over this table's people is hidden, if it is."""
     if threshold is None:
@@ -77,9 +82,9 @@ def _block(block, figures, table) -> dict:
 
 def _wave(measure, wave, threshold) -> dict:
     table = _suppressed(wave, threshold)
-    figures = [_total(table, "respondents", "Respondents")]
+    figures = [_total(table, "respondents", gettext("Respondents"))]
     if wave["mean"] is not None:
-        label = "Share answering yes" if measure["share"] else "Mean"
+        label = gettext("Share answering yes") if measure["share"] else gettext("Mean")
         figures.append(_figure("mean", label, wave["mean"], _people(table, threshold)))
     return _block(wave, figures, table)
 
@@ -89,17 +94,23 @@ def _change(change, threshold) -> dict:
     paired = table.total["members"]
     values = {r["key"]: r["values"]["members"] for r in table.rows}
     figures = [
-        _total(table, "paired", "Paired members"),
-        _figure("mean_change", "Mean change", change["mean_change"], _people(table, threshold)),
+        _total(table, "paired", gettext("Paired members")),
+        _figure(
+            "mean_change", gettext("Mean change"), change["mean_change"], _people(table, threshold)
+        ),
     ]
-    for group, label in ((IMPROVED, "Improved"), (SAME, "Same"), (WORSE, "Worse")):
+    for group, label in (
+        (IMPROVED, gettext("Improved")),
+        (SAME, gettext("Same")),
+        (WORSE, gettext("Worse")),
+    ):
         rows = [values[k] for k in GROUPS[group] if k in values]
         hidden = DERIVED if None in rows else ""
         count = None if hidden else sum(rows)
         figures.append(_figure(group, label, count, hidden))
         share_hidden = hidden or (DERIVED if paired is None else "")
         figures.append(
-            _figure(f"{group}_percent", f"{label} (%)", _share(count or 0, paired), share_hidden)
+            _figure(f"{group}_percent", percent(label), _share(count or 0, paired), share_hidden)
         )
     return _block(change, figures, table)
 
@@ -107,13 +118,13 @@ def _change(change, threshold) -> dict:
 def _group(group, threshold) -> dict:
     table = _suppressed(group, threshold)
     paired = table.total["members"]
-    figures = [_total(table, "paired", "Paired members")]
+    figures = [_total(table, "paired", gettext("Paired members"))]
     for row in table.rows:
         count = row["values"]["members"]
         hidden = DERIVED if count is None or paired is None else ""
         figures.append(
             _figure(
-                f"{row['key']}_percent", f"{row['label']} (%)", _share(count or 0, paired), hidden
+                f"{row['key']}_percent", percent(row["label"]), _share(count or 0, paired), hidden
             )
         )
     return {"figures": figures, "table": table.as_dict()}

@@ -54,6 +54,8 @@ PUBLIC = {
     "favicon.ico",
     "apple-touch-icon.png",
     "offline/",
+    # The header's language switch: a signed-out phone chooses Welsh or English too.
+    "language/",
 }
 
 # name: (method, path, form data). Braces name the world's objects (see `world`). "upload" is a

@@ -89,9 +89,9 @@ _PEOPLE = [
         "members",
         """
         INSERT INTO members_user (password, is_superuser, username, first_name, last_name,
-            is_staff, is_active, date_joined, email, phone)
+            is_staff, is_active, date_joined, email, phone, language)
         SELECT '!', false, 'bench-member-' || g, 'Bench', 'Member ' || g, false, true,
-               %(start)s, '', ''
+               %(start)s, '', '', ''
           FROM generate_series(1, %(members)s) AS g;
         INSERT INTO members_member (code, new_to_volunteering, terms_accepted_at,
             reports_consent, surveys_consent, age_band, gender, ethnicity, disability,

@@ -123,6 +123,8 @@ REQUESTS = {
     "favicon": ("get", "/favicon.ico", None),
     "apple_touch_icon": ("get", "/apple-touch-icon.png", None),
     "offline": ("get", "/offline/", None),
+    # The header's language switch.
+    "language": ("post", "/language/", {"language": "en-gb", "next": "/"}),
     # A coordinator's activities, sessions and verification.
     "sessions": ("get", "/organisations/{org}/sessions/", None),
     "activity_add": ("post", "/organisations/{org}/sessions/", {"form": "activity", "activity-title": "Litter pick", "activity-type": "formal_volunteering"}),
@@ -258,6 +260,7 @@ app_worker            200   200   200   200    200   200    200   200    200   2
 favicon               200   200   200   200    200   200    200   200    200   200   200   200   200   200
 apple_touch_icon      200   200   200   200    200   200    200   200    200   200   200   200   200   200
 offline               200   200   200   200    200   200    200   200    200   200   200   200   200   200
+language              302   302   302   302    302   302    302   302    302   302   302   302   302   302
 scan_page             200   200   404   404    404   404    404   404    404   404   404   404   404   login
 pass_scanned          302   302   200   200    302   302    200   302    200   200   200   200   200   login
 pass_checkin          400   400   302   400    400   400    302   400    400   400   400   400   302   login

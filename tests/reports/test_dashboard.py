@@ -18,6 +18,19 @@ def test_the_previous_period_of_a_month_is_the_month_before():
     assert dashboard.since_words(D(2026, 2, 1), D(2026, 2, 28)) == "the previous month"
 
 
+def test_a_month_still_running_is_set_against_as_many_days_of_the_month_before():
+    # Five days into December: 1 to 5 November, not the whole of November.
+    before, words = dashboard.compared_with(D(2026, 12, 1), D(2026, 12, 31), today=D(2026, 12, 5))
+    assert before == (D(2026, 11, 1), D(2026, 11, 5))
+    assert words == "1 Nov to 5 Nov"
+    # A month over is set against the whole month before, in words.
+    before, words = dashboard.compared_with(D(2026, 11, 1), D(2026, 11, 30), today=D(2026, 12, 5))
+    assert (before, words) == ((D(2026, 10, 1), D(2026, 10, 31)), "the previous month")
+    # The 31st of a 31-day month after a 30-day one: the whole month before, no further.
+    before, _ = dashboard.compared_with(D(2026, 12, 1), D(2026, 12, 31), today=D(2026, 12, 30))
+    assert before == (D(2026, 11, 1), D(2026, 11, 30))
+
+
 def test_the_previous_period_of_a_quarter_or_a_year_is_as_many_months_before():
     assert dashboard.previous_period(D(2026, 1, 1), D(2026, 3, 31)) == (
         D(2025, 10, 1),

@@ -189,6 +189,22 @@ def since_words(start: datetime.date, end: datetime.date) -> str:
     return ngettext("the previous day", "the previous %(n)s days", days) % {"n": days}
 
 
+def compared_with(start: datetime.date, end: datetime.date, *, today: datetime.date) -> tuple:
+    """The period a report is set against, and its words. The period of the same length just
+    before; but while the period is still running (today falls in it), only as many of that
+    period's first days as have passed, so a month five days old is set against the first five
+    days of the month before ("1 Nov to 5 Nov"), not against the whole of it."""
+    before = previous_period(start, end)
+    if not start <= today < end:
+        return before, since_words(*before)
+    last = min(before[1], before[0] + (today - start))
+    words = _("%(start)s to %(end)s") % {
+        "start": formats.date_format(before[0], "j M"),
+        "end": formats.date_format(last, "j M"),
+    }
+    return (before[0], last), words
+
+
 # --- Headline tiles -----------------------------------------------------------------------------
 
 

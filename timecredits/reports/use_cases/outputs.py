@@ -2,12 +2,14 @@
 API's) and an organisation's own. Each loads what it needs, checks permission once and returns
 what the caller renders: the report's data, or with a `download` format the file itself."""
 
+from django.utils import timezone
+
 from partners.selectors import organisation_get
 from timecredits.errors import NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.selectors import programme_get
 
-from ..dashboard import previous_period, since_words
+from ..dashboard import compared_with
 from ..exports import Download, report_download
 from ..outputs.selectors import presented
 from ..outputs.selectors.trend import programme_trend
@@ -119,7 +121,7 @@ def programme_outputs_page(
     page["trend"] = page["previous"] = None
     if trend and period is not None:
         start, end = period
-        before = previous_period(start, end)
+        before, page["since"] = compared_with(start, end, today=timezone.localdate())
         page["previous"] = presented.programme_report(
             programme=page["programme"],
             period_start=before[0],
@@ -127,7 +129,6 @@ def programme_outputs_page(
             organisation=page["organisation"],
             **{k: v for k, v in filters.items() if k != "organisation_id"},
         )
-        page["since"] = since_words(*before)
         filters.pop("organisation_id", None)
         page["trend"] = programme_trend(
             programme=page["programme"],
@@ -174,7 +175,7 @@ def organisation_outputs_page(
     if download:
         name = f"our-figures-{organisation.pk}-{start}-{end}"
         return report_download(page["report"], format=download, name=name)
-    before = previous_period(start, end)
+    before, page["since"] = compared_with(start, end, today=timezone.localdate())
     page["previous"] = presented.organisation_report(
         organisation=organisation,
         programme=programme,
@@ -182,5 +183,4 @@ def organisation_outputs_page(
         period_end=before[1],
         **filters,
     )
-    page["since"] = since_words(*before)
     return page

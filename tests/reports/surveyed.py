@@ -16,8 +16,17 @@ def when(day: int, month: int = 3) -> datetime.datetime:
 
 
 def built_in(instrument: str, key: str) -> Question:
-    load_built_in_instruments()
-    return Question.objects.get(instrument__built_in=True, instrument__key=instrument, key=key)
+    """The built-in question, loading the built-in instruments the first time in a test (loading
+    them for every answer made each test that answers a survey take seconds)."""
+    question = Question.objects.filter(
+        instrument__built_in=True, instrument__key=instrument, key=key
+    ).first()
+    if question is None:
+        load_built_in_instruments()
+        question = Question.objects.get(
+            instrument__built_in=True, instrument__key=instrument, key=key
+        )
+    return question
 
 
 def answer(member, question: Question, wave: int, raw, at: datetime.datetime) -> Response:

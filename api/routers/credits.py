@@ -47,18 +47,19 @@ class OrganisationGiftIn(InputSchema):
     reason: str = Field(max_length=500)
 
 
-# The outputs of a transfer name its id and amount for what they are.
+# A transfer's id, amount and time, named for what they are, in every output that shows one.
 class TransferFields(Schema):
+    transfer_id: int
+    minutes: int
+    posted_at: datetime
+
     resolve_transfer_id = read_from("pk")
     resolve_minutes = read_from("amount")
 
 
 class TransferOut(TransferFields):
-    transfer_id: int
     kind: str
-    minutes: int
     message: str
-    posted_at: datetime
     balance_after: int = Field(description="The giver's balance after it, in minutes.")
 
     resolve_message = read_from("memo")
@@ -105,16 +106,17 @@ def organisation_give(
     )
 
 
-# A statement's or a history's line shows a transfer.
+# A statement's or a history's line shows a transfer: when it was posted, and what kind it is.
 class TransferLineFields(Schema):
+    posted_at: datetime
+    kind: str
+
     resolve_posted_at = read_from("transfer.posted_at")
     resolve_kind = read_from("transfer.kind")
 
 
 class VenueStatementLineOut(TransferLineFields):
     transfer_id: int
-    posted_at: datetime
-    kind: str
     cause: str
     description: str
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
@@ -174,10 +176,7 @@ def statement_download(request, organisation_id: int, query: Query[VenueStatemen
 
 
 class ExpiryOut(TransferFields):
-    transfer_id: int
     member_code: str
-    minutes: int
-    posted_at: datetime
     reversed: bool
 
     resolve_member_code = read_from("debit_account.member.code")
@@ -188,11 +187,8 @@ class ReverseIn(InputSchema):
 
 
 class ReversalOut(TransferFields):
-    transfer_id: int
     reverses: int
-    minutes: int
     reason: str
-    posted_at: datetime
     member_balance: int = Field(description="The member's balance after it, in minutes.")
 
     resolve_reverses = read_from("reverses_id")

@@ -39,8 +39,6 @@ class BalanceOut(Schema):
 
 class TransferHistoryLineOut(TransferLineFields):
     id: int
-    posted_at: datetime
-    kind: str
     phase: str
     amount: int = Field(description="Signed minutes: positive when credits came in.")
     balance_after: int

@@ -2,7 +2,7 @@
 the population figures reports measure reach against."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
@@ -129,11 +129,8 @@ class AllocationIn(InputSchema):
 
 
 class AllocationOut(TransferFields):
-    transfer_id: int
     organisation_id: int
-    minutes: int
     reason: str
-    posted_at: datetime
     organisation_balance: int = Field(description="The group's balance after it, in minutes.")
 
     resolve_organisation_id = read_from("credit_account.organisation_id")

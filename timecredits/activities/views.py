@@ -382,14 +382,24 @@ def session_unapprove(request, session_id):
     return redirect("session-detail", session_id)
 
 
-@login_required
-def poster(request, session_id):
-    code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="poster")
+def _code_page(request, session_id, mode):
+    """The session's printable poster or its door screen: the code people scan to check in."""
+    code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode=mode)
     return render(
         request,
-        "activities/poster.html",
-        {"session": code.session, "qr": qr_svg(code.url), "url": code.url},
+        f"activities/{mode}.html",
+        {
+            "session": code.session,
+            "qr": qr_svg(code.url),
+            "url": code.url,
+            "seconds_left": code.seconds_left,
+        },
     )
+
+
+@login_required
+def poster(request, session_id):
+    return _code_page(request, session_id, "poster")
 
 
 @login_required
@@ -402,12 +412,7 @@ def poster_png(request, session_id):
 
 @login_required
 def kiosk(request, session_id):
-    code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
-    return render(
-        request,
-        "activities/kiosk.html",
-        {"session": code.session, "qr": qr_svg(code.url), "seconds_left": code.seconds_left},
-    )
+    return _code_page(request, session_id, "kiosk")
 
 
 @login_required

@@ -6,7 +6,10 @@ The suite's live server and Chromium (tests/browser/conftest.py), each test in a
 phone-sized context of its own.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.phone import PHONE
 from timecredits.ops.demo import DEMO_PASSWORD
@@ -50,6 +53,12 @@ class Phone:
 
     def goto(self, path):
         response = self.page.goto(path)
+        if response is None and not self.page.url.split("?")[0].endswith(path):
+            # Offline, on a machine this busy, Chromium now and then answers a navigation that
+            # the service worker serves with no response and no new page (the last page still
+            # showing, its URL unchanged). Asked again, it opens. Every page is still checked
+            # by its URL and heading below.
+            response = self.page.goto(path)
         self.problems += self.page.evaluate("window.__violations || []")
         return response
 
@@ -219,10 +228,14 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
     phone.reload()
     _shows_name_and_code(phone, "Amira Hassan")
     phone.goto("/me/card/")
+    # The pass and the card show the same name and code: the heading says which page this is.
+    expect(phone.page).to_have_url(re.compile(r"/me/card/$"))
+    expect(phone.page.locator("h1")).to_have_text("Member card")
     _shows_name_and_code(phone, "Amira Hassan")
     assert phone.page.locator("[data-offline-copy]").is_visible()
     phone.goto("/me/credits/")
-    assert phone.page.locator("h1").inner_text() == "No connection"
+    expect(phone.page).to_have_url(re.compile(r"/me/credits/$"))
+    expect(phone.page.locator("h1")).to_have_text("No connection")
 
     phone.context.set_offline(False)
     phone.goto("/me/pass/")
@@ -232,7 +245,7 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
 
     phone.context.set_offline(True)
     phone.goto("/me/pass/")
-    assert phone.page.locator("h1").inner_text() == "No connection"
+    expect(phone.page.locator("h1")).to_have_text("No connection")
     assert phone.page.locator(".pass-qr").count() == 0
     assert "Amira" not in phone.page.content()
     phone.goto("/me/card/")

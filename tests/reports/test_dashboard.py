@@ -4,14 +4,14 @@
 import datetime
 import re
 
-from timecredits.reports import dashboard
+from timecredits.reports import dashboard, periods
 from timecredits.reports.disclosure import SECONDARY, SMALL
 
 D = datetime.date
 
 
 def test_the_previous_period_of_a_month_is_the_month_before():
-    assert dashboard.previous_period(D(2026, 3, 1), D(2026, 3, 31)) == (
+    assert periods.previous_period(D(2026, 3, 1), D(2026, 3, 31)) == (
         D(2026, 2, 1),
         D(2026, 2, 28),
     )
@@ -32,11 +32,11 @@ def test_a_month_still_running_is_set_against_as_many_days_of_the_month_before()
 
 
 def test_the_previous_period_of_a_quarter_or_a_year_is_as_many_months_before():
-    assert dashboard.previous_period(D(2026, 1, 1), D(2026, 3, 31)) == (
+    assert periods.previous_period(D(2026, 1, 1), D(2026, 3, 31)) == (
         D(2025, 10, 1),
         D(2025, 12, 31),
     )
-    assert dashboard.previous_period(D(2025, 4, 1), D(2026, 3, 31)) == (
+    assert periods.previous_period(D(2025, 4, 1), D(2026, 3, 31)) == (
         D(2024, 4, 1),
         D(2025, 3, 31),
     )
@@ -44,7 +44,7 @@ def test_the_previous_period_of_a_quarter_or_a_year_is_as_many_months_before():
 
 
 def test_the_previous_period_of_custom_dates_is_as_many_days_before():
-    assert dashboard.previous_period(D(2026, 3, 5), D(2026, 3, 14)) == (
+    assert periods.previous_period(D(2026, 3, 5), D(2026, 3, 14)) == (
         D(2026, 2, 23),
         D(2026, 3, 4),
     )

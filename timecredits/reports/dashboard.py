@@ -20,7 +20,7 @@ from timecredits.templatetags.credits import credits
 
 from .disclosure import DIFFERENCE, NOT_YET_KNOWN, SECONDARY, SMALL
 from .outputs.selectors.figures import DEMOGRAPHICS
-from .periods import month_bounds
+from .periods import compared_period, whole_months
 
 HOURS, CREDITS, COUNT = "hours", "credits", "count"
 # (key, label, unit) of the headline figures, in the order a commissioner reads them: the first
@@ -160,29 +160,9 @@ def why(reason: str) -> str:
 # --- The period and the one before it -----------------------------------------------------------
 
 
-def _whole_months(start: datetime.date, end: datetime.date) -> int:
-    """How many whole calendar months the period is, or 0 if it is not whole months."""
-    if start.day != 1 or end != month_bounds(f"{end:%Y-%m}")[1]:
-        return 0
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
-def previous_period(start: datetime.date, end: datetime.date) -> tuple:
-    """The period of the same length just before: the months before a period of whole months
-    (February for March, the quarter before a quarter), else the same number of days."""
-    months = _whole_months(start, end)
-    if months:
-        last = start - datetime.timedelta(days=1)
-        index = last.year * 12 + last.month - 1 - (months - 1)
-        return datetime.date(index // 12, index % 12 + 1, 1), last
-    length = end - start
-    previous_end = start - datetime.timedelta(days=1)
-    return previous_end - length, previous_end
-
-
 def since_words(start: datetime.date, end: datetime.date) -> str:
     """ "the previous month", "the previous 3 months", "the previous 10 days"."""
-    months = _whole_months(start, end)
+    months = whole_months(start, end)
     if months:
         return ngettext("the previous month", "the previous %(n)s months", months) % {"n": months}
     days = (end - start).days + 1
@@ -190,19 +170,16 @@ def since_words(start: datetime.date, end: datetime.date) -> str:
 
 
 def compared_with(start: datetime.date, end: datetime.date, *, today: datetime.date) -> tuple:
-    """The period a report is set against, and its words. The period of the same length just
-    before; but while the period is still running (today falls in it), only as many of that
-    period's first days as have passed, so a month five days old is set against the first five
-    days of the month before ("1 Nov to 5 Nov"), not against the whole of it."""
-    before = previous_period(start, end)
+    """The period a report is set against (`periods.compared_period`), and its words: "the
+    previous month", or "1 Nov to 5 Nov" while the period is still running."""
+    before = compared_period(start, end, today=today)
     if not start <= today < end:
         return before, since_words(*before)
-    last = min(before[1], before[0] + (today - start))
     words = _("%(start)s to %(end)s") % {
         "start": formats.date_format(before[0], "j M"),
-        "end": formats.date_format(last, "j M"),
+        "end": formats.date_format(before[1], "j M"),
     }
-    return (before[0], last), words
+    return before, words
 
 
 # --- Headline tiles -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Periods a reader picks: a month, a quarter or custom dates, as (first day, last day)."""
+"""Periods a reader picks: a month, a quarter or custom dates, as (first day, last day); and the
+period each is set against."""
 
 import datetime
 import re
@@ -21,3 +22,34 @@ def quarter_bounds(value: str) -> tuple[datetime.date, datetime.date]:
     start, _ = month_bounds(f"{year}-{3 * quarter - 2}")
     _, end = month_bounds(f"{year}-{3 * quarter}")
     return start, end
+
+
+def whole_months(start: datetime.date, end: datetime.date) -> int:
+    """How many whole calendar months the period is, or 0 if it is not whole months."""
+    if start.day != 1 or end != month_bounds(f"{end:%Y-%m}")[1]:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def previous_period(start: datetime.date, end: datetime.date) -> tuple:
+    """The period of the same length just before: the months before a period of whole months
+    (February for March, the quarter before a quarter), else the same number of days."""
+    months = whole_months(start, end)
+    if months:
+        last = start - datetime.timedelta(days=1)
+        index = last.year * 12 + last.month - 1 - (months - 1)
+        return datetime.date(index // 12, index % 12 + 1, 1), last
+    length = end - start
+    previous_end = start - datetime.timedelta(days=1)
+    return previous_end - length, previous_end
+
+
+def compared_period(start: datetime.date, end: datetime.date, *, today: datetime.date) -> tuple:
+    """The period a report is set against: the period of the same length just before; but while
+    the period is still running (today falls in it), only as many of that period's first days as
+    have passed, so a month five days old is set against the first five days of the month before,
+    not against the whole of it."""
+    before = previous_period(start, end)
+    if not start <= today < end:
+        return before
+    return before[0], min(before[1], before[0] + (today - start))

@@ -10,8 +10,8 @@ from django_q.tasks import async_task
 from timecredits.errors import NotFound
 from timecredits.programmes.selectors import programme_get, programmes_running
 
-from .outputs.selectors.rollups import standard_periods
-from .outputs.services import rollup_refresh
+from .outputs.selectors.rollups import kept_periods
+from .outputs.services import rollup_refresh, rollups_forget
 from .snapshots.services import snapshot_build, snapshots_request_last_month
 
 
@@ -29,15 +29,17 @@ def _rollup_queued_key(programme_id: int, period_start: str, period_end: str) ->
 
 
 def refresh_outputs_rollups() -> int:
-    """Queue a refresh of every running programme's standard periods; returns how many.
+    """Queue a refresh of every running programme's kept periods (its standard periods and what
+    the dashboard sets them against); returns how many. Figures kept before yesterday go.
 
     A period whose refresh is still queued or running is not queued again, so a slow worker does
     not pile refreshes up; the mark lapses after twice the task timeout if a worker dies."""
     today = timezone.localdate()
+    rollups_forget(computed_before=timezone.now() - datetime.timedelta(days=2))
     queued = 0
     running = programmes_running(start=today, end=today)
     for programme_id in running.values_list("pk", flat=True):
-        for start, end in standard_periods(today):
+        for start, end in kept_periods(today):
             args = (programme_id, start.isoformat(), end.isoformat())
             if not cache.add(
                 _rollup_queued_key(*args), 1, timeout=2 * settings.Q_CLUSTER["timeout"]

@@ -14,7 +14,11 @@ from django_q.tasks import async_task
 from tests.factories import ProgrammeFactory
 from timecredits.reports.models import OutputsRollup
 from timecredits.reports.outputs.selectors.figures import programme_outputs
-from timecredits.reports.outputs.selectors.rollups import outputs_from_json, standard_periods
+from timecredits.reports.outputs.selectors.rollups import (
+    kept_periods,
+    outputs_from_json,
+    standard_periods,
+)
 
 MARCH = (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
 QUERY = "from=2026-03-01&to=2026-03-31"
@@ -81,9 +85,10 @@ def test_the_schedule_refreshes_every_running_programmes_standard_periods(world)
     async_task(schedule.func)
 
     kept = set(OutputsRollup.objects.values_list("programme", "period_start", "period_end"))
-    periods = standard_periods(today)
+    periods = kept_periods(today)
     assert kept == {(world["programme"].pk, start, end) for start, end in periods}
-    assert len(periods) == 5
+    assert len(standard_periods(today)) == 5
+    assert set(standard_periods(today)) < set(periods)
     assert not OutputsRollup.objects.filter(programme=ended).exists()
     for rollup in OutputsRollup.objects.all():
         assert outputs_from_json(rollup.outputs) == programme_outputs(
@@ -186,10 +191,70 @@ def test_a_period_whose_refresh_is_still_queued_is_not_queued_again(world):
     waiting = f"reports:rollup-queued:{world['programme'].pk}:{start}:{end}"
     cache.set(waiting, 1)  # as if a worker had not reached it yet
 
-    assert refresh_outputs_rollups() == 4
+    kept = len(kept_periods(today))
+    assert refresh_outputs_rollups() == kept - 1
     assert not OutputsRollup.objects.filter(period_start=start, period_end=end).exists()
     assert cache.get(waiting) == 1
 
     cache.delete(waiting)
-    assert refresh_outputs_rollups() == 5  # each refresh, done, cleared its own mark
+    assert refresh_outputs_rollups() == kept  # each refresh, done, cleared its own mark
     assert OutputsRollup.objects.filter(period_start=start, period_end=end).exists()
+
+
+def test_the_worker_also_keeps_the_period_each_standard_period_is_set_against():
+    assert kept_periods(datetime.date(2026, 1, 15)) == [
+        *standard_periods(datetime.date(2026, 1, 15)),
+        # The last twelve months (2025), against the twelve before.
+        (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
+        # This month, fifteen days in: against December's first fifteen.
+        (datetime.date(2025, 12, 1), datetime.date(2025, 12, 15)),
+        # Last month: the month before it.
+        (datetime.date(2025, 11, 1), datetime.date(2025, 11, 30)),
+        # This quarter and this year, as many days of the ones before.
+        (datetime.date(2025, 10, 1), datetime.date(2025, 10, 15)),
+        (datetime.date(2025, 1, 1), datetime.date(2025, 1, 15)),
+    ]
+
+
+def test_the_dashboard_sets_the_kept_figures_against_kept_figures(world, commissioner):
+    """The default dashboard (the last twelve months, the whole programme) computes nothing on
+    request: neither its figures nor the twelve months it is compared with."""
+    from timecredits.reports.tasks import refresh_outputs_rollups
+    from timecredits.reports.use_cases.outputs import programme_outputs_page
+
+    programme = world["programme"]
+    today = timezone.localdate()
+    twelve_months = standard_periods(today)[0]
+    refresh_outputs_rollups()
+
+    page = programme_outputs_page(
+        actor=commissioner, programme_id=programme.pk, period=twelve_months, trend=True
+    )
+
+    assert page["report"]["from_worker"] is True
+    assert page["previous"]["from_worker"] is True
+    assert (page["previous"]["period_start"], page["previous"]["period_end"]) == (
+        datetime.date(today.year - 2, today.month, 1),
+        twelve_months[0] - datetime.timedelta(days=1),
+    )
+
+
+def test_figures_kept_before_yesterday_are_forgotten_at_the_next_refresh(world):
+    from timecredits.reports.tasks import refresh_outputs_rollups
+
+    old = _refresh_march(world["programme"])
+    OutputsRollup.objects.filter(pk=old.pk).update(
+        computed_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    recent = OutputsRollup.objects.create(
+        programme=world["programme"],
+        period_start=datetime.date(2026, 2, 1),
+        period_end=datetime.date(2026, 2, 28),
+        computed_at=timezone.now() - datetime.timedelta(hours=30),
+        outputs=old.outputs,
+    )
+
+    refresh_outputs_rollups()
+
+    assert not OutputsRollup.objects.filter(pk=old.pk).exists()
+    assert OutputsRollup.objects.filter(pk=recent.pk).exists()

@@ -19,3 +19,11 @@ def rollup_refresh(*, programme, period_start, period_end) -> OutputsRollup:
         defaults={"computed_at": computed_at, "outputs": outputs_to_json(outputs)},
     )
     return rollup
+
+
+def rollups_forget(*, computed_before) -> int:
+    """Forget kept figures computed before then: none is served after the day it was computed,
+    and yesterday's periods (a running period's comparison moves every day) are not asked for
+    again. Returns how many."""
+    deleted, _ = OutputsRollup.objects.filter(computed_at__lt=computed_before).delete()
+    return deleted

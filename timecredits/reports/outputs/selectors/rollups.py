@@ -3,7 +3,8 @@
 Computing a programme's outputs for a year reads every contribution and transfer of that year,
 which takes seconds on a large programme. So for each running programme's standard periods (the
 last 12 months, this month, last month, this quarter, this year) django-q2 recomputes the
-whole-programme figures every few minutes (`tasks.refresh_outputs_rollups`) and keeps them,
+whole-programme figures every few minutes (`tasks.refresh_outputs_rollups`), and those of the
+period each is set against on the dashboard (`kept_periods`), and keeps them,
 unsuppressed, as an `OutputsRollup` (`reports.outputs.services.rollup_refresh`).
 `presented.programme_report` serves them while they are younger than `REPORTS_ROLLUP_MAX_AGE`
 and were computed today (retention's "not yet known" moves with the date), and otherwise
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from ...disclosure import Table
 from ...models import OutputsRollup
-from ...periods import month_bounds, quarter_bounds
+from ...periods import compared_period, month_bounds, quarter_bounds
 
 
 def standard_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
@@ -37,6 +38,16 @@ def standard_periods(today: datetime.date) -> list[tuple[datetime.date, datetime
     this_quarter = quarter_bounds(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     this_year = (datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31))
     return list(dict.fromkeys([twelve_months, this_month, last_month, this_quarter, this_year]))
+
+
+def kept_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The periods the worker keeps: the standard ones, and the one each is set against on the
+    dashboard (the twelve months before the last twelve; while a period is running, as many days
+    of the period before), so the dashboard's comparison is not computed on every request."""
+    periods = standard_periods(today)
+    return list(
+        dict.fromkeys([*periods, *(compared_period(s, e, today=today) for s, e in periods)])
+    )
 
 
 def rollup_fresh(*, programme, period_start, period_end) -> OutputsRollup | None:

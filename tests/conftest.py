@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client, TransactionTestCase
+from django.utils import translation
 
 from ledger import guarantees
 from partners.models import Organisation
@@ -62,6 +63,14 @@ TransactionTestCase._fixture_teardown = _flush_past_the_guarantees
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request served in Welsh leaves Welsh active in
+    its thread (the middleware activates the person's language), and a test of plain functions
+    run after it would read Welsh words."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

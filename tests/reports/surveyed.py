@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from timecredits.reports.outcomes.selectors.figures import IMPROVED, outcome_figures
+from timecredits.reports.outputs.selectors.figures import Filter
 from timecredits.surveys.instruments import load_built_in_instruments
 from timecredits.surveys.models import Question, Response
 from timecredits.surveys.services import answer_clean
@@ -13,6 +15,25 @@ JANUARY = 20  # a day in January 2026, for baselines answered before March
 
 def when(day: int, month: int = 3) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(2026, month, day, 12, 0))
+
+
+def outcomes_of(programme, period_start, period_end, **scope) -> dict:
+    """`outcome_figures` for the programme and period (`scope`: an organisation or area)."""
+    return outcome_figures(Filter(programme, period_start, period_end, **scope))
+
+
+def improved_by_outcome(programme, period_start, period_end, **scope) -> dict[int, dict]:
+    """Per outcome: the members paired on it in the period and how many of them improved, as
+    its table in `outcome_figures` counts them (unsuppressed)."""
+    return {
+        outcome["id"]: {
+            "paired": outcome["table"].total["members"],
+            "improved": next(
+                row["values"]["members"] for row in outcome["table"].rows if row["key"] == IMPROVED
+            ),
+        }
+        for outcome in outcomes_of(programme, period_start, period_end, **scope)["outcomes"]
+    }
 
 
 def built_in(instrument: str, key: str) -> Question:

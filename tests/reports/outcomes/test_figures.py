@@ -7,8 +7,15 @@ import pytest
 
 from tests.factories import ActivityFactory, MemberFactory
 from tests.reports.conftest import admin_of, give, session
-from tests.reports.surveyed import JANUARY, answer, answer_all, built_in, when
-from timecredits.reports.outcomes.selectors.figures import improved_by_outcome, outcome_figures
+from tests.reports.surveyed import (
+    JANUARY,
+    answer,
+    answer_all,
+    built_in,
+    improved_by_outcome,
+    outcomes_of,
+    when,
+)
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.services import custom_question_add, indicator_create, outcome_create
 
@@ -50,7 +57,7 @@ def _counts(table):
 
 
 def test_each_wave_counts_the_answers_given_in_the_period(surveyed):
-    report = outcome_figures(surveyed["programme"], *MARCH)
+    report = outcomes_of(surveyed["programme"], *MARCH)
 
     life = _measure(report, "ons4.life_satisfaction")
     baseline, follow_up = life["waves"]
@@ -66,7 +73,7 @@ def test_each_wave_counts_the_answers_given_in_the_period(surveyed):
 
 
 def test_a_follow_up_is_paired_with_a_baseline_answered_before_the_period(surveyed):
-    report = outcome_figures(surveyed["programme"], *MARCH)
+    report = outcomes_of(surveyed["programme"], *MARCH)
 
     (change,) = _measure(report, "ons4.life_satisfaction")["changes"]
     assert change["wave"] == 3
@@ -82,7 +89,7 @@ def test_a_follow_up_is_paired_with_a_baseline_answered_before_the_period(survey
 
 
 def test_for_anxiety_a_lower_score_is_better(surveyed):
-    report = outcome_figures(surveyed["programme"], *MARCH)
+    report = outcomes_of(surveyed["programme"], *MARCH)
 
     anxiety = _measure(report, "ons4.anxiety")
     assert anxiety["better"] == "lower"
@@ -103,7 +110,7 @@ def test_for_anxiety_a_lower_score_is_better(surveyed):
 
 
 def test_another_period_sees_only_its_own_answers(surveyed):
-    report = outcome_figures(surveyed["programme"], datetime.date(2026, 1, 1), MARCH[0])
+    report = outcomes_of(surveyed["programme"], datetime.date(2026, 1, 1), MARCH[0])
 
     (life,) = [m for m in report["measures"] if m["key"] == "ons4.life_satisfaction"]
     (baseline,) = life["waves"]
@@ -122,7 +129,7 @@ def test_composite_scores_and_the_swemwbs_copyright(world):
     answer(member, built_in("loneliness_direct", "how_often_lonely"), 0, "2", when(2))
     answer(member, built_in("loneliness_direct", "how_often_lonely"), 3, "4", when(20))
 
-    report = outcome_figures(programme, *MARCH)
+    report = outcomes_of(programme, *MARCH)
 
     ucla = _measure(report, "ucla3")
     assert [w["mean"] for w in ucla["waves"]] == [Decimal("8.00"), Decimal("5.00")]
@@ -142,7 +149,7 @@ def test_a_composite_with_an_item_missing_is_not_scored(world):
     member = MemberFactory(programme=world["programme"])
     answer_all(member, "ucla3", {"companionship": 2, "left_out": 3}, 0, when(2))
 
-    report = outcome_figures(world["programme"], *MARCH)
+    report = outcomes_of(world["programme"], *MARCH)
 
     assert [m["key"] for m in report["measures"]] == []
 
@@ -164,7 +171,7 @@ def test_a_programmes_own_questions(world):
         answer(member, hours, 6, out, when(2 + i))
         answer(member, mood, 6, weather, when(2 + i))
 
-    report = outcome_figures(programme, *MARCH)
+    report = outcomes_of(programme, *MARCH)
 
     friend = _measure(report, f"q{friends.pk}")
     assert friend["share"] is True
@@ -190,7 +197,7 @@ def test_an_outcome_improves_when_most_of_its_measures_do(surveyed):
         actor=admin, outcome=outcome, name="Less anxious", question_ids=[built_in(*ANXIETY).pk]
     )
 
-    report = outcome_figures(programme, *MARCH)
+    report = outcomes_of(programme, *MARCH)
 
     (figures,) = report["outcomes"]
     # a: both better; b: same and worse (no clear change); c: better; d: worse; e: same.
@@ -210,7 +217,7 @@ def test_an_organisation_counts_members_with_an_approved_contribution_there(surv
     give(b, session(garden, 4), 60, status="pending")
     give(c, session(garden, 2, month=4), 60)  # after the period
 
-    report = outcome_figures(world["programme"], *MARCH, organisation=group_a)
+    report = outcomes_of(world["programme"], *MARCH, organisation=group_a)
 
     (follow_up,) = _measure(report, "ons4.life_satisfaction")["waves"]
     assert (follow_up["table"].total["members"], follow_up["mean"]) == (1, Decimal("6.00"))
@@ -225,7 +232,7 @@ def test_an_answer_no_longer_among_the_choices_is_still_counted(world):
     mood.choices = [["rain", "Rainy"], ["fog", "Foggy"]]
     mood.save()
 
-    report = outcome_figures(programme, *MARCH)
+    report = outcomes_of(programme, *MARCH)
 
     (wave,) = _measure(report, f"q{mood.pk}")["waves"]
     assert [(r["label"], r["values"]["members"]) for r in wave["table"].rows] == [

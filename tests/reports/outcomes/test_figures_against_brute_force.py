@@ -10,14 +10,12 @@ from hypothesis import strategies as st
 
 from tests.factories import MemberFactory
 from tests.reports.conftest import admin_of
-from tests.reports.surveyed import answer, built_in, when
+from tests.reports.surveyed import answer, built_in, improved_by_outcome, outcomes_of, when
 from timecredits.reports import disclosure
 from timecredits.reports.outcomes.selectors.figures import (
     Measure,
     _table,
     bins,
-    improved_by_outcome,
-    outcome_figures,
 )
 from timecredits.reports.outcomes.selectors.presented import _change, _wave
 from timecredits.surveys.services import indicator_create, outcome_create
@@ -158,7 +156,7 @@ def test_outcome_figures_match_a_brute_force_count(world, people, area):
                     if value is not None:
                         answer(m, question, w, value, at)
 
-        actual = _actual(outcome_figures(programme, *MARCH, area=area))
+        actual = _actual(outcomes_of(programme, *MARCH, area=area))
         valued = improved_by_outcome(programme, *MARCH, area=area)
         transaction.set_rollback(True)
 

@@ -15,8 +15,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.reports.conftest import at, coordinator_of, give
+from tests.reports.surveyed import improved_by_outcome
 from timecredits.reports.models import ProxyValue
-from timecredits.reports.outcomes.selectors.figures import improved_by_outcome
 from timecredits.reports.valuation.selectors import HOURS_HIDDEN, IMPROVED_HIDDEN, estimate
 from timecredits.surveys.instruments import (
     LONELINESS_DIRECT,

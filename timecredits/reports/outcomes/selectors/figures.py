@@ -40,7 +40,6 @@ the member **improved** when more than half of them moved the good way, got **wo
 than half moved the other way, and otherwise shows **no clear change**.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -400,11 +399,12 @@ def _outcome_groups(programme, by_question: dict[int, Measure]) -> list[dict]:
     return groups
 
 
-def _prepare(programme, period_start, period_end, organisation, area):
-    f = Filter(programme, period_start, period_end, organisation, "", area or "")
+def outcome_figures(f: Filter) -> dict:
+    """Every measure's figures per wave and per paired change, and each outcome's, unsuppressed,
+    for the filter's programme, period, organisation and area."""
     answers, current = _answers(f)
     asked = {q for given in answers.values() for q in given}
-    linked = question_rows().filter(indicators__outcome__programme=programme).values("pk")
+    linked = question_rows().filter(indicators__outcome__programme=f.programme).values("pk")
     questions = list(
         question_rows()
         .filter(Q(pk__in=asked) | Q(pk__in=linked))
@@ -421,20 +421,6 @@ def _prepare(programme, period_start, period_end, organisation, area):
     )
     measures = list({by_question[q.pk].key: by_question[q.pk] for q in questions}.values())
     scores = {m.key: _scores(m, answers) for m in measures}
-    return f, by_question, measures, scores, current
-
-
-def outcome_figures(
-    programme,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    organisation=None,
-    area: str = "",
-) -> dict:
-    """Every measure's figures per wave and per paired change, and each outcome's, unsuppressed."""
-    f, by_question, measures, scores, current = _prepare(
-        programme, period_start, period_end, organisation, area
-    )
     measure_figures = [
         _measure_figures(m, scores[m.key], current)
         for m in measures
@@ -444,7 +430,7 @@ def outcome_figures(
         "Each member once, at their latest follow-up in the period, against their baseline."
     )
     outcomes = []
-    for group in _outcome_groups(programme, by_question):
+    for group in _outcome_groups(f.programme, by_question):
         indicators = [
             {
                 "id": i["id"],
@@ -469,31 +455,13 @@ def outcome_figures(
             }
         )
     return {
-        "programme_id": programme.pk,
-        "period_start": period_start,
-        "period_end": period_end,
-        "organisation_id": organisation.pk if organisation is not None else None,
+        "programme_id": f.programme.pk,
+        "period_start": f.period_start,
+        "period_end": f.period_end,
+        "organisation_id": f.organisation.pk if f.organisation is not None else None,
         "area": f.area,
-        "threshold": programme.report_threshold,
+        "threshold": f.programme.report_threshold,
         "copyright": sorted({m["copyright"] for m in measure_figures if m["copyright"]}),
         "measures": measure_figures,
         "outcomes": outcomes,
     }
-
-
-def improved_by_outcome(
-    programme,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    organisation=None,
-    area: str = "",
-) -> dict[int, dict]:
-    """Per outcome of the programme: members paired on it in the period, and how many improved
-    (the majority rule above). Unsuppressed; whoever shows it applies disclosure control."""
-    _, by_question, _, scores, _ = _prepare(programme, period_start, period_end, organisation, area)
-    result = {}
-    for group in _outcome_groups(programme, by_question):
-        verdicts = _group_changes(list(group["measures"].values()), scores)
-        improved = sum(1 for v in verdicts.values() if v == IMPROVED)
-        result[group["id"]] = {"paired": len(verdicts), "improved": improved}
-    return result

@@ -18,6 +18,7 @@ are protected each on its own, as are answers to overlapping filters (see `discl
 from django.utils.translation import gettext, gettext_noop
 
 from ... import disclosure
+from ...outputs.selectors.figures import Filter
 from ...outputs.selectors.presented import _check_period, organisation_programme
 from .figures import IMPROVED, SAME, WORSE, outcome_figures
 
@@ -165,7 +166,9 @@ def programme_outcomes_report(
 ) -> dict:
     """A programme's outcomes for its commissioners and admins, always with disclosure control."""
     _check_period(period_start, period_end)
-    figures = outcome_figures(programme, period_start, period_end, organisation, area)
+    figures = outcome_figures(
+        Filter(programme, period_start, period_end, organisation, area=area or "")
+    )
     return _present(figures, threshold=programme.report_threshold)
 
 
@@ -175,5 +178,7 @@ def organisation_outcomes_report(
     """One organisation's own outcomes in a programme, unsuppressed, for its own staff."""
     _check_period(period_start, period_end)
     programme = organisation_programme(organisation=organisation, programme=programme)
-    figures = outcome_figures(programme, period_start, period_end, organisation, area)
+    figures = outcome_figures(
+        Filter(programme, period_start, period_end, organisation, area=area or "")
+    )
     return _present(figures, threshold=None)

@@ -175,22 +175,19 @@ def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict
         hidden[figure] = disclosure.SECONDARY
 
 
-def programme_report(*, programme, period_start, period_end, organisation=None, **filters) -> dict:
+def programme_report(*, programme, period_start, period_end, **filters) -> dict:
     """A programme's outputs for its commissioners and admins, always with disclosure control;
-    `filters` are `build_programme_report`'s.
+    `filters` are `build_programme_report`'s (an organisation, activity type, area or
+    demographic answers).
 
     The whole programme's figures for a period the worker keeps come from `rollups` while fresh;
     anything else is computed now. `as_of` says when the figures were computed and `from_worker`
     whether they are the worker's."""
-    whole = (
-        organisation is None
-        and not filters.get("activity_type")
-        and not filters.get("area")
-        and not any((filters.get("demographics") or {}).values())
-    )
-    if whole:
+    demographics = filters.get("demographics") or {}
+    narrowed = any(filters.get(name) for name in ("organisation", "activity_type", "area"))
+    if not narrowed and not any(demographics.values()):
         _check_period(period_start, period_end)
-        _check_demographics(filters.get("demographics"))
+        _check_demographics(demographics)
         rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
         if rollup is not None:
             report = _present(
@@ -199,11 +196,7 @@ def programme_report(*, programme, period_start, period_end, organisation=None, 
             return {**report, "as_of": rollup.computed_at, "from_worker": True}
     as_of = timezone.now()
     report = build_programme_report(
-        programme=programme,
-        period_start=period_start,
-        period_end=period_end,
-        organisation=organisation,
-        **filters,
+        programme=programme, period_start=period_start, period_end=period_end, **filters
     )
     return {**report, "as_of": as_of, "from_worker": False}
 

@@ -39,9 +39,7 @@ def _balance(member) -> Balance:
 def gift_page(*, actor) -> GivingPage:
     member = _giver(actor)
     return GivingPage(
-        member=member,
-        balance=_balance(member),
-        left_today=gifts.gifts_left_today(member=member),
+        member=member, balance=_balance(member), left_today=gifts.gifts_left_today(member=member)
     )
 
 

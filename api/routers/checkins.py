@@ -128,16 +128,10 @@ def claim(request, payload: ClaimIn):
     summary="Check a member in by scanning their card or phone (coordinators)",
 )
 def pass_check_in(
-    request,
-    session_id: int,
-    payload: PassCheckinIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    request, session_id: int, payload: PassCheckinIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 ):
     contribution, created = checkins.checkin_by_pass(
-        actor=request.auth,
-        session_id=session_id,
-        idempotency_key=idempotency_key,
-        **payload.dict(),
+        actor=request.auth, session_id=session_id, idempotency_key=idempotency_key, **payload.dict()
     )
     return Status(201 if created else 200, contribution)
 

@@ -103,12 +103,7 @@ class MemberOut(MemberNames):
         return {field: getattr(member, field) for field in DemographicsIn.model_fields}
 
 
-@router.post(
-    "",
-    auth=None,
-    response={201: MemberOut},
-    summary="Join a programme",
-)
+@router.post("", auth=None, response={201: MemberOut}, summary="Join a programme")
 def sign_up(request, payload: SignUpIn):
     return use_cases.member_sign_up(
         client=client_network(request),

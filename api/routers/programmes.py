@@ -152,10 +152,8 @@ def allocate(
     return use_cases.credits_allocate(
         actor=request.auth,
         programme_id=programme_id,
-        organisation_id=payload.organisation_id,
-        credits=payload.credits,
-        reason=payload.reason,
         idempotency_key=idempotency_key or uuid.uuid4().hex,
+        **payload.dict(),
     )
 
 

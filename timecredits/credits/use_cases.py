@@ -39,9 +39,7 @@ def _balance(member) -> Balance:
 def gift_page(*, actor) -> GivingPage:
     member = _giver(actor)
     return GivingPage(
-        member=member,
-        balance=_balance(member),
-        left_today=gifts.gifts_left_today(member=member),
+        member=member, balance=_balance(member), left_today=gifts.gifts_left_today(member=member)
     )
 
 
@@ -61,71 +59,35 @@ class Gift:
 
 
 def gift_give(
-    *,
-    actor,
-    member_code: str | None = None,
-    pass_token: str | None = None,
-    minutes: int,
-    message: str = "",
-    idempotency_key: str,
+    *, actor, member_code: str | None = None, pass_token: str | None = None, **gift
 ) -> Gift:
-    """A member gives credits to the member whose code they typed or whose pass they scanned."""
+    """A member gives credits to the member whose code they typed or whose pass they scanned;
+    `gift` is the minutes, message and idempotency_key, as `gifts.gift_to_member` takes them."""
     if member_code:
         recipient = gifts.recipient_by_code(code=member_code)
     else:
         recipient = gifts.recipient_by_pass(pass_token=pass_token)
     require(actor, Action.OWN_CREDITS_GIVE)
-    transfer = gifts.gift_to_member(
-        actor=actor,
-        recipient=recipient,
-        minutes=minutes,
-        message=message,
-        idempotency_key=idempotency_key,
-    )
+    transfer = gifts.gift_to_member(actor=actor, recipient=recipient, **gift)
     return Gift(transfer=transfer, recipient=recipient)
 
 
-def donation_give(
-    *,
-    actor,
-    organisation_id: int | None,
-    minutes: int,
-    message: str = "",
-    idempotency_key: str,
-):
-    """A member donates to a group of their programme, or (no group) to its pool."""
+def donation_give(*, actor, organisation_id: int | None, **gift):
+    """A member donates to a group of their programme, or (no group) to its pool; `gift` is the
+    minutes, message and idempotency_key, as `gifts.donate` takes them."""
     organisation = None
     if organisation_id is not None:
         organisation = organisation_get(organisation_id=organisation_id)
     require(actor, Action.OWN_CREDITS_GIVE)
-    return gifts.donate(
-        actor=actor,
-        organisation=organisation,
-        minutes=minutes,
-        message=message,
-        idempotency_key=idempotency_key,
-    )
+    return gifts.donate(actor=actor, organisation=organisation, **gift)
 
 
-def organisation_gift(
-    *,
-    actor,
-    organisation_id: int,
-    recipient_id: int,
-    minutes: int,
-    reason: str,
-    idempotency_key: str,
-):
-    """An organisation's admin gives some of its credits to another organisation."""
+def organisation_gift(*, actor, organisation_id: int, recipient_id: int, **gift):
+    """An organisation's admin gives some of its credits to another organisation; `gift` is the
+    minutes, reason and idempotency_key, as `gifts.organisation_gift` takes them."""
     giver = permitted_organisation(actor, Action.ORGANISATION_CREDITS_GIVE, organisation_id)
-    return gifts.organisation_gift(
-        actor=actor,
-        giver=giver,
-        recipient=organisation_get(organisation_id=recipient_id),
-        minutes=minutes,
-        reason=reason,
-        idempotency_key=idempotency_key,
-    )
+    recipient = organisation_get(organisation_id=recipient_id)
+    return gifts.organisation_gift(actor=actor, giver=giver, recipient=recipient, **gift)
 
 
 @dataclass(frozen=True)
@@ -169,20 +131,9 @@ def expiries_list(*, actor, programme_id: int) -> ExpiriesPage:
     return ExpiriesPage(programme=programme, expiries=programme_expiries(programme=programme))
 
 
-def expiry_reverse(
-    *,
-    actor,
-    programme_id: int,
-    transfer_id: int,
-    reason: str = "",
-    idempotency_key: str | None = None,
-):
-    """A programme admin gives a member back credits that expired; the reversal, once."""
+def expiry_reverse(*, actor, programme_id: int, **reversal):
+    """A programme admin gives a member back credits that expired; the reversal, once.
+    `reversal` is the transfer_id, and the reason and idempotency_key if given, as
+    `expiry.expiry_reverse` takes them."""
     programme = permitted_programme(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme_id)
-    return expiry.expiry_reverse(
-        actor=actor,
-        programme=programme,
-        transfer_id=transfer_id,
-        reason=reason,
-        idempotency_key=idempotency_key,
-    )
+    return expiry.expiry_reverse(actor=actor, programme=programme, **reversal)

@@ -62,24 +62,14 @@ def allocation_page(*, actor, programme_id: int) -> AdminPage:
     return _admin_page(programme)
 
 
-def credits_allocate(
-    *,
-    actor,
-    programme_id: int,
-    organisation_id: int,
-    credits: int,
-    reason: str,
-    idempotency_key: str,
-):
-    """Fund a group from the programme's issuance; the transfer posted (once per key)."""
+def credits_allocate(*, actor, programme_id: int, organisation_id: int, **allocation):
+    """Fund a group from the programme's issuance; the transfer posted (once per key).
+    `allocation` is the credits, reason and idempotency_key, as `services.credits_allocate` takes
+    them."""
     programme = permitted_programme(actor, Action.PROGRAMME_CREDITS_ALLOCATE, programme_id)
+    organisation = organisation_get(organisation_id=organisation_id)
     return services.credits_allocate(
-        actor=actor,
-        programme=programme,
-        organisation=organisation_get(organisation_id=organisation_id),
-        credits=credits,
-        reason=reason,
-        idempotency_key=idempotency_key,
+        actor=actor, programme=programme, organisation=organisation, **allocation
     )
 
 

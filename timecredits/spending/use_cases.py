@@ -250,19 +250,14 @@ def redemption_complete(*, actor, organisation_id: int, code: str, idempotency_k
     )
 
 
-def redemption_charge_pass(
-    *, actor, organisation_id: int, offer_id: int, pass_token: str, idempotency_key: str
-):
-    """Returns (redemption, created)."""
+def redemption_charge_pass(*, actor, organisation_id: int, offer_id: int, **charge):
+    """Returns (redemption, created); `charge` is the pass_token and idempotency_key, as
+    `redemption_services.redemption_charge_pass` takes them."""
     venue = organisation_get(organisation_id=organisation_id)
     offer = selectors.offer_get(offer_id=offer_id)
     require(actor, Action.ORGANISATION_REDEEM, organisation=venue)
     return redemption_services.redemption_charge_pass(
-        actor=actor,
-        venue=venue,
-        offer=offer,
-        pass_token=pass_token,
-        idempotency_key=idempotency_key,
+        actor=actor, venue=venue, offer=offer, **charge
     )
 
 

@@ -185,16 +185,7 @@ def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contributi
 
 
 def _open_contribution(
-    *,
-    actor,
-    member,
-    session,
-    method,
-    at,
-    late=False,
-    key=None,
-    latitude=None,
-    longitude=None,
+    *, actor, member, session, method, at, late=False, key=None, latitude=None, longitude=None
 ):
     """Check the member in at `at`. A scan that arrives late for a session already over is
     recorded checked out at the session's end, as a forgotten check-out would have been: it

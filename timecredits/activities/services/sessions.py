@@ -16,13 +16,7 @@ from ..models import Activity, Session
 
 @transaction.atomic
 def activity_create(
-    *,
-    organisation,
-    programme,
-    title: str,
-    type: str,
-    category: str = "",
-    description: str = "",
+    *, organisation, programme, title: str, type: str, category: str = "", description: str = ""
 ) -> Activity:
     problems = []
     if not (title or "").strip():

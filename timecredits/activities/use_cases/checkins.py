@@ -219,24 +219,12 @@ def pass_checkin_now(*, actor, pass_token: str, session_id: str):
     return contribution
 
 
-def checkin_by_pass(
-    *,
-    actor,
-    session_id: int,
-    pass_token: str,
-    scanned_at=None,
-    idempotency_key: str | None = None,
-):
+def checkin_by_pass(*, actor, session_id: int, **scan):
     """A coordinator checks a member in at their session by scanning their card or phone, now or
-    as scanned offline at `scanned_at`."""
+    as scanned offline: `scan` is the pass_token, and scanned_at and idempotency_key if given, as
+    `checkins.checkin_by_pass` takes them."""
     session = coordinated_session(actor, session_id)
-    return checkins.checkin_by_pass(
-        actor=actor,
-        session=session,
-        pass_token=pass_token,
-        scanned_at=scanned_at,
-        idempotency_key=idempotency_key,
-    )
+    return checkins.checkin_by_pass(actor=actor, session=session, **scan)
 
 
 def attendance_add_by_codes(

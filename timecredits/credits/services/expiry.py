@@ -187,12 +187,7 @@ def expiry_history_load(
 
 
 def expiry_reverse(
-    *,
-    actor,
-    programme,
-    transfer_id: int,
-    reason: str = "",
-    idempotency_key: str | None = None,
+    *, actor, programme, transfer_id: int, reason: str = "", idempotency_key: str | None = None
 ):
     """A programme admin gives a member back credits that expired; once per expiry. The
     caller's key, when given, names the reversal: sending it again returns the same reversal,

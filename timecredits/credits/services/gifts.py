@@ -281,10 +281,7 @@ def _check_daily_limit(account, minutes: int, now: datetime.datetime) -> None:
         message = _(
             "You can give up to %(limit)s a day, and you have %(left)s left to give today."
         ) % {"limit": credits_words(limit), "left": credits_words(left)}
-        raise DailyGiftLimit(
-            message,
-            detail=[{"field": "amount", "message": message}],
-        )
+        raise DailyGiftLimit(message, detail=[{"field": "amount", "message": message}])
 
 
 def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, actor):
@@ -306,6 +303,5 @@ def _post(*, debit, credit, minutes, kind, key, cause_type, cause_id, memo, acto
             "available": credits_words(available)
         }
         raise NotEnoughCredits(
-            message,
-            detail=[{"field": "amount", "message": message, "available": available}],
+            message, detail=[{"field": "amount", "message": message, "available": available}]
         ) from refused

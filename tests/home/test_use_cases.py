@@ -104,6 +104,20 @@ def test_an_organisation_admin_sees_its_staff_and_this_months_figures():
     ]
 
 
+def test_figures_are_shown_as_the_dashboard_shows_them_grouped_by_thousands():
+    programme, group, today = a_group_with_a_day()
+    ContributionFactory(session=today[1], status="approved", minutes=74_040)  # 1,234 hours
+    admin = StaffMembershipFactory(organisation=group, role="org_admin").user
+
+    [(_, figures)] = section(home_page(actor=admin), group).figures
+
+    assert [(f["key"], f["shown"]) for f in figures] == [
+        ("hours_given", "1,235"),
+        ("active_members", "2"),
+        ("sessions_held", "2"),
+    ]
+
+
 def test_a_groups_admin_gets_no_venue_tools_and_a_venues_staff_no_session_tools():
     programme = ProgrammeFactory()
     group = approved_organisation(programme, kind="group")

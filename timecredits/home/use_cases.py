@@ -37,6 +37,7 @@ from timecredits.members.use_cases import (
 )
 from timecredits.permissions import MATRIX, Action, Role
 from timecredits.programmes.selectors import organisation_programmes
+from timecredits.reports.dashboard import FIGURES, shown
 from timecredits.reports.outputs.selectors.rollups import standard_periods
 from timecredits.reports.periods import month_bounds
 from timecredits.reports.use_cases.outputs import organisation_report, programme_report
@@ -97,8 +98,11 @@ class Home:
 
 
 def _headline(report: dict, keys) -> list[dict]:
+    """The report's figures named by `keys`, each `shown` as the dashboard shows it (grouped
+    by thousands in the reader's language; credits, not ledger minutes)."""
     by_key = {figure["key"]: figure for figure in report["figures"]}
-    return [by_key[key] for key in keys]
+    units = {key: unit for key, _, unit in FIGURES}
+    return [{**by_key[key], "shown": shown(by_key[key]["value"], units[key])} for key in keys]
 
 
 def _organisation_sections(actor, grants, today) -> list[OrganisationWork]:

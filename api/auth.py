@@ -3,9 +3,16 @@
 A request that carries `Authorization: Bearer` is judged by its token alone. Without that rule a
 bad token falls through to the session check, whose CSRF test answers a POST with 403 "CSRF
 check Failed" instead of the 401 that tells a phone to sign in again.
+
+A token's person is known only here, after the middleware that applies a signed-in person's
+stored language has run, so their language is applied here too: the app speaks Welsh to someone
+who chose it, whatever the phone's own Accept-Language says.
 """
 
+from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
+
+from timecredits.language import stored_language
 
 from .tokens import token_resolve
 
@@ -21,6 +28,10 @@ class BearerToken(HttpBearer):
             return None
         request.user = api_token.user
         request.api_token = api_token
+        language = stored_language(api_token.user)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
         return api_token.user
 
 

@@ -34,6 +34,8 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
+        if getattr(request, "api_token", None) is not None:
+            return response  # a phone's bearer token (api.auth): no cookie to mend
         # Read again: the page may have just changed it (the language switch, signing in).
         language = stored_language(getattr(request, "user", None))
         cookie = settings.LANGUAGE_COOKIE_NAME

@@ -134,3 +134,28 @@ def test_a_password_reset_email_is_in_the_account_s_language(stand_in_welsh, cli
         "Gosod cyfrinair Credydau Amser newydd",
         "Set a new Time credits password",
     ]
+
+
+def test_the_phone_app_speaks_the_account_s_language_whatever_the_phone_says(bearer_for, client):
+    """A bearer token's person is known only after the language middleware has run: the API
+    applies their stored language itself."""
+    unknown_activity = "/api/v1/activities/999999999/sessions"
+    english = MemberFactory()
+    welsh = MemberFactory(user__language="cy")
+
+    said = {
+        member.user.language: client.get(
+            unknown_activity, headers={**bearer_for(member.user), "accept-language": "en"}
+        )
+        for member in (english, welsh)
+    }
+
+    assert [r.status_code for r in said.values()] == [404, 404]
+    assert said[""]["Content-Language"] == "en-gb"
+    assert said["cy"]["Content-Language"] == "cy"
+    english_words = said[""].json()["error"]["message"]
+    with translation.override("cy"):
+        welsh_words = translation.gettext(english_words)
+    assert welsh_words != english_words
+    assert said["cy"].json()["error"]["message"] == welsh_words
+    assert COOKIE not in said["cy"].cookies  # a token carries no cookie to mend

@@ -2,9 +2,11 @@
 
 Services raise these. `http_status` maps each family to one HTTP status: `api/errors.py` answers
 with it in the one error shape, and pages (timecredits/middleware.py) show the message with it.
-Nothing else builds error responses.
+Nothing else builds error responses. `Problems` is how a service reports everything wrong with
+what someone submitted at once, as one `Invalid`.
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +44,24 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     code = "invalid"
     message = _("That request is not valid.")
+
+
+class Problems:
+    """Collects what is wrong with a submission field by field, so a form can show it all at once:
+    `add` each problem as it is found, then `raise_if_any` before writing anything. The one
+    `Invalid` it raises lists them, in the order found, as {"field", "message"} (and any extra
+    keys given, such as a machine-readable "type")."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, field: str, message: str, **extra) -> None:
+        self.items.append({"field": field, "message": message, **extra})
+
+    def raise_if_any(self, message: str | None = None) -> None:
+        """`message` sums the problems up, for a form that words it its own way."""
+        if self.items:
+            raise Invalid(message or gettext("Some details need another look."), detail=self.items)
 
 
 class RateLimited(DomainError):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from timecredits.credits.services.accounts import organisation_account_open
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.site import site_url
 
 from ..models import Invitation, Organisation, Participation, StaffMembership
@@ -76,17 +76,14 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     """Someone registers their group or venue; it waits for the programme's approval and they
     become its admin."""
     name = (name or "").strip()
-    problems = []
+    problems = Problems()
     if not name:
-        problems.append({"field": "name", "message": gettext("Enter the organisation's name.")})
+        problems.add("name", gettext("Enter the organisation's name."))
     if kind not in Organisation.Kind.values:
-        problems.append({"field": "kind", "message": gettext("Choose group, venue or both.")})
-    unknown = set(details) - set(EDITABLE_FIELDS)
-    problems += [
-        {"field": f, "message": gettext("This is not a detail we keep.")} for f in sorted(unknown)
-    ]
-    if problems:
-        raise Invalid(gettext("Some details need another look."), detail=problems)
+        problems.add("kind", gettext("Choose group, venue or both."))
+    for field in sorted(set(details) - set(EDITABLE_FIELDS)):
+        problems.add(field, gettext("This is not a detail we keep."))
+    problems.raise_if_any()
     _refuse_past_pending_limit(actor)
     organisation = Organisation.objects.create(
         name=name, slug=_unique_slug(name), kind=kind, **details
@@ -177,19 +174,14 @@ def participation_decide(*, actor, programme, organisation, approve: bool) -> Pa
 @transaction.atomic
 def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[Invitation, str]:
     """Invite someone by email; returns the invitation and the signed token for its link."""
-    problems = []
+    problems = Problems()
     try:
         validate_email(email or "")
     except DjangoValidationError:
-        problems.append(
-            {"field": "email", "message": gettext("Enter an email address like name@example.org.")}
-        )
+        problems.add("email", gettext("Enter an email address like name@example.org."))
     if role not in StaffMembership.Role.values:
-        problems.append(
-            {"field": "role", "message": gettext("Choose org admin, coordinator or venue staff.")}
-        )
-    if problems:
-        raise Invalid(gettext("Some details need another look."), detail=problems)
+        problems.add("role", gettext("Choose org admin, coordinator or venue staff."))
+    problems.raise_if_any()
     invitation = Invitation.objects.create(
         organisation=organisation, email=email.strip(), role=role, invited_by=actor
     )

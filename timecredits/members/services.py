@@ -24,7 +24,7 @@ from timecredits.activities.services.verification import member_contributions_wi
 from timecredits.credits.services.accounts import member_account_open
 from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
+from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied, Problems
 
 from .models import DEMOGRAPHICS, ConsentRecord, Member, User
 from .normalise import normalise_phone, normalise_postcode, postcode_district
@@ -36,20 +36,6 @@ DEMOGRAPHIC_CHOICES = {
     "disability": Member.YesNo,
     "employment_status": Member.Employment,
 }
-
-
-class _Problems:
-    """Collects field errors so a form can show them all at once."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.items.append({"field": field, "message": message})
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise Invalid(_("Some details need another look."), detail=self.items)
 
 
 def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
@@ -184,7 +170,7 @@ def member_sign_up(
     demographics: dict | None = None,
 ) -> Member:
     """A person joins a programme from their own phone."""
-    problems = _Problems()
+    problems = Problems()
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone)
     if not email and not phone:
@@ -225,7 +211,7 @@ def member_register_assisted(
     The person cannot tick the terms themself, so the coordinator confirms that they went
     through the terms with them and that they agreed; every consent is recorded as given in
     person and recorded by that coordinator, never as if the member had clicked it."""
-    problems = _Problems()
+    problems = Problems()
     if not participation_approved(programme=programme, organisation=organisation):
         problems.add("programme", _("Your organisation is not approved in this programme."))
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
@@ -252,7 +238,7 @@ def member_register_assisted(
 def member_update_profile(
     *, member: Member, first_name: str, last_name: str, email: str, phone: str
 ) -> Member:
-    problems = _Problems()
+    problems = Problems()
     user = member.user
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
     email, phone = _clean_contact(problems, email=email, phone=phone, user=user)
@@ -281,7 +267,7 @@ def member_set_consents(*, member: Member, reports: bool, surveys: bool) -> Memb
 
 @transaction.atomic
 def member_set_demographics(*, member: Member, demographics: dict) -> Member:
-    problems = _Problems()
+    problems = Problems()
     cleaned = _clean_demographics(problems, demographics)
     problems.raise_if_any()
     for field, value in cleaned.items():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from partners.selectors import participation_approved
 from timecredits.credits.services.allocation import allocation_post
-from timecredits.errors import Invalid
+from timecredits.errors import Invalid, Problems
 from timecredits.members.selectors import AgeBand
 
 from .models import PopulationFigure, Programme
@@ -27,30 +27,23 @@ NULLABLE = {"daily_cap_minutes", "expiry_months"}
 
 @transaction.atomic
 def programme_update_policy(*, programme: Programme, **changes) -> Programme:
-    problems = []
+    problems = Problems()
     for field, value in changes.items():
         if field not in POLICY_FIELDS:
-            problems.append(
-                {"field": field, "message": _("This is not part of the credit policy.")}
-            )
+            problems.add(field, _("This is not part of the credit policy."))
         elif value is None:
             if field not in NULLABLE:
-                problems.append({"field": field, "message": _("This needs a value.")})
+                problems.add(field, _("This needs a value."))
         elif field == "rounding_minutes":
             if value not in (1, 15, 30, 60):
-                problems.append({"field": field, "message": _("Round to 1, 15, 30 or 60 minutes.")})
+                problems.add(field, _("Round to 1, 15, 30 or 60 minutes."))
         else:
             low, high = POLICY_FIELDS[field]
             if not low <= value <= high:
-                problems.append(
-                    {
-                        "field": field,
-                        "message": _("Use a number from %(low)s to %(high)s.")
-                        % {"low": low, "high": high},
-                    }
+                problems.add(
+                    field, _("Use a number from %(low)s to %(high)s.") % {"low": low, "high": high}
                 )
-    if problems:
-        raise Invalid(_("Some details need another look."), detail=problems)
+    problems.raise_if_any()
     for field, value in changes.items():
         setattr(programme, field, value)
     programme.save(update_fields=list(changes) or None)
@@ -68,25 +61,19 @@ def credits_allocate(
     The key comes from the caller (an API client's Idempotency-Key, a form's hidden token), so
     sending the same allocation twice funds the group once.
     """
-    problems = []
+    problems = Problems()
     taking_part = participation_approved(programme=programme, organisation=organisation)
     if not taking_part or not organisation.gives_credits:
-        problems.append(
-            {"field": "organisation", "message": _("Choose an approved group in this programme.")}
-        )
+        problems.add("organisation", _("Choose an approved group in this programme."))
     if not isinstance(credits, int) or not 1 <= credits <= MAX_ALLOCATION_CREDITS:
-        problems.append(
-            {
-                "field": "credits",
-                "message": _("Allocate from 1 to %(max)s credits.")
-                % {"max": f"{MAX_ALLOCATION_CREDITS:,}"},
-            }
+        problems.add(
+            "credits",
+            _("Allocate from 1 to %(max)s credits.") % {"max": f"{MAX_ALLOCATION_CREDITS:,}"},
         )
     reason = (reason or "").strip()
     if not reason:
-        problems.append({"field": "reason", "message": _("Say what the credits are for.")})
-    if problems:
-        raise Invalid(_("Some details need another look."), detail=problems)
+        problems.add("reason", _("Say what the credits are for."))
+    problems.raise_if_any()
     return allocation_post(
         actor=actor,
         programme=programme,

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from timecredits.db import retry_on_conflict, unique_or_conflict
-from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.members.selectors import member_for_user
 
 from .instruments import SWEMWBS
@@ -69,17 +69,16 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
         )
     questions = programme_questions(programme=member.programme_id)
     asked = {str(q.pk) for q in questions}
-    problems = [
-        {"field": str(key), "message": gettext("This question is not in your survey.")}
-        for key in answers
-        if str(key) not in asked
-    ]
+    problems = Problems()
+    for key in answers:
+        if str(key) not in asked:
+            problems.add(str(key), gettext("This question is not in your survey."))
     cleaned = []
     for question in questions:
         try:
             value, number = answer_clean(question, answers.get(str(question.pk)))
         except ValueError as refused:
-            problems.append({"field": str(question.pk), "message": str(refused)})
+            problems.add(str(question.pk), str(refused))
         else:
             cleaned.append(
                 Response(
@@ -91,8 +90,7 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
                     answered_at=now,
                 )
             )
-    if problems:
-        raise Invalid(gettext("Some answers need another look."), detail=problems)
+    problems.raise_if_any(gettext("Some answers need another look."))
     answered = gettext("You have already answered this survey.")
     with unique_or_conflict(answered, detail={"wave": wave}):
         return Response.objects.bulk_create(cleaned)
@@ -116,35 +114,25 @@ def survey_schedule_update(
         SurveySchedule.objects.select_for_update(no_key=True).filter(programme=programme).first()
     )
     schedule = schedule or _schedule(programme)
-    problems = []
+    problems = Problems()
     months = sorted(set(follow_up_months))
     if any(
         isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= MAX_FOLLOW_UP_MONTHS
         for m in months
     ):
-        problems.append(
-            {
-                "field": "follow_up_months",
-                "message": gettext("Use whole months from 1 to %(max)s.")
-                % {"max": MAX_FOLLOW_UP_MONTHS},
-            }
+        problems.add(
+            "follow_up_months",
+            gettext("Use whole months from 1 to %(max)s.") % {"max": MAX_FOLLOW_UP_MONTHS},
         )
     instruments = list(_available_instruments(programme).filter(pk__in=set(instrument_ids)))
     if len(instruments) != len(set(instrument_ids)):
-        problems.append(
-            {"field": "instrument_ids", "message": gettext("Choose from the instruments.")}
-        )
+        problems.add("instrument_ids", gettext("Choose from the instruments."))
     if any(i.requires_registration for i in instruments) and not schedule.swemwbs_registered:
-        problems.append(
-            {
-                "field": "instrument_ids",
-                "message": gettext(
-                    "Confirm that the programme has registered to use SWEMWBS first."
-                ),
-            }
+        problems.add(
+            "instrument_ids",
+            gettext("Confirm that the programme has registered to use SWEMWBS first."),
         )
-    if problems:
-        raise Invalid(gettext("Some survey settings need another look."), detail=problems)
+    problems.raise_if_any(gettext("Some survey settings need another look."))
     schedule.follow_up_months = months
     schedule.save(update_fields=["follow_up_months"])
     schedule.instruments.set(instruments)
@@ -188,10 +176,10 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
 
 def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
     """An indicator of an outcome, measured by questions the programme can ask."""
-    problems = []
+    problems = Problems()
     name = name.strip()
     if not name:
-        problems.append({"field": "name", "message": gettext("Give the indicator a name.")})
+        problems.add("name", gettext("Give the indicator a name."))
     questions = list(
         Question.objects.filter(
             pk__in=set(question_ids),
@@ -199,11 +187,8 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
         )
     )
     if not question_ids or len(questions) != len(set(question_ids)):
-        problems.append(
-            {"field": "question_ids", "message": gettext("Choose questions from the surveys.")}
-        )
-    if problems:
-        raise Invalid(gettext("Some details need another look."), detail=problems)
+        problems.add("question_ids", gettext("Choose questions from the surveys."))
+    problems.raise_if_any()
     with unique_or_conflict(gettext("The outcome already has an indicator with this name.")):
         indicator = Indicator.objects.create(outcome=outcome, name=name)
         indicator.questions.set(questions)
@@ -224,34 +209,22 @@ def custom_question_add(
     choices: list[list[str]] | None = None,
 ) -> Question:
     """Add a question of the programme's own to its custom instrument (created on first use)."""
-    problems = []
+    problems = Problems()
     if not key or not key.replace("_", "").isalnum() or len(key) > 40:
-        problems.append(
-            {"field": "key", "message": gettext("Use letters, digits and underscores.")}
-        )
+        problems.add("key", gettext("Use letters, digits and underscores."))
     if not text.strip():
-        problems.append({"field": "text", "message": gettext("Write the question.")})
+        problems.add("text", gettext("Write the question."))
     if kind not in Question.Kind.values:
-        problems.append(
-            {"field": "kind", "message": gettext("Choose scale, yes_no, number or choice.")}
-        )
+        problems.add("kind", gettext("Choose scale, yes_no, number or choice."))
     if kind == Question.Kind.SCALE and (
         min_value is None or max_value is None or not min_value < max_value <= min_value + 20
     ):
-        problems.append(
-            {"field": "max_value", "message": gettext("A scale runs from its min to its max.")}
-        )
+        problems.add("max_value", gettext("A scale runs from its min to its max."))
     if kind == Question.Kind.CHOICE:
         values = [c[0] for c in choices or [] if len(c) == 2 and c[0] and c[1]]
         if len(values) < 2 or len(values) != len(set(values)) or len(values) != len(choices):
-            problems.append(
-                {
-                    "field": "choices",
-                    "message": gettext("Give at least two [value, label] answers."),
-                }
-            )
-    if problems:
-        raise Invalid(gettext("Some details need another look."), detail=problems)
+            problems.add("choices", gettext("Give at least two [value, label] answers."))
+    problems.raise_if_any()
     instrument, _ = Instrument.objects.get_or_create(
         programme=programme,
         built_in=False,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Invalid, NotFound
+from timecredits.errors import Invalid, NotFound, Problems
 from timecredits.members.passes import check_pass_version, pass_ticket, read_pass_token
 from timecredits.members.selectors import member_lock, member_open, members_open_by_code
 from timecredits.ratelimit import rate_limit
@@ -487,13 +487,12 @@ def claim(
     _refuse_cancelled(session)
     if session.starts_at > timezone.now():
         raise SessionNotOpen(_("You can claim time only for a session that has started."))
-    problems = []
+    problems = Problems()
     if end <= start:
-        problems.append({"field": "end", "message": _("The end must be after the start.")})
+        problems.add("end", _("The end must be after the start."))
     if start < session.starts_at or end > session.ends_at:
-        problems.append({"field": "start", "message": _("Claim time within the session's hours.")})
-    if problems:
-        raise Invalid(_("Some details need another look."), detail=problems)
+        problems.add("start", _("Claim time within the session's hours."))
+    problems.raise_if_any()
     return _add_pending(
         actor=member.user,
         member=member,

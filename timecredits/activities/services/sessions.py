@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.selectors import is_approved_in
-from timecredits.errors import Invalid
+from timecredits.errors import Problems
 
 from ..limits import FIRST_YEAR, LAST_YEAR, MAX_REPEATS, MAX_SESSION_LENGTH
 from ..models import Activity, Session
@@ -18,20 +18,14 @@ from ..models import Activity, Session
 def activity_create(
     *, organisation, programme, title: str, type: str, category: str = "", description: str = ""
 ) -> Activity:
-    problems = []
+    problems = Problems()
     if not (title or "").strip():
-        problems.append({"field": "title", "message": _("Give the activity a title.")})
+        problems.add("title", _("Give the activity a title."))
     if type not in Activity.Type.values:
-        problems.append({"field": "type", "message": _("Choose a type of activity.")})
+        problems.add("type", _("Choose a type of activity."))
     if not is_approved_in(organisation=organisation, programme=programme):
-        problems.append(
-            {
-                "field": "programme",
-                "message": _("Your organisation is not approved in this programme."),
-            }
-        )
-    if problems:
-        raise Invalid(_("Some details need another look."), detail=problems)
+        problems.add("programme", _("Your organisation is not approved in this programme."))
+    problems.raise_if_any()
     return Activity.objects.create(
         organisation=organisation,
         programme=programme,
@@ -59,50 +53,36 @@ def sessions_create(
     repeat_count: int = 1,
 ) -> list[Session]:
     """One session, or a series repeating every one or two weeks at the same local time."""
-    problems = []
+    problems = Problems()
     if ends_at <= starts_at:
-        problems.append({"field": "ends_at", "message": _("The session must end after it starts.")})
+        problems.add("ends_at", _("The session must end after it starts."))
     elif ends_at - starts_at > MAX_SESSION_LENGTH:
-        problems.append(
-            {
-                "field": "ends_at",
-                "message": _("A session lasts at most %(hours)s hours.")
-                % {"hours": int(MAX_SESSION_LENGTH.total_seconds() // 3600)},
-                "type": "session_too_long",
-            }
+        problems.add(
+            "ends_at",
+            _("A session lasts at most %(hours)s hours.")
+            % {"hours": int(MAX_SESSION_LENGTH.total_seconds() // 3600)},
+            type="session_too_long",
         )
     if starts_at.year < FIRST_YEAR or ends_at.year > LAST_YEAR:
-        problems.append(
-            {
-                "field": "starts_at",
-                "message": _("Sessions run between %(first)s and %(last)s.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR},
-                "type": "out_of_range",
-            }
+        problems.add(
+            "starts_at",
+            _("Sessions run between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            type="out_of_range",
         )
     if credit_rule not in Session.CreditRule.values:
-        problems.append({"field": "credit_rule", "message": _("Choose how credits are earned.")})
+        problems.add("credit_rule", _("Choose how credits are earned."))
     if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):
-        problems.append(
-            {"field": "fixed_minutes", "message": _("Say how many minutes each person earns.")}
-        )
+        problems.add("fixed_minutes", _("Say how many minutes each person earns."))
     if repeat_every_weeks not in (None, 1, 2):
-        problems.append(
-            {"field": "repeat_every_weeks", "message": _("Repeat weekly or fortnightly.")}
-        )
+        problems.add("repeat_every_weeks", _("Repeat weekly or fortnightly."))
     if not 1 <= repeat_count <= MAX_REPEATS:
-        problems.append(
-            {
-                "field": "repeat_count",
-                "message": _("Create between 1 and %(max)s sessions.") % {"max": MAX_REPEATS},
-            }
+        problems.add(
+            "repeat_count", _("Create between 1 and %(max)s sessions.") % {"max": MAX_REPEATS}
         )
     if (latitude is None) != (longitude is None):
-        problems.append(
-            {"field": "latitude", "message": _("Give both latitude and longitude, or neither.")}
-        )
-    if problems:
-        raise Invalid(_("Some details need another look."), detail=problems)
+        problems.add("latitude", _("Give both latitude and longitude, or neither."))
+    problems.raise_if_any()
     series = uuid.uuid4() if repeat_count > 1 else None
     step = timedelta(weeks=repeat_every_weeks or 1)
     length = ends_at - starts_at

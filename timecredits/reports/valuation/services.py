@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext
 
 from timecredits.db import unique_or_conflict
-from timecredits.errors import Invalid, NotFound
+from timecredits.errors import NotFound, Problems
 from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
@@ -20,23 +20,29 @@ from ..models import ProxyValue
 MAX_VALUE = Decimal("99999999.99")  # what ProxyValue.value holds: 10 digits, 2 after the point
 
 
-def _amount(raw, field: str, *, low: Decimal, high: Decimal, above_low: bool = False):
-    """A number of pounds or percent with at most two decimal places, or a problem to report."""
+def _amount(
+    problems: Problems, raw, field: str, *, low: Decimal, high: Decimal, above_low: bool = False
+) -> Decimal | None:
+    """A number of pounds or percent with at most two decimal places, or None with the problem
+    added to `problems`."""
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        return None, {"field": field, "message": gettext("Give a number.")}
+        problems.add(field, gettext("Give a number."))
+        return None
     if number.as_tuple().exponent < -2:
-        return None, {"field": field, "message": gettext("Use at most two decimal places.")}
+        problems.add(field, gettext("Use at most two decimal places."))
+        return None
     if number < low or number > high or (above_low and number == low):
         if above_low:
             message = gettext("Use a number more than %(low)s up to %(high)s.")
         else:
             message = gettext("Use a number from %(low)s up to %(high)s.")
-        return None, {"field": field, "message": message % {"low": low, "high": high}}
-    return number, None
+        problems.add(field, message % {"low": low, "high": high})
+        return None
+    return number
 
 
 def proxy_value_create(
@@ -52,22 +58,17 @@ def proxy_value_create(
     attribution_percent=0,
 ) -> ProxyValue:
     """Add a proxy value: all of it valid, or nothing written and every problem reported."""
-    problems = []
+    problems = Problems()
     name, source = (name or "").strip(), (source or "").strip()
     if not name:
-        problems.append({"field": "name", "message": gettext("Give the value a name.")})
+        problems.add("name", gettext("Give the value a name."))
     elif len(name) > 200:
-        problems.append({"field": "name", "message": gettext("Use at most 200 characters.")})
+        problems.add("name", gettext("Use at most 200 characters."))
     if not source:
-        problems.append(
-            {
-                "field": "source",
-                "message": gettext("Say where the figure comes from: a proxy needs one."),
-            }
-        )
+        problems.add("source", gettext("Say where the figure comes from: a proxy needs one."))
     outcome = None
     if basis not in ProxyValue.Basis.values:
-        problems.append({"field": "basis", "message": gettext("Choose hour or outcome.")})
+        problems.add("basis", gettext("Choose hour or outcome."))
     elif basis == ProxyValue.Basis.OUTCOME:
         outcome = (
             programme_outcomes(programme=programme)
@@ -75,31 +76,19 @@ def proxy_value_create(
             .first()
         )
         if outcome is None:
-            problems.append(
-                {
-                    "field": "outcome_id",
-                    "message": gettext("Choose one of this programme's outcomes."),
-                }
-            )
+            problems.add("outcome_id", gettext("Choose one of this programme's outcomes."))
     elif outcome_id is not None:
-        problems.append(
-            {"field": "outcome_id", "message": gettext("A value per hour given has no outcome.")}
-        )
+        problems.add("outcome_id", gettext("A value per hour given has no outcome."))
     amounts = {}
     for field, raw, high, above_low in (
         ("value", value, MAX_VALUE, True),
         ("deadweight_percent", deadweight_percent, Decimal(100), False),
         ("attribution_percent", attribution_percent, Decimal(100), False),
     ):
-        amounts[field], problem = _amount(
-            raw, field, low=Decimal(0), high=high, above_low=above_low
+        amounts[field] = _amount(
+            problems, raw, field, low=Decimal(0), high=high, above_low=above_low
         )
-        if problem:
-            problems.append(problem)
-    if problems:
-        raise Invalid(
-            gettext("Some details of the proxy value need another look."), detail=problems
-        )
+    problems.raise_if_any(gettext("Some details of the proxy value need another look."))
     with unique_or_conflict(gettext("The programme already has a proxy value with this name.")):
         return ProxyValue.objects.create(
             programme=programme,

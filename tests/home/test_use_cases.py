@@ -105,7 +105,7 @@ def test_an_organisation_admin_sees_its_staff_and_this_months_figures():
 
 
 def test_figures_are_shown_as_the_dashboard_shows_them_grouped_by_thousands():
-    programme, group, today = a_group_with_a_day()
+    _, group, today = a_group_with_a_day()
     ContributionFactory(session=today[1], status="approved", minutes=74_040)  # 1,234 hours
     admin = StaffMembershipFactory(organisation=group, role="org_admin").user
 

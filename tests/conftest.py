@@ -73,6 +73,16 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="session")
+def demo_walk(django_db_setup, django_db_blocker):
+    """Every demo role's pages, walked once per run with Django's client (tests/web/walk.py):
+    the headers test and the Welsh pages test both read it. The walk's data is rolled back."""
+    from tests.web.walk import walk_the_demo
+
+    with django_db_blocker.unblock():
+        return walk_the_demo()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

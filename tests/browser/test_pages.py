@@ -1,7 +1,7 @@
 """Every page a member, a coordinator and venue staff reach, at a phone's size in Chromium:
 axe-core finds no critical or serious violation, nothing is wider than the 360 px screen,
 buttons and navigation are 44 x 44 px, other links at least 24 px tall, and the browser logs no
-error. (The issue 14 acceptance; tests/e2e/test_csp_browser.py walks the same way for the
+error. (The issue 14 acceptance; tests/browser/test_csp.py walks the same way for the
 Content-Security-Policy.)
 
 Each role signs in and walks the links from its start pages (tests/web/pages.py), breadth

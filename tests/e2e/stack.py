@@ -86,9 +86,8 @@ def health(base):
     return json.loads(get(f"{base}/healthz")[1])
 
 
-# What the real-browser tests (tests/e2e/test_csp_browser.py, tests/browser/) and `make screens`
-# share: Debian's Chromium, and a seeded server (runserver with WhiteNoise, as `make run` has it)
-# on an SQLite database of its own.
+# What the real-browser tests (tests/browser/) and `make screens` share: Debian's Chromium, and a
+# seeded server (runserver with WhiteNoise, as `make run` has it) on an SQLite database of its own.
 
 CHROMIUM = "/usr/bin/chromium"
 PRINT_START_PAGES = (

@@ -2,25 +2,22 @@
 no-store` for a signed-in person or a bearer token, and the same protection on static files.
 
 The pages are found the way a person finds them: each demo role signs in and follows the links
-from home, so a new page is checked as soon as something links to it. tests/e2e/test_csp_browser.py
-loads the same pages in a real browser and checks that the policy refuses nothing they need.
+from home, so a new page is checked as soon as something links to it (one walk, tests/web/walk.py,
+which the Welsh pages test reads too). tests/browser/test_csp.py loads the same pages in a real
+browser and checks that the policy refuses nothing they need.
 """
 
 import re
-from collections import deque
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from partners.models import Organisation
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 from tests.spending.test_offer_photos import png, upload
-from tests.web.pages import PAGES_PER_ROLE, links, start_pages
-from timecredits.ops.demo import seed_demo
 from timecredits.spending.display import photo_url
 from timecredits.spending.use_cases import offer_photo_set
 
@@ -50,35 +47,13 @@ def shape(path: str) -> str:
     return "/c/{token}" if path.startswith("/c/") else re.sub(r"\d+", "N", path)
 
 
-def crawl(client, starts):
-    """Every page reachable by links from `starts`, up to PAGES_PER_ROLE, as {path: response}."""
-    seen, queue, pages = set(starts), deque(starts), {}
-    while queue and len(pages) < PAGES_PER_ROLE:
-        path = queue.popleft()
-        response = client.get(path)
-        pages[path] = response
-        if "text/html" in response.headers.get("Content-Type", ""):
-            fresh = [link for link in links(response.content.decode()) if link not in seen]
-            seen.update(fresh)
-            queue.extend(fresh)
-    return pages
-
-
-@pytest.fixture
-def demo(db):
-    return seed_demo()
-
-
-def test_every_page_a_demo_role_reaches_carries_the_policy_and_no_store(demo):
-    users = get_user_model().objects
+def test_every_page_a_demo_role_reaches_carries_the_policy_and_no_store(db, demo_walk):
     checked = set()
-    for username, starts in start_pages().items():
-        client = Client()
-        client.force_login(users.get(username=username))
-        for path, response in crawl(client, starts).items():
-            where = f"{username}: {path} ({response.status_code})"
-            assert policy_of(response.headers) == POLICY, where
-            cache_control = set(re.split(r",\s*", response.headers.get("Cache-Control", "")))
+    for username, pages in demo_walk.pages.items():
+        for path, page in pages.items():
+            where = f"{username}: {path} ({page.status})"
+            assert policy_of(page.headers) == POLICY, where
+            cache_control = set(re.split(r",\s*", page.headers.get("Cache-Control", "")))
             assert {"private", "no-store"} <= cache_control, where
             checked.add(shape(path))
 

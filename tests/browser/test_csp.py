@@ -1,12 +1,13 @@
 """The Content-Security-Policy in a real browser: every page each demo role reaches loads with no
 violation, and the static files WhiteNoise serves carry the page headers.
 
-A real server (runserver with WhiteNoise, as `make run` has it) on a seeded SQLite database of its
-own, driven by Debian's Chromium through Playwright. Each role signs in on the form and walks the
-links from the pages tests/web/pages.py names, as tests/web/test_security_headers.py does with
-Django's client. Violations are caught twice: the browser's own console report and a
-`securitypolicyviolation` listener added before any page script runs. A script or stylesheet
-that fails to load counts too, since a page that lost its script passes any policy.
+The browser suite's live server (runserver with WhiteNoise, as `make run` has it, on a seeded
+SQLite database of its own; tests/browser/conftest.py) and its Chromium, through Playwright. Each
+role signs in on the form and walks the links from the pages tests/web/pages.py names, as
+tests/web/test_security_headers.py does with Django's client. Violations are caught twice: the
+browser's own console report and a `securitypolicyviolation` listener added before any page script
+runs. A script or stylesheet that fails to load counts too, since a page that lost its script
+passes any policy.
 """
 
 import urllib.request
@@ -14,7 +15,6 @@ from collections import deque
 
 import pytest
 
-from tests.e2e.stack import SeededServer, chromium_or_skip
 from tests.web.pages import PAGES_PER_ROLE, links
 from tests.web.test_security_headers import POLICY, policy_of
 from timecredits.ops.demo import DEMO_PASSWORD
@@ -30,20 +30,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with SeededServer(tmp_path_factory.mktemp("csp")) as seeded:
-        yield {"base": seeded.base, "starts": seeded.data}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True)
-        yield chromium
-        chromium.close()
+def site(server):
+    """The live server's address, and each demo role's start pages."""
+    return {"base": server.base, "starts": server.data["starts"]}
 
 
 def _browsing(browser, base):
@@ -79,13 +68,13 @@ def _visit(page, path) -> tuple[int, str, dict]:
     return response.status, response.text(), policy_of({"Content-Security-Policy": header})
 
 
-def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, browser):
+def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(site, browser):
     violations, visited = [], {}
-    for username, starts in [(None, SIGNED_OUT), *server["starts"].items()]:
+    for username, starts in [(None, SIGNED_OUT), *site["starts"].items()]:
         if username is None:
-            context, page, refused = _browsing(browser, server["base"])
+            context, page, refused = _browsing(browser, site["base"])
         else:
-            context, page, refused = _signed_in(browser, server["base"], username)
+            context, page, refused = _signed_in(browser, site["base"], username)
         seen, queue = set(starts), deque(starts)
         while queue and len(visited.setdefault(username, [])) < PAGES_PER_ROLE:
             path = queue.popleft()
@@ -107,9 +96,9 @@ def test_the_browser_refuses_nothing_on_any_page_a_demo_role_reaches(server, bro
     assert sum(len(pages) for pages in visited.values()) >= 60, visited
 
 
-def test_the_listener_does_catch_what_the_policy_refuses(server, browser):
+def test_the_listener_does_catch_what_the_policy_refuses(site, browser):
     """The check above could pass by seeing nothing; here a refused image must be reported."""
-    context, page, refused = _signed_in(browser, server["base"], "amira")
+    context, page, refused = _signed_in(browser, site["base"], "amira")
     assert _visit(page, "/me/")[2] == POLICY
 
     with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
@@ -124,8 +113,8 @@ def test_the_listener_does_catch_what_the_policy_refuses(server, browser):
 
 
 @pytest.mark.parametrize("path", ["/static/css/site.css", "/static/js/print.js"])
-def test_whitenoise_serves_static_files_with_the_page_headers(server, path):
-    with urllib.request.urlopen(f"{server['base']}{path}", timeout=10) as response:
+def test_whitenoise_serves_static_files_with_the_page_headers(site, path):
+    with urllib.request.urlopen(f"{site['base']}{path}", timeout=10) as response:
         status, headers = response.status, response.headers
 
     assert status == 200

@@ -55,8 +55,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from ledger.kinds import AccountKind, TransferKind, TransferPhase
@@ -160,11 +159,6 @@ def _member_transfers(f: Filter, kind: str, *, side: str = "debit"):
         posted_at__lt=f.until,
         **{f"{account}__kind": AccountKind.MEMBER, f"{account}__member__programme": f.programme},
     )
-
-
-def _month(field: str):
-    """A calendar month as one number (year * 12 + month), in local time."""
-    return ExtractYear(field) * 12 + ExtractMonth(field)
 
 
 def _month_number(day: datetime.date) -> int:
@@ -474,23 +468,18 @@ def _known(f: Filter) -> list[int]:
 
 
 def _started_before(f: Filter):
-    """The members with an approved contribution under the filter before the period."""
-    return (
-        _contributions(f, in_period=False)
-        .filter(status=ContributionStatus.APPROVED, session__starts_at__lt=f.since)
-        .values(who=F("member"))
-        .order_by()
+    """The approved contributions under the filter before the period (the member pass asks,
+    member by member, whether there is one)."""
+    return _contributions(f, in_period=False).filter(
+        status=ContributionStatus.APPROVED, session__starts_at__lt=f.since
     )
 
 
-def _last_after(f: Filter):
-    """Each member's last month with an approved contribution under the filter after it."""
-    return (
-        _contributions(f, in_period=False)
-        .filter(status=ContributionStatus.APPROVED, session__starts_at__gte=f.until)
-        .values(who=F("member"))
-        .annotate(last=Max(_month("session__starts_at")))
-        .order_by()
+def _given_after(f: Filter):
+    """The approved contributions under the filter after the period (the member pass reads the
+    last one's month for each member who started in it)."""
+    return _contributions(f, in_period=False).filter(
+        status=ContributionStatus.APPROVED, session__starts_at__gte=f.until
     )
 
 
@@ -666,7 +655,7 @@ def _outputs(
         end=period_end,
         check_in_methods=CHECK_IN_METHODS,
         before=_started_before(f),
-        later=_last_after(f) if known else None,
+        later=_given_after(f),
         known=known,
     )
     figures, people, new_table = _figures(f, fold)

@@ -5,12 +5,14 @@ member's row holds their approved contributions and minutes, check-ins, first an
 how many calendar weeks and months they gave time in, the activity types they gave time at
 (a mask, and the minutes at each), their area, answers and consent, whether they joined in the
 period, whether they gave time under the filter before it (retention's cohort) and, when a
-retention figure is already known, their last month after it. Those rows are then folded in the
+retention figure is already known, their last month after it (both looked up member by member
+in their own contributions, so they cost the period's members, not the programme's history).
+Those rows are then folded in the
 same statement into every headline contribution figure, breakdown, regularity and retention
 count (`Fold`), so only a few dozen rows come back rather than a row per member.
 
 The filter's joins and conditions are the ORM's own (`figures._contributions`); the grouping is
-written here. On PostgreSQL each contribution's local day, week and month are found by
+written here. On PostgreSQL each contribution's local week and month are found by
 `width_bucket` among the period's local midnights, once per row (the subquery's `OFFSET 0`
 keeps the planner from computing them again in every aggregate), and weeks and months are
 counted from bit masks (a `COUNT(DISTINCT)` would sort the period); SQLite (the tests) works
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F
-from django.db.models.functions import TruncDate
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from timecredits.activities.selectors import ActivityType, ContributionStatus
@@ -72,18 +75,16 @@ def member_fold(
     end: datetime.date,
     check_in_methods,
     before,
-    later=None,
+    later,
     known=(),
 ) -> Fold:
     """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
     status) over their members.
 
-    `before` is a values QuerySet of `who`: the members with an approved contribution under the
-    filter before the period. `later`, needed only when some retention figures are `known`
-    (their N), is a values QuerySet of `who` and `last`: each member's last month (year * 12 +
-    month) with an approved contribution under the filter after the period."""
+    `before` and `later` are QuerySets of the approved contributions under the filter before the
+    period and after it. `later` is read only when some retention figures are `known` (their
+    N), for each member's last month with one."""
     monday = start - datetime.timedelta(days=start.weekday())
-    days = (end - start).days + 1
     weeks = (end - monday).days // 7 + 1
     months = end.year * 12 + end.month - (start.year * 12 + start.month) + 1
     first_month = start.year * 12 + start.month
@@ -105,12 +106,11 @@ def member_fold(
     if sqlite:
         date = "julianday(r.local_date)"
         located = (
-            f"CAST({date} - julianday(%s) AS INTEGER) AS day, "
             f"CAST(({date} - julianday(%s)) / 7 AS INTEGER) AS week, "
             "CAST(strftime('%%Y', r.local_date) AS INTEGER) * 12 "
             "+ CAST(strftime('%%m', r.local_date) AS INTEGER) - %s AS month"
         )
-        located_params = [start.isoformat(), monday.isoformat(), first_month]
+        located_params = [monday.isoformat(), first_month]
         one, bit_or, offset = "1", "SUM(DISTINCT {})", ""
 
         def counted(index: str, size: int) -> list[str]:
@@ -120,12 +120,10 @@ def member_fold(
             return columns[0]
     else:
         located = (
-            "width_bucket(r.at, %s::timestamptz[]) - 1 AS day, "
             "width_bucket(r.at, %s::timestamptz[]) - 1 AS week, "
             "width_bucket(r.at, %s::timestamptz[]) - 1 AS month"
         )
         located_params = [
-            [_midnight(start + datetime.timedelta(days=i)) for i in range(days + 1)],
             [_midnight(monday + datetime.timedelta(weeks=i)) for i in range(weeks + 1)],
             [_midnight(day) for day in _month_starts(start, months + 1)],
         ]
@@ -166,22 +164,36 @@ def member_fold(
     ]
     members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
     member_sql, member_params = members.query.sql_with_params()
-    before_sql, before_params = before.query.sql_with_params()
-    later_join, later_params, last = "", [], "g.last"
+    before_sql, before_params = before.values(who=F("member")).order_by().query.sql_with_params()
+    # Retention's figures, once known, need the last month each member of the cohort gave time
+    # in after the period: a look-up in that member's own contributions, a few dozen index
+    # entries each, rather than a read of every contribution after the period. (A scalar
+    # subquery with a LIMIT is never hashed into such a read; whether they gave time before
+    # the period, asked of every member, is cheaper as one read.)
+    last, last_params = "q.last", []
     if known:
-        later_sql, later_params = later.query.sql_with_params()
-        later_join = f" LEFT JOIN ({later_sql}) l ON l.who = g.who"
-        last = "CASE WHEN l.last > %s + g.last THEN l.last - %s ELSE g.last END"
+        later_sql, later_params = (
+            later.filter(member=RawSQL("q.who", ()))
+            .order_by("-session__starts_at")
+            .values(
+                month=ExtractYear("session__starts_at") * 12 + ExtractMonth("session__starts_at")
+            )[:1]
+            .query.sql_with_params()
+        )
+        last = (
+            f"CASE WHEN q.fresh = 1 AND q.approved > 0 "
+            f"THEN COALESCE(({later_sql}) - %s, q.last) ELSE q.last END"
+        )
+        last_params = [*later_params, first_month]
     # Grouped by the member alone (so PostgreSQL hashes a hundred thousand groups in memory,
-    # rather than sorting the period), then joined to the members for their answers, and to
-    # those who gave time before the period (and after it) for retention.
+    # rather than sorting the period), then joined to the members for their answers.
     weeks_count = summed([f"g.w{i}" for i in range(n_weeks)])
     months_count = summed([f"g.m{i}" for i in range(n_months)])
     # Only the ORM's own SQL and fixed text are put in; the values are parameters. The
     # parameters go in the order they appear.
     pieces = [
-        ("WITH p AS (SELECT g.who, g.approved, g.minutes, g.check_ins, g.first, g.tmask, ", []),
-        (f"{last} AS last, ", [first_month, first_month] if known else []),
+        (f"WITH p AS (SELECT q.*, {last} AS retained FROM (", last_params),  # noqa: S608
+        ("SELECT g.who, g.approved, g.minutes, g.check_ins, g.first, g.last, g.tmask, ", []),
         (f"{weeks_count} AS weeks, {months_count} AS months, ", []),
         (", ".join(f"g.tm{i}" for i in range(len(TYPES))) + ", ", []),
         (", ".join(f"m.{name}" for name in MEMBER) + ", ", []),
@@ -202,11 +214,10 @@ def member_fold(
         (f"FROM ({inner}) r{offset}) c GROUP BY c.who) g ", inner_params),
         (f"JOIN ({member_sql}) m ON m.mid = g.who ", member_params),
         (
-            f"LEFT JOIN (SELECT DISTINCT x.who FROM ({before_sql}) x) b ON b.who = g.who",  # noqa: S608
+            f"LEFT JOIN (SELECT DISTINCT x.who FROM ({before_sql}) x) b ON b.who = g.who"  # noqa: S608
+            f"{offset}) q) ",
             before_params,
         ),
-        (later_join, later_params),
-        (") ", []),
     ]
     active = "FROM p WHERE p.approved > 0"
     parts = [
@@ -249,7 +260,8 @@ def member_fold(
         (f"SELECT 'retention', 'cohort', COUNT(*), 0 {active} AND p.fresh = 1", []),
         *(
             (
-                "SELECT 'retention', %s, SUM(CASE WHEN p.last >= p.first + %s THEN 1 ELSE 0 END), "
+                "SELECT 'retention', %s, "
+                "SUM(CASE WHEN p.retained >= p.first + %s THEN 1 ELSE 0 END), "
                 f"0 {active} AND p.fresh = 1",
                 [str(n), n],
             )

@@ -261,6 +261,44 @@ class Transfer(models.Model):
         return f"{self.cause_type}:{self.cause_id}" if self.cause_type else ""
 
 
+class MonthEnd(models.Model):
+    """A month's end (local midnight on the 1st of the next) at which every account's posted
+    balance is kept, in `MonthEndBalance`, by the worker (`services.month_ends_keep`).
+
+    Transfers are append-only and stamped when posted, so once a month has been over for a day
+    its closing balances never change: a balance at a past moment is then read from the nearest
+    month end and the few weeks between, not summed from every transfer since."""
+
+    at = models.DateTimeField(unique=True)
+    kept_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"Balances at {self.at:%Y-%m-%d %H:%M}"
+
+
+class MonthEndBalance(models.Model):
+    """One account's posted balance at a month end; accounts with none there have no row."""
+
+    month_end = models.ForeignKey(
+        MonthEnd, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
+    balance = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month_end", "account"], name="ledger_month_end_balance_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.balance} min on account {self.account_id} at month end {self.month_end_id}"
+
+
 class VerificationRun(models.Model):
     """The outcome of one `ledger_verify`, kept so staff can see the last result in the admin."""
 

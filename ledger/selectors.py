@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
-from .models import Account, Transfer
+from .models import Account, MonthEnd, MonthEndBalance, Transfer
 
 _POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
 
@@ -257,6 +257,18 @@ def transfer_rows():
 def account_rows():
     """Every account, as a QuerySet for figures that aggregate balances (see `transfer_rows`)."""
     return Account.objects.all()
+
+
+def month_end_nearest(*, at: datetime.datetime) -> MonthEnd | None:
+    """The month end with kept balances nearest to `at`, either side (see `MonthEnd`)."""
+    before = MonthEnd.objects.filter(at__lte=at).order_by("-at").first()
+    after = MonthEnd.objects.filter(at__gt=at).order_by("at").first()
+    return min(filter(None, (before, after)), key=lambda m: abs(m.at - at), default=None)
+
+
+def month_end_rows():
+    """Every kept month-end balance (see `transfer_rows`); an account with none has no row."""
+    return MonthEndBalance.objects.all()
 
 
 # --- credits: a member's history in plain words ---

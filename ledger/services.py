@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import psycopg
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,8 +48,8 @@ from .errors import (
     InvalidTransfer,
     NotReversible,
 )
-from .kinds import MAX_AMOUNT
-from .models import Account, Transfer
+from .kinds import MAX_AMOUNT, TransferKind, TransferPhase
+from .models import Account, MonthEnd, MonthEndBalance, Transfer
 
 # The fields that make two requests "the same" for idempotency; the memo and who posted may differ.
 _REQUEST_FIELDS = (
@@ -513,3 +514,79 @@ def _after_refusal(rows: list[Transfer], refused: IntegrityError) -> list[Transf
     if "ledger_account_floor" in message:
         raise InsufficientCredit() from refused
     raise refused
+
+
+# --- month ends: closing balances, so a balance at a past moment is read, not summed ---
+
+# A month's closing balances are kept once it has been over this long. A posting is stamped just
+# before its transaction commits, and no transaction stays open for anything near a day, so by
+# then no transfer stamped before the month's end can still arrive.
+MONTH_END_SETTLED = datetime.timedelta(days=1)
+
+
+def _month_starts(after: datetime.datetime, until: datetime.datetime) -> list[datetime.datetime]:
+    """The local midnights on the 1st of each month after `after`, up to `until`."""
+    day, starts = timezone.localdate(after).replace(day=1), []
+    while True:
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        if at > until:
+            return starts
+        starts.append(at)
+
+
+def month_ends_keep(*, now: datetime.datetime | None = None) -> int:
+    """Keep every account's posted balance at each month end that has been over for
+    MONTH_END_SETTLED and is not kept yet, oldest first; returns how many were kept.
+
+    Each is the one before plus the month's postings (the first, the postings before it), in one
+    statement and one transaction; two workers at once keep each month end once (`at` is
+    unique). Safe to run twice."""
+    now = now or timezone.now()
+    first = Transfer.objects.order_by("posted_at").values_list("posted_at", flat=True).first()
+    if first is None:
+        return 0
+    kept = set(MonthEnd.objects.values_list("at", flat=True))
+    done = 0
+    for at in _month_starts(first, now - MONTH_END_SETTLED):
+        if at in kept:
+            continue
+        with transaction.atomic():
+            month_end, created = MonthEnd.objects.get_or_create(at=at)
+            if created:
+                previous = MonthEnd.objects.filter(at__lt=at).order_by("-at").first()
+                _balances_keep(month_end, previous)
+                done += 1
+    return done
+
+
+def _balances_keep(month_end: MonthEnd, previous: MonthEnd | None) -> None:
+    # Every kind named, so PostgreSQL reads the month from the (kind, posted_at) index.
+    month = Transfer.objects.filter(
+        kind__in=TransferKind.values,
+        phase__in=[TransferPhase.SINGLE, TransferPhase.POST],
+        posted_at__lt=month_end.at,
+    ).order_by()
+    if previous is not None:
+        month = month.filter(posted_at__gte=previous.at)
+    parts = [
+        month.values(account=F("credit_account"), moved=F("amount")),
+        month.values(account=F("debit_account"), moved=-F("amount")),
+    ]
+    if previous is not None:
+        parts.append(
+            MonthEndBalance.objects.filter(month_end=previous)
+            .values("account", moved=F("balance"))
+            .order_by()
+        )
+    queries = [q.query.sql_with_params() for q in parts]
+    table = MonthEndBalance._meta.db_table
+    # Only the ORM's own SQL and the table's name are put in; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} (month_end_id, account_id, balance) "  # noqa: S608
+        "SELECT %s, x.account, SUM(x.moved) FROM ("
+        + " UNION ALL ".join(q for q, _ in queries)
+        + ") x GROUP BY x.account HAVING SUM(x.moved) <> 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month_end.pk, *(p for _, ps in queries for p in ps)])

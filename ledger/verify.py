@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from .models import Account, Transfer, VerificationRun
+from .models import Account, MonthEnd, MonthEndBalance, Transfer, VerificationRun
 
 _POSTED = [Transfer.Phase.SINGLE, Transfer.Phase.POST]
 
@@ -58,6 +58,7 @@ def ledger_verify() -> Verification:
         _check_floors(result)
         _check_reversals(result)
         _check_resolutions(result)
+        _check_month_ends(result)
     return result
 
 
@@ -178,3 +179,26 @@ def _check_resolutions(result: Verification) -> None:
     )
     for transfer_id in mismatched.values_list("pk", flat=True):
         result.problems.append({"check": "hold resolution matches hold", "transfer": transfer_id})
+
+
+def _check_month_ends(result: Verification) -> None:
+    """Each kept month end's balances are what the transfers posted before it add up to (one
+    posted late, or stamped in the past, would leave them behind)."""
+    for month_end in MonthEnd.objects.order_by("at"):
+        before = Transfer.objects.filter(phase__in=_POSTED, posted_at__lt=month_end.at)
+        came_in, went_out = _sums(before, "credit_account"), _sums(before, "debit_account")
+        summed = {a: came_in.get(a, 0) - went_out.get(a, 0) for a in came_in.keys() | went_out}
+        kept = dict(
+            MonthEndBalance.objects.filter(month_end=month_end).values_list("account", "balance")
+        )
+        for account in sorted(kept.keys() | {a for a, balance in summed.items() if balance}):
+            if kept.get(account, 0) != summed.get(account, 0):
+                result.problems.append(
+                    {
+                        "check": "month-end balance",
+                        "month_end": month_end.at.isoformat(),
+                        "account": account,
+                        "kept": kept.get(account, 0),
+                        "from_transfers": summed.get(account, 0),
+                    }
+                )

@@ -65,12 +65,16 @@ def test_quick_run_writes_its_figures_and_drops_its_database(tmp_path):
 
     assert run.returncode == 0, run.stderr
     assert "Ledger clean" in run.stdout
+    assert "Every report read from the month ends equals today's balances' own." in run.stdout
     figures = json.loads(output.read_text())
     assert figures["rows"]["member"] == 2_000
     assert figures["rows"]["organisation"] == 40
     assert figures["rows"]["contribution"] == 40_000
     assert figures["rows"]["transfer"] == 100_000
     assert figures["ledger_verify"] == "clean"
+    # Two generated years: every month end since the first transfer, checked against today.
+    assert figures["month_ends_kept"] >= 24
+    assert figures["month_ends_checked"] is True
     for timed in ("live", "refresh", "served", "baseline"):
         assert len(figures[f"{timed}_runs"]) == 2
         assert figures[f"{timed}_seconds"] > 0

@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ledger.services import month_ends_keep
 from tests.credits.conftest import earn
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
 from tests.reports.conftest import give, session
@@ -52,6 +55,42 @@ def test_credits_unspent_are_the_balances_at_the_end_of_the_period(db):
     assert in_rv1["people"]["credits_unspent_minutes"] == 2
     assert before["figures"]["credits_unspent_minutes"] == 0
     assert before["people"]["credits_unspent_minutes"] == 0
+
+
+def test_credits_unspent_read_from_a_kept_month_end_equal_those_worked_out_from_today(db):
+    programme = ProgrammeFactory()
+    group = approved_organisation(programme)
+    giver, keeper = (MemberFactory(programme=programme, area="RV1") for _ in range(2))
+    earn(giver, 300)
+    earn(keeper, 120)
+    earn(MemberFactory(), 600)  # another programme's member
+    donate(actor=giver.user, organisation=group, minutes=60, idempotency_key="d1")
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    periods = [
+        month_bounds(today.strftime("%Y-%m")),  # ends where next month's balances are kept
+        (today, next_month + datetime.timedelta(days=9)),  # after them
+        (today.replace(day=1), next_month - datetime.timedelta(days=2)),  # before them
+        (today.replace(day=1), today - datetime.timedelta(days=1)),
+    ]
+
+    def unspent(**filters):
+        return [
+            (o["figures"]["credits_unspent_minutes"], o["people"]["credits_unspent_minutes"])
+            for o in (programme_outputs(programme, *period, **filters) for period in periods)
+        ]
+
+    from_today = unspent(), unspent(area="RV1"), unspent(organisation=group)
+    # The worker keeps next month's and the one after's opening balances, as it would once
+    # they have passed (every transfer here is older than both).
+    later = next_month + datetime.timedelta(days=40)
+    assert month_ends_keep(now=timezone.make_aware(datetime.datetime(*later.timetuple()[:3]))) == 2
+    with CaptureQueriesContext(connection) as read:
+        from_month_ends = unspent(), unspent(area="RV1"), unspent(organisation=group)
+
+    assert from_month_ends == from_today
+    assert from_today[0][0] == (360, 2)
+    assert any("ledger_monthendbalance" in q["sql"] for q in read.captured_queries)
 
 
 def test_retention_counts_calendar_months_from_each_first_contribution(world):

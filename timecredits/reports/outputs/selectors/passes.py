@@ -111,7 +111,7 @@ def member_fold(
             "+ CAST(strftime('%%m', r.local_date) AS INTEGER) - %s AS month"
         )
         located_params = [monday.isoformat(), first_month]
-        one, bit_or, offset = "1", "SUM(DISTINCT {})", ""
+        one, bit_or = "1", "SUM(DISTINCT {})"
 
         def counted(index: str, size: int) -> list[str]:
             return [f"COUNT(DISTINCT CASE WHEN c.ok = 1 THEN c.{index} END)"]
@@ -127,24 +127,30 @@ def member_fold(
             [_midnight(monday + datetime.timedelta(weeks=i)) for i in range(weeks + 1)],
             [_midnight(day) for day in _month_starts(start, months + 1)],
         ]
-        one, bit_or, offset = "CAST(1 AS bigint)", "BIT_OR({})", " OFFSET 0"
+        one, bit_or = "CAST(1 AS bigint)", "BIT_OR({})"
 
         def counted(index: str, size: int) -> list[str]:
             # One mask column per BITS weeks or months, each bit one of them.
+            if size <= BITS:
+                return [bit_or.format(f"CASE WHEN c.ok = 1 THEN {one} << c.{index} ELSE 0 END")]
             return [
                 bit_or.format(
                     f"CASE WHEN c.ok = 1 AND c.{index} >= {low} AND c.{index} < {low + BITS} "
                     f"THEN {one} << (c.{index} - {low}) ELSE 0 END"
                 )
-                for low in range(0, max(size, 1), BITS)
+                for low in range(0, size, BITS)
             ]
 
         def summed(columns: list[str]) -> str:
             return " + ".join(f"bit_count(CAST({c} AS bit(64)))" for c in columns)
 
     week_columns, month_columns = counted("week", weeks), counted("month", months)
-    # Each contribution's activity type as its index in TYPES, worked out once per row.
-    type_index = f"CASE r.kind {' '.join(f'WHEN %s THEN {i}' for i in range(len(TYPES)))} END"
+    # Each contribution's activity type as its index in TYPES, and whether it is approved, are
+    # looked up in two small tables rather than written as expressions: the planner copies a
+    # subquery's expressions into every aggregate that reads them (so an activity type's CASE
+    # would be worked out a dozen times per row), while a joined column is read as it is. With
+    # nothing to keep apart, PostgreSQL groups the period's rows in parallel.
+    types = " UNION ALL ".join(f"SELECT %s AS kind, {i} AS t" for i in range(len(TYPES)))
     n_weeks, n_months = len(week_columns), len(month_columns)
     columns = [
         "SUM(c.ok) AS approved",
@@ -206,16 +212,17 @@ def member_fold(
         ),
         ("CASE WHEN b.who IS NULL THEN 1 ELSE 0 END AS fresh FROM (", []),
         (f"SELECT c.who, {', '.join(columns)} FROM (", list(check_in_methods)),  # noqa: S608
+        (f"SELECT r.*, COALESCE(s.ok, 0) AS ok, k.t, {located} ", located_params),
+        (f"FROM ({inner}) r ", inner_params),
         (
-            "SELECT r.*, CASE WHEN r.status = %s THEN 1 ELSE 0 END AS ok, "
-            f"{type_index} AS t, {located} ",
-            [ContributionStatus.APPROVED, *TYPES, *located_params],
+            "LEFT JOIN (SELECT %s AS status, 1 AS ok) s ON s.status = r.status ",
+            [ContributionStatus.APPROVED],
         ),
-        (f"FROM ({inner}) r{offset}) c GROUP BY c.who) g ", inner_params),
+        (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
         (f"JOIN ({member_sql}) m ON m.mid = g.who ", member_params),
         (
             f"LEFT JOIN (SELECT DISTINCT x.who FROM ({before_sql}) x) b ON b.who = g.who"  # noqa: S608
-            f"{offset}) q) ",
+            ") q) ",
             before_params,
         ),
     ]

@@ -467,8 +467,8 @@ def _known(f: Filter) -> list[int]:
 
 
 def _started_before(f: Filter):
-    """The approved contributions under the filter before the period (the member pass asks,
-    member by member, whether there is one)."""
+    """The approved contributions under the filter before the period (the member pass reads
+    who gave them, once)."""
     return _contributions(f, in_period=False).filter(
         status=ContributionStatus.APPROVED, session__starts_at__lt=f.since
     )

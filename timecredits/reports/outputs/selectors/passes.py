@@ -5,18 +5,18 @@ member's row holds their approved contributions and minutes, check-ins, first an
 how many calendar weeks and months they gave time in, the activity types they gave time at
 (a mask, and the minutes at each), their area, answers and consent, whether they joined in the
 period, whether they gave time under the filter before it (retention's cohort) and, when a
-retention figure is already known, their last month after it (both looked up member by member
-in their own contributions, so they cost the period's members, not the programme's history).
-Those rows are then folded in the
-same statement into every headline contribution figure, breakdown, regularity and retention
-count (`Fold`), so only a few dozen rows come back rather than a row per member.
+retention figure is already known, their last month after it (looked up for the cohort alone,
+member by member, in their own contributions). Those rows are then folded in the same statement
+into every headline contribution figure, breakdown, regularity and retention count (`Fold`), so
+only a few dozen rows come back rather than a row per member.
 
 The filter's joins and conditions are the ORM's own (`figures._contributions`); the grouping is
 written here. On PostgreSQL each contribution's local week and month are found by
-`width_bucket` among the period's local midnights, once per row (the subquery's `OFFSET 0`
-keeps the planner from computing them again in every aggregate), and weeks and months are
-counted from bit masks (a `COUNT(DISTINCT)` would sort the period); SQLite (the tests) works
-them out from the local date Django gives it and counts them with `COUNT(DISTINCT)`.
+`width_bucket` among the period's local midnights (a few comparisons, worked out in each of the
+three or four aggregates that read them: nothing fences the rows off, so PostgreSQL groups them
+in parallel workers), and weeks and months are counted from bit masks (a `COUNT(DISTINCT)`
+would sort the period); SQLite (the tests) works them out from the local date Django gives it
+and counts them with `COUNT(DISTINCT)`.
 """
 
 import datetime

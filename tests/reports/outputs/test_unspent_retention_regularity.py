@@ -1,11 +1,14 @@
 """Credits unspent, retention, regularity, reach and the demographic filters on hand-built data."""
 
 import datetime
+from unittest import mock
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ledger.models import MonthEnd
 from ledger.services import month_ends_keep
 from tests.credits.conftest import earn
 from tests.factories import MemberFactory, ProgrammeFactory, approved_organisation
@@ -91,6 +94,68 @@ def test_credits_unspent_read_from_a_kept_month_end_equal_those_worked_out_from_
     assert from_month_ends == from_today
     assert from_today[0][0] == (360, 2)
     assert any("ledger_monthendbalance" in q["sql"] for q in read.captured_queries)
+
+
+def test_credits_unspent_between_kept_month_ends_equal_those_worked_out_from_today(db):
+    """Transfers spread over three past months, so each period's end lies weeks from the nearest
+    kept month end, on either side of it."""
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "PostgreSQL stamps a transfer with its own clock, so only SQLite's can be set back; "
+            "reports_bench checks PostgreSQL on two generated years (tests/bench)"
+        )
+    programme = ProgrammeFactory()
+    group = approved_organisation(programme)
+    giver, keeper, elsewhere = (MemberFactory(programme=programme, area=a) for a in "ABB")
+    first = (timezone.localdate().replace(day=1) - datetime.timedelta(days=85)).replace(day=1)
+    months = [first, *((first + datetime.timedelta(days=32 * n)).replace(day=1) for n in (1, 2))]
+    moves = [
+        (months[0], 3, lambda: earn(giver, 300, key="e1")),
+        (months[0], 20, lambda: earn(keeper, 120, key="e2")),
+        (months[1], 2, lambda: earn(elsewhere, 60, key="e3")),
+        (
+            months[1],
+            26,
+            lambda: donate(actor=giver.user, organisation=group, minutes=90, idempotency_key="d1"),
+        ),
+        (months[2], 5, lambda: earn(giver, 45, key="e4")),
+        (
+            months[2],
+            24,
+            lambda: donate(
+                actor=keeper.user, organisation=group, minutes=120, idempotency_key="d2"
+            ),
+        ),
+    ]
+    for month, day, move in moves:
+        moment = timezone.make_aware(
+            datetime.datetime.combine(month.replace(day=day), datetime.time(12))
+        )
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            move()
+    periods = [
+        (months[0], months[0].replace(day=10)),  # a week after the first month's start
+        (months[0], months[1] - datetime.timedelta(days=3)),  # days before the next month's
+        (months[1], months[1].replace(day=6)),  # days after a month's start
+        (months[1], months[1].replace(day=16)),  # mid-month
+        (months[2], months[2].replace(day=8)),
+        (months[1], months[2].replace(day=27)),  # after the last transfer
+    ]
+
+    def unspent(**filters):
+        return [
+            (o["figures"]["credits_unspent_minutes"], o["people"]["credits_unspent_minutes"])
+            for o in (programme_outputs(programme, *period, **filters) for period in periods)
+        ]
+
+    assert month_ends_keep() >= 2
+    from_month_ends = unspent(), unspent(area="B")
+    MonthEnd.objects.all().delete()
+    from_today = unspent(), unspent(area="B")
+
+    assert from_month_ends == from_today
+    assert from_today[0] == [(300, 1), (420, 2), (480, 3), (480, 3), (435, 3), (315, 2)]
+    assert from_today[1] == [(0, 0), (120, 1), (180, 2), (180, 2), (180, 2), (60, 1)]
 
 
 def test_retention_counts_calendar_months_from_each_first_contribution(world):

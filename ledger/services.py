@@ -543,14 +543,15 @@ def month_ends_keep(*, now: datetime.datetime | None = None) -> int:
     statement and one transaction; two workers at once keep each month end once (`at` is
     unique). Safe to run twice."""
     now = now or timezone.now()
-    first = Transfer.objects.order_by("posted_at").values_list("posted_at", flat=True).first()
-    if first is None:
+    # From the latest month end kept (months are kept oldest first), or the first transfer: the
+    # daily run reads one row, not the whole ledger for its oldest stamp.
+    since = MonthEnd.objects.order_by("-at").values_list("at", flat=True).first()
+    if since is None:
+        since = Transfer.objects.order_by("posted_at").values_list("posted_at", flat=True).first()
+    if since is None:
         return 0
-    kept = set(MonthEnd.objects.values_list("at", flat=True))
     done = 0
-    for at in _month_starts(first, now - MONTH_END_SETTLED):
-        if at in kept:
-            continue
+    for at in _month_starts(since, now - MONTH_END_SETTLED):
         with transaction.atomic():
             month_end, created = MonthEnd.objects.get_or_create(at=at)
             if created:

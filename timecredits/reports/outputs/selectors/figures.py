@@ -50,11 +50,10 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
 Unsuppressed: `presented` applies disclosure control for whoever is asking.
 """
 
-import contextlib
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -81,6 +80,7 @@ from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_categor
 
 from ...disclosure import NOT_YET_KNOWN, Table
 from .passes import Fold, member_fold
+from .reading import reading
 
 CHECK_IN_METHODS = [
     ContributionMethod.POSTER,
@@ -292,7 +292,44 @@ def _held(f: Filter) -> dict:
     )
 
 
-def _figures(f: Filter, fold: Fold) -> tuple[dict, dict, Table]:
+def _member_moves(f: Filter) -> dict:
+    """What the filter's members did with their credits in the period: spending (in total, by
+    venue, by offer category), donations and expiries (each with the members who made them),
+    and the expiries reversed, in ledger minutes.
+
+    Donations and expiries belong to no organisation or activity: under those filters, the ones
+    of the members active in them (an organisation's own report shows no one else's). They are
+    read apart from the spending, so that under those filters each read is narrow: the venue's
+    spending, and the active members' donations and expiries."""
+    active = Q()
+    if f.organisation is not None or f.activity_type:
+        active = Q(debit_account__member__in=_approved(f).values("member"))
+    given = _member_transfers(f, [TransferKind.DONATE, TransferKind.EXPIRE]).filter(active)
+    moved = {
+        kind: {"minutes": minutes, "people": people}
+        for moves in (_spending(f), given)
+        for kind, people, minutes in _by_members(moves, move=F("kind"))
+    }
+    nothing = {"minutes": 0, "people": 0}
+    restored = (
+        _member_transfers(f, [TransferKind.REVERSE], side="credit")
+        .filter(reverses__kind=TransferKind.EXPIRE)
+        .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
+        .aggregate(minutes=Sum("amount", default=0))
+    )
+    return {
+        "spent": moved.get(TransferKind.SPEND, nothing),
+        "donated": moved.get(TransferKind.DONATE, nothing),
+        "expired": moved.get(TransferKind.EXPIRE, nothing),
+        "restored": restored["minutes"],
+        "by_venue": _spend_by_venue(f),
+        "by_category": _spend_by_category(f),
+    }
+
+
+def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
+    """The headline figures, their people and the new members' table; `moves` is
+    `_member_moves` to come (its `result()`), asked for once this function's own reads are done."""
     # The approved figures and the check-ins, from the member pass; sessions and organisations
     # are not the members', so they are counted apart.
     approved = {"active_members": fold.active, "minutes": fold.minutes, **_held(f)}
@@ -316,31 +353,9 @@ def _figures(f: Filter, fold: Fold) -> tuple[dict, dict, Table]:
                 no=Count("pk", filter=Q(new_to_volunteering=False)),
             )
         )
-    # Donations and expiries belong to no organisation or activity: under those filters, the
-    # ones of the members active in them (an organisation's own report shows no one else's).
-    # Read apart from the spending, so that under those filters each read is narrow: the
-    # venue's spending, and the active members' donations and expiries.
-    active = Q()
-    if f.organisation is not None or f.activity_type:
-        active = Q(debit_account__member__in=_approved(f).values("member"))
-    given = _member_transfers(f, [TransferKind.DONATE, TransferKind.EXPIRE]).filter(active)
-    moved = {
-        kind: {"minutes": minutes, "people": people}
-        for moves in (_spending(f), given)
-        for kind, people, minutes in _by_members(moves, move=F("kind"))
-    }
-    nothing = {"minutes": 0, "people": 0}
-    spent, donated, expired = (
-        moved.get(kind, nothing)
-        for kind in (TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE)
-    )
-    restored = (
-        _member_transfers(f, [TransferKind.REVERSE], side="credit")
-        .filter(reverses__kind=TransferKind.EXPIRE)
-        .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
-        .aggregate(minutes=Sum("amount", default=0))
-    )
-    unspent = _unspent(f)
+    unspent, earned = _unspent(f), credits_earned(f)
+    moves = moves.result()
+    spent, donated, expired = moves["spent"], moves["donated"], moves["expired"]
     figures = {
         "active_members": approved["active_members"],
         "new_members": new["n"],
@@ -348,10 +363,10 @@ def _figures(f: Filter, fold: Fold) -> tuple[dict, dict, Table]:
         "hours_given": round(approved["minutes"] / 60, 2),
         "sessions_held": approved["sessions_held"],
         "check_ins": check_ins["n"],
-        "credits_earned_minutes": credits_earned(f),
+        "credits_earned_minutes": earned,
         "credits_spent_minutes": spent["minutes"],
         "credits_donated_minutes": donated["minutes"],
-        "credits_expired_minutes": expired["minutes"] - restored["minutes"],
+        "credits_expired_minutes": expired["minutes"] - moves["restored"],
         "credits_unspent_minutes": unspent["minutes"],
         "active_organisations": approved["active_organisations"],
     }
@@ -592,19 +607,6 @@ def _populations(f: Filter) -> tuple[dict, dict]:
     return by_area, by_band
 
 
-@contextlib.contextmanager
-def _reading():
-    """One transaction for the report's queries; on PostgreSQL with room to group a hundred
-    thousand members in memory (the default 4 MB spills the member pass to disk) and without
-    JIT compilation, which took longer to compile the member pass than to run it."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '128MB'")
-                cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def programme_outputs(
     programme,
     period_start: datetime.date,
@@ -620,8 +622,9 @@ def programme_outputs(
     `demographics` maps fields of DEMOGRAPHICS to the answer to keep; `today` (by default the
     local date) decides which retention figures are known yet.
     """
-    with _reading():
+    with reading() as alongside:
         return _outputs(
+            alongside,
             programme,
             period_start,
             period_end,
@@ -634,7 +637,15 @@ def programme_outputs(
 
 
 def _outputs(
-    programme, period_start, period_end, organisation, activity_type, area, demographics, today
+    alongside,
+    programme,
+    period_start,
+    period_end,
+    organisation,
+    activity_type,
+    area,
+    demographics,
+    today,
 ) -> dict:
     demographics = {k: v for k, v in (demographics or {}).items() if v}
     f = Filter(
@@ -648,6 +659,9 @@ def _outputs(
         today or timezone.localdate(),
     )
     known = _known(f)
+    # The ledger's reads of what members did with their credits, meanwhile in a second
+    # connection where there can be one (see `reading`); the contributions' here.
+    moves = alongside(lambda: _member_moves(f))
     fold = member_fold(
         _contributions(f),
         start=period_start,
@@ -657,8 +671,8 @@ def _outputs(
         later=_given_after(f),
         known=known,
     )
-    figures, people, new_table = _figures(f, fold)
-    by_venue = _spend_by_venue(f)
+    figures, people, new_table = _figures(f, fold, moves)
+    by_venue = moves.result()["by_venue"]
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
     venues = organisation_names(ids=venue_ids)
     several = "A member active in several rows is counted in each; the total adds the rows."
@@ -681,7 +695,7 @@ def _outputs(
         _retention(f, fold),
         _spend_table(by_venue, name="spend_by_venue", title="Spending by venue", labels=venues),
         _spend_table(
-            _spend_by_category(f),
+            moves.result()["by_category"],
             name="spend_by_category",
             title="Spending by offer category",
             labels=OFFER_CATEGORIES,

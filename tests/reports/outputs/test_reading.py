@@ -1,0 +1,119 @@
+"""A report reads one snapshot; on PostgreSQL, part of it in a second connection that shares it."""
+
+import threading
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import Organisation
+from tests.factories import ProgrammeFactory, approved_organisation
+from tests.reports.outputs.test_spending import _rows
+from tests.spending.conftest import funded_member, make_offer, venue_staff
+from timecredits.credits.services.gifts import donate
+from timecredits.programmes.models import Programme
+from timecredits.reports.outputs.selectors import reading as reading_module
+from timecredits.reports.outputs.selectors.figures import programme_outputs
+from timecredits.reports.outputs.selectors.reading import reading
+from timecredits.reports.outputs.selectors.rollups import outputs_to_json
+from timecredits.reports.periods import month_bounds
+from timecredits.spending.services.redemptions import redemption_complete, redemption_create
+
+
+def _seen():
+    return threading.current_thread().name, Programme.objects.count()
+
+
+def _committed_elsewhere():
+    """A programme created and committed by another connection (another thread's)."""
+
+    def create():
+        try:
+            ProgrammeFactory()
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    thread = threading.Thread(target=create)
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_second_connection_reads_the_reports_snapshot_not_what_came_after():
+    ProgrammeFactory()
+    with reading() as alongside:
+        before = Programme.objects.count()
+        _committed_elsewhere()
+        name, seen = alongside(_seen).result()
+        again = Programme.objects.count()
+
+    assert name.startswith("report")  # another thread, so another connection
+    assert before == seen == again == 1  # the programme committed meanwhile is in neither
+    assert Programme.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_the_second_connection_reaches_the_report_and_changes_nothing():
+    with pytest.raises(ZeroDivisionError), reading() as alongside:
+        alongside(lambda: 1 / 0).result()
+
+    ProgrammeFactory()  # this connection is still usable, and outside any transaction
+    assert Programme.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_already_begun_it_reads_in_this_connection_what_it_wrote():
+    programme = ProgrammeFactory()  # not committed: the test's transaction holds it
+    with reading() as alongside:
+        name, seen = alongside(_seen).result()
+
+    assert name == threading.current_thread().name
+    assert seen == Programme.objects.filter(pk=programme.pk).count() == 1
+
+
+def _spending_and_a_donation():
+    programme = ProgrammeFactory()
+    venue = approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Lido")
+    group = approved_organisation(programme)
+    swim = make_offer(venue, title="Swim", cost_minutes=60, category="leisure")
+    staff = venue_staff(venue)
+    spenders = [funded_member(programme) for _ in range(3)]
+    for i, member in enumerate(spenders):
+        redemption, _ = redemption_create(member=member, offer=swim, idempotency_key=f"k{i}")
+        if i < 2:  # the third is still held, not spent
+            redemption_complete(
+                actor=staff, venue=venue, code=redemption.code, idempotency_key=f"c{i}"
+            )
+    donate(actor=spenders[0].user, organisation=group, minutes=30, idempotency_key="d1")
+    return programme, venue
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_report_read_in_two_connections_equals_the_same_read_in_one(monkeypatch):
+    programme, venue = _spending_and_a_donation()
+    month = month_bounds(timezone.localdate().strftime("%Y-%m"))
+    threads = []
+    in_snapshot = reading_module._in_snapshot
+
+    def noted(snapshot, fn):
+        threads.append(threading.current_thread().name)
+        return in_snapshot(snapshot, fn)
+
+    monkeypatch.setattr(reading_module, "_in_snapshot", noted)
+
+    two = programme_outputs(programme, *month)
+    with transaction.atomic():  # a transaction begun by the caller: one connection
+        one = programme_outputs(programme, *month)
+
+    assert len(threads) == 1 and threads[0].startswith("report")
+    assert outputs_to_json(two) == outputs_to_json(one)
+    figures = two["figures"]
+    assert (figures["credits_spent_minutes"], figures["credits_donated_minutes"]) == (120, 30)
+    assert _rows(two, "spend_by_venue")[0] == {
+        str(venue.pk): {"members": 2, "credits_minutes": 120}
+    }

@@ -27,6 +27,7 @@ filtered report must read the same from them as from today's balances before any
 timed. The database is dropped at the end.
 """
 
+import contextlib
 import datetime
 import statistics
 import time
@@ -34,7 +35,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from ledger.tasks import keep_month_ends
@@ -182,12 +183,12 @@ class Command(BaseCommand):
         # (a) live: no kept figures, so the dashboard computes them for the request.
         OutputsRollup.objects.filter(programme=programme).delete()
         live, live_times = _timed(dashboard, runs)
-        with CaptureQueriesContext(connection) as live_queries:
+        with _statements() as live_queries:
             dashboard()
         # (b) the worker's refresh, then (c) the dashboard served from what it kept.
         _, refresh_times = _timed(refresh, runs)
         served, served_times = _timed(dashboard, runs)
-        with CaptureQueriesContext(connection) as served_queries:
+        with _statements() as served_queries:
             dashboard()
         (approved, minutes), baseline_times = _timed(baseline, runs)
         baseline_s = statistics.median(baseline_times)
@@ -195,7 +196,7 @@ class Command(BaseCommand):
         filtered = {}
         for name, asked in _filters(programme, first_day, last_day).items():
             report, times = _timed(lambda asked=asked: programme_report(**asked), runs)
-            with CaptureQueriesContext(connection) as queries:
+            with _statements() as queries:
                 programme_report(**asked)
             if report["from_worker"]:
                 raise CommandError(f"The {name} dashboard used kept figures.")
@@ -327,6 +328,28 @@ _COMMONEST_SQL = """
 SELECT {field} FROM members_member WHERE programme_id = %s AND {field} <> ''
  GROUP BY {field} ORDER BY count(*) DESC, {field} LIMIT 1
 """
+
+
+@contextlib.contextmanager
+def _statements():
+    """The statements sent meanwhile by this connection and by any opened meanwhile (the
+    report's second connection, see `reports.outputs.selectors.reading`)."""
+    sent = []
+
+    def note(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    def opened(sender, connection, **kwargs):
+        if note not in connection.execute_wrappers:
+            connection.execute_wrappers.append(note)
+
+    connection_created.connect(opened)
+    try:
+        with connection.execute_wrapper(note):
+            yield sent
+    finally:
+        connection_created.disconnect(opened)
 
 
 def _timed(work, runs: int):

@@ -3,8 +3,8 @@
 import threading
 
 import pytest
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 
 from partners.models import Organisation
 from tests.factories import ProgrammeFactory, approved_organisation
@@ -31,8 +31,6 @@ def _committed_elsewhere():
         try:
             ProgrammeFactory()
         finally:
-            from django.db import connection
-
             connection.close()
 
     thread = threading.Thread(target=create)
@@ -100,9 +98,9 @@ def test_a_report_read_in_two_connections_equals_the_same_read_in_one(monkeypatc
     threads = []
     in_snapshot = reading_module._in_snapshot
 
-    def noted(snapshot, fn):
+    def noted(*args):
         threads.append(threading.current_thread().name)
-        return in_snapshot(snapshot, fn)
+        return in_snapshot(*args)
 
     monkeypatch.setattr(reading_module, "_in_snapshot", noted)
 
@@ -117,3 +115,32 @@ def test_a_report_read_in_two_connections_equals_the_same_read_in_one(monkeypatc
     assert _rows(two, "spend_by_venue")[0] == {
         str(venue.pk): {"members": 2, "credits_minutes": 120}
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_second_connection_keeps_the_asking_threads_time_zone_and_language():
+    def asked():
+        return timezone.get_current_timezone_name(), translation.get_language()
+
+    with timezone.override("Pacific/Auckland"), translation.override("cy"), reading() as alongside:
+        zone, language = alongside(asked).result()
+
+    assert (zone, language) == ("Pacific/Auckland", "cy")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_in_the_report_waits_for_the_second_connection_to_finish_its_read():
+    def slow():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.3), 42")
+            return cursor.fetchone()[1]
+
+    with pytest.raises(RuntimeError), reading() as alongside:
+        pending = alongside(slow)
+        raise RuntimeError("the member pass failed")
+
+    # The second read finished in the snapshot before the transaction that exported it ended.
+    assert pending.done() and pending.result() == 42
+    assert not connection.in_atomic_block

@@ -19,6 +19,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import connection, transaction
+from django.utils import timezone, translation
 
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
@@ -44,13 +45,17 @@ class _Later:
         return self._answer
 
 
-def _in_snapshot(snapshot: str, fn):
+def _in_snapshot(snapshot: str, fn, zone, language):
+    # The thread starts with Django's defaults: the asking thread's time zone and language are
+    # carried over, so local dates mean the same in both.
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            # Not a bind parameter: SET takes none. The id is PostgreSQL's own, checked above.
-            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-            _tune(cursor)
+        with timezone.override(zone), translation.override(language), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Not a bind parameter: SET takes none. The id is PostgreSQL's own,
+                # checked by `reading`.
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                _tune(cursor)
             return fn()
     finally:
         connection.close()
@@ -84,6 +89,7 @@ def reading():
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as pool:
 
             def alongside(fn) -> Future:
-                return pool.submit(_in_snapshot, snapshot, fn)
+                zone, language = timezone.get_current_timezone(), translation.get_language()
+                return pool.submit(_in_snapshot, snapshot, fn, zone, language)
 
             yield alongside

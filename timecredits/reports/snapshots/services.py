@@ -164,7 +164,9 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
         report = {}
         for done, (step, section) in enumerate(SECTIONS):
             building.update(step=step, progress=100 * done // len(SECTIONS))
-            with transaction.atomic():  # a savepoint, so a failed query cannot poison the rest
+            # Its own transaction (a savepoint inside a caller's), so a failed query cannot
+            # poison the rest.
+            with transaction.atomic():
                 report.update(section(snapshot, report))
         building.update(
             status=Snapshot.Status.READY,

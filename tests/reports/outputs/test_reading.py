@@ -6,18 +6,14 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from partners.models import Organisation
-from tests.factories import ProgrammeFactory, approved_organisation
-from tests.reports.outputs.test_spending import _rows
-from tests.spending.conftest import funded_member, make_offer, venue_staff
-from timecredits.credits.services.gifts import donate
+from tests.factories import ProgrammeFactory
+from tests.reports.outputs.test_spending import _rows, spent_at_a_venue
 from timecredits.programmes.models import Programme
 from timecredits.reports.outputs.selectors import reading as reading_module
 from timecredits.reports.outputs.selectors.figures import programme_outputs
 from timecredits.reports.outputs.selectors.reading import reading
 from timecredits.reports.outputs.selectors.rollups import outputs_to_json
 from timecredits.reports.periods import month_bounds
-from timecredits.spending.services.redemptions import redemption_complete, redemption_create
 
 
 def _seen():
@@ -73,27 +69,10 @@ def test_inside_a_transaction_already_begun_it_reads_in_this_connection_what_it_
     assert seen == Programme.objects.filter(pk=programme.pk).count() == 1
 
 
-def _spending_and_a_donation():
-    programme = ProgrammeFactory()
-    venue = approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Lido")
-    group = approved_organisation(programme)
-    swim = make_offer(venue, title="Swim", cost_minutes=60, category="leisure")
-    staff = venue_staff(venue)
-    spenders = [funded_member(programme) for _ in range(3)]
-    for i, member in enumerate(spenders):
-        redemption, _ = redemption_create(member=member, offer=swim, idempotency_key=f"k{i}")
-        if i < 2:  # the third is still held, not spent
-            redemption_complete(
-                actor=staff, venue=venue, code=redemption.code, idempotency_key=f"c{i}"
-            )
-    donate(actor=spenders[0].user, organisation=group, minutes=30, idempotency_key="d1")
-    return programme, venue
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_report_read_in_two_connections_equals_the_same_read_in_one(monkeypatch):
-    programme, venue = _spending_and_a_donation()
+    programme, venue = spent_at_a_venue()
     month = month_bounds(timezone.localdate().strftime("%Y-%m"))
     threads = []
     in_snapshot = reading_module._in_snapshot

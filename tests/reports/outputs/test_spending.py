@@ -19,7 +19,9 @@ def _rows(outputs, name):
     return {r["key"]: r["values"] for r in table.rows}, table.total
 
 
-def test_spend_by_venue_and_category_and_donations(db):
+def spent_at_a_venue():
+    """Three members each redeem a 60-minute swim at one venue (two completed, the third still
+    held) and the first donates 30 minutes to a group: (programme, venue)."""
     programme = ProgrammeFactory()
     venue = approved_organisation(programme, kind=Organisation.Kind.VENUE, name="Lido")
     group = approved_organisation(programme)
@@ -33,6 +35,11 @@ def test_spend_by_venue_and_category_and_donations(db):
                 actor=staff, venue=venue, code=redemption.code, idempotency_key=f"c{i}"
             )
     donate(actor=spenders[0].user, organisation=group, minutes=30, idempotency_key="d1")
+    return programme, venue
+
+
+def test_spend_by_venue_and_category_and_donations(db):
+    programme, venue = spent_at_a_venue()
 
     outputs = programme_outputs(programme, *month_bounds(timezone.localdate().strftime("%Y-%m")))
 

@@ -622,31 +622,6 @@ def programme_outputs(
     `demographics` maps fields of DEMOGRAPHICS to the answer to keep; `today` (by default the
     local date) decides which retention figures are known yet.
     """
-    with reading() as alongside:
-        return _outputs(
-            alongside,
-            programme,
-            period_start,
-            period_end,
-            organisation,
-            activity_type,
-            area,
-            demographics,
-            today,
-        )
-
-
-def _outputs(
-    alongside,
-    programme,
-    period_start,
-    period_end,
-    organisation,
-    activity_type,
-    area,
-    demographics,
-    today,
-) -> dict:
     demographics = {k: v for k, v in (demographics or {}).items() if v}
     f = Filter(
         programme,
@@ -658,14 +633,19 @@ def _outputs(
         tuple(sorted(demographics.items())),
         today or timezone.localdate(),
     )
+    with reading() as alongside:
+        return _outputs(alongside, f, demographics)
+
+
+def _outputs(alongside, f: Filter, demographics: dict) -> dict:
     known = _known(f)
     # The ledger's reads of what members did with their credits, meanwhile in a second
     # connection where there can be one (see `reading`); the contributions' here.
     moves = alongside(lambda: _member_moves(f))
     fold = member_fold(
         _contributions(f),
-        start=period_start,
-        end=period_end,
+        start=f.period_start,
+        end=f.period_end,
         check_in_methods=CHECK_IN_METHODS,
         before=_started_before(f),
         later=_given_after(f),
@@ -722,15 +702,15 @@ def _outputs(
             )
         )
     return {
-        "programme_id": programme.pk,
-        "period_start": period_start,
-        "period_end": period_end,
-        "organisation_id": organisation.pk if organisation is not None else None,
+        "programme_id": f.programme.pk,
+        "period_start": f.period_start,
+        "period_end": f.period_end,
+        "organisation_id": f.organisation.pk if f.organisation is not None else None,
         "activity_type": f.activity_type,
         "area": f.area,
         "demographics": demographics,
         "notes": [CONSENT_NOTE] if demographics else [],
-        "threshold": programme.report_threshold,
+        "threshold": f.programme.report_threshold,
         "figures": figures,
         "people": people,
         "tables": tables,

@@ -455,12 +455,7 @@ def outcome_figures(f: Filter) -> dict:
             }
         )
     return {
-        "programme_id": f.programme.pk,
-        "period_start": f.period_start,
-        "period_end": f.period_end,
-        "organisation_id": f.organisation.pk if f.organisation is not None else None,
-        "area": f.area,
-        "threshold": f.programme.report_threshold,
+        **f.asked(),
         "copyright": sorted({m["copyright"] for m in measure_figures if m["copyright"]}),
         "measures": measure_figures,
         "outcomes": outcomes,

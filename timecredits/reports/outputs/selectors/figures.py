@@ -121,6 +121,17 @@ class Filter:
             q &= Q(**{f"{path}{field}": answer for field, answer in self.demographics})
         return q
 
+    def asked(self) -> dict:
+        """What the report was asked for, as each report gives it back with its figures."""
+        return {
+            "programme_id": self.programme.pk,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "organisation_id": self.organisation.pk if self.organisation is not None else None,
+            "area": self.area,
+            "threshold": self.programme.report_threshold,
+        }
+
     @property
     def since(self) -> datetime.datetime:
         return _local_midnight(self.period_start)
@@ -702,15 +713,10 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
             )
         )
     return {
-        "programme_id": f.programme.pk,
-        "period_start": f.period_start,
-        "period_end": f.period_end,
-        "organisation_id": f.organisation.pk if f.organisation is not None else None,
+        **f.asked(),
         "activity_type": f.activity_type,
-        "area": f.area,
         "demographics": demographics,
         "notes": [CONSENT_NOTE] if demographics else [],
-        "threshold": f.programme.report_threshold,
         "figures": figures,
         "people": people,
         "tables": tables,

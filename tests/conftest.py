@@ -1,5 +1,9 @@
-"""Shared fixtures, and the rule that PostgreSQL-only tests skip, with a reason, on SQLite."""
+"""Shared fixtures, the rule that PostgreSQL-only tests skip, with a reason, on SQLite, and
+Hypothesis drawing the same examples on every run."""
 
+import os
+
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +23,19 @@ from tests.factories import (
 from timecredits.reports import guarantees as report_guarantees
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# Every property test draws the same examples on every run, with no time limit per example, so a
+# failure is the code's, never the draw's or a busy machine's. HYPOTHESIS_PROFILE=explore draws
+# new ones (and keeps what fails in .hypothesis/ to try first next time).
+hypothesis.settings.register_profile(
+    "deterministic",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.register_profile("explore", deadline=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 def pytest_report_header(config):

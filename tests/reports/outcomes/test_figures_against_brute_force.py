@@ -134,7 +134,6 @@ def _actual(report):
 
 @settings(
     max_examples=30,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(people=st.lists(member, max_size=5), area=st.sampled_from(["", "RV1"]))

@@ -303,9 +303,6 @@ def stage(db):
 
 @settings(
     max_examples=30,
-    deadline=None,
-    derandomize=True,
-    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(members=members_strategy, threshold=st.sampled_from([3, 5]))

@@ -396,8 +396,6 @@ def _as_outputs(outputs, expected) -> dict:
 
 @settings(
     max_examples=25,
-    deadline=None,
-    derandomize=True,
     # No shrinking: the examples are small, and shrinking one takes minutes.
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

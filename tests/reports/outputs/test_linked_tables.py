@@ -239,7 +239,7 @@ people_strategy = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(people=people_strategy, threshold=st.sampled_from([3, 5]))
 def test_no_hidden_cell_can_be_recovered_from_the_tables_read_together(people, threshold):
     # Given a commissioner's report over random members
@@ -285,7 +285,7 @@ def test_the_finding_two_left_out_of_ten_are_not_pinned_by_subtraction():
     assert not subtraction.hours_left_out_known(figures, tables)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300)
 @given(people=people_strategy, threshold=st.sampled_from([3, 5]))
 def test_tables_of_different_consent_bases_read_against_each_other_pin_no_small_count(
     people, threshold

@@ -76,7 +76,7 @@ from timecredits.members.selectors import (
     member_rows,
 )
 from timecredits.programmes.selectors import population_figures
-from timecredits.spending.selectors import OFFER_CATEGORIES, spending_by_category
+from timecredits.spending.selectors import OFFER_CATEGORIES, spending_split
 
 from ...disclosure import NOT_YET_KNOWN, Table
 from .passes import Fold, member_fold
@@ -318,8 +318,7 @@ def _member_moves(f: Filter) -> dict:
     given = _member_transfers(f, [TransferKind.DONATE, TransferKind.EXPIRE]).filter(active)
     moved = {
         kind: {"minutes": minutes, "people": people}
-        for moves in (_spending(f), given)
-        for kind, people, minutes in _by_members(moves, move=F("kind"))
+        for kind, people, minutes in _by_members(given, move=F("kind"))
     }
     nothing = {"minutes": 0, "people": 0}
     restored = (
@@ -328,13 +327,17 @@ def _member_moves(f: Filter) -> dict:
         .filter(Q(credit_account__member__in=_approved(f).values("member")) if active else Q())
         .aggregate(minutes=Sum("amount", default=0))
     )
+    spending = _spending(f).values(
+        "cause_id",
+        "amount",
+        member=F("debit_account__member"),
+        venue=F("credit_account__organisation"),
+    )
     return {
-        "spent": moved.get(TransferKind.SPEND, nothing),
+        **spending_split(spending=spending),
         "donated": moved.get(TransferKind.DONATE, nothing),
         "expired": moved.get(TransferKind.EXPIRE, nothing),
         "restored": restored["minutes"],
-        "by_venue": _spend_by_venue(f),
-        "by_category": _spend_by_category(f),
     }
 
 
@@ -446,22 +449,6 @@ def _consenting_breakdown(fold: Fold, field: str, label: str, answers) -> Table:
         name=field,
         title=f"By {label} (members who consent to reports)",
         labels=dict(answers.choices),
-    )
-
-
-def _spend_by_venue(f: Filter) -> list[dict]:
-    return [
-        {"key": key, "members": members, "minutes": minutes}
-        for key, members, minutes in _by_members(
-            _spending(f), venue=F("credit_account__organisation")
-        )
-    ]
-
-
-def _spend_by_category(f: Filter) -> list[dict]:
-    """Spending by the category of the offer redeemed (the redemption is the transfer's cause)."""
-    return spending_by_category(
-        spending=_spending(f).values("cause_id", "amount", member=F("debit_account__member"))
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.utils import timezone
@@ -23,6 +24,13 @@ from timecredits.programmes.models import ProgrammeRole
 from timecredits.reports.use_cases.snapshots import snapshot_request
 
 _seq = itertools.count()
+
+
+def shows_number(text: str, number: str) -> bool:
+    """Whether `text` shows `number` ("19.5", "1,173") as a number of its own, trailing zeros
+    allowed, rather than inside a longer one: a report's time, such as 16:58:50.512345, holds
+    "50.5" one time in a few hundred."""
+    return re.search(rf"(?<!\d){re.escape(number)}0*(?!\d)", text) is not None
 
 
 def at(day: int, month: int = 3) -> datetime.datetime:

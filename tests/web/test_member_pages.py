@@ -10,7 +10,9 @@ from tests.factories import (
     ProgrammeFactory,
     StaffMembershipFactory,
 )
+from tests.reports.surveyed import answer, built_in, when
 from timecredits.members.models import Member, User
+from timecredits.surveys.instruments import ONS4
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,23 @@ def test_data_download_is_a_json_attachment(client):
 
     assert response["Content-Disposition"] == 'attachment; filename="my-time-credits-data.json"'
     assert response.json()["member"]["code"] == member.code
+
+
+def test_data_download_carries_survey_answers_with_their_numbers(client):
+    # Every member who answered a survey got a server error here: the answers' numbers are
+    # decimals, which the standard JSON encoder refuses.
+    member = MemberFactory()
+    answer(member, built_in(ONS4, "worthwhile"), 0, "7", when(10))
+    client.force_login(member.user)
+
+    response = client.get("/me/data.json")
+
+    assert response.status_code == 200
+    (answered,) = response.json()["survey_answers"]
+    assert (answered["wave"], answered["value"], answered["number"]) == (0, "7", "7.00")
+    api = client.get("/api/v1/members/me/export")
+    assert api.status_code == 200
+    assert api.json()["survey_answers"] == response.json()["survey_answers"]
 
 
 def test_member_card_carries_a_qr_code_and_the_code(client):

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -140,7 +141,10 @@ edit_demographics = _edit_page(
 @member_required
 def download_data(request):
     data = use_cases.member_data_export(actor=request.user)
-    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+    # Decimals (survey answers' numbers) as the API gives them: strings, exact.
+    response = HttpResponse(
+        json.dumps(data, indent=2, cls=DjangoJSONEncoder), content_type="application/json"
+    )
     response["Content-Disposition"] = 'attachment; filename="my-time-credits-data.json"'
     return response
 

@@ -98,7 +98,7 @@ def list_participations(request, programme_id: int, status: str | None = None):
     )
 
 
-def _decision(verb: str, approve: bool):
+def _decision(verb: str):
     """The approve and decline endpoints: the same decision, either way."""
 
     @router.post(
@@ -112,14 +112,14 @@ def _decision(verb: str, approve: bool):
             actor=request.auth,
             programme_id=programme_id,
             organisation_id=organisation_id,
-            approve=approve,
+            decision=verb,
         )
 
     return decide
 
 
-approve = _decision("approve", approve=True)
-decline = _decision("decline", approve=False)
+approve = _decision("approve")
+decline = _decision("decline")
 
 
 class AllocationIn(InputSchema):

@@ -500,6 +500,9 @@ def test_the_page_adjusts_with_a_reason(client):
             {"minutes": "500", "reason": "Long", "decision": "approve"},
             "Use from 0 to 120 minutes, the session&#x27;s length.",
         ),
+        # Anything but "reject" used to approve the time and post its credits.
+        ({"minutes": "90", "reason": "", "decision": "maybe"}, "Choose approve or reject."),
+        ({"minutes": "90", "reason": ""}, "Choose approve or reject."),
     ],
 )
 def test_the_page_refuses_what_the_rules_refuse_and_changes_nothing(client, form, message):

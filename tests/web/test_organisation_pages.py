@@ -91,6 +91,29 @@ def test_programme_admin_approves_on_the_web(client):
     assert Participation.objects.get().status == "approved"
 
 
+@pytest.mark.parametrize("posted", [{"decision": "junk"}, {"decision": ""}, {}])
+def test_a_decision_that_is_neither_approve_nor_decline_changes_nothing(client, posted):
+    # Anything but "approve" used to decline, so a stray or tampered form declined a group
+    # already approved.
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    organisation = OrganisationFactory(name="Canal Friends")
+    Participation.objects.create(
+        programme=role.programme, organisation=organisation, status="approved"
+    )
+    client.force_login(role.user)
+
+    response = client.post(
+        f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide",
+        posted,
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(f"/programmes/{role.programme.pk}/admin/", 302)]
+    assert "Choose approve or decline." in response.content.decode()
+    assert "declined" not in response.content.decode()
+    assert Participation.objects.get().status == "approved"
+
+
 def test_commissioner_cannot_change_the_policy_on_the_web(client):
     role = ProgrammeRoleFactory(role=ProgrammeRole.Role.COMMISSIONER)
     client.force_login(role.user)

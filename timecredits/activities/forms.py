@@ -96,9 +96,18 @@ class SessionFilterForm(Form):
 
 
 class DecisionForm(Form):
-    """A decision on the queue: the hours as the coordinator sees them (or, from older pages and
-    scripts, `minutes`), and the reason a change or a rejection needs."""
+    """A decision on the queue (approve or reject: nothing else is taken for either), the hours
+    as the coordinator sees them (or, from older pages and scripts, `minutes`), and the reason a
+    change or a rejection needs."""
 
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        error_messages={
+            "required": _("Choose approve or reject."),
+            "invalid_choice": _("Choose approve or reject."),
+        },
+    )
     hours = forms.DecimalField(
         label=_("Hours"), min_value=0, max_digits=5, decimal_places=2, required=False
     )

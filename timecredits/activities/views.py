@@ -560,7 +560,7 @@ def _decide(request, organisation_id: int, form: DecisionForm) -> str:
             message=" ".join(m for errors in form.errors.values() for m in errors),
         )
     data = form.cleaned_data
-    if request.POST.get("decision") == "reject":
+    if data["decision"] == "reject":
         contribution = verification.contribution_reject(
             actor=request.user,
             contribution_id=contribution_id,

@@ -4,10 +4,13 @@ user and ids, checks permission once, loads what it needs and returns what the c
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ledger.selectors import programme_allocations
 from partners.selectors import organisation_get, programme_groups, programme_participations
 from partners.services.organisations import organisation_apply as application_create
 from partners.services.organisations import participation_decide as participation_set
+from timecredits.errors import Invalid
 from timecredits.permissions import Action, permitted_programme, require
 
 from . import services
@@ -86,13 +89,16 @@ def participations_list(*, actor, programme_id: int, status: str | None = None):
     return programme_participations(programme=programme, status=status)
 
 
-def participation_decide(*, actor, programme_id: int, organisation_id: int, approve: bool):
-    """Approve or decline an organisation's application; the participation, decided."""
+def participation_decide(*, actor, programme_id: int, organisation_id: int, decision: str):
+    """Approve or decline an organisation's application (`decision`: "approve" or "decline");
+    the participation, decided. Any other decision is refused and changes nothing."""
     programme = programme_get(programme_id=programme_id)
     organisation = organisation_get(organisation_id=organisation_id)
     require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
+    if decision not in ("approve", "decline"):
+        raise Invalid(_("Choose approve or decline."))
     return participation_set(
-        actor=actor, programme=programme, organisation=organisation, approve=approve
+        actor=actor, programme=programme, organisation=organisation, approve=decision == "approve"
     )
 
 

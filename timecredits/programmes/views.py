@@ -86,18 +86,22 @@ def allocate(request, programme_id):
 @login_required
 @require_POST
 def decide(request, programme_id, organisation_id):
-    approve = request.POST.get("decision") == "approve"
-    participation = use_cases.participation_decide(
-        actor=request.user,
-        programme_id=programme_id,
-        organisation_id=organisation_id,
-        approve=approve,
-    )
-    messages.success(
-        request,
-        (_("%s is approved.") if approve else _("%s is declined."))
-        % participation.organisation.name,
-    )
+    decision = request.POST.get("decision", "")
+    try:
+        participation = use_cases.participation_decide(
+            actor=request.user,
+            programme_id=programme_id,
+            organisation_id=organisation_id,
+            decision=decision,
+        )
+    except Invalid as invalid:
+        messages.error(request, invalid.message)
+    else:
+        messages.success(
+            request,
+            (_("%s is approved.") if decision == "approve" else _("%s is declined."))
+            % participation.organisation.name,
+        )
     return redirect("programme-admin", programme_id)
 
 

@@ -3,16 +3,27 @@ form offers, and the field that sends credits to a group or the programme's pool
 validate, forms only render and show what services said."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Invalid
 
+# The largest whole number a form takes where its field names no smaller limit: the most an
+# integer column holds on PostgreSQL, so a number typed or sent too large for the database is
+# the form's error, never a server error when it is saved or looked up.
+LARGEST = 2_147_483_647
+
 
 class Form(forms.Form):
-    """A form whose widgets carry the accessibility attributes their errors need."""
+    """A form whose whole numbers fit the database, and whose widgets carry the accessibility
+    attributes their errors need."""
 
     def full_clean(self):
         # Here rather than in __init__, so a subclass can finish setting up its fields first.
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and field.max_value is None:
+                field.max_value = LARGEST
+                field.validators.append(MaxValueValidator(LARGEST))
         super().full_clean()
         self._mark_invalid()
 

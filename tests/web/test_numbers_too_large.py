@@ -1,0 +1,115 @@
+"""A whole number too large for the database is the form's error on every page, and changes
+nothing: it used to be a server error when the row was saved or looked up (a session's places or
+fixed minutes, an offer's places or uses per member, the sessions list's activity filter)."""
+
+import pytest
+
+from partners.models import StaffMembership
+from tests.factories import ActivityFactory, StaffMembershipFactory
+from tests.spending.conftest import venue_staff
+from timecredits.activities.models import Session
+from timecredits.forms import LARGEST
+from timecredits.spending.models import Offer
+
+pytestmark = pytest.mark.django_db
+HUGE = str(10**30)
+TOO_LARGE = f"Ensure this value is less than or equal to {LARGEST}."
+WEEK = [str(day) for day in range(7)]
+
+
+def _session_form(activity, **values) -> dict:
+    return {
+        "form": "session",
+        "session-activity": activity.pk,
+        "session-starts_at": "2026-12-01T10:00",
+        "session-ends_at": "2026-12-01T12:00",
+        "session-credit_rule": "per_hour",
+        "session-repeat_count": "1",
+        **{f"session-{name}": value for name, value in values.items()},
+    }
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"capacity": HUGE},
+        {"capacity": str(LARGEST + 1)},
+        {"credit_rule": "fixed", "fixed_minutes": HUGE},
+    ],
+)
+def test_a_session_with_a_number_too_large_is_refused(client, values):
+    activity = ActivityFactory()
+    organisation = activity.organisation
+    client.force_login(
+        StaffMembershipFactory(
+            organisation=organisation, role=StaffMembership.Role.COORDINATOR
+        ).user
+    )
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/sessions/", _session_form(activity, **values)
+    )
+
+    assert response.status_code == 200
+    assert TOO_LARGE in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_the_largest_number_the_database_holds_is_taken(client):
+    activity = ActivityFactory()
+    organisation = activity.organisation
+    client.force_login(
+        StaffMembershipFactory(
+            organisation=organisation, role=StaffMembership.Role.COORDINATOR
+        ).user
+    )
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/sessions/",
+        _session_form(activity, capacity=str(LARGEST)),
+    )
+
+    assert response.status_code == 302
+    assert Session.objects.get().capacity == LARGEST
+
+
+def test_the_sessions_list_filtered_by_an_activity_too_large_shows_none(client):
+    activity = ActivityFactory()
+    organisation = activity.organisation
+    client.force_login(
+        StaffMembershipFactory(
+            organisation=organisation, role=StaffMembership.Role.COORDINATOR
+        ).user
+    )
+
+    response = client.get(f"/organisations/{organisation.pk}/sessions/?activity={HUGE}")
+
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"capacity": HUGE, "capacity_period": "day"},
+        {"member_limit": HUGE, "member_limit_period": "day"},
+    ],
+)
+def test_an_offer_with_a_number_too_large_is_refused(client, venue, programme, values):
+    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
+    form = {
+        "title": "Swim",
+        "credits": "1",
+        "category": "leisure",
+        "programmes": programme.pk,
+        "days": WEEK,
+        "capacity_period": "",
+        "member_limit_period": "",
+        "active": "on",
+        **values,
+    }
+
+    response = client.post(f"/organisations/{venue.pk}/offers/", form)
+
+    assert response.status_code == 200
+    assert TOO_LARGE in response.content.decode()
+    assert not Offer.objects.exists()

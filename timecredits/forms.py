@@ -14,6 +14,13 @@ from timecredits.errors import Invalid
 LARGEST = 2_147_483_647
 
 
+def row_id(value) -> int | None:
+    """The id of a row a form or link names, or None, which names no row: plain digits only
+    (not "²", which `str.isdigit` also takes), and no longer than an id can be."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 class Form(forms.Form):
     """A form whose whole numbers fit the database, and whose widgets carry the accessibility
     attributes their errors need."""

@@ -1,5 +1,7 @@
 import datetime
 
+import pytest
+
 from tests.surveys.conftest import full_answers, join
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
 from timecredits.surveys.models import Instrument, Question, Response, SurveySchedule
@@ -134,3 +136,26 @@ def test_a_member_cannot_open_the_admin_page(client, programme):
     client.force_login(member.user)
 
     assert client.get(f"/programmes/{programme.pk}/admin/surveys/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"action": "schedule", "instruments": ["abc"], "follow_up_months": "3 6"},
+        {"action": "schedule", "instruments": ["²"], "follow_up_months": "3 6"},
+        {"action": "schedule", "instruments": [str(10**30)], "follow_up_months": "3 6"},
+        {"action": "indicator", "outcome": "1", "name": "n", "questions": ["x"]},
+    ],
+)
+def test_the_admin_page_refuses_ids_that_are_not_ids_and_changes_nothing(
+    client, programme, admin, posted
+):
+    # These were server errors: the page read the ticked ids with int().
+    client.force_login(admin)
+    before = list(SurveySchedule.objects.values_list("follow_up_months", flat=True))
+
+    refused = client.post(f"/programmes/{programme.pk}/admin/surveys/", posted)
+
+    assert refused.status_code == 422
+    assert b"Choose from the list." in refused.content
+    assert list(SurveySchedule.objects.values_list("follow_up_months", flat=True)) == before

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from timecredits.errors import DomainError, Invalid, NotFound, PermissionDenied
+from timecredits.forms import row_id
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
 
@@ -169,9 +170,7 @@ def my_contributions(request):
 def claim(request):
     """A member claims time at a past session they came to but did not check in at."""
     chosen = request.GET.get("session", "")
-    page = checkins.claim_page(
-        actor=request.user, chosen_session_id=int(chosen) if chosen.isdigit() else None
-    )
+    page = checkins.claim_page(actor=request.user, chosen_session_id=row_id(chosen))
     initial = {}
     if page.chosen is not None:
         initial = {
@@ -348,8 +347,7 @@ def session_attendance(request, session_id):
 
 def _posted_id(request, name: str) -> int | None:
     """The id of a row named in the form; None names none (the use case finds nothing)."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else None
+    return row_id(request.POST.get(name))
 
 
 @login_required
@@ -512,7 +510,7 @@ def _who_list(contributions) -> str:
 
 def _approve_selected(request, organisation_id: int) -> None:
     """Approve the ticked rows; say what was approved, and what was not and why."""
-    ids = [int(v) for v in request.POST.getlist("contributions") if v.isdigit()]
+    ids = [i for i in map(row_id, request.POST.getlist("contributions")) if i is not None]
     done = verification.contributions_approve(
         actor=request.user, organisation_id=organisation_id, contribution_ids=ids
     )

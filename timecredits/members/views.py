@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from timecredits.errors import Conflict, Invalid
+from timecredits.forms import row_id
 from timecredits.qr import qr_svg
 from timecredits.ratelimit import client_network
 
@@ -203,7 +204,7 @@ def history(request):
     before = request.GET.get("before")
     page = use_cases.member_history_page(
         actor=request.user,
-        before=int(before) if before and before.isdigit() and len(before) < 19 else None,
+        before=row_id(before),
         limit=50,
     )
     return render(request, "members/history.html", page)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from timecredits.errors import Conflict, Invalid
+from timecredits.forms import row_id
 
 from . import use_cases
 from .forms import survey_sections
@@ -58,6 +59,14 @@ def _follow_up_months(text: str) -> list[int]:
         ) from None
 
 
+def _chosen(post, field: str) -> list[int]:
+    """The ids ticked in a list; one that is no id is refused."""
+    ids = [row_id(value) for value in post.getlist(field)]
+    if None in ids:
+        raise Invalid(detail=[{"field": field, "message": _("Choose from the list.")}])
+    return ids
+
+
 def _registered_on(request) -> datetime.date:
     if request.POST.get("confirm") != "yes":
         raise Invalid(detail=[{"field": "confirm", "message": _("Tick to confirm.")}])
@@ -76,7 +85,7 @@ def _change(request, programme_id) -> None:
             actor=actor,
             programme_id=programme_id,
             follow_up_months=_follow_up_months(post.get("follow_up_months", "")),
-            instrument_ids=[int(i) for i in post.getlist("instruments")],
+            instrument_ids=_chosen(post, "instruments"),
         )
     elif action == "swemwbs":
         use_cases.swemwbs_registration_confirm(
@@ -96,9 +105,9 @@ def _change(request, programme_id) -> None:
         use_cases.indicator_create(
             actor=actor,
             programme_id=programme_id,
-            outcome_id=post.get("outcome"),
+            outcome_id=row_id(post.get("outcome")),
             name=post.get("name", ""),
-            question_ids=[int(i) for i in post.getlist("questions")],
+            question_ids=_chosen(post, "questions"),
         )
     else:
         raise Invalid(_("Unknown action."))

@@ -70,11 +70,7 @@ def proxy_value_create(
     if basis not in ProxyValue.Basis.values:
         problems.add("basis", gettext("Choose hour or outcome."))
     elif basis == ProxyValue.Basis.OUTCOME:
-        outcome = (
-            programme_outcomes(programme=programme)
-            .filter(pk=int(outcome_id) if str(outcome_id).isdigit() else None)
-            .first()
-        )
+        outcome = programme_outcomes(programme=programme).filter(pk=outcome_id).first()
         if outcome is None:
             problems.add("outcome_id", gettext("Choose one of this programme's outcomes."))
     elif outcome_id is not None:

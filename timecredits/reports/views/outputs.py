@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from timecredits.errors import Invalid
+from timecredits.forms import row_id
 
 from .. import dashboard
 from ..charts import trend_chart
@@ -51,7 +52,7 @@ def organisation_outputs(request, organisation_id):
     page = outputs.organisation_outputs_page(
         actor=request.user,
         organisation_id=organisation_id,
-        programme_id=int(raw) if raw.isdigit() else None,
+        programme_id=row_id(raw),
         download=download(request, offered=("csv",)),
         **asked(form),
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.forms import row_id
 
 from .. import dashboard
 from ..forms import ValuationForm
@@ -46,7 +47,7 @@ def proxy_values_manage(request, programme_id):
                     programme_id=programme_id,
                     name=request.POST.get("name", ""),
                     basis=request.POST.get("basis", ""),
-                    outcome_id=request.POST.get("outcome") or None,
+                    outcome_id=row_id(request.POST.get("outcome")),
                     value=request.POST.get("value", ""),
                     source=request.POST.get("source", ""),
                     deadweight_percent=request.POST.get("deadweight_percent") or 0,
@@ -68,7 +69,7 @@ def proxy_values_manage(request, programme_id):
 
 
 def _number(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(_("The programme has no such proxy value.")) from None
+    found = row_id(value)
+    if found is None:
+        raise NotFound(_("The programme has no such proxy value."))
+    return found

@@ -1,6 +1,7 @@
 """A whole number too large for the database is the form's error on every page, and changes
 nothing: it used to be a server error when the row was saved or looked up (a session's places or
-fixed minutes, an offer's places or uses per member, the sessions list's activity filter)."""
+fixed minutes, an offer's places or uses per member, the sessions list's activity filter). An id
+a page is sent that is no id ("abc", "²", thirty digits) names no row."""
 
 import pytest
 
@@ -113,3 +114,32 @@ def test_an_offer_with_a_number_too_large_is_refused(client, venue, programme, v
     assert response.status_code == 200
     assert TOO_LARGE in response.content.decode()
     assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize("sent", ["abc", "²", HUGE])
+def test_an_id_that_is_no_id_names_no_row(client, sent):
+    activity = ActivityFactory()
+    organisation = activity.organisation
+    coordinator = StaffMembershipFactory(
+        organisation=organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+    client.force_login(coordinator)
+
+    decided = client.post(
+        f"/organisations/{organisation.pk}/verify/", {"contribution": sent, "decision": "approve"}
+    )
+    ticked = client.post(
+        f"/organisations/{organisation.pk}/verify/",
+        {"approve_selected": "1", "contributions": [sent]},
+        follow=True,
+    )
+
+    assert decided.status_code == 404
+    assert ticked.status_code == 200
+
+
+@pytest.mark.parametrize("sent", ["²", HUGE])
+def test_the_history_page_from_a_point_that_is_no_id_starts_at_the_newest(client, member, sent):
+    client.force_login(member.user)
+
+    assert client.get(f"/me/credits/?before={sent}").status_code == 200

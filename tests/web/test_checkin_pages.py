@@ -231,3 +231,13 @@ def test_checked_in_elsewhere_the_confirm_page_says_check_out_there_first(client
     assert "You are still checked in at Choir. Check out there first." in page
     assert 'class="button big"' not in page
     assert 'href="/checkout/"' in page
+
+
+def test_not_checked_in_the_status_page_offers_the_scanner_first(client):
+    client.force_login(MemberFactory().user)
+
+    html = client.get("/checkin/").content.decode()
+
+    assert "You are not checked in" in html
+    scan = html.index('<a class="button" href="/scan/">Scan a code</a>')
+    assert scan < html.index('href="/me/contributions/"')

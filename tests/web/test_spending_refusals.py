@@ -35,7 +35,7 @@ def used_once(venue, programme):
     return member, offer
 
 
-LIMIT_MESSAGE = "You can use this offer 1 time(s) per day, and you have already."
+LIMIT_MESSAGE = "Each member can use this offer once per day, and you already have."
 
 
 def test_over_the_limit_on_the_offer_page(client, venue, programme):
@@ -48,6 +48,22 @@ def test_over_the_limit_on_the_offer_page(client, venue, programme):
     assert response.status_code == 409
     assert LIMIT_MESSAGE in response.content.decode()
     assert snapshot() == before
+
+
+def test_over_a_limit_of_two_a_week_says_so_in_words(client, venue, programme):
+    offer = make_offer(venue, title="Gym", member_limit=2, member_limit_period="week")
+    member = funded_member(programme)
+    for key in ("one", "two"):
+        redemption_create(member=member, offer=offer, idempotency_key=key)
+    client.force_login(member.user)
+
+    response = client.post(f"/offers/{offer.pk}/", {"key": "three"})
+
+    assert response.status_code == 409
+    assert (
+        "Each member can use this offer 2 times per week, and you already have."
+        in response.content.decode()
+    )
 
 
 def test_over_the_limit_in_the_api(client, venue, programme):

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ledger import errors as ledger_errors
 from ledger.selectors import member_account, organisation_account, transfer_by_key
@@ -127,7 +128,12 @@ def _check_counts(offer: Offer, member: "Member", now: datetime.datetime) -> Non
         ).count()
         if used >= offer.member_limit:
             raise MemberLimitReached(
-                _("You can use this offer %(limit)s time(s) %(period)s, and you have already.")
+                ngettext(
+                    "Each member can use this offer once %(period)s, and you already have.",
+                    "Each member can use this offer %(limit)s times %(period)s, and you already "
+                    "have.",
+                    offer.member_limit,
+                )
                 % {"limit": offer.member_limit, "period": offer.get_member_limit_period_display()},
                 detail={"limit": offer.member_limit, "per": offer.member_limit_period},
             )

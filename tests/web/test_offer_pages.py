@@ -194,3 +194,33 @@ def test_an_offer_with_no_programme_is_refused(client, venue):
 
     assert "Choose at least one programme whose members may use it." in response.content.decode()
     assert Offer.objects.count() == 0
+
+
+def test_a_typed_code_shows_who_and_what_before_anything_is_taken(client, venue, programme):
+    # Typing the code completed it at once; now it is looked up like a scanned one, and only
+    # the Complete button takes the credits.
+    member = funded_member(programme)
+    member.user.first_name, member.user.last_name = "Amira", "Haddad"
+    member.user.save()
+    offer = make_offer(venue, title="Swim")
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "k"})
+    redemption = Redemption.objects.get()
+    typed = f"{redemption.code[:3].lower()} {redemption.code[3:].lower()}"
+    client.force_login(venue_staff(venue))
+
+    till = client.get(f"/organisations/{venue.pk}/redeem/").content.decode()
+    looked_up = client.get(f"/organisations/{venue.pk}/redeem/", {"code": typed})
+
+    assert '<form method="get" novalidate>' in till and 'name="code"' in till
+    html = looked_up.content.decode()
+    assert "Check, then complete" in html
+    assert "Amira Haddad" in html and "Swim" in html
+    assert Redemption.objects.get().status == "held"
+
+    done = client.post(
+        f"/organisations/{venue.pk}/redeem/", {"form": "code", "code": typed, "key": "c"}
+    )
+
+    assert done.status_code == 302
+    assert Redemption.objects.get().status == "completed"

@@ -110,6 +110,7 @@ class OfferFilterForm(forms.Form):
 class CodeForm(Form):
     code = forms.CharField(
         label=_("Code the member shows"),
+        help_text=_("The six characters on the member's offer screen, not the code on their card."),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )

@@ -1,6 +1,7 @@
-"""Each demo role's home in Chromium, on a 360 x 740 phone and a 1280 x 900 laptop: axe-core finds
-no critical or serious violation, nothing is wider than the screen, buttons and navigation are
-44 x 44 px, and the first thing on the screen is the role's work."""
+"""Each demo role's home in Chromium, on a 360 x 740 phone and 1024 x 768 and 1280 x 900 laptops:
+axe-core finds no critical or serious violation, nothing is wider than the screen, buttons and
+navigation are 44 x 44 px, the first thing on the screen is the role's work, and on a laptop the
+header is one row."""
 
 import pytest
 
@@ -9,6 +10,7 @@ from tests.browser.phone import PHONE, TIMEOUT, signed_in
 
 SIZES = {
     "phone": PHONE,
+    "small laptop": {"viewport": {"width": 1024, "height": 768}},
     "laptop": {"viewport": {"width": 1280, "height": 900}},
 }
 # Each role, and what its home shows first of its work.
@@ -43,6 +45,9 @@ def homes(browser, server):
                 "targets": checks.small_targets(page),
                 "errors": errors,
                 "text": page.inner_text("main"),
+                "header_height": page.eval_on_selector(
+                    ".header-inner", "e => e.getBoundingClientRect().height"
+                ),
             }
             context.close()
     return found
@@ -59,6 +64,14 @@ def test_a_roles_home_passes_the_checks_and_shows_its_work(homes, username, size
     assert home["targets"] == []
     assert home["errors"] == []
     assert HOMES[username] in home["text"]
+
+
+@pytest.mark.parametrize("size", ["small laptop", "laptop"])
+@pytest.mark.parametrize("username", HOMES)
+def test_on_a_laptop_the_header_is_one_row(homes, username, size):
+    # The brand, the menu and the account links fit in one row of 44 px targets (it was two
+    # rows for a member, the account links alone on the second, at every laptop width).
+    assert homes[(username, size)]["header_height"] < 70
 
 
 def test_the_settings_page_passes_the_checks_on_a_phone(browser, server):

@@ -12,6 +12,7 @@ from PIL import Image
 from partners.models import StaffMembership
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
 from timecredits.activities import tokens
+from timecredits.activities.errors import SessionNotOpen
 from timecredits.activities.models import Contribution
 from timecredits.members import passes
 
@@ -168,6 +169,19 @@ def test_bad_tokens_get_a_clear_422_and_create_nothing(client, bearer_for, case)
     assert response.json()["error"]["code"] == code
     assert response.json()["error"]["message"]
     assert Contribution.objects.count() == 0
+
+
+def test_too_early_says_when_check_in_opens(monkeypatch):
+    # It said only that check-in had not opened yet, so a volunteer could not tell how long to
+    # wait. The time alone today; the day too otherwise.
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 3, 7))
+    today = timezone.make_aware(datetime.datetime(2026, 3, 7, 9, 45))
+    monday = timezone.make_aware(datetime.datetime(2026, 3, 9, 10, 0))
+
+    assert SessionNotOpen.until(today).message == "Check-in for this session opens at 09:45."
+    assert SessionNotOpen.until(monday).message == (
+        "Check-in for this session opens on Monday 9 March at 10:00."
+    )
 
 
 @pytest.mark.parametrize("case", ["forged", "expired", "too_late"])

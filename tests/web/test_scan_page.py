@@ -58,6 +58,8 @@ def test_a_typed_address_of_this_site_opens_its_page(client, signed_in_member, t
         ("http://testserver/me/close/", "not a code from this site"),
         ("http://testserver/c/", "not a code from this site"),
         ("K7M2QX", "not a code from this site"),
+        # Words are no address: they were called another website ("hellothere").
+        ("hello there", "not a code from this site"),
         ("", "Paste the web address the QR code holds"),
     ],
 )
@@ -66,9 +68,15 @@ def test_anything_else_is_refused_on_the_page_and_not_opened(
 ):
     answer = client.get("/scan/", {"code": typed})
 
+    html = answer.content.decode()
     assert answer.status_code == 400
-    assert message in answer.content.decode()
-    assert 'aria-invalid="true"' in answer.content.decode()
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    # Said first, under the heading, where a phone's screen shows it, and linked to the field.
+    summary = html.index('<div class="error-summary" role="alert"')
+    assert summary < html.index("data-scanner ")
+    assert message in html[summary : html.index("</div>", summary)]
+    assert 'href="#scanner-code"' in html[summary:]
 
 
 def test_signed_out_the_scan_page_asks_to_sign_in_first(client, db):

@@ -1,5 +1,10 @@
 """Why a check-in or a decision on a contribution was refused, in words a volunteer understands."""
 
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Conflict, Invalid
@@ -18,6 +23,18 @@ class TokenExpired(Invalid):
 class SessionNotOpen(Invalid):
     code = "session_not_open"
     message = _("Check-in for this session has not opened yet.")
+
+    @classmethod
+    def until(cls, opens: datetime.datetime) -> "SessionNotOpen":
+        """Refused, saying when check-in opens: the time alone when that is today."""
+        local = timezone.localtime(opens)
+        time = date_format(local, "H:i")
+        if local.date() == timezone.localdate():
+            return cls(gettext("Check-in for this session opens at %(time)s.") % {"time": time})
+        return cls(
+            gettext("Check-in for this session opens on %(day)s at %(time)s.")
+            % {"day": date_format(local, "l j F"), "time": time}
+        )
 
 
 class SessionCancelled(Conflict):

@@ -7,7 +7,7 @@ A forgery fails the HMAC; a poster token carries its own validity window and a k
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 
@@ -93,7 +93,7 @@ def read_checkin_token(token: str, *, now: datetime) -> CheckinTicket:
             raise TokenExpired()
     moment = _ts(now)
     if moment < payload["a"]:
-        raise SessionNotOpen()
+        raise SessionNotOpen.until(datetime.fromtimestamp(payload["a"], tz=UTC))
     if moment > payload["b"]:
         raise SessionOver()
     return _ticket(payload)

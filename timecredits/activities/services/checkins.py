@@ -302,7 +302,7 @@ def checkin_by_pass(
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme(_("This member belongs to another programme."))
     if at < session.starts_at - POSTER_GRACE:
-        raise SessionNotOpen()
+        raise SessionNotOpen.until(session.starts_at - POSTER_GRACE)
     if at > session.ends_at + POSTER_GRACE:
         raise SessionOver()
     return _open_contribution(

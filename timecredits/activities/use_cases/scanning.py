@@ -32,6 +32,11 @@ def scanned_code_target(*, actor, text: str, host: str) -> str:
     if not typed:
         raise Invalid(_("Paste the web address the QR code holds."), code="code_missing")
     if "://" not in typed and not typed.startswith("/"):
+        # An address pasted without its scheme names a host ("timecredits.example/c/…");
+        # anything else typed ("hello") is no address at all, not another website's.
+        first = typed.split("/", 1)[0]
+        if first.lower() != host.lower() and "." not in first and ":" not in first:
+            raise Invalid(_("That is not a code from this site."), code="code_unknown")
         typed = f"//{typed}"
     try:
         parts = urlsplit(typed)

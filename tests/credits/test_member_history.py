@@ -99,6 +99,34 @@ def test_an_earning_says_which_group_paid_for_what_and_how_long():
     ]
 
 
+def test_an_earning_approved_on_a_later_day_says_the_day_the_time_was_given():
+    # The history is grouped by the day credits came, so time approved in a batch all sat
+    # under one day, with nothing to tell the sessions apart.
+    starts = timezone.make_aware(datetime.datetime(2025, 3, 4, 10, 0))
+    session = SessionFactory(
+        activity__title="Lunch club kitchen",
+        activity__organisation=OrganisationFactory(name="Riverside Lunch Club"),
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+    )
+    fund(session.activity.organisation, session.activity.programme)
+    contribution = ContributionFactory(session=session, method="manual", minutes=120)
+    coordinator = StaffMembershipFactory(
+        organisation=session.activity.organisation, role="coordinator"
+    ).user
+
+    verification.contribution_approve(actor=coordinator, contribution=contribution)
+
+    assert said(contribution.member) == [
+        (
+            "Earned at Riverside Lunch Club",
+            "Lunch club kitchen · 2 hours · Tuesday 4 March 2025",
+            120,
+            False,
+        )
+    ]
+
+
 def test_a_gift_names_the_giver_and_the_recipient_by_first_name():
     programme = ProgrammeFactory()
     giver = MemberFactory(programme=programme, user__first_name="Amira")

@@ -226,9 +226,14 @@ def contribution_rows():
 # A member's home and history: time given, what is coming up.
 
 
-def contribution_minutes(*, contribution_ids) -> dict[int, int]:
-    """The time each contribution gave, in minutes, by id."""
-    return dict(Contribution.objects.filter(pk__in=contribution_ids).values_list("pk", "minutes"))
+def contributions_given(*, contribution_ids) -> dict[int, tuple[int, datetime]]:
+    """The time each contribution gave, in minutes, and when its session started, by id."""
+    return {
+        pk: (minutes, starts_at)
+        for pk, minutes, starts_at in Contribution.objects.filter(
+            pk__in=contribution_ids
+        ).values_list("pk", "minutes", "session__starts_at")
+    }
 
 
 def member_minutes_given(*, member, start: datetime, end: datetime) -> int:

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ledger.kinds import AccountKind, TransferKind, TransferPhase
@@ -15,7 +16,7 @@ from ledger.selectors import (
     spends_accepted,
     transfer_by_key,
 )
-from timecredits.activities.selectors import contribution_minutes
+from timecredits.activities.selectors import contributions_given
 from timecredits.templatetags.credits import hours_words
 
 from .errors import MonthInvalid
@@ -132,7 +133,7 @@ def member_history(*, member, before: int | None = None, limit: int = 50) -> His
         for t in transfers
         if t.kind == TransferKind.EARN and t.cause_type == "contribution" and t.cause_id
     ]
-    given = contribution_minutes(contribution_ids=earned) if earned else {}
+    given = contributions_given(contribution_ids=earned) if earned else {}
     entries = [
         entry for transfer in transfers if (entry := _entry(transfer, account, given)) is not None
     ]
@@ -142,7 +143,7 @@ def member_history(*, member, before: int | None = None, limit: int = 50) -> His
     )
 
 
-def _entry(transfer, account, given: dict[int, int]) -> HistoryEntry | None:
+def _entry(transfer, account, given: dict) -> HistoryEntry | None:
     incoming = transfer.credit_account_id == account.pk
     other = transfer.debit_account if incoming else transfer.credit_account
     phase = transfer.phase
@@ -171,17 +172,22 @@ def _entry(transfer, account, given: dict[int, int]) -> HistoryEntry | None:
     )
 
 
-def _words(transfer, other, incoming: bool, memo: str, given: dict[int, int]):
+def _words(transfer, other, incoming: bool, memo: str, given: dict):
     kind = transfer.kind
     if kind == TransferKind.EARN:
-        minutes = given.get(transfer.cause_id) if transfer.cause_type == "contribution" else None
+        minutes, started = (
+            given.get(transfer.cause_id, (None, None))
+            if transfer.cause_type == "contribution"
+            else (None, None)
+        )
         hours = hours_words(minutes) if minutes else ""
         title = (
             _("Earned at %(group)s") % {"group": other.organisation.name}
             if other.organisation_id
             else _("Earned for time given")
         )
-        return title, " · ".join(part for part in (memo, hours) if part)
+        parts = (memo, hours, _given_on(started, transfer))
+        return title, " · ".join(part for part in parts if part)
     if kind == TransferKind.SPEND:
         venue = _owner(other)
         if memo:
@@ -204,6 +210,17 @@ def _words(transfer, other, incoming: bool, memo: str, given: dict[int, int]):
     if kind == TransferKind.ADJUST:
         return _("Corrected by the programme"), memo
     return _("Credits moved"), memo  # allocations and retirements never touch a member
+
+
+def _given_on(started, transfer) -> str:
+    """The day the time was given, where the credits came on another day (approved later, or
+    all at once): the history is grouped by the day credits moved."""
+    if started is None:
+        return ""
+    day = timezone.localdate(started)
+    if day == timezone.localdate(transfer.posted_at):
+        return ""
+    return date_format(day, "l j F" if day.year == timezone.localdate().year else "l j F Y")
 
 
 def _undone(original, incoming: bool) -> str:

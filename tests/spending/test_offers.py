@@ -59,6 +59,10 @@ def test_a_group_that_does_not_accept_credits_cannot_publish(programme):
         ({"capacity": 5}, "capacity_period"),
         ({"capacity_period": "day"}, "capacity"),
         ({"member_limit": 1, "member_limit_period": "year"}, "member_limit_period"),
+        # Taken before, and redeemable for eight thousand years.
+        ({"valid_from": datetime.date(1, 1, 1)}, "valid_from"),
+        ({"valid_until": datetime.date(9999, 12, 31)}, "valid_until"),
+        ({"description": "x" * 2001}, "description"),
     ],
 )
 def test_an_offer_that_breaks_a_rule_is_refused_field_by_field(venue, values, field):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.surveys.conftest import full_answers, join
 from timecredits.surveys.instruments import SWEMWBS_COPYRIGHT
-from timecredits.surveys.models import Instrument, Question, Response, SurveySchedule
+from timecredits.surveys.models import Instrument, Outcome, Question, Response, SurveySchedule
 
 
 def _main(html: str) -> str:
@@ -159,3 +159,22 @@ def test_the_admin_page_refuses_ids_that_are_not_ids_and_changes_nothing(
     assert refused.status_code == 422
     assert b"Choose from the list." in refused.content
     assert list(SurveySchedule.objects.values_list("follow_up_months", flat=True)) == before
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"action": "outcome", "name": "n" * 201},
+        {"action": "outcome", "name": "Less lonely", "description": "d" * 2001},
+    ],
+)
+def test_an_outcome_too_long_is_refused_and_nothing_is_added(client, programme, admin, posted):
+    # 10,000 characters were stored on SQLite, and were a server error on PostgreSQL, whose
+    # column holds 200.
+    client.force_login(admin)
+
+    refused = client.post(f"/programmes/{programme.pk}/admin/surveys/", posted)
+
+    assert refused.status_code == 422
+    assert b"Use at most" in refused.content
+    assert not Outcome.objects.exists()

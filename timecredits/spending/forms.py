@@ -23,7 +23,10 @@ DAY_CHOICES = [
 class OfferForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=Offer.DESCRIPTION_LIMIT,
     )
     credits = forms.DecimalField(
         label=_("Cost in credits"), min_value=0.25, max_digits=6, decimal_places=2

@@ -25,6 +25,8 @@ class Offer(models.Model):
 
     # Days of the week as bits, Monday = 1, Tuesday = 2, ... Sunday = 64; 127 is every day.
     EVERY_DAY = 127
+    # The most characters a description takes: a few paragraphs, what a phone shows usefully.
+    DESCRIPTION_LIMIT = 2000
 
     organisation = models.ForeignKey(
         "partners.Organisation",

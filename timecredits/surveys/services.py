@@ -164,10 +164,19 @@ def swemwbs_instrument() -> Instrument | None:
     return Instrument.objects.filter(built_in=True, key=SWEMWBS).first()
 
 
+NAME_LIMIT = 200  # characters, as the name columns hold
+
+
 def outcome_create(*, actor, programme, name: str, description: str = "") -> Outcome:
+    problems = Problems()
     name = name.strip()
     if not name:
-        raise Invalid(detail=[{"field": "name", "message": gettext("Give the outcome a name.")}])
+        problems.add("name", gettext("Give the outcome a name."))
+    elif len(name) > NAME_LIMIT:
+        problems.add("name", gettext("Use at most 200 characters."))
+    if len(description) > 2000:
+        problems.add("description", gettext("Use at most %(n)s characters.") % {"n": "2,000"})
+    problems.raise_if_any()
     with unique_or_conflict(gettext("The programme already has an outcome with this name.")):
         return Outcome.objects.create(
             programme=programme, name=name, description=description.strip()
@@ -180,6 +189,8 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
     name = name.strip()
     if not name:
         problems.add("name", gettext("Give the indicator a name."))
+    elif len(name) > NAME_LIMIT:
+        problems.add("name", gettext("Use at most 200 characters."))
     questions = list(
         Question.objects.filter(
             pk__in=set(question_ids),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from partners.selectors import approved_programmes
+from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid
 
@@ -83,7 +84,19 @@ def _problems(values: dict) -> list[dict]:
         add("closes_at", _("Give both a start and an end time, or neither."))
     elif opens is not None and opens >= closes:
         add("closes_at", _("The end time must be after the start time."))
+    if len(values.get("description") or "") > Offer.DESCRIPTION_LIMIT:
+        add(
+            "description",
+            _("Use at most %(n)s characters.") % {"n": f"{Offer.DESCRIPTION_LIMIT:,}"},
+        )
     start, end = values.get("valid_from"), values.get("valid_until")
+    for field, day in (("valid_from", start), ("valid_until", end)):
+        if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            add(
+                field,
+                _("Offers run between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
     if start and end and start > end:
         add("valid_until", _("The last day must not be before the first day."))
     capacity, period = values.get("capacity"), values.get("capacity_period") or ""

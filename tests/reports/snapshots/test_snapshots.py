@@ -193,7 +193,8 @@ def test_building_a_ready_snapshot_again_changes_nothing(ready):
 
 
 @pytest.mark.parametrize(
-    ("month", "field"), [("2026-13", "month"), ("march", "month"), ("2999-01", "month")]
+    ("month", "field"),
+    [("2026-13", "month"), ("march", "month"), ("2999-01", "month"), ("0001-01", "month")],
 )
 def test_a_bad_or_unfinished_month_is_refused_and_nothing_is_made(
     client, world, admin, month, field

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_q.tasks import async_task
 
+from timecredits.activities.limits import FIRST_YEAR
 from timecredits.errors import Invalid
 from timecredits.programmes.selectors import programmes_running
 
@@ -109,7 +110,7 @@ def snapshot_request(
 ) -> tuple[Snapshot, bool]:
     """The programme's snapshot of `month` ("YYYY-MM"), and whether a build was queued now."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}", month):
+        if not re.fullmatch(r"\d{4}-\d{2}", month) or int(month[:4]) < FIRST_YEAR:
             raise ValueError(month)
         start, end = month_bounds(month)
     except ValueError:

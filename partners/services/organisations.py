@@ -71,6 +71,17 @@ def _refuse_past_pending_limit(actor) -> None:
         )
 
 
+def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | None:
+    """Why `name` cannot be used, where another organisation is already called that (whatever
+    the case or spacing): members choose where to give and donate by name."""
+    others = Organisation.objects.filter(name__iexact=" ".join(name.split()))
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    if others.exists():
+        return gettext("Another organisation is already called %(name)s.") % {"name": name}
+    return None
+
+
 @retry_on_conflict
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
@@ -79,6 +90,8 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     problems = Problems()
     if not name:
         problems.add("name", gettext("Enter the organisation's name."))
+    elif taken := _name_taken(name):
+        problems.add("name", taken)
     if kind not in Organisation.Kind.values:
         problems.add("kind", gettext("Choose group, venue or both."))
     for field in sorted(set(details) - set(EDITABLE_FIELDS)):
@@ -117,6 +130,8 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
         raise Invalid(
             detail=[{"field": "name", "message": gettext("Enter the organisation's name.")}]
         )
+    if "name" in changes and (taken := _name_taken(changes["name"], other_than=organisation)):
+        raise Invalid(taken, detail=[{"field": "name", "message": taken}])
     if changes.get("contact_email"):
         try:
             validate_email(changes["contact_email"])

@@ -51,6 +51,22 @@ def test_the_fourth_pending_application_is_refused_and_writes_nothing(client):
     assert _rows() == before
 
 
+def test_an_application_under_another_organisations_name_is_refused_and_writes_nothing(client):
+    programme = ProgrammeFactory()
+    member = MemberFactory(programme=programme)
+    client.force_login(member.user)
+    _apply(client, programme, "Canal Friends")
+    before = _rows()
+
+    refused = _apply(client, programme, "CANAL friends")
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["detail"] == [
+        {"field": "name", "message": "Another organisation is already called CANAL friends."}
+    ]
+    assert _rows() == before
+
+
 def test_a_decision_frees_a_place(client):
     programme = ProgrammeFactory()
     admin = ProgrammeRoleFactory(programme=programme, role=ProgrammeRole.Role.ADMIN).user

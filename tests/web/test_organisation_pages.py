@@ -225,3 +225,31 @@ def test_accepting_an_invitation_lands_on_a_page_the_role_may_see(client, kind, 
     assert list(
         StaffMembership.objects.filter(user=newcomer).values_list("organisation", "role")
     ) == [(organisation.pk, role)]
+
+
+@pytest.mark.parametrize("taken", ["Northfield Food Bank", "  northfield   FOOD bank "])
+def test_an_organisation_cannot_take_another_organisations_name(client, taken):
+    # A group renamed itself after another, which members then saw twice over in the lists they
+    # give and donate from.
+    OrganisationFactory(name="Northfield Food Bank")
+    organisation = OrganisationFactory(name="Canal Friends")
+    admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    client.force_login(admin.user)
+
+    response = client.post(f"/organisations/{organisation.pk}/", {"form": "details", "name": taken})
+
+    assert "Another organisation is already called" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name == "Canal Friends"
+
+
+def test_an_organisation_keeps_its_own_name_when_it_saves_its_details(client):
+    organisation = OrganisationFactory(name="Canal Friends")
+    admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    client.force_login(admin.user)
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/", {"form": "details", "name": "Canal Friends"}
+    )
+
+    assert response.status_code == 302

@@ -239,7 +239,12 @@ def test_without_javascript_a_member_checks_in_checks_out_and_books_an_offer(
     till.set_default_timeout(TIMEOUT)
     signed_in(till, "venue")
     till.goto(f"/organisations/{server.data['venue_id']}/redeem/")
-    till.locator("input[name=code]").fill(code)  # the typed code: the fallback to the camera
+    typed = till.locator("input[name=code]")
+    typed.fill(code)  # the typed code: the fallback to the camera
+    with till.expect_navigation():
+        typed.press("Enter")  # the form's own button, "Check the code", looks it up
+    # Who and what, before anything is taken; then complete.
+    expect(till.locator("[data-redemption-preview]")).to_contain_text(offer["title"])
     till.get_by_role("button", name=re.compile(r"complete", re.IGNORECASE)).first.click()
     expect(till.locator("main")).to_contain_text(re.compile(rf"done.*{offer['title']}", re.I))
 

@@ -1,4 +1,7 @@
+import datetime
 import re
+
+from django.utils import timezone
 
 from ledger.selectors import account_balance, member_account
 from partners.models import Organisation, Participation, StaffMembership
@@ -224,3 +227,19 @@ def test_a_typed_code_shows_who_and_what_before_anything_is_taken(client, venue,
 
     assert done.status_code == 302
     assert Redemption.objects.get().status == "completed"
+
+
+def test_the_charge_form_offers_only_what_a_pass_can_be_charged_for_now(client, venue):
+    # It offered every published offer, first one that is not on today, and charging it was
+    # refused with the member's details lost from the page.
+    today = timezone.localdate().weekday()
+    on = make_offer(venue, title="Swim")
+    make_offer(venue, title="Gym induction", days_of_week=Offer.EVERY_DAY & ~(1 << today))
+    make_offer(venue, title="Summer pass", valid_until=timezone.localdate() - datetime.timedelta(1))
+    client.force_login(venue_staff(venue))
+
+    html = client.get(f"/organisations/{venue.pk}/redeem/").content.decode()
+
+    charge = html[html.index('name="form" value="charge"') :]
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', charge)
+    assert options == [(str(on.pk), "Swim")]

@@ -209,19 +209,32 @@ def redemption_scanned(*, actor, code: str) -> int | None:
 
 
 def venue_till(*, actor, organisation_id: int, code: str = "", pass_token: str = "") -> dict:
-    """The till page: the venue, its published offers and its day (read when shown). A code or a
-    pass arriving from a scan is shown first, so staff see who and what before completing:
-    `scanned` is that code's redemption here, `pass_holder` the member the pass names (None
-    when there is none here: completing or charging then says why)."""
+    """The till page: the venue, its published offers (and those a pass can be charged for now)
+    and its day (read when shown). A code or a pass arriving from a scan is shown first, so
+    staff see who and what before completing: `scanned` is that code's redemption here,
+    `pass_holder` the member the pass names (None when there is none here: completing or
+    charging then says why)."""
     venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
+    offers, now = [o for o in selectors.offers_for_venue(venue=venue) if o.active], timezone.now()
     return {
         "venue": venue,
-        "offers": [o for o in selectors.offers_for_venue(venue=venue) if o.active],
+        "offers": offers,
+        # What a pass can be charged for now (the offers on today, at this hour, within their
+        # dates): staff are not offered one that charging would refuse.
+        "chargeable": [o for o in offers if _on_now(o, now)],
         "today": selectors.venue_redemptions(venue=venue, day=timezone.localdate()),
         "can_manage": has_permission(actor, Action.ORGANISATION_OFFERS_MANAGE, organisation=venue),
         "scanned": _scanned_redemption(venue, code),
         "pass_holder": _pass_holder(pass_token),
     }
+
+
+def _on_now(offer, now) -> bool:
+    try:
+        redemption_services.check_available(offer, now)
+    except DomainError:
+        return False
+    return True
 
 
 def _scanned_redemption(venue, code: str):

@@ -167,7 +167,7 @@ def venue_redeem(request, organisation_id):
         code=scanned_code,
         pass_token=scanned_pass,
     )
-    venue, offers = till["venue"], till["offers"]
+    venue, offers = till["venue"], till["chargeable"]
     form_name = request.POST.get("form")
     code_form = CodeForm(
         request.POST if form_name == "code" else None,

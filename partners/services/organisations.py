@@ -71,10 +71,18 @@ def _refuse_past_pending_limit(actor) -> None:
         )
 
 
+def _spaced(name: str) -> str:
+    """A name as it is kept: no space at either end, one between words."""
+    return " ".join((name or "").split())
+
+
 def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | None:
     """Why `name` cannot be used, where another organisation is already called that (whatever
-    the case or spacing): members choose where to give and donate by name."""
-    others = Organisation.objects.filter(name__iexact=" ".join(name.split()))
+    the case or spacing): members choose where to give and donate by name. An organisation
+    keeping its own name is never refused, even one that shares it from before this rule."""
+    if other_than is not None and _spaced(name).lower() == _spaced(other_than.name).lower():
+        return None
+    others = Organisation.objects.filter(name__iexact=_spaced(name))
     if other_than is not None:
         others = others.exclude(pk=other_than.pk)
     if others.exists():
@@ -86,7 +94,7 @@ def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | N
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
     become its admin."""
-    name = (name or "").strip()
+    name = _spaced(name)
     problems = Problems()
     if not name:
         problems.add("name", gettext("Enter the organisation's name."))
@@ -130,8 +138,10 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
         raise Invalid(
             detail=[{"field": "name", "message": gettext("Enter the organisation's name.")}]
         )
-    if "name" in changes and (taken := _name_taken(changes["name"], other_than=organisation)):
-        raise Invalid(taken, detail=[{"field": "name", "message": taken}])
+    if "name" in changes:
+        if taken := _name_taken(changes["name"], other_than=organisation):
+            raise Invalid(taken, detail=[{"field": "name", "message": taken}])
+        changes["name"] = _spaced(changes["name"])
     if changes.get("contact_email"):
         try:
             validate_email(changes["contact_email"])

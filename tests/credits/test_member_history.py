@@ -81,10 +81,18 @@ def test_a_cancelled_booking_moved_nothing_and_is_left_out():
     assert said(member) == [("Earned for time given", "", 300, False)]
 
 
+def _today_at_midnight():
+    """A session start on the day credits are posted (a default session, started half an hour
+    ago, falls on the day before between midnight and half past, and its earning then says the
+    day the time was given)."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
 def test_an_earning_says_which_group_paid_for_what_and_how_long():
     session = SessionFactory(
         activity__title="Lunch club kitchen",
         activity__organisation=OrganisationFactory(name="Riverside Lunch Club"),
+        starts_at=_today_at_midnight(),
     )
     fund(session.activity.organisation, session.activity.programme)  # its budget pays
     contribution = ContributionFactory(session=session, method="manual", minutes=120)
@@ -208,7 +216,7 @@ def test_a_refund_is_named_after_the_spend_it_undoes():
 
 
 def test_an_undone_approval_takes_the_earning_back_and_says_why():
-    session = SessionFactory(activity__title="Lunch club kitchen")
+    session = SessionFactory(activity__title="Lunch club kitchen", starts_at=_today_at_midnight())
     contribution = ContributionFactory(session=session, method="manual", minutes=60)
     coordinator = StaffMembershipFactory(
         organisation=session.activity.organisation, role="coordinator"

@@ -219,6 +219,8 @@ def test_a_typed_code_shows_who_and_what_before_anything_is_taken(client, venue,
     html = looked_up.content.decode()
     assert "Check, then complete" in html
     assert "Amira Haddad" in html and "Swim" in html
+    # The code completed is the one shown: sent as it is, not typed again.
+    assert re.search(r'<input type="hidden" name="code" value="[^"]+"', html)
     assert Redemption.objects.get().status == "held"
 
     done = client.post(
@@ -243,3 +245,23 @@ def test_the_charge_form_offers_only_what_a_pass_can_be_charged_for_now(client, 
     charge = html[html.index('name="form" value="charge"') :]
     options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', charge)
     assert options == [(str(on.pk), "Swim")]
+
+
+def test_charging_an_offer_not_on_now_says_why_and_charges_nothing(client, venue, programme):
+    # An offer that closed after the page was drawn: the service's own reason, not "Select a
+    # valid choice", and no charge.
+    member = funded_member(programme)
+    today = timezone.localdate().weekday()
+    gym = make_offer(venue, title="Gym", days_of_week=Offer.EVERY_DAY & ~(1 << today))
+    client.force_login(venue_staff(venue))
+    token = pass_token(member_id=member.pk, pass_version=member.pass_version)
+    before = account_balance(account=member_account(member=member))
+
+    response = client.post(
+        f"/organisations/{venue.pk}/redeem/",
+        {"form": "charge", "pass_token": f"http://x/p/{token}", "offer": gym.pk, "key": "t"},
+    )
+
+    assert "not available on this day of the week" in response.content.decode()
+    assert not Redemption.objects.exists()
+    assert account_balance(account=member_account(member=member)) == before

@@ -243,7 +243,11 @@ def test_an_organisation_cannot_take_another_organisations_name(client, taken):
     assert organisation.name == "Canal Friends"
 
 
-def test_an_organisation_keeps_its_own_name_when_it_saves_its_details(client):
+@pytest.mark.parametrize("shared", [False, True])
+def test_an_organisation_keeps_its_own_name_when_it_saves_its_details(client, shared):
+    # Even one that shares it with another from before the rule: its admins can still save.
+    if shared:
+        OrganisationFactory(name="Canal Friends")
     organisation = OrganisationFactory(name="Canal Friends")
     admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
     client.force_login(admin.user)

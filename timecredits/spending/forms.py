@@ -118,6 +118,13 @@ class CodeForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
+    def __init__(self, *args, shown: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shown:
+            # The code on the page, shown with who and what, is the one completed: it is sent
+            # as it is, not typed again under it.
+            self.fields["code"].widget = forms.HiddenInput()
+
 
 class ChargeForm(Form):
     pass_token = forms.CharField(

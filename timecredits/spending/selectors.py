@@ -157,12 +157,14 @@ def spending_split(*, spending) -> dict:
     redemptions here."""
     spent, params = spending.order_by().query.sql_with_params()
 
-    # Each part's key in a column of its own (`venue`, `category`), NULL in the others.
+    # Each part's key in a column of its own (`venue`, `category`), a NULL of its type in the
+    # others (PostgreSQL types a UNION's columns branch by branch).
     keys = {"by_venue": "venue", "by_category": "category"}
+    nulls = {"venue": "CAST(NULL AS bigint)", "category": "CAST(NULL AS varchar)"}
 
     def regrouped(part: str) -> str:
         key = keys[part]
-        columns = ", ".join(f"g.{key}" if k == key else "NULL" for k in keys.values())
+        columns = ", ".join(f"g.{key}" if k == key else nulls[k] for k in keys.values())
         # Only fixed names are put in.
         return (
             f"SELECT '{part}', {columns}, COUNT(*), SUM(g.minutes) FROM (SELECT s.{key}, "  # noqa: S608
@@ -175,7 +177,7 @@ def spending_split(*, spending) -> dict:
         f"FROM ({spent}) t LEFT JOIN {Redemption._meta.db_table} r ON r.id = t.cause_id "
         f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
         "GROUP BY t.member, t.venue, o.category) "
-        "SELECT 'spent', NULL, NULL, COUNT(*), SUM(a.minutes) "
+        f"SELECT 'spent', {nulls['venue']}, {nulls['category']}, COUNT(*), SUM(a.minutes) "
         "FROM (SELECT SUM(s.minutes) AS minutes FROM s GROUP BY s.member) a"
         + "".join(f" UNION ALL {regrouped(part)}" for part in keys)
     )

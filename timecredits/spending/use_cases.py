@@ -216,6 +216,8 @@ def venue_till(*, actor, organisation_id: int, code: str = "", pass_token: str =
     charging then says why)."""
     venue = permitted_organisation(actor, Action.ORGANISATION_REDEEM, organisation_id)
     offers, now = [o for o in selectors.offers_for_venue(venue=venue) if o.active], timezone.now()
+    for offer in offers:
+        offer.organisation = venue  # read once, not once for each offer checked below
     return {
         "venue": venue,
         "offers": offers,

@@ -167,15 +167,20 @@ def venue_redeem(request, organisation_id):
         code=scanned_code,
         pass_token=scanned_pass,
     )
-    venue, offers = till["venue"], till["chargeable"]
+    venue, scanned = till["venue"], till["scanned"]
+    scanned_live = scanned is not None and is_live(scanned)
     form_name = request.POST.get("form")
     code_form = CodeForm(
         request.POST if form_name == "code" else None,
         initial={"code": request.GET.get("code", "")},
+        shown=scanned_live,
     )
+    charging = form_name == "charge"
     charge_form = ChargeForm(
-        request.POST if form_name == "charge" else None,
-        offers=offers,
+        request.POST if charging else None,
+        # Shown: what can be charged now. Sent: any published offer, so one that closed since
+        # the page was drawn gets the service's own reason rather than "not a valid choice".
+        offers=till["offers"] if charging else till["chargeable"],
         # Arriving from a scanned member pass (/p/<token>): the pass is filled in.
         initial={"pass_token": request.GET.get("pass", "")},
     )
@@ -207,13 +212,12 @@ def venue_redeem(request, organisation_id):
         raise  # an offer gone since the page was drawn: the page itself is out of date
     except DomainError as refused:
         messages.error(request, refused.message)
-    scanned = till["scanned"]
     context = till | {
-        "scanned_live": scanned is not None and is_live(scanned),
+        "scanned_live": scanned_live,
         "code_asked": bool(scanned_code),
         "pass_asked": bool(scanned_pass),
         "code_form": code_form,
-        "charge_form": charge_form if offers else None,
+        "charge_form": charge_form if till["chargeable"] or charging else None,
         "key": uuid.uuid4().hex,
     }
     return render(request, "spending/venue_redeem.html", context)

@@ -164,16 +164,19 @@ def swemwbs_instrument() -> Instrument | None:
     return Instrument.objects.filter(built_in=True, key=SWEMWBS).first()
 
 
-NAME_LIMIT = 200  # characters, as the name columns hold
+def _named(problems: Problems, name: str, missing: str) -> str:
+    """The name as kept (`missing` said when there is none), within what the column holds."""
+    name = name.strip()
+    if not name:
+        problems.add("name", missing)
+    elif len(name) > 200:
+        problems.add("name", gettext("Use at most 200 characters."))
+    return name
 
 
 def outcome_create(*, actor, programme, name: str, description: str = "") -> Outcome:
     problems = Problems()
-    name = name.strip()
-    if not name:
-        problems.add("name", gettext("Give the outcome a name."))
-    elif len(name) > NAME_LIMIT:
-        problems.add("name", gettext("Use at most 200 characters."))
+    name = _named(problems, name, gettext("Give the outcome a name."))
     if len(description) > 2000:
         problems.add("description", gettext("Use at most %(n)s characters.") % {"n": "2,000"})
     problems.raise_if_any()
@@ -186,11 +189,7 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
 def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[int]) -> Indicator:
     """An indicator of an outcome, measured by questions the programme can ask."""
     problems = Problems()
-    name = name.strip()
-    if not name:
-        problems.add("name", gettext("Give the indicator a name."))
-    elif len(name) > NAME_LIMIT:
-        problems.add("name", gettext("Use at most 200 characters."))
+    name = _named(problems, name, gettext("Give the indicator a name."))
     questions = list(
         Question.objects.filter(
             pk__in=set(question_ids),

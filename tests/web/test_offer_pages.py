@@ -265,3 +265,29 @@ def test_charging_an_offer_not_on_now_says_why_and_charges_nothing(client, venue
     assert "not available on this day of the week" in response.content.decode()
     assert not Redemption.objects.exists()
     assert account_balance(account=member_account(member=member)) == before
+
+
+def test_an_offer_says_its_days_and_its_limit_before_a_code_is_asked_for(client, venue, programme):
+    # The limit was told only once a member had reached it, after they asked for a code.
+    offer = make_offer(
+        venue,
+        title="Gym",
+        days_of_week=0b0000101,  # Monday and Wednesday
+        member_limit=2,
+        member_limit_period="week",
+    )
+    client.force_login(funded_member(programme).user)
+
+    html = client.get(f"/offers/{offer.pk}/").content.decode()
+
+    assert "<dt>Days</dt><dd>Monday, Wednesday</dd>" in html
+    assert "<dt>Each member</dt><dd>2 times per week</dd>" in html
+
+
+def test_an_offer_on_every_day_with_no_limit_says_neither(client, venue, programme):
+    offer = make_offer(venue, title="Swim")
+    client.force_login(funded_member(programme).user)
+
+    html = client.get(f"/offers/{offer.pk}/").content.decode()
+
+    assert "<dt>Days</dt>" not in html and "<dt>Each member</dt>" not in html

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,6 +110,11 @@ class Offer(models.Model):
     @property
     def weekdays(self) -> list[int]:
         return [day for day in range(7) if self.open_on(day)]
+
+    @property
+    def weekday_names(self) -> list[str]:
+        """The days it is on, named in the reader's language: Monday, Wednesday."""
+        return [str(WEEKDAYS[day]) for day in self.weekdays]
 
 
 class Redemption(models.Model):

@@ -36,7 +36,9 @@ def test_thirty_wrong_passwords_lock_the_account_and_the_right_one_is_refused_un
     right_during = _sign_in(client, username, password)
 
     assert [r.status_code for r in wrong] == [200] * 10 + [429] * 20
-    assert "Please enter a correct username and password" in wrong[9].content.decode()
+    assert "That username or email address and password do not match an account." in (
+        wrong[9].content.decode()
+    )
     page = wrong[10].content.decode()
     assert 'role="alert"' in page
     assert LOCKED in page

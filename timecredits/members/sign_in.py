@@ -9,6 +9,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseRedirect
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import RateLimited
 from timecredits.language import stored_language
@@ -26,7 +27,15 @@ class _LockOutMessage:
 
 
 class SignInForm(_LockOutMessage, AuthenticationForm):
-    pass
+    # Django's says "a correct username and password", where the field asks for a username or
+    # an email address.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That username or email address and password do not match an account. Check "
+            "both: the password must be typed exactly, capitals and all."
+        ),
+    }
 
 
 class AdminSignInForm(_LockOutMessage, AdminAuthenticationForm):

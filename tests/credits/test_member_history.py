@@ -88,21 +88,28 @@ def _today_at_midnight():
     return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
 
 
-def test_an_earning_says_which_group_paid_for_what_and_how_long():
+def _approved_lunch_club_time(starts_at):
+    """Two hours given at Riverside Lunch Club's kitchen session, approved now by its
+    coordinator from the group's own budget; the member."""
     session = SessionFactory(
         activity__title="Lunch club kitchen",
         activity__organisation=OrganisationFactory(name="Riverside Lunch Club"),
-        starts_at=_today_at_midnight(),
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
     )
     fund(session.activity.organisation, session.activity.programme)  # its budget pays
     contribution = ContributionFactory(session=session, method="manual", minutes=120)
     coordinator = StaffMembershipFactory(
         organisation=session.activity.organisation, role="coordinator"
     ).user
-
     verification.contribution_approve(actor=coordinator, contribution=contribution)
+    return contribution.member
 
-    assert said(contribution.member) == [
+
+def test_an_earning_says_which_group_paid_for_what_and_how_long():
+    member = _approved_lunch_club_time(_today_at_midnight())
+
+    assert said(member) == [
         ("Earned at Riverside Lunch Club", "Lunch club kitchen · 2 hours", 120, False)
     ]
 
@@ -110,22 +117,9 @@ def test_an_earning_says_which_group_paid_for_what_and_how_long():
 def test_an_earning_approved_on_a_later_day_says_the_day_the_time_was_given():
     # The history is grouped by the day credits came, so time approved in a batch all sat
     # under one day, with nothing to tell the sessions apart.
-    starts = timezone.make_aware(datetime.datetime(2025, 3, 4, 10, 0))
-    session = SessionFactory(
-        activity__title="Lunch club kitchen",
-        activity__organisation=OrganisationFactory(name="Riverside Lunch Club"),
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=3),
-    )
-    fund(session.activity.organisation, session.activity.programme)
-    contribution = ContributionFactory(session=session, method="manual", minutes=120)
-    coordinator = StaffMembershipFactory(
-        organisation=session.activity.organisation, role="coordinator"
-    ).user
+    member = _approved_lunch_club_time(timezone.make_aware(datetime.datetime(2025, 3, 4, 10, 0)))
 
-    verification.contribution_approve(actor=coordinator, contribution=contribution)
-
-    assert said(contribution.member) == [
+    assert said(member) == [
         (
             "Earned at Riverside Lunch Club",
             "Lunch club kitchen · 2 hours · Tuesday 4 March 2025",

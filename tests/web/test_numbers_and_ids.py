@@ -18,6 +18,17 @@ TOO_LARGE = f"Ensure this value is less than or equal to {LARGEST}."
 WEEK = [str(day) for day in range(7)]
 
 
+def _signed_in_coordinator(client):
+    """An activity, its organisation's coordinator signed in."""
+    activity = ActivityFactory()
+    client.force_login(
+        StaffMembershipFactory(
+            organisation=activity.organisation, role=StaffMembership.Role.COORDINATOR
+        ).user
+    )
+    return activity
+
+
 def _session_form(activity, **values) -> dict:
     return {
         "form": "session",
@@ -39,13 +50,8 @@ def _session_form(activity, **values) -> dict:
     ],
 )
 def test_a_session_with_a_number_too_large_is_refused(client, values):
-    activity = ActivityFactory()
+    activity = _signed_in_coordinator(client)
     organisation = activity.organisation
-    client.force_login(
-        StaffMembershipFactory(
-            organisation=organisation, role=StaffMembership.Role.COORDINATOR
-        ).user
-    )
 
     response = client.post(
         f"/organisations/{organisation.pk}/sessions/", _session_form(activity, **values)
@@ -57,13 +63,8 @@ def test_a_session_with_a_number_too_large_is_refused(client, values):
 
 
 def test_the_largest_number_the_database_holds_is_taken(client):
-    activity = ActivityFactory()
+    activity = _signed_in_coordinator(client)
     organisation = activity.organisation
-    client.force_login(
-        StaffMembershipFactory(
-            organisation=organisation, role=StaffMembership.Role.COORDINATOR
-        ).user
-    )
 
     response = client.post(
         f"/organisations/{organisation.pk}/sessions/",
@@ -75,13 +76,8 @@ def test_the_largest_number_the_database_holds_is_taken(client):
 
 
 def test_the_sessions_list_filtered_by_an_activity_too_large_says_so(client):
-    activity = ActivityFactory()
+    activity = _signed_in_coordinator(client)
     organisation = activity.organisation
-    client.force_login(
-        StaffMembershipFactory(
-            organisation=organisation, role=StaffMembership.Role.COORDINATOR
-        ).user
-    )
 
     response = client.get(f"/organisations/{organisation.pk}/sessions/?activity={HUGE}")
 

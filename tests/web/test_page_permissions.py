@@ -112,6 +112,8 @@ REQUESTS = {
     "my_contributions": ("get", "/me/contributions/", None),
     "claim": ("get", "/me/contributions/claim/?session={past_session}", None),
     "claim_post": ("post", "/me/contributions/claim/", {"session": "{past_session}", "start": "{past_start_time}", "end": "{past_end_time}"}),
+    "member_session": ("get", "/me/sessions/{session}/", None),
+    "member_session_ics": ("get", "/me/sessions/{session}/calendar.ics", None),
     "my_pass": ("get", "/me/pass/", None),
     "my_pass_code": ("get", "/me/pass/code/", None),
     "scan_page": ("get", "/scan/", None),
@@ -253,6 +255,8 @@ checkout              302   409   404   404    404   404    404   404    404   4
 my_contributions      200   200   404   404    404   404    404   404    404   404   404   404   404   login
 claim                 200   200   404   404    404   404    404   404    404   404   404   404   404   login
 claim_post            302   302   404   404    404   404    404   404    404   404   404   404   404   login
+member_session        200   200   404   404    404   404    404   404    404   404   404   404   404   login
+member_session_ics    200   200   404   404    404   404    404   404    404   404   404   404   404   login
 my_pass               200   200   404   404    404   404    404   404    404   404   404   404   404   login
 my_pass_code          200   200   404   404    404   404    404   404    404   404   404   404   404   login
 app_manifest          200   200   200   200    200   200    200   200    200   200   200   200   200   200

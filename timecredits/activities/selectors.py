@@ -269,6 +269,19 @@ def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int
     )
 
 
+def member_session(*, member, session_id: int) -> Session:
+    """A session of the member's programme, cancelled or not (a calendar may still hold it), as
+    its members see it; or a 404."""
+    session = (
+        Session.objects.select_related("activity__organisation", "activity__programme")
+        .filter(pk=session_id, activity__programme_id=member.programme_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound(_("There is no such session."), code="session_not_found")
+    return session
+
+
 def session_rows():
     """Every session, as a QuerySet for figures that count sessions held (reports)."""
     return Session.objects.all()

@@ -9,6 +9,12 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("me/contributions/", views.my_contributions, name="my-contributions"),
     path("me/contributions/claim/", views.claim, name="contribution-claim"),
+    path("me/sessions/<int:session_id>/", views.member_session, name="member-session"),
+    path(
+        "me/sessions/<int:session_id>/calendar.ics",
+        views.member_session_ics,
+        name="member-session-ics",
+    ),
     path("me/pass/", views.my_pass, name="member-pass"),
     path("me/pass/code/", views.my_pass_code, name="member-pass-code"),
     path("p/<str:token>", views.pass_scanned, name="pass-scanned"),

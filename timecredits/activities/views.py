@@ -19,6 +19,7 @@ from timecredits.forms import row_id
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
 
+from .calendar import session_ics
 from .errors import AlreadyCheckedInElsewhere
 from .forms import (
     ActivityForm,
@@ -163,6 +164,32 @@ def my_contributions(request):
         "activities/my_contributions.html",
         checkins.contributions_page(actor=request.user),
     )
+
+
+@login_required
+@require_safe
+def member_session(request, session_id):
+    """A session of the member's programme: when, where, what it earns, a way into their
+    calendar, and the scanner while its door is open."""
+    page = checkins.member_session_page(actor=request.user, session_id=session_id)
+    return render(
+        request,
+        "activities/member_session.html",
+        {"session": page.session, "earns": page.earns, "open_now": page.open_now},
+    )
+
+
+@login_required
+@require_safe
+def member_session_ics(request, session_id):
+    """The same session as a calendar event, to open in the phone's calendar."""
+    page = checkins.member_session_page(actor=request.user, session_id=session_id)
+    path = reverse("member-session", args=[session_id])
+    response = HttpResponse(
+        session_ics(page.session, path=path), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session_id}.ics"'
+    return response
 
 
 @login_required

@@ -22,6 +22,7 @@ from timecredits.permissions import Action, has_permission
 from ..selectors import (
     claimable_sessions,
     member_contributions,
+    member_session,
     member_session_contribution,
     open_checkin,
     session_contributions,
@@ -31,6 +32,7 @@ from ..selectors import (
     sessions_happening,
 )
 from ..services import checkins
+from ..tokens import POSTER_GRACE
 from ._members import acting_member
 from ._sessions import coordinated_session
 
@@ -156,6 +158,28 @@ def contribution_claim(
         start=start,
         end=end,
         reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class MemberSession:
+    """A session as its programme's members see it: what it earns, and whether they can check in
+    at it now (the door opens half an hour before it starts)."""
+
+    session: "Session"
+    earns: int
+    open_now: bool
+
+
+def member_session_page(*, actor, session_id: int) -> MemberSession:
+    member = acting_member(actor, refuse_non_members=False)
+    session = member_session(member=member, session_id=session_id)
+    now = timezone.now()
+    return MemberSession(
+        session=session,
+        earns=session_credit_minutes(session=session),
+        open_now=session.cancelled_at is None
+        and session.starts_at - POSTER_GRACE <= now < session.ends_at,
     )
 
 

@@ -5,7 +5,8 @@ order, so no two transactions can wait for each other in a circle:
 
 1. organisation-level rows: a participation, an invitation, a programme's survey schedule, and
    the applicant's user row while an organisation application is counted (a request that locks
-   one of these locks nothing else);
+   one of these locks nothing else); before any of them, an organisation name being claimed
+   (`claim`);
 2. members (a gift locks giver and recipient, lower pk first; closing an account locks the
    member before anything else);
 3. sessions (a check-in counting places);
@@ -43,7 +44,7 @@ import logging
 import random
 import time
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from timecredits.errors import Busy, Conflict
 
@@ -63,6 +64,16 @@ def retrying() -> bool:
     first run wrote, but not what it counted elsewhere (a rate limit in the cache): such a count
     is taken once per request, on the first run."""
     return _retrying.get()
+
+
+def claim(kind: str, key: str) -> None:
+    """Hold `key` among `kind` (an organisation's name, say) until the transaction ends: another
+    transaction claiming the same waits for this one, then reads what it wrote, so a check that
+    nothing else has the key and the write after it cannot both pass twice at once. On
+    PostgreSQL a transaction-level advisory lock; SQLite writes one transaction at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))", [kind, key])
 
 
 def is_conflict(error: BaseException) -> bool:

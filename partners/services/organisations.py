@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 
 from timecredits.credits.services.accounts import organisation_account_open
-from timecredits.db import retry_on_conflict
+from timecredits.db import claim, retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.site import site_url
 
@@ -79,7 +79,9 @@ def _spaced(name: str) -> str:
 def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | None:
     """Why `name` cannot be used, where another organisation is already called that (whatever
     the case or spacing): members choose where to give and donate by name. An organisation
-    keeping its own name is never refused, even one that shares it from before this rule."""
+    keeping its own name is never refused, even one that shares it from before this rule.
+    The name is claimed until the transaction ends, so two at once cannot both take it."""
+    claim("organisation name", _spaced(name).lower())
     if other_than is not None and _spaced(name).lower() == _spaced(other_than.name).lower():
         return None
     others = Organisation.objects.filter(name__iexact=_spaced(name))

@@ -120,3 +120,28 @@ def test_applications_sent_at_once_stop_at_the_limit():
     assert codes == ["ok"] * 3 + ["too_many_pending_applications"] * 7
     assert Participation.objects.filter(programme=programme).count() == 3
     assert Organisation.objects.count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_name_applied_for_at_once_by_several_people_goes_to_one():
+    # Each checks that no organisation has the name before writing its own: without the name
+    # claimed until the transaction ends, several checks pass before any write is seen.
+    programme = ProgrammeFactory()
+    applicants = [MemberFactory(programme=programme) for _ in range(6)]
+
+    outcomes = race(
+        [
+            lambda who=who, name=name: organisation_apply(
+                actor=who.user, programme=programme, name=name, kind="group"
+            )
+            for who, name in zip(
+                applicants, ["Canal Friends", "canal friends", " CANAL  Friends "] * 2, strict=True
+            )
+        ]
+    )
+
+    codes = sorted(code for code, _result in outcomes)
+    assert codes == ["invalid"] * 5 + ["ok"]
+    assert Organisation.objects.filter(name__iexact="canal friends").count() == 1
+    assert Participation.objects.filter(programme=programme).count() == 1

@@ -2,16 +2,32 @@
 form offers, and the field that sends credits to a group or the programme's pool): services
 validate, forms only render and show what services said."""
 
+import uuid
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.errors import Invalid
+from timecredits.errors import DomainError
 
 # The largest whole number a form takes where its field names no smaller limit: the most an
 # integer column holds on PostgreSQL, so a number typed or sent too large for the database is
 # the form's error, never a server error when it is saved or looked up.
 LARGEST = 2_147_483_647
+SENT_BEFORE = _(
+    "This form was already sent, with other details, and that was done. Nothing more was done "
+    "now. Check the details, and send it again if you meant to do it once more."
+)
+
+
+class Token(forms.CharField):
+    """Made when a form is shown and sent back with it, so sending the form twice does what it
+    asks once (the service's idempotency key)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(max_length=64)
 
 
 def row_id(value) -> int | None:
@@ -34,13 +50,21 @@ class Form(forms.Form):
         super().full_clean()
         self._mark_invalid()
 
-    def add_service_errors(self, invalid: Invalid) -> None:
-        """Show a service's `Invalid` detail next to the fields it names."""
-        for problem in invalid.detail or []:
+    def add_service_errors(self, refused: DomainError) -> None:
+        """Show a service's refusal: an `Invalid`'s problems next to the fields they name, any
+        other refusal above the form. A form sent again under the token it was shown with, but
+        with other details (the back button, then a change), was done once already: it says so,
+        and takes a new token, so that sending it once more is a new request."""
+        problems = refused.detail if isinstance(refused.detail, list) else []
+        for problem in problems:
             field = problem.get("field")
             self.add_error(field if field in self.fields else None, problem["message"])
-        if not invalid.detail:
-            self.add_error(None, invalid.message)
+        if refused.code == "idempotency_conflict" and "token" in self.fields:
+            self.add_error(None, SENT_BEFORE)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("token")] = uuid.uuid4().hex
+        elif not problems:
+            self.add_error(None, refused.message)
         self._mark_invalid()
 
     def _mark_invalid(self) -> None:

@@ -36,7 +36,10 @@ SETTINGS_FIELDS = ["auto_approve_checkins"]
 
 
 def _unique_slug(name: str) -> str:
+    """A slug no other organisation has: claimed, like the name, until the transaction ends,
+    so two names that make the same slug at once do not both take it."""
     base = slugify(name)[:40] or "organisation"
+    claim("organisation slug", base)
     slug, n = base, 1
     while Organisation.objects.filter(slug=slug).exists():
         n += 1

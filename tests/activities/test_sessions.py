@@ -122,3 +122,26 @@ def test_coordinator_adds_a_weekly_series_on_the_web(client):
 
     assert "4 sessions added." in response.content.decode()
     assert Session.objects.count() == 4
+
+
+def test_one_session_added_on_the_web_is_said_in_the_singular(client):
+    activity = ActivityFactory()
+    client.force_login(coordinator_of(activity.organisation))
+
+    response = client.post(
+        f"/organisations/{activity.organisation.pk}/sessions/",
+        {
+            "form": "session",
+            "session-activity": activity.pk,
+            "session-starts_at": "2026-12-01T10:00",
+            "session-ends_at": "2026-12-01T12:00",
+            "session-credit_rule": "per_hour",
+            "session-repeat_every_weeks": "1",
+            "session-repeat_count": "1",
+            "session-location": "Hall",
+        },
+        follow=True,
+    )
+
+    assert "1 session added." in response.content.decode()
+    assert Session.objects.count() == 1

@@ -79,7 +79,8 @@ def test_redeem_complete_and_replay_through_the_api(client, venue, programme):
     client.force_login(staff)
     path = f"/api/v1/organisations/{venue.pk}/redemptions/{code}/complete"
     done = post(client, path, key="till-1")
-    again = post(client, path, key="till-2")
+    again = post(client, path, key="till-1")
+    elsewhere = post(client, path, key="till-2")
     today = client.get(f"/api/v1/organisations/{venue.pk}/redemptions?date=today").json()
 
     assert (first.status_code, replay.status_code) == (201, 200)
@@ -89,6 +90,10 @@ def test_redeem_complete_and_replay_through_the_api(client, venue, programme):
     assert done.status_code == 200 and done.json()["status"] == "completed"
     # The same redemption again; only its freshly signed link may differ.
     assert {**again.json(), "url": ""} == {**done.json(), "url": ""}
+    # Another till's request for a used code is refused, so the service is not given twice.
+    assert elsewhere.status_code == 409
+    assert elsewhere.json()["error"]["code"] == "redemption_completed"
+    assert "already used at" in elsewhere.json()["error"]["message"]
     assert [r["code"] for r in today] == [code]
     assert account_balance(account=member_account(member=member)).available == 240
 

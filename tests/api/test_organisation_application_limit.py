@@ -145,3 +145,26 @@ def test_one_name_applied_for_at_once_by_several_people_goes_to_one():
     assert codes == ["invalid"] * 5 + ["ok"]
     assert Organisation.objects.filter(name__iexact="canal friends").count() == 1
     assert Participation.objects.filter(programme=programme).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_names_that_make_one_slug_applied_for_at_once_each_get_their_own():
+    # "Canal Friends" and "Canal-Friends!" are different names with one slug: both taking it at
+    # once was an integrity error, a server error for one of them.
+    programme = ProgrammeFactory()
+    names = ["Canal Friends", "Canal-Friends!", "canal friends?", "Canal: Friends"]
+    applicants = [MemberFactory(programme=programme) for _ in names]
+
+    outcomes = race(
+        [
+            lambda who=who, name=name: organisation_apply(
+                actor=who.user, programme=programme, name=name, kind="group"
+            )
+            for who, name in zip(applicants, names, strict=True)
+        ]
+    )
+
+    assert [code for code, _result in outcomes] == ["ok"] * 4
+    slugs = sorted(Organisation.objects.values_list("slug", flat=True))
+    assert slugs == ["canal-friends", "canal-friends-2", "canal-friends-3", "canal-friends-4"]

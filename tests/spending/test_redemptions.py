@@ -103,7 +103,7 @@ def test_completing_twice_completes_once(member, offer, venue, staff):
     before = snapshot()
 
     again = redemption_complete(
-        actor=staff, venue=venue, code=redemption.code, idempotency_key="c2"
+        actor=staff, venue=venue, code=redemption.code, idempotency_key="c1"
     )
 
     assert (again.pk, again.status) == (redemption.pk, "completed")
@@ -111,6 +111,21 @@ def test_completing_twice_completes_once(member, offer, venue, staff):
     (told,) = Notification.objects.filter(member=member)  # told once, not twice
     assert told.kind == "redemption_confirmed"
     assert told.title == f"{offer.title} at {venue.name}: {offer.cost_minutes / 60:g} credits spent"
+
+
+def test_a_code_used_at_one_till_is_refused_at_another_saying_when(member, offer, venue, staff):
+    # Two staff opened the code; one completed it. The other must not hand the swim over too.
+    redemption, _ = redemption_create(member=member, offer=offer, idempotency_key="k1")
+    done = redemption_complete(actor=staff, venue=venue, code=redemption.code, idempotency_key="c1")
+    before = snapshot()
+
+    with pytest.raises(errors.RedemptionCompleted) as refused:
+        redemption_complete(actor=staff, venue=venue, code=redemption.code, idempotency_key="c2")
+
+    used = timezone.localtime(done.completed_at).strftime("%H:%M")
+    assert refused.value.message == f"This code was already used at {used}. Nothing more was taken."
+    assert snapshot() == before
+    assert Notification.objects.filter(member=member).count() == 1
 
 
 def test_a_code_from_another_venue_is_refused_with_its_name(member, offer, programme):

@@ -34,6 +34,39 @@ def test_giving_by_member_code_on_the_page_gives_once_per_form(client, pair):
     assert Transfer.objects.filter(kind="gift").count() == 1
 
 
+def test_a_gift_sent_again_with_another_amount_is_refused_then_given_as_new(client, pair):
+    # Back after a gift, change the amount, send: the first gift stands, nothing more moves,
+    # the page says why and carries a new token, so sending it once more is a new gift.
+    giver, recipient = pair
+    client.force_login(giver.user)
+    token = client.get("/me/give/").context["form"]["token"].value()
+    data = {"member_code": recipient.code, "amount": "1", "token": token}
+    client.post("/me/give/", data)
+
+    again = client.post("/me/give/", {**data, "amount": "2"})
+
+    assert again.status_code == 200
+    assert "This form was already sent, with other details" in again.content.decode()
+    assert (balance(giver), balance(recipient)) == (240, 60)
+    fresh = again.context["form"]["token"].value()
+    assert fresh != token
+    client.post("/me/give/", {**data, "amount": "2", "token": fresh})
+    assert (balance(giver), balance(recipient)) == (120, 180)
+
+
+def test_a_tampered_token_too_long_for_a_key_is_a_form_error(client, pair):
+    giver, recipient = pair
+    client.force_login(giver.user)
+
+    response = client.post(
+        "/me/give/", {"member_code": recipient.code, "amount": "1", "token": "t" * 300}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"]
+    assert Transfer.objects.filter(kind="gift").count() == 0
+
+
 def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
     giver, recipient = pair
     client.force_login(giver.user)

@@ -291,3 +291,27 @@ def test_an_offer_on_every_day_with_no_limit_says_neither(client, venue, program
     html = client.get(f"/offers/{offer.pk}/").content.decode()
 
     assert "<dt>Days</dt>" not in html and "<dt>Each member</dt>" not in html
+
+
+def test_the_till_words_a_refusal_for_its_staff_and_a_reused_page_plainly(client, venue, programme):
+    # The services word refusals for the member who spends; staff at the till read them. And a
+    # page charged once, then used again from the back button for someone else, was told "That
+    # idempotency key was already used for a different request."
+    poor, rich = funded_member(programme, minutes=30), funded_member(programme)
+    swim = make_offer(venue, title="Swim", cost_minutes=60)
+    client.force_login(venue_staff(venue))
+    till = f"/organisations/{venue.pk}/redeem/"
+
+    def charge(member, key):
+        token = pass_token(member_id=member.pk, pass_version=member.pass_version)
+        data = {"form": "charge", "pass_token": f"http://x/p/{token}", "offer": swim.pk}
+        return client.post(till, {**data, "key": key}, follow=True).content.decode()
+
+    short = charge(poor, "k1")
+    charge(rich, "k2")
+    reused = charge(funded_member(programme), "k2")
+
+    assert "The member does not have enough credits for this offer." in short
+    assert "This page had already been used for another charge" in reused
+    assert "idempotency" not in reused
+    assert Redemption.objects.count() == 1

@@ -463,7 +463,7 @@ def _create(form_name: str, actor, organisation_id: int, data: dict) -> str:
         return _("Activity added.")
     data = dict(data)
     created = sessions.sessions_create(actor=actor, activity_id=data.pop("activity").pk, **data)
-    return _("%d sessions added.") % len(created)
+    return ngettext("%d session added.", "%d sessions added.", len(created)) % len(created)
 
 
 def _session_filters(request, organisation_id: int):

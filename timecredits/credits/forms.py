@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, GroupOrPool, GroupsOffered
+from timecredits.forms import Form, GroupOrPool, GroupsOffered, Token
 
 
 def credits_to_minutes(credits: Decimal) -> int:
@@ -24,7 +24,7 @@ class _Giving(Form):
     )
     message = forms.CharField(label=_("Message"), max_length=500, required=False)
     # Generated when the form is shown, so submitting it twice moves the credits once.
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = Token()
 
     @classmethod
     def fresh(cls, *, initial=None, **kwargs):

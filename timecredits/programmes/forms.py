@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, GroupsOffered
+from timecredits.forms import Form, GroupsOffered, Token
 
 from .models import Programme
 
@@ -36,7 +36,7 @@ class AllocationForm(GroupsOffered, Form):
     credits = forms.IntegerField(label=_("Credits"), min_value=1)
     reason = forms.CharField(label=_("What they are for"), max_length=500)
     # Generated when the form is shown, so submitting it twice allocates once.
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = Token()
 
 
 class PopulationForm(Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid, NotFound
@@ -151,6 +152,20 @@ def redemption_scanned(request, token):
     return render(request, "spending/show_to_staff.html", {"code": code})
 
 
+# Refusals the services word for the member who spends, as the till's staff read them.
+AT_THE_TILL = {
+    "insufficient_credit": gettext_lazy("The member does not have enough credits for this offer."),
+    "member_limit_reached": gettext_lazy(
+        "The member has used this offer as many times as it allows for now."
+    ),
+    "not_eligible": gettext_lazy("This offer is not open to this member's programme."),
+    "idempotency_conflict": gettext_lazy(
+        "This page had already been used for another charge, and nothing more was taken now. "
+        "The till is ready again: scan or type the code or pass."
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def venue_redeem(request, organisation_id):
@@ -211,7 +226,7 @@ def venue_redeem(request, organisation_id):
     except OfferNotFound:
         raise  # an offer gone since the page was drawn: the page itself is out of date
     except DomainError as refused:
-        messages.error(request, refused.message)
+        messages.error(request, AT_THE_TILL.get(refused.code, refused.message))
     context = till | {
         "scanned_live": scanned_live,
         "code_asked": bool(scanned_code),

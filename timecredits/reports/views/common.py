@@ -27,10 +27,18 @@ def asked(form) -> dict:
     return found
 
 
+def filters(request) -> dict:
+    """The filters a report page is asked for: this month until the reader asks for another
+    period (a download link from the page as first shown names only its format)."""
+    asked = request.GET.copy()
+    asked.setdefault("period", "month")
+    return asked
+
+
 def programme_page(request, form_class, use_case, programme_id: int, **options):
-    """A programme's report page: its filter (this month until the reader asks for another
-    period) and what `use_case` gives for it, asked with `options` and the form's filters."""
-    form = form_class(request.GET or {"period": "month"}, programme=programme_id)
+    """A programme's report page: its filter (see `filters`) and what `use_case` gives for it,
+    asked with `options` and the form's filters."""
+    form = form_class(filters(request), programme=programme_id)
     page = use_case(actor=request.user, programme_id=programme_id, **options, **asked(form))
     return form, page
 

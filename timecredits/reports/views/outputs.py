@@ -14,7 +14,7 @@ from ..charts import trend_chart
 from ..exports import Download, report_about
 from ..forms import OutputsForm
 from ..use_cases import outputs
-from .common import asked, download, programme_page, queries
+from .common import asked, download, filters, programme_page, queries
 
 
 @login_required
@@ -48,7 +48,7 @@ def organisation_outputs(request, organisation_id):
     """An organisation's own figures for its coordinators and admins, as they are (no
     suppression: they are the organisation's own records), with their CSV."""
     raw = request.GET.get("programme", "")
-    form = OutputsForm(request.GET or {"period": "month"})
+    form = OutputsForm(filters(request))
     page = outputs.organisation_outputs_page(
         actor=request.user,
         organisation_id=organisation_id,

@@ -311,7 +311,8 @@ def _expire_one(redemption_id: int, *, now: datetime.datetime) -> bool:
 
 def redemption_complete(*, actor, venue, code: str, idempotency_key: str) -> Redemption:
     """Venue staff typed or scanned a code: the hold posts as a spend. Completing a completed
-    code returns it unchanged; an expired, cancelled or other venue's code is refused."""
+    code again under the same key returns it unchanged; under another key it is refused as
+    used, with when; an expired, cancelled or other venue's code is refused."""
     rate_limit(f"redeem-venue:{actor.pk}", limit=120, period=60)
     found = []
     try:
@@ -329,7 +330,11 @@ def _complete_found(venue, code: str, *, actor, key: str, found: list) -> Redemp
     redemption = _find_for_venue(venue, code)
     found.append(redemption)
     if redemption.status == Redemption.Status.COMPLETED:
-        return redemption
+        # The same request again (a double tap, a retry) is told it is done; another till's,
+        # or a later scan's, that the code was used, so the service is not handed over twice.
+        if redemption.completion_key == key:
+            return redemption
+        raise RedemptionCompleted.at(redemption.completed_at)
     if redemption.status == Redemption.Status.CANCELLED:
         raise RedemptionCancelled()
     if redemption.status == Redemption.Status.EXPIRED:

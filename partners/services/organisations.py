@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -95,6 +95,28 @@ def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | N
     return None
 
 
+def _website(value: str) -> str:
+    """A website as it is kept: a web address (https:// is added to a bare `example.org`), so
+    that no other kind of link (`javascript:`, `data:`) reaches the members it is shown to."""
+    value = (value or "").strip()
+    if value and "://" not in value and ":" not in value.split("/", 1)[0]:
+        value = f"https://{value}"
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except DjangoValidationError as bad:
+            raise Invalid(
+                gettext("Some details need another look."),
+                detail=[
+                    {
+                        "field": "website",
+                        "message": gettext("Enter a web address like https://example.org."),
+                    }
+                ],
+            ) from bad
+    return value
+
+
 @retry_on_conflict
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
@@ -110,6 +132,8 @@ def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> 
     for field in sorted(set(details) - set(EDITABLE_FIELDS)):
         problems.add(field, gettext("This is not a detail we keep."))
     problems.raise_if_any()
+    if "website" in details:
+        details["website"] = _website(details["website"])
     _refuse_past_pending_limit(actor)
     organisation = Organisation.objects.create(
         name=name, slug=_unique_slug(name), kind=kind, **details
@@ -160,6 +184,8 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
                     }
                 ],
             ) from bad
+    if "website" in changes:
+        changes["website"] = _website(changes["website"])
     for field, value in changes.items():
         setattr(organisation, field, value)
     organisation.save(update_fields=list(changes) or None)

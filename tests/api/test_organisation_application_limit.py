@@ -168,3 +168,21 @@ def test_names_that_make_one_slug_applied_for_at_once_each_get_their_own():
     assert [code for code, _result in outcomes] == ["ok"] * 4
     slugs = sorted(Organisation.objects.values_list("slug", flat=True))
     assert slugs == ["canal-friends", "canal-friends-2", "canal-friends-3", "canal-friends-4"]
+
+
+def test_an_application_with_a_script_for_a_website_is_refused_and_writes_nothing(client):
+    programme = ProgrammeFactory()
+    client.force_login(MemberFactory(programme=programme).user)
+    before = _rows()
+
+    refused = client.post(
+        f"/api/v1/programmes/{programme.pk}/organisations",
+        {"name": "Canal Friends", "kind": "group", "website": "javascript:alert(1)"},
+        content_type="application/json",
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["detail"] == [
+        {"field": "website", "message": "Enter a web address like https://example.org."}
+    ]
+    assert _rows() == before

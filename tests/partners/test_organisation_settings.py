@@ -160,3 +160,39 @@ def test_a_coordinator_gets_a_refusal_page_and_nothing_changes(client, organisat
 
     assert response.status_code == 403
     assert saved(organisation) == before
+
+
+@pytest.mark.parametrize(
+    "website",
+    ["javascript:alert(document.cookie)", "data:text/html,<script>x</script>", "http://a b"],
+)
+def test_a_website_that_is_not_a_web_address_is_refused_and_nothing_changes(organisation, website):
+    # Members are shown an organisation's website: only a web address may be one.
+    admin = admin_of(organisation)
+    before = saved(organisation)
+
+    with pytest.raises(Invalid) as refused:
+        organisation_settings_update(
+            actor=admin,
+            organisation_id=organisation.pk,
+            auto_approve_checkins=True,
+            website=website,
+        )
+
+    assert refused.value.detail == [
+        {"field": "website", "message": "Enter a web address like https://example.org."}
+    ]
+    assert saved(organisation) == before
+
+
+def test_a_bare_website_is_kept_as_a_web_address(organisation):
+    admin = admin_of(organisation)
+
+    organisation_settings_update(
+        actor=admin,
+        organisation_id=organisation.pk,
+        auto_approve_checkins=False,
+        website=" lunchclub.example/menu ",
+    )
+
+    assert saved(organisation)["website"] == "https://lunchclub.example/menu"

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from ledger.models import Transfer
 from ledger.selectors import account_balance, member_account, organisation_account
@@ -360,3 +361,26 @@ def test_a_contribution_of_another_session_is_not_found_here(client):
     assert response.status_code == 404
     contribution.refresh_from_db()
     assert contribution.status == "approved"
+
+
+def test_the_door_is_scanned_only_while_it_is_open(client):
+    # A session two days past still offered the camera and "People here"; one to come says when
+    # scanning starts.
+    now = timezone.now()
+    on = SessionFactory()  # started half an hour ago
+    past = SessionFactory(activity=on.activity, starts_at=now - datetime.timedelta(days=2))
+    later = SessionFactory(
+        activity=on.activity, starts_at=now + datetime.timedelta(days=1, hours=1)
+    )
+    client.force_login(coordinator_of(on))
+
+    def page(session):
+        return client.get(f"/sessions/{session.pk}/").content.decode()
+
+    assert "data-door-count" in page(on)
+    assert "data-door-count" not in page(past) and "Scanning cards at the door" not in page(past)
+    opens = timezone.localtime(later.starts_at - datetime.timedelta(minutes=30))
+    assert f"Scanning cards at the door starts on {opens:%A %-d %B} at {opens:%H:%M}." in page(
+        later
+    )
+    assert "data-door-count" not in page(later)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import programme_organisations
 from timecredits.activities.selectors import ActivityType
+from timecredits.errors import Invalid
 
 from .outputs.selectors.figures import DEMOGRAPHICS
-from .periods import month_bounds, quarter_bounds
+from .periods import check_period, month_bounds, quarter_bounds
 
 DEMOGRAPHIC_LABELS = {
     "age_band": _("Age band"),
@@ -78,6 +79,10 @@ class OutputsForm(forms.Form):
                 raise ValueError(period)
         except ValueError:
             raise forms.ValidationError(_("Choose a month, a quarter, or both dates.")) from None
+        try:
+            check_period(*data["bounds"])
+        except Invalid as refused:  # said on the form, its filters kept, not on an error page
+            self.add_error("end", refused.message)
         return data
 
 

@@ -4,6 +4,18 @@ period each is set against."""
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
+from timecredits.errors import Invalid
+
+
+def check_period(period_start: datetime.date, period_end: datetime.date) -> None:
+    """Refuse custom dates that end before they start, or span more than five years."""
+    if period_end < period_start:
+        raise Invalid(_("The period ends before it starts."), detail={"field": "to"})
+    if (period_end - period_start).days > 366 * 5:
+        raise Invalid(_("Ask for at most five years at a time."), detail={"field": "to"})
+
 
 def month_bounds(value: str) -> tuple[datetime.date, datetime.date]:
     """ "2026-03" -> 1 March to 31 March 2026."""

@@ -451,12 +451,17 @@ def test_a_programme_admin_asks_for_a_snapshot_from_the_page(
     assert snapshot.status == "ready"
 
 
-def test_the_page_refuses_a_bad_month_and_makes_nothing(client, world, admin):
+@pytest.mark.parametrize("month", ["2026-3", "2999-01"])
+def test_the_page_refuses_a_bad_month_by_the_field_and_makes_nothing(client, world, admin, month):
+    # It was a dead-end error page; now the refusal is said by the field, with what was typed.
     client.force_login(admin)
 
     response = client.post(
-        f"/programmes/{world['programme'].pk}/reports/snapshots/", {"month": "2026-3"}
+        f"/programmes/{world['programme'].pk}/reports/snapshots/", {"month": month}
     )
 
-    assert response.status_code == 400
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="field-error" id="snapshot-month-error"' in html
+    assert f'value="{month}"' in html and 'aria-invalid="true"' in html
     assert not Snapshot.objects.exists()

@@ -271,13 +271,23 @@ class SessionPage:
     contributions: list
     can_verify: bool
     people: int = 0
+    # Cards and passes can be scanned at the door: from half an hour before it starts until
+    # half an hour after it ends, unless it is cancelled (as the pass check-in allows).
+    door_open: bool = False
+    door_opens: object = None  # when the door opens, while that is to come
 
 
 def _session_page(actor, session) -> SessionPage:
     contributions = list(session_contributions(session=session))
+    now = timezone.now()
     return SessionPage(
         session=session,
         contributions=contributions,
+        door_open=session.cancelled_at is None
+        and session.starts_at - POSTER_GRACE <= now <= session.ends_at + POSTER_GRACE,
+        door_opens=session.starts_at - POSTER_GRACE
+        if session.cancelled_at is None and now < session.starts_at - POSTER_GRACE
+        else None,
         people=sum(1 for c in contributions if c.status != c.Status.REJECTED),
         can_verify=has_permission(
             actor,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from timecredits.errors import Conflict
+from timecredits.errors import Conflict, Invalid
 
 from .. import dashboard
 from ..charts import trend_chart
@@ -23,14 +23,20 @@ REFRESH_SECONDS = 3
 @login_required
 @require_http_methods(["GET", "POST"])
 def snapshot_list(request, programme_id):
-    if request.method == "POST":
-        snapshot, _ = snapshots.snapshot_request(
-            actor=request.user, programme_id=programme_id, month=request.POST.get("month", "")
-        )
-        return redirect("programme-snapshot", programme_id, snapshot.pk)
-    page = snapshots.programme_snapshots(actor=request.user, programme_id=programme_id)
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-    return render(request, "reports/snapshots.html", {**page, "last_month": f"{last_month:%Y-%m}"})
+    month, refused = f"{last_month:%Y-%m}", None
+    if request.method == "POST":
+        month = request.POST.get("month", "")[:20]
+        try:
+            snapshot, _ = snapshots.snapshot_request(
+                actor=request.user, programme_id=programme_id, month=month
+            )
+        except Invalid as invalid:  # said by the field, with what was typed
+            refused = invalid.message
+        else:
+            return redirect("programme-snapshot", programme_id, snapshot.pk)
+    page = snapshots.programme_snapshots(actor=request.user, programme_id=programme_id)
+    return render(request, "reports/snapshots.html", {**page, "month": month, "refused": refused})
 
 
 @login_required

@@ -10,3 +10,10 @@ if ("serviceWorker" in navigator && navigator.onLine) {
     });
   });
 }
+
+/* A form sent back with errors: its summary of them (at the top of the form) is where the eye
+ * and the screen reader go first, even when the form is far down a long page on a phone. */
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});

@@ -19,7 +19,8 @@ from django.utils.translation import gettext, gettext_noop
 
 from ... import disclosure
 from ...outputs.selectors.figures import Filter
-from ...outputs.selectors.presented import _check_period, organisation_programme
+from ...outputs.selectors.presented import organisation_programme
+from ...periods import check_period
 from .figures import IMPROVED, SAME, WORSE, outcome_figures
 
 DERIVED = "derived"
@@ -165,7 +166,7 @@ def programme_outcomes_report(
     *, programme, period_start, period_end, organisation=None, area=""
 ) -> dict:
     """A programme's outcomes for its commissioners and admins, always with disclosure control."""
-    _check_period(period_start, period_end)
+    check_period(period_start, period_end)
     figures = outcome_figures(
         Filter(programme, period_start, period_end, organisation, area=area or "")
     )
@@ -176,7 +177,7 @@ def organisation_outcomes_report(
     *, organisation, programme, period_start, period_end, area=""
 ) -> dict:
     """One organisation's own outcomes in a programme, unsuppressed, for its own staff."""
-    _check_period(period_start, period_end)
+    check_period(period_start, period_end)
     programme = organisation_programme(organisation=organisation, programme=programme)
     figures = outcome_figures(
         Filter(programme, period_start, period_end, organisation, area=area or "")

@@ -2,8 +2,6 @@
 figures, for an organisation's coordinators and admins their own organisation's figures as they
 are. Reads only; who may ask is checked by the use cases (`reports.use_cases.outputs`)."""
 
-import datetime
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -12,6 +10,7 @@ from timecredits.errors import Invalid
 from timecredits.programmes.selectors import organisation_programmes
 
 from ... import disclosure
+from ...periods import check_period
 from .figures import DEMOGRAPHICS, programme_outputs
 from .rollups import outputs_from_json, rollup_fresh
 
@@ -57,13 +56,6 @@ SUMS = [
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
 # Headline figures that count a superset of a nested table's total (the cohort is active).
 CONTAINING = {"retention": "active_members"}
-
-
-def _check_period(period_start: datetime.date, period_end: datetime.date) -> None:
-    if period_end < period_start:
-        raise Invalid(_("The period ends before it starts."), detail={"field": "to"})
-    if (period_end - period_start).days > 366 * 5:
-        raise Invalid(_("Ask for at most five years at a time."), detail={"field": "to"})
 
 
 def _check_demographics(demographics: dict | None) -> None:
@@ -186,7 +178,7 @@ def programme_report(*, programme, period_start, period_end, **filters) -> dict:
     demographics = filters.get("demographics") or {}
     narrowed = any(filters.get(name) for name in ("organisation", "activity_type", "area"))
     if not narrowed and not any(demographics.values()):
-        _check_period(period_start, period_end)
+        check_period(period_start, period_end)
         _check_demographics(demographics)
         rollup = rollup_fresh(programme=programme, period_start=period_start, period_end=period_end)
         if rollup is not None:
@@ -212,7 +204,7 @@ def build_programme_report(
     demographics=None,
 ) -> dict:
     """The programme's report computed now, as its commissioners get it (a snapshot's too)."""
-    _check_period(period_start, period_end)
+    check_period(period_start, period_end)
     _check_demographics(demographics)
     outputs = programme_outputs(
         programme, period_start, period_end, organisation, activity_type, area, demographics
@@ -247,7 +239,7 @@ def organisation_report(
 ) -> dict:
     """One organisation's own outputs in a programme (`organisation_programme`), unsuppressed,
     for its own staff."""
-    _check_period(period_start, period_end)
+    check_period(period_start, period_end)
     _check_demographics(demographics)
     programme = organisation_programme(organisation=organisation, programme=programme)
     outputs = programme_outputs(

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form
+from timecredits.forms import Form, Token
 
 from .models import StaffMembership
 
@@ -41,7 +41,15 @@ class OrganisationSettingsForm(OrganisationForm):
 
 class InvitationForm(Form):
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
-    role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=StaffMembership.Role.choices,
+        initial=StaffMembership.Role.COORDINATOR,  # not, unasked, the role that can do most
+        help_text=_(
+            "Coordinators run sessions and verify time; venue staff take codes at the till; "
+            "organisation admins can also change these details and invite staff."
+        ),
+    )
 
 
 class AssistedRegistrationForm(Form):
@@ -61,3 +69,5 @@ class AssistedRegistrationForm(Form):
     surveys_consent = forms.BooleanField(
         label=_("They agree to be asked to take surveys"), required=False
     )
+    # Made when the form is shown: a double tap on "Register" registers one person.
+    token = Token(required=False)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid
+from timecredits.forms import sent_once
 from timecredits.members.passes import pass_url
 from timecredits.members.use_cases import organisation_member_card_replace
 from timecredits.qr import qr_svg
@@ -48,10 +49,17 @@ def organisation_detail(request, organisation_id):
                 )
                 messages.success(request, _("Invitation sent to %s.") % invitation.email)
             else:
-                member = use_cases.member_register(
-                    actor=request.user, organisation_id=organisation.pk, **bound.cleaned_data
+                fields = dict(bound.cleaned_data)
+                member_id = sent_once(
+                    "register",
+                    fields.pop("token"),
+                    lambda: (
+                        use_cases.member_register(
+                            actor=request.user, organisation_id=organisation.pk, **fields
+                        ).pk
+                    ),
                 )
-                return redirect("organisation-member-card", organisation.pk, member.pk)
+                return redirect("organisation-member-card", organisation.pk, member_id)
         except Invalid as invalid:
             bound.add_service_errors(invalid)
         else:

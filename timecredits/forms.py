@@ -2,13 +2,15 @@
 form offers, and the field that sends credits to a group or the programme's pool): services
 validate, forms only render and show what services said."""
 
+import time
 import uuid
 
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.errors import DomainError
+from timecredits.errors import Busy, DomainError
 
 # The largest whole number a form takes where its field names no smaller limit: the most an
 # integer column holds on PostgreSQL, so a number typed or sent too large for the database is
@@ -22,12 +24,43 @@ SENT_BEFORE = _(
 
 class Token(forms.CharField):
     """Made when a form is shown and sent back with it, so sending the form twice does what it
-    asks once (the service's idempotency key)."""
+    asks once: the service's idempotency key, or `sent_once`'s. Give it `initial=new_token`."""
 
     widget = forms.HiddenInput
 
-    def __init__(self):
-        super().__init__(max_length=64)
+    def __init__(self, *, required: bool = True):
+        super().__init__(max_length=64, initial=new_token, required=required)
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+SENDING = "sending"
+
+
+def sent_once(scope: str, token: str, make, *, wait: float = 10.0):
+    """What `make()` returns (something the cache keeps: an id, a message), made once per form
+    token: a form sent again (a double tap, the back button) gets what the first sending made.
+    For what no service makes idempotent itself; a refusal leaves the token free to send again.
+    A second sending while the first is still at work waits for it, up to `wait` seconds."""
+    if not token:  # a form from before it carried one: nothing to know a second sending by
+        return make()
+    key = f"sent-once:{scope}:{token}"
+    if cache.add(key, SENDING, timeout=24 * 3600):
+        try:
+            made = make()
+        except BaseException:
+            cache.delete(key)
+            raise
+        cache.set(key, made, timeout=24 * 3600)
+        return made
+    deadline = time.monotonic() + wait
+    while (made := cache.get(key)) == SENDING and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if made in (None, SENDING):  # the first was refused meanwhile, or is stuck: ask again
+        raise Busy()
+    return made
 
 
 def row_id(value) -> int | None:
@@ -62,7 +95,7 @@ class Form(forms.Form):
         if refused.code == "idempotency_conflict" and "token" in self.fields:
             self.add_error(None, SENT_BEFORE)
             self.data = self.data.copy()
-            self.data[self.add_prefix("token")] = uuid.uuid4().hex
+            self.data[self.add_prefix("token")] = new_token()
         elif not problems:
             self.add_error(None, refused.message)
         self._mark_invalid()

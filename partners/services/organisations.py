@@ -210,7 +210,11 @@ def organisation_settings_update(
 
 
 @retry_on_conflict
-def participation_decide(*, actor, programme, organisation, approve: bool) -> Participation:
+def participation_decide(
+    *, actor, programme, organisation, approve: bool, shown: str | None = None
+) -> Participation:
+    """Approve or decline an organisation in a programme. `shown`, the status the decider was
+    shown, if it is no longer the status: someone decided meanwhile, and their decision stands."""
     participation = (
         Participation.objects.select_for_update(no_key=True)
         .filter(programme=programme, organisation=organisation)
@@ -218,6 +222,12 @@ def participation_decide(*, actor, programme, organisation, approve: bool) -> Pa
     )
     if participation is None:
         raise NotFound(gettext("This organisation has not applied to this programme."))
+    if shown is not None and participation.status != shown:
+        raise Conflict(
+            gettext("%(name)s was %(status)s meanwhile, by someone else. Nothing was changed.")
+            % {"name": organisation.name, "status": participation.get_status_display().lower()},
+            code="already_decided",
+        )
     participation.status = (
         Participation.Status.APPROVED if approve else Participation.Status.DECLINED
     )
@@ -231,16 +241,28 @@ def participation_decide(*, actor, programme, organisation, approve: bool) -> Pa
 def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[Invitation, str]:
     """Invite someone by email; returns the invitation and the signed token for its link."""
     problems = Problems()
+    email = (email or "").strip()
     try:
-        validate_email(email or "")
+        validate_email(email)
     except DjangoValidationError:
         problems.add("email", gettext("Enter an email address like name@example.org."))
     if role not in StaffMembership.Role.values:
         problems.add("role", gettext("Choose org admin, coordinator or venue staff."))
     problems.raise_if_any()
-    invitation = Invitation.objects.create(
-        organisation=organisation, email=email.strip(), role=role, invited_by=actor
-    )
+    # Inviting someone again (the email went astray, or the role was wrong) sends the same
+    # invitation again, in the role asked for now: one open invitation per address, however
+    # often (or however many at once) it is sent.
+    claim("invitation", f"{organisation.pk}:{email.lower()}")
+    invitation = Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at__isnull=True
+    ).first()
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=actor
+        )
+    else:
+        invitation.role, invitation.invited_by = role, actor
+        invitation.save(update_fields=["role", "invited_by"])
     token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
     base = site_url()  # the worker has no request to take the link's address from
     # Nor a language: the invitation is written in the one the inviter's page is in.

@@ -145,3 +145,26 @@ def test_one_session_added_on_the_web_is_said_in_the_singular(client):
 
     assert "1 session added." in response.content.decode()
     assert Session.objects.count() == 1
+
+
+def test_a_double_tap_on_add_sessions_adds_them_once(client):
+    activity = ActivityFactory()
+    client.force_login(coordinator_of(activity.organisation))
+    page = f"/organisations/{activity.organisation.pk}/sessions/"
+    token = client.get(page).context["session_form"]["token"].value()
+    sent = {
+        "form": "session",
+        "session-token": token,
+        "session-activity": activity.pk,
+        "session-starts_at": "2026-12-01T10:00",
+        "session-ends_at": "2026-12-01T12:00",
+        "session-credit_rule": "per_hour",
+        "session-repeat_every_weeks": "1",
+        "session-repeat_count": "2",
+    }
+
+    first, again = client.post(page, sent, follow=True), client.post(page, sent, follow=True)
+
+    assert Session.objects.count() == 2
+    for response in (first, again):
+        assert "2 sessions added." in response.content.decode()

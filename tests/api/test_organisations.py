@@ -226,3 +226,24 @@ def test_invalid_policy_is_422_and_changes_nothing(client, change, field):
         role.programme.report_threshold,
         role.programme.minutes_per_credit,
     ) == (15, 5, 60)
+
+
+def test_inviting_an_address_again_sends_the_same_invitation_in_the_new_role(client):
+    # Three rows (and three open links) for one person, each a way in, in whatever role.
+    admin, organisation, _ = _admin_of_approved_org()
+    client.force_login(admin)
+    path = f"/api/v1/organisations/{organisation.pk}/invitations"
+
+    for email, role in [("rosa@example.org", "org_admin"), ("Rosa@Example.org ", "coordinator")]:
+        sent = client.post(path, {"email": email, "role": role}, content_type="application/json")
+        assert sent.status_code == 201
+
+    (invitation,) = Invitation.objects.all()
+    assert (invitation.email, invitation.role) == ("rosa@example.org", "coordinator")
+    assert len(mail.outbox) == 2  # sent again, as asked
+    token = re.search(r"/invitations/([^/\s]+)/", mail.outbox[-1].body).group(1)
+    client.force_login(UserFactory())
+    accepted = client.post(
+        "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
+    )
+    assert accepted.json()["role"] == "coordinator"

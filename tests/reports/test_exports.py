@@ -6,9 +6,10 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from openpyxl import load_workbook
 
-from timecredits.reports.exports import report_xlsx
+from timecredits.reports.exports import report_xlsx, table_lines
 
 MONTH = "period=month&month=2026-03"
 API = "from=2026-03-01&to=2026-03-31"
@@ -220,3 +221,20 @@ def test_each_table_gets_a_sheet_excel_accepts_even_with_a_long_or_odd_title():
     assert first == "Spending by venue- -all- - ever"
     assert second == "Spending by venue- -all- - (2)"
     assert all(len(name) <= 31 for name in book.sheetnames)
+
+
+def test_a_tables_total_reads_in_the_readers_language():
+    # The printable outcomes report in Welsh said "Total" under every table.
+    table = {
+        "columns": [{"key": "members"}],
+        "rows": [{"key": "a", "label": "A", "values": {"members": 12}}],
+        "total": {"members": 12},
+        "suppressed": [],
+    }
+
+    with translation.override("cy"):
+        lines = table_lines(table)
+        started = table_lines({**table, "total_label": "Started in the period"})
+
+    assert lines[-1] == {"label": "Cyfanswm", "values": [12], "why": "", "total": True}
+    assert started[-1]["label"] != "Started in the period"

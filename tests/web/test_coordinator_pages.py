@@ -198,6 +198,30 @@ def test_changing_the_hours_approves_them_in_minutes_with_the_reason(client, ses
     assert list(Transfer.objects.filter(kind="earn").values_list("amount", flat=True)) == [75]
 
 
+def test_a_refused_change_of_hours_stays_open_with_what_was_typed_in_hours(client, sessions):
+    # It said "Use from 0 to 60 minutes" of a field that asks for hours, above a queue whose
+    # row had closed and forgotten the hours and the reason typed.
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+    length = waiting.session.length_minutes / 60
+
+    response = client.post(
+        verify_url(waiting.session),
+        {"contribution": waiting.pk, "hours": "30", "reason": "Stayed late", "decision": "approve"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Use from 0 to {length:g} hours, the session’s length." in page
+    assert "minutes" not in page.split(f'id="e{waiting.pk}"')[1].split("</p>")[0]
+    row = page.split(f'id="h{waiting.pk}"')[1]
+    assert 'value="30"' in row.split(">")[0]
+    assert 'value="Stayed late"' in page
+    assert '<details class="queue-edit" open>' in page
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.minutes) == ("pending", 90)
+
+
 def test_hours_as_shown_need_no_reason(client):
     session = SessionFactory()
     waiting = pending(session, member_of(session, "Ann", "Lee"), minutes=95)

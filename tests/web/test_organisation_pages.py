@@ -39,6 +39,21 @@ def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(clie
     assert "<svg" in response.content.decode()
 
 
+def test_a_double_tap_on_register_registers_one_person(client):
+    # Three taps made three members, each with an account and a card.
+    coordinator = _coordinator_signed_in(client)
+    page = f"/organisations/{coordinator.organisation.pk}/"
+    token = client.get(page).context["register"]["token"].value()
+    sent = {"form": "register", "first_name": "Nell", "terms_agreed": "on", "token": token}
+
+    landings = [client.post(page, sent)["Location"] for _ in range(3)]
+
+    member = Member.objects.get()
+    assert landings == [f"{page}members/{member.pk}/card/"] * 3
+    another = client.post(page, {**sent, "token": "another-form"})
+    assert another.status_code == 302 and Member.objects.count() == 2
+
+
 def test_registering_without_confirming_the_terms_shows_why_and_creates_nothing(client):
     coordinator = _coordinator_signed_in(client)
 
@@ -112,6 +127,47 @@ def test_a_decision_that_is_neither_approve_nor_decline_changes_nothing(client, 
     assert "Choose approve or decline." in response.content.decode()
     assert "declined" not in response.content.decode()
     assert Participation.objects.get().status == "approved"
+
+
+def test_a_decision_from_a_page_drawn_before_another_admins_stands_aside(client):
+    # Two admins had the application open; one approved it. The other's Decline, from the page
+    # drawn before, was told it succeeded and overrode the approval.
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    organisation = OrganisationFactory(name="Canal Friends")
+    Participation.objects.create(programme=role.programme, organisation=organisation)
+    client.force_login(role.user)
+    decide = f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide"
+    client.post(decide, {"decision": "approve"})
+
+    response = client.post(decide, {"decision": "decline"}, follow=True)
+
+    page = response.content.decode()
+    assert "Canal Friends was approved meanwhile, by someone else. Nothing was changed." in page
+    assert "is declined" not in page
+    assert Participation.objects.get().status == "approved"
+
+
+def test_declining_asks_again_on_the_page(client):
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    organisation = OrganisationFactory(name="Canal Friends")
+    Participation.objects.create(programme=role.programme, organisation=organisation)
+    client.force_login(role.user)
+
+    page = client.get(f"/programmes/{role.programme.pk}/admin/").content.decode()
+
+    decline = page[page.index("<summary>Decline…</summary>") :]
+    assert decline.index('value="decline"') < decline.index("</details>")
+    assert "Decline Canal Friends" in decline
+
+
+def test_the_programme_page_links_its_surveys_with_its_other_tools(client):
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    client.force_login(role.user)
+
+    page = client.get(f"/programmes/{role.programme.pk}/admin/").content.decode()
+
+    tools = page[page.index('aria-label="Programme tools"') :].split("</nav>")[0]
+    assert f'href="/programmes/{role.programme.pk}/admin/surveys/"' in tools
 
 
 def test_commissioner_cannot_change_the_policy_on_the_web(client):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form
+from timecredits.forms import Form, Token
 
 from .models import Activity, Session
 
@@ -26,6 +26,8 @@ def _date_and_time(label):
 
 
 class ActivityForm(Form):
+    # Made when the form is shown: a double tap adds one activity.
+    token = Token(required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     type = forms.ChoiceField(label=_("Type of activity"), choices=Activity.Type.choices)
     category = _optional(
@@ -34,6 +36,8 @@ class ActivityForm(Form):
 
 
 class SessionForm(Form):
+    # Made when the form is shown: a double tap adds the sessions once.
+    token = Token(required=False)
     activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.none())
     starts_at = _date_and_time(_("Starts"))
     ends_at = _date_and_time(_("Ends"))

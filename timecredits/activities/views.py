@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from timecredits.errors import DomainError, Invalid, NotFound, PermissionDenied
-from timecredits.forms import row_id
+from timecredits.forms import row_id, sent_once
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
 
@@ -508,7 +508,12 @@ def organisation_sessions(request, organisation_id):
     bound = {"activity": activity_form, "session": session_form}.get(form_name)
     if bound is not None and bound.is_valid():
         try:
-            message = _create(form_name, request.user, organisation_id, bound.cleaned_data)
+            data = dict(bound.cleaned_data)
+            message = sent_once(
+                f"add-{form_name}",
+                data.pop("token"),
+                lambda: _create(form_name, request.user, organisation_id, data),
+            )
         except Invalid as invalid:
             bound.add_service_errors(invalid)
         else:
@@ -608,6 +613,7 @@ def _decide(request, organisation_id: int, form: DecisionForm) -> str:
 def verify(request, organisation_id):
     """The coordinator's queue, one row per person and session: approve in one tap, change the
     hours or reject (with a reason) on demand, approve the ticked rows or a whole session."""
+    refused_change = None
     if request.method == "POST":
         try:
             if "approve_selected" in request.POST:
@@ -619,11 +625,27 @@ def verify(request, organisation_id):
         except (NotFound, PermissionDenied):
             raise
         except DomainError as refused:
-            messages.error(request, refused.message)
-        return redirect("organisation-verify", organisation_id)
+            changed = row_id(request.POST.get("contribution"))
+            if changed is None or "hours" not in request.POST:
+                messages.error(request, refused.message)
+                return redirect("organisation-verify", organisation_id)
+            # A change of hours or a rejection refused: the row stays open, with what was
+            # typed and why, rather than a message above a queue that forgot it.
+            problems = refused.detail if isinstance(refused.detail, list) else []
+            refused_change = {
+                "id": changed,
+                "hours": request.POST.get("hours", "")[:20],
+                "reason": request.POST.get("reason", "")[:500],
+                "message": refused.message,
+                "too_long": any(p.get("field") == "minutes" for p in problems),
+            }
+        else:
+            return redirect("organisation-verify", organisation_id)
     page = verification.verification_page(actor=request.user, organisation_id=organisation_id)
     by_session = {}
     for contribution in page["queue"]:
+        if refused_change is not None and contribution.pk == refused_change["id"]:
+            contribution.refused_change = refused_change
         by_session.setdefault(contribution.session, []).append(contribution)
     return render(
         request,

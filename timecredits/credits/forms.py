@@ -1,6 +1,5 @@
 """Forms for giving, donating and reversing: they render and parse; the services decide."""
 
-import uuid
 from decimal import Decimal
 
 from django import forms
@@ -23,12 +22,8 @@ class _Giving(Form):
         help_text=_("For example 1 or 1.5. One credit is one hour."),
     )
     message = forms.CharField(label=_("Message"), max_length=500, required=False)
-    # Generated when the form is shown, so submitting it twice moves the credits once.
+    # Made when the form is shown, so submitting it twice moves the credits once.
     token = Token()
-
-    @classmethod
-    def fresh(cls, *, initial=None, **kwargs):
-        return cls(initial={**(initial or {}), "token": uuid.uuid4().hex}, **kwargs)
 
 
 class GiftForm(_Giving):

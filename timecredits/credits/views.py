@@ -47,7 +47,7 @@ def give(request):
         form = GiftForm(request.POST)
     else:
         # Arriving from a scanned member pass (/p/<token>): their code is filled in.
-        form = GiftForm.fresh(initial={"member_code": request.GET.get("code", "")[:20]})
+        form = GiftForm(initial={"member_code": request.GET.get("code", "")[:20]})
 
     def gift_give(data, **values):
         gift = use_cases.gift_give(actor=request.user, member_code=data["member_code"], **values)
@@ -66,7 +66,7 @@ def donate_page(request):
     if request.method == "POST":
         form = DonationForm(request.POST, groups=page.groups)
     else:
-        form = DonationForm.fresh(groups=page.groups)
+        form = DonationForm(groups=page.groups)
 
     def donation_give(data, **values):
         organisation = data["organisation"]

@@ -89,16 +89,23 @@ def participations_list(*, actor, programme_id: int, status: str | None = None):
     return programme_participations(programme=programme, status=status)
 
 
-def participation_decide(*, actor, programme_id: int, organisation_id: int, decision: str):
+def participation_decide(
+    *, actor, programme_id: int, organisation_id: int, decision: str, shown: str | None = None
+):
     """Approve or decline an organisation's application (`decision`: "approve" or "decline");
-    the participation, decided. Any other decision is refused and changes nothing."""
+    the participation, decided. Any other decision is refused and changes nothing, as is one
+    made on a page that showed another status (`shown`) than the application has now."""
     programme = programme_get(programme_id=programme_id)
     organisation = organisation_get(organisation_id=organisation_id)
     require(actor, Action.PROGRAMME_ORGANISATIONS_REVIEW, programme=programme)
     if decision not in ("approve", "decline"):
         raise Invalid(_("Choose approve or decline."))
     return participation_set(
-        actor=actor, programme=programme, organisation=organisation, approve=decision == "approve"
+        actor=actor,
+        programme=programme,
+        organisation=organisation,
+        approve=decision == "approve",
+        shown=shown,
     )
 
 

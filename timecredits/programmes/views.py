@@ -1,8 +1,6 @@
 """Programme admin pages: the credit policy, organisations waiting for approval, allocations,
 and the population figures reports measure reach against."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -38,7 +36,7 @@ def _policy(programme):
 
 
 def _allocation_form(page, data=None):
-    return AllocationForm(data, groups=page.groups, initial={"token": uuid.uuid4().hex})
+    return AllocationForm(data, groups=page.groups)
 
 
 def _admin_page(request, page, form, allocation_form):
@@ -93,9 +91,11 @@ def decide(request, programme_id, organisation_id):
             programme_id=programme_id,
             organisation_id=organisation_id,
             decision=decision,
+            # The page offers a decision on a pending application only.
+            shown="pending",
         )
-    except Invalid as invalid:
-        messages.error(request, invalid.message)
+    except (Invalid, Conflict) as refused:
+        messages.error(request, refused.message)
     else:
         messages.success(
             request,

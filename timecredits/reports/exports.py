@@ -163,7 +163,9 @@ def table_lines(table: dict) -> list[dict]:
     reasons = {(s["row"], s["column"]): s["why"] for s in table["suppressed"]}
     keys = [c["key"] for c in table["columns"]]
     lines = []
-    total = {"key": "total", "label": table.get("total_label", "Total"), "values": table["total"]}
+    # A label the selectors left in English (the Table's default) reads in the reader's language.
+    label = _(table.get("total_label") or "Total")
+    total = {"key": "total", "label": label, "values": table["total"]}
     for row in [*table["rows"], *([total] if table["total"] else [])]:
         why = {reasons[row["key"], k] for k in keys if (row["key"], k) in reasons}
         lines.append(

@@ -1,0 +1,53 @@
+"""`timecredits.forms.sent_once`: what a form asks for is made once per token, even when the
+same form arrives twice at the same moment; a refusal leaves the token free."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+
+from timecredits.errors import Invalid
+from timecredits.forms import sent_once
+
+
+@pytest.fixture(autouse=True)
+def _clear():
+    cache.clear()
+
+
+def test_two_sendings_at_once_make_it_once_and_both_get_it():
+    made, got = [], []
+    start = threading.Barrier(2, timeout=10)
+
+    def make():
+        made.append(1)
+        time.sleep(0.3)  # the second arrives while the first is at work
+        return 41 + len(made)
+
+    def send():
+        start.wait()
+        got.append(sent_once("test", "t1", make))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert made == [1]
+    assert got == [42, 42]
+
+
+def test_a_refused_sending_leaves_the_token_free():
+    def refuse():
+        raise Invalid("no")
+
+    with pytest.raises(Invalid):
+        sent_once("test", "t2", refuse)
+
+    assert sent_once("test", "t2", lambda: "made") == "made"
+
+
+def test_without_a_token_each_sending_makes_its_own():
+    assert [sent_once("test", "", lambda n=n: n) for n in range(2)] == [0, 1]

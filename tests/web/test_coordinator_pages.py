@@ -212,7 +212,8 @@ def test_a_refused_change_of_hours_stays_open_with_what_was_typed_in_hours(clien
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"Use from 0 to {length:g} hours, the session’s length." in page
+    apostrophe = "\N{RIGHT SINGLE QUOTATION MARK}"
+    assert f"Use from 0 to {length:g} hours, the session{apostrophe}s length." in page
     assert "minutes" not in page.split(f'id="e{waiting.pk}"')[1].split("</p>")[0]
     row = page.split(f'id="h{waiting.pk}"')[1]
     assert 'value="30"' in row.split(">")[0]

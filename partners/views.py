@@ -59,6 +59,11 @@ def organisation_detail(request, organisation_id):
                         ).pk
                     ),
                 )
+                messages.success(
+                    request,
+                    _("%(name)s is registered. Print this card for them, or show it to them.")
+                    % {"name": " ".join(filter(None, [fields["first_name"], fields["last_name"]]))},
+                )
                 return redirect("organisation-member-card", organisation.pk, member_id)
         except Invalid as invalid:
             bound.add_service_errors(invalid)

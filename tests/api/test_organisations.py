@@ -208,6 +208,9 @@ def test_a_coordinator_cannot_register_into_a_programme_their_organisation_is_no
         ({"report_threshold": 1}, "report_threshold"),
         ({"minutes_per_credit": 0}, "minutes_per_credit"),
         ({"minutes_per_credit": None}, "minutes_per_credit"),
+        # Under the 15 minutes time is rounded to: nobody could earn a credit.
+        ({"daily_cap_minutes": 5}, "daily_cap_minutes"),
+        ({"daily_cap_minutes": 20, "rounding_minutes": 30}, "daily_cap_minutes"),
     ],
 )
 def test_invalid_policy_is_422_and_changes_nothing(client, change, field):

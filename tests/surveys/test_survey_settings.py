@@ -88,6 +88,17 @@ def test_a_registration_date_in_the_future_is_refused(programme, admin):
     assert SurveySchedule.objects.get(programme=programme).swemwbs_registered is False
 
 
+@pytest.mark.parametrize("day", [datetime.date(1, 1, 1), datetime.date(1999, 12, 31)])
+def test_a_registration_date_before_there_was_a_scale_is_refused(programme, admin, day):
+    with pytest.raises(Invalid) as refused:
+        swemwbs_registration_confirm(actor=admin, programme=programme, registered_on=day, now=NOW)
+
+    assert refused.value.detail == [
+        {"field": "registered_on", "message": "Use a date from 2000 on."}
+    ]
+    assert SurveySchedule.objects.get(programme=programme).swemwbs_registered is False
+
+
 def test_swemwbs_chosen_behind_the_service_is_still_not_asked(programme, surveyed):
     SurveySchedule.objects.get(programme=programme).instruments.set(_ids("swemwbs"))
 

@@ -15,7 +15,9 @@ from timecredits.programmes.models import Programme
 
 # The time a walk takes is bounded by this many pages per role.
 PAGES_PER_ROLE = 40
-SKIP = re.compile(r"\.(png|csv|json|xlsx|ics)(\?|$)|/photo$|[?&]format=|^/admin/.+|^/api/|^/static/")
+SKIP = re.compile(
+    r"\.(png|csv|json|xlsx|ics)(\?|$)|/photo$|[?&]format=|^/admin/.+|^/api/|^/static/"
+)
 
 
 def start_pages() -> dict[str, list[str]]:

@@ -37,6 +37,7 @@ def test_a_coordinator_registers_a_member_and_lands_on_their_printable_card(clie
     )
     assert "Nell Price" in response.content.decode()
     assert "<svg" in response.content.decode()
+    assert "Nell Price is registered. Print this card for them" in response.content.decode()
 
 
 def test_a_double_tap_on_register_registers_one_person(client):

@@ -44,6 +44,18 @@ def programme_update_policy(*, programme: Programme, **changes) -> Programme:
                     field, _("Use a number from %(low)s to %(high)s.") % {"low": low, "high": high}
                 )
     problems.raise_if_any()
+    cap = changes.get("daily_cap_minutes", programme.daily_cap_minutes)
+    step = changes.get("rounding_minutes", programme.rounding_minutes)
+    if cap is not None and step and cap < step:
+        problems.add(
+            "daily_cap_minutes",
+            _(
+                "Time is rounded to %(step)s minutes, so a day's cap under that would let no one "
+                "earn a credit. Use at least %(step)s."
+            )
+            % {"step": step},
+        )
+        problems.raise_if_any()
     for field, value in changes.items():
         setattr(programme, field, value)
     programme.save(update_fields=list(changes) or None)

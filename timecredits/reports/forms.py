@@ -27,7 +27,12 @@ class OutputsForm(forms.Form):
         initial="month",
     )
     month = forms.RegexField(
-        label=_("Month"), regex=r"^\d{4}-\d{2}$", required=False, help_text="2026-03"
+        label=_("Month"),
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        help_text="2026-03",
+        # A phone offers its month picker; a browser without one takes the text as before.
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     quarter = forms.RegexField(
         label=_("Quarter"), regex=r"^\d{4}-Q[1-4]$", required=False, help_text="2026-Q1"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from timecredits.activities.limits import FIRST_YEAR
 from timecredits.db import retry_on_conflict, unique_or_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.members.selectors import member_for_user
@@ -151,6 +152,9 @@ def swemwbs_registration_confirm(
                 {"field": "registered_on", "message": gettext("Use today or an earlier date.")}
             ],
         )
+    if registered_on.year < FIRST_YEAR:  # a slip of the keyboard: the scale came out in 2008
+        message = gettext("Use a date from %(year)d on.") % {"year": FIRST_YEAR}
+        raise Invalid(message, detail=[{"field": "registered_on", "message": message}])
     schedule = _schedule(programme)
     schedule.swemwbs_registered = True
     schedule.swemwbs_registered_on = registered_on

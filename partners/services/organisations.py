@@ -95,6 +95,13 @@ def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | N
     return None
 
 
+def _look_again(field: str, message: str) -> Invalid:
+    """A detail refused: why, next to its field."""
+    return Invalid(
+        gettext("Some details need another look."), detail=[{"field": field, "message": message}]
+    )
+
+
 def _website(value: str) -> str:
     """A website as it is kept: a web address (https:// is added to a bare `example.org`), so
     that no other kind of link (`javascript:`, `data:`) reaches the members it is shown to."""
@@ -105,14 +112,8 @@ def _website(value: str) -> str:
         try:
             URLValidator(schemes=["http", "https"])(value)
         except DjangoValidationError as bad:
-            raise Invalid(
-                gettext("Some details need another look."),
-                detail=[
-                    {
-                        "field": "website",
-                        "message": gettext("Enter a web address like https://example.org."),
-                    }
-                ],
+            raise _look_again(
+                "website", gettext("Enter a web address like https://example.org.")
             ) from bad
     return value
 
@@ -175,14 +176,8 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
         try:
             validate_email(changes["contact_email"])
         except DjangoValidationError as bad:
-            raise Invalid(
-                gettext("Some details need another look."),
-                detail=[
-                    {
-                        "field": "contact_email",
-                        "message": gettext("Enter an email address like name@example.org."),
-                    }
-                ],
+            raise _look_again(
+                "contact_email", gettext("Enter an email address like name@example.org.")
             ) from bad
     if "website" in changes:
         changes["website"] = _website(changes["website"])

@@ -101,50 +101,34 @@ def test_an_activity_needs_an_approved_programme():
     assert Activity.objects.count() == 1
 
 
-def test_coordinator_adds_a_weekly_series_on_the_web(client):
+def _series(activity, count: int, **more) -> dict:
+    """The add-sessions form, sent: `count` weekly sessions of `activity`."""
+    return {
+        "form": "session",
+        "session-activity": activity.pk,
+        "session-starts_at": "2026-12-01T10:00",
+        "session-ends_at": "2026-12-01T12:00",
+        "session-credit_rule": "per_hour",
+        "session-repeat_every_weeks": "1",
+        "session-repeat_count": str(count),
+        "session-location": "Hall",
+        **more,
+    }
+
+
+@pytest.mark.parametrize(("count", "said"), [(4, "4 sessions added."), (1, "1 session added.")])
+def test_coordinator_adds_a_weekly_series_on_the_web(client, count, said):
     activity = ActivityFactory()
     client.force_login(coordinator_of(activity.organisation))
 
     response = client.post(
         f"/organisations/{activity.organisation.pk}/sessions/",
-        {
-            "form": "session",
-            "session-activity": activity.pk,
-            "session-starts_at": "2026-12-01T10:00",
-            "session-ends_at": "2026-12-01T12:00",
-            "session-credit_rule": "per_hour",
-            "session-repeat_every_weeks": "1",
-            "session-repeat_count": "4",
-            "session-location": "Hall",
-        },
+        _series(activity, count),
         follow=True,
     )
 
-    assert "4 sessions added." in response.content.decode()
-    assert Session.objects.count() == 4
-
-
-def test_one_session_added_on_the_web_is_said_in_the_singular(client):
-    activity = ActivityFactory()
-    client.force_login(coordinator_of(activity.organisation))
-
-    response = client.post(
-        f"/organisations/{activity.organisation.pk}/sessions/",
-        {
-            "form": "session",
-            "session-activity": activity.pk,
-            "session-starts_at": "2026-12-01T10:00",
-            "session-ends_at": "2026-12-01T12:00",
-            "session-credit_rule": "per_hour",
-            "session-repeat_every_weeks": "1",
-            "session-repeat_count": "1",
-            "session-location": "Hall",
-        },
-        follow=True,
-    )
-
-    assert "1 session added." in response.content.decode()
-    assert Session.objects.count() == 1
+    assert said in response.content.decode()
+    assert Session.objects.count() == count
 
 
 def test_a_double_tap_on_add_sessions_adds_them_once(client):
@@ -152,16 +136,7 @@ def test_a_double_tap_on_add_sessions_adds_them_once(client):
     client.force_login(coordinator_of(activity.organisation))
     page = f"/organisations/{activity.organisation.pk}/sessions/"
     token = client.get(page).context["session_form"]["token"].value()
-    sent = {
-        "form": "session",
-        "session-token": token,
-        "session-activity": activity.pk,
-        "session-starts_at": "2026-12-01T10:00",
-        "session-ends_at": "2026-12-01T12:00",
-        "session-credit_rule": "per_hour",
-        "session-repeat_every_weeks": "1",
-        "session-repeat_count": "2",
-    }
+    sent = _series(activity, 2, **{"session-token": token})
 
     first, again = client.post(page, sent, follow=True), client.post(page, sent, follow=True)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from timecredits.errors import DomainError, Invalid
+from timecredits.errors import Conflict, DomainError, Invalid
 from timecredits.forms import sent_once
 from timecredits.members.passes import pass_url
 from timecredits.members.use_cases import organisation_member_card_replace
@@ -50,14 +50,16 @@ def organisation_detail(request, organisation_id):
                 messages.success(request, _("Invitation sent to %s.") % invitation.email)
             else:
                 fields = dict(bound.cleaned_data)
+                token = fields.pop("token")
                 member_id = sent_once(
-                    "register",
-                    fields.pop("token"),
+                    f"register:{request.user.pk}",
+                    token,
                     lambda: (
                         use_cases.member_register(
                             actor=request.user, organisation_id=organisation.pk, **fields
                         ).pk
                     ),
+                    asked=fields,
                 )
                 messages.success(
                     request,
@@ -65,8 +67,8 @@ def organisation_detail(request, organisation_id):
                     % {"name": " ".join(filter(None, [fields["first_name"], fields["last_name"]]))},
                 )
                 return redirect("organisation-member-card", organisation.pk, member_id)
-        except Invalid as invalid:
-            bound.add_service_errors(invalid)
+        except (Invalid, Conflict) as refused:
+            bound.add_service_errors(refused)
         else:
             return redirect("organisation-detail", organisation.pk)
     context = page | {

@@ -5,8 +5,9 @@ order, so no two transactions can wait for each other in a circle:
 
 1. organisation-level rows: a participation, an invitation, a programme's survey schedule, and
    the applicant's user row while an organisation application is counted (a request that locks
-   one of these locks nothing else); before any of them, an organisation name being claimed
-   (`claim`);
+   one of these locks nothing else); with them, advisory claims (`claim`): an organisation's
+   name and slugs, an invitation's address. A claim is taken only by the service that writes
+   what it names, and no one waits on a row lock while holding another service's claim;
 2. members (a gift locks giver and recipient, lower pk first; closing an account locks the
    member before anything else);
 3. sessions (a check-in counting places);

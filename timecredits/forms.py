@@ -2,6 +2,7 @@
 form offers, and the field that sends credits to a group or the programme's pool): services
 validate, forms only render and show what services said."""
 
+import hashlib
 import time
 import uuid
 
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.errors import Busy, DomainError
+from timecredits.errors import Busy, Conflict, DomainError
 
 # The largest whole number a form takes where its field names no smaller limit: the most an
 # integer column holds on PostgreSQL, so a number typed or sent too large for the database is
@@ -36,31 +37,53 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+    message = _("That form was already sent with other details.")
+
+
 SENDING = "sending"
+# How long a sending at work holds its token: far longer than any one request, and short enough
+# that a process that died meanwhile leaves the form usable again soon.
+SENDING_FOR = 60
+KEPT_FOR = 24 * 3600
 
 
-def sent_once(scope: str, token: str, make, *, wait: float = 10.0):
+def sent_once(scope: str, token: str, make, *, asked, wait: float = 10.0):
     """What `make()` returns (something the cache keeps: an id, a message), made once per form
-    token: a form sent again (a double tap, the back button) gets what the first sending made.
-    For what no service makes idempotent itself; a refusal leaves the token free to send again.
-    A second sending while the first is still at work waits for it, up to `wait` seconds."""
+    token: the same form sent again (a double tap, the back button) gets what the first sending
+    made. The same token with other details (`asked`: the form's data; back, then a change) is
+    an idempotency conflict, as a service's key would be. For what no service makes idempotent
+    itself; a refusal leaves the token free to send again. A second sending while the first is
+    still at work waits for it, up to `wait` seconds, and makes it itself if the first was
+    refused meanwhile. The cache's `add` must be atomic across processes: Redis in production
+    (CACHE_URL or REDIS_URL), as the rate limits need too."""
     if not token:  # a form from before it carried one: nothing to know a second sending by
         return make()
     key = f"sent-once:{scope}:{token}"
-    if cache.add(key, SENDING, timeout=24 * 3600):
-        try:
-            made = make()
-        except BaseException:
-            cache.delete(key)
-            raise
-        cache.set(key, made, timeout=24 * 3600)
-        return made
+    shown = sorted((name, str(getattr(value, "pk", value))) for name, value in asked.items())
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
     deadline = time.monotonic() + wait
-    while (made := cache.get(key)) == SENDING and time.monotonic() < deadline:
+    while True:
+        if cache.add(key, (SENDING, digest), timeout=SENDING_FOR):
+            try:
+                made = make()
+            except BaseException:
+                cache.delete(key)
+                raise
+            cache.set(key, (made, digest), timeout=KEPT_FOR)
+            return made
+        kept = cache.get(key)
+        if kept is None:  # the first was refused (or its hold ran out) just now: ours to make
+            continue
+        made, first = kept
+        if first != digest:
+            raise IdempotencyConflict(detail={"token": token})
+        if made != SENDING:
+            return made
+        if time.monotonic() > deadline:
+            raise Busy()
         time.sleep(0.05)
-    if made in (None, SENDING):  # the first was refused meanwhile, or is stuck: ask again
-        raise Busy()
-    return made
 
 
 def row_id(value) -> int | None:

@@ -36,14 +36,15 @@ SETTINGS_FIELDS = ["auto_approve_checkins"]
 
 
 def _unique_slug(name: str) -> str:
-    """A slug no other organisation has: claimed, like the name, until the transaction ends,
-    so two names that make the same slug at once do not both take it."""
+    """A slug no other organisation has: each one tried is claimed, like the name, until the
+    transaction ends, so two names that come to the same slug at once do not both take it."""
     base = slugify(name)[:40] or "organisation"
-    claim("organisation slug", base)
     slug, n = base, 1
+    claim("organisation slug", slug)
     while Organisation.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
+        claim("organisation slug", slug)
     return slug
 
 
@@ -217,15 +218,16 @@ def participation_decide(
     )
     if participation is None:
         raise NotFound(gettext("This organisation has not applied to this programme."))
+    decided = Participation.Status.APPROVED if approve else Participation.Status.DECLINED
+    if participation.status == decided and shown is not None:
+        return participation  # the same decision again (a double tap): done already
     if shown is not None and participation.status != shown:
         raise Conflict(
             gettext("%(name)s was %(status)s meanwhile, by someone else. Nothing was changed.")
             % {"name": organisation.name, "status": participation.get_status_display().lower()},
             code="already_decided",
         )
-    participation.status = (
-        Participation.Status.APPROVED if approve else Participation.Status.DECLINED
-    )
+    participation.status = decided
     participation.decided_at = timezone.now()
     participation.decided_by = actor
     participation.save(update_fields=["status", "decided_at", "decided_by"])

@@ -186,3 +186,31 @@ def test_an_application_with_a_script_for_a_website_is_refused_and_writes_nothin
         {"field": "website", "message": "Enter a web address like https://example.org."}
     ]
     assert _rows() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_name_whose_slug_another_takes_as_its_second_applied_for_at_once_gets_its_own():
+    # "Canal Friends" exists: a second "Canal-Friends!" falls back to canal-friends-2 while
+    # "Canal Friends 2" asks for canal-friends-2 as its first: only the first was claimed.
+    programme = ProgrammeFactory()
+    organisation_apply(
+        actor=MemberFactory(programme=programme).user,
+        programme=programme,
+        name="Canal Friends",
+        kind="group",
+    )
+    names = ["Canal-Friends!", "Canal Friends 2"]
+    applicants = [MemberFactory(programme=programme) for _ in names]
+
+    outcomes = race(
+        [
+            lambda who=who, name=name: organisation_apply(
+                actor=who.user, programme=programme, name=name, kind="group"
+            )
+            for who, name in zip(applicants, names, strict=True)
+        ]
+    )
+
+    assert [code for code, _result in outcomes] == ["ok", "ok"]
+    assert Organisation.objects.values("slug").distinct().count() == 3

@@ -223,6 +223,23 @@ def test_a_refused_change_of_hours_stays_open_with_what_was_typed_in_hours(clien
     assert (waiting.status, waiting.minutes) == ("pending", 90)
 
 
+def test_a_refused_change_to_time_decided_meanwhile_says_why(client, sessions):
+    # Its row has left the queue, so the refusal cannot stand there: it was not said at all.
+    waiting = sessions["waiting"]
+    client.force_login(coordinator_of(waiting.session))
+    client.post(verify_url(waiting.session), {"contribution": waiting.pk, "decision": "approve"})
+
+    response = client.post(
+        verify_url(waiting.session),
+        {"contribution": waiting.pk, "hours": "1", "reason": "Left", "decision": "reject"},
+    )
+
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]][-1] == "error"
+    waiting.refresh_from_db()
+    assert waiting.status == "approved"
+
+
 def test_hours_as_shown_need_no_reason(client):
     session = SessionFactory()
     waiting = pending(session, member_of(session, "Ann", "Lee"), minutes=95)

@@ -79,7 +79,7 @@ def test_the_scanner_is_offered_while_the_door_is_open(client):
     assert "scan the code at the door" not in page
 
 
-def test_a_cancelled_session_says_so_and_offers_no_calendar_or_scanner(client):
+def test_a_cancelled_session_says_so_and_offers_its_cancellation_not_the_scanner(client):
     member = MemberFactory()
     session = a_session(
         member,
@@ -91,7 +91,9 @@ def test_a_cancelled_session_says_so_and_offers_no_calendar_or_scanner(client):
     page = client.get(f"/me/sessions/{session.pk}/").content.decode()
 
     assert "This session is cancelled." in page
-    assert "calendar.ics" not in page and "scan the code at the door" not in page
+    assert "scan the code at the door" not in page and "Add to your calendar" not in page
+    # Who added it can have their calendar mark it cancelled.
+    assert f'href="/me/sessions/{session.pk}/calendar.ics">Mark it cancelled' in page
 
 
 def test_the_calendar_file_is_one_event_a_phone_can_add(client):
@@ -128,6 +130,7 @@ def test_a_cancelled_sessions_calendar_file_cancels_the_event(client):
 
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["status"]) == "CANCELLED"
+    assert event.decoded("sequence") == 1  # later than the event first added
 
 
 @pytest.mark.parametrize("path", ["/me/sessions/{}/", "/me/sessions/{}/calendar.ics"])

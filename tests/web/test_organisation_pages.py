@@ -55,6 +55,23 @@ def test_a_double_tap_on_register_registers_one_person(client):
     assert another.status_code == 302 and Member.objects.count() == 2
 
 
+def test_register_sent_again_with_another_name_says_so_and_registers_nobody(client):
+    # Back after registering Nell, type Bob, Register: it landed on Nell's card saying "Bob is
+    # registered", and Bob was not.
+    coordinator = _coordinator_signed_in(client)
+    page = f"/organisations/{coordinator.organisation.pk}/"
+    token = client.get(page).context["register"]["token"].value()
+    sent = {"form": "register", "first_name": "Nell", "terms_agreed": "on", "token": token}
+    client.post(page, sent)
+
+    again = client.post(page, {**sent, "first_name": "Bob"})
+
+    assert again.status_code == 200
+    assert "This form was already sent, with other details" in again.content.decode()
+    assert list(Member.objects.values_list("user__first_name", flat=True)) == ["Nell"]
+    assert again.context["register"]["token"].value() != token
+
+
 def test_registering_without_confirming_the_terms_shows_why_and_creates_nothing(client):
     coordinator = _coordinator_signed_in(client)
 
@@ -146,6 +163,20 @@ def test_a_decision_from_a_page_drawn_before_another_admins_stands_aside(client)
     assert "Canal Friends was approved meanwhile, by someone else. Nothing was changed." in page
     assert "is declined" not in page
     assert Participation.objects.get().status == "approved"
+
+
+def test_a_double_tap_on_approve_is_told_it_is_approved(client):
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    organisation = OrganisationFactory(name="Canal Friends")
+    Participation.objects.create(programme=role.programme, organisation=organisation)
+    client.force_login(role.user)
+    decide = f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide"
+    client.post(decide, {"decision": "approve"}, follow=True)
+
+    again = client.post(decide, {"decision": "approve"}, follow=True).content.decode()
+
+    assert "Canal Friends is approved." in again
+    assert "by someone else" not in again
 
 
 def test_declining_asks_again_on_the_page(client):

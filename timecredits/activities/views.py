@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from timecredits.errors import DomainError, Invalid, NotFound, PermissionDenied
+from timecredits.errors import Conflict, DomainError, Invalid, NotFound, PermissionDenied
 from timecredits.forms import row_id, sent_once
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
@@ -509,13 +509,15 @@ def organisation_sessions(request, organisation_id):
     if bound is not None and bound.is_valid():
         try:
             data = dict(bound.cleaned_data)
+            token = data.pop("token")
             message = sent_once(
-                f"add-{form_name}",
-                data.pop("token"),
+                f"add-{form_name}:{request.user.pk}",
+                token,
                 lambda: _create(form_name, request.user, organisation_id, data),
+                asked=data,
             )
-        except Invalid as invalid:
-            bound.add_service_errors(invalid)
+        except (Invalid, Conflict) as refused:
+            bound.add_service_errors(refused)
         else:
             messages.success(request, message)
             return redirect("organisation-sessions", organisation_id)
@@ -646,7 +648,10 @@ def verify(request, organisation_id):
     for contribution in page["queue"]:
         if refused_change is not None and contribution.pk == refused_change["id"]:
             contribution.refused_change = refused_change
+            refused_change = None
         by_session.setdefault(contribution.session, []).append(contribution)
+    if refused_change is not None:  # its row has left the queue (decided meanwhile): say why
+        messages.error(request, refused_change["message"])
     return render(
         request,
         "activities/verify.html",

@@ -49,22 +49,20 @@ def organisation_detail(request, organisation_id):
                 )
                 messages.success(request, _("Invitation sent to %s.") % invitation.email)
             else:
-                fields = dict(bound.cleaned_data)
-                token = fields.pop("token")
                 member_id = sent_once(
                     f"register:{request.user.pk}",
-                    token,
-                    lambda: (
+                    bound.cleaned_data,
+                    lambda fields: (
                         use_cases.member_register(
                             actor=request.user, organisation_id=organisation.pk, **fields
                         ).pk
                     ),
-                    asked=fields,
                 )
+                name = [bound.cleaned_data["first_name"], bound.cleaned_data["last_name"]]
                 messages.success(
                     request,
                     _("%(name)s is registered. Print this card for them, or show it to them.")
-                    % {"name": " ".join(filter(None, [fields["first_name"], fields["last_name"]]))},
+                    % {"name": " ".join(filter(None, name))},
                 )
                 return redirect("organisation-member-card", organisation.pk, member_id)
         except (Invalid, Conflict) as refused:

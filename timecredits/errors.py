@@ -6,6 +6,10 @@ Nothing else builds error responses. `Problems` is how a service reports everyth
 what someone submitted at once, as one `Invalid`.
 """
 
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +17,17 @@ from django.utils.translation import gettext_lazy as _
 class DomainError(Exception):
     code = "error"
     message = _("Something went wrong.")
+
+    @classmethod
+    def saying_when(cls, moment: datetime.datetime, *, today: str, another_day: str, detail=None):
+        """Refused, saying when: `today` with the time alone when `moment` is today (local),
+        else `another_day` with the day and the time (translated texts with %(time)s and, the
+        second, %(day)s)."""
+        local = timezone.localtime(moment)
+        time = date_format(local, "H:i")
+        if local.date() == timezone.localdate():
+            return cls(today % {"time": time}, detail=detail)
+        return cls(another_day % {"day": date_format(local, "l j F"), "time": time}, detail=detail)
 
     def __init__(self, message: str | None = None, *, code: str | None = None, detail=None):
         self.message = message or self.message

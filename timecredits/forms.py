@@ -49,17 +49,20 @@ SENDING_FOR = 60
 KEPT_FOR = 24 * 3600
 
 
-def sent_once(scope: str, token: str, make, *, asked, wait: float = 10.0):
-    """What `make()` returns (something the cache keeps: an id, a message), made once per form
-    token: the same form sent again (a double tap, the back button) gets what the first sending
-    made. The same token with other details (`asked`: the form's data; back, then a change) is
-    an idempotency conflict, as a service's key would be. For what no service makes idempotent
+def sent_once(scope: str, sent: dict, make, *, wait: float = 10.0):
+    """What `make(asked)` returns (something the cache keeps: an id, a message), made once per
+    form token: `sent` is the form's cleaned data, and `asked` the same less its "token". The
+    same form sent again (a double tap, the back button) gets what the first sending made; the
+    same token with other details (back, then a change) is an idempotency conflict, as a
+    service's key would be. For what no service makes idempotent
     itself; a refusal leaves the token free to send again. A second sending while the first is
     still at work waits for it, up to `wait` seconds, and makes it itself if the first was
     refused meanwhile. The cache's `add` must be atomic across processes: Redis in production
     (CACHE_URL or REDIS_URL), as the rate limits need too."""
+    asked = dict(sent)
+    token = asked.pop("token", "")
     if not token:  # a form from before it carried one: nothing to know a second sending by
-        return make()
+        return make(asked)
     key = f"sent-once:{scope}:{token}"
     shown = sorted((name, str(getattr(value, "pk", value))) for name, value in asked.items())
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()
@@ -67,7 +70,7 @@ def sent_once(scope: str, token: str, make, *, asked, wait: float = 10.0):
     while True:
         if cache.add(key, (SENDING, digest), timeout=SENDING_FOR):
             try:
-                made = make()
+                made = make(asked)
             except BaseException:
                 cache.delete(key)
                 raise

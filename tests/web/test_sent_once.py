@@ -27,7 +27,7 @@ def test_two_sendings_at_once_make_it_once_and_both_get_it():
 
     def send():
         start.wait()
-        got.append(sent_once("test", "t1", make, asked={"a": 1}))
+        got.append(sent_once("test", {"token": "t1", "a": 1}, lambda asked: make()))
 
     threads = [threading.Thread(target=send) for _ in range(2)]
     for thread in threads:
@@ -44,21 +44,25 @@ def test_a_refused_sending_leaves_the_token_free():
         raise Invalid("no")
 
     with pytest.raises(Invalid):
-        sent_once("test", "t2", refuse, asked={})
+        sent_once("test", {"token": "t2"}, lambda asked: refuse())
 
-    assert sent_once("test", "t2", lambda: "made", asked={}) == "made"
+    assert sent_once("test", {"token": "t2"}, lambda asked: "made") == "made"
 
 
 def test_without_a_token_each_sending_makes_its_own():
-    assert [sent_once("test", "", lambda n=n: n, asked={}) for n in range(2)] == [0, 1]
+    assert [sent_once("test", {"token": ""}, lambda asked, n=n: n) for n in range(2)] == [0, 1]
 
 
 def test_the_same_token_with_other_details_is_a_conflict_and_makes_nothing():
     made = []
-    sent_once("test", "t3", lambda: made.append("Nell") or 1, asked={"first_name": "Nell"})
 
+    def register(asked):
+        made.append(asked["first_name"])
+        return len(made)
+
+    sent_once("test", {"token": "t3", "first_name": "Nell"}, register)
     with pytest.raises(IdempotencyConflict):
-        sent_once("test", "t3", lambda: made.append("Bob") or 2, asked={"first_name": "Bob"})
+        sent_once("test", {"token": "t3", "first_name": "Bob"}, register)
 
     assert made == ["Nell"]
 
@@ -74,7 +78,7 @@ def test_a_second_sending_makes_it_itself_when_the_first_was_refused_meanwhile()
 
     def first():
         try:
-            sent_once("test", "t4", refused, asked={})
+            sent_once("test", {"token": "t4"}, lambda asked: refused())
         except Invalid:
             outcomes.append("refused")
 
@@ -82,7 +86,7 @@ def test_a_second_sending_makes_it_itself_when_the_first_was_refused_meanwhile()
     thread.start()
     start.wait()
     time.sleep(0.05)
-    outcomes.append(sent_once("test", "t4", lambda: "made", asked={}))
+    outcomes.append(sent_once("test", {"token": "t4"}, lambda asked: "made"))
     thread.join()
 
     assert sorted(outcomes) == ["made", "refused"]

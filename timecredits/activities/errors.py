@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,13 +25,10 @@ class SessionNotOpen(Invalid):
     @classmethod
     def until(cls, opens: datetime.datetime) -> "SessionNotOpen":
         """Refused, saying when check-in opens: the time alone when that is today."""
-        local = timezone.localtime(opens)
-        time = date_format(local, "H:i")
-        if local.date() == timezone.localdate():
-            return cls(gettext("Check-in for this session opens at %(time)s.") % {"time": time})
-        return cls(
-            gettext("Check-in for this session opens on %(day)s at %(time)s.")
-            % {"day": date_format(local, "l j F"), "time": time}
+        return cls.saying_when(
+            opens,
+            today=gettext("Check-in for this session opens at %(time)s."),
+            another_day=gettext("Check-in for this session opens on %(day)s at %(time)s."),
         )
 
 

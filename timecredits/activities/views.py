@@ -508,13 +508,10 @@ def organisation_sessions(request, organisation_id):
     bound = {"activity": activity_form, "session": session_form}.get(form_name)
     if bound is not None and bound.is_valid():
         try:
-            data = dict(bound.cleaned_data)
-            token = data.pop("token")
             message = sent_once(
                 f"add-{form_name}:{request.user.pk}",
-                token,
-                lambda: _create(form_name, request.user, organisation_id, data),
-                asked=data,
+                bound.cleaned_data,
+                lambda data: _create(form_name, request.user, organisation_id, data),
             )
         except (Invalid, Conflict) as refused:
             bound.add_service_errors(refused)

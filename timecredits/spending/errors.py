@@ -5,8 +5,6 @@ Each has a stable code for the API; the web pages show the message.
 
 import datetime
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -101,11 +99,9 @@ class RedemptionCompleted(Conflict):
     def at(cls, used: datetime.datetime) -> "RedemptionCompleted":
         """Used already, saying when (the time alone when that is today): staff at a second
         till must not hand the service over again."""
-        local = timezone.localtime(used)
-        time = date_format(local, "H:i")
-        detail = {"completed_at": used.isoformat()}
-        if local.date() == timezone.localdate():
-            message = gettext("This code was already used at %(time)s. Nothing more was taken.")
-            return cls(message % {"time": time}, detail=detail)
-        message = gettext("This code was already used on %(day)s at %(time)s.")
-        return cls(message % {"day": date_format(local, "l j F"), "time": time}, detail=detail)
+        return cls.saying_when(
+            used,
+            today=gettext("This code was already used at %(time)s. Nothing more was taken."),
+            another_day=gettext("This code was already used on %(day)s at %(time)s."),
+            detail={"completed_at": used.isoformat()},
+        )

@@ -30,6 +30,15 @@ def a_session(member, **fields):
     )
 
 
+def menders_session(client):
+    """A session of the Menders, two days away, with its member signed in."""
+    member = MemberFactory()
+    client.force_login(member.user)
+    return a_session(
+        member, activity__organisation=approved_organisation(member.programme, name="Menders")
+    )
+
+
 def test_the_home_links_each_session_coming_up_to_its_page(client):
     member = MemberFactory()
     session = a_session(
@@ -48,11 +57,7 @@ def test_the_home_links_each_session_coming_up_to_its_page(client):
 
 
 def test_a_member_sees_when_where_and_what_a_session_earns(client):
-    member = MemberFactory()
-    session = a_session(
-        member, activity__organisation=approved_organisation(member.programme, name="Menders")
-    )
-    client.force_login(member.user)
+    session = menders_session(client)
 
     response = client.get(f"/me/sessions/{session.pk}/")
 
@@ -97,11 +102,7 @@ def test_a_cancelled_session_says_so_and_offers_its_cancellation_not_the_scanner
 
 
 def test_the_calendar_file_is_one_event_a_phone_can_add(client):
-    member = MemberFactory()
-    session = a_session(
-        member, activity__organisation=approved_organisation(member.programme, name="Menders")
-    )
-    client.force_login(member.user)
+    session = menders_session(client)
 
     response = client.get(f"/me/sessions/{session.pk}/calendar.ics")
 

@@ -147,14 +147,20 @@ def test_a_decision_that_is_neither_approve_nor_decline_changes_nothing(client, 
     assert Participation.objects.get().status == "approved"
 
 
-def test_a_decision_from_a_page_drawn_before_another_admins_stands_aside(client):
-    # Two admins had the application open; one approved it. The other's Decline, from the page
-    # drawn before, was told it succeeded and overrode the approval.
+def _applied_for(client) -> str:
+    """Canal Friends waits for a decision; its programme's admin is signed in. The address
+    that decides on it."""
     role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
     organisation = OrganisationFactory(name="Canal Friends")
     Participation.objects.create(programme=role.programme, organisation=organisation)
     client.force_login(role.user)
-    decide = f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide"
+    return f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide"
+
+
+def test_a_decision_from_a_page_drawn_before_another_admins_stands_aside(client):
+    # Two admins had the application open; one approved it. The other's Decline, from the page
+    # drawn before, was told it succeeded and overrode the approval.
+    decide = _applied_for(client)
     client.post(decide, {"decision": "approve"})
 
     response = client.post(decide, {"decision": "decline"}, follow=True)
@@ -166,11 +172,7 @@ def test_a_decision_from_a_page_drawn_before_another_admins_stands_aside(client)
 
 
 def test_a_double_tap_on_approve_is_told_it_is_approved(client):
-    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
-    organisation = OrganisationFactory(name="Canal Friends")
-    Participation.objects.create(programme=role.programme, organisation=organisation)
-    client.force_login(role.user)
-    decide = f"/programmes/{role.programme.pk}/organisations/{organisation.pk}/decide"
+    decide = _applied_for(client)
     client.post(decide, {"decision": "approve"}, follow=True)
 
     again = client.post(decide, {"decision": "approve"}, follow=True).content.decode()
@@ -180,12 +182,10 @@ def test_a_double_tap_on_approve_is_told_it_is_approved(client):
 
 
 def test_declining_asks_again_on_the_page(client):
-    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
-    organisation = OrganisationFactory(name="Canal Friends")
-    Participation.objects.create(programme=role.programme, organisation=organisation)
-    client.force_login(role.user)
+    _applied_for(client)
+    programme_id = Participation.objects.get().programme_id
 
-    page = client.get(f"/programmes/{role.programme.pk}/admin/").content.decode()
+    page = client.get(f"/programmes/{programme_id}/admin/").content.decode()
 
     decline = page[page.index("<summary>Decline…</summary>") :]
     assert decline.index('value="decline"') < decline.index("</details>")

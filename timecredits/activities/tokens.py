@@ -39,24 +39,21 @@ def kiosk_seconds_left(now: datetime) -> int:
     return KIOSK_STEP_SECONDS - _ts(now) % KIOSK_STEP_SECONDS
 
 
+def door_window(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """When a session's door takes scans (its codes and members' passes): from half an hour
+    before it starts until half an hour after it ends."""
+    return starts_at - POSTER_GRACE, ends_at + POSTER_GRACE
+
+
 def poster_token(*, session_id: int, starts_at: datetime, ends_at: datetime) -> str:
-    payload = {
-        "s": session_id,
-        "m": "p",
-        "a": _ts(starts_at - POSTER_GRACE),
-        "b": _ts(ends_at + POSTER_GRACE),
-    }
+    opens, closes = door_window(starts_at, ends_at)
+    payload = {"s": session_id, "m": "p", "a": _ts(opens), "b": _ts(closes)}
     return signing.dumps(payload, salt=CHECKIN_SALT, compress=True)
 
 
 def kiosk_token(*, session_id: int, starts_at: datetime, ends_at: datetime, now: datetime) -> str:
-    payload = {
-        "s": session_id,
-        "m": "k",
-        "t": kiosk_step(now),
-        "a": _ts(starts_at - POSTER_GRACE),
-        "b": _ts(ends_at + POSTER_GRACE),
-    }
+    opens, closes = door_window(starts_at, ends_at)
+    payload = {"s": session_id, "m": "k", "t": kiosk_step(now), "a": _ts(opens), "b": _ts(closes)}
     return signing.dumps(payload, salt=CHECKIN_SALT, compress=True)
 
 

@@ -42,7 +42,7 @@ from ..errors import (
     WrongSession,
 )
 from ..models import Contribution, Session
-from ..tokens import POSTER_GRACE, checkin_token_ticket, read_checkin_token
+from ..tokens import checkin_token_ticket, door_window, read_checkin_token
 from .events import event_record
 
 if TYPE_CHECKING:
@@ -301,9 +301,10 @@ def checkin_by_pass(
     check_pass_version(ticket, member.pass_version)
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme(_("This member belongs to another programme."))
-    if at < session.starts_at - POSTER_GRACE:
-        raise SessionNotOpen.until(session.starts_at - POSTER_GRACE)
-    if at > session.ends_at + POSTER_GRACE:
+    opens, closes = door_window(session.starts_at, session.ends_at)
+    if at < opens:
+        raise SessionNotOpen.until(opens)
+    if at > closes:
         raise SessionOver()
     return _open_contribution(
         actor=actor,

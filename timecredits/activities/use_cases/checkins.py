@@ -32,7 +32,7 @@ from ..selectors import (
     sessions_happening,
 )
 from ..services import checkins
-from ..tokens import POSTER_GRACE
+from ..tokens import door_window
 from ._members import acting_member
 from ._sessions import coordinated_session
 
@@ -174,12 +174,12 @@ class MemberSession:
 def member_session_page(*, actor, session_id: int) -> MemberSession:
     member = acting_member(actor, refuse_non_members=False)
     session = member_session(member=member, session_id=session_id)
-    now = timezone.now()
+    opens, _closes = door_window(session.starts_at, session.ends_at)
     return MemberSession(
         session=session,
         earns=session_credit_minutes(session=session),
-        open_now=session.cancelled_at is None
-        and session.starts_at - POSTER_GRACE <= now < session.ends_at,
+        # A member is asked to scan until the session ends, not in the half hour after it.
+        open_now=session.cancelled_at is None and opens <= timezone.now() < session.ends_at,
     )
 
 
@@ -279,15 +279,13 @@ class SessionPage:
 
 def _session_page(actor, session) -> SessionPage:
     contributions = list(session_contributions(session=session))
-    now = timezone.now()
+    now, (opens, closes) = timezone.now(), door_window(session.starts_at, session.ends_at)
+    held = session.cancelled_at is None
     return SessionPage(
         session=session,
         contributions=contributions,
-        door_open=session.cancelled_at is None
-        and session.starts_at - POSTER_GRACE <= now <= session.ends_at + POSTER_GRACE,
-        door_opens=session.starts_at - POSTER_GRACE
-        if session.cancelled_at is None and now < session.starts_at - POSTER_GRACE
-        else None,
+        door_open=held and opens <= now <= closes,
+        door_opens=opens if held and now < opens else None,
         people=sum(1 for c in contributions if c.status != c.Status.REJECTED),
         can_verify=has_permission(
             actor,

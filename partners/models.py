@@ -1,7 +1,10 @@
 """Organisations: community groups that give credits, venues that accept them, and their staff."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,6 +105,9 @@ class StaffMembership(models.Model):
 class Invitation(models.Model):
     """An email invitation to join an organisation's staff; accepted once through a signed link."""
 
+    # How long a link works after it is sent.
+    LINK_LIFETIME = datetime.timedelta(days=14)
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
     )
@@ -111,10 +117,14 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its link was last sent: the link works for two weeks from then.
+    sent_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An admin withdrew it before it was accepted: its link no longer works.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,3 +132,11 @@ class Invitation(models.Model):
     def __str__(self):
         # Not the address: it is a person's contact detail, and this shows in the admin.
         return f"Invitation to be {self.get_role_display()} of {self.organisation}"
+
+    @property
+    def link_expires_at(self) -> datetime.datetime:
+        return self.sent_at + self.LINK_LIFETIME
+
+    @property
+    def link_expired(self) -> bool:
+        return self.link_expires_at <= timezone.now()

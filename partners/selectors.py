@@ -1,4 +1,4 @@
-"""Reads about organisations: their programmes, staff and venues."""
+"""Reads about organisations: their programmes, staff, invitations and venues."""
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from timecredits.errors import NotFound
 
-from .models import Organisation, Participation, StaffMembership
+from .models import Invitation, Organisation, Participation, StaffMembership
 
 # The kinds of organisation that accept credits, and so publish offers.
 VENUE_KINDS = (Organisation.Kind.VENUE, Organisation.Kind.BOTH)
@@ -45,6 +45,30 @@ def programme_groups(*, programme) -> QuerySet[Organisation]:
 def organisation_staff(*, organisation: Organisation) -> QuerySet[StaffMembership]:
     """An organisation's staff and their roles."""
     return StaffMembership.objects.filter(organisation=organisation).select_related("user")
+
+
+def staff_membership_get(*, organisation: Organisation, membership_id: int) -> StaffMembership:
+    """One role in the organisation's staff, or the one error shape's 404."""
+    membership = organisation_staff(organisation=organisation).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(_("There is no such role in this organisation's staff."))
+    return membership
+
+
+def invitations_open(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations nobody has accepted and nobody withdrew, last sent first
+    (a link sent more than `Invitation.LINK_LIFETIME` ago no longer works)."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).order_by("-sent_at", "-pk")
+
+
+def invitation_get(*, organisation: Organisation, invitation_id: int) -> Invitation:
+    """One of the organisation's invitations, or the one error shape's 404."""
+    invitation = Invitation.objects.filter(organisation=organisation, pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound(_("This organisation sent no such invitation."))
+    return invitation
 
 
 def is_staff_of(*, user, organisation: Organisation) -> bool:

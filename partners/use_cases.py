@@ -14,7 +14,7 @@ from timecredits.permissions import MATRIX, Action, has_permission, permitted_or
 from timecredits.programmes.selectors import programmes_administered
 
 from . import selectors
-from .models import Organisation, StaffMembership
+from .models import Invitation, Organisation, StaffMembership
 from .services import organisations as services
 
 
@@ -81,6 +81,39 @@ def invitation_create(*, actor, organisation_id: int, email: str, role: str):
     )
 
 
+def invitations_open(*, actor, organisation_id: int) -> QuerySet[Invitation]:
+    """The invitations still waiting to be accepted, for the organisation's admins."""
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_STAFF_INVITE, organisation=organisation)
+    return selectors.invitations_open(organisation=organisation)
+
+
+def invitation_withdraw(*, actor, organisation_id: int, invitation_id: int) -> Invitation:
+    """An admin withdraws an invitation nobody has accepted: its link stops working."""
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_STAFF_INVITE, organisation=organisation)
+    invitation = selectors.invitation_get(organisation=organisation, invitation_id=invitation_id)
+    return services.invitation_withdraw(invitation=invitation)
+
+
+def staff_remove(*, actor, organisation_id: int, membership_id: int) -> StaffMembership:
+    """An admin takes a role in the staff away (someone left, or was given the wrong role);
+    returns the role taken away."""
+    organisation = _visible_organisation(actor, organisation_id)
+    require(actor, Action.ORGANISATION_STAFF_REMOVE, organisation=organisation)
+    membership = selectors.staff_membership_get(
+        organisation=organisation, membership_id=membership_id
+    )
+    services.staff_remove(membership=membership)
+    return membership
+
+
+def is_staff(*, actor, organisation_id: int) -> bool:
+    """Whether the actor still holds a role in the organisation's staff."""
+    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    return selectors.is_staff_of(user=actor, organisation=organisation)
+
+
 def invitation_accept(*, actor, token: str) -> tuple[StaffMembership, str]:
     """The person who followed the link joins the staff; returns their membership and where
     their work starts."""
@@ -126,6 +159,7 @@ ORGANISATION_PAGE_PARTS = {
     "edit": Action.ORGANISATION_EDIT,
     "staff": Action.ORGANISATION_STAFF_VIEW,
     "invite": Action.ORGANISATION_STAFF_INVITE,
+    "remove": Action.ORGANISATION_STAFF_REMOVE,
     "register": Action.ORGANISATION_MEMBER_REGISTER,
     "sessions": Action.ORGANISATION_ACTIVITIES_MANAGE,
     "verify": Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
@@ -153,6 +187,9 @@ def organisation_page(*, actor, organisation_id: int) -> dict:
         "organisation": organisation,
         "can": parts,
         "staff": selectors.organisation_staff(organisation=organisation) if parts["edit"] else None,
+        "invitations": selectors.invitations_open(organisation=organisation)
+        if parts["invite"]
+        else None,
         "registered": members_registered_by(organisation=organisation)
         if parts["register"]
         else None,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from timecredits.errors import Conflict, DomainError, Invalid
+from timecredits.errors import Conflict, DomainError, Invalid, NotFound
 from timecredits.forms import sent_once
 from timecredits.members.passes import pass_url
 from timecredits.members.use_cases import organisation_member_card_replace
@@ -113,6 +113,55 @@ def member_card(request, organisation_id, member_id):
         "members/card.html",
         {"member": member, "qr": qr_svg(pass_url(member)), "replace_url": replace_url},
     )
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, organisation_id, invitation_id):
+    """An admin withdraws an invitation from the organisation's page."""
+    try:
+        invitation = use_cases.invitation_withdraw(
+            actor=request.user, organisation_id=organisation_id, invitation_id=invitation_id
+        )
+    except Conflict as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn. Its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
+
+
+@login_required
+@require_POST
+def staff_remove(request, organisation_id, membership_id):
+    """An admin takes a role in the staff away, from the organisation's page. Removing their own
+    last role there sends them home, as the page is no longer theirs."""
+    try:
+        membership = use_cases.staff_remove(
+            actor=request.user, organisation_id=organisation_id, membership_id=membership_id
+        )
+    except NotFound:
+        # A second tap on the button, or a page drawn before another admin removed them.
+        messages.info(request, _("That role was already taken away. Nothing more was changed."))
+    except Conflict as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer %(role)s here.")
+            % {
+                "name": membership.user.get_full_name() or membership.user.username,
+                "role": membership.get_role_display().lower(),
+            },
+        )
+        if membership.user_id == request.user.pk and not use_cases.is_staff(
+            actor=request.user, organisation_id=organisation_id
+        ):
+            return redirect("home")
+    return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
 
 
 @login_required

@@ -37,6 +37,7 @@ class Action(StrEnum):
     ORGANISATION_EDIT = "organisation.edit"
     ORGANISATION_STAFF_VIEW = "organisation.staff.view"
     ORGANISATION_STAFF_INVITE = "organisation.staff.invite"
+    ORGANISATION_STAFF_REMOVE = "organisation.staff.remove"
     ORGANISATION_MEMBER_REGISTER = "organisation.member.register"
     ORGANISATION_MEMBER_CARD = "organisation.member.card"
     ORGANISATION_ACTIVITIES_MANAGE = "organisation.activities.manage"
@@ -70,6 +71,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.ORGANISATION_EDIT: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_VIEW: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_STAFF_INVITE: frozenset({Role.ORG_ADMIN}),
+    Action.ORGANISATION_STAFF_REMOVE: frozenset({Role.ORG_ADMIN}),
     Action.ORGANISATION_MEMBER_REGISTER: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_MEMBER_CARD: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),
     Action.ORGANISATION_ACTIVITIES_MANAGE: frozenset({Role.ORG_ADMIN, Role.COORDINATOR}),

@@ -50,6 +50,7 @@ class OrganisationPatch(InputSchema):
 
 
 class StaffOut(Schema):
+    id: int = Field(description="This role's id in the staff, to remove it by.")
     user_id: int
     name: str
     email: str
@@ -74,6 +75,10 @@ class InvitationOut(Schema):
     email: str
     role: str
     created_at: datetime
+    sent_at: datetime
+    expires_at: datetime = Field(description="When the link last sent stops working.")
+
+    resolve_expires_at = read_from("link_expires_at")
 
 
 class AcceptIn(InputSchema):
@@ -139,6 +144,37 @@ def invite(request, organisation_id: int, payload: InvitationIn):
         actor=request.auth, organisation_id=organisation_id, **payload.dict()
     )
     return invitation
+
+
+@router.delete(
+    "/{organisation_id}/staff/{membership_id}",
+    response={204: None},
+    summary="Take a role in the staff away (org admins); the last admin stays",
+)
+def remove_staff(request, organisation_id: int, membership_id: int):
+    use_cases.staff_remove(
+        actor=request.auth, organisation_id=organisation_id, membership_id=membership_id
+    )
+
+
+@router.get(
+    "/{organisation_id}/invitations",
+    response=list[InvitationOut],
+    summary="Invitations not yet accepted (org admins)",
+)
+def list_invitations(request, organisation_id: int):
+    return use_cases.invitations_open(actor=request.auth, organisation_id=organisation_id)
+
+
+@router.delete(
+    "/{organisation_id}/invitations/{invitation_id}",
+    response={204: None},
+    summary="Withdraw an invitation not yet accepted, so its link stops working (org admins)",
+)
+def withdraw_invitation(request, organisation_id: int, invitation_id: int):
+    use_cases.invitation_withdraw(
+        actor=request.auth, organisation_id=organisation_id, invitation_id=invitation_id
+    )
 
 
 register_member = create_route(

@@ -1,4 +1,5 @@
-"""Writes about organisations: applying to a programme, approval, details, staff invitations."""
+"""Writes about organisations: applying to a programme, approval, details, staff and their
+invitations."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +19,6 @@ from timecredits.site import site_url
 from ..models import Invitation, Organisation, Participation, StaffMembership
 
 INVITATION_SALT = "partners.invitation"
-INVITATION_MAX_AGE = 14 * 24 * 3600
 EDITABLE_FIELDS = [
     "name",
     "description",
@@ -251,15 +251,18 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
     # often (or however many at once) it is sent.
     claim("invitation", f"{organisation.pk}:{email.lower()}")
     invitation = Invitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at__isnull=True
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
     ).first()
     if invitation is None:
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=actor
         )
     else:
-        invitation.role, invitation.invited_by = role, actor
-        invitation.save(update_fields=["role", "invited_by"])
+        invitation.role, invitation.invited_by, invitation.sent_at = role, actor, timezone.now()
+        invitation.save(update_fields=["role", "invited_by", "sent_at"])
     token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
     base = site_url()  # the worker has no request to take the link's address from
     # Nor a language: the invitation is written in the one the inviter's page is in.
@@ -278,7 +281,7 @@ def _enqueue_invitation_email(invitation_id: int, token: str, base: str, languag
 def invitation_accept(*, actor, token: str) -> StaffMembership:
     """The person who followed the link joins the staff; each link works once."""
     try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME)
     except signing.SignatureExpired as expired:
         raise Invalid(
             gettext("This invitation has expired. Ask for a new one."), code="invitation_expired"
@@ -292,6 +295,11 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
         raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:
         raise Conflict(gettext("This invitation has already been used."), code="invitation_used")
+    if invitation.withdrawn_at is not None:
+        raise Invalid(
+            gettext("This invitation was withdrawn. Ask the organisation for a new one."),
+            code="invitation_withdrawn",
+        )
     membership, _ = StaffMembership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, role=invitation.role
     )
@@ -299,6 +307,47 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation not yet accepted, so its link stops working; withdrawing it again
+    changes nothing."""
+    invitation = Invitation.objects.select_for_update(no_key=True).get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise Conflict(
+            gettext(
+                "%(email)s has already joined. To take their place away, remove them from the "
+                "staff."
+            )
+            % {"email": invitation.email},
+            code="invitation_used",
+        )
+    if invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+    return invitation
+
+
+@transaction.atomic
+def staff_remove(*, membership: StaffMembership) -> None:
+    """Take a role in an organisation's staff away; its holder loses what the role allowed at
+    once. An organisation keeps at least one admin, however many are removed at once."""
+    admins = StaffMembership.objects.select_for_update().filter(
+        organisation_id=membership.organisation_id, role=StaffMembership.Role.ORG_ADMIN
+    )
+    # Every admin's row is locked first, in one order, so two admins removing each other at
+    # once are served one after the other, and the second is refused.
+    admin_ids = list(admins.order_by("pk").values_list("pk", flat=True))
+    if membership.role == StaffMembership.Role.ORG_ADMIN and admin_ids == [membership.pk]:
+        raise Conflict(
+            gettext(
+                "An organisation needs at least one admin. Invite someone else as organisation "
+                "admin first."
+            ),
+            code="last_admin",
+        )
+    StaffMembership.objects.filter(pk=membership.pk).delete()
 
 
 def invitations_forget_email(*, email: str) -> None:

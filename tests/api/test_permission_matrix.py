@@ -108,6 +108,9 @@ REQUESTS = {
     "org_edit": ("patch", "/organisations/{org}", {"description": "We cook."}),
     "org_staff": ("get", "/organisations/{org}/staff", None),
     "org_invite": ("post", "/organisations/{org}/invitations", {"email": "new@example.org", "role": "coordinator"}),
+    "org_invitations": ("get", "/organisations/{org}/invitations", None),
+    "org_invitation_withdraw": ("delete", "/organisations/{org}/invitations/{invitation_id}", None),
+    "org_staff_remove": ("delete", "/organisations/{org}/staff/{coord_role}", None),
     "org_register": ("post", "/organisations/{org}/members", {"programme_id": "{programme}", "first_name": "Nell", "terms_agreed": True}),
     "org_card_replace": ("post", "/organisations/{org}/members/{attendee}/card/replace", None),
     "invitation_accept": ("post", "/invitations/accept", {"token": "{invitation}"}),
@@ -212,6 +215,9 @@ org_pending           404  404  404   404    404   404    404   404    200  200 
 org_edit              403  403  403   403    403   403    200   403    403  403   403  403   200   401
 org_staff             403  403  403   403    403   403    200   403    403  403   403  403   200   401
 org_invite            403  403  403   403    403   403    201   403    403  403   403  403   201   401
+org_invitations       403  403  403   403    403   403    200   403    403  403   403  403   200   401
+org_invitation_withdraw 403 403 403  403    403   403    204   403    403  403   403  403   204   401
+org_staff_remove      403  403  403   403    403   403    204   403    403  403   403  403   204   401
 org_register          403  403  201   403    403   403    201   403    403  403   403  403   201   401
 org_card_replace      403  403  200   403    403   403    200   403    403  403   403  403   200   401
 invitation_accept     200  200  200   200    200   200    200   200    200  200   200  200   200   401
@@ -403,7 +409,7 @@ def _build_world():
         kind="expire",
         idempotency_key="expired",
     )
-    _, invitation = invitation_create(
+    invited, invitation = invitation_create(
         actor=users["admin"],
         organisation=organisation,
         email="invited@example.org",
@@ -422,6 +428,8 @@ def _build_world():
         "other_org": other_organisation.pk,
         "pending": pending.pk,
         "invitation": invitation,
+        "invitation_id": invited.pk,
+        "coord_role": users["coord"].staff_memberships.get().pk,
         "wave": "baseline",
         "question": custom_question_add(
             actor=users["padm"],

@@ -147,6 +147,8 @@ REQUESTS = {
     "org_settings": ("get", "/organisations/{org}/settings/", None),
     "org_settings_set": ("post", "/organisations/{org}/settings/", {"name": "Renamed", "auto_approve_checkins": "on"}),
     "org_invite": ("post", "/organisations/{org}/", {"form": "invite", "email": "new@example.org", "role": "coordinator"}),
+    "org_invitation_withdraw": ("post", "/organisations/{org}/invitations/{invitation_id}/withdraw/", {}),
+    "org_staff_remove": ("post", "/organisations/{org}/staff/{coord_role}/remove/", {}),
     "org_register": ("post", "/organisations/{org}/", {"form": "register", "first_name": "Nell", "terms_agreed": "on"}),
     "member_card": ("get", "/organisations/{org}/members/{registered}/card/", None),
     "member_card_replace": ("post", "/organisations/{org}/members/{registered}/card/replace/", {}),
@@ -286,6 +288,8 @@ org_edit              403   403   403   403    403   403    302   403    403   4
 org_settings          403   403   403   403    403   403    200   403    403   403   403   403   200   login
 org_settings_set      403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_invite            403   403   403   403    403   403    302   403    403   403   403   403   302   login
+org_invitation_withdraw 403 403   403   403    403   403    302   403    403   403   403   403   302   login
+org_staff_remove      403   403   403   403    403   403    302   403    403   403   403   403   302   login
 org_register          403   403   302   403    403   403    302   403    403   403   403   403   302   login
 member_card           403   403   200   403    403   403    200   403    403   403   403   403   200   login
 member_card_replace   403   403   302   403    403   403    302   403    403   403   403   403   302   login

@@ -1,0 +1,230 @@
+"""An organisation's staff, kept by its admins (partners.use_cases, its page and its routes):
+invitations still waiting are listed, sent again and withdrawn, and a role is taken away from
+someone who left, at once. The organisation always keeps an admin, however the removals race."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from partners import use_cases
+from partners.models import Invitation, StaffMembership
+from tests.factories import StaffMembershipFactory, UserFactory, approved_organisation
+from tests.racing import race
+from timecredits.errors import Conflict, NotFound, PermissionDenied
+
+pytestmark = pytest.mark.django_db(transaction=True)  # invitations are emailed on commit
+
+
+def _staffed():
+    """An approved organisation with an admin and a coordinator."""
+    organisation = approved_organisation()
+    admin = StaffMembershipFactory(organisation=organisation, role="org_admin")
+    coordinator = StaffMembershipFactory(organisation=organisation, role="coordinator")
+    return organisation, admin, coordinator
+
+
+def _invite(client, organisation, email="rosa@example.org", role="coordinator"):
+    return client.post(
+        f"/organisations/{organisation.pk}/",
+        {"form": "invite", "email": email, "role": role},
+    )
+
+
+def _link(message) -> str:
+    return re.search(r"/invitations/([^/\s]+)/", message.body).group(1)
+
+
+def test_the_admin_sees_invitations_waiting_and_sends_one_again(client):
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    invitation = Invitation.objects.get()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - Invitation.LINK_LIFETIME - timezone.timedelta(days=1)
+    )
+
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+    assert "rosa@example.org" in page
+    assert "The link stopped working on" in page
+
+    again = _invite(client, organisation)  # the page's "Send again" posts the same form
+
+    assert again.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.link_expired is False
+    assert len(mail.outbox) == 2
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+    assert "The link works until" in page
+
+
+def test_a_withdrawn_invitation_no_longer_lets_anyone_in(client):
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    invitation = Invitation.objects.get()
+
+    withdrawn = client.post(
+        f"/organisations/{organisation.pk}/invitations/{invitation.pk}/withdraw/", follow=True
+    )
+    assert "Its link no longer works" in withdrawn.content.decode()
+    assert "Invited, not joined yet" not in withdrawn.content.decode()
+
+    rosa = UserFactory()
+    client.force_login(rosa)
+    refused = client.post(
+        "/api/v1/invitations/accept",
+        {"token": _link(mail.outbox[0])},
+        content_type="application/json",
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "invitation_withdrawn")
+    assert not StaffMembership.objects.filter(user=rosa).exists()
+
+
+def test_withdrawing_twice_is_done_once_and_an_accepted_invitation_cannot_be(client):
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    invitation = Invitation.objects.get()
+    path = f"/api/v1/organisations/{organisation.pk}/invitations/{invitation.pk}"
+
+    assert client.delete(path).status_code == 204
+    first = Invitation.objects.get().withdrawn_at
+    assert client.delete(path).status_code == 204
+    assert Invitation.objects.get().withdrawn_at == first
+    assert client.get(path.rsplit("/", 1)[0]).json() == []
+
+    _invite(client, organisation, email="sam@example.org")
+    sam = Invitation.objects.get(email="sam@example.org")
+    client.force_login(UserFactory())
+    client.post(
+        "/api/v1/invitations/accept",
+        {"token": _link(mail.outbox[-1])},
+        content_type="application/json",
+    )
+    client.force_login(admin.user)
+    refused = client.delete(path.rsplit("/", 1)[0] + f"/{sam.pk}")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "invitation_used")
+    sam.refresh_from_db()
+    assert sam.withdrawn_at is None
+
+
+def test_inviting_after_a_withdrawal_makes_a_new_invitation_that_works(client):
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    old = Invitation.objects.get()
+    client.post(f"/organisations/{organisation.pk}/invitations/{old.pk}/withdraw/")
+
+    _invite(client, organisation, role="venue_staff")
+
+    new = Invitation.objects.exclude(pk=old.pk).get()
+    assert (new.role, new.withdrawn_at) == ("venue_staff", None)
+    rosa = UserFactory()
+    client.force_login(rosa)
+    client.post(f"/invitations/{_link(mail.outbox[-1])}/accept")
+    assert list(StaffMembership.objects.filter(user=rosa).values_list("role", flat=True)) == [
+        "venue_staff"
+    ]
+
+
+def test_a_removed_coordinator_loses_the_organisation_at_once(client):
+    organisation, admin, coordinator = _staffed()
+    client.force_login(coordinator.user)
+    assert client.get(f"/organisations/{organisation.pk}/verify/").status_code == 200
+
+    client.force_login(admin.user)
+    removed = client.post(
+        f"/organisations/{organisation.pk}/staff/{coordinator.pk}/remove/", follow=True
+    )
+    assert "is no longer coordinator here" in removed.content.decode()
+    assert not StaffMembership.objects.filter(pk=coordinator.pk).exists()
+
+    client.force_login(coordinator.user)
+    assert client.get(f"/organisations/{organisation.pk}/verify/").status_code == 403
+    assert client.get(f"/organisations/{organisation.pk}/").status_code == 403
+
+
+def test_a_second_tap_on_remove_says_it_is_done_and_changes_nothing(client):
+    organisation, admin, coordinator = _staffed()
+    client.force_login(admin.user)
+    path = f"/organisations/{organisation.pk}/staff/{coordinator.pk}/remove/"
+    client.post(path)
+
+    again = client.post(path, follow=True)
+
+    assert again.status_code == 200
+    assert "already taken away" in again.content.decode()
+    assert StaffMembership.objects.filter(organisation=organisation).count() == 1
+
+
+def test_the_last_admin_cannot_remove_themself_but_one_of_two_can(client):
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    path = f"/api/v1/organisations/{organisation.pk}/staff/{admin.pk}"
+
+    refused = client.delete(path)
+
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "last_admin")
+    assert StaffMembership.objects.filter(pk=admin.pk).exists()
+
+    StaffMembershipFactory(organisation=organisation, role="org_admin")
+    page = client.post(f"/organisations/{organisation.pk}/staff/{admin.pk}/remove/")
+    assert (page.status_code, page.url) == (302, "/")  # the page is no longer theirs
+    assert not StaffMembership.objects.filter(pk=admin.pk).exists()
+
+
+def test_only_the_organisations_admins_keep_its_staff():
+    organisation, admin, coordinator = _staffed()
+    elsewhere = StaffMembershipFactory(role="org_admin")
+    invitation, _ = use_cases.invitation_create(
+        actor=admin.user, organisation_id=organisation.pk, email="x@example.org", role="coordinator"
+    )
+
+    with pytest.raises(PermissionDenied):
+        use_cases.staff_remove(
+            actor=coordinator.user, organisation_id=organisation.pk, membership_id=admin.pk
+        )
+    with pytest.raises(PermissionDenied):
+        use_cases.invitation_withdraw(
+            actor=coordinator.user, organisation_id=organisation.pk, invitation_id=invitation.pk
+        )
+    # Another organisation's role or invitation is not found through this one.
+    with pytest.raises(NotFound):
+        use_cases.staff_remove(
+            actor=admin.user, organisation_id=organisation.pk, membership_id=elsewhere.pk
+        )
+    other, _ = use_cases.invitation_create(
+        actor=elsewhere.user,
+        organisation_id=elsewhere.organisation_id,
+        email="y@example.org",
+        role="coordinator",
+    )
+    with pytest.raises(NotFound):
+        use_cases.invitation_withdraw(
+            actor=admin.user, organisation_id=organisation.pk, invitation_id=other.pk
+        )
+    assert StaffMembership.objects.count() == 3
+    assert Invitation.objects.filter(withdrawn_at__isnull=False).count() == 0
+
+
+@pytest.mark.postgres
+def test_two_admins_removing_each_other_at_once_leave_one_admin():
+    organisation, first, _ = _staffed()
+    second = StaffMembershipFactory(organisation=organisation, role="org_admin")
+
+    outcomes = race(
+        [
+            lambda: use_cases.staff_remove(
+                actor=first.user, organisation_id=organisation.pk, membership_id=second.pk
+            ),
+            lambda: use_cases.staff_remove(
+                actor=second.user, organisation_id=organisation.pk, membership_id=first.pk
+            ),
+        ]
+    )
+
+    assert sorted(code for code, _ in outcomes) == ["last_admin", "ok"]
+    assert StaffMembership.objects.filter(organisation=organisation, role="org_admin").count() == 1
+    assert isinstance(next(r for c, r in outcomes if c == "last_admin"), Conflict)

@@ -37,7 +37,9 @@ class BearerToken(HttpBearer):
 
 class SessionUnlessBearer(SessionAuth):
     def __call__(self, request):
-        if _carries_bearer(request):
+        # Nobody signed in: no CSRF test either, so a write with no credentials at all is told
+        # 401, as a read is, rather than 403 "CSRF check Failed".
+        if _carries_bearer(request) or not request.user.is_authenticated:
             return None
         return super().__call__(request)
 

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -122,7 +123,7 @@ def install(api) -> None:
             request, error_body("not_found", errors.NotFound.message), status=404
         )
 
-    def suspicious(request, exc: SuspiciousOperation):
+    def suspicious(request, exc: SuspiciousOperation | MultiPartParserError):
         # Logged as Django logs it when it turns one into a 400 page itself.
         logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
         if isinstance(exc, RequestDataTooBig):
@@ -146,3 +147,5 @@ def install(api) -> None:
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(SuspiciousOperation, suspicious)
+    # A multipart body that cannot be parsed (a photo or CSV upload cut short or malformed).
+    api.add_exception_handler(MultiPartParserError, suspicious)

@@ -1,10 +1,12 @@
 """JSON bodies and query strings as the API takes them. A body must be a JSON object of plain
-JSON: no NaN or Infinity, and no integer beyond what a database column holds (64 bits). No text
-may hold a NUL character, which PostgreSQL cannot store. Without these, such a value reaches the
-database and fails there as a 500. api.middleware refuses NUL in paths and headers.
+JSON: no NaN or Infinity, and no integer beyond what a database column holds (64 bits), nor a
+query value that is one. No text may hold a NUL character, which PostgreSQL cannot store.
+Without these, such a value reaches the database and fails there as a 500. api.middleware
+refuses NUL in paths and headers.
 """
 
 import json
+import re
 
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
@@ -36,6 +38,15 @@ def _out_of_range(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value not in INTEGER_RANGE
 
 
+def _out_of_range_text(value) -> bool:
+    """A query value written as a whole number a database column cannot hold: it reaches the
+    query as that number (SQLite cannot even bind it)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return False
+    digits = value.strip().lstrip("+-").lstrip("0")
+    return len(digits) > 19 or int(value) not in INTEGER_RANGE
+
+
 def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
@@ -64,17 +75,22 @@ class StrictParser(Parser):
             # Every body the API takes is an object; a bare number or list would otherwise be
             # read as an object with no fields, which a partial update accepts as "no change".
             raise Invalid(_("The request body must be a JSON object."), code="body_not_object")
-        fields = list(_fields_where(_out_of_range, data))
-        if fields:
-            message = _("This number is too large.")
-            raise Invalid(
-                message,
-                code="number_out_of_range",
-                detail=[
-                    {"field": f, "message": message, "type": "number_out_of_range"} for f in fields
-                ],
-            )
-        return data
+        return _refuse_out_of_range(data, _out_of_range)
 
     def parse_querydict(self, data, list_fields, request):
-        return _refuse_nul(super().parse_querydict(data, list_fields, request))
+        parsed = _refuse_nul(super().parse_querydict(data, list_fields, request))
+        return _refuse_out_of_range(parsed, _out_of_range_text)
+
+
+def _refuse_out_of_range(data, wrong):
+    fields = list(_fields_where(wrong, data))
+    if fields:
+        message = _("This number is too large.")
+        raise Invalid(
+            message,
+            code="number_out_of_range",
+            detail=[
+                {"field": f, "message": message, "type": "number_out_of_range"} for f in fields
+            ],
+        )
+    return data

@@ -13,6 +13,7 @@ from timecredits.activities.errors import (
     NotCheckedIn,
     Overlapping,
     SessionCancelled,
+    SessionNotOpen,
     TokenInvalid,
     WrongProgramme,
     WrongSession,
@@ -335,6 +336,20 @@ def test_attendance_at_a_cancelled_session_is_refused_and_nothing_is_written():
     with pytest.raises(SessionCancelled):
         checkins.attendance_add(actor=coordinator_of(session), session=session, members=members)
 
+    assert Contribution.objects.count() == 0
+    assert ContributionEvent.objects.count() == 0
+
+
+def test_attendance_at_a_session_yet_to_start_is_refused_and_nothing_is_written():
+    # Approved, time not yet given would be paid for now.
+    starts = timezone.now() + datetime.timedelta(days=3)
+    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=8))
+    members = [member_of(session) for _ in range(2)]
+
+    with pytest.raises(SessionNotOpen) as refused:
+        checkins.attendance_add(actor=coordinator_of(session), session=session, members=members)
+
+    assert refused.value.message.startswith("You can add attendance once the session starts, on")
     assert Contribution.objects.count() == 0
     assert ContributionEvent.objects.count() == 0
 

@@ -225,3 +225,27 @@ def test_out_of_range_offer_changes_are_422_and_change_nothing(client, venue, ch
     assert set(response.json()["error"]) == {"code", "message", "detail"}
     offer.refresh_from_db()
     assert (offer.active, offer.cost_minutes, offer.capacity) == (True, 60, None)
+
+
+def test_an_offer_for_no_programme_is_refused_and_nothing_changes(client, venue, programme):
+    # Published to nobody, it would be a code no member could ever get.
+    offer = make_offer(venue)
+    client.force_login(venue_staff(venue))
+    body = {
+        "organisation_id": venue.pk,
+        "title": "Swim",
+        "cost_minutes": 60,
+        "category": "leisure",
+        "programme_ids": [],
+    }
+
+    created = client.post("/api/v1/offers", body, content_type="application/json")
+    patched = client.patch(
+        f"/api/v1/offers/{offer.pk}", {"programme_ids": []}, content_type="application/json"
+    )
+
+    for response in (created, patched):
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["detail"][0]["field"] == "programmes"
+    assert list(venue.offers.values_list("pk", flat=True)) == [offer.pk]
+    assert list(offer.programmes.all()) == [programme]

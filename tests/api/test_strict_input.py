@@ -63,13 +63,59 @@ def org_admin_and_organisation():
     return admin.user, admin.organisation
 
 
-@pytest.mark.parametrize("offset", ["9223372036854775808", "1000001", "-1"])
-def test_an_offset_out_of_range_is_422(client, member, offset):
+@pytest.mark.parametrize(
+    ("offset", "code"),
+    [("9223372036854775808", "number_out_of_range"), ("1000001", "invalid"), ("-1", "invalid")],
+)
+def test_an_offset_out_of_range_is_422(client, member, offset, code):
     client.force_login(member.user)
 
     error = _error(client.get(f"/api/v1/offers?offset={offset}"), 422)
 
-    assert (error["code"], _fields(error)) == ("invalid", ["offset"])
+    assert (error["code"], _fields(error)) == (code, ["offset"])
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "-9223372036854775809", "9" * 5000])
+def test_a_query_number_no_column_holds_is_422_on_sqlite_too(client, member, number):
+    # SQLite cannot bind it, so the query failed as a 500.
+    client.force_login(member.user)
+
+    error = _error(client.get(f"/api/v1/offers?organisation_id={number}"), 422)
+
+    assert (error["code"], _fields(error)) == ("number_out_of_range", ["organisation_id"])
+
+
+def test_a_query_number_a_column_holds_is_taken(client, member):
+    client.force_login(member.user)
+
+    assert client.get("/api/v1/offers?organisation_id=9223372036854775807").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "query", ["from=9999-12-01&to=9999-12-31", "from=1999-12-01&to=2000-01-31"]
+)
+def test_report_dates_outside_the_calendar_are_422(client, query):
+    from tests.factories import ProgrammeRoleFactory
+
+    commissioner = ProgrammeRoleFactory(role="commissioner")
+    client.force_login(commissioner.user)
+    programme = commissioner.programme_id
+
+    for report in ("outputs", "outcomes", "valuation"):
+        error = _error(client.get(f"/api/v1/programmes/{programme}/reports/{report}?{query}"), 422)
+        assert error["message"] == "Use a date from 2000 to 2099."
+
+
+def test_a_venue_day_outside_the_calendar_is_422(client):
+    venue = StaffMembershipFactory(role=StaffMembership.Role.VENUE_STAFF)
+    venue.organisation.kind = "venue"
+    venue.organisation.save()
+    client.force_login(venue.user)
+
+    path = f"/api/v1/organisations/{venue.organisation_id}/redemptions?date=9999-12-31"
+    error = _error(client.get(path), 422)
+
+    assert _fields(error) == ["date"]
 
 
 @pytest.mark.parametrize(
@@ -267,3 +313,34 @@ def test_a_page_reads_a_cookie_with_a_nul_as_absent():
 
     assert response.status_code == 200
     assert response.wsgi_request.user.is_anonymous
+
+
+def test_a_malformed_upload_is_400_in_the_error_shape(client):
+    venue = StaffMembershipFactory(role=StaffMembership.Role.VENUE_STAFF)
+    client.force_login(venue.user)
+
+    response = client.generic(
+        "POST",
+        "/api/v1/offers/1/photo",
+        b"xx",
+        content_type="multipart/form-data",
+    )
+
+    assert _error(response, 400)["code"] == "bad_request"
+
+
+def test_an_idempotency_key_too_long_for_the_ledger_is_refused_as_the_header(client, pair):
+    giver, recipient = pair
+    client.force_login(giver.user)
+    before = balance(giver)
+
+    response = client.post(
+        "/api/v1/gifts",
+        {"member_code": recipient.code, "minutes": 30},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k" * 195},
+    )
+
+    error = _error(response, 422)
+    assert _fields(error) == ["header.Idempotency-Key"]
+    assert balance(giver) == before

@@ -209,3 +209,15 @@ def test_a_session_post_without_csrf_is_still_refused(user):
     response = browser.post("/api/v1/me/notifications/read")
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Basic dXNlcjpwYXNz"}, {"Authorization": "Bearer\ttc_tabbed"}],
+)
+def test_a_write_with_no_credentials_is_401_not_a_csrf_403(headers):
+    phone = Client(enforce_csrf_checks=True)
+
+    response = phone.post("/api/v1/gifts", {}, content_type="application/json", headers=headers)
+
+    assert _refused(response)

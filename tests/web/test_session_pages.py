@@ -185,6 +185,21 @@ def test_no_codes_at_all_is_refused(client):
     assert Contribution.objects.count() == 0
 
 
+def test_a_session_yet_to_start_says_when_attendance_can_be_added(client):
+    starts = timezone.now() + datetime.timedelta(days=2)
+    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    ada = member_of(session, "Ada", "Lovelace")
+    client.force_login(coordinator_of(session))
+
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    sent = client.post(f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": ada.code})
+
+    assert "You can add attendance here once the session starts, on" in page
+    assert 'name="attendance-member_codes"' not in page
+    assert "You can add attendance once the session starts, on" in sent.content.decode()
+    assert Contribution.objects.count() == 0
+
+
 def test_a_cancelled_session_takes_no_attendance(client):
     from django.utils import timezone
 

@@ -6,11 +6,20 @@ import re
 
 from django.utils.translation import gettext as _
 
+from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 from timecredits.errors import Invalid
 
 
 def check_period(period_start: datetime.date, period_end: datetime.date) -> None:
-    """Refuse custom dates that end before they start, or span more than five years."""
+    """Refuse custom dates that end before they start, span more than five years, or fall
+    outside the years anything can be recorded in."""
+    for field, day in (("from", period_start), ("to", period_end)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(
+                _("Use a date from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                detail={"field": field},
+            )
     if period_end < period_start:
         raise Invalid(_("The period ends before it starts."), detail={"field": "to"})
     if (period_end - period_start).days > 366 * 5:

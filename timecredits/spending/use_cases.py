@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ledger.selectors import account_balance, member_account
 from partners.selectors import organisation_get, venues_with_active_offers
 from partners.use_cases import redeeming_venues
+from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 from timecredits.credits.services.gifts import recipient_by_pass
 from timecredits.errors import DomainError, Invalid, NotFound
 from timecredits.members.passes import pass_token_in
@@ -284,6 +285,8 @@ def venue_day(*, actor, organisation_id: int, date: str):
     else:
         try:
             day = datetime.date.fromisoformat(date)
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValueError(date)
         except ValueError as bad:
             raise Invalid(
                 detail=[{"field": "date", "message": _("Use today or YYYY-MM-DD.")}]

@@ -107,3 +107,17 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, world, commissio
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_an_organisation_outside_the_programme_is_refused_not_shown_as_zeros(
+    client, world, commissioner
+):
+    from tests.factories import OrganisationFactory
+
+    outsider = OrganisationFactory(name="Elsewhere Choir")
+    client.force_login(commissioner)
+
+    response = client.get(f"{_channels(world)['api']}&organisation={outsider.pk}")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["detail"] == {"field": "organisation"}

@@ -435,6 +435,15 @@ def attendance_add(
     """A coordinator records who came, by hand; each lands as pending, for the whole session
     unless `minutes` says less. One refusal refuses the whole list, so nothing is half-added."""
     _refuse_cancelled(session)
+    if session.starts_at > timezone.now():
+        # Time not given yet: approved, it would be paid for now.
+        raise SessionNotOpen.saying_when(
+            session.starts_at,
+            today=_("You can add attendance once the session starts, at %(time)s."),
+            another_day=_(
+                "You can add attendance once the session starts, on %(day)s at %(time)s."
+            ),
+        )
     end = session.starts_at + timedelta(minutes=_attendance_minutes(session, minutes))
     outsiders = [m.code for m in members if m.programme_id != session.activity.programme_id]
     if outsiders:

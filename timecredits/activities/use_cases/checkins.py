@@ -275,6 +275,8 @@ class SessionPage:
     # half an hour after it ends, unless it is cancelled (as the pass check-in allows).
     door_open: bool = False
     door_opens: object = None  # when the door opens, while that is to come
+    # Attendance is added by hand once the session has started: time not yet given is not paid.
+    started: bool = True
 
 
 def _session_page(actor, session) -> SessionPage:
@@ -286,6 +288,7 @@ def _session_page(actor, session) -> SessionPage:
         contributions=contributions,
         door_open=held and opens <= now <= closes,
         door_opens=opens if held and now < opens else None,
+        started=session.starts_at <= now,
         people=sum(1 for c in contributions if c.status != c.Status.REJECTED),
         can_verify=has_permission(
             actor,

@@ -3,9 +3,10 @@ API's) and an organisation's own. Each loads what it needs, checks permission on
 what the caller renders: the report's data, or with a `download` format the file itself."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from partners.selectors import organisation_get
-from timecredits.errors import NotFound
+from partners.selectors import is_approved_in, organisation_get
+from timecredits.errors import Invalid, NotFound
 from timecredits.permissions import Action, require
 from timecredits.programmes.selectors import programme_get
 
@@ -23,6 +24,14 @@ def programme_reader(*, actor, programme_id: int, organisation_id: int | None = 
         None if organisation_id is None else organisation_get(organisation_id=organisation_id)
     )
     require(actor, Action.PROGRAMME_REPORTS_VIEW, programme=programme)
+    if organisation is not None and not is_approved_in(
+        organisation=organisation, programme=programme
+    ):
+        # Its figures here would be all zeros, read as "did nothing".
+        raise Invalid(
+            _("Choose an organisation that takes part in this programme."),
+            detail={"field": "organisation"},
+        )
     return programme, organisation
 
 

@@ -167,6 +167,10 @@ def _programmes(venue, programmes):
     approved = approved_programmes(organisation=venue)
     if programmes is None:
         return list(approved)
+    if not programmes:
+        # Published to nobody, it would be a code no member could ever get.
+        message = _("Choose at least one programme whose members may use it.")
+        raise OfferInvalid(message, detail=[{"field": "programmes", "message": message}])
     allowed = set(approved.values_list("pk", flat=True))
     outside = sorted(p.pk for p in programmes if p.pk not in allowed)
     if outside:

@@ -1,5 +1,6 @@
 """Shared help for web forms (a base form that shows services' errors accessibly, the groups a
-form offers, and the field that sends credits to a group or the programme's pool): services
+form offers, amounts in credits, and the field that sends credits to a group or the programme's
+pool): services
 validate, forms only render and show what services said."""
 
 import hashlib
@@ -21,6 +22,30 @@ SENT_BEFORE = _(
     "This form was already sent, with other details, and that was done. Nothing more was done "
     "now. Check the details, and send it again if you meant to do it once more."
 )
+
+
+class Credits(forms.DecimalField):
+    """An amount in credits as people write it (1.5); it must come to whole minutes, which the
+    ledger counts (a credit is 60 of them), so what is shown after is what was typed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"max_digits": 8, "decimal_places": 2} | kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (value * 60) % 1:
+            raise forms.ValidationError(
+                _(
+                    "Use an amount that comes to whole minutes (a credit is 60 of them), for "
+                    "example 0.25, 0.5 or 1.5."
+                ),
+                code="whole_minutes",
+            )
+
+    @staticmethod
+    def minutes(value) -> int:
+        """The amount in the ledger's minutes: 1.5 credits is 90."""
+        return int(value * 60)
 
 
 class Token(forms.CharField):

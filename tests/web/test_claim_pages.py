@@ -218,3 +218,65 @@ def test_someone_without_a_member_profile_has_no_claim_page(client):
 
     assert response.status_code == 404
     assert nothing_written()
+
+
+def test_a_session_older_than_the_claim_window_cannot_be_claimed(client):
+    # The form offers the last 30 days; a link or the API naming an older one was taken.
+    starts = timezone.now() - datetime.timedelta(days=31)
+    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    member = MemberFactory(programme=session.activity.programme)
+    client.force_login(member.user)
+
+    page = client.get(f"/me/contributions/claim/?session={session.pk}").content.decode()
+    api = client.post(
+        "/api/v1/contributions/claims",
+        {
+            "session_id": session.pk,
+            "start": session.starts_at.isoformat(),
+            "end": session.ends_at.isoformat(),
+        },
+        content_type="application/json",
+    )
+
+    assert f'value="{session.pk}"' not in page
+    assert (api.status_code, api.json()["error"]["code"]) == (422, "claim_too_late")
+    assert "last 30 days" in api.json()["error"]["message"]
+    assert nothing_written()
+
+
+def test_a_claim_shorter_than_the_rounding_step_is_refused_against_its_end(client):
+    session = past_session()  # the programme rounds to 15 minutes
+    client.force_login(MemberFactory(programme=session.activity.programme).user)
+
+    response = claim(client, session, start="10:00", end="10:05")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Claim at least 15 minutes." in page
+    assert nothing_written()
+
+
+def test_a_link_to_a_session_with_time_already_says_so_in_the_members_words(client):
+    session = past_session()
+    member = MemberFactory(programme=session.activity.programme)
+    client.force_login(member.user)
+    claim(client, session)
+
+    page = client.get(f"/me/contributions/claim/?session={session.pk}").content.decode()
+    again = claim(client, session).content.decode()
+
+    api = client.post(
+        "/api/v1/contributions/claims",
+        {
+            "session_id": session.pk,
+            "start": session.starts_at.isoformat(),
+            "end": session.ends_at.isoformat(),
+        },
+        content_type="application/json",
+    )
+
+    assert "You already have time recorded at" in page
+    assert f'value="{session.pk}"' not in page
+    assert "This member" not in again
+    assert api.json()["error"]["message"].startswith("You already have time recorded at this")
+    assert Contribution.objects.count() == 1

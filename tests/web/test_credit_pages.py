@@ -82,6 +82,29 @@ def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
     assert (balance(giver), balance(recipient)) == (300, 0)
 
 
+@pytest.mark.parametrize("amount", ["0.01", "1.99", "0.33"])
+def test_an_amount_that_is_not_whole_minutes_is_refused_rather_than_rounded(client, pair, amount):
+    # 0.01 credit moved 1 minute and was then shown as 0.02.
+    giver, recipient = pair
+    client.force_login(giver.user)
+
+    response = client.post(
+        "/me/give/", {"member_code": recipient.code, "amount": amount, "token": "t"}
+    )
+
+    assert "comes to whole minutes" in response.content.decode()
+    assert (balance(giver), balance(recipient)) == (300, 0)
+
+
+def test_an_amount_of_whole_minutes_moves_exactly_that(client, pair):
+    giver, recipient = pair
+    client.force_login(giver.user)
+
+    client.post("/me/give/", {"member_code": recipient.code, "amount": "0.05", "token": "t"})
+
+    assert (balance(giver), balance(recipient)) == (297, 3)
+
+
 def test_giving_to_yourself_on_the_page_is_refused(client, pair):
     giver, _ = pair
     client.force_login(giver.user)

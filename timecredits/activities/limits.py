@@ -4,6 +4,8 @@ them, and the API states them in its schema."""
 from datetime import timedelta
 
 MAX_REPEATS = 52
+# How long after a session a member may still claim time at it; after that, a coordinator adds it.
+CLAIM_WINDOW = timedelta(days=30)
 # A session is one sitting of an activity: an overnight shift is the longest there is.
 MAX_SESSION_LENGTH = timedelta(hours=24)
 # Far wider than any real session, and narrow enough that a series (at most two years of

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from timecredits.errors import NotFound
 from timecredits.site import absolute_url
 
+from .limits import CLAIM_WINDOW
 from .models import Activity, Contribution, Session
 from .tokens import POSTER_GRACE, kiosk_token, poster_token
 
@@ -143,21 +144,31 @@ def open_checkin(*, member) -> Contribution | None:
     )
 
 
-def claimable_sessions(*, member, now: datetime | None = None, days: int = 30, limit: int = 50):
-    """Recent sessions of the member's programme that have started, are not cancelled and where
-    they have no time yet: the ones a member is likely to claim time at."""
+def claimable_sessions(
+    *, member, now: datetime | None = None, limit: int = 50, session_id: int | None = None
+):
+    """Sessions of the member's programme in the claim window (`limits.CLAIM_WINDOW`) that have
+    started, are not cancelled and where they have no time yet (only the one `session_id`
+    names, when given): the ones a member may claim time at, latest first."""
     now = now or timezone.now()
+    sessions = Session.objects.filter(
+        activity__programme_id=member.programme_id,
+        starts_at__lte=now,
+        starts_at__gte=now - CLAIM_WINDOW,
+        cancelled_at__isnull=True,
+    )
+    if session_id is not None:
+        sessions = sessions.filter(pk=session_id)
     return list(
-        Session.objects.filter(
-            activity__programme_id=member.programme_id,
-            starts_at__lte=now,
-            starts_at__gte=now - timedelta(days=days),
-            cancelled_at__isnull=True,
-        )
-        .exclude(contributions__member=member)
+        sessions.exclude(contributions__member=member)
         .select_related("activity__organisation")
         .order_by("-starts_at", "pk")[:limit]
     )
+
+
+def has_time_at(*, member, session) -> bool:
+    """Whether the member has time recorded at the session, whatever its status."""
+    return Contribution.objects.filter(member=member, session=session).exists()
 
 
 def member_contributions(*, member, limit: int = 50):

@@ -205,6 +205,12 @@ def claim(request):
             "start": timezone.localtime(page.chosen.starts_at).time(),
             "end": timezone.localtime(page.chosen.ends_at).time(),
         }
+    if page.already is not None and request.method == "GET":
+        messages.info(
+            request,
+            _("You already have time recorded at %(session)s. It is in Your time given.")
+            % {"session": page.already.activity.title},
+        )
     form = ClaimForm(request.POST or None, sessions=page.offered, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

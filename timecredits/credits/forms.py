@@ -5,20 +5,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, GroupOrPool, GroupsOffered, Token
-
-
-def credits_to_minutes(credits: Decimal) -> int:
-    """People give in credits (1.5); the ledger counts minutes (90)."""
-    return int((credits * 60).to_integral_value())
+from timecredits.forms import Credits, Form, GroupOrPool, GroupsOffered, Token
 
 
 class _Giving(Form):
-    amount = forms.DecimalField(
+    amount = Credits(
         label=_("Credits"),
         min_value=Decimal("0.01"),
-        max_digits=8,
-        decimal_places=2,
         help_text=_("For example 1 or 1.5. One credit is one hour."),
     )
     message = forms.CharField(label=_("Message"), max_length=500, required=False)

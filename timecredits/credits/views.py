@@ -11,10 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid, NotFound
+from timecredits.forms import Credits
 from timecredits.templatetags.credits import credits_count, credits_words
 
 from . import use_cases
-from .forms import DonationForm, GiftForm, credits_to_minutes
+from .forms import DonationForm, GiftForm
 
 REFUSALS = (Invalid, Conflict, NotFound)
 
@@ -27,7 +28,7 @@ def _giving(request, form, give, template, page, **extra):
         try:
             thanks = give(
                 data,
-                minutes=credits_to_minutes(data["amount"]),
+                minutes=Credits.minutes(data["amount"]),
                 message=data["message"],
                 idempotency_key=f"form:{data['token']}",
             )

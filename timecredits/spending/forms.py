@@ -1,10 +1,12 @@
 """Forms for offer and redemption pages: a venue's offers, browsing them, codes and passes."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import approved_programmes
-from timecredits.forms import Form
+from timecredits.forms import Credits, Form
 from timecredits.members.passes import pass_token_in
 
 from .models import Offer
@@ -28,9 +30,7 @@ class OfferForm(Form):
         required=False,
         max_length=Offer.DESCRIPTION_LIMIT,
     )
-    credits = forms.DecimalField(
-        label=_("Cost in credits"), min_value=0.25, max_digits=6, decimal_places=2
-    )
+    credits = Credits(label=_("Cost in credits"), min_value=Decimal("0.25"), max_digits=6)
     category = forms.ChoiceField(label=_("Category"), choices=Offer.Category.choices)
     days = forms.TypedMultipleChoiceField(
         label=_("Days"),
@@ -78,7 +78,7 @@ class OfferForm(Form):
         """The use case's keyword arguments: the offer's values and its `programme_ids`."""
         data = dict(self.cleaned_data)
         data["programme_ids"] = [p.pk for p in data.pop("programmes")]
-        data["cost_minutes"] = int(data.pop("credits") * 60)
+        data["cost_minutes"] = Credits.minutes(data.pop("credits"))
         data["weekdays"] = data.pop("days")
         if not data["photo"]:
             data.pop("photo")

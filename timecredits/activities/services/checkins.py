@@ -41,6 +41,7 @@ from ..errors import (
     WrongProgramme,
     WrongSession,
 )
+from ..limits import CLAIM_WINDOW
 from ..models import Contribution, Session
 from ..tokens import checkin_token_ticket, door_window, read_checkin_token
 from .events import event_record
@@ -392,11 +393,16 @@ def _checkout_due(contribution_id: int) -> bool:
     return True
 
 
-def _add_pending(*, actor, member, session, method, start, end, reason="") -> Contribution:
+def _add_pending(
+    *, actor, member, session, method, start, end, reason="", already=None
+) -> Contribution:
+    """Record time waiting for verification; `already` says, to whoever asked, that the member
+    has time at the session."""
     member = _lock_member(member)
     if Contribution.objects.filter(member=member, session=session).exists():
         raise Overlapping(
-            _("This member already has time recorded at this session."), code="already_recorded"
+            already or _("This member already has time recorded at this session."),
+            code="already_recorded",
         )
     if _overlaps(member, start, end):
         raise Overlapping()
@@ -495,14 +501,34 @@ def claim(
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme()
     _refuse_cancelled(session)
-    if session.starts_at > timezone.now():
+    now = timezone.now()
+    if session.starts_at > now:
         raise SessionNotOpen(_("You can claim time only for a session that has started."))
+    if session.starts_at < now - CLAIM_WINDOW:
+        raise SessionOver(
+            _(
+                "You can claim time only for sessions in the last %(days)d days. Ask the "
+                "group's coordinator to add it."
+            )
+            % {"days": CLAIM_WINDOW.days},
+            code="claim_too_late",
+        )
     problems = Problems()
     if end <= start:
         problems.add("end", _("The end must be after the start."))
     if start < session.starts_at or end > session.ends_at:
         problems.add("start", _("Claim time within the session's hours."))
     problems.raise_if_any()
+    minutes, capped = earned_minutes(session=session, member=member, start=start, end=end)
+    if minutes == 0 and not capped:
+        step = session.activity.programme.rounding_minutes
+        raise Invalid(
+            _("That is less than %(step)d minutes, the least time that counts here.")
+            % {"step": step},
+            detail=[
+                {"field": "end", "message": _("Claim at least %(step)d minutes.") % {"step": step}}
+            ],
+        )
     return _add_pending(
         actor=member.user,
         member=member,
@@ -511,4 +537,5 @@ def claim(
         start=start,
         end=end,
         reason=reason,
+        already=_("You already have time recorded at this session. It is in Your time given."),
     )

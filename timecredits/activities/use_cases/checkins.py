@@ -21,6 +21,7 @@ from timecredits.permissions import Action, has_permission
 
 from ..selectors import (
     claimable_sessions,
+    has_time_at,
     member_contributions,
     member_session,
     member_session_contribution,
@@ -132,18 +133,29 @@ def contributions_page(*, actor) -> dict:
 @dataclass
 class ClaimPage:
     offered: list  # the recent sessions the form offers
-    chosen: "Session | None" = None  # the session the link asked for, if it exists
+    chosen: "Session | None" = None  # the session the link asked for, if it can be claimed
+    already: "Session | None" = None  # the session the link asked for, where they have time
 
 
 def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
-    """The claim form's sessions: recent ones, and first the one a link chose if not among
-    them."""
+    """The claim form's sessions: recent ones, and first the one a link chose if it can be
+    claimed; if the member has time there already, that session as `already`."""
     member = acting_member(actor, refuse_non_members=False)
     page = ClaimPage(offered=claimable_sessions(member=member))
     if chosen_session_id is not None:
-        page.chosen = session_find(session_id=chosen_session_id)
-        if page.chosen is not None and page.chosen not in page.offered:
-            page.offered.insert(0, page.chosen)
+        found = claimable_sessions(member=member, session_id=chosen_session_id)
+        if found:
+            page.chosen = found[0]
+            if page.chosen not in page.offered:
+                page.offered.insert(0, page.chosen)
+        else:
+            session = session_find(session_id=chosen_session_id)
+            if (
+                session is not None
+                and session.activity.programme_id == member.programme_id
+                and has_time_at(member=member, session=session)
+            ):
+                page.already = session
     return page
 
 

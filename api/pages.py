@@ -6,7 +6,6 @@ They live beside the tokens they show, in api/, because domain apps do not impor
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from timecredits.ratelimit import rate_limit
+from timecredits.signed_in import login_required
 
 from .tokens import device_revoke, sign_out_everywhere, user_devices
 

@@ -1,7 +1,6 @@
 """Organisation pages: details, staff, invitations, and members registered by coordinators."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from timecredits.forms import sent_once
 from timecredits.members.passes import pass_url
 from timecredits.members.use_cases import organisation_member_card_replace
 from timecredits.qr import qr_svg
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .forms import (

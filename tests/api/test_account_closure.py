@@ -248,3 +248,8 @@ def test_credits_on_hold_stop_a_closure_and_nothing_changes(client, bearer_for):
     account = member_account(member=member)
     assert (account.balance, account.debits_pending, account.closed_at) == (120, 60, None)
     assert not Transfer.objects.filter(kind="donate").exists()
+    # The page says so before they try: it told them only after they ticked and sent.
+    client.force_login(member.user)
+    page = client.get("/me/close/").content.decode()
+    assert "On hold for a code you have not used yet: 1 credit." in page
+    assert 'href="/me/redemptions/"' in page

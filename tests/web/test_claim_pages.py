@@ -280,3 +280,34 @@ def test_a_link_to_a_session_with_time_already_says_so_in_the_members_words(clie
     assert "This member" not in again
     assert api.json()["error"]["message"].startswith("You already have time recorded at this")
     assert Contribution.objects.count() == 1
+
+
+def test_time_given_pages_back_through_older_entries_with_their_year(client):
+    # Only the newest 50 showed, and a claim for an older session vanished from the list.
+    activity = ActivityFactory()
+    member = MemberFactory(programme=activity.programme)
+    now = timezone.now()
+    for days_ago in range(1, 53):
+        starts = now - datetime.timedelta(days=days_ago * 9)
+        Contribution.objects.create(
+            member=member,
+            session=SessionFactory(activity=activity, starts_at=starts),
+            method="claim",
+            checked_in_at=starts,
+            checked_out_at=starts + datetime.timedelta(hours=1),
+            minutes=60,
+            status="approved",
+        )
+    oldest = timezone.localtime(now - datetime.timedelta(days=52 * 9))
+    client.force_login(member.user)
+
+    first = client.get("/me/contributions/").content.decode()
+    second = client.get("/me/contributions/?page=2").content.decode()
+    beyond = client.get("/me/contributions/?page=999999999999999999")
+
+    assert first.count('class="list-row"') >= 50
+    assert 'href="?page=2"' in first and "Newer" not in first
+    assert second.count("<time ") == 2
+    assert oldest.strftime("%Y") in second and 'href="?page=1"' in second
+    assert "Forgot to check in?" not in second
+    assert beyond.status_code == 200

@@ -64,6 +64,19 @@ def test_joining_without_consent_or_with_a_bad_postcode_explains_and_creates_not
     assert User.objects.count() == 0
 
 
+def test_a_bad_postcode_on_joining_opens_its_section_and_is_linked_from_the_summary(client):
+    # It sat in a closed "About you" section, named by an unlinked line at the top.
+    ProgrammeFactory()
+
+    response = client.post("/join/", _join_form(**{"about-postcode": "XX"}))
+
+    html = response.content.decode()
+    assert "<details open>" in html
+    assert '<a href="#id_about-postcode">Postcode: Enter a UK postcode' in html
+    assert html.count("Enter a UK postcode, like CF10 1AA, or leave it blank.") == 2
+    assert User.objects.count() == 0
+
+
 def test_profile_shows_only_my_details(client):
     member = MemberFactory(user__first_name="Zebedee")
     other = MemberFactory(user__first_name="Ottoline")
@@ -195,3 +208,22 @@ def test_joining_follows_a_next_page_on_this_site(client):
     response = client.post(f"/join/?next={quote('/me/credits/')}", _join_form())
 
     assert (response.status_code, response["Location"]) == (302, "/me/credits/")
+
+
+def test_an_email_another_account_has_is_refused_on_details_in_a_signed_in_persons_words(
+    client,
+):
+    # "Try signing in" told someone signed in to do what they had done.
+    MemberFactory(user__email="ben@example.org")
+    member = MemberFactory(user__first_name="Ada", user__email="ada@example.org")
+    client.force_login(member.user)
+
+    response = client.post(
+        "/me/details/", {"first_name": "Ada", "email": "ben@example.org", "phone": ""}
+    )
+
+    html = response.content.decode()
+    assert "Another account already has this email address. Use a different one." in html
+    assert "Try signing in" not in html
+    member.user.refresh_from_db()
+    assert member.user.email == "ada@example.org"

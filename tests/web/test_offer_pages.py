@@ -315,3 +315,18 @@ def test_the_till_words_a_refusal_for_its_staff_and_a_reused_page_plainly(client
     assert "This page had already been used for another charge" in reused
     assert "idempotency" not in reused
     assert Redemption.objects.count() == 1
+
+
+def test_a_member_short_of_credits_is_told_what_they_need_not_offered_a_code(
+    client, venue, programme
+):
+    # "Get a code" led only to "That did not work".
+    offer = make_offer(venue, cost_minutes=120)
+    member = funded_member(programme, minutes=45)
+    client.force_login(member.user)
+
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+
+    assert "Get a code" not in page
+    assert "You need 1.25 credits more for this." in page
+    assert Redemption.objects.count() == 0

@@ -66,3 +66,27 @@ def test_sign_out_is_a_post_and_ends_the_session(client, password):
 
 def test_welsh_is_offered_for_translation(settings):
     assert ("cy", "Welsh") in [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+def test_a_form_sent_signed_out_comes_back_to_its_page_after_signing_in(client):
+    # Its address takes only POST: opened after signing in, it was a bare 405.
+    response = client.post(
+        "/me/notifications/emails/",
+        {},
+        headers={"Referer": "http://testserver/me/notifications/"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == "/sign-in/?next=/me/notifications/"
+
+
+def test_a_form_sent_signed_out_from_elsewhere_comes_back_home(client):
+    response = client.post("/me/card/replace/", {}, headers={"Referer": "https://evil.example/me/"})
+
+    assert response.url == "/sign-in/?next=/"
+
+
+def test_a_page_opened_signed_out_comes_back_to_itself(client):
+    assert client.get("/me/notifications/?page=2").url == (
+        "/sign-in/?next=/me/notifications/%3Fpage%3D2"
+    )

@@ -171,16 +171,17 @@ def has_time_at(*, member, session) -> bool:
     return Contribution.objects.filter(member=member, session=session).exists()
 
 
-def member_contributions(*, member, limit: int = 50):
-    """The member's contributions, newest first, each with `credited`: the ledger minutes its
-    time earns by its programme's policy (as activities.services.earning.credited_minutes)."""
+def member_contributions(*, member, limit: int = 50, offset: int = 0):
+    """The member's contributions, newest first (`limit` of them, after the first `offset`),
+    each with `credited`: the ledger minutes its time earns by its programme's policy (as
+    activities.services.earning.credited_minutes)."""
     return (
         Contribution.objects.filter(member=member)
         .select_related("session__activity__organisation")
         .annotate(
             credited=F("minutes") * 60 / F("session__activity__programme__minutes_per_credit")
         )
-        .order_by("-checked_in_at")[:limit]
+        .order_by("-checked_in_at", "-pk")[offset : offset + limit]
     )
 
 

@@ -2,7 +2,6 @@
 coordinator's sessions, poster, kiosk and pass scanner."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
@@ -18,6 +17,7 @@ from timecredits.errors import Conflict, DomainError, Invalid, NotFound, Permiss
 from timecredits.forms import row_id, sent_once
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
+from timecredits.signed_in import login_required
 
 from .calendar import session_ics
 from .errors import AlreadyCheckedInElsewhere
@@ -159,10 +159,11 @@ def checkout(request):
 
 @login_required
 def my_contributions(request):
+    page = row_id(request.GET.get("page", "")) or 1
     return render(
         request,
         "activities/my_contributions.html",
-        checkins.contributions_page(actor=request.user),
+        checkins.contributions_page(actor=request.user, page=page),
     )
 
 

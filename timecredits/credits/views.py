@@ -4,7 +4,6 @@ Thin: each view parses a form and calls the same use case the API calls.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.forms import Credits
+from timecredits.signed_in import login_required
 from timecredits.templatetags.credits import credits_count, credits_words
 
 from . import use_cases

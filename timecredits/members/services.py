@@ -38,7 +38,10 @@ DEMOGRAPHIC_CHOICES = {
 }
 
 
-def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
+def _clean_contact(problems, *, email, phone, user=None, own=True) -> tuple[str, str]:
+    """The email and phone, checked and normalised. One someone else has is refused: a person
+    signing up (`own`, without a `user`) is asked to sign in instead."""
+    joining = own and user is None
     email = (email or "").strip()
     phone_raw = (phone or "").strip()
     phone = ""
@@ -51,7 +54,10 @@ def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
         else:
             if others.filter(email__iexact=email).exists():
                 problems.add(
-                    "email", _("This email address is already registered. Try signing in.")
+                    "email",
+                    _("This email address is already registered. Try signing in.")
+                    if joining
+                    else _("Another account already has this email address. Use a different one."),
                 )
     if phone_raw:
         phone = normalise_phone(phone_raw)
@@ -59,7 +65,12 @@ def _clean_contact(problems, *, email, phone, user=None) -> tuple[str, str]:
             problems.add("phone", _("Enter a UK phone number, like 07700 900123."))
             phone = ""
         elif others.filter(phone=phone).exists():
-            problems.add("phone", _("This phone number is already registered. Try signing in."))
+            problems.add(
+                "phone",
+                _("This phone number is already registered. Try signing in.")
+                if joining
+                else _("Another account already has this phone number. Use a different one."),
+            )
     return email, phone
 
 
@@ -215,7 +226,7 @@ def member_register_assisted(
     if not participation_approved(programme=programme, organisation=organisation):
         problems.add("programme", _("Your organisation is not approved in this programme."))
     first_name, last_name = _clean_names(problems, first_name=first_name, last_name=last_name)
-    email, phone = _clean_contact(problems, email=email, phone=phone)
+    email, phone = _clean_contact(problems, email=email, phone=phone, own=False)
     if not terms_agreed:
         problems.add(
             "terms_agreed",

@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from timecredits.errors import Conflict, Invalid
 from timecredits.forms import row_id
 from timecredits.qr import qr_svg
 from timecredits.ratelimit import client_network
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .decorators import member_required
@@ -62,10 +62,14 @@ def join(request):
                 demographics=demographics.cleaned_data if valid else None,
             )
         except Invalid as invalid:
-            form.add_service_errors(invalid)
-            demographics.add_service_errors(
-                Invalid(detail=[p for p in invalid.detail if p["field"] in demographics.fields])
-            )
+            # Each problem next to its field, in the form that has it.
+            problems = invalid.detail if isinstance(invalid.detail, list) else None
+            if problems is None:
+                form.add_service_errors(invalid)
+            for part, mine in ((form, False), (demographics, True)):
+                found = [p for p in problems or () if (p["field"] in demographics.fields) == mine]
+                if found:
+                    part.add_service_errors(Invalid(detail=found))
         else:
             if member is not None:
                 login(request, member.user)

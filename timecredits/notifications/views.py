@@ -1,12 +1,12 @@
 """A member's notifications page, and their choice of emails."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from timecredits.members.decorators import member_required
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .forms import EmailPreferencesForm

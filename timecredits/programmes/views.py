@@ -2,12 +2,12 @@
 and the population figures reports measure reach against."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .forms import AllocationForm, PolicyForm, PopulationForm

@@ -121,7 +121,12 @@ def offers_list(
 def offer_page(*, actor, offer_id: int) -> dict:
     member = own_member(actor=actor)
     offer = _visible_offer(member, offer_id)
-    return {"offer": offer, "available": _available(member)}
+    available = _available(member)
+    return {
+        "offer": offer,
+        "available": available,
+        "short": max(0, offer.cost_minutes - available),  # what they still need to earn
+    }
 
 
 def offer_redeem(*, actor, offer_id: int, idempotency_key: str):

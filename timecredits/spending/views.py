@@ -5,7 +5,6 @@ import mimetypes
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from timecredits.errors import DomainError, Invalid, NotFound
 from timecredits.qr import qr_svg
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .display import is_live, photo_url

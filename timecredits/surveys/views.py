@@ -6,7 +6,6 @@ Thin: each view reads the form and calls the same use cases as the API.
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from timecredits.errors import Conflict, Invalid
 from timecredits.forms import row_id
+from timecredits.signed_in import login_required
 
 from . import use_cases
 from .forms import survey_sections

@@ -121,12 +121,28 @@ def my_contributions(*, actor, refuse_non_members: bool = True):
     return member_contributions(member=acting_member(actor, refuse_non_members=refuse_non_members))
 
 
-def contributions_page(*, actor) -> dict:
-    """The member's time, and a few recent sessions they might claim time at."""
+# How many of a member's contributions one page of "Your time given" shows.
+CONTRIBUTIONS_PAGE = 50
+
+
+def contributions_page(*, actor, page: int = 1) -> dict:
+    """One page of the member's time, newest first, with the numbers of the pages `older` and
+    `newer` where there are some; and on the first, a few recent sessions they might claim
+    time at."""
     member = acting_member(actor, refuse_non_members=False)
+    page = min(max(page, 1), 100_000)  # beyond anyone's history, and an offset SQLite can take
+    found = list(
+        member_contributions(
+            member=member,
+            limit=CONTRIBUTIONS_PAGE + 1,
+            offset=(page - 1) * CONTRIBUTIONS_PAGE,
+        )
+    )
     return {
-        "contributions": member_contributions(member=member),
-        "claimable": claimable_sessions(member=member, limit=5),
+        "contributions": found[:CONTRIBUTIONS_PAGE],
+        "older": page + 1 if len(found) > CONTRIBUTIONS_PAGE else None,
+        "newer": page - 1 if page > 1 else None,
+        "claimable": claimable_sessions(member=member, limit=5) if page == 1 else [],
     }
 
 

@@ -1,7 +1,6 @@
 """The programme's outcome report page with its CSV, XLSX and printable page: parse the form, call
 one use case, render."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from timecredits.errors import Invalid
+from timecredits.signed_in import login_required
 
 from .. import dashboard
 from ..exports import (

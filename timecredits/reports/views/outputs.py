@@ -1,13 +1,13 @@
 """The programme's output report page with its CSV, XLSX and printable page, and an
 organisation's own report page with its CSV: parse the form, call one use case, render."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from timecredits.errors import Invalid
 from timecredits.forms import row_id
+from timecredits.signed_in import login_required
 
 from .. import dashboard
 from ..charts import trend_chart

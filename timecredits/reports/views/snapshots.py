@@ -4,12 +4,12 @@ outputs). Parse, call one use case, render."""
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timecredits.errors import Conflict, Invalid
+from timecredits.signed_in import login_required
 
 from .. import dashboard
 from ..charts import trend_chart

@@ -2,13 +2,13 @@
 the form, call one use case, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from timecredits.errors import Conflict, Invalid, NotFound
 from timecredits.forms import row_id
+from timecredits.signed_in import login_required
 
 from .. import dashboard
 from ..forms import ValuationForm

@@ -42,4 +42,5 @@ def journey_data() -> dict:
         "activity": activity.title,
         "offer": {"id": offer.pk, "title": offer.title},
         "venue_id": venue.pk,
+        "codes": {u: Member.objects.get(user__username=u).code for u in JOURNEY_MEMBERS.values()},
     }

@@ -259,3 +259,19 @@ def test_a_coordinators_poster_names_this_server_whatever_its_port(phone, server
     url = scanned(phone)
 
     assert url.startswith(f"{server.base}/c/"), url
+
+
+def test_back_after_a_gift_shows_an_empty_form_not_the_gift_to_send_again(phone, server):
+    # The page is never cached, so Back fetched a new form (a new token) and Chromium typed the
+    # gift back in: one more tap gave it twice.
+    signed_in(phone, "amira")
+    phone.goto("/me/give/")
+    phone.fill("input[name=member_code]", server.data["codes"]["ben"])
+    phone.fill("input[name=amount]", "0.25")
+    phone.get_by_role("button", name=re.compile(r"give", re.IGNORECASE)).click()
+    expect(phone.locator("main")).to_contain_text("You gave")
+
+    phone.go_back()
+
+    expect(phone.locator("input[name=member_code]")).to_have_value("")
+    expect(phone.locator("input[name=amount]")).to_have_value("")

@@ -330,3 +330,20 @@ def test_a_member_short_of_credits_is_told_what_they_need_not_offered_a_code(
     assert "Get a code" not in page
     assert "You need 1.25 credits more for this." in page
     assert Redemption.objects.count() == 0
+
+
+def test_an_offer_with_a_code_waiting_shows_it_first_and_asks_before_another(
+    client, venue, programme
+):
+    # Back after getting a code, then the button again, held the credits twice unasked.
+    offer = make_offer(venue)
+    member = funded_member(programme)
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "first"})
+    code = Redemption.objects.get()
+
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+
+    assert "You have a code for this already, still to use." in page
+    assert f'href="/me/redemptions/{code.pk}/"' in page
+    assert "Get another code" in page and "Get a code<" not in page

@@ -96,6 +96,18 @@ def member_redemptions(*, member, limit: int = 100) -> list[Redemption]:
     )
 
 
+def member_codes_waiting(*, member, offer) -> list[Redemption]:
+    """The member's codes for the offer that the venue can still take, newest first."""
+    return list(
+        Redemption.objects.filter(
+            member=member,
+            offer=offer,
+            status=Redemption.Status.HELD,
+            expires_at__gt=timezone.now(),
+        ).order_by("-created_at", "-pk")
+    )
+
+
 def venue_redemptions(*, venue, day: datetime.date) -> QuerySet[Redemption]:
     """What a venue's staff see for a day: every code made or used that day, newest first (read
     when shown, so a page shows what a refused request left behind)."""

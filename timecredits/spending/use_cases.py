@@ -126,6 +126,8 @@ def offer_page(*, actor, offer_id: int) -> dict:
         "offer": offer,
         "available": available,
         "short": max(0, offer.cost_minutes - available),  # what they still need to earn
+        # A code they have already: Back after getting one, then the button again, made two.
+        "waiting": selectors.member_codes_waiting(member=member, offer=offer),
     }
 
 

@@ -5,7 +5,7 @@ number (never `true` or `"60"`) and a flag must be `true` or `false`. Types JSON
 for (dates, times, date-times, decimals) opt back in to parsing text with `LAX`.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Annotated, Any
 
@@ -26,8 +26,17 @@ LAX = {"strict": False}
 YEARS = (2000, 2100)
 
 
+def _year_in_utc(value: datetime) -> int:
+    """The year as the moment is kept, in UTC (2099-12-31T23:00-12:00 is in 2100); one beyond
+    the calendar (9999-12-31T23:00-12:00) as 10000."""
+    try:
+        return value.astimezone(UTC).year
+    except OverflowError:
+        return 0 if value.year == 1 else 10_000
+
+
 def _within_years(value: datetime) -> datetime:
-    if not YEARS[0] <= value.year < YEARS[1]:
+    if not YEARS[0] <= _year_in_utc(value) < YEARS[1]:
         message = _("Use a date from %(first)s to %(last)s.")
         raise PydanticCustomError(
             "datetime_out_of_range", str(message % {"first": YEARS[0], "last": YEARS[1] - 1})

@@ -160,6 +160,10 @@ def test_a_body_that_is_not_an_object_is_422_and_changes_nothing(
         ({"starts_at": "0001-01-01T00:00Z", "ends_at": "9999-12-31T23:59Z"}, "ends_at starts_at"),
         ({"starts_at": "1999-12-31T10:00Z"}, "starts_at"),
         ({"ends_at": "2100-01-01T00:00Z"}, "ends_at"),
+        # In 2100 in UTC, as it is kept; and beyond the calendar itself there.
+        ({"ends_at": "2099-12-31T23:00-12:00"}, "ends_at"),
+        ({"starts_at": "0001-01-01T00:00+01:00"}, "starts_at"),
+        ({"ends_at": "9999-12-31T23:00-12:00"}, "ends_at"),
         ({"capacity": 2**62}, "capacity"),
         ({"capacity": "10"}, "capacity"),
         ({"repeat_count": 2**62}, "repeat_count"),

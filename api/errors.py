@@ -123,7 +123,7 @@ def install(api) -> None:
             request, error_body("not_found", errors.NotFound.message), status=404
         )
 
-    def suspicious(request, exc: SuspiciousOperation | MultiPartParserError):
+    def suspicious(request, exc: SuspiciousOperation):
         # Logged as Django logs it when it turns one into a 400 page itself.
         logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
         if isinstance(exc, RequestDataTooBig):
@@ -146,6 +146,14 @@ def install(api) -> None:
     api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
+
+    def unreadable_upload(request, exc: MultiPartParserError):
+        # A photo or CSV upload cut short or malformed: a bad request, as Django logs it, not
+        # a security event.
+        logging.getLogger("django.request").warning("Bad request (unreadable upload): %s", exc)
+        return api.create_response(
+            request, error_body("bad_request", _("The request could not be read.")), status=400
+        )
+
     api.add_exception_handler(SuspiciousOperation, suspicious)
-    # A multipart body that cannot be parsed (a photo or CSV upload cut short or malformed).
-    api.add_exception_handler(MultiPartParserError, suspicious)
+    api.add_exception_handler(MultiPartParserError, unreadable_upload)

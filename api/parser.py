@@ -39,12 +39,16 @@ def _out_of_range(value) -> bool:
 
 
 def _out_of_range_text(value) -> bool:
-    """A query value written as a whole number a database column cannot hold: it reaches the
-    query as that number (SQLite cannot even bind it)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+    """A query value written as a whole number a database column cannot hold, in any way a
+    query's integer accepts it ("9223372036854775808", "+9_223_372_036_854_775_808.0"): it
+    reaches the query as that number (SQLite cannot even bind it)."""
+    if not isinstance(value, str):
         return False
-    digits = value.strip().lstrip("+-").lstrip("0")
-    return len(digits) > 19 or int(value) not in INTEGER_RANGE
+    number = re.fullmatch(r"\s*([+-]?)([\d_]+)(?:\.0*)?\s*", value)
+    if number is None:
+        return False
+    sign, digits = number[1], number[2].replace("_", "").lstrip("0")
+    return len(digits) > 19 or int(sign + (digits or "0")) not in INTEGER_RANGE
 
 
 def _refuse_constant(name):

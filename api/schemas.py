@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 # Re-exported: routers bound amounts by it without importing the ledger.
 from ledger.kinds import MAX_AMOUNT as MAX_AMOUNT
+from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 
 # For a field whose JSON form is text to parse (a date, a time, a decimal): Field(**LAX).
 LAX = {"strict": False}
@@ -23,7 +24,7 @@ LAX = {"strict": False}
 
 # The years a date-time in a request may fall in: far wider than any real session or claim, and
 # narrow enough that converting between time zones or adding weeks can never leave the calendar.
-YEARS = (2000, 2100)
+YEARS = (FIRST_YEAR, LAST_YEAR + 1)
 
 
 def _year_in_utc(value: datetime) -> int:

@@ -96,22 +96,17 @@ def invitation_withdraw(*, actor, organisation_id: int, invitation_id: int) -> I
     return services.invitation_withdraw(invitation=invitation)
 
 
-def staff_remove(*, actor, organisation_id: int, membership_id: int) -> StaffMembership:
+def staff_remove(*, actor, organisation_id: int, membership_id: int):
     """An admin takes a role in the staff away (someone left, or was given the wrong role);
-    returns the role taken away."""
+    returns the role taken away, and whether the actor still holds a role there (they may have
+    removed their own)."""
     organisation = _visible_organisation(actor, organisation_id)
     require(actor, Action.ORGANISATION_STAFF_REMOVE, organisation=organisation)
     membership = selectors.staff_membership_get(
         organisation=organisation, membership_id=membership_id
     )
-    services.staff_remove(membership=membership)
-    return membership
-
-
-def is_staff(*, actor, organisation_id: int) -> bool:
-    """Whether the actor still holds a role in the organisation's staff."""
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
-    return selectors.is_staff_of(user=actor, organisation=organisation)
+    services.staff_remove(membership=membership, removed_by=actor)
+    return membership, selectors.is_staff_of(user=actor, organisation=organisation)
 
 
 def invitation_accept(*, actor, token: str) -> tuple[StaffMembership, str]:

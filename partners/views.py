@@ -140,7 +140,7 @@ def staff_remove(request, organisation_id, membership_id):
     """An admin takes a role in the staff away, from the organisation's page. Removing their own
     last role there sends them home, as the page is no longer theirs."""
     try:
-        membership = use_cases.staff_remove(
+        membership, still_staff = use_cases.staff_remove(
             actor=request.user, organisation_id=organisation_id, membership_id=membership_id
         )
     except NotFound:
@@ -151,15 +151,13 @@ def staff_remove(request, organisation_id, membership_id):
     else:
         messages.success(
             request,
-            _("%(name)s is no longer %(role)s here.")
+            _("%(name)s no longer has the role of %(role)s here.")
             % {
                 "name": membership.user.get_full_name() or membership.user.username,
                 "role": membership.get_role_display().lower(),
             },
         )
-        if membership.user_id == request.user.pk and not use_cases.is_staff(
-            actor=request.user, organisation_id=organisation_id
-        ):
+        if not still_staff and not request.user.is_superuser:
             return redirect("home")
     return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
 

@@ -26,7 +26,8 @@ SENT_BEFORE = _(
 
 class Credits(forms.DecimalField):
     """An amount in credits as people write it (1.5); it must come to whole minutes, which the
-    ledger counts (a credit is 60 of them), so what is shown after is what was typed."""
+    ledger counts (a credit is 60 of them), so what is shown after is what was typed. With two
+    decimal places, those are the steps of 0.05 credits."""
 
     def __init__(self, **kwargs):
         super().__init__(**{"max_digits": 8, "decimal_places": 2} | kwargs)
@@ -35,10 +36,7 @@ class Credits(forms.DecimalField):
         super().validate(value)
         if value is not None and (value * 60) % 1:
             raise forms.ValidationError(
-                _(
-                    "Use an amount that comes to whole minutes (a credit is 60 of them), for "
-                    "example 0.25, 0.5 or 1.5."
-                ),
+                _("Use steps of 0.05 credits (3 minutes), for example 0.25, 0.5 or 1.5."),
                 code="whole_minutes",
             )
 

@@ -250,12 +250,16 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
     # invitation again, in the role asked for now: one open invitation per address, however
     # often (or however many at once) it is sent.
     claim("invitation", f"{organisation.pk}:{email.lower()}")
-    invitation = Invitation.objects.filter(
-        organisation=organisation,
-        email__iexact=email,
-        accepted_at__isnull=True,
-        withdrawn_at__isnull=True,
-    ).first()
+    invitation = (
+        Invitation.objects.select_for_update(no_key=True)
+        .filter(
+            organisation=organisation,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        .first()
+    )
     if invitation is None:
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=actor
@@ -330,15 +334,22 @@ def invitation_withdraw(*, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def staff_remove(*, membership: StaffMembership) -> None:
+def staff_remove(*, membership: StaffMembership, removed_by) -> None:
     """Take a role in an organisation's staff away; its holder loses what the role allowed at
-    once. An organisation keeps at least one admin, however many are removed at once."""
+    once. An organisation keeps at least one admin, however many are removed at once, and an
+    admin removed meanwhile removes nobody (platform staff aside)."""
     admins = StaffMembership.objects.select_for_update().filter(
         organisation_id=membership.organisation_id, role=StaffMembership.Role.ORG_ADMIN
     )
     # Every admin's row is locked first, in one order, so two admins removing each other at
     # once are served one after the other, and the second is refused.
-    admin_ids = list(admins.order_by("pk").values_list("pk", flat=True))
+    locked = list(admins.order_by("pk").values_list("pk", "user_id"))
+    admin_ids = [pk for pk, _ in locked]
+    if not removed_by.is_superuser and removed_by.pk not in {user for _, user in locked}:
+        raise Conflict(
+            gettext("You were removed as admin meanwhile, by someone else. Nothing was changed."),
+            code="no_longer_admin",
+        )
     if membership.role == StaffMembership.Role.ORG_ADMIN and admin_ids == [membership.pk]:
         raise Conflict(
             gettext(

@@ -75,7 +75,16 @@ def test_an_offset_out_of_range_is_422(client, member, offset, code):
     assert (error["code"], _fields(error)) == (code, ["offset"])
 
 
-@pytest.mark.parametrize("number", ["9223372036854775808", "-9223372036854775809", "9" * 5000])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9223372036854775808",
+        "-9223372036854775809",
+        "9" * 5000,
+        "9223372036854775808.0",
+        "9_223_372_036_854_775_808",
+    ],
+)
 def test_a_query_number_no_column_holds_is_422_on_sqlite_too(client, member, number):
     # SQLite cannot bind it, so the query failed as a 500.
     client.force_login(member.user)

@@ -82,7 +82,7 @@ def test_a_refused_gift_shows_the_reason_next_to_the_field(client, pair):
     assert (balance(giver), balance(recipient)) == (300, 0)
 
 
-@pytest.mark.parametrize("amount", ["0.01", "1.99", "0.33"])
+@pytest.mark.parametrize("amount", ["0.06", "1.99", "0.33"])
 def test_an_amount_that_is_not_whole_minutes_is_refused_rather_than_rounded(client, pair, amount):
     # 0.01 credit moved 1 minute and was then shown as 0.02.
     giver, recipient = pair
@@ -92,7 +92,7 @@ def test_an_amount_that_is_not_whole_minutes_is_refused_rather_than_rounded(clie
         "/me/give/", {"member_code": recipient.code, "amount": amount, "token": "t"}
     )
 
-    assert "comes to whole minutes" in response.content.decode()
+    assert "Use steps of 0.05 credits (3 minutes)" in response.content.decode()
     assert (balance(giver), balance(recipient)) == (300, 0)
 
 

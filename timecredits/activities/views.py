@@ -30,6 +30,7 @@ from .forms import (
     SessionForm,
     UnapproveForm,
 )
+from .limits import CLAIM_WINDOW
 from .tokens import read_checkin_token
 from .use_cases import checkins, scanning, sessions, verification
 
@@ -211,6 +212,15 @@ def claim(request):
             request,
             _("You already have time recorded at %(session)s. It is in Your time given.")
             % {"session": page.already.activity.title},
+        )
+    if page.too_late and request.method == "GET":
+        messages.info(
+            request,
+            _(
+                "You can claim time only for sessions in the last %(days)d days. Ask the "
+                "group's coordinator to add it."
+            )
+            % {"days": CLAIM_WINDOW.days},
         )
     form = ClaimForm(request.POST or None, sessions=page.offered, initial=initial)
     if request.method == "POST" and form.is_valid():

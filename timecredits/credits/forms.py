@@ -11,7 +11,7 @@ from timecredits.forms import Credits, Form, GroupOrPool, GroupsOffered, Token
 class _Giving(Form):
     amount = Credits(
         label=_("Credits"),
-        min_value=Decimal("0.01"),
+        min_value=Decimal("0.05"),
         help_text=_("For example 1 or 1.5. One credit is one hour."),
     )
     message = forms.CharField(label=_("Message"), max_length=500, required=False)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound, Problems
@@ -521,14 +522,15 @@ def claim(
     problems.raise_if_any()
     minutes, capped = earned_minutes(session=session, member=member, start=start, end=end)
     if minutes == 0 and not capped:
+        # Time is rounded to the programme's step, halves up: less than half a step is none.
         step = session.activity.programme.rounding_minutes
-        raise Invalid(
-            _("That is less than %(step)d minutes, the least time that counts here.")
-            % {"step": step},
-            detail=[
-                {"field": "end", "message": _("Claim at least %(step)d minutes.") % {"step": step}}
-            ],
-        )
+        least = step - step // 2
+        message = ngettext(
+            "Claim at least %(least)d minute: less counts as no time.",
+            "Claim at least %(least)d minutes: less counts as no time.",
+            least,
+        ) % {"least": least}
+        raise Invalid(message, detail=[{"field": "end", "message": message}])
     return _add_pending(
         actor=member.user,
         member=member,

@@ -19,6 +19,7 @@ from timecredits.members.passes import (
 from timecredits.members.selectors import member_for_user
 from timecredits.permissions import Action, has_permission
 
+from ..limits import CLAIM_WINDOW
 from ..selectors import (
     claimable_sessions,
     has_time_at,
@@ -151,6 +152,7 @@ class ClaimPage:
     offered: list  # the recent sessions the form offers
     chosen: "Session | None" = None  # the session the link asked for, if it can be claimed
     already: "Session | None" = None  # the session the link asked for, where they have time
+    too_late: bool = False  # the session the link asked for is older than the claim window
 
 
 def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
@@ -166,12 +168,11 @@ def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
                 page.offered.insert(0, page.chosen)
         else:
             session = session_find(session_id=chosen_session_id)
-            if (
-                session is not None
-                and session.activity.programme_id == member.programme_id
-                and has_time_at(member=member, session=session)
-            ):
-                page.already = session
+            if session is not None and session.activity.programme_id == member.programme_id:
+                if has_time_at(member=member, session=session):
+                    page.already = session
+                else:
+                    page.too_late = session.starts_at < timezone.now() - CLAIM_WINDOW
     return page
 
 

@@ -40,16 +40,27 @@ class OrganisationSettingsForm(OrganisationForm):
 
 
 class InvitationForm(Form):
+    """Offers the roles the organisation has (a community group has no till, so no venue
+    staff), the one that can do least that runs its work first."""
+
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
     role = forms.ChoiceField(
         label=_("Role"),
         choices=StaffMembership.Role.choices,
-        initial=StaffMembership.Role.COORDINATOR,  # not, unasked, the role that can do most
         help_text=_(
             "Coordinators run sessions and verify time; venue staff take codes at the till; "
             "organisation admins can also change these details and invite staff."
         ),
     )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(StaffMembership.Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        # Not, unasked, the role that can do most.
+        self.fields["role"].initial = next(
+            (r for r in roles if r != StaffMembership.Role.ORG_ADMIN), roles[0]
+        )
 
 
 class AssistedRegistrationForm(Form):

@@ -49,6 +49,17 @@ class Organisation(models.Model):
     def accepts_credits(self) -> bool:
         return self.kind in (self.Kind.VENUE, self.Kind.BOTH)
 
+    @property
+    def staff_roles(self) -> list[str]:
+        """The roles its staff can hold: coordinators run a group's sessions, venue staff a
+        venue's till, and an admin does either."""
+        Role = StaffMembership.Role
+        return [
+            Role.ORG_ADMIN,
+            *([Role.COORDINATOR] if self.gives_credits else []),
+            *([Role.VENUE_STAFF] if self.accepts_credits else []),
+        ]
+
 
 class Participation(models.Model):
     """An organisation's place in a programme, which the programme's admins approve."""

@@ -4,7 +4,7 @@ user, checks permission once, loads what it needs and returns what the caller re
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from timecredits.errors import Invalid, NotFound, PermissionDenied
+from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 from timecredits.members.selectors import members_registered_by, registered_member
 from timecredits.members.use_cases import (
     member_register_assisted,
@@ -107,6 +107,15 @@ def staff_remove(*, actor, organisation_id: int, membership_id: int):
     )
     services.staff_remove(membership=membership, removed_by=actor)
     return membership, selectors.is_staff_of(user=actor, organisation=organisation)
+
+
+def invitation_page(*, token: str) -> dict:
+    """What an invitation's link shows before it is accepted: who invites whom to what, or why
+    it can no longer be accepted (`refused`). Anyone holding the link may read it."""
+    try:
+        return {"invitation": services.invitation_open(token), "refused": None}
+    except (Invalid, Conflict) as refused:
+        return {"invitation": None, "refused": refused}
 
 
 def invitation_accept(*, actor, token: str) -> tuple[StaffMembership, str]:

@@ -33,7 +33,9 @@ def organisation_detail(request, organisation_id):
         request.POST if form_name == "details" else None,
         initial={f: getattr(organisation, f) for f in OrganisationForm.base_fields},
     )
-    invite = InvitationForm(request.POST if form_name == "invite" else None)
+    invite = InvitationForm(
+        request.POST if form_name == "invite" else None, roles=organisation.staff_roles
+    )
     register = AssistedRegistrationForm(request.POST if form_name == "register" else None)
     bound = {"details": details, "invite": invite, "register": register}.get(form_name)
     if bound is not None and bound.is_valid():
@@ -176,7 +178,8 @@ def member_card_reissue(request, organisation_id, member_id):
 
 @login_required
 def invitation(request, token):
-    return render(request, "partners/invitation.html", {"token": token})
+    page = use_cases.invitation_page(token=token)
+    return render(request, "partners/invitation.html", page | {"token": token})
 
 
 @login_required

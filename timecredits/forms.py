@@ -24,6 +24,11 @@ SENT_BEFORE = _(
 )
 
 
+# A phone's own date and time pickers, sending the ISO format the fields read.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class Credits(forms.DecimalField):
     """An amount in credits as people write it (1.5); it must come to whole minutes, which the
     ledger counts (a credit is 60 of them), so what is shown after is what was typed. With two

@@ -243,8 +243,13 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
         validate_email(email)
     except DjangoValidationError:
         problems.add("email", gettext("Enter an email address like name@example.org."))
-    if role not in StaffMembership.Role.values:
-        problems.add("role", gettext("Choose org admin, coordinator or venue staff."))
+    if role not in organisation.staff_roles:
+        labels = dict(StaffMembership.Role.choices)
+        problems.add(
+            "role",
+            gettext("Choose a role this organisation has: %(roles)s.")
+            % {"roles": ", ".join(str(labels[r]).lower() for r in organisation.staff_roles)},
+        )
     problems.raise_if_any()
     # Inviting someone again (the email went astray, or the role was wrong) sends the same
     # invitation again, in the role asked for now: one open invitation per address, however
@@ -281,9 +286,9 @@ def _enqueue_invitation_email(invitation_id: int, token: str, base: str, languag
     async_task("partners.tasks.send_invitation_email", invitation_id, token, base, language)
 
 
-@retry_on_conflict
-def invitation_accept(*, actor, token: str) -> StaffMembership:
-    """The person who followed the link joins the staff; each link works once."""
+def invitation_open(token: str, *, lock: bool = False) -> Invitation:
+    """The invitation a link names, while it can still be accepted (locked for the rest of the
+    transaction when `lock`); else why not: forged, expired, used or withdrawn."""
     try:
         invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME)
     except signing.SignatureExpired as expired:
@@ -294,7 +299,10 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
         raise Invalid(
             gettext("This invitation link is not valid."), code="invitation_invalid"
         ) from forged
-    invitation = Invitation.objects.select_for_update(no_key=True).filter(pk=invitation_id).first()
+    invitations = Invitation.objects.select_related("organisation", "invited_by")
+    if lock:
+        invitations = invitations.select_for_update(no_key=True, of=("self",))
+    invitation = invitations.filter(pk=invitation_id).first()
     if invitation is None:
         raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:
@@ -304,6 +312,13 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
             gettext("This invitation was withdrawn. Ask the organisation for a new one."),
             code="invitation_withdrawn",
         )
+    return invitation
+
+
+@retry_on_conflict
+def invitation_accept(*, actor, token: str) -> StaffMembership:
+    """The person who followed the link joins the staff; each link works once."""
+    invitation = invitation_open(token, lock=True)
     membership, _ = StaffMembership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, role=invitation.role
     )

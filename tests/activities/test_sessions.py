@@ -51,6 +51,8 @@ def test_a_fortnightly_series_keeps_its_local_time_across_the_clock_change():
         ({"ends_at_offset": -1}, "ends_at"),
         ({"credit_rule": "fixed"}, "fixed_minutes"),
         ({"repeat_every_weeks": 3, "repeat_count": 2}, "repeat_every_weeks"),
+        # "Does not repeat", yet three of them: made a weekly series nobody asked for.
+        ({"repeat_every_weeks": None, "repeat_count": 3}, "repeat_every_weeks"),
         ({"repeat_count": 53}, "repeat_count"),
         ({"latitude": 51.5}, "latitude"),
     ],

@@ -117,15 +117,15 @@ def test_inviting_after_a_withdrawal_makes_a_new_invitation_that_works(client):
     old = Invitation.objects.get()
     client.post(f"/organisations/{organisation.pk}/invitations/{old.pk}/withdraw/")
 
-    _invite(client, organisation, role="venue_staff")
+    _invite(client, organisation, role="org_admin")
 
     new = Invitation.objects.exclude(pk=old.pk).get()
-    assert (new.role, new.withdrawn_at) == ("venue_staff", None)
+    assert (new.role, new.withdrawn_at) == ("org_admin", None)
     rosa = UserFactory()
     client.force_login(rosa)
     client.post(f"/invitations/{_link(mail.outbox[-1])}/accept")
     assert list(StaffMembership.objects.filter(user=rosa).values_list("role", flat=True)) == [
-        "venue_staff"
+        "org_admin"
     ]
 
 
@@ -245,3 +245,25 @@ def test_an_admin_removed_meanwhile_removes_nobody():
 
     assert refused.value.code == "no_longer_admin"
     assert StaffMembership.objects.filter(pk=coordinator.pk).exists()
+
+
+def test_an_invitations_page_names_the_organisation_and_role_or_says_why_it_is_dead(client):
+    # It said only "an organisation's staff", and a dead link failed only after Accept.
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    token = _link(mail.outbox[0])
+    client.force_login(UserFactory())
+
+    live = client.get(f"/invitations/{token}/").content.decode()
+    client.force_login(admin.user)
+    client.post(
+        f"/organisations/{organisation.pk}/invitations/{Invitation.objects.get().pk}/withdraw/"
+    )
+    client.force_login(UserFactory())
+    dead = client.get(f"/invitations/{token}/").content.decode()
+
+    assert f"Join {organisation.name}" in live and "as coordinator" in live
+    assert "Accept the invitation" in live
+    assert "This invitation was withdrawn." in dead
+    assert "Accept the invitation" not in dead

@@ -178,3 +178,22 @@ def test_an_outcome_too_long_is_refused_and_nothing_is_added(client, programme, 
     assert refused.status_code == 422
     assert b"Use at most" in refused.content
     assert not Outcome.objects.exists()
+
+
+def test_an_indicators_built_in_questions_are_in_the_page_language(client, programme, admin):
+    # The checkboxes were in Welsh, and the list of what each indicator asks just above them
+    # in English.
+    from django.conf import settings
+
+    from timecredits.surveys.services import indicator_create
+
+    question = Question.objects.get(instrument__key="loneliness_direct", key="how_often_lonely")
+    outcome = Outcome.objects.create(programme=programme, name="Lles")
+    indicator_create(actor=admin, outcome=outcome, name="Hapusrwydd", question_ids=[question.pk])
+    client.force_login(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+
+    page = client.get(f"/programmes/{programme.pk}/admin/surveys/").content.decode()
+    listed = page.split("Hapusrwydd", 1)[1].split("</li>", 1)[0]
+
+    assert question.text not in listed

@@ -158,6 +158,20 @@ def test_venue_staff_see_the_statement_and_download_it(client, venue_staff_after
     assert download.content.decode().splitlines()[-1] == ",,total,net,,90,1.5"
 
 
+def test_the_statement_offers_no_month_it_cannot_show(client, venue_staff_after_a_sale):
+    # A later month than this one has nothing yet, and 2100 was an error page.
+    venue, staff = venue_staff_after_a_sale
+    client.force_login(staff)
+
+    now = client.get(f"/organisations/{venue.pk}/statement/").content.decode()
+    first = client.get(f"/organisations/{venue.pk}/statement/?month=2000-01").content.decode()
+    beyond = client.get(f"/organisations/{venue.pk}/statement/?month=2100-01")
+
+    assert "Later month" not in now and "Earlier month" in now
+    assert "Earlier month" not in first and "Later month" in first
+    assert "Give a month from 2000 to 2099" in beyond.content.decode()
+
+
 def test_a_coordinator_cannot_see_the_statement(client):
     venue = approved_venue(ProgrammeFactory())
     client.force_login(StaffMembershipFactory(organisation=venue, role="coordinator").user)

@@ -280,10 +280,42 @@ def invited(organisation, role):
     from partners.services.organisations import invitation_create
 
     admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    kind = organisation.kind
+    if role not in organisation.staff_roles:
+        # Sent while it was a venue too, before it became a group alone.
+        organisation.kind = "both"
+        organisation.save(update_fields=["kind"])
     _invitation, token = invitation_create(
         actor=admin.user, organisation=organisation, email=f"{role}@example.org", role=role
     )
+    organisation.kind = kind
+    organisation.save(update_fields=["kind"])
     return token
+
+
+@pytest.mark.parametrize(
+    ("kind", "offered", "refused"),
+    [
+        ("group", ["org_admin", "coordinator"], "venue_staff"),
+        ("venue", ["org_admin", "venue_staff"], "coordinator"),
+    ],
+)
+def test_an_invitation_offers_only_the_roles_the_organisation_has(client, kind, offered, refused):
+    # A group's venue staff had no till to work at: they landed on a page with nothing to do.
+    organisation = OrganisationFactory(kind=kind)
+    admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    client.force_login(admin.user)
+
+    page = client.get(f"/organisations/{organisation.pk}/")
+    sent = client.post(
+        f"/organisations/{organisation.pk}/",
+        {"form": "invite", "email": "new@example.org", "role": refused},
+    )
+
+    choices = page.context["invite"].fields["role"].choices
+    assert [value for value, _ in choices] == offered
+    assert sent.status_code == 200
+    assert not organisation.invitations.exists()
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,28 @@ def test_a_page_opened_signed_out_comes_back_to_itself(client):
     assert client.get("/me/notifications/?page=2").url == (
         "/sign-in/?next=/me/notifications/%3Fpage%3D2"
     )
+
+
+def test_a_referer_path_that_names_another_site_comes_back_home(client):
+    response = client.post(
+        "/me/card/replace/", {}, headers={"Referer": "http://testserver//evil.example/x"}
+    )
+
+    assert response.url == "/sign-in/?next=/"
+
+
+def test_the_language_switch_on_a_page_drawn_for_a_refused_form_comes_back_to_its_page(client):
+    # The page of an empty allocation is drawn at .../allocations/, which takes only POST: the
+    # switch went back there, a bare 405.
+    from tests.factories import ProgrammeRoleFactory
+
+    admin = ProgrammeRoleFactory(role="programme_admin")
+    client.force_login(admin.user)
+    programme = admin.programme_id
+    page = client.post(
+        f"/programmes/{programme}/admin/allocations/",
+        {},
+        headers={"Referer": f"http://testserver/programmes/{programme}/admin/"},
+    ).content.decode()
+
+    assert f'name="next" value="/programmes/{programme}/admin/"' in page

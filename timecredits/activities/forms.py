@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, Token
+from timecredits.forms import DATE_INPUT, TIME_INPUT, Form, Token
 
 from .models import Activity, Session
 
@@ -74,12 +74,8 @@ class SessionFilterForm(Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     # Any id: the list shows only the organisation's sessions, so another's activity shows none.
     activity = forms.IntegerField(
         label=_("Activity"), min_value=1, required=False, widget=forms.Select
@@ -175,12 +171,8 @@ class ClaimForm(Form):
         queryset=Session.objects.select_related("activity__organisation"),
         empty_label=_("Choose the session"),
     )
-    start = forms.TimeField(
-        label=_("You started at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end = forms.TimeField(
-        label=_("You finished at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    start = forms.TimeField(label=_("You started at"), widget=TIME_INPUT)
+    end = forms.TimeField(label=_("You finished at"), widget=TIME_INPUT)
     note = forms.CharField(
         label=_("Note for the coordinator"),
         max_length=500,

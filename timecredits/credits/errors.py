@@ -62,7 +62,7 @@ class NotAnExpiry(NotFound):
 
 class MonthInvalid(Invalid):
     code = "invalid_month"
-    message = _("Give the month as YYYY-MM, for example 2026-03.")
+    message = _("Give a month from 2000 to 2099 as YYYY-MM, for example 2026-03.")
 
 
 class NotAVenue(Invalid):

@@ -16,6 +16,7 @@ from ledger.selectors import (
     spends_accepted,
     transfer_by_key,
 )
+from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 from timecredits.activities.selectors import contributions_given
 from timecredits.templatetags.credits import hours_words
 
@@ -56,7 +57,7 @@ def parse_month(value: str | None, *, today: datetime.date | None = None) -> dat
         month = datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         month = None
-    if month is None or not 2000 <= month.year <= 9000:  # the months either side must exist too
+    if month is None or not FIRST_YEAR <= month.year <= LAST_YEAR:
         raise MonthInvalid(detail=[{"field": "month", "message": MonthInvalid.message}])
     return month
 

@@ -6,8 +6,11 @@ loads what it needs and returns what the caller renders."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ledger.selectors import Balance, account_balance, member_account, programme_expiries
 from partners.selectors import organisation_get, programme_groups
+from timecredits.activities.limits import FIRST_YEAR
 from timecredits.downloads import CSV, Download
 from timecredits.permissions import Action, permitted_organisation, permitted_programme, require
 
@@ -95,12 +98,16 @@ class StatementPage:
     statement: Statement
 
     @property
-    def earlier(self) -> datetime.date:
-        return previous_month(self.statement.month)
+    def earlier(self) -> datetime.date | None:
+        """The month before, if it can have a statement."""
+        month = previous_month(self.statement.month)
+        return month if month.year >= FIRST_YEAR else None
 
     @property
-    def later(self) -> datetime.date:
-        return next_month(self.statement.month)
+    def later(self) -> datetime.date | None:
+        """The month after, up to this one: later months have nothing to show yet."""
+        month = next_month(self.statement.month)
+        return month if month <= timezone.localdate() else None
 
     @property
     def download(self) -> Download:

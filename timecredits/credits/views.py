@@ -102,8 +102,8 @@ def statement(request, organisation_id):
             "statement": s,
             "organisation": s.organisation,
             "month": f"{s.month:%Y-%m}",
-            "earlier": f"{page.earlier:%Y-%m}",
-            "later": f"{page.later:%Y-%m}",
+            "earlier": page.earlier and f"{page.earlier:%Y-%m}",
+            "later": page.later and f"{page.later:%Y-%m}",
         },
     )
 

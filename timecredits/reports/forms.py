@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.selectors import programme_organisations
 from timecredits.activities.selectors import ActivityType
 from timecredits.errors import Invalid
+from timecredits.forms import DATE_INPUT
 
 from .outputs.selectors.figures import DEMOGRAPHICS
 from .periods import check_period, month_bounds, quarter_bounds
@@ -37,8 +38,8 @@ class OutputsForm(forms.Form):
     quarter = forms.RegexField(
         label=_("Quarter"), regex=r"^\d{4}-Q[1-4]$", required=False, help_text="2026-Q1"
     )
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     # The programme's organisations, set when the form is made.
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
     activity_type = forms.ChoiceField(

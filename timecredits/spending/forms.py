@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import approved_programmes
-from timecredits.forms import Credits, Form
+from timecredits.forms import DATE_INPUT, TIME_INPUT, Credits, Form
 from timecredits.members.passes import pass_token_in
 
 from .models import Offer
@@ -39,10 +39,13 @@ class OfferForm(Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[d for d, _ in DAY_CHOICES],
     )
-    opens_at = forms.TimeField(label=_("Available from (time)"), required=False)
-    closes_at = forms.TimeField(label=_("Available until (time)"), required=False)
-    valid_from = forms.DateField(label=_("First day"), required=False)
-    valid_until = forms.DateField(label=_("Last day"), required=False)
+    # The phone's own time and date pickers, which send the one format these read.
+    opens_at = forms.TimeField(label=_("Available from (time)"), required=False, widget=TIME_INPUT)
+    closes_at = forms.TimeField(
+        label=_("Available until (time)"), required=False, widget=TIME_INPUT
+    )
+    valid_from = forms.DateField(label=_("First day"), required=False, widget=DATE_INPUT)
+    valid_until = forms.DateField(label=_("Last day"), required=False, widget=DATE_INPUT)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
     capacity_period = forms.ChoiceField(
         label=_("Places per"),

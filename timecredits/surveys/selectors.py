@@ -88,7 +88,7 @@ def instruments_offered(*, programme) -> QuerySet[Instrument]:
 
 def programme_outcomes(*, programme) -> QuerySet[Outcome]:
     """The programme's valued outcomes with their indicators and the questions measuring them."""
-    return programme.outcomes.prefetch_related("indicators__questions")
+    return programme.outcomes.prefetch_related("indicators__questions__instrument")
 
 
 def programme_outcome(*, programme, outcome_id) -> Outcome | None:

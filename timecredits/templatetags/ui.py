@@ -9,7 +9,15 @@ import re
 from django import template
 from django.template.loader import render_to_string
 
+from timecredits.signed_in import page_to_come_back_to
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def come_back_to(context) -> str:
+    """The page to come back to after the header's language switch (see signed_in)."""
+    return page_to_come_back_to(context["request"])
 
 
 class CaptureNode(template.Node):

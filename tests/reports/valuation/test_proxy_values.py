@@ -218,3 +218,27 @@ def test_the_page_refuses_anyone_but_the_programmes_admins(client, programme):
 
     assert (shown.status_code, removed.status_code) == (403, 403)
     assert ProxyValue.objects.filter(pk=proxy.pk).exists()
+
+
+def test_a_second_tap_on_remove_says_it_is_gone_not_a_404(client, programme, admin):
+    proxy = _stored(programme)
+    client.force_login(admin)
+    client.post(_page(programme), {"action": "remove", "proxy": proxy.pk})
+
+    again = client.post(_page(programme), {"action": "remove", "proxy": proxy.pk}, follow=True)
+
+    assert again.status_code == 200
+    assert "That proxy value is no longer in the list." in again.content.decode()
+
+
+def test_each_problem_is_said_at_its_field_and_pounds_are_read_as_written(client, programme, admin):
+    client.force_login(admin)
+
+    refused = client.post(_page(programme), {**HOUR, "action": "add", "value": "lots"})
+    added = client.post(_page(programme), {**HOUR, "action": "add", "value": "£1,250.50"})
+
+    page = refused.content.decode()
+    assert '<p class="field-error" id="proxy-value-error">Give a number.</p>' in page
+    assert 'aria-invalid="true" aria-describedby="proxy-value-error"' in page
+    assert added.status_code == 302
+    assert ProxyValue.objects.get().value == Decimal("1250.50")

@@ -76,6 +76,12 @@ def sessions_create(
         problems.add("fixed_minutes", _("Say how many minutes each person earns."))
     if repeat_every_weeks not in (None, 1, 2):
         problems.add("repeat_every_weeks", _("Repeat weekly or fortnightly."))
+    if repeat_every_weeks is None and repeat_count > 1:
+        # "Does not repeat" and three sessions: made a weekly series nobody asked for.
+        problems.add(
+            "repeat_every_weeks",
+            _("Choose how often they repeat, or add one session."),
+        )
     if not 1 <= repeat_count <= MAX_REPEATS:
         problems.add(
             "repeat_count", _("Create between 1 and %(max)s sessions.") % {"max": MAX_REPEATS}

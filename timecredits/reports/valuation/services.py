@@ -26,7 +26,8 @@ def _amount(
     """A number of pounds or percent with at most two decimal places, or None with the problem
     added to `problems`."""
     try:
-        number = Decimal(str(raw).strip())
+        # As people write it: "£1,250.50" or "12.5%".
+        number = Decimal(str(raw).strip().removeprefix("£").removesuffix("%").replace(",", ""))
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():

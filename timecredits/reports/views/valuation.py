@@ -36,11 +36,16 @@ def proxy_values_manage(request, programme_id):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":
-                valuation.proxy_value_remove(
-                    actor=request.user,
-                    programme_id=programme_id,
-                    proxy_id=_number(request.POST.get("proxy")),
-                )
+                try:
+                    valuation.proxy_value_remove(
+                        actor=request.user,
+                        programme_id=programme_id,
+                        proxy_id=_number(request.POST.get("proxy")),
+                    )
+                except NotFound:
+                    # A second tap, or a page drawn before someone else removed it.
+                    messages.info(request, _("That proxy value is no longer in the list."))
+                    return redirect("programme-proxy-values", programme_id)
             else:
                 valuation.proxy_value_create(
                     actor=request.user,

@@ -1,7 +1,9 @@
 """Django's own words that our pages show and Django's Welsh catalogue lacks (it is older than
-Django's current wording, whose apostrophes are now typographic). Listed here only so that
+Django's current wording, whose apostrophes are now typographic) or gets wrong (a date error that
+reads "number date", a limit that reads "greater or less than"). Listed here only so that
 makemessages puts them in our catalogue, which Django reads before its own; nothing imports this.
-Keep each msgid exactly as Django writes it (django/contrib/auth/)."""
+Keep each msgid exactly as Django writes it (django/contrib/auth/, django/forms/,
+django/core/validators.py)."""
 
 from django.utils.translation import gettext_noop, ngettext
 
@@ -14,6 +16,9 @@ DJANGO_WORDS = [
     gettext_noop("Your password can’t be a commonly used password."),  # noqa: RUF001
     gettext_noop("This password is entirely numeric."),
     gettext_noop("Your password can’t be entirely numeric."),  # noqa: RUF001
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
 ]
 
 

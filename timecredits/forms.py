@@ -133,7 +133,9 @@ class Form(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField) and field.max_value is None:
                 field.max_value = LARGEST
-                field.validators.append(MaxValueValidator(LARGEST))
+                field.validators.append(
+                    MaxValueValidator(LARGEST, message=_("That number is too large."))
+                )
         super().full_clean()
         self._mark_invalid()
 

@@ -159,3 +159,20 @@ def test_the_phone_app_speaks_the_account_s_language_whatever_the_phone_says(bea
     assert welsh_words != english_words
     assert said["cy"].json()["error"]["message"] == welsh_words
     assert COOKIE not in said["cy"].cookies  # a token carries no cookie to mend
+
+
+def test_djangos_own_form_errors_read_right_in_welsh(client, venue):
+    # Its catalogue said "number date" for a bad date, and "greater or less than" a limit.
+    from tests.spending.conftest import venue_staff
+
+    client.force_login(venue_staff(venue, "org_admin"))
+    client.cookies[COOKIE] = "cy"
+
+    page = client.post(
+        f"/organisations/{venue.pk}/offers/",
+        {"title": "Nofio", "credits": "1", "valid_from": "yfory", "capacity": "99999999999"},
+    ).content.decode()
+
+    assert "Rhowch ddyddiad dilys." in page
+    assert "Mae&#x27;r rhif hwnnw&#x27;n rhy fawr." in page
+    assert "Rhif ddyddiad" not in page and "fwy neu&#x27;n llai" not in page

@@ -347,3 +347,13 @@ def test_an_offer_with_a_code_waiting_shows_it_first_and_asks_before_another(
     assert "You have a code for this already, still to use." in page
     assert f'href="/me/redemptions/{code.pk}/"' in page
     assert "Get another code" in page and "Get a code<" not in page
+
+
+def test_checking_an_empty_code_at_the_till_says_to_type_it(client, venue, programme):
+    # The page only reloaded, with nothing said.
+    client.force_login(venue_staff(venue))
+
+    page = client.get(f"/organisations/{venue.pk}/redeem/?code=").content.decode()
+
+    assert "Type the code from the member’s screen first, then check it." in page  # noqa: RUF001
+    assert "not one for this venue" not in page

@@ -134,7 +134,7 @@ def _page_tables(html: str) -> dict:
     """Each table on the report page as (label, values) lines, "suppressed" as None."""
     tables = {}
     for name, body in re.findall(
-        r'<section[^>]*aria-labelledby="table-(\w+)">(.*?)</section>', html, flags=re.S
+        r'<section class="breakdown">.*?<h3 id="table-(\w+)">(.*?)</section>', html, flags=re.S
     ):
         lines = []
         for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):

@@ -47,6 +47,16 @@ def organisation_staff(*, organisation: Organisation) -> QuerySet[StaffMembershi
     return StaffMembership.objects.filter(organisation=organisation).select_related("user")
 
 
+def sole_admin(*, organisation: Organisation) -> int | None:
+    """The id of the organisation's admin role when it has just one."""
+    admins = list(
+        StaffMembership.objects.filter(
+            organisation=organisation, role=StaffMembership.Role.ORG_ADMIN
+        ).values_list("pk", flat=True)[:2]
+    )
+    return admins[0] if len(admins) == 1 else None
+
+
 def staff_membership_get(*, organisation: Organisation, membership_id: int) -> StaffMembership:
     """One role in the organisation's staff, or the one error shape's 404."""
     membership = organisation_staff(organisation=organisation).filter(pk=membership_id).first()

@@ -267,3 +267,14 @@ def test_an_invitations_page_names_the_organisation_and_role_or_says_why_it_is_d
     assert "Accept the invitation" in live
     assert "This invitation was withdrawn." in dead
     assert "Accept the invitation" not in dead
+
+
+def test_the_page_offers_no_remove_button_that_must_fail(client):
+    # The one admin's "Remove" could only ever be refused.
+    organisation, admin, coordinator = _staffed()
+    client.force_login(admin.user)
+
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+
+    assert f"/staff/{coordinator.pk}/remove/" in page
+    assert f"/staff/{admin.pk}/remove/" not in page

@@ -132,7 +132,7 @@ class AttendanceForm(Form):
         min_value=1,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("Leave empty for the whole session."),
+        help_text=_("The whole session, unless they stayed less."),
     )
 
     def clean_member_codes(self) -> list[str]:

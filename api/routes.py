@@ -1,5 +1,6 @@
 """Routes made once for the shapes several routers share: `create_route` (POST under what the
-path names) and `path_view`, which lets one view serve paths that name different ids."""
+path names), `delete_route` (DELETE what the path names) and `path_view`, which lets one view
+serve paths that name different ids."""
 
 import inspect
 import re
@@ -45,3 +46,14 @@ def create_route(
 
     route = router.post(path, response={201: response}, summary=summary, operation_id=operation_id)
     return route(path_view(path, create, **{body_name: body}))
+
+
+def delete_route(router: Router, path: str, use_case, summary: str, *, operation_id: str):
+    """DELETE `path`: `use_case` removes what the ids the path names name, as the request's
+    user; the answer is 204. `operation_id` names the route in the OpenAPI document."""
+
+    def delete(request, **ids):
+        use_case(actor=request.auth, **ids)
+
+    route = router.delete(path, response={204: None}, summary=summary, operation_id=operation_id)
+    return route(path_view(path, delete))

@@ -117,23 +117,42 @@ def member_card(request, organisation_id, member_id):
     )
 
 
+def _staff_change(request, change, *, done, gone: str):
+    """Make a change to the staff from the organisation's page: `change()` gives what it changed
+    and `done(that)` says so; a refusal says why, and `gone` says that what the page showed is
+    gone already (a second tap, or another admin first). Returns what it changed, or None."""
+    try:
+        changed = change()
+    except NotFound:
+        messages.info(request, gone)
+    except Conflict as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done(changed))
+        return changed
+    return None
+
+
+def _staff_list(organisation_id):
+    return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
+
+
 @login_required
 @require_POST
 def invitation_withdraw(request, organisation_id, invitation_id):
     """An admin withdraws an invitation from the organisation's page."""
-    try:
-        invitation = use_cases.invitation_withdraw(
+    _staff_change(
+        request,
+        lambda: use_cases.invitation_withdraw(
             actor=request.user, organisation_id=organisation_id, invitation_id=invitation_id
-        )
-    except Conflict as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request,
+        ),
+        done=lambda invitation: (
             _("The invitation to %(email)s is withdrawn. Its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
+            % {"email": invitation.email}
+        ),
+        gone=_("That invitation is no longer waiting. Nothing more was changed."),
+    )
+    return _staff_list(organisation_id)
 
 
 @login_required
@@ -141,27 +160,23 @@ def invitation_withdraw(request, organisation_id, invitation_id):
 def staff_remove(request, organisation_id, membership_id):
     """An admin takes a role in the staff away, from the organisation's page. Removing their own
     last role there sends them home, as the page is no longer theirs."""
-    try:
-        membership, still_staff = use_cases.staff_remove(
+    removed = _staff_change(
+        request,
+        lambda: use_cases.staff_remove(
             actor=request.user, organisation_id=organisation_id, membership_id=membership_id
-        )
-    except NotFound:
-        # A second tap on the button, or a page drawn before another admin removed them.
-        messages.info(request, _("That role was already taken away. Nothing more was changed."))
-    except Conflict as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request,
+        ),
+        done=lambda removal: (
             _("%(name)s no longer has the role of %(role)s here.")
             % {
-                "name": membership.user.get_full_name() or membership.user.username,
-                "role": membership.get_role_display().lower(),
-            },
-        )
-        if not still_staff and not request.user.is_superuser:
-            return redirect("home")
-    return redirect(reverse("organisation-detail", args=[organisation_id]) + "#staff-heading")
+                "name": removal[0].user.get_full_name() or removal[0].user.username,
+                "role": removal[0].get_role_display().lower(),
+            }
+        ),
+        gone=_("That role was already taken away. Nothing more was changed."),
+    )
+    if removed is not None and not removed[1] and not request.user.is_superuser:
+        return redirect("home")
+    return _staff_list(organisation_id)
 
 
 @login_required

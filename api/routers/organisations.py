@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from pydantic import Field
 
-from api.routes import create_route
+from api.routes import create_route, delete_route
 from api.schemas import InputSchema, read_from
 from partners import use_cases
 
@@ -134,6 +134,15 @@ def list_staff(request, organisation_id: int):
     return use_cases.organisation_staff(actor=request.auth, organisation_id=organisation_id)
 
 
+@router.get(
+    "/{organisation_id}/invitations",
+    response=list[InvitationOut],
+    summary="Invitations not yet accepted (org admins)",
+)
+def list_invitations(request, organisation_id: int):
+    return use_cases.invitations_open(actor=request.auth, organisation_id=organisation_id)
+
+
 @router.post(
     "/{organisation_id}/invitations",
     response={201: InvitationOut},
@@ -146,35 +155,22 @@ def invite(request, organisation_id: int, payload: InvitationIn):
     return invitation
 
 
-@router.delete(
+remove_staff = delete_route(
+    router,
     "/{organisation_id}/staff/{membership_id}",
-    response={204: None},
-    summary="Take a role in the staff away (org admins); the last admin stays",
+    use_cases.staff_remove,
+    "Take a role in the staff away (org admins); the last admin stays",
+    operation_id="api_routers_organisations_remove_staff",
 )
-def remove_staff(request, organisation_id: int, membership_id: int):
-    use_cases.staff_remove(
-        actor=request.auth, organisation_id=organisation_id, membership_id=membership_id
-    )
 
 
-@router.get(
-    "/{organisation_id}/invitations",
-    response=list[InvitationOut],
-    summary="Invitations not yet accepted (org admins)",
-)
-def list_invitations(request, organisation_id: int):
-    return use_cases.invitations_open(actor=request.auth, organisation_id=organisation_id)
-
-
-@router.delete(
+withdraw_invitation = delete_route(
+    router,
     "/{organisation_id}/invitations/{invitation_id}",
-    response={204: None},
-    summary="Withdraw an invitation not yet accepted, so its link stops working (org admins)",
+    use_cases.invitation_withdraw,
+    "Withdraw an invitation not yet accepted, so its link stops working (org admins)",
+    operation_id="api_routers_organisations_withdraw_invitation",
 )
-def withdraw_invitation(request, organisation_id: int, invitation_id: int):
-    use_cases.invitation_withdraw(
-        actor=request.auth, organisation_id=organisation_id, invitation_id=invitation_id
-    )
 
 
 register_member = create_route(

@@ -38,6 +38,17 @@ DEMOGRAPHIC_CHOICES = {
 }
 
 
+def _taken(field: str, *, joining: bool) -> str:
+    """Why an email address or phone number someone else has is refused: a person joining is
+    asked to sign in instead; anyone else (signed in, or registering someone) to use another."""
+    return {
+        ("email", True): _("This email address is already registered. Try signing in."),
+        ("email", False): _("Another account already has this email address. Use a different one."),
+        ("phone", True): _("This phone number is already registered. Try signing in."),
+        ("phone", False): _("Another account already has this phone number. Use a different one."),
+    }[field, joining]
+
+
 def _clean_contact(problems, *, email, phone, user=None, own=True) -> tuple[str, str]:
     """The email and phone, checked and normalised. One someone else has is refused: a person
     signing up (`own`, without a `user`) is asked to sign in instead."""
@@ -53,24 +64,14 @@ def _clean_contact(problems, *, email, phone, user=None, own=True) -> tuple[str,
             problems.add("email", _("Enter an email address like name@example.org."))
         else:
             if others.filter(email__iexact=email).exists():
-                problems.add(
-                    "email",
-                    _("This email address is already registered. Try signing in.")
-                    if joining
-                    else _("Another account already has this email address. Use a different one."),
-                )
+                problems.add("email", _taken("email", joining=joining))
     if phone_raw:
         phone = normalise_phone(phone_raw)
         if phone is None:
             problems.add("phone", _("Enter a UK phone number, like 07700 900123."))
             phone = ""
         elif others.filter(phone=phone).exists():
-            problems.add(
-                "phone",
-                _("This phone number is already registered. Try signing in.")
-                if joining
-                else _("Another account already has this phone number. Use a different one."),
-            )
+            problems.add("phone", _taken("phone", joining=joining))
     return email, phone
 
 

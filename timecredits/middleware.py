@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from timecredits import errors
+from timecredits.signed_in import page_to_come_back_to
 
 
 class DomainErrorMiddleware:
@@ -17,7 +18,7 @@ class DomainErrorMiddleware:
         if not isinstance(exception, errors.DomainError) or request.path.startswith("/api/"):
             return None
         if isinstance(exception, errors.NotAuthenticated):
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(page_to_come_back_to(request))
         # A page that refuses its input answers 400 Bad Request, where the API answers 422.
         status = 400 if isinstance(exception, errors.Invalid) else errors.http_status(exception)
         return render(request, "error.html", {"error": exception}, status=status)

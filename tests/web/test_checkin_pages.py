@@ -136,10 +136,15 @@ def test_scanning_again_after_checking_out_says_the_time_is_recorded(client):
     client.post("/checkout/")
 
     page = text(client.get(path))
+    Contribution.objects.update(minutes=0)  # as a per-hour session's quick check-out leaves it
+    nothing = text(client.get(path))
 
     assert "You already checked in here at" in page
     assert 'class="button big"' not in page
     assert Contribution.objects.count() == 1
+    # Out a moment after in: it said only "recorded", with no way to put it right.
+    assert "It came to no time" in nothing and "ask the session’s coordinator" in nothing  # noqa: RUF001
+    assert "It came to no time" not in page
 
 
 def test_signed_out_the_poster_lands_on_sign_in_or_join_with_the_session(client):

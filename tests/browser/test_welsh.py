@@ -66,8 +66,12 @@ def _same_as(page: Page) -> dict:
 )
 def test_welsh_pages_pass_the_checks(phone: Page, username, paths):
     signed_in(phone, username)
+    # The home page settled first (its scripts and service worker), as a person would wait
+    # for it: a switch tapped while it still loads was once lost in CI, on the venue's home.
+    phone.wait_for_load_state("networkidle")
     with phone.expect_navigation():
         phone.locator(SWITCH).click()
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
     found = []
     try:
         for path in paths:

@@ -192,7 +192,7 @@ def organisation_page(*, actor, organisation_id: int) -> dict:
         "can": parts,
         "staff": selectors.organisation_staff(organisation=organisation) if parts["edit"] else None,
         # The one admin, whom no one can remove (the page offers no button that must fail).
-        "sole_admin": selectors.sole_admin(organisation=organisation),
+        "sole_admin": selectors.sole_admin(organisation=organisation) if parts["edit"] else None,
         "invitations": selectors.invitations_open(organisation=organisation)
         if parts["invite"]
         else None,

@@ -36,6 +36,16 @@ def claim(client, session, start="10:15", end="11:15", note=""):
     )
 
 
+def api_claim(client, session):
+    """The same claim through the API: the whole session."""
+    body = {
+        "session_id": session.pk,
+        "start": session.starts_at.isoformat(),
+        "end": session.ends_at.isoformat(),
+    }
+    return client.post("/api/v1/contributions/claims", body, content_type="application/json")
+
+
 def nothing_written():
     return Contribution.objects.count() == 0 and ContributionEvent.objects.count() == 0
 
@@ -228,15 +238,7 @@ def test_a_session_older_than_the_claim_window_cannot_be_claimed(client):
     client.force_login(member.user)
 
     page = client.get(f"/me/contributions/claim/?session={session.pk}").content.decode()
-    api = client.post(
-        "/api/v1/contributions/claims",
-        {
-            "session_id": session.pk,
-            "start": session.starts_at.isoformat(),
-            "end": session.ends_at.isoformat(),
-        },
-        content_type="application/json",
-    )
+    api = api_claim(client, session)
 
     assert f'value="{session.pk}"' not in page
     assert "You can claim time only for sessions in the last 30 days." in page
@@ -269,15 +271,7 @@ def test_a_link_to_a_session_with_time_already_says_so_in_the_members_words(clie
     page = client.get(f"/me/contributions/claim/?session={session.pk}").content.decode()
     again = claim(client, session).content.decode()
 
-    api = client.post(
-        "/api/v1/contributions/claims",
-        {
-            "session_id": session.pk,
-            "start": session.starts_at.isoformat(),
-            "end": session.ends_at.isoformat(),
-        },
-        content_type="application/json",
-    )
+    api = api_claim(client, session)
 
     assert "You already have time recorded at" in page
     assert f'value="{session.pk}"' not in page

@@ -166,11 +166,6 @@ def claimable_sessions(
     )
 
 
-def has_time_at(*, member, session) -> bool:
-    """Whether the member has time recorded at the session, whatever its status."""
-    return Contribution.objects.filter(member=member, session=session).exists()
-
-
 def member_contributions(*, member, limit: int = 50, offset: int = 0):
     """The member's contributions, newest first (`limit` of them, after the first `offset`),
     each with `credited`: the ledger minutes its time earns by its programme's policy (as

@@ -22,7 +22,6 @@ from timecredits.permissions import Action, has_permission
 from ..limits import CLAIM_WINDOW
 from ..selectors import (
     claimable_sessions,
-    has_time_at,
     member_contributions,
     member_session,
     member_session_contribution,
@@ -169,7 +168,7 @@ def claim_page(*, actor, chosen_session_id: int | None = None) -> ClaimPage:
         else:
             session = session_find(session_id=chosen_session_id)
             if session is not None and session.activity.programme_id == member.programme_id:
-                if has_time_at(member=member, session=session):
+                if member_session_contribution(member=member, session=session) is not None:
                     page.already = session
                 else:
                     page.too_late = session.starts_at < timezone.now() - CLAIM_WINDOW

@@ -14,7 +14,7 @@ from tests.activities.test_verification import (
     pending,
     session_with_budget,
 )
-from tests.factories import SessionFactory, StaffMembershipFactory
+from tests.factories import FinishedSessionFactory, StaffMembershipFactory
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.use_cases import verification as use_cases
 from timecredits.errors import Invalid, PermissionDenied
@@ -27,7 +27,7 @@ def statuses():
 
 
 def test_bulk_approval_posts_each_contributions_credits_once():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     first, second = pending(session, minutes=90), pending(session, minutes=30)
     coordinator = coordinator_of(session)
     organisation_id = session.activity.organisation_id
@@ -52,7 +52,7 @@ def test_bulk_approval_posts_each_contributions_credits_once():
 
 
 def test_the_same_id_twice_in_one_selection_is_approved_once():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=60)
 
     done = use_cases.contributions_approve(
@@ -67,7 +67,7 @@ def test_the_same_id_twice_in_one_selection_is_approved_once():
 
 @pytest.mark.parametrize("who", ["other_coordinator", "member", "venue_staff"])
 def test_someone_who_does_not_verify_here_is_refused_and_nothing_changes(who):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     first, second = pending(session, minutes=90), pending(session, minutes=30)
     actor = {
         "other_coordinator": lambda: (
@@ -94,7 +94,7 @@ def test_someone_who_does_not_verify_here_is_refused_and_nothing_changes(who):
 
 
 def test_a_mix_approves_the_valid_and_leaves_the_rest_as_they_were_saying_why():
-    session, elsewhere = SessionFactory(), SessionFactory()
+    session, elsewhere = FinishedSessionFactory(), FinishedSessionFactory()
     valid = pending(session, minutes=90)
     approved_before = pending(session, minutes=60)
     rejected = pending(session, minutes=45)
@@ -155,7 +155,7 @@ def test_an_exhausted_budget_refuses_what_it_cannot_pay_and_approves_what_it_can
 
 
 def test_an_empty_selection_is_refused():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
 
     with pytest.raises(Invalid, match="Choose the time to approve first"):
         use_cases.contributions_approve(

@@ -17,6 +17,7 @@ from ledger.verify import ledger_verify
 from partners.models import Participation, StaffMembership
 from tests.factories import (
     ActivityFactory,
+    FinishedSessionFactory,
     MemberFactory,
     OrganisationFactory,
     ProgrammeFactory,
@@ -24,8 +25,14 @@ from tests.factories import (
     StaffMembershipFactory,
     fund,
 )
+from tests.racing import race
 from timecredits.activities import tokens
-from timecredits.activities.errors import GroupBudgetExhausted, MemberClosed, NotDecidable
+from timecredits.activities.errors import (
+    GroupBudgetExhausted,
+    MemberClosed,
+    NotDecidable,
+    NotGivenYet,
+)
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
 from timecredits.activities.use_cases import verification as use_cases
@@ -82,7 +89,7 @@ def session_with_budget(minutes, **session_fields):
     organisation = OrganisationFactory()
     Participation.objects.create(programme=programme, organisation=organisation, status="approved")
     fund(organisation, programme, minutes=minutes)
-    return SessionFactory(
+    return FinishedSessionFactory(
         activity=ActivityFactory(programme=programme, organisation=organisation), **session_fields
     )
 
@@ -105,7 +112,7 @@ def events(contribution):
 
 
 def test_approving_posts_one_earn_transfer_from_the_group_to_the_member():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
@@ -125,7 +132,7 @@ def test_approving_posts_one_earn_transfer_from_the_group_to_the_member():
 
 
 def test_approving_again_posts_nothing_more():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
@@ -145,7 +152,7 @@ def test_approving_again_posts_nothing_more():
 
 
 def test_credits_follow_the_programmes_minutes_per_credit():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     programme = session.activity.programme
     programme.minutes_per_credit = 30  # half an hour of help earns a credit (60 ledger minutes)
     programme.save()
@@ -158,7 +165,7 @@ def test_credits_follow_the_programmes_minutes_per_credit():
 
 
 def test_the_status_change_and_the_transfer_happen_together(monkeypatch):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
 
     def ledger_down(**_):
@@ -182,7 +189,7 @@ def test_the_status_change_and_the_transfer_happen_together(monkeypatch):
 
 
 def test_zero_minutes_are_approved_without_a_transfer():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=0)
 
     approved = use_cases.contribution_approve(
@@ -197,7 +204,7 @@ def test_zero_minutes_are_approved_without_a_transfer():
 
 
 def test_adjusting_needs_a_reason_and_changes_nothing_without_one():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
 
     with pytest.raises(Invalid) as refused:
@@ -213,7 +220,7 @@ def test_adjusting_needs_a_reason_and_changes_nothing_without_one():
 
 
 def test_adjusting_records_the_minutes_before_and_after_and_earns_the_new_minutes():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
@@ -233,7 +240,7 @@ def test_adjusting_records_the_minutes_before_and_after_and_earns_the_new_minute
 
 @pytest.mark.parametrize("minutes", [-1, 121, 24 * 60])
 def test_minutes_outside_the_session_are_refused(minutes):
-    session = SessionFactory()  # two hours long
+    session = FinishedSessionFactory()  # two hours long
     contribution = pending(session, minutes=90)
 
     with pytest.raises(Invalid) as refused:
@@ -253,7 +260,7 @@ def test_minutes_outside_the_session_are_refused(minutes):
 
 @pytest.mark.parametrize(("minutes", "earned"), [(0, []), (120, [120])])
 def test_minutes_at_the_edges_of_the_session_are_accepted(minutes, earned):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
 
     approved = use_cases.contribution_approve(
@@ -271,7 +278,7 @@ def test_minutes_at_the_edges_of_the_session_are_accepted(minutes, earned):
 
 
 def test_rejecting_needs_a_reason():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
 
     with pytest.raises(Invalid):
@@ -285,7 +292,7 @@ def test_rejecting_needs_a_reason():
 
 
 def test_a_rejected_contribution_posts_nothing():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
@@ -313,7 +320,7 @@ def test_a_rejected_contribution_posts_nothing():
     ],
 )
 def test_deciding_a_decided_contribution_is_refused_and_changes_nothing(first, then):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     decide = {
@@ -344,7 +351,7 @@ def test_deciding_a_decided_contribution_is_refused_and_changes_nothing(first, t
 
 
 def test_an_open_checkin_cannot_be_decided():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = Contribution.objects.create(
         member=MemberFactory(programme=session.activity.programme),
         session=session,
@@ -366,7 +373,7 @@ def test_an_open_checkin_cannot_be_decided():
 
 
 def test_undoing_an_approval_reverses_the_earning_and_the_time_waits_again():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
@@ -400,7 +407,7 @@ def test_undoing_an_approval_reverses_the_earning_and_the_time_waits_again():
 
 
 def test_approving_after_an_undo_posts_a_new_earning_so_the_member_is_credited_once():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
@@ -424,7 +431,7 @@ def test_approving_after_an_undo_posts_a_new_earning_so_the_member_is_credited_o
 
 
 def test_undo_twice_and_approve_twice_leaves_one_standing_earning():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
     for _ in range(2):
@@ -442,7 +449,7 @@ def test_undo_twice_and_approve_twice_leaves_one_standing_earning():
 
 
 def test_undoing_needs_a_reason_and_an_approval():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
@@ -506,7 +513,7 @@ def test_an_exhausted_budget_refuses_an_adjustment_too_and_keeps_the_minutes():
 
 
 def test_approve_all_approves_every_pending_contribution_of_the_session_at_once():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     waiting = [pending(session, minutes=m) for m in (30, 60, 90)]
     still_in = Contribution.objects.create(
@@ -517,7 +524,7 @@ def test_approve_all_approves_every_pending_contribution_of_the_session_at_once(
     )
     rejected = pending(session, minutes=45)
     use_cases.contribution_reject(actor=coordinator, contribution_id=rejected.pk, reason="No")
-    elsewhere = pending(SessionFactory(activity=session.activity), minutes=60)
+    elsewhere = pending(FinishedSessionFactory(activity=session.activity), minutes=60)
 
     approved = use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
 
@@ -539,7 +546,7 @@ def test_approve_all_approves_every_pending_contribution_of_the_session_at_once(
 
 
 def test_approve_all_again_posts_nothing_more():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     for minutes in (30, 60):
         pending(session, minutes=minutes)
@@ -569,7 +576,7 @@ def test_approve_all_beyond_the_budget_approves_none_of_them():
 
 def test_approve_all_of_a_500_member_session_posts_500_earnings_in_one_call():
     members = 500
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     programme, organisation = session.activity.programme, session.activity.organisation
     fund(organisation, programme, minutes=members * 120)
     waiting = [pending(session, minutes=90 + (n % 4) * 10) for n in range(members)]
@@ -592,7 +599,7 @@ def test_approve_all_of_a_500_member_session_posts_500_earnings_in_one_call():
 
 
 def test_every_step_is_in_the_audit_trail():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator, organiser = coordinator_of(session), coordinator_of(session)
     started = timezone.now()
@@ -624,7 +631,7 @@ def test_every_step_is_in_the_audit_trail():
 @pytest.mark.parametrize("who", ["other_coordinator", "member", "venue_staff"])
 @pytest.mark.parametrize("step", ["approve", "adjust", "reject", "unapprove", "approve_all"])
 def test_only_the_sessions_own_coordinators_decide(who, step):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     approved = pending(session, minutes=60)
     use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=approved.pk)
@@ -673,7 +680,7 @@ def test_only_the_sessions_own_coordinators_decide(who, step):
 
 
 def auto_approving_session(**session_fields):
-    session = SessionFactory(
+    session = FinishedSessionFactory(
         starts_at=timezone.now() - datetime.timedelta(minutes=90),
         ends_at=timezone.now() + datetime.timedelta(minutes=30),
         **session_fields,
@@ -752,7 +759,7 @@ def test_without_the_organisations_choice_a_clean_checkin_waits():
 
 
 def test_an_automatic_checkout_stays_pending():
-    session = SessionFactory(
+    session = FinishedSessionFactory(
         starts_at=timezone.now() - datetime.timedelta(hours=3),
         ends_at=timezone.now() - datetime.timedelta(hours=1),
     )
@@ -839,7 +846,7 @@ THREADS = 8
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_of_one_contribution_post_one_earning():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinators = [coordinator_of(session) for _ in range(THREADS)]
     results, failures = [], []
@@ -882,7 +889,7 @@ def test_concurrent_approvals_of_one_contribution_post_one_earning():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approve_all_and_single_approvals_post_each_earning_once():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     waiting = [pending(session, minutes=30) for _ in range(20)]
     failures = []
@@ -931,18 +938,18 @@ def closed_before_withdrawal(member):
 
 
 def test_closing_an_account_withdraws_the_members_open_and_waiting_time_with_the_reason():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     programme = session.activity.programme
     member = MemberFactory(programme=programme)
     waiting = pending(session, minutes=60, member=member)
-    earlier = SessionFactory(
+    earlier = FinishedSessionFactory(
         activity=session.activity,
         starts_at=session.starts_at - datetime.timedelta(days=2),
         ends_at=session.starts_at - datetime.timedelta(days=2, hours=-2),
     )
     approved = pending(earlier, minutes=30, member=member)
     use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=approved.pk)
-    later = SessionFactory(
+    later = FinishedSessionFactory(
         activity=session.activity,
         starts_at=session.starts_at + datetime.timedelta(hours=3),
         ends_at=session.starts_at + datetime.timedelta(hours=5),
@@ -984,7 +991,7 @@ def test_closing_an_account_withdraws_the_members_open_and_waiting_time_with_the
 
 
 def test_approve_all_leaves_out_a_closed_members_time_and_approves_everyone_else():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     others = [pending(session, minutes=m) for m in (30, 60)]
     gone = MemberFactory(programme=session.activity.programme)
@@ -1004,7 +1011,7 @@ def test_approve_all_leaves_out_a_closed_members_time_and_approves_everyone_else
 
 
 def test_approving_a_closed_members_time_is_refused_and_changes_nothing():
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     gone = MemberFactory(programme=session.activity.programme)
     left_behind = pending(session, minutes=90, member=gone)
     closed_before_withdrawal(gone)
@@ -1019,3 +1026,100 @@ def test_approving_a_closed_members_time_is_refused_and_changes_nothing():
     assert events(left_behind) == []
     assert Transfer.objects.filter(kind="earn").count() == 0
     assert balance_of_group(session) == BUDGET
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_closing_an_account_while_its_time_is_approved_never_leaves_rejected_time_credited():
+    # Closing read the waiting ids, then locked them, then rejected them without looking again:
+    # time approved in between was rejected with its credits standing.
+    for _ in range(3):
+        _close_while_approving()
+
+
+def _close_while_approving():
+    session = FinishedSessionFactory()
+    coordinator = coordinator_of(session)
+    member = MemberFactory(programme=session.activity.programme)
+    waiting = [pending(session, minutes=30, member=member)] + [
+        pending(
+            FinishedSessionFactory(
+                activity=session.activity,
+                starts_at=session.starts_at - datetime.timedelta(days=n),
+                ends_at=session.ends_at - datetime.timedelta(days=n),
+            ),
+            minutes=30,
+            member=member,
+        )
+        for n in (1, 2)
+    ]
+
+    race(
+        [lambda: member_close(member=Member.objects.get(pk=member.pk), confirm=True)]
+        + [
+            lambda c=c: use_cases.contribution_approve(actor=coordinator, contribution_id=c.pk)
+            for c in waiting
+        ]
+    )
+
+    for contribution in waiting:
+        contribution.refresh_from_db()
+        credited = Transfer.objects.filter(
+            kind="earn", cause_type="contribution", cause_id=contribution.pk
+        ).exists()
+        assert (contribution.status, credited) in {("approved", True), ("rejected", False)}
+    assert ledger_verify().problems == []
+
+
+# Time not given yet
+
+
+def running_session():
+    """A two-hour session that started half an hour ago, its whole length added by hand."""
+    session = SessionFactory()
+    return session, pending(session, minutes=120)
+
+
+def test_time_that_runs_past_now_cannot_be_approved_yet():
+    session, running = running_session()
+
+    with pytest.raises(NotGivenYet) as refused:
+        use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=running.pk)
+
+    local_end = timezone.localtime(running.checked_out_at)
+    assert refused.value.code == "not_given_yet"
+    assert f"{local_end:%H:%M}" in refused.value.message
+    running.refresh_from_db()
+    assert (running.status, running.decided_by) == ("pending", None)
+    assert events(running) == []
+    assert Transfer.objects.filter(kind="earn").count() == 0
+
+
+def test_approve_all_during_a_session_approves_only_the_time_already_given():
+    session, running = running_session()
+    left_early = pending(session, minutes=20)
+
+    approved = use_cases.session_approve_all(actor=coordinator_of(session), session_id=session.pk)
+
+    assert [c.pk for c in approved] == [left_early.pk]
+    running.refresh_from_db()
+    assert running.status == "pending"
+    assert list(Transfer.objects.filter(kind="earn").values_list("cause_id", "amount")) == [
+        (left_early.pk, 20)
+    ]
+
+
+def test_a_claim_cannot_run_past_now():
+    session = SessionFactory()  # started half an hour ago, ends in an hour and a half
+    member = MemberFactory(programme=session.activity.programme)
+
+    with pytest.raises(Invalid) as refused:
+        checkins.claim(member=member, session=session, start=session.starts_at, end=session.ends_at)
+
+    assert [p["field"] for p in refused.value.detail] == ["end"]
+    assert not Contribution.objects.filter(member=member).exists()
+    # Up to now is time given, and is taken.
+    claimed = checkins.claim(
+        member=member, session=session, start=session.starts_at, end=timezone.now()
+    )
+    assert claimed.status == "pending"

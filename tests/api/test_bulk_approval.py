@@ -13,7 +13,7 @@ from tests.api.test_verification import (
     post,
     snapshot,
 )
-from tests.factories import SessionFactory, StaffMembershipFactory
+from tests.factories import FinishedSessionFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def approve_path(session) -> str:
 
 
 def test_the_api_approves_a_selection_and_says_what_it_did(client, bearer_for):
-    session, elsewhere = SessionFactory(), SessionFactory()
+    session, elsewhere = FinishedSessionFactory(), FinishedSessionFactory()
     first, second = pending(session, minutes=90), pending(session, minutes=30)
     theirs = pending(elsewhere, minutes=60)
     headers = bearer_for(coordinator_of(session))
@@ -51,7 +51,7 @@ def test_the_api_approves_a_selection_and_says_what_it_did(client, bearer_for):
 
 
 def test_the_api_refuses_someone_who_does_not_verify_here_and_changes_nothing(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
     outsider = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user
     before = snapshot()
@@ -69,7 +69,7 @@ def test_the_api_refuses_someone_who_does_not_verify_here_and_changes_nothing(cl
 
 @pytest.mark.parametrize("body", [{"contribution_ids": []}, {"contribution_ids": ["x"]}, {}])
 def test_the_api_refuses_a_malformed_selection(client, bearer_for, body):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     pending(session)
     before = snapshot()
 

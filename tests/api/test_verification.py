@@ -11,10 +11,10 @@ from ledger.verify import ledger_verify
 from partners.models import Participation, StaffMembership
 from tests.factories import (
     ActivityFactory,
+    FinishedSessionFactory,
     MemberFactory,
     OrganisationFactory,
     ProgrammeFactory,
-    SessionFactory,
     StaffMembershipFactory,
     fund,
 )
@@ -80,7 +80,7 @@ def assert_error(response, status, code):
 
 
 def test_approve_posts_the_earning_and_approving_again_posts_nothing_more(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     headers = bearer_for(coordinator_of(session))
 
@@ -106,7 +106,7 @@ def test_approve_posts_the_earning_and_approving_again_posts_nothing_more(client
 
 
 def test_adjusting_without_a_reason_is_422_and_changes_nothing(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     before = snapshot()
 
@@ -126,7 +126,7 @@ def test_adjusting_without_a_reason_is_422_and_changes_nothing(client, bearer_fo
 
 @pytest.mark.parametrize("minutes", [-5, 121])
 def test_minutes_outside_the_session_are_422_and_change_nothing(client, bearer_for, minutes):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     before = snapshot()
 
@@ -143,7 +143,7 @@ def test_minutes_outside_the_session_are_422_and_change_nothing(client, bearer_f
 
 
 def test_adjusting_with_a_reason_earns_the_new_minutes_and_is_audited(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     coordinator = coordinator_of(session)
 
@@ -175,7 +175,7 @@ def test_adjusting_with_a_reason_earns_the_new_minutes_and_is_audited(client, be
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}])
 def test_rejecting_needs_a_reason(client, bearer_for, body):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
     before = snapshot()
 
@@ -191,7 +191,7 @@ def test_rejecting_needs_a_reason(client, bearer_for, body):
 
 
 def test_a_rejected_contribution_posts_nothing_and_cannot_then_be_approved(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     headers = bearer_for(coordinator_of(session))
 
@@ -213,7 +213,7 @@ def test_a_rejected_contribution_posts_nothing_and_cannot_then_be_approved(clien
 
 
 def test_an_approved_contribution_cannot_be_rejected_or_adjusted(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     headers = bearer_for(coordinator_of(session))
     post(client, f"/contributions/{contribution.pk}/approve", headers=headers)
@@ -236,7 +236,7 @@ def test_an_approved_contribution_cannot_be_rejected_or_adjusted(client, bearer_
 
 
 def test_undo_reverses_and_approving_again_credits_the_member_once(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     headers = bearer_for(coordinator_of(session))
     post(client, f"/contributions/{contribution.pk}/approve", headers=headers)
@@ -259,7 +259,7 @@ def test_undo_reverses_and_approving_again_credits_the_member_once(client, beare
 
 
 def test_undoing_a_pending_contribution_is_409_and_changes_nothing(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
     before = snapshot()
 
@@ -278,7 +278,7 @@ def test_an_unknown_contribution_is_404(client, bearer_for):
     response = post(
         client,
         "/contributions/999999/approve",
-        headers=bearer_for(coordinator_of(SessionFactory())),
+        headers=bearer_for(coordinator_of(FinishedSessionFactory())),
     )
 
     assert_error(response, 404, "not_found")
@@ -291,7 +291,7 @@ def test_an_exhausted_budget_is_409_and_the_contribution_stays_pending(client, b
     programme, organisation = ProgrammeFactory(), OrganisationFactory()
     Participation.objects.create(programme=programme, organisation=organisation, status="approved")
     fund(organisation, programme, minutes=60)
-    session = SessionFactory(
+    session = FinishedSessionFactory(
         activity=ActivityFactory(programme=programme, organisation=organisation)
     )
     contribution = pending(session, minutes=90)
@@ -313,9 +313,9 @@ def test_an_exhausted_budget_is_409_and_the_contribution_stays_pending(client, b
 
 
 def test_approve_all_approves_every_pending_contribution_in_one_call(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     waiting = [pending(session, minutes=m) for m in (30, 60, 90)]
-    other = pending(SessionFactory(activity=session.activity), minutes=60)
+    other = pending(FinishedSessionFactory(activity=session.activity), minutes=60)
 
     response = post(
         client, f"/sessions/{session.pk}/approve-all", headers=bearer_for(coordinator_of(session))
@@ -335,7 +335,9 @@ def test_approve_all_approves_every_pending_contribution_in_one_call(client, bea
 
 def test_approve_all_of_an_unknown_session_is_404(client, bearer_for):
     response = post(
-        client, "/sessions/999999/approve-all", headers=bearer_for(coordinator_of(SessionFactory()))
+        client,
+        "/sessions/999999/approve-all",
+        headers=bearer_for(coordinator_of(FinishedSessionFactory())),
     )
 
     assert_error(response, 404, "session_not_found")
@@ -356,7 +358,7 @@ STEPS = {
 @pytest.mark.parametrize("who", ["other_coordinator", "member"])
 @pytest.mark.parametrize("step", list(STEPS))
 def test_only_the_sessions_own_coordinators_decide(client, bearer_for, who, step):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     waiting = pending(session, minutes=90)
     approved = pending(session, minutes=60)
     post(
@@ -384,9 +386,9 @@ def test_only_the_sessions_own_coordinators_decide(client, bearer_for, who, step
 
 
 def test_the_queue_lists_only_the_coordinators_own_pending_contributions(client, bearer_for):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     waiting = pending(session)
-    pending(SessionFactory())  # another organisation's
+    pending(FinishedSessionFactory())  # another organisation's
     coordinator = coordinator_of(session)
 
     mine = client.get(
@@ -417,7 +419,7 @@ def who(contribution) -> str:
 
 
 def test_the_page_lists_the_queue_by_session(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90, auto_checked_out=True)
     contribution.member.user.first_name, contribution.member.user.last_name = "Nell", "Price"
     contribution.member.user.save()
@@ -435,7 +437,7 @@ def test_the_page_lists_the_queue_by_session(client):
 
 
 def test_the_page_approves_as_shown(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
 
@@ -454,7 +456,7 @@ def test_the_page_approves_as_shown(client):
 
 
 def test_submitting_the_approval_twice_on_the_page_posts_once(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
     form = {"contribution": contribution.pk, "minutes": "90", "reason": "", "decision": "approve"}
@@ -469,7 +471,7 @@ def test_submitting_the_approval_twice_on_the_page_posts_once(client):
 
 
 def test_the_page_adjusts_with_a_reason(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
 
@@ -506,7 +508,7 @@ def test_the_page_adjusts_with_a_reason(client):
     ],
 )
 def test_the_page_refuses_what_the_rules_refuse_and_changes_nothing(client, form, message):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
     before = snapshot()
@@ -521,7 +523,7 @@ def test_the_page_refuses_what_the_rules_refuse_and_changes_nothing(client, form
 
 
 def test_the_page_rejects_with_a_reason(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
 
@@ -538,7 +540,7 @@ def test_the_page_rejects_with_a_reason(client):
 
 
 def test_the_page_approves_a_whole_session(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     waiting = [pending(session, minutes=m) for m in (30, 60)]
     client.force_login(coordinator_of(session))
 
@@ -555,7 +557,7 @@ def test_the_page_shows_an_exhausted_budget_and_changes_nothing(client):
     programme, organisation = ProgrammeFactory(), OrganisationFactory()
     Participation.objects.create(programme=programme, organisation=organisation, status="approved")
     fund(organisation, programme, minutes=60)
-    session = SessionFactory(
+    session = FinishedSessionFactory(
         activity=ActivityFactory(programme=programme, organisation=organisation)
     )
     contribution = pending(session, minutes=90)
@@ -573,7 +575,7 @@ def test_the_page_shows_an_exhausted_budget_and_changes_nothing(client):
 
 
 def test_another_organisations_coordinator_cannot_open_or_use_the_page(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
     client.force_login(StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR).user)
     before = snapshot()
@@ -589,7 +591,7 @@ def test_another_organisations_coordinator_cannot_open_or_use_the_page(client):
 
 
 def test_a_coordinator_cannot_decide_another_organisations_contribution_from_their_page(client):
-    mine, theirs = SessionFactory(), SessionFactory()
+    mine, theirs = FinishedSessionFactory(), FinishedSessionFactory()
     contribution = pending(theirs)
     client.force_login(coordinator_of(mine))
     before = snapshot()
@@ -604,7 +606,7 @@ def test_a_coordinator_cannot_decide_another_organisations_contribution_from_the
 
 
 def test_a_member_cannot_open_the_page(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session)
     client.force_login(contribution.member.user)
 
@@ -614,7 +616,7 @@ def test_a_member_cannot_open_the_page(client):
 
 
 def test_a_wrong_form_naming_another_groups_contribution_is_404_and_changes_nothing(client):
-    session, elsewhere = SessionFactory(), SessionFactory()
+    session, elsewhere = FinishedSessionFactory(), FinishedSessionFactory()
     theirs = pending(elsewhere, minutes=90)
     client.force_login(coordinator_of(session))
 
@@ -630,7 +632,7 @@ def test_a_wrong_form_naming_another_groups_contribution_is_404_and_changes_noth
 
 
 def test_a_wrong_form_for_a_contribution_of_the_group_says_what_is_wrong(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)
     client.force_login(coordinator_of(session))
 

@@ -88,6 +88,14 @@ def _today_at_midnight():
     return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
 
 
+@pytest.fixture
+def at_noon(monkeypatch):
+    """Noon today, for time given from midnight: before 2 a.m. two hours given since midnight
+    have not been given yet, and cannot be approved."""
+    noon = _today_at_midnight() + datetime.timedelta(hours=12)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+
+
 def _approved_lunch_club_time(starts_at):
     """Two hours given at Riverside Lunch Club's kitchen session, approved now by its
     coordinator from the group's own budget; the member."""
@@ -106,7 +114,7 @@ def _approved_lunch_club_time(starts_at):
     return contribution.member
 
 
-def test_an_earning_says_which_group_paid_for_what_and_how_long():
+def test_an_earning_says_which_group_paid_for_what_and_how_long(at_noon):
     member = _approved_lunch_club_time(_today_at_midnight())
 
     assert said(member) == [
@@ -209,7 +217,7 @@ def test_a_refund_is_named_after_the_spend_it_undoes():
     ]
 
 
-def test_an_undone_approval_takes_the_earning_back_and_says_why():
+def test_an_undone_approval_takes_the_earning_back_and_says_why(at_noon):
     session = SessionFactory(activity__title="Lunch club kitchen", starts_at=_today_at_midnight())
     contribution = ContributionFactory(session=session, method="manual", minutes=60)
     coordinator = StaffMembershipFactory(

@@ -172,14 +172,20 @@ class SessionFactory(factory.django.DjangoModelFactory):
     location = "Community hall"
 
 
+class FinishedSessionFactory(SessionFactory):
+    """A two-hour session that ended an hour ago: time given at it can be approved."""
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
+
+
 class ContributionFactory(factory.django.DjangoModelFactory):
     """Time a member gave at a session, waiting for a coordinator: a claim for the hour after the
-    session started, unless told otherwise."""
+    session started, at a session that ended an hour ago, unless told otherwise."""
 
     class Meta:
         model = "activities.Contribution"
 
-    session = factory.SubFactory(SessionFactory)
+    session = factory.SubFactory("tests.factories.FinishedSessionFactory")
     member = factory.SubFactory(
         MemberFactory, programme=factory.SelfAttribute("..session.activity.programme")
     )

@@ -5,8 +5,8 @@ from django.core import mail
 
 from tests.factories import (
     ContributionFactory,
+    FinishedSessionFactory,
     MemberFactory,
-    SessionFactory,
     StaffMembershipFactory,
 )
 from timecredits.activities.services import verification
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def approve_time(member, minutes=90):
-    session = SessionFactory(activity__programme=member.programme)
+    session = FinishedSessionFactory(activity__programme=member.programme)
     contribution = ContributionFactory(
         member=member, session=session, method="manual", minutes=minutes
     )

@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from ledger.models import Transfer
-from tests.factories import ActivityFactory, SessionFactory
+from tests.factories import ActivityFactory, FinishedSessionFactory, SessionFactory
 from tests.web.test_session_pages import coordinator_of, member_of
 from timecredits.activities.models import Contribution
 
@@ -241,7 +241,7 @@ def test_a_refused_change_to_time_decided_meanwhile_says_why(client, sessions):
 
 
 def test_hours_as_shown_need_no_reason(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     waiting = pending(session, member_of(session, "Ann", "Lee"), minutes=95)
     client.force_login(coordinator_of(session))
 
@@ -255,7 +255,7 @@ def test_hours_as_shown_need_no_reason(client):
 
 
 def test_approve_selected_approves_the_ticked_rows_and_says_who(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     ann = pending(session, member_of(session, "Ann", "Lee"), minutes=60)
     bo = pending(session, member_of(session, "Bo", "Ray"), minutes=30)
     left = pending(session, member_of(session, "Cy", "Fox"), minutes=45)
@@ -318,3 +318,28 @@ def test_the_door_screen_has_no_timed_refresh_and_a_new_code_button(client):
     assert code.status_code == 200
     assert code.json()["qr"].startswith("<svg")
     assert 1 <= code.json()["seconds_left"] <= 30
+
+
+def test_the_queue_offers_time_still_running_for_approval_only_once_it_ends(client):
+    session = SessionFactory()  # started half an hour ago, ends in an hour and a half
+    running = pending(session, member_of(session, "Ann", "Lee"), minutes=120)
+    left_early = pending(session, member_of(session, "Bo", "Ray"), minutes=20)
+    client.force_login(coordinator_of(session))
+
+    page = client.get(verify_url(session)).content.decode()
+
+    ends = timezone.localtime(running.checked_out_at)
+    assert f"Approve after {ends:%H:%M}" in page
+    assert f'value="{running.pk}" form="bulk" id="pick{running.pk}" disabled' in page
+    assert page.count('value="approve" class="button">Approve<span') == 1  # Bo's row only
+    assert "Approve the one finished" in page
+    # Sent anyway (a page drawn before, a crafted form): refused, saying until when.
+    response = client.post(
+        verify_url(session), {"contribution": running.pk, "decision": "approve"}, follow=True
+    )
+    assert f"This time runs until {ends:%H:%M}" in " ".join(flashed(response))
+    client.post(verify_url(session), {"session": session.pk})
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        running.pk: "pending",
+        left_early.pk: "approved",
+    }

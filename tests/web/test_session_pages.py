@@ -9,7 +9,13 @@ from django.utils import timezone
 from ledger.models import Transfer
 from ledger.selectors import account_balance, member_account, organisation_account
 from partners.models import StaffMembership
-from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory, UserFactory
+from tests.factories import (
+    FinishedSessionFactory,
+    MemberFactory,
+    SessionFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
 from timecredits.activities.use_cases import verification as use_cases
@@ -249,7 +255,7 @@ def approved_at(session, coordinator, member):
 
 
 def test_the_session_page_offers_undo_only_for_approved_time(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     approved = approved_at(session, coordinator, member_of(session, "Ada", "Lovelace"))
     (waiting,) = checkins.attendance_add(
@@ -266,7 +272,7 @@ def test_the_session_page_offers_undo_only_for_approved_time(client):
 
 def test_a_coordinator_undoes_an_approval_and_the_credits_are_reversed(client):
     # given Ada's 90 minutes were approved and earned
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     ada = member_of(session, "Ada", "Lovelace")
     contribution = approved_at(session, coordinator, ada)
@@ -307,7 +313,7 @@ def test_a_coordinator_undoes_an_approval_and_the_credits_are_reversed(client):
 
 
 def test_undoing_without_a_reason_changes_nothing(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     coordinator = coordinator_of(session)
     ada = member_of(session, "Ada", "Lovelace")
     contribution = approved_at(session, coordinator, ada)
@@ -347,10 +353,10 @@ def test_time_that_is_not_approved_cannot_be_undone(client):
 
 
 def test_another_organisations_coordinator_cannot_undo_an_approval(client):
-    session = SessionFactory()
+    session = FinishedSessionFactory()
     ada = member_of(session, "Ada", "Lovelace")
     contribution = approved_at(session, coordinator_of(session), ada)
-    client.force_login(coordinator_of(SessionFactory()))
+    client.force_login(coordinator_of(FinishedSessionFactory()))
 
     response = client.post(
         f"/sessions/{session.pk}/unapprove/", {"contribution": contribution.pk, "reason": "Mine"}
@@ -364,7 +370,7 @@ def test_another_organisations_coordinator_cannot_undo_an_approval(client):
 
 
 def test_a_contribution_of_another_session_is_not_found_here(client):
-    session, elsewhere = SessionFactory(), SessionFactory()
+    session, elsewhere = FinishedSessionFactory(), FinishedSessionFactory()
     coordinator = coordinator_of(session)
     contribution = approved_at(elsewhere, coordinator_of(elsewhere), member_of(elsewhere, "A", "B"))
     client.force_login(coordinator)

@@ -79,6 +79,20 @@ class NotDecidable(Conflict):
     message = _("Only contributions waiting for verification can be decided.")
 
 
+class NotGivenYet(Conflict):
+    code = "not_given_yet"
+    message = _("This time has not been given yet. Approve it once it ends.")
+
+    @classmethod
+    def until(cls, ends: datetime.datetime) -> "NotGivenYet":
+        """Refused, saying when the time ends: the time alone when that is today."""
+        return cls.saying_when(
+            ends,
+            today=gettext("This time runs until %(time)s. Approve it once it ends."),
+            another_day=gettext("This time runs until %(day)s at %(time)s. Approve it then."),
+        )
+
+
 class MemberClosed(Conflict):
     code = "member_closed"
     message = _("This member has closed their account, so their time can no longer earn credits.")

@@ -205,7 +205,7 @@ def claim(request):
         initial = {
             "session": page.chosen.pk,
             "start": timezone.localtime(page.chosen.starts_at).time(),
-            "end": timezone.localtime(page.chosen.ends_at).time(),
+            "end": timezone.localtime(min(page.chosen.ends_at, timezone.now())).time(),
         }
     if page.already is not None and request.method == "GET":
         messages.info(
@@ -659,11 +659,16 @@ def verify(request, organisation_id):
             return redirect("organisation-verify", organisation_id)
     page = verification.verification_page(actor=request.user, organisation_id=organisation_id)
     by_session = {}
+    now = timezone.now()
     for contribution in page["queue"]:
+        # Time that runs on past now (added for a whole session still running) waits.
+        contribution.running = contribution.checked_out_at > now
         if refused_change is not None and contribution.pk == refused_change["id"]:
             contribution.refused_change = refused_change
             refused_change = None
         by_session.setdefault(contribution.session, []).append(contribution)
+    for session, rows in by_session.items():
+        session.ready = sum(not c.running for c in rows)
     if refused_change is not None:  # its row has left the queue (decided meanwhile): say why
         messages.error(request, refused_change["message"])
     return render(
@@ -673,6 +678,7 @@ def verify(request, organisation_id):
             "organisation": page["organisation"],
             "by_session": by_session,
             "waiting": sum(len(rows) for rows in by_session.values()),
+            "ready": sum(session.ready for session in by_session),
             "select_all": request.GET.get("select") == "all",
         },
     )

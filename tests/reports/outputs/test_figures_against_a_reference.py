@@ -40,8 +40,9 @@ from timecredits.reports.outputs.selectors.presented import _present
 TYPES = ["mentoring", "mutual_aid", "befriending"]
 # The ledger stamps every transfer with the moment it is posted, so the data is laid out
 # around today: sessions this many days ago (either side of the periods below, and months
-# before and after them), and periods that end today or before.
-TODAY = timezone.localdate()
+# before and after them), and periods that end today or before. "Today" is the day it was four
+# hours ago: time given from its midnight (four hours at most) has ended, so it can be approved.
+TODAY = timezone.localdate(timezone.now() - datetime.timedelta(hours=4))
 AGO = [400, 200, 120, 95, 90, 75, 62, 60, 45, 31, 30, 14, 7, 1, 0]
 DAYS = [TODAY - datetime.timedelta(days=n) for n in AGO]
 PERIODS = [

@@ -5,8 +5,12 @@ import datetime
 from django.utils import timezone
 
 from partners.models import Organisation
-from tests.factories import ActivityFactory, ProgrammeFactory, approved_organisation
-from tests.reports.conftest import give, session
+from tests.factories import (
+    FinishedSessionFactory,
+    ProgrammeFactory,
+    approved_organisation,
+)
+from tests.reports.conftest import give
 from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.credits.services.gifts import donate
 from timecredits.reports.outputs.selectors.figures import programme_outputs
@@ -65,15 +69,15 @@ def test_an_organisations_report_counts_only_its_own_members_donations(db):
     group = approved_organisation(programme)
     other = approved_organisation(programme)
     ours, theirs = funded_member(programme), funded_member(programme)
-    activity = ActivityFactory(programme=programme, organisation=group)
-    today = timezone.localtime()
-    give(ours, session(activity, today.day, today.month), 60)
+    given = FinishedSessionFactory(activity__programme=programme, activity__organisation=group)
+    give(ours, given, 60)
     donate(actor=ours.user, organisation=other, minutes=20, idempotency_key="ours")
     donate(actor=theirs.user, organisation=other, minutes=45, idempotency_key="theirs")
-    month = month_bounds(today.strftime("%Y-%m"))
+    # From the day the time was given (three hours ago) to today, when the donations were made.
+    period = (timezone.localdate(given.starts_at), timezone.localdate())
 
-    whole = programme_outputs(programme, *month)["figures"]["credits_donated_minutes"]
-    own = programme_outputs(programme, *month, organisation=group)["figures"]
+    whole = programme_outputs(programme, *period)["figures"]["credits_donated_minutes"]
+    own = programme_outputs(programme, *period, organisation=group)["figures"]
 
     assert whole == 65
     assert own["credits_donated_minutes"] == 20

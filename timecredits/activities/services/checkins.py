@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -519,6 +520,13 @@ def claim(
         problems.add("end", _("The end must be after the start."))
     if start < session.starts_at or end > session.ends_at:
         problems.add("start", _("Claim time within the session's hours."))
+    elif end > now:
+        # The session is still running: time after now has not been given yet.
+        problems.add(
+            "end",
+            _("Claim time only up to now, %(time)s.")
+            % {"time": date_format(timezone.localtime(now), "H:i")},
+        )
     problems.raise_if_any()
     minutes, capped = earned_minutes(session=session, member=member, start=start, end=end)
     if minutes == 0 and not capped:

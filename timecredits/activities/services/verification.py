@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
 
-from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable
+from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable, NotGivenYet
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
 from .earning import earn_post_many, earn_reverse
@@ -99,6 +99,10 @@ def contribution_approve(
     ):
         return contribution
     _refuse_undecidable(contribution)
+    if contribution.checked_out_at > timezone.now():
+        # Time recorded for the whole of a session still running: approved, it would be paid
+        # for now, before it is given.
+        raise NotGivenYet.until(contribution.checked_out_at)
     if contribution.member.closed_at is not None:
         raise MemberClosed()
     if minutes is not None and minutes != contribution.minutes:
@@ -149,9 +153,12 @@ def contribution_unapprove(*, actor, contribution: Contribution, reason: str) ->
 def session_approve_all(*, actor, session: Session) -> list[Contribution]:
     """Approve every pending contribution of a session, posting their earnings in one batch.
     Time of a member who has closed their account is left out: it can earn nothing, and it must
-    not stop everyone else's time from being approved."""
+    not stop everyone else's time from being approved. So is time that runs on past now: it
+    waits until it has been given."""
     ids = session.contributions.filter(
-        status=Contribution.Status.PENDING, member__closed_at__isnull=True
+        status=Contribution.Status.PENDING,
+        member__closed_at__isnull=True,
+        checked_out_at__lte=timezone.now(),
     ).values_list("pk", flat=True)
     return _approve_locked(_locked(list(ids)), actor=actor, action="approved_all")
 
@@ -187,8 +194,11 @@ def member_contributions_withdraw(*, member, actor) -> list[Contribution]:
     ids = Contribution.objects.filter(member=member, status__in=UNDECIDED).values_list(
         "pk", flat=True
     )
+    # Read again once locked: time approved meanwhile keeps its approval and its credits (the
+    # account's closing gives them away with the rest of the balance).
+    undecided = [c for c in _locked(list(ids)) if c.status in UNDECIDED]
     return _decide(
-        _locked(list(ids)),
+        undecided,
         Contribution.Status.REJECTED,
         "withdrawn_account_closed",
         actor=actor,

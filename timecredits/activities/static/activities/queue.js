@@ -1,13 +1,13 @@
 /* The verification queue (activities/verify.html): "Select all" ticks every row here instead of
  * reloading the page with them ticked, and the bulk button says how many are ticked. Without
  * JavaScript the link reloads the page with every row ticked, and the button still approves
- * the ticked rows. */
+ * the ticked rows. Rows whose time still runs cannot be ticked. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-bulk-approve]");
   if (!form) return;
   var boxes = Array.prototype.slice.call(
-    document.querySelectorAll('input[type=checkbox][form="' + form.id + '"]')
+    document.querySelectorAll('input[type=checkbox][form="' + form.id + '"]:not(:disabled)')
   );
   var count = form.querySelector("[data-bulk-count]");
   var toggle = form.querySelector("[data-select-all], [data-select-none]");

@@ -76,3 +76,24 @@ def test_the_same_request_sent_ten_times_at_once_holds_once(programme, venue):
     assert len({result[0].pk for _, result in outcomes}) == 1
     assert sum(created for _, (_, created) in outcomes) == 1
     assert Account.objects.get(member=member).available == 240
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_key_sent_at_once_for_two_offers_books_one_and_refuses_the_other(programme, venue):
+    # Each request waited only on its own offer's lock, so the second insert met the first's
+    # key in the unique index: an IntegrityError, a 500.
+    swim, gym = make_offer(venue, title="Swim"), make_offer(venue, title="Gym")
+    for _ in range(3):
+        member = funded_member(programme, minutes=300)
+        outcomes = race(
+            [
+                lambda o=o, m=member: redemption_create(member=m, offer=o, idempotency_key="k")
+                for o in (swim, gym)
+            ]
+        )
+
+        assert sorted(code for code, _ in outcomes) == ["idempotency_conflict", "ok"]
+        assert Redemption.objects.filter(member=member).count() == 1
+        assert Account.objects.get(member=member).available == 300 - 60
+    assert ledger_verify().problems == []

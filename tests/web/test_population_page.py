@@ -1,5 +1,6 @@
 """The programme's population page: upload a CSV, see the figures, or see which line is wrong."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
@@ -50,3 +51,33 @@ def test_a_commissioner_cannot_open_the_page(client, db):
     assert client.get(f"/programmes/{programme.pk}/admin/population/").status_code == 403
     assert _post(client, programme, "area,population\nRV1,1\n").status_code == 403
     assert not PopulationFigure.objects.exists()
+
+
+def test_old_mac_line_endings_and_thousands_are_read(client, db):
+    # Excel for Mac's "CSV (Macintosh)" ends lines with a bare \r: it was a 500.
+    programme = ProgrammeFactory()
+    _admin(client, programme)
+
+    response = _post(client, programme, 'area,population\rRV1,"12,000"\rRV2,950\r')
+
+    assert "Population figures imported: 2." in response.content.decode()
+    assert sorted(PopulationFigure.objects.values_list("area", "population")) == [
+        ("RV1", 12000),
+        ("RV2", 950),
+    ]
+
+
+@pytest.mark.parametrize(
+    "population", ["1²", "\u0661\u0662\u0663", "\uff11\uff12\uff13", '"1,5"', '"12,50"']
+)
+def test_a_population_not_written_in_plain_digits_is_refused_by_line(client, db, population):
+    # "1²" passed str.isdigit and then crashed int() (a 500); "1,5" was read as 15.
+    programme = ProgrammeFactory()
+    PopulationFigure.objects.create(programme=programme, area="RV9", population=50)
+    _admin(client, programme)
+
+    response = _post(client, programme, f"area,population\nRV1,{population}\n")
+
+    assert response.status_code == 200
+    assert "Line 2: the population must be a whole number above 0." in response.content.decode()
+    assert list(PopulationFigure.objects.values_list("area", "population")) == [("RV9", 50)]

@@ -258,7 +258,14 @@ def member_update_profile(
         problems.add("email", _("Keep an email address or a phone number, so you can sign in."))
     problems.raise_if_any()
     user.first_name, user.last_name, user.email, user.phone = first_name, last_name, email, phone
-    user.save(update_fields=["first_name", "last_name", "email", "phone"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["first_name", "last_name", "email", "phone"])
+    except IntegrityError as clash:
+        # Someone else took the same email or phone at the same moment.
+        field = "phone" if "phone" in str(clash) else "email"
+        message = _taken(field, joining=False)
+        raise Invalid(message, detail=[{"field": field, "message": message}]) from clash
     return member
 
 

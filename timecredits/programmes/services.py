@@ -12,6 +12,7 @@ from partners.selectors import participation_approved
 from timecredits.credits.services.allocation import allocation_post
 from timecredits.errors import Invalid, Problems
 from timecredits.members.selectors import AgeBand
+from timecredits.numbers import without_thousands
 
 from .models import PopulationFigure, Programme
 
@@ -114,7 +115,7 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
         refuse("", _("it has more values than the header has columns."))
     area = (row.get("area") or "").strip().upper()
     band = (row.get("age_band") or "").strip()
-    population = (row.get("population") or "").strip().replace(",", "")
+    population = without_thousands(row.get("population") or "") or ""
     source = (row.get("source") or "").strip()
     if not area or len(area) > 8:
         refuse("area", _("give the area as a postcode district (up to 8 characters), e.g. RV1."))
@@ -123,7 +124,11 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
             "age_band",
             _("the age band must be blank or one of %(bands)s.") % {"bands": ", ".join(AgeBand)},
         )
-    if not population.isdigit() or int(population) == 0 or int(population) > 2**31 - 1:
+    if (
+        not (population.isascii() and population.isdigit())
+        or int(population) == 0
+        or int(population) > 2**31 - 1
+    ):
         refuse("population", _("the population must be a whole number above 0."))
     if len(source) > 200:
         refuse("source", _("the source must be at most 200 characters."))
@@ -137,6 +142,14 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
     return {"area": area, "age_band": band, "population": int(population), "source": source}
 
 
+def _unreadable(line: int, error: csv.Error) -> Invalid:
+    return Invalid(
+        _("Line %(line)s: this is not readable as CSV (%(error)s).")
+        % {"line": line, "error": error},
+        detail={"line": line},
+    )
+
+
 def population_import(*, programme: Programme, data: bytes) -> list[PopulationFigure]:
     """Replace the programme's population figures with the CSV's, all or nothing."""
     if len(data) > MAX_POPULATION_BYTES:
@@ -147,8 +160,12 @@ def population_import(*, programme: Programme, data: bytes) -> list[PopulationFi
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid(_("Save the file as CSV in UTF-8 and upload it again.")) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    # Universal newlines: Excel for Mac's "CSV (Macintosh)" ends lines with a bare \r.
+    reader = csv.DictReader(io.StringIO(text, newline=None))
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise _unreadable(1, error) from None
     missing = {"area", "population"} - set(header)
     unknown = set(header) - set(POPULATION_COLUMNS)
     if missing or unknown or len(set(header)) != len(header):
@@ -172,11 +189,7 @@ def population_import(*, programme: Programme, data: bytes) -> list[PopulationFi
                 )
             figures.append(_population_line(reader.line_num, row, seen))
     except csv.Error as error:
-        raise Invalid(
-            _("Line %(line)s: this is not readable as CSV (%(error)s).")
-            % {"line": reader.line_num, "error": error},
-            detail={"line": reader.line_num},
-        ) from None
+        raise _unreadable(reader.line_num, error) from None
     if not figures:
         raise Invalid(_("Line 2: the file has no figures below its header."), detail={"line": 2})
     with transaction.atomic():

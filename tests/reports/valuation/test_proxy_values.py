@@ -242,3 +242,13 @@ def test_each_problem_is_said_at_its_field_and_pounds_are_read_as_written(client
     assert 'aria-invalid="true" aria-describedby="proxy-value-error"' in page
     assert added.status_code == 302
     assert ProxyValue.objects.get().value == Decimal("1250.50")
+
+
+def test_a_comma_for_the_pence_is_refused_not_read_as_hundreds_of_pounds(client, programme, admin):
+    # "12,50" was stored as £1,250.00, inflating every estimate a hundred times.
+    client.force_login(admin)
+
+    refused = client.post(_page(programme), {**HOUR, "action": "add", "value": "12,50"})
+
+    assert "Use a point for pence, like 12.50" in refused.content.decode()
+    assert not ProxyValue.objects.exists()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from timecredits.db import unique_or_conflict
 from timecredits.errors import NotFound, Problems
+from timecredits.numbers import without_thousands
 from timecredits.surveys.selectors import programme_outcomes
 
 from ..models import ProxyValue
@@ -25,9 +26,15 @@ def _amount(
 ) -> Decimal | None:
     """A number of pounds or percent with at most two decimal places, or None with the problem
     added to `problems`."""
+    # As people write it: "£1,250.50" or "12.5%".
+    text = without_thousands(str(raw).strip().removeprefix("£").removesuffix("%"))
+    if text is None:
+        problems.add(
+            field, gettext("Use a point for pence, like 12.50: commas only between thousands.")
+        )
+        return None
     try:
-        # As people write it: "£1,250.50" or "12.5%".
-        number = Decimal(str(raw).strip().removeprefix("£").removesuffix("%").replace(",", ""))
+        number = Decimal(text)
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():

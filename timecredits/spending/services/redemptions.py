@@ -165,7 +165,9 @@ def _insert(offer: Offer, member: "Member", *, method: str, key: str, now) -> Re
                 )
         except IntegrityError as clash:
             if "idempotency_key" in str(clash):
-                raise
+                # The same key, sent at once for another offer, committed first: that offer's
+                # lock did not queue this request behind it, so _replayed could not see it.
+                raise ledger_errors.IdempotencyConflict(detail={"idempotency_key": key}) from clash
     raise AssertionError("could not draw a free redemption code")
 
 

@@ -102,13 +102,13 @@ def staff_landing_url(*, membership: StaffMembership) -> str:
     return reverse("organisation-detail", args=[organisation.pk])
 
 
-def staff_roles(*, user, organisation) -> set[str]:
-    """The roles a user holds in an organisation's staff."""
-    return set(
-        StaffMembership.objects.filter(user=user, organisation=organisation).values_list(
-            "role", flat=True
-        )
-    )
+def staff_roles(*, user, organisation, lock: bool = False) -> set[str]:
+    """The roles a user holds in an organisation's staff; with `lock`, their rows are locked
+    until the caller's transaction ends, so a removal waits for it."""
+    rows = StaffMembership.objects.filter(user=user, organisation=organisation)
+    if lock:
+        rows = rows.select_for_update(no_key=True)
+    return set(rows.values_list("role", flat=True))
 
 
 def organisations_visible(*, user, administered) -> QuerySet[Organisation]:

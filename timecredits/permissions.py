@@ -93,8 +93,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
 }
 
 
-def roles_in_scope(user, *, organisation=None, programme=None) -> set[Role]:
-    """The roles a user holds where it matters for this action."""
+def roles_in_scope(user, *, organisation=None, programme=None, hold=False) -> set[Role]:
+    """The roles a user holds where it matters for this action; `hold` keeps their staff roles
+    in the organisation locked until the transaction ends (see `require`)."""
     if not user.is_authenticated or not user.is_active:
         return set()
     roles = set()
@@ -103,23 +104,26 @@ def roles_in_scope(user, *, organisation=None, programme=None) -> set[Role]:
     if hasattr(user, "member") and user.member.closed_at is None:
         roles.add(Role.MEMBER)
     if organisation is not None:
-        roles |= {Role(r) for r in staff_roles(user=user, organisation=organisation)}
+        roles |= {Role(r) for r in staff_roles(user=user, organisation=organisation, lock=hold)}
     if programme is not None:
         roles |= {Role(r) for r in programme_roles(user=user, programme=programme)}
     return roles
 
 
-def has_permission(user, action: Action, *, organisation=None, programme=None) -> bool:
+def has_permission(user, action: Action, *, organisation=None, programme=None, hold=False) -> bool:
     if action in ORGANISATION_ACTIONS and organisation is None:
         raise ValueError(f"{action} needs the organisation it acts in")
     if action in PROGRAMME_ACTIONS and programme is None:
         raise ValueError(f"{action} needs the programme it acts in")
-    roles = roles_in_scope(user, organisation=organisation, programme=programme)
+    roles = roles_in_scope(user, organisation=organisation, programme=programme, hold=hold)
     return Role.PLATFORM_STAFF in roles or bool(roles & MATRIX[action])
 
 
-def require(user, action: Action, *, organisation=None, programme=None) -> None:
-    if not has_permission(user, action, organisation=organisation, programme=programme):
+def require(user, action: Action, *, organisation=None, programme=None, hold=False) -> None:
+    """Refuse unless the user may. With `hold`, inside a transaction, the staff role that allows
+    it stays locked until the transaction ends: a removal of that role waits for what it allowed
+    to finish, and everything after the removal is refused."""
+    if not has_permission(user, action, organisation=organisation, programme=programme, hold=hold):
         raise PermissionDenied(
             _("You do not have a role that allows this here."), detail={"action": action.value}
         )
@@ -129,10 +133,10 @@ def require(user, action: Action, *, organisation=None, programme=None) -> None:
 # action there: 404 when there is none, 403 when the actor may not.
 
 
-def permitted_organisation(user, action: Action, organisation_id: int):
-    """The organisation, once `user` may do `action` in it."""
+def permitted_organisation(user, action: Action, organisation_id: int, *, hold=False):
+    """The organisation, once `user` may do `action` in it (`hold`: see `require`)."""
     organisation = organisation_get(organisation_id=organisation_id)
-    require(user, action, organisation=organisation)
+    require(user, action, organisation=organisation, hold=hold)
     return organisation
 
 

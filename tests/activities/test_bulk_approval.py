@@ -2,11 +2,16 @@
 takes, credits posted exactly once, permission checked once, and what cannot be approved left as
 it was with the reason."""
 
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 
 from ledger.models import Transfer
 from ledger.verify import ledger_verify
 from partners.models import StaffMembership
+from partners.services.organisations import staff_remove
 from tests.activities.test_verification import (
     balance_of_member,
     coordinator_of,
@@ -163,3 +168,50 @@ def test_an_empty_selection_is_refused():
             organisation_id=session.activity.organisation_id,
             contribution_ids=[],
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_coordinator_removed_while_approving_a_selection_approves_nothing_after_it():
+    # The role was checked once, before the selection: approvals went on committing, in the
+    # removed coordinator's name, for seconds after the removal.
+    session = FinishedSessionFactory()
+    waiting = [pending(session, minutes=30) for _ in range(3)]
+    role = StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    )
+    admin = StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.ORG_ADMIN
+    ).user
+    removed, failures = threading.Event(), []
+
+    def remove():
+        # The removal is written, and held uncommitted for a moment while the approval starts.
+        try:
+            with transaction.atomic():
+                staff_remove(membership=role, removed_by=admin)
+                removed.set()
+                time.sleep(0.5)
+        except Exception as error:
+            failures.append(repr(error))
+            removed.set()
+        finally:
+            connection.close()
+
+    remover = threading.Thread(target=remove)
+    remover.start()
+    removed.wait(timeout=30)
+    done = use_cases.contributions_approve(
+        actor=role.user,
+        organisation_id=session.activity.organisation_id,
+        contribution_ids=[c.pk for c in waiting],
+    )
+    remover.join()
+
+    assert failures == []
+    assert done.approved == []
+    assert [(pk, reason) for pk, _, reason in done.refused] == [
+        (c.pk, "You do not have a role that allows this here.") for c in waiting
+    ]
+    assert set(statuses().values()) == {"pending"}
+    assert Transfer.objects.filter(kind="earn").count() == 0

@@ -577,15 +577,26 @@ def _approve_selected(request, organisation_id: int) -> None:
             request,
             _("Already approved, nothing changed: %(who)s.") % {"who": _who_list(done.already)},
         )
+    unnamed = {}
     for _id, contribution, reason in done.refused:
         if contribution is None:
-            messages.error(request, _("One was not approved: %(reason)s") % {"reason": reason})
+            unnamed[reason] = unnamed.get(reason, 0) + 1
         else:
             messages.error(
                 request,
                 _("Not approved for %(who)s: %(reason)s")
                 % {"who": _who(contribution), "reason": reason},
             )
+    for reason, count in unnamed.items():
+        messages.error(
+            request,
+            ngettext(
+                "One was not approved: %(reason)s",
+                "%(count)d were not approved: %(reason)s",
+                count,
+            )
+            % {"count": count, "reason": reason},
+        )
 
 
 def _decide(request, organisation_id: int, form: DecisionForm) -> str:

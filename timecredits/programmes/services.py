@@ -45,6 +45,9 @@ def programme_update_policy(*, programme: Programme, **changes) -> Programme:
                     field, _("Use a number from %(low)s to %(high)s.") % {"low": low, "high": high}
                 )
     problems.raise_if_any()
+    # The cap and the step are checked against each other as they stand now: two changes sent
+    # at once (one the cap, one the step) each passed against the other's old value.
+    programme.refresh_from_db(from_queryset=Programme.objects.select_for_update(no_key=True))
     cap = changes.get("daily_cap_minutes", programme.daily_cap_minutes)
     step = changes.get("rounding_minutes", programme.rounding_minutes)
     if cap is not None and step and cap < step:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
-from timecredits.errors import DomainError, Invalid, NotFound
+from timecredits.errors import DomainError, Invalid, NotFound, PermissionDenied
 from timecredits.permissions import Action, permitted_organisation, require
 
 from ..selectors import (
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 VERIFY = Action.ORGANISATION_CONTRIBUTIONS_VERIFY
 
 
-def _verified_organisation(actor, organisation_id: int):
-    return permitted_organisation(actor, VERIFY, organisation_id)
+def _verified_organisation(actor, organisation_id: int, *, hold=False):
+    return permitted_organisation(actor, VERIFY, organisation_id, hold=hold)
 
 
 DECISIONS = {
@@ -48,14 +48,15 @@ def _decide(
     the decision, in one transaction. Named from an organisation's or a session's page, the
     contribution must be theirs, and the permission on that page comes first."""
     if organisation_id is not None:
-        _verified_organisation(actor, organisation_id)
+        _verified_organisation(actor, organisation_id, hold=True)
     elif session_id is not None:
         coordinated_session(actor, session_id)
     contribution = verification.contribution_lock(
         contribution_id=contribution_id, organisation_id=organisation_id, session_id=session_id
     )
     if organisation_id is None:
-        require(actor, VERIFY, organisation=contribution.session.activity.organisation)
+        organisation = contribution.session.activity.organisation
+        require(actor, VERIFY, organisation=organisation, hold=True)
     return DECISIONS[decision](actor=actor, contribution=contribution, **how)
 
 
@@ -109,7 +110,10 @@ class BulkApproval:
 @retry_on_conflict
 def _approve_one(actor, contribution_id: int, organisation_id: int):
     """Approve one of the organisation's contributions, locked and read once, in a transaction
-    of its own: (the contribution, how it went: "approved", "already" or the refusal)."""
+    of its own: (the contribution, how it went: "approved", "already" or the refusal). The
+    actor's role is checked again, and held, in each: a coordinator removed halfway through a
+    long selection approves nothing more once the removal commits."""
+    _verified_organisation(actor, organisation_id, hold=True)
     contribution = verification.contribution_lock(
         contribution_id=contribution_id, organisation_id=organisation_id
     )
@@ -137,9 +141,13 @@ def contributions_approve(
     if len(ids) > MAX_BULK:
         raise Invalid(_("Approve at most %(max)d at a time.") % {"max": MAX_BULK})
     result = BulkApproval()
-    for contribution_id in ids:
+    for index, contribution_id in enumerate(ids):
         try:
             contribution, outcome = _approve_one(actor, contribution_id, organisation_id)
+        except PermissionDenied as refused:
+            # The role was taken away partway: what was approved before stands, the rest waits.
+            result.refused += [(left, None, str(refused.message)) for left in ids[index:]]
+            break
         except NotFound:
             result.refused.append(
                 (contribution_id, None, _("This is not time given at your sessions."))

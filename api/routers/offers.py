@@ -105,6 +105,15 @@ class OfferIn(OfferFields):
 
 class RedemptionIn(InputSchema):
     offer_id: int
+    cost_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_AMOUNT,
+        description=(
+            "The cost the member was shown, in minutes. If the offer's price has changed since, "
+            "the request is refused with 409 `price_changed` and nothing is held."
+        ),
+    )
 
 
 class ChargeIn(InputSchema):
@@ -216,7 +225,10 @@ def upload_offer_photo(request, offer_id: int, photo: File[UploadedFile]):
 )
 def redeem(request, payload: RedemptionIn, idempotency_key: str = IDEMPOTENCY_KEY):
     redemption, created = use_cases.redemption_create(
-        actor=request.auth, offer_id=payload.offer_id, idempotency_key=idempotency_key
+        actor=request.auth,
+        offer_id=payload.offer_id,
+        idempotency_key=idempotency_key,
+        expected_cost=payload.cost_minutes,
     )
     return Status(201 if created else 200, RedemptionOut.of(redemption))
 

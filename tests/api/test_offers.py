@@ -249,3 +249,27 @@ def test_an_offer_for_no_programme_is_refused_and_nothing_changes(client, venue,
         assert response.json()["error"]["detail"][0]["field"] == "programmes"
     assert list(venue.offers.values_list("pk", flat=True)) == [offer.pk]
     assert list(offer.programmes.all()) == [programme]
+
+
+def test_a_redemption_at_a_price_no_longer_asked_is_refused_and_holds_nothing(
+    client, venue, programme
+):
+    member = funded_member(programme)
+    offer = make_offer(venue, cost_minutes=60)
+    client.force_login(member.user)
+    before = snapshot()
+
+    changed = post(
+        client, "/api/v1/redemptions", {"offer_id": offer.pk, "cost_minutes": 30}, key="k1"
+    )
+    after_refusal = snapshot()
+    as_shown = post(
+        client, "/api/v1/redemptions", {"offer_id": offer.pk, "cost_minutes": 60}, key="k2"
+    )
+
+    assert changed.status_code == 409
+    assert changed.json()["error"]["code"] == "price_changed"
+    assert changed.json()["error"]["detail"] == {"cost_minutes": 60, "shown": 30}
+    assert after_refusal == before
+    assert as_shown.status_code == 201
+    assert Redemption.objects.get().cost_minutes == 60

@@ -357,3 +357,49 @@ def test_checking_an_empty_code_at_the_till_says_to_type_it(client, venue, progr
 
     assert "Type the code from the member’s screen first, then check it." in page  # noqa: RUF001
     assert "not one for this venue" not in page
+
+
+def test_a_price_changed_since_the_page_was_drawn_is_not_charged(client, venue, programme):
+    # The form sent only its key: the venue raised the price from 1 credit to 50 while the
+    # member looked, and 50 were held with no word.
+    offer = make_offer(venue, cost_minutes=60)
+    member = funded_member(programme)
+    client.force_login(member.user)
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+    Offer.objects.filter(pk=offer.pk).update(cost_minutes=50 * 60)
+
+    response = client.post(
+        f"/offers/{offer.pk}/",
+        {"key": "k", "cost": re.search(r'name="cost" value="(\d+)"', page).group(1)},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(f"/offers/{offer.pk}/", 302)]
+    text = response.content.decode()
+    assert "The price changed to 50 credits since you looked." in text
+    assert "<strong>50 credits</strong>" in text
+    assert Redemption.objects.count() == 0
+    assert account_balance(account=member_account(member=member)).available == 300
+
+
+def test_an_offer_not_on_now_says_why_in_place_of_the_button(client, venue, programme):
+    # Offers that had ended were listed, and each page's "Get a code" led to a dead end.
+    today = timezone.localdate()
+    make_offer(venue, title="Summer swim", valid_until=today - datetime.timedelta(days=1))
+    later = make_offer(venue, title="Winter swim", valid_from=today + datetime.timedelta(days=3))
+    limited = make_offer(venue, title="Sauna", member_limit=1, member_limit_period="week")
+    member = funded_member(programme)
+    client.force_login(member.user)
+    client.post(f"/offers/{limited.pk}/", {"key": "first"})
+
+    listing = client.get("/offers/").content.decode()
+    pages = {o.title: client.get(f"/offers/{o.pk}/").content.decode() for o in (later, limited)}
+
+    assert "Summer swim" not in listing and "Winter swim" in listing
+    starts = later.valid_from
+    assert f"This offer starts on {starts:%A} {starts.day} {starts:%B %Y}." in pages["Winter swim"]
+    assert "Each member can use this offer once per week, and you already have." in pages["Sauna"]
+    for page in pages.values():
+        assert "Get a code" not in page and "Get another code" not in page
+    assert "Show my code" in pages["Sauna"]
+    assert Redemption.objects.count() == 1

@@ -46,6 +46,11 @@ class OutsideOpeningTimes(Conflict):
     message = _("This offer is not available at this time of day.")
 
 
+class PriceChanged(Conflict):
+    code = "price_changed"
+    message = _("The price of this offer has changed. Check it, then get a code again.")
+
+
 class OfferFull(Conflict):
     code = "offer_full"
     message = _("All the places for this offer have gone for now. Please try another time.")

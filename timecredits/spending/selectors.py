@@ -22,8 +22,10 @@ def offers_browse(
     available_today: bool = False,
     affordable_minutes: int | None = None,
     now: datetime.datetime | None = None,
+    current: bool = False,
 ) -> QuerySet[Offer]:
-    """Published offers at venues, those a member may use when given, with the phone's filters."""
+    """Published offers at venues, those a member may use when given, with the phone's filters;
+    `current`: none past its last day."""
     offers = (
         Offer.objects.filter(active=True, organisation__kind__in=VENUE_KINDS)
         .select_related("organisation")
@@ -35,6 +37,9 @@ def offers_browse(
         offers = offers.filter(category=category)
     if organisation_id:
         offers = offers.filter(organisation_id=organisation_id)
+    if current:
+        today = timezone.localdate(now or timezone.now())
+        offers = offers.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     if available_today:
         offers = _available_today(offers, now or timezone.now())
     if affordable_minutes is not None:

@@ -85,6 +85,7 @@ def offers_page(
         organisation_id=organisation_id,
         available_today=available_today,
         affordable_minutes=available if affordable else None,
+        current=True,
     )
     return {"offers": offers[:100], "available": available}
 
@@ -114,6 +115,7 @@ def offers_list(
         organisation_id=organisation_id,
         available_today=available_today,
         affordable_minutes=affordable_minutes,
+        current=True,
     )
     return {"items": list(offers[offset : offset + limit]), "count": offers.count()}
 
@@ -128,22 +130,34 @@ def offer_page(*, actor, offer_id: int) -> dict:
         "short": max(0, offer.cost_minutes - available),  # what they still need to earn
         # A code they have already: Back after getting one, then the button again, made two.
         "waiting": selectors.member_codes_waiting(member=member, offer=offer),
+        # Why no code can be had now (not started, ended, not today, the limit reached): said
+        # in place of a button that could only be refused.
+        "refusal": redemption_services.redeem_refusal(offer, member, timezone.now()),
     }
 
 
-def offer_redeem(*, actor, offer_id: int, idempotency_key: str):
-    """A member redeems an offer from its page; returns (redemption, created)."""
+def offer_redeem(*, actor, offer_id: int, idempotency_key: str, expected_cost: int | None = None):
+    """A member redeems an offer from its page, at the cost it showed; returns (redemption,
+    created)."""
     member = own_member(actor=actor)
     return redemption_services.redemption_create(
-        member=member, offer=_visible_offer(member, offer_id), idempotency_key=idempotency_key
+        member=member,
+        offer=_visible_offer(member, offer_id),
+        idempotency_key=idempotency_key,
+        expected_cost=expected_cost,
     )
 
 
-def redemption_create(*, actor, offer_id: int, idempotency_key: str):
+def redemption_create(
+    *, actor, offer_id: int, idempotency_key: str, expected_cost: int | None = None
+):
     """A member redeems an offer through the API; returns (redemption, created)."""
     member = _own_member(actor)
     return redemption_services.redemption_create(
-        member=member, offer=selectors.offer_get(offer_id=offer_id), idempotency_key=idempotency_key
+        member=member,
+        offer=selectors.offer_get(offer_id=offer_id),
+        idempotency_key=idempotency_key,
+        expected_cost=expected_cost,
     )
 
 

@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid, NotFound
+from timecredits.forms import row_id
 from timecredits.qr import qr_svg
 from timecredits.signed_in import login_required
 
 from . import use_cases
 from .display import is_live, photo_url
-from .errors import OfferNotFound
+from .errors import OfferNotFound, PriceChanged
 from .forms import ChargeForm, CodeForm, OfferFilterForm, OfferForm
 from .tokens import read_redemption_token, redemption_url
 
@@ -57,9 +58,14 @@ def offer_detail(request, offer_id):
                 offer_id=offer_id,
                 # The form's token makes a double submit one redemption; without one, a new key.
                 idempotency_key=request.POST.get("key", "")[:200] or uuid.uuid4().hex,
+                # The cost the page showed: a price changed since is refused, not charged.
+                expected_cost=row_id(request.POST.get("cost")),
             )
         except NotFound:
             raise  # an offer the member may not see is a 404, not a refusal
+        except PriceChanged as changed:
+            messages.warning(request, changed.message)
+            return redirect("offer-detail", offer_id)
         except DomainError as refused:
             return _refused(request, refused)
         return redirect("my-redemption", redemption.pk)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,12 +34,13 @@ from timecredits.credits.services.spending import (
     spend_release,
 )
 from timecredits.db import retry_on_conflict
-from timecredits.errors import NotFound
+from timecredits.errors import DomainError, NotFound
 from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.members.selectors import member_get_or_none
 from timecredits.notifications.services import in_language_of, notify
 from timecredits.ratelimit import rate_limit
 from timecredits.templatetags.credits import credits as as_credits
+from timecredits.templatetags.credits import credits_words
 
 from ..errors import (
     AccountClosed,
@@ -50,6 +52,7 @@ from ..errors import (
     OfferUnavailable,
     OutsideOpeningTimes,
     OutsideValidDates,
+    PriceChanged,
     RedemptionCancelled,
     RedemptionCompleted,
     RedemptionExpired,
@@ -92,11 +95,16 @@ def check_available(offer: Offer, now: datetime.datetime) -> None:
     if not offer.active or not offer.organisation.accepts_credits:
         raise OfferUnavailable()
     local = timezone.localtime(now)
-    if (offer.valid_from and local.date() < offer.valid_from) or (
-        offer.valid_until and local.date() > offer.valid_until
-    ):
+    dates = {"valid_from": offer.valid_from, "valid_until": offer.valid_until}
+    if offer.valid_from and local.date() < offer.valid_from:
         raise OutsideValidDates(
-            detail={"valid_from": offer.valid_from, "valid_until": offer.valid_until}
+            _("This offer starts on %(day)s.") % {"day": date_format(offer.valid_from, "l j F Y")},
+            detail=dates,
+        )
+    if offer.valid_until and local.date() > offer.valid_until:
+        raise OutsideValidDates(
+            _("This offer ended on %(day)s.") % {"day": date_format(offer.valid_until, "l j F Y")},
+            detail=dates,
         )
     if not offer.open_on(local.weekday()):
         raise NotAvailableToday(detail={"days": offer.weekdays})
@@ -195,8 +203,21 @@ def _hold(redemption: Redemption, member: "Member", offer: Offer, posted_by):
         raise AccountClosed() from closed
 
 
-def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
-    """The shared path: checks under the offer's lock, then the hold. Returns (redemption, new)."""
+def redeem_refusal(offer: Offer, member: "Member", now: datetime.datetime) -> DomainError | None:
+    """Why a code for the offer cannot be had now, for its page (what redeeming would refuse,
+    read without the lock), or None."""
+    try:
+        _check_eligible(offer, member)
+        check_available(offer, now)
+        _check_counts(offer, member, now)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def _redeem(*, member, offer, key, method, actor, expected_cost=None) -> tuple[Redemption, bool]:
+    """The shared path: checks under the offer's lock, then the hold. Returns (redemption, new).
+    `expected_cost`, the cost the member was shown, must still be the offer's."""
     existing = _replayed(key, offer=offer, member=member)
     if existing is not None:
         return existing, False
@@ -204,6 +225,12 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
     existing = _replayed(key, offer=offer, member=member)  # it may have committed as we waited
     if existing is not None:
         return existing, False
+    if expected_cost is not None and expected_cost != offer.cost_minutes:
+        raise PriceChanged(
+            _("The price changed to %(cost)s since you looked. Check it, then get a code again.")
+            % {"cost": credits_words(offer.cost_minutes)},
+            detail={"cost_minutes": offer.cost_minutes, "shown": expected_cost},
+        )
     now = timezone.now()
     _check_eligible(offer, member)
     check_available(offer, now)
@@ -217,10 +244,11 @@ def _redeem(*, member, offer, key, method, actor) -> tuple[Redemption, bool]:
 
 @retry_on_conflict
 def redemption_create(
-    *, member: "Member", offer: Offer, idempotency_key: str
+    *, member: "Member", offer: Offer, idempotency_key: str, expected_cost: int | None = None
 ) -> tuple[Redemption, bool]:
     """A member picks an offer: their credits are held and they get a code to show the venue.
-    Replaying the same key returns the same redemption (and False)."""
+    Replaying the same key returns the same redemption (and False). With `expected_cost` (what
+    the member was shown), a price changed since is refused rather than charged."""
     rate_limit(f"redeem:{member.pk}", limit=REDEMPTIONS_PER_MINUTE, period=60)
     return _redeem(
         member=member,
@@ -228,6 +256,7 @@ def redemption_create(
         key=f"member:{member.pk}:{idempotency_key}",
         method=Redemption.Method.CODE,
         actor=member.user,
+        expected_cost=expected_cost,
     )
 
 

@@ -59,6 +59,14 @@ class SessionOut(Schema):
     capacity: int | None
     credit_rule: str
     fixed_minutes: int | None
+    cancelled_at: datetime | None
+
+
+class CancelIn(InputSchema):
+    series: bool = Field(
+        default=False,
+        description="Also cancel the later sessions of its series, but those with time at them.",
+    )
 
 
 class CheckinCodeOut(Schema):
@@ -130,6 +138,29 @@ create_sessions = create_route(
     "Create a session, or a weekly or fortnightly series (coordinators)",
     operation_id="api_routers_sessions_create_sessions",
 )
+
+
+@router.post(
+    "/sessions/{session_id}/cancel",
+    response=list[SessionOut],
+    summary="Cancel a session before it starts, or the rest of its series too (coordinators)",
+    description=(
+        "Refused with 409 `session_started` once it has started, or `session_has_time` when "
+        "someone has time at it. Cancelling again cancels nothing more: an empty list."
+    ),
+)
+def cancel_session(request, session_id: int, payload: CancelIn | None = None):
+    series = payload is not None and payload.series
+    return sessions.session_cancel(actor=request.auth, session_id=session_id, series=series)
+
+
+@router.post(
+    "/sessions/{session_id}/reinstate",
+    response=SessionOut,
+    summary="Put back a cancelled session before it starts (coordinators)",
+)
+def reinstate_session(request, session_id: int):
+    return sessions.session_reinstate(actor=request.auth, session_id=session_id)
 
 
 @router.get(

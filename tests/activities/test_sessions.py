@@ -7,10 +7,18 @@ import pytest
 from django.utils import timezone
 
 from partners.models import StaffMembership
-from tests.factories import ActivityFactory, OrganisationFactory, StaffMembershipFactory
+from tests.factories import (
+    ActivityFactory,
+    ContributionFactory,
+    MemberFactory,
+    OrganisationFactory,
+    StaffMembershipFactory,
+)
+from timecredits.activities.errors import SessionCancelled
 from timecredits.activities.models import Activity, Session
+from timecredits.activities.services import checkins
 from timecredits.activities.use_cases import sessions
-from timecredits.errors import Invalid, PermissionDenied
+from timecredits.errors import Conflict, Invalid, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -145,3 +153,98 @@ def test_a_double_tap_on_add_sessions_adds_them_once(client):
     assert Session.objects.count() == 2
     for response in (first, again):
         assert "2 sessions added." in response.content.decode()
+
+
+# Cancelling
+
+
+def _upcoming_series(activity, count=4, days_ahead=2):
+    start = timezone.now() + datetime.timedelta(days=days_ahead)
+    return sessions.sessions_create(
+        actor=coordinator_of(activity.organisation),
+        activity_id=activity.pk,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        repeat_every_weeks=1,
+        repeat_count=count,
+    )
+
+
+def _cancelled():
+    return set(Session.objects.filter(cancelled_at__isnull=False).values_list("pk", flat=True))
+
+
+def test_a_coordinator_cancels_one_session_and_check_in_then_refuses_it():
+    activity = ActivityFactory()
+    _first, second, *_ = _upcoming_series(activity)
+    coordinator = coordinator_of(activity.organisation)
+
+    done = sessions.session_cancel(actor=coordinator, session_id=second.pk)
+    again = sessions.session_cancel(actor=coordinator, session_id=second.pk)
+
+    assert [s.pk for s in done] == [second.pk]
+    assert again == []
+    assert _cancelled() == {second.pk}
+    member = MemberFactory(programme=activity.programme)
+    with pytest.raises(SessionCancelled):
+        checkins.claim(
+            member=member,
+            session=Session.objects.get(pk=second.pk),
+            start=second.starts_at,
+            end=second.ends_at,
+        )
+
+
+def test_cancelling_the_rest_of_a_series_leaves_earlier_sessions_and_those_with_time():
+    activity = ActivityFactory()
+    _first, second, third, fourth = _upcoming_series(activity)
+    ContributionFactory(session=Session.objects.get(pk=fourth.pk), status="checked_in")
+
+    done = sessions.session_cancel(
+        actor=coordinator_of(activity.organisation), session_id=second.pk, series=True
+    )
+
+    assert [s.pk for s in done] == [second.pk, third.pk]
+    assert _cancelled() == {second.pk, third.pk}
+
+
+@pytest.mark.parametrize("why", ["started", "has_time"])
+def test_a_session_that_started_or_has_time_is_not_cancelled(why):
+    activity = ActivityFactory()
+    (session,) = _upcoming_series(activity, count=1)
+    if why == "started":
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(minutes=5)
+        )
+    else:
+        ContributionFactory(session=session, status="checked_in")
+
+    with pytest.raises(Conflict) as refused:
+        sessions.session_cancel(
+            actor=coordinator_of(activity.organisation), session_id=session.pk, series=True
+        )
+
+    assert refused.value.code == {"started": "session_started", "has_time": "session_has_time"}[why]
+    assert _cancelled() == set()
+
+
+def test_a_cancelled_session_is_put_back_until_it_starts_and_only_by_its_organisation():
+    activity = ActivityFactory()
+    session, later = _upcoming_series(activity, count=2)
+    coordinator = coordinator_of(activity.organisation)
+    sessions.session_cancel(actor=coordinator, session_id=session.pk, series=True)
+
+    with pytest.raises(PermissionDenied):
+        sessions.session_reinstate(
+            actor=coordinator_of(OrganisationFactory()), session_id=session.pk
+        )
+    back = sessions.session_reinstate(actor=coordinator, session_id=session.pk)
+
+    assert back.cancelled_at is None
+    assert _cancelled() == {later.pk}
+    Session.objects.filter(pk=later.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    with pytest.raises(Conflict):
+        sessions.session_reinstate(actor=coordinator, session_id=later.pk)
+    assert _cancelled() == {later.pk}

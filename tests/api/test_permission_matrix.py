@@ -145,6 +145,8 @@ REQUESTS = {
     "sessions": ("get", "/activities/{activity}/sessions", None),
     "session_add": ("post", "/activities/{activity}/sessions", {"starts_at": "{future_start}", "ends_at": "{future_end}"}),
     "checkin_code": ("get", "/sessions/{session}/checkin-code", None),
+    "session_cancel": ("post", "/sessions/{future_session}/cancel", None),
+    "session_reinstate": ("post", "/sessions/{future_session}/reinstate", None),
     "contributions": ("get", "/organisations/{org}/contributions?status=pending", None),
     "approve": ("post", "/contributions/{pending_contribution}/approve", {}),
     "reject": ("post", "/contributions/{pending_contribution}/reject", {"reason": "Not seen there"}),
@@ -248,6 +250,8 @@ activity_add          403  403  201   403    403   403    201   403    403  403 
 sessions              403  403  200   403    403   403    200   403    403  403   403  403   200   401
 session_add           403  403  201   403    403   403    201   403    403  403   403  403   201   401
 checkin_code          403  403  200   403    403   403    200   403    403  403   403  403   200   401
+session_cancel        403  403  200   403    403   403    200   403    403  403   403  403   200   401
+session_reinstate     403  403  200   403    403   403    200   403    403  403   403  403   200   401
 contributions         403  403  200   403    403   403    200   403    403  403   403  403   200   401
 approve               403  403  200   403    403   403    200   403    403  403   403  403   200   401
 reject                403  403  200   403    403   403    200   403    403  403   403  403   200   401
@@ -382,6 +386,7 @@ def _build_world():
     yesterday = now - datetime.timedelta(days=1)
     past_session = SessionFactory(activity=activity, starts_at=yesterday)
     old_session = SessionFactory(activity=activity, starts_at=now - datetime.timedelta(days=7))
+    future_session = SessionFactory(activity=activity, starts_at=now + datetime.timedelta(days=3))
     poster = tokens.poster_token(
         session_id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at
     )
@@ -442,6 +447,7 @@ def _build_world():
         "activity": activity.pk,
         "session": session.pk,
         "past_session": past_session.pk,
+        "future_session": future_session.pk,
         "past_start": (past_session.starts_at + datetime.timedelta(minutes=15)).isoformat(),
         "past_end": (past_session.starts_at + datetime.timedelta(minutes=75)).isoformat(),
         "future_start": (now + datetime.timedelta(days=3)).isoformat(),

@@ -136,6 +136,8 @@ REQUESTS = {
     "session": ("get", "/sessions/{session}/", None),
     "attendance_add": ("post", "/sessions/{session}/attendance/", {"attendance-member_codes": "{attendee_code}"}),
     "unapprove": ("post", "/sessions/{old_session}/unapprove/", {"contribution": "{approved_contribution}", "reason": "Approved the wrong person"}),
+    "session_cancel": ("post", "/sessions/{future_session}/cancel/", None),
+    "session_reinstate": ("post", "/sessions/{future_session}/reinstate/", None),
     "poster": ("get", "/sessions/{session}/poster/", None),
     "poster_png": ("get", "/sessions/{session}/poster.png", None),
     "kiosk": ("get", "/sessions/{session}/kiosk/", None),
@@ -278,6 +280,8 @@ approve_all           403   403   302   403    403   403    302   403    403   4
 session               403   403   200   403    403   403    200   403    403   403   403   403   200   login
 attendance_add        403   403   302   403    403   403    302   403    403   403   403   403   302   login
 unapprove             403   403   302   403    403   403    302   403    403   403   403   403   302   login
+session_cancel        403   403   302   403    403   403    302   403    403   403   403   403   302   login
+session_reinstate     403   403   302   403    403   403    302   403    403   403   403   403   302   login
 poster                403   403   200   403    403   403    200   403    403   403   403   403   200   login
 poster_png            403   403   200   403    403   403    200   403    403   403   403   403   200   login
 kiosk                 403   403   200   403    403   403    200   403    403   403   403   403   200   login

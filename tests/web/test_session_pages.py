@@ -1,6 +1,7 @@
 """A coordinator's session page: adding attendance by hand, and undoing an approval."""
 
 import datetime
+import uuid
 
 import pytest
 from django.contrib.messages import get_messages
@@ -16,7 +17,7 @@ from tests.factories import (
     StaffMembershipFactory,
     UserFactory,
 )
-from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.models import Contribution, ContributionEvent, Session
 from timecredits.activities.services import checkins
 from timecredits.activities.use_cases import verification as use_cases
 
@@ -405,3 +406,61 @@ def test_the_door_is_scanned_only_while_it_is_open(client):
         later
     )
     assert "data-door-count" not in page(later)
+
+
+def test_a_coordinator_cancels_a_session_with_the_rest_of_its_series_and_puts_one_back(client):
+    # There was no way to cancel a session, or a series added by mistake.
+    first = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=1))
+    series = [first] + [
+        SessionFactory(
+            activity=first.activity,
+            series=first.series,
+            starts_at=first.starts_at + datetime.timedelta(weeks=n),
+            ends_at=first.ends_at + datetime.timedelta(weeks=n),
+        )
+        for n in (1, 2)
+    ]
+    Session.objects.filter(pk__in=[s.pk for s in series]).update(series=uuid.uuid4())
+    client.force_login(coordinator_of(first))
+
+    page = client.get(f"/sessions/{first.pk}/").content.decode()
+    cancelled = client.post(f"/sessions/{first.pk}/cancel/", {"series": "on"}, follow=True)
+    back = client.post(f"/sessions/{first.pk}/reinstate/", follow=True)
+
+    assert "Cancel this session…" in page
+    assert "Also cancel the 2 later sessions in this series" in page
+    text = cancelled.content.decode()
+    assert "Cancelled this session and the 2 after it in the series." in text
+    assert "This session is cancelled: check-in refuses it." in text
+    assert "Put the session back on" in text
+    assert "The session is back on." in back.content.decode()
+    still_on = Session.objects.filter(cancelled_at__isnull=True).values_list("pk", flat=True)
+    assert list(still_on) == [series[0].pk]
+
+
+def test_a_session_under_way_offers_no_cancelling(client):
+    session = SessionFactory()  # started half an hour ago
+    client.force_login(coordinator_of(session))
+
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+    refused = client.post(f"/sessions/{session.pk}/cancel/", follow=True)
+
+    assert "Cancel this session…" not in page
+    assert "This session has started, so it can no longer be cancelled" in refused.content.decode()
+    assert Session.objects.get().cancelled_at is None
+
+
+def test_the_door_screen_of_a_cancelled_session_says_so_and_shows_no_code(client):
+    # A tablet opened on a cancelled session showed a working-looking code: every scan refused.
+    session = SessionFactory(
+        starts_at=timezone.now() + datetime.timedelta(days=1), cancelled_at=timezone.now()
+    )
+    client.force_login(coordinator_of(session))
+
+    kiosk = client.get(f"/sessions/{session.pk}/kiosk/").content.decode()
+    poster = client.get(f"/sessions/{session.pk}/poster/").content.decode()
+
+    assert "This session is cancelled: check-in refuses it." in kiosk
+    assert "data-kiosk-qr" not in kiosk and "<svg" not in kiosk
+    assert timezone.localtime(session.starts_at).strftime("%H:%M") in kiosk
+    assert "This session is cancelled: check-in refuses it." in poster

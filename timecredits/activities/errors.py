@@ -122,3 +122,13 @@ class ScanInFuture(Invalid):
 class CheckinKeyReused(Conflict):
     code = "idempotency_conflict"
     message = _("This Idempotency-Key was already used for a check-in at another session.")
+
+
+class SessionStarted(Conflict):
+    code = "session_started"
+    message = _("This session has started, so it can no longer be cancelled or changed.")
+
+
+class SessionHasTime(Conflict):
+    code = "session_has_time"
+    message = _("Time is recorded at this session already, so it cannot be cancelled.")

@@ -337,3 +337,13 @@ def time_waiting(*, organisation_ids) -> dict[int, dict]:
         }
         for row in rows
     }
+
+
+def sessions_later_in_series(*, session: Session) -> int:
+    """How many sessions of the series come after this one, not cancelled: what cancelling the
+    rest of the series would take with it."""
+    if session.series is None:
+        return 0
+    return Session.objects.filter(
+        series=session.series, starts_at__gt=session.starts_at, cancelled_at__isnull=True
+    ).count()

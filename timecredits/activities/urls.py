@@ -31,6 +31,8 @@ urlpatterns = [
         name="session-attendance",
     ),
     path("sessions/<int:session_id>/unapprove/", views.session_unapprove, name="session-unapprove"),
+    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session-cancel"),
+    path("sessions/<int:session_id>/reinstate/", views.session_reinstate, name="session-reinstate"),
     path("sessions/<int:session_id>/poster/", views.poster, name="session-poster"),
     path("sessions/<int:session_id>/poster.png", views.poster_png, name="session-poster-png"),
     path("sessions/<int:session_id>/kiosk/", views.kiosk, name="session-kiosk"),

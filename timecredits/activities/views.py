@@ -424,6 +424,49 @@ def session_unapprove(request, session_id):
     return redirect("session-detail", session_id)
 
 
+@login_required
+@require_POST
+def session_cancel(request, session_id):
+    """Cancel a session before it starts, or with `series` the rest of its series too."""
+    try:
+        cancelled = sessions.session_cancel(
+            actor=request.user, session_id=session_id, series=request.POST.get("series") == "on"
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        if len(cancelled) > 1:
+            messages.success(
+                request,
+                ngettext(
+                    "Cancelled this session and the one after it in the series.",
+                    "Cancelled this session and the %(count)d after it in the series.",
+                    len(cancelled) - 1,
+                )
+                % {"count": len(cancelled) - 1},
+            )
+        else:
+            messages.success(request, _("Session cancelled. Check-in is closed for it."))
+    return redirect("session-detail", session_id)
+
+
+@login_required
+@require_POST
+def session_reinstate(request, session_id):
+    """Put back a session cancelled by mistake."""
+    try:
+        sessions.session_reinstate(actor=request.user, session_id=session_id)
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The session is back on."))
+    return redirect("session-detail", session_id)
+
+
 def _code_page(request, session_id, mode):
     """The session's printable poster or its door screen: the code people scan to check in."""
     code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode=mode)

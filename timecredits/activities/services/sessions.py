@@ -1,17 +1,20 @@
-"""Creating activities and sessions, including a run of weekly or fortnightly ones."""
+"""Creating activities and sessions, including a run of weekly or fortnightly ones; cancelling a
+session, or the rest of its series, before it starts (and putting one back)."""
 
 import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.selectors import is_approved_in
 from timecredits.errors import Problems
 
+from ..errors import SessionHasTime, SessionStarted
 from ..limits import FIRST_YEAR, LAST_YEAR, MAX_REPEATS, MAX_SESSION_LENGTH
-from ..models import Activity, Session
+from ..models import Activity, Contribution, Session
 
 
 @transaction.atomic
@@ -110,3 +113,48 @@ def sessions_create(
         )
         for n in range(repeat_count)
     )
+
+
+def _refuse_started(session: Session, now: datetime) -> None:
+    if session.starts_at <= now:
+        raise SessionStarted()
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, series: bool = False) -> list[Session]:
+    """Cancel a session before it starts and before anyone has time at it: check-in refuses it
+    and every list marks it. With `series`, the later sessions of its series are cancelled too,
+    all but those someone already has time at. Returns the sessions cancelled now (none, when
+    this one was cancelled already)."""
+    now = timezone.now()
+    # FOR UPDATE, not NO KEY UPDATE: a check-in inserting meanwhile holds a key-share lock on the
+    # session through its foreign key, so this waits for it, and then sees its time.
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if locked.cancelled_at is not None:
+        return []
+    _refuse_started(locked, now)
+    if Contribution.objects.filter(session=locked).exists():
+        raise SessionHasTime()
+    cancelled = [locked]
+    if series and locked.series is not None:
+        cancelled += list(
+            Session.objects.select_for_update()
+            .filter(series=locked.series, starts_at__gt=locked.starts_at, cancelled_at__isnull=True)
+            .exclude(Exists(Contribution.objects.filter(session=OuterRef("pk"))))
+            .order_by("pk")
+        )
+    Session.objects.filter(pk__in=[s.pk for s in cancelled]).update(cancelled_at=now)
+    for each in cancelled:
+        each.cancelled_at = now
+    return cancelled
+
+
+@transaction.atomic
+def session_reinstate(*, session: Session) -> Session:
+    """Put back a cancelled session that has not started yet (a cancellation by mistake)."""
+    locked = Session.objects.select_for_update().get(pk=session.pk)
+    if locked.cancelled_at is not None:
+        _refuse_started(locked, timezone.now())
+        locked.cancelled_at = None
+        locked.save(update_fields=["cancelled_at"])
+    return locked

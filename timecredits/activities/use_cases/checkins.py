@@ -31,6 +31,7 @@ from ..selectors import (
     session_find,
     session_get,
     sessions_happening,
+    sessions_later_in_series,
 )
 from ..services import checkins
 from ..tokens import door_window
@@ -305,12 +306,20 @@ class SessionPage:
     door_opens: object = None  # when the door opens, while that is to come
     # Attendance is added by hand once the session has started: time not yet given is not paid.
     started: bool = True
+    # Those who run the activities may cancel it before it starts, with the later ones of its
+    # series (how many there are), or put it back.
+    can_manage: bool = False
+    later_in_series: int = 0
 
 
 def _session_page(actor, session) -> SessionPage:
     contributions = list(session_contributions(session=session))
     now, (opens, closes) = timezone.now(), door_window(session.starts_at, session.ends_at)
     held = session.cancelled_at is None
+    organisation = session.activity.organisation
+    can_manage = has_permission(
+        actor, Action.ORGANISATION_ACTIVITIES_MANAGE, organisation=organisation
+    )
     return SessionPage(
         session=session,
         contributions=contributions,
@@ -319,10 +328,10 @@ def _session_page(actor, session) -> SessionPage:
         started=session.starts_at <= now,
         people=sum(1 for c in contributions if c.status != c.Status.REJECTED),
         can_verify=has_permission(
-            actor,
-            Action.ORGANISATION_CONTRIBUTIONS_VERIFY,
-            organisation=session.activity.organisation,
+            actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation
         ),
+        can_manage=can_manage,
+        later_in_series=(sessions_later_in_series(session=session) if can_manage and held else 0),
     )
 
 

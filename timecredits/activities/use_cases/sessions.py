@@ -1,5 +1,5 @@
-"""Coordinators' activities and sessions: listing and creating them, and the codes that check
-people in at a session (a poster's, or the kiosk's current one)."""
+"""Coordinators' activities and sessions: listing, creating and cancelling them, and the codes
+that check people in at a session (a poster's, or the kiosk's current one)."""
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -128,3 +128,16 @@ def session_checkin_code(*, actor, session_id: int, mode: str) -> CheckinCode:
             seconds_left=kiosk_seconds_left(now),
         )
     return CheckinCode(session=session, mode=mode, url=CHECKIN_CODES[mode](session))
+
+
+def session_cancel(*, actor, session_id: int, series: bool = False) -> list["Session"]:
+    """Cancel a session before it starts (and with `series`, the later ones of its series), for
+    those who run the organisation's activities; the sessions cancelled now."""
+    session = coordinated_session(actor, session_id, action=MANAGE)
+    return sessions.session_cancel(session=session, series=series)
+
+
+def session_reinstate(*, actor, session_id: int) -> "Session":
+    """Put back a session cancelled by mistake, before it starts."""
+    session = coordinated_session(actor, session_id, action=MANAGE)
+    return sessions.session_reinstate(session=session)

@@ -109,6 +109,14 @@ def _website(value: str) -> str:
     value = (value or "").strip()
     if value and "://" not in value and ":" not in value.split("/", 1)[0]:
         value = f"https://{value}"
+    longest = Organisation._meta.get_field("website").max_length
+    if len(value) > longest:
+        # Checked after https:// is added: a form's 200 characters became 208, a 500 on
+        # PostgreSQL.
+        raise _look_again(
+            "website",
+            gettext("Use a web address of at most %(max)d characters.") % {"max": longest},
+        )
     if value:
         try:
             URLValidator(schemes=["http", "https"])(value)

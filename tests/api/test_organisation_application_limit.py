@@ -188,6 +188,25 @@ def test_an_application_with_a_script_for_a_website_is_refused_and_writes_nothin
     assert _rows() == before
 
 
+def test_a_website_too_long_once_https_is_added_is_refused_and_writes_nothing(client):
+    # 199 characters passed the 200 limit, then https:// made them 207: a 500 on PostgreSQL.
+    programme = ProgrammeFactory()
+    client.force_login(MemberFactory(programme=programme).user)
+    before = _rows()
+
+    refused = client.post(
+        f"/api/v1/programmes/{programme.pk}/organisations",
+        {"name": "Canal Friends", "kind": "group", "website": "canal.org/" + "p" * 189},
+        content_type="application/json",
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["detail"] == [
+        {"field": "website", "message": "Use a web address of at most 200 characters."}
+    ]
+    assert _rows() == before
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_name_whose_slug_another_takes_as_its_second_applied_for_at_once_gets_its_own():

@@ -81,6 +81,21 @@ def test_a_coordinator_with_nothing_today_gets_empty_lists_not_errors():
     assert (work.sessions_today, work.waiting) == ([], None)
 
 
+def test_a_session_running_overnight_from_yesterday_is_one_of_todays():
+    # At half past midnight, a night shelter's 22:00 to 06:00 session was "No sessions today".
+    _, group, today = a_group_with_a_day(sessions=1)
+    night = SessionFactory(
+        activity=today[0].activity,
+        starts_at=today_at(22) - datetime.timedelta(days=1),
+        ends_at=today_at(6),
+    )
+    coordinator = StaffMembershipFactory(organisation=group, role="coordinator").user
+
+    work = section(home_page(actor=coordinator), group)
+
+    assert [s.pk for s in work.sessions_today] == [night.pk, today[0].pk]
+
+
 def test_an_organisation_admin_sees_its_staff_and_this_months_figures():
     programme, group, _ = a_group_with_a_day()
     admin = StaffMembershipFactory(

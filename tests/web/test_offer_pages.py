@@ -359,6 +359,25 @@ def test_checking_an_empty_code_at_the_till_says_to_type_it(client, venue, progr
     assert "not one for this venue" not in page
 
 
+def test_completing_a_code_cancelled_meanwhile_says_only_why(client, venue, programme):
+    # The refusal came with "Type the code from the member's screen first", which it had been.
+    offer = make_offer(venue)
+    member = funded_member(programme)
+    client.force_login(member.user)
+    client.post(f"/offers/{offer.pk}/", {"key": "k"})
+    redemption = Redemption.objects.get()
+    client.post(f"/me/redemptions/{redemption.pk}/cancel")
+    client.force_login(venue_staff(venue))
+
+    page = client.post(
+        f"/organisations/{venue.pk}/redeem/?code={redemption.code}",
+        {"form": "code", "code": redemption.code, "key": "till"},
+    ).content.decode()
+
+    assert "cancelled" in page
+    assert "Type the code from the member’s screen first" not in page  # noqa: RUF001
+
+
 def test_a_price_changed_since_the_page_was_drawn_is_not_charged(client, venue, programme):
     # The form sent only its key: the venue raised the price from 1 credit to 50 while the
     # member looked, and 50 were held with no word.

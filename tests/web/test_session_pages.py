@@ -164,6 +164,27 @@ def test_a_member_already_recorded_refuses_the_list_and_adds_nobody_else(client)
     assert list(Contribution.objects.values_list("member", flat=True)) == [bob.pk]
 
 
+def test_every_member_already_recorded_is_named_at_once(client):
+    # Only the first clash was named: the coordinator took one code off, sent, and met the next.
+    session = SessionFactory()
+    ada, bob, cy = (member_of(session, name, "Lee") for name in ("Ada", "Bob", "Cy"))
+    client.force_login(coordinator_of(session))
+    client.post(f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": bob.code})
+    client.post(f"/sessions/{session.pk}/attendance/", {"attendance-member_codes": cy.code})
+
+    response = client.post(
+        f"/sessions/{session.pk}/attendance/",
+        {"attendance-member_codes": f"{ada.code} {bob.code} {cy.code}"},
+    )
+
+    codes = ", ".join(m.code for m in sorted((bob, cy), key=lambda m: m.pk))
+    assert (
+        "These members already have time recorded at this session, or that overlaps it. "
+        f"({codes}) Nothing was recorded." in response.content.decode()
+    )
+    assert sorted(Contribution.objects.values_list("member", flat=True)) == sorted([bob.pk, cy.pk])
+
+
 def test_more_minutes_than_the_session_are_refused(client):
     session = SessionFactory()
     ada = member_of(session, "Ada", "Lovelace")

@@ -297,12 +297,13 @@ def session_rows():
 # --- home: a coordinator's day, across the organisations they run ---
 
 
-def sessions_starting(*, organisation_ids, start: datetime, end: datetime) -> list[Session]:
-    """The sessions of these organisations that start in [start, end), soonest first, each
-    with `checked_in`: how many people have time there (checked in, waiting or approved)."""
+def sessions_during(*, organisation_ids, start: datetime, end: datetime) -> list[Session]:
+    """The sessions of these organisations that run at some time in [start, end) (one that began
+    the evening before and runs on overnight too), soonest first, each with `checked_in`: how
+    many people have time there (checked in, waiting or approved)."""
     return list(
         Session.objects.filter(
-            activity__organisation_id__in=organisation_ids, starts_at__gte=start, starts_at__lt=end
+            activity__organisation_id__in=organisation_ids, starts_at__lt=end, ends_at__gt=start
         )
         .select_related("activity")
         .annotate(

@@ -28,7 +28,7 @@ from partners.selectors import (
     organisations_staff,
     pending_participations_count,
 )
-from timecredits.activities.selectors import sessions_starting, time_waiting
+from timecredits.activities.selectors import sessions_during, time_waiting
 from timecredits.members.use_cases import (
     Navigation,
     member_home,
@@ -142,7 +142,7 @@ def _fill_organisations(actor, sections: list[OrganisationWork], today) -> None:
     verifying = [s.organisation.pk for s in sections if s.verifies]
     redeeming = [s.organisation.pk for s in sections if s.redeems]
     administered = [s.organisation.pk for s in sections if s.admin]
-    sessions = sessions_starting(organisation_ids=running, start=start, end=end) if running else []
+    sessions = sessions_during(organisation_ids=running, start=start, end=end) if running else []
     waiting = time_waiting(organisation_ids=verifying) if verifying else {}
     redemptions = venues_redemptions_on(venue_ids=redeeming, day=today) if redeeming else []
     staff = organisations_staff(organisation_ids=administered) if administered else {}

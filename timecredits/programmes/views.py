@@ -4,6 +4,7 @@ and the population figures reports measure reach against."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid
@@ -74,7 +75,11 @@ def allocate(request, programme_id):
         else:
             messages.success(
                 request,
-                _("%(credits)s credits allocated to %(group)s.")
+                ngettext(
+                    "%(credits)s credit allocated to %(group)s.",
+                    "%(credits)s credits allocated to %(group)s.",
+                    data["credits"],
+                )
                 % {"credits": data["credits"], "group": data["organisation"].name},
             )
             return redirect("programme-admin", programme_id)

@@ -236,8 +236,10 @@ def venue_redeem(request, organisation_id):
     context = till | {
         "scanned_live": scanned_live,
         "code_asked": bool(scanned_code),
-        # "Check the code" tapped with the box empty.
-        "code_empty": "code" in request.GET and not scanned_code.strip(),
+        # "Check the code" tapped with the box empty (not a code refused when completed).
+        "code_empty": request.method == "GET"
+        and "code" in request.GET
+        and not scanned_code.strip(),
         "pass_asked": bool(scanned_pass),
         "code_form": code_form,
         "charge_form": charge_form if till["chargeable"] or charging else None,

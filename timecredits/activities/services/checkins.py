@@ -458,7 +458,7 @@ def attendance_add(
         raise WrongProgramme(
             _("Some members belong to another programme."), detail={"members": outsiders}
         )
-    added = []
+    added, clashes = [], []
     for m in sorted(members, key=lambda m: m.pk):
         try:
             added.append(
@@ -472,9 +472,18 @@ def attendance_add(
                 )
             )
         except Overlapping as refused:
-            # Say whose time clashes, so the coordinator can take them off the list.
-            refused.detail = {"members": [m.code]}
-            raise
+            clashes.append((m.code, refused))
+    if clashes:
+        # Say whose time clashes, all of them at once, so the coordinator can take them off the
+        # list in one go; raising undoes those added meanwhile.
+        refused = clashes[0][1]
+        if len(clashes) > 1:
+            refused = Overlapping(
+                _("These members already have time recorded at this session, or that overlaps it."),
+                code=refused.code,
+            )
+        refused.detail = {"members": [code for code, _ in clashes]}
+        raise refused
     return added
 
 

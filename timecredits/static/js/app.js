@@ -12,8 +12,11 @@ if ("serviceWorker" in navigator && navigator.onLine) {
 }
 
 /* A form sent back with errors: its summary of them (at the top of the form) is where the eye
- * and the screen reader go first, even when the form is far down a long page on a phone. */
+ * and the screen reader go first, even when the form is far down a long page on a phone. A row's
+ * own refusal (the verification queue's "Change hours or reject") is focused the same way, so a
+ * refusal far down the queue is scrolled to rather than left out of sight. */
 document.addEventListener("DOMContentLoaded", function () {
-  var summary = document.querySelector(".error-summary");
+  var summary = document.querySelector(".error-summary") ||
+    document.querySelector('.field-error[role="alert"][tabindex="-1"]');
   if (summary) summary.focus();
 });

@@ -1,10 +1,20 @@
-"""Web pages show a typed domain error as a page a person can act on, with the right status."""
+"""Web pages show a typed domain error as a page a person can act on, with the right status; a
+form's address opened as a page says so."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from timecredits import errors
 from timecredits.signed_in import page_to_come_back_to
+
+
+class FormAddress(errors.DomainError):
+    code = "method_not_allowed"
+    message = _(
+        "This address only takes a form that is sent, so there is nothing to show here. Go "
+        "back to the page you came from."
+    )
 
 
 class DomainErrorMiddleware:
@@ -12,7 +22,19 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith("/api/")
+            and not response.content
+        ):
+            # A form's address opened as a page (from history, a bookmark, a page drawn for a
+            # refused form and reloaded later): a page saying so, not a blank one.
+            page = render(request, "error.html", {"error": FormAddress()}, status=405)
+            page["Allow"] = response.get("Allow", "POST")
+            return page
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, errors.DomainError) or request.path.startswith("/api/"):

@@ -144,6 +144,21 @@ def offer_form(programmes, **values):
     } | values
 
 
+def test_a_double_tap_on_save_adds_the_offer_once(client, venue, programme):
+    # Two identical published offers, which members then saw twice.
+    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
+    page = client.get(f"/organisations/{venue.pk}/offers/").content.decode()
+    token = re.search(r'name="token" value="(\w+)"', page).group(1)
+
+    for _ in range(2):
+        sent = client.post(
+            f"/organisations/{venue.pk}/offers/", offer_form([programme], token=token)
+        )
+        assert sent.status_code == 302
+
+    assert Offer.objects.filter(organisation=venue).count() == 1
+
+
 def test_the_offer_form_offers_only_the_venue_s_approved_programmes(client, venue, programme):
     second = ProgrammeFactory(name="Second")
     Participation.objects.create(programme=second, organisation=venue, status="approved")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,23 @@ def test_sign_out_is_a_post_and_ends_the_session(client, password):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_forms_address_opened_as_a_page_says_so_rather_than_nothing(client):
+    # A session's attendance address, reopened from history after a refused form, was a blank
+    # page with a 405.
+    session = SessionFactory()
+    client.force_login(
+        StaffMembershipFactory(organisation=session.activity.organisation, role="coordinator").user
+    )
+
+    response = client.get(f"/sessions/{session.pk}/attendance/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    text = response.content.decode()
+    assert "This address only takes a form that is sent, so there is nothing to show here." in text
+    assert "Go to the home page" in text
 
 
 def test_welsh_is_offered_for_translation(settings):

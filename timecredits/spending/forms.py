@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import approved_programmes
-from timecredits.forms import DATE_INPUT, TIME_INPUT, Credits, Form
+from timecredits.forms import DATE_INPUT, TIME_INPUT, Credits, Form, Token
 from timecredits.members.passes import pass_token_in
 
 from .models import Offer
@@ -23,6 +23,8 @@ DAY_CHOICES = [
 
 
 class OfferForm(Form):
+    # Made when the form is shown: a double tap on Save, or Back and Save again, adds one offer.
+    token = Token(required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -77,9 +79,11 @@ class OfferForm(Form):
         if not self.initial.get("programmes"):
             self.initial["programmes"] = list(approved)
 
-    def offer_values(self) -> dict:
-        """The use case's keyword arguments: the offer's values and its `programme_ids`."""
-        data = dict(self.cleaned_data)
+    def offer_values(self, data: dict | None = None) -> dict:
+        """The use case's keyword arguments: the offer's values (the form's, or `data`, its
+        cleaned data less the token) and its `programme_ids`."""
+        data = dict(self.cleaned_data if data is None else data)
+        data.pop("token", None)
         data["programme_ids"] = [p.pk for p in data.pop("programmes")]
         data["cost_minutes"] = Credits.minutes(data.pop("credits"))
         data["weekdays"] = data.pop("days")
@@ -89,7 +93,7 @@ class OfferForm(Form):
 
     @staticmethod
     def initial_for(offer: Offer) -> dict:
-        skip = ("credits", "days", "photo", "programmes")
+        skip = ("token", "credits", "days", "photo", "programmes")
         fields = [f for f in OfferForm.base_fields if f not in skip]
         return {f: getattr(offer, f) for f in fields} | {
             "credits": offer.cost_minutes / 60,

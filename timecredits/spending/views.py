@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from timecredits.errors import DomainError, Invalid, NotFound
-from timecredits.forms import row_id
+from timecredits.forms import row_id, sent_once
 from timecredits.qr import qr_svg
 from timecredits.signed_in import login_required
 
@@ -261,8 +261,14 @@ def venue_offers(request, organisation_id, offer_id=None):
     if request.method == "POST" and form.is_valid():
         try:
             if offer is None:
-                use_cases.offer_create(
-                    actor=request.user, organisation_id=venue.pk, **form.offer_values()
+                sent_once(
+                    f"add-offer:{request.user.pk}",
+                    form.cleaned_data,
+                    lambda asked: (
+                        use_cases.offer_create(
+                            actor=request.user, organisation_id=venue.pk, **form.offer_values(asked)
+                        ).pk
+                    ),
                 )
             else:
                 use_cases.offer_update(actor=request.user, offer_id=offer.pk, **form.offer_values())

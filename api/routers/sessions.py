@@ -7,7 +7,7 @@ from pydantic import Field
 
 from api.routes import create_route
 from api.schemas import InputSchema, Moment
-from timecredits.activities.limits import MAX_REPEATS, MAX_SESSION_LENGTH
+from timecredits.activities.limits import MAX_FIXED_MINUTES, MAX_REPEATS, MAX_SESSION_LENGTH
 from timecredits.activities.use_cases import sessions, verification
 
 from .checkins import ContributionOut
@@ -45,7 +45,7 @@ class SessionIn(InputSchema):
     radius_m: int | None = Field(default=None, ge=10, le=100_000)
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     credit_rule: str = "per_hour"
-    fixed_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    fixed_minutes: int | None = Field(default=None, ge=1, le=MAX_FIXED_MINUTES)
     repeat_every_weeks: int | None = Field(default=None, description="1 weekly, 2 fortnightly")
     repeat_count: int = Field(default=1, ge=1, le=MAX_REPEATS)
 

@@ -248,3 +248,39 @@ def test_a_cancelled_session_is_put_back_until_it_starts_and_only_by_its_organis
     with pytest.raises(Conflict):
         sessions.session_reinstate(actor=coordinator, session_id=later.pk)
     assert _cancelled() == {later.pk}
+
+
+def test_a_series_that_would_run_past_2099_is_refused_and_nothing_is_added():
+    activity = ActivityFactory()
+    start = datetime.datetime(2099, 12, 20, 10, 0, tzinfo=LONDON)
+
+    with pytest.raises(Invalid) as refused:
+        sessions.sessions_create(
+            actor=coordinator_of(activity.organisation),
+            activity_id=activity.pk,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            repeat_every_weeks=2,
+            repeat_count=52,
+        )
+
+    assert [p["field"] for p in refused.value.detail] == ["starts_at"]
+    assert not Session.objects.exists()
+
+
+def test_a_fixed_amount_above_a_day_is_refused():
+    activity = ActivityFactory()
+    start = timezone.now() + datetime.timedelta(days=1)
+
+    with pytest.raises(Invalid) as refused:
+        sessions.sessions_create(
+            actor=coordinator_of(activity.organisation),
+            activity_id=activity.pk,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            credit_rule="fixed",
+            fixed_minutes=2_147_483_647,
+        )
+
+    assert [p["field"] for p in refused.value.detail] == ["fixed_minutes"]
+    assert not Session.objects.exists()

@@ -546,10 +546,14 @@ def test_the_page_approves_a_whole_session(client):
 
     response = client.post(verify_page(session), {"session": session.pk}, follow=True)
 
-    assert "2 approved." in response.content.decode()
+    assert "Approved 2 people&#x27;s time: " in response.content.decode()
     assert {c.status for c in Contribution.objects.filter(pk__in=[c.pk for c in waiting])} == {
         "approved"
     }
+    assert Transfer.objects.filter(kind="earn").count() == 2
+    # The same button again, from a page drawn before: it said "0 approved." in green.
+    again = client.post(verify_page(session), {"session": session.pk}, follow=True)
+    assert "Nothing at this session is waiting to be approved now." in again.content.decode()
     assert Transfer.objects.filter(kind="earn").count() == 2
 
 

@@ -11,3 +11,5 @@ MAX_SESSION_LENGTH = timedelta(hours=24)
 # Far wider than any real session, and narrow enough that a series (at most two years of
 # fortnights) never leaves the calendar.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
+# What a session's fixed credit rule may give each person: a day.
+MAX_FIXED_MINUTES = 24 * 60

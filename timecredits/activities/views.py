@@ -650,7 +650,17 @@ def _decide(request, organisation_id: int, form: DecisionForm) -> str:
             session_id=_posted_id(request, "session"),
             organisation_id=organisation_id,
         )
-        return _("%d approved.") % len(approved)
+        if not approved:
+            # A page drawn before: everyone there was decided meanwhile, or their time runs on.
+            raise Conflict(
+                _("Nothing at this session is waiting to be approved now."),
+                code="nothing_to_approve",
+            )
+        return ngettext(
+            "Approved %(count)d person's time: %(who)s. Their credits are posted.",
+            "Approved %(count)d people's time: %(who)s. Their credits are posted.",
+            len(approved),
+        ) % {"count": len(approved), "who": _who_list(approved)}
     contribution_id = _posted_id(request, "contribution")
     if not form.is_valid():
         verification.decision_refused(

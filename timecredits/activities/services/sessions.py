@@ -13,7 +13,13 @@ from partners.selectors import is_approved_in
 from timecredits.errors import Problems
 
 from ..errors import SessionHasTime, SessionStarted
-from ..limits import FIRST_YEAR, LAST_YEAR, MAX_REPEATS, MAX_SESSION_LENGTH
+from ..limits import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_FIXED_MINUTES,
+    MAX_REPEATS,
+    MAX_SESSION_LENGTH,
+)
 from ..models import Activity, Contribution, Session
 
 
@@ -66,7 +72,10 @@ def sessions_create(
             % {"hours": int(MAX_SESSION_LENGTH.total_seconds() // 3600)},
             type="session_too_long",
         )
-    if starts_at.year < FIRST_YEAR or ends_at.year > LAST_YEAR:
+    # The last of a series too: a fortnightly 52 from late 2099 ran into 2101.
+    repeats = min(max(repeat_count, 1), MAX_REPEATS) - 1
+    last_end = ends_at + repeats * timedelta(weeks=repeat_every_weeks or 1)
+    if starts_at.year < FIRST_YEAR or last_end.year > LAST_YEAR:
         problems.add(
             "starts_at",
             _("Sessions run between %(first)s and %(last)s.")
@@ -77,6 +86,11 @@ def sessions_create(
         problems.add("credit_rule", _("Choose how credits are earned."))
     if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):
         problems.add("fixed_minutes", _("Say how many minutes each person earns."))
+    elif fixed_minutes is not None and fixed_minutes > MAX_FIXED_MINUTES:
+        problems.add(
+            "fixed_minutes",
+            _("Give at most %(max)s minutes: a day.") % {"max": MAX_FIXED_MINUTES},
+        )
     if repeat_every_weeks not in (None, 1, 2):
         problems.add("repeat_every_weeks", _("Repeat weekly or fortnightly."))
     if repeat_every_weeks is None and repeat_count > 1:

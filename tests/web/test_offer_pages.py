@@ -437,3 +437,34 @@ def test_an_offer_not_on_now_says_why_in_place_of_the_button(client, venue, prog
         assert "Get a code" not in page and "Get another code" not in page
     assert "Show my code" in pages["Sauna"]
     assert Redemption.objects.count() == 1
+
+
+def test_an_offer_paused_while_the_member_looked_says_so_not_not_found(client, venue, programme):
+    offer = make_offer(venue)
+    member = funded_member(programme)
+    client.force_login(member.user)
+    Offer.objects.filter(pk=offer.pk).update(active=False)
+
+    page = client.get(f"/offers/{offer.pk}/")
+    tapped = client.post(f"/offers/{offer.pk}/", {"key": "k", "cost": str(offer.cost_minutes)})
+
+    assert page.status_code == tapped.status_code == 409
+    for response in (page, tapped):
+        assert "The venue has paused this offer for now." in response.content.decode()
+    assert Redemption.objects.count() == 0
+    # Another programme's offer, paused or not, is still not found.
+    other = ProgrammeFactory()
+    elsewhere = make_offer(approved_organisation(other, kind=Organisation.Kind.VENUE))
+    Offer.objects.filter(pk=elsewhere.pk).update(active=False)
+    assert client.get(f"/offers/{elsewhere.pk}/").status_code == 404
+
+
+def test_accessibility_notes_are_bounded_like_the_description(client, venue, programme):
+    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
+
+    response = client.post(
+        f"/organisations/{venue.pk}/offers/", offer_form([programme], accessibility="x" * 2001)
+    )
+
+    assert response.status_code == 200
+    assert not Offer.objects.filter(organisation=venue).exists()

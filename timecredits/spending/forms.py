@@ -61,7 +61,10 @@ class OfferForm(Form):
         required=False,
     )
     accessibility = forms.CharField(
-        label=_("Accessibility"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Accessibility"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=Offer.DESCRIPTION_LIMIT,
     )
     programmes = forms.ModelMultipleChoiceField(
         label=_("Members of which programmes may use it"),

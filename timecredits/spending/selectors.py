@@ -128,6 +128,11 @@ def venue_redemptions(*, venue, day: datetime.date) -> QuerySet[Redemption]:
     )
 
 
+def offer_in_programme(*, offer_id: int, programme_id: int) -> bool:
+    """Whether the offer is one for the programme's members, published or not."""
+    return Offer.objects.filter(pk=offer_id, programmes=programme_id).exists()
+
+
 def offer_get(*, offer_id: int) -> Offer:
     """The offer an id names, with its venue, or the one error shape's 404."""
     offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()

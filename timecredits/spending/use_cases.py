@@ -22,7 +22,7 @@ from timecredits.programmes.selectors import programmes_by_ids
 
 from . import selectors
 from .display import photo_version
-from .errors import RedemptionNotFound, WrongVenue
+from .errors import OfferUnavailable, RedemptionNotFound, WrongVenue
 from .services import offers as offer_services
 from .services import redemptions as redemption_services
 from .tokens import normalise_code
@@ -40,9 +40,13 @@ def _available(member) -> int:
 
 
 def _visible_offer(member, offer_id: int):
-    """An offer the member may use, or a 404: a page shows no other."""
+    """An offer the member may use, or a 404: a page shows no other. One of their programme's
+    that its venue has paused says so (it was a bare "That was not found" to a member who had
+    just seen it)."""
     offer = selectors.offers_browse(member=member).filter(pk=offer_id).first()
     if offer is None:
+        if selectors.offer_in_programme(offer_id=offer_id, programme_id=member.programme_id):
+            raise OfferUnavailable(_("The venue has paused this offer for now."))
         raise NotFound()
     return offer
 

@@ -84,11 +84,9 @@ def _problems(values: dict) -> list[dict]:
         add("closes_at", _("Give both a start and an end time, or neither."))
     elif opens is not None and opens >= closes:
         add("closes_at", _("The end time must be after the start time."))
-    if len(values.get("description") or "") > Offer.DESCRIPTION_LIMIT:
-        add(
-            "description",
-            _("Use at most %(n)s characters.") % {"n": f"{Offer.DESCRIPTION_LIMIT:,}"},
-        )
+    for text in ("description", "accessibility"):  # 200,000 characters made a page 166,000 px
+        if len(values.get(text) or "") > Offer.DESCRIPTION_LIMIT:
+            add(text, _("Use at most %(n)s characters.") % {"n": f"{Offer.DESCRIPTION_LIMIT:,}"})
     start, end = values.get("valid_from"), values.get("valid_until")
     for field, day in (("valid_from", start), ("valid_until", end)):
         if day and not FIRST_YEAR <= day.year <= LAST_YEAR:

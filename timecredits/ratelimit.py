@@ -2,6 +2,7 @@
 purpose (check-ins, sign-ups, sign-in failures), and the client address those limits key on.
 `rate_limit` raises `RateLimited` with how long to wait."""
 
+import contextlib
 import ipaddress
 import time
 
@@ -26,6 +27,12 @@ def window_count(key: str, *, period: int) -> int:
 
 def window_reset(key: str, *, period: int) -> None:
     cache.delete(f"ratelimit:{key}:{int(time.time() // period)}")
+
+
+def window_forgive(key: str, *, period: int) -> None:
+    """Count one less for this key in the current window (one that was counted in advance)."""
+    with contextlib.suppress(ValueError):  # the window has turned since
+        cache.decr(f"ratelimit:{key}:{int(time.time() // period)}")
 
 
 def rate_limit(key: str, *, limit: int, period: int) -> None:

@@ -1,6 +1,10 @@
 """POST /api/v1/auth/token and bearer authentication."""
 
+import threading
+
 import pytest
+from django.db import connection
+from django.test import Client
 
 from api.models import ApiToken
 from tests.clock import moved_clock
@@ -261,3 +265,34 @@ def test_a_room_of_people_on_one_wi_fi_all_get_tokens(api_client, password):
 
     assert statuses == [201] * 30
     assert ApiToken.objects.count() == 30
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_guesses_sent_all_at_once_are_counted_as_they_arrive(user, settings):
+    # Counted only after each password was checked, 25 guesses at once had 18 checked against a
+    # limit of 10 before the lock took hold.
+    start = threading.Barrier(25, timeout=60)
+    statuses = []
+
+    def guess():
+        start.wait()
+        try:
+            response = Client().post(
+                URL,
+                {"username": user.username, "password": "wrong"},
+                content_type="application/json",
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(25)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    limit = settings.LOGIN_FAILURES_PER_ACCOUNT
+    assert sorted(statuses) == [401] * limit + [429] * (25 - limit)
+    assert not ApiToken.objects.exists()

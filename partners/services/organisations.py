@@ -280,7 +280,7 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
     else:
         invitation.role, invitation.invited_by, invitation.sent_at = role, actor, timezone.now()
         invitation.save(update_fields=["role", "invited_by", "sent_at"])
-    token = signing.dumps(invitation.pk, salt=INVITATION_SALT)
+    token = _invitation_token(invitation)
     base = site_url()  # the worker has no request to take the link's address from
     # Nor a language: the invitation is written in the one the inviter's page is in.
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -294,16 +294,26 @@ def _enqueue_invitation_email(invitation_id: int, token: str, base: str, languag
     async_task("partners.tasks.send_invitation_email", invitation_id, token, base, language)
 
 
+def _invitation_token(invitation: Invitation) -> str:
+    """The link's token: the invitation and when it was sent, so sending it again (perhaps in
+    another role) retires every earlier link; one sent for a coordinator cannot be accepted
+    later as an admin's."""
+    sent = invitation.sent_at.isoformat(timespec="microseconds")
+    return signing.dumps([invitation.pk, sent], salt=INVITATION_SALT)
+
+
 def invitation_open(token: str, *, lock: bool = False) -> Invitation:
     """The invitation a link names, while it can still be accepted (locked for the rest of the
     transaction when `lock`); else why not: forged, expired, used or withdrawn."""
     try:
-        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME)
+        invitation_id, sent = signing.loads(
+            token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME
+        )
     except signing.SignatureExpired as expired:
         raise Invalid(
             gettext("This invitation has expired. Ask for a new one."), code="invitation_expired"
         ) from expired
-    except signing.BadSignature as forged:
+    except (signing.BadSignature, TypeError, ValueError) as forged:  # or not [id, sent]
         raise Invalid(
             gettext("This invitation link is not valid."), code="invitation_invalid"
         ) from forged
@@ -319,6 +329,11 @@ def invitation_open(token: str, *, lock: bool = False) -> Invitation:
         raise Invalid(
             gettext("This invitation was withdrawn. Ask the organisation for a new one."),
             code="invitation_withdrawn",
+        )
+    if sent != invitation.sent_at.isoformat(timespec="microseconds"):
+        raise Invalid(
+            gettext("This invitation was sent again since. Use the link in the latest email."),
+            code="invitation_replaced",
         )
     return invitation
 

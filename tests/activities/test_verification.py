@@ -32,6 +32,7 @@ from timecredits.activities.errors import (
     MemberClosed,
     NotDecidable,
     NotGivenYet,
+    OwnTime,
 )
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
@@ -1123,3 +1124,28 @@ def test_a_claim_cannot_run_past_now():
         member=member, session=session, start=session.starts_at, end=timezone.now()
     )
     assert claimed.status == "pending"
+
+
+# One's own time
+
+
+def test_a_coordinator_cannot_approve_their_own_time_and_approve_all_leaves_it():
+    # A member who was also a group's coordinator added their own attendance and approved it:
+    # credits paid with no one else involved.
+    session = FinishedSessionFactory()
+    coordinator = coordinator_of(session)
+    own_member = MemberFactory(programme=session.activity.programme, user=coordinator)
+    own = pending(session, minutes=60, member=own_member)
+    someone = pending(session, minutes=30)
+
+    with pytest.raises(OwnTime):
+        use_cases.contribution_approve(actor=coordinator, contribution_id=own.pk)
+    approved = use_cases.session_approve_all(actor=coordinator, session_id=session.pk)
+
+    assert [c.pk for c in approved] == [someone.pk]
+    own.refresh_from_db()
+    assert own.status == "pending"
+    assert balance_of_member(own_member) == 0
+    # Another coordinator of the group approves it.
+    use_cases.contribution_approve(actor=coordinator_of(session), contribution_id=own.pk)
+    assert balance_of_member(own_member) == 60

@@ -12,7 +12,7 @@ from partners import use_cases
 from partners.models import Invitation, StaffMembership
 from tests.factories import StaffMembershipFactory, UserFactory, approved_organisation
 from tests.racing import race
-from timecredits.errors import Conflict, NotFound, PermissionDenied
+from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db(transaction=True)  # invitations are emailed on commit
 
@@ -173,6 +173,27 @@ def test_the_last_admin_cannot_remove_themself_but_one_of_two_can(client):
     page = client.post(f"/organisations/{organisation.pk}/staff/{admin.pk}/remove/")
     assert (page.status_code, page.url) == (302, "/")  # the page is no longer theirs
     assert not StaffMembership.objects.filter(pk=admin.pk).exists()
+
+
+def test_an_invitation_sent_again_in_another_role_retires_the_first_link():
+    # The link named only the invitation: one sent for a coordinator, re-sent as an admin,
+    # made whoever held the first link an admin.
+    organisation, admin, _ = _staffed()
+    _, first = use_cases.invitation_create(
+        actor=admin.user, organisation_id=organisation.pk, email="x@example.org", role="coordinator"
+    )
+    _, second = use_cases.invitation_create(
+        actor=admin.user, organisation_id=organisation.pk, email="x@example.org", role="org_admin"
+    )
+    holder, invitee = UserFactory(), UserFactory(email="x@example.org")
+
+    with pytest.raises(Invalid) as refused:
+        use_cases.invitation_accept(actor=holder, token=first)
+    joined, _landing = use_cases.invitation_accept(actor=invitee, token=second)
+
+    assert refused.value.code == "invitation_replaced"
+    assert not StaffMembership.objects.filter(user=holder).exists()
+    assert (joined.user, joined.role) == (invitee, "org_admin")
 
 
 def test_only_the_organisations_admins_keep_its_staff():

@@ -132,3 +132,11 @@ class SessionStarted(Conflict):
 class SessionHasTime(Conflict):
     code = "session_has_time"
     message = _("Time is recorded at this session already, so it cannot be cancelled.")
+
+
+class OwnTime(Conflict):
+    code = "own_time"
+    message = _(
+        "You cannot approve your own time: another coordinator or an admin of the organisation "
+        "must."
+    )

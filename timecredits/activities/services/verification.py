@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
 
-from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable, NotGivenYet
+from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable, NotGivenYet, OwnTime
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
 from .earning import earn_post_many, earn_reverse
@@ -99,6 +99,10 @@ def contribution_approve(
     ):
         return contribution
     _refuse_undecidable(contribution)
+    if contribution.member.user_id == getattr(actor, "pk", None):
+        # A member who also runs a group would otherwise pay themselves, with no one else
+        # involved.
+        raise OwnTime()
     if contribution.checked_out_at > timezone.now():
         # Time recorded for the whole of a session still running: approved, it would be paid
         # for now, before it is given.
@@ -154,12 +158,16 @@ def session_approve_all(*, actor, session: Session) -> list[Contribution]:
     """Approve every pending contribution of a session, posting their earnings in one batch.
     Time of a member who has closed their account is left out: it can earn nothing, and it must
     not stop everyone else's time from being approved. So is time that runs on past now: it
-    waits until it has been given."""
-    ids = session.contributions.filter(
-        status=Contribution.Status.PENDING,
-        member__closed_at__isnull=True,
-        checked_out_at__lte=timezone.now(),
-    ).values_list("pk", flat=True)
+    waits until it has been given; and the approver's own, which someone else must approve."""
+    ids = (
+        session.contributions.filter(
+            status=Contribution.Status.PENDING,
+            member__closed_at__isnull=True,
+            checked_out_at__lte=timezone.now(),
+        )
+        .exclude(member__user=actor)
+        .values_list("pk", flat=True)
+    )
     return _approve_locked(_locked(list(ids)), actor=actor, action="approved_all")
 
 

@@ -13,6 +13,10 @@ import polib
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
+
+from ledger.kinds import TransferKind
+from timecredits.members.models import Member
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "timecredits" / "locale" / "cy" / "LC_MESSAGES" / "django.po"
@@ -84,3 +88,10 @@ def test_makemessages_finds_nothing_the_catalogue_lacks(gettext_tools, tmp_path,
 
     assert sorted(extracted - committed) == [], "new strings: run `make messages`"
     assert sorted(committed - extracted) == [], "strings gone from the code: run `make messages`"
+
+
+def test_retired_people_and_retired_credits_are_different_words_in_welsh():
+    # One msgid served both: the employment filter read "withdrawn from circulation".
+    with translation.override("cy"):
+        assert str(Member.Employment.RETIRED.label) == "Wedi ymddeol"
+        assert str(TransferKind.RETIRE.label) != "Wedi ymddeol"

@@ -216,3 +216,34 @@ def test_the_same_month_unsuppressed_shows_the_groups_total_to_its_own_organisat
     figures = {f["key"]: f["value"] for f in response.json()["figures"]}
     assert figures["hours_given"] == 19.55
     assert figures["active_members"] == 3
+
+
+def test_an_unknown_activity_type_is_refused_not_answered_with_zeros(client, small):
+    # "activity_type=zzz" was 200 with every figure 0, where an unknown age band is a 422.
+    client.force_login(small["commissioner"])
+    programme = small["programme"]
+
+    response = client.get(
+        f"/api/v1/programmes/{programme.pk}/reports/outputs?{PERIOD}&activity_type=zzz"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["detail"] == {"field": "activity_type"}
+
+
+def test_a_printable_report_for_no_period_says_why_and_leads_back_to_the_report(client, small):
+    # Reversed dates gave a bare English page saying to choose both dates, and only Home.
+    client.force_login(small["commissioner"])
+    programme = small["programme"]
+    query = "period=custom&start=2026-03-01&end=2026-01-01"
+
+    for printable, report in (
+        ("reports/print", "reports/"),
+        ("reports/outcomes/print", "reports/outcomes/"),
+    ):
+        response = client.get(f"/programmes/{programme.pk}/{printable}?{query}")
+
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "Choose a month, a quarter, or both dates." not in text
+        assert f'href="/programmes/{programme.pk}/{report}?{query.replace("&", "&amp;")}"' in text

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Crockford's alphabet without I, L, O, U: easy to read aloud and type from a printed card.
 MEMBER_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -113,7 +114,8 @@ class Member(models.Model):
         SELF_EMPLOYED = "self_employed", _("Self-employed")
         UNEMPLOYED = "unemployed", _("Looking for work")
         STUDENT = "student", _("In education")
-        RETIRED = "retired", _("Retired")
+        # A person who has retired; not the ledger's retired credits, also "Retired" in English.
+        RETIRED = "retired", pgettext_lazy("employment status", "Retired")
         CARER = "carer", _("Looking after home or family")
         UNABLE = "unable_to_work", _("Unable to work (illness or disability)")
         OTHER = "other", _("Other")

@@ -107,6 +107,24 @@ def test_an_activity_type_table_that_hides_its_total_hides_the_headline_too():
     assert figures["hours_given"] is None
 
 
+def test_credits_earned_are_hidden_with_the_hours_they_were_earned_for():
+    # Hours given hidden as secondary, credits earned shown beside them: one credit an hour gave
+    # the hidden hours straight back (found by probing the commissioner's report).
+    people = [Person(hours=(("befriending", 1.0),))] * 4 + [
+        Person(hours=(("mutual_aid", 2.0),))
+    ] * 4
+    outputs = _outputs(people)
+    outputs["figures"]["credits_earned_minutes"] = 12 * 60
+
+    report = _present(outputs, threshold=THRESHOLD)
+
+    figures, _tables = _shown(report)
+    assert figures["hours_given"] is None
+    assert figures["credits_earned_minutes"] is None
+    (earned,) = [f for f in report["figures"] if f["key"] == "credits_earned_minutes"]
+    assert earned["suppressed"] == SECONDARY
+
+
 def test_members_in_two_activity_types_are_protected_by_the_headline_too():
     # Given four members in both of two activity types, and four more in the second only.
     both = (("befriending", 1.0), ("mutual_aid", 1.0))

@@ -2,7 +2,11 @@
 them, a programme's page asked for with its form, the download asked for, the query strings of a
 page's downloads, and a presented report laid out in full for the printable pages."""
 
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext
+
+from timecredits.errors import Invalid
 
 from ..disclosure import REASONS
 from ..exports import table_lines
@@ -66,3 +70,23 @@ def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:
         table["lines"] = table_lines(table)
     reasons = [(reason, gettext(why)) for reason, why in reasons.items()]
     return {"report": report, "about": about, "reasons": reasons}
+
+
+def period_refused(request, form, name: str, programme_id: int):
+    """A printable report asked for with a period that is not one (reversed, out of range):
+    a 400 saying what is wrong, as the report's filters would, with the way back to the
+    report's page with the same query."""
+    problems = [str(m) for errors in form.errors.values() for m in errors]
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "error.html",
+        {
+            "error": Invalid(
+                " ".join(problems) or gettext("Choose a month, a quarter, or both dates.")
+            ),
+            "back": reverse(name, args=[programme_id]) + (f"?{query}" if query else ""),
+            "back_label": gettext("Back to the report"),
+        },
+        status=400,
+    )

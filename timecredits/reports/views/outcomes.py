@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from timecredits.errors import Invalid
 from timecredits.signed_in import login_required
 
 from .. import dashboard
@@ -19,7 +18,7 @@ from ..exports import (
 )
 from ..forms import ValuationForm
 from ..use_cases import outcomes
-from .common import download, printable, programme_page, queries
+from .common import download, period_refused, printable, programme_page, queries
 
 
 def _page(request, programme_id, **options):
@@ -58,7 +57,7 @@ def programme_outcomes_print(request, programme_id):
     form, page = _page(request, programme_id)
     report, programme, organisation = page["report"], page["programme"], page["organisation"]
     if report is None:
-        raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
+        return period_refused(request, form, "programme-outcomes", programme_id)
     about = outcomes_about(
         report,
         programme_name=programme.name,

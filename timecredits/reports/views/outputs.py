@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from timecredits.errors import Invalid
 from timecredits.forms import row_id
 from timecredits.signed_in import login_required
 
@@ -14,7 +13,7 @@ from ..charts import trend_chart
 from ..exports import Download, report_about
 from ..forms import OutputsForm
 from ..use_cases import outputs
-from .common import asked, download, filters, programme_page, queries
+from .common import asked, download, filters, period_refused, programme_page, queries
 
 
 @login_required
@@ -89,7 +88,7 @@ def programme_report_print(request, programme_id):
         request, OutputsForm, outputs.programme_outputs_page, programme_id, trend=True
     )
     if page["report"] is None:
-        raise Invalid("Choose a month, a quarter, or both dates.", detail=form.errors)
+        return period_refused(request, form, "programme-reports", programme_id)
     about = report_about(
         page["report"],
         programme_name=page["programme"].name,

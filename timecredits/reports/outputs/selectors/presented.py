@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from timecredits.activities.selectors import ActivityType
 from timecredits.errors import Invalid
 from timecredits.programmes.selectors import organisation_programmes
 
@@ -56,6 +57,15 @@ SUMS = [
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
 # Headline figures that count a superset of a nested table's total (the cohort is active).
 CONTAINING = {"retention": "active_members"}
+
+
+def _check_activity_type(activity_type: str) -> None:
+    """An activity type the report can narrow by, or none: an unknown one answered zeros."""
+    if activity_type and activity_type not in ActivityType.values:
+        raise Invalid(
+            _("Choose one of: %(types)s.") % {"types": ", ".join(ActivityType.values)},
+            detail={"field": "activity_type"},
+        )
 
 
 def _check_demographics(demographics: dict | None) -> None:
@@ -110,6 +120,11 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
             if reason:
                 figures[figure] = None
                 hidden[figure] = reason
+        # The credits earned are the hours given, near enough (one credit an hour): hidden with
+        # them, or they give the hidden hours straight back.
+        if figures["hours_given"] is None and figures["credits_earned_minutes"] is not None:
+            figures["credits_earned_minutes"] = None
+            hidden["credits_earned_minutes"] = hidden.get("hours_given") or disclosure.SECONDARY
     outputs["figures"] = [
         {
             "key": key,
@@ -205,6 +220,7 @@ def build_programme_report(
 ) -> dict:
     """The programme's report computed now, as its commissioners get it (a snapshot's too)."""
     check_period(period_start, period_end)
+    _check_activity_type(activity_type)
     _check_demographics(demographics)
     outputs = programme_outputs(
         programme, period_start, period_end, organisation, activity_type, area, demographics
@@ -240,6 +256,7 @@ def organisation_report(
     """One organisation's own outputs in a programme (`organisation_programme`), unsuppressed,
     for its own staff."""
     check_period(period_start, period_end)
+    _check_activity_type(activity_type)
     _check_demographics(demographics)
     programme = organisation_programme(organisation=organisation, programme=programme)
     outputs = programme_outputs(

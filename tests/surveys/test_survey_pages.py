@@ -107,6 +107,26 @@ def test_the_admin_page_shows_the_swemwbs_copyright_and_refuses_it_unregistered(
     assert SurveySchedule.objects.get(programme=programme).follow_up_months == [3, 6, 12]
 
 
+def test_a_refused_change_shows_what_was_typed_not_what_is_saved(client, programme, admin):
+    # The page came back with the saved 3 6 12 and the saved ticks: it looked as if nothing
+    # needed changing. An outcome's description was lost the same way.
+    client.force_login(admin)
+
+    schedule = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "schedule", "follow_up_months": "0 6"},
+    ).content.decode()
+    outcome = client.post(
+        f"/programmes/{programme.pk}/admin/surveys/",
+        {"action": "outcome", "name": "", "description": "Feeling part of the street"},
+    ).content.decode()
+
+    assert 'name="follow_up_months" id="follow-up-months"' in schedule
+    assert 'value="0 6"' in schedule
+    assert "Feeling part of the street</textarea>" in outcome
+    assert SurveySchedule.objects.get(programme=programme).follow_up_months == [3, 6, 12]
+
+
 def test_the_admin_confirms_registration_then_switches_swemwbs_on(client, programme, admin):
     client.force_login(admin)
     swemwbs = Instrument.objects.get(key="swemwbs")

@@ -117,21 +117,36 @@ def _change(request, programme_id) -> None:
 @require_http_methods(["GET", "POST"])
 def programme_surveys(request, programme_id):
     page = use_cases.survey_settings_page(actor=request.user, programme_id=programme_id)
-    problems, status = [], 200
+    problems, status, typed = [], 200, {}
     if request.method == "POST":
         try:
             _change(request, programme_id)
         except (Invalid, Conflict) as refused:
             status = 422 if isinstance(refused, Invalid) else 409
-            problems = [refused.message] + [p["message"] for p in refused.detail or []]
+            said = [refused.message] + [p["message"] for p in refused.detail or []]
+            problems = list(dict.fromkeys(str(m) for m in said))  # each said once
+            # The refused form shows what was typed, not what is saved: that looked as if
+            # nothing needed changing.
+            typed = request.POST
         else:
             messages.success(request, _("Saved."))
             return redirect("programme-surveys", programme_id)
+    schedule_typed = typed.get("action") == "schedule"
     context = {
         "programme": page.programme,
         "schedule": page.schedule,
         "instruments": page.instruments,
-        "chosen": page.chosen,
+        "chosen": (
+            {i for i in map(row_id, typed.getlist("instruments")) if i is not None}
+            if schedule_typed
+            else page.chosen
+        ),
+        "follow_up_text": (
+            typed.get("follow_up_months", "")
+            if schedule_typed
+            else " ".join(str(m) for m in page.schedule.follow_up_months)
+        ),
+        "typed": typed,
         "asked": page.asked,
         "outcomes": page.outcomes,
         "problems": problems,

@@ -132,6 +132,9 @@ def spends_accepted(
             Q(credit_account=account, kind=Transfer.Kind.SPEND, phase__in=_POSTED)
             | Q(debit_account=account, kind=Transfer.Kind.REVERSE, reverses__kind="spend")
         )
+        # What each line was for is on the hold a posting captured (or the spend a refund
+        # gives back): read with it, not once per line.
+        .select_related("pending", "reverses__pending")
         .order_by("pk")
     )
 

@@ -123,7 +123,7 @@ class VenueStatementLineOut(TransferLineFields):
 
     resolve_transfer_id = read_from("transfer.pk")
     resolve_cause = read_from("transfer.cause")
-    resolve_description = read_from("transfer.memo")
+    resolve_description = read_from("description")
 
 
 class VenueStatementOut(Schema):

@@ -14,6 +14,7 @@ from tests.factories import (
     ProgrammeFactory,
     StaffMembershipFactory,
 )
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.credits.errors import MonthInvalid, NotAVenue
 from timecredits.credits.selectors import parse_month, previous_month, venue_statement
 from timecredits.credits.services.statements import (
@@ -23,6 +24,7 @@ from timecredits.credits.services.statements import (
 )
 from timecredits.credits.use_cases import statement_show
 from timecredits.errors import PermissionDenied
+from timecredits.spending.services.redemptions import redemption_complete, redemption_create
 
 from .conftest import approved_venue, balance, earn, spend
 
@@ -178,3 +180,24 @@ def test_a_venue_in_several_programmes_retires_into_the_one_it_joined_first():
 def test_the_job_retires_the_previous_month_by_default(accepted):
     assert credits_retire_month() == []  # this month's spending waits for next month's run
     assert Transfer.objects.filter(kind="retire").count() == 0
+
+
+def test_a_statement_line_names_the_offer_a_code_was_used_for():
+    # Each line said only "Spent": a captured hold's posting carries no memo of its own, and
+    # the venue could not reconcile its statement.
+    programme = ProgrammeFactory()
+    venue = approved_venue(programme)
+    offer = make_offer(venue, title="Family swim")
+    redemption, _ = redemption_create(
+        member=funded_member(programme), offer=offer, idempotency_key="k"
+    )
+    redemption_complete(
+        actor=venue_staff(venue), venue=venue, code=redemption.code, idempotency_key="t"
+    )
+
+    statement = venue_statement(organisation=venue, month=this_month())
+
+    assert [(line.description, line.minutes) for line in statement.lines] == [
+        ("Family swim", offer.cost_minutes)
+    ]
+    assert ",Family swim," in statement_csv(statement)

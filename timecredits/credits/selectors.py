@@ -27,6 +27,17 @@ from .errors import MonthInvalid
 class StatementLine:
     transfer: object  # the ledger's transfer
     minutes: int  # signed: a refund (a reversed spend) counts against the month
+    description: str = ""  # what was bought: the offer named on the hold it captured
+
+
+def _what_was_bought(transfer) -> str:
+    """A spend's description: its own memo, else its hold's (a captured hold's posting carries
+    none), and for a refund the spend it gives back."""
+    if transfer.memo:
+        return transfer.memo
+    if transfer.reverses_id is not None:
+        return _what_was_bought(transfer.reverses)
+    return transfer.pending.memo if transfer.pending_id is not None else ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,9 @@ def venue_statement(*, organisation, month: datetime.date) -> Statement:
     account = organisation_account(organisation=organisation)
     start, end = month_bounds(month)
     lines = [
-        StatementLine(t, t.amount if t.credit_account_id == account.pk else -t.amount)
+        StatementLine(
+            t, t.amount if t.credit_account_id == account.pk else -t.amount, _what_was_bought(t)
+        )
         for t in spends_accepted(account=account, start=start, end=end)
     ]
     retired = transfer_by_key(idempotency_key=retire_key(organisation=organisation, month=month))

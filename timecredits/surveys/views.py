@@ -144,7 +144,7 @@ def programme_surveys(request, programme_id):
         "follow_up_text": (
             typed.get("follow_up_months", "")
             if schedule_typed
-            else " ".join(str(m) for m in page.schedule.follow_up_months)
+            else " ".join(str(m) for m in getattr(page.schedule, "follow_up_months", []))
         ),
         "typed": typed,
         "asked": page.asked,

@@ -38,7 +38,15 @@ def statement_csv(statement: Statement) -> str:
         t = line.transfer
         posted = timezone.localtime(t.posted_at).strftime("%Y-%m-%d %H:%M")
         writer.writerow(
-            [posted, t.pk, t.kind, t.cause, t.memo, line.minutes, as_credits(line.minutes)]
+            [
+                posted,
+                t.pk,
+                t.kind,
+                t.cause,
+                line.description,
+                line.minutes,
+                as_credits(line.minutes),
+            ]
         )
     totals = [
         ("accepted", statement.accepted),

@@ -238,3 +238,15 @@ def test_a_tables_total_reads_in_the_readers_language():
 
     assert lines[-1] == {"label": "Cyfanswm", "values": [12], "why": "", "total": True}
     assert started[-1]["label"] != "Started in the period"
+
+
+def test_a_month_outside_the_calendar_is_refused_at_the_month_field(client, world, commissioner):
+    # "To: Use a date from 2000 to 2099." pointed at the custom dates, not the month chosen.
+    client.force_login(commissioner)
+
+    page = client.get(
+        f"/programmes/{world['programme'].pk}/reports/?period=month&month=1999-12"
+    ).content.decode()
+
+    assert '<p class="field-error" id="id_month-error">Use a date from 2000 to 2099.</p>' in page
+    assert 'id="id_end-error"' not in page

@@ -88,7 +88,9 @@ class OutputsForm(forms.Form):
         try:
             check_period(*data["bounds"])
         except Invalid as refused:  # said on the form, its filters kept, not on an error page
-            self.add_error("end", refused.message)
+            # At the field the period was chosen with: a month of 1999 is the month's fault.
+            field = period if period in ("month", "quarter") else "end"
+            self.add_error(field, refused.message)
         return data
 
 

@@ -343,3 +343,20 @@ def test_the_queue_offers_time_still_running_for_approval_only_once_it_ends(clie
         running.pk: "pending",
         left_early.pk: "approved",
     }
+
+
+def test_a_session_in_another_year_shows_its_year_in_the_lists(client):
+    # "Tue 8 Dec" for this year's and next year's alike: a weekly series looked repeated.
+    soon = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=1))
+    next_year = SessionFactory(
+        activity=soon.activity, starts_at=soon.starts_at + datetime.timedelta(weeks=52)
+    )
+    client.force_login(coordinator_of(soon))
+
+    page = client.get(sessions_url(soon)).content.decode()
+
+    local = timezone.localtime(next_year.starts_at)
+    assert f"{local:%a} {local.day} {local:%b %Y}" in page
+    mine = timezone.localtime(soon.starts_at)
+    if mine.year == timezone.localdate().year:
+        assert f"{mine:%a} {mine.day} {mine:%b}," in page

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from timecredits.forms import DATE_INPUT, TIME_INPUT, Form, Token
 
-from .limits import MAX_FIXED_MINUTES
 from .models import Activity, Session
 
 
@@ -50,7 +49,6 @@ class SessionForm(Form):
         _("Fixed minutes per person"),
         _("Only for a fixed amount per session."),
         min_value=1,
-        max_value=MAX_FIXED_MINUTES,
     )
     repeat_every_weeks = forms.TypedChoiceField(
         label=_("Repeat"),

@@ -8,6 +8,8 @@ import re
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from timecredits.signed_in import page_to_come_back_to
 
@@ -18,6 +20,19 @@ register = template.Library()
 def come_back_to(context) -> str:
     """The page to come back to after the header's language switch (see signed_in)."""
     return page_to_come_back_to(context["request"])
+
+
+@register.filter
+def day(moment, style: str = "short") -> str:
+    """A session's day as people say it: "Tue 8 Dec" (`long`: "Tuesday 8 December"), with the
+    year when it is not this one, so that sessions a year apart in a series look different."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment) if hasattr(moment, "hour") else moment
+    shape = "l j F" if style == "long" else "D j M"
+    if getattr(local, "year", None) != timezone.localdate().year:
+        shape += " Y"
+    return date_format(local, shape)
 
 
 class CaptureNode(template.Node):

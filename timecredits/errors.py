@@ -18,11 +18,15 @@ class DomainError(Exception):
     code = "error"
     message = _("Something went wrong.")
 
+    # What a refusal that says when (`at`) says: the time alone when that is today, else the
+    # day and the time (translated texts with %(time)s and, the second, %(day)s).
+    when_today = when_another_day = None
+
     @classmethod
-    def saying_when(cls, moment: datetime.datetime, *, today: str, another_day: str, detail=None):
-        """Refused, saying when: `today` with the time alone when `moment` is today (local),
-        else `another_day` with the day and the time (translated texts with %(time)s and, the
-        second, %(day)s)."""
+    def at(cls, moment: datetime.datetime, *, today=None, another_day=None, detail=None):
+        """Refused, saying when: `today` (or the class's `when_today`) with the time alone when
+        `moment` is today (local), else `another_day` (or `when_another_day`) with the day."""
+        today, another_day = today or cls.when_today, another_day or cls.when_another_day
         local = timezone.localtime(moment)
         time = date_format(local, "H:i")
         if local.date() == timezone.localdate():

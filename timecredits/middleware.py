@@ -23,18 +23,7 @@ class DomainErrorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            response.status_code == 405
-            and request.method in ("GET", "HEAD")
-            and not request.path.startswith("/api/")
-            and not response.content
-        ):
-            # A form's address opened as a page (from history, a bookmark, a page drawn for a
-            # refused form and reloaded later): a page saying so, not a blank one.
-            page = render(request, "error.html", {"error": FormAddress()}, status=405)
-            page["Allow"] = response.get("Allow", "POST")
-            return page
-        return response
+        return _form_address_page(request, response) or response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, errors.DomainError) or request.path.startswith("/api/"):
@@ -44,3 +33,18 @@ class DomainErrorMiddleware:
         # A page that refuses its input answers 400 Bad Request, where the API answers 422.
         status = 400 if isinstance(exception, errors.Invalid) else errors.http_status(exception)
         return render(request, "error.html", {"error": exception}, status=status)
+
+
+def _form_address_page(request, response):
+    """A form's address opened as a page (from history, a bookmark, a page drawn for a refused
+    form and reloaded later) answers Django's blank 405: a page saying so instead, or None."""
+    if (
+        response.status_code != 405
+        or request.method not in ("GET", "HEAD")
+        or request.path.startswith("/api/")
+        or response.content
+    ):
+        return None
+    page = render(request, "error.html", {"error": FormAddress()}, status=405)
+    page["Allow"] = response.get("Allow", "POST")
+    return page

@@ -178,8 +178,8 @@ def test_too_early_says_when_check_in_opens(monkeypatch):
     today = timezone.make_aware(datetime.datetime(2026, 3, 7, 9, 45))
     monday = timezone.make_aware(datetime.datetime(2026, 3, 9, 10, 0))
 
-    assert SessionNotOpen.until(today).message == "Check-in for this session opens at 09:45."
-    assert SessionNotOpen.until(monday).message == (
+    assert SessionNotOpen.at(today).message == "Check-in for this session opens at 09:45."
+    assert SessionNotOpen.at(monday).message == (
         "Check-in for this session opens on Monday 9 March at 10:00."
     )
 

@@ -1,8 +1,5 @@
 """Why a check-in or a decision on a contribution was refused, in words a volunteer understands."""
 
-import datetime
-
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Conflict, Invalid
@@ -21,15 +18,8 @@ class TokenExpired(Invalid):
 class SessionNotOpen(Invalid):
     code = "session_not_open"
     message = _("Check-in for this session has not opened yet.")
-
-    @classmethod
-    def until(cls, opens: datetime.datetime) -> "SessionNotOpen":
-        """Refused, saying when check-in opens: the time alone when that is today."""
-        return cls.saying_when(
-            opens,
-            today=gettext("Check-in for this session opens at %(time)s."),
-            another_day=gettext("Check-in for this session opens on %(day)s at %(time)s."),
-        )
+    when_today = _("Check-in for this session opens at %(time)s.")
+    when_another_day = _("Check-in for this session opens on %(day)s at %(time)s.")
 
 
 class SessionCancelled(Conflict):
@@ -82,15 +72,8 @@ class NotDecidable(Conflict):
 class NotGivenYet(Conflict):
     code = "not_given_yet"
     message = _("This time has not been given yet. Approve it once it ends.")
-
-    @classmethod
-    def until(cls, ends: datetime.datetime) -> "NotGivenYet":
-        """Refused, saying when the time ends: the time alone when that is today."""
-        return cls.saying_when(
-            ends,
-            today=gettext("This time runs until %(time)s. Approve it once it ends."),
-            another_day=gettext("This time runs until %(day)s at %(time)s. Approve it then."),
-        )
+    when_today = _("This time runs until %(time)s. Approve it once it ends.")
+    when_another_day = _("This time runs until %(day)s at %(time)s. Approve it then.")
 
 
 class MemberClosed(Conflict):

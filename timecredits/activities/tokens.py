@@ -90,7 +90,7 @@ def read_checkin_token(token: str, *, now: datetime) -> CheckinTicket:
             raise TokenExpired()
     moment = _ts(now)
     if moment < payload["a"]:
-        raise SessionNotOpen.until(datetime.fromtimestamp(payload["a"], tz=UTC))
+        raise SessionNotOpen.at(datetime.fromtimestamp(payload["a"], tz=UTC))
     if moment > payload["b"]:
         raise SessionOver()
     return _ticket(payload)

@@ -3,9 +3,6 @@
 Each has a stable code for the API; the web pages show the message.
 """
 
-import datetime
-
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Conflict, Invalid, NotFound
@@ -100,13 +97,6 @@ class RedemptionCompleted(Conflict):
     code = "redemption_completed"
     message = _("This code has already been used.")
 
-    @classmethod
-    def at(cls, used: datetime.datetime) -> "RedemptionCompleted":
-        """Used already, saying when (the time alone when that is today): staff at a second
-        till must not hand the service over again."""
-        return cls.saying_when(
-            used,
-            today=gettext("This code was already used at %(time)s. Nothing more was taken."),
-            another_day=gettext("This code was already used on %(day)s at %(time)s."),
-            detail={"completed_at": used.isoformat()},
-        )
+    # Said with when (`at`): staff at a second till must not hand the service over again.
+    when_today = _("This code was already used at %(time)s. Nothing more was taken.")
+    when_another_day = _("This code was already used on %(day)s at %(time)s.")

@@ -306,7 +306,7 @@ def checkin_by_pass(
         raise WrongProgramme(_("This member belongs to another programme."))
     opens, closes = door_window(session.starts_at, session.ends_at)
     if at < opens:
-        raise SessionNotOpen.until(opens)
+        raise SessionNotOpen.at(opens)
     if at > closes:
         raise SessionOver()
     return _open_contribution(
@@ -445,7 +445,7 @@ def attendance_add(
     _refuse_cancelled(session)
     if session.starts_at > timezone.now():
         # Time not given yet: approved, it would be paid for now.
-        raise SessionNotOpen.saying_when(
+        raise SessionNotOpen.at(
             session.starts_at,
             today=_("You can add attendance once the session starts, at %(time)s."),
             another_day=_(

@@ -106,7 +106,7 @@ def contribution_approve(
     if contribution.checked_out_at > timezone.now():
         # Time recorded for the whole of a session still running: approved, it would be paid
         # for now, before it is given.
-        raise NotGivenYet.until(contribution.checked_out_at)
+        raise NotGivenYet.at(contribution.checked_out_at)
     if contribution.member.closed_at is not None:
         raise MemberClosed()
     if minutes is not None and minutes != contribution.minutes:

@@ -365,7 +365,10 @@ def _complete_found(venue, code: str, *, actor, key: str, found: list) -> Redemp
         # or a later scan's, that the code was used, so the service is not handed over twice.
         if redemption.completion_key == key:
             return redemption
-        raise RedemptionCompleted.at(redemption.completed_at)
+        raise RedemptionCompleted.at(
+            redemption.completed_at,
+            detail={"completed_at": redemption.completed_at.isoformat()},
+        )
     if redemption.status == Redemption.Status.CANCELLED:
         raise RedemptionCancelled()
     if redemption.status == Redemption.Status.EXPIRED:

@@ -1,6 +1,7 @@
 """Routes made once for the shapes several routers share: `create_route` (POST under what the
-path names), `delete_route` (DELETE what the path names) and `path_view`, which lets one view
-serve paths that name different ids."""
+path names), `action_route` (POST, with no body, to act on what the path names), `delete_route`
+(DELETE what the path names) and `path_view`, which lets one view serve paths that name
+different ids."""
 
 import inspect
 import re
@@ -46,6 +47,17 @@ def create_route(
 
     route = router.post(path, response={201: response}, summary=summary, operation_id=operation_id)
     return route(path_view(path, create, **{body_name: body}))
+
+
+def action_route(router: Router, path: str, use_case, response, summary: str, *, operation_id):
+    """POST `path`, with no body: `use_case` acts on what the ids the path names name, as the
+    request's user; the answer is 200 with what it gives, rendered as `response`."""
+
+    def act(request, **ids):
+        return use_case(actor=request.auth, **ids)
+
+    route = router.post(path, response=response, summary=summary, operation_id=operation_id)
+    return route(path_view(path, act))
 
 
 def delete_route(router: Router, path: str, use_case, summary: str, *, operation_id: str):

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.routes import create_route
+from api.routes import action_route, create_route
 from api.schemas import InputSchema, Moment
 from timecredits.activities.limits import MAX_FIXED_MINUTES, MAX_REPEATS, MAX_SESSION_LENGTH
 from timecredits.activities.use_cases import sessions, verification
@@ -154,13 +154,14 @@ def cancel_session(request, session_id: int, payload: CancelIn | None = None):
     return sessions.session_cancel(actor=request.auth, session_id=session_id, series=series)
 
 
-@router.post(
+reinstate_session = action_route(
+    router,
     "/sessions/{session_id}/reinstate",
-    response=SessionOut,
-    summary="Put back a cancelled session before it starts (coordinators)",
+    sessions.session_reinstate,
+    SessionOut,
+    "Put back a cancelled session before it starts (coordinators)",
+    operation_id="api_routers_sessions_reinstate_session",
 )
-def reinstate_session(request, session_id: int):
-    return sessions.session_reinstate(actor=request.auth, session_id=session_id)
 
 
 @router.get(
@@ -215,13 +216,14 @@ unapprove = _decision(
 )
 
 
-@router.post(
+approve_all = action_route(
+    router,
     "/sessions/{session_id}/approve-all",
-    response=list[ContributionOut],
-    summary="Approve every pending contribution of a session",
+    verification.session_approve_all,
+    list[ContributionOut],
+    "Approve every pending contribution of a session",
+    operation_id="api_routers_sessions_approve_all",
 )
-def approve_all(request, session_id: int):
-    return verification.session_approve_all(actor=request.auth, session_id=session_id)
 
 
 @router.post(

@@ -31,8 +31,10 @@ def window_reset(key: str, *, period: int) -> None:
 
 def window_forgive(key: str, *, period: int) -> None:
     """Count one less for this key in the current window (one that was counted in advance)."""
-    with contextlib.suppress(ValueError):  # the window has turned since
-        cache.decr(f"ratelimit:{key}:{int(time.time() // period)}")
+    cache_key = f"ratelimit:{key}:{int(time.time() // period)}"
+    with contextlib.suppress(ValueError):  # the window has turned since: nothing to forgive
+        if cache.decr(cache_key) < 0:  # counted in the window before: give nothing back
+            cache.incr(cache_key)
 
 
 def rate_limit(key: str, *, limit: int, period: int) -> None:

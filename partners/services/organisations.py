@@ -306,9 +306,9 @@ def invitation_open(token: str, *, lock: bool = False) -> Invitation:
     """The invitation a link names, while it can still be accepted (locked for the rest of the
     transaction when `lock`); else why not: forged, expired, used or withdrawn."""
     try:
-        invitation_id, sent = signing.loads(
-            token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME
-        )
+        link = signing.loads(token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME)
+        # A link sent before links carried when they were sent names the invitation alone.
+        invitation_id, sent = (link, None) if isinstance(link, int) else link
     except signing.SignatureExpired as expired:
         raise Invalid(
             gettext("This invitation has expired. Ask for a new one."), code="invitation_expired"
@@ -330,7 +330,14 @@ def invitation_open(token: str, *, lock: bool = False) -> Invitation:
             gettext("This invitation was withdrawn. Ask the organisation for a new one."),
             code="invitation_withdrawn",
         )
-    if sent != invitation.sent_at.isoformat(timespec="microseconds"):
+    if sent is None:
+        # Good unless the invitation was sent again (perhaps in another role) after the link was
+        # made: its signature carries when, in whole seconds.
+        made = signing.b62_decode(token.rsplit(":", 2)[-2])
+        replaced = made < int(invitation.sent_at.timestamp())
+    else:
+        replaced = sent != invitation.sent_at.isoformat(timespec="microseconds")
+    if replaced:
         raise Invalid(
             gettext("This invitation was sent again since. Use the link in the latest email."),
             code="invitation_replaced",

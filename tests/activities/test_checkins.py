@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from partners.models import StaffMembership
-from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
+from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory, UserFactory
 from timecredits.activities import tokens
 from timecredits.activities.errors import (
     AlreadyCheckedInElsewhere,
@@ -18,7 +18,7 @@ from timecredits.activities.errors import (
     WrongProgramme,
     WrongSession,
 )
-from timecredits.activities.models import Contribution, ContributionEvent
+from timecredits.activities.models import Contribution, ContributionEvent, Session
 from timecredits.activities.services import checkins
 from timecredits.activities.use_cases import checkins as use_cases
 from timecredits.errors import PermissionDenied, RateLimited
@@ -425,3 +425,23 @@ def test_rejected_time_frees_its_place_and_a_session_without_capacity_is_never_f
     assert list(
         Contribution.objects.filter(session=open_ended).values_list("over_capacity", flat=True)
     ) == [False, False, False]
+
+
+def test_time_written_for_a_session_cancelled_meanwhile_is_undone():
+    # A check-in that read the session before its cancellation committed wrote its row after:
+    # time at a cancelled session, which could then be approved and paid (found in review).
+    session = SessionFactory()  # under way: attendance can be added
+    member = MemberFactory(programme=session.activity.programme)
+    read_before = Session.objects.get(pk=session.pk)
+    Session.objects.filter(pk=session.pk).update(cancelled_at=timezone.now())
+
+    with pytest.raises(SessionCancelled):
+        checkins.attendance_add(actor=UserFactory(), session=read_before, members=[member])
+    with pytest.raises(SessionCancelled):
+        checkins.checkin_by_pass(
+            actor=UserFactory(),
+            session=read_before,
+            pass_token=passes.pass_token(member_id=member.pk, pass_version=member.pass_version),
+        )
+
+    assert not Contribution.objects.filter(session=session).exists()

@@ -2,14 +2,16 @@
 invitations still waiting are listed, sent again and withdrawn, and a role is taken away from
 someone who left, at once. The organisation always keeps an admin, however the removals race."""
 
+import datetime
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.utils import timezone
 
 from partners import use_cases
 from partners.models import Invitation, StaffMembership
+from partners.services.organisations import INVITATION_SALT, invitation_open
 from tests.factories import StaffMembershipFactory, UserFactory, approved_organisation
 from tests.racing import race
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -194,6 +196,23 @@ def test_an_invitation_sent_again_in_another_role_retires_the_first_link():
     assert refused.value.code == "invitation_replaced"
     assert not StaffMembership.objects.filter(user=holder).exists()
     assert (joined.user, joined.role) == (invitee, "org_admin")
+
+
+def test_a_link_sent_before_links_carried_their_sending_works_until_it_is_sent_again():
+    organisation, admin, _ = _staffed()
+    invitation, _ = use_cases.invitation_create(
+        actor=admin.user, organisation_id=organisation.pk, email="x@example.org", role="coordinator"
+    )
+    old_link = signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+    assert invitation_open(old_link) == invitation
+    # Sent again, in another role, a minute later.
+    Invitation.objects.filter(pk=invitation.pk).update(
+        role="org_admin", sent_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    with pytest.raises(Invalid) as refused:
+        invitation_open(old_link)
+    assert refused.value.code == "invitation_replaced"
 
 
 def test_only_the_organisations_admins_keep_its_staff():

@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from ledger.models import Transfer
-from tests.factories import ActivityFactory, FinishedSessionFactory, SessionFactory
+from tests.factories import ActivityFactory, FinishedSessionFactory, MemberFactory, SessionFactory
 from tests.web.test_session_pages import coordinator_of, member_of
 from timecredits.activities.models import Contribution
 
@@ -332,12 +332,13 @@ def test_the_queue_offers_time_still_running_for_approval_only_once_it_ends(clie
     assert f"Approve after {ends:%H:%M}" in page
     assert f'value="{running.pk}" form="bulk" id="pick{running.pk}" disabled' in page
     assert page.count('value="approve" class="button">Approve<span') == 1  # Bo's row only
-    assert "Approve the one finished" in page
+    assert "Approve the one ready" in page
     # Sent anyway (a page drawn before, a crafted form): refused, saying until when.
     response = client.post(
         verify_url(session), {"contribution": running.pk, "decision": "approve"}, follow=True
     )
-    assert f"This time runs until {ends:%H:%M}" in " ".join(flashed(response))
+    said = " ".join(flashed(response))  # "until 16:30", or late in the evening "until Monday…"
+    assert "This time runs until " in said and f"{ends:%H:%M}" in said
     client.post(verify_url(session), {"session": session.pk})
     assert dict(Contribution.objects.values_list("pk", "status")) == {
         running.pk: "pending",
@@ -348,9 +349,8 @@ def test_the_queue_offers_time_still_running_for_approval_only_once_it_ends(clie
 def test_a_session_in_another_year_shows_its_year_in_the_lists(client):
     # "Tue 8 Dec" for this year's and next year's alike: a weekly series looked repeated.
     soon = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=1))
-    next_year = SessionFactory(
-        activity=soon.activity, starts_at=soon.starts_at + datetime.timedelta(weeks=52)
-    )
+    next_june = datetime.datetime(timezone.localdate().year + 1, 6, 2, 10, 0)
+    next_year = SessionFactory(activity=soon.activity, starts_at=timezone.make_aware(next_june))
     client.force_login(coordinator_of(soon))
 
     page = client.get(sessions_url(soon)).content.decode()
@@ -360,3 +360,22 @@ def test_a_session_in_another_year_shows_its_year_in_the_lists(client):
     mine = timezone.localtime(soon.starts_at)
     if mine.year == timezone.localdate().year:
         assert f"{mine:%a} {mine.day} {mine:%b}," in page
+
+
+def test_ones_own_time_in_the_queue_cannot_be_approved_by_oneself(client):
+    session = FinishedSessionFactory()
+    coordinator = coordinator_of(session)
+    own = pending(session, MemberFactory(programme=session.activity.programme, user=coordinator))
+    other = pending(session, member_of(session, "Bo", "Ray"))
+    client.force_login(coordinator)
+
+    page = client.get(verify_url(session)).content.decode()
+
+    assert "Your own: someone else approves it" in page
+    assert f'value="{own.pk}" form="bulk" id="pick{own.pk}" disabled' in page
+    assert "Approve the one ready" in page  # the approve-all button counts Bo only
+    client.post(verify_url(session), {"session": session.pk})
+    assert dict(Contribution.objects.values_list("pk", "status")) == {
+        own.pk: "pending",
+        other.pk: "approved",
+    }

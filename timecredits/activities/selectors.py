@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -340,11 +340,11 @@ def time_waiting(*, organisation_ids) -> dict[int, dict]:
     }
 
 
-def sessions_later_in_series(*, session: Session) -> int:
-    """How many sessions of the series come after this one, not cancelled: what cancelling the
-    rest of the series would take with it."""
+def sessions_later_in_series(*, session: Session) -> QuerySet[Session]:
+    """The sessions of its series after this one that cancelling the rest of the series takes
+    with it: not cancelled, and with no one's time at them yet."""
     if session.series is None:
-        return 0
+        return Session.objects.none()
     return Session.objects.filter(
         series=session.series, starts_at__gt=session.starts_at, cancelled_at__isnull=True
-    ).count()
+    ).exclude(Exists(Contribution.objects.filter(session=OuterRef("pk"))))

@@ -723,16 +723,13 @@ def verify(request, organisation_id):
             return redirect("organisation-verify", organisation_id)
     page = verification.verification_page(actor=request.user, organisation_id=organisation_id)
     by_session = {}
-    now = timezone.now()
     for contribution in page["queue"]:
-        # Time that runs on past now (added for a whole session still running) waits.
-        contribution.running = contribution.checked_out_at > now
         if refused_change is not None and contribution.pk == refused_change["id"]:
             contribution.refused_change = refused_change
             refused_change = None
         by_session.setdefault(contribution.session, []).append(contribution)
     for session, rows in by_session.items():
-        session.ready = sum(not c.running for c in rows)
+        session.ready = sum(not (c.running or c.own) for c in rows)
     if refused_change is not None:  # its row has left the queue (decided meanwhile): say why
         messages.error(request, refused_change["message"])
     return render(

@@ -151,6 +151,14 @@ def _refuse_cancelled(session: Session) -> None:
         raise SessionCancelled()
 
 
+def _refuse_cancelled_meanwhile(session: Session) -> None:
+    """Called once the time is written: a cancellation that committed after the session was
+    read is seen now (the row written waited for it, through its foreign key), and undoes it.
+    One cancelling later waits for this transaction and then sees the time."""
+    if Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists():
+        raise SessionCancelled()
+
+
 def _session_for_member(session_id: int, member: "Member") -> Session:
     session = (
         Session.objects.select_related("activity__programme", "activity__organisation")
@@ -236,6 +244,7 @@ def _open_contribution(
         if existing is None:
             raise AlreadyCheckedInElsewhere() from raced
         return existing, False
+    _refuse_cancelled_meanwhile(session)
     event_record(contribution, actor=actor, action=f"checked_in_{method}")
     return contribution, True
 
@@ -420,6 +429,7 @@ def _add_pending(
         status=Contribution.Status.PENDING,
         note=reason,
     )
+    _refuse_cancelled_meanwhile(session)
     event_record(contribution, actor=actor, action=method, reason=reason)
     return contribution
 

@@ -5,7 +5,6 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from ..limits import (
     MAX_SESSION_LENGTH,
 )
 from ..models import Activity, Contribution, Session
+from ..selectors import sessions_later_in_series
 
 
 @transaction.atomic
@@ -150,13 +150,9 @@ def session_cancel(*, session: Session, series: bool = False) -> list[Session]:
     if Contribution.objects.filter(session=locked).exists():
         raise SessionHasTime()
     cancelled = [locked]
-    if series and locked.series is not None:
-        cancelled += list(
-            Session.objects.select_for_update()
-            .filter(series=locked.series, starts_at__gt=locked.starts_at, cancelled_at__isnull=True)
-            .exclude(Exists(Contribution.objects.filter(session=OuterRef("pk"))))
-            .order_by("pk")
-        )
+    if series:
+        later = sessions_later_in_series(session=locked).select_for_update().order_by("pk")
+        cancelled += list(later)
     Session.objects.filter(pk__in=[s.pk for s in cancelled]).update(cancelled_at=now)
     for each in cancelled:
         each.cancelled_at = now

@@ -331,7 +331,9 @@ def _session_page(actor, session) -> SessionPage:
             actor, Action.ORGANISATION_CONTRIBUTIONS_VERIFY, organisation=organisation
         ),
         can_manage=can_manage,
-        later_in_series=(sessions_later_in_series(session=session) if can_manage and held else 0),
+        later_in_series=(
+            sessions_later_in_series(session=session).count() if can_manage and held else 0
+        ),
     )
 
 

@@ -8,6 +8,7 @@ one transaction that is retried whole on a deadlock.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
@@ -83,13 +84,15 @@ def contribution_unapprove(*, actor, contribution_id: int, reason: str, session_
     return _decide("unapprove", actor, contribution_id, session_id=session_id, reason=reason)
 
 
+@retry_on_conflict
 def session_approve_all(*, actor, session_id: int, organisation_id: int | None = None):
-    """Approve every pending contribution of the session (of that organisation, if named)."""
+    """Approve every pending contribution of the session (of that organisation, if named), in
+    one transaction that holds the approver's role (see `_decide`)."""
     if organisation_id is not None:
-        _verified_organisation(actor, organisation_id)
+        _verified_organisation(actor, organisation_id, hold=True)
     session = session_get(session_id=session_id, organisation_id=organisation_id)
     if organisation_id is None:
-        require(actor, VERIFY, organisation=session.activity.organisation)
+        require(actor, VERIFY, organisation=session.activity.organisation, hold=True)
     return verification.session_approve_all(actor=actor, session=session)
 
 
@@ -163,9 +166,15 @@ def contributions_approve(
 
 
 def verification_page(*, actor, organisation_id: int) -> dict:
-    """The organisation, and its time waiting for a decision (read when the page shows it)."""
+    """The organisation, and its time waiting for a decision, each with `running` (it runs on
+    past now: approved once it has been given) and `own` (the actor's own time, which someone
+    else approves)."""
     organisation = _verified_organisation(actor, organisation_id)
-    return {"organisation": organisation, "queue": verification_queue(organisation=organisation)}
+    now, queue = timezone.now(), list(verification_queue(organisation=organisation))
+    for contribution in queue:
+        contribution.running = contribution.checked_out_at > now
+        contribution.own = contribution.member.user_id == actor.pk
+    return {"organisation": organisation, "queue": queue}
 
 
 def decision_refused(*, actor, organisation_id: int, contribution_id: int, message: str):

@@ -30,14 +30,17 @@ class StatementLine:
     description: str = ""  # what was bought: the offer named on the hold it captured
 
 
+def _memo(transfer) -> str:
+    """A transfer's memo: a captured hold's posting carries none, and says its hold's."""
+    return transfer.pending.memo if transfer.phase == TransferPhase.POST else transfer.memo
+
+
 def _what_was_bought(transfer) -> str:
-    """A spend's description: its own memo, else its hold's (a captured hold's posting carries
-    none), and for a refund the spend it gives back."""
-    if transfer.memo:
-        return transfer.memo
+    """A statement line's description: the spend's memo; a refund's own (its reason), else
+    that of the spend it gives back."""
     if transfer.reverses_id is not None:
-        return _what_was_bought(transfer.reverses)
-    return transfer.pending.memo if transfer.pending_id is not None else ""
+        return transfer.memo or _memo(transfer.reverses)
+    return _memo(transfer)
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ def _entry(transfer, account, given: dict) -> HistoryEntry | None:
         )
     if phase not in (TransferPhase.SINGLE, TransferPhase.POST):
         return None  # a hold released or timed out: nothing moved
-    memo = transfer.pending.memo if phase == TransferPhase.POST else transfer.memo
+    memo = _memo(transfer)
     title, detail = _words(transfer, other, incoming, memo, given)
     return HistoryEntry(
         transfer.pk,
@@ -239,7 +242,7 @@ def _given_on(started, transfer) -> str:
 
 def _undone(original, incoming: bool) -> str:
     """A reversal, named after what it undoes."""
-    what = original.pending.memo if original.phase == TransferPhase.POST else original.memo
+    what = _memo(original)
     if original.kind == TransferKind.SPEND:
         return _("Refunded: %(what)s") % {"what": what} if what else _("Refunded")
     if original.kind == TransferKind.EARN:

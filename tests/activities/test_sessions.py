@@ -158,16 +158,20 @@ def test_a_double_tap_on_add_sessions_adds_them_once(client):
 # Cancelling
 
 
-def _upcoming_series(activity, count=4, days_ahead=2):
-    start = timezone.now() + datetime.timedelta(days=days_ahead)
+def _two_hours_from(activity, start, **fields):
+    """Sessions of two hours from `start`, added by a coordinator of the activity's group."""
     return sessions.sessions_create(
         actor=coordinator_of(activity.organisation),
         activity_id=activity.pk,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),
-        repeat_every_weeks=1,
-        repeat_count=count,
+        **fields,
     )
+
+
+def _upcoming_series(activity, count=4, days_ahead=2):
+    start = timezone.now() + datetime.timedelta(days=days_ahead)
+    return _two_hours_from(activity, start, repeat_every_weeks=1, repeat_count=count)
 
 
 def _cancelled():
@@ -255,14 +259,7 @@ def test_a_series_that_would_run_past_2099_is_refused_and_nothing_is_added():
     start = datetime.datetime(2099, 12, 20, 10, 0, tzinfo=LONDON)
 
     with pytest.raises(Invalid) as refused:
-        sessions.sessions_create(
-            actor=coordinator_of(activity.organisation),
-            activity_id=activity.pk,
-            starts_at=start,
-            ends_at=start + datetime.timedelta(hours=2),
-            repeat_every_weeks=2,
-            repeat_count=52,
-        )
+        _two_hours_from(activity, start, repeat_every_weeks=2, repeat_count=52)
 
     assert [p["field"] for p in refused.value.detail] == ["starts_at"]
     assert not Session.objects.exists()
@@ -273,14 +270,7 @@ def test_a_fixed_amount_above_a_day_is_refused():
     start = timezone.now() + datetime.timedelta(days=1)
 
     with pytest.raises(Invalid) as refused:
-        sessions.sessions_create(
-            actor=coordinator_of(activity.organisation),
-            activity_id=activity.pk,
-            starts_at=start,
-            ends_at=start + datetime.timedelta(hours=2),
-            credit_rule="fixed",
-            fixed_minutes=2_147_483_647,
-        )
+        _two_hours_from(activity, start, credit_rule="fixed", fixed_minutes=2_147_483_647)
 
     assert [p["field"] for p in refused.value.detail] == ["fixed_minutes"]
     assert not Session.objects.exists()

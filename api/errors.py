@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from timecredits import errors
@@ -54,13 +55,68 @@ def status_for(exc: errors.DomainError) -> int:
     return errors.http_status(exc)
 
 
+# pydantic's words for the mistakes a client makes most, in the reader's language (pydantic has
+# no catalogue of its own); any other keeps pydantic's English. Keyed by the error's type, with
+# its context (ge, max_length, ...) to fill in.
+WHOLE_NUMBER = gettext_lazy("Enter a whole number.")
+A_DATE = gettext_lazy("Enter a valid date.")
+A_MOMENT = gettext_lazy("Enter a date and time with its offset, such as 2026-05-01T10:00+01:00.")
+A_NUMBER = gettext_lazy("Enter a number.")
+FIELD_ERRORS = {
+    "missing": gettext_lazy("This field is required."),
+    "int_type": WHOLE_NUMBER,
+    "int_parsing": WHOLE_NUMBER,
+    "int_from_float": WHOLE_NUMBER,
+    "float_type": A_NUMBER,
+    "float_parsing": A_NUMBER,
+    "decimal_type": A_NUMBER,
+    "decimal_parsing": A_NUMBER,
+    "string_type": gettext_lazy("Enter text."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "string_too_short": gettext_lazy("Use at least %(min_length)s characters."),
+    "string_too_long": gettext_lazy("Use at most %(max_length)s characters."),
+    "greater_than_equal": gettext_lazy("Enter a number of at least %(ge)s."),
+    "greater_than": gettext_lazy("Enter a number greater than %(gt)s."),
+    "less_than_equal": gettext_lazy("Enter a number of at most %(le)s."),
+    "less_than": gettext_lazy("Enter a number less than %(lt)s."),
+    "date_type": A_DATE,
+    "date_parsing": A_DATE,
+    "date_from_datetime_parsing": A_DATE,
+    "datetime_type": A_MOMENT,
+    "datetime_parsing": A_MOMENT,
+    "datetime_from_date_parsing": A_MOMENT,
+    "timezone_aware": A_MOMENT,
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "list_type": gettext_lazy("Send a list."),
+    "model_type": gettext_lazy("Send an object."),
+    "dict_type": gettext_lazy("Send an object."),
+}
+
+
+def _field_message(error: dict) -> str:
+    """What was wrong with one field: the project's own words for a refusal a validator raised
+    (without pydantic's "Value error, "), else FIELD_ERRORS', else pydantic's."""
+    context = error.get("ctx") or {}
+    if error.get("type") == "value_error" and "error" in context:
+        return str(context["error"])
+    words = FIELD_ERRORS.get(error.get("type"))
+    if words is None:
+        return error.get("msg", "")
+    try:
+        return str(words) % context
+    except (KeyError, TypeError, ValueError):  # a context without what the words name
+        return error.get("msg", "")
+
+
 def _validation_detail(errors_list) -> list[dict]:
     return [
         {
             "field": ".".join(
                 str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path")
             ),
-            "message": e.get("msg", ""),
+            "message": _field_message(e),
             "type": e.get("type", ""),
         }
         for e in errors_list

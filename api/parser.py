@@ -1,7 +1,9 @@
 """JSON bodies and query strings as the API takes them. A body must be a JSON object of plain
 JSON: no NaN or Infinity, and no integer beyond what a database column holds (64 bits), nor a
-query value that is one. No text may hold a NUL character, which PostgreSQL cannot store.
-Without these, such a value reaches the database and fails there as a 500. api.middleware
+query value that is one. No text may hold a NUL character, which PostgreSQL cannot store, nor
+another control character (`timecredits.text.CONTROL`), which a spreadsheet, a calendar or an
+email cannot carry. Without these, such a value reaches the database or a download and fails
+there as a 500. api.middleware
 refuses NUL in paths and headers.
 """
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
 from timecredits.errors import Invalid
+from timecredits.text import CONTROL
 
 INTEGER_RANGE = range(-(2**63), 2**63)
 
@@ -32,6 +35,10 @@ def _fields_where(wrong, data, path=()):
 
 def _holds_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
+
+
+def _holds_control(value) -> bool:
+    return isinstance(value, str) and CONTROL.search(value) is not None
 
 
 def _out_of_range(value) -> bool:
@@ -64,17 +71,25 @@ def nul_refused(fields) -> Invalid:
     )
 
 
-def _refuse_nul(data):
+def _refuse_controls(data):
     fields = list(_fields_where(_holds_nul, data))
     if fields:
         raise nul_refused(fields)
+    fields = list(_fields_where(_holds_control, data))
+    if fields:
+        message = _("Text cannot contain control characters.")
+        raise Invalid(
+            message,
+            code="control_character",
+            detail=[{"field": f, "message": message, "type": "control_character"} for f in fields],
+        )
     return data
 
 
 class StrictParser(Parser):
     def parse_body(self, request):
         # NaN and Infinity are not JSON, though Python's json reads them: refused as malformed.
-        data = _refuse_nul(json.loads(request.body, parse_constant=_refuse_constant))
+        data = _refuse_controls(json.loads(request.body, parse_constant=_refuse_constant))
         if not isinstance(data, dict):
             # Every body the API takes is an object; a bare number or list would otherwise be
             # read as an object with no fields, which a partial update accepts as "no change".
@@ -82,7 +97,7 @@ class StrictParser(Parser):
         return _refuse_out_of_range(data, _out_of_range)
 
     def parse_querydict(self, data, list_fields, request):
-        parsed = _refuse_nul(super().parse_querydict(data, list_fields, request))
+        parsed = _refuse_controls(super().parse_querydict(data, list_fields, request))
         return _refuse_out_of_range(parsed, _out_of_range_text)
 
 

@@ -19,6 +19,8 @@ DJANGO_WORDS = [
     gettext_noop("Enter a valid date."),
     gettext_noop("Enter a whole number."),
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
+    gettext_noop("Null characters are not allowed."),
 ]
 
 
@@ -34,4 +36,11 @@ def _plurals(n: int) -> list[str]:
             "Your password must contain at least %(min_length)d characters.",
             n,
         ),
+        # django.utils.timesince: "Last used 5 minutes ago" on the member's devices page.
+        ngettext("%(num)d year", "%(num)d years", n),
+        ngettext("%(num)d month", "%(num)d months", n),
+        ngettext("%(num)d week", "%(num)d weeks", n),
+        ngettext("%(num)d day", "%(num)d days", n),
+        ngettext("%(num)d hour", "%(num)d hours", n),
+        ngettext("%(num)d minute", "%(num)d minutes", n),
     ]

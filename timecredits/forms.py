@@ -9,15 +9,20 @@ import uuid
 
 from django import forms
 from django.core.cache import cache
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Busy, Conflict, DomainError
+from timecredits.text import CONTROL
 
 # The largest whole number a form takes where its field names no smaller limit: the most an
 # integer column holds on PostgreSQL, so a number typed or sent too large for the database is
 # the form's error, never a server error when it is saved or looked up.
 LARGEST = 2_147_483_647
+# Text typed by a person holds no control character (a pasted one breaks a download or an email).
+NO_CONTROL = RegexValidator(
+    CONTROL, inverse_match=True, message=_("Text cannot contain control characters.")
+)
 SENT_BEFORE = _(
     "This form was already sent, with other details, and that was done. Nothing more was done "
     "now. Check the details, and send it again if you meant to do it once more."
@@ -39,7 +44,9 @@ class Credits(forms.DecimalField):
 
     def validate(self, value):
         super().validate(value)
-        if value is not None and (value * 60) % 1:
+        # Too many digits is the field's own error, said after this; 1E+309 would not divide.
+        within = value is not None and abs(value) < 10 ** (self.max_digits - self.decimal_places)
+        if within and (value * 60) % 1:
             raise forms.ValidationError(
                 _("Use steps of 0.05 credits (3 minutes), for example 0.25, 0.5 or 1.5."),
                 code="whole_minutes",
@@ -125,8 +132,8 @@ def row_id(value) -> int | None:
 
 
 class Form(forms.Form):
-    """A form whose whole numbers fit the database, and whose widgets carry the accessibility
-    attributes their errors need."""
+    """A form whose whole numbers fit the database, whose text holds no control character, and
+    whose widgets carry the accessibility attributes their errors need."""
 
     def full_clean(self):
         # Here rather than in __init__, so a subclass can finish setting up its fields first.
@@ -136,6 +143,8 @@ class Form(forms.Form):
                 field.validators.append(
                     MaxValueValidator(LARGEST, message=_("That number is too large."))
                 )
+            if isinstance(field, forms.CharField) and NO_CONTROL not in field.validators:
+                field.validators.append(NO_CONTROL)
         super().full_clean()
         self._mark_invalid()
 

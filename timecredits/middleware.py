@@ -1,5 +1,6 @@
 """Web pages show a typed domain error as a page a person can act on, with the right status; a
-form's address opened as a page says so."""
+form's address opened as a page says so; a NUL in what a page is sent is refused before any
+view reads it."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
@@ -22,6 +23,10 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path.startswith("/api/") and _sent_a_nul(request):
+            # PostgreSQL cannot store or look up a NUL, and some views read a value as sent (a
+            # code, a key): refused here, as api.parser refuses it for the API, not as a 500.
+            return self.process_exception(request, errors.Invalid(NUL_REFUSED))
         response = self.get_response(request)
         return _form_address_page(request, response) or response
 
@@ -33,6 +38,14 @@ class DomainErrorMiddleware:
         # A page that refuses its input answers 400 Bad Request, where the API answers 422.
         status = 400 if isinstance(exception, errors.Invalid) else errors.http_status(exception)
         return render(request, "error.html", {"error": exception}, status=status)
+
+
+NUL_REFUSED = _("Text cannot contain NUL characters.")
+
+
+def _sent_a_nul(request) -> bool:
+    sent = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+    return any("\x00" in name + "".join(values) for name, values in sent)
 
 
 def _form_address_page(request, response):

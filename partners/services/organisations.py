@@ -15,6 +15,7 @@ from timecredits.credits.services.accounts import organisation_account_open
 from timecredits.db import claim, retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.site import site_url
+from timecredits.text import one_line
 
 from ..models import Invitation, Organisation, Participation, StaffMembership
 
@@ -75,20 +76,15 @@ def _refuse_past_pending_limit(actor) -> None:
         )
 
 
-def _spaced(name: str) -> str:
-    """A name as it is kept: no space at either end, one between words."""
-    return " ".join((name or "").split())
-
-
 def _name_taken(name: str, *, other_than: Organisation | None = None) -> str | None:
     """Why `name` cannot be used, where another organisation is already called that (whatever
     the case or spacing): members choose where to give and donate by name. An organisation
     keeping its own name is never refused, even one that shares it from before this rule.
     The name is claimed until the transaction ends, so two at once cannot both take it."""
-    claim("organisation name", _spaced(name).lower())
-    if other_than is not None and _spaced(name).lower() == _spaced(other_than.name).lower():
+    claim("organisation name", one_line(name).lower())
+    if other_than is not None and one_line(name).lower() == one_line(other_than.name).lower():
         return None
-    others = Organisation.objects.filter(name__iexact=_spaced(name))
+    others = Organisation.objects.filter(name__iexact=one_line(name))
     if other_than is not None:
         others = others.exclude(pk=other_than.pk)
     if others.exists():
@@ -131,7 +127,7 @@ def _website(value: str) -> str:
 def organisation_apply(*, actor, programme, name: str, kind: str, **details) -> Organisation:
     """Someone registers their group or venue; it waits for the programme's approval and they
     become its admin."""
-    name = _spaced(name)
+    name = one_line(name)
     problems = Problems()
     if not name:
         problems.add("name", gettext("Enter the organisation's name."))
@@ -180,7 +176,7 @@ def organisation_update(*, organisation: Organisation, **changes) -> Organisatio
     if "name" in changes:
         if taken := _name_taken(changes["name"], other_than=organisation):
             raise Invalid(taken, detail=[{"field": "name", "message": taken}])
-        changes["name"] = _spaced(changes["name"])
+        changes["name"] = one_line(changes["name"])
     if changes.get("contact_email"):
         try:
             validate_email(changes["contact_email"])

@@ -1,6 +1,7 @@
 """Check-in, check-out, passes, attendance and claims: the rules, and nothing written on refusal."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -445,3 +446,26 @@ def test_time_written_for_a_session_cancelled_meanwhile_is_undone():
         )
 
     assert not Contribution.objects.filter(session=session).exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end", "minutes"),
+    [
+        (datetime.date(2026, 10, 25), datetime.time(0, 30), datetime.time(3, 30), 240),
+        (datetime.date(2026, 3, 29), datetime.time(0, 30), datetime.time(3, 0), 90),
+    ],
+)
+def test_time_across_a_clock_change_earns_the_time_that_passed(day, start, end, minutes):
+    # A claim's times are read on the session's day in the programme's zone (ClaimForm), and two
+    # moments in one zone subtract as clock times: 00:30 to 03:30 read as 3 hours when the
+    # clocks went back, and 00:30 to 03:00 as 2.5 when they went forward.
+    def at(moment):
+        return datetime.datetime.combine(day, moment, tzinfo=ZoneInfo("Europe/London"))
+
+    session = SessionFactory(starts_at=at(datetime.time(0, 0)), ends_at=at(datetime.time(4, 0)))
+
+    earned = checkins.earned_minutes(
+        session=session, member=member_of(session), start=at(start), end=at(end)
+    )
+
+    assert earned == (minutes, False)

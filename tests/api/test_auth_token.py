@@ -102,7 +102,9 @@ def test_empty_body_is_422_naming_the_body(api_client, db):
         "error": {
             "code": "invalid",
             "message": "Some fields are missing or not valid.",
-            "detail": [{"field": "payload", "message": "Field required", "type": "missing"}],
+            "detail": [
+                {"field": "payload", "message": "This field is required.", "type": "missing"}
+            ],
         }
     }
     assert ApiToken.objects.count() == 0

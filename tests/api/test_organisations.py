@@ -163,7 +163,7 @@ def test_a_coordinator_registers_a_member_without_phone_or_email(client):
             "terms_agreed",
             "Go through the terms of use with them, and confirm here that they agreed.",
         ),
-        ({}, "payload.terms_agreed", "Field required"),
+        ({}, "payload.terms_agreed", "This field is required."),
     ],
 )
 def test_registering_a_member_needs_the_coordinator_to_confirm_they_agreed_to_the_terms(

@@ -110,7 +110,8 @@ def test_completing_twice_completes_once(member, offer, venue, staff):
     assert snapshot() == before
     (told,) = Notification.objects.filter(member=member)  # told once, not twice
     assert told.kind == "redemption_confirmed"
-    assert told.title == f"{offer.title} at {venue.name}: {offer.cost_minutes / 60:g} credits spent"
+    assert offer.cost_minutes == 60
+    assert told.title == f"{offer.title} at {venue.name}: 1 credit spent"  # one: not "1 credits"
 
 
 def test_a_code_used_at_one_till_is_refused_at_another_saying_when(member, offer, venue, staff):

@@ -163,3 +163,18 @@ def test_an_outcome_name_is_used_once_per_programme(programme, admin):
         outcome_create(actor=admin, programme=programme, name="Confidence")
 
     assert Outcome.objects.count() == 1
+
+
+def test_todays_registration_date_is_taken_just_after_midnight_in_summer(programme, admin):
+    # 00:30 on 15 July in London is 23:30 on 14 July in UTC: "today" is the local day.
+    just_after_midnight = datetime.datetime(2026, 7, 14, 23, 30, tzinfo=datetime.UTC)
+
+    swemwbs_registration_confirm(
+        actor=admin,
+        programme=programme,
+        registered_on=datetime.date(2026, 7, 15),
+        now=just_after_midnight,
+    )
+
+    schedule = SurveySchedule.objects.get(programme=programme)
+    assert schedule.swemwbs_registered_on == datetime.date(2026, 7, 15)

@@ -226,3 +226,19 @@ def test_a_commissioner_cannot_reverse_an_expiry_from_the_page(client):
     assert response.status_code == 403
     assert balance(member) == 0
     assert Transfer.objects.filter(kind="reverse").count() == 0
+
+
+@pytest.mark.parametrize("amount", ["1e309", "9" * 30])
+def test_an_amount_too_large_to_hold_is_the_fields_error_and_moves_nothing(client, pair, amount):
+    # 1E+309 credits could not be divided into minutes: a 500.
+    giver, recipient = pair
+    client.force_login(giver.user)
+    token = client.get("/me/give/").context["form"]["token"].value()
+    data = {"member_code": recipient.code, "amount": amount, "token": token}
+
+    response = client.post("/me/give/", data)
+
+    assert response.status_code == 200
+    assert 'id="id_amount-error"' in response.content.decode()
+    assert (balance(giver), balance(recipient)) == (300, 0)
+    assert not Transfer.objects.filter(kind="gift").exists()

@@ -14,6 +14,7 @@ from tests.factories import (
     UserFactory,
     approved_organisation,
 )
+from timecredits.activities.services.sessions import session_cancel, session_reinstate
 
 pytestmark = pytest.mark.django_db
 
@@ -122,16 +123,23 @@ def test_the_calendar_file_is_one_event_a_phone_can_add(client):
     assert str(again.walk("VEVENT")[0]["uid"]) == str(event["uid"])  # updates, never doubles
 
 
-def test_a_cancelled_sessions_calendar_file_cancels_the_event(client):
+def test_a_cancelled_sessions_calendar_file_cancels_the_event_and_putting_it_back_undoes_it(client):
     member = MemberFactory()
-    session = a_session(member, cancelled_at=timezone.now())
+    session = a_session(member)
     client.force_login(member.user)
 
-    response = client.get(f"/me/sessions/{session.pk}/calendar.ics")
+    def event():
+        response = client.get(f"/me/sessions/{session.pk}/calendar.ics")
+        (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+        return str(event["status"]), event.decoded("sequence")
 
-    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert str(event["status"]) == "CANCELLED"
-    assert event.decoded("sequence") == 1  # later than the event first added
+    first = event()
+    session_cancel(session=session)
+    cancelled = event()
+    session_reinstate(session=session)
+
+    # Each version numbered higher than the one a calendar holds, or it keeps the older one.
+    assert (first, cancelled, event()) == (("CONFIRMED", 0), ("CANCELLED", 1), ("CONFIRMED", 2))
 
 
 @pytest.mark.parametrize("path", ["/me/sessions/{}/", "/me/sessions/{}/calendar.ics"])

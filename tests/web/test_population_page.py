@@ -81,3 +81,25 @@ def test_a_population_not_written_in_plain_digits_is_refused_by_line(client, db,
     assert response.status_code == 200
     assert "Line 2: the population must be a whole number above 0." in response.content.decode()
     assert list(PopulationFigure.objects.values_list("area", "population")) == [("RV9", 50)]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("RV\x001,5,census", "Line 2: give the area as a postcode district"),
+        ("RV 1,5,census", "Line 2: give the area as a postcode district"),
+        ("RV1,5,cen\x00sus", "Line 2: Text cannot contain control characters."),
+        ("RV1,5,cen\x08sus", "Line 2: Text cannot contain control characters."),
+    ],
+)
+def test_a_line_with_a_control_character_is_refused_by_line(client, db, line, said):
+    # A NUL was a 500 on PostgreSQL and kept as typed on SQLite.
+    programme = ProgrammeFactory()
+    PopulationFigure.objects.create(programme=programme, area="RV9", population=50)
+    _admin(client, programme)
+
+    response = _post(client, programme, f"area,population,source\n{line}\n")
+
+    assert response.status_code == 200
+    assert said in response.content.decode()
+    assert list(PopulationFigure.objects.values_list("area", "population")) == [("RV9", 50)]

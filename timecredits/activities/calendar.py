@@ -23,8 +23,8 @@ def session_ics(session, *, path: str) -> bytes:
     event.add("description", f"{session.activity.organisation.name}\n{link}")
     event.add("url", link)
     event.add("status", "CANCELLED" if session.cancelled_at else "CONFIRMED")
-    # A later version of the same event: a calendar replaces what it holds rather than ignore it.
-    event.add("sequence", 1 if session.cancelled_at else 0)
+    # Each version numbered higher: a calendar replaces what it holds rather than ignore it.
+    event.add("sequence", session.changes)
     calendar = Calendar()
     calendar.add("prodid", "-//Time credits//Sessions//EN")
     calendar.add("version", "2.0")

@@ -19,10 +19,27 @@ def _optional(field, label, hint, **options):
     return field(label=label, required=False, help_text=hint, **options)
 
 
+class _LocalDateTime(forms.DateTimeField):
+    """A date and time on the phone's picker, read in the programme's time zone."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as refused:
+            if refused.code != "ambiguous_timezone":
+                raise
+            # Django's own words name the time zone and call it ambiguous; say why in plain words.
+            raise forms.ValidationError(
+                _(
+                    "The clocks change at that time, so it happens twice or not at all that "
+                    "night. Choose a time before 1am or after 2am."
+                ),
+                code="clocks_change",
+            ) from refused
+
+
 def _date_and_time(label):
-    return forms.DateTimeField(
-        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    return _LocalDateTime(label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 
 class ActivityForm(Form):

@@ -66,6 +66,9 @@ class Session(models.Model):
         null=True, blank=True, db_index=True, help_text=_("Sessions generated together.")
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # How often it has been cancelled or put back: its calendar event's SEQUENCE, which must only
+    # grow for a phone's calendar to take the newer version.
+    changes = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]

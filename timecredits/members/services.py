@@ -25,6 +25,7 @@ from timecredits.credits.services.accounts import member_account_open
 from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied, Problems
+from timecredits.text import one_line
 
 from .models import DEMOGRAPHICS, ConsentRecord, Member, User
 from .normalise import normalise_phone, normalise_postcode, postcode_district
@@ -76,7 +77,7 @@ def _clean_contact(problems, *, email, phone, user=None, own=True) -> tuple[str,
 
 
 def _clean_names(problems, *, first_name, last_name) -> tuple[str, str]:
-    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    first_name, last_name = one_line(first_name), one_line(last_name)
     if not first_name:
         problems.add("first_name", _("Enter your first name."))
     if len(first_name) > 150:

@@ -33,6 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from timecredits.site import absolute_url
+from timecredits.text import one_line
 
 from .models import Notification
 
@@ -151,7 +152,7 @@ def _message(notification: Notification, address: str, rules: Policy) -> EmailMe
     if notification.url and base:  # without an address the link could not be followed
         body = f"{body}\n\n{absolute_url(notification.url, base=base)}".strip()
     return EmailMessage(
-        subject=notification.title,
+        subject=one_line(notification.title),  # a header, which a line break would break
         body=body,
         to=[address],
         headers={"Message-ID": f"<notification.{notification.pk}@{DNS_NAME}>"},

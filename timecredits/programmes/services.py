@@ -4,6 +4,7 @@ blank for all ages), population and source (optional); each import replaces the 
 
 import csv
 import io
+import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from timecredits.credits.services.allocation import allocation_post
 from timecredits.errors import Invalid, Problems
 from timecredits.members.selectors import AgeBand
 from timecredits.numbers import without_thousands
+from timecredits.text import CONTROL
 
 from .models import PopulationFigure, Programme
 
@@ -120,7 +122,7 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
     band = (row.get("age_band") or "").strip()
     population = without_thousands(row.get("population") or "") or ""
     source = (row.get("source") or "").strip()
-    if not area or len(area) > 8:
+    if not re.fullmatch(r"[A-Z0-9]{1,8}", area):
         refuse("area", _("give the area as a postcode district (up to 8 characters), e.g. RV1."))
     if band and band not in AgeBand.values:
         refuse(
@@ -133,6 +135,8 @@ def _population_line(line: int, row: dict, seen: set) -> dict:
         or int(population) > 2**31 - 1
     ):
         refuse("population", _("the population must be a whole number above 0."))
+    if CONTROL.search(source):
+        refuse("source", _("Text cannot contain control characters."))
     if len(source) > 200:
         refuse("source", _("the source must be at most 200 characters."))
     if (area, band) in seen:

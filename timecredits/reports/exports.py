@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from timecredits.activities.selectors import ActivityType
 from timecredits.downloads import CSV, Download
 from timecredits.spreadsheets import SafeWriter
+from timecredits.text import CONTROL
 
 from .disclosure import REASONS
 from .outcomes.selectors.presented import WHY as OUTCOME_REASONS
@@ -203,8 +204,9 @@ def _header(sheet, labels: list) -> None:
 
 def _append(sheet, values: list) -> None:
     """Append a row; text is always stored as text, so a name such as "=SUM(A1)" is never run
-    as a formula when the file is opened."""
-    sheet.append(values)
+    as a formula when the file is opened, and without control characters, which a spreadsheet
+    cannot hold (text kept before they were refused may have one)."""
+    sheet.append([CONTROL.sub("", v) if isinstance(v, str) else v for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

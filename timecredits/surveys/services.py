@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from timecredits.activities.limits import FIRST_YEAR
@@ -145,7 +146,7 @@ def swemwbs_registration_confirm(
     *, actor, programme, registered_on: datetime.date, now: datetime.datetime
 ) -> SurveySchedule:
     """Record that the programme has registered to use SWEMWBS: when, and who confirmed it."""
-    if registered_on > now.date():
+    if registered_on > timezone.localdate(now):
         raise Invalid(
             gettext("The registration date cannot be in the future."),
             detail=[

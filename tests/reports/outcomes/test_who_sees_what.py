@@ -341,7 +341,8 @@ def test_the_printable_outcomes_are_the_suppressed_ones_on_a4(client, surveyed, 
     assert "<script" not in _main(text)
     figures = dict(re.findall(r'<th scope="row">([^<]*)</th><td class="number">(.*?)</td>', text))
     assert figures[f"{LIFE}: 3 months: Respondents"] == (
-        '<span class="suppressed">suppressed (secondary)</span>'
+        '<span class="suppressed">suppressed (hidden so that the total cannot reveal another '
+        "hidden cell)</span>"
     )
     assert figures[f"{WELLBEING}: 3 months: Mean"] == "25.03"
     sections = re.findall(r'<section class="report-table".*?</section>', text, re.S)
@@ -456,7 +457,8 @@ def test_the_snapshot_page_shows_its_outcomes_suppressed_with_the_copyright_line
         re.findall(r'<th scope="row">([^<]*)</th><td class="number">(.*?)</td>', outcomes)
     )
     assert figures[f"{LIFE}: 3 months: Respondents"] == (
-        '<span class="suppressed">suppressed (secondary)</span>'
+        '<span class="suppressed">suppressed (hidden so that the total cannot reveal another '
+        "hidden cell)</span>"
     )
     assert figures[f"{WELLBEING}: 3 months: Mean"] == "25.03"
     for section in re.findall(r'<section class="report-table".*?</section>', outcomes, re.S):

@@ -14,7 +14,7 @@ replay finds it however late it comes; a replay without one finds the member's r
 """
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -124,7 +124,10 @@ def earned_minutes(
     if session.credit_rule == Session.CreditRule.FIXED:
         minutes = session.fixed_minutes
     else:
-        stayed = min(end, session.ends_at) - max(start, session.starts_at)
+        # In UTC: two moments in one zone subtract as clock times, which miss the hour the
+        # clocks change by on the nights they do.
+        left = min(end, session.ends_at).astimezone(UTC)
+        stayed = left - max(start, session.starts_at).astimezone(UTC)
         raw = max(0, int(stayed.total_seconds() // 60))
         minutes = min(round_minutes(raw, programme.rounding_minutes), session.length_minutes)
     cap = programme.daily_cap_minutes

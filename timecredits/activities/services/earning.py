@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ledger.errors import InsufficientCredit
 from timecredits.credits.services.earning import Earning, earning_reverse, earnings_post
 from timecredits.notifications.services import Message, in_language_of, notify_many
-from timecredits.templatetags.credits import credits
+from timecredits.templatetags.credits import credits_words
 
 from ..errors import GroupBudgetExhausted
 from ..models import Contribution
@@ -46,7 +46,7 @@ def _earned(contribution: Contribution, transfer) -> Message:
         return Message(
             member=contribution.member,
             kind=CREDITS_EARNED,
-            title=_("You earned %(credits)s credits") % {"credits": credits(transfer.amount)},
+            title=_("You earned %(credits)s") % {"credits": credits_words(transfer.amount)},
             body=_("For %(activity)s on %(day)s. Thank you for your time!")
             % {
                 "activity": contribution.session.activity.title,

@@ -5,11 +5,13 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.selectors import is_approved_in
 from timecredits.errors import Problems
+from timecredits.text import one_line
 
 from ..errors import SessionHasTime, SessionStarted
 from ..limits import (
@@ -38,7 +40,7 @@ def activity_create(
     return Activity.objects.create(
         organisation=organisation,
         programme=programme,
-        title=title.strip(),
+        title=one_line(title),
         type=type,
         category=category,
         description=description,
@@ -153,9 +155,11 @@ def session_cancel(*, session: Session, series: bool = False) -> list[Session]:
     if series:
         later = sessions_later_in_series(session=locked).select_for_update().order_by("pk")
         cancelled += list(later)
-    Session.objects.filter(pk__in=[s.pk for s in cancelled]).update(cancelled_at=now)
+    Session.objects.filter(pk__in=[s.pk for s in cancelled]).update(
+        cancelled_at=now, changes=F("changes") + 1
+    )
     for each in cancelled:
-        each.cancelled_at = now
+        each.cancelled_at, each.changes = now, each.changes + 1
     return cancelled
 
 
@@ -165,6 +169,6 @@ def session_reinstate(*, session: Session) -> Session:
     locked = Session.objects.select_for_update().get(pk=session.pk)
     if locked.cancelled_at is not None:
         _refuse_started(locked, timezone.now())
-        locked.cancelled_at = None
-        locked.save(update_fields=["cancelled_at"])
+        locked.cancelled_at, locked.changes = None, locked.changes + 1
+        locked.save(update_fields=["cancelled_at", "changes"])
     return locked

@@ -15,6 +15,7 @@ from timecredits.db import unique_or_conflict
 from timecredits.errors import NotFound, Problems
 from timecredits.numbers import without_thousands
 from timecredits.surveys.selectors import programme_outcomes
+from timecredits.text import one_line
 
 from ..models import ProxyValue
 
@@ -67,7 +68,7 @@ def proxy_value_create(
 ) -> ProxyValue:
     """Add a proxy value: all of it valid, or nothing written and every problem reported."""
     problems = Problems()
-    name, source = (name or "").strip(), (source or "").strip()
+    name, source = one_line(name), (source or "").strip()
     if not name:
         problems.add("name", gettext("Give the value a name."))
     elif len(name) > 200:

@@ -65,11 +65,13 @@ def queries(request) -> dict:
 
 
 def printable(report: dict, about: list, *, reasons: dict = REASONS) -> dict:
-    """What `reports/_report_body.html` needs to show a presented report in full."""
+    """What `reports/_report_body.html` needs to show a presented report in full: each table's
+    lines, and why each hidden figure is hidden, in words (`reasons` names the report's)."""
     for table in report["tables"]:
         table["lines"] = table_lines(table)
-    reasons = [(reason, gettext(why)) for reason, why in reasons.items()]
-    return {"report": report, "about": about, "reasons": reasons}
+    for figure in report["figures"]:
+        figure["why"] = gettext(reasons.get(figure["suppressed"], figure["suppressed"] or ""))
+    return {"report": report, "about": about}
 
 
 def period_refused(request, form, name: str, programme_id: int):

@@ -14,6 +14,7 @@ from partners.selectors import approved_programmes
 from timecredits.activities.limits import FIRST_YEAR, LAST_YEAR
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid
+from timecredits.text import one_line
 
 from ..errors import NotAVenue, OfferInvalid
 from ..models import Offer
@@ -197,7 +198,7 @@ def offer_create(*, venue, programmes=None, **values) -> Offer:
             ]
         )
     values = DEFAULTS | values
-    values["title"] = (values.get("title") or "").strip()
+    values["title"] = one_line(values.get("title"))
     problems = _problems(values)
     if problems:
         raise OfferInvalid(detail=problems)
@@ -219,7 +220,7 @@ def offer_update(*, offer: Offer, programmes=None, **changes) -> Offer:
         )
     offer = Offer.objects.select_for_update(no_key=True).get(pk=offer.pk)
     if "title" in changes:
-        changes["title"] = (changes["title"] or "").strip()
+        changes["title"] = one_line(changes["title"])
     values = {f: getattr(offer, f) for f in FIELDS} | changes
     problems = _problems(values)
     if problems:

@@ -39,7 +39,6 @@ from timecredits.members.passes import check_pass_version, read_pass_token
 from timecredits.members.selectors import member_get_or_none
 from timecredits.notifications.services import in_language_of, notify
 from timecredits.ratelimit import rate_limit
-from timecredits.templatetags.credits import credits as as_credits
 from timecredits.templatetags.credits import credits_words
 
 from ..errors import (
@@ -276,11 +275,11 @@ def _complete(redemption: Redemption, *, actor, key: str) -> Redemption:
         notify(
             member=redemption.member,
             kind=REDEMPTION_NOTICE,
-            title=_("%(offer)s at %(venue)s: %(credits)s credits spent")
+            title=_("%(offer)s at %(venue)s: %(credits)s spent")
             % {
                 "offer": redemption.offer.title,
                 "venue": redemption.organisation.name,
-                "credits": as_credits(redemption.cost_minutes),
+                "credits": credits_words(redemption.cost_minutes),
             },
             url=reverse("my-redemption", args=[redemption.pk]),
         )

@@ -33,10 +33,15 @@ def organisation_detail(request, organisation_id):
         request.POST if form_name == "details" else None,
         initial={f: getattr(organisation, f) for f in OrganisationForm.base_fields},
     )
+    # Three forms on one page: each field's id its own (an email box in two of them).
     invite = InvitationForm(
-        request.POST if form_name == "invite" else None, roles=organisation.staff_roles
+        request.POST if form_name == "invite" else None,
+        roles=organisation.staff_roles,
+        auto_id="invite_%s",
     )
-    register = AssistedRegistrationForm(request.POST if form_name == "register" else None)
+    register = AssistedRegistrationForm(
+        request.POST if form_name == "register" else None, auto_id="register_%s"
+    )
     bound = {"details": details, "invite": invite, "register": register}.get(form_name)
     if bound is not None and bound.is_valid():
         try:

@@ -15,6 +15,11 @@ class Download:
     filename: str
 
     def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, content_type=self.content_type)
+        content = self.content
+        if self.content_type == CSV and isinstance(content, str):
+            # A byte order mark: Excel reads the file as UTF-8 only with one, and otherwise
+            # garbles every character beyond ASCII ("ŵ" as "Åµ") in names and Welsh labels.
+            content = "\ufeff" + content
+        response = HttpResponse(content, content_type=self.content_type)
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         return response

@@ -170,7 +170,7 @@ class Form(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
 class GroupsOffered:

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from api.paging import page_of, page_query
 from api.schemas import IdempotencyKey, InputSchema, Moment, read_from
 from timecredits.activities.use_cases import checkins
 
@@ -108,9 +110,18 @@ def check_out(request):
     return checkins.checkout(actor=request.auth)
 
 
-@router.get("/me/contributions", response=list[ContributionOut], summary="My contributions")
-def my_contributions(request):
-    return checkins.my_contributions(actor=request.auth)
+ContributionsPage = page_query(limit=50, most=100)
+
+
+@router.get(
+    "/me/contributions",
+    response=list[ContributionOut],
+    summary="My contributions, newest first",
+    description="Where more follow, the `Link` header names the next page.",
+)
+def my_contributions(request, response: HttpResponse, page: Query[ContributionsPage]):
+    rows = checkins.my_contributions(actor=request.auth, limit=page.limit + 1, offset=page.offset)
+    return page_of(request, response, rows, page)
 
 
 @router.post(

@@ -3,10 +3,12 @@ charge a pass and see their day."""
 
 import datetime
 
+from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from api.paging import page_of, page_query
 from api.schemas import LAX, MAX_AMOUNT, IdempotencyKey, InputSchema
 from timecredits.site import absolute_url
 from timecredits.spending import use_cases
@@ -233,9 +235,20 @@ def redeem(request, payload: RedemptionIn, idempotency_key: str = IDEMPOTENCY_KE
     return Status(201 if created else 200, RedemptionOut.of(redemption))
 
 
-@router.get("/me/redemptions", response=list[RedemptionOut], summary="My codes, newest first")
-def my_redemptions(request):
-    return [RedemptionOut.of(r) for r in use_cases.member_redemptions_list(actor=request.auth)]
+RedemptionsPage = page_query(limit=100, most=100)
+
+
+@router.get(
+    "/me/redemptions",
+    response=list[RedemptionOut],
+    summary="My codes, newest first",
+    description="Where more follow, the `Link` header names the next page.",
+)
+def my_redemptions(request, response: HttpResponse, page: Query[RedemptionsPage]):
+    rows = use_cases.member_redemptions_list(
+        actor=request.auth, limit=page.limit + 1, offset=page.offset
+    )
+    return [RedemptionOut.of(r) for r in page_of(request, response, rows, page)]
 
 
 @router.post(

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from api.paging import page_of, page_query
 from api.routes import action_route, create_route
 from api.schemas import InputSchema, Moment
 from timecredits.activities.limits import MAX_FIXED_MINUTES, MAX_REPEATS, MAX_SESSION_LENGTH
@@ -74,7 +76,7 @@ class CheckinCodeOut(Schema):
     url: str
 
 
-class ContributionsFilter(Schema):
+class ContributionsFilter(page_query(limit=500, most=500)):
     status: str | None = None
 
 
@@ -178,11 +180,19 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
     "/organisations/{organisation_id}/contributions",
     response=list[ContributionOut],
     summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
+    description="Oldest session first. Where more follow, the `Link` header names the next page.",
 )
-def list_contributions(request, organisation_id: int, filters: Query[ContributionsFilter]):
-    return verification.contributions_list(
-        actor=request.auth, organisation_id=organisation_id, status=filters.status
+def list_contributions(
+    request, response: HttpResponse, organisation_id: int, filters: Query[ContributionsFilter]
+):
+    rows = verification.contributions_list(
+        actor=request.auth,
+        organisation_id=organisation_id,
+        status=filters.status,
+        limit=filters.limit + 1,
+        offset=filters.offset,
     )
+    return page_of(request, response, rows, filters)
 
 
 def _decision(verb: str, decide, payload_schema: type[InputSchema], summary: str):

@@ -40,7 +40,8 @@ def test_the_statement_as_csv(client, venue_staff_after_a_sale):
     assert response["Content-Disposition"] == (
         f'attachment; filename="statement-{venue.slug}-{month}.csv"'
     )
-    rows = response.content.decode().splitlines()
+    assert response.content.startswith("\ufeff".encode())  # so that Excel reads it as UTF-8
+    rows = response.content.decode("utf-8-sig").splitlines()
     assert rows[0] == "date,transfer,kind,cause,description,minutes,credits"
     assert rows[-1] == ",,total,net,,90,1.5"
 

@@ -518,7 +518,9 @@ def test_the_page_refuses_what_the_rules_refuse_and_changes_nothing(client, form
     )
 
     assert response.redirect_chain == [(verify_page(session), 302)]
-    assert f'<p class="notice error" role="alert">{message}</p>' in response.content.decode()
+    assert f'<p class="notice error" role="alert" tabindex="-1" data-focus>{message}</p>' in (
+        response.content.decode()
+    )
     assert snapshot() == before
 
 

@@ -250,3 +250,20 @@ def test_a_month_outside_the_calendar_is_refused_at_the_month_field(client, worl
 
     assert '<p class="field-error" id="id_month-error">Use a date from 2000 to 2099.</p>' in page
     assert 'id="id_end-error"' not in page
+
+
+def test_a_welsh_readers_download_reads_in_welsh_as_the_page_does(client, world, commissioner):
+    # Titles, columns and rows of the outputs' spreadsheet and CSV were English on a Welsh page.
+    commissioner.language = "cy"
+    commissioner.save(update_fields=["language"])
+    client.force_login(commissioner)
+    pk = world["programme"].pk
+
+    book = _open(client.get(_xlsx_channels(world)["page"]))
+    csv = client.get(f"/programmes/{pk}/reports/?{MONTH}&format=csv").content.decode()
+
+    sheet = book["Yn ôl math o weithgaredd"]
+    assert _rows(sheet)[0][0] == "Yn ôl math o weithgaredd"
+    assert "By activity type" not in book.sheetnames and "By activity type" not in csv
+    assert "Yn ôl math o weithgaredd" in csv
+    assert "Total" not in csv and "Cyfanswm" in csv

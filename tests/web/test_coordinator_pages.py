@@ -379,3 +379,34 @@ def test_ones_own_time_in_the_queue_cannot_be_approved_by_oneself(client):
         own.pk: "pending",
         other.pk: "approved",
     }
+
+
+def test_a_long_queue_is_paged_by_session_oldest_first_and_a_decision_stays_on_its_page(client):
+    # 12,000 people waiting made one 26 MB page: a page holds ten whole sessions.
+    first = FinishedSessionFactory()
+    sessions = [first] + [
+        FinishedSessionFactory(activity=first.activity, starts_at=first.starts_at - n * 24 * HOUR)
+        for n in range(1, 23)
+    ]
+    for n, session in enumerate(sessions):
+        pending(session, member_of(session, "Member", f"N{n}"))
+    oldest_first = sorted(sessions, key=lambda s: s.starts_at)
+    url = verify_url(first)
+    client.force_login(coordinator_of(first))
+
+    pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2, 3)]
+    response = client.post(f"{url}?page=2", {"session": oldest_first[12].pk})
+
+    shown = [
+        [int(pk) for pk in re.findall(r'<h2 class="list-heading" id="s(\d+)"', p)] for p in pages
+    ]
+    assert shown == [
+        [s.pk for s in oldest_first[:10]],
+        [s.pk for s in oldest_first[10:20]],
+        [s.pk for s in oldest_first[20:]],
+    ]
+    assert "23 people’s time waits for a decision." in pages[0]  # noqa: RUF001
+    assert f'href="{url}?page=2" rel="next">Newer' in pages[0]
+    assert "Page 3 of 3" in pages[2] and 'rel="next"' not in pages[2]
+    assert (response.status_code, response["Location"]) == (302, f"{url}?page=2")
+    assert Contribution.objects.get(session=oldest_first[12]).status == "approved"

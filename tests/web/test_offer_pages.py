@@ -468,3 +468,27 @@ def test_accessibility_notes_are_bounded_like_the_description(client, venue, pro
 
     assert response.status_code == 200
     assert not Offer.objects.filter(organisation=venue).exists()
+
+
+def test_a_members_codes_come_a_page_at_a_time_newest_first(client, venue, programme, monkeypatch):
+    # The page stopped at the newest 100 codes, with no way to the older ones.
+    from timecredits.spending import use_cases
+    from timecredits.spending.services.redemptions import redemption_create
+
+    monkeypatch.setattr(use_cases, "REDEMPTIONS_PAGE", 2)
+    member = funded_member(programme)
+    offer = make_offer(venue, cost_minutes=60)
+    made = [
+        redemption_create(member=member, offer=offer, idempotency_key=f"k{n}")[0] for n in range(3)
+    ]
+    client.force_login(member.user)
+
+    first = client.get("/me/redemptions/").content.decode()
+    second = client.get("/me/redemptions/?page=2").content.decode()
+
+    def shown(page):
+        return [int(pk) for pk in re.findall(r'href="/me/redemptions/(\d+)/"', page)]
+
+    assert shown(first) == [made[2].pk, made[1].pk]
+    assert shown(second) == [made[0].pk]
+    assert 'href="?page=2">Older' in first and 'href="?page=1">Newer' in second

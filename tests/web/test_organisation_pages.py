@@ -377,3 +377,24 @@ def test_an_organisation_keeps_its_own_name_when_it_saves_its_details(client, sh
     )
 
     assert response.status_code == 302
+
+
+def test_the_organisation_page_gives_each_forms_fields_their_own_ids(client):
+    # The invitation's and the registration's email boxes shared id="id_email": the invitation's
+    # label and its error's link led to the other form's box.
+    import re
+
+    organisation = OrganisationFactory(kind="group")
+    admin = StaffMembershipFactory(organisation=organisation, role=StaffMembership.Role.ORG_ADMIN)
+    client.force_login(admin.user)
+
+    page = client.post(
+        f"/organisations/{organisation.pk}/",
+        {"form": "invite", "email": "not-an-email", "role": "coordinator"},
+    ).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'href="#invite_email"' in page
+    invalid = 'aria-invalid="true" aria-describedby="invite_email-error" required id="invite_email"'
+    assert invalid in page

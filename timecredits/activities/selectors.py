@@ -180,13 +180,28 @@ def member_contributions(*, member, limit: int = 50, offset: int = 0):
     )
 
 
-def verification_queue(*, organisation):
+def verification_queue(*, organisation, sessions=None):
+    """Time waiting for a decision at the organisation's sessions (or at `sessions` of them),
+    oldest session first."""
+    rows = Contribution.objects.filter(
+        session__activity__organisation=organisation, status=Contribution.Status.PENDING
+    )
+    if sessions is not None:
+        rows = rows.filter(session__in=sessions)
+    return rows.select_related("member__user", "session__activity").order_by(
+        "session__starts_at", "checked_in_at"
+    )
+
+
+def sessions_waiting(*, organisation):
+    """The organisation's sessions with time waiting for a decision, oldest first."""
     return (
-        Contribution.objects.filter(
-            session__activity__organisation=organisation, status=Contribution.Status.PENDING
+        Session.objects.filter(
+            activity__organisation=organisation,
+            contributions__status=Contribution.Status.PENDING,
         )
-        .select_related("member__user", "session__activity")
-        .order_by("session__starts_at", "checked_in_at")
+        .distinct()
+        .order_by("starts_at", "pk")
     )
 
 
@@ -205,16 +220,16 @@ def activity_sessions(*, activity: Activity):
     return activity.sessions.all()
 
 
-def organisation_contributions(*, organisation, status: str | None = None, limit: int = 500):
-    """Contributions at an organisation's sessions."""
+def organisation_contributions(
+    *, organisation, status: str | None = None, limit: int = 500, offset: int = 0
+):
+    """Contributions at an organisation's sessions, oldest session first (`limit` of them, after
+    the first `offset`)."""
     rows = Contribution.objects.filter(session__activity__organisation=organisation)
     if status:
         rows = rows.filter(status=status)
-    return list(
-        rows.select_related("session__activity__organisation").order_by("session__starts_at", "pk")[
-            :limit
-        ]
-    )
+    rows = rows.select_related("session__activity__organisation")
+    return list(rows.order_by("session__starts_at", "pk")[offset : offset + limit])
 
 
 # --- reports: the contributions report figures aggregate, and their vocabulary ---

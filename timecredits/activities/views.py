@@ -708,7 +708,7 @@ def verify(request, organisation_id):
             changed = row_id(request.POST.get("contribution"))
             if changed is None or "hours" not in request.POST:
                 messages.error(request, refused.message)
-                return redirect("organisation-verify", organisation_id)
+                return redirect(_queue_page(request, organisation_id))
             # A change of hours or a rejection refused: the row stays open, with what was
             # typed and why, rather than a message above a queue that forgot it.
             problems = refused.detail if isinstance(refused.detail, list) else []
@@ -720,8 +720,10 @@ def verify(request, organisation_id):
                 "too_long": any(p.get("field") == "minutes" for p in problems),
             }
         else:
-            return redirect("organisation-verify", organisation_id)
-    page = verification.verification_page(actor=request.user, organisation_id=organisation_id)
+            return redirect(_queue_page(request, organisation_id))
+    page = verification.verification_page(
+        actor=request.user, organisation_id=organisation_id, page=request.GET.get("page")
+    )
     by_session = {}
     for contribution in page["queue"]:
         if refused_change is not None and contribution.pk == refused_change["id"]:
@@ -732,14 +734,29 @@ def verify(request, organisation_id):
         session.ready = sum(not (c.running or c.own) for c in rows)
     if refused_change is not None:  # its row has left the queue (decided meanwhile): say why
         messages.error(request, refused_change["message"])
+    sessions = page["sessions"]
     return render(
         request,
         "activities/verify.html",
         {
             "organisation": page["organisation"],
             "by_session": by_session,
-            "waiting": sum(len(rows) for rows in by_session.values()),
+            "waiting": page["waiting"],
             "ready": sum(session.ready for session in by_session),
             "select_all": request.GET.get("select") == "all",
+            "sessions": sessions,
+            "here": _queue_page(request, organisation_id, sessions.number),
+            "previous_link": sessions.has_previous()
+            and _queue_page(request, organisation_id, sessions.previous_page_number()),
+            "next_link": sessions.has_next()
+            and _queue_page(request, organisation_id, sessions.next_page_number()),
         },
     )
+
+
+def _queue_page(request, organisation_id, number=None) -> str:
+    """The queue's address at page `number` (by default the page asked for): where a decision
+    comes back to, so approving a session on page 3 stays on page 3."""
+    number = row_id(request.GET.get("page")) if number is None else number
+    url = reverse("organisation-verify", args=[organisation_id])
+    return f"{url}?page={number}" if number and number > 1 else url

@@ -25,6 +25,7 @@ from timecredits.credits.services.accounts import member_account_open
 from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied, Problems
+from timecredits.surveys.services import member_answers_erase
 from timecredits.text import one_line
 
 from .models import DEMOGRAPHICS, ConsentRecord, Member, User
@@ -338,9 +339,9 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     Their open check-in and the time still waiting for verification are withdrawn, since it
     could never be credited. What they hold is donated (to `donate_to`, a group in their
     programme, or else the programme's pool) and their ledger account closed. Then the person
-    is forgotten: names, email, phone and demographics are erased (and the email from any staff
-    invitation addressed to them), the sign-in is disabled and every token and session ends (a
-    session is tied to the password hash, which is replaced).
+    is forgotten: names, email, phone, demographics and survey answers are erased (and the
+    email from any staff invitation addressed to them), the sign-in is disabled and every token
+    and session ends (a session is tied to the password hash, which is replaced).
     """
     if not confirm:
         raise Invalid(
@@ -366,6 +367,7 @@ def member_close(*, member: Member, confirm: bool, donate_to=None) -> Member:
     user.set_unusable_password()
     user.save()
     user.api_tokens.all().delete()
+    member_answers_erase(member=member)
     for field in DEMOGRAPHICS:
         setattr(member, field, "")
     member.new_to_volunteering = None

@@ -265,6 +265,40 @@ def row_label(table: str, key: str, fallback: str) -> str:
     return str(label) if label is not None else fallback
 
 
+def _column_words(column: dict) -> str:
+    """A column's label for a download, which holds values as the report does: ledger minutes
+    and percentages say so."""
+    label, unit = COLUMNS.get(column["key"], (column["label"], COUNT))
+    if unit == CREDITS:
+        return _("%(label)s (minutes)") % {"label": label}
+    if unit == "percent":
+        return _("%(label)s (%%)") % {"label": label}
+    return str(label)
+
+
+def translated(report: dict) -> dict:
+    """The presented outputs with their tables' words in the reader's language, as the page
+    has them, for a download: titles, notes, column and row labels. Values, and what is hidden
+    and why, are as they were."""
+    tables = []
+    for presented in report["tables"]:
+        name = presented["name"]
+        tables.append(
+            {
+                **presented,
+                "title": str(TITLES.get(name, presented["title"])),
+                "note": str(NOTES.get(name, "")) or presented.get("note", ""),
+                "columns": [{**c, "label": _column_words(c)} for c in presented["columns"]],
+                "rows": [
+                    {**row, "label": row_label(name, row["key"], row["label"])}
+                    for row in presented["rows"]
+                ],
+                "total_label": _(presented.get("total_label") or "Total"),
+            }
+        )
+    return {**report, "tables": tables}
+
+
 def table(presented: dict) -> dict:
     """A presented table as the dashboard draws it: translated title, note and labels, cells in
     their units with why any is empty, a bar for each row's first figure (none for a hidden
@@ -420,22 +454,41 @@ def outcome_block(block: dict, *, share: bool = False, distance: bool = False) -
     }
 
 
+def _about(block: dict, key: str, *about: str) -> dict:
+    """A block whose table is named `key` on the page (its heading's id: the same table comes
+    once for each outcome, indicator, measure and wave) and says what it is `about` to a
+    screen reader's list of regions, where its title alone is the same as its neighbours'."""
+    block["table"] = {**block["table"], "name": key, "about": ", ".join(about)}
+    return block
+
+
 def outcomes(report: dict) -> dict:
     """The outcomes report with every block labelled for the page."""
     return {
         **report,
         "outcomes": [
             {
-                **outcome_block(o),
-                "indicators": [outcome_block(i) for i in o["indicators"]],
+                **_about(outcome_block(o), f"outcome-{o['id']}", o["name"]),
+                "indicators": [
+                    _about(outcome_block(i), f"indicator-{i['id']}", o["name"], i["name"])
+                    for i in o["indicators"]
+                ],
             }
             for o in report["outcomes"]
         ],
         "measures": [
             {
                 **m,
-                "waves": [outcome_block(w, share=m["share"]) for w in m["waves"]],
-                "changes": [outcome_block(c, distance=True) for c in m["changes"]],
+                "waves": [
+                    _about(block, f"{m['key']}-wave-{n}", m["label"], block["name"])
+                    for n, block in enumerate(
+                        outcome_block(w, share=m["share"]) for w in m["waves"]
+                    )
+                ],
+                "changes": [
+                    _about(block, f"{m['key']}-change-{n}", m["label"], block["name"])
+                    for n, block in enumerate(outcome_block(c, distance=True) for c in m["changes"])
+                ],
             }
             for m in report["measures"]
         ],

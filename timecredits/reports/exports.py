@@ -24,6 +24,7 @@ from timecredits.downloads import CSV, Download
 from timecredits.spreadsheets import SafeWriter
 from timecredits.text import CONTROL
 
+from .dashboard import translated
 from .disclosure import REASONS
 from .outcomes.selectors.presented import WHY as OUTCOME_REASONS
 
@@ -56,6 +57,8 @@ def report_download(
         "outputs": (report_csv, report_about, report_xlsx),
         "outcomes": (outcomes_csv, outcomes_about, outcomes_xlsx),
     }[of]
+    if of == "outputs":  # its tables' words as the page has them, in the reader's language
+        report = translated(report)
     if format == "csv":
         return Download(to_csv(report), CSV, f"{name}.csv")
     lines = about(

@@ -93,12 +93,10 @@ def offers_for_venue(*, venue) -> QuerySet[Offer]:
     return Offer.objects.filter(organisation=venue).prefetch_related("programmes")
 
 
-def member_redemptions(*, member, limit: int = 100) -> list[Redemption]:
-    return list(
-        Redemption.objects.filter(member=member).select_related("offer__organisation", "member")[
-            :limit
-        ]
-    )
+def member_redemptions(*, member, limit: int = 100, offset: int = 0) -> list[Redemption]:
+    """The member's codes, newest first (`limit` of them, after the first `offset`)."""
+    rows = Redemption.objects.filter(member=member).select_related("offer__organisation", "member")
+    return list(rows.order_by("-created_at", "-pk")[offset : offset + limit])
 
 
 def member_codes_waiting(*, member, offer) -> list[Redemption]:

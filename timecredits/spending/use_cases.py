@@ -165,12 +165,28 @@ def redemption_create(
     )
 
 
-def my_redemptions(*, actor) -> list:
-    return selectors.member_redemptions(member=own_member(actor=actor))
+# How many of a member's codes one page of "Your codes" shows.
+REDEMPTIONS_PAGE = 50
 
 
-def member_redemptions_list(*, actor) -> list:
-    return selectors.member_redemptions(member=_own_member(actor))
+def redemptions_page(*, actor, page: int = 1) -> dict:
+    """One page of the member's codes, newest first, with the numbers of the pages `older` and
+    `newer` where there are some."""
+    page = min(max(page, 1), 100_000)  # beyond anyone's codes, and an offset SQLite can take
+    found = selectors.member_redemptions(
+        member=own_member(actor=actor),
+        limit=REDEMPTIONS_PAGE + 1,
+        offset=(page - 1) * REDEMPTIONS_PAGE,
+    )
+    return {
+        "redemptions": found[:REDEMPTIONS_PAGE],
+        "older": page + 1 if len(found) > REDEMPTIONS_PAGE else None,
+        "newer": page - 1 if page > 1 else None,
+    }
+
+
+def member_redemptions_list(*, actor, limit: int = 100, offset: int = 0) -> list:
+    return selectors.member_redemptions(member=_own_member(actor), limit=limit, offset=offset)
 
 
 def my_redemption(*, actor, redemption_id: int):

@@ -109,11 +109,8 @@ def offer_photo(request, offer_id):
 
 @login_required
 def my_redemptions(request):
-    return render(
-        request,
-        "spending/my_redemptions.html",
-        {"redemptions": use_cases.my_redemptions(actor=request.user), "now": timezone.now()},
-    )
+    page = use_cases.redemptions_page(actor=request.user, page=row_id(request.GET.get("page")) or 1)
+    return render(request, "spending/my_redemptions.html", {**page, "now": timezone.now()})
 
 
 @login_required

@@ -98,6 +98,12 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
         return Response.objects.bulk_create(cleaned)
 
 
+def member_answers_erase(*, member) -> None:
+    """Erase a member's survey answers, as closing their account promises. Reports count only
+    members who consent to them now, so no report read them after the closing anyway."""
+    Response.objects.filter(member=member).delete()
+
+
 def _schedule(programme) -> SurveySchedule:
     schedule, _ = SurveySchedule.objects.get_or_create(programme=programme)
     return schedule

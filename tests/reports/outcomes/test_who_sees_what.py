@@ -491,3 +491,17 @@ def test_a_snapshot_kept_before_outcomes_says_it_has_none(client, surveyed, comm
 
     assert response.status_code == 200
     assert "This snapshot was made before snapshots kept outcomes" in response.content.decode()
+
+
+def test_each_table_on_the_outcomes_page_has_its_own_id_and_name(client, surveyed, commissioner):
+    # 45 scrolling tables shared 3 names in a screen reader's list of regions ("Members by
+    # their answer" twenty times), and their headings shared ids.
+    client.force_login(commissioner)
+
+    page = client.get(_channels(surveyed["programme"])["page"]).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    names = re.findall(r'role="region" aria-label="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert len(names) == len(set(names)) == 3, names
+    assert f"{LIFE}, 3 months: Members by how far they moved since their baseline" in names

@@ -118,8 +118,9 @@ def checkin_open(*, actor):
     return open_checkin(member=acting_member(actor, refuse_non_members=False))
 
 
-def my_contributions(*, actor, refuse_non_members: bool = True):
-    return member_contributions(member=acting_member(actor, refuse_non_members=refuse_non_members))
+def my_contributions(*, actor, refuse_non_members: bool = True, limit: int = 50, offset: int = 0):
+    member = acting_member(actor, refuse_non_members=refuse_non_members)
+    return list(member_contributions(member=member, limit=limit, offset=offset))
 
 
 # How many of a member's contributions one page of "Your time given" shows.

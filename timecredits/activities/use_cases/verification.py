@@ -8,6 +8,7 @@ one transaction that is retried whole on a deadlock.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from ..selectors import (
     contribution_exists,
     organisation_contributions,
     session_get,
+    sessions_waiting,
     verification_queue,
 )
 from ..services import verification
@@ -165,16 +167,26 @@ def contributions_approve(
     return result
 
 
-def verification_page(*, actor, organisation_id: int) -> dict:
-    """The organisation, and its time waiting for a decision, each with `running` (it runs on
-    past now: approved once it has been given) and `own` (the actor's own time, which someone
-    else approves)."""
+# A page of the queue: whole sessions, oldest first, so that a group with thousands of people
+# waiting still gets a page a phone can draw.
+SESSIONS_PER_PAGE = 10
+
+
+def verification_page(*, actor, organisation_id: int, page=1) -> dict:
+    """The organisation, how many people's time waits for a decision (`waiting`), and the page
+    `page` of the sessions it waits at (`sessions`) with that time (`queue`), each with
+    `running` (it runs on past now: approved once it has been given) and `own` (the actor's own
+    time, which someone else approves)."""
     organisation = _verified_organisation(actor, organisation_id)
-    now, queue = timezone.now(), list(verification_queue(organisation=organisation))
+    sessions = Paginator(sessions_waiting(organisation=organisation), SESSIONS_PER_PAGE)
+    sessions = sessions.get_page(page)
+    now = timezone.now()
+    queue = list(verification_queue(organisation=organisation, sessions=list(sessions)))
     for contribution in queue:
         contribution.running = contribution.checked_out_at > now
         contribution.own = contribution.member.user_id == actor.pk
-    return {"organisation": organisation, "queue": queue}
+    waiting = verification_queue(organisation=organisation).count()
+    return {"organisation": organisation, "queue": queue, "sessions": sessions, "waiting": waiting}
 
 
 def decision_refused(*, actor, organisation_id: int, contribution_id: int, message: str):
@@ -186,7 +198,12 @@ def decision_refused(*, actor, organisation_id: int, contribution_id: int, messa
     raise Invalid(message)
 
 
-def contributions_list(*, actor, organisation_id: int, status: str | None = None):
-    """Contributions at an organisation's sessions, for those who verify them."""
+def contributions_list(
+    *, actor, organisation_id: int, status: str | None = None, limit: int = 500, offset: int = 0
+):
+    """Contributions at an organisation's sessions, for those who verify them: `limit` of them,
+    after the first `offset`."""
     organisation = _verified_organisation(actor, organisation_id)
-    return organisation_contributions(organisation=organisation, status=status)
+    return organisation_contributions(
+        organisation=organisation, status=status, limit=limit, offset=offset
+    )

@@ -25,15 +25,21 @@
   function draw() {
     var n = ticked();
     count.textContent = n ? " (" + n + ")" : "";
-    toggle.textContent = n === boxes.length ? noneLabel : allLabel;
+    toggle.textContent = n && n === boxes.length ? noneLabel : allLabel;
   }
 
+  // A link that acts as a button answers Space as a button does, not by scrolling the page.
   toggle.setAttribute("role", "button");
   toggle.addEventListener("click", function (event) {
     event.preventDefault();
     var tick = ticked() !== boxes.length;
     boxes.forEach(function (box) { box.checked = tick; });
     draw();
+  });
+  toggle.addEventListener("keydown", function (event) {
+    if (event.key !== " ") return;
+    event.preventDefault();
+    toggle.click();
   });
   boxes.forEach(function (box) { box.addEventListener("change", draw); });
   draw();

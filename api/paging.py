@@ -21,9 +21,10 @@ def page_query(*, limit: int, most: int) -> type[Schema]:
     return PageQuery
 
 
-def page_of(request, response: HttpResponse, rows: list, query) -> list:
-    """The page of `rows`, which hold one row more than `query.limit` when more follow (the use
-    case reads that many): then `response` carries the next page's address in `Link`."""
+def paged(request, response: HttpResponse, query, read) -> list:
+    """The page `query` asks for of what `read(limit=, offset=)` gives. One row more than the
+    page is read, to know whether more follow: then `response` names the next page in `Link`."""
+    rows = list(read(limit=query.limit + 1, offset=query.offset))
     if len(rows) > query.limit:
         following = request.GET.copy()
         following["offset"] = query.offset + query.limit

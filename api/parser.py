@@ -62,28 +62,38 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def nul_refused(fields) -> Invalid:
-    message = _("Text cannot contain NUL characters.")
+def _refused(fields, code: str, message: str) -> Invalid:
+    """A refusal naming each field (a dotted path) that holds what `code` names."""
     return Invalid(
         message,
-        code="nul_character",
-        detail=[{"field": f, "message": message, "type": "nul_character"} for f in fields],
+        code=code,
+        detail=[{"field": f, "message": message, "type": code} for f in fields],
     )
 
 
+def nul_refused(fields) -> Invalid:
+    return _refused(fields, "nul_character", _("Text cannot contain NUL characters."))
+
+
+def _refuse_where(data, wrong, code: str, message: str):
+    """`data`, unless some value in it is `wrong`: then the refusal naming where."""
+    fields = list(_fields_where(wrong, data))
+    if fields:
+        raise _refused(fields, code, message)
+    return data
+
+
 def _refuse_controls(data):
+    """NUL first, by its own code, which clients have read since before other controls were."""
     fields = list(_fields_where(_holds_nul, data))
     if fields:
         raise nul_refused(fields)
-    fields = list(_fields_where(_holds_control, data))
-    if fields:
-        message = _("Text cannot contain control characters.")
-        raise Invalid(
-            message,
-            code="control_character",
-            detail=[{"field": f, "message": message, "type": "control_character"} for f in fields],
-        )
-    return data
+    message = _("Text cannot contain control characters.")
+    return _refuse_where(data, _holds_control, "control_character", message)
+
+
+def _refuse_out_of_range(data, wrong):
+    return _refuse_where(data, wrong, "number_out_of_range", _("This number is too large."))
 
 
 class StrictParser(Parser):
@@ -99,17 +109,3 @@ class StrictParser(Parser):
     def parse_querydict(self, data, list_fields, request):
         parsed = _refuse_controls(super().parse_querydict(data, list_fields, request))
         return _refuse_out_of_range(parsed, _out_of_range_text)
-
-
-def _refuse_out_of_range(data, wrong):
-    fields = list(_fields_where(wrong, data))
-    if fields:
-        message = _("This number is too large.")
-        raise Invalid(
-            message,
-            code="number_out_of_range",
-            detail=[
-                {"field": f, "message": message, "type": "number_out_of_range"} for f in fields
-            ],
-        )
-    return data

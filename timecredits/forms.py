@@ -173,6 +173,22 @@ class Form(forms.Form):
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
+class Rows(forms.ModelMultipleChoiceField):
+    """Rows ticked by id. An id beyond what any column holds is a choice that is not offered,
+    as Django's single choice already says, where SQLite fails on it as a 500."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except OverflowError:
+            beyond = next((v for v in value if row_id(v) is None), "")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(beyond)[:20]},
+            ) from None
+
+
 class GroupsOffered:
     """Mixed into a form whose `organisation` field offers the groups the caller gives when it
     makes the form: `AllocationForm(data, groups=queryset)`."""

@@ -1,12 +1,13 @@
 """Check-ins: a member's scan and check-out, a coordinator's pass scan and attendance, claims."""
 
 from datetime import datetime
+from functools import partial
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from api.paging import page_of, page_query
+from api.paging import page_query, paged
 from api.schemas import IdempotencyKey, InputSchema, Moment, read_from
 from timecredits.activities.use_cases import checkins
 
@@ -120,8 +121,7 @@ ContributionsPage = page_query(limit=50, most=100)
     description="Where more follow, the `Link` header names the next page.",
 )
 def my_contributions(request, response: HttpResponse, page: Query[ContributionsPage]):
-    rows = checkins.my_contributions(actor=request.auth, limit=page.limit + 1, offset=page.offset)
-    return page_of(request, response, rows, page)
+    return paged(request, response, page, partial(checkins.my_contributions, actor=request.auth))
 
 
 @router.post(

@@ -2,13 +2,14 @@
 charge a pass and see their day."""
 
 import datetime
+from functools import partial
 
 from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from api.paging import page_of, page_query
+from api.paging import page_query, paged
 from api.schemas import LAX, MAX_AMOUNT, IdempotencyKey, InputSchema
 from timecredits.site import absolute_url
 from timecredits.spending import use_cases
@@ -245,10 +246,8 @@ RedemptionsPage = page_query(limit=100, most=100)
     description="Where more follow, the `Link` header names the next page.",
 )
 def my_redemptions(request, response: HttpResponse, page: Query[RedemptionsPage]):
-    rows = use_cases.member_redemptions_list(
-        actor=request.auth, limit=page.limit + 1, offset=page.offset
-    )
-    return [RedemptionOut.of(r) for r in page_of(request, response, rows, page)]
+    read = partial(use_cases.member_redemptions_list, actor=request.auth)
+    return [RedemptionOut.of(r) for r in paged(request, response, page, read)]
 
 
 @router.post(

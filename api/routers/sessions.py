@@ -1,12 +1,13 @@
 """Activities and sessions for coordinators, their check-in codes, and verifying contributions."""
 
 from datetime import datetime
+from functools import partial
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.paging import page_of, page_query
+from api.paging import page_query, paged
 from api.routes import action_route, create_route
 from api.schemas import InputSchema, Moment
 from timecredits.activities.limits import MAX_FIXED_MINUTES, MAX_REPEATS, MAX_SESSION_LENGTH
@@ -185,14 +186,13 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
 def list_contributions(
     request, response: HttpResponse, organisation_id: int, filters: Query[ContributionsFilter]
 ):
-    rows = verification.contributions_list(
+    read = partial(
+        verification.contributions_list,
         actor=request.auth,
         organisation_id=organisation_id,
         status=filters.status,
-        limit=filters.limit + 1,
-        offset=filters.offset,
     )
-    return page_of(request, response, rows, filters)
+    return paged(request, response, filters, read)
 
 
 def _decision(verb: str, decide, payload_schema: type[InputSchema], summary: str):

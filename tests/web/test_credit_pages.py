@@ -242,3 +242,30 @@ def test_an_amount_too_large_to_hold_is_the_fields_error_and_moves_nothing(clien
     assert 'id="id_amount-error"' in response.content.decode()
     assert (balance(giver), balance(recipient)) == (300, 0)
     assert not Transfer.objects.filter(kind="gift").exists()
+
+
+def test_a_busy_months_statement_comes_a_page_at_a_time_under_its_totals(
+    client, venue_staff_after_a_sale, monkeypatch
+):
+    # 9,814 spends in a month made a 2 MB page: the lines come a page at a time.
+    from tests.credits.conftest import spend
+    from timecredits.credits import use_cases
+
+    venue, staff = venue_staff_after_a_sale
+    member = MemberFactory(programme=venue.programmes.get())
+    earn(member, 300)
+    for n in range(2):
+        spend(member, venue, 60, f"more{n}", offer=f"Cinema {n}")
+    monkeypatch.setattr(use_cases, "LINES_PER_PAGE", 2)
+    client.force_login(staff)
+    url = f"/organisations/{venue.pk}/statement/"
+    month = timezone.localdate().strftime("%Y-%m")
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"month": month, "page": 2}).content.decode()
+
+    assert "Swim for two" in first and "Cinema 0" in first and "Cinema 1" not in first
+    assert "Cinema 1" in second and "Swim for two" not in second
+    assert f'href="?month={month}&amp;page=2" rel="next"' in first
+    for page in (first, second):  # the month's totals on every page
+        assert "<strong>3.5</strong> net." in page

@@ -142,3 +142,25 @@ def test_the_history_page_from_a_point_that_is_no_id_starts_at_the_newest(client
     client.force_login(member.user)
 
     assert client.get(f"/me/credits/?before={sent}").status_code == 200
+
+
+@pytest.mark.parametrize("sent", [str(2**63), str(-(2**63) - 1), "9" * 30])
+def test_an_offers_programme_no_column_holds_is_the_fields_error(client, venue, programme, sent):
+    # SQLite cannot bind it: the ticked programmes' lookup failed as a 500.
+    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
+    form = {
+        "title": "Swim",
+        "credits": "1",
+        "category": "leisure",
+        "programmes": [programme.pk, sent],
+        "days": WEEK,
+        "capacity_period": "",
+        "member_limit_period": "",
+        "active": "on",
+    }
+
+    response = client.post(f"/organisations/{venue.pk}/offers/", form)
+
+    assert response.status_code == 200
+    assert 'id="id_programmes-error"' in response.content.decode()
+    assert not Offer.objects.exists()

@@ -734,24 +734,31 @@ def verify(request, organisation_id):
         session.ready = sum(not (c.running or c.own) for c in rows)
     if refused_change is not None:  # its row has left the queue (decided meanwhile): say why
         messages.error(request, refused_change["message"])
-    sessions = page["sessions"]
+    context = {
+        "organisation": page["organisation"],
+        "by_session": by_session,
+        "waiting": page["waiting"],
+        "ready": sum(session.ready for session in by_session),
+        "select_all": request.GET.get("select") == "all",
+    }
     return render(
-        request,
-        "activities/verify.html",
-        {
-            "organisation": page["organisation"],
-            "by_session": by_session,
-            "waiting": page["waiting"],
-            "ready": sum(session.ready for session in by_session),
-            "select_all": request.GET.get("select") == "all",
-            "sessions": sessions,
-            "here": _queue_page(request, organisation_id, sessions.number),
-            "previous_link": sessions.has_previous()
-            and _queue_page(request, organisation_id, sessions.previous_page_number()),
-            "next_link": sessions.has_next()
-            and _queue_page(request, organisation_id, sessions.next_page_number()),
-        },
+        request, "activities/verify.html", context | _pager(request, organisation_id, page)
     )
+
+
+def _pager(request, organisation_id, page) -> dict:
+    """The queue's page of sessions, its own address and its neighbours', if any."""
+    sessions = page["sessions"]
+
+    def at(has, number):
+        return has() and _queue_page(request, organisation_id, number())
+
+    return {
+        "sessions": sessions,
+        "here": _queue_page(request, organisation_id, sessions.number),
+        "previous_link": at(sessions.has_previous, sessions.previous_page_number),
+        "next_link": at(sessions.has_next, sessions.next_page_number),
+    }
 
 
 def _queue_page(request, organisation_id, number=None) -> str:

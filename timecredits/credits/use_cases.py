@@ -6,6 +6,7 @@ loads what it needs and returns what the caller renders."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 
 from ledger.selectors import Balance, account_balance, member_account, programme_expiries
@@ -93,9 +94,18 @@ def organisation_gift(*, actor, organisation_id: int, recipient_id: int, **gift)
     return gifts.organisation_gift(actor=actor, giver=giver, recipient=recipient, **gift)
 
 
+# A busy leisure centre takes thousands of codes a month: the page shows them this many at a
+# time, under the month's totals; the CSV holds them all.
+LINES_PER_PAGE = 200
+
+
 @dataclass(frozen=True)
 class StatementPage:
     statement: Statement
+
+    def lines(self, number):
+        """Page `number` (from 1) of the month's lines, in posting order."""
+        return Paginator(self.statement.lines, LINES_PER_PAGE).get_page(number)
 
     @property
     def earlier(self) -> datetime.date | None:

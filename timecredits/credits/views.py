@@ -100,6 +100,7 @@ def statement(request, organisation_id):
         "credits/statement.html",
         {
             "statement": s,
+            "lines": page.lines(request.GET.get("page")),
             "organisation": s.organisation,
             "month": f"{s.month:%Y-%m}",
             "earlier": page.earlier and f"{page.earlier:%Y-%m}",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import approved_programmes
-from timecredits.forms import DATE_INPUT, TIME_INPUT, Credits, Form, Token
+from timecredits.forms import DATE_INPUT, TIME_INPUT, Credits, Form, Rows, Token
 from timecredits.members.passes import pass_token_in
 
 from .models import Offer
@@ -66,7 +66,7 @@ class OfferForm(Form):
         required=False,
         max_length=Offer.DESCRIPTION_LIMIT,
     )
-    programmes = forms.ModelMultipleChoiceField(
+    programmes = Rows(
         label=_("Members of which programmes may use it"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

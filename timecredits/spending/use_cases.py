@@ -4,6 +4,7 @@ renders."""
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from timecredits.errors import DomainError, Invalid, NotFound
 from timecredits.members.passes import pass_token_in
 from timecredits.members.selectors import member_for_user
 from timecredits.members.use_cases import own_member
+from timecredits.paging import page_of
 from timecredits.permissions import Action, has_permission, permitted_organisation, require
 from timecredits.programmes.selectors import programmes_by_ids
 
@@ -172,17 +174,9 @@ REDEMPTIONS_PAGE = 50
 def redemptions_page(*, actor, page: int = 1) -> dict:
     """One page of the member's codes, newest first, with the numbers of the pages `older` and
     `newer` where there are some."""
-    page = min(max(page, 1), 100_000)  # beyond anyone's codes, and an offset SQLite can take
-    found = selectors.member_redemptions(
-        member=own_member(actor=actor),
-        limit=REDEMPTIONS_PAGE + 1,
-        offset=(page - 1) * REDEMPTIONS_PAGE,
-    )
-    return {
-        "redemptions": found[:REDEMPTIONS_PAGE],
-        "older": page + 1 if len(found) > REDEMPTIONS_PAGE else None,
-        "newer": page - 1 if page > 1 else None,
-    }
+    read = partial(selectors.member_redemptions, member=own_member(actor=actor))
+    found = page_of(read, page=page, size=REDEMPTIONS_PAGE)
+    return {"redemptions": found.rows, "older": found.older, "newer": found.newer}
 
 
 def member_redemptions_list(*, actor, limit: int = 100, offset: int = 0) -> list:

@@ -2,6 +2,7 @@
 coordinator's pass scan and the attendance they type."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ from timecredits.members.passes import (
     seconds_until_rotation,
 )
 from timecredits.members.selectors import member_for_user
+from timecredits.paging import page_of
 from timecredits.permissions import Action, has_permission
 
 from ..limits import CLAIM_WINDOW
@@ -132,19 +134,14 @@ def contributions_page(*, actor, page: int = 1) -> dict:
     `newer` where there are some; and on the first, a few recent sessions they might claim
     time at."""
     member = acting_member(actor, refuse_non_members=False)
-    page = min(max(page, 1), 100_000)  # beyond anyone's history, and an offset SQLite can take
-    found = list(
-        member_contributions(
-            member=member,
-            limit=CONTRIBUTIONS_PAGE + 1,
-            offset=(page - 1) * CONTRIBUTIONS_PAGE,
-        )
+    found = page_of(
+        partial(member_contributions, member=member), page=page, size=CONTRIBUTIONS_PAGE
     )
     return {
-        "contributions": found[:CONTRIBUTIONS_PAGE],
-        "older": page + 1 if len(found) > CONTRIBUTIONS_PAGE else None,
-        "newer": page - 1 if page > 1 else None,
-        "claimable": claimable_sessions(member=member, limit=5) if page == 1 else [],
+        "contributions": found.rows,
+        "older": found.older,
+        "newer": found.newer,
+        "claimable": claimable_sessions(member=member, limit=5) if found.newer is None else [],
     }
 
 

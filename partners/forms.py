@@ -44,19 +44,29 @@ class InvitationForm(Form):
     staff), the one that can do least that runs its work first."""
 
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput())
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=StaffMembership.Role.choices,
-        help_text=_(
-            "Coordinators run sessions and verify time; venue staff take codes at the till; "
-            "organisation admins can also change these details and invite staff."
-        ),
-    )
+    role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices)
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(StaffMembership.Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        # Only the roles offered: a group's admins read of no till.
+        self.fields["role"].help_text = (
+            _(
+                "Coordinators run sessions and verify time; venue staff take codes at the till; "
+                "organisation admins can also change these details and invite staff."
+            )
+            if {StaffMembership.Role.COORDINATOR, StaffMembership.Role.VENUE_STAFF} <= set(roles)
+            else _(
+                "Coordinators run sessions and verify time; organisation admins can also change "
+                "these details and invite staff."
+            )
+            if StaffMembership.Role.COORDINATOR in roles
+            else _(
+                "Venue staff take codes at the till; organisation admins can also change these "
+                "details and invite staff."
+            )
+        )
         # Not, unasked, the role that can do most.
         self.fields["role"].initial = next(
             (r for r in roles if r != StaffMembership.Role.ORG_ADMIN), roles[0]

@@ -144,3 +144,14 @@ def test_every_report_of_the_demo_programme_shows_figures_above_the_threshold(de
     assert len([r for r in retention["rows"] if r["values"]["members"] is not None]) >= 2
     assert [line["basis"] for line in valuation["lines"]] == ["hour", "outcome"]
     assert all(line["net"] is not None and line["net"] > 0 for line in valuation["lines"])
+
+
+def test_the_demos_history_notifies_in_the_app_and_emails_nobody(db):
+    # The first `make run` emailed about fifteen members that credits "expire" on dates past.
+    from timecredits.notifications.models import Notification
+
+    seed_demo()
+
+    notices = Notification.objects.all()
+    assert notices.filter(kind="credits_expiring").exists()
+    assert not notices.exclude(email_status=Notification.EmailStatus.NOT_OWED).exists()

@@ -60,3 +60,23 @@ def test_every_link_on_every_demo_home_answers_200(client, demo):
     assert any(p.endswith("/redeem/") for p in followed["venue"])
     assert any(p.endswith("/reports/") for p in followed["commissioner"])
     assert not any(p.endswith("/admin/") for p in followed["commissioner"])
+
+
+def test_the_homes_twelve_months_open_as_the_same_twelve_months(client, demo):
+    # "The last 12 months … Hours given 4,265.5" opened a dashboard of this month (109.5 hours).
+    import re
+
+    client.force_login(get_user_model().objects.get(username="commissioner"))
+    home = client.get("/").content.decode()
+    dashboard = re.search(
+        r'href="([^"]*/reports/\?period=custom[^"]*)"[^>]*>.*?Open the dashboard', home, re.S
+    )
+    outcomes = re.search(r'href="([^"]*/reports/outcomes/\?period=custom[^"]*)"', home)
+
+    assert dashboard and outcomes
+    query = dashboard[1].split("?", 1)[1].replace("&amp;", "&")
+    assert outcomes[1].endswith(query.replace("&", "&amp;"))
+    page = client.get(dashboard[1].replace("&amp;", "&"))
+    assert page.status_code == 200
+    start, end = page.context["report"]["period_start"], page.context["report"]["period_end"]
+    assert (end - start).days >= 364

@@ -169,3 +169,29 @@ def test_a_session_page_takes_no_post(client):
     client.force_login(member.user)
 
     assert client.post(f"/me/sessions/{session.pk}/").status_code == 405
+
+
+def test_a_session_one_has_given_time_at_says_so_and_leaves_coming_up(client):
+    # After checking in and out, the session stayed under "Coming up" and its page still said
+    # "Check in: scan the code at the door", with no sign the member came.
+    member = MemberFactory()
+    now = timezone.now()
+    session = a_session(
+        member,
+        activity__organisation=approved_organisation(member.programme, name="Menders"),
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
+    later = SessionFactory(activity=session.activity, starts_at=now + LATER)
+    client.force_login(member.user)
+    before = client.get(f"/me/sessions/{session.pk}/").content.decode()
+    ContributionFactory(member=member, session=session, status="pending", minutes=120)
+
+    home = client.get("/").content.decode()
+    page = client.get(f"/me/sessions/{session.pk}/").content.decode()
+
+    assert "Check in: scan the code at the door" in before
+    assert f'href="/me/sessions/{session.pk}/"' not in home
+    assert f'href="/me/sessions/{later.pk}/"' in home
+    assert "Check in: scan the code at the door" not in page
+    assert "You gave 2 hours here." in page and "Waiting for verification" in page

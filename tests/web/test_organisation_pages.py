@@ -314,6 +314,9 @@ def test_an_invitation_offers_only_the_roles_the_organisation_has(client, kind, 
 
     choices = page.context["invite"].fields["role"].choices
     assert [value for value, _ in choices] == offered
+    # Its help speaks of the roles offered only: a group has no till.
+    helps = page.context["invite"].fields["role"].help_text
+    assert ("till" in helps, "Coordinators" in helps) == (kind == "venue", kind == "group")
     assert sent.status_code == 200
     assert not organisation.invitations.exists()
 

@@ -273,7 +273,8 @@ def member_minutes_given(*, member, start: datetime, end: datetime) -> int:
 
 def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int = 5):
     """Sessions in the next `days` days, not cancelled, of the groups the member has given time
-    to or was registered by, soonest first."""
+    to or was registered by, soonest first; not one they already have time at (today's, once
+    they checked in)."""
     groups = Contribution.objects.filter(member=member).values("session__activity__organisation_id")
     mine = Q(activity__organisation_id__in=groups)
     if member.registered_by_organisation_id:
@@ -286,6 +287,7 @@ def member_upcoming_sessions(*, member, now: datetime, days: int = 7, limit: int
             starts_at__lt=now + timedelta(days=days),
             cancelled_at__isnull=True,
         )
+        .exclude(contributions__member=member)
         .select_related("activity__organisation")
         .order_by("starts_at", "pk")[:limit]
     )

@@ -177,7 +177,12 @@ def member_session(request, session_id):
     return render(
         request,
         "activities/member_session.html",
-        {"session": page.session, "earns": page.earns, "open_now": page.open_now},
+        {
+            "session": page.session,
+            "earns": page.earns,
+            "open_now": page.open_now,
+            "mine": page.mine,
+        },
     )
 
 

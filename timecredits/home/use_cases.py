@@ -85,6 +85,14 @@ class ProgrammeWork:
     figures: list = field(default_factory=list)
     period: tuple | None = None  # the figures' first and last day
 
+    @property
+    def period_query(self) -> str:
+        """The reports' query for the figures' period, so that a link shows the same dates."""
+        if self.period is None:
+            return ""
+        start, end = self.period
+        return f"period=custom&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+
 
 @dataclass(frozen=True)
 class Home:

@@ -4,6 +4,8 @@ Callers notify inside their own transaction; the emails owed are written with th
 and sent only once it commits, so a rolled-back approval never sends "you earned credits".
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,6 +30,20 @@ class Message:
     url: str = ""
 
 
+_EMAILING = ContextVar("notifications_emailing", default=True)
+
+
+@contextmanager
+def without_email():
+    """Notify without owing any email, for history loaded as it happened (the demo's months):
+    its notices show in the app, but nobody is emailed now about what happened then."""
+    token = _EMAILING.set(False)
+    try:
+        yield
+    finally:
+        _EMAILING.reset(token)
+
+
 def in_language_of(member):
     """Write a notification (and so its email) inside this, in the member's own language:
     the page or task that notifies may be in another's (a coordinator's) or in none (a worker)."""
@@ -45,7 +61,7 @@ def notify_many(*, messages: list[Message]) -> list[Notification]:
     opted_out = set(
         EmailOptOut.objects.filter(member__in=member_ids).values_list("member_id", "kind")
     )
-    with_email = members_with_email(member_ids=member_ids)
+    with_email = members_with_email(member_ids=member_ids) if _EMAILING.get() else set()
     now = timezone.now()
     notifications = Notification.objects.bulk_create(
         Notification(

@@ -33,6 +33,7 @@ from timecredits.credits.services.earning import earnings_post
 from timecredits.credits.services.expiry import add_months, expiry_history_load, warning_period
 from timecredits.credits.services.gifts import donate
 from timecredits.members.models import Member
+from timecredits.notifications.services import without_email
 from timecredits.programmes.models import Programme, ProgrammeRole
 from timecredits.programmes.services import credits_allocate
 from timecredits.reports.models import ProxyValue
@@ -285,7 +286,14 @@ def _password() -> str:
 
 @transaction.atomic
 def seed_demo(*, now: datetime.datetime | None = None) -> list[DemoLogin]:
-    now = now or timezone.now()
+    """Load the demo (once) and return its logins. Its months of history notify members in the
+    app as they happen, but email nobody: the first `make run` printed dozens of emails about
+    swims booked and credits expiring on dates already past."""
+    with without_email():
+        return _seed_demo(now=now or timezone.now())
+
+
+def _seed_demo(*, now: datetime.datetime) -> list[DemoLogin]:
     programme, _ = Programme.objects.get_or_create(
         slug="riverside",
         defaults={

@@ -166,6 +166,22 @@ def test_a_table_showing_every_row_cannot_give_away_a_total_hidden_elsewhere():
     assert tables["gender"]["suppressed"][0]["reason"] == SECONDARY
 
 
+def test_when_every_active_member_consents_a_hidden_headline_is_hidden_in_the_demographics_too():
+    # Six active members, all consenting (as every table is under a demographic filter), one
+    # of them the only one in mutual aid: the activity types hide their total, and with it the
+    # headline, but the age band and gender tables counted the same six and showed "Total 6".
+    people = [Person(hours=(("befriending", 2.0),))] * 5
+    people += [Person(hours=(("mutual_aid", 3.0),))]
+
+    figures, tables = _shown(_present(_outputs(people), threshold=THRESHOLD))
+
+    # Now they hide it as the area and regularity tables do (no small cell is pinned by the rows
+    # they show: the property test below reads them all together).
+    assert (figures["active_members"], figures["hours_given"]) == (None, None)
+    for name in ("age_band", "gender", "area", "regularity"):
+        assert tables[name]["total"] == {"members": None, "hours": None}, name
+
+
 def test_reports_without_small_counts_change_nothing():
     people = [Person(area=a, regularity=r) for a in ("RV1", "RV2") for r in ("weekly", "monthly")]
     people *= 5
@@ -267,6 +283,15 @@ def test_no_hidden_cell_can_be_recovered_from_the_tables_read_together(people, t
     # cell is pinned by what they show together,
     for figure, parts, covers in PEOPLE:
         assert _pinned_cells(figures, tables, figure, parts, covers, threshold) == []
+    # and when everyone consents, the consenting tables count the same people as the rest:
+    # read with them, they pin no small cell either;
+    if all(p.consent for p in people):
+        merged = (
+            "active_members",
+            ("area", "regularity", "age_band", "gender"),
+            ("activity_type",),
+        )
+        assert _pinned_cells(figures, tables, *merged, threshold) == []
     # and no hidden sum is a shown total less the cells shown beside it.
     for figure, column, names in SUMS:
         known = figures.get(figure) is not None or any(

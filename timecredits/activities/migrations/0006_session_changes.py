@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='session',
             name='changes',
-            field=models.PositiveIntegerField(default=0),
+            field=models.PositiveIntegerField(db_default=0),
         ),
     ]

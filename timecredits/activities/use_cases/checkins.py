@@ -196,17 +196,23 @@ class MemberSession:
     session: "Session"
     earns: int
     open_now: bool
+    mine: "Contribution | None" = None  # their time at it, once they have some
 
 
 def member_session_page(*, actor, session_id: int) -> MemberSession:
     member = acting_member(actor, refuse_non_members=False)
     session = member_session(member=member, session_id=session_id)
     opens, _closes = door_window(session.starts_at, session.ends_at)
+    mine = member_session_contribution(member=member, session=session)
     return MemberSession(
         session=session,
         earns=session_credit_minutes(session=session),
-        # A member is asked to scan until the session ends, not in the half hour after it.
-        open_now=session.cancelled_at is None and opens <= timezone.now() < session.ends_at,
+        # A member is asked to scan until the session ends, not in the half hour after it, and
+        # not once they have time at it.
+        open_now=mine is None
+        and session.cancelled_at is None
+        and opens <= timezone.now() < session.ends_at,
+        mine=mine,
     )
 
 

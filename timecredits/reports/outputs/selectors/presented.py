@@ -97,7 +97,8 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
                 outside = figures.get(CONTAINING.get(table.name))
                 known = () if outside is None else (outside,)
                 disclosure.suppress(table, threshold, known=known)
-        for figure, parts, covers in PEOPLE:
+        people_groups, sum_groups = _linked_groups(counted)
+        for figure, parts, covers in people_groups:
             linked = [tables[name] for name in (*parts, *covers)]
             _hide_shared_total(linked, None, figure, figures, hidden)
             disclosure.protect_linked(
@@ -108,7 +109,7 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
             )
         for inner, outer in SUBSETS:
             _protect_subset(tables, inner, outer, counted, figures, hidden, threshold)
-        for figure, column, names in SUMS:
+        for figure, column, names in sum_groups:
             linked = [tables[name] for name in names]
             _hide_shared_total(linked, column, figure, figures, hidden)
             disclosure.protect_sums(linked, column, total=figures.get(figure))
@@ -142,6 +143,28 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
 def _people_counted(group, people: dict, tables: dict) -> int:
     figure, parts, _covers = group
     return people[figure] if figure else tables[parts[0]].total[tables[parts[0]].count]
+
+
+def _linked_groups(counted: dict) -> tuple[list, list]:
+    """PEOPLE and SUMS, with each pair of SUBSETS that count the same people made one group (no
+    one is left out: under a demographic filter, or where every active member consents), so
+    that a total hidden on one side is not shown on the other."""
+    people, sums = list(PEOPLE), list(SUMS)
+    for inner, outer in SUBSETS:
+        if counted[inner] != counted[outer]:
+            continue
+        tables = {side: {*side[1], *side[2]} for side in (inner, outer)}
+        people = [
+            (outer[0], (*outer[1], *inner[1]), (*outer[2], *inner[2])) if group == outer else group
+            for group in people
+            if group != inner
+        ]
+        for figure, column, names in [s for s in sums if set(s[2]) <= tables[outer]]:
+            inside = [s for s in sums if s[1] == column and set(s[2]) <= tables[inner]]
+            sums = [s for s in sums if s not in inside]
+            merged = (figure, column, (*names, *(n for s in inside for n in s[2])))
+            sums = [merged if s[2] == names else s for s in sums]
+    return people, sums
 
 
 def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold) -> None:

@@ -136,6 +136,12 @@ class Invitation(models.Model):
     )
     # An admin withdrew it before it was accepted: its link no longer works.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When the mail server took its email for the latest sending (before that, or after a
+    # failure, the sweep in partners.tasks tries again), and what the email is written with:
+    # the site's address and the inviter's language, which the worker has no request to read.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    site_url = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -147,6 +153,11 @@ class Invitation(models.Model):
     @property
     def link_expires_at(self) -> datetime.datetime:
         return self.sent_at + self.LINK_LIFETIME
+
+    @property
+    def emailed(self) -> bool:
+        """Whether the latest sending's email reached the mail server."""
+        return self.emailed_at is not None and self.emailed_at >= self.sent_at
 
     @property
     def link_expired(self) -> bool:

@@ -1,14 +1,19 @@
 """Background jobs for organisations (run by django-q2; each safe to run twice)."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from timecredits.site import absolute_url
 
 from .models import Invitation
+from .services.organisations import invitations_unemailed
+
+log = logging.getLogger(__name__)
 
 
 def send_invitation_email(
@@ -33,3 +38,21 @@ def send_invitation_email(
             + f"\n{link}\n"
         )
     send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
+    # For this sending only: sent again meanwhile, the newer link's email is still owed.
+    Invitation.objects.filter(pk=invitation.pk, sent_at=invitation.sent_at).update(
+        emailed_at=timezone.now()
+    )
+
+
+def send_unemailed_invitations() -> int:
+    """The sweep: send again each open invitation whose email never reached the mail server
+    (the page says so meanwhile); how many went now."""
+    sent = 0
+    for invitation, token in invitations_unemailed(now=timezone.now()):
+        try:
+            send_invitation_email(invitation.pk, token, invitation.site_url, invitation.language)
+        except Exception as error:  # the mail server still refuses: the next sweep tries again
+            log.warning("Invitation %s not emailed: %s", invitation.pk, error)
+        else:
+            sent += 1
+    return sent

@@ -1,12 +1,15 @@
 """Writes about organisations: applying to a programme, approval, details, staff and their
 invitations."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
@@ -269,25 +272,49 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
         )
         .first()
     )
+    # The worker has no request to take the link's address from, nor a language: the email is
+    # written in the one the inviter's page is in.
+    writing = {
+        "site_url": site_url(),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
     if invitation is None:
         invitation = Invitation.objects.create(
-            organisation=organisation, email=email, role=role, invited_by=actor
+            organisation=organisation, email=email, role=role, invited_by=actor, **writing
         )
     else:
         invitation.role, invitation.invited_by, invitation.sent_at = role, actor, timezone.now()
-        invitation.save(update_fields=["role", "invited_by", "sent_at"])
+        invitation.site_url, invitation.language = writing["site_url"], writing["language"]
+        invitation.save(update_fields=["role", "invited_by", "sent_at", *writing])
     token = _invitation_token(invitation)
-    base = site_url()  # the worker has no request to take the link's address from
-    # Nor a language: the invitation is written in the one the inviter's page is in.
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: _enqueue_invitation_email(invitation.pk, token, base, language))
+    # robust: queueing that fails (the broker just went away) must not answer the committed
+    # invitation with a 500; the sweep sends its email.
+    transaction.on_commit(
+        lambda: _enqueue_invitation_email(invitation.pk, token, **writing), robust=True
+    )
     return invitation, token
 
 
-def _enqueue_invitation_email(invitation_id: int, token: str, base: str, language: str) -> None:
+# How long an invitation's email may take before the sweep sends it again.
+UNEMAILED_AFTER = datetime.timedelta(minutes=5)
+
+
+def _enqueue_invitation_email(invitation_id: int, token: str, site_url: str, language: str):
     from django_q.tasks import async_task
 
-    async_task("partners.tasks.send_invitation_email", invitation_id, token, base, language)
+    async_task("partners.tasks.send_invitation_email", invitation_id, token, site_url, language)
+
+
+def invitations_unemailed(*, now: datetime.datetime):
+    """Open invitations whose latest sending's email has not reached the mail server a few
+    minutes on (its task failed, or was lost with its worker), with their links' tokens."""
+    waiting = Invitation.objects.filter(
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        sent_at__lt=now - UNEMAILED_AFTER,
+        sent_at__gt=now - Invitation.LINK_LIFETIME,
+    ).filter(Q(emailed_at__isnull=True) | Q(emailed_at__lt=F("sent_at")))
+    return [(invitation, _invitation_token(invitation)) for invitation in waiting]
 
 
 def _invitation_token(invitation: Invitation) -> str:

@@ -28,6 +28,7 @@ from .conftest import balance, earn
 pytestmark = pytest.mark.django_db
 
 MINUTE = datetime.timedelta(minutes=1)
+DAY = datetime.timedelta(days=1)
 DAYS_30 = datetime.timedelta(days=30)
 
 
@@ -66,8 +67,10 @@ def test_a_member_is_warned_once_then_their_credits_expire_when_due(idle):
 
     first = credits_expire_due(now=expires_at - DAYS_30)
     second = credits_expire_due(now=expires_at - DAYS_30 + datetime.timedelta(days=1))
-    not_yet = credits_expire_due(now=expires_at - MINUTE)
-    due = credits_expire_due(now=expires_at)
+    # Due on the day the warning names, at that day's run whatever its hour.
+    day_before = timezone.localtime(expires_at).replace(hour=23, minute=59) - DAY
+    not_yet = credits_expire_due(now=day_before)
+    due = credits_expire_due(now=timezone.localtime(expires_at).replace(hour=0, minute=1))
     after = credits_expire_due(now=expires_at + datetime.timedelta(days=1))
 
     (warning,) = first.warned
@@ -90,7 +93,7 @@ def test_credits_never_expire_without_a_full_warning_period_first(idle):
     late = add_months(last, 12)  # the job was not running, or the policy arrived late
 
     warned = credits_expire_due(now=late)
-    early = credits_expire_due(now=late + DAYS_30 - MINUTE)
+    early = credits_expire_due(now=timezone.localtime(late + DAYS_30 - DAY).replace(hour=23))
     due = credits_expire_due(now=late + DAYS_30)
 
     assert (len(warned.warned), warned.expired, early.expired) == (1, [], [])
@@ -241,3 +244,69 @@ def test_loaded_history_only_warns_of_credits_that_expire_later(idle):
     assert (warning.expires_at, expired) == (expires_at, None)
     assert balance(member) == 300
     assert Transfer.objects.filter(kind=Transfer.Kind.EXPIRE).count() == 0
+
+
+def test_a_policy_lengthened_after_the_warning_warns_again_and_expires_on_its_own_day():
+    # Warned at 6 months, then the policy became 12: the credits expired at 11 months, with no
+    # warning naming the new day.
+    from timecredits.programmes.services import programme_update_policy
+
+    programme = ProgrammeFactory(expiry_months=6)
+    member = MemberFactory(programme=programme)
+    last = timezone.localtime(earn(member, 300).posted_at)
+    credits_expire_due(now=add_months(last, 6) - DAYS_30)
+    programme_update_policy(programme=programme, expiry_months=12)
+
+    at_six = credits_expire_due(now=add_months(last, 6))
+    at_eleven = credits_expire_due(now=add_months(last, 12) - DAYS_30)
+    at_twelve = credits_expire_due(now=add_months(last, 12))
+
+    assert (at_six.expired, at_six.warned) == ([], [])
+    assert (at_eleven.expired, len(at_eleven.warned)) == ([], 1)
+    assert at_eleven.warned[0].expires_at == add_months(last, 12)
+    assert [t.amount for t in at_twelve.expired] == [300]
+    assert Notification.objects.filter(member=member, kind="credits_expiring").count() == 2
+
+
+def test_a_warning_whose_day_passed_long_ago_is_sent_again_before_anything_expires():
+    # Warned under a 2-month policy, switched off past that day, on again months later: all
+    # the credits expired at the first run, on a warning the member had seen come to nothing.
+    from timecredits.programmes.services import programme_update_policy
+
+    programme = ProgrammeFactory(expiry_months=2)
+    member = MemberFactory(programme=programme)
+    last = timezone.localtime(earn(member, 300).posted_at)
+    credits_expire_due(now=add_months(last, 2) - DAYS_30)
+    programme_update_policy(programme=programme, expiry_months=None)
+    credits_expire_due(now=add_months(last, 2))
+    programme_update_policy(programme=programme, expiry_months=2)
+    back = add_months(last, 8)
+
+    run = credits_expire_due(now=back)
+    later = credits_expire_due(now=back + DAYS_30)
+
+    assert (run.expired, len(run.warned)) == ([], 1)
+    assert run.warned[0].expires_at == back + DAYS_30
+    assert [t.amount for t in later.expired] == [300]
+
+
+def test_credits_expire_on_the_day_the_warning_names_across_the_march_clock_change():
+    # The daily run keeps 03:45 local across the change, an hour earlier in real time than the
+    # warning's moment 30 days before: the credits named for 31 March expired on 1 April.
+    from django_q.models import Schedule
+
+    member = MemberFactory(programme=ProgrammeFactory(expiry_months=2))
+    earn(member, 300)
+    schedule, run_at = (
+        Schedule(schedule_type=Schedule.DAILY),
+        datetime.datetime(2027, 3, 1, 3, 45, 10, tzinfo=datetime.UTC),
+    )
+    expired_on = None
+    for _ in range(40):
+        if credits_expire_due(now=run_at).expired:
+            expired_on = timezone.localdate(run_at)
+            break
+        run_at = schedule.calculate_next_run(run_at)
+
+    (warning,) = ExpiryWarning.objects.all()
+    assert expired_on == timezone.localdate(warning.expires_at) == datetime.date(2027, 3, 31)

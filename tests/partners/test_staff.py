@@ -318,3 +318,41 @@ def test_the_page_offers_no_remove_button_that_must_fail(client):
 
     assert f"/staff/{coordinator.pk}/remove/" in page
     assert f"/staff/{admin.pk}/remove/" not in page
+
+
+class Refusing:
+    """A mail server that refuses every message, as an outage does."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("554 refused")
+
+
+def test_an_invitation_whose_email_failed_says_so_and_the_sweep_sends_it(client, settings):
+    # The page said "Sent 6 December" for an invitation whose email the mail server refused,
+    # and nothing tried it again.
+    from partners.tasks import send_unemailed_invitations
+
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    settings.EMAIL_BACKEND = f"{__name__}.Refusing"
+    _invite(client, organisation)
+    invitation = Invitation.objects.get()
+    refused = client.get(f"/organisations/{organisation.pk}/").content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+
+    swept = send_unemailed_invitations()
+
+    assert "Not emailed yet" in refused and "Sent " not in refused
+    assert swept == 1 and [m.to for m in mail.outbox] == [["rosa@example.org"]]
+    invitation.refresh_from_db()
+    assert invitation.emailed
+    assert send_unemailed_invitations() == 0  # once
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+    assert "The link works until" in page
+    assert client.post(f"/invitations/{_link(mail.outbox[0])}/accept").status_code == 302

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ExpiryWarning(models.Model):
     """A member was told their credits will expire. One per period of inactivity: the period is
     named by the member's last activity, so a new transfer starts a new period (and a new
-    warning), and the daily job never warns twice about the same one."""
+    warning), and the daily job warns once about each, again only when what it said no longer
+    holds (`credits.services.expiry`)."""
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="expiry_warnings"

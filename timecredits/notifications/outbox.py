@@ -14,8 +14,9 @@ FAILED, visible and retryable in the admin) after `max_attempts`. Exactly once, 
 window: if the process dies, or the database stays out of reach longer than the recording keeps
 trying, after the mail server has accepted the message but before it is recorded, the lease runs
 out and the email is sent again. That is at-least-once across the window, the most SMTP allows
-(it cannot be asked "did you already take this one?"). Every try carries the same Message-ID, so
-mail software that drops duplicates drops that one.
+(it cannot be asked "did you already take this one?"). So is a mail server that takes longer
+than the send timeout (a minute) to confirm a message it then keeps: RFC 5321 allows it ten.
+Every try carries the same Message-ID, so mail software that drops duplicates drops that one.
 
 The lease must outlast a whole send: the backend's socket timeout is a fraction of it.
 """
@@ -55,10 +56,12 @@ class Policy:
 
 def policy() -> Policy:
     """The outbox's timings; a deployment may override any of them in its settings."""
-    lease = getattr(settings, "NOTIFICATION_EMAIL_LEASE", datetime.timedelta(minutes=5))
+    # A socket step waits a minute (a lease of five waited 30 s, and a mail server that took
+    # 40 s to confirm a message got it three times); a send takes several steps.
+    lease = getattr(settings, "NOTIFICATION_EMAIL_LEASE", datetime.timedelta(minutes=10))
     return Policy(
         lease=lease,
-        send_timeout=lease.total_seconds() / 10,  # per socket step; a send takes several
+        send_timeout=lease.total_seconds() / 10,
         first_retry=getattr(
             settings, "NOTIFICATION_EMAIL_FIRST_RETRY", datetime.timedelta(minutes=1)
         ),

@@ -156,6 +156,30 @@ def test_a_build_the_worker_stopped_is_marked_failed_and_built_again_when_asked(
     assert february.error == snapshots.STALLED
 
 
+def test_a_snapshot_whose_task_was_lost_is_queued_again_when_asked(
+    client, world, admin, django_capture_on_commit_callbacks
+):
+    # A worker killed after taking the task off the queue left "Queued" for ever: asking again
+    # said it was queued, and the monthly job passed it by.
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    kw = {"programme": world["programme"], "status": "queued"}
+    lost = Snapshot.objects.create(period_start="2026-03-01", period_end="2026-03-31", **kw)
+    Snapshot.objects.filter(pk=lost.pk).update(requested_at=an_hour_ago)
+    waiting = Snapshot.objects.create(period_start="2026-02-01", period_end="2026-02-28", **kw)
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ask(client, world)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = _ask(client, world, month="2026-02")
+
+    assert (response.status_code, response.json()["id"]) == (202, lost.pk)
+    assert Snapshot.objects.get(pk=lost.pk).status == "ready"
+    # One just queued is waiting its turn: not queued twice.
+    assert (again.status_code, again.json()["id"], callbacks) == (200, waiting.pk, [])
+    assert Snapshot.objects.get(pk=waiting.pk).status == "queued"
+
+
 def test_a_build_within_the_workers_timeout_is_left_alone(client, world, admin):
     building = Snapshot.objects.create(
         programme=world["programme"],

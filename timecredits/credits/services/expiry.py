@@ -4,8 +4,11 @@ Inactivity means no transfer on the member's account, in or out, of any kind (a 
 booking an offer is activity). A daily job warns each member `CREDITS_EXPIRY_WARNING_DAYS` before
 their credits expire, once per period of inactivity, and posts the `expire` transfer (the whole
 available balance, to the programme's expiry account) when it is due. A member is always warned
-first: credits expire no sooner than the warning period after the warning, even if the policy
-was switched on, or the job was down, after the period had begun.
+first: credits expire no sooner than the day the warning period ends, even if the policy was
+switched on, or the job was down, after the period had begun: at the first run on the day the
+warning names. A warning no longer true is sent again with the day that holds: when the policy
+was lengthened since, or when its day passed with nothing done (the policy was off, or the job
+down, for longer than the warning period).
 
 A programme admin can reverse an expiry; the reversal is itself activity, so a new period starts.
 """
@@ -100,42 +103,64 @@ def credits_expire_due(*, now: datetime.datetime | None = None) -> ExpiryRun:
 
 
 def _warn(inactive: Inactive, now: datetime.datetime) -> ExpiryWarning | None:
-    """A new warning, or None if this period's warning was already sent."""
+    """A new warning, or this period's sent again with the day that holds now, or None if this
+    period's warning stands."""
     try:
         with transaction.atomic():
-            warning = ExpiryWarning.objects.create(
-                member=inactive.account.member,
-                last_activity_at=inactive.last_activity_at,
-                expires_at=max(inactive.expires_at, now + warning_period()),
-                minutes=inactive.account.available,
-                warned_at=now,
+            warning = (
+                ExpiryWarning.objects.select_for_update()
+                .filter(member=inactive.account.member, last_activity_at=inactive.last_activity_at)
+                .first()
             )
-            with in_language_of(warning.member):
-                notify(
-                    member=warning.member,
-                    kind=NotificationKind.CREDITS_EXPIRING,
-                    title=ngettext(
-                        "Your %(credits)s expires on %(day)s",
-                        "Your %(credits)s expire on %(day)s",
-                        credits_count(warning.minutes),
-                    )
-                    % {
-                        "credits": credits_words(warning.minutes),
-                        "day": formats.date_format(timezone.localtime(warning.expires_at)),
-                    },
-                    body=_("Use, give or donate them before then, and they stay yours."),
-                    url=reverse("member-history"),
-                )
+            if warning is not None and not _untrue(warning, inactive, now):
+                return None
+            warning = warning or ExpiryWarning(
+                member=inactive.account.member, last_activity_at=inactive.last_activity_at
+            )
+            warning.expires_at = max(inactive.expires_at, now + warning_period())
+            warning.minutes = inactive.account.available
+            warning.warned_at = now
+            warning.save()
+            _tell(warning)
             return warning
     except IntegrityError:
-        return None  # warned already (perhaps by a run at the same moment)
+        return None  # warned already by a run at the same moment
+
+
+def _untrue(warning: ExpiryWarning, inactive: Inactive, now: datetime.datetime) -> bool:
+    """Whether a warning sent this period no longer says when the credits expire: the policy
+    was lengthened since (a shortened one keeps the day already given), or its day passed more
+    than the warning period ago with nothing done."""
+    return warning.expires_at < inactive.expires_at or now >= warning.expires_at + warning_period()
+
+
+def _tell(warning: ExpiryWarning) -> None:
+    with in_language_of(warning.member):
+        notify(
+            member=warning.member,
+            kind=NotificationKind.CREDITS_EXPIRING,
+            title=ngettext(
+                "Your %(credits)s expires on %(day)s",
+                "Your %(credits)s expire on %(day)s",
+                credits_count(warning.minutes),
+            )
+            % {
+                "credits": credits_words(warning.minutes),
+                "day": formats.date_format(timezone.localtime(warning.expires_at)),
+            },
+            body=_("Use, give or donate them before then, and they stay yours."),
+            url=reverse("member-history"),
+        )
 
 
 def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime):
     warning = ExpiryWarning.objects.get(
         member=inactive.account.member, last_activity_at=inactive.last_activity_at
     )
-    if now < warning.expires_at:
+    # On the day the warning names, whatever the hour: the daily run keeps its local time
+    # across a clock change, an hour off the warning's own moment in real time, and so expired
+    # the credits named for 31 March on 1 April.
+    if timezone.localdate(now) < timezone.localdate(warning.expires_at):
         return None
     try:
         return _expire_locked(programme, inactive, warning)

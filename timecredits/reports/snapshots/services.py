@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_q.tasks import async_task
@@ -128,9 +129,22 @@ def snapshot_request(
             period_end=end,
             defaults={"requested_by": requested_by, "parameters": {"month": month}},
         )
+        # Asked again: a failed build is queued again, and so is one queued so long ago that
+        # its task was lost (a worker killed after taking it): the build claims its snapshot,
+        # so a late task that does run too builds nothing twice.
+        lost = timezone.now() - datetime.timedelta(
+            seconds=settings.Q_CLUSTER["timeout"] + settings.Q_CLUSTER["retry"]
+        )
+        again = Q(status=Snapshot.Status.FAILED) | Q(
+            status=Snapshot.Status.QUEUED, requested_at__lt=lost
+        )
         queued = created or bool(
-            Snapshot.objects.filter(pk=snapshot.pk, status=Snapshot.Status.FAILED).update(
-                status=Snapshot.Status.QUEUED, progress=0, step="", error=""
+            Snapshot.objects.filter(again, pk=snapshot.pk).update(
+                status=Snapshot.Status.QUEUED,
+                progress=0,
+                step="",
+                error="",
+                requested_at=timezone.now(),
             )
         )
         if queued:

@@ -281,3 +281,19 @@ def test_no_reach_tables_without_population_figures(world):
     names = {t.name for t in programme_outputs(world["programme"], *MARCH)["tables"]}
 
     assert not names & {"reach_by_area", "reach_by_age_band"}
+
+
+def test_regularity_of_a_month_still_running_counts_its_weeks_so_far(world):
+    # On 6 December the month's five calendar weeks made weekly need three: nobody was weekly.
+    m2 = world["members"][1]
+    gardening = world["sessions"][0].activity
+    give(m2, session(gardening, 12), 60)
+
+    running = programme_outputs(world["programme"], *MARCH, today=datetime.date(2026, 3, 13))
+    over = programme_outputs(world["programme"], *MARCH)
+
+    # By 13 March it has touched three weeks (23 February to 15 March): weekly is two.
+    assert _table(running, "regularity")[0]["weekly"]["members"] == 2
+    assert _table(over, "regularity")[0]["weekly"]["members"] == 0
+    note = next(t.note for t in running["tables"] if t.name == "regularity")
+    assert "3 calendar weeks so far" in note and "1 calendar months so far" in note

@@ -32,7 +32,8 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
   **weekly** if active in at least half of the calendar weeks (Monday to Sunday) the period
   touches, else **monthly** if active in at least half of the calendar months it touches, else
   **occasional**. A month touches one month, so over a month nobody is occasional; over a
-  quarter "monthly" means two of its three months, over a year six of twelve.
+  quarter "monthly" means two of its three months, over a year six of twelve. A period still
+  running counts the weeks and months it has touched so far.
 - **Reach**: the by-area and by-age-band rows for which the programme has imported a population
   (programmes.PopulationFigure), with the population and members per 1,000 residents. An area's
   population is its all-ages figure (or, under an age band filter, that band's); an age band's
@@ -79,7 +80,7 @@ from timecredits.programmes.selectors import population_figures
 from timecredits.spending.selectors import OFFER_CATEGORIES, spending_split
 
 from ...disclosure import NOT_YET_KNOWN, Table
-from .passes import Fold, member_fold
+from .passes import Fold, member_fold, weeks_and_months
 from .reading import reading
 
 CHECK_IN_METHODS = [
@@ -531,9 +532,9 @@ def _retention(f: Filter, fold: Fold) -> Table:
 
 def _regularity(f: Filter, fold: Fold) -> Table:
     """Active members as weekly, monthly or occasional; see the module's definition."""
-    start, end = f.period_start, f.period_end
-    weeks = (end - (start - datetime.timedelta(days=start.weekday()))).days // 7 + 1
-    months = _month_number(end) - _month_number(start) + 1
+    until = min(f.period_end, f.today or f.period_end)
+    weeks, months = weeks_and_months(f.period_start, until)
+    so_far = " so far" if until < f.period_end else ""
     kinds = {"weekly": "Weekly", "monthly": "Monthly", "occasional": "Occasional"}
     members = {k: fold.regularity.get(k, (0, 0))[0] for k in kinds}
     minutes = {k: fold.regularity.get(k, (0, 0))[1] for k in kinds}
@@ -550,8 +551,9 @@ def _regularity(f: Filter, fold: Fold) -> Table:
         rows=table_rows,
         total=_total(table_rows, columns),
         note=(
-            f"Weekly: active in at least half of the period's {weeks} calendar weeks. Monthly: "
-            f"otherwise, in at least half of its {months} calendar months. Occasional: the rest."
+            f"Weekly: active in at least half of the period's {weeks} calendar weeks{so_far}. "
+            f"Monthly: otherwise, in at least half of its {months} calendar months{so_far}. "
+            "Occasional: the rest."
         ),
     )
 
@@ -648,6 +650,7 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
         before=_started_before(f),
         later=_given_after(f),
         known=known,
+        until=f.today,
     )
     figures, people, new_table = _figures(f, fold, moves)
     by_venue = moves.result()["by_venue"]

@@ -68,6 +68,15 @@ def _month_starts(first: datetime.date, count: int) -> list[datetime.date]:
     return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index, index + count)]
 
 
+def weeks_and_months(start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """How many calendar weeks (Monday to Sunday) and months the days `start` to `end` touch."""
+    end = max(start, end)
+    monday = start - datetime.timedelta(days=start.weekday())
+    return (end - monday).days // 7 + 1, end.year * 12 + end.month - (
+        start.year * 12 + start.month
+    ) + 1
+
+
 def member_fold(
     contributions,
     *,
@@ -77,16 +86,19 @@ def member_fold(
     before,
     later,
     known=(),
+    until: datetime.date | None = None,
 ) -> Fold:
     """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
     status) over their members.
 
     `before` and `later` are QuerySets of the approved contributions under the filter before the
     period and after it. `later` is read only when some retention figures are `known` (their
-    N), for each member's last month with one."""
+    N), for each member's last month with one. Regularity counts the weeks and months of the
+    period `until` that day (by default its last): a period still running, so far."""
     monday = start - datetime.timedelta(days=start.weekday())
     weeks = (end - monday).days // 7 + 1
     months = end.year * 12 + end.month - (start.year * 12 + start.month) + 1
+    weeks_so_far, months_so_far = weeks_and_months(start, min(end, until or end))
     first_month = start.year * 12 + start.month
     sqlite = connection.vendor == "sqlite"
     when = (
@@ -253,7 +265,7 @@ def member_fold(
             "SELECT 'regularity', CASE WHEN p.weeks >= %s THEN 'weekly' "
             "WHEN p.months >= %s THEN 'monthly' ELSE 'occasional' END, COUNT(*), "
             f"SUM(p.minutes) {active} GROUP BY 2",
-            [(weeks + 1) // 2, (months + 1) // 2],
+            [(weeks_so_far + 1) // 2, (months_so_far + 1) // 2],
         ),
         *(
             (

@@ -196,10 +196,13 @@ def member_card_reissue(request, organisation_id, member_id):
     return redirect("organisation-member-card", organisation_id, member_id)
 
 
-@login_required
 def invitation(request, token):
+    """What the link invites to, for whoever holds it: signed out, the ways to sign in or join
+    that come back here (it was a bare sign-in page, which never said why)."""
     page = use_cases.invitation_page(token=token)
-    return render(request, "partners/invitation.html", page | {"token": token})
+    return render(
+        request, "partners/invitation.html", page | {"token": token, "here": request.path}
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from tests.factories import (
     OrganisationFactory,
     ProgrammeRoleFactory,
     StaffMembershipFactory,
+    approved_organisation,
     coordinator_taking_part,
 )
 from timecredits.members.models import Member
@@ -401,3 +402,24 @@ def test_the_organisation_page_gives_each_forms_fields_their_own_ids(client):
     assert 'href="#invite_email"' in page
     invalid = 'aria-invalid="true" aria-describedby="invite_email-error" required id="invite_email"'
     assert invalid in page
+
+
+def test_an_invitation_opened_signed_out_says_what_it_is_and_joining_comes_back_to_it(client):
+    # Signed out, the link led to a bare sign-in page; "Join" said it would go back "to check
+    # in", and did not fill in the address the invitation was sent to.
+    from urllib.parse import quote
+
+    organisation = approved_organisation(kind="group", name="Riverside Lunch Club")
+    token = invited(organisation, "coordinator")
+    here = f"/invitations/{token}/"
+
+    page = client.get(here).content.decode()
+    join = client.get(f"/join/?next={quote(here)}&email=coordinator%40example.org")
+
+    assert "Join Riverside Lunch Club" in page and "as coordinator" in page
+    assert f'href="/sign-in/?next={quote(here)}"' in page
+    assert f'href="/join/?next={quote(here)}&amp;email=coordinator%40example.org"' in page
+    assert "Accept the invitation" not in page
+    text = join.content.decode()
+    assert 'value="coordinator@example.org"' in text
+    assert "you go straight back to where you were." in text and "to check in" not in text

@@ -154,10 +154,18 @@ class Invitation(models.Model):
     def link_expires_at(self) -> datetime.datetime:
         return self.sent_at + self.LINK_LIFETIME
 
+    # How long its email may take (its task waits for a worker) before the sweep sends it again.
+    EMAIL_WAIT = datetime.timedelta(minutes=5)
+
     @property
     def emailed(self) -> bool:
         """Whether the latest sending's email reached the mail server."""
         return self.emailed_at is not None and self.emailed_at >= self.sent_at
+
+    @property
+    def emailing(self) -> bool:
+        """Whether its email is still on its way, as it is for a few moments after sending."""
+        return not self.emailed and self.sent_at > timezone.now() - self.EMAIL_WAIT
 
     @property
     def link_expired(self) -> bool:

@@ -36,11 +36,4 @@ def _plurals(n: int) -> list[str]:
             "Your password must contain at least %(min_length)d characters.",
             n,
         ),
-        # django.utils.timesince: "Last used 5 minutes ago" on the member's devices page.
-        ngettext("%(num)d year", "%(num)d years", n),
-        ngettext("%(num)d month", "%(num)d months", n),
-        ngettext("%(num)d week", "%(num)d weeks", n),
-        ngettext("%(num)d day", "%(num)d days", n),
-        ngettext("%(num)d hour", "%(num)d hours", n),
-        ngettext("%(num)d minute", "%(num)d minutes", n),
     ]

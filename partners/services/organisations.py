@@ -295,10 +295,6 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
     return invitation, token
 
 
-# How long an invitation's email may take before the sweep sends it again.
-UNEMAILED_AFTER = datetime.timedelta(minutes=5)
-
-
 def _enqueue_invitation_email(invitation_id: int, token: str, site_url: str, language: str):
     from django_q.tasks import async_task
 
@@ -311,7 +307,7 @@ def invitations_unemailed(*, now: datetime.datetime):
     waiting = Invitation.objects.filter(
         accepted_at__isnull=True,
         withdrawn_at__isnull=True,
-        sent_at__lt=now - UNEMAILED_AFTER,
+        sent_at__lt=now - Invitation.EMAIL_WAIT,
         sent_at__gt=now - Invitation.LINK_LIFETIME,
     ).filter(Q(emailed_at__isnull=True) | Q(emailed_at__lt=F("sent_at")))
     return [(invitation, _invitation_token(invitation)) for invitation in waiting]

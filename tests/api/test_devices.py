@@ -88,6 +88,8 @@ def test_nobody_else_sees_or_signs_out_my_device(api_client):
 def test_the_devices_page_lists_and_signs_out(client, api_client):
     member = MemberFactory()
     lost, lost_headers = _issue(api_client, member.user, "Lost phone")
+    api_client.get("/api/v1/me", headers=lost_headers)
+    lost.refresh_from_db()
     client.force_login(member.user)
 
     page = client.get("/me/devices/")
@@ -97,6 +99,9 @@ def test_the_devices_page_lists_and_signs_out(client, api_client):
     assert page.status_code == 200
     assert "Lost phone" in html
     assert lost.prefix in html
+    # When, in the reader's words (Django's "0 minutes ago" had no Welsh).
+    used = timezone.localtime(lost.last_used_at)
+    assert f"Last used on {used:%a} {used.day} {used:%b}" in html and f"at {used:%H:%M}" in html
     assert response.redirect_chain == [("/me/devices/", 302)]
     assert "That device is signed out." in response.content.decode()
     assert "Lost phone" not in response.content.decode()

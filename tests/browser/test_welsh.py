@@ -124,3 +124,26 @@ def test_each_role_s_work_pages_in_welsh_pass_the_checks(browser, server, userna
     finally:
         context.close()
     assert found == []
+
+
+def test_switching_language_keeps_what_was_typed(phone: Page):
+    # The give page came back in Welsh with its member code, amount and message gone.
+    signed_in(phone, "amira")
+    phone.goto("/me/give/")
+    phone.fill("input[name=member_code]", "ZZ99ZZ99")
+    phone.fill("input[name=amount]", "1.5")
+    phone.fill("textarea[name=message], input[name=message]", "Diolch")
+
+    with phone.expect_navigation():
+        phone.locator(SWITCH).click()
+
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(phone.locator("input[name=member_code]")).to_have_value("ZZ99ZZ99")
+    expect(phone.locator("input[name=amount]")).to_have_value("1.5")
+    expect(phone.locator("textarea[name=message], input[name=message]")).to_have_value("Diolch")
+    phone.reload()  # once: a later visit starts empty
+    expect(phone.locator("input[name=member_code]")).to_have_value("")
+
+    with phone.expect_navigation():
+        phone.locator(SWITCH).click()
+    expect(phone.locator("html")).to_have_attribute("lang", "en-gb")

@@ -23,3 +23,48 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelector('main [aria-invalid="true"]');
   if (summary) summary.focus();
 });
+
+/* Switching language reloads the page: what was typed in its forms so far (not a password, not
+ * a form's hidden fields) is kept for this tab in sessionStorage and typed back into the page
+ * in the other language, once. */
+(function () {
+  var KEY = "typed:" + window.location.pathname;
+  var FIELDS = "main form input:not([type=hidden]):not([type=password]):not([type=submit]):not([type=file]), main form textarea, main form select";
+
+  function fields() {
+    return Array.prototype.slice.call(document.querySelectorAll(FIELDS));
+  }
+
+  function keyOf(field, index) {
+    return index + ":" + (field.name || field.id);
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (!event.target.classList || !event.target.classList.contains("language-switch")) return;
+    var typed = {};
+    fields().forEach(function (field, index) {
+      var checkable = field.type === "checkbox" || field.type === "radio";
+      if (checkable ? field.checked !== field.defaultChecked : field.value !== field.defaultValue) {
+        typed[keyOf(field, index)] = checkable ? field.checked : field.value;
+      }
+    });
+    try {
+      window.sessionStorage.setItem(KEY, JSON.stringify(typed));
+    } catch (e) { /* storage refused (private mode): the page reloads as before */ }
+  }, true);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var typed;
+    try {
+      typed = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
+      window.sessionStorage.removeItem(KEY);
+    } catch (e) { return; }
+    if (!typed) return;
+    fields().forEach(function (field, index) {
+      var value = typed[keyOf(field, index)];
+      if (value === undefined) return;
+      if (field.type === "checkbox" || field.type === "radio") field.checked = value;
+      else field.value = value;
+    });
+  });
+})();

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, DomainError, Invalid, NotFound
@@ -196,6 +197,7 @@ def member_card_reissue(request, organisation_id, member_id):
     return redirect("organisation-member-card", organisation_id, member_id)
 
 
+@never_cache  # it names the organisation and the inviter: no shared cache may keep it
 def invitation(request, token):
     """What the link invites to, for whoever holds it: signed out, the ways to sign in or join
     that come back here (it was a bare sign-in page, which never said why)."""

@@ -181,7 +181,11 @@ def checkin_code(request, session_id: int, mode: str = "poster"):
     "/organisations/{organisation_id}/contributions",
     response=list[ContributionOut],
     summary="Contributions at an organisation's sessions, e.g. ?status=pending (coordinators)",
-    description="Oldest session first. Where more follow, the `Link` header names the next page.",
+    description=(
+        "Oldest session first. Where more follow, the `Link` header names the next page. "
+        "Deciding time takes it out of `?status=pending`: after deciding a page, ask for the "
+        "first page again rather than following the link, which would pass over as many."
+    ),
 )
 def list_contributions(
     request, response: HttpResponse, organisation_id: int, filters: Query[ContributionsFilter]

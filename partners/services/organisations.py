@@ -301,6 +301,16 @@ def _enqueue_invitation_email(invitation_id: int, token: str, site_url: str, lan
     async_task("partners.tasks.send_invitation_email", invitation_id, token, site_url, language)
 
 
+def invitation_sending_is(invitation: Invitation, token: str) -> bool:
+    """Whether `token` is the link of the invitation's latest sending (an email queued before
+    it was sent again carries a link that no longer works)."""
+    try:
+        link = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        return False
+    return link == [invitation.pk, invitation.sent_at.isoformat(timespec="microseconds")]
+
+
 def invitations_unemailed(*, now: datetime.datetime):
     """Open invitations whose latest sending's email has not reached the mail server a few
     minutes on (its task failed, or was lost with its worker), with their links' tokens."""

@@ -293,10 +293,17 @@ def test_a_warning_whose_day_passed_long_ago_is_sent_again_before_anything_expir
 def test_credits_expire_on_the_day_the_warning_names_across_the_march_clock_change():
     # The daily run keeps 03:45 local across the change, an hour earlier in real time than the
     # warning's moment 30 days before: the credits named for 31 March expired on 1 April.
+    from unittest import mock
+
     from django_q.models import Schedule
 
     member = MemberFactory(programme=ProgrammeFactory(expiry_months=2))
-    earn(member, 300)
+    # Earned on 1 January 2027, whenever the test runs: warned at the first run of March.
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=datetime.datetime(2027, 1, 1, 12, tzinfo=datetime.UTC),
+    ):
+        earn(member, 300)
     schedule, run_at = (
         Schedule(schedule_type=Schedule.DAILY),
         datetime.datetime(2027, 3, 1, 3, 45, 10, tzinfo=datetime.UTC),

@@ -358,3 +358,26 @@ def test_an_invitation_whose_email_failed_says_so_and_the_sweep_sends_it(client,
     page = client.get(f"/organisations/{organisation.pk}/").content.decode()
     assert "The link works until" in page
     assert client.post(f"/invitations/{_link(mail.outbox[0])}/accept").status_code == 302
+
+
+def test_a_late_task_sends_nothing_for_a_sending_overtaken_or_already_emailed(client):
+    # A task that waited for a worker mailed a link already replaced, and marked the newer
+    # sending emailed; or mailed again what the sweep had sent meanwhile.
+    from partners.tasks import send_invitation_email
+
+    organisation, admin, _ = _staffed()
+    client.force_login(admin.user)
+    _invite(client, organisation)
+    first = _link(mail.outbox[-1])
+    _invite(client, organisation)  # sent again: a new link, emailed
+    invitation = Invitation.objects.get()
+    emails = len(mail.outbox)
+
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=None)
+    send_invitation_email(invitation.pk, first)  # the first sending's task, late
+    overtaken = Invitation.objects.get(pk=invitation.pk)
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+    send_invitation_email(invitation.pk, _link(mail.outbox[-1]))  # sent by the sweep already
+
+    assert len(mail.outbox) == emails  # neither sent anything
+    assert not overtaken.emailed  # nor called the newer sending emailed

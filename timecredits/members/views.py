@@ -50,8 +50,7 @@ def choose_language(request):
 @require_http_methods(["GET", "POST"])
 def join(request):
     programme = use_cases.join_programme()
-    # An invitation's "Join" fills in the address it was sent to.
-    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
+    form = SignUpForm(request.POST or None)
     demographics = DemographicsForm(request.POST or None, prefix="about")
     if request.method == "POST":
         valid = form.is_valid() and demographics.is_valid()

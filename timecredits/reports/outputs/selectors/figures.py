@@ -532,9 +532,8 @@ def _retention(f: Filter, fold: Fold) -> Table:
 
 def _regularity(f: Filter, fold: Fold) -> Table:
     """Active members as weekly, monthly or occasional; see the module's definition."""
-    until = min(f.period_end, f.today or f.period_end)
-    weeks, months = weeks_and_months(f.period_start, until)
-    so_far = " so far" if until < f.period_end else ""
+    weeks, months = fold.counted
+    so_far = " so far" if (weeks, months) != weeks_and_months(f.period_start, f.period_end) else ""
     kinds = {"weekly": "Weekly", "monthly": "Monthly", "occasional": "Occasional"}
     members = {k: fold.regularity.get(k, (0, 0))[0] for k in kinds}
     minutes = {k: fold.regularity.get(k, (0, 0))[1] for k in kinds}

@@ -57,6 +57,8 @@ class Fold:
     regularity: dict = field(default_factory=dict)
     # Retention: "cohort" (active, none before the period) and, for each N known, "N".
     retention: dict = field(default_factory=dict)
+    # The calendar weeks and months regularity counted: the period's, or so far.
+    counted: tuple = (0, 0)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -96,9 +98,9 @@ def member_fold(
     N), for each member's last month with one. Regularity counts the weeks and months of the
     period `until` that day (by default its last): a period still running, so far."""
     monday = start - datetime.timedelta(days=start.weekday())
-    weeks = (end - monday).days // 7 + 1
-    months = end.year * 12 + end.month - (start.year * 12 + start.month) + 1
-    weeks_so_far, months_so_far = weeks_and_months(start, min(end, until or end))
+    weeks, months = weeks_and_months(start, end)
+    so_far = weeks_and_months(start, min(end, until or end))
+    weeks_so_far, months_so_far = so_far
     first_month = start.year * 12 + start.month
     sqlite = connection.vendor == "sqlite"
     when = (
@@ -292,7 +294,7 @@ def member_fold(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    fold = Fold()
+    fold = Fold(counted=so_far)
     for part, key, n, minutes in found:
         n, minutes = int(n or 0), int(minutes or 0)
         if part == "total":

@@ -33,9 +33,9 @@ from timecredits.reports.use_cases.snapshots import snapshot_request
 from timecredits.spending.services.offers import offer_create
 from timecredits.spending.tokens import redemption_token
 
-# Pages anyone may open, signed in or not. The check-in landing (/c/) checks its token first and
-# then shows a signed-out phone where it is and how to sign in or join; every other page sends
-# them to sign in straight away.
+# Pages anyone may open, signed in or not. The check-in landing (/c/) and an invitation's link
+# check their token first and then show a signed-out phone what it is and how to sign in or
+# join; every other page sends them to sign in straight away.
 PUBLIC = {
     "",
     "healthz",
@@ -47,6 +47,7 @@ PUBLIC = {
     "password/reset/<uidb64>/<token>/",
     "password/reset/done/",
     "c/<str:token>",
+    "invitations/<str:token>/",
     "offers/<int:offer_id>/photo",
     # The installable app's files and its offline page.
     "manifest.webmanifest",

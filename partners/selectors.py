@@ -1,5 +1,6 @@
 """Reads about organisations: their programmes, staff, invitations and venues."""
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -106,8 +107,14 @@ def staff_roles(*, user, organisation, lock: bool = False) -> set[str]:
     """The roles a user holds in an organisation's staff; with `lock`, their rows are locked
     until the caller's transaction ends, so a removal waits for it."""
     rows = StaffMembership.objects.filter(user=user, organisation=organisation)
-    if lock:
-        rows = rows.select_for_update(no_key=True)
+    if lock and connection.vendor == "postgresql":
+        # FOR KEY SHARE: a removal (a DELETE) waits for it, but approvals holding the same role
+        # do not wait for one another. FOR NO KEY UPDATE made them queue on the role's row, and
+        # deadlock with a single approval that locked its contribution first (CI saw Busy).
+        sql, params = rows.values_list("role").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR KEY SHARE", params)
+            return {role for (role,) in cursor.fetchall()}
     return set(rows.values_list("role", flat=True))
 
 

@@ -28,21 +28,26 @@ def _admin_of(organisation):
     return StaffMembershipFactory(organisation=organisation, role="org_admin").user
 
 
-def test_the_api_refuses_a_control_character_and_changes_nothing(client):
+def _patched(client, body):
+    """An organisation's admin PATCHes it with `body`: (the response, whether it is unchanged)."""
     organisation = approved_organisation(name="Lunch club")
     before = model_to_dict(organisation)
     client.force_login(_admin_of(organisation))
-
     response = client.patch(
-        f"/api/v1/organisations/{organisation.pk}",
-        {"name": CONTROLS, "description": "Tuesdays\nand Thursdays"},
-        content_type="application/json",
+        f"/api/v1/organisations/{organisation.pk}", body, content_type="application/json"
+    )
+    return response, model_to_dict(Organisation.objects.get(pk=organisation.pk)) == before
+
+
+def test_the_api_refuses_a_control_character_and_changes_nothing(client):
+    response, unchanged = _patched(
+        client, {"name": CONTROLS, "description": "Tuesdays\nand Thursdays"}
     )
 
     assert response.status_code == 422
     error = response.json()["error"]
     assert (error["code"], [d["field"] for d in error["detail"]]) == ("control_character", ["name"])
-    assert model_to_dict(Organisation.objects.get(pk=organisation.pk)) == before
+    assert unchanged
 
 
 def test_a_page_refuses_a_control_character_at_its_field_and_changes_nothing(client):
@@ -99,19 +104,11 @@ def test_a_spreadsheet_leaves_out_control_characters_kept_before_they_were_refus
 
 def test_a_lone_surrogate_in_the_api_is_refused_and_changes_nothing(client):
     # JSON's "\ud800" reads as a string no database can store: a 500 on both.
-    organisation = approved_organisation(name="Lunch club")
-    before = model_to_dict(organisation)
-    client.force_login(_admin_of(organisation))
-
-    response = client.patch(
-        f"/api/v1/organisations/{organisation.pk}",
-        '{"description": "\\ud800"}',
-        content_type="application/json",
-    )
+    response, unchanged = _patched(client, '{"description": "\\ud800"}')
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "control_character"
-    assert model_to_dict(Organisation.objects.get(pk=organisation.pk)) == before
+    assert unchanged
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

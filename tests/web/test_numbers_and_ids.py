@@ -41,6 +41,22 @@ def _session_form(activity, **values) -> dict:
     }
 
 
+def _post_offer(client, venue, **values):
+    """A venue's admin sends the new-offer form: a swim for one credit, with `values`."""
+    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
+    form = {
+        "title": "Swim",
+        "credits": "1",
+        "category": "leisure",
+        "days": WEEK,
+        "capacity_period": "",
+        "member_limit_period": "",
+        "active": "on",
+        **values,
+    }
+    return client.post(f"/organisations/{venue.pk}/offers/", form)
+
+
 @pytest.mark.parametrize(
     "values",
     [
@@ -94,20 +110,7 @@ def test_the_sessions_list_filtered_by_an_activity_too_large_says_so(client):
     ],
 )
 def test_an_offer_with_a_number_too_large_is_refused(client, venue, programme, values):
-    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
-    form = {
-        "title": "Swim",
-        "credits": "1",
-        "category": "leisure",
-        "programmes": programme.pk,
-        "days": WEEK,
-        "capacity_period": "",
-        "member_limit_period": "",
-        "active": "on",
-        **values,
-    }
-
-    response = client.post(f"/organisations/{venue.pk}/offers/", form)
+    response = _post_offer(client, venue, programmes=programme.pk, **values)
 
     assert response.status_code == 200
     assert TOO_LARGE in response.content.decode()
@@ -147,19 +150,7 @@ def test_the_history_page_from_a_point_that_is_no_id_starts_at_the_newest(client
 @pytest.mark.parametrize("sent", [str(2**63), str(-(2**63) - 1), "9" * 30])
 def test_an_offers_programme_no_column_holds_is_the_fields_error(client, venue, programme, sent):
     # SQLite cannot bind it: the ticked programmes' lookup failed as a 500.
-    client.force_login(venue_staff(venue, StaffMembership.Role.ORG_ADMIN))
-    form = {
-        "title": "Swim",
-        "credits": "1",
-        "category": "leisure",
-        "programmes": [programme.pk, sent],
-        "days": WEEK,
-        "capacity_period": "",
-        "member_limit_period": "",
-        "active": "on",
-    }
-
-    response = client.post(f"/organisations/{venue.pk}/offers/", form)
+    response = _post_offer(client, venue, programmes=[programme.pk, sent])
 
     assert response.status_code == 200
     assert 'id="id_programmes-error"' in response.content.decode()

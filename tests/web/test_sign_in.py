@@ -1,6 +1,9 @@
 """Signing in and out on the web, without JavaScript."""
 
+import re
+
 import pytest
+from django.test import Client
 
 from tests.factories import MemberFactory, SessionFactory, StaffMembershipFactory
 
@@ -132,3 +135,39 @@ def test_the_language_switch_on_a_page_drawn_for_a_refused_form_comes_back_to_it
     ).content.decode()
 
     assert f'name="next" value="/programmes/{programme}/admin/"' in page
+
+
+def _form_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_page_asked_for_before_signing_in_does_not_undo_the_new_form_token(password):
+    """Signing in gives the browser a new form token. A page it asked for just before (the
+    service worker warms its offline pages while the sign-in form is sent) must not put the old
+    token back when it answers after: the forms drawn since would all be refused."""
+    member = MemberFactory()
+    phone = Client(enforce_csrf_checks=True)
+    sign_in = phone.get("/sign-in/")
+    before = {name: morsel.value for name, morsel in phone.cookies.items()}
+    phone.post(
+        "/sign-in/",
+        {
+            "username": member.user.username,
+            "password": password,
+            "csrfmiddlewaretoken": _form_token(sign_in.content.decode()),
+        },
+    )
+    home = phone.get("/")
+
+    late = Client(enforce_csrf_checks=True)
+    late.cookies.load(before)
+    late_answer = late.get("/sign-in/")
+    for name, morsel in late_answer.cookies.items():
+        phone.cookies[name] = morsel.value  # the browser takes what the late answer sets
+
+    signed_out = phone.post(
+        "/sign-out/", {"csrfmiddlewaretoken": _form_token(home.content.decode())}
+    )
+
+    assert signed_out.status_code == 302
+    assert "_auth_user_id" not in phone.session

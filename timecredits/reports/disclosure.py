@@ -421,7 +421,7 @@ def suppress_figures(figures: dict, people: dict, threshold: int) -> tuple[dict,
     """Headline figures: each is hidden when the number of people behind it is small.
 
     `people` maps a figure to the count of people it describes (itself, for a count of people);
-    figures not in `people` (sessions held, organisations) describe no one and are shown.
+    a figure not in `people` describes no one and is shown.
     """
     shown, suppressed = dict(figures), {}
     for name, count in people.items():

@@ -191,3 +191,36 @@ def test_a_month_hidden_in_a_quarter_cannot_be_had_from_the_quarters_hours(world
         "hours_given": 0,
         "suppressed": "",
     }
+
+
+def test_a_month_hidden_in_the_quarter_before_cannot_be_had_from_what_it_was(world):
+    # Given the quarter to March (8 members in January, 3 in March) shown as what the quarter to
+    # June "was" beside it
+    programme = world["programme"]
+    january = session(world["sessions"][0].activity, 12, month=1)
+    for _ in range(8):
+        give(MemberFactory(programme=programme), january, 60)
+    reports = {
+        months: build_programme_report(programme=programme, period_start=first, period_end=last)
+        for months, first, last in [
+            ("jan-mar", datetime.date(2026, 1, 1), MARCH),
+            ("apr-jun", datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
+        ]
+    }
+    shown = {k: {f["key"]: f["value"] for f in r["figures"]} for k, r in reports.items()}
+    assert (shown["jan-mar"]["active_members"], shown["jan-mar"]["hours_given"]) == (11, 13.0)
+
+    # When the trend to June is drawn beside the quarter to June and what it was
+    trend = programme_trend(
+        programme=programme,
+        last_month=datetime.date(2026, 6, 30),
+        period_start=datetime.date(2026, 4, 1),
+        headline=shown["apr-jun"],
+        before=(datetime.date(2026, 1, 1), MARCH, shown["jan-mar"]),
+    )
+
+    # Then March is hidden, and January with it: 13 less January's 8 hours would be March's.
+    by_month = {m["month"]: (m["hours_given"], m["suppressed"]) for m in trend}
+    assert by_month["2026-01-01"] == (None, "secondary")
+    assert by_month["2026-03-01"] == (None, "small")
+    assert by_month["2025-12-01"] == (0, "")

@@ -229,6 +229,8 @@ def reference(programme, start, end, organisation, activity_type, area, demograp
         "new_members": len(joined),
         "new_to_volunteering": figures["new_to_volunteering"],
         "hours_given": len(active),
+        "sessions_held": len(active),
+        "active_organisations": len(active),
         "check_ins": len({c.member_id for c in check_ins}),
         "credits_earned_minutes": len(active),
         "credits_spent_minutes": people(spends),

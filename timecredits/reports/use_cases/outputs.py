@@ -143,11 +143,16 @@ def programme_outputs_page(
             programme=page["programme"],
             last_month=end,
             period_start=start,
-            headline={f["key"]: f["value"] for f in page["report"]["figures"]},
+            headline=_shown(page["report"]),
+            before=(*before, _shown(page["previous"])),
             organisation=page["organisation"],
             **filters,
         )
     return page
+
+
+def _shown(report: dict) -> dict:
+    return {f["key"]: f["value"] for f in report["figures"]}
 
 
 def organisation_report(*, actor, organisation_id: int, programme_id=None, **asked) -> dict:

@@ -390,6 +390,10 @@ def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
         "new_members": new["n"],
         "new_to_volunteering": new["yes"],
         "hours_given": approved["active_members"],
+        # The sessions and groups the active members gave time at: under a filter that leaves
+        # one person, their days, groups and activity types.
+        "sessions_held": approved["active_members"],
+        "active_organisations": approved["active_members"],
         "check_ins": check_ins["people"],
         "credits_earned_minutes": approved["active_members"],
         "credits_spent_minutes": spent["people"],

@@ -9,7 +9,9 @@ The months of the report's own period are read beside its headline figures: thei
 up to its hours given, and a member active in several months is one of its active members.
 So they are suppressed with the headline (`disclosure.protect_linked`, the months being a
 cover of the active members): all hidden if it hides its active members, and otherwise more
-months hidden until neither the members nor the hours pin a hidden one.
+months hidden until neither the members nor the hours pin a hidden one. The dashboard also
+shows the period of the same length before ("was"): where that is whole months of the trend,
+its months are suppressed with its figures the same way.
 """
 
 import datetime
@@ -53,10 +55,12 @@ def programme_trend(
     demographics=None,
     period_start=None,
     headline=None,
+    before=None,
 ) -> list[dict]:
     """Each month's active members and hours given, suppressed for whoever reads the programme's
-    report (starting on `period_start`, with its shown `headline` figures); a hidden month says
-    why and holds None, never 0."""
+    report (starting on `period_start`, with its shown `headline` figures) and the one `before`
+    it (its first and last days and shown headline figures); a hidden month says why and holds
+    None, never 0."""
     months = months_ending(last_month)
     _, end = month_bounds(f"{months[-1]:%Y-%m}")
     answers = tuple(sorted((k, v) for k, v in (demographics or {}).items() if v))
@@ -82,7 +86,12 @@ def programme_trend(
                 row["values"][column] = None
                 months_table.suppressed[(row["key"], column)] = disclosure.SMALL
     if period_start is not None and headline is not None:
-        _protect_period(months_table, period_start.replace(day=1), headline, threshold)
+        _protect_period(months_table, period_start, months[-1], headline, threshold)
+    if before is not None:
+        first, last, shown = before
+        whole_months = first.day == 1 and (last + datetime.timedelta(days=1)).day == 1
+        if whole_months and first >= months[0]:
+            _protect_period(months_table, first, last, shown, threshold)
     return [
         {
             "month": row["key"],
@@ -94,14 +103,16 @@ def programme_trend(
     ]
 
 
-def _protect_period(months: disclosure.Table, first: datetime.date, headline: dict, threshold):
-    """Suppress the months from `first` with the report's shown `headline` figures."""
+def _protect_period(months: disclosure.Table, first, last, headline: dict, threshold):
+    """Suppress the months from `first`'s to `last`'s with a report's shown `headline` figures
+    for those days."""
+    keys = (first.replace(day=1).isoformat(), last.replace(day=1).isoformat())
     period = disclosure.Table(
         months.name,
         "",
         months.count,
         months.columns,
-        [row for row in months.rows if row["key"] >= first.isoformat()],
+        [row for row in months.rows if keys[0] <= row["key"] <= keys[1]],
         {"members": None},
         suppressed=months.suppressed,
     )

@@ -219,8 +219,9 @@ def test_the_pass_and_card_open_offline_and_signing_out_forgets_them(phone):
         phone.goto(path)
     kept = phone.page.evaluate(ALL_CACHED)
     required = {"/offline/", "/manifest.webmanifest", "/me/pass/", "/me/card/"}
-    # The member's scan page is kept too, where the project has one that answers.
-    assert required <= {p for p in kept if not p.startswith("/static/")} <= required | {"/scan/"}
+    # The member's scan page is kept too, and whom the pages are kept for (an opaque mark).
+    kept_pages = {p for p in kept if not p.startswith("/static/")}
+    assert required <= kept_pages <= required | {"/scan/", "/.owner"}
 
     phone.context.set_offline(True)
     phone.goto("/me/pass/")
@@ -276,11 +277,58 @@ def test_the_next_person_to_sign_in_on_the_phone_never_sees_the_last_ones_pass(p
     phone.context.clear_cookies(name="sessionid")
 
     _sign_in(phone, "ben")
+    phone.goto("/")
+    _kept_for_no_signal(phone)
     phone.context.set_offline(True)
     phone.goto("/me/pass/")
 
     assert "Amira" not in phone.page.content()
-    assert phone.page.locator("h1").inner_text() == "No connection"
+    _shows_name_and_code(phone, "Ben Okafor")
+    phone.context.set_offline(False)
+    assert phone.problems == []
+
+
+def _kept_for_no_signal(phone):
+    phone.page.wait_for_function(
+        """async () => {
+          const keys = (await (await caches.open("tc-private")).keys())
+            .map((r) => new URL(r.url).pathname);
+          return ["/me/pass/", "/me/card/", "/scan/"].every((p) => keys.includes(p));
+        }"""
+    )
+
+
+def test_the_pass_and_card_are_kept_for_no_signal_as_soon_as_a_member_signs_in(phone):
+    _sign_in(phone)
+    phone.worker_in_control_after_signing_in()
+    phone.goto("/")  # her home, and nothing else, while there is signal
+    _kept_for_no_signal(phone)
+
+    phone.context.set_offline(True)
+    for path, heading in [("/me/pass/", "Your pass"), ("/me/card/", "Member card")]:
+        phone.goto(path)
+        expect(phone.page.locator("h1")).to_have_text(heading)
+        _shows_name_and_code(phone, "Amira Hassan")
+    phone.context.set_offline(False)
+    assert phone.problems == []
+
+
+def test_a_session_ended_elsewhere_leaves_nothing_on_the_phone(phone):
+    """Amira signs out everywhere from home, or her session runs out: the next page this phone
+    opens is drawn for no one, and her kept pages go with it."""
+    _sign_in(phone, "amira")
+    phone.worker_in_control_after_signing_in()
+    phone.goto("/")
+    _kept_for_no_signal(phone)
+    phone.context.clear_cookies(name="sessionid")
+
+    phone.goto("/")  # drawn for no one: the sign-in page
+    phone.page.wait_for_function("async () => !(await caches.has('tc-private'))")
+    phone.context.set_offline(True)
+    phone.goto("/me/pass/")
+
+    expect(phone.page.locator("h1")).to_have_text("No connection")
+    assert "Amira" not in phone.page.content()
     phone.context.set_offline(False)
     assert phone.problems == []
 
@@ -317,6 +365,25 @@ def test_the_pass_rotates_by_script_and_shows_the_card_when_the_connection_drops
     page.locator("[data-offline-live]").wait_for(state="hidden")
     assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your pass QR code"
     assert page.locator("[data-live-hint]").is_visible()
+    assert phone.problems == []
+
+
+def test_a_connection_that_hangs_shows_the_card_rather_than_a_code_run_out(phone):
+    """Signal bars but no data: the new code's request never answers. The card's code takes the
+    old one's place, as when the connection drops, instead of a code frozen at 0:01."""
+    _sign_in(phone)
+    phone.goto("/me/pass/")
+    page = phone.page
+    hanging = []
+    page.route("**/me/pass/code/", lambda route: hanging.append(route))  # never answered
+
+    page.get_by_role("link", name="Refresh").click()
+
+    page.locator("[data-offline-live]").wait_for(state="visible", timeout=12_000)
+    assert hanging
+    assert page.locator("[data-pass-qr]").get_attribute("aria-label") == "Your member card QR code"
+    assert page.locator("[data-countdown]").is_hidden()
+    page.unroute("**/me/pass/code/")
     assert phone.problems == []
 
 

@@ -479,3 +479,49 @@ def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(scen
     assert requests == []
     assert page.locator("[data-scanner-log] li").count() == 0
     assert coordinator.violations() == []
+
+
+def _sign_in_again(page, username):
+    page.goto("/sign-in/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    assert page.locator("input[name=password]").count() == 0, f"{username} signed in"
+
+
+def test_a_scan_kept_on_a_shared_phone_waits_for_the_member_who_made_it(scene, phone):
+    kay = phone("kay")
+    page = kay.page
+    page.goto("/scan/")
+    image = _qr_png(scene["folder"], "poster-shared", f"{scene['base']}/c/{scene['poster']}")
+    app_ready_for_no_signal(page)
+    kay.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    # Kay's session ends before the signal comes back, and Lin signs in on the same phone.
+    kay.context.clear_cookies(name="sessionid")
+    kay.context.set_offline(False)
+
+    _sign_in_again(page, "lin")
+    page.evaluate("window.TimeCreditsQueue.flush()")
+
+    assert page.evaluate("window.TimeCreditsQueue.waiting()") == 0
+    assert "lin" not in _contributions(scene) and "kay" not in _contributions(scene)
+    assert (
+        len(page.evaluate("JSON.parse(localStorage.getItem('timecredits.offline-scans.v1'))")) == 1
+    )
+
+    # Kay signs in again: her scan is sent, as hers.
+    kay.context.clear_cookies(name="sessionid")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        _sign_in_again(page, "kay")
+
+    assert answered.value.status == 201
+    page.wait_for_function("localStorage.getItem('timecredits.offline-scans.v1') === '[]'")
+    assert _contributions(scene).count("kay") == 1 and "lin" not in _contributions(scene)
+    assert [
+        p
+        for p in kay.violations()
+        if "ERR_INTERNET_DISCONNECTED" not in p and not p.startswith("401 ")
+    ] == []

@@ -4,9 +4,12 @@
  * Two caches. The shell (static files, the manifest, a signed-out offline page) is versioned:
  * a deploy that changes any file it holds installs a new worker, which drops the old shell.
  * The private cache holds a signed-in member's pages that must open without a signal (their
- * pass, their card, the scan page, an offline page with their links); it is emptied whenever
- * someone signs in or out, or one of those pages stops answering (the session ended), so the
- * next person on this phone never sees it.
+ * pass, their card, the scan page, an offline page with their links), fetched as soon as a page
+ * for them arrives. Every page says whom it was drawn for (the `Signed-In-As` header, an opaque
+ * mark, timecredits/pwa/owner.py), and the cache is kept for that one person: a page for anyone
+ * else, or for no one (signed out here or everywhere, the session ran out, someone joined),
+ * empties it, as do a sign-in or sign-out form sent and one of those pages no longer answering,
+ * so the next person on this phone never sees it.
  *
  * Pages: network first, the cached copy when the network fails (marked as an offline copy), the
  * offline page when there is none. Static files: cache first. Nothing else is cached: no POST,
@@ -17,10 +20,13 @@
 const SHELL_CACHE = `tc-shell-${CONFIG.version}`;
 const PRIVATE_CACHE = "tc-private";
 const PRIVATE_PAGES = ["/me/pass/", "/me/card/", "/scan/"];
-// Kept alongside the private pages while someone is signed in: links to their cached pages.
-const PRIVATE_EXTRAS = [CONFIG.offline, "/scan/"];
+// Fetched for whoever signs in: their offline page (links to the others) and the private pages.
+const PRIVATE_EXTRAS = [CONFIG.offline, ...PRIVATE_PAGES];
 // Submitting any of these forms changes who is signed in on this phone.
-const CHANGES_WHO = /^\/(sign-in|sign-out|admin\/login|admin\/logout|me\/sign-out-everywhere|me\/close)\/$/;
+const CHANGES_WHO = /^\/(sign-in|sign-out|join|admin\/login|admin\/logout|me\/sign-out-everywhere|me\/close)\/$/;
+// Whom a page was drawn for, and the private cache's entry that says whom it holds pages for.
+const OWNER_HEADER = "Signed-In-As";
+const OWNER_KEY = "/.owner";
 // How long a private page waits for a slow network before showing its cached copy.
 const SLOW_NETWORK_MS = 5000;
 // The offline copy of a page shows the element the template marks `data-offline-copy hidden`.
@@ -36,7 +42,8 @@ self.addEventListener("install", (event) => {
         const response = await fetch(url, { credentials: "omit" });
         if (response.ok) await cache.put(url, response);
       }
-      await warmPrivate();
+      // Whoever is signed in now gets their pages kept at once.
+      await fetch(CONFIG.offline, { credentials: "same-origin" }).then(followOwner, () => null);
       await self.skipWaiting();
     })()
   );
@@ -94,7 +101,8 @@ async function networkFirst(event, url) {
   const keep = PRIVATE_PAGES.includes(key);
   const asked = forgotten;
   const network = fetch(event.request).then((response) => {
-    if (keep) event.waitUntil(remember(key, response.clone(), asked));
+    const copy = response.clone();
+    event.waitUntil(followOwner(copy, asked).then((now) => keep && remember(key, copy, now)));
     return response;
   });
   event.waitUntil(network.catch(() => null));
@@ -111,6 +119,27 @@ async function networkFirst(event, url) {
   }
 }
 
+// A page drawn for someone other than the private cache's owner (or for no one) empties it, and
+// the pages of whoever it was drawn for are fetched. Resolves to the count of times the cache was
+// emptied, for storing that page with; a page asked for before the last emptying changes nothing.
+async function followOwner(response, asked = forgotten) {
+  const who = response.headers.get(OWNER_HEADER);
+  if (who === null || asked !== forgotten || who === (await owner())) return asked;
+  await forgetPrivate();
+  const now = forgotten;
+  if (who) {
+    await caches.open(PRIVATE_CACHE).then((cache) => cache.put(OWNER_KEY, new Response(who)));
+    await warmPrivate(now);
+  }
+  return now;
+}
+
+// Whom the private cache holds pages for: empty when no one.
+async function owner() {
+  const kept = await caches.match(OWNER_KEY, { cacheName: PRIVATE_CACHE });
+  return kept ? kept.text() : "";
+}
+
 // A private page is kept while it answers; once it refuses (a redirect to sign in, a 404 for
 // someone who is not a member), whoever was signed in is not, and all of it goes. A server error
 // changes nothing.
@@ -119,7 +148,6 @@ async function remember(key, response, asked = forgotten) {
     const cache = await caches.open(PRIVATE_CACHE);
     if (asked !== forgotten) return;
     await cache.put(key, response);
-    await warmPrivate(asked);
   } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
     await forgetPrivate();
   }
@@ -127,11 +155,13 @@ async function remember(key, response, asked = forgotten) {
 
 async function warmPrivate(asked = forgotten) {
   const cache = await caches.open(PRIVATE_CACHE);
+  const who = await owner();
   for (const url of PRIVATE_EXTRAS) {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
       if (asked !== forgotten) return;
-      if (response.ok && !response.redirected) await cache.put(url, response);
+      const theirs = response.headers.get(OWNER_HEADER) === who;
+      if (response.ok && !response.redirected && theirs) await cache.put(url, response);
       else await cache.delete(url);
     } catch (offline) {
       return;

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # A signed-in person's stored language beats the cookie and Accept-Language.
     "timecredits.language.UserLanguageMiddleware",
     "timecredits.headers.PrivateCacheMiddleware",
+    # Whom each page is for, so a shared phone keeps offline pages and scans for one person.
+    "timecredits.pwa.owner.SignedInAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timecredits.middleware.DomainErrorMiddleware",

@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from timecredits.pwa.owner import phone_owner
 from timecredits.signed_in import page_to_come_back_to
 
 register = template.Library()
+register.filter("phone_owner", phone_owner)
 
 
 @register.simple_tag(takes_context=True)

@@ -26,13 +26,21 @@ document.addEventListener("DOMContentLoaded", function () {
 
 /* Switching language reloads the page: what was typed in its forms so far (not a password, not
  * a form's hidden fields) is kept for this tab in sessionStorage and typed back into the page
- * in the other language, once. */
+ * in the other language, once: only for the same person (a switch that failed offline must not
+ * fill the next person's form on a shared phone) and only within a minute. */
 (function () {
   var KEY = "typed:" + window.location.pathname;
+  var FRESH_MS = 60000;
   var FIELDS = "main form input:not([type=hidden]):not([type=password]):not([type=submit]):not([type=file]), main form textarea, main form select";
 
   function fields() {
     return Array.prototype.slice.call(document.querySelectorAll(FIELDS));
+  }
+
+  /* Whom the page was drawn for (timecredits/pwa/owner.py); empty when no one is signed in. */
+  function owner() {
+    var holder = document.querySelector("[data-owner]");
+    return holder ? holder.dataset.owner : "";
   }
 
   function keyOf(field, index) {
@@ -49,17 +57,18 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
     try {
-      window.sessionStorage.setItem(KEY, JSON.stringify(typed));
+      window.sessionStorage.setItem(KEY, JSON.stringify({ owner: owner(), at: Date.now(), typed: typed }));
     } catch (e) { /* storage refused (private mode): the page reloads as before */ }
   }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
-    var typed;
+    var kept;
     try {
-      typed = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
+      kept = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
       window.sessionStorage.removeItem(KEY);
     } catch (e) { return; }
-    if (!typed) return;
+    if (!kept || kept.owner !== owner() || !(Date.now() - kept.at < FRESH_MS)) return;
+    var typed = kept.typed || {};
     fields().forEach(function (field, index) {
       var value = typed[keyOf(field, index)];
       if (value === undefined) return;

@@ -7,6 +7,10 @@
  * it goes when the server answers 200/201 (done) or 4xx (refused: the message is shown), and
  * stays on a network error, a 5xx or a 401 (signed out: it is sent after signing in).
  *
+ * A phone may be shared: each scan keeps the mark of whoever made it (`owner`, the page's
+ * data-owner, timecredits/pwa/owner.py) and is counted and sent only on their pages, so it never
+ * checks in or is refused as the next person to sign in. A scan without a mark is dropped.
+ *
  * Words come from the page: an element [data-offline-queue] carries them as data-msg-* attributes
  * (translated by the template), and [data-offline-count] elements show how many scans wait.
  * templates/ui/offline_queue.html is that element with the script, for the page shell, so that
@@ -26,6 +30,12 @@
     return holder ? holder.dataset : {};
   }
 
+  /* Whom this page was drawn for; empty when no one is signed in. */
+  function owner() {
+    var holder = document.querySelector("[data-offline-queue][data-owner]");
+    return holder ? holder.dataset.owner : "";
+  }
+
   function fill(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (whole, name) {
       return values[name] === undefined || values[name] === null ? "" : String(values[name]);
@@ -42,8 +52,15 @@
   }
 
   function save(items) {
-    window.localStorage.setItem(STORE, JSON.stringify(items));
+    var marked = items.filter(function (item) { return item.owner; });
+    window.localStorage.setItem(STORE, JSON.stringify(marked));
     showCount();
+  }
+
+  /* The scans of whoever is signed in, oldest first. */
+  function mine() {
+    var who = owner();
+    return who ? load().filter(function (item) { return item.owner === who; }) : [];
   }
 
   function remove(key) {
@@ -87,7 +104,7 @@
   }
 
   function showCount() {
-    var waiting = load().length;
+    var waiting = mine().length;
     var shown = document.querySelector("[data-offline-count]");
     if (shown) {
       shown.textContent = waiting ? fill(words().msgWaiting, { count: waiting }) : "";
@@ -163,12 +180,12 @@
 
   /* Send whatever waits, one at a time and oldest first; a network error stops the round. */
   function flush() {
-    if (sending || !load().length) {
+    if (sending || !mine().length) {
       showCount();
       return Promise.resolve();
     }
     sending = true;
-    var items = load();
+    var items = mine();
     function next(index) {
       if (index >= items.length) {
         return Promise.resolve();
@@ -187,10 +204,14 @@
     );
   }
 
+  function made(fields) {
+    return Object.assign({ scanned_at: new Date().toISOString(), key: newKey(), owner: owner() }, fields);
+  }
+
   /* A new scan to send: kept first, so a page that closes or a fetch that hangs loses nothing,
    * then sent at once when the browser thinks it is online. */
   function submit(fields) {
-    var item = Object.assign({ scanned_at: new Date().toISOString(), key: newKey() }, fields);
+    var item = made(fields);
     save(load().concat([item]));
     if (navigator.onLine === false) {
       announce(words().msgSaved, "info");
@@ -206,7 +227,7 @@
 
   /* Keep a scan without trying to send it (the caller found the network down). */
   function keep(fields) {
-    var item = Object.assign({ scanned_at: new Date().toISOString(), key: newKey() }, fields);
+    var item = made(fields);
     save(load().concat([item]));
     announce(words().msgSaved, "info");
     return item;
@@ -216,7 +237,7 @@
     submit: submit,
     keep: keep,
     flush: flush,
-    waiting: function () { return load().length; },
+    waiting: function () { return mine().length; },
     csrfToken: csrfToken,
     reasonOf: reasonOf,
   };

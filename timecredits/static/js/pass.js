@@ -22,6 +22,8 @@
   var showingCard = false;
   var retryAt = 0;
   var RETRY_MS = 15000;
+  // A connection that hangs (signal bars, no data) is a lost one: the card's code after this long.
+  var FETCH_MS = 8000;
 
   function showCard() {
     if (showingCard) return;
@@ -61,7 +63,14 @@
       return;
     }
     busy = true;
-    fetch(codeUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+    var stop = new AbortController();
+    var hung = window.setTimeout(function () { stop.abort(); }, FETCH_MS);
+    fetch(codeUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+      signal: stop.signal,
+    })
       .then(function (response) {
         if (response.redirected || response.status === 404) {
           // Signed out, or no longer a member: the page itself says what to do.
@@ -76,6 +85,7 @@
       })
       .catch(wentOffline)
       .finally(function () {
+        window.clearTimeout(hung);
         busy = false;
       });
   }

@@ -79,6 +79,11 @@ class Scanner {
   say(text, tone) {
     this.live.textContent = text;
     this.live.className = text ? `notice ${tone || "info"}` : "";
+    // A refusal (no camera, a code for another site) may fall below the screen or under the tab
+    // bar on a small phone, where nothing would seem to happen: it is brought into view.
+    if (text && (tone === "warning" || tone === "error")) {
+      this.live.scrollIntoView({ block: "center" });
+    }
   }
 
   library() {

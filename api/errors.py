@@ -145,11 +145,13 @@ def install(api) -> None:
         )
 
     def authentication_error(request, exc: AuthenticationError):
-        return api.create_response(
+        response = api.create_response(
             request,
             error_body("not_authenticated", _("Sign in or send a valid bearer token.")),
             status=401,
         )
+        response["WWW-Authenticate"] = 'Bearer realm="api"'  # what a 401 must name (RFC 9110)
+        return response
 
     def throttled(request, exc: Throttled):
         response = api.create_response(

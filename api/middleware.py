@@ -1,11 +1,26 @@
 """API requests before and after django-ninja: NUL characters refused in paths and headers, and
-the plain-text 405 django-ninja answers for a method an endpoint lacks given the error shape."""
+any error answered outside django-ninja (its plain-text 405, Django's HTML 404, 403 and 500)
+given the error shape."""
 
-from .errors import method_not_allowed, nul_refused_response
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+
+from .errors import error_body, method_not_allowed, nul_refused_response
+
+# What an error answered outside django-ninja says, by its status; any other says its status.
+OUTSIDE_ERRORS = {
+    400: ("bad_request", _("The request could not be read.")),
+    403: ("forbidden", _("This request was refused.")),
+    404: ("not_found", _("There is no such API endpoint.")),
+    500: ("server_error", _("Something went wrong on our side. Nothing was changed; try again.")),
+}
 
 
-class MethodNotAllowedMiddleware:
-    """django-ninja answers a missing method in plain text: give that 405 the error shape."""
+class ErrorShapeMiddleware:
+    """Every error under /api/ in the one error shape, whoever answered it: django-ninja's 405
+    is plain text, and Django answers a path no endpoint matches, the docs' own views and a
+    failure before any view (the database down) with HTML pages. Outermost but one, so an error
+    in any later middleware reaches it as a response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,13 +28,22 @@ class MethodNotAllowedMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            response.status_code == 405
-            and request.path.startswith("/api/")
-            and response.get("Content-Type", "").startswith("text/")
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
         ):
+            return response
+        if response.status_code == 405:
             allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
             return method_not_allowed(request.method, allowed)
-        return response
+        code, message = OUTSIDE_ERRORS.get(
+            response.status_code, ("error", _("The request could not be answered."))
+        )
+        shaped = JsonResponse(error_body(code, message), status=response.status_code)
+        for header in ("Retry-After", "Allow"):
+            if response.has_header(header):
+                shaped[header] = response[header]
+        return shaped
 
 
 class NulRefusingMiddleware:

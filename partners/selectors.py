@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from timecredits.errors import NotFound
+from timecredits.errors import NotFound, check_choice
 
 from .models import Invitation, Organisation, Participation, StaffMembership
 
@@ -156,6 +156,7 @@ def organisation_get(*, organisation_id: int) -> Organisation:
 
 def programme_participations(*, programme, status: str | None = None) -> QuerySet[Participation]:
     """The organisations in a programme with their approval, optionally of one status."""
+    check_choice("status", status, Participation.Status.values)
     rows = Participation.objects.filter(programme=programme).select_related("organisation")
     return rows.filter(status=status) if status else rows
 

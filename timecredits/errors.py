@@ -83,6 +83,16 @@ class Problems:
             raise Invalid(message or gettext("Some details need another look."), detail=self.items)
 
 
+def check_choice(field: str, value: str | None, choices) -> None:
+    """A filter's `value` that is one of `choices`, or none at all: an unknown one (a typo, the
+    wrong case) is refused rather than answering an empty list that reads as "nothing here"."""
+    if value and value not in choices:
+        problems = Problems()
+        words = gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+        problems.add(field, words)
+        problems.raise_if_any()
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
     message = _("Too many attempts. Please wait a moment and try again.")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from api import pages as sign_in_pages
 from api.v1 import api
@@ -39,7 +39,6 @@ urlpatterns = [
     path("", include("timecredits.surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^api/", views.api_not_found),
 ]
 
 # Forgotten passwords (Django's flow; templates in registration/) ---

@@ -78,6 +78,51 @@ def test_unknown_api_path_is_404_in_the_error_shape(api_client):
     }
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("post", "/api/v1/gifts/", 404, "not_found"),  # a trailing slash no route has
+        ("delete", "/api/v1/no-such-thing", 404, "not_found"),
+        ("get", "/api/v1/", 404, "not_found"),
+    ],
+)
+def test_a_path_or_method_no_endpoint_has_answers_in_the_error_shape_even_with_a_token(
+    api_client, bearer_for, method, path, status, code
+):
+    """Not Django's HTML: a CSRF refusal for a write, its 404 page, its 405."""
+    headers = bearer_for(MemberFactory().user)
+
+    response = getattr(api_client, method)(path, headers=headers)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == code
+    assert set(response.json()["error"]) == {"code", "message", "detail"}
+
+
+def test_a_failure_before_any_endpoint_answers_in_the_error_shape(api_client, monkeypatch):
+    """The database down when the session is read: a 500 in the error shape, not a page."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    def down(self, request):
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", down)
+    api_client.raise_request_exception = False
+
+    response = api_client.get("/api/v1/me")
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+
+
+def test_a_401_names_the_scheme_to_authenticate_with(api_client):
+    response = api_client.get("/api/v1/me", headers={"Authorization": "Bearer forged"})
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
 def test_a_method_the_endpoint_lacks_is_405_in_the_error_shape(api_client):
     response = api_client.delete("/api/v1/me")
 
@@ -90,3 +135,18 @@ def test_a_method_the_endpoint_lacks_is_405_in_the_error_shape(api_client):
         }
     }
     assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("status", ["PENDING", "bogus"])
+def test_a_list_filter_with_no_such_status_is_refused_not_answered_empty(
+    api_client, bearer_for, status
+):
+    staff = StaffMembershipFactory(role=StaffMembership.Role.COORDINATOR)
+    headers = bearer_for(staff.user)
+    listed = f"/api/v1/organisations/{staff.organisation_id}/contributions"
+
+    response = api_client.get(f"{listed}?status={status}", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["detail"][0]["field"] == "status"
+    assert api_client.get(f"{listed}?status=pending", headers=headers).status_code == 200

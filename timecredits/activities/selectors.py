@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from timecredits.errors import NotFound
+from timecredits.errors import NotFound, check_choice
 from timecredits.site import absolute_url
 
 from .limits import CLAIM_WINDOW
@@ -225,6 +225,7 @@ def organisation_contributions(
 ):
     """Contributions at an organisation's sessions, oldest session first (`limit` of them, after
     the first `offset`)."""
+    check_choice("status", status, Contribution.Status.values)
     rows = Contribution.objects.filter(session__activity__organisation=organisation)
     if status:
         rows = rows.filter(status=status)

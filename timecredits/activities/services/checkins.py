@@ -17,7 +17,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -155,21 +155,33 @@ def _refuse_cancelled(session: Session) -> None:
 
 
 def _refuse_cancelled_meanwhile(session: Session) -> None:
-    """Called once the time is written: a cancellation that committed after the session was
-    read is seen now (the row written waited for it, through its foreign key), and undoes it.
-    One cancelling later waits for this transaction and then sees the time."""
-    if Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists():
+    """Called once the time is written, in its transaction: the session is held FOR KEY SHARE
+    until that ends, so a cancellation (FOR UPDATE) waits for it and then sees the time, and one
+    that locked the session first is waited for and seen here, undoing this. Django's foreign
+    keys are deferred, so the row written takes no lock on its session before commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT cancelled_at FROM {Session._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - the table's own name
+                [session.pk],
+            )
+            (cancelled_at,) = cursor.fetchone()
+    else:  # SQLite: one writer at a time already
+        cancelled_at = Session.objects.values_list("cancelled_at", flat=True).get(pk=session.pk)
+    if cancelled_at is not None:
         raise SessionCancelled()
 
 
 def _session_for_member(session_id: int, member: "Member") -> Session:
     session = (
         Session.objects.select_related("activity__programme", "activity__organisation")
-        .filter(pk=session_id, cancelled_at__isnull=True)
+        .filter(pk=session_id)
         .first()
     )
     if session is None:
         raise NotFound(_("This session no longer exists."), code="session_not_found")
+    if session.cancelled_at is not None:
+        raise SessionCancelled()
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme()
     return session

@@ -49,6 +49,39 @@ def test_a_member_resets_their_password_from_the_emailed_link(client):
     assert "already been used or is too old" in again.content.decode()
 
 
+def test_a_member_registered_by_a_coordinator_sets_their_first_password_this_way(client):
+    """Registered at the door with an email and no password: they are emailed about their
+    credits, and this is how they first sign in (Django sends nothing to an account without a
+    usable password)."""
+    user = UserFactory(email="dilys@example.org")
+    user.set_unusable_password()
+    user.save()
+    MemberFactory(user=user)
+
+    ask(client, "dilys@example.org", HTTP_HOST=HOST)
+
+    (email,) = mail.outbox
+    link = re.search(rf"http://{re.escape(HOST)}(/password/reset/\S+/\S+/)", email.body)[1]
+    form = client.get(link, HTTP_HOST=HOST, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a first passphrase 7", "new_password2": "a first passphrase 7"},
+        HTTP_HOST=HOST,
+    )
+    user.refresh_from_db()
+    assert user.check_password("a first passphrase 7")
+
+
+def test_a_closed_account_gets_no_link(client):
+    user = UserFactory(email="gone@example.org", is_active=False)
+    user.set_unusable_password()
+    user.save()
+
+    ask(client, "gone@example.org", HTTP_HOST=HOST)
+
+    assert mail.outbox == []
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client):
     MemberFactory(user=UserFactory(email="amira@example.org"))
 

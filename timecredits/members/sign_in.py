@@ -4,6 +4,7 @@ that emails a link to set a new password, which never says whether an address ha
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -59,7 +60,13 @@ class SignInView(LoginView):
 
 
 class _PasswordResetInTheirLanguage(PasswordResetForm):
-    """The email is in the account's own language where it has one, else the page's."""
+    """The email is in the account's own language where it has one, else the page's. An account
+    with no password yet (a member a coordinator registered with their email) may set one this
+    way, where Django would send nothing: it is how such a member first signs in."""
+
+    def get_users(self, email):
+        active = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in active if user.email.casefold() == email.casefold())
 
     def send_mail(self, *args, **kwargs):
         context = args[2] if len(args) > 2 else kwargs["context"]

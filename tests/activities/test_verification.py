@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ledger.models import Transfer
 from ledger.selectors import account_balance, member_account, organisation_account
@@ -41,6 +41,7 @@ from timecredits.credits.services import earning
 from timecredits.errors import Invalid, PermissionDenied
 from timecredits.members.models import Member
 from timecredits.members.services import member_close
+from timecredits.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -405,6 +406,43 @@ def test_undoing_an_approval_reverses_the_earning_and_the_time_waits_again():
         "Approved the wrong person",
     )
     assert ledger_verify().problems == []
+
+
+def _notes(member) -> list[tuple[str, str]]:
+    return list(
+        Notification.objects.filter(member=member).order_by("pk").values_list("title", "body")
+    )
+
+
+def test_the_member_is_told_when_their_credits_are_taken_back_or_their_time_rejected():
+    """Their note that they earned stays: without a word, it overstates what they hold."""
+    session = FinishedSessionFactory()
+    contribution, other = pending(session, minutes=90), pending(session, minutes=60)
+    coordinator = coordinator_of(session)
+    use_cases.contribution_approve(actor=coordinator, contribution_id=contribution.pk)
+    day = formats.date_format(timezone.localtime(session.starts_at))
+    title = session.activity.title
+
+    use_cases.contribution_unapprove(
+        actor=coordinator, contribution_id=contribution.pk, reason="Approved the wrong person"
+    )
+    use_cases.contribution_reject(
+        actor=coordinator, contribution_id=other.pk, reason="Not at this session"
+    )
+
+    assert _notes(contribution.member)[1:] == [
+        (
+            "1.5 credits taken back",
+            f"Your time at {title} on {day} waits to be looked at again. The reason given: "
+            "Approved the wrong person",
+        )
+    ]
+    assert _notes(other.member) == [
+        (
+            f"Your time at {title} on {day} was not approved",
+            "The reason given: Not at this session",
+        )
+    ]
 
 
 def test_approving_after_an_undo_posts_a_new_earning_so_the_member_is_credited_once():

@@ -83,8 +83,15 @@ def test_a_member_is_warned_once_then_their_credits_expire_when_due(idle):
     assert (after.warned, after.expired) == ([], [])
     assert (balance(member), balance(_expiry_account(member))) == (0, 300)
     assert ExpiryWarning.objects.count() == 1
-    (told,) = Notification.objects.filter(member=member)
-    assert (told.kind, told.title) == ("credits_expiring", f"Your 5 credits expire on {day}")
+    # Warned once, and told on the day itself that they went.
+    told = Notification.objects.filter(member=member).order_by("pk")
+    assert [(n.kind, n.title) for n in told] == [
+        ("credits_expiring", f"Your 5 credits expire on {day}"),
+        ("credits_expiring", "Your 5 credits have expired"),
+    ]
+    assert told[1].body == (
+        "Credits not used for 6 months expire. Give your time again to earn more."
+    )
     assert ledger_verify().problems == []
 
 
@@ -265,7 +272,8 @@ def test_a_policy_lengthened_after_the_warning_warns_again_and_expires_on_its_ow
     assert (at_eleven.expired, len(at_eleven.warned)) == ([], 1)
     assert at_eleven.warned[0].expires_at == add_months(last, 12)
     assert [t.amount for t in at_twelve.expired] == [300]
-    assert Notification.objects.filter(member=member, kind="credits_expiring").count() == 2
+    # Two warnings (the second with the new day), then word that they went.
+    assert Notification.objects.filter(member=member, kind="credits_expiring").count() == 3
 
 
 def test_a_warning_whose_day_passed_long_ago_is_sent_again_before_anything_expires():

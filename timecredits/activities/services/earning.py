@@ -1,5 +1,6 @@
 """Credits for approved time: what each approved contribution earns, posted through the credits
-service, and the member's note that they earned it; and the reversal when an approval is undone.
+service, and the member's note that they earned it; the reversal when an approval is undone,
+and the notes that credits were taken back or time was not approved.
 
 The group that ran the session pays from the budget its programme allocated to it; a budget that
 cannot pay refuses the approval as a whole.
@@ -41,17 +42,32 @@ def earnings_of(contributions: list[Contribution]) -> list[Earning]:
     ]
 
 
+def _when(contribution: Contribution) -> dict:
+    return {
+        "activity": contribution.session.activity.title,
+        "day": formats.date_format(timezone.localtime(contribution.session.starts_at)),
+    }
+
+
 def _earned(contribution: Contribution, transfer) -> Message:
     with in_language_of(contribution.member):
         return Message(
             member=contribution.member,
             kind=CREDITS_EARNED,
             title=_("You earned %(credits)s") % {"credits": credits_words(transfer.amount)},
-            body=_("For %(activity)s on %(day)s. Thank you for your time!")
-            % {
-                "activity": contribution.session.activity.title,
-                "day": formats.date_format(timezone.localtime(contribution.session.starts_at)),
-            },
+            body=_("For %(activity)s on %(day)s. Thank you for your time!") % _when(contribution),
+            url=reverse("member-history"),
+        )
+
+
+def time_not_approved(contribution: Contribution, *, reason: str) -> Message:
+    """The member's note that their time was rejected, with the coordinator's reason."""
+    with in_language_of(contribution.member):
+        return Message(
+            member=contribution.member,
+            kind=CREDITS_EARNED,
+            title=_("Your time at %(activity)s on %(day)s was not approved") % _when(contribution),
+            body=_("The reason given: %(reason)s") % {"reason": reason},
             url=reverse("member-history"),
         )
 
@@ -69,5 +85,21 @@ def earn_post_many(*, contributions: list[Contribution], actor) -> list:
 
 
 def earn_reverse(*, contribution: Contribution, actor, reason: str):
-    """Reverse the contribution's latest earning, if it has one that stands."""
-    return earning_reverse(contribution_id=contribution.pk, posted_by=actor, memo=reason)
+    """Reverse the contribution's latest earning, if it has one that stands, and tell the member
+    (their note that they earned it stays, and would overstate what they hold)."""
+    reversal = earning_reverse(contribution_id=contribution.pk, posted_by=actor, memo=reason)
+    if reversal is not None:
+        with in_language_of(contribution.member):
+            taken = Message(
+                member=contribution.member,
+                kind=CREDITS_EARNED,
+                title=_("%(credits)s taken back") % {"credits": credits_words(reversal.amount)},
+                body=_(
+                    "Your time at %(activity)s on %(day)s waits to be looked at again. The "
+                    "reason given: %(reason)s"
+                )
+                % {**_when(contribution), "reason": reason},
+                url=reverse("member-history"),
+            )
+        notify_many(messages=[taken])
+    return reversal

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound
+from timecredits.notifications.services import notify_many
 
 from ..errors import GroupBudgetExhausted, MemberClosed, NotDecidable, NotGivenYet, OwnTime
 from ..models import Contribution, ContributionEvent, Session
 from ..tokens import POSTER_GRACE
-from .earning import earn_post_many, earn_reverse
+from .earning import earn_post_many, earn_reverse, time_not_approved
 from .events import event, event_record
 
 QR_METHODS = {Contribution.Method.POSTER, Contribution.Method.KIOSK}
@@ -137,6 +138,7 @@ def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Co
     _require_reason(reason, _("Say why this time is not approved."))
     _refuse_undecidable(contribution)
     _decide([contribution], Contribution.Status.REJECTED, "rejected", actor=actor, reason=reason)
+    notify_many(messages=[time_not_approved(contribution, reason=reason)])
     return contribution
 
 

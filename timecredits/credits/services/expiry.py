@@ -163,11 +163,36 @@ def _expire_if_due(programme, inactive: Inactive, now: datetime.datetime):
     if timezone.localdate(now) < timezone.localdate(warning.expires_at):
         return None
     try:
-        return _expire_locked(programme, inactive, warning)
+        expired = _expire_locked(programme, inactive, warning)
     except LedgerConflict as refused:
         # The member spent or booked since the query: that is activity, so nothing expires.
         log.info("expiry of member %s skipped: %s", inactive.account.member_id, refused.code)
         return None
+    if expired is not None:
+        _tell_expired(warning.member, expired.amount, programme.expiry_months)
+    return expired
+
+
+def _tell_expired(member, minutes: int, months: int) -> None:
+    """The day itself: the warning was the only word, and the balance went to nothing."""
+    with in_language_of(member):
+        notify(
+            member=member,
+            kind=NotificationKind.CREDITS_EXPIRING,
+            title=ngettext(
+                "Your %(credits)s has expired",
+                "Your %(credits)s have expired",
+                credits_count(minutes),
+            )
+            % {"credits": credits_words(minutes)},
+            body=ngettext(
+                "Credits not used for %(months)s month expire. Give your time again to earn more.",
+                "Credits not used for %(months)s months expire. Give your time again to earn more.",
+                months,
+            )
+            % {"months": months},
+            url=reverse("member-history"),
+        )
 
 
 @retry_on_conflict

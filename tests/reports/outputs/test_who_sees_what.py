@@ -57,7 +57,12 @@ def test_the_api_hides_every_small_figure_for_a_commissioner(client, world, comm
             assert members is None or members == 0 or members >= 5
 
 
-def test_an_organisations_coordinator_sees_its_own_figures_unsuppressed(client, world):
+def test_an_organisations_coordinator_sees_its_own_activity_as_it_is_and_the_rest_suppressed(
+    client, world
+):
+    """What they see person by person on their sessions' pages already, as it is; members'
+    answers, areas and balances, suppressed: a privacy probe read one attendee's ethnicity and
+    balance from a one-day report."""
     group_a, _ = world["groups"]
     coordinator = coordinator_of(group_a)
     client.force_login(coordinator)
@@ -69,7 +74,27 @@ def test_an_organisations_coordinator_sees_its_own_figures_unsuppressed(client, 
     figures = {f["key"]: f["value"] for f in report["figures"]}
     assert (figures["active_members"], figures["hours_given"]) == (3, 4.5)
     assert figures["credits_earned_minutes"] == 270
-    assert report["suppressed"] is False
+    assert report["suppressed"] is True
+    tables = {t["name"]: t for t in report["tables"]}
+    for name in ("area", "age_band", "gender"):
+        for row in [*tables[name]["rows"], {"values": tables[name]["total"]}]:
+            members = row["values"].get("members")
+            assert members is None or members == 0 or members >= 5, (name, row)
+
+
+def test_narrowed_by_an_answer_an_organisations_own_figures_are_all_suppressed(client, world):
+    """Else 'active members: 1' under ethnicity=asian on a day one person came is their
+    answer."""
+    group_a, _ = world["groups"]
+    client.force_login(coordinator_of(group_a))
+
+    report = client.get(
+        f"/api/v1/organisations/{group_a.pk}/reports/outputs?{QUERY}&gender=woman"
+    ).json()
+
+    figures = {f["key"]: (f["value"], f["suppressed"]) for f in report["figures"]}
+    assert figures["active_members"][0] is None or figures["active_members"][0] >= 5
+    assert figures["hours_given"][0] is None or figures["active_members"][0] is not None
 
 
 @pytest.mark.parametrize("who", ["member", "other_commissioner", "coordinator"])

@@ -27,7 +27,7 @@ def programme_outcomes_page(**page) -> dict | Download:
 def organisation_outcomes_report(
     *, actor, organisation_id: int, programme_id=None, download="", name="", **asked
 ) -> dict | Download:
-    """One organisation's own outcomes in a programme, unsuppressed, for its own staff; with a
+    """One organisation's own outcomes in a programme, suppressed, for its own staff; with a
     `download` format, as the file `name`. `asked`: period_start, period_end, and optionally
     area."""
     organisation, programme = organisation_reader(

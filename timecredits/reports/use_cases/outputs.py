@@ -156,7 +156,8 @@ def _shown(report: dict) -> dict:
 
 
 def organisation_report(*, actor, organisation_id: int, programme_id=None, **asked) -> dict:
-    """One organisation's own outputs in a programme, unsuppressed, for its own staff. `asked`:
+    """One organisation's own outputs in a programme, for its own staff (see
+    `presented.organisation_report`). `asked`:
     period_start, period_end, and optionally activity_type, area and demographics."""
     organisation, programme = organisation_reader(
         actor=actor, organisation_id=organisation_id, programme_id=programme_id

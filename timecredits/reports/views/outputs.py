@@ -44,8 +44,8 @@ def programme_outputs(request, programme_id):
 @login_required
 @require_GET
 def organisation_outputs(request, organisation_id):
-    """An organisation's own figures for its coordinators and admins, as they are (no
-    suppression: they are the organisation's own records), with their CSV."""
+    """An organisation's own figures for its coordinators and admins (its activity as it is,
+    what they do not see person by person suppressed), with their CSV."""
     raw = request.GET.get("programme", "")
     form = OutputsForm(filters(request))
     page = outputs.organisation_outputs_page(

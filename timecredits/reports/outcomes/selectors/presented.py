@@ -1,5 +1,5 @@
-"""Outcome figures as a reader gets them: commissioners and programme admins only suppressed
-ones, an organisation's coordinators and admins their own organisation's figures as they are.
+"""Outcome figures as a reader gets them, suppressed: for commissioners and programme admins, and
+for an organisation's coordinators and admins their own organisation's (who know who came).
 Reads only; who may ask is checked by the use cases (`reports.use_cases.outcomes`).
 
 Suppression (on top of `disclosure.suppress` for every table of people):
@@ -176,10 +176,11 @@ def programme_outcomes_report(
 def organisation_outcomes_report(
     *, organisation, programme, period_start, period_end, area=""
 ) -> dict:
-    """One organisation's own outcomes in a programme, unsuppressed, for its own staff."""
+    """One organisation's own outcomes in a programme, for its own staff, suppressed like the
+    programme's: a mean of one person's answers is that person's, and staff know who came."""
     check_period(period_start, period_end)
     programme = organisation_programme(organisation=organisation, programme=programme)
     figures = outcome_figures(
         Filter(programme, period_start, period_end, organisation, area=area or "")
     )
-    return _present(figures, threshold=None)
+    return _present(figures, threshold=programme.report_threshold)

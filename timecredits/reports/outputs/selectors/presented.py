@@ -1,6 +1,7 @@
 """The outputs as a reader gets them: for commissioners and programme admins only suppressed
-figures, for an organisation's coordinators and admins their own organisation's figures as they
-are. Reads only; who may ask is checked by the use cases (`reports.use_cases.outputs`)."""
+figures, for an organisation's coordinators and admins their own organisation's activity as it
+is and the rest suppressed (`organisation_report`). Reads only; who may ask is checked by the
+use cases (`reports.use_cases.outputs`)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +56,17 @@ SUMS = [
     ("credits_spent_minutes", "credits_minutes", ("spend_by_venue", "spend_by_category")),
 ]
 CELLS = {("new_members", "yes"): "new_to_volunteering"}
+# What an organisation's staff see person by person on its sessions' pages already.
+STAFF_KNOW = frozenset(
+    {
+        "active_members",
+        "hours_given",
+        "sessions_held",
+        "check_ins",
+        "credits_earned_minutes",
+        "active_organisations",
+    }
+)
 # Headline figures that count a superset of a nested table's total (the cohort is active).
 CONTAINING = {"retention": "active_members"}
 
@@ -80,13 +92,16 @@ def _check_demographics(demographics: dict | None) -> None:
             )
 
 
-def _present(outputs: dict, *, threshold: int | None) -> dict:
-    """The report as a reader gets it: figures, tables, and what was hidden and why."""
+def _present(outputs: dict, *, threshold: int | None, exact=frozenset()) -> dict:
+    """The report as a reader gets it: figures, tables, and what was hidden and why. `exact`
+    figures are shown as they are (the reader has them person by person already), and every
+    table is protected against them."""
     people = outputs.pop("people")
     if threshold is None:
         figures, hidden = outputs["figures"], {}
     else:
-        figures, hidden = disclosure.suppress_figures(outputs["figures"], people, threshold)
+        asked = {name: count for name, count in people.items() if name not in exact}
+        figures, hidden = disclosure.suppress_figures(outputs["figures"], asked, threshold)
         tables = {table.name: table for table in outputs["tables"]}
         # How many people each group of SUBSETS counts, before anything is hidden.
         counted = {
@@ -100,7 +115,7 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
         people_groups, sum_groups = _linked_groups(counted)
         for figure, parts, covers in people_groups:
             linked = [tables[name] for name in (*parts, *covers)]
-            _hide_shared_total(linked, None, figure, figures, hidden)
+            _hide_shared_total(linked, None, figure, figures, hidden, exact)
             disclosure.protect_linked(
                 [tables[name] for name in parts],
                 [tables[name] for name in covers],
@@ -108,10 +123,10 @@ def _present(outputs: dict, *, threshold: int | None) -> dict:
                 total=figures.get(figure),
             )
         for inner, outer in SUBSETS:
-            _protect_subset(tables, inner, outer, counted, figures, hidden, threshold)
+            _protect_subset(tables, inner, outer, counted, figures, hidden, threshold, exact)
         for figure, column, names in sum_groups:
             linked = [tables[name] for name in names]
-            _hide_shared_total(linked, column, figure, figures, hidden)
+            _hide_shared_total(linked, column, figure, figures, hidden, exact)
             disclosure.protect_sums(linked, column, total=figures.get(figure))
         for table in tables.values():
             if table.mirrors:
@@ -167,7 +182,7 @@ def _linked_groups(counted: dict) -> tuple[list, list]:
     return people, sums
 
 
-def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold) -> None:
+def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold, exact) -> None:
     """`disclosure.protect_subset` for two groups of PEOPLE, the outer's headline included."""
 
     def linked(group):
@@ -187,20 +202,22 @@ def _protect_subset(tables, inner, outer, counted, figures, hidden, threshold) -
         threshold=threshold,
     )
     for (figure, *_tables), group in groups.items():
+        if figure in exact:
+            continue
         if figure is not None and group.total is None and figures[figure] is not None:
             figures[figure] = None
             hidden[figure] = disclosure.DIFFERENCE
 
 
-def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict) -> None:
+def _hide_shared_total(tables: list, column, figure, figures: dict, hidden: dict, exact) -> None:
     """A total hidden in one of `tables` (in `column`, or the people's) or as the headline
-    `figure` is hidden in all of them and as the headline."""
+    `figure` is hidden in all of them and as the headline (unless it is shown `exact`)."""
     shown = [t.total[column or t.count] is not None for t in tables]
     if all(shown) and (figure is None or figures[figure] is not None):
         return
     for table in tables:
         disclosure.hide_total(table, None if column is None else [column])
-    if figure is not None and figures[figure] is not None:
+    if figure is not None and figure not in exact and figures[figure] is not None:
         figures[figure] = None
         hidden[figure] = disclosure.SECONDARY
 
@@ -276,8 +293,11 @@ def organisation_report(
     area="",
     demographics=None,
 ) -> dict:
-    """One organisation's own outputs in a programme (`organisation_programme`), unsuppressed,
-    for its own staff."""
+    """One organisation's own outputs in a programme (`organisation_programme`), for its own
+    staff: what they see person by person already (who gave how much time at their sessions) as
+    it is, and what they do not (members' answers, areas, balances, spending) suppressed like
+    the programme's report. Narrowed by an area or an answer, everything is suppressed: the
+    group's figures would tell them the answers of the people they know came."""
     check_period(period_start, period_end)
     _check_activity_type(activity_type)
     _check_demographics(demographics)
@@ -285,4 +305,6 @@ def organisation_report(
     outputs = programme_outputs(
         programme, period_start, period_end, organisation, activity_type, area, demographics
     )
-    return _present(outputs, threshold=None)
+    by_who = area or any((demographics or {}).values())
+    exact = frozenset() if by_who else STAFF_KNOW
+    return _present(outputs, threshold=programme.report_threshold, exact=exact)

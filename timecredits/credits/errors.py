@@ -23,6 +23,13 @@ class RecipientInOtherProgramme(Invalid):
     message = _("That member is in another programme, so you cannot give them credits.")
 
 
+class CreditsOnHold(Conflict):
+    code = "credits_on_hold"
+    message = _(
+        "Some of your credits are on hold for a booking. Use or cancel it, then close your account."
+    )
+
+
 class RecipientClosed(Conflict):
     code = "recipient_closed"
     message = _("That member has closed their account, so they cannot receive credits.")

@@ -21,10 +21,11 @@ from ledger.selectors import member_account
 from partners.selectors import participation_approved, programme_groups
 from partners.services.organisations import invitations_forget_email
 from timecredits.activities.services.verification import member_contributions_withdraw
+from timecredits.credits.errors import CreditsOnHold
 from timecredits.credits.services.accounts import member_account_open
 from timecredits.credits.services.gifts import member_account_settle
 from timecredits.db import retry_on_conflict
-from timecredits.errors import Conflict, Invalid, NotFound, PermissionDenied, Problems
+from timecredits.errors import Invalid, NotFound, PermissionDenied, Problems
 from timecredits.surveys.services import member_answers_erase
 from timecredits.text import one_line
 
@@ -323,13 +324,7 @@ def _check_closable(member: Member, donate_to) -> None:
             detail=[{"field": "donate_to", "message": _("Choose a group from the list.")}],
         )
     if member_account(member=member).debits_pending:
-        raise Conflict(
-            _(
-                "Some of your credits are on hold for a booking. Use or cancel it, then close your "
-                "account."
-            ),
-            code="credits_on_hold",
-        )
+        raise CreditsOnHold()
 
 
 @retry_on_conflict

@@ -25,7 +25,7 @@ from ledger.selectors import (
     programme_account,
     transfer_by_key,
 )
-from ledger.services import account_close, transfer_post
+from ledger.services import account_close, accounts_lock, transfer_post
 from partners.selectors import organisation_gift_recipients, programme_groups
 from timecredits.db import retry_on_conflict
 from timecredits.errors import NotFound
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 from ..errors import (
     AmountInvalid,
+    CreditsOnHold,
     DailyGiftLimit,
     GiftToSelf,
     NotEnoughCredits,
@@ -184,16 +185,24 @@ def member_account_settle(*, member: "Member", donate_to: "Organisation | None" 
     """A member leaving: what they hold goes to the group they chose, or (no group) their
     programme's pool, and their account closes, so the ledger keeps its history against a
     pseudonymous account. A hold booked meanwhile makes the ledger refuse to close it. Safe to
-    run twice: the donation's key names the member."""
+    run twice: the donation's key names the member.
+
+    Both accounts are locked (in id order) before the balance is read: a donation or a booking
+    from the member's other phone meanwhile is either in it or waits, rather than making the
+    ledger refuse the settling as more than they hold."""
+    recipient = (
+        organisation_account(organisation=donate_to)
+        if donate_to is not None
+        else programme_account(programme=member.programme, kind=AccountKind.POOL)
+    )
     account = member_account(member=member)
+    account = accounts_lock([account.pk, recipient.pk])[account.pk]
+    if account.debits_pending:
+        raise CreditsOnHold()
     if account.balance > 0:
         transfer_post(
             debit=account,
-            credit=(
-                organisation_account(organisation=donate_to)
-                if donate_to is not None
-                else programme_account(programme=member.programme, kind=AccountKind.POOL)
-            ),
+            credit=recipient,
             amount=account.balance,
             kind=TransferKind.DONATE,
             idempotency_key=f"member-close:{member.pk}",

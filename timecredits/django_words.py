@@ -21,6 +21,7 @@ DJANGO_WORDS = [
     gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
     gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
     gettext_noop("Null characters are not allowed."),
+    gettext_noop("July"),  # Django's Welsh has "Gorffenaf"
 ]
 
 

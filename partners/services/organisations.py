@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from timecredits.credits.services.accounts import organisation_account_open
 from timecredits.db import claim, retry_on_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, Problems
+from timecredits.language import stored_language
 from timecredits.site import site_url
 from timecredits.text import one_line
 
@@ -273,10 +274,13 @@ def invitation_create(*, actor, organisation, email: str, role: str) -> tuple[In
         .first()
     )
     # The worker has no request to take the link's address from, nor a language: the email is
-    # written in the one the inviter's page is in.
+    # written in the one the invitee chose, where they have an account, else the inviter's page's.
+    invitee = get_user_model()._default_manager.filter(email__iexact=email, is_active=True).first()
     writing = {
         "site_url": site_url(),
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "language": stored_language(invitee)
+        or translation.get_language()
+        or settings.LANGUAGE_CODE,
     }
     if invitation is None:
         invitation = Invitation.objects.create(

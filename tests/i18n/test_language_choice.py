@@ -117,8 +117,8 @@ def test_a_welsh_speaker_is_notified_in_welsh_even_by_an_english_page(stand_in_w
     english = Notification.objects.get(member=giver)
     with translation.override("cy"):
         one_credit = credits_words(60)
-    assert welsh.title == f"Rhoddodd aelod {giver.code} {one_credit} i chi"
-    assert english.title == f"Member {recipient.code} gave you 0.5 credits"
+    assert welsh.title == f"Rhoddodd {giver.user.first_name} {one_credit} i chi"
+    assert english.title == f"{recipient.user.first_name} gave you 0.5 credits"
 
 
 def test_a_password_reset_email_is_in_the_account_s_language(stand_in_welsh, client):
@@ -176,3 +176,40 @@ def test_djangos_own_form_errors_read_right_in_welsh(client, venue):
     assert "Rhowch ddyddiad dilys." in page
     assert "Mae&#x27;r rhif hwnnw&#x27;n rhy fawr." in page
     assert "Rhif ddyddiad" not in page and "fwy neu&#x27;n llai" not in page
+
+
+def test_july_is_spelt_right_in_welsh_dates():
+    # Django's Welsh catalogue has "Gorffenaf": every July date in emails and pages read so.
+    import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override("cy"):
+        said = date_format(datetime.date(2026, 7, 15))
+
+    assert "Gorffennaf" in said
+
+
+def test_an_invitation_to_someone_with_an_account_is_written_in_their_language():
+    from partners.models import StaffMembership
+    from partners.services.organisations import invitation_create
+    from tests.factories import StaffMembershipFactory
+
+    admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
+    UserFactory(email="carys@example.org", language="cy")
+
+    with translation.override("en-gb"):  # the inviter's page
+        welsh, _ = invitation_create(
+            actor=admin.user,
+            organisation=admin.organisation,
+            email="Carys@example.org",
+            role="coordinator",
+        )
+        english, _ = invitation_create(
+            actor=admin.user,
+            organisation=admin.organisation,
+            email="new@example.org",
+            role="coordinator",
+        )
+
+    assert (welsh.language, english.language) == ("cy", "en-gb")

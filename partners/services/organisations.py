@@ -335,9 +335,10 @@ def _invitation_token(invitation: Invitation) -> str:
     return signing.dumps([invitation.pk, sent], salt=INVITATION_SALT)
 
 
-def invitation_open(token: str, *, lock: bool = False) -> Invitation:
+def invitation_open(token: str, *, lock: bool = False, replayed_by=None) -> Invitation:
     """The invitation a link names, while it can still be accepted (locked for the rest of the
-    transaction when `lock`); else why not: forged, expired, used or withdrawn."""
+    transaction when `lock`), or as accepted by `replayed_by`; else why not: forged, expired,
+    used or withdrawn."""
     try:
         link = signing.loads(token, salt=INVITATION_SALT, max_age=Invitation.LINK_LIFETIME)
         # A link sent before links carried when they were sent names the invitation alone.
@@ -357,6 +358,8 @@ def invitation_open(token: str, *, lock: bool = False) -> Invitation:
     if invitation is None:
         raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:
+        if replayed_by is not None and invitation.accepted_by_id == replayed_by.pk:
+            return invitation
         raise Conflict(gettext("This invitation has already been used."), code="invitation_used")
     if invitation.withdrawn_at is not None:
         raise Invalid(
@@ -380,11 +383,14 @@ def invitation_open(token: str, *, lock: bool = False) -> Invitation:
 
 @retry_on_conflict
 def invitation_accept(*, actor, token: str) -> StaffMembership:
-    """The person who followed the link joins the staff; each link works once."""
-    invitation = invitation_open(token, lock=True)
+    """The person who followed the link joins the staff; each link works once. Accepting it
+    again as the person who did (a double tap, Back and send) is the same acceptance."""
+    invitation = invitation_open(token, lock=True, replayed_by=actor)
     membership, _ = StaffMembership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, role=invitation.role
     )
+    if invitation.accepted_at is not None:
+        return membership
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -293,6 +293,24 @@ def test_rejecting_needs_a_reason():
     assert events(contribution) == []
 
 
+def test_rejecting_again_moments_later_is_the_same_rejection_and_anyone_else_is_refused():
+    """A double tap on Reject answered 'Only contributions waiting for verification can be
+    decided' after the rejection had gone through."""
+    session = FinishedSessionFactory()
+    contribution = pending(session, minutes=90)
+    coordinator = coordinator_of(session)
+    reject = use_cases.contribution_reject
+
+    reject(actor=coordinator, contribution_id=contribution.pk, reason="Not at this session")
+    again = reject(actor=coordinator, contribution_id=contribution.pk, reason="Not at this session")
+
+    assert again.status == "rejected"
+    assert [e[1] for e in events(contribution)] == ["rejected"]
+    assert Notification.objects.filter(member=contribution.member).count() == 1
+    with pytest.raises(NotDecidable):
+        reject(actor=coordinator_of(session), contribution_id=contribution.pk, reason="No")
+
+
 def test_a_rejected_contribution_posts_nothing():
     session = FinishedSessionFactory()
     contribution = pending(session, minutes=90)

@@ -89,13 +89,19 @@ def test_an_invitation_is_emailed_and_accepted_once(client):
     accepted = client.post(
         "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
     )
+    # Sent again by Rosa (a double tap): the same acceptance. By anyone else: used.
     again = client.post(
+        "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
+    )
+    client.force_login(UserFactory())
+    someone_else = client.post(
         "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
     )
 
     assert accepted.json() == {"organisation_id": organisation.pk, "role": "coordinator"}
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "invitation_used"
+    assert again.status_code == 200 and again.json() == accepted.json()
+    assert someone_else.status_code == 409
+    assert someone_else.json()["error"]["code"] == "invitation_used"
     assert StaffMembership.objects.filter(user=rosa).count() == 1
 
 

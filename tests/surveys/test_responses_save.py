@@ -83,6 +83,16 @@ def test_a_wave_cannot_be_answered_twice(surveyed, programme):
     assert Response.objects.get(question__key="happiness").value == "7"
 
 
+def test_the_same_answers_sent_again_moments_later_are_the_answers_saved(surveyed, programme):
+    """A double tap on Send: the second answered 409, 'You have already answered this survey'."""
+    first = responses_save(actor=surveyed.user, wave=0, answers=full_answers(programme), now=JOINED)
+
+    again = responses_save(actor=surveyed.user, wave=0, answers=full_answers(programme), now=JOINED)
+
+    assert sorted(r.pk for r in again) == sorted(r.pk for r in first)
+    assert Response.objects.count() == len(first)
+
+
 def test_a_follow_up_cannot_be_answered_before_it_is_due(surveyed, programme):
     with pytest.raises(Conflict):
         responses_save(actor=surveyed.user, wave=3, answers=full_answers(programme), now=JOINED)

@@ -61,11 +61,14 @@ def answer_clean(question: Question, raw) -> tuple[str, Decimal | None]:
 
 def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -> list[Response]:
     """Save the signed-in member's answers for one due wave: every question answered and valid,
-    or nothing saved at all."""
+    or nothing saved at all. The same answers sent again moments later (a double tap, Back and
+    send) are the answers already saved."""
     member = member_for_user(user=actor)
     if member is None:
         raise NotFound(gettext("You do not have a member profile."))
     if wave not in {w.wave for w in surveys_due(member, now)}:
+        if replayed := _just_answered(member, wave, answers, now):
+            return replayed
         raise Conflict(
             gettext("This survey is not waiting for your answers."), detail={"wave": wave}
         )
@@ -94,8 +97,32 @@ def responses_save(*, actor, wave: int, answers: dict, now: datetime.datetime) -
             )
     problems.raise_if_any(gettext("Some answers need another look."))
     answered = gettext("You have already answered this survey.")
-    with unique_or_conflict(answered, detail={"wave": wave}):
-        return Response.objects.bulk_create(cleaned)
+    try:
+        with unique_or_conflict(answered, detail={"wave": wave}):
+            return Response.objects.bulk_create(cleaned)
+    except Conflict:
+        if replayed := _just_answered(member, wave, answers, now):
+            return replayed
+        raise
+
+
+# How long after answering the same wave sent again is taken as the same answers.
+REPLAYED_WITHIN = datetime.timedelta(minutes=10)
+
+
+def _just_answered(member, wave: int, answers: dict, now: datetime.datetime) -> list[Response]:
+    """The wave's answers saved moments ago, when they are the `answers` sent; else none."""
+    saved = list(
+        Response.objects.filter(member=member, wave=wave, answered_at__gte=now - REPLAYED_WITHIN)
+    )
+    try:
+        sent = {
+            q.pk: answer_clean(q, answers.get(str(q.pk)))[0]
+            for q in programme_questions(programme=member.programme_id)
+        }
+    except ValueError:
+        return []
+    return saved if saved and {r.question_id: r.value for r in saved} == sent else []
 
 
 def member_answers_erase(*, member) -> None:

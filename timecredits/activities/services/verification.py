@@ -6,6 +6,8 @@ idempotency key is derived from the contribution, so approving twice, or at the 
 two phones, posts once. Undoing an approval posts the ledger's reversal of that transfer.
 """
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,10 +134,21 @@ def contribution_approve(
     return contribution
 
 
+# How long after a decision the same decision sent again by the same person is taken as a replay.
+REPLAYED_WITHIN = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
 def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Contribution:
-    """Reject the contribution (locked by `contribution_lock`), saying why."""
+    """Reject the contribution (locked by `contribution_lock`), saying why. The same person
+    rejecting it again moments later (a double tap, Back and send) changes nothing."""
     _require_reason(reason, _("Say why this time is not approved."))
+    if (
+        contribution.status == Contribution.Status.REJECTED
+        and contribution.decided_by_id == getattr(actor, "pk", None)
+        and timezone.now() - contribution.decided_at < REPLAYED_WITHIN
+    ):
+        return contribution
     _refuse_undecidable(contribution)
     _decide([contribution], Contribution.Status.REJECTED, "rejected", actor=actor, reason=reason)
     notify_many(messages=[time_not_approved(contribution, reason=reason)])

@@ -1,9 +1,7 @@
 """Reads about people: who someone is and which roles they hold where."""
 
-import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +11,6 @@ from timecredits.programmes.selectors import PROGRAMME_ROLE_LABELS, user_program
 
 from .models import DEMOGRAPHICS, Member
 from .models import MEMBER_CODE_ALPHABET as MEMBER_CODE_ALPHABET  # redemption codes share it
-from .normalise import normalise_phone
 
 ROLE_LABELS = {
     "platform_staff": _("Platform staff"),
@@ -245,25 +242,6 @@ def _credits_export(member: Member) -> dict:
 # --- credits: finding and locking the members credits move between ---
 
 AgeBand = Member.AgeBand
-
-
-# How long after joining the same form sent again (a double tap, Back and send) is the same join.
-JOINING_REPLAYED_WITHIN = datetime.timedelta(minutes=10)
-
-
-def member_just_joined(*, programme, email: str, phone: str, password: str) -> Member | None:
-    """The member who joined `programme` moments ago with this email or phone and password: the
-    same form arriving twice. None for anyone else, or after JOINING_REPLAYED_WITHIN."""
-    contact = Q(user__email__iexact=email) if email else Q()
-    if phone and normalise_phone(phone):
-        contact |= Q(user__phone=normalise_phone(phone))
-    if not contact:
-        return None
-    since = timezone.now() - JOINING_REPLAYED_WITHIN
-    recent = Member.objects.select_related("user").filter(
-        contact, programme=programme, joined_at__gte=since, closed_at__isnull=True
-    )
-    return next((m for m in recent if m.user.check_password(password or "")), None)
 
 
 def member_by_code(*, code: str) -> Member | None:

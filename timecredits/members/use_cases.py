@@ -85,20 +85,7 @@ def member_sign_up(
         raise NotFound(_("There is no such programme."), code="programme_not_found")
     if details is None:
         return None
-    try:
-        return services.member_sign_up(programme=programme, **details, demographics=demographics)
-    except Invalid:
-        # The same form sent twice (a double tap, Back and send): the first joined, and the
-        # second would tell them their own email is taken. It is the same join.
-        joined = selectors.member_just_joined(
-            programme=programme,
-            email=details.get("email", ""),
-            phone=details.get("phone", ""),
-            password=details.get("password", ""),
-        )
-        if joined is None:
-            raise
-        return joined
+    return services.member_sign_up(programme=programme, **details, demographics=demographics)
 
 
 # --- The signed-in person ---

@@ -368,6 +368,24 @@ def test_the_pass_rotates_by_script_and_shows_the_card_when_the_connection_drops
     assert phone.problems == []
 
 
+def test_a_form_sent_with_no_signal_says_nothing_was_sent(phone):
+    """Not the browser's own English error page, with nothing to say whether it went."""
+    _sign_in(phone)
+    phone.worker_in_control_after_signing_in()
+    phone.goto("/")
+    _kept_for_no_signal(phone)
+
+    phone.context.set_offline(True)
+    with phone.page.expect_navigation():
+        phone.page.locator("form.language-switch button").first.click()
+
+    expect(phone.page.locator("h1")).to_have_text("No connection")
+    expect(phone.page.locator("[data-not-sent]")).to_be_visible()
+    phone.context.set_offline(False)
+    # Answered 503, as the form was not served: the console says so, and nothing else.
+    assert [p for p in phone.problems if "status of 503" not in p] == []
+
+
 def test_a_connection_that_hangs_shows_the_card_rather_than_a_code_run_out(phone):
     """Signal bars but no data: the new code's request never answers. The card's code takes the
     old one's place, as when the connection drops, instead of a code frozen at 0:01."""

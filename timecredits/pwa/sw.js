@@ -12,8 +12,9 @@
  * so the next person on this phone never sees it.
  *
  * Pages: network first, the cached copy when the network fails (marked as an offline copy), the
- * offline page when there is none. Static files: cache first. Nothing else is cached: no POST,
- * nothing under /api/ or /admin/, no other page.
+ * offline page when there is none. A form sent with no signal: the offline page, saying nothing
+ * was sent. Static files: cache first. Nothing else is cached: no POST, nothing under /api/ or
+ * /admin/, no other page.
  */
 "use strict";
 
@@ -31,6 +32,8 @@ const OWNER_KEY = "/.owner";
 const SLOW_NETWORK_MS = 5000;
 // The offline copy of a page shows the element the template marks `data-offline-copy hidden`.
 const OFFLINE_MARK = "data-offline-copy hidden";
+// The offline page answering a form sent with no signal shows its "Nothing was sent".
+const NOT_SENT_MARK = "data-not-sent hidden";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -66,8 +69,11 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method !== "GET") {
-    if (request.mode === "navigate" && CHANGES_WHO.test(url.pathname)) {
-      event.waitUntil(forgetPrivate());
+    if (request.mode === "navigate") {
+      if (CHANGES_WHO.test(url.pathname)) event.waitUntil(forgetPrivate());
+      // With no signal a form sent ended on the browser's own error page, in English, with
+      // nothing to say whether it went: the offline page says it did not.
+      event.respondWith(fetch(request).catch(notSent));
     }
     return;
   }
@@ -192,6 +198,13 @@ async function forgetPrivate() {
 async function cached(key) {
   const mine = await caches.open(PRIVATE_CACHE).then((cache) => cache.match(key, { ignoreVary: true }));
   return mine || caches.match(key, { ignoreVary: true });
+}
+
+async function notSent() {
+  const page = await cached(CONFIG.offline);
+  if (!page) return Response.error();
+  const html = (await page.text()).replace(NOT_SENT_MARK, "data-not-sent");
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 // The cached page, with its "Offline copy from 10:02" notice showing.

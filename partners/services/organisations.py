@@ -335,6 +335,10 @@ def _invitation_token(invitation: Invitation) -> str:
     return signing.dumps([invitation.pk, sent], salt=INVITATION_SALT)
 
 
+# How long after accepting an invitation accepting it again is the same acceptance (a double tap).
+ACCEPTANCE_REPLAYED_WITHIN = datetime.timedelta(minutes=10)
+
+
 def invitation_open(token: str, *, lock: bool = False, replayed_by=None) -> Invitation:
     """The invitation a link names, while it can still be accepted (locked for the rest of the
     transaction when `lock`), or as accepted by `replayed_by`; else why not: forged, expired,
@@ -358,7 +362,12 @@ def invitation_open(token: str, *, lock: bool = False, replayed_by=None) -> Invi
     if invitation is None:
         raise Invalid(gettext("This invitation link is not valid."), code="invitation_invalid")
     if invitation.accepted_at is not None:
-        if replayed_by is not None and invitation.accepted_by_id == replayed_by.pk:
+        replayed = (
+            replayed_by is not None
+            and invitation.accepted_by_id == replayed_by.pk
+            and timezone.now() - invitation.accepted_at < ACCEPTANCE_REPLAYED_WITHIN
+        )
+        if replayed:
             return invitation
         raise Conflict(gettext("This invitation has already been used."), code="invitation_used")
     if invitation.withdrawn_at is not None:
@@ -386,11 +395,19 @@ def invitation_accept(*, actor, token: str) -> StaffMembership:
     """The person who followed the link joins the staff; each link works once. Accepting it
     again as the person who did (a double tap, Back and send) is the same acceptance."""
     invitation = invitation_open(token, lock=True, replayed_by=actor)
+    if invitation.accepted_at is not None:
+        # The same acceptance, while its role stands: one removed meanwhile is not given back.
+        membership = StaffMembership.objects.filter(
+            organisation=invitation.organisation, user=actor, role=invitation.role
+        ).first()
+        if membership is None:
+            raise Conflict(
+                gettext("This invitation has already been used."), code="invitation_used"
+            )
+        return membership
     membership, _ = StaffMembership.objects.get_or_create(
         organisation=invitation.organisation, user=actor, role=invitation.role
     )
-    if invitation.accepted_at is not None:
-        return membership
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])

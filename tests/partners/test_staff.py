@@ -381,3 +381,27 @@ def test_a_late_task_sends_nothing_for_a_sending_overtaken_or_already_emailed(cl
 
     assert len(mail.outbox) == emails  # neither sent anything
     assert not overtaken.emailed  # nor called the newer sending emailed
+
+
+def test_someone_removed_from_the_staff_cannot_come_back_through_their_old_link():
+    """Accepting again is the same acceptance only while its role stands, and only moments
+    after: the review found a removed admin put back by opening the email's link again."""
+    from partners.services.organisations import invitation_accept, invitation_create, staff_remove
+
+    admin = StaffMembershipFactory(role=StaffMembership.Role.ORG_ADMIN)
+    _, token = invitation_create(
+        actor=admin.user,
+        organisation=admin.organisation,
+        email="rosa@example.org",
+        role="org_admin",
+    )
+    rosa = UserFactory()
+    first = invitation_accept(actor=rosa, token=token)
+    assert invitation_accept(actor=rosa, token=token) == first  # a double tap
+
+    staff_remove(membership=first, removed_by=admin.user)
+
+    with pytest.raises(Exception) as refused:
+        invitation_accept(actor=rosa, token=token)
+    assert refused.value.code == "invitation_used"
+    assert not StaffMembership.objects.filter(user=rosa).exists()

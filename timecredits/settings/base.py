@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "timecredits.csrf.CsrfViewMiddleware",
+    "timecredits.csrf.UnchangedCsrfCookieMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in person's stored language beats the cookie and Accept-Language.
     "timecredits.language.UserLanguageMiddleware",

@@ -7,6 +7,7 @@ decoded (zxing-cpp), and a poster's code is a real QR image given to the scanner
 """
 
 import base64
+import contextlib
 import io
 import json
 import re
@@ -109,6 +110,31 @@ def test_a_poster_scanned_while_signed_out_offers_to_join_and_comes_back_to_chec
     phone.get_by_role("button", name=re.compile(r"check in", re.IGNORECASE)).click()
     expect(main).to_contain_text(CHECKED_IN)
     assert len(contributions(phone, checkin["session_id"])) == 1
+
+
+def test_a_double_tap_on_join_joins_once_and_says_welcome(phone):
+    """The second tap's answer said "This email address is already registered" to the person
+    who had just joined (a concurrency probe, 10 of 10 double taps by requests)."""
+    phone.goto("/join/")
+    phone.get_by_label("First name", exact=True).fill("Osian")
+    phone.get_by_label(re.compile(r"^Email( \(optional\))?$")).fill("osian.double@example.org")
+    phone.get_by_label("Choose a password").fill("a kettle of wild herons")
+    phone.get_by_label("I agree to the terms of use").check()
+
+    def slow(route):  # a slow phone's connection: the first send is still on its way
+        time.sleep(0.6)
+        with contextlib.suppress(Exception):  # a send the browser gave up on meanwhile
+            route.continue_()
+
+    phone.route("**/join/", slow)
+    # Two sends of the form 200 ms apart, as a double tap makes them.
+    phone.locator("form:has(input[name=first_name])").evaluate(
+        "(form) => { form.requestSubmit(); setTimeout(() => form.requestSubmit(), 200); }"
+    )
+
+    expect(phone).to_have_url(re.compile(r"/me/$"))
+    expect(phone.locator("main")).to_contain_text("Welcome!")
+    assert "already registered" not in phone.content()
 
 
 def test_a_member_checks_in_checks_out_and_sees_their_balance_and_history(phone, server):

@@ -77,3 +77,24 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 })();
+
+/* A form sent twice (a double tap on a slow phone) is sent once: a second send of the same form
+ * while the first is on its way is dropped, so no one is told "already registered" or "already
+ * decided" about what they have just done. Back to the page (bfcache) lets it be sent again. */
+(function () {
+  var WAIT_MS = 10000;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (Date.now() - Number(form.getAttribute("data-sent-at") || 0) < WAIT_MS) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sent-at", String(Date.now()));
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent-at]").forEach(function (form) {
+      form.removeAttribute("data-sent-at");
+    });
+  });
+})();

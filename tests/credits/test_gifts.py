@@ -299,7 +299,7 @@ def test_the_recipient_is_told_once_even_when_the_gift_is_replayed(pair):
 
     (told,) = Notification.objects.filter(member=recipient)
     assert (told.kind, told.body) == ("gift_received", "For the plants")
-    assert told.title == f"{giver.user.first_name} gave you 1.5 credits"
+    assert told.title == f"Member {giver.code} gave you 1.5 credits"
     assert not Notification.objects.filter(member=giver).exists()
 
 

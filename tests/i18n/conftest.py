@@ -8,7 +8,7 @@ from tests.test_translation_ready import write_mo
 
 STAND_IN = {
     "Your account": "Eich cyfrif",
-    "%(name)s gave you %(credits)s": "Rhoddodd %(name)s %(credits)s i chi",
+    "Member %(code)s gave you %(credits)s": "Rhoddodd aelod %(code)s %(credits)s i chi",
     "Set a new Time credits password": "Gosod cyfrinair Credydau Amser newydd",
     "You are invited to join %(organisation)s": "Fe'ch gwahoddir i ymuno â %(organisation)s",
 }

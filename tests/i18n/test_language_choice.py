@@ -117,8 +117,8 @@ def test_a_welsh_speaker_is_notified_in_welsh_even_by_an_english_page(stand_in_w
     english = Notification.objects.get(member=giver)
     with translation.override("cy"):
         one_credit = credits_words(60)
-    assert welsh.title == f"Rhoddodd {giver.user.first_name} {one_credit} i chi"
-    assert english.title == f"{recipient.user.first_name} gave you 0.5 credits"
+    assert welsh.title == f"Rhoddodd aelod {giver.code} {one_credit} i chi"
+    assert english.title == f"Member {recipient.code} gave you 0.5 credits"
 
 
 def test_a_password_reset_email_is_in_the_account_s_language(stand_in_welsh, client):

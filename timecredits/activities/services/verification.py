@@ -141,12 +141,14 @@ REPLAYED_WITHIN = datetime.timedelta(minutes=10)
 @transaction.atomic
 def contribution_reject(*, actor, contribution: Contribution, reason: str) -> Contribution:
     """Reject the contribution (locked by `contribution_lock`), saying why. The same person
-    rejecting it again moments later (a double tap, Back and send) changes nothing."""
+    rejecting it again for the same reason moments later (a double tap, Back and send) changes
+    nothing."""
     _require_reason(reason, _("Say why this time is not approved."))
     if (
         contribution.status == Contribution.Status.REJECTED
         and contribution.decided_by_id == getattr(actor, "pk", None)
         and timezone.now() - contribution.decided_at < REPLAYED_WITHIN
+        and contribution.events.order_by("-pk").values_list("reason", flat=True).first() == reason
     ):
         return contribution
     _refuse_undecidable(contribution)

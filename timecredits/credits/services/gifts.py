@@ -140,9 +140,8 @@ def gift_to_member(
             notify(
                 member=recipient,
                 kind=NotificationKind.GIFT_RECEIVED,
-                # By first name, as their credits page says "Gift from Carys": few know a code.
-                title=_("%(name)s gave you %(credits)s")
-                % {"name": giver.user.first_name or giver.code, "credits": credits_words(minutes)},
+                title=_("Member %(code)s gave you %(credits)s")
+                % {"code": giver.code, "credits": credits_words(minutes)},
                 body=gift.memo,
                 url=reverse("member-history"),
             )

@@ -116,12 +116,7 @@ class Phone:
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("response", self._response)
-        self.page.goto("/sign-in/")
-        self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", DEMO_PASSWORD)
-        with self.page.expect_navigation():
-            self.page.press("input[name=password]", "Enter")
-        assert self.page.locator("input[name=password]").count() == 0, f"{username} signed in"
+        _sign_in_again(self.page, username)
         self.javascript = javascript
 
     def _console(self, message):

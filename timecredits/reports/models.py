@@ -135,3 +135,128 @@ class OutputsRollup(models.Model):
 
     def __str__(self):
         return f"{self.programme} {self.period_start}..{self.period_end} at {self.computed_at}"
+
+
+class ContributionFact(models.Model):
+    """One contribution as the output figures read it: narrow, with its session's time and its
+    activity's programme, organisation and type copied in, so a year's report reads one table
+    rather than joining three, and the credits its earnings brought (net of reversals) beside it.
+
+    Kept by database triggers (`reports.facts`) in the same transaction as whatever changed the
+    contribution, its session, its activity or the ledger; never written by the ORM. The foreign
+    keys are for reading only: the database does not check them, and deleting a contribution
+    deletes its fact by trigger."""
+
+    contribution = models.OneToOneField(
+        "activities.Contribution",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    session = models.ForeignKey(
+        "activities.Session", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=32)  # the activity's type
+    at = models.DateTimeField()  # the session's start
+    # 1 or 0, so that sums count them: approved; made by QR poster, door kiosk or pass.
+    approved = models.PositiveSmallIntegerField()
+    check_in = models.PositiveSmallIntegerField()
+    minutes = models.PositiveIntegerField()
+    earned = models.IntegerField(default=0)  # ledger minutes, earnings less their reversals
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme", "at"], name="fact_programme_at"),
+            models.Index(fields=["member", "at"], name="fact_member_at"),
+            models.Index(fields=["organisation", "at"], name="fact_organisation_at"),
+        ]
+
+    def __str__(self):
+        return f"contribution {self.contribution_id} at {self.at}"
+
+
+class MoveFact(models.Model):
+    """Credits leaving a member's account (spent, donated, expired) or coming back to it (an
+    expiry reversed: `restore`), as the output figures read them: the ledger's posted transfer,
+    with the member and their programme and, for a spend, the venue and the offer redeemed
+    copied in.
+
+    Kept by database triggers (`reports.facts`), like `ContributionFact`; never written by the
+    ORM, and its foreign keys are not checked by the database."""
+
+    RESTORE = "restore"
+
+    transfer = models.OneToOneField(
+        "ledger.Transfer",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    programme = models.ForeignKey(  # the member's
+        "programmes.Programme",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=8)  # spend, donate, expire or restore
+    posted_at = models.DateTimeField()
+    # A spend's: the venue (the account credited) and the offer its redemption is of.
+    venue = models.ForeignKey(
+        "partners.Organisation",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    offer = models.ForeignKey(
+        "spending.Offer",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # Ledger minutes. Integers rather than the ledger's bigints: PostgreSQL sums those as
+    # numeric, several times slower, and one transfer never holds 2,000 million minutes.
+    amount = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme", "kind", "posted_at"], name="move_programme_kind_at"),
+            models.Index(fields=["venue", "posted_at"], name="move_venue_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} of {self.amount} by member {self.member_id} at {self.posted_at}"

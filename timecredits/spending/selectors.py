@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -163,58 +162,6 @@ def redemption_latest_by_code(*, code: str) -> Redemption | None:
 
 # --- reports: the offers' categories with their labels, and spending by venue and category ---
 OFFER_CATEGORIES = dict(Offer.Category.choices)
-
-
-def spending_split(*, spending) -> dict:
-    """Members and credits spent in all (`spent`), by venue (`by_venue`) and by the category of
-    the offer redeemed (`by_category`; the redemption is the spending's cause), from `spending`:
-    a values QuerySet of `member`, `venue`, `cause_id` and `amount`.
-
-    The spending is read once: summed per member, venue and category, then regrouped three ways,
-    each by member first and then by its key (hashed groupings, where COUNT(DISTINCT member)
-    would sort the period's spending). The ORM cannot join on `cause_id`, which is no foreign
-    key, and a subquery per transfer took seconds, so the spending's own query is joined to the
-    redemptions here."""
-    spent, params = spending.order_by().query.sql_with_params()
-
-    # Each part's key in a column of its own (`venue`, `category`), a NULL of its type in the
-    # others (PostgreSQL types a UNION's columns branch by branch).
-    keys = {"by_venue": "venue", "by_category": "category"}
-    nulls = {"venue": "CAST(NULL AS bigint)", "category": "CAST(NULL AS varchar)"}
-
-    def regrouped(part: str) -> str:
-        key = keys[part]
-        columns = ", ".join(f"g.{key}" if k == key else nulls[k] for k in keys.values())
-        # Only fixed names are put in.
-        return (
-            f"SELECT '{part}', {columns}, COUNT(*), SUM(g.minutes) FROM (SELECT s.{key}, "  # noqa: S608
-            f"SUM(s.minutes) AS minutes FROM s GROUP BY s.{key}, s.member) g GROUP BY g.{key}"
-        )
-
-    # Only the ORM's own SQL and table names are put in; the values are parameters.
-    sql = (
-        "WITH s AS (SELECT t.member, t.venue, o.category, SUM(t.amount) AS minutes "  # noqa: S608
-        f"FROM ({spent}) t LEFT JOIN {Redemption._meta.db_table} r ON r.id = t.cause_id "
-        f"LEFT JOIN {Offer._meta.db_table} o ON o.id = r.offer_id "
-        "GROUP BY t.member, t.venue, o.category) "
-        f"SELECT 'spent', {nulls['venue']}, {nulls['category']}, COUNT(*), SUM(a.minutes) "
-        "FROM (SELECT SUM(s.minutes) AS minutes FROM s GROUP BY s.member) a"
-        + "".join(f" UNION ALL {regrouped(part)}" for part in keys)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    split = {"spent": {"minutes": 0, "people": 0}, **{part: [] for part in keys}}
-    for part, venue, category, members, minutes in found:
-        # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
-        if part == "spent":
-            split["spent"] = {"minutes": int(minutes or 0), "people": members}
-        else:
-            key = venue if part == "by_venue" else category
-            split[part].append({"key": key, "members": members, "minutes": int(minutes)})
-    for part in keys:
-        split[part].sort(key=lambda row: (row["key"] is None, row["key"] or ""))
-    return split
 
 
 def venues_redemptions_on(*, venue_ids, day: datetime.date) -> list[Redemption]:

@@ -30,14 +30,12 @@ from timecredits.activities.models import Contribution
 from timecredits.members.models import Member
 from timecredits.programmes.models import PopulationFigure
 from timecredits.reports.disclosure import NOT_YET_KNOWN
-from timecredits.reports.outputs.selectors.figures import (
-    CHECK_IN_METHODS,
-    RETENTION_MONTHS,
-    programme_outputs,
-)
+from timecredits.reports.outputs.selectors.figures import RETENTION_MONTHS, programme_outputs
 from timecredits.reports.outputs.selectors.presented import _present
 
 TYPES = ["mentoring", "mutual_aid", "befriending"]
+# Check-ins are contributions made by QR poster, door kiosk or pass (the reference's own list).
+CHECK_IN_METHODS = ["poster", "kiosk", "pass"]
 # The ledger stamps every transfer with the moment it is posted, so the data is laid out
 # around today: sessions this many days ago (either side of the periods below, and months
 # before and after them), and periods that end today or before. "Today" is the day it was four

@@ -1,16 +1,19 @@
 """The period's contributions in one member-level pass, folded in the database (see `figures`).
 
-One statement reads the filter's contributions in the period once. Grouped by member, each
-member's row holds their approved contributions and minutes, check-ins, first and last months,
-how many calendar weeks and months they gave time in, the activity types they gave time at
-(a mask, and the minutes at each), their area, answers and consent, whether they joined in the
-period, whether they gave time under the filter before it (retention's cohort) and, when a
-retention figure is already known, their last month after it (looked up for the cohort alone,
-member by member, in their own contributions). Those rows are then folded in the same statement
-into every headline contribution figure, breakdown, regularity and retention count (`Fold`), so
+One statement reads the filter's contributions in the period once, as their facts
+(`reports.facts`: one narrow row per contribution, with its session's time, its activity's
+organisation and type, and the credits its earnings brought, kept by triggers), so no session,
+activity or ledger row is read. Grouped by member, each member's row holds their approved
+contributions and minutes, check-ins, the credits earned, first and last months, how many
+calendar weeks and months they gave time in, the activity types they gave time at (a mask, and
+the minutes at each), their area, answers and consent, whether they joined in the period and,
+for each active member, whether they gave time under the filter before it (retention's cohort)
+and, when a retention figure is already known, their last month after it (both looked up
+member by member, in their own facts). Those rows are then folded in the same statement into
+every headline contribution figure, breakdown, regularity and retention count (`Fold`), so
 only a few dozen rows come back rather than a row per member.
 
-The filter's joins and conditions are the ORM's own (`figures._contributions`); the grouping is
+The filter's conditions are the ORM's own (`figures._contributions`); the grouping is
 written here. On PostgreSQL each contribution's local week and month are found by
 `width_bucket` among the period's local midnights (a few comparisons, worked out in each of the
 three or four aggregates that read them: nothing fences the rows off, so PostgreSQL groups them
@@ -28,12 +31,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
-from timecredits.activities.selectors import ActivityType, ContributionStatus
+from timecredits.activities.selectors import ActivityType
 from timecredits.members.selectors import member_rows
 
 # Bits per mask column: a bigint holds 63 without its sign.
 BITS = 62
 TYPES = list(ActivityType.values)
+# A member of the retention cohort: active in the period, with nothing before it.
+_STARTED = "p.approved > 0 AND p.fresh = 1"
 MEMBER = ["area", "age_band", "gender", "reports_consent", "new_to_volunteering"]
 
 
@@ -44,6 +49,7 @@ class Fold:
     active: int = 0  # members with an approved contribution
     minutes: int = 0  # their approved minutes
     check_ins: int = 0  # contributions by QR poster, kiosk or pass, whatever their status
+    earned: int = 0  # ledger minutes their earnings brought, net of reversals, whatever status
     check_in_people: int = 0
     # Active members who joined in the period, by their answer to "new to volunteering"
     # ("yes", "no", "unknown").
@@ -84,7 +90,6 @@ def member_fold(
     *,
     start: datetime.date,
     end: datetime.date,
-    check_in_methods,
     before,
     later,
     known=(),
@@ -103,17 +108,15 @@ def member_fold(
     weeks_so_far, months_so_far = so_far
     first_month = start.year * 12 + start.month
     sqlite = connection.vendor == "sqlite"
-    when = (
-        {"local_date": TruncDate("session__starts_at")}
-        if sqlite
-        else {"at": F("session__starts_at")}
-    )
+    when = {"local_date": TruncDate("at")} if sqlite else {}
     rows = contributions.values(
         "minutes",
-        "status",
-        "method",
+        "approved",
+        "check_in",
+        "earned",
+        "kind",
+        *([] if sqlite else ["at"]),
         who=F("member"),
-        kind=F("session__activity__type"),
         **when,
     ).order_by()
     inner, inner_params = rows.query.sql_with_params()
@@ -159,18 +162,18 @@ def member_fold(
             return " + ".join(f"bit_count(CAST({c} AS bit(64)))" for c in columns)
 
     week_columns, month_columns = counted("week", weeks), counted("month", months)
-    # Each contribution's activity type as its index in TYPES, and whether it is approved, are
-    # looked up in two small tables rather than written as expressions: the planner copies a
-    # subquery's expressions into every aggregate that reads them (so an activity type's CASE
-    # would be worked out a dozen times per row), while a joined column is read as it is. With
-    # nothing to keep apart, PostgreSQL groups the period's rows in parallel.
+    # Each contribution's activity type as its index in TYPES is looked up in a small table
+    # rather than written as an expression: the planner copies a subquery's expressions into
+    # every aggregate that reads them (so an activity type's CASE would be worked out a dozen
+    # times per row), while a joined column is read as it is. With nothing to keep apart,
+    # PostgreSQL groups the period's rows in parallel.
     types = " UNION ALL ".join(f"SELECT %s AS kind, {i} AS t" for i in range(len(TYPES)))
     n_weeks, n_months = len(week_columns), len(month_columns)
     columns = [
         "SUM(c.ok) AS approved",
         "SUM(c.ok * c.minutes) AS minutes",
-        f"SUM(CASE WHEN c.method IN ({', '.join(['%s'] * len(check_in_methods))}) "
-        "THEN 1 ELSE 0 END) AS check_ins",
+        "SUM(c.check_in) AS check_ins",
+        "SUM(c.earned) AS earned",
         "MIN(CASE WHEN c.ok = 1 THEN c.month END) AS first",
         "MAX(CASE WHEN c.ok = 1 THEN c.month END) AS last",
         bit_or.format(f"CASE WHEN c.ok = 1 AND c.t >= 0 THEN {one} << c.t ELSE 0 END")
@@ -184,20 +187,21 @@ def member_fold(
     ]
     members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
     member_sql, member_params = members.query.sql_with_params()
-    before_sql, before_params = before.values(who=F("member")).order_by().query.sql_with_params()
-    # Retention's figures, once known, need the last month each member of the cohort gave time
-    # in after the period: a look-up in that member's own contributions, a few dozen index
-    # entries each, rather than a read of every contribution after the period. (A scalar
-    # subquery with a LIMIT is never hashed into such a read; whether they gave time before
-    # the period, asked of every member, is cheaper as one read.)
+    # Whether each active member gave time before the period, and (once retention's figures
+    # are known) the last month each member of the cohort gave time in after it: look-ups in
+    # that member's own contributions, by the facts' (member, time) index, rather than reads of
+    # everything before or after the period. A scalar subquery with a LIMIT is never hashed
+    # into such a read; under an area or demographic filter, the look-ups are as few as the
+    # members, and over the whole programme they cost about what the read did.
+    before_sql, before_params = (
+        before.filter(member=RawSQL("g.who", ())).values("member")[:1].query.sql_with_params()
+    )
     last, last_params = "q.last", []
     if known:
         later_sql, later_params = (
             later.filter(member=RawSQL("q.who", ()))
-            .order_by("-session__starts_at")
-            .values(
-                month=ExtractYear("session__starts_at") * 12 + ExtractMonth("session__starts_at")
-            )[:1]
+            .order_by("-at")
+            .values(month=ExtractYear("at") * 12 + ExtractMonth("at"))[:1]
             .query.sql_with_params()
         )
         last = (
@@ -213,7 +217,11 @@ def member_fold(
     # parameters go in the order they appear.
     pieces = [
         (f"WITH p AS (SELECT q.*, {last} AS retained FROM (", last_params),  # noqa: S608
-        ("SELECT g.who, g.approved, g.minutes, g.check_ins, g.first, g.last, g.tmask, ", []),
+        (
+            "SELECT g.who, g.approved, g.minutes, g.check_ins, g.earned, g.first, g.last, "
+            "g.tmask, ",
+            [],
+        ),
         (f"{weeks_count} AS weeks, {months_count} AS months, ", []),
         (", ".join(f"g.tm{i}" for i in range(len(TYPES))) + ", ", []),
         (", ".join(f"m.{name}" for name in MEMBER) + ", ", []),
@@ -224,29 +232,64 @@ def member_fold(
                 for day in (start, end + datetime.timedelta(days=1))
             ],
         ),
-        ("CASE WHEN b.who IS NULL THEN 1 ELSE 0 END AS fresh FROM (", []),
-        (f"SELECT c.who, {', '.join(columns)} FROM (", list(check_in_methods)),  # noqa: S608
-        (f"SELECT r.*, COALESCE(s.ok, 0) AS ok, k.t, {located} ", located_params),
-        (f"FROM ({inner}) r ", inner_params),
         (
-            "LEFT JOIN (SELECT %s AS status, 1 AS ok) s ON s.status = r.status ",
-            [ContributionStatus.APPROVED],
-        ),
-        (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
-        (f"JOIN ({member_sql}) m ON m.mid = g.who ", member_params),
-        (
-            f"LEFT JOIN (SELECT DISTINCT x.who FROM ({before_sql}) x) b ON b.who = g.who"  # noqa: S608
-            ") q) ",
+            f"CASE WHEN g.approved > 0 AND ({before_sql}) IS NULL THEN 1 ELSE 0 END AS fresh "
+            "FROM (",
             before_params,
         ),
+        (f"SELECT c.who, {', '.join(columns)} FROM (", []),  # noqa: S608
+        (f"SELECT r.*, r.approved AS ok, k.t, {located} ", located_params),
+        (f"FROM ({inner}) r ", inner_params),
+        (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
+        (f"JOIN ({member_sql}) m ON m.mid = g.who) q) ", member_params),
     ]
+    # The figures of one number each (and the people or minutes beside it) in one read of p,
+    # each then given a row of its own; the tables by a key, one read each.
+    single = [
+        ("total", "", "SUM(CASE WHEN p.approved > 0 THEN 1 ELSE 0 END)", "SUM(p.minutes)", []),
+        (
+            "check_ins",
+            "",
+            "SUM(p.check_ins)",
+            "SUM(CASE WHEN p.check_ins > 0 THEN 1 ELSE 0 END)",
+            [],
+        ),
+        ("earned", "", "SUM(p.earned)", "0", []),
+        *(
+            (
+                "type",
+                t,
+                f"SUM(CASE WHEN (p.tmask & {1 << i}) <> 0 THEN 1 ELSE 0 END)",
+                f"SUM(p.tm{i})",
+                [],
+            )
+            for i, t in enumerate(TYPES)
+        ),
+        ("retention", "cohort", f"SUM(CASE WHEN {_STARTED} THEN 1 ELSE 0 END)", "0", []),
+        *(
+            (
+                "retention",
+                str(n),
+                f"SUM(CASE WHEN {_STARTED} AND p.retained >= p.first + %s THEN 1 ELSE 0 END)",
+                "0",
+                [n],
+            )
+            for n in known
+        ),
+    ]
+    pieces.append(
+        (
+            ", s AS MATERIALIZED (SELECT "  # noqa: S608 (fixed text)
+            + ", ".join(f"{n} AS n{i}, {m} AS m{i}" for i, (_, _, n, m, _) in enumerate(single))
+            + " FROM p) ",
+            [p for *_, ps in single for p in ps],
+        )
+    )
     active = "FROM p WHERE p.approved > 0"
     parts = [
-        (f"SELECT 'total', '', COUNT(*), SUM(p.minutes) {active}", []),
-        (
-            "SELECT 'check_ins', '', SUM(p.check_ins), "
-            "SUM(CASE WHEN p.check_ins > 0 THEN 1 ELSE 0 END) FROM p",
-            [],
+        *(
+            (f"SELECT %s, %s, s.n{i}, s.m{i} FROM s", [part, key])  # noqa: S608
+            for i, (part, key, *_) in enumerate(single)
         ),
         (f"SELECT 'area', p.area, COUNT(*), SUM(p.minutes) {active} GROUP BY p.area", []),
         *(
@@ -269,25 +312,6 @@ def member_fold(
             f"SUM(p.minutes) {active} GROUP BY 2",
             [(weeks_so_far + 1) // 2, (months_so_far + 1) // 2],
         ),
-        *(
-            (
-                "SELECT 'type', %s, "
-                f"SUM(CASE WHEN (p.tmask & {1 << i}) <> 0 THEN 1 ELSE 0 END), "
-                f"SUM(p.tm{i}) {active}",
-                [t],
-            )
-            for i, t in enumerate(TYPES)
-        ),
-        (f"SELECT 'retention', 'cohort', COUNT(*), 0 {active} AND p.fresh = 1", []),
-        *(
-            (
-                "SELECT 'retention', %s, "
-                "SUM(CASE WHEN p.retained >= p.first + %s THEN 1 ELSE 0 END), "
-                f"0 {active} AND p.fresh = 1",
-                [str(n), n],
-            )
-            for n in known
-        ),
     ]
     sql = "".join(text for text, _ in pieces) + " UNION ALL ".join(text for text, _ in parts)
     params = [p for _, ps in pieces for p in ps] + [p for _, ps in parts for p in ps]
@@ -301,6 +325,8 @@ def member_fold(
             fold.active, fold.minutes = n, minutes
         elif part == "check_ins":
             fold.check_ins, fold.check_in_people = n, minutes
+        elif part == "earned":
+            fold.earned = n
         elif part == "joined":
             fold.joined[key] = n
         elif part == "retention":

@@ -1,0 +1,231 @@
+"""What the output figures read, kept by triggers: the contributions (`ContributionFact`) and
+the members' moves of credits (`MoveFact`).
+
+A report over a year reads a million contributions. Read from `activities_contribution`, each
+needs its session (for the time) and its activity (for the programme, organisation and type),
+and the credits it earned are another million rows of the ledger; the spending needs each
+transfer's accounts and redemption. The fact tables hold one narrow row per contribution and
+per move with all of that copied in, so the report reads two tables.
+
+The copies are kept by triggers, in the same transaction as the change, whatever made it (a
+service, the admin, a migration): a contribution inserted, updated (status, minutes, method,
+session, member) or deleted; a session moved to another time or activity; an activity moved to
+another programme, organisation or type; an earning, or the reversal of one, posted to the
+ledger for a contribution; and a spend, donation or expiry posted from a member's account, or
+an expiry given back; and a member moved to another programme. A move copies the member's
+programme and what never changes (the member, a spend's venue and offer); the offer's category
+is read with the report. `rebuild`
+recomputes every row from those tables (after a bulk load with the triggers off, and in the
+migration that creates the tables); `tests/reports/outputs/test_facts.py` checks that the
+triggers leave exactly what `rebuild` would, and that they are installed.
+
+These are the one place where reports reach into other apps' tables, and only in SQL that the
+database runs: the ledger still imports no one.
+
+`install` and `remove` are how the migration, and a bulk load, put the triggers in place and
+take them away.
+"""
+
+from timecredits.activities.selectors import ContributionMethod
+
+# Contributions made by QR poster, door kiosk or pass: the check-ins.
+CHECK_IN_METHODS = [ContributionMethod.POSTER, ContributionMethod.KIOSK, ContributionMethod.PASS]
+_CHECK_INS = ", ".join(f"'{method}'" for method in CHECK_IN_METHODS)
+
+# The fact of a contribution `c` (a row, or NEW in a trigger) with its session `s` and activity
+# `a`, in the table's column order but `earned`.
+_COLUMNS = (
+    "contribution_id, programme_id, organisation_id, session_id, member_id, kind, at, "
+    "approved, check_in, minutes"
+)
+
+
+def _values(c: str) -> str:
+    return (
+        f"{c}.id, a.programme_id, a.organisation_id, {c}.session_id, {c}.member_id, a.type, "
+        f"s.starts_at, CASE WHEN {c}.status = 'approved' THEN 1 ELSE 0 END, "
+        f"CASE WHEN {c}.method IN ({_CHECK_INS}) THEN 1 ELSE 0 END, {c}.minutes"
+    )
+
+
+# On PostgreSQL a fact copied from a session or an activity holds that row FOR SHARE, so a
+# change to it made meanwhile (which holds it FOR NO KEY UPDATE) is either waited for and read,
+# or waits until the fact is committed and then changes it too; SQLite writes one at a time.
+# `{lock}` is " FOR SHARE" there, nothing here. The rows a move copies from never change.
+_UPSERT = (
+    f"INSERT INTO reports_contributionfact ({_COLUMNS}, earned) "  # noqa: S608
+    f"SELECT {_values('NEW')}, 0 FROM activities_session s "
+    "JOIN activities_activity a ON a.id = s.activity_id WHERE s.id = NEW.session_id{lock} "
+    "ON CONFLICT (contribution_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
+)
+_DELETE = "DELETE FROM reports_contributionfact WHERE contribution_id = OLD.id"
+_ACTIVITY_OF_NEW = "FROM activities_activity a WHERE a.id = NEW.activity_id{lock}"
+_MOVE_SESSION = (
+    "UPDATE reports_contributionfact SET at = NEW.starts_at, "  # noqa: S608 (fixed text)
+    f"programme_id = (SELECT a.programme_id {_ACTIVITY_OF_NEW}), "
+    f"organisation_id = (SELECT a.organisation_id {_ACTIVITY_OF_NEW}), "
+    f"kind = (SELECT a.type {_ACTIVITY_OF_NEW}) WHERE session_id = NEW.id"
+)
+_MOVE_ACTIVITY = (
+    "UPDATE reports_contributionfact SET programme_id = NEW.programme_id, "
+    "organisation_id = NEW.organisation_id, kind = NEW.type WHERE session_id IN "
+    "(SELECT s.id FROM activities_session s WHERE s.activity_id = NEW.id)"
+)
+# An earning counts for its contribution; so does, against it, the reversal of an earning.
+_EARNED = (
+    "UPDATE reports_contributionfact SET earned = earned "
+    "+ CASE WHEN NEW.kind = 'earn' THEN NEW.amount ELSE -NEW.amount END "
+    "WHERE contribution_id = NEW.cause_id AND (NEW.kind = 'earn' OR EXISTS "
+    "(SELECT 1 FROM ledger_transfer t WHERE t.id = NEW.reverses_id AND t.kind = 'earn'))"
+)
+_EARNING = (
+    "NEW.cause_type = 'contribution' AND NEW.phase IN ('single', 'post') "
+    "AND NEW.kind IN ('earn', 'reverse')"
+)
+
+# A member's credits leaving (spent, donated, expired) or coming back (an expiry reversed), from
+# a posted transfer `t` (a row, or NEW), the member's account `a` and the member `m`: the member
+# and their programme, and a spend's venue (the account credited) and offer (its redemption's),
+# which never change. A member moved to another programme (in the admin) takes their moves with
+# them, as the report reading the member's programme did.
+_MOVE_COLUMNS = "transfer_id, programme_id, member_id, kind, posted_at, venue_id, offer_id, amount"
+_MOVING = "phase IN ('single', 'post') AND {t}.kind IN ('spend', 'donate', 'expire', 'reverse')"
+
+
+def _move(t: str, source: str = "") -> str:
+    """The select list, and the rest, of the fact of `t`; `source` joins `t` in when it is a
+    table's row rather than NEW."""
+    spend = f"CASE WHEN {t}.kind = 'spend' THEN"
+    return (
+        f"{t}.id, m.programme_id, m.id, "  # noqa: S608 (fixed text)
+        f"CASE WHEN {t}.kind = 'reverse' THEN 'restore' ELSE {t}.kind END, {t}.posted_at, "
+        f"{spend} (SELECT v.organisation_id FROM ledger_account v "
+        f"WHERE v.id = {t}.credit_account_id) END, "
+        f"{spend} (SELECT r.offer_id FROM partners_redemption r WHERE r.id = {t}.cause_id) END, "
+        f"{t}.amount FROM {source}ledger_account a JOIN members_member m ON m.id = a.member_id "
+        f"WHERE a.id = CASE WHEN {t}.kind = 'reverse' THEN {t}.credit_account_id "
+        f"ELSE {t}.debit_account_id END AND a.kind = 'member' AND ({t}.kind <> 'reverse' "
+        f"OR EXISTS (SELECT 1 FROM ledger_transfer x WHERE x.id = {t}.reverses_id "
+        "AND x.kind = 'expire'))"
+    )
+
+
+_MOVED = f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) SELECT {_move('NEW')}"
+_MEMBER_MOVED = (
+    "UPDATE reports_movefact SET programme_id = NEW.programme_id WHERE member_id = NEW.id"
+)
+
+
+def _changed(columns: list[str], distinct: str) -> str:
+    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
+
+
+_CONTRIBUTION = ["status", "minutes", "method", "session_id", "member_id"]
+_SESSION = ["starts_at", "activity_id"]
+_ACTIVITY = ["programme_id", "organisation_id", "type"]
+
+TRIGGERS = [
+    # (name, table, events, condition, statement)
+    ("reports_fact_added", "activities_contribution", "INSERT", "", _UPSERT),
+    (
+        "reports_fact_changed",
+        "activities_contribution",
+        "UPDATE",
+        _CONTRIBUTION,
+        _UPSERT,
+    ),
+    ("reports_fact_deleted", "activities_contribution", "DELETE", "", _DELETE),
+    ("reports_fact_session_moved", "activities_session", "UPDATE", _SESSION, _MOVE_SESSION),
+    ("reports_fact_activity_moved", "activities_activity", "UPDATE", _ACTIVITY, _MOVE_ACTIVITY),
+    ("reports_fact_earned", "ledger_transfer", "INSERT", _EARNING, _EARNED),
+    ("reports_fact_moved", "ledger_transfer", "INSERT", "NEW." + _MOVING.format(t="NEW"), _MOVED),
+    ("reports_fact_member_moved", "members_member", "UPDATE", ["programme_id"], _MEMBER_MOVED),
+]
+
+
+def _postgres_install() -> list[str]:
+    statements = []
+    for name, table, event, condition, statement in TRIGGERS:
+        when = condition if isinstance(condition, str) else _changed(condition, "IS DISTINCT FROM")
+        statements += [
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {statement.format(lock=' FOR SHARE')}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+            + (f"WHEN ({when}) " if when else "")
+            + f"EXECUTE FUNCTION {name}()",
+        ]
+    return statements
+
+
+def _sqlite_install() -> list[str]:
+    statements = []
+    for name, table, event, condition, statement in TRIGGERS:
+        when = condition if isinstance(condition, str) else _changed(condition, "IS NOT")
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+            + (f"WHEN {when} " if when else "")
+            + f"BEGIN {statement.format(lock='')}; END"
+        )
+    return statements
+
+
+def _remove(vendor: str) -> list[str]:
+    statements = []
+    for name, table, *_ in TRIGGERS:
+        if vendor == "postgresql":
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            ]
+        else:
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+    return statements
+
+
+REBUILD = [
+    "DELETE FROM reports_contributionfact",
+    f"INSERT INTO reports_contributionfact ({_COLUMNS}, earned) "  # noqa: S608
+    f"SELECT {_values('c')}, COALESCE(e.earned, 0) FROM activities_contribution c "
+    "JOIN activities_session s ON s.id = c.session_id "
+    "JOIN activities_activity a ON a.id = s.activity_id "
+    "LEFT JOIN (SELECT t.cause_id, SUM(CASE WHEN t.kind = 'earn' THEN t.amount "
+    "ELSE -t.amount END) AS earned FROM ledger_transfer t "
+    "LEFT JOIN ledger_transfer r ON r.id = t.reverses_id "
+    "WHERE t.cause_type = 'contribution' AND t.phase IN ('single', 'post') "
+    "AND (t.kind = 'earn' OR (t.kind = 'reverse' AND r.kind = 'earn')) "
+    "GROUP BY t.cause_id) e ON e.cause_id = c.id",
+    "DELETE FROM reports_movefact",
+    f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) "
+    f"SELECT {_move('t', source='ledger_transfer t CROSS JOIN ')} "
+    f"AND t.{_MOVING.format(t='t')}",
+]
+
+
+def _statements(vendor: str, *, install: bool) -> list[str]:
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(
+            f"The contribution facts are written for PostgreSQL and SQLite, not {vendor}."
+        )
+    if not install:
+        return _remove(vendor)
+    return _postgres_install() if vendor == "postgresql" else _sqlite_install()
+
+
+def _run(connection, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install(connection) -> None:
+    _run(connection, _statements(connection.vendor, install=True))
+
+
+def remove(connection) -> None:
+    _run(connection, _statements(connection.vendor, install=False))
+
+
+def rebuild(connection) -> None:
+    """Every contribution's fact worked out again from the contributions and the ledger."""
+    _run(connection, REBUILD)

@@ -12,9 +12,8 @@ service, the admin, a migration): a contribution inserted, updated (status, minu
 session, member) or deleted; a session moved to another time or activity; an activity moved to
 another programme, organisation or type; an earning, or the reversal of one, posted to the
 ledger for a contribution; and a spend, donation or expiry posted from a member's account, or
-an expiry given back; and a member moved to another programme. A move copies the member's
-programme and what never changes (the member, a spend's venue and offer); the offer's category
-is read with the report. `rebuild`
+an expiry given back. A move copies only what never changes (the member, a spend's venue and
+offer); the member's programme and the offer's category are read with the report. `rebuild`
 recomputes every row from those tables (after a bulk load with the triggers off, and in the
 migration that creates the tables); `tests/reports/outputs/test_facts.py` checks that the
 triggers leave exactly what `rebuild` would, and that they are installed.
@@ -48,19 +47,22 @@ def _values(c: str) -> str:
     )
 
 
-# On PostgreSQL a fact copied from a session or an activity holds that row FOR SHARE, so a
-# change to it made meanwhile (which holds it FOR NO KEY UPDATE) is either waited for and read,
-# or waits until the fact is committed and then changes it too; SQLite writes one at a time.
-# `{lock}` is " FOR SHARE" there, nothing here. The rows a move copies from never change.
+# On PostgreSQL a contribution's fact is written holding one advisory lock shared, and a session
+# or activity moved holds it alone while its facts follow (`_PG_LOCKS`): a check-in made while a
+# session moves waits for the move to commit and copies the new time, or the move waits for the
+# check-in and then changes its fact too, and two moves never cross. An advisory lock rather
+# than FOR SHARE on the session and activity rows: those rows are locked in other orders by
+# check-ins (a full session's count) and would deadlock. SQLite writes one at a time. The rows
+# a move of credits copies from never change.
 _UPSERT = (
     f"INSERT INTO reports_contributionfact ({_COLUMNS}, earned) "  # noqa: S608
     f"SELECT {_values('NEW')}, 0 FROM activities_session s "
-    "JOIN activities_activity a ON a.id = s.activity_id WHERE s.id = NEW.session_id{lock} "
+    "JOIN activities_activity a ON a.id = s.activity_id WHERE s.id = NEW.session_id "
     "ON CONFLICT (contribution_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
 )
 _DELETE = "DELETE FROM reports_contributionfact WHERE contribution_id = OLD.id"
-_ACTIVITY_OF_NEW = "FROM activities_activity a WHERE a.id = NEW.activity_id{lock}"
+_ACTIVITY_OF_NEW = "FROM activities_activity a WHERE a.id = NEW.activity_id"
 _MOVE_SESSION = (
     "UPDATE reports_contributionfact SET at = NEW.starts_at, "  # noqa: S608 (fixed text)
     f"programme_id = (SELECT a.programme_id {_ACTIVITY_OF_NEW}), "
@@ -85,11 +87,9 @@ _EARNING = (
 )
 
 # A member's credits leaving (spent, donated, expired) or coming back (an expiry reversed), from
-# a posted transfer `t` (a row, or NEW), the member's account `a` and the member `m`: the member
-# and their programme, and a spend's venue (the account credited) and offer (its redemption's),
-# which never change. A member moved to another programme (in the admin) takes their moves with
-# them, as the report reading the member's programme did.
-_MOVE_COLUMNS = "transfer_id, programme_id, member_id, kind, posted_at, venue_id, offer_id, amount"
+# a posted transfer `t` (a row, or NEW) and the member's account `a`: the member, and a spend's
+# venue (the account credited) and offer (its redemption's), none of which ever changes.
+_MOVE_COLUMNS = "transfer_id, member_id, kind, posted_at, venue_id, offer_id, amount"
 _MOVING = "phase IN ('single', 'post') AND {t}.kind IN ('spend', 'donate', 'expire', 'reverse')"
 
 
@@ -98,12 +98,12 @@ def _move(t: str, source: str = "") -> str:
     table's row rather than NEW."""
     spend = f"CASE WHEN {t}.kind = 'spend' THEN"
     return (
-        f"{t}.id, m.programme_id, m.id, "  # noqa: S608 (fixed text)
+        f"{t}.id, a.member_id, "  # noqa: S608 (fixed text)
         f"CASE WHEN {t}.kind = 'reverse' THEN 'restore' ELSE {t}.kind END, {t}.posted_at, "
         f"{spend} (SELECT v.organisation_id FROM ledger_account v "
         f"WHERE v.id = {t}.credit_account_id) END, "
         f"{spend} (SELECT r.offer_id FROM partners_redemption r WHERE r.id = {t}.cause_id) END, "
-        f"{t}.amount FROM {source}ledger_account a JOIN members_member m ON m.id = a.member_id "
+        f"{t}.amount FROM {source}ledger_account a "
         f"WHERE a.id = CASE WHEN {t}.kind = 'reverse' THEN {t}.credit_account_id "
         f"ELSE {t}.debit_account_id END AND a.kind = 'member' AND ({t}.kind <> 'reverse' "
         f"OR EXISTS (SELECT 1 FROM ledger_transfer x WHERE x.id = {t}.reverses_id "
@@ -112,9 +112,6 @@ def _move(t: str, source: str = "") -> str:
 
 
 _MOVED = f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) SELECT {_move('NEW')}"
-_MEMBER_MOVED = (
-    "UPDATE reports_movefact SET programme_id = NEW.programme_id WHERE member_id = NEW.id"
-)
 
 
 def _changed(columns: list[str], distinct: str) -> str:
@@ -140,8 +137,14 @@ TRIGGERS = [
     ("reports_fact_activity_moved", "activities_activity", "UPDATE", _ACTIVITY, _MOVE_ACTIVITY),
     ("reports_fact_earned", "ledger_transfer", "INSERT", _EARNING, _EARNED),
     ("reports_fact_moved", "ledger_transfer", "INSERT", "NEW." + _MOVING.format(t="NEW"), _MOVED),
-    ("reports_fact_member_moved", "members_member", "UPDATE", ["programme_id"], _MEMBER_MOVED),
 ]
+_LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports'), hashtext('facts'))"
+_PG_LOCKS = {
+    "reports_fact_added": _LOCK.format("_shared"),
+    "reports_fact_changed": _LOCK.format("_shared"),
+    "reports_fact_session_moved": _LOCK.format(""),
+    "reports_fact_activity_moved": _LOCK.format(""),
+}
 
 
 def _postgres_install() -> list[str]:
@@ -150,7 +153,8 @@ def _postgres_install() -> list[str]:
         when = condition if isinstance(condition, str) else _changed(condition, "IS DISTINCT FROM")
         statements += [
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {statement.format(lock=' FOR SHARE')}; RETURN NULL; END $$",
+            f"BEGIN {_PG_LOCKS[name] + '; ' if name in _PG_LOCKS else ''}{statement}; "
+            "RETURN NULL; END $$",
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
             + (f"WHEN ({when}) " if when else "")
             + f"EXECUTE FUNCTION {name}()",
@@ -165,7 +169,7 @@ def _sqlite_install() -> list[str]:
         statements.append(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
             + (f"WHEN {when} " if when else "")
-            + f"BEGIN {statement.format(lock='')}; END"
+            + f"BEGIN {statement}; END"
         )
     return statements
 

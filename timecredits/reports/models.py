@@ -200,8 +200,8 @@ class ContributionFact(models.Model):
 class MoveFact(models.Model):
     """Credits leaving a member's account (spent, donated, expired) or coming back to it (an
     expiry reversed: `restore`), as the output figures read them: the ledger's posted transfer,
-    with the member and their programme and, for a spend, the venue and the offer redeemed
-    copied in.
+    with the member and, for a spend, the venue and the offer redeemed copied in (the member's
+    programme and the offer's category are read with the report).
 
     Kept by database triggers (`reports.facts`), like `ContributionFact`; never written by the
     ORM, and its foreign keys are not checked by the database."""
@@ -213,13 +213,6 @@ class MoveFact(models.Model):
         primary_key=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="+",
-    )
-    programme = models.ForeignKey(  # the member's
-        "programmes.Programme",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
         related_name="+",
     )
     member = models.ForeignKey(
@@ -254,7 +247,7 @@ class MoveFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["programme", "kind", "posted_at"], name="move_programme_kind_at"),
+            models.Index(fields=["kind", "posted_at"], name="move_kind_at"),
             models.Index(fields=["venue", "posted_at"], name="move_venue_at"),
         ]
 

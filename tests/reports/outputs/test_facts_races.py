@@ -1,12 +1,14 @@
-"""A contribution's fact copies its session's time (PostgreSQL): a check-in made while the
-session is being moved, in a transaction not yet committed, must end with the new time, not the
-one it read before the move committed (found by review: the copy read the session unlocked)."""
+"""A contribution's fact copies its session's time and activity (PostgreSQL): a check-in made
+while the session is being moved, in a transaction not yet committed, must end with the new time
+or activity, not what it read before the move committed, nor without a fact (found by review:
+the copy read the session unlocked, and then, locking the rows, lost the fact when the session
+changed activity)."""
 
 import datetime
 import threading
 
 import pytest
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 
 from tests.factories import (
     ActivityFactory,
@@ -24,28 +26,25 @@ def _in_thread(work) -> threading.Thread:
         try:
             work()
         finally:
-            close_old_connections()
+            connection.close()
 
     thread = threading.Thread(target=run)
     thread.start()
     return thread
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_check_in_while_its_session_moves_gets_the_new_time():
+def _check_in_while(move_session) -> ContributionFact:
+    """A check-in at a session while `move_session(session)` runs in a transaction not yet
+    committed; returns the check-in's fact once both are done."""
     programme = ProgrammeFactory()
     activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
     session = FinishedSessionFactory(activity=activity)
-    moved_to = session.starts_at - datetime.timedelta(days=2)
     member = MemberFactory(programme=programme)
     moved, release = threading.Event(), threading.Event()
 
     def move():
         with transaction.atomic():
-            Session.objects.filter(pk=session.pk).update(
-                starts_at=moved_to, ends_at=moved_to + datetime.timedelta(hours=1)
-            )
+            move_session(session)
             moved.set()
             release.wait(5)
 
@@ -62,10 +61,42 @@ def test_a_check_in_while_its_session_moves_gets_the_new_time():
     mover = _in_thread(move)
     assert moved.wait(5)
     checker = _in_thread(check_in)
-    # Unlocked, the check-in would be done by now, with the time before the move.
+    # Unlocked, the check-in would be done by now, with the session as it was before the move.
     checker.join(0.5)
     release.set()
     mover.join(5)
     checker.join(5)
+    return ContributionFact.objects.filter(member=member).first()
 
-    assert ContributionFact.objects.get(member=member).at == moved_to
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_while_its_session_moves_gets_the_new_time():
+    moved_to = {}
+
+    def earlier(session):
+        moved_to["at"] = session.starts_at - datetime.timedelta(days=2)
+        Session.objects.filter(pk=session.pk).update(
+            starts_at=moved_to["at"], ends_at=moved_to["at"] + datetime.timedelta(hours=1)
+        )
+
+    assert _check_in_while(earlier).at == moved_to["at"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_while_its_session_moves_to_another_activity_gets_that_activity():
+    moved_to = {}
+
+    def elsewhere(session):
+        other = ActivityFactory(
+            programme=session.activity.programme,
+            organisation=approved_organisation(session.activity.programme),
+            type="mentoring",
+        )
+        moved_to["organisation"] = other.organisation_id
+        Session.objects.filter(pk=session.pk).update(activity=other)
+
+    fact = _check_in_while(elsewhere)
+    assert fact is not None
+    assert (fact.organisation_id, fact.kind) == (moved_to["organisation"], "mentoring")

@@ -57,11 +57,10 @@ class Migration(migrations.Migration):
                 ('amount', models.IntegerField()),
                 ('member', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member')),
                 ('offer', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='spending.offer')),
-                ('programme', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
                 ('venue', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partners.organisation')),
             ],
             options={
-                'indexes': [models.Index(fields=['programme', 'kind', 'posted_at'], name='move_programme_kind_at'), models.Index(fields=['venue', 'posted_at'], name='move_venue_at')],
+                'indexes': [models.Index(fields=['kind', 'posted_at'], name='move_kind_at'), models.Index(fields=['venue', 'posted_at'], name='move_venue_at')],
             },
         ),
         migrations.RunPython(install, remove),

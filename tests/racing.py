@@ -39,3 +39,18 @@ def race(calls, *, check=True):
         assert failures == [], failures
         return outcomes
     return outcomes, failures
+
+
+def in_thread(work) -> threading.Thread:
+    """Start `work` in a thread of its own, on its own connection (closed when it ends); the
+    caller joins it. For steps in a chosen order, where `race` releases all at once."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread

@@ -137,6 +137,19 @@ class OutputsRollup(models.Model):
         return f"{self.programme} {self.period_start}..{self.period_end} at {self.computed_at}"
 
 
+def _for_reading(to: str, *, db_index: bool = False, null: bool = False) -> models.ForeignKey:
+    """A fact's foreign key, for the ORM's joins only: the database checks nothing and deletes
+    nothing through it (the triggers keep the facts), and it is indexed only when asked."""
+    return models.ForeignKey(
+        to,
+        null=null,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=db_index,
+        related_name="+",
+    )
+
+
 class ContributionFact(models.Model):
     """One contribution as the output figures read it: narrow, with its session's time and its
     activity's programme, organisation and type copied in, so a year's report reads one table
@@ -154,30 +167,10 @@ class ContributionFact(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    programme = models.ForeignKey(
-        "programmes.Programme",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    session = models.ForeignKey(
-        "activities.Session", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    programme = _for_reading("programmes.Programme")
+    organisation = _for_reading("partners.Organisation")
+    session = _for_reading("activities.Session", db_index=True)
+    member = _for_reading("members.Member")
     kind = models.CharField(max_length=32)  # the activity's type
     at = models.DateTimeField()  # the session's start
     # 1 or 0, so that sums count them: approved; made by QR poster, door kiosk or pass.
@@ -215,32 +208,12 @@ class MoveFact(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    member = models.ForeignKey(
-        "members.Member",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    member = _for_reading("members.Member")
     kind = models.CharField(max_length=8)  # spend, donate, expire or restore
     posted_at = models.DateTimeField()
     # A spend's: the venue (the account credited) and the offer its redemption is of.
-    venue = models.ForeignKey(
-        "partners.Organisation",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    offer = models.ForeignKey(
-        "spending.Offer",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    venue = _for_reading("partners.Organisation", null=True)
+    offer = _for_reading("spending.Offer", null=True)
     # Ledger minutes. Integers rather than the ledger's bigints: PostgreSQL sums those as
     # numeric, several times slower, and one transfer never holds 2,000 million minutes.
     amount = models.IntegerField()

@@ -8,7 +8,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from tests.factories import (
     ActivityFactory,
@@ -17,20 +17,9 @@ from tests.factories import (
     ProgrammeFactory,
     approved_organisation,
 )
+from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
 from timecredits.reports.models import ContributionFact
-
-
-def _in_thread(work) -> threading.Thread:
-    def run():
-        try:
-            work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def _check_in_while(move_session) -> ContributionFact:
@@ -58,9 +47,9 @@ def _check_in_while(move_session) -> ContributionFact:
             minutes=60,
         )
 
-    mover = _in_thread(move)
+    mover = in_thread(move)
     assert moved.wait(5)
-    checker = _in_thread(check_in)
+    checker = in_thread(check_in)
     # Unlocked, the check-in would be done by now, with the session as it was before the move.
     checker.join(0.5)
     release.set()

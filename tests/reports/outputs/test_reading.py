@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from tests.factories import ProgrammeFactory
+from tests.racing import in_thread
 from tests.reports.outputs.test_spending import _rows, spent_at_a_venue
 from timecredits.programmes.models import Programme
 from timecredits.reports.outputs.selectors import reading as reading_module
@@ -23,15 +24,7 @@ def _seen():
 def _committed_elsewhere():
     """A programme created and committed by another connection (another thread's)."""
 
-    def create():
-        try:
-            ProgrammeFactory()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=create)
-    thread.start()
-    thread.join()
+    in_thread(ProgrammeFactory).join()
 
 
 @pytest.mark.postgres

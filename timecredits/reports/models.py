@@ -226,3 +226,25 @@ class MoveFact(models.Model):
 
     def __str__(self):
         return f"{self.kind} of {self.amount} by member {self.member_id} at {self.posted_at}"
+
+
+class MemberStart(models.Model):
+    """When a member first gave time in a programme: the session start of their first approved
+    contribution there, as `ContributionFact` has it. Retention's cohort (members active in a
+    period who gave no time before it) is then one join, rather than a look-up in each active
+    member's contributions.
+
+    Kept by database triggers on the facts (`reports.facts`); never written by the ORM."""
+
+    member = _for_reading("members.Member")
+    programme = _for_reading("programmes.Programme")
+    # Empty only inside the trigger that works it out, which removes the row if it stays so.
+    first_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "programme"], name="member_start_once")
+        ]
+
+    def __str__(self):
+        return f"member {self.member_id} first gave time at {self.first_at}"

@@ -29,7 +29,7 @@ from timecredits.activities.services.verification import (
 from timecredits.credits.services.expiry import add_months, credits_expire_due
 from timecredits.credits.use_cases import expiry_reverse
 from timecredits.reports import facts
-from timecredits.reports.models import ContributionFact, MoveFact
+from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
 from timecredits.spending.models import Offer
 
 COLUMNS = [
@@ -51,15 +51,17 @@ def _kept() -> list[tuple]:
     return list(ContributionFact.objects.order_by("pk").values_list(*COLUMNS))
 
 
-def _as_rebuilt() -> list[tuple]:
-    """The facts as `rebuild` works them out (it is undone with the test's transaction)."""
-    facts.rebuild(connection)
-    return _kept()
+def _starts() -> set[tuple]:
+    return set(MemberStart.objects.values_list("member_id", "programme_id", "first_at"))
 
 
 def _same_as_rebuilt() -> list[tuple]:
-    kept = _kept()
-    assert kept == _as_rebuilt()
+    """The facts, having checked that they and the members' starts are what `rebuild` works
+    out (it is undone with the test's transaction)."""
+    kept, starts = _kept(), _starts()
+    facts.rebuild(connection)
+    assert kept == _kept()
+    assert starts == _starts()
     return kept
 
 
@@ -93,6 +95,8 @@ def test_every_change_keeps_the_facts_as_rebuilding_them_would(db):
     kept = dict((row[0], row) for row in _same_as_rebuilt())
     assert kept[pending.pk][7:] == (1, 0, 45, 45)
     assert kept[first.pk][7:] == (0, 1, 90, 0)
+    # Ann has no approved time left, so no start; Bob's is his session's.
+    assert _starts() == {(bob.pk, programme.pk, session.starts_at)}
 
     # The session moved to another day, the activity to another group and type, a
     # contribution to the other session.
@@ -106,6 +110,7 @@ def test_every_change_keeps_the_facts_as_rebuilding_them_would(db):
     kept = dict((row[0], row) for row in _same_as_rebuilt())
     assert kept[first.pk][1:7] == (programme.pk, other.pk, session.pk, ann.pk, "mentoring", moved)
     assert kept[pending.pk][3] == later.pk
+    assert _starts() == {(bob.pk, programme.pk, later.starts_at)}
 
     # A contribution deleted takes its fact with it.
     Contribution.objects.filter(pk=rejected.pk).delete()

@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
-from timecredits.reports.models import ContributionFact
+from timecredits.reports.models import ContributionFact, MemberStart
 
 
 def _check_in_while(move_session) -> ContributionFact:
@@ -89,3 +89,46 @@ def test_a_check_in_while_its_session_moves_to_another_activity_gets_that_activi
     fact = _check_in_while(elsewhere)
     assert fact is not None
     assert (fact.organisation_id, fact.kind) == (moved_to["organisation"], "mentoring")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_contributions_at_once_keep_the_earlier_start():
+    """A member's start (`MemberStart`) is the earliest of their approved facts. Approved at
+    once, the earlier contribution committing last, the other must not keep its own later time
+    as the start (it would, working the minimum out before the earlier one committed)."""
+    programme = ProgrammeFactory()
+    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
+    early = FinishedSessionFactory(activity=activity)
+    late = FinishedSessionFactory(
+        activity=activity, starts_at=early.starts_at + datetime.timedelta(days=7)
+    )
+    member = MemberFactory(programme=programme)
+    given, release = threading.Event(), threading.Event()
+
+    def approved_at(session):
+        Contribution.objects.create(
+            member=member,
+            session=session,
+            status="approved",
+            method="manual",
+            checked_in_at=session.starts_at,
+            minutes=60,
+        )
+
+    def first():
+        with transaction.atomic():
+            approved_at(early)
+            given.set()
+            release.wait(5)
+
+    earlier = in_thread(first)
+    assert given.wait(5)
+    later = in_thread(lambda: approved_at(late))
+    later.join(0.5)
+    release.set()
+    earlier.join(5)
+    later.join(5)
+    assert list(MemberStart.objects.values_list("member_id", "first_at")) == [
+        (member.pk, early.starts_at)
+    ]

@@ -1,20 +1,9 @@
 """The contributions and members' moves of credits as reports read them, kept by triggers
-(timecredits/reports/facts.py), and filled from what is there already."""
+(timecredits/reports/facts.py). The triggers are put in place, and the tables filled, by 0005
+(which also keeps members' starts): the triggers as `facts` writes them now read its table."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-from timecredits.reports import facts
-
-
-def install(apps, schema_editor):
-    facts.install(schema_editor.connection)
-    facts.rebuild(schema_editor.connection)
-
-
-def remove(apps, schema_editor):
-    facts.remove(schema_editor.connection)
-
 
 class Migration(migrations.Migration):
 
@@ -63,5 +52,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['kind', 'posted_at'], name='move_kind_at'), models.Index(fields=['venue', 'posted_at'], name='move_venue_at')],
             },
         ),
-        migrations.RunPython(install, remove),
     ]

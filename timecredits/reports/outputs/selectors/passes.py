@@ -7,11 +7,13 @@ activity or ledger row is read. Grouped by member, each member's row holds their
 contributions and minutes, check-ins, the credits earned, first and last months, how many
 calendar weeks and months they gave time in, the activity types they gave time at (a mask, and
 the minutes at each), their area, answers and consent, whether they joined in the period and,
-for each active member, whether they gave time under the filter before it (retention's cohort)
-and, when a retention figure is already known, their last month after it (both looked up
-member by member, in their own facts). Those rows are then folded in the same statement into
-every headline contribution figure, breakdown, regularity and retention count (`Fold`), so
-only a few dozen rows come back rather than a row per member.
+for each active member, whether they gave time under the filter before it (retention's cohort:
+their start in the programme, kept by triggers as `MemberStart`, where the filter is of who the
+members are only; otherwise looked up member by member, in their own facts) and, when a
+retention figure is already known, their last month after it (looked up too). Those rows are
+then folded in the same statement into every headline contribution figure, breakdown,
+regularity and retention count (`Fold`), so only a few dozen rows come back rather than a row
+per member.
 
 The filter's conditions are the ORM's own (`figures._contributions`); the grouping is
 written here. On PostgreSQL each contribution's local week and month are found by
@@ -39,6 +41,7 @@ BITS = 62
 TYPES = list(ActivityType.values)
 # A member of the retention cohort: active in the period, with nothing before it.
 _STARTED = "p.approved > 0 AND p.fresh = 1"
+_DAY = datetime.timedelta(days=1)
 MEMBER = ["area", "age_band", "gender", "reports_consent", "new_to_volunteering"]
 
 
@@ -92,6 +95,7 @@ def member_fold(
     end: datetime.date,
     before,
     later,
+    starts=None,
     known=(),
     until: datetime.date | None = None,
 ) -> Fold:
@@ -100,8 +104,11 @@ def member_fold(
 
     `before` and `later` are QuerySets of the approved contributions under the filter before the
     period and after it. `later` is read only when some retention figures are `known` (their
-    N), for each member's last month with one. Regularity counts the weeks and months of the
-    period `until` that day (by default its last): a period still running, so far."""
+    N), for each member's last month with one. `starts`, where the filter narrows by nothing but
+    who the members are, is the programme's `MemberStart` rows: whether a member gave time
+    before the period is then their start, joined, rather than a look-up in `before`.
+    Regularity counts the weeks and months of the period `until` that day (by default its
+    last): a period still running, so far."""
     monday = start - datetime.timedelta(days=start.weekday())
     weeks, months = weeks_and_months(start, end)
     so_far = weeks_and_months(start, min(end, until or end))
@@ -187,15 +194,25 @@ def member_fold(
     ]
     members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
     member_sql, member_params = members.query.sql_with_params()
-    # Whether each active member gave time before the period, and (once retention's figures
-    # are known) the last month each member of the cohort gave time in after it: look-ups in
-    # that member's own contributions, by the facts' (member, time) index, rather than reads of
-    # everything before or after the period. A scalar subquery with a LIMIT is never hashed
-    # into such a read; under an area or demographic filter, the look-ups are as few as the
-    # members, and over the whole programme they cost about what the read did.
-    before_sql, before_params = (
-        before.filter(member=RawSQL("g.who", ())).values("member")[:1].query.sql_with_params()
-    )
+    # Whether each active member gave time before the period: their kept start, one hashed
+    # join (a look-up per member cost half a second over a generated year), where there is one
+    # for the filter. Otherwise, and for the last month each member of the cohort gave time in
+    # after it (once retention's figures are known), look-ups in that member's own facts by
+    # their (member, time) index, rather than reads of everything before or after the period:
+    # a scalar subquery with a LIMIT is never hashed into such a read.
+    since = connection.ops.adapt_datetimefield_value(_midnight(start))
+    if starts is None:
+        before_sql, before_params = (
+            before.filter(member=RawSQL("g.who", ())).values("member")[:1].query.sql_with_params()
+        )
+        gave_before, started, started_params = f"({before_sql}) IS NOT NULL", "", []
+    else:
+        # An active member's start is never empty: they gave time in the period.
+        gave_before, before_params = "(st.first_at IS NOT NULL AND st.first_at < %s)", [since]
+        started_sql, started_params = (
+            starts.values("first_at", started=F("member")).order_by().query.sql_with_params()
+        )
+        started = f"LEFT JOIN ({started_sql}) st ON st.started = g.who "
     last, last_params = "q.last", []
     if known:
         later_sql, later_params = (
@@ -227,21 +244,20 @@ def member_fold(
         (", ".join(f"m.{name}" for name in MEMBER) + ", ", []),
         (
             "CASE WHEN m.joined_at >= %s AND m.joined_at < %s THEN 1 ELSE 0 END AS joined, ",
-            [
-                connection.ops.adapt_datetimefield_value(_midnight(day))
-                for day in (start, end + datetime.timedelta(days=1))
-            ],
+            [since, connection.ops.adapt_datetimefield_value(_midnight(end + _DAY))],
         ),
         (
-            f"CASE WHEN g.approved > 0 AND ({before_sql}) IS NULL THEN 1 ELSE 0 END AS fresh "
-            "FROM (",
+            f"CASE WHEN g.approved > 0 AND NOT {gave_before} THEN 1 ELSE 0 END AS fresh FROM (",
             before_params,
         ),
         (f"SELECT c.who, {', '.join(columns)} FROM (", []),  # noqa: S608
         (f"SELECT r.*, r.approved AS ok, k.t, {located} ", located_params),
         (f"FROM ({inner}) r ", inner_params),
         (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
-        (f"JOIN ({member_sql}) m ON m.mid = g.who) q) ", member_params),
+        (
+            f"JOIN ({member_sql}) m ON m.mid = g.who {started}) q) ",
+            [*member_params, *started_params],
+        ),
     ]
     # The figures of one number each (and the people or minutes beside it) in one read of p,
     # each then given a row of its own; the tables by a key, one read each.

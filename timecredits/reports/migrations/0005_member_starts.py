@@ -1,0 +1,42 @@
+"""When each member first gave time in a programme (`MemberStart`), kept by triggers on the
+contributions' facts; and every trigger of `timecredits/reports/facts.py` put in place, with the
+facts and the starts filled from what is there already."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+from timecredits.reports import facts
+
+
+def install(apps, schema_editor):
+    # `rebuild` fills the tables, then puts the triggers in place (first removing any 0004 put).
+    facts.rebuild(schema_editor.connection)
+
+
+def remove(apps, schema_editor):
+    facts.remove(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('members', '0005_user_language'),
+        ('programmes', '0002_populationfigure'),
+        ('reports', '0004_report_facts'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='MemberStart',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('first_at', models.DateTimeField(null=True)),
+                ('member', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member')),
+                ('programme', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('member', 'programme'), name='member_start_once')],
+            },
+        ),
+        migrations.RunPython(install, remove),
+    ]

@@ -234,71 +234,6 @@ def _unspent(f: Filter) -> dict:
     return {"minutes": int(minutes), "people": int(people)}
 
 
-def _by_members(transfers, **key) -> list[tuple]:
-    """(key, members, minutes) of member transfers by `key` (one expression): summed per member
-    and key first, then per key, two hashed groupings where COUNT(DISTINCT) would sort them."""
-    (name,) = key
-    inner = transfers.values(**key, who=F("member")).annotate(minutes=Sum("amount")).order_by()
-    sql, params = inner.query.sql_with_params()
-    # Only the ORM's own SQL is put in; the values are parameters.
-    outer = (
-        f"SELECT i.{name}, COUNT(*), SUM(i.minutes) FROM ({sql}) i "  # noqa: S608
-        f"GROUP BY i.{name} ORDER BY i.{name}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        # PostgreSQL sums bigints as numeric.
-        return [(k, members, int(minutes)) for k, members, minutes in cursor.fetchall()]
-
-
-def _spending_split(spending) -> dict:
-    """Members and credits spent in all (`spent`), by venue (`by_venue`) and by the category of
-    the offer redeemed (`by_category`), from `spending` (moves of kind spend).
-
-    Each is summed per member and key first, then per key: two hashed groupings, where
-    COUNT(DISTINCT member) would sort the period's spending. The three read the spending apart
-    (in parallel workers on PostgreSQL): a shared common table expression of every member,
-    venue and category was slower, as those barely group (a member spends at few venues)."""
-    # Each part's key in a column of its own, a NULL of its type in the others (PostgreSQL
-    # types a UNION's columns branch by branch).
-    keys = {"spent": "", "by_venue": "place", "by_category": "category"}
-    nulls = {"place": "CAST(NULL AS bigint)", "category": "CAST(NULL AS varchar)"}
-    spent = spending.values(who=F("member"), place=F("venue"), moved=F("amount")).order_by()
-
-    def part(name: str) -> tuple[str, list]:
-        key = keys[name]
-        # Only the category's part reads the offers.
-        read = spent.annotate(category=F("offer__category")) if key == "category" else spent
-        sql, params = read.query.sql_with_params()
-        columns = ", ".join(f"g.{k}" if k == key else nulls[k] for k in nulls)
-        by = f"t.{key}, " if key else ""
-        # Only fixed names and the ORM's own SQL are put in.
-        return (
-            f"SELECT '{name}', {columns}, COUNT(*), SUM(g.minutes) FROM (SELECT {by}"  # noqa: S608
-            f"SUM(t.moved) AS minutes FROM ({sql}) t GROUP BY {by}t.who) g"
-            + (f" GROUP BY g.{key}" if key else ""),
-            list(params),
-        )
-
-    parts = [part(name) for name in keys]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
-        )
-        found = cursor.fetchall()
-    split = {"spent": {"minutes": 0, "people": 0}, "by_venue": [], "by_category": []}
-    for name, venue, category, members, minutes in found:
-        # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
-        if name == "spent":
-            split["spent"] = {"minutes": int(minutes or 0), "people": members}
-        else:
-            key = venue if name == "by_venue" else category
-            split[name].append({"key": key, "members": members, "minutes": int(minutes)})
-    for name in ("by_venue", "by_category"):
-        split[name].sort(key=lambda row: (row["key"] is None, row["key"] or ""))
-    return split
-
-
 def _held(f: Filter) -> dict:
     """Sessions held and active organisations: the period's sessions with an approved
     contribution under the filter.
@@ -330,35 +265,97 @@ def _held(f: Filter) -> dict:
 
 
 def _member_moves(f: Filter) -> dict:
-    """What the filter's members did with their credits in the period: spending (in total, by
-    venue, by offer category), donations and expiries (each with the members who made them),
-    and the expiries reversed, in ledger minutes.
+    """What the filter's members did with their credits in the period: spending in all
+    (`spent`), by venue (`by_venue`) and by the category of the offer redeemed
+    (`by_category`); donations and expiries (each with the members who made them); and the
+    expiries reversed (`restored`), in ledger minutes. One statement.
 
     Donations and expiries belong to no organisation or activity: under those filters, the ones
-    of the members active in them (an organisation's own report shows no one else's). They are
-    read apart from the spending, so that under those filters each read is narrow: the venue's
-    spending, and the active members' donations and expiries."""
+    of the members active in them (an organisation's own report shows no one else's), and the
+    spending is at that venue. Members and minutes are summed per member and key first, then
+    per key: two hashed groupings, where COUNT(DISTINCT member) would sort the period's moves.
+
+    The spending and the rest are two common table expressions. Under a filter of who the
+    members are (an area, a demographic answer) their moves are few, and each is read once,
+    then grouped by every key (MATERIALIZED); otherwise each grouping reads the moves it needs
+    itself, in parallel workers on PostgreSQL (a shared read of a year's moves, grouped by one
+    process, was slower: members, venues and categories barely group)."""
     active = Q()
     if f.organisation is not None or f.activity_type:
         active = Q(member__in=_approved(f).values("member"))
-    given = _moves(f, TransferKind.DONATE, TransferKind.EXPIRE).filter(active)
-    moved = {
-        kind: {"minutes": minutes, "people": people}
-        for kind, people, minutes in _by_members(given, move=F("kind"))
-    }
-    nothing = {"minutes": 0, "people": 0}
-    restored = (
-        _moves(f, MoveFact.RESTORE).filter(active).aggregate(minutes=Sum("amount", default=0))
-    )
     spending = _moves(f, TransferKind.SPEND)
     if f.organisation is not None:
         spending = spending.filter(venue=f.organisation)
-    return {
-        **_spending_split(spending),
-        "donated": moved.get(TransferKind.DONATE, nothing),
-        "expired": moved.get(TransferKind.EXPIRE, nothing),
-        "restored": restored["minutes"],
+    spent_sql, spent_params = (
+        spending.values("amount", who=F("member"), place=F("venue"), category=F("offer__category"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    given_sql, given_params = (
+        _moves(f, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
+        .filter(active)
+        .values("kind", "amount", who=F("member"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    narrowed = bool(f.members())
+    read = "MATERIALIZED" if narrowed else "NOT MATERIALIZED"
+    # Each part's key in a column of its own, a NULL of its type in the others (PostgreSQL
+    # types a UNION's columns branch by branch).
+    nulls = {"place": "CAST(NULL AS bigint)", "category": "CAST(NULL AS varchar)"}
+
+    def per_member(name: str, key: str, rows: str, where: str = "") -> str:
+        """Members and minutes of `rows` by `key` (none: in all), the part `name`d."""
+        by = f"t.{key}, " if key else ""
+        columns = ", ".join(f"g.{k}" if k == key else null for k, null in nulls.items())
+        return (
+            f"SELECT {name}, {columns}, COUNT(*), SUM(g.minutes) FROM (SELECT {by}"  # noqa: S608
+            f"SUM(t.amount) AS minutes FROM {rows} t {where}GROUP BY {by}t.who) g"
+            + (f" GROUP BY g.{key}" if key else "")
+        )
+
+    # Only fixed names and the ORM's own SQL are put in; the values are parameters.
+    read_from = f"WITH spent AS {read} ({spent_sql}), given AS {read} ({given_sql}) "
+    parts = [
+        per_member("'spent'", "", "spent"),
+        per_member("'by_venue'", "place", "spent"),
+        per_member("'by_category'", "category", "spent"),
+        per_member("g.kind", "kind", "given", "WHERE t.kind IN ('donate', 'expire') "),
+        f"SELECT 'restored', {', '.join(nulls.values())}, 0, SUM(t.amount) "  # noqa: S608
+        "FROM given t WHERE t.kind = 'restore'",
+    ]
+    # Read once, in one statement; or the spending's parts in one (PostgreSQL plans each in
+    # parallel workers) and the rest in another: in one statement, only the spending's were.
+    together = [parts] if narrowed else [parts[:3], parts[3:]]
+    statements = [" UNION ALL ".join(group) for group in together]
+    found = []
+    with connection.cursor() as cursor:
+        for part in statements:
+            cursor.execute(read_from + part, [*spent_params, *given_params])
+            found += cursor.fetchall()
+    nothing = {"minutes": 0, "people": 0}
+    moves = {
+        "spent": nothing,
+        "by_venue": [],
+        "by_category": [],
+        "donated": nothing,
+        "expired": nothing,
+        "restored": 0,
     }
+    named = {TransferKind.DONATE: "donated", TransferKind.EXPIRE: "expired"}
+    for name, venue, category, members, minutes in found:
+        # PostgreSQL sums bigints as numeric; the ORM's Sum would give an int.
+        minutes = int(minutes or 0)
+        if name == "restored":
+            moves["restored"] = minutes
+        elif name in ("by_venue", "by_category"):
+            key = venue if name == "by_venue" else category
+            moves[name].append({"key": key, "members": members, "minutes": minutes})
+        else:
+            moves[named.get(name, name)] = {"minutes": minutes, "people": members}
+    for name in ("by_venue", "by_category"):
+        moves[name].sort(key=lambda row: (row["key"] is None, row["key"] or ""))
+    return moves
 
 
 def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:

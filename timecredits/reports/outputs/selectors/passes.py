@@ -68,6 +68,8 @@ class Fold:
     retention: dict = field(default_factory=dict)
     # The calendar weeks and months regularity counted: the period's, or so far.
     counted: tuple = (0, 0)
+    # Sessions held and active organisations (distinct among the approved), when asked for.
+    held: dict = field(default_factory=dict)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -98,6 +100,7 @@ def member_fold(
     starts=None,
     known=(),
     until: datetime.date | None = None,
+    held: bool = False,
 ) -> Fold:
     """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
     status) over their members.
@@ -108,7 +111,10 @@ def member_fold(
     who the members are, is the programme's `MemberStart` rows: whether a member gave time
     before the period is then their start, joined, rather than a look-up in `before`.
     Regularity counts the weeks and months of the period `until` that day (by default its
-    last): a period still running, so far."""
+    last): a period still running, so far. With `held`, the same read of the contributions
+    counts the distinct sessions and organisations of the approved ones too (`Fold.held`): it
+    is then kept (materialized) for both, which pays where the filter leaves few, and would
+    keep a year's whole programme from being grouped in parallel."""
     monday = start - datetime.timedelta(days=start.weekday())
     weeks, months = weeks_and_months(start, end)
     so_far = weeks_and_months(start, min(end, until or end))
@@ -124,6 +130,7 @@ def member_fold(
         "kind",
         *([] if sqlite else ["at"]),
         who=F("member"),
+        **({"at_session": F("session"), "of_group": F("organisation")} if held else {}),
         **when,
     ).order_by()
     inner, inner_params = rows.query.sql_with_params()
@@ -233,7 +240,8 @@ def member_fold(
     # Only the ORM's own SQL and fixed text are put in; the values are parameters. The
     # parameters go in the order they appear.
     pieces = [
-        (f"WITH p AS (SELECT q.*, {last} AS retained FROM (", last_params),  # noqa: S608
+        (f"WITH r0 AS {'' if held else 'NOT '}MATERIALIZED ({inner}), ", inner_params),
+        (f"p AS (SELECT q.*, {last} AS retained FROM (", last_params),  # noqa: S608
         (
             "SELECT g.who, g.approved, g.minutes, g.check_ins, g.earned, g.first, g.last, "
             "g.tmask, ",
@@ -252,7 +260,7 @@ def member_fold(
         ),
         (f"SELECT c.who, {', '.join(columns)} FROM (", []),  # noqa: S608
         (f"SELECT r.*, r.approved AS ok, k.t, {located} ", located_params),
-        (f"FROM ({inner}) r ", inner_params),
+        ("FROM r0 r ", []),
         (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
         (
             f"JOIN ({member_sql}) m ON m.mid = g.who {started}) q) ",
@@ -329,6 +337,14 @@ def member_fold(
             [(weeks_so_far + 1) // 2, (months_so_far + 1) // 2],
         ),
     ]
+    if held:
+        parts.append(
+            (
+                "SELECT 'held', '', COUNT(DISTINCT CASE WHEN r0.approved = 1 THEN r0.at_session "
+                "END), COUNT(DISTINCT CASE WHEN r0.approved = 1 THEN r0.of_group END) FROM r0",
+                [],
+            )
+        )
     sql = "".join(text for text, _ in pieces) + " UNION ALL ".join(text for text, _ in parts)
     params = [p for _, ps in pieces for p in ps] + [p for _, ps in parts for p in ps]
     with connection.cursor() as cursor:
@@ -347,6 +363,8 @@ def member_fold(
             fold.joined[key] = n
         elif part == "retention":
             fold.retention[key] = n
+        elif part == "held":
+            fold.held = {"sessions_held": n, "active_organisations": minutes}
         elif part != "type" or n:
             getattr(fold, "types" if part == "type" else part)[key] = (n, minutes)
     return fold

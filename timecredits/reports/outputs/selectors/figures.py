@@ -263,70 +263,73 @@ def _member_moves(f: Filter) -> dict:
     """What the filter's members did with their credits in the period: spending in all
     (`spent`), by venue (`by_venue`) and by the category of the offer redeemed
     (`by_category`); donations and expiries (each with the members who made them); and the
-    expiries reversed (`restored`), in ledger minutes. One statement.
+    expiries reversed (`restored`), in ledger minutes.
 
     Donations and expiries belong to no organisation or activity: under those filters, the ones
     of the members active in them (an organisation's own report shows no one else's), and the
     spending is at that venue. Members and minutes are summed per member and key first, then
     per key: two hashed groupings, where COUNT(DISTINCT member) would sort the period's moves.
 
-    The spending and the rest are two common table expressions. Under a filter of who the
-    members are (an area, a demographic answer) their moves are few, and each is read once,
-    then grouped by every key (MATERIALIZED); otherwise each grouping reads the moves it needs
-    itself, in parallel workers on PostgreSQL (a shared read of a year's moves, grouped by one
-    process, was slower: members, venues and categories barely group)."""
-    active = Q()
-    if f.organisation is not None or f.activity_type:
-        active = Q(member__in=_approved(f).values("member"))
-    spending = _moves(f, TransferKind.SPEND)
-    if f.organisation is not None:
-        spending = spending.filter(venue=f.organisation)
-    spent_sql, spent_params = (
-        spending.values("amount", who=F("member"), place=F("venue"), category=F("offer__category"))
-        .order_by()
-        .query.sql_with_params()
-    )
-    given_sql, given_params = (
-        _moves(f, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
-        .filter(active)
-        .values("kind", "amount", who=F("member"))
-        .order_by()
-        .query.sql_with_params()
-    )
+    The moves are one common table expression. Under a filter of who the members are (an area,
+    a demographic answer) they are few, and read once, then grouped by every key
+    (MATERIALIZED); otherwise each grouping reads the moves it needs itself, in parallel
+    workers on PostgreSQL (a shared read of a year's moves, grouped by one process, was slower:
+    members, venues and categories barely group)."""
     narrowed = bool(f.members())
-    read = "MATERIALIZED" if narrowed else "NOT MATERIALIZED"
+    moved_sql, moved_params = (
+        _moves(f, TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
+        .values("kind", "amount", who=F("member"), place=F("venue"), category=F("offer__category"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    # The spending at the venue, under an organisation filter; the rest, of the active members.
+    spending, spending_params = "t.kind = 'spend'", []
+    if f.organisation is not None:
+        spending, spending_params = "t.kind = 'spend' AND t.place = %s", [f.organisation.pk]
+    given, given_params = "t.kind IN ('donate', 'expire')", []
+    restored, restored_params = "t.kind = 'restore'", []
+    if f.organisation is not None or f.activity_type:
+        active_sql, active_params = _approved(f).values("member").query.sql_with_params()
+        given, given_params = f"{given} AND t.who IN ({active_sql})", list(active_params)
+        restored, restored_params = f"{restored} AND t.who IN ({active_sql})", list(active_params)
     # Each part's key in a column of its own, a NULL of its type in the others (PostgreSQL
     # types a UNION's columns branch by branch).
     nulls = {"place": "CAST(NULL AS bigint)", "category": "CAST(NULL AS varchar)"}
 
-    def per_member(name: str, key: str, rows: str, where: str = "") -> str:
-        """Members and minutes of `rows` by `key` (none: in all), the part `name`d."""
+    def per_member(name: str, key: str, where: str) -> str:
+        """Members and minutes of the moves `where` by `key` (none: in all), the part `name`d."""
         by = f"t.{key}, " if key else ""
         columns = ", ".join(f"g.{k}" if k == key else null for k, null in nulls.items())
         return (
             f"SELECT {name}, {columns}, COUNT(*), SUM(g.minutes) FROM (SELECT {by}"  # noqa: S608
-            f"SUM(t.amount) AS minutes FROM {rows} t {where}GROUP BY {by}t.who) g"
+            f"SUM(t.amount) AS minutes FROM moved t WHERE {where} GROUP BY {by}t.who) g"
             + (f" GROUP BY g.{key}" if key else "")
         )
 
     # Only fixed names and the ORM's own SQL are put in; the values are parameters.
-    read_from = f"WITH spent AS {read} ({spent_sql}), given AS {read} ({given_sql}) "
+    read = "MATERIALIZED" if narrowed else "NOT MATERIALIZED"
     parts = [
-        per_member("'spent'", "", "spent"),
-        per_member("'by_venue'", "place", "spent"),
-        per_member("'by_category'", "category", "spent"),
-        per_member("g.kind", "kind", "given", "WHERE t.kind IN ('donate', 'expire') "),
-        f"SELECT 'restored', {', '.join(nulls.values())}, 0, SUM(t.amount) "  # noqa: S608
-        "FROM given t WHERE t.kind = 'restore'",
+        (per_member("'spent'", "", spending), spending_params),
+        (per_member("'by_venue'", "place", spending), spending_params),
+        (per_member("'by_category'", "category", spending), spending_params),
+        (per_member("g.kind", "kind", given), given_params),
+        (
+            f"SELECT 'restored', {', '.join(nulls.values())}, 0, SUM(t.amount) "  # noqa: S608
+            f"FROM moved t WHERE {restored}",
+            restored_params,
+        ),
     ]
     # Read once, in one statement; or the spending's parts in one (PostgreSQL plans each in
     # parallel workers) and the rest in another: in one statement, only the spending's were.
     together = [parts] if narrowed else [parts[:3], parts[3:]]
-    statements = [" UNION ALL ".join(group) for group in together]
     found = []
     with connection.cursor() as cursor:
-        for part in statements:
-            cursor.execute(read_from + part, [*spent_params, *given_params])
+        for group in together:
+            cursor.execute(
+                f"WITH moved AS {read} ({moved_sql}) "
+                + " UNION ALL ".join(sql for sql, _ in group),
+                [*moved_params, *(p for _, params in group for p in params)],
+            )
             found += cursor.fetchall()
     nothing = {"minutes": 0, "people": 0}
     moves = {

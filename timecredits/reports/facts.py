@@ -19,8 +19,8 @@ migration that creates the tables); `tests/reports/outputs/test_facts.py` checks
 triggers leave exactly what `rebuild` would, and that they are installed.
 
 A third table, `MemberStart`, holds when each member first gave time in each programme (their
-earliest approved fact), kept by triggers on the contribution facts themselves: retention's
-cohort is then one join rather than a look-up per active member.
+earliest approved fact), kept by triggers on the contribution facts themselves (at commit, on
+PostgreSQL): retention's cohort is then one join rather than a look-up per active member.
 
 These are the one place where reports reach into other apps' tables, and only in SQL that the
 database runs: the ledger still imports no one.
@@ -185,6 +185,12 @@ TRIGGERS = [
         _recount_start("OLD"),
     ),
 ]
+# On PostgreSQL a member's start is worked out at commit (deferred constraint triggers), so its
+# row is locked after every other lock the transaction takes (`timecredits/db.py`): taken with
+# the contribution, it was locked before the ledger's accounts when approving and after them
+# when undoing an approval, and the two deadlocked. `settle` works out, before the commit, what
+# a transaction has left pending, for a report it reads itself.
+_DEFERRED = ["reports_fact_start_gone", "reports_fact_start_moved", "reports_fact_started"]
 _LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports'), hashtext('facts'))"
 _PG_LOCKS = {
     "reports_fact_added": _LOCK.format("_shared"),
@@ -198,11 +204,14 @@ def _postgres_install() -> list[str]:
     statements = []
     for name, table, event, condition, statement in TRIGGERS:
         when = condition if isinstance(condition, str) else _changed(condition, "IS DISTINCT FROM")
+        deferred = name in _DEFERRED
         statements += [
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN {_PG_LOCKS[name] + '; ' if name in _PG_LOCKS else ''}{statement}; "
             "RETURN NULL; END $$",
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+            f"CREATE {'CONSTRAINT ' if deferred else ''}TRIGGER {name} AFTER {event} ON {table} "
+            + ("DEFERRABLE INITIALLY DEFERRED " if deferred else "")
+            + "FOR EACH ROW "
             + (f"WHEN ({when}) " if when else "")
             + f"EXECUTE FUNCTION {name}()",
         ]
@@ -281,10 +290,25 @@ def remove(connection) -> None:
     _run(connection, _statements(connection.vendor, install=False))
 
 
+def settle(connection) -> None:
+    """On PostgreSQL, the members' starts that this transaction's changes left for its commit
+    worked out now (and later changes left for the commit again): a report read in the
+    transaction that wrote sees them. Nothing is left pending on SQLite."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [_DEFERRED])
+        names = ", ".join(sorted(name for (name,) in cursor.fetchall()))
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+
 def rebuild(connection) -> None:
     """Every fact worked out again from the contributions and the ledger, and every member's
     start from the facts, with the triggers out of the way meanwhile (so a bulk load is not
     slowed by them, each fact's start recounted as it is written); they are in place after."""
+    settle(connection)  # a trigger cannot be removed with its work pending
     remove(connection)
     _run(connection, REBUILD)
     install(connection)

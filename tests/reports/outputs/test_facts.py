@@ -52,6 +52,7 @@ def _kept() -> list[tuple]:
 
 
 def _starts() -> set[tuple]:
+    facts.settle(connection)  # on PostgreSQL, worked out at commit
     return set(MemberStart.objects.values_list("member_id", "programme_id", "first_at"))
 
 

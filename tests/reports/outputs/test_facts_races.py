@@ -8,8 +8,10 @@ import datetime
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
+from ledger.selectors import member_account
+from ledger.services import accounts_lock
 from tests.factories import (
     ActivityFactory,
     FinishedSessionFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
 )
 from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
+from timecredits.reports import facts
 from timecredits.reports.models import ContributionFact, MemberStart
 
 
@@ -94,9 +97,10 @@ def test_a_check_in_while_its_session_moves_to_another_activity_gets_that_activi
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_first_contributions_at_once_keep_the_earlier_start():
-    """A member's start (`MemberStart`) is the earliest of their approved facts. Approved at
-    once, the earlier contribution committing last, the other must not keep its own later time
-    as the start (it would, working the minimum out before the earlier one committed)."""
+    """A member's start (`MemberStart`) is the earliest of their approved facts, worked out at
+    commit. Two approvals at once, the earlier one's start worked out but not yet committed:
+    the later one waits for it, then must not keep its own time as the start (it would,
+    working the minimum out before the earlier one committed)."""
     programme = ProgrammeFactory()
     activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
     early = FinishedSessionFactory(activity=activity)
@@ -105,6 +109,7 @@ def test_two_first_contributions_at_once_keep_the_earlier_start():
     )
     member = MemberFactory(programme=programme)
     given, release = threading.Event(), threading.Event()
+    failures = []
 
     def approved_at(session):
         Contribution.objects.create(
@@ -117,18 +122,96 @@ def test_two_first_contributions_at_once_keep_the_earlier_start():
         )
 
     def first():
-        with transaction.atomic():
-            approved_at(early)
-            given.set()
-            release.wait(5)
+        try:
+            with transaction.atomic():
+                approved_at(early)
+                facts.settle(connection)  # the start worked out now, its row held
+                given.set()
+                release.wait(5)
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
+
+    def second():
+        try:
+            approved_at(late)
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
 
     earlier = in_thread(first)
     assert given.wait(5)
-    later = in_thread(lambda: approved_at(late))
+    later = in_thread(second)
     later.join(0.5)
+    # The later approval's commit waits for the earlier one's start row.
+    assert later.is_alive()
     release.set()
     earlier.join(5)
     later.join(5)
+    assert failures == []
+    assert ContributionFact.objects.filter(member=member, approved=1).count() == 2
     assert list(MemberStart.objects.values_list("member_id", "first_at")) == [
         (member.pk, early.starts_at)
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_and_an_undo_for_one_member_do_not_deadlock():
+    """Approving locks the contribution, then (posting the earning) the member's account;
+    undoing an approval posts the reversal first, then changes the contribution. A member's
+    start, worked out when the contribution changed, was locked between the two in one and
+    after them in the other, and the two deadlocked (found by review). It is worked out at
+    commit, after every other lock."""
+    programme = ProgrammeFactory()
+    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
+    first_session = FinishedSessionFactory(activity=activity)
+    session = FinishedSessionFactory(
+        activity=activity, starts_at=first_session.starts_at + datetime.timedelta(days=7)
+    )
+    member = MemberFactory(programme=programme)
+    undone, approving = (
+        Contribution.objects.create(
+            member=member,
+            session=at,
+            status=status,
+            method="manual",
+            checked_in_at=at.starts_at,
+            minutes=60,
+        )
+        for at, status in ((first_session, "approved"), (session, "pending"))
+    )
+    account = member_account(member=member)
+    changed, locked, go = threading.Event(), threading.Event(), threading.Event()
+    failures = []
+
+    def approve():
+        # The contribution first, then the account.
+        try:
+            with transaction.atomic():
+                Contribution.objects.filter(pk=approving.pk).update(status="approved")
+                changed.set()
+                go.wait(5)
+                accounts_lock([account.pk])
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
+
+    def undo():
+        # The account first, then the contribution.
+        try:
+            with transaction.atomic():
+                accounts_lock([account.pk])
+                locked.set()
+                Contribution.objects.filter(pk=undone.pk).update(status="pending")
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
+
+    first = in_thread(approve)
+    assert changed.wait(5)
+    second = in_thread(undo)
+    assert locked.wait(5)
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert failures == []
+    assert list(MemberStart.objects.values_list("member_id", "first_at")) == [
+        (member.pk, session.starts_at)
     ]

@@ -5,6 +5,14 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from timecredits.reports import facts
+
+
+def remove(apps, schema_editor):
+    # A database migrated before 0005 existed had its triggers put in place here: going back
+    # past this migration takes them away with the tables they write.
+    facts.remove(schema_editor.connection)
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -52,4 +60,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['kind', 'posted_at'], name='move_kind_at'), models.Index(fields=['venue', 'posted_at'], name='move_venue_at')],
             },
         ),
+        migrations.RunPython(migrations.RunPython.noop, remove),
     ]

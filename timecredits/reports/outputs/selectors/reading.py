@@ -21,6 +21,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from ...facts import settle
+
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
 
 
@@ -75,6 +77,9 @@ def reading():
         with connection.cursor() as cursor:
             if own:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            else:
+                # What the caller's transaction wrote, the report reads, members' starts too.
+                settle(connection)
             _tune(cursor)
             if not own:
                 snapshot = None

@@ -25,13 +25,32 @@ from timecredits.reports import facts
 from timecredits.reports.models import ContributionFact, MemberStart
 
 
+def _member_and_two_sessions():
+    """A member and two finished sessions of one activity in their programme, a week apart."""
+    programme = ProgrammeFactory()
+    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
+    early = FinishedSessionFactory(activity=activity)
+    late = FinishedSessionFactory(
+        activity=activity, starts_at=early.starts_at + datetime.timedelta(days=7)
+    )
+    return MemberFactory(programme=programme), early, late
+
+
+def _given(member, session, status: str, method: str = "manual") -> Contribution:
+    return Contribution.objects.create(
+        member=member,
+        session=session,
+        status=status,
+        method=method,
+        checked_in_at=session.starts_at,
+        minutes=60,
+    )
+
+
 def _check_in_while(move_session) -> ContributionFact:
     """A check-in at a session while `move_session(session)` runs in a transaction not yet
     committed; returns the check-in's fact once both are done."""
-    programme = ProgrammeFactory()
-    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
-    session = FinishedSessionFactory(activity=activity)
-    member = MemberFactory(programme=programme)
+    member, session, _ = _member_and_two_sessions()
     moved, release = threading.Event(), threading.Event()
 
     def move():
@@ -41,14 +60,7 @@ def _check_in_while(move_session) -> ContributionFact:
             release.wait(5)
 
     def check_in():
-        Contribution.objects.create(
-            member=member,
-            session=session,
-            status="pending",
-            method="kiosk",
-            checked_in_at=session.starts_at,
-            minutes=60,
-        )
+        _given(member, session, "pending", method="kiosk")
 
     mover = in_thread(move)
     assert moved.wait(5)
@@ -101,30 +113,14 @@ def test_two_first_contributions_at_once_keep_the_earlier_start():
     commit. Two approvals at once, the earlier one's start worked out but not yet committed:
     the later one waits for it, then must not keep its own time as the start (it would,
     working the minimum out before the earlier one committed)."""
-    programme = ProgrammeFactory()
-    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
-    early = FinishedSessionFactory(activity=activity)
-    late = FinishedSessionFactory(
-        activity=activity, starts_at=early.starts_at + datetime.timedelta(days=7)
-    )
-    member = MemberFactory(programme=programme)
+    member, early, late = _member_and_two_sessions()
     given, release = threading.Event(), threading.Event()
     failures = []
-
-    def approved_at(session):
-        Contribution.objects.create(
-            member=member,
-            session=session,
-            status="approved",
-            method="manual",
-            checked_in_at=session.starts_at,
-            minutes=60,
-        )
 
     def first():
         try:
             with transaction.atomic():
-                approved_at(early)
+                _given(member, early, "approved")
                 facts.settle(connection)  # the start worked out now, its row held
                 given.set()
                 release.wait(5)
@@ -133,7 +129,7 @@ def test_two_first_contributions_at_once_keep_the_earlier_start():
 
     def second():
         try:
-            approved_at(late)
+            _given(member, late, "approved")
         except Exception as error:  # reported by the test
             failures.append(repr(error))
 
@@ -161,24 +157,9 @@ def test_an_approval_and_an_undo_for_one_member_do_not_deadlock():
     start, worked out when the contribution changed, was locked between the two in one and
     after them in the other, and the two deadlocked (found by review). It is worked out at
     commit, after every other lock."""
-    programme = ProgrammeFactory()
-    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
-    first_session = FinishedSessionFactory(activity=activity)
-    session = FinishedSessionFactory(
-        activity=activity, starts_at=first_session.starts_at + datetime.timedelta(days=7)
-    )
-    member = MemberFactory(programme=programme)
-    undone, approving = (
-        Contribution.objects.create(
-            member=member,
-            session=at,
-            status=status,
-            method="manual",
-            checked_in_at=at.starts_at,
-            minutes=60,
-        )
-        for at, status in ((first_session, "approved"), (session, "pending"))
-    )
+    member, first_session, session = _member_and_two_sessions()
+    undone = _given(member, first_session, "approved")
+    approving = _given(member, session, "pending")
     account = member_account(member=member)
     changed, locked, go = threading.Event(), threading.Event(), threading.Event()
     failures = []

@@ -20,7 +20,8 @@ order, so no two transactions can wait for each other in a circle:
 Rows written after these (transfers, contribution events, notifications) are inserted, not
 locked; a background job that locks one of them (the notification email task) takes no lock above.
 A member's start in a programme (`reports.MemberStart`) is locked last, at commit, by deferred
-triggers (`reports.facts`).
+triggers (`reports.facts`), in the order the transaction changed the contributions: two that
+changed the same members' time in opposite orders can still deadlock there, and are retried.
 
 **No-key locks.** Locks are `select_for_update(no_key=True)`, PostgreSQL's FOR NO KEY UPDATE: no
 service changes a key. A plain FOR UPDATE also blocks the FOR KEY SHARE lock that every

@@ -297,8 +297,15 @@ def settle(connection) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [_DEFERRED])
-        names = ", ".join(sorted(name for (name,) in cursor.fetchall()))
+        # The deferred ones installed (a trigger installed before they were deferred is not a
+        # constraint), named with their schema, as SET CONSTRAINTS looks them up.
+        cursor.execute(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.conname) "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 't' AND c.conname = ANY(%s) ORDER BY 1",
+            [_DEFERRED],
+        )
+        names = ", ".join(name for (name,) in cursor.fetchall())
         if names:
             cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
             cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")

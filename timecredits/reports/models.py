@@ -150,6 +150,13 @@ def _for_reading(to: str, *, db_index: bool = False, null: bool = False) -> mode
     )
 
 
+def _fact_of(to: str) -> models.OneToOneField:
+    """A fact's key: the row it copies, read only, like `_for_reading`."""
+    return models.OneToOneField(
+        to, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+
 class ContributionFact(models.Model):
     """One contribution as the output figures read it: narrow, with its session's time and its
     activity's programme, organisation and type copied in, so a year's report reads one table
@@ -160,13 +167,7 @@ class ContributionFact(models.Model):
     keys are for reading only: the database does not check them, and deleting a contribution
     deletes its fact by trigger."""
 
-    contribution = models.OneToOneField(
-        "activities.Contribution",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    contribution = _fact_of("activities.Contribution")
     programme = _for_reading("programmes.Programme")
     organisation = _for_reading("partners.Organisation")
     session = _for_reading("activities.Session", db_index=True)
@@ -201,13 +202,7 @@ class MoveFact(models.Model):
 
     RESTORE = "restore"
 
-    transfer = models.OneToOneField(
-        "ledger.Transfer",
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    transfer = _fact_of("ledger.Transfer")
     member = _for_reading("members.Member")
     kind = models.CharField(max_length=8)  # spend, donate, expire or restore
     posted_at = models.DateTimeField()

@@ -118,6 +118,16 @@ class Filter:
             q &= Q(**{f"{path}{field}": answer for field, answer in self.demographics})
         return q
 
+    @property
+    def of_members(self) -> bool:
+        """Narrowed by who the members are (an area, a demographic answer)."""
+        return bool(self.area or self.demographics)
+
+    @property
+    def of_activities(self) -> bool:
+        """Narrowed by where they gave time (an organisation, an activity type)."""
+        return self.organisation is not None or bool(self.activity_type)
+
     def asked(self) -> dict:
         """What the report was asked for, as each report gives it back with its figures."""
         return {
@@ -184,7 +194,7 @@ def _unspent(f: Filter) -> dict:
     accounts = account_rows().filter(
         f.members("member__"), kind=AccountKind.MEMBER, member__programme=f.programme
     )
-    if f.organisation is not None or f.activity_type:
+    if f.of_activities:
         accounts = accounts.filter(member__in=_approved(f).values("member"))
     # Every kind named, so PostgreSQL reads them from the (kind, posted_at) index.
     moved = transfer_rows().filter(kind__in=TransferKind.values, phase__in=POSTED).order_by()
@@ -204,7 +214,7 @@ def _unspent(f: Filter) -> dict:
     # What came into and went out of each account, summed; only a narrowed set of accounts is
     # looked for among the transfers first: the whole programme's is most of them, and the
     # accounts are joined below anyway.
-    narrowed = bool(f.members()) or f.organisation is not None or bool(f.activity_type)
+    narrowed = f.of_members or f.of_activities
 
     def summed(side: str):
         rows = moved.filter(**{f"{side}_account__in": accounts.values("pk")}) if narrowed else moved
@@ -275,7 +285,7 @@ def _member_moves(f: Filter) -> dict:
     (MATERIALIZED); otherwise each grouping reads the moves it needs itself, in parallel
     workers on PostgreSQL (a shared read of a year's moves, grouped by one process, was slower:
     members, venues and categories barely group)."""
-    narrowed = bool(f.members())
+    narrowed = f.of_members
     moved_sql, moved_params = (
         _moves(f, TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
         .values("kind", "amount", who=F("member"), place=F("venue"), category=F("offer__category"))
@@ -288,7 +298,7 @@ def _member_moves(f: Filter) -> dict:
         spending, spending_params = "t.kind = 'spend' AND t.place = %s", [f.organisation.pk]
     given, given_params = "t.kind IN ('donate', 'expire')", []
     restored, restored_params = "t.kind = 'restore'", []
-    if f.organisation is not None or f.activity_type:
+    if f.of_activities:
         active_sql, active_params = _approved(f).values("member").query.sql_with_params()
         given, given_params = f"{given} AND t.who IN ({active_sql})", list(active_params)
         restored, restored_params = f"{restored} AND t.who IN ({active_sql})", list(active_params)
@@ -364,7 +374,7 @@ def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
     # are not the members', so they are counted apart.
     approved = {"active_members": fold.active, "minutes": fold.minutes, **(fold.held or _held(f))}
     check_ins = {"n": fold.check_ins, "people": fold.check_in_people}
-    if f.organisation is not None or f.activity_type:
+    if f.of_activities:
         # Only those also active in the filter: the member pass has them all.
         new = {
             "n": sum(fold.joined.values()),
@@ -665,14 +675,10 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
         later=_given_after(f),
         # Under no filter of the activities, a member's start is their first time anywhere in
         # the programme, which is kept.
-        starts=(
-            MemberStart.objects.filter(programme=f.programme)
-            if f.organisation is None and not f.activity_type
-            else None
-        ),
+        starts=(MemberStart.objects.filter(programme=f.programme) if not f.of_activities else None),
         known=known,
         until=f.today,
-        held=bool(f.members()),
+        held=f.of_members,
     )
     figures, people, new_table = _figures(f, fold, moves)
     by_venue = moves.result()["by_venue"]

@@ -6,12 +6,16 @@ The suite's live server and Chromium (tests/browser/conftest.py), each test in a
 phone-sized context of its own.
 """
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.phone import PHONE
+from tests.e2e.stack import ROOT
 from timecredits.ops.demo import DEMO_PASSWORD
 
 TIMEOUT = 15_000
@@ -157,6 +161,67 @@ def test_chromium_finds_the_app_installable(phone):
     # reason it may give (a missing icon, start URL or service worker would each be listed).
     reasons = {error["errorId"] for error in installable["installabilityErrors"]}
     assert reasons <= {"in-incognito"}, reasons
+
+
+# A coordinator (no pass, no card: two of the pages the worker fetches for them are refused)
+# signs in on a phone whose first install of the worker fails on one file of the shell; the app
+# registers the worker again on the next page. It runs in a Playwright of its own, started with
+# PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS, which lets a route answer the worker's own
+# requests (the suite's Playwright is left as it is). Prints what was refused, the worker's
+# state, and the shell cached.
+AFTER_A_FAILED_INSTALL = """
+import json, sys
+import django
+django.setup()
+from playwright.sync_api import sync_playwright
+from tests.browser.phone import PHONE, WORKER_ACTIVATED, signed_in
+from tests.e2e.stack import CHROMIUM
+
+refused = []
+
+def once(route):
+    if route.request.service_worker and not refused:
+        refused.append(route.request.url)
+        return route.fulfill(status=503, body="Busy")
+    return route.fallback()
+
+with sync_playwright() as started:
+    browser = started.chromium.launch(executable_path=CHROMIUM)
+    context = browser.new_context(base_url=sys.argv[1], **PHONE)
+    context.route("**/static/css/*", once)
+    page = context.new_page()
+    signed_in(page, "coordinator")
+    worker = page.evaluate(WORKER_ACTIVATED, 30_000)
+    shell = page.evaluate(sys.argv[2]) if worker["state"] == "activated" else []
+    browser.close()
+print(json.dumps({"refused": refused, "worker": worker, "shell": shell}))
+"""
+SHELL_CACHED = """async () => {
+  const names = (await caches.keys()).filter((n) => n.startsWith("tc-shell-"));
+  const cache = await caches.open(names[0]);
+  return (await cache.keys()).map((r) => new URL(r.url).pathname);
+}"""
+
+
+def test_an_install_that_failed_on_one_file_is_followed_by_one_that_finishes(server):
+    # Before, the next install never finished: the failed one left responses unread, the next one
+    # left the refused pages unread too, and Chromium's six connections to the server were all
+    # held, so its next fetch waited for good (a CI run timed out on it).
+    env = {**server.env, "PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS": "1"}
+    ran = subprocess.run(
+        [sys.executable, "-c", AFTER_A_FAILED_INSTALL, server.base, SHELL_CACHED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    seen = json.loads(ran.stdout.strip().splitlines()[-1])
+
+    assert len(seen["refused"]) == 1 and "/static/css/" in seen["refused"][0]
+    assert seen["worker"]["state"] == "activated", seen["worker"]
+    assert seen["refused"][0].removeprefix(server.base) in seen["shell"]
 
 
 SEND_SIGN_OUT = """() => {

@@ -43,10 +43,11 @@ self.addEventListener("install", (event) => {
       // The shell's offline page and manifest are the signed-out ones: they outlive a sign-out.
       for (const url of [CONFIG.offline, CONFIG.manifest]) {
         const response = await fetch(url, { credentials: "omit" });
-        if (response.ok) await cache.put(url, response);
+        await (response.ok ? cache.put(url, response) : discard(response));
       }
       // Whoever is signed in now gets their pages kept at once.
-      await fetch(CONFIG.offline, { credentials: "same-origin" }).then(followOwner, () => null);
+      const page = await fetch(CONFIG.offline, { credentials: "same-origin" }).catch(() => null);
+      if (page) await followOwner(discard(page));
       await self.skipWaiting();
     })()
   );
@@ -107,8 +108,8 @@ async function networkFirst(event, url) {
   const keep = PRIVATE_PAGES.includes(key);
   const asked = forgotten;
   const network = fetch(event.request).then((response) => {
-    const copy = response.clone();
-    event.waitUntil(followOwner(copy, asked).then((now) => keep && remember(key, copy, now)));
+    const kept = keep ? response.clone() : null;
+    event.waitUntil(followOwner(response, asked).then((now) => kept && remember(key, kept, now)));
     return response;
   });
   event.waitUntil(network.catch(() => null));
@@ -116,7 +117,10 @@ async function networkFirst(event, url) {
   try {
     const response = await (copy ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network);
     // Too slow, or the server failing: the copy serves better than a spinner or an error page.
-    if (!response || (copy && response.status >= 500)) return offlineCopy(copy);
+    if (!response || (copy && response.status >= 500)) {
+      network.then(discard, () => null);
+      return offlineCopy(copy);
+    }
     return response;
   } catch (offline) {
     if (copy) return offlineCopy(copy);
@@ -152,11 +156,11 @@ async function owner() {
 async function remember(key, response, asked = forgotten) {
   if (response.ok && response.type === "basic" && !response.redirected) {
     const cache = await caches.open(PRIVATE_CACHE);
-    if (asked !== forgotten) return;
-    await cache.put(key, response);
+    if (asked === forgotten) return cache.put(key, response);
   } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
     await forgetPrivate();
   }
+  discard(response);
 }
 
 async function warmPrivate(asked = forgotten) {
@@ -165,10 +169,14 @@ async function warmPrivate(asked = forgotten) {
   for (const url of PRIVATE_EXTRAS) {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (asked !== forgotten) return;
+      if (asked !== forgotten) return discard(response);
       const theirs = response.headers.get(OWNER_HEADER) === who;
-      if (response.ok && !response.redirected && theirs) await cache.put(url, response);
-      else await cache.delete(url);
+      if (response.ok && !response.redirected && theirs) {
+        await cache.put(url, response);
+      } else {
+        discard(response);
+        await cache.delete(url);
+      }
     } catch (offline) {
       return;
     }
@@ -214,6 +222,15 @@ async function offlineCopy(response) {
   headers.delete("Content-Length");
   headers.delete("Content-Encoding");
   return new Response(html, { status: response.status, statusText: response.statusText, headers });
+}
+
+// A response not kept has its body cancelled, which hands its connection back: Chromium opens at
+// most six to a server, and a body never read holds one until it is collected. After an install
+// that failed on one file, the next one stalled for good on a page it fetched. Answers the
+// response, whose headers can still be read.
+function discard(response) {
+  response.body?.cancel().catch(() => null);
+  return response;
 }
 
 function delay(ms) {

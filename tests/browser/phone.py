@@ -58,23 +58,21 @@ def signed_out_starts(data: dict) -> list[str]:
 # Registers the service worker as the app does on every page it loads (timecredits/static/js/
 # app.js), and waits up to `ms` for it to be active: an install that failed (a precached file
 # not fetched on a loaded machine) is started again, as the next page a phone opened would.
-# Answers the worker's last state and how many installs failed.
+# Each wait is bounded, a registration that stalls too. Answers the worker's last state.
 WORKER_ACTIVATED = """async (ms) => {
   const until = Date.now() + ms;
-  let failed = 0, state = "none";
-  while (state !== "activated" && Date.now() < until) {
-    const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
-    const worker = registration.installing || registration.waiting || registration.active;
-    if (worker && !worker.counted) {
-      worker.counted = true;
-      worker.addEventListener("statechange", () => {
-        if (worker.state === "redundant") failed += 1;
-      });
-    }
+  const wait = (t) => new Promise((wake) => setTimeout(wake, Math.max(t, 0)));
+  let state = "none";
+  while (Date.now() < until) {
+    const registering = navigator.serviceWorker.register("/sw.js", { scope: "/" });
+    await Promise.race([registering.catch(() => null), wait(until - Date.now())]);
+    const found = await navigator.serviceWorker.getRegistration();
+    const worker = found && (found.installing || found.waiting || found.active);
     state = worker ? worker.state : "none";
-    if (state !== "activated") await new Promise((wake) => setTimeout(wake, 100));
+    if (state === "activated") break;
+    await wait(100);
   }
-  return { state, failed };
+  return state;
 }"""
 
 
@@ -82,8 +80,8 @@ def app_ready_for_no_signal(page: Page) -> None:
     """Wait until the service worker is active and in control of the page, as on a phone that
     has opened the app online before. Its precache holds the scanner's decoder, which the page
     loads when the first code is read: with no network, and no worker in control, it cannot."""
-    worker = page.evaluate(WORKER_ACTIVATED, 3 * TIMEOUT)
-    assert worker["state"] == "activated", f"the service worker did not start: {worker}"
+    state = page.evaluate(WORKER_ACTIVATED, 3 * TIMEOUT)
+    assert state == "activated", f"the service worker did not start: {state}"
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller?.state === 'activated'")

@@ -109,7 +109,12 @@ async function networkFirst(event, url) {
   const asked = forgotten;
   const network = fetch(event.request).then((response) => {
     const kept = keep ? response.clone() : null;
-    event.waitUntil(followOwner(response, asked).then((now) => kept && remember(key, kept, now)));
+    event.waitUntil(
+      followOwner(response, asked).then(
+        (now) => kept && remember(key, kept, now),
+        () => kept && discard(kept)
+      )
+    );
     return response;
   });
   event.waitUntil(network.catch(() => null));
@@ -154,31 +159,33 @@ async function owner() {
 // someone who is not a member), whoever was signed in is not, and all of it goes. A server error
 // changes nothing.
 async function remember(key, response, asked = forgotten) {
-  if (response.ok && response.type === "basic" && !response.redirected) {
-    const cache = await caches.open(PRIVATE_CACHE);
-    if (asked === forgotten) return cache.put(key, response);
-  } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
-    await forgetPrivate();
+  try {
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      const cache = await caches.open(PRIVATE_CACHE);
+      if (asked === forgotten) await cache.put(key, response);
+    } else if (response.type === "opaqueredirect" || response.redirected || response.status < 500) {
+      await forgetPrivate();
+    }
+  } finally {
+    discard(response);
   }
-  discard(response);
 }
 
 async function warmPrivate(asked = forgotten) {
   const cache = await caches.open(PRIVATE_CACHE);
   const who = await owner();
   for (const url of PRIVATE_EXTRAS) {
+    let response = null;
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
-      if (asked !== forgotten) return discard(response);
+      response = await fetch(url, { credentials: "same-origin" });
+      if (asked !== forgotten) return;
       const theirs = response.headers.get(OWNER_HEADER) === who;
-      if (response.ok && !response.redirected && theirs) {
-        await cache.put(url, response);
-      } else {
-        discard(response);
-        await cache.delete(url);
-      }
+      if (response.ok && !response.redirected && theirs) await cache.put(url, response);
+      else await cache.delete(url);
     } catch (offline) {
       return;
+    } finally {
+      if (response) discard(response);
     }
   }
 }
@@ -226,8 +233,8 @@ async function offlineCopy(response) {
 
 // A response not kept has its body cancelled, which hands its connection back: Chromium opens at
 // most six to a server, and a body never read holds one until it is collected. After an install
-// that failed on one file, the next one stalled for good on a page it fetched. Answers the
-// response, whose headers can still be read.
+// that failed on one file, the next one stalled for good on a page it fetched. Harmless on a body
+// already read. Answers the response, whose headers can still be read.
 function discard(response) {
   response.body?.cancel().catch(() => null);
   return response;

@@ -239,8 +239,15 @@ def _unspent(f: Filter) -> dict:
         f"LEFT JOIN ({parts[3][0]}) o ON o.account = a.account"
     )
     with connection.cursor() as cursor:
+        serial = connection.vendor == "postgresql"
+        if serial:
+            # In one process: a parallel plan builds each side's sums in every process, twice
+            # the work, while the member pass beside it wants the other core.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, [p for _, params in parts for p in params])
         minutes, people = cursor.fetchone()
+        if serial:
+            cursor.execute("RESET max_parallel_workers_per_gather")
     return {"minutes": int(minutes), "people": int(people)}
 
 

@@ -12,8 +12,9 @@ service, the admin, a migration): a contribution inserted, updated (status, minu
 session, member) or deleted; a session moved to another time or activity; an activity moved to
 another programme, organisation or type; an earning, or the reversal of one, posted to the
 ledger for a contribution; and a spend, donation or expiry posted from a member's account, or
-an expiry given back. A move copies only what never changes (the member, a spend's venue and
-offer); the member's programme and the offer's category are read with the report. `rebuild`
+an expiry given back; and a member moved to another programme. A move copies what never
+changes (the member, a spend's venue and offer) and the member's programme, which follows them;
+the offer's category is read with the report. `rebuild`
 recomputes every row from those tables (after a bulk load with the triggers off, and in the
 migration that creates the tables); `tests/reports/outputs/test_facts.py` checks that the
 triggers leave exactly what `rebuild` would, and that they are installed.
@@ -56,8 +57,9 @@ def _values(c: str) -> str:
 # session moves waits for the move to commit and copies the new time, or the move waits for the
 # check-in and then changes its fact too, and two moves never cross. An advisory lock rather
 # than FOR SHARE on the session and activity rows: those rows are locked in other orders by
-# check-ins (a full session's count) and would deadlock. SQLite writes one at a time. The rows
-# a move of credits copies from never change.
+# check-ins (a full session's count) and would deadlock. SQLite writes one at a time. A move of
+# credits copies its member's programme under the same lock, shared, and a member moved to
+# another programme holds it alone while their moves follow.
 _UPSERT = (
     f"INSERT INTO reports_contributionfact ({_COLUMNS}, earned) "  # noqa: S608
     f"SELECT {_values('NEW')}, 0 FROM activities_session s "
@@ -92,8 +94,9 @@ _EARNING = (
 
 # A member's credits leaving (spent, donated, expired) or coming back (an expiry reversed), from
 # a posted transfer `t` (a row, or NEW) and the member's account `a`: the member, and a spend's
-# venue (the account credited) and offer (its redemption's), none of which ever changes.
-_MOVE_COLUMNS = "transfer_id, member_id, kind, posted_at, venue_id, offer_id, amount"
+# venue (the account credited) and offer (its redemption's), none of which ever changes, and the
+# member's programme, which a member moved to another programme takes along (`_MEMBER_MOVED`).
+_MOVE_COLUMNS = "transfer_id, member_id, programme_id, kind, posted_at, venue_id, offer_id, amount"
 _MOVING = "phase IN ('single', 'post') AND {t}.kind IN ('spend', 'donate', 'expire', 'reverse')"
 
 
@@ -103,6 +106,7 @@ def _move(t: str, source: str = "") -> str:
     spend = f"CASE WHEN {t}.kind = 'spend' THEN"
     return (
         f"{t}.id, a.member_id, "  # noqa: S608 (fixed text)
+        "(SELECT m.programme_id FROM members_member m WHERE m.id = a.member_id), "
         f"CASE WHEN {t}.kind = 'reverse' THEN 'restore' ELSE {t}.kind END, {t}.posted_at, "
         f"{spend} (SELECT v.organisation_id FROM ledger_account v "
         f"WHERE v.id = {t}.credit_account_id) END, "
@@ -116,6 +120,9 @@ def _move(t: str, source: str = "") -> str:
 
 
 _MOVED = f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) SELECT {_move('NEW')}"
+_MEMBER_MOVED = (
+    "UPDATE reports_movefact SET programme_id = NEW.programme_id WHERE member_id = NEW.id"
+)
 
 
 def _changed(columns: list[str], distinct: str) -> str:
@@ -162,6 +169,7 @@ TRIGGERS = [
     ("reports_fact_activity_moved", "activities_activity", "UPDATE", _ACTIVITY, _MOVE_ACTIVITY),
     ("reports_fact_earned", "ledger_transfer", "INSERT", _EARNING, _EARNED),
     ("reports_fact_moved", "ledger_transfer", "INSERT", "NEW." + _MOVING.format(t="NEW"), _MOVED),
+    ("reports_fact_member_moved", "members_member", "UPDATE", ["programme_id"], _MEMBER_MOVED),
     # When each member first gave time, from the facts themselves.
     (
         "reports_fact_started",
@@ -195,8 +203,10 @@ _LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports'), hashtext('facts'))
 _PG_LOCKS = {
     "reports_fact_added": _LOCK.format("_shared"),
     "reports_fact_changed": _LOCK.format("_shared"),
+    "reports_fact_moved": _LOCK.format("_shared"),
     "reports_fact_session_moved": _LOCK.format(""),
     "reports_fact_activity_moved": _LOCK.format(""),
+    "reports_fact_member_moved": _LOCK.format(""),
 }
 
 

@@ -194,8 +194,8 @@ class ContributionFact(models.Model):
 class MoveFact(models.Model):
     """Credits leaving a member's account (spent, donated, expired) or coming back to it (an
     expiry reversed: `restore`), as the output figures read them: the ledger's posted transfer,
-    with the member and, for a spend, the venue and the offer redeemed copied in (the member's
-    programme and the offer's category are read with the report).
+    with the member, the member's programme and, for a spend, the venue and the offer redeemed
+    copied in (the offer's category is read with the report).
 
     Kept by database triggers (`reports.facts`), like `ContributionFact`; never written by the
     ORM, and its foreign keys are not checked by the database."""
@@ -204,6 +204,9 @@ class MoveFact(models.Model):
 
     transfer = _fact_of("ledger.Transfer")
     member = _for_reading("members.Member")
+    # The member's programme now: it follows a member moved to another programme, so the whole
+    # programme's moves are read without joining every member.
+    programme = _for_reading("programmes.Programme", null=True)
     kind = models.CharField(max_length=8)  # spend, donate, expire or restore
     posted_at = models.DateTimeField()
     # A spend's: the venue (the account credited) and the offer its redemption is of.
@@ -215,7 +218,7 @@ class MoveFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "posted_at"], name="move_kind_at"),
+            models.Index(fields=["programme", "kind", "posted_at"], name="move_programme_kind_at"),
             models.Index(fields=["venue", "posted_at"], name="move_venue_at"),
         ]
 

@@ -28,6 +28,7 @@ from timecredits.activities.services.verification import (
 )
 from timecredits.credits.services.expiry import add_months, credits_expire_due
 from timecredits.credits.use_cases import expiry_reverse
+from timecredits.members.models import Member
 from timecredits.reports import facts
 from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
 from timecredits.spending.models import Offer
@@ -132,6 +133,7 @@ def test_rebuilding_keeps_the_triggers_working(db):
 MOVE_COLUMNS = [
     "transfer_id",
     "member_id",
+    "programme_id",
     "kind",
     "posted_at",
     "venue_id",
@@ -148,7 +150,8 @@ def _moves_as_rebuilt() -> list[tuple]:
 
 
 def test_members_moves_of_credits_are_kept_as_rebuilding_them_would(db):
-    """Spending (a hold is not yet spent), a donation, an expiry and its reversal."""
+    """Spending (a hold is not yet spent), a donation, an expiry and its reversal; then a member
+    moved to another programme, whose moves follow them."""
     _programme, venue = spent_at_a_venue()
     swim = Offer.objects.get(organisation=venue)
     idle = MemberFactory(programme=ProgrammeFactory(expiry_months=6))
@@ -157,11 +160,14 @@ def test_members_moves_of_credits_are_kept_as_rebuilding_them_would(db):
     (expiry,) = credits_expire_due(now=add_months(last, 6)).expired
     admin = ProgrammeRoleFactory(programme=idle.programme, role="programme_admin").user
     expiry_reverse(actor=admin, programme_id=idle.programme.pk, transfer_id=expiry.pk)
+    before = _moves_as_rebuilt()
+    idle.programme = ProgrammeFactory()
+    idle.save(update_fields=["programme"])
 
     kept = _moves_as_rebuilt()
 
     assert sorted(
-        (kind, venue_id, offer_id, amount) for _, _, kind, _, venue_id, offer_id, amount in kept
+        (kind, venue_id, offer_id, amount) for _, _, _, kind, _, venue_id, offer_id, amount in kept
     ) == [
         ("donate", None, None, 30),
         ("expire", None, None, 300),
@@ -169,7 +175,12 @@ def test_members_moves_of_credits_are_kept_as_rebuilding_them_would(db):
         ("spend", venue.pk, swim.pk, 60),
         ("spend", venue.pk, swim.pk, 60),
     ]
-    assert {member_id for _, member_id, kind, *_ in kept if kind == "restore"} == {idle.pk}
+    assert {member_id for _, member_id, _, kind, *_ in kept if kind == "restore"} == {idle.pk}
+    # Each move is of its member's programme, the moved member's now their new one.
+    programmes = dict(Member.objects.values_list("pk", "programme_id"))
+    assert all(programme_id == programmes[member] for _, member, programme_id, *_ in kept)
+    assert {p for _, member, p, *_ in before if member == idle.pk} != {idle.programme_id}
+    assert [m for m in kept if m[1] != idle.pk] == [m for m in before if m[1] != idle.pk]
 
 
 def test_the_triggers_are_in_place(db):

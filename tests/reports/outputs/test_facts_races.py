@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from ledger.selectors import member_account
 from ledger.services import accounts_lock
+from tests.credits.conftest import approved_venue, earn, spend
 from tests.factories import (
     ActivityFactory,
     FinishedSessionFactory,
@@ -21,8 +22,9 @@ from tests.factories import (
 )
 from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
+from timecredits.members.models import Member
 from timecredits.reports import facts
-from timecredits.reports.models import ContributionFact, MemberStart
+from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
 
 
 def _member_and_two_sessions():
@@ -195,4 +197,36 @@ def test_an_approval_and_an_undo_for_one_member_do_not_deadlock():
     assert failures == []
     assert list(MemberStart.objects.values_list("member_id", "first_at")) == [
         (member.pk, session.starts_at)
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_spend_while_its_member_moves_programme_gets_the_new_programme():
+    """A move of credits copies its member's programme: posted while the member is being moved
+    to another programme, in a transaction not yet committed, it must end with the new one (it
+    would otherwise read the old one, and the move, not seeing it yet, would leave it so)."""
+    member, *_ = _member_and_two_sessions()
+    earn(member, 120)
+    venue = approved_venue(member.programme)
+    elsewhere = ProgrammeFactory()
+    moved, release = threading.Event(), threading.Event()
+
+    def move():
+        with transaction.atomic():
+            Member.objects.filter(pk=member.pk).update(programme=elsewhere)
+            moved.set()
+            release.wait(5)
+
+    mover = in_thread(move)
+    assert moved.wait(5)
+    spender = in_thread(lambda: spend(member, venue, 60, key="race-spend"))
+    # Unlocked, the spend would be done by now, with the programme as it was before the move.
+    spender.join(0.5)
+    release.set()
+    mover.join(5)
+    spender.join(5)
+
+    assert list(MoveFact.objects.filter(member=member).values_list("kind", "programme_id")) == [
+        ("spend", elsewhere.pk)
     ]

@@ -1,6 +1,8 @@
 """When each member first gave time in a programme (`MemberStart`), kept by triggers on the
-contributions' facts; and every trigger of `timecredits/reports/facts.py` put in place, with the
-facts and the starts filled from what is there already."""
+contributions' facts; each move of credits with its member's programme (so the whole programme's
+moves are read without joining every member); and every trigger of
+`timecredits/reports/facts.py` put in place, with the facts and the starts filled from what is
+there already."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -37,6 +39,19 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('member', 'programme'), name='member_start_once')],
             },
+        ),
+        migrations.RemoveIndex(
+            model_name='movefact',
+            name='move_kind_at',
+        ),
+        migrations.AddField(
+            model_name='movefact',
+            name='programme',
+            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme'),
+        ),
+        migrations.AddIndex(
+            model_name='movefact',
+            index=models.Index(fields=['programme', 'kind', 'posted_at'], name='move_programme_kind_at'),
         ),
         migrations.RunPython(install, remove),
     ]

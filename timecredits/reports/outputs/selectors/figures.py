@@ -173,7 +173,7 @@ def _moves(f: Filter, *kinds):
     restored) posted in the period."""
     return MoveFact.objects.filter(
         f.members("member__"),
-        member__programme=f.programme,
+        programme=f.programme,
         kind__in=kinds,
         posted_at__gte=f.since,
         posted_at__lt=f.until,

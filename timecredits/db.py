@@ -22,10 +22,10 @@ locked; a background job that locks one of them (the notification email task) ta
 A member's start in a programme (`reports.MemberStart`) is locked last, at commit, by deferred
 triggers (`reports.facts`), in the order the transaction changed the contributions: two that
 changed the same members' time in opposite orders can still deadlock there, and are retried.
-The reports' facts take one advisory lock (`reports.facts`), shared, when a contribution's fact
-or a move of credits is written (so, when posting, after the accounts); it is held alone only
-while a session, an activity or a member is moved (to another time, activity or programme),
-which no service does with a posting in the same transaction.
+The reports' facts take advisory locks (`reports.facts`): one shared when a contribution's fact is
+written, held alone only while a session or an activity is moved; and one per member, shared when
+a move of their credits is posted (after their account), held alone while the member is moved to
+another programme (after their row). No service moves any of them.
 
 **No-key locks.** Locks are `select_for_update(no_key=True)`, PostgreSQL's FOR NO KEY UPDATE: no
 service changes a key. A plain FOR UPDATE also blocks the FOR KEY SHARE lock that every

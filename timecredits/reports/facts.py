@@ -58,8 +58,11 @@ def _values(c: str) -> str:
 # check-in and then changes its fact too, and two moves never cross. An advisory lock rather
 # than FOR SHARE on the session and activity rows: those rows are locked in other orders by
 # check-ins (a full session's count) and would deadlock. SQLite writes one at a time. A move of
-# credits copies its member's programme under the same lock, shared, and a member moved to
-# another programme holds it alone while their moves follow.
+# credits copies its member's programme holding a lock of that member's, shared, and a member
+# moved to another programme holds theirs alone while their moves follow: a spend posted while
+# its member moves ends with the new programme. Per member, not the facts' lock: a member is
+# moved holding their row, and recording attendance writes a contribution (the facts' lock,
+# shared) before it locks the next member, so the two deadlocked (found by review).
 _UPSERT = (
     f"INSERT INTO reports_contributionfact ({_COLUMNS}, earned) "  # noqa: S608
     f"SELECT {_values('NEW')}, 0 FROM activities_session s "
@@ -200,13 +203,19 @@ TRIGGERS = [
 # a transaction has left pending, for a report it reads itself.
 _DEFERRED = ["reports_fact_start_gone", "reports_fact_start_moved", "reports_fact_started"]
 _LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports'), hashtext('facts'))"
+# A member's (NULL, so no lock, for a transfer that is no member's move).
+_MEMBER_LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports-moves'), hashtext(({})::text))"
+_MOVER = (
+    "SELECT a.member_id FROM ledger_account a WHERE a.id = CASE WHEN NEW.kind = 'reverse' "
+    "THEN NEW.credit_account_id ELSE NEW.debit_account_id END"
+)
 _PG_LOCKS = {
     "reports_fact_added": _LOCK.format("_shared"),
     "reports_fact_changed": _LOCK.format("_shared"),
-    "reports_fact_moved": _LOCK.format("_shared"),
+    "reports_fact_moved": _MEMBER_LOCK.format("_shared", _MOVER),
     "reports_fact_session_moved": _LOCK.format(""),
     "reports_fact_activity_moved": _LOCK.format(""),
-    "reports_fact_member_moved": _LOCK.format(""),
+    "reports_fact_member_moved": _MEMBER_LOCK.format("", "NEW.id"),
 }
 
 

@@ -230,3 +230,34 @@ def test_a_spend_while_its_member_moves_programme_gets_the_new_programme():
     assert list(MoveFact.objects.filter(member=member).values_list("kind", "programme_id")) == [
         ("spend", elsewhere.pk)
     ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_moving_a_member_does_not_wait_for_a_contribution_being_written():
+    """Recording attendance writes one member's contribution (the facts' lock, shared) and then
+    locks the next member; a member moved to another programme meanwhile holds their row. Had
+    the move waited for the facts' lock, each would wait for the other (found by review): it
+    waits only for moves of that member's credits."""
+    member, session, _ = _member_and_two_sessions()
+    other = MemberFactory(programme=member.programme)
+    elsewhere = ProgrammeFactory()
+    written, release = threading.Event(), threading.Event()
+
+    def attendance():
+        with transaction.atomic():
+            _given(member, session, "approved")
+            written.set()
+            release.wait(5)
+
+    recorder = in_thread(attendance)
+    assert written.wait(5)
+    mover = in_thread(lambda: Member.objects.filter(pk=other.pk).update(programme=elsewhere))
+    mover.join(5)
+    moved_first = not mover.is_alive()
+    release.set()
+    recorder.join(5)
+    mover.join(5)
+
+    assert moved_first
+    assert Member.objects.get(pk=other.pk).programme_id == elsewhere.pk

@@ -6,9 +6,11 @@ changed activity)."""
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 
 from ledger.selectors import member_account
 from ledger.services import accounts_lock
@@ -18,10 +20,12 @@ from tests.factories import (
     FinishedSessionFactory,
     MemberFactory,
     ProgrammeFactory,
+    UserFactory,
     approved_organisation,
 )
 from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
+from timecredits.activities.services import checkins
 from timecredits.members.models import Member
 from timecredits.reports import facts
 from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
@@ -261,3 +265,61 @@ def test_moving_a_member_does_not_wait_for_a_contribution_being_written():
 
     assert moved_first
     assert Member.objects.get(pk=other.pk).programme_id == elsewhere.pk
+
+
+def _blocked_on_a_lock() -> bool:
+    """Whether another connection is waiting for a lock (its row or advisory)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND pid <> pg_backend_pid())"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_recording_attendance_locks_every_member_before_writing_anyone_s_time():
+    """Attendance for two members, the second held by a check-in being written: it waits for
+    them before writing the first one's time (which takes the facts' lock, shared), so a session
+    moved meanwhile does not wait for it. Written first, the check-in's own time then queued
+    behind the move for the facts' lock, the move behind the attendance, and the attendance
+    behind the check-in: a deadlock."""
+    member, session, later = _member_and_two_sessions()
+    other = MemberFactory(programme=member.programme)
+    assert member.pk < other.pk
+    coordinator = UserFactory()
+    held, release = threading.Event(), threading.Event()
+
+    def check_in():
+        with transaction.atomic():
+            Member.objects.select_for_update().get(pk=other.pk)
+            held.set()
+            release.wait(30)
+
+    holder = in_thread(check_in)
+    assert held.wait(5)
+    recorder = in_thread(
+        lambda: checkins.attendance_add(actor=coordinator, session=session, members=[other, member])
+    )
+    for _ in range(100):
+        if _blocked_on_a_lock():
+            break
+        time.sleep(0.05)
+    assert _blocked_on_a_lock()
+    hour = datetime.timedelta(hours=1)
+    mover = in_thread(
+        lambda: Session.objects.filter(pk=later.pk).update(
+            starts_at=F("starts_at") + hour, ends_at=F("ends_at") + hour
+        )
+    )
+    mover.join(3)
+    moved_first = not mover.is_alive()
+    release.set()
+    holder.join(5)
+    recorder.join(5)
+    mover.join(5)
+
+    assert moved_first
+    assert Contribution.objects.filter(session=session).count() == 2
+    assert ContributionFact.objects.filter(session=session).count() == 2

@@ -27,7 +27,12 @@ from django.utils.translation import ngettext
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound, Problems
 from timecredits.members.passes import check_pass_version, pass_ticket, read_pass_token
-from timecredits.members.selectors import member_lock, member_open, members_open_by_code
+from timecredits.members.selectors import (
+    member_lock,
+    member_open,
+    members_lock,
+    members_open_by_code,
+)
 from timecredits.ratelimit import rate_limit
 
 from ..errors import (
@@ -483,6 +488,10 @@ def attendance_add(
         raise WrongProgramme(
             _("Some members belong to another programme."), detail={"members": outsiders}
         )
+    # Every member locked before anyone's time is written (`timecredits.db`'s order): a
+    # contribution written takes the reports' facts lock, shared, and a member locked after it
+    # could be held by a check-in that waits for that lock behind a session being moved.
+    members_lock(member_ids=[m.pk for m in members])
     added, clashes = [], []
     for m in sorted(members, key=lambda m: m.pk):
         try:

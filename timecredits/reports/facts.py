@@ -21,7 +21,9 @@ triggers leave exactly what `rebuild` would, and that they are installed.
 
 A third table, `MemberStart`, holds when each member first gave time in each programme (their
 earliest approved fact), kept by triggers on the contribution facts themselves (at commit, on
-PostgreSQL): retention's cohort is then one join rather than a look-up per active member.
+PostgreSQL): retention's cohort is then one join rather than a look-up per active member. On
+PostgreSQL each member's calendar in each programme (`reports.calendars`) is worked out again
+from their facts and moves the same way, at commit.
 
 These are the one place where reports reach into other apps' tables, and only in SQL that the
 database runs: the ledger still imports no one.
@@ -31,6 +33,8 @@ take them away.
 """
 
 from timecredits.activities.selectors import ContributionMethod
+
+from . import calendars
 
 # Contributions made by QR poster, door kiosk or pass: the check-ins.
 CHECK_IN_METHODS = [ContributionMethod.POSTER, ContributionMethod.KIOSK, ContributionMethod.PASS]
@@ -201,7 +205,12 @@ TRIGGERS = [
 # the contribution, it was locked before the ledger's accounts when approving and after them
 # when undoing an approval, and the two deadlocked. `settle` works out, before the commit, what
 # a transaction has left pending, for a report it reads itself.
-_DEFERRED = ["reports_fact_start_gone", "reports_fact_start_moved", "reports_fact_started"]
+_DEFERRED = [
+    "reports_fact_start_gone",
+    "reports_fact_start_moved",
+    "reports_fact_started",
+    *(name for name, *_ in calendars.TRIGGERS),
+]
 _LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports'), hashtext('facts'))"
 # A member's (NULL, so no lock, for a transfer that is no member's move).
 _MEMBER_LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports-moves'), hashtext(({})::text))"
@@ -221,7 +230,7 @@ _PG_LOCKS = {
 
 def _postgres_install() -> list[str]:
     statements = []
-    for name, table, event, condition, statement in TRIGGERS:
+    for name, table, event, condition, statement in TRIGGERS + calendars.TRIGGERS:
         when = condition if isinstance(condition, str) else _changed(condition, "IS DISTINCT FROM")
         deferred = name in _DEFERRED
         statements += [
@@ -251,7 +260,7 @@ def _sqlite_install() -> list[str]:
 
 def _remove(vendor: str) -> list[str]:
     statements = []
-    for name, table, *_ in TRIGGERS:
+    for name, table, *_ in TRIGGERS + (calendars.TRIGGERS if vendor == "postgresql" else []):
         if vendor == "postgresql":
             statements += [
                 f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -336,5 +345,5 @@ def rebuild(connection) -> None:
     slowed by them, each fact's start recounted as it is written); they are in place after."""
     settle(connection)  # a trigger cannot be removed with its work pending
     remove(connection)
-    _run(connection, REBUILD)
+    _run(connection, REBUILD + (calendars.REBUILD if connection.vendor == "postgresql" else []))
     install(connection)

@@ -220,6 +220,8 @@ class MoveFact(models.Model):
         indexes = [
             models.Index(fields=["programme", "kind", "posted_at"], name="move_programme_kind_at"),
             models.Index(fields=["venue", "posted_at"], name="move_venue_at"),
+            # A member's own, as their calendar (`reports.calendars`) is worked out again.
+            models.Index(fields=["member", "posted_at"], name="move_member_at"),
         ]
 
     def __str__(self):

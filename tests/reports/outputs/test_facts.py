@@ -29,7 +29,7 @@ from timecredits.activities.services.verification import (
 from timecredits.credits.services.expiry import add_months, credits_expire_due
 from timecredits.credits.use_cases import expiry_reverse
 from timecredits.members.models import Member
-from timecredits.reports import facts
+from timecredits.reports import calendars, facts
 from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
 from timecredits.spending.models import Offer
 
@@ -57,13 +57,26 @@ def _starts() -> set[tuple]:
     return set(MemberStart.objects.values_list("member_id", "programme_id", "first_at"))
 
 
+def _calendars() -> set[tuple]:
+    """The members' calendars (PostgreSQL; none on SQLite), as the triggers left them at
+    commit."""
+    if connection.vendor != "postgresql":
+        return set()
+    facts.settle(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(calendars.COLUMNS)} FROM {calendars.TABLE}")  # noqa: S608
+        return {tuple(str(v) if v is not None else None for v in row) for row in cursor.fetchall()}
+
+
 def _same_as_rebuilt() -> list[tuple]:
-    """The facts, having checked that they and the members' starts are what `rebuild` works
-    out (it is undone with the test's transaction)."""
-    kept, starts = _kept(), _starts()
+    """The facts, having checked that they, the members' starts and their calendars are what
+    `rebuild` works out (it is undone with the test's transaction)."""
+    kept, starts, kept_calendars = _kept(), _starts(), _calendars()
     facts.rebuild(connection)
     assert kept == _kept()
     assert starts == _starts()
+    assert kept_calendars == _calendars()
+    assert connection.vendor != "postgresql" or kept_calendars
     return kept
 
 
@@ -144,8 +157,10 @@ MOVE_COLUMNS = [
 
 def _moves_as_rebuilt() -> list[tuple]:
     kept = list(MoveFact.objects.order_by("pk").values_list(*MOVE_COLUMNS))
+    kept_calendars = _calendars()
     facts.rebuild(connection)
     assert kept == list(MoveFact.objects.order_by("pk").values_list(*MOVE_COLUMNS))
+    assert kept_calendars == _calendars()
     return kept
 
 
@@ -188,11 +203,15 @@ def test_the_triggers_are_in_place(db):
     triggers with it, silently: the test database, built by the migrations, must have them all."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'reports_fact_%%'")
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'reports_fact_%%' "
+                "OR tgname LIKE 'reports_calendar_%%'"
+            )
         else:
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' "
                 "AND name LIKE 'reports_fact_%%'"
             )
         installed = {name for (name,) in cursor.fetchall()}
-    assert installed == {name for name, *_ in facts.TRIGGERS}
+    calendar = calendars.TRIGGERS if connection.vendor == "postgresql" else []
+    assert installed == {name for name, *_ in facts.TRIGGERS + calendar}

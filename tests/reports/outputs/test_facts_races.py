@@ -27,7 +27,7 @@ from tests.racing import in_thread
 from timecredits.activities.models import Contribution, Session
 from timecredits.activities.services import checkins
 from timecredits.members.models import Member
-from timecredits.reports import facts
+from timecredits.reports import calendars, facts
 from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
 
 
@@ -323,3 +323,59 @@ def test_recording_attendance_locks_every_member_before_writing_anyone_s_time():
     assert moved_first
     assert Contribution.objects.filter(session=session).count() == 2
     assert ContributionFact.objects.filter(session=session).count() == 2
+
+
+def _calendar_of(member) -> tuple[tuple, tuple]:
+    """The member's calendar as kept, and as worked out again from their facts now."""
+    where = f"member_id = {int(member.pk)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {calendars.TABLE} WHERE {where}")  # noqa: S608
+        kept = cursor.fetchall()
+        cursor.execute(calendars.select(f"f.{where}", f"m.{where}"))
+        return kept, cursor.fetchall()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_contributions_at_once_both_reach_their_member_s_calendar():
+    """A member's calendar is worked out again at commit from their facts: the second of two
+    contributions given at once waits for the first's calendar to commit, then works it out
+    with both (rather than from what it read before the first committed)."""
+    member, early, _ = _member_and_two_sessions()
+    later = FinishedSessionFactory(
+        activity=early.activity, starts_at=early.starts_at - datetime.timedelta(days=62)
+    )
+    given, release = threading.Event(), threading.Event()
+    failures = []
+
+    def first():
+        try:
+            with transaction.atomic():
+                _given(member, early, "approved")
+                facts.settle(connection)  # the calendar worked out now, its row held
+                given.set()
+                release.wait(5)
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
+
+    def second():
+        try:
+            _given(member, later, "approved")
+        except Exception as error:  # reported by the test
+            failures.append(repr(error))
+
+    earlier = in_thread(first)
+    assert given.wait(5)
+    waiting = in_thread(second)
+    waiting.join(0.5)
+    assert waiting.is_alive()
+    release.set()
+    earlier.join(5)
+    waiting.join(5)
+    assert failures == []
+
+    kept, worked_out = _calendar_of(member)
+    assert kept == worked_out
+    ((*_, months, _checked, _heads, _tails, _spent, _donated, _expired, _t, _w, minutes),) = kept
+    assert months.count("1") == 2
+    assert minutes[-1] == 120

@@ -428,6 +428,72 @@ def test_every_figure_and_table_matches_the_reference(
     populations,
     threshold,
 ):
+    _matches_the_reference(
+        people,
+        given_time,
+        moves,
+        period,
+        by_organisation,
+        activity_type,
+        area,
+        demographics,
+        today,
+        populations,
+        threshold,
+    )
+
+
+def _month_start(months_ago: int) -> datetime.date:
+    index = TODAY.year * 12 + TODAY.month - 1 - months_ago
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+# Whole months, which the members' calendars answer for the whole programme on PostgreSQL
+# (`reports.calendars`): last month, this month to its end, a quarter, twelve months, and
+# fifteen (from before the first contribution).
+WHOLE_MONTHS = [
+    (_month_start(1), _month_start(0) - datetime.timedelta(days=1)),
+    (_month_start(0), _month_start(-1) - datetime.timedelta(days=1)),
+    (_month_start(5), _month_start(2) - datetime.timedelta(days=1)),
+    (_month_start(12), _month_start(0) - datetime.timedelta(days=1)),
+    (_month_start(14), _month_start(-1) - datetime.timedelta(days=1)),
+]
+
+
+@settings(
+    max_examples=15,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    people=st.lists(member_strategy, min_size=6, max_size=6),
+    given_time=st.lists(contribution_strategy, min_size=6, max_size=6),
+    moves=st.lists(move_strategy, max_size=8),
+    period=st.sampled_from(WHOLE_MONTHS),
+    today=st.sampled_from([TODAY, TODAY + datetime.timedelta(days=400)]),
+    threshold=st.sampled_from([2, 3]),
+)
+def test_whole_months_of_the_whole_programme_match_the_reference(
+    db, people, given_time, moves, period, today, threshold
+):
+    _matches_the_reference(
+        people, given_time, moves, period, None, "", "", {}, today, False, threshold
+    )
+
+
+def _matches_the_reference(
+    people,
+    given_time,
+    moves,
+    period,
+    by_organisation,
+    activity_type,
+    area,
+    demographics,
+    today,
+    populations,
+    threshold,
+):
     with transaction.atomic():
         programme = ProgrammeFactory(report_threshold=threshold)
         groups = [approved_organisation(programme, name=f"Group {i}") for i in range(2)]

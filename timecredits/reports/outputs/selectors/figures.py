@@ -180,6 +180,14 @@ def _moves(f: Filter, *kinds):
     )
 
 
+def _calendar(f: Filter) -> bool:
+    """Whether the members' calendars (`reports.calendars`, PostgreSQL) answer for `f`: whole
+    months of the whole programme."""
+    whole = f.period_start.day == 1 and (f.period_end + datetime.timedelta(days=1)).day == 1
+    narrowed = f.of_members or f.of_activities
+    return whole and not narrowed and connection.vendor == "postgresql"
+
+
 def _month_number(day: datetime.date) -> int:
     return day.year * 12 + day.month
 
@@ -276,7 +284,7 @@ def _held(f: Filter) -> dict:
     )
 
 
-def _member_moves(f: Filter) -> dict:
+def _member_moves(f: Filter, *, counted: bool = False) -> dict:
     """What the filter's members did with their credits in the period: spending in all
     (`spent`), by venue (`by_venue`) and by the category of the offer redeemed
     (`by_category`); donations and expiries (each with the members who made them); and the
@@ -291,7 +299,11 @@ def _member_moves(f: Filter) -> dict:
     a demographic answer) they are few, and read once, then grouped by every key
     (MATERIALIZED); otherwise each grouping reads the moves it needs itself, in parallel
     workers on PostgreSQL (a shared read of a year's moves, grouped by one process, was slower:
-    members, venues and categories barely group)."""
+    members, venues and categories barely group).
+
+    `counted`: who spent, donated and had credits expire is counted from the members' calendars
+    (`Fold.moved`), and their minutes here are summed by kind, with no member grouping but by
+    venue and by category (their people stay 0 until `_figures`)."""
     narrowed = f.of_members
     moved_sql, moved_params = (
         _moves(f, TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
@@ -336,9 +348,21 @@ def _member_moves(f: Filter) -> dict:
             restored_params,
         ),
     ]
+    if counted:
+        parts = [
+            *parts[1:3],
+            (
+                "SELECT CASE t.kind WHEN 'spend' THEN 'spent' WHEN 'restore' THEN 'restored' "  # noqa: S608
+                f"ELSE t.kind END, {', '.join(nulls.values())}, 0, SUM(t.amount) FROM moved t "
+                "GROUP BY t.kind",
+                [],
+            ),
+        ]
     # Read once, in one statement; or the spending's parts in one (PostgreSQL plans each in
     # parallel workers) and the rest in another: in one statement, only the spending's were.
-    together = [parts] if narrowed else [parts[:3], parts[3:]]
+    together = (
+        [parts] if narrowed else [parts[:2], parts[2:]] if counted else [parts[:3], parts[3:]]
+    )
     found = []
     with connection.cursor() as cursor:
         for group in together:
@@ -402,7 +426,10 @@ def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
         )
     earned, moves = fold.earned, moves.result()
     unspent = moves["unspent"]
-    spent, donated, expired = moves["spent"], moves["donated"], moves["expired"]
+    spent, donated, expired = (
+        {**moves[name], "people": fold.moved.get(kind, moves[name]["people"])}
+        for kind, name in (("spend", "spent"), ("donate", "donated"), ("expire", "expired"))
+    )
     figures = {
         "active_members": approved["active_members"],
         "new_members": new["n"],
@@ -673,7 +700,8 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
     # The ledger's reads (what members did with their credits, and what they held at the end),
     # meanwhile in a second connection where there can be one (see `reading`); the
     # contributions' here.
-    moves = alongside(lambda: {**_member_moves(f), "unspent": _unspent(f)})
+    calendar = _calendar(f)
+    moves = alongside(lambda: {**_member_moves(f, counted=calendar), "unspent": _unspent(f)})
     fold = member_fold(
         _contributions(f),
         start=f.period_start,
@@ -686,6 +714,7 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
         known=known,
         until=f.today,
         held=f.of_members,
+        calendar=f.programme.pk if calendar else None,
     )
     figures, people, new_table = _figures(f, fold, moves)
     by_venue = moves.result()["by_venue"]

@@ -36,6 +36,8 @@ from django.utils import timezone
 from timecredits.activities.selectors import ActivityType
 from timecredits.members.selectors import member_rows
 
+from ... import calendars
+
 # Bits per mask column: a bigint holds 63 without its sign.
 BITS = 62
 TYPES = list(ActivityType.values)
@@ -70,6 +72,9 @@ class Fold:
     counted: tuple = (0, 0)
     # Sessions held and active organisations (distinct among the approved), when asked for.
     held: dict = field(default_factory=dict)
+    # Members who spent, donated or had credits expire in the period, by the move's kind, where
+    # their calendars were read.
+    moved: dict = field(default_factory=dict)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -101,6 +106,7 @@ def member_fold(
     known=(),
     until: datetime.date | None = None,
     held: bool = False,
+    calendar=None,
 ) -> Fold:
     """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
     status) over their members.
@@ -114,7 +120,12 @@ def member_fold(
     last): a period still running, so far. With `held`, the same read of the contributions
     counts the distinct sessions and organisations of the approved ones too (`Fold.held`): it
     is then kept (materialized) for both, which pays where the filter leaves few, and would
-    keep a year's whole programme from being grouped in parallel."""
+    keep a year's whole programme from being grouped in parallel.
+
+    With `calendar` (a programme's id, on PostgreSQL, for whole months of the programme with no
+    filter), each member's row is read from their calendar (`reports.calendars`) rather than
+    grouped from the facts, which are then only summed by activity type, for the figures that
+    are not members' (minutes by type, check-ins, credits earned)."""
     monday = start - datetime.timedelta(days=start.weekday())
     weeks, months = weeks_and_months(start, end)
     so_far = weeks_and_months(start, min(end, until or end))
@@ -237,6 +248,18 @@ def member_fold(
     # rather than sorting the period), then joined to the members for their answers.
     weeks_count = summed([f"g.w{i}" for i in range(n_weeks)])
     months_count = summed([f"g.m{i}" for i in range(n_months)])
+    grouped = [
+        (f"SELECT c.who, {', '.join(columns)} FROM (", []),  # noqa: S608
+        (f"SELECT r.*, r.approved AS ok, k.t, {located} ", located_params),
+        ("FROM r0 r ", []),
+        (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
+    ]
+    by_type, moves = [f"g.tm{i}" for i in range(len(TYPES))], ""
+    if calendar is not None:
+        kept, kept_params = calendars.period(start, end)
+        grouped = [(f"{kept}) g ", [*kept_params, calendar])]
+        weeks_count, months_count, by_type = "g.weeks_n", "g.months_n", ["0"] * len(TYPES)
+        moves = ", ".join(f"g.{kind}" for kind in calendars.MOVES.values()) + ", "
     # Only the ORM's own SQL and fixed text are put in; the values are parameters. The
     # parameters go in the order they appear.
     pieces = [
@@ -244,11 +267,11 @@ def member_fold(
         (f"p AS (SELECT q.*, {last} AS retained FROM (", last_params),  # noqa: S608
         (
             "SELECT g.who, g.approved, g.minutes, g.check_ins, g.earned, g.first, g.last, "
-            "g.tmask, ",
+            f"g.tmask, {moves}",
             [],
         ),
         (f"{weeks_count} AS weeks, {months_count} AS months, ", []),
-        (", ".join(f"g.tm{i}" for i in range(len(TYPES))) + ", ", []),
+        (", ".join(f"{t} AS tm{i}" for i, t in enumerate(by_type)) + ", ", []),
         (", ".join(f"m.{name}" for name in MEMBER) + ", ", []),
         (
             "CASE WHEN m.joined_at >= %s AND m.joined_at < %s THEN 1 ELSE 0 END AS joined, ",
@@ -258,10 +281,7 @@ def member_fold(
             f"CASE WHEN g.approved > 0 AND NOT {gave_before} THEN 1 ELSE 0 END AS fresh FROM (",
             before_params,
         ),
-        (f"SELECT c.who, {', '.join(columns)} FROM (", []),  # noqa: S608
-        (f"SELECT r.*, r.approved AS ok, k.t, {located} ", located_params),
-        ("FROM r0 r ", []),
-        (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
+        *grouped,
         (
             f"JOIN ({member_sql}) m ON m.mid = g.who {started}) q) ",
             [*member_params, *started_params],
@@ -269,25 +289,41 @@ def member_fold(
     ]
     # The figures of one number each (and the people or minutes beside it) in one read of p,
     # each then given a row of its own; the tables by a key, one read each.
+    check_ins, earned = "SUM(p.check_ins)", "SUM(p.earned)"
+    type_minutes = [(f"SUM(p.tm{i})", []) for i in range(len(TYPES))]
+    if calendar is not None:
+        pieces.append(
+            (
+                ", kinds AS (SELECT r0.kind, SUM(r0.approved * r0.minutes) AS minutes, "
+                "SUM(r0.check_in) AS check_ins, SUM(r0.earned) AS earned FROM r0 "
+                "GROUP BY r0.kind) ",
+                [],
+            )
+        )
+        check_ins = "(SELECT COALESCE(SUM(check_ins), 0) FROM kinds)"
+        earned = "(SELECT COALESCE(SUM(earned), 0) FROM kinds)"
+        type_minutes = [
+            ("(SELECT COALESCE(SUM(minutes), 0) FROM kinds WHERE kind = %s)", [t]) for t in TYPES
+        ]
     single = [
-        ("total", "", "SUM(CASE WHEN p.approved > 0 THEN 1 ELSE 0 END)", "SUM(p.minutes)", []),
-        (
-            "check_ins",
-            "",
-            "SUM(p.check_ins)",
-            "SUM(CASE WHEN p.check_ins > 0 THEN 1 ELSE 0 END)",
-            [],
+        *(
+            ("moved", kind, f"SUM(CASE WHEN p.{name} > 0 THEN 1 ELSE 0 END)", "0", [])
+            for kind, name in (calendars.MOVES.items() if calendar is not None else ())
         ),
-        ("earned", "", "SUM(p.earned)", "0", []),
+        ("total", "", "SUM(CASE WHEN p.approved > 0 THEN 1 ELSE 0 END)", "SUM(p.minutes)", []),
+        ("check_ins", "", check_ins, "SUM(CASE WHEN p.check_ins > 0 THEN 1 ELSE 0 END)", []),
+        ("earned", "", earned, "0", []),
         *(
             (
                 "type",
                 t,
                 f"SUM(CASE WHEN (p.tmask & {1 << i}) <> 0 THEN 1 ELSE 0 END)",
-                f"SUM(p.tm{i})",
-                [],
+                minutes,
+                minutes_params,
             )
-            for i, t in enumerate(TYPES)
+            for i, (t, (minutes, minutes_params)) in enumerate(
+                zip(TYPES, type_minutes, strict=True)
+            )
         ),
         ("retention", "cohort", f"SUM(CASE WHEN {_STARTED} THEN 1 ELSE 0 END)", "0", []),
         *(
@@ -363,6 +399,8 @@ def member_fold(
             fold.joined[key] = n
         elif part == "retention":
             fold.retention[key] = n
+        elif part == "moved":
+            fold.moved[key] = n
         elif part == "held":
             fold.held = {"sessions_held": n, "active_organisations": minutes}
         elif part != "type" or n:

@@ -1,0 +1,41 @@
+"""Each member's calendar in each programme (`reports.calendars`, PostgreSQL), kept by triggers
+on the facts and filled from them; and the moves of credits read by member, as a calendar is
+worked out again."""
+
+from django.db import migrations, models
+
+from timecredits.reports import calendars, facts
+
+
+def install(apps, schema_editor):
+    # `rebuild` makes the calendars' table, fills every table, then puts every trigger in place.
+    facts.rebuild(schema_editor.connection)
+
+
+def remove(apps, schema_editor):
+    connection = schema_editor.connection
+    facts.remove(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in calendars.DROP:
+                cursor.execute(statement)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('ledger', '0008_month_end_balances'),
+        ('members', '0005_user_language'),
+        ('partners', '0006_invitation_emailed'),
+        ('programmes', '0002_populationfigure'),
+        ('reports', '0005_member_starts'),
+        ('spending', '0002_schedule_follows_the_task'),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name='movefact',
+            index=models.Index(fields=['member', 'posted_at'], name='move_member_at'),
+        ),
+        migrations.RunPython(install, remove),
+    ]

@@ -59,6 +59,10 @@ def test_a_fortnightly_series_keeps_its_local_time_across_the_clock_change():
         ({"ends_at_offset": -1}, "ends_at"),
         ({"credit_rule": "fixed"}, "fixed_minutes"),
         ({"repeat_every_weeks": 3, "repeat_count": 2}, "repeat_every_weeks"),
+        # Steps past the calendar's end overflowed (found by fuzzing the API: a 500).
+        ({"repeat_every_weeks": 200_000_000}, "repeat_every_weeks"),
+        ({"repeat_every_weeks": -1_000_000, "repeat_count": 2}, "repeat_every_weeks"),
+        ({"repeat_every_weeks": 2**63 - 1, "repeat_count": 2}, "repeat_every_weeks"),
         # "Does not repeat", yet three of them: made a weekly series nobody asked for.
         ({"repeat_every_weeks": None, "repeat_count": 3}, "repeat_every_weeks"),
         ({"repeat_count": 53}, "repeat_count"),
@@ -80,6 +84,25 @@ def test_invalid_sessions_create_nothing(change, field):
         )
 
     assert field in [p["field"] for p in refused.value.detail]
+    assert Session.objects.count() == 0
+
+
+def test_a_series_running_past_the_calendar_s_end_is_refused():
+    """Late in the year 9999, a second week would be past the last date there is."""
+    activity = ActivityFactory()
+    start = datetime.datetime(9999, 12, 27, 10, 0, tzinfo=LONDON)
+
+    with pytest.raises(Invalid) as refused:
+        sessions.sessions_create(
+            actor=coordinator_of(activity.organisation),
+            activity_id=activity.pk,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            repeat_every_weeks=1,
+            repeat_count=3,
+        )
+
+    assert [p["field"] for p in refused.value.detail] == ["starts_at"]
     assert Session.objects.count() == 0
 
 

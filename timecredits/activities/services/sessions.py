@@ -74,10 +74,16 @@ def sessions_create(
             % {"hours": int(MAX_SESSION_LENGTH.total_seconds() // 3600)},
             type="session_too_long",
         )
-    # The last of a series too: a fortnightly 52 from late 2099 ran into 2101.
+    # The last of a series too: a fortnightly 52 from late 2099 ran into 2101. Counted in a
+    # step that is allowed (any other is refused below), and refused past the calendar's end:
+    # a step of two hundred million weeks overflowed, a 500.
     repeats = min(max(repeat_count, 1), MAX_REPEATS) - 1
-    last_end = ends_at + repeats * timedelta(weeks=repeat_every_weeks or 1)
-    if starts_at.year < FIRST_YEAR or last_end.year > LAST_YEAR:
+    step = timedelta(weeks=repeat_every_weeks if repeat_every_weeks in (1, 2) else 1)
+    try:
+        beyond = (ends_at + repeats * step).year > LAST_YEAR
+    except OverflowError:
+        beyond = True
+    if starts_at.year < FIRST_YEAR or beyond:
         problems.add(
             "starts_at",
             _("Sessions run between %(first)s and %(last)s.")

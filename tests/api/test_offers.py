@@ -213,7 +213,16 @@ def test_a_member_cannot_complete_or_charge(client, venue, programme):
 
 @pytest.mark.parametrize(
     "change",
-    [{"active": None}, {"cost_minutes": 3_000_000_000}, {"capacity": 3_000_000_000}],
+    [
+        {"active": None},
+        {"cost_minutes": 3_000_000_000},
+        {"capacity": 3_000_000_000},
+        # Times of day with a UTC offset: one was compared with one without (a 500); both were
+        # saved without it, behind a 500 (found by fuzzing the API).
+        {"opens_at": "10:00+05:00", "closes_at": "11:00"},
+        {"opens_at": "09:00+01:00", "closes_at": "17:00+01:00"},
+        {"opens_at": "10:00Z", "closes_at": "11:00Z"},
+    ],
 )
 def test_out_of_range_offer_changes_are_422_and_change_nothing(client, venue, change):
     offer = make_offer(venue)
@@ -225,6 +234,28 @@ def test_out_of_range_offer_changes_are_422_and_change_nothing(client, venue, ch
     assert set(response.json()["error"]) == {"code", "message", "detail"}
     offer.refresh_from_db()
     assert (offer.active, offer.cost_minutes, offer.capacity) == (True, 60, None)
+    assert (offer.opens_at, offer.closes_at) == (None, None)
+
+
+def test_an_offer_whose_hours_carry_a_utc_offset_is_refused_and_not_written(client, venue):
+    client.force_login(venue_staff(venue))
+
+    response = post(
+        client,
+        "/api/v1/offers",
+        {
+            "organisation_id": venue.pk,
+            "title": "Swim",
+            "cost_minutes": 15,
+            "category": "leisure",
+            "opens_at": "10:00Z",
+            "closes_at": "11:00Z",
+        },
+    )
+
+    assert response.status_code == 422, response.content
+    assert {d["field"] for d in response.json()["error"]["detail"]} == {"opens_at", "closes_at"}
+    assert not venue.offers.exists()
 
 
 def test_an_offer_for_no_programme_is_refused_and_nothing_changes(client, venue, programme):

@@ -81,7 +81,13 @@ def _problems(values: dict) -> list[dict]:
     if not isinstance(days, int) or not 1 <= days <= Offer.EVERY_DAY:
         add("days_of_week", _("Choose at least one day of the week."))
     opens, closes = values.get("opens_at"), values.get("closes_at")
-    if (opens is None) != (closes is None):
+    # Times of day as the venue's clock shows them: one with a UTC offset could not be
+    # compared with one without (a 500), and the offset would be dropped on saving.
+    offset = [f for f, t in (("opens_at", opens), ("closes_at", closes)) if t and t.tzinfo]
+    if offset:
+        for field in offset:
+            add(field, _("Give the time as the venue's clock shows it, without a UTC offset."))
+    elif (opens is None) != (closes is None):
         add("closes_at", _("Give both a start and an end time, or neither."))
     elif opens is not None and opens >= closes:
         add("closes_at", _("The end time must be after the start time."))

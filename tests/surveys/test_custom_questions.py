@@ -1,8 +1,12 @@
-import pytest
+import threading
 
+import pytest
+from django.db import transaction
+
+from tests.racing import in_thread
 from tests.surveys.conftest import JOINED, full_answers
 from timecredits.errors import Invalid
-from timecredits.surveys.models import Question, Response, SurveySchedule
+from timecredits.surveys.models import Instrument, Question, Response, SurveySchedule
 from timecredits.surveys.services import (
     custom_question_add,
     responses_save,
@@ -94,3 +98,46 @@ def test_a_scale_beyond_what_is_stored_is_422_and_adds_nothing(client, programme
         "min_value",
     ]
     assert not Question.objects.filter(key="huge").exists()
+
+
+def _question(admin, programme, key: str):
+    return custom_question_add(
+        actor=admin, programme=programme, key=key, text="Out this week?", kind="yes_no"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_first_question_waits_for_another_first_question_making_the_instrument(
+    programme, admin
+):
+    """Two first questions at once (found by fuzzing the API: six sent at once made two
+    instruments, the question in each, and every later question was a 500): the second waits
+    for the first to commit its instrument, then adds to it."""
+    made, release = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            _question(admin, programme, "out")
+            made.set()
+            release.wait(10)
+
+    holder = in_thread(first)
+    assert made.wait(5)
+    second = in_thread(lambda: _question(admin, programme, "again"))
+    second.join(0.5)
+    waited = second.is_alive()
+    release.set()
+    holder.join(5)
+    second.join(5)
+
+    assert waited
+    assert Instrument.objects.filter(programme=programme).count() == 1
+    assert Question.objects.filter(instrument__programme=programme).count() == 2
+
+
+def test_a_programme_left_with_two_instruments_of_its_own_still_takes_questions(programme, admin):
+    first = _question(admin, programme, "out").instrument
+    Instrument.objects.create(programme=programme, built_in=False, name="A second one")
+
+    assert _question(admin, programme, "later").instrument == first

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from timecredits.activities.limits import FIRST_YEAR
-from timecredits.db import retry_on_conflict, unique_or_conflict
+from timecredits.db import claim, retry_on_conflict, unique_or_conflict
 from timecredits.errors import Conflict, Invalid, NotFound, Problems
 from timecredits.members.selectors import member_for_user
 
@@ -243,6 +243,7 @@ def indicator_create(*, actor, outcome: Outcome, name: str, question_ids: list[i
     return indicator
 
 
+@retry_on_conflict
 def custom_question_add(
     *,
     actor,
@@ -273,10 +274,14 @@ def custom_question_add(
         if len(values) < 2 or len(values) != len(set(values)) or len(values) != len(choices):
             problems.add("choices", gettext("Give at least two [value, label] answers."))
     problems.raise_if_any()
-    instrument, _ = Instrument.objects.get_or_create(
-        programme=programme,
-        built_in=False,
-        defaults={"name": f"{programme.name}: our own questions"},
+    # One instrument of its own per programme, made by whichever of two first questions at once
+    # claims it first; the other then finds it (two were made, and every later question was a
+    # 500 for the programme: found by fuzzing the API). The first of any made before, kept.
+    claim("custom-instrument", str(programme.pk))
+    instrument = Instrument.objects.filter(programme=programme, built_in=False).order_by(
+        "pk"
+    ).first() or Instrument.objects.create(
+        programme=programme, built_in=False, name=f"{programme.name}: our own questions"
     )
     with unique_or_conflict(gettext("The programme already has a question with this key.")):
         return Question.objects.create(

@@ -3,7 +3,7 @@ released together by a barrier. A typed refusal is an outcome; anything else is 
 
 import threading
 
-from django.db import connection
+from django.db import connection, transaction
 
 from timecredits.errors import DomainError
 
@@ -54,3 +54,36 @@ def in_thread(work) -> threading.Thread:
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def second_waits_for_first(first, second) -> tuple[bool, list[str]]:
+    """`first` run in a transaction left open, then `second` in another connection: whether
+    `second` was still waiting half a second later, and what either raised, once `first`'s
+    transaction has committed and both are done."""
+    done, release = threading.Event(), threading.Event()
+    failures = []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                done.set()
+                release.wait(10)
+        except Exception as error:  # reported to the test
+            failures.append(repr(error))
+
+    def follow():
+        try:
+            second()
+        except Exception as error:  # reported to the test
+            failures.append(repr(error))
+
+    holder = in_thread(hold)
+    assert done.wait(5), failures
+    follower = in_thread(follow)
+    follower.join(0.5)
+    waited = follower.is_alive()
+    release.set()
+    holder.join(5)
+    follower.join(5)
+    return waited, failures

@@ -4,7 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory
+from tests.racing import second_waits_for_first
 from timecredits.programmes.models import PopulationFigure, ProgrammeRole
+from timecredits.programmes.services import population_import
 
 GOOD = "area,age_band,population,source\nrv1,,12000,Census 2021\nRV1,65_74,1500,\nRV2,,8000,\n"
 
@@ -123,3 +125,20 @@ def test_only_the_programmes_admins_import(client, programme, role):
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert _figures(programme) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_take_turns():
+    """A double submit (found by fuzzing the API): each import deleted what the other had not
+    yet written, and the second then broke the one-figure-per-cell rule, a 500."""
+    programme = ProgrammeFactory()
+
+    waited, failures = second_waits_for_first(
+        lambda: population_import(programme=programme, data=GOOD.encode()),
+        lambda: population_import(programme=programme, data=b"area,population\nRV1,100\n"),
+    )
+
+    assert failures == []
+    assert waited
+    assert _figures(programme) == [("RV1", "", 100, "")]

@@ -9,6 +9,7 @@ from tests.factories import (
     MemberFactory,
     StaffMembershipFactory,
 )
+from tests.racing import second_waits_for_first
 from timecredits.activities.services import verification
 from timecredits.notifications.models import EmailOptOut, Notification
 from timecredits.notifications.services import email_preferences_set, notify
@@ -138,3 +139,20 @@ def test_the_page_shows_the_unread_count_and_saves_email_choices(client):
     assert EmailOptOut.objects.filter(member=member).count() == 3
     assert Notification.objects.get(member=member).read_at is not None
     assert "1 new" not in client.get("/me/notifications/").content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_of_email_choices_at_once_take_turns():
+    """A double submit (found by fuzzing the API): each change deleted what the other had not
+    yet written, and the second then broke the one-opt-out-per-kind rule, a 500."""
+    member = MemberFactory()
+
+    waited, failures = second_waits_for_first(
+        lambda: email_preferences_set(member=member, kinds=set()),
+        lambda: email_preferences_set(member=member, kinds=set()),
+    )
+
+    assert failures == []
+    assert waited
+    assert EmailOptOut.objects.filter(member=member).count() == len(Notification.Kind.values)

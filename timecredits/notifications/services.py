@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from timecredits.db import claim
 from timecredits.errors import Invalid
 from timecredits.language import language_of
 from timecredits.members.selectors import members_with_email
@@ -103,6 +104,10 @@ def email_preferences_set(*, member, kinds: set[str]) -> None:
             ]
         )
     with transaction.atomic():
+        # One change at a time per member: two at once each deleted what the other had not yet
+        # written, and the second then broke the one-per-kind rule (a 500 for a double submit;
+        # found by fuzzing the API).
+        claim("email-preferences", str(member.pk))
         EmailOptOut.objects.filter(member=member).delete()
         EmailOptOut.objects.bulk_create(
             EmailOptOut(member=member, kind=kind)

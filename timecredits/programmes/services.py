@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partners.selectors import participation_approved
 from timecredits.credits.services.allocation import allocation_post
+from timecredits.db import claim
 from timecredits.errors import Invalid, Problems
 from timecredits.members.selectors import AgeBand
 from timecredits.numbers import without_thousands
@@ -200,6 +201,10 @@ def population_import(*, programme: Programme, data: bytes) -> list[PopulationFi
     if not figures:
         raise Invalid(_("Line 2: the file has no figures below its header."), detail={"line": 2})
     with transaction.atomic():
+        # One import at a time per programme: two at once each deleted what the other had not
+        # yet written, and the second's figures then broke the table's one-per-cell rule (a
+        # 500 for a double submit; found by fuzzing the API).
+        claim("population", str(programme.pk))
         PopulationFigure.objects.filter(programme=programme).delete()
         return PopulationFigure.objects.bulk_create(
             PopulationFigure(programme=programme, **figure) for figure in figures

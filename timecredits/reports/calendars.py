@@ -16,6 +16,9 @@ built from the sorted positions of its set bits, each one a run of zeros closed 
 (`lpad('1', gap, '0')`). Activity types take one stretch of bits each, type after type, as long
 as the member's months (`span`).
 
+Beside them, each session's totals (`SESSIONS`), for what a whole-programme report counts that
+is not the members'.
+
 SQLite (the tests, `make run`) keeps none: its reports read the facts.
 """
 
@@ -272,9 +275,107 @@ TRIGGERS = [
         _recount("OLD"),
     ),
 ]
-# Made if missing: a migration before the one that made it rebuilds with today's code.
 REBUILD = [
-    *CREATE,
     f"DELETE FROM {TABLE}",  # noqa: S608 (fixed text)
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) {select('TRUE', 'TRUE')}",
 ]
+
+# Each session's totals (PostgreSQL): its approved contributions and their minutes, its
+# check-ins and the credits its contributions earned, with the session's programme, group,
+# activity type and time as its facts have them. Worked out again from the session's facts at
+# commit, like a calendar; a whole-programme report sums a year's hundred thousand sessions
+# rather than its million facts for what is not the members' (minutes by activity type,
+# check-ins, credits earned, sessions held and active organisations).
+SESSIONS = "reports_sessiontotal"
+SESSION_COLUMNS = [
+    "session_id",
+    "programme_id",
+    "organisation_id",
+    "kind",
+    "at",
+    "approved",
+    "minutes",
+    "check_ins",
+    "earned",
+]
+CREATE += [
+    f"CREATE TABLE IF NOT EXISTS {SESSIONS} (session_id bigint PRIMARY KEY, "
+    "programme_id bigint NOT NULL, organisation_id bigint, kind varchar(32) NOT NULL, "
+    "at timestamptz NOT NULL, approved integer NOT NULL, minutes bigint NOT NULL, "
+    "check_ins integer NOT NULL, earned bigint NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS session_total_programme_at ON {SESSIONS} (programme_id, at)",
+]
+DROP += [f"DROP TABLE IF EXISTS {SESSIONS}"]
+
+
+def _session_totals(where: str) -> str:
+    return (
+        f"SELECT f.session_id, MAX(f.programme_id), MAX(f.organisation_id), MAX(f.kind), "  # noqa: S608
+        "MAX(f.at), SUM(f.approved), SUM(f.approved * f.minutes), SUM(f.check_in), "
+        f"SUM(f.earned) FROM reports_contributionfact f WHERE {where} GROUP BY f.session_id"
+    )
+
+
+def _recount_session(row: str) -> str:
+    """The totals of the session of the fact `row` (NEW or OLD) worked out again, its row taken
+    first, as `_recount` does a calendar's."""
+    session = f"{row}.session_id"
+    return (
+        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) "  # noqa: S608 (fixed text)
+        f"VALUES ({session}, 0, NULL, '', now(), 0, 0, 0, 0) ON CONFLICT (session_id) "
+        f"DO UPDATE SET approved = {SESSIONS}.approved; "
+        f"DELETE FROM {SESSIONS} WHERE session_id = {session}; "
+        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) "
+        + _session_totals(f"f.session_id = {session}")
+    )
+
+
+TRIGGERS += [
+    (
+        "reports_session_fact_added",
+        "reports_contributionfact",
+        "INSERT",
+        "",
+        _recount_session("NEW"),
+    ),
+    (
+        "reports_session_fact_changed",
+        "reports_contributionfact",
+        "UPDATE",
+        [
+            "session_id",
+            "programme_id",
+            "organisation_id",
+            "kind",
+            "at",
+            "approved",
+            "minutes",
+            "check_in",
+            "earned",
+        ],
+        f"{_recount_session('OLD')}; IF OLD.session_id <> NEW.session_id THEN "
+        f"{_recount_session('NEW')}; END IF",
+    ),
+    (
+        "reports_session_fact_deleted",
+        "reports_contributionfact",
+        "DELETE",
+        "",
+        _recount_session("OLD"),
+    ),
+]
+REBUILD += [
+    f"DELETE FROM {SESSIONS}",  # noqa: S608 (fixed text)
+    f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) {_session_totals('TRUE')}",
+]
+
+
+def sessions_in(first: datetime.date, last: datetime.date) -> str:
+    """The programme's sessions' totals (its id the one parameter) in the days `first` to
+    `last`, local time."""
+    return (
+        f"SELECT t.* FROM {SESSIONS} t WHERE t.programme_id = %s "  # noqa: S608 (fixed text)
+        f"AND t.at >= (DATE '{first.isoformat()}' AT TIME ZONE '{_zone()}') "
+        f"AND t.at < (DATE '{(last + datetime.timedelta(days=1)).isoformat()}' "
+        f"AT TIME ZONE '{_zone()}')"
+    )

@@ -58,14 +58,20 @@ def _starts() -> set[tuple]:
 
 
 def _calendars() -> set[tuple]:
-    """The members' calendars (PostgreSQL; none on SQLite), as the triggers left them at
-    commit."""
+    """The members' calendars and the sessions' totals (PostgreSQL; none on SQLite), as the
+    triggers left them at commit."""
     if connection.vendor != "postgresql":
         return set()
     facts.settle(connection)
+    rows = set()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(calendars.COLUMNS)} FROM {calendars.TABLE}")  # noqa: S608
-        return {tuple(str(v) if v is not None else None for v in row) for row in cursor.fetchall()}
+        for table, columns in (
+            (calendars.TABLE, calendars.COLUMNS),
+            (calendars.SESSIONS, calendars.SESSION_COLUMNS),
+        ):
+            cursor.execute(f"SELECT '{table}', {', '.join(columns)} FROM {table}")  # noqa: S608
+            rows |= {tuple(str(v) if v is not None else None for v in r) for r in cursor.fetchall()}
+    return rows
 
 
 def _same_as_rebuilt() -> list[tuple]:
@@ -205,7 +211,7 @@ def test_the_triggers_are_in_place(db):
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'reports_fact_%%' "
-                "OR tgname LIKE 'reports_calendar_%%'"
+                "OR tgname LIKE 'reports_calendar_%%' OR tgname LIKE 'reports_session_%%'"
             )
         else:
             cursor.execute(

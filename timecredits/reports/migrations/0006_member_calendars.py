@@ -1,6 +1,6 @@
-"""Each member's calendar in each programme (`reports.calendars`, PostgreSQL), kept by triggers
-on the facts and filled from them; and the moves of credits read by member, as a calendar is
-worked out again."""
+"""Each member's calendar in each programme and each session's totals (`reports.calendars`,
+PostgreSQL), kept by triggers on the facts and filled from them; and the moves of credits read
+by member, as a calendar is worked out again."""
 
 from django.db import migrations, models
 

@@ -124,8 +124,9 @@ def member_fold(
 
     With `calendar` (a programme's id, on PostgreSQL, for whole months of the programme with no
     filter), each member's row is read from their calendar (`reports.calendars`) rather than
-    grouped from the facts, which are then only summed by activity type, for the figures that
-    are not members' (minutes by type, check-ins, credits earned)."""
+    grouped from the facts, and what is not the members' (minutes by activity type, check-ins,
+    credits earned, sessions held and active organisations) from the period's sessions' totals
+    (`Fold.held` too)."""
     monday = start - datetime.timedelta(days=start.weekday())
     weeks, months = weeks_and_months(start, end)
     so_far = weeks_and_months(start, min(end, until or end))
@@ -292,12 +293,13 @@ def member_fold(
     check_ins, earned = "SUM(p.check_ins)", "SUM(p.earned)"
     type_minutes = [(f"SUM(p.tm{i})", []) for i in range(len(TYPES))]
     if calendar is not None:
+        # What is not the members', from the period's sessions' totals.
         pieces.append(
             (
-                ", kinds AS (SELECT r0.kind, SUM(r0.approved * r0.minutes) AS minutes, "
-                "SUM(r0.check_in) AS check_ins, SUM(r0.earned) AS earned FROM r0 "
-                "GROUP BY r0.kind) ",
-                [],
+                f", st AS MATERIALIZED ({calendars.sessions_in(start, end)}), "  # noqa: S608
+                "kinds AS (SELECT st.kind, SUM(st.minutes) AS minutes, SUM(st.check_ins) AS "
+                "check_ins, SUM(st.earned) AS earned FROM st GROUP BY st.kind) ",
+                [calendar],
             )
         )
         check_ins = "(SELECT COALESCE(SUM(check_ins), 0) FROM kinds)"
@@ -373,7 +375,15 @@ def member_fold(
             [(weeks_so_far + 1) // 2, (months_so_far + 1) // 2],
         ),
     ]
-    if held:
+    if calendar is not None:
+        parts.append(
+            (
+                "SELECT 'held', '', COUNT(*), COUNT(DISTINCT st.organisation_id) FROM st "
+                "WHERE st.approved > 0",
+                [],
+            )
+        )
+    elif held:
         parts.append(
             (
                 "SELECT 'held', '', COUNT(DISTINCT CASE WHEN r0.approved = 1 THEN r0.at_session "

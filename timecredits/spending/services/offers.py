@@ -83,7 +83,9 @@ def _problems(values: dict) -> list[dict]:
     opens, closes = values.get("opens_at"), values.get("closes_at")
     # Times of day as the venue's clock shows them: one with a UTC offset could not be
     # compared with one without (a 500), and the offset would be dropped on saving.
-    offset = [f for f, t in (("opens_at", opens), ("closes_at", closes)) if t and t.tzinfo]
+    offset = [
+        f for f, t in (("opens_at", opens), ("closes_at", closes)) if getattr(t, "tzinfo", None)
+    ]
     if offset:
         for field in offset:
             add(field, _("Give the time as the venue's clock shows it, without a UTC offset."))

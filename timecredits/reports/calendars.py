@@ -32,6 +32,12 @@ from timecredits.activities.selectors import ActivityType
 TYPES = list(ActivityType.values)
 EPOCH = "DATE '2000-01-03'"  # a Monday: week_number counts from it
 TABLE = "reports_membercalendar"
+# Which transaction last worked a row out, and in which of its statements (a commit, or
+# `facts.settle`'s): a trigger that finds its row already worked out in this one skips it, so a
+# change to many facts of one member or session (an activity moved, attendance recorded)
+# works each out once rather than once per fact. `rebuild` leaves them empty.
+_ROUND_COLUMNS = "recounted_by xid8, recounted_at timestamptz"
+_ROUND = "pg_current_xact_id(), statement_timestamp()"
 # The months of a member's moves of credits, by the move's kind.
 MOVES = {"spend": "spent", "donate": "donated", "expire": "expired"}
 # The bit strings, with the facts each counts: (column, source, condition).
@@ -60,7 +66,8 @@ CREATE = [
     f"CREATE TABLE IF NOT EXISTS {TABLE} (programme_id bigint NOT NULL, member_id bigint NOT NULL, "
     "base integer NOT NULL, span integer NOT NULL, week_base integer, "
     + ", ".join(f"{name} varbit" for name, *_ in STRINGS)
-    + ", types varbit, weeks varbit, minutes bigint[], PRIMARY KEY (programme_id, member_id))",
+    + f", types varbit, weeks varbit, minutes bigint[], {_ROUND_COLUMNS}, "
+    "PRIMARY KEY (programme_id, member_id))",
 ]
 DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
 
@@ -216,18 +223,30 @@ def _recount(row: str) -> str:
     then reads them afresh, with what this one wrote (as `reports.facts` keeps their start);
     then it is written again from the facts, or left out if none are left."""
     member, programme = f"{row}.member_id", f"{row}.programme_id"
+    key = f"programme_id = {programme} AND member_id = {member}"
     return (
-        f"IF {programme} IS NOT NULL THEN "  # noqa: S608 (fixed text)
+        f"IF {programme} IS NOT NULL AND NOT {_done(TABLE, key)} THEN "  # noqa: S608 (fixed text)
         f"INSERT INTO {TABLE} (programme_id, member_id, base, span) "
         f"VALUES ({programme}, {member}, 0, 0) ON CONFLICT (programme_id, member_id) "
         f"DO UPDATE SET base = {TABLE}.base; "
-        f"DELETE FROM {TABLE} WHERE programme_id = {programme} AND member_id = {member}; "
-        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
+        f"DELETE FROM {TABLE} WHERE {key}; "
+        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, recounted_by, recounted_at) "
+        "SELECT k.*, "
+        + _ROUND
+        + " FROM ("
         + select(
             f"f.member_id = {member} AND f.programme_id = {programme}",
             f"m.member_id = {member} AND m.programme_id = {programme}",
         )
-        + "; END IF"
+        + ") k; END IF"
+    )
+
+
+def _done(table: str, key: str) -> str:
+    """Whether the row of `key` was worked out already in this round of this transaction."""
+    return (
+        f"EXISTS (SELECT 1 FROM {table} WHERE {key} AND recounted_by = pg_current_xact_id() "  # noqa: S608
+        "AND recounted_at = statement_timestamp())"
     )
 
 
@@ -302,7 +321,7 @@ CREATE += [
     f"CREATE TABLE IF NOT EXISTS {SESSIONS} (session_id bigint PRIMARY KEY, "
     "programme_id bigint NOT NULL, organisation_id bigint, kind varchar(32) NOT NULL, "
     "at timestamptz NOT NULL, approved integer NOT NULL, minutes bigint NOT NULL, "
-    "check_ins integer NOT NULL, earned bigint NOT NULL)",
+    f"check_ins integer NOT NULL, earned bigint NOT NULL, {_ROUND_COLUMNS})",
     f"CREATE INDEX IF NOT EXISTS session_total_programme_at ON {SESSIONS} (programme_id, at)",
 ]
 DROP += [f"DROP TABLE IF EXISTS {SESSIONS}"]
@@ -320,13 +339,19 @@ def _recount_session(row: str) -> str:
     """The totals of the session of the fact `row` (NEW or OLD) worked out again, its row taken
     first, as `_recount` does a calendar's."""
     session = f"{row}.session_id"
+    key = f"session_id = {session}"
     return (
-        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) "  # noqa: S608 (fixed text)
+        f"IF NOT {_done(SESSIONS, key)} THEN "  # noqa: S608 (fixed text)
+        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) "
         f"VALUES ({session}, 0, NULL, '', now(), 0, 0, 0, 0) ON CONFLICT (session_id) "
         f"DO UPDATE SET approved = {SESSIONS}.approved; "
-        f"DELETE FROM {SESSIONS} WHERE session_id = {session}; "
-        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}) "
+        f"DELETE FROM {SESSIONS} WHERE {key}; "
+        f"INSERT INTO {SESSIONS} ({', '.join(SESSION_COLUMNS)}, recounted_by, recounted_at) "
+        "SELECT k.*, "
+        + _ROUND
+        + " FROM ("
         + _session_totals(f"f.session_id = {session}")
+        + ") k; END IF"
     )
 
 
@@ -370,12 +395,8 @@ REBUILD += [
 ]
 
 
-def sessions_in(first: datetime.date, last: datetime.date) -> str:
-    """The programme's sessions' totals (its id the one parameter) in the days `first` to
-    `last`, local time."""
-    return (
-        f"SELECT t.* FROM {SESSIONS} t WHERE t.programme_id = %s "  # noqa: S608 (fixed text)
-        f"AND t.at >= (DATE '{first.isoformat()}' AT TIME ZONE '{_zone()}') "
-        f"AND t.at < (DATE '{(last + datetime.timedelta(days=1)).isoformat()}' "
-        f"AT TIME ZONE '{_zone()}')"
-    )
+def sessions_in() -> str:
+    """The programme's sessions' totals between two moments (the programme's id, then the
+    moments, as parameters: the period's local midnights, made by Django, which knows the
+    local time; a date turned to a moment in SQL was read in the connection's UTC)."""
+    return f"SELECT t.* FROM {SESSIONS} t WHERE t.programme_id = %s AND t.at >= %s AND t.at < %s"  # noqa: S608

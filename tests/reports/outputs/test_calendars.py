@@ -67,3 +67,25 @@ def test_a_month_s_first_and_last_weeks_count_only_the_time_given_in_it(db, monk
     # A month touches five or six weeks: three of them is weekly (inside), two is not (outside,
     # whose first and last weeks hold only days of the months either side).
     assert members == {"weekly": 1, "monthly": 1, "occasional": 0}
+
+
+@pytest.mark.postgres
+def test_a_session_just_after_midnight_on_a_summer_1st_is_that_month_s(db, monkeypatch):
+    """Half past midnight on 1 July (British Summer Time) is 23:30 UTC on 30 June: the sessions'
+    totals were cut at UTC midnights (found by review), and counted it in June."""
+    programme = ProgrammeFactory()
+    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
+    starts = timezone.make_aware(datetime.datetime(2025, 7, 1, 0, 30))
+    session = SessionFactory(
+        activity=activity, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2)
+    )
+    give(MemberFactory(programme=programme), session, 60)
+    june = (datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
+    july = (datetime.date(2025, 7, 1), datetime.date(2025, 7, 31))
+
+    kept = [programme_outputs(programme, *period)["figures"] for period in (june, july)]
+    monkeypatch.setattr(figures, "_calendar", lambda f: False)
+    grouped = [programme_outputs(programme, *period)["figures"] for period in (june, july)]
+
+    assert kept == grouped
+    assert (kept[0]["sessions_held"], kept[1]["sessions_held"]) == (0, 1)

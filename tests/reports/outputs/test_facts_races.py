@@ -329,7 +329,8 @@ def _calendar_of(member) -> tuple[tuple, tuple]:
     """The member's calendar as kept, and as worked out again from their facts now."""
     where = f"member_id = {int(member.pk)}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {calendars.TABLE} WHERE {where}")  # noqa: S608
+        columns = ", ".join(calendars.COLUMNS)
+        cursor.execute(f"SELECT {columns} FROM {calendars.TABLE} WHERE {where}")  # noqa: S608
         kept = cursor.fetchall()
         cursor.execute(calendars.select(f"f.{where}", f"m.{where}"))
         return kept, cursor.fetchall()

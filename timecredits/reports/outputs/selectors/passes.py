@@ -296,10 +296,10 @@ def member_fold(
         # What is not the members', from the period's sessions' totals.
         pieces.append(
             (
-                f", st AS MATERIALIZED ({calendars.sessions_in(start, end)}), "  # noqa: S608
+                f", st AS MATERIALIZED ({calendars.sessions_in()}), "  # noqa: S608
                 "kinds AS (SELECT st.kind, SUM(st.minutes) AS minutes, SUM(st.check_ins) AS "
                 "check_ins, SUM(st.earned) AS earned FROM st GROUP BY st.kind) ",
-                [calendar],
+                [calendar, since, connection.ops.adapt_datetimefield_value(_midnight(end + _DAY))],
             )
         )
         check_ins = "(SELECT COALESCE(SUM(check_ins), 0) FROM kinds)"

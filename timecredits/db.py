@@ -19,10 +19,10 @@ order, so no two transactions can wait for each other in a circle:
 
 Rows written after these (transfers, contribution events, notifications) are inserted, not
 locked; a background job that locks one of them (the notification email task) takes no lock above.
-A member's start in a programme (`reports.MemberStart`) and their calendar there
-(`reports.calendars`) are locked last, at commit, by deferred triggers (`reports.facts`), in the
-order the transaction changed the contributions and moves: two that changed the same members'
-time in opposite orders can still deadlock there, and are retried.
+A member's start in a programme (`reports.MemberStart`), their calendar there and a session's
+totals (`reports.calendars`) are locked last, at commit, by deferred triggers (`reports.facts`),
+in the order the transaction changed the contributions and moves: two that changed the same
+members' time in opposite orders can still deadlock there, and are retried.
 The reports' facts take advisory locks (`reports.facts`): one shared when a contribution's fact is
 written, held alone only while a session or an activity is moved; and one per member, shared when
 a move of their credits is posted (after their account), held alone while the member is moved to

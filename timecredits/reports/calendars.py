@@ -170,8 +170,9 @@ def period(first: datetime.date, last: datetime.date) -> tuple[str, list]:
     (a 1st) to `last` (a month's last day), with what the member pass groups from the facts:
     `who`, `approved` (their months with approved time, for "any"), `minutes`, `check_ins`
     (their months with one, for "any"), `first` and `last` (the period's months, from 0),
-    `tmask` (a bit per activity type, as TYPES), `weeks_n` and `months_n` (counted), and the
-    months they spent, donated and had credits expire in (`spent`, `donated`, `expired`).
+    `tmask` (a bit per activity type, as TYPES), `weeks_n` and `months_n` (counted), the
+    months they spent, donated and had credits expire in (`spent`, `donated`, `expired`), and
+    the months they gave approved time in before the period (`before_n`).
     Members with nothing in the period have no months and no check-ins."""
     s, e = month_number(first), month_number(last)
     n = e - s + 1
@@ -201,7 +202,8 @@ def period(first: datetime.date, last: datetime.date) -> tuple[str, list]:
         "SELECT y.who, y.approved, y.minutes, y.check_ins, 0 AS earned, "  # noqa: S608 (whole numbers)
         "CASE WHEN y.approved > 0 THEN position(B'1' IN y.months) - 1 + y.shift END AS first, "
         "CASE WHEN y.approved > 0 THEN length(rtrim(CAST(y.months AS text), '0')) - 1 + y.shift "
-        "END AS last, y.tmask, y.weeks_n, y.approved AS months_n, y.spent, y.donated, y.expired "
+        "END AS last, y.tmask, y.weeks_n, y.approved AS months_n, y.spent, y.donated, y.expired, "
+        "y.before_n "
         "FROM (SELECT x.*, COALESCE(bit_count(x.months), 0) AS approved FROM ("
         f"SELECT k.member_id AS who, {slice_of('months')} AS months, {shift} AS shift, "
         f"COALESCE(k.minutes[LEAST({e} - k.base + 1, k.span)], 0) "
@@ -210,7 +212,9 @@ def period(first: datetime.date, last: datetime.date) -> tuple[str, list]:
         f"COALESCE(bit_count(substring(k.weeks from {w + 1} - k.week_base + 1 "
         f"for {weeks - 2})), 0) + {counted('heads', s)} + {counted('tails', e)} AS weeks_n, "
         f"{counted('spent')} AS spent, {counted('donated')} AS donated, "
-        f"{counted('expired')} AS expired FROM {TABLE} k WHERE k.programme_id = %s "
+        f"{counted('expired')} AS expired, "
+        f"COALESCE(bit_count(substring(k.months from 1 for {into})), 0) AS before_n "
+        f"FROM {TABLE} k WHERE k.programme_id = %s "
         f"AND k.base <= {e} AND k.base + k.span > {s} OFFSET 0) x OFFSET 0) y",
         [],
     )

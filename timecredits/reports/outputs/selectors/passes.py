@@ -220,7 +220,10 @@ def member_fold(
     # their (member, time) index, rather than reads of everything before or after the period:
     # a scalar subquery with a LIMIT is never hashed into such a read.
     since = connection.ops.adapt_datetimefield_value(_midnight(start))
-    if starts is None:
+    if calendar is not None:
+        # The months before the period, in the member's calendar.
+        gave_before, before_params, started, started_params = "g.before_n > 0", [], "", []
+    elif starts is None:
         before_sql, before_params = (
             before.filter(member=RawSQL("g.who", ())).values("member")[:1].query.sql_with_params()
         )

@@ -52,6 +52,7 @@ Every figure covers one period of dates (inclusive, in local time) and the same 
 Unsuppressed: `presented` applies disclosure control for whoever is asking.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
@@ -246,17 +247,23 @@ def _unspent(f: Filter) -> dict:
         f"LEFT JOIN ({parts[2][0]}) i ON i.account = a.account "
         f"LEFT JOIN ({parts[3][0]}) o ON o.account = a.account"
     )
-    with connection.cursor() as cursor:
-        serial = connection.vendor == "postgresql"
-        if serial:
-            # In one process: a parallel plan builds each side's sums in every process, twice
-            # the work, while the member pass beside it wants the other core.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    # In one process: a parallel plan builds each side's sums in every process, twice the work,
+    # while the member pass beside it wants the other core.
+    with connection.cursor() as cursor, _in_one_process(cursor):
         cursor.execute(sql, [p for _, params in parts for p in params])
         minutes, people = cursor.fetchone()
-        if serial:
-            cursor.execute("RESET max_parallel_workers_per_gather")
     return {"minutes": int(minutes), "people": int(people)}
+
+
+@contextlib.contextmanager
+def _in_one_process(cursor, serial: bool = True):
+    """PostgreSQL's statements in the block planned without parallel workers (where `serial`)."""
+    serial = serial and connection.vendor == "postgresql"
+    if serial:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    yield
+    if serial:
+        cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def _held(f: Filter) -> dict:
@@ -349,15 +356,22 @@ def _member_moves(f: Filter, *, counted: bool = False) -> dict:
         ),
     ]
     if counted:
+        # Spending's minutes are its venues'; the rest, kind by kind, each a range of the
+        # (programme, kind, posted_at) index, in one process (a parallel read of every move
+        # took three times the processor time).
         parts = [
             *parts[1:3],
-            (
-                # Spending's minutes are its venues': the rest, from the (programme, kind,
-                # posted_at) index rather than a read of every move.
-                "SELECT CASE t.kind WHEN 'restore' THEN 'restored' ELSE t.kind END, "  # noqa: S608
-                f"{', '.join(nulls.values())}, 0, SUM(t.amount) FROM moved t "
-                "WHERE t.kind <> 'spend' GROUP BY t.kind",
-                [],
+            *(
+                (
+                    f"SELECT '{name}', {', '.join(nulls.values())}, 0, SUM(t.amount) "  # noqa: S608
+                    f"FROM moved t WHERE t.kind = '{kind}'",
+                    [],
+                )
+                for kind, name in (
+                    ("donate", "donate"),
+                    ("expire", "expire"),
+                    ("restore", "restored"),
+                )
             ),
         ]
     # Read once, in one statement; or the spending's parts in one (PostgreSQL plans each in
@@ -367,13 +381,14 @@ def _member_moves(f: Filter, *, counted: bool = False) -> dict:
     )
     found = []
     with connection.cursor() as cursor:
-        for group in together:
-            cursor.execute(
-                f"WITH moved AS {read} ({moved_sql}) "
-                + " UNION ALL ".join(sql for sql, _ in group),
-                [*moved_params, *(p for _, params in group for p in params)],
-            )
-            found += cursor.fetchall()
+        for i, group in enumerate(together):
+            with _in_one_process(cursor, serial=counted and i == 1):
+                cursor.execute(
+                    f"WITH moved AS {read} ({moved_sql}) "
+                    + " UNION ALL ".join(sql for sql, _ in group),
+                    [*moved_params, *(p for _, params in group for p in params)],
+                )
+                found += cursor.fetchall()
     nothing = {"minutes": 0, "people": 0}
     moves = {
         "spent": nothing,
@@ -401,10 +416,10 @@ def _member_moves(f: Filter, *, counted: bool = False) -> dict:
     return moves
 
 
-def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
+def _figures(f: Filter, fold: Fold, moves, unspent=None) -> tuple[dict, dict, Table]:
     """The headline figures, their people and the new members' table; `moves` is
     `_member_moves` and `_unspent` to come (its `result()`), asked for once this function's own
-    reads are done."""
+    reads are done; or `_unspent` is given, read already."""
     # The approved figures and the check-ins, from the member pass; sessions and organisations
     # are not the members', so they are counted apart.
     approved = {"active_members": fold.active, "minutes": fold.minutes, **(fold.held or _held(f))}
@@ -429,7 +444,7 @@ def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
             )
         )
     earned, moves = fold.earned, moves.result()
-    unspent = moves["unspent"]
+    unspent = unspent or moves["unspent"]
     spent, donated, expired = (
         {**moves[name], "people": fold.moved.get(kind, moves[name]["people"])}
         for kind, name in (("spend", "spent"), ("donate", "donated"), ("expire", "expired"))
@@ -705,7 +720,12 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
     # meanwhile in a second connection where there can be one (see `reading`); the
     # contributions' here.
     calendar = _calendar(f)
-    moves = alongside(lambda: {**_member_moves(f, counted=calendar), "unspent": _unspent(f)})
+    if calendar:
+        # Read from the calendars, the member pass is the shorter: credits unspent is read here
+        # after it.
+        moves = alongside(lambda: _member_moves(f, counted=True))
+    else:
+        moves = alongside(lambda: {**_member_moves(f), "unspent": _unspent(f)})
     fold = member_fold(
         _contributions(f),
         start=f.period_start,
@@ -720,7 +740,7 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
         held=f.of_members,
         calendar=f.programme.pk if calendar else None,
     )
-    figures, people, new_table = _figures(f, fold, moves)
+    figures, people, new_table = _figures(f, fold, moves, _unspent(f) if calendar else None)
     by_venue = moves.result()["by_venue"]
     venue_ids = [g["key"] for g in by_venue if g["key"] is not None]
     venues = organisation_names(ids=venue_ids)

@@ -371,17 +371,8 @@ TRIGGERS += [
         "reports_session_fact_changed",
         "reports_contributionfact",
         "UPDATE",
-        [
-            "session_id",
-            "programme_id",
-            "organisation_id",
-            "kind",
-            "at",
-            "approved",
-            "minutes",
-            "check_in",
-            "earned",
-        ],
+        # The facts' columns the totals read (check_in for the totals' check_ins).
+        [c if c != "check_ins" else "check_in" for c in SESSION_COLUMNS],
         f"{_recount_session('OLD')}; IF OLD.session_id <> NEW.session_id THEN "
         f"{_recount_session('NEW')}; END IF",
     ),

@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
     approved_organisation,
 )
-from tests.racing import in_thread
+from tests.racing import in_thread, second_waits_for_first
 from timecredits.activities.models import Contribution, Session
 from timecredits.activities.services import checkins
 from timecredits.members.models import Member
@@ -112,6 +112,17 @@ def test_a_check_in_while_its_session_moves_to_another_activity_gets_that_activi
     assert (fact.organisation_id, fact.kind) == (moved_to["organisation"], "mentoring")
 
 
+def _approved_at_once(member, first, second) -> tuple[bool, list[str]]:
+    """Time approved at `first`, its member's start and calendar worked out (their rows held)
+    in a transaction left open, and at `second` meanwhile: whether the second waited."""
+
+    def approve_first():
+        _given(member, first, "approved")
+        facts.settle(connection)  # the start and the calendar worked out now, their rows held
+
+    return second_waits_for_first(approve_first, lambda: _given(member, second, "approved"))
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_first_contributions_at_once_keep_the_earlier_start():
@@ -120,34 +131,11 @@ def test_two_first_contributions_at_once_keep_the_earlier_start():
     the later one waits for it, then must not keep its own time as the start (it would,
     working the minimum out before the earlier one committed)."""
     member, early, late = _member_and_two_sessions()
-    given, release = threading.Event(), threading.Event()
-    failures = []
 
-    def first():
-        try:
-            with transaction.atomic():
-                _given(member, early, "approved")
-                facts.settle(connection)  # the start worked out now, its row held
-                given.set()
-                release.wait(5)
-        except Exception as error:  # reported by the test
-            failures.append(repr(error))
+    waited, failures = _approved_at_once(member, early, late)
 
-    def second():
-        try:
-            _given(member, late, "approved")
-        except Exception as error:  # reported by the test
-            failures.append(repr(error))
-
-    earlier = in_thread(first)
-    assert given.wait(5)
-    later = in_thread(second)
-    later.join(0.5)
     # The later approval's commit waits for the earlier one's start row.
-    assert later.is_alive()
-    release.set()
-    earlier.join(5)
-    later.join(5)
+    assert waited
     assert failures == []
     assert ContributionFact.objects.filter(member=member, approved=1).count() == 2
     assert list(MemberStart.objects.values_list("member_id", "first_at")) == [
@@ -346,33 +334,9 @@ def test_two_contributions_at_once_both_reach_their_member_s_calendar():
     later = FinishedSessionFactory(
         activity=early.activity, starts_at=early.starts_at - datetime.timedelta(days=62)
     )
-    given, release = threading.Event(), threading.Event()
-    failures = []
+    waited, failures = _approved_at_once(member, early, later)
 
-    def first():
-        try:
-            with transaction.atomic():
-                _given(member, early, "approved")
-                facts.settle(connection)  # the calendar worked out now, its row held
-                given.set()
-                release.wait(5)
-        except Exception as error:  # reported by the test
-            failures.append(repr(error))
-
-    def second():
-        try:
-            _given(member, later, "approved")
-        except Exception as error:  # reported by the test
-            failures.append(repr(error))
-
-    earlier = in_thread(first)
-    assert given.wait(5)
-    waiting = in_thread(second)
-    waiting.join(0.5)
-    assert waiting.is_alive()
-    release.set()
-    earlier.join(5)
-    waiting.join(5)
+    assert waited
     assert failures == []
 
     kept, worked_out = _calendar_of(member)

@@ -32,12 +32,14 @@ from timecredits.activities.selectors import ActivityType
 TYPES = list(ActivityType.values)
 EPOCH = "DATE '2000-01-03'"  # a Monday: week_number counts from it
 TABLE = "reports_membercalendar"
-# Which transaction last worked a row out, and in which of its statements (a commit, or
-# `facts.settle`'s): a trigger that finds its row already worked out in this one skips it, so a
-# change to many facts of one member or session (an activity moved, attendance recorded)
-# works each out once rather than once per fact. `rebuild` leaves them empty.
-_ROUND_COLUMNS = "recounted_by xid8, recounted_at timestamptz"
-_ROUND = "pg_current_xact_id(), statement_timestamp()"
+# Which transaction last worked a row out, and how many statements had changed facts or moves
+# in it by then (`CHANGES`, counted by a trigger of its own): a trigger that finds its row
+# worked out since the last change skips it, so a change to many facts of one member or session
+# (an activity moved, attendance recorded) works each out once rather than once per fact, when
+# they fire at commit, at `facts.settle`, or statement by statement.
+_ROUND_COLUMNS = "recounted_by xid8, recounted_at bigint"
+_CHANGES = "COALESCE(NULLIF(current_setting('reports.changes', true), ''), '0')::bigint"
+_ROUND = f"pg_current_xact_id(), {_CHANGES}"
 # The months of a member's moves of credits, by the move's kind.
 MOVES = {"spend": "spent", "donate": "donated", "expire": "expired"}
 # The bit strings, with the facts each counts: (column, source, condition).
@@ -247,10 +249,11 @@ def _recount(row: str) -> str:
 
 
 def _done(table: str, key: str) -> str:
-    """Whether the row of `key` was worked out already in this round of this transaction."""
+    """Whether the row of `key` was worked out in this transaction since its last change of the
+    facts or moves."""
     return (
         f"EXISTS (SELECT 1 FROM {table} WHERE {key} AND recounted_by = pg_current_xact_id() "  # noqa: S608
-        "AND recounted_at = statement_timestamp())"
+        f"AND recounted_at = {_CHANGES})"
     )
 
 
@@ -395,3 +398,17 @@ def sessions_in() -> str:
     moments, as parameters: the period's local midnights, made by Django, which knows the
     local time; a date turned to a moment in SQL was read in the connection's UTC)."""
     return f"SELECT t.* FROM {SESSIONS} t WHERE t.programme_id = %s AND t.at >= %s AND t.at < %s"  # noqa: S608
+
+
+# Each statement that changes facts or moves counts one more change in its transaction (a
+# setting of its own, undone with a savepoint rolled back), not deferred.
+CHANGES = [
+    (
+        f"reports_calendar_changes_{table}",
+        table,
+        "INSERT OR UPDATE OR DELETE",
+        "",
+        f"PERFORM set_config('reports.changes', ({_CHANGES} + 1)::text, true)",
+    )
+    for table in ("reports_contributionfact", "reports_movefact")
+]

@@ -228,9 +228,14 @@ _PG_LOCKS = {
 }
 
 
+def _postgres_triggers() -> list[tuple]:
+    return TRIGGERS + calendars.TRIGGERS + calendars.CHANGES
+
+
 def _postgres_install() -> list[str]:
     statements = []
-    for name, table, event, condition, statement in TRIGGERS + calendars.TRIGGERS:
+    counting = [name for name, *_ in calendars.CHANGES]
+    for name, table, event, condition, statement in _postgres_triggers():
         when = condition if isinstance(condition, str) else _changed(condition, "IS DISTINCT FROM")
         deferred = name in _DEFERRED
         statements += [
@@ -239,7 +244,7 @@ def _postgres_install() -> list[str]:
             "RETURN NULL; END $$",
             f"CREATE {'CONSTRAINT ' if deferred else ''}TRIGGER {name} AFTER {event} ON {table} "
             + ("DEFERRABLE INITIALLY DEFERRED " if deferred else "")
-            + "FOR EACH ROW "
+            + ("FOR EACH STATEMENT " if name in counting else "FOR EACH ROW ")
             + (f"WHEN ({when}) " if when else "")
             + f"EXECUTE FUNCTION {name}()",
         ]
@@ -260,7 +265,7 @@ def _sqlite_install() -> list[str]:
 
 def _remove(vendor: str) -> list[str]:
     statements = []
-    for name, table, *_ in TRIGGERS + (calendars.TRIGGERS if vendor == "postgresql" else []):
+    for name, table, *_ in _postgres_triggers() if vendor == "postgresql" else TRIGGERS:
         if vendor == "postgresql":
             statements += [
                 f"DROP TRIGGER IF EXISTS {name} ON {table}",

@@ -5,16 +5,21 @@ wrong, the weeks a month shares with the months either side of it."""
 import datetime
 
 import pytest
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tests.factories import (
     ActivityFactory,
+    FinishedSessionFactory,
     MemberFactory,
     ProgrammeFactory,
     SessionFactory,
     approved_organisation,
 )
 from tests.reports.conftest import give
+from timecredits.activities.models import Contribution, Session
+from timecredits.reports import calendars, facts
 from timecredits.reports.outputs.selectors import figures
 from timecredits.reports.outputs.selectors.figures import programme_outputs
 
@@ -89,3 +94,76 @@ def test_a_session_just_after_midnight_on_a_summer_1st_is_that_month_s(db, monke
 
     assert kept == grouped
     assert (kept[0]["sessions_held"], kept[1]["sessions_held"]) == (0, 1)
+
+
+def _kept_as_worked_out_again() -> None:
+    """The calendars and the sessions' totals as the triggers left them, and as worked out
+    again from the facts now."""
+    facts.settle(connection)
+    with connection.cursor() as cursor:
+        for kept, fresh in (
+            (
+                f"SELECT {', '.join(calendars.COLUMNS)} FROM {calendars.TABLE}",  # noqa: S608
+                calendars.select("TRUE", "TRUE"),
+            ),
+            (
+                f"SELECT {', '.join(calendars.SESSION_COLUMNS)} FROM {calendars.SESSIONS}",  # noqa: S608
+                calendars._session_totals("TRUE"),
+            ),
+        ):
+            cursor.execute(f"{kept} ORDER BY 1, 2")
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT * FROM ({fresh}) k ORDER BY 1, 2")  # noqa: S608
+            assert rows == cursor.fetchall()
+
+
+def _a_member_at_two_sessions():
+    programme = ProgrammeFactory()
+    activity = ActivityFactory(programme=programme, organisation=approved_organisation(programme))
+    late = FinishedSessionFactory(activity=activity)
+    early = FinishedSessionFactory(
+        activity=activity, starts_at=late.starts_at - datetime.timedelta(days=70)
+    )
+    member = MemberFactory(programme=programme)
+    return activity, give(member, late, 60), give(member, early, 30)
+
+
+@pytest.mark.postgres
+def test_a_calendar_follows_changes_made_statement_by_statement(db):
+    """Worked out once per change of the facts, not once per message (found by review: with
+    the triggers immediate, two changes sent in one message, or the facts of two sessions
+    moved in one statement, left the calendar as the first change made it)."""
+    activity, late, early = _a_member_at_two_sessions()
+    facts.settle(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE; "  # noqa: S608 (whole numbers)
+            f"UPDATE activities_contribution SET minutes = 91 WHERE id = {int(late.pk)}; "
+            f"UPDATE activities_contribution SET minutes = 47 WHERE id = {int(early.pk)}"
+        )
+    Session.objects.filter(activity=activity).update(
+        starts_at=F("starts_at") + datetime.timedelta(days=40),
+        ends_at=F("ends_at") + datetime.timedelta(days=40),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    _kept_as_worked_out_again()
+
+
+@pytest.mark.postgres
+def test_a_calendar_follows_changes_after_a_settle_and_a_savepoint_undone(db):
+    _, late, early = _a_member_at_two_sessions()
+    facts.settle(connection)
+    Contribution.objects.filter(pk=late.pk).update(minutes=90)
+    try:
+        with transaction.atomic():
+            Contribution.objects.filter(pk=early.pk).update(minutes=45)
+            facts.settle(connection)
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    facts.settle(connection)
+    Contribution.objects.filter(pk=early.pk).delete()
+
+    _kept_as_worked_out_again()

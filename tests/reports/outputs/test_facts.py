@@ -219,5 +219,5 @@ def test_the_triggers_are_in_place(db):
                 "AND name LIKE 'reports_fact_%%'"
             )
         installed = {name for (name,) in cursor.fetchall()}
-    calendar = calendars.TRIGGERS if connection.vendor == "postgresql" else []
+    calendar = calendars.TRIGGERS + calendars.CHANGES if connection.vendor == "postgresql" else []
     assert installed == {name for name, *_ in facts.TRIGGERS + calendar}

@@ -37,5 +37,9 @@ class Migration(migrations.Migration):
             model_name='movefact',
             index=models.Index(fields=['member', 'posted_at'], name='move_member_at'),
         ),
+        migrations.AddIndex(
+            model_name='movefact',
+            index=models.Index(condition=models.Q(('kind', 'spend')), fields=['programme', 'venue', 'member'], include=('posted_at', 'amount'), name='move_spend_venue_member'),
+        ),
         migrations.RunPython(install, remove),
     ]

@@ -1,9 +1,6 @@
-import threading
-
 import pytest
-from django.db import transaction
 
-from tests.racing import in_thread
+from tests.racing import second_waits_for_first
 from tests.surveys.conftest import JOINED, full_answers
 from timecredits.errors import Invalid
 from timecredits.surveys.models import Instrument, Question, Response, SurveySchedule
@@ -114,23 +111,11 @@ def test_the_first_question_waits_for_another_first_question_making_the_instrume
     """Two first questions at once (found by fuzzing the API: six sent at once made two
     instruments, the question in each, and every later question was a 500): the second waits
     for the first to commit its instrument, then adds to it."""
-    made, release = threading.Event(), threading.Event()
+    waited, failures = second_waits_for_first(
+        lambda: _question(admin, programme, "out"), lambda: _question(admin, programme, "again")
+    )
 
-    def first():
-        with transaction.atomic():
-            _question(admin, programme, "out")
-            made.set()
-            release.wait(10)
-
-    holder = in_thread(first)
-    assert made.wait(5)
-    second = in_thread(lambda: _question(admin, programme, "again"))
-    second.join(0.5)
-    waited = second.is_alive()
-    release.set()
-    holder.join(5)
-    second.join(5)
-
+    assert failures == []
     assert waited
     assert Instrument.objects.filter(programme=programme).count() == 1
     assert Question.objects.filter(instrument__programme=programme).count() == 2

@@ -309,8 +309,9 @@ def _member_moves(f: Filter, *, counted: bool = False) -> dict:
     members, venues and categories barely group).
 
     `counted`: who spent, donated and had credits expire is counted from the members' calendars
-    (`Fold.moved`), and their minutes here are summed by kind, with no member grouping but by
-    venue and by category (their people stay 0 until `_figures`)."""
+    (`Fold.moved`; their people stay 0 until `_figures`); here donations, expiries and restores
+    are summed kind by kind, spending by category as above and by venue from an index of the
+    spends, and spending's minutes are the venues'."""
     narrowed = f.of_members
     moved_sql, moved_params = (
         _moves(f, TransferKind.SPEND, TransferKind.DONATE, TransferKind.EXPIRE, MoveFact.RESTORE)
@@ -456,7 +457,7 @@ def _figures(f: Filter, fold: Fold, moves, unspent=None) -> tuple[dict, dict, Ta
             )
         )
     earned, moves = fold.earned, moves.result()
-    unspent = unspent or moves["unspent"]
+    unspent = moves["unspent"] if unspent is None else unspent
     spent, donated, expired = (
         {**moves[name], "people": fold.moved.get(kind, moves[name]["people"])}
         for kind, name in (("spend", "spent"), ("donate", "donated"), ("expire", "expired"))

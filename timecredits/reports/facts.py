@@ -13,8 +13,8 @@ session, member) or deleted; a session moved to another time or activity; an act
 another programme, organisation or type; an earning, or the reversal of one, posted to the
 ledger for a contribution; and a spend, donation or expiry posted from a member's account, or
 an expiry given back; and a member moved to another programme. A move copies what never
-changes (the member, a spend's venue and offer) and the member's programme, which follows them;
-the offer's category is read with the report. `rebuild`
+changes (the member, a spend's venue and offer), and the member's programme and the offer's
+category, which follow a member moved to another programme and an offer recategorised. `rebuild`
 recomputes every row from those tables (after a bulk load with the triggers off, and in the
 migration that creates the tables); `tests/reports/outputs/test_facts.py` checks that the
 triggers leave exactly what `rebuild` would, and that they are installed.
@@ -102,8 +102,11 @@ _EARNING = (
 # A member's credits leaving (spent, donated, expired) or coming back (an expiry reversed), from
 # a posted transfer `t` (a row, or NEW) and the member's account `a`: the member, and a spend's
 # venue (the account credited) and offer (its redemption's), none of which ever changes, and the
-# member's programme, which a member moved to another programme takes along (`_MEMBER_MOVED`).
-_MOVE_COLUMNS = "transfer_id, member_id, programme_id, kind, posted_at, venue_id, offer_id, amount"
+# member's programme and the offer's category, which a member moved to another programme and an
+# offer recategorised take along (`_MEMBER_MOVED`, `_RECATEGORISED`).
+_MOVE_COLUMNS = (
+    "transfer_id, member_id, programme_id, kind, posted_at, venue_id, offer_id, category, amount"
+)
 _MOVING = "phase IN ('single', 'post') AND {t}.kind IN ('spend', 'donate', 'expire', 'reverse')"
 
 
@@ -118,6 +121,8 @@ def _move(t: str, source: str = "") -> str:
         f"{spend} (SELECT v.organisation_id FROM ledger_account v "
         f"WHERE v.id = {t}.credit_account_id) END, "
         f"{spend} (SELECT r.offer_id FROM partners_redemption r WHERE r.id = {t}.cause_id) END, "
+        f"{spend} (SELECT o.category FROM partners_redemption r JOIN partners_offer o "
+        f"ON o.id = r.offer_id WHERE r.id = {t}.cause_id) END, "
         f"{t}.amount FROM {source}ledger_account a "
         f"WHERE a.id = CASE WHEN {t}.kind = 'reverse' THEN {t}.credit_account_id "
         f"ELSE {t}.debit_account_id END AND a.kind = 'member' AND ({t}.kind <> 'reverse' "
@@ -130,6 +135,7 @@ _MOVED = f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) SELECT {_move('NEW')}"
 _MEMBER_MOVED = (
     "UPDATE reports_movefact SET programme_id = NEW.programme_id WHERE member_id = NEW.id"
 )
+_RECATEGORISED = "UPDATE reports_movefact SET category = NEW.category WHERE offer_id = NEW.id"
 
 
 def _changed(columns: list[str], distinct: str) -> str:
@@ -177,6 +183,7 @@ TRIGGERS = [
     ("reports_fact_earned", "ledger_transfer", "INSERT", _EARNING, _EARNED),
     ("reports_fact_moved", "ledger_transfer", "INSERT", "NEW." + _MOVING.format(t="NEW"), _MOVED),
     ("reports_fact_member_moved", "members_member", "UPDATE", ["programme_id"], _MEMBER_MOVED),
+    ("reports_fact_recategorised", "partners_offer", "UPDATE", ["category"], _RECATEGORISED),
     # When each member first gave time, from the facts themselves.
     (
         "reports_fact_started",
@@ -218,13 +225,23 @@ _MOVER = (
     "SELECT a.member_id FROM ledger_account a WHERE a.id = CASE WHEN NEW.kind = 'reverse' "
     "THEN NEW.credit_account_id ELSE NEW.debit_account_id END"
 )
+# An offer's (NULL, so no lock, for a move that is no spend): a spend's fact copies its offer's
+# category while an offer recategorised waits for the spends being posted, and they for it, so
+# neither misses the other's uncommitted row.
+_OFFER_LOCK = "PERFORM pg_advisory_xact_lock{}(hashtext('reports-offers'), hashtext(({})::text))"
+_SPENT_OFFER = (
+    "SELECT r.offer_id FROM partners_redemption r WHERE NEW.kind = 'spend' AND r.id = NEW.cause_id"
+)
 _PG_LOCKS = {
     "reports_fact_added": _LOCK.format("_shared"),
     "reports_fact_changed": _LOCK.format("_shared"),
-    "reports_fact_moved": _MEMBER_LOCK.format("_shared", _MOVER),
+    "reports_fact_moved": _MEMBER_LOCK.format("_shared", _MOVER)
+    + "; "
+    + _OFFER_LOCK.format("_shared", _SPENT_OFFER),
     "reports_fact_session_moved": _LOCK.format(""),
     "reports_fact_activity_moved": _LOCK.format(""),
     "reports_fact_member_moved": _MEMBER_LOCK.format("", "NEW.id"),
+    "reports_fact_recategorised": _OFFER_LOCK.format("", "NEW.id"),
 }
 
 

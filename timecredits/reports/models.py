@@ -209,8 +209,8 @@ class ContributionFact(models.Model):
 class MoveFact(models.Model):
     """Credits leaving a member's account (spent, donated, expired) or coming back to it (an
     expiry reversed: `restore`), as the output figures read them: the ledger's posted transfer,
-    with the member, the member's programme and, for a spend, the venue and the offer redeemed
-    copied in (the offer's category is read with the report).
+    with the member, the member's programme and, for a spend, the venue, the offer redeemed and
+    the offer's category copied in.
 
     Kept by database triggers (`reports.facts`), like `ContributionFact`; never written by the
     ORM, and its foreign keys are not checked by the database."""
@@ -227,6 +227,9 @@ class MoveFact(models.Model):
     # A spend's: the venue (the account credited) and the offer its redemption is of.
     venue = _for_reading("partners.Organisation", null=True)
     offer = _for_reading("spending.Offer", null=True)
+    # The offer's category as it is now: it follows the offer recategorised. NULL with no offer,
+    # as `offer` is, so the two read alike.
+    category = models.CharField(max_length=16, null=True)  # noqa: DJ001
     # Ledger minutes. Integers rather than the ledger's bigints: PostgreSQL sums those as
     # numeric, several times slower, and one transfer never holds 2,000 million minutes.
     amount = models.IntegerField()
@@ -240,12 +243,19 @@ class MoveFact(models.Model):
             models.Index(
                 fields=["member", "posted_at"],
                 name="move_member_at",
-                include=["programme", "kind", "amount", "venue", "offer"],
+                include=["programme", "kind", "amount", "venue", "category"],
             ),
-            # Spending by venue, each venue's members in order (read alone, on PostgreSQL).
+            # Spending by venue and by category, each one's members in order (read alone, on
+            # PostgreSQL).
             models.Index(
                 fields=["programme", "venue", "member"],
                 name="move_spend_venue_member",
+                condition=models.Q(kind="spend"),
+                include=["posted_at", "amount"],
+            ),
+            models.Index(
+                fields=["programme", "category", "member"],
+                name="move_spend_category_member",
                 condition=models.Q(kind="spend"),
                 include=["posted_at", "amount"],
             ),

@@ -157,6 +157,7 @@ MOVE_COLUMNS = [
     "posted_at",
     "venue_id",
     "offer_id",
+    "category",
     "amount",
 ]
 
@@ -172,7 +173,8 @@ def _moves_as_rebuilt() -> list[tuple]:
 
 def test_members_moves_of_credits_are_kept_as_rebuilding_them_would(db):
     """Spending (a hold is not yet spent), a donation, an expiry and its reversal; then a member
-    moved to another programme, whose moves follow them."""
+    moved to another programme, whose moves follow them, and the offer recategorised, whose
+    spends follow it."""
     _programme, venue = spent_at_a_venue()
     swim = Offer.objects.get(organisation=venue)
     idle = MemberFactory(programme=ProgrammeFactory(expiry_months=6))
@@ -184,24 +186,28 @@ def test_members_moves_of_credits_are_kept_as_rebuilding_them_would(db):
     before = _moves_as_rebuilt()
     idle.programme = ProgrammeFactory()
     idle.save(update_fields=["programme"])
+    assert {c for *_, c, _ in _moves_as_rebuilt() if c} == {"leisure"}
+    swim.category = "learning"
+    swim.save(update_fields=["category"])
 
     kept = _moves_as_rebuilt()
 
     assert sorted(
-        (kind, venue_id, offer_id, amount) for _, _, _, kind, _, venue_id, offer_id, amount in kept
+        (kind, venue_id, offer_id, category, amount)
+        for _, _, _, kind, _, venue_id, offer_id, category, amount in kept
     ) == [
-        ("donate", None, None, 30),
-        ("expire", None, None, 300),
-        ("restore", None, None, 300),
-        ("spend", venue.pk, swim.pk, 60),
-        ("spend", venue.pk, swim.pk, 60),
+        ("donate", None, None, None, 30),
+        ("expire", None, None, None, 300),
+        ("restore", None, None, None, 300),
+        ("spend", venue.pk, swim.pk, "learning", 60),
+        ("spend", venue.pk, swim.pk, "learning", 60),
     ]
     assert {member_id for _, member_id, _, kind, *_ in kept if kind == "restore"} == {idle.pk}
     # Each move is of its member's programme, the moved member's now their new one.
     programmes = dict(Member.objects.values_list("pk", "programme_id"))
     assert all(programme_id == programmes[member] for _, member, programme_id, *_ in kept)
     assert {p for _, member, p, *_ in before if member == idle.pk} != {idle.programme_id}
-    assert [m for m in kept if m[1] != idle.pk] == [m for m in before if m[1] != idle.pk]
+    assert [m[:7] for m in kept if m[1] != idle.pk] == [m[:7] for m in before if m[1] != idle.pk]
 
 
 def test_the_triggers_are_in_place(db):

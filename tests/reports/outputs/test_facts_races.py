@@ -24,11 +24,14 @@ from tests.factories import (
     approved_organisation,
 )
 from tests.racing import in_thread, second_waits_for_first
+from tests.spending.conftest import funded_member, make_offer, venue_staff
 from timecredits.activities.models import Contribution, Session
 from timecredits.activities.services import checkins
 from timecredits.members.models import Member
 from timecredits.reports import calendars, facts
 from timecredits.reports.models import ContributionFact, MemberStart, MoveFact
+from timecredits.spending.models import Offer
+from timecredits.spending.services.redemptions import redemption_complete, redemption_create
 
 
 def _member_and_two_sessions():
@@ -344,3 +347,37 @@ def test_two_contributions_at_once_both_reach_their_member_s_calendar():
     ((*_, months, _checked, _heads, _tails, _spent, _donated, _expired, _t, _w, minutes),) = kept
     assert months.count("1") == 2
     assert minutes[-1] == 120
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["spend", "recategorise"])
+def test_a_spend_and_its_offer_recategorised_at_once_keep_the_new_category(first):
+    """A spend's fact copies its offer's category, and an offer recategorised updates its
+    spends' facts: each uncommitted while the other runs, neither may miss the other's row. The
+    second waits for the first (one lock per offer), then the spend's fact has the new one."""
+    programme = ProgrammeFactory()
+    venue = approved_venue(programme)
+    swim = make_offer(venue, cost_minutes=60, category="leisure")
+    redemption, _ = redemption_create(
+        member=funded_member(programme), offer=swim, idempotency_key="k"
+    )
+
+    def spend():
+        redemption_complete(
+            actor=venue_staff(venue), venue=venue, code=redemption.code, idempotency_key="c"
+        )
+
+    def recategorise():
+        Offer.objects.filter(pk=swim.pk).update(category="learning")
+
+    steps = {"spend": spend, "recategorise": recategorise}
+    second = "recategorise" if first == "spend" else "spend"
+
+    waited, failures = second_waits_for_first(steps[first], steps[second])
+
+    assert waited
+    assert failures == []
+    assert list(MoveFact.objects.filter(offer=swim).values_list("kind", "category")) == [
+        ("spend", "learning")
+    ]

@@ -220,32 +220,32 @@ def _unspent(f: Filter) -> dict:
             holder=F("pk"), balance=F("credits_posted") - F("debits_posted")
         )
         moved, sign = moved.filter(posted_at__gte=f.until), "-"
-    # What came into and went out of each account, summed; only a narrowed set of accounts is
-    # looked for among the transfers first: the whole programme's is most of them, and the
-    # accounts are joined below anyway.
+    # What came into each account, less what went out of it, summed in one grouping; only a
+    # narrowed set of accounts is looked for among the transfers first: the whole programme's
+    # is most of them, and the accounts are joined below anyway.
     narrowed = f.of_members or f.of_activities
 
-    def summed(side: str):
+    def signed(side: str, amount):
         rows = moved.filter(**{f"{side}_account__in": accounts.values("pk")}) if narrowed else moved
-        return rows.values(account=F(f"{side}_account")).annotate(s=Sum("amount"))
+        return rows.values(account=F(f"{side}_account"), s=amount)
 
     parts = [
         q.query.sql_with_params()
         for q in (
             accounts.values(account=F("pk")).order_by(),
             start.order_by(),
-            summed("credit"),
-            summed("debit"),
+            signed("credit", F("amount")),
+            signed("debit", -F("amount")),
         )
     ]
-    at_end = f"COALESCE(b.balance, 0) {sign} (COALESCE(i.s, 0) - COALESCE(o.s, 0))"
+    at_end = f"COALESCE(b.balance, 0) {sign} COALESCE(d.s, 0)"
     # Only the ORM's own SQL is put in; the values are parameters.
     sql = (
-        f"SELECT COALESCE(SUM({at_end}), 0), COALESCE(SUM(CASE WHEN {at_end} > 0 THEN 1 "  # noqa: S608
-        f"ELSE 0 END), 0) FROM ({parts[0][0]}) a "
+        f"SELECT COALESCE(SUM(x.at_end), 0), COALESCE(SUM(CASE WHEN x.at_end > 0 THEN 1 "  # noqa: S608
+        f"ELSE 0 END), 0) FROM (SELECT {at_end} AS at_end FROM ({parts[0][0]}) a "
         f"LEFT JOIN ({parts[1][0]}) b ON b.holder = a.account "
-        f"LEFT JOIN ({parts[2][0]}) i ON i.account = a.account "
-        f"LEFT JOIN ({parts[3][0]}) o ON o.account = a.account"
+        f"LEFT JOIN (SELECT m.account, SUM(m.s) AS s FROM ({parts[2][0]} UNION ALL "
+        f"{parts[3][0]}) m GROUP BY m.account) d ON d.account = a.account) x"
     )
     # In one process: a parallel plan builds each side's sums in every process, twice the work,
     # while the member pass beside it wants the other core.

@@ -26,7 +26,9 @@ members' time in opposite orders can still deadlock there, and are retried.
 The reports' facts take advisory locks (`reports.facts`): one shared when a contribution's fact is
 written, held alone only while a session or an activity is moved; and one per member, shared when
 a move of their credits is posted (after their account), held alone while the member is moved to
-another programme (after their row). No service moves any of them.
+another programme (after their row); and one per offer, shared when a spend of it is posted (after
+the accounts), held alone while the offer is recategorised (after its row). No service moves any
+of them.
 
 **No-key locks.** Locks are `select_for_update(no_key=True)`, PostgreSQL's FOR NO KEY UPDATE: no
 service changes a key. A plain FOR UPDATE also blocks the FOR KEY SHARE lock that every

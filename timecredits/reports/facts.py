@@ -135,7 +135,12 @@ _MOVED = f"INSERT INTO reports_movefact ({_MOVE_COLUMNS}) SELECT {_move('NEW')}"
 _MEMBER_MOVED = (
     "UPDATE reports_movefact SET programme_id = NEW.programme_id WHERE member_id = NEW.id"
 )
-_RECATEGORISED = "UPDATE reports_movefact SET category = NEW.category WHERE offer_id = NEW.id"
+# A spend's venue is its offer's organisation (which an offer never changes): read by venue, an
+# offer's spends are a range of the (venue, posted_at) index rather than a read of every move.
+_RECATEGORISED = (
+    "UPDATE reports_movefact SET category = NEW.category "
+    "WHERE venue_id = NEW.organisation_id AND offer_id = NEW.id"
+)
 
 
 def _changed(columns: list[str], distinct: str) -> str:

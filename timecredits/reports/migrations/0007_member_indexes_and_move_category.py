@@ -23,7 +23,6 @@ def remove(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0006_member_calendars"),
-        ("spending", "0002_schedule_follows_the_task"),
     ]
 
     operations = [

@@ -181,12 +181,17 @@ def _moves(f: Filter, *kinds):
     )
 
 
+def _whole_programme(f: Filter) -> bool:
+    """Whether the sessions' totals (`reports.calendars`, PostgreSQL) answer for `f`'s figures
+    that are not the members': any period of the whole programme."""
+    return not (f.of_members or f.of_activities) and connection.vendor == "postgresql"
+
+
 def _calendar(f: Filter) -> bool:
     """Whether the members' calendars (`reports.calendars`, PostgreSQL) answer for `f`: whole
     months of the whole programme."""
     whole = f.period_start.day == 1 and (f.period_end + datetime.timedelta(days=1)).day == 1
-    narrowed = f.of_members or f.of_activities
-    return whole and not narrowed and connection.vendor == "postgresql"
+    return whole and _whole_programme(f)
 
 
 def _month_number(day: datetime.date) -> int:
@@ -755,6 +760,7 @@ def _outputs(alongside, f: Filter, demographics: dict) -> dict:
         until=f.today,
         held=f.of_members,
         calendar=f.programme.pk if calendar else None,
+        totals=f.programme.pk if _whole_programme(f) else None,
     )
     figures, people, new_table = _figures(f, fold, moves)
     by_venue = moves.result()["by_venue"]

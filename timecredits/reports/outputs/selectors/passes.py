@@ -107,6 +107,7 @@ def member_fold(
     until: datetime.date | None = None,
     held: bool = False,
     calendar=None,
+    totals=None,
 ) -> Fold:
     """Fold `contributions` (a QuerySet of the filter's contributions in the period, any
     status) over their members.
@@ -126,7 +127,10 @@ def member_fold(
     filter), each member's row is read from their calendar (`reports.calendars`) rather than
     grouped from the facts, and what is not the members' (minutes by activity type, check-ins,
     credits earned, sessions held and active organisations) from the period's sessions' totals
-    (`Fold.held` too)."""
+    (`Fold.held` too). With `totals` (a programme's id, on PostgreSQL, for any period of the
+    programme with no filter), those are read from the sessions' totals while the members' rows
+    are still grouped from the facts, which then leave out what the totals give."""
+    totals = calendar if calendar is not None else totals
     monday = start - datetime.timedelta(days=start.weekday())
     weeks, months = weeks_and_months(start, end)
     so_far = weeks_and_months(start, min(end, until or end))
@@ -206,9 +210,10 @@ def member_fold(
         + " AS tmask",
         *(f"{c} AS w{i}" for i, c in enumerate(week_columns)),
         *(f"{c} AS m{i}" for i, c in enumerate(month_columns)),
+        # Each activity type's minutes, unless the sessions' totals give them.
         *(
             f"SUM(CASE WHEN c.t = {i} THEN c.ok * c.minutes ELSE 0 END) AS tm{i}"
-            for i in range(len(TYPES))
+            for i in range(len(TYPES) if totals is None else 0)
         ),
     ]
     members = member_rows().values(*MEMBER, "joined_at", mid=F("pk")).order_by()
@@ -258,11 +263,12 @@ def member_fold(
         ("FROM r0 r ", []),
         (f"LEFT JOIN ({types}) k ON k.kind = r.kind) c GROUP BY c.who) g ", TYPES),
     ]
-    by_type, moves = [f"g.tm{i}" for i in range(len(TYPES))], ""
+    by_type = [f"g.tm{i}" if totals is None else "0" for i in range(len(TYPES))]
+    moves = ""
     if calendar is not None:
         kept, kept_params = calendars.period(start, end)
         grouped = [(f"{kept}) g ", [*kept_params, calendar])]
-        weeks_count, months_count, by_type = "g.weeks_n", "g.months_n", ["0"] * len(TYPES)
+        weeks_count, months_count = "g.weeks_n", "g.months_n"
         moves = ", ".join(f"g.{kind}" for kind in calendars.MOVES.values()) + ", "
     # Only the ORM's own SQL and fixed text are put in; the values are parameters. The
     # parameters go in the order they appear.
@@ -295,14 +301,14 @@ def member_fold(
     # each then given a row of its own; the tables by a key, one read each.
     check_ins, earned = "SUM(p.check_ins)", "SUM(p.earned)"
     type_minutes = [(f"SUM(p.tm{i})", []) for i in range(len(TYPES))]
-    if calendar is not None:
+    if totals is not None:
         # What is not the members', from the period's sessions' totals.
         pieces.append(
             (
                 f", st AS MATERIALIZED ({calendars.sessions_in()}), "  # noqa: S608
                 "kinds AS (SELECT st.kind, SUM(st.minutes) AS minutes, SUM(st.check_ins) AS "
                 "check_ins, SUM(st.earned) AS earned FROM st GROUP BY st.kind) ",
-                [calendar, since, connection.ops.adapt_datetimefield_value(_midnight(end + _DAY))],
+                [totals, since, connection.ops.adapt_datetimefield_value(_midnight(end + _DAY))],
             )
         )
         check_ins = "(SELECT COALESCE(SUM(check_ins), 0) FROM kinds)"
@@ -378,7 +384,7 @@ def member_fold(
             [(weeks_so_far + 1) // 2, (months_so_far + 1) // 2],
         ),
     ]
-    if calendar is not None:
+    if totals is not None:
         parts.append(
             (
                 "SELECT 'held', '', COUNT(*), COUNT(DISTINCT st.organisation_id) FROM st "

@@ -149,9 +149,10 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# The dashboard serves the figures the worker keeps (reports.outputs) while younger than this.
+# The dashboard serves the figures the worker keeps (reports.outputs) while younger than this:
+# the worker refreshes them every minute, and past this a live report takes about a second.
 REPORTS_ROLLUP_MAX_AGE = datetime.timedelta(
-    minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=15)
+    minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=3)
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -150,9 +150,10 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 # The dashboard serves the figures the worker keeps (reports.outputs) while younger than this:
-# the worker refreshes them every minute, and past this a live report takes about a second.
+# the worker refreshes them every minute (django-q2's scheduler looks every 30 s, and a round
+# can wait behind other tasks), and past this a live report takes about a second.
 REPORTS_ROLLUP_MAX_AGE = datetime.timedelta(
-    minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=3)
+    minutes=env.int("REPORTS_ROLLUP_MAX_AGE_MINUTES", default=5)
 )
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -278,8 +278,10 @@ def _held(f: Filter) -> dict:
     One look-up in the contributions' `(session, status)` index for each of the period's
     sessions, which is cheaper than counting the distinct sessions of every approved fact
     (that sorts them: 0.1 s against 0.4 s for a generated year) and is the one read of the
-    contributions themselves. Under a filter of who the members are (an area, a demographic
-    answer) the member pass counts them instead, from the facts it reads (`Fold.held`)."""
+    contributions themselves. Read only under a filter of the activities (an organisation, an
+    activity type) or on SQLite: under a filter of who the members are (an area, a demographic
+    answer) the member pass counts them from the facts it reads, and with no filter on
+    PostgreSQL from the sessions' totals (`Fold.held`, either way)."""
     sessions = session_rows().filter(
         activity__programme=f.programme, starts_at__gte=f.since, starts_at__lt=f.until
     )
@@ -447,7 +449,8 @@ def _figures(f: Filter, fold: Fold, moves) -> tuple[dict, dict, Table]:
     `_member_moves` and `_unspent` to come (its `result()`), asked for once this function's own
     reads are done."""
     # The approved figures and the check-ins, from the member pass; sessions and organisations
-    # are not the members', so they are counted apart.
+    # are not the members': the member pass counts them where it can (`Fold.held`), otherwise
+    # they are counted apart.
     approved = {"active_members": fold.active, "minutes": fold.minutes, **(fold.held or _held(f))}
     check_ins = {"n": fold.check_ins, "people": fold.check_in_people}
     if f.of_activities:

@@ -6,7 +6,6 @@ for (dates, times, date-times, decimals) opt back in to parsing text with `LAX`.
 """
 
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -59,13 +58,6 @@ def IdempotencyKey(once: str, *, required: bool = False, **limits):
         description=f"Send the same key again to retry safely: {once}.",
         **({"max_length": 100} | limits),
     )
-
-
-def read_from(path: str):
-    """An output field's resolver, for a field the object holds under another name or path:
-    `resolve_minutes = read_from("amount")`, `resolve_email = read_from("user.email")`."""
-    get = attrgetter(path)
-    return staticmethod(lambda obj: get(obj))
 
 
 class InputSchema(Schema):

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from api.paging import page_query, paged
-from api.schemas import IdempotencyKey, InputSchema, Moment, read_from
+from api.schemas import IdempotencyKey, InputSchema, Moment
 from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
@@ -56,10 +56,10 @@ class ClaimIn(InputSchema):
 class ContributionOut(Schema):
     id: int
     session_id: int
-    activity: str
-    organisation: str
-    session_starts_at: datetime
-    session_ends_at: datetime
+    activity: str = Field(alias="session.activity.title")
+    organisation: str = Field(alias="session.activity.organisation.name")
+    session_starts_at: datetime = Field(alias="session.starts_at")
+    session_ends_at: datetime = Field(alias="session.ends_at")
     status: str
     method: str
     checked_in_at: datetime
@@ -74,19 +74,12 @@ class ContributionOut(Schema):
     )
     note: str
 
-    resolve_activity = read_from("session.activity.title")
-    resolve_organisation = read_from("session.activity.organisation.name")
-    resolve_session_starts_at = read_from("session.starts_at")
-    resolve_session_ends_at = read_from("session.ends_at")
-
 
 class AttendeeOut(ContributionOut):
     """A contribution as the coordinators of its session see it: whose time it is."""
 
-    member_code: str
+    member_code: str = Field(alias="member.code")
     member_name: str = Field(description="The member's full name, or their code without one.")
-
-    resolve_member_code = read_from("member.code")
 
     @staticmethod
     def resolve_member_name(contribution) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
-from api.schemas import IdempotencyKey, InputSchema, read_from
+from api.schemas import IdempotencyKey, InputSchema
 from timecredits.credits import use_cases
 from timecredits.credits.use_cases import MAX_AMOUNT
 
@@ -49,21 +49,17 @@ class OrganisationGiftIn(InputSchema):
 
 # A transfer's id, amount and time, named for what they are, in every output that shows one.
 class TransferFields(Schema):
-    transfer_id: int
-    minutes: int
+    transfer_id: int = Field(alias="pk")
+    minutes: int = Field(alias="amount")
     posted_at: datetime
-
-    resolve_transfer_id = read_from("pk")
-    resolve_minutes = read_from("amount")
 
 
 class TransferOut(TransferFields):
     kind: str
-    message: str
-    balance_after: int = Field(description="The giver's balance after it, in minutes.")
-
-    resolve_message = read_from("memo")
-    resolve_balance_after = read_from("debit_balance_after")
+    message: str = Field(alias="memo")
+    balance_after: int = Field(
+        alias="debit_balance_after", description="The giver's balance after it, in minutes."
+    )
 
 
 @router.post("/gifts", response={201: TransferOut}, summary="Give credits to another member")
@@ -108,34 +104,25 @@ def organisation_give(
 
 # A statement's or a history's line shows a transfer: when it was posted, and what kind it is.
 class TransferLineFields(Schema):
-    posted_at: datetime
-    kind: str
-
-    resolve_posted_at = read_from("transfer.posted_at")
-    resolve_kind = read_from("transfer.kind")
+    posted_at: datetime = Field(alias="transfer.posted_at")
+    kind: str = Field(alias="transfer.kind")
 
 
 class VenueStatementLineOut(TransferLineFields):
-    transfer_id: int
-    cause: str
+    transfer_id: int = Field(alias="transfer.pk")
+    cause: str = Field(alias="transfer.cause")
     description: str
     minutes: int = Field(description="Signed: a refunded spend counts against the month.")
 
-    resolve_transfer_id = read_from("transfer.pk")
-    resolve_cause = read_from("transfer.cause")
-    resolve_description = read_from("description")
-
 
 class VenueStatementOut(Schema):
-    organisation_id: int
+    organisation_id: int = Field(alias="organisation.pk")
     month: str
     lines: list[VenueStatementLineOut]
     accepted: int
     refunded: int
     net: int
     retired: int | None = Field(description="Minutes retired for this month, once the job ran.")
-
-    resolve_organisation_id = read_from("organisation.pk")
 
     @staticmethod
     def resolve_month(statement) -> str:
@@ -176,10 +163,8 @@ def statement_download(request, organisation_id: int, query: Query[VenueStatemen
 
 
 class ExpiryOut(TransferFields):
-    member_code: str
+    member_code: str = Field(alias="debit_account.member.code")
     reversed: bool
-
-    resolve_member_code = read_from("debit_account.member.code")
 
 
 class ReverseIn(InputSchema):
@@ -187,13 +172,11 @@ class ReverseIn(InputSchema):
 
 
 class ReversalOut(TransferFields):
-    reverses: int
-    reason: str
-    member_balance: int = Field(description="The member's balance after it, in minutes.")
-
-    resolve_reverses = read_from("reverses_id")
-    resolve_reason = read_from("memo")
-    resolve_member_balance = read_from("credit_balance_after")
+    reverses: int = Field(alias="reverses_id")
+    reason: str = Field(alias="memo")
+    member_balance: int = Field(
+        alias="credit_balance_after", description="The member's balance after it, in minutes."
+    )
 
 
 @router.get(

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api.schemas import InputSchema, read_from
+from api.schemas import InputSchema
 from timecredits.members.use_cases import member_credit_history, signed_in_person
 from timecredits.notifications import use_cases as notifications
 
@@ -38,23 +38,17 @@ class BalanceOut(Schema):
 
 
 class TransferHistoryLineOut(TransferLineFields):
-    id: int
-    phase: str
+    id: int = Field(alias="transfer.pk")
+    phase: str = Field(alias="transfer.phase")
     amount: int = Field(description="Signed minutes: positive when credits came in.")
     balance_after: int
-    memo: str
-
-    resolve_id = read_from("transfer.pk")
-    resolve_phase = read_from("transfer.phase")
-    resolve_memo = read_from("transfer.memo")
+    memo: str = Field(alias="transfer.memo")
 
 
 class TransferHistoryOut(Schema):
     balance: BalanceOut
-    items: list[TransferHistoryLineOut]
+    items: list[TransferHistoryLineOut] = Field(alias="lines")
     next_before: int | None = Field(description="Pass as `before` for the next, older page.")
-
-    resolve_items = read_from("lines")
 
 
 class TransferHistoryQuery(Schema):

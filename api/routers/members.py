@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from ninja import Router, Schema
 from pydantic import Field
 
-from api.schemas import InputSchema, read_from
+from api.schemas import InputSchema
 from timecredits.members import use_cases
 from timecredits.members.passes import pass_url
 from timecredits.ratelimit import client_network
@@ -75,28 +75,19 @@ class CardOut(Schema):
         return pass_url(member)
 
 
-# A member's names are their user's.
-class MemberNames(Schema):
-    resolve_first_name = read_from("user.first_name")
-    resolve_last_name = read_from("user.last_name")
-
-
-class MemberOut(MemberNames):
+class MemberOut(Schema):
     id: int
     code: str
     programme_id: int
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
+    first_name: str = Field(alias="user.first_name")
+    last_name: str = Field(alias="user.last_name")
+    email: str = Field(alias="user.email")
+    phone: str = Field(alias="user.phone")
     joined_at: datetime
     new_to_volunteering: bool | None
     reports_consent: bool
     surveys_consent: bool
     demographics: DemographicsIn
-
-    resolve_email = read_from("user.email")
-    resolve_phone = read_from("user.phone")
 
     @staticmethod
     def resolve_demographics(member: "Member") -> dict:

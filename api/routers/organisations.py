@@ -6,10 +6,10 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from api.routes import create_route, delete_route
-from api.schemas import InputSchema, read_from
+from api.schemas import InputSchema
 from partners import use_cases
 
-from .members import CardOut, MemberNames
+from .members import CardOut
 
 router = Router(tags=["organisations"])
 invitations = Router(tags=["organisations"])
@@ -53,16 +53,13 @@ class StaffOut(Schema):
     id: int = Field(description="This role's id in the staff, to remove it by.")
     user_id: int
     name: str
-    email: str
+    email: str = Field(alias="user.email")
     role: str
-    since: datetime
+    since: datetime = Field(alias="created_at")
 
     @staticmethod
     def resolve_name(staff) -> str:
         return staff.user.get_full_name()
-
-    resolve_email = read_from("user.email")
-    resolve_since = read_from("created_at")
 
 
 class InvitationIn(InputSchema):
@@ -76,9 +73,9 @@ class InvitationOut(Schema):
     role: str
     created_at: datetime
     sent_at: datetime
-    expires_at: datetime = Field(description="When the link last sent stops working.")
-
-    resolve_expires_at = read_from("link_expires_at")
+    expires_at: datetime = Field(
+        alias="link_expires_at", description="When the link last sent stops working."
+    )
 
 
 class AcceptIn(InputSchema):
@@ -105,11 +102,11 @@ class AssistedRegistrationIn(InputSchema):
     new_to_volunteering: bool | None = None
 
 
-class RegisteredMemberOut(MemberNames):
+class RegisteredMemberOut(Schema):
     id: int
     code: str
-    first_name: str
-    last_name: str
+    first_name: str = Field(alias="user.first_name")
+    last_name: str = Field(alias="user.last_name")
 
 
 @router.get("", response=list[OrganisationOut], summary="Organisations")

@@ -8,7 +8,7 @@ from ninja import File, Router, Schema, UploadedFile
 from pydantic import Field
 
 from api.routes import create_route
-from api.schemas import IdempotencyKey, InputSchema, read_from
+from api.schemas import IdempotencyKey, InputSchema
 from timecredits.programmes import use_cases
 
 from .credits import TransferFields
@@ -129,13 +129,11 @@ class AllocationIn(InputSchema):
 
 
 class AllocationOut(TransferFields):
-    organisation_id: int
-    reason: str
-    organisation_balance: int = Field(description="The group's balance after it, in minutes.")
-
-    resolve_organisation_id = read_from("credit_account.organisation_id")
-    resolve_reason = read_from("memo")
-    resolve_organisation_balance = read_from("credit_balance_after")
+    organisation_id: int = Field(alias="credit_account.organisation_id")
+    reason: str = Field(alias="memo")
+    organisation_balance: int = Field(
+        alias="credit_balance_after", description="The group's balance after it, in minutes."
+    )
 
 
 @router.post(

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from api.routes import create_route
-from api.schemas import LAX, InputSchema, read_from
+from api.schemas import LAX, InputSchema
 from timecredits.surveys import use_cases
 
 me_router = Router(tags=["surveys"])
@@ -81,12 +81,10 @@ def answer(request, wave: str, body: ResponsesIn):
 
 class AnswerOut(Schema):
     question_id: int
-    question_key: str
+    question_key: str = Field(alias="question.key")
     wave: str
     value: str
     answered_at: datetime
-
-    resolve_question_key = read_from("question.key")
 
     @staticmethod
     def resolve_wave(response) -> str:

@@ -14,6 +14,7 @@ import json
 
 import pytest
 import qrcode
+from playwright.sync_api import expect
 
 from tests.browser import checks
 from tests.browser.phone import PHONE, TIMEOUT
@@ -347,3 +348,21 @@ def test_the_door_screen_fetches_a_new_code_without_reloading(coordinator, scene
     page.wait_for_function("() => document.querySelector('[data-kiosk-qr] svg') !== null")
     assert first.startswith("<svg")
     assert page.problems == []
+
+
+def test_the_door_screen_says_so_when_the_connection_hangs_and_recovers(coordinator, scene):
+    """Signal bars but no data at the door: the new code's request never answers. The screen
+    says the connection is gone within seconds rather than waiting on it, and tries again."""
+    page = coordinator
+    page.goto(f"/sessions/{scene['door']}/kiosk/")
+    status = page.locator("[data-kiosk-status]")
+    hanging = []
+    page.route("**/kiosk/code/", lambda route: hanging.append(route))  # never answered
+
+    page.get_by_role("link", name="Show a new code").click()
+
+    expect(status).to_contain_text("No connection", timeout=12_000)
+    assert hanging
+    page.unroute("**/kiosk/code/")
+    expect(status).to_have_text("", timeout=12_000)
+    assert page.locator("[data-kiosk-qr] svg").count() == 1

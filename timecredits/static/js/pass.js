@@ -63,29 +63,12 @@
       return;
     }
     busy = true;
-    var stop = new AbortController();
-    var hung = window.setTimeout(function () { stop.abort(); }, FETCH_MS);
-    fetch(codeUrl, {
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { Accept: "application/json" },
-      signal: stop.signal,
-    })
-      .then(function (response) {
-        if (response.redirected || response.status === 404) {
-          // Signed out, or no longer a member: the page itself says what to do.
-          window.location.reload();
-          return null;
-        }
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    window.liveCode(codeUrl, FETCH_MS)
       .then(function (code) {
         if (code) showCode(code.qr, code.seconds_left);
       })
       .catch(wentOffline)
       .finally(function () {
-        window.clearTimeout(hung);
         busy = false;
       });
   }

@@ -10,22 +10,15 @@
   var offline = kiosk.querySelector("template[data-msg-offline]").content.textContent;
   var codeUrl = kiosk.getAttribute("data-code-url");
   var RETRY_MS = 5000;
+  // A connection that hangs is a lost one: say so and try again after this long.
+  var FETCH_MS = 8000;
   var deadline = Date.now() + (parseInt(kiosk.getAttribute("data-seconds-left"), 10) || 30) * 1000;
   var busy = false;
 
   function refresh() {
     if (busy) return;
     busy = true;
-    fetch(codeUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (response.redirected) {
-          // Signed out: the page itself says what to do.
-          window.location.reload();
-          return null;
-        }
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    window.liveCode(codeUrl, FETCH_MS)
       .then(function (code) {
         if (!code) return;
         qr.innerHTML = code.qr;

@@ -314,7 +314,7 @@ def test_the_door_screen_has_no_timed_refresh_and_a_new_code_button(client):
     code = client.get(f"/sessions/{session.pk}/kiosk/code/")
 
     assert "http-equiv" not in page
-    assert f'href="/sessions/{session.pk}/kiosk/" data-kiosk-refresh>Show a new code</a>' in page
+    assert f'href="/sessions/{session.pk}/kiosk/" data-refresh>Show a new code</a>' in page
     assert code.status_code == 200
     assert code.json()["qr"].startswith("<svg")
     assert 1 <= code.json()["seconds_left"] <= 30

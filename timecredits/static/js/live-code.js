@@ -1,12 +1,22 @@
-/* A rotating QR code's one fetch, shared by the member's pass (pass.js) and the door screen
- * (activities/kiosk.js): liveCode(url, hangMs) asks the page's data-code-url for the current code
- * as JSON ({qr, seconds_left}). It resolves with the code; with null when the page itself has
- * something to say instead (signed out, or the pass or session gone: it reloads the page); and
- * rejects when the connection is lost, answers an error or hangs for hangMs (signal bars, no
- * data), so the caller can say so and try again rather than wait on it for minutes. */
+/* A QR code that changes every few seconds, kept fresh without reloading the page: the member's
+ * pass (js/pass.js) and the door screen (activities/kiosk.js).
+ *
+ * liveCode(root, page) reads root's data-code-url (which answers JSON: {qr, seconds_left}) and
+ * data-seconds-left (what the code the page came with has left). It asks for the next code when
+ * the one shown runs out; when the page is seen again after that, or after the connection was
+ * lost; when the connection returns; and when root's [data-refresh] link is pressed (without
+ * JavaScript that link loads the page, and its new code).
+ *
+ * page.show(code) puts a new code up. page.lost() says the connection is gone: offline, an
+ * answer that is an error, or a request that hangs for page.hangMs (signal bars, no data), rather
+ * than waiting on it while the code on screen runs out; the next try is page.retryMs later.
+ * page.tick(msLeft), if given, runs at once and every second the page is seen with a code up. A
+ * redirect or a 404 reloads the page, which then says what to do (signed out, or the pass or
+ * the session gone). */
 (function () {
   "use strict";
-  window.liveCode = function (url, hangMs) {
+
+  function fetchCode(url, hangMs) {
     var stop = new AbortController();
     var hung = window.setTimeout(function () { stop.abort(); }, hangMs);
     return fetch(url, {
@@ -26,5 +36,56 @@
       .finally(function () {
         window.clearTimeout(hung);
       });
+  }
+
+  window.liveCode = function (root, page) {
+    var url = root.getAttribute("data-code-url");
+    var due = Date.now() + (parseInt(root.getAttribute("data-seconds-left"), 10) || 0) * 1000;
+    var busy = false;
+    var lost = false;
+    var tick = page.tick || function () {};
+
+    function wentOffline() {
+      lost = true;
+      due = Date.now() + page.retryMs;
+      page.lost();
+    }
+
+    function refresh() {
+      if (busy) return;
+      if (!navigator.onLine) {
+        wentOffline();
+        return;
+      }
+      busy = true;
+      fetchCode(url, page.hangMs)
+        .then(function (code) {
+          if (!code) return;
+          lost = false;
+          due = Date.now() + code.seconds_left * 1000;
+          page.show(code);
+          tick(due - Date.now());
+        })
+        .catch(wentOffline)
+        .finally(function () {
+          busy = false;
+        });
+    }
+
+    tick(due - Date.now());
+    window.setInterval(function () {
+      if (document.visibilityState !== "visible") return;
+      if (Date.now() >= due) refresh();
+      else if (!lost) tick(due - Date.now());
+    }, 1000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible" && (lost || Date.now() >= due)) refresh();
+    });
+    window.addEventListener("online", refresh);
+    window.addEventListener("offline", wentOffline);
+    root.querySelector("[data-refresh]").addEventListener("click", function (event) {
+      event.preventDefault();
+      refresh();
+    });
   };
 })();

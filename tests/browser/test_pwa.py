@@ -139,6 +139,7 @@ def test_the_service_worker_registers_activates_and_precaches_the_shell(phone):
         "/static/css/site.css",
         "/static/js/app.js",
         "/static/js/pass.js",
+        "/static/js/live-code.js",
         "/static/icons/icon-192.png",
         "/offline/",
         "/manifest.webmanifest",

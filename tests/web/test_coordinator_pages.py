@@ -320,6 +320,21 @@ def test_the_door_screen_has_no_timed_refresh_and_a_new_code_button(client):
     assert 1 <= code.json()["seconds_left"] <= 30
 
 
+def test_a_door_screen_whose_session_is_cancelled_gets_no_new_code(client):
+    """Its script reloads on a 409 and the page then says the session is cancelled."""
+    session = SessionFactory()
+    client.force_login(coordinator_of(session))
+    session.cancelled_at = timezone.now()
+    session.save(update_fields=["cancelled_at"])
+
+    code = client.get(f"/sessions/{session.pk}/kiosk/code/", HTTP_ACCEPT="application/json")
+    page = client.get(f"/sessions/{session.pk}/kiosk/").content.decode()
+
+    assert code.status_code == 409
+    assert "This session was cancelled" in code.content.decode()
+    assert "This session is cancelled" in page and "data-code-url" not in page
+
+
 def test_the_queue_offers_time_still_running_for_approval_only_once_it_ends(client):
     session = SessionFactory()  # started half an hour ago, ends in an hour and a half
     running = pending(session, member_of(session, "Ann", "Lee"), minutes=120)

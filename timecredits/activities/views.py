@@ -509,7 +509,7 @@ def kiosk(request, session_id):
 @require_safe
 def kiosk_code(request, session_id):
     """The door screen's next code, for its script: the QR code and how long it has on screen."""
-    code = sessions.session_checkin_code(actor=request.user, session_id=session_id, mode="kiosk")
+    code = sessions.session_kiosk_code(actor=request.user, session_id=session_id)
     return JsonResponse({"qr": qr_svg(code.url), "seconds_left": code.seconds_left})
 
 

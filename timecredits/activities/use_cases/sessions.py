@@ -13,6 +13,7 @@ from timecredits.errors import Invalid
 from timecredits.permissions import Action, permitted_organisation, require
 from timecredits.programmes.selectors import programme_get
 
+from ..errors import SessionCancelled
 from ..selectors import (
     activity_get,
     activity_sessions,
@@ -128,6 +129,16 @@ def session_checkin_code(*, actor, session_id: int, mode: str) -> CheckinCode:
             seconds_left=kiosk_seconds_left(now),
         )
     return CheckinCode(session=session, mode=mode, url=CHECKIN_CODES[mode](session))
+
+
+def session_kiosk_code(*, actor, session_id: int) -> CheckinCode:
+    """The door screen's next code, for its script. A session cancelled meanwhile has none (a
+    409), so the screen reloads and says it is cancelled rather than show codes check-in
+    refuses."""
+    code = session_checkin_code(actor=actor, session_id=session_id, mode="kiosk")
+    if code.session.cancelled_at:
+        raise SessionCancelled()
+    return code
 
 
 def session_cancel(*, actor, session_id: int, series: bool = False) -> list["Session"]:

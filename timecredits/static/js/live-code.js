@@ -10,11 +10,12 @@
  * page.show(code) puts a new code up. page.lost() says the connection is gone: offline, an
  * answer that is an error, or a request that hangs for page.hangMs (signal bars, no data), rather
  * than waiting on it while the code on screen runs out; the next try is page.retryMs later.
- * page.tick(msLeft), if given, runs at once and every second the page is seen with a code up. A
- * redirect or a 404 reloads the page, which then says what to do (signed out, or the pass or
- * the session gone). */
+ * page.tick(msLeft), if given, runs at once and every second the page is seen with a code up.
+ * A redirect, or an answer that the code is not to be had (403, 404, 409), reloads the page,
+ * which then says why: signed out, the role or the pass gone, the session cancelled. */
 (function () {
   "use strict";
+  var RELOAD = [403, 404, 409];
 
   function fetchCode(url, hangMs) {
     var stop = new AbortController();
@@ -26,7 +27,7 @@
       signal: stop.signal,
     })
       .then(function (response) {
-        if (response.redirected || response.status === 404) {
+        if (response.redirected || RELOAD.indexOf(response.status) !== -1) {
           window.location.reload();
           return null;
         }
@@ -53,12 +54,13 @@
 
     function refresh() {
       if (busy) return;
-      if (!navigator.onLine) {
-        wentOffline();
-        return;
-      }
       busy = true;
-      fetchCode(url, page.hangMs)
+      // Asked even when the browser says it is offline (some say so wrongly; with no connection
+      // the fetch fails at once); a browser that cannot start it counts as a failure too, so
+      // nothing is left busy for good.
+      new Promise(function (resolve) {
+        resolve(fetchCode(url, page.hangMs));
+      })
         .then(function (code) {
           if (!code) return;
           lost = false;

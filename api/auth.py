@@ -7,12 +7,18 @@ check Failed" instead of the 401 that tells a phone to sign in again.
 A token's person is known only here, after the middleware that applies a signed-in person's
 stored language has run, so their language is applied here too: the app speaks Welsh to someone
 who chose it, whatever the phone's own Accept-Language says.
+
+A request may say whom it is sent for (`Signed-In-As`, the mark timecredits/pwa/owner.py gives
+each person): a scan kept on a shared phone does. It is answered 401 for anyone else, so a tab
+left open from before someone else signed in on the phone cannot send one person's scan with
+the next person's cookie; it waits for the person who made it.
 """
 
 from django.utils import translation
 from ninja.security import HttpBearer, SessionAuth
 
 from timecredits.language import stored_language
+from timecredits.pwa.owner import HEADER, phone_owner
 
 from .tokens import token_resolve
 
@@ -21,10 +27,15 @@ def _carries_bearer(request) -> bool:
     return request.headers.get("Authorization", "").split(" ", 1)[0].lower() == "bearer"
 
 
+def _sent_for_another(request, user) -> bool:
+    sent_for = request.headers.get(HEADER)
+    return sent_for is not None and sent_for != phone_owner(user)
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         api_token = token_resolve(raw=token)
-        if api_token is None:
+        if api_token is None or _sent_for_another(request, api_token.user):
             return None
         request.user = api_token.user
         request.api_token = api_token
@@ -40,6 +51,8 @@ class SessionUnlessBearer(SessionAuth):
         # Nobody signed in: no CSRF test either, so a write with no credentials at all is told
         # 401, as a read is, rather than 403 "CSRF check Failed".
         if _carries_bearer(request) or not request.user.is_authenticated:
+            return None
+        if _sent_for_another(request, request.user):
             return None
         return super().__call__(request)
 

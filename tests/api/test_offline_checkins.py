@@ -15,6 +15,7 @@ from timecredits.activities import tokens
 from timecredits.activities.models import Contribution, ContributionEvent
 from timecredits.activities.services import checkins
 from timecredits.members import passes
+from timecredits.pwa.owner import phone_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +367,29 @@ def test_a_late_scan_for_a_session_still_on_while_checked_in_elsewhere_is_refuse
     assert late.status_code == 409
     assert late.json()["error"]["code"] == "checked_in_elsewhere"
     assert Contribution.objects.count() == 1
+
+
+@pytest.mark.parametrize("signed_in_by", ["token", "session"])
+def test_a_scan_sent_for_someone_else_is_refused_and_waits(client, bearer_for, signed_in_by):
+    """A scan kept on a shared phone says whose it is (Signed-In-As); sent with another person's
+    credentials (a tab left open from before they signed in), it is a 401 and changes nothing,
+    and sent by its own member it checks them in."""
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - HOUR, ends_at=now + HOUR)
+    kay, lin = (MemberFactory(programme=session.activity.programme) for _ in range(2))
+    if signed_in_by == "token":
+        as_lin = bearer_for(lin.user)
+    else:
+        client.force_login(lin.user)
+        as_lin = {}
+    body = {"token": poster(session)}
+
+    refused = send(
+        client, "/api/v1/checkins", body, {**as_lin, "Signed-In-As": phone_owner(kay.user)}
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "not_authenticated")
+    assert nothing_written()
+
+    sent = send(client, "/api/v1/checkins", body, {**as_lin, "Signed-In-As": phone_owner(lin.user)})
+    assert sent.status_code == 201
+    assert list(Contribution.objects.values_list("member", flat=True)) == [lin.pk]

@@ -12,6 +12,8 @@ errors and CSP violations.
 """
 
 import json
+import time
+import uuid
 
 import pytest
 import qrcode
@@ -520,3 +522,120 @@ def test_a_scan_kept_on_a_shared_phone_waits_for_the_member_who_made_it(scene, p
         for p in kay.violations()
         if "ERR_INTERNET_DISCONNECTED" not in p and not p.startswith("401 ")
     ] == []
+
+
+# A member's pass (their phone's as it is now, or their card's), and the coordinator's phone
+# clock set wrong.
+PASS = """
+import json
+from django.utils import timezone
+from timecredits.members.models import Member
+from timecredits.members.passes import pass_token
+member = Member.objects.get(user__username="{username}")
+now = timezone.now() if {phone} else None
+print(json.dumps(pass_token(member_id=member.pk, pass_version=member.pass_version, now=now)))
+"""
+CLOCK_OFF = """
+(() => {
+  const Real = Date;
+  class Off extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(Real.now() + %d); }
+    static now() { return Real.now() + %d; }
+  }
+  window.Date = Off;
+})();
+"""
+QUEUE = "timecredits.offline-scans.v1"
+
+
+@pytest.mark.parametrize("seconds", [-40, 150])
+def test_a_door_scan_sent_at_once_is_judged_by_the_servers_clock(scene, phone, seconds):
+    """A coordinator's phone whose clock is out (40 s slow, or 2 1/2 minutes fast) checks a
+    member's phone pass in at the door: the scan goes without the phone's time."""
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.add_init_script(CLOCK_OFF % (seconds * 1000, seconds * 1000))
+    page.goto(f"/sessions/{scene['session_id']}/")
+    username = {-40: "carys", 150: "bethan.hughes"}[seconds]
+    shown = printed_json(scene["env"], PASS.format(username=username, phone=True))
+    image = _qr_png(scene["folder"], f"{username}-phone", f"{scene['base']}/p/{shown}")
+
+    with page.expect_response(lambda r: "/pass-checkins" in r.url) as answered:
+        page.set_input_files("[data-scanner-file]", str(image))
+
+    assert answered.value.status == 201, answered.value.text()
+    assert "scanned_at" not in json.loads(answered.value.request.post_data)
+    assert _contributions(scene).count(username) == 1
+    assert coordinator.violations() == []
+
+
+@pytest.mark.parametrize(
+    "status, error",
+    [
+        (409, {"code": "busy", "message": "Try again.", "detail": None}),
+        (429, {"code": "rate_limited", "message": "Wait.", "detail": {"retry_after": 1}}),
+    ],
+)
+def test_a_kept_scan_answered_try_again_stays_and_is_sent_again(scene, phone, status, error):
+    """A 409 busy or a 429 means nothing was done: the scan waits and goes again by itself."""
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{scene['session_id']}/")
+    username = {409: "alys.james", 429: "aled.ahmed"}[status]
+    card = printed_json(scene["env"], PASS.format(username=username, phone=False))
+    owner = page.evaluate(
+        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
+    )
+    item = {
+        "kind": "pass-checkin",
+        "pass_token": card,
+        "session_id": str(scene["session_id"]),
+        "scanned_at": page.evaluate("new Date().toISOString()"),
+        "key": str(uuid.uuid4()),
+        "owner": owner,
+    }
+    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [item])
+    answered = []
+    page.on("response", lambda r: "/pass-checkins" in r.url and answered.append(r.status))
+    refusal = json.dumps({"error": error})
+    page.route(
+        "**/pass-checkins",
+        lambda route: route.fulfill(status=status, body=refusal, content_type="application/json"),
+        times=1,
+    )
+
+    page.evaluate("window.TimeCreditsQueue.flush()")
+
+    deadline = time.monotonic() + 15
+    while page.evaluate(f"localStorage.getItem('{QUEUE}')") != "[]":
+        assert time.monotonic() < deadline, "the scan still waits"
+        page.wait_for_timeout(250)
+    assert answered[0] == status and answered[-1] in (200, 201)
+    assert _contributions(scene).count(username) == 1
+    assert [p for p in coordinator.violations() if not p.startswith(f"{status} ")] == []
+
+
+def test_a_tab_left_open_cannot_send_its_members_scan_as_the_next_member(scene, phone):
+    """Kay's scan waits in a tab drawn for her; Lin signs in on the same phone in another tab.
+    When the signal comes back, Kay's tab sends it saying it is Kay's: refused with Lin's
+    cookie, it waits for Kay."""
+    kay = phone("kay")
+    page = kay.page
+    page.goto("/scan/")
+    image = _qr_png(scene["folder"], "poster-left-open", f"{scene['base']}/c/{scene['poster']}")
+    app_ready_for_no_signal(page)
+    kay.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    kay.context.clear_cookies(name="sessionid")
+    kay.context.set_offline(False)
+    _sign_in_again(kay.context.new_page(), "lin")
+    before = _contributions(scene)
+
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        page.evaluate("window.TimeCreditsQueue.flush()")
+
+    assert answered.value.status == 401
+    assert answered.value.request.headers["signed-in-as"]
+    assert _contributions(scene) == before and "lin" not in before
+    assert len(page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}'))")) == 1

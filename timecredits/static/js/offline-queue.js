@@ -2,14 +2,20 @@
  *
  * A scan is {kind: "checkin" | "pass-checkin", token | pass_token, session_id, scanned_at, key}:
  * the time it was scanned and an idempotency key made here, so the server judges the code as it
- * was when scanned and a scan sent twice (two tabs, a retry) is still one check-in. Scans wait in
- * localStorage. Each is sent on page load and whenever the browser says it is online again;
- * it goes when the server answers 200/201 (done) or 4xx (refused: the message is shown), and
- * stays on a network error, a 5xx or a 401 (signed out: it is sent after signing in).
+ * was when scanned and a scan sent twice (two tabs, a retry) is still one check-in. A scan sent
+ * the moment it is made goes without its time, so the server judges it by its own clock and a
+ * phone whose clock is a minute out is not refused; one sent later says when it was made. Scans
+ * wait in localStorage. Each is sent on page load and whenever the browser says it is online
+ * again; it goes when the server answers 200/201 (done) or 4xx (refused: the message is shown),
+ * and stays on a network error, a 5xx, a 401 (signed out: it is sent after signing in), or an
+ * answer that nothing was done and to try again (408, 429, 409 busy), which is tried again when
+ * the server says or in a few seconds.
  *
  * A phone may be shared: each scan keeps the mark of whoever made it (`owner`, the page's
  * data-owner, timecredits/pwa/owner.py) and is counted and sent only on their pages, so it never
- * checks in or is refused as the next person to sign in. A scan without a mark is dropped.
+ * checks in or is refused as the next person to sign in. It is sent saying whose it is
+ * (Signed-In-As), and the server answers 401 to anyone else: a tab left open from before someone
+ * else signed in on the phone cannot send it with their cookie. A scan without a mark is dropped.
  *
  * Words come from the page: an element [data-offline-queue] carries them as data-msg-* attributes
  * (translated by the template), and [data-offline-count] elements show how many scans wait.
@@ -23,7 +29,9 @@
     return; // loaded twice (the page shell and a scanner): one queue, one flush
   }
   var STORE = "timecredits.offline-scans.v1";
+  var AGAIN_MS = 5000;
   var sending = false;
+  var again = null;
 
   function words() {
     var holder = document.querySelector("[data-offline-queue]");
@@ -112,9 +120,9 @@
     }
   }
 
-  function request(item) {
+  function request(item, now) {
     var url;
-    var body = { scanned_at: item.scanned_at };
+    var body = now ? {} : { scanned_at: item.scanned_at };
     if (item.kind === "pass-checkin") {
       url = "/api/v1/sessions/" + encodeURIComponent(item.session_id) + "/pass-checkins";
       body.pass_token = item.pass_token;
@@ -129,16 +137,28 @@
         "Content-Type": "application/json",
         Accept: "application/json",
         "Idempotency-Key": item.key,
+        "Signed-In-As": item.owner,
         "X-CSRFToken": csrfToken(),
       },
       body: JSON.stringify(body),
     });
   }
 
-  /* Send one scan. Resolves to {outcome: "done" | "refused" | "kept", status, data}: "kept" means
-   * it is (still) waiting in the queue. */
-  function send(item) {
-    return request(item).then(
+  /* Whether an answer says nothing was done and to send it again: how long to wait, or 0. */
+  function tryAgainIn(status, data) {
+    var error = (data && data.error) || {};
+    if (status === 408 || status === 429 || (status === 409 && error.code === "busy")) {
+      var seconds = error.detail && error.detail.retry_after;
+      return seconds > 0 ? seconds * 1000 : AGAIN_MS;
+    }
+    return 0;
+  }
+
+  /* Send one scan (`now`: the moment it was made). Resolves to {outcome: "done" | "refused" |
+   * "kept", status, data, wait}: "kept" means it is (still) waiting in the queue, and `wait` how
+   * long before it is worth sending again, where the server said to try again. */
+  function send(item, now) {
+    return request(item, now).then(
       function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           var status = response.status;
@@ -146,11 +166,12 @@
             remove(item.key);
             return { outcome: "done", status: status, data: data, item: item };
           }
-          if (status >= 400 && status < 500 && status !== 401) {
+          var wait = tryAgainIn(status, data);
+          if (status >= 400 && status < 500 && status !== 401 && !wait) {
             remove(item.key);
             return { outcome: "refused", status: status, data: data, item: item };
           }
-          return { outcome: "kept", status: status, data: data, item: item };
+          return { outcome: "kept", status: status, data: data, item: item, wait: wait };
         });
       },
       function () {
@@ -178,6 +199,17 @@
     document.dispatchEvent(new CustomEvent("offline-queue:result", { detail: result }));
   }
 
+  /* Send what waits again in `wait` ms, where an answer said to try again (once, however many
+   * said so). */
+  function later(wait) {
+    if (wait && !again) {
+      again = window.setTimeout(function () {
+        again = null;
+        flush();
+      }, wait);
+    }
+  }
+
   /* Send whatever waits, one at a time and oldest first; a network error stops the round. */
   function flush() {
     if (sending || !mine().length) {
@@ -193,6 +225,7 @@
       return send(items[index]).then(function (result) {
         report(result);
         if (result.outcome === "kept") {
+          later(result.wait);
           return undefined;
         }
         return next(index + 1);
@@ -217,9 +250,10 @@
       announce(words().msgSaved, "info");
       return Promise.resolve({ outcome: "kept", status: 0, data: null, item: item });
     }
-    return send(item).then(function (result) {
+    return send(item, true).then(function (result) {
       if (result.outcome === "kept") {
         announce(words().msgSaved, "info");
+        later(result.wait);
       }
       return result;
     });

@@ -9,13 +9,24 @@ from django.core import mail
 from django.forms.models import model_to_dict
 from openpyxl import load_workbook
 
+from ledger.models import Transfer
+from ledger.selectors import member_account, programme_account
+from ledger.services import transfer_post
 from partners.models import Organisation
-from tests.factories import MemberFactory, StaffMembershipFactory, approved_organisation
+from tests.credits.conftest import earn
+from tests.factories import (
+    MemberFactory,
+    ProgrammeRoleFactory,
+    StaffMembershipFactory,
+    approved_organisation,
+)
 from tests.spending.conftest import venue_staff
 from timecredits.notifications.services import notify
 from timecredits.notifications.tasks import send_owed_emails
 from timecredits.reports.exports import report_xlsx
+from timecredits.reports.models import ProxyValue
 from timecredits.spending.models import Offer
+from timecredits.surveys.models import Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +72,53 @@ def test_a_page_refuses_a_control_character_at_its_field_and_changes_nothing(cli
     page = response.content.decode()
     assert 'id="id_name-error"' in page and "Text cannot contain control characters." in page
     assert model_to_dict(Organisation.objects.get(pk=organisation.pk)) == before
+
+
+@pytest.mark.parametrize(
+    "path, form",
+    [
+        ("surveys/", {"action": "outcome", "name": CONTROLS}),
+        ("surveys/", {"action": "outcome", "name": "Less lonely", "description": CONTROLS}),
+        (
+            "reports/proxy-values/",
+            {"name": "An hour", "basis": "hour", "value": "10", "source": CONTROLS},
+        ),
+    ],
+    ids=["outcome name", "outcome description", "proxy value source"],
+)
+def test_a_page_that_reads_the_request_itself_refuses_a_control_character(client, path, form):
+    """Pages that hand what was posted straight to a service (no form of their own) refuse it
+    there, as the API does, and keep nothing."""
+    admin = ProgrammeRoleFactory(role="programme_admin")
+    client.force_login(admin.user)
+
+    response = client.post(f"/programmes/{admin.programme.pk}/admin/{path}", form, follow=True)
+
+    assert "Text cannot contain control characters." in response.content.decode()
+    assert not Outcome.objects.exists() and not ProxyValue.objects.exists()
+
+
+def test_an_expiry_given_back_with_a_control_character_in_its_reason_is_refused(client):
+    member = MemberFactory()
+    earn(member, 120)
+    expired = transfer_post(
+        debit=member_account(member=member),
+        credit=programme_account(programme=member.programme, kind="expiry"),
+        amount=120,
+        kind="expire",
+        idempotency_key=f"expired:{member.pk}",
+    )
+    admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin")
+    client.force_login(admin.user)
+
+    response = client.post(
+        f"/programmes/{member.programme.pk}/admin/expiries/{expired.pk}/reverse",
+        {"reason": CONTROLS},
+    )
+
+    assert response.status_code == 400  # a page refusing its input; the API answers 422
+    assert "The reason cannot contain control characters." in response.content.decode()
+    assert not Transfer.objects.filter(kind="reverse").exists()
 
 
 def test_an_offer_title_is_kept_on_one_line(client, venue):

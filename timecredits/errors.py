@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from timecredits.text import CONTROL
+
 
 class DomainError(Exception):
     code = "error"
@@ -76,6 +78,13 @@ class Problems:
 
     def add(self, field: str, message: str, **extra) -> None:
         self.items.append({"field": field, "message": message, **extra})
+
+    def check_text(self, field: str, text: str | None) -> None:
+        """Text a person typed holds no control character (timecredits/text.py): refused here
+        as every form and the API's parser refuse it, for a service a page calls with what it
+        read from the request itself."""
+        if text and CONTROL.search(text):
+            self.add(field, gettext("Text cannot contain control characters."))
 
     def raise_if_any(self, message: str | None = None) -> None:
         """`message` sums the problems up, for a form that words it its own way."""

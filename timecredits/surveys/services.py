@@ -209,6 +209,7 @@ def _named(problems: Problems, name: str, missing: str) -> str:
         problems.add("name", missing)
     elif len(name) > 200:
         problems.add("name", gettext("Use at most 200 characters."))
+    problems.check_text("name", name)
     return name
 
 
@@ -217,6 +218,7 @@ def outcome_create(*, actor, programme, name: str, description: str = "") -> Out
     name = _named(problems, name, gettext("Give the outcome a name."))
     if len(description) > 2000:
         problems.add("description", gettext("Use at most %(n)s characters.") % {"n": "2,000"})
+    problems.check_text("description", description)
     problems.raise_if_any()
     with unique_or_conflict(gettext("The programme already has an outcome with this name.")):
         return Outcome.objects.create(

@@ -35,6 +35,7 @@ from ledger.selectors import (
 )
 from ledger.services import accounts_lock, transfer_post, transfer_reverse
 from timecredits.db import retry_on_conflict
+from timecredits.errors import Problems
 from timecredits.notifications.selectors import NotificationKind
 from timecredits.notifications.services import in_language_of, notify
 from timecredits.programmes.selectors import programmes_with_expiry
@@ -242,6 +243,9 @@ def expiry_reverse(
     """A programme admin gives a member back credits that expired; once per expiry. The
     caller's key, when given, names the reversal: sending it again returns the same reversal,
     and using it for another expiry is an idempotency conflict."""
+    problems = Problems()
+    problems.check_text("reason", reason)
+    problems.raise_if_any(_("The reason cannot contain control characters."))
     transfer = programme_expiry(programme=programme, transfer_id=transfer_id)
     if transfer is None:
         raise NotAnExpiry()

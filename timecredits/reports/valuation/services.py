@@ -75,6 +75,8 @@ def proxy_value_create(
         problems.add("name", gettext("Use at most 200 characters."))
     if not source:
         problems.add("source", gettext("Say where the figure comes from: a proxy needs one."))
+    problems.check_text("name", name)
+    problems.check_text("source", source)
     outcome = None
     if basis not in ProxyValue.Basis.values:
         problems.add("basis", gettext("Choose hour or outcome."))

@@ -10,10 +10,8 @@ from django.forms.models import model_to_dict
 from openpyxl import load_workbook
 
 from ledger.models import Transfer
-from ledger.selectors import member_account, programme_account
-from ledger.services import transfer_post
 from partners.models import Organisation
-from tests.credits.conftest import earn
+from tests.credits.conftest import expired
 from tests.factories import (
     MemberFactory,
     ProgrammeRoleFactory,
@@ -100,19 +98,12 @@ def test_a_page_that_reads_the_request_itself_refuses_a_control_character(client
 
 def test_an_expiry_given_back_with_a_control_character_in_its_reason_is_refused(client):
     member = MemberFactory()
-    earn(member, 120)
-    expired = transfer_post(
-        debit=member_account(member=member),
-        credit=programme_account(programme=member.programme, kind="expiry"),
-        amount=120,
-        kind="expire",
-        idempotency_key=f"expired:{member.pk}",
-    )
+    expiry = expired(member)
     admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin")
     client.force_login(admin.user)
 
     response = client.post(
-        f"/programmes/{member.programme.pk}/admin/expiries/{expired.pk}/reverse",
+        f"/programmes/{member.programme.pk}/admin/expiries/{expiry.pk}/reverse",
         {"reason": CONTROLS},
     )
 

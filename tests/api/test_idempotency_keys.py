@@ -4,16 +4,16 @@ same result and moves nothing twice; the same key for another request is a confl
 import pytest
 
 from ledger.models import Transfer
-from ledger.selectors import account_balance, member_account, programme_account
-from ledger.services import transfer_post
+from ledger.selectors import account_balance, member_account
 from partners.models import Organisation
+from tests.credits.conftest import expired
 from tests.factories import (
     MemberFactory,
     ProgrammeRoleFactory,
     approved_organisation,
 )
 from tests.spending.balances import snapshot
-from tests.spending.conftest import earn, funded_member, make_offer
+from tests.spending.conftest import funded_member, make_offer
 from timecredits.spending.services.redemptions import redemption_create
 
 pytestmark = pytest.mark.django_db
@@ -89,20 +89,9 @@ def test_the_cancel_endpoint_documents_its_idempotency_key(client):
     assert "Idempotency-Key" in [p["name"] for p in reverse["parameters"]]
 
 
-def expired(member, minutes, key):
-    earn(member, minutes, key=f"earn-{key}")
-    return transfer_post(
-        debit=member_account(member=member),
-        credit=programme_account(programme=member.programme, kind="expiry"),
-        amount=minutes,
-        kind="expire",
-        idempotency_key=key,
-    )
-
-
 def test_a_replayed_expiry_reversal_returns_the_same_reversal_and_gives_back_once(client):
     member = MemberFactory()
-    expiry = expired(member, 120, "e1")
+    expiry = expired(member, 120, key="e1")
     client.force_login(
         ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
     )
@@ -123,8 +112,8 @@ def test_a_replayed_expiry_reversal_returns_the_same_reversal_and_gives_back_onc
 
 def test_the_same_reversal_key_for_another_expiry_is_a_conflict_and_nothing_moves(client):
     member = MemberFactory()
-    first = expired(member, 120, "e1")
-    second = expired(member, 60, "e2")
+    first = expired(member, 120, key="e1")
+    second = expired(member, 60, key="e2")
     client.force_login(
         ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
     )

@@ -4,9 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ledger.models import Transfer
-from ledger.selectors import member_account, programme_account
-from ledger.services import transfer_post
-from tests.credits.conftest import balance, earn
+from tests.credits.conftest import balance, expired
 from tests.factories import (
     MemberFactory,
     ProgrammeRoleFactory,
@@ -58,14 +56,7 @@ def test_a_month_that_is_not_yyyy_mm_is_422(client, venue_staff_after_a_sale):
 
 def test_a_programme_admin_reverses_an_expiry_once_through_the_api(client):
     member = MemberFactory()
-    earn(member, 120)
-    expiry = transfer_post(
-        debit=member_account(member=member),
-        credit=programme_account(programme=member.programme, kind="expiry"),
-        amount=120,
-        kind="expire",
-        idempotency_key="expired",
-    )
+    expiry = expired(member)
     admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
     client.force_login(admin)
     path = f"/api/v1/programmes/{member.programme.pk}/expiries/{expiry.pk}/reverse"

@@ -432,15 +432,9 @@ def test_a_coordinator_scans_a_card_with_the_camera_and_stops_it(
 def test_a_kept_scan_the_server_refuses_is_dropped_and_the_reason_shown(scene, phone):
     member = phone("gwen")
     page = member.page
-    page.goto("/scan/")
-    image = _qr_png(scene["folder"], "forged", f"{scene['base']}/c/not-a-token-we-signed")
     before = _contributions(scene)
 
-    app_ready_for_no_signal(member.page)
-
-    member.context.set_offline(True)
-    page.set_input_files("[data-scanner-file]", str(image))
-    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    _kept_offline(scene, member, "forged", f"{scene['base']}/c/not-a-token-we-signed")
     with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
         member.context.set_offline(False)
 
@@ -478,6 +472,18 @@ def test_at_the_door_a_code_that_is_not_a_pass_is_refused_without_a_request(scen
     assert coordinator.violations() == []
 
 
+def _kept_offline(scene, member, name: str, address: str):
+    """`member`'s phone, on /scan/ with no signal, scans the code at `address` (a QR image
+    called `name`): the scan waits on the phone."""
+    page = member.page
+    page.goto("/scan/")
+    image = _qr_png(scene["folder"], name, address)
+    app_ready_for_no_signal(page)
+    member.context.set_offline(True)
+    page.set_input_files("[data-scanner-file]", str(image))
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+
+
 def _sign_in_again(page, username):
     page.goto("/sign-in/")
     page.fill("input[name=username]", username)
@@ -490,12 +496,7 @@ def _sign_in_again(page, username):
 def test_a_scan_kept_on_a_shared_phone_waits_for_the_member_who_made_it(scene, phone):
     kay = phone("kay")
     page = kay.page
-    page.goto("/scan/")
-    image = _qr_png(scene["folder"], "poster-shared", f"{scene['base']}/c/{scene['poster']}")
-    app_ready_for_no_signal(page)
-    kay.context.set_offline(True)
-    page.set_input_files("[data-scanner-file]", str(image))
-    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    _kept_offline(scene, kay, "poster-shared", f"{scene['base']}/c/{scene['poster']}")
     # Kay's session ends before the signal comes back, and Lin signs in on the same phone.
     kay.context.clear_cookies(name="sessionid")
     kay.context.set_offline(False)
@@ -621,12 +622,7 @@ def test_a_tab_left_open_cannot_send_its_members_scan_as_the_next_member(scene, 
     cookie, it waits for Kay."""
     kay = phone("kay")
     page = kay.page
-    page.goto("/scan/")
-    image = _qr_png(scene["folder"], "poster-left-open", f"{scene['base']}/c/{scene['poster']}")
-    app_ready_for_no_signal(page)
-    kay.context.set_offline(True)
-    page.set_input_files("[data-scanner-file]", str(image))
-    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    _kept_offline(scene, kay, "poster-left-open", f"{scene['base']}/c/{scene['poster']}")
     kay.context.clear_cookies(name="sessionid")
     kay.context.set_offline(False)
     _sign_in_again(kay.context.new_page(), "lin")

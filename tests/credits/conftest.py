@@ -1,7 +1,12 @@
 """Members and venues holding credits, posted through the ledger as earning or spending would."""
 
 from ledger.models import Account, Transfer
-from ledger.selectors import issuance_account, member_account, organisation_account
+from ledger.selectors import (
+    issuance_account,
+    member_account,
+    organisation_account,
+    programme_account,
+)
 from ledger.services import transfer_post
 
 
@@ -13,6 +18,19 @@ def earn(member, minutes, *, key=None):
         amount=minutes,
         kind=Transfer.Kind.EARN,
         idempotency_key=key or f"test-earn:{member.pk}:{minutes}",
+    )
+
+
+def expired(member, minutes=120, *, key=None):
+    """Credits a member earned, then lost to the programme's expiry: the `expire` transfer."""
+    key = key or f"test-expired:{member.pk}:{minutes}"
+    earn(member, minutes, key=f"earn-{key}")
+    return transfer_post(
+        debit=member_account(member=member),
+        credit=programme_account(programme=member.programme, kind=Account.Kind.EXPIRY),
+        amount=minutes,
+        kind=Transfer.Kind.EXPIRE,
+        idempotency_key=key,
     )
 
 

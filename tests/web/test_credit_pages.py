@@ -5,9 +5,8 @@ import pytest
 from django.utils import timezone
 
 from ledger.models import Transfer
-from ledger.selectors import member_account, organisation_account, programme_account
-from ledger.services import transfer_post
-from tests.credits.conftest import approved_venue, balance, earn
+from ledger.selectors import organisation_account
+from tests.credits.conftest import approved_venue, balance, earn, expired
 from tests.factories import (
     MemberFactory,
     ProgrammeFactory,
@@ -181,20 +180,9 @@ def test_a_coordinator_cannot_see_the_statement(client):
     assert response.status_code == 403
 
 
-def _expiry(member, minutes=120):
-    earn(member, minutes)
-    return transfer_post(
-        debit=member_account(member=member),
-        credit=programme_account(programme=member.programme, kind="expiry"),
-        amount=minutes,
-        kind="expire",
-        idempotency_key=f"expired:{member.pk}",
-    )
-
-
 def test_a_programme_admin_gives_expired_credits_back_from_the_page(client):
     member = MemberFactory(programme=ProgrammeFactory(expiry_months=6), code="EXP1RED0")
-    expiry = _expiry(member)
+    expiry = expired(member)
     admin = ProgrammeRoleFactory(programme=member.programme, role="programme_admin").user
     client.force_login(admin)
     programme_id = member.programme.pk
@@ -217,7 +205,7 @@ def test_a_programme_admin_gives_expired_credits_back_from_the_page(client):
 
 def test_a_commissioner_cannot_reverse_an_expiry_from_the_page(client):
     member = MemberFactory()
-    expiry = _expiry(member)
+    expiry = expired(member)
     commissioner = ProgrammeRoleFactory(programme=member.programme, role="commissioner").user
     client.force_login(commissioner)
 

@@ -1,6 +1,7 @@
-"""Site-wide pages: the home page."""
+"""Site-wide pages: the home page, and the page a form with a lapsed security token gets."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from timecredits.home.use_cases import home_page
 
@@ -12,3 +13,14 @@ def home(request):
     # The tab bar shows the same roles: the context processor takes them from here.
     request.navigation = home.navigation
     return render(request, "home.html", {"home": home, "member": home.member, **home.member_part})
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a security token that no longer holds (the page was open too long, or
+    from before signing in or out) or with cookies off: said in the person's own language, with
+    what to do, where Django's own page is English (settings.CSRF_FAILURE_VIEW)."""
+    message = _(
+        "This page was open too long, or from before you signed in or out. Go back, reload the "
+        "page and send it again. If it happens every time, allow cookies for this site."
+    )
+    return render(request, "error.html", {"error": {"message": message}}, status=403)

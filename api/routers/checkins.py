@@ -1,11 +1,13 @@
 """Check-ins: a member's scan and check-out, a coordinator's pass scan and attendance, claims."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from api.paging import page_query, paged
 from api.schemas import IdempotencyKey, InputSchema, Moment
@@ -13,33 +15,61 @@ from timecredits.activities.use_cases import checkins
 
 router = Router(tags=["check-ins"])
 
+# A year: far past the day a kept scan may wait, which the check-in refuses by name.
+MAX_SECONDS_AGO = 366 * 24 * 3600
+
 IDEMPOTENCY_KEY = IdempotencyKey(
     "the check-in is made once, however late the phone sends it again", max_length=100
 )
-SCANNED_AT = Field(
-    default=None,
-    description=(
-        "When the code was scanned, if the phone kept the scan while offline (with its UTC "
-        "offset). The code is judged as it was then: at most 24 hours ago, and not more than 2 "
-        "minutes ahead of the server's clock. The check-in is recorded at this moment, and "
-        "flagged synced_late when it arrives more than 2 minutes after it."
-    ),
-)
 
 
-class CheckinIn(InputSchema):
+class ScanTime(InputSchema):
+    """When a scan the phone kept was made: neither field for a scan sent as it is made."""
+
+    scanned_at: Moment | None = Field(
+        default=None,
+        description=(
+            "When the code was scanned, if the phone kept the scan while offline (with its UTC "
+            "offset). The code is judged as it was then: at most 24 hours ago, and not more "
+            "than 2 minutes ahead of the server's clock. The check-in is recorded at this "
+            "moment, and flagged synced_late when it arrives more than 2 minutes after it."
+        ),
+    )
+    scanned_seconds_ago: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_SECONDS_AGO,
+        description=(
+            "Or how long ago it was scanned, by the phone's own count: the same as scanned_at "
+            "by the server's clock, and right even when the phone's clock is not. Not both."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def one_time(self):
+        if self.scanned_at is not None and self.scanned_seconds_ago is not None:
+            raise ValueError(_("Give scanned_at or scanned_seconds_ago, not both."))
+        return self
+
+    def scan(self) -> dict:
+        """The fields as a check-in takes them: how long ago made a moment by our clock."""
+        fields = self.dict(exclude={"scanned_seconds_ago"})
+        if self.scanned_seconds_ago is not None:
+            fields["scanned_at"] = timezone.now() - timedelta(seconds=self.scanned_seconds_ago)
+        return fields
+
+
+class CheckinIn(ScanTime):
     token: str = Field(max_length=500, description="The token from the scanned /c/<token> URL.")
     session_id: int | None = Field(default=None, description="If given, must match the token.")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    scanned_at: Moment | None = SCANNED_AT
 
 
-class PassCheckinIn(InputSchema):
+class PassCheckinIn(ScanTime):
     pass_token: str = Field(
         max_length=500, description="The token from the scanned /p/<token> URL."
     )
-    scanned_at: Moment | None = SCANNED_AT
 
 
 class AttendanceIn(InputSchema):
@@ -94,7 +124,7 @@ class AttendeeOut(ContributionOut):
 )
 def check_in(request, payload: CheckinIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
     contribution, created = checkins.checkin_by_token(
-        actor=request.auth, idempotency_key=idempotency_key, **payload.dict()
+        actor=request.auth, idempotency_key=idempotency_key, **payload.scan()
     )
     return Status(201 if created else 200, contribution)
 
@@ -135,7 +165,7 @@ def pass_check_in(
     request, session_id: int, payload: PassCheckinIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 ):
     contribution, created = checkins.checkin_by_pass(
-        actor=request.auth, session_id=session_id, idempotency_key=idempotency_key, **payload.dict()
+        actor=request.auth, session_id=session_id, idempotency_key=idempotency_key, **payload.scan()
     )
     return Status(201 if created else 200, contribution)
 

@@ -387,9 +387,34 @@ def test_a_scan_sent_for_someone_else_is_refused_and_waits(client, bearer_for, s
     refused = send(
         client, "/api/v1/checkins", body, {**as_lin, "Signed-In-As": phone_owner(kay.user)}
     )
-    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "not_authenticated")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "signed_in_as_another")
     assert nothing_written()
 
     sent = send(client, "/api/v1/checkins", body, {**as_lin, "Signed-In-As": phone_owner(lin.user)})
     assert sent.status_code == 201
     assert list(Contribution.objects.values_list("member", flat=True)) == [lin.pk]
+
+
+def test_a_scan_may_say_how_long_ago_it_was_made_by_the_phones_own_count(client, bearer_for):
+    """`scanned_seconds_ago` needs no right clock on the phone: the server dates the scan by its
+    own. Both ways of saying when at once are refused, and nothing is written."""
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    as_member = bearer_for(member.user)
+    body = {"token": poster(session)}
+
+    both = send(
+        client,
+        "/api/v1/checkins",
+        {**body, "scanned_at": now.isoformat(), "scanned_seconds_ago": 60},
+        as_member,
+    )
+    assert (both.status_code, both.json()["error"]["code"]) == (422, "invalid")
+    assert nothing_written()
+
+    sent = send(client, "/api/v1/checkins", {**body, "scanned_seconds_ago": 7200}, as_member)
+    assert sent.status_code == 201
+    contribution = Contribution.objects.get()
+    assert abs(contribution.checked_in_at - (now - 2 * HOUR)) < datetime.timedelta(seconds=30)
+    assert contribution.synced_late

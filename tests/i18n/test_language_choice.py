@@ -213,3 +213,17 @@ def test_an_invitation_to_someone_with_an_account_is_written_in_their_language()
         )
 
     assert (welsh.language, english.language) == ("cy", "en-gb")
+
+
+def test_a_form_whose_security_token_lapsed_is_told_so_in_the_persons_language():
+    """Django's own page for a refused CSRF token is English; ours says what to do."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies[COOKIE] = "cy"
+
+    response = strict.post("/sign-in/", {"username": "ana", "password": "x"})
+
+    assert response.status_code == 403
+    assert html_lang(response) == "cy"
+    assert "Ewch yn ôl, ail-lwythwch y dudalen" in response.content.decode()

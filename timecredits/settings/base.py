@@ -28,6 +28,7 @@ SITE_URL = env.str("SITE_URL", default="")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "timecredits.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -460,6 +460,26 @@ def test_the_snapshot_page_refreshes_while_building_and_shows_the_report_when_re
     assert "March 2026" in listed
 
 
+def test_a_snapshot_being_built_says_its_step_in_the_readers_language(client, world, commissioner):
+    building = Snapshot.objects.create(
+        programme=world["programme"],
+        period_start="2026-02-01",
+        period_end="2026-02-28",
+        status="building",
+        progress=50,
+        step=snapshots.SECTIONS[1][0],
+    )
+    client.force_login(commissioner)
+
+    page = client.get(
+        f"/programmes/{world['programme'].pk}/reports/snapshots/{building.pk}/",
+        headers={"accept-language": "cy"},
+    ).content.decode()
+
+    assert "Yn cyfrif y deuddeg mis hyd ato" in page
+    assert "Counting the twelve months to it" not in page
+
+
 def test_a_programme_admin_asks_for_a_snapshot_from_the_page(
     client, world, admin, django_capture_on_commit_callbacks
 ):

@@ -256,6 +256,7 @@ def expiry_reverse(
             if idempotency_key
             else f"expire-reverse:{transfer.pk}"
         ),
-        memo=(reason or "").strip()[:500] or "Expired credits given back by the programme",
+        # No reason, no memo: a statement or history names the reversal in the reader's words.
+        memo=(reason or "").strip()[:500],
         posted_by=actor,
     )

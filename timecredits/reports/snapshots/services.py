@@ -31,7 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django_q.tasks import async_task
 
 from timecredits.activities.limits import FIRST_YEAR
@@ -45,7 +45,8 @@ from ..outputs.selectors.trend import programme_trend
 from ..periods import month_bounds
 
 logger = logging.getLogger(__name__)
-STALLED = "The build stopped before it finished (it ran past the worker's timeout)."
+# Kept on the snapshot in English and shown in the reader's language (reports/snapshot.html).
+STALLED = gettext_noop("The build stopped before it finished (it ran past the worker's timeout).")
 
 
 def _outputs(snapshot: Snapshot, report: dict) -> dict:
@@ -86,9 +87,9 @@ def _number(value):
 # Each section adds its keys to the kept report, in order, reading what is there so far;
 # progress moves after each one.
 SECTIONS = [
-    ("Counting the month's outputs", _outputs),
-    ("Counting the twelve months to it", _trend),
-    ("Counting the month's outcomes", _outcomes),
+    (gettext_noop("Counting the month's outputs"), _outputs),
+    (gettext_noop("Counting the twelve months to it"), _trend),
+    (gettext_noop("Counting the month's outcomes"), _outcomes),
 ]
 
 

@@ -2,10 +2,10 @@
  *
  * A scan is {kind: "checkin" | "pass-checkin", token | pass_token, session_id, scanned_at, key}:
  * the time it was scanned and an idempotency key made here, so the server judges the code as it
- * was when scanned and a scan sent twice (two tabs, a retry) is still one check-in. A scan sent
- * the moment it is made goes without its time, so the server judges it by its own clock and a
- * phone whose clock is a minute out is not refused; one sent later says when it was made. Scans
- * wait in localStorage. Each is sent on page load and whenever the browser says it is online
+ * was when scanned and a scan sent twice (two tabs, a retry) is still one check-in. It is sent
+ * saying how long ago it was made (scanned_seconds_ago, by the phone's own count), which the
+ * server turns into a moment by its own clock: a phone whose clock is a minute out has nothing
+ * refused for it, whether a scan goes at once or later. Scans wait in localStorage. Each is sent on page load and whenever the browser says it is online
  * again; it goes when the server answers 200/201 (done) or 4xx (refused: the message is shown),
  * and stays on a network error, a 5xx, a 401 (signed out: it is sent after signing in), or an
  * answer that nothing was done and to try again (408, 429, 409 busy), which is tried again when
@@ -30,8 +30,11 @@
   }
   var STORE = "timecredits.offline-scans.v1";
   var AGAIN_MS = 5000;
+  var MOST_MS = 10 * 60 * 1000;
   var sending = false;
+  var asked = false; // a flush asked for while one ran: run again when it ends
   var again = null;
+  var inFlight = {}; // the keys of scans being sent now, which a flush leaves to that send
 
   function words() {
     var holder = document.querySelector("[data-offline-queue]");
@@ -120,9 +123,10 @@
     }
   }
 
-  function request(item, now) {
+  function request(item) {
     var url;
-    var body = now ? {} : { scanned_at: item.scanned_at };
+    var ago = Math.round((Date.now() - Date.parse(item.scanned_at)) / 1000);
+    var body = { scanned_seconds_ago: Math.max(0, ago || 0) };
     if (item.kind === "pass-checkin") {
       url = "/api/v1/sessions/" + encodeURIComponent(item.session_id) + "/pass-checkins";
       body.pass_token = item.pass_token;
@@ -149,16 +153,17 @@
     var error = (data && data.error) || {};
     if (status === 408 || status === 429 || (status === 409 && error.code === "busy")) {
       var seconds = error.detail && error.detail.retry_after;
-      return seconds > 0 ? seconds * 1000 : AGAIN_MS;
+      return seconds > 0 ? Math.min(seconds * 1000, MOST_MS) : AGAIN_MS;
     }
     return 0;
   }
 
-  /* Send one scan (`now`: the moment it was made). Resolves to {outcome: "done" | "refused" |
-   * "kept", status, data, wait}: "kept" means it is (still) waiting in the queue, and `wait` how
-   * long before it is worth sending again, where the server said to try again. */
-  function send(item, now) {
-    return request(item, now).then(
+  /* Send one scan. Resolves to {outcome: "done" | "refused" | "kept", status, data, wait}: "kept"
+   * means it is (still) waiting in the queue, and `wait` how long before it is worth sending
+   * again, where the server said to try again. */
+  function send(item) {
+    inFlight[item.key] = true;
+    return request(item).then(
       function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           var status = response.status;
@@ -177,7 +182,10 @@
       function () {
         return { outcome: "kept", status: 0, data: null, item: item };
       }
-    );
+    ).then(function (result) {
+      delete inFlight[item.key];
+      return result;
+    });
   }
 
   /* The API's one error shape is {"error": {"code", "message", "detail"}}. */
@@ -212,12 +220,16 @@
 
   /* Send whatever waits, one at a time and oldest first; a network error stops the round. */
   function flush() {
-    if (sending || !mine().length) {
+    if (sending) {
+      asked = true;
+      return Promise.resolve();
+    }
+    var items = mine().filter(function (item) { return !inFlight[item.key]; });
+    if (!items.length) {
       showCount();
       return Promise.resolve();
     }
     sending = true;
-    var items = mine();
     function next(index) {
       if (index >= items.length) {
         return Promise.resolve();
@@ -231,10 +243,15 @@
         return next(index + 1);
       });
     }
-    return next(0).then(
-      function () { sending = false; showCount(); },
-      function () { sending = false; showCount(); }
-    );
+    function done() {
+      sending = false;
+      showCount();
+      if (asked) {
+        asked = false;
+        flush();
+      }
+    }
+    return next(0).then(done, done);
   }
 
   function made(fields) {
@@ -250,7 +267,7 @@
       announce(words().msgSaved, "info");
       return Promise.resolve({ outcome: "kept", status: 0, data: null, item: item });
     }
-    return send(item, true).then(function (result) {
+    return send(item).then(function (result) {
       if (result.outcome === "kept") {
         announce(words().msgSaved, "info");
         later(result.wait);

@@ -24,6 +24,11 @@ function fill(template, values) {
   );
 }
 
+/* The code of an answer in the API's one error shape, or "". */
+function errorCode(data) {
+  return (data && data.error && data.error.code) || "";
+}
+
 function timeNow() {
   return new Date().toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
 }
@@ -263,6 +268,10 @@ class Scanner {
     } else if (result.outcome === "refused") {
       const reason = window.TimeCreditsQueue.reasonOf(result.data) || this.msg.msgRefusedUnknown;
       this.say(fill(this.msg.msgRefused, { reason, time: timeNow() }), "error");
+    } else if (errorCode(result.data) === "signed_in_as_another") {
+      // This page was drawn for someone who has since signed out here: the scan waits for
+      // them, and the server says so; reloading draws the page for whoever is signed in now.
+      this.say(window.TimeCreditsQueue.reasonOf(result.data), "warning");
     } else {
       const line = fill(this.msg.msgQueued, { time: timeNow() });
       this.say(this.msg.msgSaved, "info");

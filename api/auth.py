@@ -43,13 +43,13 @@ class BearerToken(HttpBearer):
         api_token = token_resolve(raw=token)
         if api_token is None:
             return None
-        _refuse_if_sent_for_another(request, api_token.user)
         request.user = api_token.user
         request.api_token = api_token
         language = stored_language(api_token.user)
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
+        _refuse_if_sent_for_another(request, api_token.user)
         return api_token.user
 
 

@@ -714,3 +714,43 @@ def test_a_scan_told_to_wait_while_others_are_being_sent_is_still_sent(scene, ph
         page.wait_for_timeout(250)
     after = _contributions(scene)
     assert after.count("cai.rees") == 1 and after.count("chloe.powell") == 1
+
+
+def test_a_scan_told_to_wait_is_not_sent_again_before_its_time(scene, phone):
+    """A 429 that says to wait ten minutes is waited for, even when the signal comes back (an
+    `online` flush) during the round that was told so."""
+    coordinator = phone("coordinator")
+    page = coordinator.page
+    page.goto(f"/sessions/{scene['session_id']}/")
+    owner = page.evaluate(
+        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
+    )
+    kept = {
+        "kind": "pass-checkin",
+        "pass_token": scene["cards"]["ben"],
+        "session_id": str(scene["session_id"]),
+        "scanned_at": page.evaluate("new Date().toISOString()"),
+        "key": str(uuid.uuid4()),
+        "owner": owner,
+    }
+    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [kept])
+
+    page.evaluate(
+        """(answer) => {
+          window.__posts = 0;
+          window.fetch = async () => {
+            window.__posts += 1;
+            window.dispatchEvent(new Event("online"));
+            const headers = {"Content-Type": "application/json"};
+            return new Response(answer, {status: 429, headers});
+          };
+          return window.TimeCreditsQueue.flush();
+        }""",
+        json.dumps(
+            {"error": {"code": "rate_limited", "message": "Wait.", "detail": {"retry_after": 600}}}
+        ),
+    )
+    page.wait_for_timeout(1500)
+
+    assert page.evaluate("window.__posts") == 1
+    assert len(page.evaluate(f"JSON.parse(localStorage.getItem('{QUEUE}'))")) == 1

@@ -227,3 +227,18 @@ def test_a_form_whose_security_token_lapsed_is_told_so_in_the_persons_language()
     assert response.status_code == 403
     assert html_lang(response) == "cy"
     assert "Ewch yn ôl, ail-lwythwch y dudalen" in response.content.decode()
+
+
+def test_the_api_answers_a_lapsed_token_in_its_own_shape_without_drawing_a_page():
+    """Ninja checks an API call's CSRF token through the same view: it draws no page there (a
+    page would read the navigation and use up a message waiting for the next one)."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(MemberFactory().user)
+
+    response = strict.post("/api/v1/checkins", {"token": "x"}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    assert "csrftoken" not in response.cookies

@@ -32,7 +32,7 @@
   var AGAIN_MS = 5000;
   var MOST_MS = 10 * 60 * 1000;
   var sending = false;
-  var asked = false; // a flush asked for while one ran: run again when it ends
+  var asked = false; // a flush asked for that could not send everything: run it again after
   var again = null;
   var inFlight = {}; // the keys of scans being sent now, which a flush leaves to that send
 
@@ -160,7 +160,7 @@
 
   /* Send one scan. Resolves to {outcome: "done" | "refused" | "kept", status, data, wait}: "kept"
    * means it is (still) waiting in the queue, and `wait` how long before it is worth sending
-   * again, where the server said to try again. */
+   * again, where the server said to try again (a flush is set for then). */
   function send(item) {
     inFlight[item.key] = true;
     return request(item).then(
@@ -184,6 +184,10 @@
       }
     ).then(function (result) {
       delete inFlight[item.key];
+      if (result.outcome === "kept") {
+        later(result.wait);
+      }
+      settle();
       return result;
     });
   }
@@ -218,13 +222,30 @@
     }
   }
 
+  /* A flush asked for that could not send everything (one was running, or a scan was being sent
+   * on its own): run it once nothing is being sent, unless a retry the server asked for is set,
+   * which will. */
+  function settle() {
+    if (!asked || sending || Object.keys(inFlight).length) {
+      return;
+    }
+    asked = false;
+    if (!again) {
+      flush();
+    }
+  }
+
   /* Send whatever waits, one at a time and oldest first; a network error stops the round. */
   function flush() {
     if (sending) {
       asked = true;
       return Promise.resolve();
     }
-    var items = mine().filter(function (item) { return !inFlight[item.key]; });
+    var waiting = mine();
+    var items = waiting.filter(function (item) { return !inFlight[item.key]; });
+    if (items.length < waiting.length) {
+      asked = true; // the scans being sent on their own: looked at again once they are answered
+    }
     if (!items.length) {
       showCount();
       return Promise.resolve();
@@ -237,7 +258,6 @@
       return send(items[index]).then(function (result) {
         report(result);
         if (result.outcome === "kept") {
-          later(result.wait);
           return undefined;
         }
         return next(index + 1);
@@ -246,10 +266,7 @@
     function done() {
       sending = false;
       showCount();
-      if (asked) {
-        asked = false;
-        flush();
-      }
+      settle();
     }
     return next(0).then(done, done);
   }
@@ -270,7 +287,6 @@
     return send(item).then(function (result) {
       if (result.outcome === "kept") {
         announce(words().msgSaved, "info");
-        later(result.wait);
       }
       return result;
     });

@@ -554,6 +554,24 @@ RATE_LIMITED = json.dumps(
 )
 
 
+def _queued(page, scene, pass_token: str) -> dict:
+    """A door scan of `pass_token` kept on the coordinator's phone (their page, already open), as
+    the queue keeps one it could not send."""
+    owner = page.evaluate(
+        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
+    )
+    item = {
+        "kind": "pass-checkin",
+        "pass_token": pass_token,
+        "session_id": str(scene["session_id"]),
+        "scanned_at": page.evaluate("new Date().toISOString()"),
+        "key": str(uuid.uuid4()),
+        "owner": owner,
+    }
+    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [item])
+    return item
+
+
 @pytest.mark.parametrize(
     "seconds, first, username",
     [(-40, None, "carys"), (150, None, "bethan.hughes"), (-40, 429, "dafydd.morris")],
@@ -604,18 +622,7 @@ def test_a_kept_scan_answered_try_again_stays_and_is_sent_again(scene, phone, st
     page.goto(f"/sessions/{scene['session_id']}/")
     username = {409: "alys.james", 429: "aled.ahmed"}[status]
     card = printed_json(scene["env"], PASS.format(username=username, phone=False))
-    owner = page.evaluate(
-        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
-    )
-    item = {
-        "kind": "pass-checkin",
-        "pass_token": card,
-        "session_id": str(scene["session_id"]),
-        "scanned_at": page.evaluate("new Date().toISOString()"),
-        "key": str(uuid.uuid4()),
-        "owner": owner,
-    }
-    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [item])
+    _queued(page, scene, card)
     answered = []
     page.on(
         "response",
@@ -673,18 +680,7 @@ def test_a_scan_told_to_wait_while_others_are_being_sent_is_still_sent(scene, ph
         printed_json(scene["env"], PASS.format(username=name, phone=False))
         for name in ("cai.rees", "chloe.powell")
     )
-    owner = page.evaluate(
-        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
-    )
-    kept = {
-        "kind": "pass-checkin",
-        "pass_token": slow,
-        "session_id": str(scene["session_id"]),
-        "scanned_at": page.evaluate("new Date().toISOString()"),
-        "key": str(uuid.uuid4()),
-        "owner": owner,
-    }
-    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [kept])
+    _queued(page, scene, slow)
     sent = []
 
     def answer(route):
@@ -722,18 +718,7 @@ def test_a_scan_told_to_wait_is_not_sent_again_before_its_time(scene, phone):
     coordinator = phone("coordinator")
     page = coordinator.page
     page.goto(f"/sessions/{scene['session_id']}/")
-    owner = page.evaluate(
-        "document.querySelector('[data-offline-queue][data-owner]').dataset.owner"
-    )
-    kept = {
-        "kind": "pass-checkin",
-        "pass_token": scene["cards"]["ben"],
-        "session_id": str(scene["session_id"]),
-        "scanned_at": page.evaluate("new Date().toISOString()"),
-        "key": str(uuid.uuid4()),
-        "owner": owner,
-    }
-    page.evaluate(f"(items) => localStorage.setItem('{QUEUE}', JSON.stringify(items))", [kept])
+    _queued(page, scene, scene["cards"]["ben"])
 
     page.evaluate(
         """(answer) => {

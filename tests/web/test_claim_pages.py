@@ -14,8 +14,9 @@ from timecredits.activities.services import checkins
 pytestmark = pytest.mark.django_db
 
 
-def yesterday_at(hour, minute=0):
-    day = timezone.localdate() - datetime.timedelta(days=1)
+def yesterday_at(hour, minute=0, *, days=1):
+    """`hour`:`minute` yesterday, local time (or `days` ago)."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
@@ -201,9 +202,10 @@ def test_times_outside_the_session_or_backwards_are_shown_against_their_fields(c
 
 
 def test_a_claim_at_a_session_past_midnight_ends_the_next_day(client):
-    session = SessionFactory(
-        starts_at=yesterday_at(23), ends_at=yesterday_at(23) + datetime.timedelta(hours=2)
-    )
+    # The day before yesterday: a session from yesterday at 23:00 has not ended until 01:00
+    # today, so in the first hour after midnight it could not be claimed yet.
+    starts = yesterday_at(23, days=2)
+    session = SessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
     client.force_login(MemberFactory(programme=session.activity.programme).user)
 
     response = claim(client, session, start="23:30", end="00:30")
@@ -211,8 +213,8 @@ def test_a_claim_at_a_session_past_midnight_ends_the_next_day(client):
     assert response.status_code == 302
     contribution = Contribution.objects.get()
     assert (contribution.checked_in_at, contribution.checked_out_at, contribution.minutes) == (
-        yesterday_at(23, 30),
-        yesterday_at(23, 30) + datetime.timedelta(hours=1),
+        yesterday_at(23, 30, days=2),
+        yesterday_at(23, 30, days=2) + datetime.timedelta(hours=1),
         60,
     )
 

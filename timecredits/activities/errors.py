@@ -59,11 +59,6 @@ class NotCheckedIn(Conflict):
     message = _("You are not checked in at the moment.")
 
 
-class AlreadyDecided(Conflict):
-    code = "already_decided"
-    message = _("This contribution has already been decided.")
-
-
 class NotDecidable(Conflict):
     code = "not_pending"
     message = _("Only contributions waiting for verification can be decided.")

@@ -1,7 +1,9 @@
 /* A QR code that changes every few seconds, kept fresh without reloading the page: the member's
  * pass (js/pass.js) and the door screen (activities/kiosk.js).
  *
- * liveCode(root, page) reads root's data-code-url (which answers JSON: {qr, seconds_left}) and
+ * liveCode(selector, setup) finds the page's root (none: nothing to do) and calls setup(root),
+ * which finds the page's parts and returns how it shows a code (or nothing, to leave the code
+ * alone). It reads root's data-code-url (which answers JSON: {qr, seconds_left}) and
  * data-seconds-left (what the code the page came with has left). It asks for the next code when
  * the one shown runs out; when the page is seen again after that, or after the connection was
  * lost; when the connection returns; and when root's [data-refresh] link is pressed (without
@@ -39,7 +41,10 @@
       });
   }
 
-  window.liveCode = function (root, page) {
+  window.liveCode = function (selector, setup) {
+    var root = document.querySelector(selector);
+    var page = root && setup(root);
+    if (!page) return;
     var url = root.getAttribute("data-code-url");
     var due = Date.now() + (parseInt(root.getAttribute("data-seconds-left"), 10) || 0) * 1000;
     var busy = false;

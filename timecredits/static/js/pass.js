@@ -3,10 +3,8 @@
  * phone's code soon stops working, so the page shows the member card's code instead (kept in a
  * <template>) and says so; when the connection returns, the live code comes back.
  * Without JavaScript the page shows one code and Refresh reloads the page. */
-(function () {
+window.liveCode("[data-pass]", function (pass) {
   "use strict";
-  var pass = document.querySelector("[data-pass]");
-  if (!pass) return;
   var qr = pass.querySelector("[data-pass-qr]");
   var countdown = pass.querySelector("[data-countdown]");
   var seconds = pass.querySelector("[data-seconds]");
@@ -30,11 +28,11 @@
   if (!offlineCopy.hidden) {
     showCard();
     window.addEventListener("online", function () { window.location.reload(); });
-    return;
+    return null;
   }
 
   countdown.hidden = false;
-  window.liveCode(pass, {
+  return {
     hangMs: 8000, // then the card's code, rather than a live one run out
     retryMs: 15000,
     show: function (code) {
@@ -53,5 +51,5 @@
       var left = Math.max(0, Math.ceil(msLeft / 1000));
       seconds.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
     },
-  });
-})();
+  };
+});

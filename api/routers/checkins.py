@@ -102,6 +102,10 @@ class ContributionOut(Schema):
     synced_late: bool = Field(
         description="Scanned offline and sent more than 2 minutes after the scan."
     )
+    clock_disagreed: bool = Field(
+        description="Scanned offline by a phone whose clock disagreed with the changing code it "
+        "scanned: recorded at the time the code was shown, for a coordinator to check."
+    )
     note: str
 
 

@@ -832,17 +832,10 @@ def test_an_automatic_checkout_stays_pending():
     assert Transfer.objects.filter(kind="earn").count() == 0
 
 
-def test_a_checkin_outside_the_geofence_stays_pending():
+@pytest.mark.parametrize("flag", ["outside_geofence", "over_capacity", "clock_disagreed"])
+def test_a_flagged_checkin_stays_pending(flag):
     session = auto_approving_session()
-    contribution = checked_in(session, outside_geofence=True)
-
-    assert checkins.checkout(member=contribution.member).status == "pending"
-    assert Transfer.objects.filter(kind="earn").count() == 0
-
-
-def test_a_checkin_over_the_sessions_capacity_stays_pending():
-    session = auto_approving_session()
-    contribution = checked_in(session, over_capacity=True)
+    contribution = checked_in(session, **{flag: True})
 
     assert checkins.checkout(member=contribution.member).status == "pending"
     assert Transfer.objects.filter(kind="earn").count() == 0

@@ -184,12 +184,27 @@ def _bad_scans(session):
         "too_old": ("scan_too_old", poster(session), now - 25 * HOUR),
         "future": ("scanned_in_future", poster(session), now + datetime.timedelta(minutes=10)),
         "tampered": ("token_invalid", poster(session)[:-3] + "abc", now - HOUR),
-        # A kiosk code shown now cannot have been scanned an hour ago.
-        "kiosk_not_shown_then": ("token_expired", kiosk(session, at=now), now - HOUR),
+        # A kept scan of a door code shown more than a day ago, whatever the phone's clock says.
+        "kiosk_shown_over_a_day_ago": (
+            "token_expired",
+            kiosk(session, at=now - 25 * HOUR),
+            now - HOUR,
+        ),
+        # Sent at once, a door code that has changed is refused: a photo of it is no use elsewhere.
+        "kiosk_changed_sent_at_once": ("token_expired", kiosk(session, at=now - HOUR), now),
     }
 
 
-@pytest.mark.parametrize("case", ["too_old", "future", "tampered", "kiosk_not_shown_then"])
+BAD_SCANS = [
+    "too_old",
+    "future",
+    "tampered",
+    "kiosk_shown_over_a_day_ago",
+    "kiosk_changed_sent_at_once",
+]
+
+
+@pytest.mark.parametrize("case", BAD_SCANS)
 def test_a_bad_late_scan_is_a_422_and_writes_nothing(client, bearer_for, case):
     now = timezone.now()
     # A long session, so that only the rule under test can refuse the scan.
@@ -273,7 +288,16 @@ def test_a_door_scan_sent_late_is_accepted_flagged_and_replayed_once(client, bea
     assert (contribution.member, contribution.checked_in_at) == (member, scanned_at)
 
 
-@pytest.mark.parametrize("case", ["too_old", "future", "tampered", "phone_pass_not_shown_then"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "too_old",
+        "future",
+        "tampered",
+        "phone_pass_shown_over_a_day_ago",
+        "phone_pass_changed_sent_at_once",
+    ],
+)
 def test_a_bad_late_door_scan_is_a_422_and_writes_nothing(client, bearer_for, case):
     now = timezone.now()
     session = SessionFactory(starts_at=now - 27 * HOUR, ends_at=now + HOUR)
@@ -283,7 +307,12 @@ def test_a_bad_late_door_scan_is_a_422_and_writes_nothing(client, bearer_for, ca
         "too_old": ("scan_too_old", card, now - 25 * HOUR),
         "future": ("scanned_in_future", card, now + datetime.timedelta(minutes=10)),
         "tampered": ("token_invalid", card[:-3] + "abc", now - HOUR),
-        "phone_pass_not_shown_then": ("token_expired", _phone_pass(member, now), now - HOUR),
+        "phone_pass_shown_over_a_day_ago": (
+            "token_expired",
+            _phone_pass(member, now - 25 * HOUR),
+            now - HOUR,
+        ),
+        "phone_pass_changed_sent_at_once": ("token_expired", _phone_pass(member, now - HOUR), now),
     }[case]
 
     response = send(
@@ -418,3 +447,47 @@ def test_a_scan_may_say_how_long_ago_it_was_made_by_the_phones_own_count(client,
     contribution = Contribution.objects.get()
     assert abs(contribution.checked_in_at - (now - 2 * HOUR)) < datetime.timedelta(seconds=30)
     assert contribution.synced_late
+
+
+def _clock_wrong_scan(kind, session, member, code_shown):
+    """A kept scan of a changing code whose phone's clock was set an hour forward between the
+    scan and the send: it says the scan was an hour and ten minutes ago."""
+    said = {"scanned_seconds_ago": 70 * 60}
+    if kind == "door code":
+        return "/api/v1/checkins", {"token": kiosk(session, at=code_shown), **said}, member.user
+    body = {"pass_token": _phone_pass(member, code_shown), **said}
+    return f"/api/v1/sessions/{session.pk}/pass-checkins", body, coordinator_of(session)
+
+
+@pytest.mark.parametrize("kind", ["door code", "phone pass"])
+def test_a_kept_scan_whose_phone_clock_disagrees_with_the_code_is_flagged_not_trusted(
+    client, bearer_for, kind
+):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    code_shown = now - datetime.timedelta(minutes=10)
+    path, body, sender = _clock_wrong_scan(kind, session, member, code_shown)
+
+    response = send(client, path, body, bearer_for(sender), key=str(uuid.uuid4()))
+
+    assert response.status_code == 201
+    assert (response.json()["clock_disagreed"], response.json()["synced_late"]) == (True, True)
+    contribution = Contribution.objects.get()
+    # Recorded when the code was on screen (the start of its 30 seconds), not when the phone said.
+    step_start = code_shown.replace(second=code_shown.second // 30 * 30, microsecond=0)
+    assert (contribution.member, contribution.checked_in_at) == (member, step_start)
+    assert (contribution.status, contribution.clock_disagreed) == ("checked_in", True)
+
+
+def test_a_scan_whose_phone_clock_agrees_is_not_flagged(client, bearer_for):
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 3 * HOUR, ends_at=now + HOUR)
+    member = MemberFactory(programme=session.activity.programme)
+    scanned = now - HOUR
+    body = {"token": kiosk(session, at=scanned), "scanned_at": scanned.isoformat()}
+
+    response = send(client, "/api/v1/checkins", body, bearer_for(member.user))
+
+    assert response.status_code == 201
+    assert (response.json()["clock_disagreed"], response.json()["synced_late"]) == (False, True)

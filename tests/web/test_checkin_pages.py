@@ -225,6 +225,26 @@ def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(cl
     assert "Scanned offline at" in queue
 
 
+def test_the_coordinator_sees_a_scan_whose_phone_clock_was_wrong(client):
+    from partners.models import StaffMembership
+    from tests.factories import ContributionFactory, StaffMembershipFactory
+
+    session = lunch_club()
+    ContributionFactory(session=session, synced_late=True, clock_disagreed=True)
+    coordinator = StaffMembershipFactory(
+        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
+    ).user
+    client.force_login(coordinator)
+
+    session_page = text(client.get(f"/sessions/{session.pk}/"))
+    queue = text(client.get(f"/organisations/{session.activity.organisation_id}/verify/"))
+
+    assert session_page.count('<span class="tag warning">Phone clock was wrong</span>') == 1
+    assert queue.count('<span class="tag warning">Phone clock was wrong</span>') == 1
+    assert "Scanned offline by a phone whose clock was wrong: recorded at" in queue
+    assert "Scanned offline at" not in queue
+
+
 def test_checked_in_elsewhere_the_confirm_page_says_check_out_there_first(client):
     first = lunch_club()
     other = SessionFactory(activity__programme=first.activity.programme, activity__title="Choir")

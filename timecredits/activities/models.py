@@ -126,6 +126,13 @@ class Contribution(models.Model):
         default=False,
         help_text=_("Scanned offline: it reached the server more than two minutes after the scan."),
     )
+    clock_disagreed = models.BooleanField(
+        db_default=False,
+        help_text=_(
+            "Scanned offline by a phone whose clock disagreed with the code it scanned: recorded "
+            "at the time the code was shown."
+        ),
+    )
     checkin_key = models.CharField(
         max_length=100,
         blank=True,

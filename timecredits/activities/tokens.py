@@ -74,6 +74,14 @@ def _ticket(payload: dict) -> CheckinTicket:
     return CheckinTicket(session_id=payload["s"], mode="kiosk" if payload["m"] == "k" else "poster")
 
 
+def checkin_code_shown_at(token: str) -> datetime | None:
+    """When a genuine kiosk code appeared on the door screen (its step's start); None for a
+    poster's, which does not change."""
+    payload = _payload(token)
+    step = payload.get("t") if payload["m"] == "k" else None
+    return None if step is None else datetime.fromtimestamp(step * KIOSK_STEP_SECONDS, tz=UTC)
+
+
 def checkin_token_ticket(token: str) -> CheckinTicket:
     """What a genuine token names, whenever it was scanned: for finding the check-in a replayed
     scan already made, never for making one."""

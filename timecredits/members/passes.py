@@ -4,7 +4,7 @@ a forgery fails the HMAC and an old phone code its step before any row is read."
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core import signing
 from django.utils import timezone
@@ -82,6 +82,13 @@ def read_pass_token(token: str, *, now: datetime) -> PassTicket:
     if ticket.rotating and not 0 <= _step(now) - step < STEPS_ACCEPTED:
         raise PassExpired()
     return ticket
+
+
+def pass_shown_at(token: str) -> datetime | None:
+    """When a genuine phone pass code appeared on the member's phone (its step's start); None for
+    a card's, which does not change."""
+    step = _ticket(token)[1]
+    return None if step is None else datetime.fromtimestamp(step * ROTATION_SECONDS, tz=UTC)
 
 
 def check_pass_version(ticket: PassTicket, current_version: int) -> None:

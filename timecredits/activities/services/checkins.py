@@ -11,6 +11,9 @@ judged as it stood then, up to a day back and never ahead of the server's clock 
 skew, the check-in is recorded at that moment, and one that arrives more than the skew late is
 flagged `synced_late` for the coordinator. The phone's idempotency key is kept on the row, so a
 replay finds it however late it comes; a replay without one finds the member's row at the session.
+A kept scan of a changing code (a door screen's, a phone pass's) whose phone's clock disagrees with
+the code's own time is flagged, not trusted: it is recorded when the code was shown, flagged
+`clock_disagreed`.
 """
 
 import math
@@ -26,7 +29,13 @@ from django.utils.translation import ngettext
 
 from timecredits.db import retry_on_conflict
 from timecredits.errors import Invalid, NotFound, Problems
-from timecredits.members.passes import check_pass_version, pass_ticket, read_pass_token
+from timecredits.members.passes import (
+    PassExpired,
+    check_pass_version,
+    pass_shown_at,
+    pass_ticket,
+    read_pass_token,
+)
 from timecredits.members.selectors import (
     member_lock,
     member_open,
@@ -45,12 +54,18 @@ from ..errors import (
     SessionCancelled,
     SessionNotOpen,
     SessionOver,
+    TokenExpired,
     WrongProgramme,
     WrongSession,
 )
 from ..limits import CLAIM_WINDOW
 from ..models import Contribution, Session
-from ..tokens import checkin_token_ticket, door_window, read_checkin_token
+from ..tokens import (
+    checkin_code_shown_at,
+    checkin_token_ticket,
+    door_window,
+    read_checkin_token,
+)
 from .events import event_record
 
 if TYPE_CHECKING:
@@ -205,6 +220,21 @@ def scan_moment(scanned_at: datetime | None, *, now: datetime) -> tuple[datetime
     return at, now - at > CLOCK_SKEW
 
 
+def read_when_scanned(read, shown_at, token: str, *, at: datetime, late: bool, now: datetime):
+    """A code read as it stood when scanned: (what it names, the moment to record, whether the
+    phone's clock disagreed). A kept scan (late) of a changing code that had changed by the
+    phone's clock, though the code itself was shown within the last day, is recorded when the
+    code was shown and flagged for the coordinator. A scan sent at once is judged at once, so a
+    photo of a door code sent to someone elsewhere is still refused."""
+    try:
+        return read(token, now=at), at, False
+    except (TokenExpired, PassExpired):
+        shown = shown_at(token)
+        if not late or shown is None or not now - SCAN_MAX_AGE <= shown <= now:
+            raise
+    return read(token, now=shown), shown, True
+
+
 def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contribution | None:
     """The check-in an earlier send of this key made, if any; the key names one session."""
     if not key:
@@ -216,7 +246,17 @@ def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contributi
 
 
 def _open_contribution(
-    *, actor, member, session, method, at, late=False, key=None, latitude=None, longitude=None
+    *,
+    actor,
+    member,
+    session,
+    method,
+    at,
+    late=False,
+    clock_disagreed=False,
+    key=None,
+    latitude=None,
+    longitude=None,
 ):
     """Check the member in at `at`. A scan that arrives late for a session already over is
     recorded checked out at the session's end, as a forgotten check-out would have been: it
@@ -256,6 +296,7 @@ def _open_contribution(
                 outside_geofence=_outside_geofence(session, latitude, longitude),
                 over_capacity=_over_capacity(session),
                 synced_late=late,
+                clock_disagreed=clock_disagreed,
                 checkin_key=key or "",
                 **closed,
             )
@@ -292,7 +333,9 @@ def checkin_by_token(
     if earlier is not None:
         return earlier, False
     at, late = scan_moment(scanned_at, now=now)
-    ticket = read_checkin_token(token, now=at)
+    ticket, at, clock_disagreed = read_when_scanned(
+        read_checkin_token, checkin_code_shown_at, token, at=at, late=late, now=now
+    )
     session = _session_for_member(ticket.session_id, member)
     return _open_contribution(
         actor=member.user,
@@ -301,6 +344,7 @@ def checkin_by_token(
         method=ticket.mode,
         at=at,
         late=late,
+        clock_disagreed=clock_disagreed,
         key=idempotency_key,
         latitude=latitude,
         longitude=longitude,
@@ -326,7 +370,9 @@ def checkin_by_pass(
     if earlier is not None:
         return earlier, False
     at, late = scan_moment(scanned_at, now=now)
-    ticket = read_pass_token(pass_token, now=at)
+    ticket, at, clock_disagreed = read_when_scanned(
+        read_pass_token, pass_shown_at, pass_token, at=at, late=late, now=now
+    )
     member = member_open(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member's account is closed."), code="member_not_found")
@@ -345,6 +391,7 @@ def checkin_by_pass(
         method="pass",
         at=at,
         late=late,
+        clock_disagreed=clock_disagreed,
         key=idempotency_key,
     )
 

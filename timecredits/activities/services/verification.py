@@ -201,6 +201,7 @@ def auto_approve_if_allowed(contribution: Contribution) -> None:
             or contribution.capped
             or contribution.over_capacity
             or contribution.synced_late
+            or contribution.clock_disagreed
         )
         and contribution.checked_in_at >= contribution.session.starts_at - POSTER_GRACE
     ):

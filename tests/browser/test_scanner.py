@@ -302,6 +302,46 @@ def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(
     assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
 
 
+def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once_back_online(
+    scene, phone
+):
+    """The phone's own camera app opens a poster's address in the browser. With no signal the
+    app keeps the scan, as its scanner does, and checks the member in once back online."""
+    (username,) = _free(scene)
+    member = phone(username)
+    page = member.page
+    page.goto("/scan/")
+    app_ready_for_no_signal(page)
+    page.wait_for_function(
+        """async () => Boolean(await (await caches.open("tc-private")).match("/scan/"))"""
+    )
+    page.goto("/")
+    before = _contributions(scene)
+
+    member.context.set_offline(True)
+    for _ in range(3):
+        page.goto(f"/c/{scene['poster']}")
+        if page.url.endswith("/scan/"):
+            break
+        # Offline, Chromium now and then answers a navigation the service worker serves with no
+        # new page (tests/browser/test_pwa.py, Phone.goto); the scan page never ran, so nothing
+        # was kept, and it is asked again.
+        page.wait_for_timeout(250)
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    assert "back online" in page.locator("[data-scanner-result]").inner_text()
+    assert page.url == f"{scene['base']}/scan/"
+    assert _contributions(scene) == before
+
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+
+    assert answered.value.status == 201
+    assert json.loads(answered.value.request.post_data)["token"] == scene["poster"]
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for(state="hidden")
+    assert _contributions(scene).count(username) == 1
+    assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
 def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(scene, phone):
     member = phone("amira", javascript=False)
     page = member.page

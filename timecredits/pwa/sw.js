@@ -12,8 +12,10 @@
  * so the next person on this phone never sees it.
  *
  * Pages: network first, the cached copy when the network fails (marked as an offline copy), the
- * offline page when there is none. A form sent with no signal: the offline page, saying nothing
- * was sent. Static files: cache first. Nothing else is cached: no POST, nothing under /api/ or
+ * offline page when there is none. A check-in code the phone's camera app opened (/c/<token>)
+ * with no signal, or none that answers, goes to the member's kept scan page, which keeps the scan
+ * to send when the signal returns (js/scanner.js). A form sent with no signal: the offline page,
+ * saying nothing was sent. Static files: cache first. Nothing else is cached: no POST, nothing under /api/ or
  * /admin/, no other page.
  */
 "use strict";
@@ -32,6 +34,9 @@ const OWNER_KEY = "/.owner";
 const SLOW_NETWORK_MS = 5000;
 // The offline copy of a page shows the element the template marks `data-offline-copy hidden`.
 const OFFLINE_MARK = "data-offline-copy hidden";
+// A check-in code's page, and the scan page that keeps one for later (the code's path after #keep=).
+const CHECKIN_CODE = /^\/c\/[^/]+\/?$/;
+const SCAN_PAGE = "/scan/";
 // The offline page answering a form sent with no signal shows its "Nothing was sent".
 const NOT_SENT_MARK = "data-not-sent hidden";
 
@@ -119,16 +124,19 @@ async function networkFirst(event, url) {
   });
   event.waitUntil(network.catch(() => null));
   const copy = keep ? await cached(key) : null;
+  const keepScan = CHECKIN_CODE.test(key) && (await scanPageKept());
   try {
-    const response = await (copy ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network);
+    const waited = copy || keepScan ? Promise.race([network, delay(SLOW_NETWORK_MS)]) : network;
+    const response = await waited;
     // Too slow, or the server failing: the copy serves better than a spinner or an error page.
     if (!response || (copy && response.status >= 500)) {
       network.then(discard, () => null);
-      return offlineCopy(copy);
+      return copy ? offlineCopy(copy) : keptScan(key);
     }
     return response;
   } catch (offline) {
     if (copy) return offlineCopy(copy);
+    if (keepScan) return keptScan(key);
     const fallback = await cached(CONFIG.offline);
     return fallback || Response.error();
   }
@@ -213,6 +221,17 @@ async function forgetPrivate() {
 async function cached(key) {
   const mine = await caches.open(PRIVATE_CACHE).then((cache) => cache.match(key, { ignoreVary: true }));
   return mine || caches.match(key, { ignoreVary: true });
+}
+
+// Whether the private cache holds the member's scan page, which can keep a scan offline.
+async function scanPageKept() {
+  const cache = await caches.open(PRIVATE_CACHE);
+  return Boolean(await cache.match(SCAN_PAGE, { ignoreVary: true }));
+}
+
+// To the scan page, carrying the check-in code's path for it to keep.
+function keptScan(path) {
+  return Response.redirect(`${self.location.origin}${SCAN_PAGE}#keep=${encodeURIComponent(path)}`, 303);
 }
 
 async function notSent() {

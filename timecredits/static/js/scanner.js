@@ -66,9 +66,28 @@ class Scanner {
     this.stop.addEventListener("click", () => this.stopCamera());
     this.torch.addEventListener("click", () => this.toggleTorch());
     this.file.addEventListener("change", () => this.scanFile());
+    this.keepOpened();
     // Load the library and start its decoder now, while there is a network: a scan made after
     // the signal drops then still reads the photo (the service worker keeps them for later visits).
     window.setTimeout(() => this.decoder().catch(() => {}), 0);
+  }
+
+  /* A check-in code the phone's camera app opened with no signal: the service worker sent it
+   * here as #keep=<its path> (pwa/sw.js), and it waits in the offline queue like one scanned
+   * here, dated now. The address loses the code, so a reload keeps nothing twice. */
+  keepOpened() {
+    const kept = /^#keep=(.+)$/.exec(window.location.hash);
+    if (!kept) {
+      return;
+    }
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    const code = this.read(window.location.origin + decodeURIComponent(kept[1]));
+    if (code.kind === "c") {
+      window.TimeCreditsQueue.keep({ kind: "checkin", token: code.token });
+      this.say(this.msg.msgSaved, "info");
+    } else if (code.refusal) {
+      this.say(code.refusal, "error");
+    }
   }
 
   decoder() {

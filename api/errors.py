@@ -1,6 +1,7 @@
 """The one error shape, {"error": {"code", "message", "detail"}}, for every API error."""
 
 import logging
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -8,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from timecredits import errors
@@ -43,6 +45,14 @@ def method_not_allowed(method: str, allowed: list[str]) -> JsonResponse:
     )
     response["Allow"] = ", ".join(sorted(allowed))
     return response
+
+
+@csrf_exempt
+def no_endpoint(request) -> NoReturn:
+    """The API's root without its slash (`/api/v1`), which names no endpoint: a 404 (in the error
+    shape, by api.middleware) for any method. Unrouted, Django would redirect it to the slash,
+    or under DEBUG fail a POST with a 500, as the slash names a path it knows."""
+    raise Http404()
 
 
 def nul_refused_response(fields: list[str]) -> JsonResponse:

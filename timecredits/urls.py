@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import errors as api_errors
 from api import pages as sign_in_pages
 from api.v1 import api
 from timecredits import views
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("timecredits.surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/v1", api_errors.no_endpoint),
 ]
 
 # Forgotten passwords (Django's flow; templates in registration/) ---

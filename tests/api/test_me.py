@@ -78,6 +78,22 @@ def test_unknown_api_path_is_404_in_the_error_shape(api_client):
     }
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
+def test_the_api_root_without_its_slash_is_404_in_the_error_shape(
+    api_client, settings, method, debug
+):
+    """Not a redirect to the slash, nor under DEBUG a 500 for a write Django cannot redirect."""
+    settings.DEBUG = debug
+
+    response = getattr(api_client, method)("/api/v1", {}, content_type="application/json")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "There is no such API endpoint.", "detail": None}
+    }
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [

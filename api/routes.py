@@ -1,28 +1,53 @@
 """Routes made once for the shapes several routers share: `create_route` (POST under what the
 path names), `action_route` (POST, with no body, to act on what the path names), `delete_route`
 (DELETE what the path names) and `path_view`, which lets one view serve paths that name
-different ids."""
+different ids. `made_once` makes what a create route makes once per Idempotency-Key."""
 
 import inspect
 import re
 
 from ninja import Router
 
+from timecredits.forms import sent_once
+
+from .schemas import IdempotencyKey
+
 PATH_ID = re.compile(r"{(\w+)}")
+MADE_ONCE = IdempotencyKey("it is made once, and the same answer comes back")
 
 
-def path_view(path: str, view, **params):
+def path_view(path: str, view, *, defaults=None, **params):
     """`view(request, **arguments)`, signed as ninja reads a route's parameters: the ids `path`
-    names (each an int), then `params` (name: annotation). Returns the view."""
+    names (each an int), then `params` (name: annotation), with the `defaults` given (name:
+    default, e.g. a header). Returns the view."""
     keyword = inspect.Parameter.KEYWORD_ONLY
+    defaults = defaults or {}
     view.__signature__ = inspect.Signature(
         [
             inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
             *(inspect.Parameter(name, keyword, annotation=int) for name in PATH_ID.findall(path)),
-            *(inspect.Parameter(name, keyword, annotation=kind) for name, kind in params.items()),
+            *(
+                inspect.Parameter(
+                    name,
+                    keyword,
+                    annotation=kind,
+                    default=defaults.get(name, inspect.Parameter.empty),
+                )
+                for name, kind in params.items()
+            ),
         ]
     )
     return view
+
+
+def made_once(request, scope: str, key: str | None, fields: dict, make):
+    """`make(fields)`, once per `key` (the request's Idempotency-Key) for this user and `scope`:
+    the same request sent again (a retry after a lost answer, a double tap) gets what the first
+    made; the same key with other fields is a 409 `idempotency_conflict`. Without a key each
+    request makes its own."""
+    if not key:
+        return make(fields)
+    return sent_once(f"api:{scope}:{request.auth.pk}", {**fields, "token": key}, make)
 
 
 def create_route(
@@ -42,11 +67,21 @@ def create_route(
     starts an invalid field's path in the error detail (none for "body")."""
 
     def create(request, **arguments):
+        key = arguments.pop("idempotency_key")
         payload = arguments.pop(body_name)
-        return use_case(actor=request.auth, **arguments, **payload.dict())
+        fields = {**arguments, **payload.dict()}
+        return made_once(
+            request, operation_id, key, fields, lambda asked: use_case(actor=request.auth, **asked)
+        )
 
     route = router.post(path, response={201: response}, summary=summary, operation_id=operation_id)
-    return route(path_view(path, create, **{body_name: body}))
+    view = path_view(
+        path,
+        create,
+        defaults={"idempotency_key": MADE_ONCE},
+        **{body_name: body, "idempotency_key": str | None},
+    )
+    return route(view)
 
 
 def action_route(router: Router, path: str, use_case, response, summary: str, *, operation_id):

@@ -49,9 +49,10 @@ Moment = Annotated[AwareDatetime, Field(strict=False), AfterValidator(_within_ye
 
 
 def IdempotencyKey(once: str, *, required: bool = False, **limits):
-    """The `Idempotency-Key` header of a route that moves credits, optional unless `required`:
-    `once` says what happens once however often the same key is sent. At most 100 characters
-    unless `limits` say otherwise: the ledger keeps it with a prefix of its own, within 200."""
+    """The `Idempotency-Key` header of a route that acts once per key, optional unless
+    `required`: `once` says what happens once however often the same key is sent. At most 100
+    characters unless `limits` say otherwise: the ledger keeps it with a prefix of its own,
+    within 200."""
     return Header(
         ... if required else None,
         alias="Idempotency-Key",

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from api.paging import page_query, paged
+from api.routes import MADE_ONCE, made_once
 from api.schemas import LAX, MAX_AMOUNT, IdempotencyKey, InputSchema
 from timecredits.site import absolute_url
 from timecredits.spending import use_cases
@@ -190,11 +191,14 @@ def list_offers(request, query: Query[OffersQuery]):
 
 
 @router.post("/offers", response={201: OfferOut}, summary="Publish an offer (venue staff)")
-def create_offer(request, payload: OfferIn):
-    offer = use_cases.offer_create(
-        actor=request.auth,
-        organisation_id=payload.organisation_id,
-        **_offer_values(payload, partial=False),
+def create_offer(request, payload: OfferIn, idempotency_key: str | None = MADE_ONCE):
+    fields = {"organisation_id": payload.organisation_id, **_offer_values(payload, partial=False)}
+    offer = made_once(
+        request,
+        "offer_create",
+        idempotency_key,
+        fields,
+        lambda asked: use_cases.offer_create(actor=request.auth, **asked),
     )
     return OfferOut.of(offer)
 

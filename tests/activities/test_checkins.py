@@ -15,6 +15,7 @@ from timecredits.activities.errors import (
     Overlapping,
     SessionCancelled,
     SessionNotOpen,
+    SessionOver,
     TokenInvalid,
     WrongProgramme,
     WrongSession,
@@ -27,6 +28,8 @@ from timecredits.members import passes
 from timecredits.members.passes import PassRevoked
 
 pytestmark = pytest.mark.django_db
+
+HOUR, MINUTE = datetime.timedelta(hours=1), datetime.timedelta(minutes=1)
 
 
 def poster(session):
@@ -233,6 +236,34 @@ def test_checkins_are_rate_limited():
         checkins.checkin_by_token(member=member, token=poster(session))
 
 
+def test_the_daily_cap_counts_the_time_already_given_that_day():
+    now = timezone.now()
+    session = SessionFactory(starts_at=now - 2 * HOUR, ends_at=now + HOUR)
+    programme = session.activity.programme
+    programme.daily_cap_minutes, programme.rounding_minutes = 90, 1
+    programme.save()
+    member = member_of(session)
+    checked_in_at = now - 60 * MINUTE
+    # Sixty minutes given earlier the same day (dated with this stay, so a run just after
+    # midnight still finds them on its day), waiting for verification.
+    Contribution.objects.create(
+        member=member,
+        session=SessionFactory(activity__programme=programme),
+        method="poster",
+        status="pending",
+        minutes=60,
+        checked_in_at=checked_in_at,
+        checked_out_at=checked_in_at,
+    )
+    Contribution.objects.create(
+        member=member, session=session, method="poster", checked_in_at=checked_in_at
+    )
+
+    contribution = checkins.checkout(member=member)
+
+    assert (contribution.minutes, contribution.capped) == (30, True)
+
+
 def test_a_coordinator_scans_a_printed_card():
     session = SessionFactory()
     member = member_of(session)
@@ -243,6 +274,36 @@ def test_a_coordinator_scans_a_printed_card():
     )
 
     assert created and contribution.method == "pass"
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "refusal"),
+    [(31 * MINUTE, 2 * HOUR, SessionNotOpen), (-2 * HOUR, -31 * MINUTE, SessionOver)],
+    ids=["before the door opens", "after the door closes"],
+)
+def test_a_card_scanned_outside_the_sessions_door_window_is_refused(starts, ends, refusal):
+    """The door takes scans from half an hour before the session to half an hour after it: a
+    minute outside that, a card is refused."""
+    now = timezone.now()
+    session = SessionFactory(starts_at=now + starts, ends_at=now + ends)
+    member = member_of(session)
+    card = passes.pass_token(member_id=member.pk, pass_version=member.pass_version)
+
+    with pytest.raises(refusal):
+        checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
+
+    assert Contribution.objects.count() == 0
+
+
+def test_a_card_of_a_member_in_another_programme_is_refused():
+    session = SessionFactory()
+    stranger = MemberFactory()  # a programme of their own
+    card = passes.pass_token(member_id=stranger.pk, pass_version=stranger.pass_version)
+
+    with pytest.raises(WrongProgramme):
+        checkins.checkin_by_pass(actor=coordinator_of(session), session=session, pass_token=card)
+
+    assert Contribution.objects.count() == 0
 
 
 def test_a_revoked_card_is_refused():

@@ -1,5 +1,7 @@
 """The ledger's rules hold in the database itself, against raw SQL that bypasses the services."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -7,8 +9,10 @@ from django.db import DatabaseError, connection, transaction
 
 from ledger import guarantees
 from ledger.models import Account, Transfer
-from ledger.services import transfer_post, transfer_reverse
+from ledger.services import hold_create, transfer_post, transfer_reverse
 from ledger.verify import ledger_verify
+
+HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -44,6 +48,21 @@ def test_a_raw_insert_that_breaks_a_floor_is_refused(earned, alice, bob):
     )
 
     assert (totals(alice), totals(bob)) == ((0, 60, 0, 0), (0, 0, 0, 0))
+
+
+def test_a_raw_insert_posting_more_than_a_hold_holds_is_refused(earned, alice, bob):
+    held = hold_create(
+        debit=alice, credit=bob, amount=30, kind="spend", idempotency_key="h", timeout=HOUR
+    )
+    refused(
+        "INSERT INTO ledger_transfer (idempotency_key, debit_account_id, credit_account_id, amount,"
+        " kind, phase, pending_id, cause_type, memo, posted_at, debit_balance_after,"
+        " credit_balance_after)"
+        " VALUES ('raw', %s, %s, 31, 'spend', 'post', %s, '', '', CURRENT_TIMESTAMP, 29, 31)",
+        [alice.pk, bob.pk, held.pk],
+    )
+
+    assert (totals(alice), totals(bob)) == ((0, 60, 30, 0), (0, 0, 0, 30))
 
 
 def test_a_raw_insert_with_made_up_balances_is_refused(earned, alice, bob):

@@ -3,10 +3,24 @@ import datetime
 import pytest
 from django_q.tasks import async_task
 
-from ledger.errors import HoldExpired, HoldResolved, InsufficientCredit, InvalidTransfer
+from ledger.errors import (
+    AccountNotEmpty,
+    HoldExpired,
+    HoldResolved,
+    InsufficientCredit,
+    InvalidTransfer,
+)
 from ledger.models import Transfer
 from ledger.selectors import account_balance, hold_resolution
-from ledger.services import hold_create, hold_post, hold_void, holds_expire, transfer_post
+from ledger.services import (
+    account_close,
+    hold_create,
+    hold_expire,
+    hold_post,
+    hold_void,
+    holds_expire,
+    transfer_post,
+)
 from ledger.tasks import expire_overdue_holds
 from ledger.verify import ledger_verify
 
@@ -108,3 +122,24 @@ def test_a_hold_that_has_not_expired_is_left_alone(funded, bob):
 
     assert holds_expire() == 0
     assert figures(funded) == (120, 90, 30)
+
+
+def test_a_hold_cannot_be_timed_out_before_it_expires(funded, bob):
+    held = hold(funded, bob, 90)
+
+    with pytest.raises(InvalidTransfer):
+        hold_expire(hold=held)
+
+    assert hold_resolution(hold=held) is None
+    assert figures(funded) == (120, 90, 30)
+
+
+def test_an_account_with_credits_held_to_it_cannot_close(funded, bob):
+    """Bob has nothing posted, but a hold from Alice waits to reach him."""
+    hold(funded, bob, 90)
+
+    with pytest.raises(AccountNotEmpty):
+        account_close(account=bob)
+
+    bob.refresh_from_db()
+    assert bob.closed_at is None

@@ -61,6 +61,15 @@ def test_redeeming_holds_the_credits_and_gives_a_short_code(member, offer):
     assert read_redemption_token(url.rsplit("/", 1)[1]) == redemption.code
 
 
+def test_an_offer_is_open_on_its_first_and_last_day(member, venue):
+    today = timezone.localdate()
+    offer = make_offer(venue, valid_from=today, valid_until=today)
+
+    redemption, created = redemption_create(member=member, offer=offer, idempotency_key="k1")
+
+    assert created and redemption.status == "held"
+
+
 def test_replaying_the_key_returns_the_same_redemption_and_holds_once(member, offer):
     first, _ = redemption_create(member=member, offer=offer, idempotency_key="k1")
     again, created = redemption_create(member=member, offer=offer, idempotency_key="k1")

@@ -189,14 +189,19 @@ def programme_expiry(*, programme, transfer_id: int) -> Transfer | None:
     return _programme_expiries(programme).filter(pk=transfer_id).first()
 
 
-def programme_expiries(*, programme, limit: int = 50) -> list[Transfer]:
-    """The programme's latest expiries, newest first, each with `reversed` set."""
+def programme_expiries(
+    *, programme, member_id: int | None = None, limit: int = 50, offset: int = 0
+) -> list[Transfer]:
+    """The programme's expiries (only one member's, given `member_id`), newest first, each with
+    `reversed` set: `limit` of them from `offset`."""
+    found = _programme_expiries(programme)
+    if member_id is not None:
+        found = found.filter(debit_account__member_id=member_id)
     reversal = Transfer.objects.filter(reverses=OuterRef("pk"))
     return list(
-        _programme_expiries(programme)
-        .annotate(reversed=Exists(reversal))
+        found.annotate(reversed=Exists(reversal))
         .select_related("debit_account__member")
-        .order_by("-pk")[:limit]
+        .order_by("-pk")[offset : offset + limit]
     )
 
 

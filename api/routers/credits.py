@@ -2,11 +2,14 @@
 
 import uuid
 from datetime import datetime
+from functools import partial
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
+from api.paging import page_query, paged
 from api.schemas import IdempotencyKey, InputSchema
 from timecredits.credits import use_cases
 from timecredits.credits.use_cases import MAX_AMOUNT
@@ -179,13 +182,25 @@ class ReversalOut(TransferFields):
     )
 
 
+class ExpiriesQuery(page_query(limit=50, most=100)):
+    member_code: str = Field(
+        default="", max_length=20, description="Only this member's (their member code)."
+    )
+
+
 @router.get(
     "/programmes/{programme_id}/expiries",
     response=list[ExpiryOut],
-    summary="The programme's latest expiries (programme admins)",
+    summary="The programme's expiries, newest first; paginated (programme admins)",
 )
-def expiries(request, programme_id: int):
-    return use_cases.expiries_list(actor=request.auth, programme_id=programme_id).expiries
+def expiries(request, response: HttpResponse, programme_id: int, query: Query[ExpiriesQuery]):
+    read = partial(
+        use_cases.expiries_read,
+        actor=request.auth,
+        programme_id=programme_id,
+        member_code=query.member_code,
+    )
+    return paged(request, response, query, read)
 
 
 @router.post(

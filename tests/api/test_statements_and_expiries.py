@@ -7,6 +7,7 @@ from ledger.models import Transfer
 from tests.credits.conftest import balance, expired
 from tests.factories import (
     MemberFactory,
+    ProgrammeFactory,
     ProgrammeRoleFactory,
 )
 
@@ -74,3 +75,24 @@ def test_a_programme_admin_reverses_an_expiry_once_through_the_api(client):
     assert [e["reversed"] for e in after] == [True]
     assert balance(member) == 120
     assert Transfer.objects.filter(kind="reverse").count() == 1
+
+
+def test_the_expiries_come_a_page_at_a_time_and_by_member_code(client):
+    programme = ProgrammeFactory()
+    members = [MemberFactory(programme=programme) for _ in range(3)]
+    expiries = [expired(member) for member in members]
+    client.force_login(ProgrammeRoleFactory(programme=programme, role="programme_admin").user)
+    path = f"/api/v1/programmes/{programme.pk}/expiries"
+
+    first = client.get(path, {"limit": 2})
+    rest = client.get(path, {"limit": 2, "offset": 2})
+    one = client.get(path, {"member_code": members[0].code.lower()})
+    nobody = client.get(path, {"member_code": "NOSUCH00"})
+
+    newest_first = [e.pk for e in reversed(expiries)]
+    assert [e["transfer_id"] for e in first.json()] == newest_first[:2]
+    assert "offset=2" in first["Link"] and 'rel="next"' in first["Link"]
+    assert [e["transfer_id"] for e in rest.json()] == newest_first[2:]
+    assert "Link" not in rest
+    assert [e["transfer_id"] for e in one.json()] == [expiries[0].pk]
+    assert nobody.status_code == 200 and nobody.json() == []

@@ -203,6 +203,33 @@ def test_a_programme_admin_gives_expired_credits_back_from_the_page(client):
     assert Transfer.objects.get(kind="reverse").memo == "Was unwell"
 
 
+def test_a_programme_admin_finds_a_members_expiry_by_code_past_the_first_page(client, monkeypatch):
+    """A member asks for their credits back: however long the list, their code finds theirs,
+    and giving them back returns to their list."""
+    monkeypatch.setattr("timecredits.credits.use_cases.EXPIRIES_PAGE", 2)
+    programme = ProgrammeFactory(expiry_months=6)
+    theirs = expired(MemberFactory(programme=programme, code="ASK1NG00"))
+    for _ in range(3):  # newer: the asking member's is on the second page of two
+        expired(MemberFactory(programme=programme))
+    expired(MemberFactory(code="STRANGE0"))  # another programme's member
+    client.force_login(ProgrammeRoleFactory(programme=programme, role="programme_admin").user)
+    path = f"/programmes/{programme.pk}/admin/expiries/"
+
+    first = client.get(path).content.decode()
+    second = client.get(path, {"page": 2}).content.decode()
+    found = client.get(path, {"member": "ask1ng00 "}).content.decode()
+    unknown = client.get(path, {"member": "STRANGE0"}).content.decode()
+    done = client.post(f"{path}{theirs.pk}/reverse", {"member": "ASK1NG00"})
+
+    assert "ASK1NG00" not in first and "?page=2" in first
+    assert "ASK1NG00" in second and "?page=1" in second
+    assert "Expired credits of member ASK1NG00." in found
+    assert found.count('name="reason"') == 1
+    assert "No member of this programme has the code STRANGE0." in unknown
+    assert 'name="reason"' not in unknown
+    assert done.status_code == 302 and done["Location"] == f"{path}?member=ASK1NG00"
+
+
 def test_a_commissioner_cannot_reverse_an_expiry_from_the_page(client):
     member = MemberFactory()
     expiry = expired(member)

@@ -5,6 +5,7 @@ loads what it needs and returns what the caller renders."""
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -13,6 +14,8 @@ from ledger.selectors import Balance, account_balance, member_account, programme
 from partners.selectors import organisation_get, programme_groups
 from timecredits.activities.limits import FIRST_YEAR
 from timecredits.downloads import CSV, Download
+from timecredits.members.selectors import member_by_code
+from timecredits.paging import page_of
 from timecredits.permissions import Action, permitted_organisation, permitted_programme, require
 
 from .errors import NotAVenue
@@ -136,16 +139,54 @@ def statement_show(*, actor, organisation_id: int, month: str | None) -> Stateme
     return StatementPage(venue_statement(organisation=organisation, month=month))
 
 
+# How many expiries one page shows.
+EXPIRIES_PAGE = 50
+
+
 @dataclass(frozen=True)
 class ExpiriesPage:
     programme: object
     expiries: list
+    member_code: str = ""  # the member searched for, if any
+    no_such_member: bool = False  # the code names no member of the programme
+    older: int | None = None  # the next page's number, where there is one
+    newer: int | None = None
 
 
-def expiries_list(*, actor, programme_id: int) -> ExpiriesPage:
-    """The programme's latest expiries, each with `reversed` set, for its admins."""
+def _expiries(actor, programme_id: int, member_code: str):
+    """The programme, the code searched for, and how to read its expiries (newest first, only
+    the member's the code names): None when it names no member of the programme."""
     programme = permitted_programme(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme_id)
-    return ExpiriesPage(programme=programme, expiries=programme_expiries(programme=programme))
+    code = member_code.strip().upper()
+    member = member_by_code(code=code) if code else None
+    if code and (member is None or member.programme_id != programme.pk):
+        return programme, code, None
+    return (
+        programme,
+        code,
+        partial(programme_expiries, programme=programme, member_id=member and member.pk),
+    )
+
+
+def expiries_list(
+    *, actor, programme_id: int, member_code: str = "", page: int = 1
+) -> ExpiriesPage:
+    """A page of the programme's expiries, newest first, each with `reversed` set, for its
+    admins: all of them, or one member's, found by their code (the one a member asking for
+    their credits back can say)."""
+    programme, code, read = _expiries(actor, programme_id, member_code)
+    if read is None:
+        return ExpiriesPage(programme, [], code, no_such_member=True)
+    found = page_of(read, page=page, size=EXPIRIES_PAGE)
+    return ExpiriesPage(programme, found.rows, code, older=found.older, newer=found.newer)
+
+
+def expiries_read(
+    *, actor, programme_id: int, member_code: str = "", limit: int, offset: int
+) -> list:
+    """`limit` of the programme's expiries from `offset`, as `expiries_list` finds them."""
+    _programme, _code, read = _expiries(actor, programme_id, member_code)
+    return [] if read is None else read(limit=limit, offset=offset)
 
 
 def expiry_reverse(*, actor, programme_id: int, **reversal):

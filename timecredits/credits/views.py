@@ -5,12 +5,14 @@ Thin: each view parses a form and calls the same use case the API calls.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse as reverse_url
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from timecredits.errors import Conflict, Invalid, NotFound
-from timecredits.forms import Credits
+from timecredits.forms import Credits, row_id
 from timecredits.signed_in import login_required
 from timecredits.templatetags.credits import credits_count, credits_words
 
@@ -117,12 +119,13 @@ def statement_download(request, organisation_id):
 
 @login_required
 def expiries(request, programme_id):
-    page = use_cases.expiries_list(actor=request.user, programme_id=programme_id)
-    return render(
-        request,
-        "credits/expiries.html",
-        {"programme": page.programme, "expiries": page.expiries},
+    page = use_cases.expiries_list(
+        actor=request.user,
+        programme_id=programme_id,
+        member_code=request.GET.get("member", ""),
+        page=row_id(request.GET.get("page", "")) or 1,
     )
+    return render(request, "credits/expiries.html", {"page": page, "programme": page.programme})
 
 
 @login_required
@@ -143,4 +146,7 @@ def reverse(request, programme_id, transfer_id):
         )
         % {"credits": credits_words(reversal.amount)},
     )
-    return redirect("programme-expiries", programme_id)
+    # Back to the list as it was: one member's, if the admin had found them.
+    member = request.POST.get("member", "").strip()
+    back = reverse_url("programme-expiries", args=[programme_id])
+    return redirect(f"{back}?{urlencode({'member': member})}" if member else back)

@@ -6,6 +6,7 @@ validate, forms only render and show what services said."""
 import hashlib
 import time
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.cache import cache
@@ -56,6 +57,27 @@ class Credits(forms.DecimalField):
     def minutes(value) -> int:
         """The amount in the ledger's minutes: 1.5 credits is 90."""
         return int(value * 60)
+
+
+class Hours(forms.DecimalField):
+    """Time as people write it, in hours (1.5 for an hour and a half), for a form that keeps it
+    as whole minutes: cleaned to minutes (to the nearest), and a number of minutes given as its
+    initial value shown in hours."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"min_value": 0, "max_digits": 6, "decimal_places": 2} | kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        too_large = _("That number is too large.")
+        self.error_messages |= {"max_digits": too_large, "max_whole_digits": too_large}
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value / 60:.2f}".rstrip("0").rstrip(".")
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        hours = super().clean(value)
+        return None if hours is None else int((hours * 60).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 class Token(forms.CharField):

@@ -91,6 +91,19 @@ def test_the_largest_number_the_database_holds_is_taken(client):
     assert Session.objects.get().capacity == LARGEST
 
 
+def test_a_fixed_amount_per_person_is_typed_in_hours(client):
+    activity = _signed_in_coordinator(client)
+    organisation = activity.organisation
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/sessions/",
+        _session_form(activity, credit_rule="fixed", fixed_minutes="1.5"),
+    )
+
+    assert response.status_code == 302
+    assert Session.objects.get().fixed_minutes == 90
+
+
 def test_the_sessions_list_filtered_by_an_activity_too_large_says_so(client):
     activity = _signed_in_coordinator(client)
     organisation = activity.organisation

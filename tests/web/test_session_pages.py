@@ -51,7 +51,7 @@ def test_the_session_page_offers_the_attendance_form_with_the_session_length(cli
     assert response.status_code == 200
     assert f'action="/sessions/{session.pk}/attendance/"' in page
     assert 'name="attendance-member_codes"' in page
-    assert 'name="attendance-minutes" value="120"' in page
+    assert 'name="attendance-minutes" value="2"' in page
 
 
 def test_a_coordinator_adds_attendance_by_member_codes(client):
@@ -92,13 +92,13 @@ def test_attendance_for_less_than_the_whole_session(client):
 
     response = client.post(
         f"/sessions/{session.pk}/attendance/",
-        {"attendance-member_codes": ada.code, "attendance-minutes": "60"},
+        {"attendance-member_codes": ada.code, "attendance-minutes": "1.5"},
     )
 
     assert response.status_code == 302
     contribution = Contribution.objects.get(session=session)
-    assert contribution.minutes == 60
-    assert contribution.checked_out_at == session.starts_at + datetime.timedelta(minutes=60)
+    assert contribution.minutes == 90
+    assert contribution.checked_out_at == session.starts_at + datetime.timedelta(minutes=90)
     assert flashed(response) == [
         f"Added 1 person, waiting for verification: Ada Lovelace ({ada.code})."
     ]
@@ -185,18 +185,19 @@ def test_every_member_already_recorded_is_named_at_once(client):
     assert sorted(Contribution.objects.values_list("member", flat=True)) == sorted([bob.pk, cy.pk])
 
 
-def test_more_minutes_than_the_session_are_refused(client):
+@pytest.mark.parametrize("hours", ["2.05", "0"])
+def test_hours_beyond_the_session_or_none_are_refused(client, hours):
     session = SessionFactory()
     ada = member_of(session, "Ada", "Lovelace")
     client.force_login(coordinator_of(session))
 
     response = client.post(
         f"/sessions/{session.pk}/attendance/",
-        {"attendance-member_codes": ada.code, "attendance-minutes": "121"},
+        {"attendance-member_codes": ada.code, "attendance-minutes": hours},
     )
 
     assert response.status_code == 200
-    assert "Use from 1 to 120 minutes, the session&#x27;s length." in response.content.decode()
+    assert "Give more than 0 and at most 2 hours, the session&#x27;s length." in response.content.decode()
     assert Contribution.objects.count() == 0
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import DATE_INPUT, TIME_INPUT, Form, Token
+from timecredits.forms import DATE_INPUT, TIME_INPUT, Form, Hours, Token
 
 from .models import Activity, Session
 
@@ -62,10 +62,9 @@ class SessionForm(Form):
     capacity = forms.IntegerField(label=_("Places"), min_value=1, required=False)
     credit_rule = forms.ChoiceField(label=_("Credits"), choices=Session.CreditRule.choices)
     fixed_minutes = _optional(
-        forms.IntegerField,
-        _("Fixed minutes per person"),
-        _("Only for a fixed amount per session."),
-        min_value=1,
+        Hours,
+        _("Fixed hours per person"),
+        _("Only for a fixed amount per session. For example 1.5 for an hour and a half."),
     )
     repeat_every_weeks = forms.TypedChoiceField(
         label=_("Repeat"),
@@ -144,12 +143,12 @@ class AttendanceForm(Form):
         widget=forms.Textarea(attrs={"rows": 4, "autocapitalize": "characters"}),
         help_text=_("As printed on member cards: one a line, or separated by commas."),
     )
-    minutes = forms.IntegerField(
-        label=_("Minutes each"),
-        min_value=1,
+    minutes = Hours(
+        label=_("Hours each"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        help_text=_("The whole session, unless they stayed less."),
+        help_text=_(
+            "For example 1.5 for an hour and a half. The whole session, unless they stayed less."
+        ),
     )
 
     def clean_member_codes(self) -> list[str]:

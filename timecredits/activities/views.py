@@ -18,6 +18,7 @@ from timecredits.forms import row_id, sent_once
 from timecredits.members.passes import read_pass_token
 from timecredits.qr import qr_png, qr_svg
 from timecredits.signed_in import login_required
+from timecredits.templatetags.credits import credits
 
 from .calendar import session_ics
 from .errors import AlreadyCheckedInElsewhere
@@ -348,9 +349,17 @@ def _who(contribution) -> str:
     return f"{name} ({member.code})" if name else member.code
 
 
-def _attendance_refused(form: AttendanceForm, refused: DomainError) -> None:
-    """Show why the list was refused, naming the codes it was refused for."""
+def _attendance_refused(form: AttendanceForm, refused: DomainError, session) -> None:
+    """Show why the list was refused, naming the codes it was refused for; time too long for
+    the session in hours, as the form asks for it."""
     if isinstance(refused, Invalid) and isinstance(refused.detail, list):
+        if any(problem.get("field") == "minutes" for problem in refused.detail):
+            form.add_error(
+                "minutes",
+                _("Give more than 0 and at most %(hours)s hours, the session's length.")
+                % {"hours": credits(session.length_minutes)},
+            )
+            return
         form.add_service_errors(refused)
         return
     detail = refused.detail if isinstance(refused.detail, dict) else {}
@@ -379,7 +388,7 @@ def session_attendance(request, session_id):
         minutes=form.cleaned_data["minutes"],
     )
     if attendance.refused is not None:
-        _attendance_refused(form, attendance.refused)
+        _attendance_refused(form, attendance.refused, attendance.page.session)
         return _session_page(request, attendance.page, attendance=form)
     added = attendance.added
     messages.success(

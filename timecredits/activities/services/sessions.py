@@ -93,11 +93,11 @@ def sessions_create(
     if credit_rule not in Session.CreditRule.values:
         problems.add("credit_rule", _("Choose how credits are earned."))
     if credit_rule == Session.CreditRule.FIXED and not (fixed_minutes and fixed_minutes > 0):
-        problems.add("fixed_minutes", _("Say how many minutes each person earns."))
+        problems.add("fixed_minutes", _("Say how much time each person earns."))
     elif fixed_minutes is not None and fixed_minutes > MAX_FIXED_MINUTES:
         problems.add(
             "fixed_minutes",
-            _("Give at most %(max)s minutes: a day.") % {"max": MAX_FIXED_MINUTES},
+            _("Give at most %(hours)s hours: a day.") % {"hours": MAX_FIXED_MINUTES // 60},
         )
     if repeat_every_weeks not in (None, 1, 2):
         problems.add("repeat_every_weeks", _("Repeat weekly or fortnightly."))

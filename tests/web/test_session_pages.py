@@ -197,7 +197,8 @@ def test_hours_beyond_the_session_or_none_are_refused(client, hours):
     )
 
     assert response.status_code == 200
-    assert "Give more than 0 and at most 2 hours, the session&#x27;s length." in response.content.decode()
+    refusal = "Give more than 0 and at most 2 hours, the session&#x27;s length."
+    assert refusal in response.content.decode()
     assert Contribution.objects.count() == 0
 
 

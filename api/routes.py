@@ -7,6 +7,7 @@ import inspect
 import re
 
 from ninja import Router
+from pydantic import TypeAdapter
 
 from timecredits.forms import sent_once
 
@@ -40,14 +41,25 @@ def path_view(path: str, view, *, defaults=None, **params):
     return view
 
 
-def made_once(request, scope: str, key: str | None, fields: dict, make):
-    """`make(fields)`, once per `key` (the request's Idempotency-Key) for this user and `scope`:
-    the same request sent again (a retry after a lost answer, a double tap) gets what the first
+def made_once(request, scope: str, key: str | None, fields: dict, make, response):
+    """A 201 with what `make(fields)` made, rendered as `response`, made once per `key` (the
+    request's Idempotency-Key) for this user and `scope`: the same request sent again (a retry
+    after a lost answer, a double tap) gets the first answer again, as it was, and nothing is
     made; the same key with other fields is a 409 `idempotency_conflict`. Without a key each
-    request makes its own."""
-    if not key:
-        return make(fields)
-    return sent_once(f"api:{scope}:{request.auth.pk}", {**fields, "token": key}, make)
+    request makes its own. What is kept is the answer as sent (plain data, never the rows),
+    for the day `sent_once` keeps it."""
+    schema = TypeAdapter(response)
+
+    def answer(asked):
+        return schema.dump_python(schema.validate_python(make(asked), from_attributes=True))
+
+    if key:
+        body = sent_once(f"api:{scope}:{request.auth.pk}", {**fields, "token": key}, answer)
+    else:
+        body = answer(fields)
+    from .v1 import api  # the one API renders it, as it renders every answer
+
+    return api.create_response(request, body, status=201)
 
 
 def create_route(
@@ -71,7 +83,12 @@ def create_route(
         payload = arguments.pop(body_name)
         fields = {**arguments, **payload.dict()}
         return made_once(
-            request, operation_id, key, fields, lambda asked: use_case(actor=request.auth, **asked)
+            request,
+            operation_id,
+            key,
+            fields,
+            lambda asked: use_case(actor=request.auth, **asked),
+            response,
         )
 
     route = router.post(path, response={201: response}, summary=summary, operation_id=operation_id)

@@ -193,14 +193,14 @@ def list_offers(request, query: Query[OffersQuery]):
 @router.post("/offers", response={201: OfferOut}, summary="Publish an offer (venue staff)")
 def create_offer(request, payload: OfferIn, idempotency_key: str | None = MADE_ONCE):
     fields = {"organisation_id": payload.organisation_id, **_offer_values(payload, partial=False)}
-    offer = made_once(
+    return made_once(
         request,
         "offer_create",
         idempotency_key,
         fields,
-        lambda asked: use_cases.offer_create(actor=request.auth, **asked),
+        lambda asked: OfferOut.of(use_cases.offer_create(actor=request.auth, **asked)),
+        OfferOut,
     )
-    return OfferOut.of(offer)
 
 
 @router.patch("/offers/{offer_id}", response=OfferOut, summary="Change an offer (venue staff)")

@@ -306,7 +306,8 @@ def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once
     scene, phone
 ):
     """The phone's own camera app opens a poster's address in the browser. With no signal the
-    app keeps the scan, as its scanner does, and checks the member in once back online."""
+    app offers to keep the scan, as its scanner does, and with a tap checks the member in once
+    back online."""
     (username,) = _free(scene)
     member = phone(username)
     page = member.page
@@ -327,6 +328,8 @@ def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once
         # new page (tests/browser/test_pwa.py, Phone.goto); the scan page never ran, so nothing
         # was kept, and it is asked again.
         page.wait_for_timeout(250)
+    assert "keep the code you opened" in page.locator("[data-scanner-result]").inner_text()
+    page.get_by_role("button", name="Keep it and check me in later").click()
     page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
     assert "back online" in page.locator("[data-scanner-result]").inner_text()
     assert page.url == f"{scene['base']}/scan/"
@@ -340,6 +343,25 @@ def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once
     page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for(state="hidden")
     assert _contributions(scene).count(username) == 1
     assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
+def test_a_link_to_the_scan_page_with_a_code_to_keep_checks_no_one_in_without_a_tap(scene, phone):
+    """What the service worker sends an offline camera scan to, opened from a link instead (a
+    message in a group chat): the member is asked, as the check-in page asks, and nothing is
+    kept or sent unless they tap."""
+    (username,) = _free(scene)
+    member = phone(username)
+    page = member.page
+    before = _contributions(scene)
+
+    page.goto(f"/scan/#keep=%2Fc%2F{scene['poster']}")
+    button = page.get_by_role("button", name="Keep it and check me in later")
+    button.wait_for()
+    page.goto("/")  # another page loads the queue, which would send anything kept
+
+    assert page.evaluate(f"localStorage.getItem('{QUEUE}')") in (None, "[]")
+    assert _contributions(scene) == before
+    assert member.violations() == []
 
 
 def test_without_javascript_a_typed_poster_address_still_opens_the_check_in(scene, phone):

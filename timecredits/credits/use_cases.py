@@ -157,7 +157,7 @@ def _expiries(actor, programme_id: int, member_code: str):
     """The programme, the code searched for, and how to read its expiries (newest first, only
     the member's the code names): None when it names no member of the programme."""
     programme = permitted_programme(actor, Action.PROGRAMME_EXPIRY_REVERSE, programme_id)
-    code = member_code.strip().upper()
+    code = gifts.normalise_member_code(member_code)
     member = member_by_code(code=code) if code else None
     if code and (member is None or member.programme_id != programme.pk):
         return programme, code, None

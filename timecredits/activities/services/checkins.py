@@ -224,8 +224,10 @@ def read_when_scanned(read, shown_at, token: str, *, at: datetime, late: bool, n
     """A code read as it stood when scanned: (what it names, the moment to record, whether the
     phone's clock disagreed). A kept scan (late) of a changing code that had changed by the
     phone's clock, though the code itself was shown within the last day, is recorded when the
-    code was shown and flagged for the coordinator. A scan sent at once is judged at once, so a
-    photo of a door code sent to someone elsewhere is still refused."""
+    code was shown and flagged for the coordinator, who decides on it. The phone says itself
+    when it scanned, so a scan said to be late proves no one was there (nor did it before: a
+    late scan could always name the code's own time); what holds is that such a scan is never
+    approved without a person. A scan sent at once with a code that has changed is refused."""
     try:
         return read(token, now=at), at, False
     except (TokenExpired, PassExpired):

@@ -30,6 +30,9 @@
   }
   var STORE = "timecredits.offline-scans.v1";
   var AGAIN_MS = 5000;
+  // A send that failed while the browser says it is online (signal bars, no data) is tried
+  // again this much later; offline, the browser's "online" event sends it.
+  var NO_ANSWER_AGAIN_MS = 30000;
   var MOST_MS = 10 * 60 * 1000;
   var sending = false;
   var asked = false; // a flush asked for that could not send everything: run it again after
@@ -180,7 +183,8 @@
         });
       },
       function () {
-        return { outcome: "kept", status: 0, data: null, item: item };
+        var wait = navigator.onLine === false ? 0 : NO_ANSWER_AGAIN_MS;
+        return { outcome: "kept", status: 0, data: null, item: item, wait: wait };
       }
     ).then(function (result) {
       delete inFlight[item.key];

@@ -73,21 +73,40 @@ class Scanner {
   }
 
   /* A check-in code the phone's camera app opened with no signal: the service worker sent it
-   * here as #keep=<its path> (pwa/sw.js), and it waits in the offline queue like one scanned
-   * here, dated now. The address loses the code, so a reload keeps nothing twice. */
+   * here as #keep=<its path> (pwa/sw.js). As the check-in page asks for a tap before checking
+   * in, so does this (a link made to land here checks no one in by itself): tapped, the code
+   * waits in the offline queue like one scanned here, dated then, and is sent at once if it
+   * can be. The address loses the code, so a reload offers nothing twice. */
   keepOpened() {
     const kept = /^#keep=(.+)$/.exec(window.location.hash);
-    if (!kept) {
+    const row = this.root.querySelector("[data-scanner-keep]");
+    if (!kept || !row) {
       return;
     }
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
-    const code = this.read(window.location.origin + decodeURIComponent(kept[1]));
-    if (code.kind === "c") {
-      window.TimeCreditsQueue.keep({ kind: "checkin", token: code.token });
-      this.say(this.msg.msgSaved, "info");
-    } else if (code.refusal) {
-      this.say(code.refusal, "error");
+    let path = "";
+    try {
+      path = decodeURIComponent(kept[1]);
+    } catch (malformed) {
+      return;
     }
+    const code = this.read(window.location.origin + path);
+    if (code.kind !== "c") {
+      this.say(code.refusal || this.msg.msgWrongKind, "error");
+      return;
+    }
+    this.say(this.msg.msgOpenedOffline, "info");
+    row.hidden = false;
+    row.querySelector("button").addEventListener(
+      "click",
+      () => {
+        row.hidden = true;
+        window.TimeCreditsQueue.keep({ kind: "checkin", token: code.token });
+        this.say(this.msg.msgSaved, "info");
+        window.TimeCreditsQueue.flush();
+      },
+      { once: true }
+    );
   }
 
   decoder() {

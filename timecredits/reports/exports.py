@@ -24,7 +24,7 @@ from timecredits.downloads import CSV, Download
 from timecredits.spreadsheets import SafeWriter
 from timecredits.text import CONTROL
 
-from .dashboard import translated
+from .dashboard import VALUATION_NOTE, WITHHELD, translated
 from .disclosure import REASONS
 from .outcomes.selectors.presented import WHY as OUTCOME_REASONS
 
@@ -56,6 +56,7 @@ def report_download(
     to_csv, about, to_xlsx = {
         "outputs": (report_csv, report_about, report_xlsx),
         "outcomes": (outcomes_csv, outcomes_about, outcomes_xlsx),
+        "valuation": (valuation_csv, valuation_about, valuation_xlsx),
     }[of]
     if of == "outputs":  # its tables' words as the page has them, in the reader's language
         report = translated(report)
@@ -352,3 +353,55 @@ def outcomes_about(
 
 def outcomes_xlsx(report: dict, *, about: list[tuple[str, str]]) -> bytes:
     return report_xlsx(outcomes_tabulated(report), about=about, reasons=OUTCOME_REASONS)
+
+
+def valuation_tabulated(valuation: dict) -> dict:
+    """A valuation (`valuation.selectors.programme_valuation`) in the shape `report_csv` and
+    `report_xlsx` read: one table, a row per proxy value, its estimate left blank where it is
+    withheld, with why beside it. Lines are not added together (see the note), so no total."""
+    columns = [
+        ("counted", _("Counted")),
+        ("quantity", _("Quantity")),
+        ("value_per_unit", _("Value per unit")),
+        ("gross", _("Gross value")),
+        ("deadweight_percent", _("Deadweight (%)")),
+        ("attribution_percent", _("Attribution (%)")),
+        ("net", _("Net value")),
+        ("source", _("Source")),
+    ]
+    rows, suppressed = [], []
+    for line in valuation["lines"]:
+        key = str(line["proxy_id"])
+        counted = str(line["unit"]).capitalize()
+        if line["outcome_name"]:
+            counted = f"{counted}: {line['outcome_name']}"
+        values = {name: line.get(name) for name, _label in columns} | {"counted": counted}
+        rows.append({"key": key, "label": line["name"], "values": values})
+        if line["withheld"]:
+            why = str(WITHHELD.get(line["basis"], line["withheld"]))
+            suppressed += [
+                {"row": key, "column": name, "reason": why, "why": why}
+                for name in ("quantity", "gross", "net")
+            ]
+    table = {
+        "title": _("Estimated social value"),
+        "note": str(VALUATION_NOTE),
+        "columns": [{"key": name, "label": label} for name, label in columns],
+        "rows": rows,
+        "total": None,
+        "total_label": "",
+        "suppressed": suppressed,
+    }
+    return {**valuation, "notes": [], "figures": [], "tables": [table], "suppressed": True}
+
+
+def valuation_csv(valuation: dict) -> str:
+    return report_csv(valuation_tabulated(valuation))
+
+
+def valuation_about(valuation: dict, **about) -> list[tuple[str, str]]:
+    return report_about({**valuation, "suppressed": True, "notes": [str(VALUATION_NOTE)]}, **about)
+
+
+def valuation_xlsx(valuation: dict, *, about: list[tuple[str, str]]) -> bytes:
+    return report_xlsx(valuation_tabulated(valuation), about=about, reasons={})

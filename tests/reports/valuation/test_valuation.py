@@ -1,12 +1,15 @@
 """Estimates from a programme's own proxy values: the arithmetic, who improved, what is withheld,
 and the page and API that show them apart from outputs and outcomes."""
 
+import csv as _csv
 import datetime
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from tests.factories import (
     MemberFactory,
@@ -266,6 +269,41 @@ def test_the_valuation_page_labels_estimates_and_names_no_one(
         assert member.user.last_name not in page
 
 
+def test_the_valuation_downloads_as_csv_and_xlsx_with_what_the_page_withholds(
+    client, world, improvers, proxies, commissioner
+):
+    """The same lines as the page: the hour valued over the threshold, the outcomes withheld
+    (blank, with why), and no one named."""
+    programme = world["programme"]
+    programme.report_threshold = 2
+    programme.save(update_fields=["report_threshold"])
+    client.force_login(commissioner)
+    page = f"/programmes/{programme.pk}/reports/valuation/?period=month&month=2026-03"
+
+    shown = client.get(page).content.decode()
+    csv = client.get(page + "&format=csv")
+    xlsx = client.get(page + "&format=xlsx")
+
+    assert "format=csv" in shown and "format=xlsx" in shown
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    assert "valuation-" in csv["Content-Disposition"]
+    rows = list(_csv.reader(io.StringIO(csv.content.decode())))
+    cells = {(row[1], row[2]): (row[3], row[4]) for row in rows[1:]}
+    assert cells["An hour given", "Net value"] == ("37.50", "")
+    assert cells["An hour given", "Gross value"] == ("50.00", "")
+    withheld = cells["Wellbeing improved", "Net value"]
+    assert withheld[0] == "" and withheld[1].startswith("Not valued")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[0] == "About"
+    sheet = book[book.sheetnames[-1]]
+    lines = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert Decimal(str(lines["An hour given"][7])) == Decimal("37.50")
+    assert lines["Wellbeing improved"][7] is None
+    members = [*world["members"], *improvers.values()]
+    for member in members:
+        assert member.code not in csv.content.decode()
+
+
 @pytest.mark.parametrize("who", ["member", "coordinator", "other_commissioner"])
 def test_others_cannot_read_the_valuation(client, world, proxies, who):
     user = {
@@ -277,7 +315,9 @@ def test_others_cannot_read_the_valuation(client, world, proxies, who):
 
     api = client.get(f"/api/v1/programmes/{world['programme'].pk}/reports/valuation?{QUERY}")
     page = client.get(f"/programmes/{world['programme'].pk}/reports/valuation/")
+    csv = client.get(f"/programmes/{world['programme'].pk}/reports/valuation/?format=csv")
 
+    assert csv.status_code == 403
     assert api.status_code == 403
     assert api.json()["error"]["code"] == "forbidden"
     assert page.status_code == 403

@@ -5,9 +5,10 @@ returns what the caller renders."""
 from timecredits.permissions import Action, has_permission, permitted_programme
 from timecredits.surveys.selectors import programme_outcomes
 
+from ..exports import Download
 from ..models import ProxyValue
 from ..valuation import selectors, services
-from .outputs import programme_read, programme_reader
+from .outputs import programme_page, programme_read
 
 
 def programme_valuation(**asked) -> dict:
@@ -17,24 +18,27 @@ def programme_valuation(**asked) -> dict:
     return programme_read(selectors.programme_valuation, **asked)[2]
 
 
-def programme_valuation_page(*, actor, programme_id: int, period=None, **filters) -> dict:
+def programme_valuation_page(
+    *, actor, programme_id: int, period=None, download: str = "", **filters
+) -> dict | Download:
     """What the valuation page shows: the programme, its valuation while the page's filter is
-    valid (`period` is its first and last day), and whether the reader manages proxy values.
-    `filters`: organisation_id and area."""
-    if period is None:
-        programme, valuation = programme_reader(actor=actor, programme_id=programme_id)[0], None
-    else:
-        programme, _, valuation = programme_read(
-            selectors.programme_valuation,
-            actor=actor,
-            programme_id=programme_id,
-            period_start=period[0],
-            period_end=period[1],
-            **filters,
-        )
+    valid (`period` is its first and last day), and whether the reader manages proxy values; or
+    the `download` asked for ("csv" or "xlsx"). `filters`: organisation_id and area."""
+    page = programme_page(
+        selectors.programme_valuation,
+        of="valuation",
+        actor=actor,
+        programme_id=programme_id,
+        period=period,
+        download=download,
+        **filters,
+    )
+    if isinstance(page, Download):
+        return page
+    programme = page["programme"]
     return {
         "programme": programme,
-        "valuation": valuation,
+        "valuation": page["report"],
         "manages": has_permission(actor, Action.PROGRAMME_PROXY_VALUES_MANAGE, programme=programme),
     }
 

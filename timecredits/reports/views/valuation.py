@@ -11,20 +11,27 @@ from timecredits.forms import row_id
 from timecredits.signed_in import login_required
 
 from .. import dashboard
+from ..exports import Download
 from ..forms import ValuationForm
 from ..use_cases import valuation
-from .common import programme_page
+from .common import download, programme_page, queries
 
 
 @login_required
 @require_GET
 def programme_valuation(request, programme_id):
     form, page = programme_page(
-        request, ValuationForm, valuation.programme_valuation_page, programme_id
+        request,
+        ValuationForm,
+        valuation.programme_valuation_page,
+        programme_id,
+        download=download(request),
     )
+    if isinstance(page, Download):
+        return page.response()
     if page["valuation"] is not None:
         page["valuation"] = dashboard.valuation(page["valuation"])
-    context = {**page, "form": form, "filters_on": dashboard.filters_on(form)}
+    context = {**page, "form": form, "filters_on": dashboard.filters_on(form), **queries(request)}
     return render(request, "reports/valuation.html", context)
 
 

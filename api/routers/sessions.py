@@ -127,9 +127,17 @@ create_activity = create_route(
 )
 
 
-@router.get("/activities/{activity_id}/sessions", response=list[SessionOut], summary="Sessions")
-def list_sessions(request, activity_id: int):
-    return sessions.sessions_list(actor=request.auth, activity_id=activity_id)
+SessionsPage = page_query(limit=100, most=200)
+
+
+@router.get(
+    "/activities/{activity_id}/sessions",
+    response=list[SessionOut],
+    summary="An activity's sessions, earliest first; paginated",
+)
+def list_sessions(request, response: HttpResponse, activity_id: int, page: Query[SessionsPage]):
+    read = partial(sessions.sessions_list, actor=request.auth, activity_id=activity_id)
+    return paged(request, response, page, read)
 
 
 create_sessions = create_route(

@@ -61,6 +61,21 @@ def test_a_members_contributions_are_reached_page_by_page_newest_first(client):
     assert pages == [[made[2].pk, made[1].pk], [made[0].pk]]
 
 
+def test_an_activitys_sessions_are_reached_page_by_page_earliest_first(client):
+    first = FinishedSessionFactory()
+    later = [
+        FinishedSessionFactory(
+            activity=first.activity, starts_at=first.starts_at + n * datetime.timedelta(days=7)
+        )
+        for n in range(1, 3)
+    ]
+    client.force_login(coordinator_of(first))
+
+    pages, _ = every_page(client, f"/api/v1/activities/{first.activity_id}/sessions?limit=2")
+
+    assert pages == [[first.pk, later[0].pk], [later[1].pk]]
+
+
 @pytest.mark.parametrize(
     "query", ["limit=0", "limit=101", "offset=-1", "offset=1000001", "limit=x"]
 )

@@ -216,8 +216,10 @@ def organisation_activities(*, organisation):
     return Activity.objects.filter(organisation=organisation)
 
 
-def activity_sessions(*, activity: Activity):
-    return activity.sessions.all()
+def activity_sessions(*, activity: Activity, limit: int = 100, offset: int = 0):
+    """The activity's sessions, earliest first: `limit` of them after the first `offset` (a
+    weekly series grows without end)."""
+    return list(activity.sessions.order_by("starts_at", "pk")[offset : offset + limit])
 
 
 def organisation_contributions(

@@ -95,9 +95,10 @@ def _managed_activity(actor, activity_id: int):
     return activity
 
 
-def sessions_list(*, actor, activity_id: int):
-    """An activity's sessions, for those who run them."""
-    return activity_sessions(activity=_managed_activity(actor, activity_id))
+def sessions_list(*, actor, activity_id: int, limit: int = 100, offset: int = 0):
+    """An activity's sessions, earliest first, a page at a time, for those who run them."""
+    activity = _managed_activity(actor, activity_id)
+    return activity_sessions(activity=activity, limit=limit, offset=offset)
 
 
 def sessions_create(*, actor, activity_id: int, **fields):

@@ -59,6 +59,7 @@ def test_every_link_on_every_demo_home_answers_200(client, demo):
     assert not any(p.endswith("/statement/") for p in followed["groupadmin"])
     assert any(p.endswith("/redeem/") for p in followed["venue"])
     assert any(p.endswith("/reports/") for p in followed["commissioner"])
+    assert any(p.endswith("/reports/snapshots/") for p in followed["commissioner"])
     assert not any(p.endswith("/admin/") for p in followed["commissioner"])
 
 

@@ -203,6 +203,25 @@ def test_the_programme_page_links_its_surveys_with_its_other_tools(client):
     assert f'href="/programmes/{role.programme.pk}/admin/surveys/"' in tools
 
 
+def test_a_programme_admin_sets_the_credit_policy_in_hours(client):
+    role = ProgrammeRoleFactory(role=ProgrammeRole.Role.ADMIN)
+    client.force_login(role.user)
+    path = f"/programmes/{role.programme.pk}/admin/"
+    policy = {"rounding_minutes": 15, "report_threshold": 5}
+
+    shown = client.get(path).content.decode()
+    saved = client.post(path, {**policy, "minutes_per_credit": "1.5", "daily_cap_minutes": "6"})
+    too_long = client.post(path, {**policy, "minutes_per_credit": "25", "daily_cap_minutes": ""})
+
+    assert 'name="minutes_per_credit" value="1"' in shown  # 60 minutes, shown as an hour
+    assert "Hours given for one credit" in shown and "Most hours a member" in shown
+    assert saved.status_code == 302
+    assert too_long.status_code == 200
+    assert "less than or equal to 24" in too_long.content.decode()
+    role.programme.refresh_from_db()
+    assert (role.programme.minutes_per_credit, role.programme.daily_cap_minutes) == (90, 360)
+
+
 def test_commissioner_cannot_change_the_policy_on_the_web(client):
     role = ProgrammeRoleFactory(role=ProgrammeRole.Role.COMMISSIONER)
     client.force_login(role.user)

@@ -180,7 +180,7 @@ REQUESTS = {
     "statement_csv": ("get", "/organisations/{org}/statement.csv", None),
     # Programme administration.
     "programme_admin": ("get", "/programmes/{programme}/admin/", None),
-    "programme_policy": ("post", "/programmes/{programme}/admin/", {"minutes_per_credit": "60", "rounding_minutes": "30", "report_threshold": "5"}),
+    "programme_policy": ("post", "/programmes/{programme}/admin/", {"minutes_per_credit": "1", "rounding_minutes": "30", "report_threshold": "5"}),
     "programme_approve": ("post", "/programmes/{programme}/organisations/{pending}/decide", {"decision": "approve"}),
     "population": ("get", "/programmes/{programme}/admin/population/", None),
     "population_upload": ("upload", "/programmes/{programme}/admin/population/", {"file": "area,population\nRV1,1000\n"}),

@@ -1,22 +1,36 @@
 """Forms for programme admins."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from timecredits.forms import Form, GroupsOffered, Token
+from timecredits.forms import Form, GroupsOffered, Hours, Token
 
 from .models import Programme
 
+# What the policy's times may be, in hours: from a minute to a day (as the service holds them).
+A_MINUTE, A_DAY = Decimal("0.01"), 24
+
 
 class PolicyForm(Form):
-    minutes_per_credit = forms.IntegerField(label=_("Minutes of time for one credit"), min_value=1)
+    """The credit policy in hours, as people count time; the programme keeps minutes."""
+
+    minutes_per_credit = Hours(
+        label=_("Hours given for one credit"),
+        min_value=A_MINUTE,
+        max_value=A_DAY,
+        help_text=_("Usually 1: an hour given earns one credit."),
+    )
     rounding_minutes = forms.TypedChoiceField(
         label=_("Round time given to"),
         choices=Programme._meta.get_field("rounding_minutes").choices,
         coerce=int,
     )
-    daily_cap_minutes = forms.IntegerField(
-        label=_("Most minutes a member can earn in a day"),
+    daily_cap_minutes = Hours(
+        label=_("Most hours a member can earn in a day"),
+        min_value=A_MINUTE,
+        max_value=A_DAY,
         required=False,
         help_text=_("Leave blank for no limit."),
     )

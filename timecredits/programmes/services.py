@@ -57,8 +57,8 @@ def programme_update_policy(*, programme: Programme, **changes) -> Programme:
         problems.add(
             "daily_cap_minutes",
             _(
-                "Time is rounded to %(step)s minutes, so a day's cap under that would let no one "
-                "earn a credit. Use at least %(step)s."
+                "Time given is rounded to %(step)s minutes, so a day's cap under that would let "
+                "no one earn a credit."
             )
             % {"step": step},
         )

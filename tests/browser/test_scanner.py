@@ -263,6 +263,20 @@ def test_a_door_scan_with_no_network_waits_and_is_sent_once_back_online(scene, p
     assert [p for p in coordinator.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []
 
 
+def _kept_then_sent_back_online(scene, member, before):
+    """A scan made with no signal waits on the phone, the page says so and nothing reaches the
+    server; once the signal is back it is sent and checks the member in. The request sent."""
+    page = member.page
+    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
+    assert "back online" in page.locator("[data-scanner-result]").inner_text()
+    assert page.url == f"{scene['base']}/scan/"
+    assert _contributions(scene) == before
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
+        member.context.set_offline(False)
+    assert answered.value.status == 201
+    return answered.value.request
+
+
 def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(scene, phone):
     member = phone("dev")
     page = member.page
@@ -274,16 +288,8 @@ def test_a_poster_scanned_with_no_network_checks_the_member_in_once_back_online(
 
     member.context.set_offline(True)
     page.set_input_files("[data-scanner-file]", str(image))
-    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
-    assert "back online" in page.locator("[data-scanner-result]").inner_text()
-    assert page.url == f"{scene['base']}/scan/"
-    assert _contributions(scene) == before
+    sent = _kept_then_sent_back_online(scene, member, before)
 
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
-        member.context.set_offline(False)
-
-    assert answered.value.status == 201
-    sent = answered.value.request
     assert json.loads(sent.post_data)["token"] == scene["poster"]
     page.locator("[data-scanner-result]").filter(has_text="Lunch club kitchen").wait_for()
     assert page.evaluate("localStorage.getItem('timecredits.offline-scans.v1')") == "[]"
@@ -330,16 +336,9 @@ def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once
         page.wait_for_timeout(250)
     assert "keep the code you opened" in page.locator("[data-scanner-result]").inner_text()
     page.get_by_role("button", name="Keep it and check me in later").click()
-    page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for()
-    assert "back online" in page.locator("[data-scanner-result]").inner_text()
-    assert page.url == f"{scene['base']}/scan/"
-    assert _contributions(scene) == before
+    sent = _kept_then_sent_back_online(scene, member, before)
 
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/checkins")) as answered:
-        member.context.set_offline(False)
-
-    assert answered.value.status == 201
-    assert json.loads(answered.value.request.post_data)["token"] == scene["poster"]
+    assert json.loads(sent.post_data)["token"] == scene["poster"]
     page.locator(WAITING).filter(has_text="Waiting to be sent: 1").wait_for(state="hidden")
     assert _contributions(scene).count(username) == 1
     assert [p for p in member.violations() if "ERR_INTERNET_DISCONNECTED" not in p] == []

@@ -204,20 +204,30 @@ def test_joining_never_sends_someone_to_another_site(client):
     assert joined["Location"] == "/me/"
 
 
-def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(client):
+def _seen_by_its_coordinator(client, session) -> tuple[str, str]:
+    """The session's page and its organisation's verification queue, as its coordinator sees
+    them."""
     from partners.models import StaffMembership
-    from tests.factories import ContributionFactory, StaffMembershipFactory
+    from tests.factories import StaffMembershipFactory
 
-    session = lunch_club()
-    late = ContributionFactory(session=session, synced_late=True)
-    ContributionFactory(session=session)  # on time: no tag
     coordinator = StaffMembershipFactory(
         organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
     ).user
     client.force_login(coordinator)
-
     session_page = text(client.get(f"/sessions/{session.pk}/"))
-    queue = text(client.get(f"/organisations/{session.activity.organisation_id}/verify/"))
+    return session_page, text(
+        client.get(f"/organisations/{session.activity.organisation_id}/verify/")
+    )
+
+
+def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(client):
+    from tests.factories import ContributionFactory
+
+    session = lunch_club()
+    late = ContributionFactory(session=session, synced_late=True)
+    ContributionFactory(session=session)  # on time: no tag
+
+    session_page, queue = _seen_by_its_coordinator(client, session)
 
     assert late.status == "pending"
     assert session_page.count('<span class="tag warning">Synced late</span>') == 1
@@ -226,18 +236,12 @@ def test_the_coordinator_sees_a_scan_synced_late_on_the_session_and_the_queue(cl
 
 
 def test_the_coordinator_sees_a_scan_whose_phone_clock_was_wrong(client):
-    from partners.models import StaffMembership
-    from tests.factories import ContributionFactory, StaffMembershipFactory
+    from tests.factories import ContributionFactory
 
     session = lunch_club()
     ContributionFactory(session=session, synced_late=True, clock_disagreed=True)
-    coordinator = StaffMembershipFactory(
-        organisation=session.activity.organisation, role=StaffMembership.Role.COORDINATOR
-    ).user
-    client.force_login(coordinator)
 
-    session_page = text(client.get(f"/sessions/{session.pk}/"))
-    queue = text(client.get(f"/organisations/{session.activity.organisation_id}/verify/"))
+    session_page, queue = _seen_by_its_coordinator(client, session)
 
     assert session_page.count('<span class="tag warning">Phone clock was wrong</span>') == 1
     assert queue.count('<span class="tag warning">Phone clock was wrong</span>') == 1

@@ -17,6 +17,7 @@ the code's own time is flagged, not trusted: it is recorded when the code was sh
 """
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -220,21 +221,33 @@ def scan_moment(scanned_at: datetime | None, *, now: datetime) -> tuple[datetime
     return at, now - at > CLOCK_SKEW
 
 
-def read_when_scanned(read, shown_at, token: str, *, at: datetime, late: bool, now: datetime):
-    """A code read as it stood when scanned: (what it names, the moment to record, whether the
-    phone's clock disagreed). A kept scan (late) of a changing code that had changed by the
-    phone's clock, though the code itself was shown within the last day, is recorded when the
-    code was shown and flagged for the coordinator, who decides on it. The phone says itself
-    when it scanned, so a scan said to be late proves no one was there (nor did it before: a
-    late scan could always name the code's own time); what holds is that such a scan is never
-    approved without a person. A scan sent at once with a code that has changed is refused."""
+@dataclass(frozen=True)
+class Scan:
+    """A code as it stood when scanned: what it names, the moment to record, whether it reached
+    us late, and whether the phone's clock disagreed with the code."""
+
+    ticket: object
+    at: datetime
+    late: bool = False
+    clock_disagreed: bool = False
+
+
+def read_scan(read, shown_at, token: str, *, scanned_at: datetime | None, now: datetime) -> Scan:
+    """`read(token, now=)` at the moment it was scanned (`scan_moment`). A kept scan (late) of
+    a changing code that had changed by the phone's clock, though the code itself was shown
+    (`shown_at(token)`) within the last day, is recorded when the code was shown and flagged
+    for the coordinator, who decides on it. The phone says itself when it scanned, so a scan
+    said to be late proves no one was there (nor did it before: a late scan could always name
+    the code's own time); what holds is that such a scan is never approved without a person.
+    A scan sent at once with a code that has changed is refused."""
+    at, late = scan_moment(scanned_at, now=now)
     try:
-        return read(token, now=at), at, False
+        return Scan(read(token, now=at), at, late)
     except (TokenExpired, PassExpired):
         shown = shown_at(token)
         if not late or shown is None or not now - SCAN_MAX_AGE <= shown <= now:
             raise
-    return read(token, now=shown), shown, True
+    return Scan(read(token, now=shown), shown, late, clock_disagreed=True)
 
 
 def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contribution | None:
@@ -248,21 +261,12 @@ def _replayed(*, member_id: int, session_id: int, key: str | None) -> Contributi
 
 
 def _open_contribution(
-    *,
-    actor,
-    member,
-    session,
-    method,
-    at,
-    late=False,
-    clock_disagreed=False,
-    key=None,
-    latitude=None,
-    longitude=None,
+    *, actor, member, session, method, scan: Scan, key=None, latitude=None, longitude=None
 ):
-    """Check the member in at `at`. A scan that arrives late for a session already over is
-    recorded checked out at the session's end, as a forgotten check-out would have been: it
-    cannot stand open beside the member's check-ins since."""
+    """Check the member in when `scan` says. A scan that arrives late for a session already
+    over is recorded checked out at the session's end, as a forgotten check-out would have
+    been: it cannot stand open beside the member's check-ins since."""
+    at, late = scan.at, scan.late
     member = _lock_member(member)
     existing = Contribution.objects.filter(member=member, session=session).first()
     if existing is not None:
@@ -298,7 +302,7 @@ def _open_contribution(
                 outside_geofence=_outside_geofence(session, latitude, longitude),
                 over_capacity=_over_capacity(session),
                 synced_late=late,
-                clock_disagreed=clock_disagreed,
+                clock_disagreed=scan.clock_disagreed,
                 checkin_key=key or "",
                 **closed,
             )
@@ -334,19 +338,16 @@ def checkin_by_token(
     earlier = _replayed(member_id=member.pk, session_id=named.session_id, key=idempotency_key)
     if earlier is not None:
         return earlier, False
-    at, late = scan_moment(scanned_at, now=now)
-    ticket, at, clock_disagreed = read_when_scanned(
-        read_checkin_token, checkin_code_shown_at, token, at=at, late=late, now=now
+    scan = read_scan(
+        read_checkin_token, checkin_code_shown_at, token, scanned_at=scanned_at, now=now
     )
-    session = _session_for_member(ticket.session_id, member)
+    session = _session_for_member(scan.ticket.session_id, member)
     return _open_contribution(
         actor=member.user,
         member=member,
         session=session,
-        method=ticket.mode,
-        at=at,
-        late=late,
-        clock_disagreed=clock_disagreed,
+        method=scan.ticket.mode,
+        scan=scan,
         key=idempotency_key,
         latitude=latitude,
         longitude=longitude,
@@ -371,10 +372,8 @@ def checkin_by_pass(
     earlier = _replayed(member_id=named.member_id, session_id=session.pk, key=idempotency_key)
     if earlier is not None:
         return earlier, False
-    at, late = scan_moment(scanned_at, now=now)
-    ticket, at, clock_disagreed = read_when_scanned(
-        read_pass_token, pass_shown_at, pass_token, at=at, late=late, now=now
-    )
+    scan = read_scan(read_pass_token, pass_shown_at, pass_token, scanned_at=scanned_at, now=now)
+    ticket = scan.ticket
     member = member_open(member_id=ticket.member_id)
     if member is None:
         raise NotFound(_("This member's account is closed."), code="member_not_found")
@@ -382,19 +381,12 @@ def checkin_by_pass(
     if session.activity.programme_id != member.programme_id:
         raise WrongProgramme(_("This member belongs to another programme."))
     opens, closes = door_window(session.starts_at, session.ends_at)
-    if at < opens:
+    if scan.at < opens:
         raise SessionNotOpen.at(opens)
-    if at > closes:
+    if scan.at > closes:
         raise SessionOver()
     return _open_contribution(
-        actor=actor,
-        member=member,
-        session=session,
-        method="pass",
-        at=at,
-        late=late,
-        clock_disagreed=clock_disagreed,
-        key=idempotency_key,
+        actor=actor, member=member, session=session, method="pass", scan=scan, key=idempotency_key
     )
 
 

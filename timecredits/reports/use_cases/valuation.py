@@ -18,24 +18,15 @@ def programme_valuation(**asked) -> dict:
     return programme_read(selectors.programme_valuation, **asked)[2]
 
 
-def programme_valuation_page(
-    *, actor, programme_id: int, period=None, download: str = "", **filters
-) -> dict | Download:
+def programme_valuation_page(**asked) -> dict | Download:
     """What the valuation page shows: the programme, its valuation while the page's filter is
-    valid (`period` is its first and last day), and whether the reader manages proxy values; or
-    the `download` asked for ("csv" or "xlsx"). `filters`: organisation_id and area."""
-    page = programme_page(
-        selectors.programme_valuation,
-        of="valuation",
-        actor=actor,
-        programme_id=programme_id,
-        period=period,
-        download=download,
-        **filters,
-    )
+    valid, and whether the reader manages proxy values; or the download asked for. `asked`, as
+    `outputs.programme_page` takes it: actor, programme_id, period (its first and last day),
+    download ("csv" or "xlsx"), and the filters organisation_id and area."""
+    page = programme_page(selectors.programme_valuation, of="valuation", **asked)
     if isinstance(page, Download):
         return page
-    programme = page["programme"]
+    programme, actor = page["programme"], asked["actor"]
     return {
         "programme": programme,
         "valuation": page["report"],

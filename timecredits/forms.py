@@ -60,15 +60,29 @@ class Credits(forms.DecimalField):
 
 
 class Hours(forms.DecimalField):
-    """Time as people write it, in hours (1.5 for an hour and a half), for a form that keeps it
-    as whole minutes: cleaned to minutes (to the nearest), and a number of minutes given as its
-    initial value shown in hours."""
+    """Time as people write it, in hours (1.5 for an hour and a half, or 1,5), for a form that
+    keeps it as whole minutes: cleaned to minutes (to the nearest), and a number of minutes given
+    as its initial value shown in hours. A text box with the phone's decimal keypad: a number
+    box drops a typed comma in some browsers, and "1,5" arrived as 15."""
+
+    widget = forms.TextInput
 
     def __init__(self, **kwargs):
         super().__init__(**{"min_value": 0, "max_digits": 6, "decimal_places": 2} | kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         too_large = _("That number is too large.")
-        self.error_messages |= {"max_digits": too_large, "max_whole_digits": too_large}
+        self.error_messages |= {
+            "max_digits": too_large,
+            "max_whole_digits": too_large,
+            "invalid": _("Give the hours as a number, for example 1.5 for an hour and a half."),
+        }
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if "_" in text or text.count(",") > 1 or ("," in text and "." in text):
+            # Python reads 1_5 as 15; a thousands comma is no way to write hours.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text.replace(",", "."))
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):

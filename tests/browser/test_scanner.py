@@ -334,7 +334,7 @@ def test_a_poster_the_phones_camera_opened_with_no_network_is_kept_and_sent_once
         # new page (tests/browser/test_pwa.py, Phone.goto); the scan page never ran, so nothing
         # was kept, and it is asked again.
         page.wait_for_timeout(250)
-    assert "keep the code you opened" in page.locator("[data-scanner-result]").inner_text()
+    assert "This phone can keep it" in page.locator("[data-scanner-result]").inner_text()
     page.get_by_role("button", name="Keep it and check me in later").click()
     sent = _kept_then_sent_back_online(scene, member, before)
 

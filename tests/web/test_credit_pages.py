@@ -219,6 +219,7 @@ def test_a_programme_admin_finds_a_members_expiry_by_code_past_the_first_page(cl
     second = client.get(path, {"page": 2}).content.decode()
     found = client.get(path, {"member": "ask1-ngOO "}).content.decode()  # as typed off a card
     unknown = client.get(path, {"member": "STRANGE0"}).content.decode()
+    beyond = client.get(path, {"member": "ASK1NG00", "page": 2}).content.decode()
     done = client.post(f"{path}{theirs.pk}/reverse", {"member": "ASK1NG00"})
 
     assert "ASK1NG00" not in first and "?page=2" in first
@@ -227,6 +228,7 @@ def test_a_programme_admin_finds_a_members_expiry_by_code_past_the_first_page(cl
     assert found.count('name="reason"') == 1
     assert "No member of this programme has the code STRANGE0." in unknown
     assert 'name="reason"' not in unknown
+    assert "There are no more on this page." in beyond and "None of their" not in beyond
     assert done.status_code == 302 and done["Location"] == f"{path}?member=ASK1NG00"
 
 

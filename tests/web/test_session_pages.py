@@ -92,7 +92,7 @@ def test_attendance_for_less_than_the_whole_session(client):
 
     response = client.post(
         f"/sessions/{session.pk}/attendance/",
-        {"attendance-member_codes": ada.code, "attendance-minutes": "1.5"},
+        {"attendance-member_codes": ada.code, "attendance-minutes": "1,5"},  # a decimal comma
     )
 
     assert response.status_code == 302
@@ -185,8 +185,20 @@ def test_every_member_already_recorded_is_named_at_once(client):
     assert sorted(Contribution.objects.values_list("member", flat=True)) == sorted([bob.pk, cy.pk])
 
 
-@pytest.mark.parametrize("hours", ["2.05", "0"])
-def test_hours_beyond_the_session_or_none_are_refused(client, hours):
+BOUNDS = "Give from 0.13 to 2 hours, the session&#x27;s length."
+
+
+# Under eight minutes rounds to nothing at the factory's quarter hours; 1_5 is no number.
+@pytest.mark.parametrize(
+    ("hours", "refusal"),
+    [
+        ("2.05", BOUNDS),
+        ("0", BOUNDS),
+        ("0.01", BOUNDS),
+        ("1_5", "Give the hours as a number, for example 1.5 for an hour and a half."),
+    ],
+)
+def test_hours_beyond_the_session_or_too_few_to_count_are_refused(client, hours, refusal):
     session = SessionFactory()
     ada = member_of(session, "Ada", "Lovelace")
     client.force_login(coordinator_of(session))
@@ -197,7 +209,6 @@ def test_hours_beyond_the_session_or_none_are_refused(client, hours):
     )
 
     assert response.status_code == 200
-    refusal = "Give more than 0 and at most 2 hours, the session&#x27;s length."
     assert refusal in response.content.decode()
     assert Contribution.objects.count() == 0
 
@@ -487,3 +498,13 @@ def test_the_door_screen_of_a_cancelled_session_says_so_and_shows_no_code(client
     assert "data-kiosk-qr" not in kiosk and "<svg" not in kiosk
     assert timezone.localtime(session.starts_at).strftime("%H:%M") in kiosk
     assert "This session is cancelled: check-in refuses it." in poster
+
+
+def test_a_session_earning_a_fixed_amount_asks_for_no_hours(client):
+    session = SessionFactory(credit_rule="fixed", fixed_minutes=90)
+    client.force_login(coordinator_of(session))
+
+    page = client.get(f"/sessions/{session.pk}/").content.decode()
+
+    assert 'name="attendance-minutes"' not in page
+    assert "each earns the session\u2019s fixed 1.5 hours" in page

@@ -151,6 +151,12 @@ class AttendanceForm(Form):
         ),
     )
 
+    def __init__(self, *args, fixed: bool = False, **kwargs):
+        """`fixed`: the session earns a fixed amount each, so there are no hours to give."""
+        super().__init__(*args, **kwargs)
+        if fixed:
+            del self.fields["minutes"]
+
     def clean_member_codes(self) -> list[str]:
         codes = [code for code in re.split(r"[\s,;]+", self.cleaned_data["member_codes"]) if code]
         if not codes:

@@ -331,7 +331,11 @@ def _session_page(request, page, *, attendance=None, status=200):
             "session": session,
             "contributions": page.contributions,
             "attendance": attendance
-            or AttendanceForm(prefix="attendance", initial={"minutes": session.length_minutes}),
+            or AttendanceForm(
+                prefix="attendance",
+                initial={"minutes": session.length_minutes},
+                fixed=session.credit_rule == session.CreditRule.FIXED,
+            ),
             "can_verify": page.can_verify,
         },
         status=status,
@@ -349,17 +353,18 @@ def _who(contribution) -> str:
     return f"{name} ({member.code})" if name else member.code
 
 
-def _attendance_refused(form: AttendanceForm, refused: DomainError, session) -> None:
-    """Show why the list was refused, naming the codes it was refused for; time too long for
-    the session in hours, as the form asks for it."""
+def _attendance_refused(form: AttendanceForm, refused: DomainError) -> None:
+    """Show why the list was refused, naming the codes it was refused for; time out of bounds
+    in hours, as the form asks for it."""
     if isinstance(refused, Invalid) and isinstance(refused.detail, list):
-        if any(problem.get("field") == "minutes" for problem in refused.detail):
-            form.add_error(
-                "minutes",
-                _("Give more than 0 and at most %(hours)s hours, the session's length.")
-                % {"hours": credits(session.length_minutes)},
-            )
-            return
+        for problem in refused.detail:
+            if problem.get("field") == "minutes" and "most" in problem:
+                form.add_error(
+                    "minutes",
+                    _("Give from %(least)s to %(most)s hours, the session's length.")
+                    % {"least": credits(problem["least"]), "most": credits(problem["most"])},
+                )
+                return
         form.add_service_errors(refused)
         return
     detail = refused.detail if isinstance(refused.detail, dict) else {}
@@ -388,7 +393,7 @@ def session_attendance(request, session_id):
         minutes=form.cleaned_data["minutes"],
     )
     if attendance.refused is not None:
-        _attendance_refused(form, attendance.refused, attendance.page.session)
+        _attendance_refused(form, attendance.refused)
         return _session_page(request, attendance.page, attendance=form)
     added = attendance.added
     messages.success(

@@ -124,9 +124,15 @@ def _when(moment) -> str:
     return str(moment)
 
 
-def report_xlsx(report: dict, *, about: list[tuple[str, str]], reasons: dict = REASONS) -> bytes:
-    """An "About" sheet, a "Figures" sheet and one sheet per table; `reasons` says what each
-    reason for hiding a value means."""
+def report_xlsx(
+    report: dict,
+    *,
+    about: list[tuple[str, str]],
+    reasons: dict = REASONS,
+    figures_sheet: bool = True,
+) -> bytes:
+    """An "About" sheet, a "Figures" sheet (unless the report has no place for figures) and one
+    sheet per table; `reasons` says what each reason for hiding a value means."""
     book = Workbook()
     sheet = book.active
     sheet.title = "About"
@@ -139,18 +145,19 @@ def report_xlsx(report: dict, *, about: list[tuple[str, str]], reasons: dict = R
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
 
-    sheet = book.create_sheet("Figures")
-    _header(sheet, [_("Figure"), _("Value"), _("Suppressed")])
-    for figure in report["figures"]:
-        reason = figure["suppressed"]
-        why = reasons.get(reason, reason)
-        _append(sheet, [figure["label"], figure["value"], _(why) if why else ""])
-    if report.get("copyright"):
-        _append(sheet, [])
-    for line in report.get("copyright", []):
-        _append(sheet, [_("Copyright"), line])
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["C"].width = 50
+    if figures_sheet:
+        sheet = book.create_sheet("Figures")
+        _header(sheet, [_("Figure"), _("Value"), _("Suppressed")])
+        for figure in report["figures"]:
+            reason = figure["suppressed"]
+            why = reasons.get(reason, reason)
+            _append(sheet, [figure["label"], figure["value"], _(why) if why else ""])
+        if report.get("copyright"):
+            _append(sheet, [])
+        for line in report.get("copyright", []):
+            _append(sheet, [_("Copyright"), line])
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["C"].width = 50
 
     names = {"About", "Figures"}
     for table in report["tables"]:
@@ -189,7 +196,8 @@ def _table(sheet, table: dict) -> None:
     sheet["A1"].font = BOLD
     if table["note"]:
         _append(sheet, [table["note"]])
-    _header(sheet, [_("Group"), *(c["label"] for c in table["columns"]), _("Suppressed")])
+    rows_are = table.get("row_label") or _("Group")
+    _header(sheet, [rows_are, *(c["label"] for c in table["columns"]), _("Suppressed")])
     for line in table_lines(table):
         _append(sheet, [line["label"], *line["values"], line["why"]])
         if line["total"]:
@@ -385,6 +393,7 @@ def valuation_tabulated(valuation: dict) -> dict:
             ]
     table = {
         "title": _("Estimated social value"),
+        "row_label": _("Proxy value"),
         "note": str(VALUATION_NOTE),
         "columns": [{"key": name, "label": label} for name, label in columns],
         "rows": rows,
@@ -400,8 +409,11 @@ def valuation_csv(valuation: dict) -> str:
 
 
 def valuation_about(valuation: dict, **about) -> list[tuple[str, str]]:
-    return report_about({**valuation, "suppressed": True, "notes": [str(VALUATION_NOTE)]}, **about)
+    """`report_about` for a valuation, which has no activity type to filter by."""
+    lines = report_about({**valuation, "suppressed": True, "notes": [str(VALUATION_NOTE)]}, **about)
+    return [(label, value) for label, value in lines if label != _("Activity type")]
 
 
 def valuation_xlsx(valuation: dict, *, about: list[tuple[str, str]]) -> bytes:
-    return report_xlsx(valuation_tabulated(valuation), about=about, reasons={})
+    tabulated = valuation_tabulated(valuation)
+    return report_xlsx(tabulated, about=about, reasons={}, figures_sheet=False)

@@ -294,9 +294,12 @@ def test_the_valuation_downloads_as_csv_and_xlsx_with_what_the_page_withholds(
     withheld = cells["Wellbeing improved", "Net value"]
     assert withheld[0] == "" and withheld[1].startswith("Not valued")
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames[0] == "About"
+    assert book.sheetnames[0] == "About" and "Figures" not in book.sheetnames
+    about = dict(row for row in book["About"].iter_rows(values_only=True) if row[0])
+    assert "Activity type" not in about
     sheet = book[book.sheetnames[-1]]
     lines = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert "Proxy value" in lines
     assert Decimal(str(lines["An hour given"][7])) == Decimal("37.50")
     assert lines["Wellbeing improved"][7] is None
     members = [*world["members"], *improvers.values()]

@@ -496,14 +496,25 @@ def _add_pending(
 
 
 def _attendance_minutes(session: Session, minutes: int | None) -> int:
-    """Hand-recorded time runs from the session's start: its whole length unless told less."""
+    """Hand-recorded time runs from the session's start: its whole length unless told less; at
+    least what the programme's rounding keeps (less would round to nothing), and not at all
+    at a session that earns a fixed amount each."""
     if minutes is None:
         return session.length_minutes
-    if not 1 <= minutes <= session.length_minutes:
-        problem = _("Use from 1 to %(length)d minutes, the session's length.") % {
-            "length": session.length_minutes
+    if session.credit_rule == Session.CreditRule.FIXED:
+        problem = _("This session earns a fixed amount each: leave the time out.")
+        raise Invalid(problem, detail=[{"field": "minutes", "message": problem, "fixed": True}])
+    step = session.activity.programme.rounding_minutes
+    least, most = step - step // 2, session.length_minutes
+    if not least <= minutes <= most:
+        problem = _("Use from %(least)d to %(most)d minutes, the session's length.") % {
+            "least": least,
+            "most": most,
         }
-        raise Invalid(problem, detail=[{"field": "minutes", "message": problem}])
+        raise Invalid(
+            problem,
+            detail=[{"field": "minutes", "message": problem, "least": least, "most": most}],
+        )
     return minutes
 
 

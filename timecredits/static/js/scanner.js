@@ -16,6 +16,9 @@
 const PATH = /^\/(c|p|r)\/([^/?#]+)\/?$/;
 const ALLOWED = { member: ["c", "p", "r"], venue: ["r", "p"], door: ["p"] };
 const REPEAT_MS = 4000; // the same code held in front of the camera is read once
+// What a signed check-in code looks like (data:timestamp:signature, URL-safe), so that a code
+// made up is refused before it is offered to keep; the server still checks its signature.
+const SIGNED = /^[\w-]+:[\w-]+:[\w-]+$/;
 const PROBE_MS = 5000;
 
 function fill(template, values) {
@@ -91,12 +94,13 @@ class Scanner {
       return;
     }
     const code = this.read(window.location.origin + path);
-    if (code.kind !== "c") {
-      this.say(code.refusal || this.msg.msgWrongKind, "error");
+    if (code.kind !== "c" || !SIGNED.test(code.token)) {
+      this.say(code.refusal || this.msg.msgNotOurs, "error");
       return;
     }
     this.say(this.msg.msgOpenedOffline, "info");
     row.hidden = false;
+    row.scrollIntoView({ block: "center" });
     row.querySelector("button").addEventListener(
       "click",
       () => {

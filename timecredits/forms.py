@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from timecredits.errors import Busy, Conflict, DomainError
+from timecredits.templatetags.credits import credits
 from timecredits.text import CONTROL
 
 # The largest whole number a form takes where its field names no smaller limit: the most an
@@ -86,7 +87,7 @@ class Hours(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value / 60:.2f}".rstrip("0").rstrip(".")
+            return credits(value)  # minutes as hours read: 90 -> "1.5"
         return super().prepare_value(value)
 
     def clean(self, value):
